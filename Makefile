@@ -1,0 +1,50 @@
+# mathvid: `make lesson` renders the lesson, `make test` runs the tests.
+# Both set up what is missing first: system packages, .venv, pinned Python packages.
+# A second run installs nothing: the venv is rebuilt only when its inputs change.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+# This machine's pip config lists local wheel indexes that lack most packages; pip
+# warns once per package. Drop those lines, keep everything else.
+QUIET_PIP := { grep -v 'is ignored: it is neither a file nor a directory' || true; }
+QUALITY ?= m
+
+.PHONY: setup system test lesson bench lint format clean
+
+setup: system $(STAMP)
+
+system:
+	@scripts/system-packages.sh
+
+# pip reads the lock with every version pinned; the project itself goes in editable,
+# without dependencies, so the lock alone decides what is installed.
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock 2>&1 | $(QUIET_PIP)
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e . 2>&1 | $(QUIET_PIP)
+	@touch $@
+
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest
+
+lesson: setup
+	$(BIN)/mathvid lesson -q $(QUALITY)
+
+bench: setup
+	$(BIN)/python -m bench
+
+lint: setup
+	$(BIN)/ruff check .
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf media .pytest_cache .hypothesis

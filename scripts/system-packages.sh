@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Make sure the Debian/Ubuntu packages that pycairo, ManimPango and MathTex build
+# against are installed. Installs them when run as root; otherwise prints the one
+# command to run and fails. Fast (one dpkg-query) when everything is present.
+set -euo pipefail
+
+packages=(libcairo2-dev libpango1.0-dev pkg-config texlive-latex-base texlive-latex-extra dvisvgm)
+# A Debian system Python needs python3-venv for `python3 -m venv`; pyenv builds do not.
+python3 -c 'import ensurepip, venv' 2>/dev/null || packages+=(python3-venv python3-dev)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+cmd="apt-get update && apt-get install -y --no-install-recommends ${missing[*]}"
+if [ "$(id -u)" -ne 0 ]; then
+  echo "mathvid: missing system packages; run: sudo sh -c '$cmd'" >&2
+  exit 1
+fi
+echo "mathvid: installing system packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
