@@ -52,7 +52,9 @@ def optimal_step(scheme: Scheme, x: ArrayLike = 1.0) -> NDArray:
     if scheme == "complex":
         return COMPLEX_STEP * scale
     if scheme not in _STEP_EXPONENT:
-        raise ValueError(f"scheme: expected 'forward', 'central' or 'complex', got {scheme!r}")
+        raise ValueError(
+            f"scheme: expected 'forward', 'central' or 'complex', got {scheme!r}"
+        )
     return EPS ** _STEP_EXPONENT[scheme] * scale
 
 
@@ -151,7 +153,9 @@ def tangent_line(objective: Objective, x0: float) -> TangentLine:
     [-2.0, 0.0, 4.0]
     """
     if objective.dim != 1:
-        raise ValueError(f"objective: tangent_line needs one variable, {objective.name} has 2")
+        raise ValueError(
+            f"objective: tangent_line needs one variable, {objective.name} has 2"
+        )
     x0 = _finite_float(x0, "x0")
     return TangentLine(
         x0=x0,
@@ -184,7 +188,9 @@ def numerical_gradient(
         # Differentiate the one-variable slice t ↦ f(points + t·e_i) at t = 0; the
         # step is scaled by the coordinate that moves, as in optimal_step.
         step = optimal_step(scheme, points[..., i]) if h is None else h
-        parts.append(_SCHEMES[scheme](lambda t, e=e: f(points + t[..., None] * e), 0.0, step))
+        parts.append(
+            _SCHEMES[scheme](lambda t, e=e: f(points + t[..., None] * e), 0.0, step)
+        )
     return np.stack(np.broadcast_arrays(*parts), axis=-1)
 
 

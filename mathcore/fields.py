@@ -89,7 +89,9 @@ class GradientField:
         points; dividing only where the norm is non-zero keeps every arrow unit.
         """
         norms = self.magnitudes[..., None]
-        return np.divide(self.vectors, norms, out=np.zeros_like(self.vectors), where=norms > 0)
+        return np.divide(
+            self.vectors, norms, out=np.zeros_like(self.vectors), where=norms > 0
+        )
 
 
 def gradient_field(objective: Objective, points: Grid | ArrayLike) -> GradientField:
@@ -101,7 +103,9 @@ def gradient_field(objective: Objective, points: Grid | ArrayLike) -> GradientFi
     >>> gradient_field(sincos(), [0.0, 0.0]).vectors.tolist()
     [1.0, 0.0]
     """
-    pts = points.points if isinstance(points, Grid) else np.asarray(points, dtype=np.float64)
+    pts = (
+        points.points if isinstance(points, Grid) else np.asarray(points, dtype=np.float64)
+    )
     return GradientField(points=pts, vectors=objective.gradient(pts))
 
 

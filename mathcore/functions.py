@@ -94,8 +94,10 @@ class Objective:
     def hessian(self, points: ArrayLike) -> NDArray:
         """The Hessian at ``points``, with shape ``(..., dim, dim)``."""
         coords = self._coords(points)
-        rows = [np.stack(np.broadcast_arrays(*r, coords[0])[:-1], axis=-1) for r in
-                self.d2f(*coords)]
+        rows = [
+            np.stack(np.broadcast_arrays(*r, coords[0])[:-1], axis=-1)
+            for r in self.d2f(*coords)
+        ]
         return np.stack(rows, axis=-2) + 0.0
 
     def __call__(self, points: ArrayLike) -> NDArray:
@@ -227,7 +229,8 @@ def beale() -> Objective:
         ks = range(1, 4)
         hxx = sum(2 * (y**k - 1) ** 2 for k in ks)
         hxy = sum(
-            2 * k * y ** (k - 1) * (x * (y**k - 1) + rk) for k, rk in zip(ks, r, strict=True)
+            2 * k * y ** (k - 1) * (x * (y**k - 1) + rk)
+            for k, rk in zip(ks, r, strict=True)
         )
         hyy = sum(
             2 * (k * x * y ** (k - 1)) ** 2 + 2 * rk * k * (k - 1) * x * y ** max(k - 2, 0)
