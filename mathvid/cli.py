@@ -33,18 +33,19 @@ def main(argv: list[str] | None = None) -> int:
     lesson = sub.add_parser("lesson", help="render the lesson's scenes")
     lesson.add_argument("-q", "--quality", choices=sorted(QUALITIES), default="m")
     lesson.add_argument("--lesson", type=Path, default=Path("lesson.toml"))
+    lesson.add_argument("--media", type=Path, default=Path("media"), help="output folder")
     args = parser.parse_args(argv)
     try:
-        return _lesson(args.lesson, args.quality)
+        return _lesson(args.lesson, args.quality, args.media)
     except (LessonError, RenderError) as err:
         print(f"mathvid: {err}", file=sys.stderr)
         return 1
 
 
-def _lesson(path: Path, quality: str) -> int:
+def _lesson(path: Path, quality: str, media: Path) -> int:
     spec = load_lesson(path)
     for entry in spec.scenes:
-        video = render_scene(entry.load(), quality)
+        video = render_scene(entry.load(), quality, media)
         print(f"{entry.id}: {video}")
     return 0
 
