@@ -13,7 +13,7 @@ STAMP  := $(VENV)/.installed
 QUIET_PIP := { grep -v 'is ignored: it is neither a file nor a directory' || true; }
 QUALITY ?= m
 
-.PHONY: setup system test lesson bench lint format clean
+.PHONY: setup system test lesson goldens bench lint format clean
 
 setup: system $(STAMP)
 
@@ -35,6 +35,10 @@ test: setup
 
 lesson: setup
 	$(BIN)/mathvid lesson -q $(QUALITY)
+
+# Rewrite the scenes' golden frames after an intended change; look at them, then commit.
+goldens: setup
+	$(BIN)/python -m pytest tests/scenes/test_goldens.py -k matches --update-goldens -q
 
 bench: setup
 	$(BIN)/python -m bench

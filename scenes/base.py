@@ -29,7 +29,11 @@ class LessonScene(Scene):
 
     Params: ClassVar[type] = NoParams
 
-    def __init__(self, params: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, params: Any = None, capture_steps: bool = False, **kwargs: Any
+    ) -> None:
+        self.capture_steps = capture_steps
+        self.step_frames: list[tuple[str, np.ndarray]] = []
         self.params = params if params is not None else self.Params()
         self.manifest: dict[str, Any] = {
             "scene": type(self).__name__,
@@ -41,6 +45,8 @@ class LessonScene(Scene):
 
     def step(self, name: str, caption: str, duration: float = 3.0) -> None:
         """Start a section called ``name`` whose caption is ``caption``."""
+        if self.manifest["steps"]:
+            self._snapshot()
         self.next_section(name)
         self.add_subcaption(caption, duration=duration)
         self.manifest["steps"].append({"name": name, "caption": caption})
@@ -50,10 +56,28 @@ class LessonScene(Scene):
         self.manifest["values"][key] = _plain(value)
         return value
 
+    def tear_down(self) -> None:
+        self._snapshot()
+
+    def _snapshot(self) -> None:
+        """Keep the current frame as the last frame of the step that is ending.
+
+        Only when asked (``capture_steps``): golden-frame tests and previews use it,
+        usually with animations skipped, so the frame is drawn here on purpose.
+        """
+        if self.capture_steps:
+            self.renderer.update_frame(self, ignore_skipping=True)
+            name = self.manifest["steps"][-1]["name"] if self.manifest["steps"] else ""
+            self.step_frames.append((name, self.renderer.get_frame()))
+
     def render(self, preview: bool = False) -> bool:
         rerun = super().render(preview)
-        movie = Path(self.renderer.file_writer.movie_file_path)
-        _write_atomically(movie.with_suffix(".json"), json.dumps(self.manifest, indent=2))
+        writer = self.renderer.file_writer
+        if writer.output_spec.is_video:  # stills (previews, golden frames) need none
+            movie = Path(writer.movie_file_path)
+            _write_atomically(
+                movie.with_suffix(".json"), json.dumps(self.manifest, indent=2)
+            )
         return rerun
 
 

@@ -19,7 +19,6 @@ from manim import (
     DecimalNumber,
     Dot,
     FadeIn,
-    FadeOut,
     Line,
     MathTex,
     ValueTracker,
@@ -150,8 +149,9 @@ class TangentLine(LessonScene):
             font_size=style.TEXT_SIZE,
         ).next_to(readout, DOWN, aligned_edge=LEFT, buff=0.4)
         self.play(Write(limit))
-        self.wait(0.5)
-        self.play(FadeOut(line), FadeOut(dots), FadeOut(readout), FadeOut(limit))
+        self.wait(1)
+        # The next step clears these away, so this step ends on its result.
+        self.secant_parts = VGroup(line, dots, readout, limit)
 
     def _tangent_sweep(
         self, f: Objective, axes: Axes, formula: MathTex, p: TangentLineParams

@@ -11,7 +11,7 @@ SCRIPT = ROOT / "scripts" / "system-packages.sh"
 
 
 def fake_bin(tmp_path: Path, installed: bool, uid: int) -> dict[str, str]:
-    """A PATH where dpkg-query reports every package present or absent, and id -u is ``uid``."""
+    """A PATH where dpkg-query finds every package or none, and id -u prints ``uid``."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     status = "install ok installed" if installed else ""

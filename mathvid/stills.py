@@ -1,0 +1,44 @@
+"""Stills of a scene without rendering its video: the last frame of every step.
+
+Animations are skipped (each jumps to its end state) and a frame is drawn only
+where a step ends, so a whole scene costs about a second. Golden-frame tests and
+previews are built on this.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from typing import Any
+
+import numpy as np
+
+STILL_SIZE = (480, 270)
+"""Width and height of a still: small, fast, still legible, 16:9."""
+
+
+def step_stills(
+    scene_cls: type, params: Any = None, size: tuple[int, int] = STILL_SIZE
+) -> list[tuple[str, np.ndarray]]:
+    """Each step's name and last frame (RGB, ``size[1]`` × ``size[0]`` × 3).
+
+    Examples
+    --------
+    >>> from scenes.derivatives import TangentLine
+    >>> [name for name, _ in step_stills(TangentLine)][:2]
+    ['The curve', 'Secant becomes tangent']
+    """
+    from manim import tempconfig  # Manim is slow to import: only when rendering.
+
+    with tempfile.TemporaryDirectory(prefix="mathvid-stills-") as media:
+        options = {
+            "pixel_width": size[0],
+            "pixel_height": size[1],
+            "save_last_frame": True,  # skip animations: no video, no encoding
+            "media_dir": media,
+            "progress_bar": "none",
+            "verbosity": "WARNING",
+        }
+        with tempconfig(options):
+            scene = scene_cls(params, capture_steps=True)
+            scene.render()
+    return [(name, frame[..., :3].copy()) for name, frame in scene.step_frames]
