@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
-from manim import Scene
+from manim import Scene, ThreeDScene
 
 
 @dataclasses.dataclass(frozen=True)
@@ -99,3 +99,7 @@ def _write_atomically(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)
+
+
+class Lesson3DScene(LessonScene, ThreeDScene):
+    """A :class:`LessonScene` with Manim's 3D camera (surfaces, camera moves)."""
