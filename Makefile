@@ -31,14 +31,14 @@ $(STAMP): requirements.lock pyproject.toml
 test: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 lesson: setup
 	$(BIN)/mathvid lesson -q $(QUALITY)
 
 # Rewrite the scenes' golden frames after an intended change; look at them, then commit.
 goldens: setup
-	$(BIN)/python -m pytest tests/scenes/test_goldens.py -k matches --update-goldens -q
+	$(BIN)/python -m pytest tests/scenes -k "golden_frames" --update-goldens -q
 
 bench: setup
 	$(BIN)/python -m bench

@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from mathvid.render import tex_cache
+
 STILL_SIZE = (480, 270)
 """Width and height of a still: small, fast, still legible, 16:9."""
 
@@ -27,6 +29,26 @@ def step_stills(
     >>> [name for name, _ in step_stills(TangentLine)][:2]
     ['The curve', 'Secant becomes tangent']
     """
+    scene = run_skipping_animations(scene_cls, params, size, capture_steps=True)
+    return [(name, frame[..., :3].copy()) for name, frame in scene.step_frames]
+
+
+def scene_manifest(scene_cls: type, params: Any = None) -> dict[str, Any]:
+    """The data manifest a render of ``scene_cls`` would write, without the video.
+
+    Examples
+    --------
+    >>> from scenes.derivatives import TangentLine
+    >>> scene_manifest(TangentLine)["values"]["tangent.at[2]"]
+    {'x0': 2.0, 'y0': 4.0, 'slope': 4.0}
+    """
+    return run_skipping_animations(scene_cls, params, (64, 36)).manifest
+
+
+def run_skipping_animations(
+    scene_cls: type, params: Any, size: tuple[int, int], capture_steps: bool = False
+) -> Any:
+    """Run ``scene_cls``'s construct with every animation jumping to its end state."""
     from manim import tempconfig  # Manim is slow to import: only when rendering.
 
     with tempfile.TemporaryDirectory(prefix="mathvid-stills-") as media:
@@ -35,10 +57,11 @@ def step_stills(
             "pixel_height": size[1],
             "save_last_frame": True,  # skip animations: no video, no encoding
             "media_dir": media,
+            "tex_dir": str(tex_cache()),
             "progress_bar": "none",
             "verbosity": "WARNING",
         }
         with tempconfig(options):
-            scene = scene_cls(params, capture_steps=True)
+            scene = scene_cls(params, capture_steps=capture_steps)
             scene.render()
-    return [(name, frame[..., :3].copy()) for name, frame in scene.step_frames]
+    return scene

@@ -7,6 +7,7 @@ Render one scene with plain Manim from the repo root::
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from manim import (
@@ -16,11 +17,14 @@ from manim import (
     UP,
     Axes,
     Create,
+    DashedLine,
     DecimalNumber,
     Dot,
     FadeIn,
     Line,
+    LogBase,
     MathTex,
+    Text,
     ValueTracker,
     VGroup,
     Write,
@@ -28,8 +32,9 @@ from manim import (
     smooth,
 )
 
-from mathcore.calculus import forward_difference, tangent_line
+from mathcore.calculus import forward_difference, step_size_study, tangent_line
 from mathcore.functions import CATALOGUE, Objective
+from mathcore.symbolic import derivative_table, lambdified
 from scenes import style
 from scenes.base import LessonScene
 
@@ -195,3 +200,216 @@ class TangentLine(LessonScene):
             self.play(FadeIn(rest, shift=0.2 * UP), run_time=0.6)
             self.wait(0.6)
         self.wait(1)
+
+
+@dataclass(frozen=True)
+class DerivativeTableParams:
+    """The notebook's table: central differences at x = 2 with its h = 1e-7."""
+
+    x: float = 2.0
+    h: float = 1e-7
+
+
+class DerivativeTable(LessonScene):
+    """The table of common derivatives, filled in row by row, with the numbers checked."""
+
+    Params = DerivativeTableParams
+
+    def construct(self) -> None:
+        p: DerivativeTableParams = self.params
+        rows = derivative_table(p.x, p.h)
+        self.record("rows", [dataclasses.asdict(r) | {"error": r.error} for r in rows])
+        headers = [
+            "f(x)",
+            "f'(x)",
+            rf"\text{{numerical at }} x = {style.fmt(p.x)}",
+            r"\text{exact}",
+            r"\text{error}",
+        ]
+        cells = [
+            [
+                rf"{r.name}",
+                r.derivative_latex,
+                style.fmt(r.numerical, 6),
+                style.fmt(r.exact, 6),
+                style.sci(r.error),
+            ]
+            for r in rows
+        ]
+        table = _Table(
+            headers,
+            cells,
+            col_colors=[style.CURVE, style.TANGENT, style.SECANT, style.INK, style.GOOD],
+        )
+        title = Text(
+            "Derivatives you should know", font_size=style.TITLE_SIZE, color=style.INK
+        )
+        title.to_edge(UP, buff=0.4)
+        table.group.next_to(title, DOWN, buff=0.45)
+
+        self.step("The rules", "Each function has a rule for its slope: its derivative.")
+        self.play(FadeIn(title), FadeIn(table.header_row(range(2))))
+        for i in range(len(rows)):
+            self.play(FadeIn(table.cells_of(i, range(2)), shift=0.2 * RIGHT), run_time=0.5)
+        self.wait(0.5)
+
+        self.step(
+            "Numbers at x = 2",
+            f"Check each rule at x = {style.fmt(p.x)} with a central difference.",
+        )
+        self.play(FadeIn(table.header_row(range(2, 4))))
+        for i in range(len(rows)):
+            self.play(
+                FadeIn(table.cells_of(i, range(2, 4)), shift=0.2 * RIGHT), run_time=0.5
+            )
+        self.wait(0.5)
+
+        self.step(
+            "How close?",
+            f"With h = {p.h:g} every estimate lands a hair from the exact value.",
+        )
+        self.play(FadeIn(table.header_row(range(4, 5))))
+        for i in range(len(rows)):
+            self.play(
+                FadeIn(table.cells_of(i, range(4, 5)), shift=0.2 * RIGHT), run_time=0.4
+            )
+        self.wait(1.5)
+
+
+class _Table:
+    """A grid of MathTex cells in fixed-width columns, built once, revealed in parts."""
+
+    def __init__(self, headers: list[str], rows: list[list[str]], col_colors: list) -> None:
+        size = style.TEXT_SIZE + 4
+        self.header = [MathTex(h, font_size=size, color=style.MUTED) for h in headers]
+        self.rows = [
+            [MathTex(c, font_size=size, color=col_colors[j]) for j, c in enumerate(row)]
+            for row in rows
+        ]
+        grid = [self.header, *self.rows]
+        widths = [max(r[j].width for r in grid) + 0.5 for j in range(len(headers))]
+        lefts = [sum(widths[:j]) - sum(widths) / 2 for j in range(len(widths))]
+        for i, row in enumerate(grid):
+            for j, cell in enumerate(row):
+                cell.move_to([lefts[j] + widths[j] / 2, -0.9 * i, 0])
+        self.group = VGroup(*[c for row in grid for c in row])
+
+    def header_row(self, cols: range) -> VGroup:
+        return VGroup(*[self.header[j] for j in cols])
+
+    def cells_of(self, i: int, cols: range) -> VGroup:
+        return VGroup(*[self.rows[i][j] for j in cols])
+
+
+@dataclass(frozen=True)
+class StepSizeErrorParams:
+    """Error against h for f = sin at x = 1 (any smooth f shows the same shape)."""
+
+    function: str = r"\sin x"
+    x: float = 1.0
+    notebook_h: float = 1e-8  # the notebook's claimed sweet spot, √ε
+
+
+class StepSizeError(LessonScene):
+    """Truncation error falls with h, round-off error rises: where is the best h?"""
+
+    Params = StepSizeErrorParams
+
+    def construct(self) -> None:
+        p: StepSizeErrorParams = self.params
+        study = step_size_study(*lambdified(p.function), x=p.x)
+        self.record("hs", study.hs)
+        self.record("errors", study.errors)
+        self.record("best_h", study.best_h)
+        self.record("best_error", study.best_error)
+        penalty = self.record("notebook_penalty", study.penalty("central", p.notebook_h))
+
+        axes = Axes(
+            x_range=[-14, -1, 2],
+            y_range=[-17, 0, 2],
+            x_length=7.8,
+            y_length=5.6,
+            axis_config={"color": style.MUTED, "font_size": 22, "include_tip": False},
+            x_axis_config={"scaling": LogBase(custom_labels=True)},
+            y_axis_config={"scaling": LogBase(custom_labels=True)},
+        ).add_coordinates()
+        axes.to_edge(LEFT, buff=0.7).shift(0.3 * DOWN)
+        labels = VGroup(
+            MathTex("h", font_size=style.TEXT_SIZE).next_to(axes.x_axis, DOWN, buff=0.5),
+            MathTex(r"|\text{estimate} - f'(x)|", font_size=style.LABEL_SIZE)
+            .next_to(axes, UP, buff=0.15)
+            .align_to(axes, LEFT),
+        )
+        title = MathTex(
+            rf"f(x) = {p.function}, \quad x = {style.fmt(p.x)}", font_size=style.TEXT_SIZE
+        ).to_corner(UP + RIGHT)
+        colors = {"forward": style.SECANT, "central": style.TANGENT, "complex": style.GOOD}
+        curves = {
+            s: axes.plot_line_graph(
+                study.hs, study.floored(s), add_vertex_dots=False, line_color=colors[s]
+            )
+            for s in colors
+        }
+        legend = VGroup(
+            *[
+                MathTex(text, font_size=style.LABEL_SIZE, color=colors[s])
+                for s, text in (
+                    ("forward", r"\text{forward } O(h)"),
+                    ("central", r"\text{central } O(h^2)"),
+                    ("complex", r"\text{complex step}"),
+                )
+            ]
+        ).arrange(DOWN, aligned_edge=LEFT)
+        legend.next_to(title, DOWN, buff=0.5).align_to(title, LEFT)
+
+        self.step(
+            "Truncation and round-off", "Big h: the formula is off. Tiny h: rounding wins."
+        )
+        self.play(Create(axes), FadeIn(labels), FadeIn(title))
+        self.play(Create(curves["forward"]), FadeIn(legend[0]), run_time=1.5)
+        self.play(Create(curves["central"]), FadeIn(legend[1]), run_time=1.5)
+        self.wait(0.5)
+
+        self.step("The measured best h", "Measured: each scheme has its own sweet spot.")
+        marks, tags = VGroup(), VGroup()
+        for s in ("forward", "central"):
+            point = axes.c2p(study.best_h[s], study.best_error[s])
+            tag = MathTex(
+                rf"h^* \approx {style.sci(study.best_h[s])}",
+                font_size=style.LABEL_SIZE,
+                color=colors[s],
+            )
+            tag.next_to(tags if tags else legend, DOWN, buff=0.3, aligned_edge=LEFT)
+            tags.add(tag)
+            marks.add(Dot(point, color=colors[s], radius=0.08), tag)
+        self.play(FadeIn(marks))
+        self.wait(1)
+
+        self.step(
+            "What the notebook says",
+            f"The notebook's h = {p.notebook_h:g} fits forward differences; "
+            f"central ones are {penalty:.0f}× less accurate there.",
+            duration=4,
+        )
+        at = axes.c2p(p.notebook_h, study.error_at("central", p.notebook_h))
+        claim = DashedLine(
+            axes.c2p(p.notebook_h, 1e-17), axes.c2p(p.notebook_h, 1), color=style.MUTED
+        )
+        tex = {"font_size": style.LABEL_SIZE, "color": style.TANGENT}
+        verdict = (
+            VGroup(
+                MathTex(rf"\text{{notebook's }} h = {style.sci(p.notebook_h, 0)}:", **tex),
+                MathTex(
+                    rf"\text{{central error }} {penalty:.0f}\times \text{{ best}}", **tex
+                ),
+            )
+            .arrange(DOWN, aligned_edge=LEFT)
+            .next_to(tags, DOWN, buff=0.5)
+            .align_to(legend, LEFT)
+        )
+        self.play(Create(claim), FadeIn(Dot(at, color=style.POINT)), Write(verdict))
+        self.wait(1)
+
+        self.step("The complex step", "Without subtraction there is no round-off floor.")
+        self.play(Create(curves["complex"]), FadeIn(legend[2]), run_time=1.5)
+        self.wait(1.5)

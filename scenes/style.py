@@ -31,6 +31,18 @@ def fmt(value: float, digits: int = 3) -> str:
     return "0" if text in ("-0", "") else text
 
 
+def sci(value: float, digits: int = 1) -> str:
+    r"""A number in scientific notation as LaTeX, e.g. ``3.2 \times 10^{-10}``.
+
+    >>> sci(3.2e-10), sci(0.0)
+    ('3.2 \\times 10^{-10}', '0')
+    """
+    if value == 0:
+        return "0"
+    mantissa, exponent = f"{value:.{digits}e}".split("e")
+    return rf"{mantissa} \times 10^{{{int(exponent)}}}"
+
+
 def line_through(
     axes: Axes, point: tuple[float, float], slope: float, half_width: float = 1.5, **kwargs
 ) -> Line:

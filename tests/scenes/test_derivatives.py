@@ -1,48 +1,113 @@
-"""TangentLine renders, and every number in its manifest is the true derivative."""
+"""Part 1's scenes: they render, their numbers are true, their frames are as approved."""
 
 from __future__ import annotations
 
-import json
+import dataclasses
 from pathlib import Path
 
 import av
+import mpmath
+import numpy as np
 import pytest
 
 from mathvid.render import render_scene
-from scenes.derivatives import TangentLine
+from mathvid.stills import scene_manifest
+from scenes import derivatives, style
+from tests.scenes.goldens import compare_with_goldens
+
+SCENES = [derivatives.TangentLine, derivatives.DerivativeTable, derivatives.StepSizeError]
+
+# The notebook's table, as mpmath functions: exact derivatives at 50 digits.
+MP = {
+    "x^2": lambda t: t**2,
+    "x^3": lambda t: t**3,
+    r"\sin x": mpmath.sin,
+    r"\cos x": mpmath.cos,
+    "e^x": mpmath.exp,
+    r"\ln x": mpmath.log,
+}
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return render_scene(TangentLine, "l", tmp_path_factory.mktemp("media"))
+def videos(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    media = tmp_path_factory.mktemp("media")
+    return {cls.__name__: render_scene(cls, "l", media) for cls in SCENES}
 
 
-def test_video_decodes_at_480p15_with_frames(rendered: Path) -> None:
-    with av.open(str(rendered)) as container:
+@pytest.mark.parametrize("scene_cls", SCENES, ids=lambda c: c.__name__)
+def test_renders_at_low_quality_with_captions(scene_cls: type, videos: dict) -> None:
+    video = videos[scene_cls.__name__]
+    with av.open(str(video)) as container:
         stream = container.streams.video[0]
-        assert (stream.width, stream.height) == (854, 480)
-        assert stream.average_rate == 15
-        frames = sum(1 for _ in container.decode(stream))
-    assert frames > 15 * 10  # the scene is more than ten seconds long
+        assert (stream.width, stream.height, stream.base_rate) == (854, 480, 15)
+        assert sum(1 for _ in container.decode(stream)) > 15 * 8
+    captions = video.with_suffix(".srt").read_text()
+    manifest = scene_manifest(scene_cls)
+    assert len(manifest["steps"]) >= 3
+    for step in manifest["steps"]:
+        assert step["caption"] in captions
 
 
-def test_manifest_holds_the_true_slopes_of_x_squared(rendered: Path) -> None:
-    manifest = json.loads(rendered.with_suffix(".json").read_text())
+def test_tangent_line_shows_the_true_slopes_of_x_squared() -> None:
+    manifest = scene_manifest(derivatives.TangentLine)
     params = manifest["params"]
     assert params["rest_points"] == [-1.0, 0.0, 2.0]  # the notebook's three panels
     for x0 in params["rest_points"]:
         shown = manifest["values"][f"tangent.at[{x0:g}]"]
         assert shown == {"x0": x0, "y0": x0**2, "slope": 2 * x0}
-    # Secant slopes of x² through x0 and x0 + h are (2x0 + h) up to rounding.
+    # Secant slopes of x² through x0 and x0 + h are 2x0 + h, up to rounding.
     x0 = manifest["values"]["secant.x0"]
     for h, slope in manifest["values"]["secant.slopes"].items():
         assert slope == pytest.approx(2 * x0 + float(h), rel=1e-12)
     assert manifest["values"]["secant.limit"] == 2 * x0
 
 
-def test_every_step_has_a_caption(rendered: Path) -> None:
-    manifest = json.loads(rendered.with_suffix(".json").read_text())
-    captions = rendered.with_suffix(".srt").read_text()
-    assert len(manifest["steps"]) >= 3
-    for step in manifest["steps"]:
-        assert step["caption"] in captions
+def test_derivative_table_against_mpmath() -> None:
+    manifest = scene_manifest(derivatives.DerivativeTable)
+    x, h = manifest["params"]["x"], manifest["params"]["h"]
+    rows = manifest["values"]["rows"]
+    assert [r["name"] for r in rows] == list(MP)
+    for row in rows:
+        f = MP[row["name"]]
+        exact = float(mpmath.diff(f, mpmath.mpf(x)))
+        assert row["exact"] == pytest.approx(exact, rel=1e-15)
+        # The central difference, evaluated the way the notebook does, in float64.
+        g = lambda t, f=f: float(f(mpmath.mpf(t)))  # noqa: E731
+        assert row["numerical"] == pytest.approx((g(x + h) - g(x - h)) / (2 * h), rel=1e-12)
+        assert row["error"] == pytest.approx(abs(row["numerical"] - exact), rel=1e-6)
+        assert row["error"] < 1e-8 * max(1.0, abs(exact))
+
+
+def test_step_size_scene_marks_the_measured_optimum() -> None:
+    manifest = scene_manifest(derivatives.StepSizeError)
+    values = manifest["values"]
+    hs, x = np.array(values["hs"]), manifest["params"]["x"]
+    # Recompute the central error curve independently with mpmath's exact cos(1).
+    exact = float(mpmath.cos(x))
+    central = np.abs((np.sin(x + hs) - np.sin(x - hs)) / (2 * hs) - exact)
+    np.testing.assert_allclose(values["errors"]["central"], central, rtol=1e-9, atol=1e-17)
+    eps = np.finfo(float).eps
+    assert 0.1 < values["best_h"]["central"] / np.cbrt(eps) < 10  # ∛ε, not √ε
+    assert 0.1 < values["best_h"]["forward"] / np.sqrt(eps) < 10
+    assert values["notebook_penalty"] > 100
+    assert max(values["errors"]["complex"]) < 1e-3  # O(h²): tiny for every h ≤ 0.1
+
+
+@pytest.mark.parametrize("scene_cls", SCENES, ids=lambda c: c.__name__)
+def test_golden_frames(scene_cls: type, update_goldens: bool) -> None:
+    diffs = compare_with_goldens(scene_cls, update=update_goldens)
+    assert len(diffs) >= 3
+    bad = [f"{d.step}: {d.differing:.2%} of pixels differ" for d in diffs if not d.ok]
+    assert not bad, "frames changed (if on purpose: make goldens): " + "; ".join(bad)
+
+
+def test_golden_check_fails_for_a_moved_tangent_point() -> None:
+    params = dataclasses.replace(derivatives.TangentLineParams(), rest_points=(-1, 0, 1.8))
+    diffs = compare_with_goldens(derivatives.TangentLine, params)
+    assert [d.ok for d in diffs] == [True, True, False]
+
+
+def test_golden_check_fails_for_a_wrong_colour(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(style, "TANGENT", style.GOOD)
+    diffs = compare_with_goldens(derivatives.TangentLine)
+    assert [d.ok for d in diffs] == [True, False, False]
