@@ -1,4 +1,4 @@
-"""Exact derivatives from SymPy: the notebook's table of common derivatives.
+"""Exact derivatives from SymPy: the notebook's table, and teachers' own formulas.
 
 Examples
 --------
@@ -9,12 +9,18 @@ Examples
 
 from __future__ import annotations
 
+import ast
+import math
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
+from fractions import Fraction
 
+import numpy as np
 import sympy as sp
 
 from mathcore.calculus import central_difference
+from mathcore.functions import Objective
 
 X = sp.Symbol("x", real=True)
 
@@ -83,3 +89,164 @@ def derivative_table(x: float = 2.0, h: float | None = 1e-7) -> list[DerivativeR
             )
         )
     return rows
+
+
+class FormulaError(ValueError):
+    """A formula that is not arithmetic in x and y; the message says what is wrong."""
+
+
+_FUNCTIONS = {
+    "sin": sp.sin,
+    "cos": sp.cos,
+    "tan": sp.tan,
+    "exp": sp.exp,
+    "log": sp.log,
+    "sqrt": sp.sqrt,
+    "tanh": sp.tanh,
+    "sinh": sp.sinh,
+    "cosh": sp.cosh,
+    "atan": sp.atan,
+    "abs": sp.Abs,
+}
+_CONSTANTS = {"pi": sp.pi, "e": sp.E}
+_BINARY = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.Pow: operator.pow,
+}
+_UNARY = {ast.USub: operator.neg, ast.UAdd: operator.pos}
+MAX_FORMULA_LENGTH = 500
+
+
+def parse_formula(text: str, variables: tuple[str, ...] = ("x", "y")) -> sp.Expr:
+    """A SymPy expression from ``text``, which may hold only arithmetic (+ − × ÷ and
+    ``**`` or ``^``), numbers, the usual functions, pi, e and the ``variables``.
+
+    Nothing is evaluated: the text is parsed by :mod:`ast` and each node is checked
+    against that short list before it becomes SymPy, so no attribute, import,
+    subscript or unknown name can run.
+
+    Examples
+    --------
+    >>> parse_formula("sin(x) * exp(-y**2)")
+    exp(-y**2)*sin(x)
+    >>> parse_formula("__import__('os')")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    mathcore.symbolic.FormulaError: unknown function '__import__' (allowed: abs, ...)
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise FormulaError("the formula is empty")
+    if len(text) > MAX_FORMULA_LENGTH:
+        raise FormulaError(f"the formula is longer than {MAX_FORMULA_LENGTH} characters")
+    try:
+        tree = ast.parse(text.replace("^", "**").strip(), mode="eval")
+    except SyntaxError as err:
+        raise FormulaError(f"not a formula: {err.msg} in {text!r}") from None
+    symbols = {name: sp.Symbol(name, real=True) for name in variables}
+    try:
+        expr = _to_sympy(tree.body, symbols)
+    except (RecursionError, MemoryError):
+        raise FormulaError("the formula is nested too deeply") from None
+    if expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+        raise FormulaError(f"the formula is undefined everywhere: {text!r}")
+    return expr
+
+
+def _to_sympy(node: ast.AST, symbols: dict[str, sp.Symbol]) -> sp.Expr:
+    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+        if not math.isfinite(node.value):
+            raise FormulaError(f"not a finite number: {node.value}")
+        # The decimal as written, exactly: 0.1 is 1/10, not the nearest double.
+        # (Fraction parses it; SymPy's own Rational(str) would go through sympify.)
+        exact = Fraction(repr(node.value))
+        return sp.Rational(exact.numerator, exact.denominator)
+    if isinstance(node, ast.Name):
+        if node.id in symbols:
+            return symbols[node.id]
+        if node.id in _CONSTANTS:
+            return _CONSTANTS[node.id]
+        allowed = ", ".join([*symbols, *_CONSTANTS])
+        raise FormulaError(f"unknown name {node.id!r} (allowed: {allowed})")
+    if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
+        left, right = _to_sympy(node.left, symbols), _to_sympy(node.right, symbols)
+        if isinstance(node.op, ast.Pow) and right.is_number:
+            # Bound the work: SymPy would compute 99**99**99 exactly.
+            big = left.is_number and left != 0 and abs(right) * sp.log(abs(left), 10) > 300
+            if abs(right) > 100 or big:
+                raise FormulaError("exponents are limited to ±100 and powers to 1e300")
+        return _BINARY[type(node.op)](left, right)
+    if isinstance(node, ast.UnaryOp) and type(node.op) in _UNARY:
+        return _UNARY[type(node.op)](_to_sympy(node.operand, symbols))
+    if isinstance(node, ast.Call):
+        name = node.func.id if isinstance(node.func, ast.Name) else None
+        if name not in _FUNCTIONS:
+            shown = name if name else ast.unparse(node.func)
+            raise FormulaError(
+                f"unknown function {shown!r} (allowed: {', '.join(sorted(_FUNCTIONS))})"
+            )
+        if len(node.args) != 1 or node.keywords:
+            raise FormulaError(f"{name}() takes exactly one argument")
+        return _FUNCTIONS[name](_to_sympy(node.args[0], symbols))
+    raise FormulaError(f"not allowed in a formula: {ast.unparse(node)!r}")
+
+
+def objective_from_formula(
+    text: str,
+    domain: tuple[tuple[float, float], ...] = ((-3.0, 3.0), (-3.0, 3.0)),
+    name: str = "formula",
+) -> Objective:
+    """An :class:`~mathcore.functions.Objective` of x and y with SymPy's exact
+    gradient and Hessian.
+
+    Examples
+    --------
+    >>> f = objective_from_formula("x^2 + 3*y")
+    >>> f.gradient([1.0, 2.0]).tolist(), f.latex
+    ([2.0, 3.0], 'f(x, y) = x^{2} + 3 y')
+    """
+    expr = parse_formula(text)
+    xs = sp.symbols("x y", real=True)
+    grad = [sp.diff(expr, v) for v in xs]
+    hess = [[sp.diff(g, v) for v in xs] for g in grad]
+
+    def compile_(e: sp.Expr) -> Callable:
+        return sp.lambdify(xs, e, "numpy")
+
+    f, df = compile_(expr), [compile_(g) for g in grad]
+    d2f = [[compile_(h) for h in row] for row in hess]
+    objective = Objective(
+        name=name,
+        latex=f"f(x, y) = {sp.latex(expr)}",
+        dim=2,
+        f=f,
+        df=lambda x, y: tuple(g(x, y) for g in df),
+        d2f=lambda x, y: tuple(tuple(h(x, y) for h in row) for row in d2f),
+        minima=(),
+        domain=domain,
+    )
+    _check_real_and_finite(objective, text)
+    return objective
+
+
+def _check_real_and_finite(objective: Objective, text: str, n: int = 21) -> None:
+    """Refuse a formula whose value or gradient is complex, infinite or NaN somewhere on
+    an n × n grid of its domain: a scene could not draw it."""
+    (x0, x1), (y0, y1) = objective.domain
+    grid = np.stack(np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n)), axis=-1)
+    with np.errstate(all="ignore"):
+        for what, values in (
+            ("f", objective.value(grid)),
+            ("∇f", objective.gradient(grid)),
+        ):
+            values = np.asarray(values)
+            bad = ~np.isfinite(values) | (np.imag(values) != 0)
+            if bad.any():
+                i, j = np.argwhere(bad.reshape(n, n, -1).any(axis=-1))[0]
+                x, y = grid[i, j]
+                raise FormulaError(
+                    f"{what} of {text!r} is not a finite real number at (x, y) = "
+                    f"({x:g}, {y:g}), inside the domain {objective.domain}"
+                )
