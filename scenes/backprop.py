@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,12 +25,13 @@ from manim import (
     RIGHT,
     UP,
     Arrow,
-    ChangeDecimalToValue,
     Circle,
     DecimalNumber,
     FadeIn,
     FadeOut,
+    FadeTransform,
     Line,
+    ManimColor,
     MathTex,
     Mobject,
     ReplacementTransform,
@@ -49,13 +50,15 @@ from mathcore.networks import (
     check_against_torch,
     composition_check,
     composition_example,
+    edge_symbols,
     neuron,
     two_layer,
 )
 from scenes import style
 from scenes.base import LessonScene
 
-BOX_WIDTH, BOX_HEIGHT = 1.3, 0.95
+BOX_WIDTH, BOX_HEIGHT = 1.3, 1.2
+ROW = 0.33  # label, value and gradient lines of a box, from its centre
 CONST_RADIUS = 0.3
 GRAPH_WIDTH = 11.4  # centre of the leftmost column to centre of the rightmost
 
@@ -141,6 +144,7 @@ class GraphView:
         center_y: float = 0.1,
         row_step: float = 1.75,
         max_dx: float = 3.6,
+        zoom: float = 1.0,
     ) -> None:
         self.t, self.digits = t, digits
         self.root = t.nodes[-1]
@@ -163,6 +167,29 @@ class GraphView:
         self.locals: dict[tuple[int, int], MathTex] = {}
         for e in t.edges:
             self._edge(e.source, e.target, e.local_grad)
+        # A small graph is drawn larger, type and all, about the middle of its chain.
+        for m in self._parts():
+            m.scale(zoom, about_point=np.array([0.0, center_y, 0.0]))
+        # What the two colours in a box mean; the gradient's line shows with the seed.
+        self.legend = VGroup(
+            MathTex(r"\text{value}", color=style.CURVE, font_size=style.LABEL_SIZE),
+            MathTex(
+                rf"\partial {tex_name(self.root.label)}/\partial(\text{{node}})",
+                color=style.TANGENT,
+                font_size=style.LABEL_SIZE,
+            ),
+        ).arrange(DOWN, aligned_edge=RIGHT, buff=0.15)
+        self.legend.to_corner(UP + RIGHT, buff=0.4).shift(0.75 * DOWN)
+
+    def _parts(self) -> list[Mobject]:
+        return [
+            *self.boxes.values(),
+            *self.values.values(),
+            *self.tags.values(),
+            *self.grads.values(),
+            *self.arrows.values(),
+            *self.locals.values(),
+        ]
 
     def is_const(self, i: int) -> bool:
         return self.t.nodes[i].op == "const"
@@ -188,26 +215,21 @@ class GraphView:
             stroke_width=3,
         ).move_to(at)
         label = MathTex(tex_name(n.label), color=style.INK, font_size=style.TEXT_SIZE)
-        label.move_to(at + 0.2 * UP)
+        label.move_to(at + ROW * UP)
         self.boxes[n.id] = VGroup(shape, label)
         self.values[n.id] = MathTex(
             style.fmt(n.value, self.digits), color=style.CURVE, font_size=style.LABEL_SIZE
-        ).move_to(at + 0.2 * DOWN)
+        ).move_to(at)
         if n.op:
             tag = MathTex(
                 definition(self.t, n), color=style.MUTED, font_size=style.LABEL_SIZE
             )
             self.tags[n.id] = tag.next_to(shape, UP, buff=0.12)
-        grad = MathTex(
-            rf"{partial(self.root.label, n.label)} = {style.fmt(n.grad, self.digits)}",
-            color=style.TANGENT,
-            font_size=style.LABEL_SIZE,
-        )
-        # Parameters drawn above the chain carry their gradient above them, so it
-        # stays clear of the edge leaving them downwards.
-        self.grads[n.id] = grad.next_to(
-            shape, UP if self.row[n.id] > 0 else DOWN, buff=0.14
-        )
+        # The gradient goes inside the box, under the value: outside, a label wider
+        # than the box would collide with the edges that come in from the side.
+        self.grads[n.id] = MathTex(
+            style.fmt(n.grad, self.digits), color=style.TANGENT, font_size=style.LABEL_SIZE
+        ).move_to(at + ROW * DOWN)
 
     def _edge(self, s: int, t: int, local: float) -> None:
         a, b = self.pos[s], self.pos[t]
@@ -238,16 +260,11 @@ class GraphView:
         """Boxes, arrows, definitions, and the inputs' values (known from the start)."""
         inputs = [self.values[n.id] for n in self.t.nodes if not n.op]
         return VGroup(
-            *self.arrows.values(), *self.boxes.values(), *self.tags.values(), *inputs
-        )
-
-    def everything(self) -> VGroup:
-        """The skeleton and every value: the whole graph after the forward pass."""
-        return VGroup(
             *self.arrows.values(),
             *self.boxes.values(),
             *self.tags.values(),
-            *self.values.values(),
+            *inputs,
+            self.legend[0],
         )
 
     def forward(self, scene: LessonScene, run_time: float = 0.5) -> None:
@@ -265,17 +282,17 @@ class GraphView:
 
     def seed(self, scene: LessonScene) -> None:
         """∂y/∂y = 1 appears at the output."""
-        scene.play(Write(self.grads[self.root.id]), run_time=0.6)
+        scene.play(Write(self.grads[self.root.id]), FadeIn(self.legend[1]), run_time=0.6)
 
     def pass_back(self, scene: LessonScene, edges: Sequence[tuple[int, int]]) -> None:
         """Carry the gradient back along ``edges`` (together): write each local
-        derivative on its edge, then let upstream gradient × local derivative slide
-        back into the operand's gradient."""
+        derivative on its edge, then upstream gradient and local derivative slide
+        back together and become the operand's gradient (their product)."""
         scene.play(*(FadeIn(self.locals[e], scale=1.3) for e in edges), run_time=0.6)
         scene.play(
             *(_flash(self.arrows[e], style.POINT, backwards=True) for e in edges),
             *(
-                ReplacementTransform(
+                FadeTransform(
                     VGroup(self.grads[t].copy(), self.locals[(s, t)].copy()), self.grads[s]
                 )
                 for s, t in edges
@@ -301,23 +318,38 @@ def _to_border(direction: np.ndarray, half: np.ndarray) -> np.ndarray:
     return d * scale
 
 
-def _flash(arrow: Arrow, colour, backwards: bool = False) -> ShowPassingFlash:
+def _flash(arrow: Arrow, colour: ManimColor, backwards: bool = False) -> ShowPassingFlash:
+    """A bright pulse running along an arrow (against it with ``backwards``)."""
     start, end = arrow.get_start(), arrow.get_end()
     line = Line(end, start) if backwards else Line(start, end)
     return ShowPassingFlash(line.set_stroke(colour, width=7), time_width=0.6)
 
 
 def title(*parts: str) -> MathTex:
+    """A scene's formula, across the top."""
     return MathTex(*parts, font_size=style.TITLE_SIZE).to_edge(UP, buff=0.35)
 
 
-def readout_line(t: Trace, s: int, tgt: int, digits: int) -> MathTex:
-    """∂y/∂s = ∂y/∂t · ∂t/∂s = g_t · local = g_s, every number from the trace."""
-    root = t.nodes[-1].label
+def readout_line(
+    t: Trace, s: int, tgt: int, digits: int, symbols: Mapping[tuple[str, str], str]
+) -> MathTex:
+    """One link of the chain rule as the notebook writes it, numbers from the trace.
+
+    Next to the output: ∂y/∂s = (its local rate by name) = value. Further back:
+    ∂y/∂s = ∂y/∂t · ∂t/∂s = upstream gradient · local rate = gradient.
+    """
+    root = t.nodes[-1]
     src, dst = t.nodes[s], t.nodes[tgt]
     local = t.edge(s, tgt).local_grad
+    if dst.id == root.id:
+        name = tex_name(symbols[src.label, dst.label])
+        return MathTex(
+            rf"{partial(root.label, src.label)} = {name}",
+            rf"= {style.fmt(src.grad, digits)}",
+            font_size=style.TEXT_SIZE,
+        )
     return MathTex(
-        rf"{partial(root, src.label)} = {partial(root, dst.label)}"
+        rf"{partial(root.label, src.label)} = {partial(root.label, dst.label)}"
         rf"\cdot {partial(dst.label, src.label)}",
         rf"= {factor_tex(dst.grad, digits)} \cdot {factor_tex(local, digits)}"
         rf" = {style.fmt(src.grad, digits)}",
@@ -328,7 +360,7 @@ def readout_line(t: Trace, s: int, tgt: int, digits: int) -> MathTex:
 def comparison_table(
     check: GradientCheck, rows: Iterable[str], root: str, digits: int
 ) -> VGroup:
-    """Our gradients beside PyTorch's, one row per input, a match mark on each."""
+    """The output and gradients, ours beside PyTorch's, a match mark on each row."""
     size = style.TEXT_SIZE
     cells: list[Mobject] = [
         MathTex("", font_size=size),
@@ -336,12 +368,16 @@ def comparison_table(
         MathTex(r"\text{PyTorch}", color=style.SECANT, font_size=size),
         MathTex(r"\text{match}", color=style.MUTED, font_size=size),
     ]
-    for name in rows:
-        ok = check.matches[name]
+    entries = [(tex_name(root), check.ours.output, check.torch.output, "output")]
+    entries += [
+        (partial(root, n), check.ours.grads[n], check.torch.grads[n], n) for n in rows
+    ]
+    for name, ours, theirs, key in entries:
+        ok = check.matches[key]
         cells += [
-            MathTex(partial(root, name), font_size=size),
-            MathTex(style.fmt(check.ours.grads[name], digits), font_size=size),
-            MathTex(style.fmt(check.torch.grads[name], digits), font_size=size),
+            MathTex(name, font_size=size),
+            MathTex(style.fmt(ours, digits), font_size=size),
+            MathTex(style.fmt(theirs, digits), font_size=size),
             MathTex(
                 r"\checkmark" if ok else r"\times",
                 color=style.GOOD if ok else style.TANGENT,
@@ -384,86 +420,63 @@ class ChainRuleGraph(LessonScene):
     def construct(self) -> None:
         p: ChainRuleParams = self.params
         t = backprop(chain_example(p.x))
-        view = GraphView(t, p.digits, center_y=-0.2)
+        view = GraphView(t, p.digits, center_y=0.1, zoom=1.2)
         heading = title(r"y = (x + 2)^2", rf",\quad x = {style.fmt(p.x, p.digits)}")
         self.record("forward", {n.label: n.value for n in t.nodes})
 
         self.step(
             "Forward pass",
             "Forward: each node computes its value from the nodes that feed it.",
-            duration=4,
+            duration=4.5,
         )
         self.play(Write(heading), FadeIn(view.skeleton()), run_time=1.2)
         view.forward(self)
-        self.wait(0.5)
+        self.wait(1)
 
         self.step(
             "Backward pass",
             "Backward: start from 1 at the output and multiply by each edge's local rate.",
             duration=6,
         )
-        self.record(
-            "local",
-            {
-                f"{t.nodes[e.source].label}->{t.nodes[e.target].label}": e.local_grad
-                for e in t.edges
-            },
-        )
+        self.record("local", _locals(t))
         self.record("grads", {n.label: n.grad for n in t.nodes if n.op != "const"})
-        view.seed(self)
-        lines = VGroup()
-        for n in reversed(t.nodes):
-            for s, tgt in view.operand_edges(n.id):
-                view.pass_back(self, [(s, tgt)])
-                line = readout_line(t, s, tgt, p.digits)
-                lines.add(line)
-                lines.arrange(DOWN, aligned_edge=LEFT, buff=0.25).to_edge(DOWN, buff=0.5)
-                self.play(FadeIn(line, shift=0.2 * UP), run_time=0.6)
+        _backward(self, view, edge_symbols(chain_example(p.x)), p.digits)
         self.wait(1)
 
         self.step(
             "A composition",
             "sin²(x) is sine, then squaring: the rates multiply, 2·sin x times cos x.",
-            duration=5,
+            duration=9,
         )
-        check = composition_check(p.composition_at)
         ct = backprop(composition_example(p.composition_at))
         self.record("composition.forward", {n.label: n.value for n in ct.nodes})
-        self.record(
-            "composition.local",
-            {
-                f"{ct.nodes[e.source].label}->{ct.nodes[e.target].label}": e.local_grad
-                for e in ct.edges
-            },
-        )
+        self.record("composition.local", _locals(ct))
         self.record("composition.grads", {n.label: n.grad for n in ct.nodes})
-        comp = GraphView(ct, p.digits, center_y=0.6)
+        comp = GraphView(ct, p.digits, center_y=0.6, zoom=1.2)
         comp_heading = title(r"h(x) = \sin^2 x", rf",\quad x = {p.composition_at_tex}")
         self.play(
-            FadeOut(view.everything()),
-            *(FadeOut(m) for m in (*view.grads.values(), *view.locals.values(), lines)),
+            *_clear_all_but(self, heading),
             ReplacementTransform(heading, comp_heading),
             run_time=0.8,
         )
         self.play(FadeIn(comp.skeleton()), run_time=0.6)
         comp.forward(self, run_time=0.35)
-        comp.seed(self)
-        for n in reversed(ct.nodes):
-            for e in comp.operand_edges(n.id):
-                comp.pass_back(self, [e])
-        self.wait(0.5)
+        comp_lines = _backward(
+            self, comp, edge_symbols(composition_example(p.composition_at)), p.digits
+        )
+        self.wait(1)
 
         self.step(
             "Checking numerically",
             "A finite difference, with no chain rule at all, lands on the same slope.",
             duration=4,
         )
+        check = composition_check(p.composition_at)
         self.record("composition.chain_rule", check.chain_rule)
         self.record("composition.numerical", check.numerical)
         self.record("composition.closed_form", check.closed_form)
         self.record("composition.difference", check.difference)
-        d = p.check_digits
-        at = p.composition_at_tex
+        d, at = p.check_digits, p.composition_at_tex
         rows = VGroup(
             MathTex(
                 rf"\text{{chain rule: }} h'({at}) = {style.fmt(check.chain_rule, d)}",
@@ -472,20 +485,44 @@ class ChainRuleGraph(LessonScene):
             ),
             MathTex(
                 rf"\text{{central difference: }} {style.fmt(check.numerical, d)}",
+                rf"\quad\text{{(off by }} {_sci(check.difference)}\text{{)}}",
                 color=style.SECANT,
                 font_size=style.TEXT_SIZE,
             ),
             MathTex(
-                rf"\sin(2\cdot {at}) = {style.fmt(check.closed_form, d)}",
-                rf"\qquad \text{{they differ by }} {_sci(check.difference)}",
+                rf"\text{{by hand: }} 2\sin x\cos x = \sin(2\cdot {at})"
+                rf" = {style.fmt(check.closed_form, d)}",
                 font_size=style.TEXT_SIZE,
             ),
         ).arrange(DOWN, buff=0.3)
         rows.to_edge(DOWN, buff=0.45)
+        self.play(FadeOut(comp_lines), run_time=0.4)
         self.play(FadeIn(rows[0], shift=0.2 * UP), run_time=0.6)
         self.play(FadeIn(rows[1], shift=0.2 * UP), run_time=0.6)
         self.play(Write(rows[2]), run_time=0.8)
         self.wait(1.5)
+
+
+def _backward(
+    scene: LessonScene,
+    view: GraphView,
+    symbols: Mapping[tuple[str, str], str],
+    digits: int,
+) -> VGroup:
+    """Seed the output, then pass back one edge at a time (output first), writing
+    each link of the chain rule under the graph; returns those lines."""
+    view.seed(scene)
+    lines = VGroup()
+    for n in reversed(view.t.nodes):
+        for s, tgt in view.operand_edges(n.id):
+            view.pass_back(scene, [(s, tgt)])
+            line = readout_line(view.t, s, tgt, digits, symbols)
+            lines.add(line)
+            lines.arrange(DOWN, aligned_edge=LEFT, buff=0.25).to_edge(DOWN, buff=0.5).set_x(
+                0
+            )
+            scene.play(FadeIn(line, shift=0.2 * UP), run_time=0.6)
+    return lines
 
 
 def _sci(value: float, decimals: int = 1) -> str:
@@ -521,7 +558,7 @@ class NeuronBackprop(LessonScene):
         p: NeuronParams = self.params
         inputs = {"x": p.x, "w": p.w, "b": p.b}
         t = backprop(neuron(**inputs))
-        view = GraphView(t, p.digits, center_y=0.0, row_step=1.65)
+        view = GraphView(t, p.digits, center_y=0.0, row_step=1.6, zoom=1.1)
         heading = title(
             r"y = \sigma(w\,x + b)",
             rf",\quad x = {style.fmt(p.x)},\ w = {style.fmt(p.w)},\ b = {style.fmt(p.b)}",
@@ -531,11 +568,11 @@ class NeuronBackprop(LessonScene):
         self.step(
             "Forward pass",
             "A neuron: weigh the input, add the bias, squash it with the sigmoid.",
-            duration=4,
+            duration=4.5,
         )
         self.play(Write(heading), FadeIn(view.skeleton()), run_time=1.2)
         view.forward(self)
-        self.wait(0.5)
+        self.wait(1)
 
         self.step(
             "Backward pass",
@@ -549,22 +586,22 @@ class NeuronBackprop(LessonScene):
         view.pass_back(self, view.operand_edges(view.root.id))
         view.pass_back(self, view.operand_edges(z))
         lines = VGroup(
-            *(readout_line(t, view.id(name), z, p.digits) for name in p.shown)
+            *(readout_line(t, view.id(name), z, p.digits, {}) for name in p.shown)
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
         lines.to_edge(DOWN, buff=0.3)
         self.play(FadeIn(lines, shift=0.2 * UP), run_time=0.8)
-        self.wait(1)
+        self.wait(1.5)
 
         self.step(
             "Check with PyTorch",
             "PyTorch's autograd does the same bookkeeping and gets the same numbers.",
-            duration=4,
+            duration=5,
         )
         check = check_against_torch("neuron", inputs, rtol=p.match_rtol)
         self.record("torch.output", check.torch.output)
         self.record("torch.grads", dict(check.torch.grads))
         self.record("match", dict(check.matches))
-        _show_check(self, view, lines, check, p.shown, p.digits)
+        _show_check(self, heading, view.root.label, check, p.shown, p.digits)
 
 
 def _locals(t: Trace) -> dict[str, float]:
@@ -574,27 +611,30 @@ def _locals(t: Trace) -> dict[str, float]:
     }
 
 
+def _clear_all_but(scene: LessonScene, keep: Mobject) -> list[FadeOut]:
+    """Fade out whatever is on screen except ``keep`` (only what is shown: fading
+    out a label never shown would first flash it in)."""
+    return [FadeOut(m) for m in scene.mobjects if m is not keep]
+
+
 def _show_check(
     scene: LessonScene,
-    view: GraphView,
-    extra: Mobject,
+    heading: Mobject,
+    root: str,
     check: GradientCheck,
     rows: Sequence[str],
     digits: int,
 ) -> None:
-    table = comparison_table(check, rows, view.root.label, digits).move_to(0.3 * UP)
+    table = comparison_table(check, rows, root, digits).scale(1.15)
+    table.move_to(0.3 * UP)
     note = verdict(check).next_to(table, DOWN, buff=0.6)
-    scene.play(
-        FadeOut(view.everything()),
-        *(FadeOut(m) for m in (*view.grads.values(), *view.locals.values(), extra)),
-        run_time=0.8,
-    )
+    scene.play(*_clear_all_but(scene, heading), run_time=0.8)
     # Columns first, so "ours" and "PyTorch" can be read side by side as they arrive.
     columns = [VGroup(*table[i::4]) for i in range(4)]
     scene.play(FadeIn(columns[0]), FadeIn(columns[1]), run_time=0.8)
     scene.play(FadeIn(columns[2], shift=0.2 * LEFT), run_time=0.8)
     scene.play(FadeIn(columns[3], scale=1.3), Write(note), run_time=0.8)
-    scene.wait(1.5)
+    scene.wait(2)
 
 
 # ----------------------------------------------------------------- scene 3
@@ -638,9 +678,9 @@ class TwoLayerBackprop(LessonScene):
         self.wait(0.5)
 
         self.step(
-            "The path to w1",
+            f"The path to {p.wrt}",
             f"{p.wrt} reaches y along one path only: follow it back from the output.",
-            duration=3,
+            duration=2.5,
         )
         links = chain_links(two_layer(**inputs), p.wrt)
         self.record(
@@ -660,17 +700,24 @@ class TwoLayerBackprop(LessonScene):
         on_path = {i for e in path_edges for i in e}
         off = VGroup(
             *(a for e, a in view.arrows.items() if e not in path_edges),
-            *(view.boxes[i] for i in view.boxes if i not in on_path),
+            *(view.boxes[i][1] for i in view.boxes if i not in on_path),
             *(view.values[i] for i in view.values if i not in on_path),
             *(view.tags[i] for i in view.tags if i not in on_path),
         )
         self.play(
             off.animate.set_opacity(0.3),
+            # The boxes are outlines: dim only their stroke, or they fill in grey.
+            *(
+                view.boxes[i][0].animate.set_stroke(opacity=0.3)
+                for i in view.boxes
+                if i not in on_path
+            ),
             *(view.arrows[e].animate.set_color(style.POINT) for e in path_edges),
             *(view.boxes[i][0].animate.set_color(style.POINT) for i in on_path),
             run_time=1.0,
         )
         view.seed(self)
+        self.wait(1)
 
         self.step(
             "Link by link",
@@ -688,7 +735,7 @@ class TwoLayerBackprop(LessonScene):
                 font_size=style.TEXT_SIZE,
             ),
         )
-        readout.to_edge(DOWN, buff=0.3)
+        readout.to_edge(DOWN, buff=0.3).set_x(0)
         symbols, numbers, product = readout.symbols, readout.numbers, readout.product
         self.play(FadeIn(readout.frame), run_time=0.6)
         for k, (edge, sym, num) in enumerate(
@@ -704,11 +751,13 @@ class TwoLayerBackprop(LessonScene):
             s, tgt = edge
             self.play(
                 _flash(view.arrows[edge], style.POINT, backwards=True),
-                ReplacementTransform(
+                FadeTransform(
                     VGroup(view.grads[tgt].copy(), view.locals[edge].copy()), view.grads[s]
                 ),
                 ReplacementTransform(view.locals[edge].copy(), num),
-                ChangeDecimalToValue(product, links[k].product),
+                # Straight to the new product: counting through the numbers in
+                # between would show values that are no product of these factors.
+                product.animate.set_value(links[k].product),
                 run_time=1.2,
             )
             self.wait(0.3)
@@ -718,13 +767,13 @@ class TwoLayerBackprop(LessonScene):
         self.step(
             "Check with PyTorch",
             "Autograd agrees with the hand-made chain, digit for digit.",
-            duration=4,
+            duration=4.5,
         )
         check = check_against_torch("two_layer", inputs, rtol=p.match_rtol)
         self.record("torch.output", check.torch.output)
         self.record("torch.grads", dict(check.torch.grads))
         self.record("match", dict(check.matches))
-        _show_check(self, view, readout, check, p.shown, p.digits)
+        _show_check(self, heading, view.root.label, check, p.shown, p.digits)
 
 
 class ProductReadout(VGroup):
