@@ -1,52 +1,202 @@
-"""The ``mathvid`` command.
+"""The ``mathvid`` command: list, render, preview, lesson, export.
 
-Examples
---------
-Render the whole lesson at medium quality and print where the video is::
-
-    mathvid lesson -q m
+Every failure a user can cause or meet (a bad lesson file, a missing LaTeX, a scene
+that raises) ends in one line on stderr and exit status 1; outputs already on disk
+stay as they were.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
-from mathvid.lesson import LessonError, load_lesson
-from mathvid.render import QUALITIES, RenderError, render_scene
+from mathvid.lesson import Lesson, LessonError, load_lesson
+from mathvid.render import QUALITIES, Job, Rendered, RenderError, check_latex, render_many
 
 EXAMPLES = """examples:
-  mathvid lesson            render every scene of lesson.toml at medium quality
-  mathvid lesson -q l       the same, fast and small (480p15)
+  mathvid list                          the lesson's scenes, steps and durations
+  mathvid render                        render every scene (medium quality, all cores)
+  mathvid render descent rosenbrock -q l    two scenes, fast and small (480p15)
+  mathvid preview descent --at 3.5      a PNG of the moment 3.5 s into a scene
+  mathvid preview descent --at "The update rule" --watch
+                                        a step's last frame, again on every save
+  mathvid lesson -q h                   the whole lesson: one MP4 with chapters,
+                                        WebVTT/SRT captions and posters
+  mathvid export -q m lecture/          a lecture bundle: a clip per step and an
+                                        index.html player that works from a USB stick
 """
 
 
 def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except (LessonError, RenderError, ValueError, OSError) as err:
+        print(f"mathvid: {err}", file=sys.stderr)
+        return 1
+    except ImportError as err:  # Manim without its system libraries
+        print(
+            f"mathvid: cannot load {err.name or 'a library'}: run `make setup`",
+            file=sys.stderr,
+        )
+        return 1
+    except KeyboardInterrupt:
+        print("mathvid: interrupted; finished outputs are kept", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mathvid",
         description="Animated explainer videos of calculus for deep learning.",
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    sub = parser.add_subparsers(dest="command", required=True)
-    lesson = sub.add_parser("lesson", help="render the lesson's scenes")
-    lesson.add_argument("-q", "--quality", choices=sorted(QUALITIES), default="m")
-    lesson.add_argument("--lesson", type=Path, default=Path("lesson.toml"))
-    lesson.add_argument("--media", type=Path, default=Path("media"), help="output folder")
-    args = parser.parse_args(argv)
-    try:
-        return _lesson(args.lesson, args.quality, args.media)
-    except (LessonError, RenderError) as err:
-        print(f"mathvid: {err}", file=sys.stderr)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--lesson", type=Path, default=Path("lesson.toml"), help="lesson file"
+    )
+    common.add_argument("--media", type=Path, default=Path("media"), help="output folder")
+    quality = argparse.ArgumentParser(add_help=False)
+    quality.add_argument(
+        "-q",
+        "--quality",
+        choices=list(QUALITIES),
+        default="m",
+        help="l 480p15, m 720p30 (default), h 1080p60, k 2160p60",
+    )
+    quality.add_argument("-j", "--jobs", type=int, default=None, help="parallel renders")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    cmd = sub.add_parser("list", parents=[common], help="the lesson's scenes and steps")
+    cmd.set_defaults(run=_list)
+
+    cmd = sub.add_parser("render", parents=[common, quality], help="render scenes")
+    cmd.add_argument("ids", nargs="*", metavar="ID", help="scene ids (default: all)")
+    cmd.set_defaults(run=_render)
+
+    cmd = sub.add_parser("preview", parents=[common], help="a still PNG of any moment")
+    cmd.add_argument("id", metavar="ID")
+    cmd.add_argument("--at", default=None, help="a step's name or number, or seconds")
+    cmd.add_argument("--watch", action="store_true", help="again whenever a file changes")
+    cmd.set_defaults(run=_preview)
+
+    cmd = sub.add_parser("lesson", parents=[common, quality], help="the whole lesson")
+    cmd.set_defaults(run=_lesson)
+
+    cmd = sub.add_parser("export", parents=[common, quality], help="a lecture bundle")
+    cmd.add_argument("outdir", type=Path, metavar="OUTDIR")
+    cmd.set_defaults(run=_export)
+    return parser
+
+
+def _list(args: argparse.Namespace) -> int:
+    from mathvid.stills import scene_manifest
+
+    lesson = load_lesson(args.lesson)
+    print(lesson.title)
+    for entry in lesson.scenes:
+        manifest = scene_manifest(entry.scene_cls, entry.params)
+        steps = manifest["steps"]
+        print(f"\n{entry.id}  {entry.title}  ({manifest['duration']:.1f} s, {entry.scene})")
+        for i, step in enumerate(steps):
+            end = steps[i + 1]["start"] if i + 1 < len(steps) else manifest["duration"]
+            print(f"  {i + 1:2d}. {step['name']:<36} {end - step['start']:5.1f} s")
+    return 0
+
+
+def _render(args: argparse.Namespace) -> int:
+    lesson = load_lesson(args.lesson)
+    entries = [lesson.entry(i) for i in args.ids] if args.ids else list(lesson.scenes)
+    rendered = _render_entries(lesson, [e.id for e in entries], args)
+    for r in rendered:
+        print(f"{r.id}: {r.video}")
+    return 0 if len(rendered) == len(entries) else 1
+
+
+def _render_entries(
+    lesson: Lesson, ids: list[str], args: argparse.Namespace
+) -> list[Rendered]:
+    """Render scenes ``ids`` with one progress display; report failures, keep the rest."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    check_latex()
+    jobs = [
+        Job(e.id, e.scene, e.params, args.quality) for e in lesson.scenes if e.id in ids
+    ]
+    failures: list[str] = []
+    with Progress(
+        TextColumn("[bold]rendering"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        transient=False,
+    ) as progress:
+        task = progress.add_task("", total=len(jobs))
+
+        def done(scene_id: str, rendered: Rendered | None, error: str | None) -> None:
+            if error:
+                failures.append(f"mathvid: {scene_id}: {error}")
+                note = "failed"
+            else:
+                note = "unchanged" if rendered.skipped else f"{rendered.seconds:.1f} s"
+            progress.update(task, advance=1, description=f"{scene_id} {note}")
+
+        rendered, _ = render_many(jobs, args.media, args.jobs, on_done=done)
+    for line in failures:
+        print(line, file=sys.stderr)
+    return rendered
+
+
+def _preview(args: argparse.Namespace) -> int:
+    from mathvid.preview import preview, watch
+
+    if args.watch:
+        return watch(args.lesson, args.id, args.at, args.media)
+    print(preview(args.lesson, args.id, args.at, args.media))
+    return 0
+
+
+def _lesson(args: argparse.Namespace) -> int:
+    from mathvid.assemble import assemble
+
+    lesson = load_lesson(args.lesson)
+    ids = [e.id for e in lesson.scenes]
+    rendered = _render_entries(lesson, ids, args)
+    if len(rendered) != len(ids):
+        print(
+            "mathvid: the lesson video needs every scene; fix the ones above",
+            file=sys.stderr,
+        )
         return 1
+    start = time.perf_counter()
+    titles = [e.title for e in lesson.scenes]
+    files = assemble(
+        list(zip(titles, rendered, strict=True)), args.media / "lesson" / args.quality
+    )
+    print(
+        f"lesson: {files.video}  ({len(files.chapters)} chapters, "
+        f"{files.chapters[-1].end:.0f} s, joined in {time.perf_counter() - start:.1f} s)"
+    )
+    print(f"captions: {files.vtt}, {files.srt}")
+    print(f"posters: {files.posters[0].parent}/")
+    return 0
 
 
-def _lesson(path: Path, quality: str, media: Path) -> int:
-    spec = load_lesson(path)
-    for entry in spec.scenes:
-        video = render_scene(entry.load(), quality, media)
-        print(f"{entry.id}: {video}")
+def _export(args: argparse.Namespace) -> int:
+    from mathvid.export import export
+
+    lesson = load_lesson(args.lesson)
+    ids = [e.id for e in lesson.scenes]
+    rendered = _render_entries(lesson, ids, args)
+    if len(rendered) != len(ids):
+        print("mathvid: the bundle needs every scene; fix the ones above", file=sys.stderr)
+        return 1
+    page = export(lesson, rendered, args.outdir)
+    print(f"lecture: {page}")
     return 0
 
 

@@ -1,57 +1,247 @@
-"""The lesson file, ``lesson.toml``: which scenes, in what order.
+"""The lesson file, ``lesson.toml``: which scenes, in what order, with which parameters.
+
+::
+
+    title = "Calculus for deep learning"
+
+    [[scene]]
+    id = "descent"                        # letters, digits and dashes; unique
+    scene = "scenes.descent:DescentBowl"  # module:Class of a LessonScene
+    title = "Gradient descent on a bowl"  # the chapter's title
+    [scene.params]                        # any field of the scene's Params
+    learning_rate = 0.1
+    function = "sin(x) * exp(-y**2)"      # a catalogue name or a formula
+
+Everything is checked before anything renders; a problem is one
+:class:`LessonError` naming the file, the line and the key.
 
 Examples
 --------
->>> spec = load_lesson("lesson.toml")
->>> spec.scenes[0].scene
-'scenes.derivatives:TangentLine'
+>>> lesson = load_lesson("lesson.toml")
+>>> lesson.scenes[0].scene_cls.__name__
+'TangentLine'
 """
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
+import math
+import re
 import tomllib
+import types
+import typing
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from mathcore.symbolic import FormulaError, resolve_objective
+
+SCENE_KEYS = {"id", "scene", "title", "params"}
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
 class LessonError(ValueError):
-    """A lesson file that cannot be used; the message names the file and the key."""
+    """A lesson file that cannot be used: ``file:line: key: what is wrong``."""
 
 
 @dataclass(frozen=True)
 class SceneEntry:
-    """One scene of the lesson: an id, the ``module:Class`` to render, a title."""
+    """One scene of the lesson, resolved: its class and its full parameters."""
 
     id: str
-    scene: str
     title: str
-
-    def load(self) -> type:
-        """The scene class named by ``scene``."""
-        module, _, name = self.scene.partition(":")
-        return getattr(importlib.import_module(module), name)
+    scene: str  # "module:Class", as written
+    scene_cls: type
+    params: Any  # an instance of scene_cls.Params
 
 
 @dataclass(frozen=True)
 class Lesson:
+    path: Path
     title: str
     scenes: tuple[SceneEntry, ...]
+
+    def entry(self, scene_id: str) -> SceneEntry:
+        """The scene called ``scene_id``; LessonError listing the ids if there is none."""
+        for entry in self.scenes:
+            if entry.id == scene_id:
+                return entry
+        ids = ", ".join(e.id for e in self.scenes)
+        raise LessonError(f"{self.path}: no scene {scene_id!r} (the lesson has: {ids})")
 
 
 def load_lesson(path: str | Path) -> Lesson:
     """Read and check ``path``; raise :class:`LessonError` with a one-line reason."""
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as err:
-        raise LessonError(f"{path}: {err}") from None
-    scenes = []
-    for i, raw in enumerate(data.get("scene", [])):
-        missing = {"id", "scene", "title"} - raw.keys()
-        if missing:
-            raise LessonError(f"{path}: scene {i + 1} lacks {', '.join(sorted(missing))}")
-        scenes.append(SceneEntry(id=raw["id"], scene=raw["scene"], title=raw["title"]))
-    if not scenes:
+        text = path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise LessonError(f"{path}: cannot read: {err.strerror}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise LessonError(f"{path}: not valid TOML: {err}") from None
+    where = _Locator(path, text)
+    unknown = set(data) - {"title", "scene"}
+    if unknown:
+        key = sorted(unknown)[0]
+        raise LessonError(
+            f"{where.top(key)}: {key}: unknown key (expected title, [[scene]])"
+        )
+    raw_scenes = data.get("scene", [])
+    if not isinstance(raw_scenes, list) or not raw_scenes:
         raise LessonError(f"{path}: no [[scene]] entries")
-    return Lesson(title=data.get("title", path.stem), scenes=tuple(scenes))
+    scenes = tuple(_scene(i, raw, where) for i, raw in enumerate(raw_scenes))
+    seen: set[str] = set()
+    for i, entry in enumerate(scenes):
+        if entry.id in seen:
+            raise LessonError(f"{where.scene(i, 'id')}: id: {entry.id!r} is used twice")
+        seen.add(entry.id)
+    title = data.get("title", path.stem)
+    if not isinstance(title, str):
+        raise LessonError(f"{where.top('title')}: title: expected a string")
+    return Lesson(path=path, title=title, scenes=scenes)
+
+
+def _scene(i: int, raw: dict[str, Any], where: _Locator) -> SceneEntry:
+    for key in sorted(set(raw) - SCENE_KEYS):
+        expected = ", ".join(sorted(SCENE_KEYS))
+        at = where.scene(i, key)
+        raise LessonError(f"{at}: {key}: unknown key (expected {expected})")
+    for key in ("id", "scene", "title"):
+        if key not in raw:
+            raise LessonError(f"{where.scene(i)}: {key}: missing in scene {i + 1}")
+        if not isinstance(raw[key], str) or not raw[key].strip():
+            raise LessonError(f"{where.scene(i, key)}: {key}: expected a non-empty string")
+    if not ID_PATTERN.fullmatch(raw["id"]):
+        raise LessonError(
+            f"{where.scene(i, 'id')}: id: {raw['id']!r} should be lower-case letters, "
+            "digits and dashes"
+        )
+    scene_cls = _scene_class(raw["scene"], where.scene(i, "scene"))
+    params = _params(scene_cls, raw.get("params", {}), i, where)
+    return SceneEntry(raw["id"], raw["title"], raw["scene"], scene_cls, params)
+
+
+def _scene_class(spec: str, at: str) -> type:
+    from scenes.base import LessonScene  # imports Manim: only once a lesson is read
+
+    module_name, _, class_name = spec.partition(":")
+    if not module_name.startswith("scenes.") or not class_name:
+        raise LessonError(f"{at}: scene: expected 'scenes.<module>:<Class>', got {spec!r}")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError:
+        raise LessonError(f"{at}: scene: no module {module_name!r}") from None
+    scene_cls = getattr(module, class_name, None)
+    if not (isinstance(scene_cls, type) and issubclass(scene_cls, LessonScene)):
+        raise LessonError(f"{at}: scene: no lesson scene {class_name!r} in {module_name}")
+    return scene_cls
+
+
+def _params(scene_cls: type, raw: Any, i: int, where: _Locator) -> Any:
+    defaults = scene_cls.Params()
+    if not isinstance(raw, dict):
+        raise LessonError(f"{where.scene(i, 'params')}: params: expected a table")
+    hints = typing.get_type_hints(scene_cls.Params)
+    fields = {f.name for f in dataclasses.fields(defaults)}
+    values = {}
+    for key, value in raw.items():
+        at = where.param(i, key)
+        if key not in fields:
+            known = ", ".join(sorted(fields)) or "none"
+            raise LessonError(
+                f"{at}: params.{key}: {scene_cls.__name__} has no such "
+                f"parameter (it has: {known})"
+            )
+        try:
+            values[key] = _coerce(value, hints[key])
+            if key == "function":
+                resolve_objective(values[key])
+        except (TypeError, FormulaError) as err:
+            raise LessonError(f"{at}: params.{key}: {err}") from None
+    try:
+        return dataclasses.replace(defaults, **values)
+    except ValueError as err:  # a Params' own __post_init__ check
+        raise LessonError(f"{where.scene(i, 'params')}: params: {err}") from None
+
+
+def _coerce(value: Any, hint: Any) -> Any:
+    """``value`` from TOML as the dataclass field type ``hint``, or TypeError saying why."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (types.UnionType, typing.Union):
+        for option in args:
+            if option is type(None) and value is None:
+                return None
+            try:
+                return _coerce(value, option)
+            except TypeError:
+                continue
+        raise TypeError(f"expected {_describe(hint)}, got {value!r}")
+    if origin is tuple:
+        if not isinstance(value, list):
+            raise TypeError(f"expected a list ({_describe(hint)}), got {value!r}")
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_coerce(v, args[0]) for v in value)
+        if len(value) != len(args):
+            raise TypeError(f"expected {len(args)} values, got {len(value)}")
+        return tuple(_coerce(v, a) for v, a in zip(value, args, strict=True))
+    if hint is float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise TypeError(f"expected a number, got {value!r}")
+        if not math.isfinite(value):
+            raise TypeError(f"expected a finite number, got {value!r}")
+        return float(value)
+    if hint in (int, str, bool):
+        if type(value) is not hint:
+            raise TypeError(f"expected {_describe(hint)}, got {value!r}")
+        return value
+    raise TypeError(
+        f"parameters of type {_describe(hint)} cannot be set from a lesson file"
+    )
+
+
+def _describe(hint: Any) -> str:
+    names = {float: "a number", int: "an integer", str: "a string", bool: "true or false"}
+    return names.get(hint, str(hint).replace("typing.", ""))
+
+
+class _Locator:
+    """``file:line`` of a key, found in the text (tomllib keeps no positions)."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.lines = text.splitlines()
+        self.starts = [
+            n for n, line in enumerate(self.lines) if line.strip() == "[[scene]]"
+        ]
+
+    def top(self, key: str) -> str:
+        end = self.starts[0] if self.starts else len(self.lines)
+        return self._find(0, end, key)
+
+    def scene(self, i: int, key: str | None = None) -> str:
+        start, end = self._block(i)
+        return self._find(start, end, key) if key else f"{self.path}:{start + 1}"
+
+    def param(self, i: int, key: str) -> str:
+        start, end = self._block(i)
+        table = next(
+            (n for n in range(start, end) if self.lines[n].strip() == "[scene.params]"),
+            start,
+        )
+        return self._find(table, end, key)
+
+    def _block(self, i: int) -> tuple[int, int]:
+        if i >= len(self.starts):  # inline tables or arrays: no header to find
+            return 0, len(self.lines)
+        end = self.starts[i + 1] if i + 1 < len(self.starts) else len(self.lines)
+        return self.starts[i], end
+
+    def _find(self, start: int, end: int, key: str) -> str:
+        pattern = re.compile(rf"\s*{re.escape(key)}\s*=")
+        for n in range(start, end):
+            if pattern.match(self.lines[n]):
+                return f"{self.path}:{n + 1}"
+        return f"{self.path}:{start + 1}"

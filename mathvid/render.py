@@ -1,9 +1,36 @@
-"""Render scenes with Manim, in this process, into ``media/``."""
+"""Render the lesson's scenes into ``media/``: safely, in parallel, and only when needed.
+
+Each scene of the lesson renders into its own folder::
+
+    media/scenes/<id>/<quality>/
+        scene.mp4  scene.srt  scene.json      video, captions, data manifest
+        sections/NN-<step>.mp4  sections.json one clip per step, with durations
+        inputs.key                            what it was rendered from
+
+A render goes to a temporary folder that replaces the old one only when complete,
+under a per-scene lock: an interrupted render, or two ``mathvid`` commands at once,
+never leave a truncated file where a good one was. A scene whose inputs (its code,
+``mathcore``, its parameters, the quality) have not changed is not rendered again.
+"""
 
 from __future__ import annotations
 
+import concurrent.futures as cf
+import contextlib
+import fcntl
+import hashlib
+import json
+import multiprocessing
+import os
 import shutil
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
 
 QUALITIES = {
     "l": "low_quality",
@@ -13,6 +40,10 @@ QUALITIES = {
 }
 
 
+class RenderError(RuntimeError):
+    """A scene that could not be rendered; the message says why and what to do."""
+
+
 def tex_cache() -> Path:
     """Where compiled LaTeX is kept between renders: ``media/Tex`` of the project.
 
@@ -20,10 +51,6 @@ def tex_cache() -> Path:
     LaTeX compile costs about 0.1 s; a scene has dozens of formulas).
     """
     return Path.cwd() / "media" / "Tex"
-
-
-class RenderError(RuntimeError):
-    """A scene that could not be rendered; the message says why and what to do."""
 
 
 def check_latex() -> None:
@@ -36,28 +63,237 @@ def check_latex() -> None:
         )
 
 
-def render_scene(
-    scene_cls: type, quality: str = "m", media_dir: Path = Path("media")
-) -> Path:
-    """Render ``scene_cls`` at ``quality`` (l, m, h or k); return the video's path."""
+def check_quality(quality: str) -> None:
+    if quality not in QUALITIES:
+        known = ", ".join(QUALITIES)
+        raise RenderError(f"quality: expected one of {known}, got {quality!r}")
+
+
+@dataclass(frozen=True)
+class Job:
+    """One scene to render: plain data, so it can travel to a worker process."""
+
+    id: str
+    scene: str  # "module:Class"
+    params: Any
+    quality: str
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str
+    clip: Path
+    start: float
+    duration: float
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A scene's outputs on disk."""
+
+    id: str
+    folder: Path
+    skipped: bool = False
+    seconds: float = 0.0
+
+    @property
+    def video(self) -> Path:
+        return self.folder / "scene.mp4"
+
+    @property
+    def captions(self) -> Path:
+        return self.folder / "scene.srt"
+
+    @property
+    def manifest(self) -> Path:
+        return self.folder / "scene.json"
+
+    def sections(self) -> list[Section]:
+        """The scene's steps, each with its clip and where it starts in the scene video."""
+        index = json.loads((self.folder / "sections.json").read_text(encoding="utf-8"))
+        out, start = [], 0.0
+        for item in index:
+            duration = float(item["duration"])
+            out.append(Section(item["name"], self.folder / item["clip"], start, duration))
+            start += duration
+        return out
+
+
+def scene_folder(media: Path, scene_id: str, quality: str) -> Path:
+    return media / "scenes" / scene_id / quality
+
+
+def inputs_key(job: Job) -> str:
+    """A digest of everything a render depends on: code, numerics, parameters, quality."""
+    module = job.scene.partition(":")[0]
+    sources = [
+        ROOT / (module.replace(".", "/") + ".py"),
+        ROOT / "scenes/base.py",
+        ROOT / "scenes/style.py",
+        ROOT / "manim.cfg",
+        ROOT / "requirements.lock",
+        Path(__file__),
+    ]
+    sources += sorted((ROOT / "mathcore").glob("*.py"))
+    digest = hashlib.sha256(f"{job.scene}\n{job.params!r}\n{job.quality}\n".encode())
+    for path in sources:
+        if path.exists():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def render(job: Job, media: Path) -> Rendered:
+    """Render ``job`` into ``media`` unless its outputs are current; return them."""
+    check_quality(job.quality)
+    media = media.resolve()
+    folder = scene_folder(media, job.id, job.quality)
+    key = inputs_key(job)
+    start = time.perf_counter()
+    with scene_lock(media, job.id):
+        if _is_current(folder, key):
+            return Rendered(job.id, folder, skipped=True)
+        work = media / ".tmp" / f"{job.id}-{job.quality}-{uuid.uuid4().hex[:12]}"
+        try:
+            _render_into(job, work / "manim")
+            _collect(job, work / "manim", work / "out", key)
+            _replace_folder(work / "out", folder)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    return Rendered(job.id, folder, seconds=time.perf_counter() - start)
+
+
+def render_many(
+    jobs: list[Job],
+    media: Path,
+    workers: int | None = None,
+    on_done: Callable[[str, Rendered | None, str | None], None] | None = None,
+) -> tuple[list[Rendered], dict[str, str]]:
+    """Render ``jobs`` in parallel worker processes, one scene per process.
+
+    Returns the outputs in job order and a one-line error per scene that failed; the
+    other scenes' outputs are kept. ``on_done(id, rendered, error)`` is called as each
+    scene finishes.
+    """
+    results: dict[str, Rendered] = {}
+    errors: dict[str, str] = {}
+    # Scenes already current need no worker process (nor Manim): answer them here.
+    for job in jobs:
+        folder = scene_folder(media.resolve(), job.id, job.quality)
+        if _is_current(folder, inputs_key(job)):
+            results[job.id] = Rendered(job.id, folder, skipped=True)
+            if on_done:
+                on_done(job.id, results[job.id], None)
+    stale = [job for job in jobs if job.id not in results]
+    if not stale:
+        return [results[j.id] for j in jobs], errors
+    check_latex()
+    workers = max(1, min(workers or os.cpu_count() or 1, len(stale)))
+    # forkserver with Manim preloaded: each scene gets a fresh process (Manim's
+    # config is global) without paying for Manim's import every time.
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["manim", "mathcore.functions", "scenes.base"])
+    with cf.ProcessPoolExecutor(workers, mp_context=ctx, max_tasks_per_child=1) as pool:
+        futures = {pool.submit(render, job, media): job for job in stale}
+        for future in cf.as_completed(futures):
+            job = futures[future]
+            try:
+                results[job.id] = future.result()
+            except Exception as err:  # reported per scene; the others go on
+                errors[job.id] = _one_line(err)
+            if on_done:
+                on_done(job.id, results.get(job.id), errors.get(job.id))
+    return [results[j.id] for j in jobs if j.id in results], errors
+
+
+@contextlib.contextmanager
+def scene_lock(media: Path, scene_id: str) -> Iterator[None]:
+    """Hold the scene's lock: one render of a scene at a time, across processes."""
+    locks = media / ".locks"
+    locks.mkdir(parents=True, exist_ok=True)
+    with open(locks / f"{scene_id}.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _is_current(folder: Path, key: str) -> bool:
+    key_file = folder / "inputs.key"
+    return key_file.exists() and key_file.read_text() == key
+
+
+def _render_into(job: Job, manim_media: Path) -> None:
+    """Render with Manim, in this process, into ``manim_media``."""
+    import importlib
+
     from manim import tempconfig  # Manim is slow to import: only when rendering.
 
-    if quality not in QUALITIES:
-        raise RenderError(
-            f"quality: expected one of {', '.join(QUALITIES)}, got {quality!r}"
-        )
-    check_latex()
+    module, _, name = job.scene.partition(":")
+    scene_cls = getattr(importlib.import_module(module), name)
     options = {
-        "quality": QUALITIES[quality],
-        "media_dir": str(media_dir),
+        "quality": QUALITIES[job.quality],
+        "media_dir": str(manim_media),
+        "video_dir": str(manim_media / "video"),
         "tex_dir": str(tex_cache()),
+        "save_sections": True,
         "verbosity": "WARNING",
         "progress_bar": "none",
     }
     with tempconfig(options):
-        scene = scene_cls()
+        scene = scene_cls(job.params)
         try:
             scene.render()
-        except Exception as err:  # a scene's own bug: name the scene, keep one line
-            raise RenderError(f"{scene_cls.__name__}: {type(err).__name__}: {err}") from err
-        return Path(scene.renderer.file_writer.movie_file_path)
+        except Exception as err:
+            raise RenderError(f"{name}: {_one_line(err)}") from err
+
+
+def _collect(job: Job, manim_media: Path, out: Path, key: str) -> None:
+    """Move Manim's outputs to their stable names in ``out``; the key file goes last."""
+    video_dir = manim_media / "video"
+    name = job.scene.partition(":")[2]
+    (out / "sections").mkdir(parents=True)
+    os.replace(video_dir / f"{name}.mp4", out / "scene.mp4")
+    os.replace(video_dir / f"{name}.srt", out / "scene.srt")
+    os.replace(video_dir / f"{name}.json", out / "scene.json")
+    index = json.loads((video_dir / "sections" / f"{name}.json").read_text())
+    sections = []
+    for n, item in enumerate(index):
+        clip = f"sections/{n:02d}.mp4"
+        os.replace(video_dir / "sections" / item["video"], out / clip)
+        sections.append({"name": item["name"], "clip": clip, "duration": item["duration"]})
+    (out / "sections.json").write_text(json.dumps(sections, indent=2), encoding="utf-8")
+    (out / "inputs.key").write_text(key)
+
+
+def _replace_folder(new: Path, folder: Path) -> None:
+    """Put ``new`` where ``folder`` is, never leaving a half-written folder there."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    old = folder.with_name(f".{folder.name}.old-{uuid.uuid4().hex[:8]}")
+    if folder.exists():
+        os.rename(folder, old)
+    os.rename(new, folder)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _one_line(err: BaseException) -> str:
+    text = str(err).strip().splitlines()
+    return text[0] if text else type(err).__name__
+
+
+def render_scene(
+    scene_cls: type, quality: str = "m", media_dir: Path = Path("media")
+) -> Path:
+    """Render ``scene_cls`` with its default parameters, in this process; its video.
+
+    For tests and quick checks; the lesson goes through :func:`render`.
+    """
+    check_quality(quality)
+    check_latex()
+    job = Job(
+        scene_cls.__name__,
+        f"{scene_cls.__module__}:{scene_cls.__name__}",
+        scene_cls.Params(),
+        quality,
+    )
+    return render(job, media_dir).video

@@ -45,8 +45,27 @@ def scene_manifest(scene_cls: type, params: Any = None) -> dict[str, Any]:
     return run_skipping_animations(scene_cls, params, (64, 36)).manifest
 
 
+def moment_still(
+    scene_cls: type, at: float, params: Any = None, size: tuple[int, int] = STILL_SIZE
+) -> np.ndarray:
+    """The frame at ``at`` seconds into the scene (RGB), mid-animation if need be.
+
+    Examples
+    --------
+    >>> from scenes.derivatives import TangentLine
+    >>> moment_still(TangentLine, 4.0).shape
+    (270, 480, 3)
+    """
+    scene = run_skipping_animations(scene_cls, params, size, capture_at=at)
+    return scene.moment_frame[..., :3].copy()
+
+
 def run_skipping_animations(
-    scene_cls: type, params: Any, size: tuple[int, int], capture_steps: bool = False
+    scene_cls: type,
+    params: Any,
+    size: tuple[int, int],
+    capture_steps: bool = False,
+    capture_at: float | None = None,
 ) -> Any:
     """Run ``scene_cls``'s construct with every animation jumping to its end state."""
     from manim import tempconfig  # Manim is slow to import: only when rendering.
@@ -62,6 +81,6 @@ def run_skipping_animations(
             "verbosity": "WARNING",
         }
         with tempconfig(options):
-            scene = scene_cls(params, capture_steps=capture_steps)
+            scene = scene_cls(params, capture_steps=capture_steps, capture_at=capture_at)
             scene.render()
     return scene

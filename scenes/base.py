@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 from manim import Scene, ThreeDScene
+from manim.utils.exceptions import EndSceneEarlyException
 
 
 @dataclasses.dataclass(frozen=True)
@@ -30,10 +31,18 @@ class LessonScene(Scene):
     Params: ClassVar[type] = NoParams
 
     def __init__(
-        self, params: Any = None, capture_steps: bool = False, **kwargs: Any
+        self,
+        params: Any = None,
+        capture_steps: bool = False,
+        capture_at: float | None = None,
+        **kwargs: Any,
     ) -> None:
         self.capture_steps = capture_steps
         self.step_frames: list[tuple[str, np.ndarray]] = []
+        # A still at ``capture_at`` seconds (previews): the scene stops once it has it.
+        self.capture_at = capture_at
+        self.moment_frame: np.ndarray | None = None
+        self._caption_durations: list[float | None] = []
         self.params = params if params is not None else self.Params()
         self.manifest: dict[str, Any] = {
             "scene": type(self).__name__,
@@ -43,13 +52,17 @@ class LessonScene(Scene):
         }
         super().__init__(**kwargs)
 
-    def step(self, name: str, caption: str, duration: float = 3.0) -> None:
-        """Start a section called ``name`` whose caption is ``caption``."""
+    def step(self, name: str, caption: str, duration: float | None = None) -> None:
+        """Start a section called ``name`` whose caption is ``caption``.
+
+        The caption stays on screen for the whole step, or ``duration`` seconds.
+        """
         if self.manifest["steps"]:
             self._snapshot()
         self.next_section(name)
-        self.add_subcaption(caption, duration=duration)
-        self.manifest["steps"].append({"name": name, "caption": caption})
+        self._caption_durations.append(duration)
+        start = self.renderer.time
+        self.manifest["steps"].append({"name": name, "caption": caption, "start": start})
 
     def record(self, key: str, value: Any) -> Any:
         """Note a number (or structure of numbers) the viewer sees; returns it."""
@@ -57,7 +70,41 @@ class LessonScene(Scene):
         return value
 
     def tear_down(self) -> None:
+        self.manifest["duration"] = now = self.renderer.time
+        # Captions are written once the steps' lengths are known: each lasts its step.
+        steps = self.manifest["steps"]
+        ends = [s["start"] for s in steps[1:]] + [now]
+        for step, end, duration in zip(steps, ends, self._caption_durations, strict=True):
+            length = duration if duration is not None else end - step["start"]
+            if length > 0:
+                self.add_subcaption(
+                    step["caption"], duration=length, offset=step["start"] - now
+                )
+        if self.capture_at is not None and self.moment_frame is None:
+            self._capture_moment()  # asked for a moment past the end: the last frame
         self._snapshot()
+
+    def play_internal(self, skip_rendering: bool = False) -> None:
+        """Play the current animations; when a still at ``capture_at`` is wanted and
+        this animation spans it, draw that moment and end the scene there.
+
+        With animations skipped, the renderer has already moved its clock to the end
+        of this animation, so it started at ``time − duration``.
+        """
+        at, skipping = self.capture_at, self.renderer.skip_animations
+        if at is not None and skipping and self.moment_frame is None:
+            start = self.renderer.time - self.duration
+            if at < start + self.duration:
+                # Before start: the moment lies in a wait, whose picture is the current one.
+                if at > start:
+                    self.update_to_time(at - start)
+                self._capture_moment()
+                raise EndSceneEarlyException()
+        super().play_internal(skip_rendering)
+
+    def _capture_moment(self) -> None:
+        self.renderer.update_frame(self, ignore_skipping=True)
+        self.moment_frame = self.renderer.get_frame()
 
     def _snapshot(self) -> None:
         """Keep the current frame as the last frame of the step that is ending.

@@ -1,0 +1,174 @@
+"""Join rendered scenes into one lesson: MP4 with chapters, WebVTT and SRT captions,
+a poster per scene.
+
+Scenes rendered at one quality share codec, size and frame rate, so the lesson is
+their packets copied one after another (no re-encoding, no quality loss) with a
+chapter per scene. Everything is written under temporary names and renamed into
+place at the end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import srt
+
+from mathvid.render import Rendered
+
+
+@dataclass(frozen=True)
+class Chapter:
+    title: str
+    start: float
+    end: float
+
+
+@dataclass(frozen=True)
+class LessonFiles:
+    video: Path
+    vtt: Path
+    srt: Path
+    posters: tuple[Path, ...]
+    chapters: tuple[Chapter, ...]
+
+
+def assemble(
+    scenes: list[tuple[str, Rendered]], out_dir: Path, name: str = "lesson"
+) -> LessonFiles:
+    """Join ``scenes`` (chapter title, rendered scene), in order, into ``out_dir``."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    video = out_dir / f"{name}.mp4"
+    chapters = _concatenate([r.video for _, r in scenes], [t for t, _ in scenes], video)
+    subtitles = _shifted_captions([r.captions for _, r in scenes], chapters)
+    vtt = _write_text(out_dir / f"{name}.vtt", to_webvtt(subtitles))
+    srt_path = _write_text(out_dir / f"{name}.srt", srt.compose(subtitles))
+    posters = tuple(
+        _poster(rendered.video, out_dir / "posters" / f"{scene_id}.png")
+        for scene_id, rendered in ((r.id, r) for _, r in scenes)
+    )
+    return LessonFiles(video, vtt, srt_path, posters, tuple(chapters))
+
+
+def _concatenate(videos: list[Path], titles: list[str], target: Path) -> list[Chapter]:
+    """Copy the packets of ``videos`` one after another into ``target``, with chapters."""
+    tmp = _temporary(target)
+    chapters: list[Chapter] = []
+    try:
+        with av.open(str(tmp), "w", format="mp4") as out:
+            stream = None
+            offset = 0  # in the output stream's time base
+            for path, title in zip(videos, titles, strict=True):
+                with av.open(str(path)) as src:
+                    source = src.streams.video[0]
+                    if stream is None:
+                        stream = out.add_stream_from_template(source)
+                    _check_same_format(stream, source, path)
+                    end = offset
+                    for packet in src.demux(source):
+                        if packet.dts is None:  # the flushing packet
+                            continue
+                        packet.pts += offset
+                        packet.dts += offset
+                        end = max(end, packet.pts + packet.duration)
+                        packet.stream = stream
+                        out.mux(packet)
+                    start_s = float(offset * source.time_base)
+                    chapters.append(Chapter(title, start_s, float(end * source.time_base)))
+                    offset = end
+            time_base = Fraction(1, 1000)
+            out.set_chapters(
+                [
+                    {
+                        "id": i + 1,
+                        "start": round(c.start * 1000),
+                        "end": round(c.end * 1000),
+                        "time_base": time_base,
+                        "metadata": {"title": c.title},
+                    }
+                    for i, c in enumerate(chapters)
+                ]
+            )
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return chapters
+
+
+def _check_same_format(stream: av.VideoStream, source: av.VideoStream, path: Path) -> None:
+    ours = (stream.codec_context.width, stream.codec_context.height, stream.time_base)
+    theirs = (source.codec_context.width, source.codec_context.height, source.time_base)
+    if ours != theirs:
+        raise ValueError(f"{path}: rendered at {theirs}, the lesson is at {ours}")
+
+
+def _shifted_captions(files: list[Path], chapters: list[Chapter]) -> list[srt.Subtitle]:
+    """Every scene's subcaptions, moved to where the scene starts in the lesson."""
+    out = []
+    for path, chapter in zip(files, chapters, strict=True):
+        shift = dt.timedelta(seconds=chapter.start)
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+        for sub in srt.parse(text):
+            out.append(srt.Subtitle(0, sub.start + shift, sub.end + shift, sub.content))
+    return list(srt.sort_and_reindex(out))
+
+
+def to_webvtt(subtitles: list[srt.Subtitle]) -> str:
+    """Subtitles as a WebVTT document.
+
+    Examples
+    --------
+    >>> cue = srt.Subtitle(1, dt.timedelta(seconds=1.5), dt.timedelta(seconds=3), "Hi")
+    >>> print(to_webvtt([cue]))
+    WEBVTT
+    <BLANKLINE>
+    1
+    00:00:01.500 --> 00:00:03.000
+    Hi
+    <BLANKLINE>
+    """
+
+    def stamp(t: dt.timedelta) -> str:
+        ms = round(t.total_seconds() * 1000)
+        hours, minutes, seconds = ms // 3_600_000, ms // 60_000 % 60, ms // 1000 % 60
+        return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{ms % 1000:03d}"
+
+    cues = [
+        f"{s.index}\n{stamp(s.start)} --> {stamp(s.end)}\n{s.content}\n" for s in subtitles
+    ]
+    return "WEBVTT\n\n" + "\n".join(cues)
+
+
+def _poster(video: Path, target: Path) -> Path:
+    """The scene's last frame as a PNG: everything the scene built, on one picture."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    last = None
+    with av.open(str(video)) as src:
+        # Seek to the keyframe before the last second rather than decode it all.
+        if src.duration and src.duration > 1_000_000:
+            src.seek(src.duration - 1_000_000)
+        for frame in src.decode(video=0):
+            last = frame
+    if last is None:
+        raise ValueError(f"{video}: no frames")
+    tmp = _temporary(target)
+    last.to_image().save(tmp, format="PNG")
+    os.replace(tmp, target)
+    return target
+
+
+def _write_text(path: Path, text: str) -> Path:
+    tmp = _temporary(path)
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+def _temporary(path: Path) -> Path:
+    """A name beside ``path`` for writing before the rename that publishes it."""
+    return path.with_name(f".{path.stem}.{uuid.uuid4().hex[:8]}.tmp{path.suffix}")
