@@ -14,6 +14,7 @@ Examples
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import contourpy
@@ -147,3 +148,216 @@ def log_levels(low: float, high: float, n: int) -> NDArray:
     if not 0 < low < high or n < 2:
         raise ValueError(f"need 0 < low < high and n >= 2, got {low}, {high}, {n}")
     return np.logspace(np.log10(low), np.log10(high), n)
+
+
+def linear_levels(objective: Objective, g: Grid, n: int) -> NDArray:
+    """``n`` contour levels evenly spaced strictly between f's extremes on ``g``.
+
+    Like Matplotlib's ``contour(..., levels=n)``: the extremes themselves are left
+    out, since the level set of a minimum or maximum is a point, not a line.
+
+    Examples
+    --------
+    >>> from mathcore.functions import bowl
+    >>> linear_levels(bowl(), grid(((-3, 3), (-3, 3)), 7), 8).tolist()
+    [2.0, 4.0, 6.0, 8.0, 10.0, 12.0, 14.0, 16.0]
+    """
+    if n < 1:
+        raise ValueError(f"n: need at least one level, got {n}")
+    z = objective.value(g.points)
+    return np.linspace(z.min(), z.max(), int(n) + 2)[1:-1]
+
+
+@dataclass(frozen=True)
+class ContourBand:
+    """The region ``lower ≤ f < upper`` as polygons, ready to be filled (``contourf``).
+
+    Each polygon is a tuple of closed rings, ``(k, 2)`` arrays: first the outer
+    boundary (counter-clockwise), then its holes (clockwise), so a non-zero winding
+    fill leaves the holes empty. The lowest band has ``lower = -inf`` and the
+    highest ``upper = inf``.
+    """
+
+    lower: float
+    upper: float
+    polygons: tuple[tuple[NDArray, ...], ...]
+
+
+def contour_bands(objective: Objective, g: Grid, levels: ArrayLike) -> list[ContourBand]:
+    """The ``len(levels) + 1`` filled bands between consecutive ``levels`` over ``g``.
+
+    Together the bands tile the grid's rectangle: the filled contour map.
+
+    Examples
+    --------
+    >>> from mathcore.functions import bowl
+    >>> bands = contour_bands(bowl(), grid(((-2, 2), (-2, 2)), 81), [1.0])
+    >>> [(b.lower, b.upper, len(b.polygons)) for b in bands]
+    [(-inf, 1.0, 1), (1.0, inf, 1)]
+    >>> [len(rings) for rings in bands[1].polygons]  # the square with a round hole
+    [2]
+    """
+    lv = np.asarray(levels, dtype=np.float64)
+    if lv.ndim != 1 or lv.size == 0 or np.any(np.diff(lv) <= 0):
+        raise ValueError("levels: need a non-empty, increasing sequence")
+    z = objective.value(g.points)
+    gen = contourpy.contour_generator(
+        g.xs, g.ys, z, fill_type=contourpy.FillType.OuterOffset
+    )
+    # contourpy needs finite bounds: just outside f's range on the grid stands for ±∞.
+    below, above = z.min() - 1.0, z.max() + 1.0
+    edges = [-np.inf, *lv, np.inf]
+    bands = []
+    for lower, upper in itertools.pairwise(edges):
+        points, offsets = gen.filled(
+            below if lower == -np.inf else lower, above if upper == np.inf else upper
+        )
+        polygons = tuple(
+            tuple(np.asarray(pts[a:b]) for a, b in itertools.pairwise(off))
+            for pts, off in zip(points, offsets, strict=True)
+        )
+        bands.append(ContourBand(lower=float(lower), upper=float(upper), polygons=polygons))
+    return bands
+
+
+def arrow_heads(
+    field: GradientField, scale: float | None = None, length: float | None = None
+) -> NDArray:
+    """Where the arrows of ``field`` end: base + ``scale``·∇f, or base + ``length``·∇f/‖∇f‖.
+
+    Give exactly one of ``scale`` (the notebook's bowl arrows use 0.15; a negative
+    scale draws −∇f, downhill) and ``length`` (equal-length arrows, as the
+    normalised field of sin x + cos y).
+
+    Examples
+    --------
+    >>> from mathcore.functions import bowl
+    >>> field = gradient_field(bowl(), [[2.0, 2.0], [0.0, 2.0]])
+    >>> arrow_heads(field, scale=0.15).round(12).tolist()
+    [[2.6, 2.6], [0.0, 2.6]]
+    >>> arrow_heads(field, length=0.5).round(12).tolist()
+    [[2.353553390593, 2.353553390593], [0.0, 2.5]]
+    """
+    if (scale is None) == (length is None):
+        raise ValueError("give exactly one of scale and length")
+    if scale is not None:
+        return field.points + float(scale) * field.vectors
+    return field.points + float(length) * field.unit_vectors
+
+
+def unit_direction(angle: ArrayLike) -> NDArray:
+    """The unit vector (cos θ, sin θ) at ``angle`` θ (radians); shape ``(..., 2)``.
+
+    Examples
+    --------
+    >>> unit_direction([0.0, np.pi / 2]).round(12).tolist()
+    [[1.0, 0.0], [0.0, 1.0]]
+    """
+    theta = np.asarray(angle, dtype=np.float64)
+    return np.stack([np.cos(theta), np.sin(theta)], axis=-1)
+
+
+@dataclass(frozen=True)
+class LevelCrossing:
+    """The level set of f through ``point``, seen locally: its level and two directions.
+
+    ``normal`` is ∇f/‖∇f‖ (uphill, across the level set); ``tangent`` is the normal
+    turned a quarter turn counter-clockwise (along the level set).
+    """
+
+    point: NDArray
+    level: float
+    gradient: NDArray
+    normal: NDArray
+    tangent: NDArray
+
+    def tangent_segment(self, half_length: float) -> tuple[NDArray, NDArray]:
+        """Ends of the tangent line's piece of ``half_length`` either side of the point."""
+        offset = float(half_length) * self.tangent
+        return self.point - offset, self.point + offset
+
+
+def level_crossing(objective: Objective, point: ArrayLike) -> LevelCrossing:
+    """The level through ``point`` with its normal (∇f direction) and tangent.
+
+    Examples
+    --------
+    >>> from mathcore.functions import bowl
+    >>> c = level_crossing(bowl(), [3.0, 4.0])
+    >>> c.level, c.normal.tolist(), c.tangent.tolist()
+    (25.0, [0.6, 0.8], [-0.8, 0.6])
+    """
+    p = np.asarray(point, dtype=np.float64)
+    g = objective.gradient(p)
+    norm = float(np.linalg.norm(g))
+    if p.shape != (2,) or norm == 0:
+        raise ValueError(
+            f"point: need one 2-D point where ∇f ≠ 0 (a level *line* crosses it), got {p}"
+        )
+    normal = g / norm
+    return LevelCrossing(
+        point=p,
+        level=float(objective.value(p)),
+        gradient=g,
+        normal=normal,
+        tangent=np.array([-normal[1], normal[0]]),
+    )
+
+
+@dataclass(frozen=True)
+class DirectionalSweep:
+    """D_u f at one point as the unit vector u turns: the data of a sweep.
+
+    ``angles`` increase from the start angle, through ``turns`` full turns, to the
+    angle of ∇f, where the sweep ends on its maximum: by Cauchy–Schwarz,
+    D_u f = ∇f·u ≤ ‖∇f‖‖u‖ = ‖∇f‖, with equality exactly when u = ∇f/‖∇f‖.
+    """
+
+    point: NDArray
+    angles: NDArray
+    directions: NDArray
+    values: NDArray
+    max_angle: float
+    max_direction: NDArray
+    max_value: float
+
+
+def directional_sweep(
+    objective: Objective,
+    point: ArrayLike,
+    start_angle: float = 0.0,
+    turns: int = 1,
+    samples: int = 49,
+) -> DirectionalSweep:
+    """Sample D_u f at ``point`` for u turning counter-clockwise from ``start_angle``.
+
+    The last sample is the direction of ∇f (the angle reached after ``turns`` full
+    turns and the remaining part of a turn), so a sweep animated along ``angles``
+    stops where D_u f is largest, at ‖∇f‖.
+
+    Examples
+    --------
+    >>> from mathcore.functions import bowl
+    >>> s = directional_sweep(bowl(), [0.0, 1.0], turns=0, samples=3)
+    >>> s.angles.round(12).tolist(), s.values.round(12).tolist(), s.max_value
+    ([0.0, 0.785398163397, 1.570796326795], [0.0, 1.414213562373, 2.0], 2.0)
+    """
+    from mathcore.calculus import directional_derivative  # calculus imports no fields
+
+    crossing = level_crossing(objective, point)
+    if samples < 2 or turns < 0:
+        raise ValueError(f"need samples >= 2 and turns >= 0, got {samples}, {turns}")
+    max_angle = float(np.arctan2(crossing.normal[1], crossing.normal[0]))
+    # The first angle at or after start_angle + turns·2π that points along ∇f.
+    rest = (max_angle - start_angle) % (2 * np.pi)
+    angles = np.linspace(start_angle, start_angle + turns * 2 * np.pi + rest, samples)
+    directions = unit_direction(angles)
+    return DirectionalSweep(
+        point=crossing.point,
+        angles=angles,
+        directions=directions,
+        values=directional_derivative(objective, crossing.point, directions),
+        max_angle=max_angle,
+        max_direction=crossing.normal,
+        max_value=float(np.linalg.norm(crossing.gradient)),
+    )

@@ -8,7 +8,8 @@ Render one scene with plain Manim from the repo root::
 
 Heights are coloured on one ramp in every scene (dark is low, light is high), so a
 surface and its contour map read the same. Gradients are drawn in the palette's
-derivative colour; the downhill direction −∇f in the colour of minima.
+derivative colour; the downhill direction −∇f in the colour of minima. Maps sit on
+the left with their text in a column on the right.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from manim import (
     ManimColor,
     MathTex,
     Mobject,
+    Polygon,
     ReplacementTransform,
     RightAngle,
     Rotate,
@@ -66,6 +68,15 @@ HEIGHT_COLOURS = (
     interpolate_color(style.CURVE, style.INK, 0.7),
 )
 ARROW_WIDTH = 4.0
+# Screen layout (Manim units, frame 14.2 × 8): a square map on the left, a text
+# column on the right.
+MAP_SIDE = 6.0
+MAP_CENTRE = np.array([-3.2, 0.2, 0.0])
+COLUMN_LEFT = 0.6
+COLUMN_TOP = 3.6
+COLUMN_WIDTH = 6.2
+DR, UL = DOWN + RIGHT, UP + LEFT
+Domain = tuple[tuple[float, float], tuple[float, float]]
 
 
 def height_colour(t: float) -> ManimColor:
@@ -77,7 +88,11 @@ def height_colour(t: float) -> ManimColor:
 
 
 def pi_label(value: float) -> str:
-    r"""A multiple of π/2 as LaTeX, for tick labels: ``-\pi``, ``\frac{\pi}{2}``, …"""
+    r"""A multiple of π/2 as LaTeX, for tick labels.
+
+    >>> [pi_label(k * PI / 2) for k in (-2, -1, 0, 1, 3)]
+    ['-\\pi', '-\\frac{\\pi}{2}', '0', '\\frac{\\pi}{2}', '\\frac{3\\pi}{2}']
+    """
     halves = round(2 * value / PI)
     sign = "-" if halves < 0 else ""
     halves = abs(halves)
@@ -86,7 +101,12 @@ def pi_label(value: float) -> str:
     if halves % 2 == 0:
         k = halves // 2
         return f"{sign}{'' if k == 1 else k}\\pi"
-    return f"{sign}\\tfrac{{{'' if halves == 1 else halves}\\pi}}{{2}}"
+    return f"{sign}\\frac{{{'' if halves == 1 else halves}\\pi}}{{2}}"
+
+
+def number_label(value: float) -> str:
+    """A tick value as LaTeX, through :func:`style.fmt`."""
+    return style.fmt(value)
 
 
 def band_shapes(
@@ -127,9 +147,58 @@ def contour_paths(
     return paths
 
 
-def panel(*rows: Mobject, buff: float = 0.35) -> VGroup:
-    """Rows of text stacked left-aligned."""
-    return VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=buff)
+def map_frame(
+    to_point: Callable[[float, float], np.ndarray],
+    domain: tuple[tuple[float, float], tuple[float, float]],
+    ticks: Sequence[float],
+    label: Callable[[float], str],
+) -> VGroup:
+    """A box around a map with ticks and labels on its bottom and left edges.
+
+    Like a Matplotlib axes: the map stays uncluttered, coordinates are read at
+    the edges. ``to_point`` maps data (x, y) to scene points.
+    """
+    (x0, x1), (y0, y1) = domain
+    box = Polygon(
+        to_point(x0, y0),
+        to_point(x1, y0),
+        to_point(x1, y1),
+        to_point(x0, y1),
+        color=style.MUTED,
+        stroke_width=2,
+    )
+    marks, labels = VGroup(), VGroup()
+    for t in ticks:
+        bottom, left = to_point(t, y0), to_point(x0, t)
+        marks.add(Line(bottom, bottom + 0.12 * DOWN, color=style.MUTED, stroke_width=2))
+        marks.add(Line(left, left + 0.12 * LEFT, color=style.MUTED, stroke_width=2))
+        labels.add(
+            MathTex(label(t), font_size=style.LABEL_SIZE).next_to(bottom, DOWN, buff=0.18)
+        )
+        labels.add(
+            MathTex(label(t), font_size=style.LABEL_SIZE).next_to(left, LEFT, buff=0.18)
+        )
+    names = VGroup(
+        MathTex("x", font_size=style.TEXT_SIZE).next_to(to_point(x1, y0), DR, buff=0.15),
+        MathTex("y", font_size=style.TEXT_SIZE).next_to(to_point(x0, y1), UL, buff=0.15),
+    )
+    return VGroup(box, marks, labels, names)
+
+
+def column(*rows: Mobject, buff: float = 0.35) -> VGroup:
+    """Rows stacked left-aligned at the top of the text column, shrunk if too wide."""
+    group = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=buff)
+    if group.width > COLUMN_WIDTH:
+        group.scale_to_fit_width(COLUMN_WIDTH)
+    return group.move_to(COLUMN_LEFT * RIGHT + COLUMN_TOP * UP, aligned_edge=UL)
+
+
+def below(group: Mobject, *rows: Mobject, buff: float = 0.5) -> VGroup:
+    """Rows stacked in the column under ``group``."""
+    block = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
+    if block.width > COLUMN_WIDTH:
+        block.scale_to_fit_width(COLUMN_WIDTH)
+    return block.next_to(group, DOWN, buff=buff).align_to(COLUMN_LEFT * RIGHT, LEFT)
 
 
 def arrow(start: np.ndarray, end: np.ndarray, colour: ManimColor, width: float) -> Arrow:
@@ -145,6 +214,46 @@ def arrow(start: np.ndarray, end: np.ndarray, colour: ManimColor, width: float) 
     )
 
 
+def height_surface(
+    f: Objective, axes: ThreeDAxes, domain: Domain, resolution: int
+) -> Surface:
+    """The graph of ``f`` over ``domain``, coloured by height on the ramp."""
+    surface = Surface(
+        lambda u, v: axes.c2p(u, v, float(f.value([u, v]))),
+        u_range=domain[0],
+        v_range=domain[1],
+        resolution=(resolution, resolution),
+        fill_opacity=1,
+        stroke_width=0.4,
+        stroke_color=style.BACKGROUND,
+    )
+    return surface.set_fill_by_value(axes, colorscale=list(HEIGHT_COLOURS), axis=2)
+
+
+def three_d_axes(
+    domain: Domain, height_range: tuple[float, float, float], side: float, height: float
+) -> ThreeDAxes:
+    """3D axes without tips, sorted by depth with the surface (not always on top)."""
+    axes = ThreeDAxes(
+        x_range=[*domain[0], 1],
+        y_range=[*domain[1], 1],
+        z_range=list(height_range),
+        x_length=side,
+        y_length=side,
+        z_length=height,
+        axis_config={"color": style.MUTED},
+        tips=False,
+    )
+    # Manim gives 3D axes a sheen whose gradient is recomputed for each of their
+    # pieces in every frame: a third of the render time, for no visible gain here.
+    return axes.set_shade_in_3d(True).set_sheen(0)
+
+
+def flat_look(scene: Lesson3DScene) -> None:
+    """Turn off Manim's 3D lighting: colour then means height, and height alone."""
+    scene.renderer.camera.should_apply_shading = False
+
+
 # ----------------------------------------------------------------------------------
 # GradientBowl
 
@@ -155,6 +264,7 @@ class GradientBowlParams:
 
     function: str = "bowl"
     domain: tuple[tuple[float, float], tuple[float, float]] = ((-3.0, 3.0), (-3.0, 3.0))
+    ticks: tuple[float, ...] = (-3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0)
     height_range: tuple[float, float, float] = (0.0, 18.0, 6.0)
     surface_resolution: int = 24
     contour_samples: int = 161
@@ -170,11 +280,10 @@ class GradientBowlParams:
     )
     arrow_scale: float = 0.15
     downhill_point: tuple[float, float] = (2.0, 2.0)
-    start_view: tuple[float, float] = (65.0, -60.0)  # camera φ, θ in degrees
-    orbit_degrees: float = 50.0
-    orbit_seconds: float = 2.5
-    flatten_seconds: float = 2.0
-    map_offset: float = 3.2  # how far right the camera moves to show the map left
+    start_view: tuple[float, float] = (70.0, -70.0)  # camera φ, θ in degrees
+    orbit_degrees: float = 40.0
+    orbit_seconds: float = 2.0
+    flatten_seconds: float = 1.6
 
 
 class GradientBowl(Lesson3DScene):
@@ -186,34 +295,20 @@ class GradientBowl(Lesson3DScene):
         p: GradientBowlParams = self.params
         f = CATALOGUE[p.function]()
         self.record("surface", {"function": f.name, "latex": f.latex, "domain": p.domain})
-        axes = ThreeDAxes(
-            x_range=[*p.domain[0], 1],
-            y_range=[*p.domain[1], 1],
-            z_range=list(p.height_range),
-            x_length=6,
-            y_length=6,
-            z_length=4,
-            axis_config={"color": style.MUTED, "font_size": style.LABEL_SIZE},
-            tips=False,
-        )
-        surface = Surface(
-            lambda u, v: axes.c2p(u, v, float(f.value([u, v]))),
-            u_range=p.domain[0],
-            v_range=p.domain[1],
-            resolution=(p.surface_resolution, p.surface_resolution),
-            fill_opacity=0.9,
-            stroke_width=0.3,
-            stroke_color=style.BACKGROUND,
-        ).set_fill_by_value(axes, colorscale=list(HEIGHT_COLOURS), axis=2)
+        flat_look(self)
+        axes = three_d_axes(p.domain, p.height_range, MAP_SIDE, 3.6)
+        surface = height_surface(f, axes, p.domain, p.surface_resolution)
         formula = MathTex(f.latex, color=style.CURVE, font_size=style.TITLE_SIZE)
-        formula.to_corner(UP + RIGHT, buff=0.6)
+        formula = column(formula)
 
         self.step("The bowl", "A function of two inputs is a landscape: here, a bowl.")
         phi, theta = p.start_view
-        self.set_camera_orientation(phi=phi * DEGREES, theta=theta * DEGREES)
+        self.set_camera_orientation(
+            phi=phi * DEGREES, theta=theta * DEGREES, frame_center=axes.z_axis.get_center()
+        )
         self.add_fixed_in_frame_mobjects(formula)
         self.remove(formula)
-        self.play(Create(axes), FadeIn(surface), Write(formula), run_time=1.5)
+        self.play(Create(axes), FadeIn(surface), Write(formula), run_time=1.2)
         self.move_camera(
             theta=(theta + p.orbit_degrees) * DEGREES, run_time=p.orbit_seconds
         )
@@ -226,7 +321,8 @@ class GradientBowl(Lesson3DScene):
 
         self.step(
             "Gradients point uphill",
-            "At every point, the gradient is the steepest way up, away from the bottom.",
+            "The gradient is the steepest way up, away from the bottom "
+            f"(arrows: {style.fmt(p.arrow_scale)} ∇f).",
         )
         arrows, rows = self._uphill(f, axes, formula, p)
 
@@ -238,43 +334,38 @@ class GradientBowl(Lesson3DScene):
 
     def _flatten(
         self, f: Objective, axes: ThreeDAxes, surface: Surface, p: GradientBowlParams
-    ) -> tuple[VGroup, VGroup]:
+    ) -> None:
         # Squash the surface onto its floor while the camera looks straight down:
         # heights become colours, the bowl becomes its contour map. Moving the
-        # camera's centre (not the bowl) leaves room for text on the right.
+        # camera's centre (not the bowl) puts the map on the left of the screen.
         floor = axes.c2p(0, 0, 0)
         self.move_camera(
             phi=0,
             theta=-90 * DEGREES,
-            frame_center=p.map_offset * RIGHT,
+            frame_center=floor - MAP_CENTRE,
             added_anims=[
                 surface.animate.stretch(0, 2, about_point=floor),
-                axes.z_axis.animate.set_opacity(0),
+                FadeOut(axes),
             ],
             run_time=p.flatten_seconds,
         )
         g = fields.grid(p.domain, p.contour_samples)
         levels = fields.linear_levels(f, g, p.n_levels)
         self.record("contour.levels", levels)
-        plane = band_shapes(
-            fields.contour_bands(f, g, levels), lambda x, y: axes.c2p(x, y, 0)
-        )
-        paths = contour_paths(
-            fields.contour_lines(f, g, levels), lambda x, y: axes.c2p(x, y, 0)
-        )
-        numbers = VGroup(
-            axes.get_x_axis().add_numbers(font_size=style.LABEL_SIZE).numbers,
-            axes.get_y_axis().add_numbers(font_size=style.LABEL_SIZE).numbers,
-        )
-        # The flat surface gives way to the banded map: same colours, now in steps.
-        self.play(FadeIn(plane), FadeOut(surface), run_time=0.8)
-        self.bring_to_front(axes)
-        self.play(Create(paths), FadeIn(numbers), run_time=1.2)
+
+        def to_point(x: float, y: float) -> np.ndarray:
+            return axes.c2p(x, y, 0)
+
+        plane = band_shapes(fields.contour_bands(f, g, levels), to_point)
+        paths = contour_paths(fields.contour_lines(f, g, levels), to_point)
+        frame = map_frame(to_point, p.domain, p.ticks, number_label)
+        # The smooth flat surface gives way to the banded map: the same colours in steps.
+        self.play(FadeIn(plane), FadeOut(surface), FadeIn(frame), run_time=0.8)
+        self.play(Create(paths), run_time=1.2)
         self.wait(0.5)
-        return plane, paths
 
     def _uphill(
-        self, f: Objective, axes: ThreeDAxes, formula: MathTex, p: GradientBowlParams
+        self, f: Objective, axes: ThreeDAxes, formula: VGroup, p: GradientBowlParams
     ) -> tuple[VGroup, VGroup]:
         field = fields.gradient_field(f, p.arrow_points)
         heads = fields.arrow_heads(field, scale=p.arrow_scale)
@@ -293,16 +384,21 @@ class GradientBowl(Lesson3DScene):
                 for a, b in zip(field.points, heads, strict=True)
             ]
         )
-        rows = panel(
+        rows = below(
+            formula,
             MathTex(
                 r"\nabla f = (2x,\ 2y)", color=style.TANGENT, font_size=style.TEXT_SIZE
             ),
             MathTex(
                 rf"\text{{arrows: }} {style.fmt(p.arrow_scale)}\,\nabla f",
-                r"\text{ (notebook's scale)}",
                 font_size=style.TEXT_SIZE,
             ),
-        ).next_to(formula, DOWN, buff=0.6, aligned_edge=LEFT)
+            MathTex(
+                r"\text{(the notebook's scale)}",
+                color=style.MUTED,
+                font_size=style.LABEL_SIZE,
+            ),
+        )
         self.add_fixed_in_frame_mobjects(rows)
         self.remove(rows)
         self.play(FadeIn(dots), FadeIn(rows))
@@ -335,19 +431,21 @@ class GradientBowl(Lesson3DScene):
         down = arrow(base, axes.c2p(*head, 0), style.GOOD, ARROW_WIDTH + 2)
         x0, y0 = (style.fmt(c) for c in p.downhill_point)
         gx, gy = (style.fmt(c) for c in vector)
-        label = MathTex(
-            rf"-\nabla f({x0}, {y0}) = -({gx},\ {gy})",
-            color=style.GOOD,
-            font_size=style.TEXT_SIZE,
+        more = below(
+            rows,
+            MathTex(
+                rf"-\nabla f({x0}, {y0}) = -({gx},\ {gy})",
+                color=style.GOOD,
+                font_size=style.TEXT_SIZE,
+            ),
+            MathTex(r"\text{the steepest way down}", font_size=style.TEXT_SIZE),
         )
-        note = MathTex(r"\text{the steepest way down}", font_size=style.TEXT_SIZE)
-        more = panel(label, note, buff=0.2).next_to(rows, DOWN, buff=0.6, aligned_edge=LEFT)
         bottom = Dot(axes.c2p(*f.minima[0], 0), color=style.GOOD)
         self.add_fixed_in_frame_mobjects(more)
         self.remove(more)
         flipped = arrows[index].copy()
         self.play(arrows[index].animate.set_opacity(0.3))
-        # A half-turn about the base point: the arrow flips to −∇f.
+        # Half a turn about the base point: the arrow flips over to −∇f.
         self.play(ReplacementTransform(flipped, down, path_arc=PI), run_time=1.2)
         self.play(FadeIn(bottom), Write(more))
         self.wait(1.5)
@@ -363,6 +461,8 @@ class GradientFieldParams:
 
     function: str = "sincos"
     domain: tuple[tuple[float, float], tuple[float, float]] = ((-PI, PI), (-PI, PI))
+    # The map shows a margin around the domain: the arrows on its edge stay on it.
+    map_domain: tuple[tuple[float, float], tuple[float, float]] = ((-3.8, 3.8), (-3.8, 3.8))
     ticks: tuple[float, ...] = (-PI, -PI / 2, 0.0, PI / 2, PI)
     contour_samples: int = 161
     n_levels: int = 9
@@ -371,12 +471,13 @@ class GradientFieldParams:
     focus: tuple[int, int] = (
         5,
         4,
-    )  # (row, column) of the arrow grid: (x, y) ≈ (0.45, 1.35)
-    unit_length: float = 1.1
-    sweep_start: float = 0.0
-    sweep_turns: int = 1
+    )  # (row, column) in the arrow grid: (x, y) ≈ (0.45, 1.35)
+    focus_length: float = 1.0
+    unit_length: float = 1.5  # on screen: u's length carries no number
+    sweep_start: float = 0.0  # u starts along x, where D_u f = ∂f/∂x
+    sweep_turns: int = 0
     sweep_samples: int = 49
-    sweep_seconds: float = 6.0
+    sweep_seconds: float = 5.0
 
 
 class GradientField(LessonScene):
@@ -388,27 +489,31 @@ class GradientField(LessonScene):
         p: GradientFieldParams = self.params
         f = CATALOGUE[p.function]()
         self.record("surface", {"function": f.name, "latex": f.latex, "domain": p.domain})
-        axes = field_axes(p.domain, p.ticks, 6.6).to_edge(LEFT, buff=0.5)
-        formula = MathTex(f.latex, color=style.CURVE, font_size=style.TITLE_SIZE)
-        formula.to_corner(UP + RIGHT, buff=0.5)
+        axes = square_axes(p.map_domain, MAP_SIDE).move_to(MAP_CENTRE)
+        formula = column(MathTex(f.latex, color=style.CURVE, font_size=style.TITLE_SIZE))
 
         self.step("Level sets", "Colour shows height; each line joins points of equal f.")
-        g = fields.grid(p.domain, p.contour_samples)
-        levels = fields.linear_levels(f, g, p.n_levels)
+        # Levels are those of the notebook's domain; the map's margin continues them.
+        levels = fields.linear_levels(
+            f, fields.grid(p.domain, p.contour_samples), p.n_levels
+        )
         self.record("contour.levels", levels)
+        g = fields.grid(p.map_domain, p.contour_samples)
         plane = band_shapes(fields.contour_bands(f, g, levels), axes.c2p)
         paths = contour_paths(fields.contour_lines(f, g, levels), axes.c2p)
-        key = level_key(levels).next_to(formula, DOWN, buff=0.5)
-        self.play(FadeIn(plane), Create(axes), Write(formula), FadeIn(key), run_time=1.2)
+        frame = map_frame(axes.c2p, p.map_domain, p.ticks, pi_label)
+        key = below(formula, level_key(levels))
+        self.play(FadeIn(plane), Create(frame), Write(formula), FadeIn(key), run_time=1.2)
         self.play(Create(paths), run_time=1.2)
         self.wait(0.5)
 
         self.step(
             "The gradient field",
-            "Every arrow is the gradient, scaled to one length: each points uphill.",
+            "Each arrow is the gradient normalised to one length: all point uphill.",
         )
         arrows, field = self._field(f, axes, p)
-        rows = panel(
+        rows = below(
+            formula,
             MathTex(
                 r"\nabla f = (\cos x,\ -\sin y)",
                 color=style.TANGENT,
@@ -418,7 +523,12 @@ class GradientField(LessonScene):
                 r"\text{arrows: } \nabla f / \lVert \nabla f \rVert",
                 font_size=style.TEXT_SIZE,
             ),
-        ).next_to(formula, DOWN, buff=0.5, aligned_edge=LEFT)
+            MathTex(
+                r"\text{(normalised, as the notebook)}",
+                color=style.MUTED,
+                font_size=style.LABEL_SIZE,
+            ),
+        )
         self.play(FadeOut(key), FadeIn(rows))
         self.play(LaggedStart(*[GrowArrow(a) for a in arrows], lag_ratio=0.02), run_time=2)
         self.wait(0.5)
@@ -427,13 +537,13 @@ class GradientField(LessonScene):
             "Perpendicular to the level set",
             "Along a level line f does not change, so the gradient crosses it square on.",
         )
-        crossing, marks = self._perpendicular(f, g, axes, arrows, field, rows, p)
+        crossing, parts = self._perpendicular(f, g, axes, arrows, field, rows, p)
 
         self.step(
             "The directional derivative",
             "Turn a unit vector u: the slope along u is the gradient dotted with u.",
         )
-        self._sweep(f, axes, crossing, marks, rows, formula, p)
+        self._sweep(f, axes, crossing, parts, formula, p)
 
     def _field(
         self, f: Objective, axes: Axes, p: GradientFieldParams
@@ -469,11 +579,14 @@ class GradientField(LessonScene):
         field: fields.GradientField,
         rows: VGroup,
         p: GradientFieldParams,
-    ) -> tuple[fields.LevelCrossing, VGroup]:
+    ) -> tuple[fields.LevelCrossing, dict[str, Mobject]]:
         row, col = p.focus
         crossing = fields.level_crossing(f, field.points[row, col])
         [level] = fields.contour_lines(f, g, [crossing.level])
-        a, b = crossing.tangent_segment(p.arrow_length)
+        a, b = crossing.tangent_segment(p.focus_length)
+        head = fields.arrow_heads(
+            fields.gradient_field(f, crossing.point), length=p.focus_length
+        )
         self.record(
             "perpendicular",
             {
@@ -481,51 +594,60 @@ class GradientField(LessonScene):
                 "level": crossing.level,
                 "normal": crossing.normal,
                 "tangent": crossing.tangent,
-                "arrow_head": fields.arrow_heads(field, length=p.arrow_length)[row, col],
+                "arrow_head": head,
             },
         )
         line = contour_paths([level], axes.c2p, colour=style.POINT, width=5)
-        focus = arrows[row * p.arrow_grid + col]
-        tangent = DashedLine(axes.c2p(*a), axes.c2p(*b), color=style.INK, stroke_width=3)
-        mark = RightAngle(
-            Line(axes.c2p(*crossing.point), axes.c2p(*b)),
-            Line(focus.get_start(), focus.get_end()),
-            length=0.22,
-            color=style.INK,
-            stroke_width=3,
+        base = axes.c2p(*crossing.point)
+        focus = arrow(base, axes.c2p(*head), style.TANGENT, ARROW_WIDTH + 3)
+        tangent = DashedLine(
+            axes.c2p(*a), axes.c2p(*b), color=style.BACKGROUND, stroke_width=4
         )
-        dot = Dot(axes.c2p(*crossing.point), color=style.POINT)
-        text = panel(
-            MathTex(r"\nabla f \perp \text{level set}", font_size=style.TEXT_SIZE),
+        mark = RightAngle(
+            Line(base, axes.c2p(*b)),
+            Line(base, axes.c2p(*head)),
+            length=0.3,
+            color=style.BACKGROUND,
+            stroke_width=4,
+        )
+        dot = Dot(base, color=style.POINT)
+        text = below(
+            rows,
+            MathTex(r"\nabla f \perp \text{level line}", font_size=style.TEXT_SIZE),
             MathTex(
-                rf"f = {style.fmt(crossing.level)}",
+                rf"\text{{level: }} f = {style.fmt(crossing.level)}",
                 color=style.POINT,
                 font_size=style.TEXT_SIZE,
             ),
-        ).next_to(rows, DOWN, buff=0.6, aligned_edge=LEFT)
-        others = VGroup(*[a for a in arrows if a is not focus])
-        self.play(others.animate.set_opacity(0.25), Create(line), FadeIn(dot))
+        )
+        small = arrows[row * p.arrow_grid + col]
+        self.play(arrows.animate.set_opacity(0.25), Create(line), FadeIn(dot))
         self.play(
-            focus.animate.set_stroke(width=ARROW_WIDTH + 3),
+            ReplacementTransform(small, focus),
             Create(tangent),
             Create(mark),
             FadeIn(text),
         )
         self.wait(1)
-        self.perp_text = text
-        return crossing, VGroup(others, line, tangent, mark, dot, focus)
+        arrows.remove(small)
+        return crossing, {
+            "arrows": arrows,
+            "line": line,
+            "tangent": tangent,
+            "mark": mark,
+            "text": VGroup(rows, text),
+            "focus": focus,
+        }
 
     def _sweep(
         self,
         f: Objective,
         axes: Axes,
         crossing: fields.LevelCrossing,
-        marks: VGroup,
-        rows: VGroup,
-        formula: MathTex,
+        parts: dict[str, Mobject],
+        formula: VGroup,
         p: GradientFieldParams,
     ) -> None:
-        others, line, tangent, mark, _, focus = marks
         sweep = fields.directional_sweep(
             f, crossing.point, p.sweep_start, p.sweep_turns, p.sweep_samples
         )
@@ -540,10 +662,10 @@ class GradientField(LessonScene):
         self.record(
             "directional.max",
             {
+                "point": sweep.point,
                 "angle": sweep.max_angle,
                 "direction": sweep.max_direction,
                 "value": sweep.max_value,
-                "point": sweep.point,
             },
         )
         theta = ValueTracker(sweep.angles[0])
@@ -554,11 +676,15 @@ class GradientField(LessonScene):
             )
 
         base = axes.c2p(*crossing.point)
-        # u is drawn at a fixed on-screen length; only its angle carries meaning.
-        u = arrow(base, base + p.unit_length * RIGHT, style.SECANT, ARROW_WIDTH + 2)
-        u.rotate(sweep.angles[0], about_point=base)
+
+        def u_arrow(angle: float) -> Arrow:
+            # Equal axis scales: a direction in the plane is the same on screen.
+            tip = base + p.unit_length * np.append(fields.unit_direction(angle), 0.0)
+            return arrow(base, tip, style.SECANT, ARROW_WIDTH + 2)
+
+        u = u_arrow(sweep.angles[0])
         u_label = MathTex("u", color=style.SECANT, font_size=style.TEXT_SIZE)
-        u_label.add_updater(lambda m: m.next_to(u.get_end(), u.get_unit_vector(), buff=0.1))
+        u_label.next_to(u.get_end(), u.get_unit_vector(), buff=0.1)
 
         readout = VGroup(
             MathTex(r"D_u f = \nabla f \cdot u =", font_size=style.TEXT_SIZE),
@@ -566,44 +692,49 @@ class GradientField(LessonScene):
                 slope_at(theta.get_value()), num_decimal_places=3, font_size=style.TEXT_SIZE
             ),
         ).arrange(RIGHT)
-        readout.next_to(formula, DOWN, buff=0.5).align_to(rows, LEFT)
-        graph_axes = (
-            Axes(
-                x_range=[sweep.angles[0], sweep.angles[-1], PI / 2],
-                y_range=[-sweep.max_value, sweep.max_value, sweep.max_value],
-                x_length=5.2,
-                y_length=2.2,
-                axis_config={"color": style.MUTED},
-                tips=False,
-            )
-            .next_to(readout, DOWN, buff=0.8)
-            .align_to(rows, LEFT)
+        readout = below(formula, readout)
+        graph = Axes(
+            x_range=[sweep.angles[0], sweep.angles[-1], PI / 2],
+            y_range=[-sweep.max_value, sweep.max_value, sweep.max_value],
+            x_length=COLUMN_WIDTH - 1.6,
+            y_length=2.0,
+            axis_config={"color": style.MUTED},
+            tips=False,
         )
-        theta_label = MathTex(r"\theta", font_size=style.LABEL_SIZE, color=style.MUTED)
-        theta_label.next_to(graph_axes.x_axis, RIGHT, buff=0.1)
-        trace = graph_axes.plot(slope_at, x_range=[sweep.angles[0], sweep.angles[0] + 1e-6])
-        trace_dot = Dot(
-            graph_axes.c2p(sweep.angles[0], slope_at(sweep.angles[0])), color=style.SECANT
-        )
+        below(readout, graph, buff=0.7).shift(0.9 * RIGHT)
+        theta_label = MathTex(r"\theta", font_size=style.TEXT_SIZE, color=style.MUTED)
+        theta_label.next_to(graph.x_axis, RIGHT, buff=0.15)
+        graph_label = MathTex("D_u f", font_size=style.LABEL_SIZE, color=style.SECANT)
+        graph_label.next_to(graph.y_axis.get_top(), LEFT, buff=0.15)
+        trace_dot = Dot(graph.c2p(sweep.angles[0], slope_at(sweep.angles[0])))
+        trace_dot.set_color(style.SECANT)
 
         self.play(
-            FadeOut(VGroup(others, tangent, mark, self.perp_text, rows)),
-            line.animate.set_stroke(opacity=0.5),
+            FadeOut(
+                VGroup(parts["arrows"], parts["tangent"], parts["mark"], parts["text"])
+            ),
+            parts["line"].animate.set_stroke(opacity=0.5),
         )
         self.play(
             GrowArrow(u),
             FadeIn(u_label),
             FadeIn(readout),
-            Create(graph_axes),
+            Create(graph),
             FadeIn(theta_label),
+            FadeIn(graph_label),
+            FadeIn(trace_dot),
         )
-        number = readout[1]
+        self.bring_to_front(parts["focus"])
+        # Updaters only after the fade-in: a number changing its digit count while
+        # fading would change the mobject's family mid-animation.
+        number = readout[0][1]
         number.add_updater(lambda m: m.set_value(slope_at(theta.get_value())))
-        u.add_updater(lambda m: m.set_angle(theta.get_value()).shift(base - m.get_start()))
+        u.add_updater(lambda m: m.become(u_arrow(theta.get_value())))
+        u_label.add_updater(lambda m: m.next_to(u.get_end(), u.get_unit_vector(), buff=0.1))
         drawn = VMobject()
         drawn.add_updater(
             lambda m: m.become(
-                graph_axes.plot(
+                graph.plot(
                     slope_at,
                     x_range=[
                         sweep.angles[0],
@@ -614,68 +745,59 @@ class GradientField(LessonScene):
             )
         )
         trace_dot.add_updater(
-            lambda m: m.move_to(
-                graph_axes.c2p(theta.get_value(), slope_at(theta.get_value()))
-            )
+            lambda m: m.move_to(graph.c2p(theta.get_value(), slope_at(theta.get_value())))
         )
         self.add(drawn, trace_dot)
-        self.remove(trace)
         self.play(
             theta.animate.set_value(sweep.angles[-1]),
             run_time=p.sweep_seconds,
             rate_func=smooth,
         )
-        for m in (number, u, drawn, trace_dot, u_label):
+        for m in (number, u, u_label, drawn, trace_dot):
             m.clear_updaters()
         top = DashedLine(
-            graph_axes.c2p(sweep.angles[0], sweep.max_value),
-            graph_axes.c2p(sweep.angles[-1], sweep.max_value),
+            graph.c2p(sweep.angles[0], sweep.max_value),
+            graph.c2p(sweep.angles[-1], sweep.max_value),
             color=style.TANGENT,
             stroke_width=2,
         )
-        result = (
-            panel(
-                MathTex(
-                    r"u = \frac{\nabla f}{\lVert \nabla f \rVert}:\ "
-                    rf"D_u f = \lVert \nabla f \rVert = {style.fmt(sweep.max_value)}",
-                    color=style.TANGENT,
-                    font_size=style.TEXT_SIZE,
-                ),
-                MathTex(
-                    r"\nabla f \cdot u \le \lVert \nabla f \rVert\,\lVert u \rVert"
-                    r"\ \ \text{(Cauchy--Schwarz)}",
-                    font_size=style.TEXT_SIZE,
-                ),
-                buff=0.25,
-            )
-            .next_to(graph_axes, DOWN, buff=0.5)
-            .align_to(rows, LEFT)
+        result = below(
+            graph,
+            MathTex(
+                r"\text{largest along } \nabla f:\ "
+                rf"D_u f = \lVert \nabla f \rVert = {style.fmt(sweep.max_value)}",
+                color=style.TANGENT,
+                font_size=style.TEXT_SIZE,
+            ),
+            MathTex(
+                r"\nabla f \cdot u \le \lVert \nabla f \rVert\,\lVert u \rVert"
+                r" = \lVert \nabla f \rVert",
+                font_size=style.TEXT_SIZE,
+            ),
+            MathTex(
+                r"\text{(Cauchy--Schwarz)}", color=style.MUTED, font_size=style.LABEL_SIZE
+            ),
         )
-        self.play(Create(top), FadeIn(result), focus.animate.set_opacity(1))
+        self.play(Create(top), FadeIn(result))
         self.wait(1.5)
 
 
-def field_axes(
-    domain: tuple[tuple[float, float], tuple[float, float]],
-    ticks: Sequence[float],
-    side: float,
+def square_axes(
+    domain: tuple[tuple[float, float], tuple[float, float]], side: float
 ) -> Axes:
-    """Square axes over ``domain`` with ticks at multiples of π/2, labelled as such."""
+    """Invisible axes that place data on a ``side`` × ``side`` square (equal scales).
+
+    Equal scales keep right angles right: ∇f ⟂ level line in the data is also
+    perpendicular on screen.
+    """
     (x0, x1), (y0, y1) = domain
-    axes = Axes(
-        x_range=[x0, x1, PI / 2],
-        y_range=[y0, y1, PI / 2],
+    return Axes(
+        x_range=[x0, x1, x1 - x0],
+        y_range=[y0, y1, y1 - y0],
         x_length=side,
         y_length=side,
-        axis_config={"color": style.MUTED, "include_ticks": True},
         tips=False,
     )
-    labels = {t: MathTex(pi_label(t), font_size=style.LABEL_SIZE) for t in ticks if t}
-    axes.x_axis.add_labels(labels)
-    axes.y_axis.add_labels(
-        {t: MathTex(pi_label(t), font_size=style.LABEL_SIZE) for t in ticks if t}
-    )
-    return axes
 
 
 def level_key(levels: Sequence[float]) -> VGroup:
@@ -683,17 +805,16 @@ def level_key(levels: Sequence[float]) -> VGroup:
     n = len(levels)
     swatches = VGroup(
         *[
-            Line(ORIGIN, 0.45 * RIGHT, stroke_width=14, color=height_colour(k / n))
+            Line(ORIGIN, 0.42 * RIGHT, stroke_width=16, color=height_colour(k / n))
             for k in range(n + 1)
         ]
     ).arrange(RIGHT, buff=0)
     low = MathTex(style.fmt(levels[0]), font_size=style.LABEL_SIZE)
     high = MathTex(style.fmt(levels[-1]), font_size=style.LABEL_SIZE)
-    low.next_to(swatches[1].get_left(), DOWN, buff=0.15)
-    high.next_to(swatches[-1].get_left(), DOWN, buff=0.15)
-    title = MathTex(r"\text{levels}", font_size=style.LABEL_SIZE).next_to(
-        swatches, LEFT, buff=0.3
-    )
+    low.next_to(swatches[1].get_left(), DOWN, buff=0.2)
+    high.next_to(swatches[-1].get_left(), DOWN, buff=0.2)
+    title = MathTex(r"\text{height: low} \to \text{high}", font_size=style.LABEL_SIZE)
+    title.next_to(swatches, UP, buff=0.2, aligned_edge=LEFT)
     return VGroup(title, swatches, low, high)
 
 
@@ -707,6 +828,8 @@ class SurfaceAndFieldParams:
 
     function: str = "sincos"
     domain: tuple[tuple[float, float], tuple[float, float]] = ((-PI, PI), (-PI, PI))
+    # The map shows a margin around the domain: the arrows on its edge stay on it.
+    map_domain: tuple[tuple[float, float], tuple[float, float]] = ((-3.8, 3.8), (-3.8, 3.8))
     ticks: tuple[float, ...] = (-PI, -PI / 2, 0.0, PI / 2, PI)
     height_range: tuple[float, float, float] = (-2.0, 2.0, 1.0)
     surface_resolution: int = 24
@@ -715,7 +838,8 @@ class SurfaceAndFieldParams:
     arrow_grid: int = 8
     arrow_length: float = 0.45
     view: tuple[float, float] = (62.0, -90.0)  # camera φ, θ in degrees
-    turn_degrees: float = 40.0
+    start_turn: float = 20.0  # the surface's own turn about its vertical axis, degrees
+    turn_degrees: float = -40.0
     turn_seconds: float = 2.5
 
 
@@ -728,31 +852,17 @@ class SurfaceAndField(Lesson3DScene):
         p: SurfaceAndFieldParams = self.params
         f = CATALOGUE[p.function]()
         self.record("surface", {"function": f.name, "latex": f.latex, "domain": p.domain})
+        flat_look(self)
         phi, theta = p.view
         self.set_camera_orientation(phi=phi * DEGREES, theta=theta * DEGREES)
-        axes = ThreeDAxes(
-            x_range=[*p.domain[0], PI / 2],
-            y_range=[*p.domain[1], PI / 2],
-            z_range=list(p.height_range),
-            x_length=5,
-            y_length=5,
-            z_length=2.5,
-            axis_config={"color": style.MUTED},
-            tips=False,
-        )
-        surface = Surface(
-            lambda u, v: axes.c2p(u, v, float(f.value([u, v]))),
-            u_range=p.domain[0],
-            v_range=p.domain[1],
-            resolution=(p.surface_resolution, p.surface_resolution),
-            fill_opacity=0.9,
-            stroke_width=0.3,
-            stroke_color=style.BACKGROUND,
-        ).set_fill_by_value(axes, colorscale=list(HEIGHT_COLOURS), axis=2)
-        land = VGroup(axes, surface).shift(3.4 * LEFT + 0.3 * DOWN)
-        title = MathTex(
-            r"\text{Exercise 1: }", f.latex, font_size=style.TEXT_SIZE + 4
-        ).to_edge(UP, buff=0.35)
+        axes = three_d_axes(p.domain, p.height_range, 4.6, 2.2)
+        surface = height_surface(f, axes, p.domain, p.surface_resolution)
+        # With θ = −90° the screen's x is the world's x: shifting along it moves the
+        # surface into the left half; it turns about its own vertical axis there.
+        land = VGroup(axes, surface).shift(3.3 * LEFT + 0.4 * OUT)
+        land.rotate(p.start_turn * DEGREES, axis=OUT, about_point=axes.c2p(0, 0, 0))
+        title = MathTex(r"\text{Exercise 1: }", f.latex, font_size=style.TEXT_SIZE + 4)
+        title.to_edge(UP, buff=0.35)
         title[1].set_color(style.CURVE)
 
         self.step(
@@ -761,28 +871,37 @@ class SurfaceAndField(Lesson3DScene):
         )
         self.add_fixed_in_frame_mobjects(title)
         self.remove(title)
-        self.play(Create(axes), FadeIn(surface), Write(title), run_time=1.5)
+        # The axes only place the surface: drawn, they would pierce it (Cairo sorts
+        # whole lines, not their pieces, by depth).
+        self.play(FadeIn(surface), Write(title), run_time=1.2)
         self.play(
-            Rotate(land, p.turn_degrees * DEGREES, axis=OUT, about_point=axes.c2p(0, 0, 0)),
+            Rotate(
+                surface, p.turn_degrees * DEGREES, axis=OUT, about_point=axes.c2p(0, 0, 0)
+            ),
             run_time=p.turn_seconds,
             rate_func=smooth,
         )
+        self.wait(0.5)
 
         self.step(
             "Its contour map",
             "The same heights seen from above: a contour map beside the surface.",
         )
-        flat = field_axes(p.domain, p.ticks, 5.2).to_edge(RIGHT, buff=0.6).shift(0.3 * DOWN)
-        g = fields.grid(p.domain, p.contour_samples)
-        levels = fields.linear_levels(f, g, p.n_levels)
+        flat = square_axes(p.map_domain, 5.4).move_to(3.7 * RIGHT + 0.35 * DOWN)
+        # Levels are those of the notebook's domain; the map's margin continues them.
+        levels = fields.linear_levels(
+            f, fields.grid(p.domain, p.contour_samples), p.n_levels
+        )
         self.record("contour.levels", levels)
+        g = fields.grid(p.map_domain, p.contour_samples)
         plane = band_shapes(fields.contour_bands(f, g, levels), flat.c2p)
         paths = contour_paths(fields.contour_lines(f, g, levels), flat.c2p)
-        self.add_fixed_in_frame_mobjects(plane, flat, paths)
-        self.remove(plane, flat, paths)
-        self.play(FadeIn(plane), Create(flat), run_time=1.0)
+        frame = map_frame(flat.c2p, p.map_domain, p.ticks, pi_label)
+        self.add_fixed_in_frame_mobjects(plane, frame, paths)
+        self.remove(plane, frame, paths)
+        self.play(FadeIn(plane), Create(frame), run_time=1.0)
         self.play(Create(paths), run_time=1.0)
-        self.wait(0.5)
+        self.wait(1.5)
 
         self.step(
             "Gradient arrows",
@@ -811,14 +930,4 @@ class SurfaceAndField(Lesson3DScene):
         self.add_fixed_in_frame_mobjects(arrows)
         self.remove(arrows)
         self.play(LaggedStart(*[GrowArrow(a) for a in arrows], lag_ratio=0.02), run_time=2)
-        self.wait(1.5)
-
-
-__all__ = [
-    "GradientBowl",
-    "GradientBowlParams",
-    "GradientField",
-    "GradientFieldParams",
-    "SurfaceAndField",
-    "SurfaceAndFieldParams",
-]
+        self.wait(2.5)
