@@ -13,12 +13,15 @@ STAMP  := $(VENV)/.installed
 QUIET_PIP := { grep -v 'is ignored: it is neither a file nor a directory' || true; }
 QUALITY ?= m
 
-.PHONY: setup system test lesson goldens bench lint format clean
+.PHONY: setup system test-system test lesson goldens bench lint format clean
 
 setup: system $(STAMP)
 
 system:
 	@scripts/system-packages.sh
+
+test-system:
+	@scripts/system-packages.sh test
 
 # pip reads the lock with every version pinned; the project itself goes in editable,
 # without dependencies, so the lock alone decides what is installed.
@@ -28,7 +31,7 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e . 2>&1 | $(QUIET_PIP)
 	@touch $@
 
-test: setup
+test: test-system setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -n 2 --dist loadfile

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Make sure the Debian/Ubuntu packages that pycairo, ManimPango and MathTex build
-# against are installed. Installs them when run as root; otherwise prints the one
-# command to run and fails. Fast (one dpkg-query) when everything is present.
+# against are installed; with the argument `test`, also Chromium and its driver, in
+# which the tests load the lecture page. Installs them when run as root; otherwise
+# prints the one command to run and fails. Fast (dpkg-query) when all are present.
 set -euo pipefail
 
 packages=(libcairo2-dev libpango1.0-dev pkg-config texlive-latex-base texlive-latex-extra dvisvgm)
+[ "${1:-}" = test ] && packages+=(chromium chromium-driver)
 # A Debian system Python needs python3-venv for `python3 -m venv`; pyenv builds do not.
 python3 -c 'import ensurepip, venv' 2>/dev/null || packages+=(python3-venv python3-dev)
 

@@ -40,6 +40,13 @@ def test_missing_packages_without_root_print_the_exact_command(tmp_path: Path) -
     ):
         assert package in lines[0]
     assert "apt-get was called" not in done.stderr
+    assert "chromium" not in lines[0]  # rendering needs no browser
+
+
+def test_the_test_suite_also_asks_for_chromium(tmp_path: Path) -> None:
+    env = fake_bin(tmp_path, installed=False, uid=1000)
+    done = subprocess.run([SCRIPT, "test"], env=env, capture_output=True, text=True)
+    assert done.returncode == 1 and "chromium chromium-driver" in done.stderr
 
 
 def test_nothing_to_do_when_everything_is_installed(tmp_path: Path) -> None:

@@ -1,0 +1,93 @@
+"""A lecture bundle: one clip per step and a page that plays them one click at a time.
+
+::
+
+    OUTDIR/index.html                 the player: open it from a USB stick, no server
+    OUTDIR/clips/<scene>/NN.mp4       one clip per step
+    OUTDIR/posters/<scene>.png        one picture per scene
+
+The page carries its data (titles, clips, captions) inline, because a page opened
+from ``file://`` may not fetch files or load caption tracks; it loads only its
+clips, by relative path. The bundle is built beside ``OUTDIR`` and swapped in whole.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import shutil
+import uuid
+from pathlib import Path
+from typing import Any
+
+import srt
+
+from mathvid.assemble import _poster
+from mathvid.lesson import Lesson, LessonError
+from mathvid.render import Rendered, _replace_folder
+
+MARKER = ".mathvid-bundle"
+PLAYER = Path(__file__).with_name("player.html")
+
+
+def export(lesson: Lesson, rendered: list[Rendered], outdir: Path) -> Path:
+    """Write the bundle for ``lesson`` (its scenes rendered, in order) to ``outdir``."""
+    outdir = outdir.resolve()
+    if outdir.exists() and not (outdir / MARKER).exists():
+        if not outdir.is_dir() or any(outdir.iterdir()):
+            raise LessonError(
+                f"{outdir}: exists and is not a mathvid bundle; give a new or empty folder"
+            )
+    work = outdir.with_name(f".{outdir.name}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        work.mkdir(parents=True)
+        data = _bundle(lesson, rendered, work)
+        page = PLAYER.read_text(encoding="utf-8")
+        page = page.replace("{{TITLE}}", html.escape(lesson.title))
+        # Inline JSON: "</" is escaped so no text in the data can close the script.
+        page = page.replace("{{DATA}}", json.dumps(data).replace("</", "<\\/"))
+        (work / "index.html").write_text(page, encoding="utf-8")
+        (work / MARKER).write_text("made by mathvid export; replaced on the next export\n")
+        _replace_folder(work, outdir)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return outdir / "index.html"
+
+
+def _bundle(lesson: Lesson, rendered: list[Rendered], work: Path) -> dict[str, Any]:
+    scenes = []
+    for entry, scene in zip(lesson.scenes, rendered, strict=True):
+        cues = list(srt.parse(scene.captions.read_text(encoding="utf-8")))
+        (work / "clips" / entry.id).mkdir(parents=True)
+        steps = []
+        for n, section in enumerate(scene.sections()):
+            clip = f"clips/{entry.id}/{n:02d}.mp4"
+            shutil.copyfile(section.clip, work / clip)
+            steps.append(
+                {
+                    "name": section.name,
+                    "clip": clip,
+                    "duration": section.duration,
+                    "cues": _cues_within(cues, section.start, section.duration),
+                }
+            )
+        poster = _poster(scene.video, work / "posters" / f"{entry.id}.png")
+        scenes.append(
+            {
+                "id": entry.id,
+                "title": entry.title,
+                "poster": str(poster.relative_to(work)),
+                "steps": steps,
+            }
+        )
+    return {"title": lesson.title, "scenes": scenes}
+
+
+def _cues_within(cues: list[srt.Subtitle], start: float, duration: float) -> list[dict]:
+    """The captions shown during [start, start + duration), in the clip's own time."""
+    out = []
+    for cue in cues:
+        a, b = cue.start.total_seconds() - start, cue.end.total_seconds() - start
+        if b > 0 and a < duration:
+            out.append({"start": max(a, 0.0), "end": min(b, duration), "text": cue.content})
+    return out

@@ -1,0 +1,250 @@
+"""The ``mathvid`` command end to end, at low quality, on a two-scene lesson."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import av
+import pytest
+import srt
+import webvtt
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[2]
+LESSON = """title = "Two scenes"
+
+[[scene]]
+id = "tangent"
+scene = "scenes.derivatives:TangentLine"
+title = "The tangent line"
+{tangent}
+[[scene]]
+id = "table"
+scene = "scenes.derivatives:DerivativeTable"
+title = "The table of derivatives"
+{table}"""
+
+
+def lesson_file(folder: Path, name: str, tangent: str = "", table: str = "") -> Path:
+    path = folder / f"{name}.toml"
+    params = [f"[scene.params]\n{p}\n" if p else "" for p in (tangent, table)]
+    path.write_text(LESSON.format(tangent=params[0], table=params[1]))
+    return path
+
+
+def mathvid(*args: object, env: dict | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "mathvid.cli", *map(str, args)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env=env,
+    )
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """A lesson rendered once at low quality: (lesson file, media folder)."""
+    folder = tmp_path_factory.mktemp("site")
+    lesson, media = lesson_file(folder, "lesson"), folder / "media"
+    done = mathvid("render", "-q", "l", "--lesson", lesson, "--media", media)
+    assert done.returncode == 0, done.stderr
+    return {"folder": folder, "lesson": lesson, "media": media}
+
+
+def scene_video(site: dict[str, Path], scene_id: str) -> Path:
+    return site["media"] / "scenes" / scene_id / "l" / "scene.mp4"
+
+
+def test_render_writes_each_scene_with_captions_manifest_and_clips(site: dict) -> None:
+    for scene_id in ("tangent", "table"):
+        folder = scene_video(site, scene_id).parent
+        with av.open(str(folder / "scene.mp4")) as video:
+            assert video.streams.video[0].height == 480
+        assert (folder / "scene.srt").read_text().strip()
+        assert (folder / "scene.json").read_text().startswith("{")
+        assert len(list((folder / "sections").glob("*.mp4"))) >= 3
+
+
+def test_unchanged_scenes_are_not_rendered_again(site: dict) -> None:
+    before = {s: digest(scene_video(site, s)) for s in ("tangent", "table")}
+    start = time.perf_counter()
+    done = mathvid(
+        "render", "-q", "l", "--lesson", site["lesson"], "--media", site["media"]
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("unchanged") >= 1 or "unchanged" in done.stderr
+    assert time.perf_counter() - start < 15  # no render: the start-up and a check
+    assert {s: digest(scene_video(site, s)) for s in before} == before
+
+
+def test_lesson_has_a_chapter_per_scene_and_parseable_captions(site: dict) -> None:
+    done = mathvid(
+        "lesson", "-q", "l", "--lesson", site["lesson"], "--media", site["media"]
+    )
+    assert done.returncode == 0, done.stderr
+    out = site["media"] / "lesson" / "l"
+    with av.open(str(out / "lesson.mp4")) as video:
+        chapters = video.chapters()
+        frames = sum(1 for _ in video.decode(video=0))
+        duration = float(video.duration) / 1e6
+    assert [c["metadata"]["title"] for c in chapters] == [
+        "The tangent line",
+        "The table of derivatives",
+    ]
+    scene_frames = 0
+    for scene_id in ("tangent", "table"):
+        with av.open(str(scene_video(site, scene_id))) as video:
+            scene_frames += sum(1 for _ in video.decode(video=0))
+    assert frames == scene_frames
+    first_end = float(chapters[0]["end"] * chapters[0]["time_base"])
+    assert chapters[1]["start"] == chapters[0]["end"]
+    assert float(chapters[1]["end"] * chapters[1]["time_base"]) == pytest.approx(
+        duration, 0.01
+    )
+    cues = webvtt.read(str(out / "lesson.vtt"))
+    subtitles = list(srt.parse((out / "lesson.srt").read_text()))
+    assert len(cues) == len(subtitles) >= 6
+    # The table's first caption starts where its chapter starts.
+    table_cue = next(c for c in cues if "rule for its slope" in c.text)
+    hours, minutes, seconds = table_cue.start.split(":")
+    start = int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+    assert start == pytest.approx(first_end, abs=0.01)
+    for scene_id in ("tangent", "table"):
+        assert Image.open(out / "posters" / f"{scene_id}.png").size == (854, 480)
+
+
+def test_preview_of_a_moment_and_of_a_step(site: dict) -> None:
+    args = ("--lesson", site["lesson"], "--media", site["media"])
+    for at in ("4.0", "2", "Secant becomes tangent"):
+        done = mathvid("preview", "tangent", "--at", at, *args)
+        assert done.returncode == 0, done.stderr
+        png = Path(done.stdout.strip())
+        assert png.exists() and Image.open(png).size == (960, 540)
+    done = mathvid("preview", "tangent", "--at", "No such step", *args)
+    assert done.returncode == 1 and done.stderr.count("\n") == 1
+    assert "Sweeping the tangent" in done.stderr  # it lists the steps there are
+
+
+def test_a_killed_render_leaves_the_previous_output_intact(site: dict) -> None:
+    before = digest(scene_video(site, "tangent"))
+    changed = lesson_file(site["folder"], "changed", tangent="sweep_seconds = 1.5")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "mathvid.cli",
+            "render",
+            "tangent",
+            "-q",
+            "l",
+            "--lesson",
+            str(changed),
+            "--media",
+            str(site["media"]),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    tmp = site["media"] / ".tmp"
+    deadline = time.monotonic() + 120
+    while not list(tmp.glob("tangent-*/manim/**/*.mp4")) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert proc.poll() is None, "the render ended before it could be interrupted"
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert digest(scene_video(site, "tangent")) == before
+    with av.open(str(scene_video(site, "tangent"))) as video:
+        assert sum(1 for _ in video.decode(video=0)) > 100
+    folder = scene_video(site, "tangent").parent
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "inputs.key",
+        "scene.json",
+        "scene.mp4",
+        "scene.srt",
+        "sections",
+        "sections.json",
+    ]
+
+
+def test_two_commands_at_once_do_not_corrupt_each_other(site: dict) -> None:
+    changed = lesson_file(site["folder"], "both", table="h = 1e-6")
+    command = [
+        sys.executable,
+        "-m",
+        "mathvid.cli",
+        "render",
+        "table",
+        "-q",
+        "l",
+        "--lesson",
+        str(changed),
+        "--media",
+        str(site["media"]),
+    ]
+    procs = [
+        subprocess.Popen(
+            command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(2)
+    ]
+    outputs = [p.communicate(timeout=600) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outputs
+    # One rendered; the other waited for the scene's lock and found it current.
+    assert sum("unchanged" in out + err for out, err in outputs) == 1
+    manifest = (scene_video(site, "table").parent / "scene.json").read_text()
+    assert '"h": 1e-06' in manifest
+    with av.open(str(scene_video(site, "table"))) as video:
+        assert sum(1 for _ in video.decode(video=0)) > 100
+
+
+def test_a_scene_that_raises_is_named_and_the_others_are_kept(site: dict) -> None:
+    broken = lesson_file(
+        site["folder"], "broken", tangent="secant_steps = []", table="h = 1e-5"
+    )
+    table_before = scene_video(site, "table").parent / "inputs.key"
+    done = mathvid("render", "-q", "l", "--lesson", broken, "--media", site["media"])
+    assert done.returncode == 1
+    errors = [line for line in done.stderr.splitlines() if line.startswith("mathvid:")]
+    assert len(errors) == 1 and "tangent" in errors[0] and "Traceback" not in done.stderr
+    assert (
+        table_before.exists()
+        and '"h": 1e-05' in (scene_video(site, "table").parent / "scene.json").read_text()
+    )
+
+
+def test_missing_latex_is_one_line_naming_the_fix(site: dict, tmp_path: Path) -> None:
+    changed = lesson_file(site["folder"], "nolatex", tangent="sweep_seconds = 1.25")
+    env = {**os.environ, "PATH": str(Path(sys.executable).parent)}  # no latex, no dvisvgm
+    done = mathvid(
+        "render", "-q", "l", "--lesson", changed, "--media", site["media"], env=env
+    )
+    assert done.returncode == 1
+    assert done.stderr.strip().count("\n") == 0
+    assert "latex" in done.stderr and "make setup" in done.stderr
+
+
+def test_help_shows_examples() -> None:
+    done = mathvid("--help")
+    assert done.returncode == 0
+    for command in (
+        "mathvid list",
+        "mathvid render",
+        "mathvid preview",
+        "mathvid lesson",
+        "mathvid export",
+    ):
+        assert command in done.stdout

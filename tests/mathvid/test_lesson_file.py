@@ -1,0 +1,105 @@
+"""The lesson file: good files load with their overrides; every bad one is refused
+before rendering, in one line naming the file, the line and the key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mathvid.lesson import LessonError, load_lesson
+from scenes.derivatives import TangentLineParams
+
+ROOT = Path(__file__).resolve().parents[2]
+
+HEAD = (
+    'title = "T"\n\n[[scene]]\nid = "tangent"\nscene = "scenes.derivatives:TangentLine"\n'
+)
+GOOD = (
+    HEAD
+    + 'title = "Tangent"\n\n[scene.params]\nrest_points = [-2, 1.5]\nsweep_seconds = 1\n'
+)
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "lesson.toml"
+    path.write_text(text)
+    return path
+
+
+def test_the_project_lesson_loads() -> None:
+    lesson = load_lesson(ROOT / "lesson.toml")
+    assert len(lesson.scenes) >= 3
+    assert len({e.id for e in lesson.scenes}) == len(lesson.scenes)
+
+
+def test_overrides_reach_the_parameters_with_their_types(tmp_path: Path) -> None:
+    entry = load_lesson(write(tmp_path, GOOD)).scenes[0]
+    assert entry.params == TangentLineParams(rest_points=(-2.0, 1.5), sweep_seconds=1.0)
+    assert all(type(v) is float for v in entry.params.rest_points)
+
+
+def test_a_formula_function_is_accepted(tmp_path: Path) -> None:
+    text = HEAD + 'title = "T"\n[scene.params]\nfunction = "x^3 - 2*x"\n'
+    assert load_lesson(write(tmp_path, text)).scenes[0].params.function == "x^3 - 2*x"
+
+
+# Each bad file: its text, the line the message must name, and words it must contain.
+BAD = {
+    "not toml": ("title = = 1\n", None, "not valid TOML"),
+    "unknown top key": ('titel = "T"\n' + GOOD.split("\n", 1)[1], 1, "titel: unknown key"),
+    "no scenes": ('title = "T"\n', None, "no [[scene]]"),
+    "missing title": (HEAD, 3, "title: missing"),
+    "unknown scene key": (
+        GOOD.replace("\n\n[scene.params]", '\ncolour = "red"\n[scene.params]'),
+        7,
+        "colour: unknown key",
+    ),
+    "bad id": (GOOD.replace('"tangent"', '"Tangent Line"'), 4, "id: 'Tangent Line'"),
+    "no module": (
+        GOOD.replace("derivatives:", "nowhere:"),
+        5,
+        "no module 'scenes.nowhere'",
+    ),
+    "no class": (GOOD.replace(":TangentLine", ":Tangent"), 5, "no lesson scene 'Tangent'"),
+    "not a scene module": (GOOD.replace("scenes.derivatives", "os"), 5, "scene: expected"),
+    "unknown param": (GOOD + "colour = 1\n", 11, "params.colour: TangentLine has no such"),
+    "wrong type": (
+        GOOD.replace("sweep_seconds = 1", 'sweep_seconds = "1"'),
+        10,
+        "a number",
+    ),
+    "bool for number": (
+        GOOD.replace("sweep_seconds = 1", "sweep_seconds = true"),
+        10,
+        "a number",
+    ),
+    "non-finite": (GOOD.replace("sweep_seconds = 1", "sweep_seconds = nan"), 10, "finite"),
+    "infinite": (GOOD.replace("sweep_seconds = 1", "sweep_seconds = inf"), 10, "finite"),
+    "list of strings": (GOOD.replace("[-2, 1.5]", '["a"]'), 9, "params.rest_points"),
+    "formula not one": (GOOD + 'function = "x +* 2"\n', 11, "not a formula"),
+    "formula runs code": (
+        GOOD + "function = \"__import__('os')\"\n",
+        11,
+        "unknown function",
+    ),
+    "formula unknown name": (GOOD + 'function = "sin(q)"\n', 11, "unknown name 'q'"),
+    "duplicate id": (GOOD + HEAD.split("\n", 2)[2] + 'title = "again"\n', 12, "used twice"),
+}
+
+
+@pytest.mark.parametrize("case", BAD)
+def test_bad_lesson_files_are_refused_in_one_line(tmp_path: Path, case: str) -> None:
+    text, line, words = BAD[case]
+    path = write(tmp_path, text)
+    with pytest.raises(LessonError) as caught:
+        load_lesson(path)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert words in message
+    assert message.startswith(f"{path}:{line}:" if line else f"{path}:")
+
+
+def test_a_missing_file_is_one_line(tmp_path: Path) -> None:
+    with pytest.raises(LessonError, match="cannot read"):
+        load_lesson(tmp_path / "nope.toml")
