@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import math
 import operator
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -20,7 +21,7 @@ import numpy as np
 import sympy as sp
 
 from mathcore.calculus import central_difference
-from mathcore.functions import Objective
+from mathcore.functions import CATALOGUE, Objective
 
 X = sp.Symbol("x", real=True)
 
@@ -195,20 +196,29 @@ def _to_sympy(node: ast.AST, symbols: dict[str, sp.Symbol]) -> sp.Expr:
 
 def objective_from_formula(
     text: str,
-    domain: tuple[tuple[float, float], ...] = ((-3.0, 3.0), (-3.0, 3.0)),
+    domain: tuple[tuple[float, float], ...] | None = None,
     name: str = "formula",
+    dim: int = 2,
 ) -> Objective:
-    """An :class:`~mathcore.functions.Objective` of x and y with SymPy's exact
-    gradient and Hessian.
+    """An :class:`~mathcore.functions.Objective` of x and y (or of x alone, ``dim=1``)
+    with SymPy's exact gradient and Hessian.
+
+    ``domain`` defaults to [−3, 3] on each axis.
 
     Examples
     --------
     >>> f = objective_from_formula("x^2 + 3*y")
     >>> f.gradient([1.0, 2.0]).tolist(), f.latex
     ([2.0, 3.0], 'f(x, y) = x^{2} + 3 y')
+    >>> objective_from_formula("x^3", dim=1).gradient([2.0]).tolist()
+    [12.0]
     """
     expr = parse_formula(text)
     xs = sp.symbols("x y", real=True)
+    if dim == 1:
+        if sp.Symbol("y", real=True) in expr.free_symbols:
+            raise FormulaError(f"expected a function of x alone, got {text!r}")
+        xs = xs[:1]
     grad = [sp.diff(expr, v) for v in xs]
     hess = [[sp.diff(g, v) for v in xs] for g in grad]
 
@@ -217,15 +227,16 @@ def objective_from_formula(
 
     f, df = compile_(expr), [compile_(g) for g in grad]
     d2f = [[compile_(h) for h in row] for row in hess]
+    args = ", ".join(str(v) for v in xs)
     objective = Objective(
         name=name,
-        latex=f"f(x, y) = {sp.latex(expr)}",
-        dim=2,
+        latex=f"f({args}) = {sp.latex(expr)}",
+        dim=len(xs),
         f=f,
-        df=lambda x, y: tuple(g(x, y) for g in df),
-        d2f=lambda x, y: tuple(tuple(h(x, y) for h in row) for row in d2f),
+        df=lambda *c: tuple(g(*c) for g in df),
+        d2f=lambda *c: tuple(tuple(h(*c) for h in row) for row in d2f),
         minima=(),
-        domain=domain,
+        domain=domain or ((-3.0, 3.0),) * len(xs),
     )
     _check_real_and_finite(objective, text)
     return objective
@@ -233,20 +244,34 @@ def objective_from_formula(
 
 def _check_real_and_finite(objective: Objective, text: str, n: int = 21) -> None:
     """Refuse a formula whose value or gradient is complex, infinite or NaN somewhere on
-    an n × n grid of its domain: a scene could not draw it."""
-    (x0, x1), (y0, y1) = objective.domain
-    grid = np.stack(np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n)), axis=-1)
+    an n-point grid of its domain: a scene could not draw it."""
+    axes = [np.linspace(lo, hi, n) for lo, hi in objective.domain]
+    grid = np.stack(np.meshgrid(*axes), axis=-1).reshape(-1, objective.dim)
     with np.errstate(all="ignore"):
         for what, values in (
             ("f", objective.value(grid)),
             ("∇f", objective.gradient(grid)),
         ):
-            values = np.asarray(values)
-            bad = ~np.isfinite(values) | (np.imag(values) != 0)
+            values = np.asarray(values).reshape(len(grid), -1)
+            bad = (~np.isfinite(values) | (np.imag(values) != 0)).any(axis=-1)
             if bad.any():
-                i, j = np.argwhere(bad.reshape(n, n, -1).any(axis=-1))[0]
-                x, y = grid[i, j]
+                at = ", ".join(f"{c:g}" for c in grid[np.argmax(bad)])
                 raise FormulaError(
-                    f"{what} of {text!r} is not a finite real number at (x, y) = "
-                    f"({x:g}, {y:g}), inside the domain {objective.domain}"
+                    f"{what} of {text!r} is not a finite real number at ({at}), "
+                    f"inside the domain {objective.domain}"
                 )
+
+
+def resolve_objective(spec: str) -> Objective:
+    """The objective a lesson names: a catalogue name, or else a formula (of x alone
+    when it has no y).
+
+    Examples
+    --------
+    >>> resolve_objective("rosenbrock").name, resolve_objective("x^4 - x").dim
+    ('rosenbrock', 1)
+    """
+    if spec in CATALOGUE:
+        return CATALOGUE[spec]()
+    dim = 2 if re.search(r"\by\b", spec) else 1
+    return objective_from_formula(spec, dim=dim)
