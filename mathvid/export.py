@@ -58,9 +58,13 @@ def _bundle(lesson: Lesson, rendered: list[Rendered], work: Path) -> dict[str, A
     scenes = []
     for entry, scene in zip(lesson.scenes, rendered, strict=True):
         cues = list(srt.parse(scene.captions.read_text(encoding="utf-8")))
+        manifest = json.loads(scene.manifest.read_text(encoding="utf-8"))
+        # Captions are timed in scene time, clips in frames (each animation rounds up
+        # to whole frames): place cues by the step's start in scene time, no drift.
+        starts = [step["start"] for step in manifest["steps"]]
         (work / "clips" / entry.id).mkdir(parents=True)
         steps = []
-        for n, section in enumerate(scene.sections()):
+        for n, (section, start) in enumerate(zip(scene.sections(), starts, strict=True)):
             clip = f"clips/{entry.id}/{n:02d}.mp4"
             shutil.copyfile(section.clip, work / clip)
             steps.append(
@@ -68,7 +72,7 @@ def _bundle(lesson: Lesson, rendered: list[Rendered], work: Path) -> dict[str, A
                     "name": section.name,
                     "clip": clip,
                     "duration": section.duration,
-                    "cues": _cues_within(cues, section.start, section.duration),
+                    "cues": _cues_within(cues, start, section.duration),
                 }
             )
         poster = _poster(scene.video, work / "posters" / f"{entry.id}.png")

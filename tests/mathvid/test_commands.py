@@ -248,3 +248,100 @@ def test_help_shows_examples() -> None:
         "mathvid export",
     ):
         assert command in done.stdout
+
+
+# The lecture page, in real headless Chromium from Debian's packages.
+CHROMIUM_FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--autoplay-policy=no-user-gesture-required",
+    "--mute-audio",
+]
+STATE = """const v = document.getElementById('video');
+return {step: Number(document.body.dataset.step), src: v.currentSrc, ready: v.readyState,
+        time: v.currentTime, width: v.videoWidth, error: v.error && v.error.code,
+        caption: document.querySelector('#caption span').textContent,
+        current: document.querySelector('nav li.current').textContent};"""
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    yield driver
+    driver.quit()
+
+
+def wait_for(driver, predicate, seconds: float = 15.0) -> dict:
+    deadline = time.monotonic() + seconds
+    while True:
+        state = driver.execute_script(STATE)
+        if predicate(state) or time.monotonic() > deadline:
+            return state
+        time.sleep(0.1)
+
+
+def test_lecture_page_plays_every_step_from_file_url(site: dict, browser) -> None:
+    import json
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    bundle = site["folder"] / "lecture"
+    done = mathvid(
+        "export", "-q", "l", "--lesson", site["lesson"], "--media", site["media"], bundle
+    )
+    assert done.returncode == 0, done.stderr
+    steps = []
+    for scene_id in ("tangent", "table"):
+        manifest = json.loads(
+            (scene_video(site, scene_id).parent / "scene.json").read_text()
+        )
+        steps += [(scene_id, s["name"], s["caption"]) for s in manifest["steps"]]
+
+    browser.get((bundle / "index.html").as_uri())
+    body = browser.find_element(By.TAG_NAME, "body")
+    for i, (scene_id, name, caption) in enumerate(steps):
+        state = wait_for(
+            browser, lambda s: (s["ready"] >= 2 and s["time"] > 0.2) or s["error"]
+        )
+        assert state["step"] == i and state["current"] == name
+        clip = Path(state["src"].removeprefix("file://"))
+        assert clip.is_file() and clip.parent.name == scene_id and bundle in clip.parents
+        assert state["error"] is None and state["width"] == 854  # decoded, playing
+        assert state["caption"] == caption
+        if i + 1 < len(steps):
+            body.send_keys(Keys.ARROW_RIGHT)
+            wait_for(browser, lambda s, i=i: s["step"] == i + 1)
+    last = len(steps) - 1
+    body.send_keys(Keys.ARROW_RIGHT)  # past the end: stays on the last step
+    assert wait_for(browser, lambda s: False, seconds=0.5)["step"] == last
+    # Back replays a step that has been playing, and goes to the previous one at its start.
+    wait_for(browser, lambda s: s["time"] > 1.2)
+    body.send_keys(Keys.ARROW_LEFT)
+    state = wait_for(browser, lambda s: s["time"] < 1.0)
+    assert state["step"] == last and state["time"] < 1.0
+    body.send_keys(Keys.ARROW_LEFT)
+    assert wait_for(browser, lambda s: s["step"] == last - 1)["step"] == last - 1
+    # Clicking the video advances; clicking a chapter entry jumps there.
+    browser.find_element(By.ID, "video").click()
+    assert wait_for(browser, lambda s: s["step"] == last)["step"] == last
+    browser.find_element(By.CSS_SELECTOR, "nav li[data-step='1']").click()
+    assert wait_for(browser, lambda s: s["step"] == 1)["current"] == steps[1][1]
+    chapters = [h.text for h in browser.find_elements(By.CSS_SELECTOR, "nav h2")]
+    assert chapters == ["The tangent line", "The table of derivatives"]
+    severe = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert not severe, severe
