@@ -103,6 +103,18 @@ class Objective:
     def __call__(self, points: ArrayLike) -> NDArray:
         return self.value(points)
 
+    def scalar_functions(self) -> tuple[Callable, Callable]:
+        """f and f' of a one-variable objective as functions of plain arrays of x
+        (complex too), for finite-difference studies.
+
+        >>> f, df = square().scalar_functions()
+        >>> float(f(3.0)), float(df(3.0))
+        (9.0, 6.0)
+        """
+        if self.dim != 1:
+            raise ValueError(f"{self.name} has {self.dim} variables, not one")
+        return self.f, lambda x: self.df(x)[0]
+
 
 def square() -> Objective:
     """f(x) = x², the lesson's first example.

@@ -33,8 +33,8 @@ from manim import (
 )
 
 from mathcore.calculus import forward_difference, step_size_study, tangent_line
-from mathcore.functions import CATALOGUE, Objective
-from mathcore.symbolic import derivative_table, lambdified
+from mathcore.functions import Objective
+from mathcore.symbolic import derivative_table, resolve_objective
 from scenes import style
 from scenes.base import LessonScene
 
@@ -59,7 +59,7 @@ class TangentLine(LessonScene):
 
     def construct(self) -> None:
         p: TangentLineParams = self.params
-        f = CATALOGUE[p.function]()
+        f = resolve_objective(p.function)
         axes = self._axes(p)
         curve = axes.plot(
             lambda x: float(f.value([x])), color=style.CURVE, x_range=p.x_range
@@ -305,7 +305,7 @@ class _Table:
 class StepSizeErrorParams:
     """Error against h for f = sin at x = 1 (any smooth f shows the same shape)."""
 
-    function: str = r"\sin x"
+    function: str = "sin(x)"
     x: float = 1.0
     notebook_h: float = 1e-8  # the notebook's claimed sweet spot, √ε
 
@@ -317,7 +317,8 @@ class StepSizeError(LessonScene):
 
     def construct(self) -> None:
         p: StepSizeErrorParams = self.params
-        study = step_size_study(*lambdified(p.function), x=p.x)
+        f = resolve_objective(p.function)
+        study = step_size_study(*f.scalar_functions(), x=p.x)
         self.record("hs", study.hs)
         self.record("errors", study.errors)
         self.record("best_h", study.best_h)
@@ -341,7 +342,7 @@ class StepSizeError(LessonScene):
             .align_to(axes, LEFT),
         )
         title = MathTex(
-            rf"f(x) = {p.function}, \quad x = {style.fmt(p.x)}", font_size=style.TEXT_SIZE
+            rf"{f.latex}, \quad x = {style.fmt(p.x)}", font_size=style.TEXT_SIZE
         ).to_corner(UP + RIGHT)
         colors = {"forward": style.SECANT, "central": style.TANGENT, "complex": style.GOOD}
         curves = {

@@ -103,3 +103,59 @@ def test_bad_lesson_files_are_refused_in_one_line(tmp_path: Path, case: str) -> 
 def test_a_missing_file_is_one_line(tmp_path: Path) -> None:
     with pytest.raises(LessonError, match="cannot read"):
         load_lesson(tmp_path / "nope.toml")
+
+
+def all_scene_classes() -> list[type]:
+    import importlib
+    import pkgutil
+
+    import scenes
+    from scenes.base import LessonScene
+
+    found = []
+    for info in pkgutil.iter_modules(scenes.__path__):
+        module = importlib.import_module(f"scenes.{info.name}")
+        found += [
+            obj
+            for obj in vars(module).values()
+            if isinstance(obj, type)
+            and issubclass(obj, LessonScene)
+            and obj.__module__ == module.__name__
+        ]
+    return found
+
+
+def as_toml_value(value: object) -> object:
+    """A parameter's value as tomllib would give it back: tuples become lists."""
+    if isinstance(value, tuple):
+        return [as_toml_value(v) for v in value]
+    return value
+
+
+@pytest.mark.parametrize("scene_cls", all_scene_classes(), ids=lambda c: c.__name__)
+def test_every_parameter_of_every_scene_can_be_set_from_a_lesson_file(
+    scene_cls: type, tmp_path: Path
+) -> None:
+    import dataclasses
+
+    import tomli_w
+
+    defaults = scene_cls.Params()
+    params = {
+        f.name: as_toml_value(getattr(defaults, f.name))
+        for f in dataclasses.fields(defaults)
+    }
+    lesson = {
+        "title": "T",
+        "scene": [
+            {
+                "id": "s",
+                "title": "S",
+                "params": params,
+                "scene": f"{scene_cls.__module__}:{scene_cls.__name__}",
+            }
+        ],
+    }
+    path = tmp_path / "lesson.toml"
+    path.write_text(tomli_w.dumps(lesson))
+    assert load_lesson(path).scenes[0].params == defaults
