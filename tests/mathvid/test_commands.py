@@ -345,3 +345,58 @@ def test_lecture_page_plays_every_step_from_file_url(site: dict, browser) -> Non
     assert chapters == ["The tangent line", "The table of derivatives"]
     severe = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     assert not severe, severe
+
+
+def test_preview_watch_draws_again_when_the_lesson_changes(site: dict) -> None:
+    lesson = lesson_file(
+        site["folder"], "watched", tangent="rest_points = [-1.0, 0.0, 2.0]"
+    )
+    png = site["media"] / "previews" / "tangent-sweeping-the-tangent.png"
+    png.unlink(missing_ok=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "mathvid.cli",
+            "preview",
+            "tangent",
+            "--at",
+            "3",
+            "--watch",
+            "--lesson",
+            str(lesson),
+            "--media",
+            str(site["media"]),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not png.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        first = digest(png)
+        lesson.write_text(lesson.read_text().replace("2.0]", "1.0]"))
+        while digest(png) == first and time.monotonic() < deadline + 60:
+            time.sleep(0.2)
+        assert digest(png) != first  # the tangent now rests at x = 1: a new picture
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+
+
+def test_a_missing_system_library_is_one_line(site: dict, tmp_path: Path) -> None:
+    # pycairo that cannot load libcairo, as on a machine without the system package.
+    fake = tmp_path / "cairo"
+    fake.mkdir()
+    (fake / "__init__.py").write_text(
+        "raise ImportError('libcairo.so.2: cannot open shared object file', name='cairo')\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    done = mathvid("render", "--lesson", site["lesson"], "--media", site["media"], env=env)
+    assert done.returncode == 1
+    assert done.stderr.strip().count("\n") == 0, done.stderr
+    assert "cairo" in done.stderr and "make setup" in done.stderr
