@@ -1,0 +1,1061 @@
+"""Part 4 of the lesson and Exercise 2: gradient descent and its learning rate.
+
+Render one scene with plain Manim from the repo root::
+
+    manim render scenes/descent.py DescentBowl -ql
+    manim render scenes/descent.py LearningRates -ql
+    manim render scenes/descent.py QuarticRates -ql
+
+Every run is one :class:`~mathcore.optimize.Trajectory`, drawn with one step
+counter (a ``ValueTracker`` holding a fractional step ``s``): each path is a single
+``VMobject`` whose points an updater sets from :func:`mathcore.paths.cursor`, so
+fifty steps cost one mobject and one animation, not fifty.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Arrow,
+    Axes,
+    Circle,
+    Create,
+    DecimalNumber,
+    Dot,
+    FadeIn,
+    FadeOut,
+    GrowArrow,
+    Integer,
+    Line,
+    ManimColor,
+    MathTex,
+    Mobject,
+    Polygon,
+    Star,
+    SurroundingRectangle,
+    ValueTracker,
+    VGroup,
+    VMobject,
+    Write,
+    interpolate_color,
+    linear,
+)
+
+from mathcore import fields
+from mathcore.functions import CATALOGUE, Objective
+from mathcore.optimize import Trajectory, gd, run
+from mathcore.paths import (
+    LogCurve,
+    LogScale,
+    StabilityProbe,
+    clip_polyline,
+    cursor,
+    fastest_converged,
+    graph_points,
+    log_curve,
+    log_scale,
+    stability_probe,
+    stationary_points,
+    windowed,
+)
+from scenes import style
+from scenes.base import LessonScene
+
+Domain = tuple[tuple[float, float], tuple[float, float]]
+ToPoint = Callable[[float, float], np.ndarray]
+
+# Contour lines recede (dim, low contrast) so that paths, drawn bright, lead.
+CONTOUR_LOW = interpolate_color(style.BACKGROUND, style.CURVE, 0.6)
+CONTOUR_HIGH = interpolate_color(style.BACKGROUND, style.MUTED, 0.4)
+CONTOUR_WIDTH = 1.6
+PATH_WIDTH = 4.0
+MARK_RADIUS = 0.045  # the iterates along a path, as the notebook's 'o' markers
+ARROW_WIDTH = 5.0
+LABEL_OFFSET = 0.38  # from an arrow's middle to its label
+# One colour per learning rate, the same in every figure of a scene; a rate past
+# the stability bound is drawn in the colour of derivatives gone wrong.
+RATE_COLOURS = (style.SECANT, style.CURVE, style.INK, style.GOOD, style.POINT)
+UNSTABLE = style.TANGENT
+
+# Screen layout (Manim units, frame 14.2 × 8): a square map on the left, text on
+# the right.
+MAP_SIDE = 6.4
+MAP_CENTRE = np.array([-3.3, -0.15, 0.0])
+COLUMN_LEFT = 0.75
+COLUMN_TOP = 3.55
+FRAME_RIGHT = 6.85  # text stays left of this (the frame's edge is at 7.1)
+
+
+# ----------------------------------------------------------------------------------
+# Drawing helpers (they draw; the numbers come from mathcore).
+
+
+def square_axes(domain: Domain, side: float) -> Axes:
+    """Invisible axes placing data on a ``side`` × ``side`` square, equal scales."""
+    (x0, x1), (y0, y1) = domain
+    return Axes(
+        x_range=[x0, x1, x1 - x0],
+        y_range=[y0, y1, y1 - y0],
+        x_length=side,
+        y_length=side,
+        tips=False,
+    )
+
+
+def plot_axes(window: Domain, width: float, height: float) -> Axes:
+    """Invisible axes placing ``window`` on a ``width`` × ``height`` box."""
+    (x0, x1), (y0, y1) = window
+    return Axes(
+        x_range=[x0, x1, x1 - x0],
+        y_range=[y0, y1, y1 - y0],
+        x_length=width,
+        y_length=height,
+        tips=False,
+    )
+
+
+def map_frame(
+    to_point: ToPoint, domain: Domain, ticks: Sequence[float], font_size: int
+) -> VGroup:
+    """A box around a map, with the same tick labels on its bottom and left edges."""
+    return plot_frame(to_point, domain, ticks, ticks, font_size)
+
+
+def plot_frame(
+    to_point: ToPoint,
+    window: Domain,
+    x_ticks: Sequence[float],
+    y_ticks: Sequence[float],
+    font_size: int,
+    y_label: Callable[[float], str] = style.fmt,
+) -> VGroup:
+    """A box around a plot, tick labels on its bottom and left edges (as Matplotlib)."""
+    (x0, x1), (y0, y1) = window
+    box = Polygon(
+        to_point(x0, y0),
+        to_point(x1, y0),
+        to_point(x1, y1),
+        to_point(x0, y1),
+        color=style.MUTED,
+        stroke_width=2,
+    )
+    marks, labels = VGroup(), VGroup()
+    for t in x_ticks:
+        bottom = to_point(t, y0)
+        marks.add(Line(bottom, bottom + 0.1 * UP, color=style.MUTED, stroke_width=2))
+        labels.add(MathTex(style.fmt(t), font_size=font_size).next_to(bottom, DOWN, 0.12))
+    for t in y_ticks:
+        left = to_point(x0, t)
+        marks.add(Line(left, left + 0.1 * RIGHT, color=style.MUTED, stroke_width=2))
+        labels.add(MathTex(y_label(t), font_size=font_size).next_to(left, LEFT, 0.12))
+    return VGroup(box, marks, labels)
+
+
+def contour_map(
+    f: Objective,
+    domain: Domain,
+    levels_domain: Domain,
+    n_levels: int,
+    samples: int,
+    to_point: ToPoint,
+) -> tuple[VGroup, np.ndarray]:
+    """Level lines of ``f`` over ``domain``, levels as Matplotlib picks them on
+    ``levels_domain`` (the notebook's meshgrid); low levels brighter."""
+    levels = fields.linear_levels(f, fields.grid(levels_domain, samples), n_levels)
+    contours = fields.contour_lines(f, fields.grid(domain, samples), levels)
+    paths = VGroup()
+    for k, c in enumerate(contours):
+        colour = interpolate_color(CONTOUR_LOW, CONTOUR_HIGH, k / max(1, len(contours) - 1))
+        for line in c.lines:
+            path = VMobject(stroke_color=colour, stroke_width=CONTOUR_WIDTH)
+            path.set_points_as_corners([to_point(x, y) for x, y in line])
+            paths.add(path)
+    return paths, levels
+
+
+def traced_path(
+    to_point: ToPoint,
+    points: np.ndarray,
+    tracker: ValueTracker,
+    colour: ManimColor,
+    box: Domain | None = None,
+    width: float = PATH_WIDTH,
+) -> VMobject:
+    """One path that follows ``tracker`` (a fractional step) along ``points``.
+
+    With ``box``, the path stops where it first leaves that window.
+    """
+    path = VMobject(stroke_color=colour, stroke_width=width)
+
+    def update(m: VMobject) -> None:
+        vertices = cursor(points, tracker.get_value()).vertices
+        if box is not None:
+            vertices = windowed(vertices, box).vertices
+        m.set_points_as_corners([to_point(*v) for v in vertices])
+
+    update(path)
+    path.add_updater(update)
+    return path
+
+
+def iterate_marks(
+    to_point: ToPoint,
+    points: np.ndarray,
+    tracker: ValueTracker,
+    colour: ManimColor,
+    radius: float = MARK_RADIUS,
+) -> VMobject:
+    """A dot at every iterate reached so far, as ONE mobject (one subpath per dot)."""
+    template = Circle(radius=radius).points
+    marks = VMobject(fill_color=colour, fill_opacity=1, stroke_width=0)
+
+    def update(m: VMobject) -> None:
+        reached = points[: cursor(points, tracker.get_value()).step + 1]
+        m.set_points(np.concatenate([template + to_point(*p) for p in reached]))
+
+    update(marks)
+    marks.add_updater(update)
+    return marks
+
+
+def moving_dot(
+    to_point: ToPoint,
+    points: np.ndarray,
+    tracker: ValueTracker,
+    colour: ManimColor,
+    box: Domain | None = None,
+    radius: float = 0.11,
+) -> Dot:
+    """The current point of a run; hidden once it has left ``box`` (if given)."""
+    dot = Dot(to_point(*points[0]), radius=radius, color=colour)
+
+    def update(m: Dot) -> None:
+        c = cursor(points, tracker.get_value())
+        if box is not None and windowed(c.vertices, box).exited:
+            m.set_opacity(0)
+            return
+        m.set_opacity(1).move_to(to_point(*c.point))
+
+    dot.add_updater(update)
+    return dot
+
+
+def follow(number: DecimalNumber, value: Callable[[], float]) -> DecimalNumber:
+    """Keep ``number`` showing ``value()``, rebuilding its digits only when it changes.
+
+    A DecimalNumber rebuilds (copies) its glyphs on every ``set_value``; readouts
+    here change once per step, not once per frame, so most frames skip that.
+    """
+    shown = [number.get_value()]
+
+    def update(m: DecimalNumber) -> None:
+        v = value()
+        if v != shown[0]:
+            shown[0] = v
+            m.set_value(v)
+
+    number.add_updater(update)
+    return number
+
+
+def minimum_star(at: np.ndarray, radius: float = 0.17) -> Star:
+    """The true minimum, as the notebook's star."""
+    return Star(
+        n=5,
+        outer_radius=radius,
+        color=style.INK,
+        fill_opacity=1,
+        stroke_width=1,
+    ).move_to(at)
+
+
+def arrow(start: np.ndarray, end: np.ndarray, colour: ManimColor) -> Arrow:
+    """A straight arrow from ``start`` to ``end`` exactly, tip scaled to fit."""
+    return Arrow(
+        start,
+        end,
+        buff=0,
+        color=colour,
+        stroke_width=ARROW_WIDTH,
+        max_tip_length_to_length_ratio=0.3,
+        max_stroke_width_to_length_ratio=20,
+    )
+
+
+def _normal(direction: np.ndarray) -> np.ndarray:
+    """The unit normal a quarter turn counter-clockwise from a screen direction."""
+    n = np.array([-direction[1], direction[0], 0.0])
+    return n / np.linalg.norm(n)
+
+
+def tex(text: str, colour: ManimColor = style.INK, size: int = style.TEXT_SIZE) -> MathTex:
+    return MathTex(text, color=colour, font_size=size)
+
+
+def column(
+    *rows: Mobject, buff: float = 0.3, top: float = COLUMN_TOP, left: float = COLUMN_LEFT
+) -> VGroup:
+    """Rows stacked left-aligned at the top of a text column, shrunk if too wide."""
+    group = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=buff)
+    width = FRAME_RIGHT - left
+    if group.width > width:
+        group.scale_to_fit_width(width)
+    return group.move_to(left * RIGHT + top * UP, aligned_edge=UP + LEFT)
+
+
+def below(anchor: Mobject, *rows: Mobject, buff: float = 0.45, gap: float = 0.22) -> VGroup:
+    """Rows stacked in the text column under ``anchor`` (aligned to its left)."""
+    block = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=gap)
+    width = FRAME_RIGHT - anchor.get_left()[0]
+    if block.width > width:
+        block.scale_to_fit_width(width)
+    return block.next_to(anchor, DOWN, buff=buff).align_to(anchor, LEFT)
+
+
+def vector(v: Sequence[float], digits: int = 3) -> str:
+    """A point as LaTeX, e.g. ``(2.4,\\ 1.8)``."""
+    return r"(" + r",\ ".join(style.fmt(float(c), digits) for c in v) + r")"
+
+
+def power_of_ten(value: float) -> str:
+    r"""Scientific LaTeX without a mantissa of 1: ``10^{-8}``, not ``1 \times 10^{-8}``."""
+    text = style.sci(value, 0)
+    return text.removeprefix(r"1 \times ")
+
+
+def loss_text(value: float) -> str:
+    """A loss as the viewer should read it: 4 decimals, scientific when tiny, 0 if 0."""
+    if value == 0 or abs(value) >= 1e-3:
+        return style.fmt(value, 4)
+    return style.sci(value)
+
+
+def outcome(t: Trajectory) -> str:
+    """How a run ended, in words, as LaTeX text."""
+    if t.status == "converged":
+        unit = "step" if t.n_steps == 1 else "steps"
+        return rf"\text{{converged in {t.n_steps} {unit}}}"
+    if t.status == "diverged":
+        return rf"\text{{diverged at step {t.diverged_at}}}"
+    return rf"\text{{stopped after {t.n_steps} steps}}"
+
+
+def trajectory_record(t: Trajectory) -> dict:
+    return {
+        "lr": t.lr,
+        "points": t.points,
+        "losses": t.losses,
+        "status": t.status,
+        "n_steps": t.n_steps,
+        "diverged_at": t.diverged_at,
+    }
+
+
+# ----------------------------------------------------------------------------------
+# DescentBowl
+
+
+@dataclass(frozen=True)
+class DescentBowlParams:
+    """The notebook's first descent: x² + y² from (4, 3), lr 0.2, 50 steps, tol 1e-8."""
+
+    function: str = "bowl"
+    x0: tuple[float, float] = (4.0, 3.0)
+    lr: float = 0.2
+    n_steps: int = 50
+    tol: float = 1e-8
+    domain: Domain = ((-5.0, 5.0), (-5.0, 5.0))  # the notebook's meshgrid
+    n_levels: int = 15
+    contour_samples: int = 61
+    ticks: tuple[float, ...] = (-4.0, -2.0, 0.0, 2.0, 4.0)
+    worked_steps: int = 3
+    gradient_arrow_length: float = 1.1  # ∇f is drawn by direction only (data units)
+    step_seconds: float = 1.2
+    rest_seconds: float = 4.0
+
+
+class DescentBowl(LessonScene):
+    """Gradient descent on the bowl: the rule with its numbers, then the whole path."""
+
+    Params = DescentBowlParams
+
+    def construct(self) -> None:
+        p: DescentBowlParams = self.params
+        f = CATALOGUE[p.function]()
+        traj = run(f, p.x0, gd(p.lr), p.n_steps, p.tol)
+        self.record("trajectory", trajectory_record(traj))
+        axes = square_axes(p.domain, MAP_SIDE).move_to(MAP_CENTRE)
+        to_point = axes.c2p
+        contours, levels = contour_map(
+            f, p.domain, p.domain, p.n_levels, p.contour_samples, to_point
+        )
+        self.record("contour.levels", levels)
+        frame = map_frame(to_point, p.domain, p.ticks, style.LABEL_SIZE)
+        star = minimum_star(to_point(*f.minima[0]))
+        self.record("minimum", f.minima[0])
+        start = Dot(to_point(*traj.points[0]), radius=0.13, color=style.GOOD)
+
+        s = ValueTracker(0)
+        path = traced_path(to_point, traj.points, s, style.POINT)
+        marks = iterate_marks(to_point, traj.points, s, style.POINT)
+        current = moving_dot(to_point, traj.points, s, style.POINT)
+
+        formula = tex(f.latex, style.CURVE, style.TITLE_SIZE)
+        rule = tex(r"x_{t+1} = x_t - \eta\, \nabla f(x_t)")
+        eta = tex(rf"\eta = {style.fmt(p.lr)}")
+        counter, loss = self._readout(traj, s)
+        head = column(formula, VGroup(rule, eta).arrange(RIGHT, buff=0.6), counter, loss)
+
+        self.step(
+            "The bowl",
+            "Gradient descent: find which way is uphill, step the other way, repeat.",
+        )
+        self.play(FadeIn(frame), Create(contours), run_time=1.2)
+        self.play(FadeIn(star), FadeIn(start), Write(formula), FadeIn(head[1:]))
+        self.add(path, marks, current)
+        self.wait(0.8)
+
+        worked = VGroup()
+        for t in range(min(p.worked_steps, traj.n_steps)):
+            first = t == 0
+            self.step(
+                f"Step {t + 1} by hand",
+                "The gradient points uphill; we move η times it, downhill."
+                if first
+                else "Same rule at the new point: a smaller gradient, a smaller step.",
+            )
+            worked = self._worked_step(f, traj, t, s, to_point, head, worked, p)
+
+        self.step(
+            "The rest, faster",
+            "The same update over and over: steps shrink as the slope flattens.",
+        )
+        self.play(FadeOut(worked))
+        self.play(
+            s.animate.set_value(traj.n_steps), run_time=p.rest_seconds, rate_func=linear
+        )
+        self.wait(0.5)
+
+        self.step("Where it stops", self._stop_caption(traj, p))
+        end = Dot(to_point(*traj.final), radius=0.15, color=style.TANGENT)
+        final = below(
+            head,
+            tex(outcome(traj), style.GOOD if traj.status == "converged" else style.TANGENT),
+            tex(rf"\lVert \nabla f \rVert < {power_of_ten(p.tol)}", style.MUTED)
+            if traj.status == "converged"
+            else tex(r"\text{(step limit)}", style.MUTED),
+            tex(
+                rf"x_{{{traj.n_steps}}} = ({style.sci(traj.final[0])},\ "
+                rf"{style.sci(traj.final[1])})"
+            ),
+            tex(rf"f(x_{{{traj.n_steps}}}) = {loss_text(float(traj.losses[-1]))}"),
+        )
+        self.record("final", {"point": traj.final, "loss": traj.losses[-1]})
+        self.play(FadeIn(end), FadeIn(final))
+        self.bring_to_front(star)  # the run ends on the minimum: both stay visible
+        self.wait(1.5)
+
+    def _readout(self, traj: Trajectory, s: ValueTracker) -> tuple[VGroup, VGroup]:
+        """``t = …`` and ``f(x_t) = …``, following the step counter."""
+        step = Integer(0, font_size=style.TEXT_SIZE)
+        follow(step, lambda: cursor(traj.points, s.get_value()).step)
+        value = DecimalNumber(
+            float(traj.losses[0]), num_decimal_places=4, font_size=style.TEXT_SIZE
+        )
+        follow(value, lambda: float(traj.losses[cursor(traj.points, s.get_value()).step]))
+        counter = VGroup(tex("t ="), step).arrange(RIGHT, buff=0.2)
+        loss = VGroup(tex("f(x_t) ="), value).arrange(RIGHT, buff=0.2)
+        step.align_to(counter[0], DOWN)
+        return counter, loss
+
+    def _worked_step(
+        self,
+        f: Objective,
+        traj: Trajectory,
+        t: int,
+        s: ValueTracker,
+        to_point: ToPoint,
+        head: VGroup,
+        previous: VGroup,
+        p: DescentBowlParams,
+    ) -> VGroup:
+        """One update with its numbers: ∇f at x_t, the step −η∇f, and x_{t+1}."""
+        x_t, x_next = traj.points[t], traj.points[t + 1]
+        field = fields.gradient_field(f, x_t)
+        grad = field.vectors
+        self.record(
+            f"worked[{t}]",
+            {"t": t, "x": x_t, "gradient": grad, "lr": p.lr, "x_next": x_next},
+        )
+        tip = fields.arrow_heads(field, length=p.gradient_arrow_length)
+        up = arrow(to_point(*x_t), to_point(*tip), style.TANGENT)
+        down = arrow(to_point(*x_t), to_point(*x_next), style.GOOD)
+        # Labels sit either side of the line the two arrows share.
+        side = _normal(up.get_end() - up.get_start())
+        up_label = tex(r"\nabla f", style.TANGENT, style.LABEL_SIZE)
+        up_label.move_to(up.get_center() + LABEL_OFFSET * side)
+        down_label = tex(r"-\eta \nabla f", style.GOOD, style.LABEL_SIZE)
+        down_label.move_to(down.get_center() - LABEL_OFFSET * side)
+        x_name = rf"x_{{{t + 1}}}"
+        plugged = MathTex(
+            x_name,
+            "=",
+            rf"{vector(x_t)} - {style.fmt(p.lr)}\, {vector(grad)}",
+            font_size=style.TEXT_SIZE,
+        )
+        result = MathTex("=", vector(x_next), color=style.POINT, font_size=style.TEXT_SIZE)
+        lines = below(
+            head,
+            tex(rf"\nabla f(x_{{{t}}}) = {vector(grad)}", style.TANGENT),
+            plugged,
+            result,
+        )
+        result.align_to(plugged[1], LEFT)  # under the first "="
+        if len(previous):
+            self.play(FadeOut(previous), run_time=0.5)
+        self.play(GrowArrow(up), FadeIn(up_label), FadeIn(lines[0]))
+        self.play(GrowArrow(down), FadeIn(down_label), FadeIn(lines[1]))
+        self.play(s.animate.set_value(t + 1), run_time=p.step_seconds, rate_func=linear)
+        self.play(FadeIn(lines[2]))
+        self.wait(0.8)
+        return VGroup(up, up_label, down, down_label, lines)
+
+    @staticmethod
+    def _stop_caption(traj: Trajectory, p: DescentBowlParams) -> str:
+        if traj.status == "converged":
+            return (
+                f"After {traj.n_steps} steps the gradient's length is below "
+                + f"{p.tol:.0e}".replace("e-0", "e-")
+                + ": we stop, at the bottom of the bowl."
+            )
+        return f"{traj.n_steps} steps later the run stops where it is."
+
+
+# ----------------------------------------------------------------------------------
+# LearningRates
+
+
+@dataclass(frozen=True)
+class LearningRatesParams:
+    """The notebook's comparisons: four rates on the bowl, then loss curves."""
+
+    function: str = "bowl"
+    x0: tuple[float, float] = (4.0, 3.0)
+    panel_rates: tuple[float, ...] = (0.01, 0.1, 0.5, 0.9)
+    panel_steps: int = 50
+    panel_domain: Domain = ((-6.0, 6.0), (-6.0, 6.0))  # the notebook's xlim, ylim
+    levels_domain: Domain = ((-5.0, 5.0), (-5.0, 5.0))  # its meshgrid
+    panel_ticks: tuple[float, ...] = (-5.0, 0.0, 5.0)
+    n_levels: int = 15
+    contour_samples: int = 41
+    curve_rates: tuple[float, ...] = (0.01, 0.1, 0.3, 0.5)
+    curve_steps: int = 100
+    tol: float = 1e-8
+    past_bound: float = 1.05  # the unstable run's rate, as a multiple of 2/L
+    panel_seconds: float = 5.0
+    curve_seconds: float = 2.5
+
+
+PANEL_SIDE = 2.75
+PANEL_TICK_SIZE = 24  # small panels, small ticks: the maps are the same bowl
+PANEL_CELLS = (  # centre of each 2×2 cell's map, reading order
+    np.array([-5.0, 1.85, 0.0]),
+    np.array([2.1, 1.85, 0.0]),
+    np.array([-5.0, -2.15, 0.0]),
+    np.array([2.1, -2.15, 0.0]),
+)
+LOG_AXES_CENTRE = np.array([-2.45, 0.25, 0.0])
+LOG_COLUMN_LEFT = 1.75
+LOG_PLOT_WIDTH, LOG_PLOT_HEIGHT = 7.0, 5.6
+CURVE_TICKS = 6  # tick labels along the step axis, ends included
+
+
+def rate_colour(lr: float, rates: Sequence[float]) -> ManimColor:
+    """The colour of ``lr``: by its place in the sorted union of a scene's rates."""
+    return RATE_COLOURS[sorted(set(rates)).index(lr) % len(RATE_COLOURS)]
+
+
+class LearningRates(LessonScene):
+    """Four learning rates side by side, their loss curves, and the bound 2/L."""
+
+    Params = LearningRatesParams
+
+    def construct(self) -> None:
+        p: LearningRatesParams = self.params
+        f = CATALOGUE[p.function]()
+        all_rates = (*p.panel_rates, *p.curve_rates)
+
+        self.step(
+            "Four learning rates",
+            f"Same bowl, same start, {p.panel_steps} steps: "
+            "only the learning rate changes.",
+        )
+        panels = self._panels(f, p, all_rates)
+
+        runs = [run(f, p.x0, gd(lr), p.curve_steps, p.tol) for lr in p.curve_rates]
+        probe = stability_probe(f, p.x0, p.past_bound, p.curve_steps, p.tol)
+        scale = log_scale([t.losses for t in runs] + [probe.trajectory.losses])
+        curves = [log_curve(t.losses, scale.floor) for t in runs]
+        zero = [
+            (t, c) for t, c in zip(runs, curves, strict=True) if c.first_zero is not None
+        ]
+        caption = "On a log scale steady progress is a straight line"
+        if zero:
+            t, c = zero[0]
+            unit = "step" if c.first_zero == 1 else "steps"
+            caption += (
+                f"; η = {style.fmt(t.lr)} lands exactly on 0 after {c.first_zero} {unit}"
+            )
+        self.step("Loss on a log scale", caption + ".")
+        axes, legend = self._loss_curves(p, all_rates, runs, curves, scale, panels)
+
+        self.step(
+            "The stability bound",
+            f"Past η = 2/L = {style.fmt(probe.bound)} each step jumps over the minimum "
+            "to a point higher up: the loss grows instead.",
+        )
+        self._stability(
+            probe,
+            log_curve(probe.trajectory.losses, scale.floor),
+            p.past_bound,
+            axes,
+            legend,
+        )
+
+    def _panels(
+        self, f: Objective, p: LearningRatesParams, rates: Sequence[float]
+    ) -> VGroup:
+        s = ValueTracker(0)
+        panels, moving, results = VGroup(), [], VGroup()
+        for lr, centre in zip(p.panel_rates, PANEL_CELLS, strict=True):
+            traj = run(f, p.x0, gd(lr), p.panel_steps, p.tol)
+            self.record(f"panels[{lr:g}]", trajectory_record(traj))
+            colour = rate_colour(lr, rates)
+            axes = square_axes(p.panel_domain, PANEL_SIDE).move_to(centre)
+            to_point = axes.c2p
+            contours, _ = contour_map(
+                f, p.panel_domain, p.levels_domain, p.n_levels, p.contour_samples, to_point
+            )
+            frame = map_frame(to_point, p.panel_domain, p.panel_ticks, PANEL_TICK_SIZE)
+            start = Dot(to_point(*traj.points[0]), radius=0.08, color=style.GOOD)
+            star = minimum_star(to_point(*f.minima[0]), radius=0.12)
+            title = tex(rf"\eta = {style.fmt(lr)}", colour)
+            title.next_to(frame[0], RIGHT, buff=0.35).align_to(frame[0], UP)
+            loss = float(traj.losses[-1])
+            result = VGroup(
+                tex(r"\text{final } f =", size=style.LABEL_SIZE),
+                tex(loss_text(loss), colour, style.TEXT_SIZE),
+                tex(outcome(traj), style.MUTED, style.LABEL_SIZE),
+            ).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
+            result.next_to(title, DOWN, buff=0.3, aligned_edge=LEFT)
+            panels.add(VGroup(contours, frame, star, start, title))
+            results.add(result)
+            moving += [
+                traced_path(to_point, traj.points, s, colour, width=3),
+                iterate_marks(to_point, traj.points, s, colour, radius=0.035),
+                moving_dot(to_point, traj.points, s, colour, radius=0.08),
+            ]
+        self.play(FadeIn(panels), run_time=1.2)
+        self.add(*moving)
+        self.add(*[panel[2] for panel in panels])  # stars stay on top of the paths
+        self.play(
+            s.animate.set_value(p.panel_steps), run_time=p.panel_seconds, rate_func=linear
+        )
+        self.play(FadeIn(results))
+        self.wait(1.2)
+        return VGroup(panels, results, *moving)
+
+    def _loss_curves(
+        self,
+        p: LearningRatesParams,
+        rates: Sequence[float],
+        runs: list[Trajectory],
+        log_curves: list[LogCurve],
+        scale: LogScale,
+        previous: VGroup,
+    ) -> tuple[Axes, VGroup]:
+        self.record(
+            "log_axis",
+            {"low_exp": scale.low_exp, "high_exp": scale.high_exp, "floor": scale.floor},
+        )
+        # A linear axis of exponents: curves arrive as (step, log10 f) from mathcore,
+        # so a pen moving between two steps moves straight on the log plot.
+        window: Domain = ((0.0, float(p.curve_steps)), (scale.low_exp, scale.high_exp))
+        axes = plot_axes(window, LOG_PLOT_WIDTH, LOG_PLOT_HEIGHT).move_to(LOG_AXES_CENTRE)
+
+        def decade(k: float) -> str:
+            # The floor stands for an exact 0, so it is labelled 0, not 10^k.
+            return "0" if k == scale.low_exp else f"10^{{{k:g}}}"
+
+        x_ticks = np.linspace(0, p.curve_steps, CURVE_TICKS)
+        frame = plot_frame(axes.c2p, window, x_ticks, scale.ticks, 24, decade)
+        # A break in the axis just above the floor: the gap between 0 and the
+        # smallest decade is not to scale (0 is infinitely far down a log axis).
+        gap = axes.c2p(0, scale.low_exp + scale.step / 2)
+        axis_break = VGroup(
+            *[
+                Line(
+                    gap + dy * UP + 0.14 * LEFT + 0.05 * DOWN,
+                    gap + dy * UP + 0.14 * RIGHT + 0.05 * UP,
+                    color=style.MUTED,
+                    stroke_width=3,
+                )
+                for dy in (-0.05, 0.05)
+            ]
+        )
+        names = VGroup(
+            tex(r"\text{step}", size=style.LABEL_SIZE).next_to(frame, DOWN, 0.2),
+            tex(r"f(x_t)\ \text{(log scale)}", size=style.LABEL_SIZE)
+            .next_to(frame, UP, buff=0.15)
+            .align_to(frame[0], LEFT),
+        )
+        s = ValueTracker(0)
+        curves, rows, notes = VGroup(), VGroup(), VGroup()
+        for t, c in zip(runs, log_curves, strict=True):
+            self.record(
+                f"curves[{t.lr:g}]",
+                trajectory_record(t) | {"first_zero": c.first_zero},
+            )
+            colour = rate_colour(t.lr, rates)
+            curves.add(traced_path(axes.c2p, c.points, s, colour))
+            rows.add(tex(rf"\eta = {style.fmt(t.lr)}:\ " + outcome(t), colour))
+            if c.first_zero is not None:
+                unit = "step" if c.first_zero == 1 else "steps"
+                at_zero = axes.c2p(*c.points[c.first_zero])
+                note = tex(
+                    rf"\text{{exactly 0 after {c.first_zero} {unit}}}",
+                    colour,
+                    style.LABEL_SIZE,
+                ).next_to(at_zero, UP + RIGHT, buff=0.15)
+                notes.add(note, Dot(at_zero, radius=0.08, color=colour))
+        legend = column(*rows, top=COLUMN_TOP - 0.3, left=LOG_COLUMN_LEFT)
+        self.play(FadeOut(previous), run_time=0.6)
+        self.play(Create(frame), FadeIn(axis_break), FadeIn(names))
+        self.add(curves)
+        self.play(
+            s.animate.set_value(p.curve_steps),
+            FadeIn(legend),
+            run_time=p.curve_seconds,
+            rate_func=linear,
+        )
+        self.play(FadeIn(notes))
+        self.wait(1.2)
+        return axes, legend
+
+    def _stability(
+        self,
+        probe: StabilityProbe,
+        curve: LogCurve,
+        factor: float,
+        axes: Axes,
+        legend: VGroup,
+    ) -> None:
+        t = probe.trajectory
+        self.record(
+            "stability",
+            {"bound": probe.bound, "growth": probe.growth} | trajectory_record(t),
+        )
+        rule = VGroup(
+            tex(r"\text{descent is sure for } \eta < 2/L"),
+            tex(r"L:\ \text{largest curvature of } f", style.MUTED, style.LABEL_SIZE),
+            tex(rf"2/L = {style.fmt(probe.bound)}"),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
+        rule.next_to(legend, DOWN, buff=0.5, aligned_edge=LEFT)
+        s = ValueTracker(0)
+        path = traced_path(axes.c2p, curve.points, s, UNSTABLE)
+        label = VGroup(
+            tex(rf"\eta = {style.fmt(t.lr)} = {style.fmt(factor)} \cdot 2/L", UNSTABLE),
+            tex(rf"f \times {style.fmt(probe.growth, 2)} \text{{ per step}}", UNSTABLE),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
+        label.next_to(rule, DOWN, buff=0.45, aligned_edge=LEFT)
+        end = tex(
+            rf"f(x_{{{t.n_steps}}}) = {style.sci(float(t.losses[-1]))}", UNSTABLE
+        ).next_to(label, DOWN, buff=0.15, aligned_edge=LEFT)
+        self.play(FadeIn(rule))
+        self.add(path)
+        self.play(
+            s.animate.set_value(t.n_steps), FadeIn(label), run_time=2.0, rate_func=linear
+        )
+        self.play(FadeIn(end))
+        self.wait(1.2)
+
+
+# ----------------------------------------------------------------------------------
+# QuarticRates (Exercise 2)
+
+
+@dataclass(frozen=True)
+class QuarticRatesParams:
+    """Exercise 2: f(x) = x⁴ − 3x³ + 2 from x0 = 4 with four learning rates.
+
+    The exercise names no step count; 100 is ``gradient_descent``'s default.
+    """
+
+    function: str = "quartic"
+    x0: float = 4.0
+    rates: tuple[float, ...] = (0.001, 0.01, 0.05, 0.1)
+    n_steps: int = 100
+    tol: float = 1e-8
+    window: Domain = ((-2.0, 4.5), (-20.0, 80.0))
+    x_ticks: tuple[float, ...] = (-2.0, -1.0, 0.0, 1.0, 2.0, 3.0, 4.0)
+    y_ticks: tuple[float, ...] = (0.0, 20.0, 40.0, 60.0, 80.0)
+    curve_samples: int = 400
+    first_seconds: float = 2.0  # step 0 → 1 slowed down: the jumps happen there
+    early_steps: float = 20.0
+    early_seconds: float = 4.0
+    late_seconds: float = 3.0
+
+
+# The function's own colour (blue) is left to its curve.
+QUARTIC_COLOURS = (style.POINT, style.INK, style.GOOD, style.TANGENT)
+PLOT_WIDTH, PLOT_HEIGHT = 6.6, 6.1
+PLOT_CENTRE = np.array([-3.15, -0.05, 0.0])
+
+
+class QuarticRates(LessonScene):
+    """One ball per learning rate on x⁴ − 3x³ + 2; one of them flies off and diverges."""
+
+    Params = QuarticRatesParams
+
+    def construct(self) -> None:
+        p: QuarticRatesParams = self.params
+        f = CATALOGUE[p.function]()
+        runs = [run(f, [p.x0], gd(lr), p.n_steps, p.tol) for lr in p.rates]
+        for t in runs:
+            self.record(f"runs[{t.lr:g}]", trajectory_record(t))
+        landmarks = stationary_points(f, p.window[0])
+        self.record(
+            "landmarks",
+            [{"x": m.x, "value": m.value, "kind": m.kind} for m in landmarks],
+        )
+        best = fastest_converged(runs)
+        self.record("fastest", None if best is None else runs[best].lr)
+
+        axes = plot_axes(p.window, PLOT_WIDTH, PLOT_HEIGHT).move_to(PLOT_CENTRE)
+        frame = plot_frame(axes.c2p, p.window, p.x_ticks, p.y_ticks, style.LABEL_SIZE)
+        xs = np.linspace(*p.window[0], p.curve_samples)
+        curve = VGroup()
+        for piece in clip_polyline(np.column_stack([xs, f.value(xs[:, None])]), p.window):
+            path = VMobject(stroke_color=style.CURVE, stroke_width=4)
+            path.set_points_smoothly([axes.c2p(*v) for v in piece])
+            curve.add(path)
+        formula = column(tex(f.latex, style.CURVE, style.TITLE_SIZE))
+        marks = self._landmark_marks(f, axes, landmarks)
+
+        self.step(
+            "The function",
+            f"Exercise 2: gradient descent on this quartic from x = {style.fmt(p.x0)}.",
+        )
+        self.play(Create(frame), Create(curve), Write(formula), run_time=1.5)
+        self.play(FadeIn(marks))
+        self.wait(0.5)
+
+        self.step(
+            "Four learning rates",
+            "Same start, four step sizes: every ball follows x ← x − η f′(x).",
+        )
+        rows, results, exits = self._roll(runs, axes, formula, p)
+
+        diverged = [i for i, t in enumerate(runs) if t.status == "diverged"]
+        self.step("Too large", self._too_large_caption(runs, diverged))
+        marks_out = [FadeIn(exits[i][1]) for i in diverged if i in exits]
+        self.play(*[FadeIn(results[i]) for i in diverged], *marks_out)
+        self.wait(2.5)
+
+        self.step("Which rate is best", self._best_caption(runs, best))
+        shown = [FadeIn(results[i]) for i in range(len(runs)) if i not in diverged]
+        if best is not None:
+            shown.append(
+                Create(
+                    SurroundingRectangle(
+                        VGroup(rows[best], results[best]), buff=0.1, color=style.GOOD
+                    )
+                )
+            )
+        self.play(*shown)
+        self.wait(4.0)  # the longest caption: the answer to "which rate is best"
+
+        self.step("Where the minima are", self._minima_caption(landmarks))
+        self._answer_minima(f, axes, landmarks, VGroup(rows, results))
+
+    def _landmark_marks(self, f: Objective, axes: Axes, landmarks) -> VGroup:
+        group = VGroup()
+        for m in landmarks:
+            at = axes.c2p(m.x, m.value)
+            if m.kind == "minimum":
+                group.add(minimum_star(at))
+                label = tex(rf"\text{{minimum}}\ x = {style.fmt(m.x)}", style.INK)
+                label.next_to(at, DOWN, buff=0.3)
+            else:
+                slope = float(f.gradient([m.x])[0])
+                group.add(Dot(at, radius=0.09, color=style.SECANT))
+                label = tex(rf"f'({style.fmt(m.x)}) = {style.fmt(slope)}", style.SECANT)
+                label.next_to(at, DOWN + LEFT, buff=0.15)
+            group.add(label)
+        return group
+
+    def _roll(
+        self,
+        runs: list[Trajectory],
+        axes: Axes,
+        formula: Mobject,
+        p: QuarticRatesParams,
+    ) -> tuple[VGroup, VGroup, dict[int, VGroup]]:
+        """The balls roll; returns legend rows, their (hidden) results, exit marks."""
+        s = ValueTracker(0)
+        to_point = axes.c2p
+        rows, results, moving, exits = VGroup(), VGroup(), [], {}
+        for i, t in enumerate(runs):
+            colour = QUARTIC_COLOURS[i % len(QUARTIC_COLOURS)]
+            gp = graph_points(t)
+            moving += [
+                traced_path(to_point, gp, s, colour, box=p.window, width=2.5),
+                moving_dot(to_point, gp, s, colour, box=p.window, radius=0.12),
+            ]
+            rows.add(
+                VGroup(
+                    Dot(radius=0.1, color=colour),
+                    tex(rf"\eta = {style.fmt(t.lr)}", colour),
+                ).arrange(RIGHT, buff=0.25)
+            )
+            results.add(tex(self._result(t), style.INK, style.LABEL_SIZE))
+            w = windowed(gp, p.window)
+            if w.exited:
+                self.record(
+                    f"exit[{t.lr:g}]", {"point": w.exit_point, "segment": w.exit_segment}
+                )
+                start = to_point(*w.exit_point)
+                # Screen direction of the leaving segment (x and y scale differently).
+                ahead = to_point(*(w.exit_point + 1e-3 * w.exit_direction)) - start
+                pointer = arrow(start, start + 0.8 * ahead / np.linalg.norm(ahead), colour)
+                note = VGroup(
+                    tex(r"\text{left the plot}", colour, style.LABEL_SIZE),
+                    tex(outcome(t), colour, style.LABEL_SIZE),
+                ).arrange(DOWN, aligned_edge=RIGHT, buff=0.12)
+                note.next_to(start, DOWN + LEFT, buff=0.25)
+                exits[i] = VGroup(VGroup(pointer, note[0]), note[1])
+        # The step counter follows the longest run (the others stop earlier).
+        longest = max(runs, key=lambda t: t.n_steps).points
+        counter = Integer(0, font_size=style.TEXT_SIZE)
+        follow(counter, lambda: cursor(longest, s.get_value()).step)
+        entries = VGroup(
+            *[VGroup(row, result) for row, result in zip(rows, results, strict=True)]
+        )
+        for row, result in entries:
+            result.next_to(row, DOWN, buff=0.12, aligned_edge=LEFT).shift(0.45 * RIGHT)
+        counter_row = VGroup(tex("t ="), counter).arrange(RIGHT, buff=0.2)
+        below(formula, counter_row, *entries)
+        balls = [m for m in moving if isinstance(m, Dot)]
+        self.play(FadeIn(counter_row), FadeIn(rows), *[FadeIn(b) for b in balls])
+        self.add(*moving)
+        self.play(s.animate.set_value(1), run_time=p.first_seconds, rate_func=linear)
+        if exits:
+            self.play(*[FadeIn(e[0]) for e in exits.values()])
+        self.play(
+            s.animate.set_value(p.early_steps), run_time=p.early_seconds, rate_func=linear
+        )
+        self.play(s.animate.set_value(p.n_steps), run_time=p.late_seconds, rate_func=linear)
+        self.wait(0.5)
+        return rows, results, exits
+
+    @staticmethod
+    def _result(t: Trajectory) -> str:
+        """A run's outcome for the legend, with where it got to."""
+        if t.status == "diverged":
+            return outcome(t) + rf",\ x_1 = {style.fmt(float(t.points[1, 0]))}"
+        if t.status == "max_steps":
+            return rf"\text{{not there after {t.n_steps} steps:}}\ x = " + style.fmt(
+                float(t.final[0])
+            )
+        return outcome(t)
+
+    def _answer_minima(self, f: Objective, axes: Axes, landmarks, legend: VGroup) -> None:
+        flats = VGroup()
+        for m in landmarks:
+            slope = float(f.gradient([m.x])[0])
+            flats.add(
+                style.line_through(
+                    axes,
+                    (m.x, m.value),
+                    slope,
+                    half_width=0.7,
+                    color=style.SECANT,
+                    stroke_width=3,
+                )
+            )
+        only = [m.kind for m in landmarks].count("minimum") == 1
+        kinds = {
+            "minimum": r"\text{the only minimum}" if only else r"\text{a minimum}",
+            "flat": r"f' = 0,\ \text{not a minimum}",
+            "maximum": r"\text{a maximum}",
+        }
+        answer = below(
+            legend,
+            *[
+                tex(
+                    rf"x = {style.fmt(m.x)}:\ " + kinds[m.kind],
+                    style.GOOD if m.kind == "minimum" else style.SECANT,
+                )
+                for m in landmarks
+            ],
+            buff=0.45,
+        )
+        self.play(Create(flats), FadeIn(answer))
+        self.wait(3.5)
+
+    @staticmethod
+    def _too_large_caption(runs: list[Trajectory], diverged: list[int]) -> str:
+        if not diverged:
+            return "None of these rates is too large for this start."
+        t = runs[diverged[0]]
+        return (
+            f"Too large: with η = {style.fmt(t.lr)} the first step throws x to "
+            f"{style.fmt(float(t.points[1, 0]))}; by step {t.diverged_at} the numbers "
+            "overflow: the run diverges."
+        )
+
+    @staticmethod
+    def _best_caption(runs: list[Trajectory], best: int | None) -> str:
+        if best is None:
+            return "None of these rates converges within the step limit."
+        parts = []
+        for i, t in enumerate(runs):
+            if i == best:
+                continue
+            if t.status == "converged":
+                parts.append(f"η = {style.fmt(t.lr)} takes {t.n_steps} steps")
+            elif t.status == "max_steps":
+                parts.append(
+                    f"η = {style.fmt(t.lr)} is still at x = {style.fmt(float(t.final[0]))} "
+                    f"after {t.n_steps} steps"
+                )
+        return (
+            f"Best here: η = {style.fmt(runs[best].lr)}, converged in "
+            f"{runs[best].n_steps} steps; " + "; ".join(parts) + "."
+        )
+
+    @staticmethod
+    def _minima_caption(landmarks) -> str:
+        minima = [m for m in landmarks if m.kind == "minimum"]
+        parts = []
+        for m in minima:
+            which = "The only minimum" if len(minima) == 1 else "A minimum"
+            value = style.fmt(m.value, 2)
+            parts.append(f"{which} is x = {style.fmt(m.x)} (f = {value}).")
+        for m in landmarks:
+            if m.kind == "flat":
+                trend = "falling" if m.slope_signs[0] < 0 else "rising"
+                parts.append(
+                    f"At x = {style.fmt(m.x)}, f′ = 0 too, but f keeps {trend}: "
+                    "not a minimum."
+                )
+            elif m.kind == "maximum":
+                parts.append(f"At x = {style.fmt(m.x)} f has a maximum.")
+        return " ".join(parts) if parts else "No point in this window has f′ = 0."

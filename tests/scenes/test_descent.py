@@ -1,0 +1,292 @@
+"""Part 4 and Exercise 2: the descent scenes render, show true numbers, keep their frames.
+
+Every number in a manifest is checked against references written here: the
+notebook's own ``gradient_descent`` loop (transcribed below), the bowl's closed
+form x_t = (1 − 2η)^t x0, and SymPy's derivative and roots of the quartic.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+from typing import Any
+
+import av
+import numpy as np
+import pytest
+import sympy as sp
+
+from mathvid.render import render_scene
+from scenes import descent
+from tests.scenes.goldens import compare_with_goldens
+
+SCENES = [descent.DescentBowl, descent.LearningRates, descent.QuarticRates]
+X = sp.Symbol("x", real=True)
+QUARTIC = X**4 - 3 * X**3 + 2
+
+
+# ------------------------------------------------------------ the notebook's code
+
+
+def gradient_descent(f, grad_f, x0, lr=0.1, n_steps=100, tol=1e-8):
+    """The notebook's loop, as printed there (its print statement left out)."""
+    x = x0.copy()
+    history = [(x.copy(), f(x))]
+
+    for _i in range(n_steps):
+        grad = grad_f(x)
+
+        # Check convergence
+        if np.linalg.norm(grad) < tol:
+            break
+
+        # Update: x = x - lr * gradient
+        x = x - lr * grad
+        history.append((x.copy(), f(x)))
+
+    return x, history
+
+
+def bowl_f(xy):
+    return xy[0] ** 2 + xy[1] ** 2
+
+
+def bowl_grad(xy):
+    return np.array([2 * xy[0], 2 * xy[1]])
+
+
+quartic_f = sp.lambdify(X, QUARTIC, "numpy")
+quartic_df = sp.lambdify(X, sp.diff(QUARTIC, X), "numpy")
+
+
+def quartic_grad(x):
+    return np.array([quartic_df(x[0])])
+
+
+def quartic_value(x):
+    return quartic_f(x[0])
+
+
+def notebook_run(f, grad_f, x0, lr, n_steps, tol=1e-8) -> tuple[np.ndarray, np.ndarray]:
+    """Points and losses of the notebook's loop (overflow allowed, as numpy does)."""
+    with np.errstate(all="ignore"):
+        _, history = gradient_descent(f, grad_f, np.array(x0), lr, n_steps, tol)
+    return np.array([h[0] for h in history]), np.array([h[1] for h in history])
+
+
+def assert_same_run(shown: dict[str, Any], points: np.ndarray, losses: np.ndarray) -> None:
+    np.testing.assert_allclose(shown["points"], points, rtol=1e-14, atol=0)
+    np.testing.assert_allclose(shown["losses"], losses, rtol=1e-13, atol=0)
+    assert shown["n_steps"] == len(points) - 1
+
+
+# ------------------------------------------------------------ renders
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    media = tmp_path_factory.mktemp("media")
+    return {cls.__name__: render_scene(cls, "l", media) for cls in SCENES}
+
+
+def manifest(rendered: dict[str, Path], name: str) -> dict[str, Any]:
+    return json.loads(rendered[name].with_suffix(".json").read_text())
+
+
+@pytest.mark.parametrize("name", [cls.__name__ for cls in SCENES])
+def test_renders_at_480p15_with_captions(rendered: dict[str, Path], name: str) -> None:
+    video = rendered[name]
+    with av.open(str(video)) as container:
+        stream = container.streams.video[0]
+        assert (stream.width, stream.height, stream.base_rate) == (854, 480, 15)
+        frames = sum(1 for _ in container.decode(stream))
+    assert 15 * 15 <= frames <= 15 * 40  # 15 to 40 seconds of video
+    captions = video.with_suffix(".srt").read_text()
+    steps = manifest(rendered, name)["steps"]
+    assert len(steps) >= 3
+    for step in steps:
+        assert step["caption"] in captions
+
+
+# ------------------------------------------------------------ DescentBowl
+
+
+def test_descent_bowl_is_the_notebooks_run(rendered: dict[str, Path]) -> None:
+    m = manifest(rendered, "DescentBowl")
+    p, values = m["params"], m["values"]
+    assert (p["x0"], p["lr"], p["n_steps"], p["tol"]) == ([4.0, 3.0], 0.2, 50, 1e-8)
+    points, losses = notebook_run(bowl_f, bowl_grad, p["x0"], p["lr"], p["n_steps"])
+    traj = values["trajectory"]
+    assert_same_run(traj, points, losses)
+    # Closed form on the bowl: x_t = (1 − 2η)^t x0, f = |x_t|².
+    t = np.arange(len(points))[:, None]
+    np.testing.assert_allclose(traj["points"], 0.6**t * np.array([4.0, 3.0]), rtol=1e-12)
+    # The loop stops when ‖∇f‖ = 2·5·0.6^t < 1e-8: first at t = 41 (42 points,
+    # the notebook's "42 steps" in its title).
+    assert traj["status"] == "converged" and traj["n_steps"] == 41 and len(points) == 42
+    assert values["final"]["loss"] == losses[-1] < 1e-16
+    assert values["minimum"] == [0.0, 0.0]
+
+
+def test_descent_bowl_worked_steps_plug_in_the_right_numbers(rendered) -> None:
+    m = manifest(rendered, "DescentBowl")
+    lr, points = m["params"]["lr"], np.array(m["values"]["trajectory"]["points"])
+    shown = [m["values"][f"worked[{t}]"] for t in range(m["params"]["worked_steps"])]
+    assert [w["t"] for w in shown] == [0, 1, 2]
+    for w in shown:
+        x = np.array(w["x"])
+        np.testing.assert_array_equal(x, points[w["t"]])
+        np.testing.assert_array_equal(w["gradient"], bowl_grad(x))
+        assert w["lr"] == lr
+        np.testing.assert_allclose(w["x_next"], x - lr * bowl_grad(x), rtol=1e-15)
+    # The first, as a reader would check by hand: (4, 3) − 0.2·(8, 6) = (2.4, 1.8).
+    assert shown[0]["gradient"] == [8.0, 6.0]
+    np.testing.assert_allclose(shown[0]["x_next"], [2.4, 1.8], rtol=1e-15)
+
+
+def test_descent_bowl_contours_are_fifteen_even_levels(rendered) -> None:
+    levels = manifest(rendered, "DescentBowl")["values"]["contour.levels"]
+    # x² + y² on [−5, 5]² ranges over [0, 50]: 15 levels strictly between.
+    np.testing.assert_allclose(levels, np.linspace(0, 50, 17)[1:-1], rtol=1e-12)
+
+
+# ------------------------------------------------------------ LearningRates
+
+
+def test_learning_rate_panels_are_the_notebooks_runs(rendered) -> None:
+    m = manifest(rendered, "LearningRates")
+    p, values = m["params"], m["values"]
+    assert p["panel_rates"] == [0.01, 0.1, 0.5, 0.9] and p["panel_steps"] == 50
+    for lr in p["panel_rates"]:
+        points, losses = notebook_run(bowl_f, bowl_grad, p["x0"], lr, p["panel_steps"])
+        shown = values[f"panels[{lr:g}]"]
+        assert_same_run(shown, points, losses)
+        t = len(losses) - 1
+        assert shown["losses"][-1] == pytest.approx(25 * (1 - 2 * lr) ** (2 * t), rel=1e-9)
+    # lr 0.5 lands on the minimum in one step; 0.9 zig-zags to 0.1's loss.
+    assert values["panels[0.5]"]["losses"] == [25.0, 0.0]
+    assert values["panels[0.5]"]["status"] == "converged"
+    assert values["panels[0.01]"]["losses"][-1] == pytest.approx(3.3155, abs=5e-5)
+    assert values["panels[0.9]"]["losses"][-1] == pytest.approx(
+        values["panels[0.1]"]["losses"][-1], rel=1e-9
+    )
+
+
+def test_loss_curves_and_their_log_axis(rendered) -> None:
+    m = manifest(rendered, "LearningRates")
+    p, values = m["params"], m["values"]
+    assert p["curve_rates"] == [0.01, 0.1, 0.3, 0.5] and p["curve_steps"] == 100
+    positive = []
+    for lr in p["curve_rates"]:
+        points, losses = notebook_run(bowl_f, bowl_grad, p["x0"], lr, p["curve_steps"])
+        shown = values[f"curves[{lr:g}]"]
+        assert_same_run(shown, points, losses)
+        zeros = np.flatnonzero(losses == 0)
+        assert shown["first_zero"] == (int(zeros[0]) if zeros.size else None)
+        positive += [v for v in losses if v > 0]
+    assert values["curves[0.5]"]["first_zero"] == 1
+    axis = values["log_axis"]
+    # The floor (where 0 is drawn) is below every positive loss, by a decade at least.
+    assert axis["floor"] == 10.0 ** axis["low_exp"] <= min(positive) / 10
+    assert 10.0 ** axis["high_exp"] >= max(values["stability"]["losses"])
+
+
+def test_stability_bound_and_the_run_past_it(rendered) -> None:
+    m = manifest(rendered, "LearningRates")
+    p, s = m["params"], m["values"]["stability"]
+    hessian = sp.hessian(sp.Symbol("x") ** 2 + sp.Symbol("y") ** 2, sp.symbols("x y"))
+    L = max(hessian.eigenvals())
+    assert s["bound"] == float(2 / L) == 1.0
+    assert s["lr"] == pytest.approx(p["past_bound"] * float(2 / L), rel=1e-15)
+    points, losses = notebook_run(bowl_f, bowl_grad, p["x0"], s["lr"], p["curve_steps"])
+    assert_same_run(s, points, losses)
+    t = np.arange(len(losses))
+    np.testing.assert_allclose(s["losses"], 25 * (1 - 2 * s["lr"]) ** (2 * t), rtol=1e-12)
+    assert s["growth"] == pytest.approx((1 - 2 * s["lr"]) ** 2, rel=1e-12)
+    assert s["status"] == "max_steps" and np.all(np.diff(s["losses"]) > 0)
+
+
+# ------------------------------------------------------------ QuarticRates
+
+
+def test_quartic_runs_are_the_notebook_loop_with_sympys_derivative(rendered) -> None:
+    m = manifest(rendered, "QuarticRates")
+    p, values = m["params"], m["values"]
+    assert p["rates"] == [0.001, 0.01, 0.05, 0.1] and p["x0"] == 4.0
+    expected = {}
+    for lr in p["rates"]:
+        points, losses = notebook_run(
+            quartic_value, quartic_grad, [p["x0"]], lr, p["n_steps"]
+        )
+        shown = values[f"runs[{lr:g}]"]
+        finite = np.isfinite(losses) & np.isfinite(points[:, 0])
+        if finite.all():
+            assert_same_run(shown, points, losses)
+            assert shown["diverged_at"] is None
+        else:
+            # The notebook's loop runs on into inf/nan; the first non-finite step is
+            # where the scene says the run diverged, and what it shows is before it.
+            first_bad = int(np.argmin(finite))
+            assert shown["status"] == "diverged"
+            assert shown["diverged_at"] == first_bad
+            assert_same_run(shown, points[:first_bad], losses[:first_bad])
+        expected[lr] = (len(points) - 1, shown["status"])
+    assert expected == {
+        0.001: (100, "max_steps"),
+        0.01: (92, "converged"),
+        0.05: (17, "converged"),
+        0.1: (100, "diverged"),  # the notebook's loop does not stop; mathcore does
+    }
+    assert values["runs[0.1]"]["diverged_at"] == 6
+    assert values["runs[0.1]"]["points"][1] == [pytest.approx(-7.2, rel=1e-15)]
+    assert values["fastest"] == 0.05
+
+
+def test_quartic_landmarks_are_sympys_stationary_points(rendered) -> None:
+    landmarks = manifest(rendered, "QuarticRates")["values"]["landmarks"]
+    roots = sorted(float(r) for r in sp.solveset(sp.diff(QUARTIC, X), X, sp.Reals))
+    assert roots == [0.0, 2.25]
+    assert [lm["x"] for lm in landmarks] == pytest.approx(roots, abs=1e-12)
+    # f'' > 0 at 9/4: a minimum; at 0, f'' = 0 and f''' ≠ 0: an inflection, flat.
+    second, third = sp.diff(QUARTIC, X, 2), sp.diff(QUARTIC, X, 3)
+    assert second.subs(X, sp.Rational(9, 4)) > 0
+    assert second.subs(X, 0) == 0 and third.subs(X, 0) != 0
+    assert [lm["kind"] for lm in landmarks] == ["flat", "minimum"]
+    assert landmarks[1]["value"] == pytest.approx(float(QUARTIC.subs(X, sp.Rational(9, 4))))
+
+
+def test_the_diverging_ball_leaves_through_the_top_edge(rendered) -> None:
+    m = manifest(rendered, "QuarticRates")
+    (_, _), (_, top) = m["params"]["window"]
+    exit_ = m["values"]["exit[0.1]"]
+    assert exit_["segment"] == 0
+    # On the chord from (4, f(4)) to (−7.2, f(−7.2)), where it reaches the top.
+    a = np.array([4.0, float(QUARTIC.subs(X, 4))])
+    b = np.array([-7.2, quartic_f(-7.2)])
+    u = (top - a[1]) / (b[1] - a[1])
+    np.testing.assert_allclose(exit_["point"], a + u * (b - a), rtol=1e-12)
+
+
+# ------------------------------------------------------------ golden frames
+
+
+@pytest.mark.parametrize("scene_cls", SCENES, ids=lambda c: c.__name__)
+def test_golden_frames(scene_cls: type, update_goldens: bool) -> None:
+    diffs = compare_with_goldens(scene_cls, update=update_goldens)
+    assert len(diffs) >= 3
+    bad = [f"{d.step}: {d.differing:.2%} of pixels differ" for d in diffs if not d.ok]
+    assert not bad, "frames changed (if on purpose: make goldens): " + "; ".join(bad)
+
+
+def test_golden_check_fails_for_a_longer_gradient_arrow() -> None:
+    params = dataclasses.replace(descent.DescentBowlParams(), gradient_arrow_length=1.6)
+    diffs = compare_with_goldens(descent.DescentBowl, params)
+    # Only the steps that draw ∇f change.
+    assert [d.ok for d in diffs] == [True, False, False, False, True, True]
+
+
+def test_golden_check_fails_for_a_run_further_past_the_bound() -> None:
+    params = dataclasses.replace(descent.LearningRatesParams(), past_bound=1.03)
+    diffs = compare_with_goldens(descent.LearningRates, params)
+    assert [d.ok for d in diffs] == [True, True, False]
