@@ -1,0 +1,773 @@
+"""The Week 1 milestone: gradient descent on Rosenbrock, then five optimizers racing.
+
+Render one scene with plain Manim from the repo root::
+
+    manim render scenes/rosenbrock.py RosenbrockMilestone -ql
+    manim render scenes/rosenbrock.py OptimizerRace -ql
+
+A run of 10,000 steps is drawn as ONE path that grows with a progress tracker: each
+frame asks :mod:`mathcore.sampling` for the corners drawn so far (a few hundred
+points spaced along the path, then the exact point of the current step) and which
+step that frame shows. Counters read the true step; nothing here is per step, so
+the number of mobjects and the cost of a frame do not grow with the run's length.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    ORIGIN,
+    RIGHT,
+    UP,
+    Axes,
+    Create,
+    DashedLine,
+    DecimalNumber,
+    Dot,
+    FadeIn,
+    FadeOut,
+    Integer,
+    Line,
+    LogBase,
+    ManimColor,
+    MathTex,
+    Polygon,
+    Square,
+    Star,
+    ValueTracker,
+    VGroup,
+    VMobject,
+    Write,
+    interpolate_color,
+    linear,
+)
+
+from mathcore.fields import ContourLevel, contour_lines, grid, log_levels
+from mathcore.functions import CATALOGUE, Objective
+from mathcore.optimize import Trajectory, gd, run
+from mathcore.sampling import (
+    PathSample,
+    Timeline,
+    at_step,
+    log_decades,
+    loss_curve,
+    sample_path,
+    scientific,
+    tail_inside,
+    timeline,
+    zoom_box,
+)
+from mathcore.tuning import LrSearch, Outcome, lr_grid, outcome, tune
+from scenes import style
+from scenes.base import LessonScene
+
+# Screen layout (Manim units; the frame is 14.2 × 8): a square map on the left,
+# equal scales so the valley's shape is true; text in a column on the right.
+MAP_SIDE = 6.3
+MAP_CENTRE = np.array([-3.35, -0.05, 0.0])
+COLUMN_LEFT = 0.75
+COLUMN_TOP = 3.55
+COLUMN_WIDTH = 6.1
+PATH_WIDTH = 4.0
+RACE_WIDTH = 2.5  # five paths share one valley floor: thinner, so more of each shows
+INSET_SIDE = 2.5
+INSET_GAP = 0.2
+# Contour lines fade from the function's colour (the valley floor, where the story
+# is) towards the background (the steep walls).
+CONTOUR_FADE = 0.65
+
+OPTIMIZER_COLOURS = {
+    "GD": style.TANGENT,
+    "Momentum": style.SECANT,
+    "Nesterov": style.INK,
+    "RMSprop": style.CURVE,
+    "Adam": style.GOOD,
+}
+
+
+# ----------------------------------------------------------------- drawing helpers
+
+
+def map_axes(domain: tuple[tuple[float, float], tuple[float, float]]) -> Axes:
+    """Invisible axes placing the domain on the map square (equal scales)."""
+    (x0, x1), (y0, y1) = domain
+    axes = Axes(
+        x_range=[x0, x1, 1],
+        y_range=[y0, y1, 1],
+        x_length=MAP_SIDE,
+        y_length=MAP_SIDE * (y1 - y0) / (x1 - x0),
+        tips=False,
+    )
+    return axes.move_to(MAP_CENTRE)
+
+
+def map_frame(
+    axes: Axes, domain: tuple[tuple[float, float], tuple[float, float]]
+) -> VGroup:
+    """A box with integer ticks on its bottom and left edges, like a Matplotlib axes."""
+    (x0, x1), (y0, y1) = domain
+    corners = [axes.c2p(x, y) for x, y in ((x0, y0), (x1, y0), (x1, y1), (x0, y1))]
+    box = Polygon(*corners, color=style.MUTED, stroke_width=2)
+    ticks, labels = VGroup(), VGroup()
+    for x in range(int(np.ceil(x0)), int(np.floor(x1)) + 1):
+        at = axes.c2p(x, y0)
+        ticks.add(Line(at, at + 0.12 * DOWN, color=style.MUTED, stroke_width=2))
+        labels.add(MathTex(str(x), font_size=style.LABEL_SIZE).next_to(at, DOWN, 0.2))
+    for y in range(int(np.ceil(y0)), int(np.floor(y1)) + 1):
+        at = axes.c2p(x0, y)
+        ticks.add(Line(at, at + 0.12 * LEFT, color=style.MUTED, stroke_width=2))
+        labels.add(MathTex(str(y), font_size=style.LABEL_SIZE).next_to(at, LEFT, 0.2))
+    return VGroup(box, ticks, labels)
+
+
+def contour_map(axes: Axes, contours: list[ContourLevel], low: ManimColor) -> VGroup:
+    """One path per level (its pieces as sub-paths), coloured low → faded high."""
+    paths = VGroup()
+    for k, level in enumerate(contours):
+        fade = CONTOUR_FADE * k / max(len(contours) - 1, 1)
+        path = VMobject(
+            stroke_color=interpolate_color(low, style.BACKGROUND, fade), stroke_width=1.6
+        )
+        for line in level.lines:
+            corners = axes.c2p(line)
+            path.start_new_path(corners[0])
+            path.add_points_as_corners(corners[1:])
+        paths.add(path)
+    return paths
+
+
+def growing_path(
+    axes: Axes,
+    sample: PathSample,
+    step: Callable[[], int],
+    colour: ManimColor,
+    width: float = PATH_WIDTH,
+) -> VMobject:
+    """ONE path showing ``sample`` up to ``step()``, redrawn in place every frame."""
+    path = VMobject(stroke_color=colour, stroke_width=width)
+
+    def redraw(m: VMobject) -> None:
+        m.set_points_as_corners(axes.c2p(sample.corners(step())))
+
+    redraw(path)
+    path.add_updater(redraw)
+    return path
+
+
+def follower(
+    axes: Axes,
+    sample: PathSample,
+    step: Callable[[], int],
+    colour: ManimColor,
+    radius: float = 0.07,
+) -> Dot:
+    """A dot at the exact point of ``step()``."""
+    dot = Dot(axes.c2p(sample.point(step())), radius=radius, color=colour)
+    dot.set_stroke(style.BACKGROUND, width=1.5)
+    dot.add_updater(lambda m: m.move_to(axes.c2p(sample.point(step()))))
+    return dot
+
+
+def marker(point: np.ndarray, colour: ManimColor, radius: float = 0.12) -> Dot:
+    """A start or end marker: a filled dot with a light rim, as the notebook's."""
+    return Dot(
+        point, radius=radius, color=colour, stroke_color=style.INK, stroke_width=2
+    ).set_z_index(2)
+
+
+def minimum_star(point: np.ndarray, colour: ManimColor) -> Star:
+    star = Star(outer_radius=0.2, color=colour, fill_opacity=1, stroke_width=1.5)
+    return star.set_stroke(style.INK).move_to(point).set_z_index(3)
+
+
+def stepper(tracker: ValueTracker, clock: Timeline) -> Callable[[], int]:
+    """The step a frame shows: the progress tracker read through the timeline."""
+    return lambda: clock.step_at(tracker.get_value())
+
+
+def in_column(*rows, buff: float = 0.35, top: float = COLUMN_TOP) -> VGroup:
+    """Rows stacked left-aligned at the top of the right column, shrunk if too wide."""
+    group = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=buff)
+    if group.width > COLUMN_WIDTH:
+        group.scale_to_fit_width(COLUMN_WIDTH)
+    return group.move_to([COLUMN_LEFT, top, 0], aligned_edge=UP + LEFT)
+
+
+def text(tex: str, colour: ManimColor = style.INK, size: int = style.TEXT_SIZE) -> MathTex:
+    """A line of the text column: MathTex in the house colour and size."""
+    return MathTex(tex, color=colour, font_size=size)
+
+
+_GLYPHS: dict[tuple[str, type | None], VMobject] = {}
+
+
+class LightDecimal(DecimalNumber):
+    """A DecimalNumber whose characters are copied from plain outlines, 3× faster.
+
+    Manim copies a whole MathTex per character on every ``set_value`` (a deep copy
+    of its SVG bookkeeping, ~1.5 ms a glyph); a counter ticking every frame spends
+    most of a frame doing that. Here each character's outline is extracted once
+    into a plain VMobject and that is copied instead: same points, same style.
+    """
+
+    def _string_to_mob(
+        self, string: str, mob_class: type | None = None, **kwargs
+    ) -> VMobject:
+        key = (string, mob_class)
+        if key not in _GLYPHS:
+            tex = super()._string_to_mob(string, mob_class, **kwargs)
+            plain = VMobject()
+            for part in tex.family_members_with_points():
+                piece = VMobject()
+                piece.set_points(part.points.copy())
+                piece.match_style(part)
+                plain.add(piece)
+            plain.font_size_ref = tex.font_size  # what super() scaled the glyph to
+            _GLYPHS[key] = plain
+        plain = _GLYPHS[key]
+        return plain.copy().scale(self._font_size / plain.font_size_ref)
+
+
+class LightInteger(LightDecimal, Integer):
+    """An :class:`~manim.Integer` with :class:`LightDecimal`'s fast characters."""
+
+
+def show(number: DecimalNumber, value: float) -> None:
+    """Set ``number`` only when the text it shows would change.
+
+    Re-typesetting a DecimalNumber costs milliseconds (it copies a glyph per
+    character); at 15-60 frames a second most frames would redraw the same digits.
+    """
+    if number._get_num_string(value) != number._get_num_string(number.get_value()):
+        number.set_value(value)
+
+
+class SciReadout(VGroup):
+    """A live number as m × 10^e: a DecimalNumber mantissa and an Integer exponent.
+
+    Losses in a race span 16 orders of magnitude; a fixed number of decimals would
+    show most of them as 0. Both parts are updated in place, never re-typeset.
+    """
+
+    def __init__(self, value: float, colour: ManimColor, size: int = style.TEXT_SIZE):
+        mantissa, exponent = scientific(value)
+        self.mantissa = LightDecimal(
+            mantissa, num_decimal_places=2, font_size=size, color=colour
+        )
+        self.times = MathTex(r"\times 10", font_size=size, color=colour)
+        self.exponent = LightInteger(exponent, font_size=0.7 * size, color=colour)
+        super().__init__(self.mantissa, self.times, self.exponent)
+        self._place()
+
+    def _place(self) -> None:
+        # Digits differ in width ("1" is narrow): re-seat the tail after every change.
+        self.times.next_to(self.mantissa, RIGHT, buff=0.1)
+        self.exponent.next_to(self.times, RIGHT, buff=0.05)
+        self.exponent.align_to(self.times, UP).shift(0.12 * UP)
+
+    def show(self, value: float) -> None:
+        mantissa, exponent = scientific(value)
+        show(self.mantissa, mantissa)
+        show(self.exponent, exponent)
+        self._place()
+
+
+# ------------------------------------------------------------------ the milestone
+
+
+@dataclass(frozen=True)
+class RosenbrockMilestoneParams:
+    """The notebook's milestone: GD from (−1, 1), lr 0.001, 10,000 steps."""
+
+    function: str = "rosenbrock"
+    x0: tuple[float, float] = (-1.0, 1.0)
+    lr: float = 0.001
+    steps: int = 10_000
+    tol: float = 1e-8
+    domain: tuple[tuple[float, float], tuple[float, float]] = ((-2.0, 2.0), (-1.0, 3.0))
+    grid_samples: int = 200  # np.linspace(-2, 2, 200)
+    levels: tuple[float, float, int] = (0.1, 1000.0, 20)  # np.logspace(-1, 3, 20)
+    path_arc_points: int = 600
+    path_step_points: int = 100
+    loss_points: int = 300
+    loss_tick_steps: int = 5000
+    zoom_margin: float = 0.5  # the inset: end and minimum, with half their gap around
+    zoom_levels: tuple[float, float, int] = (1e-6, 1e-2, 9)
+    zoom_samples: int = 120
+    arc_weight: float = 0.5  # screen time: half by distance travelled, half by steps
+    descent_seconds: float = 12.0
+    loss_seconds: float = 6.0
+
+
+class RosenbrockMilestone(LessonScene):
+    """Gradient descent crawls along Rosenbrock's valley; its loss; how close it got."""
+
+    Params = RosenbrockMilestoneParams
+
+    def construct(self) -> None:
+        p: RosenbrockMilestoneParams = self.params
+        f = CATALOGUE[p.function]()
+        traj = run(f, p.x0, gd(p.lr), p.steps, p.tol)
+        result = outcome(traj)
+        sample = sample_path(traj.points, p.path_arc_points, p.path_step_points)
+        clock = timeline([traj.points], traj.n_steps, p.arc_weight)
+        levels = log_levels(*p.levels)
+        self.record("levels", levels)
+        self.record("start", {"point": traj.points[0], "loss": traj.losses[0]})
+        self.record("minimum", result.minimum)
+        self.record("path.drawn_points", len(sample.indices))
+
+        axes = map_axes(p.domain)
+        contours = contour_map(
+            axes, contour_lines(f, grid(p.domain, p.grid_samples), levels), style.CURVE
+        )
+        start = marker(axes.c2p(traj.points[0]), style.GOOD)
+        star = minimum_star(axes.c2p(result.minimum), style.POINT)
+
+        self.step(
+            "The valley",
+            "Rosenbrock's valley is easy to fall into and hard to follow to (1, 1).",
+        )
+        formula = text(f.latex, style.CURVE)
+        key = VGroup(
+            VGroup(marker(ORIGIN, style.GOOD), text(r"\text{start}")).arrange(RIGHT),
+            VGroup(minimum_star(ORIGIN, style.POINT), text(r"\text{minimum}")).arrange(
+                RIGHT
+            ),
+        ).arrange(RIGHT, buff=0.6)
+        header = in_column(formula, key)
+        self.play(FadeIn(map_frame(axes, p.domain)), Write(formula), run_time=1)
+        self.play(Create(contours, lag_ratio=0.1), run_time=2)
+        self.play(FadeIn(start, scale=1.5), FadeIn(star, scale=1.5), FadeIn(key))
+        self.wait(0.5)
+
+        self.step(
+            "Gradient descent",
+            f"{p.steps:,} small steps of size {p.lr:g}, downhill every time.",
+            duration=p.descent_seconds,
+        )
+        self._descend(p, axes, sample, clock, traj.losses, header)
+        end = marker(axes.c2p(result.final_point), style.TANGENT)
+        self.record("end", {"point": result.final_point, "loss": result.final_loss})
+        self.play(FadeIn(end, scale=1.5))
+        self.wait(1)
+
+        self.step(
+            "The loss curve",
+            "On a log scale the loss keeps falling, slower and slower along the floor.",
+            duration=p.loss_seconds,
+        )
+        self._loss_curve(p, axes, sample, clock, traj.losses, header)
+
+        self.step(
+            "Milestone",
+            f"After {p.steps:,} steps: close to (1, 1), but not there yet.",
+        )
+        self.record("milestone", result.__dict__)
+        self.play(FadeOut(self.column_parts))
+        inset = self._inset(p, f, axes, traj.points, result)
+        self.play(FadeIn(inset), run_time=1)
+        lines = VGroup(
+            text(rf"\text{{after {result.n_steps:,} steps, lr}} = {p.lr:g}"),
+            text(
+                rf"\text{{final point}} \; ({style.fmt(result.final_point[0], 6)},\,"
+                rf"{style.fmt(result.final_point[1], 6)})",
+                style.TANGENT,
+            ),
+            text(rf"\text{{final loss}} \; {result.final_loss:.6f}", style.TANGENT),
+            text(
+                rf"\text{{distance to }} ({style.fmt(result.minimum[0])},\,"
+                rf"{style.fmt(result.minimum[1])}) \; {result.distance:.6f}",
+                style.POINT,
+            ),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.45)
+        lines.next_to(header, DOWN, buff=0.8, aligned_edge=LEFT)
+        for line in lines:
+            self.play(FadeIn(line, shift=0.2 * RIGHT), run_time=0.6)
+        self.wait(2)
+
+    def _inset(
+        self,
+        p: RosenbrockMilestoneParams,
+        f: Objective,
+        axes: Axes,
+        points: np.ndarray,
+        result: Outcome,
+    ) -> VGroup:
+        """A magnified square around the end and the minimum, in the map's empty corner.
+
+        At the map's scale the gap between them is a few pixels; the inset shows the
+        path's last stretch, the fine contours of the valley floor and the gap.
+        """
+        box = zoom_box([result.final_point, result.minimum], p.zoom_margin)
+        zoom = Axes(
+            x_range=box[0], y_range=box[1], x_length=INSET_SIDE, y_length=INSET_SIDE
+        )
+        corner = axes.c2p(p.domain[0][0], p.domain[1][1])
+        zoom.move_to(corner + INSET_GAP * (RIGHT + DOWN), aligned_edge=UP + LEFT)
+        background = Square(
+            INSET_SIDE,
+            fill_color=style.BACKGROUND,
+            fill_opacity=1,
+            stroke_color=style.MUTED,
+        ).move_to(zoom)
+        floor = contour_map(
+            zoom,
+            contour_lines(f, grid(box, p.zoom_samples), log_levels(*p.zoom_levels)),
+            style.CURVE,
+        )
+        tail = VMobject(stroke_color=style.TANGENT, stroke_width=PATH_WIDTH)
+        tail.set_points_as_corners(zoom.c2p(tail_inside(points, box)))
+        end, star = zoom.c2p(result.final_point), zoom.c2p(result.minimum)
+        gap = DashedLine(end, star, color=style.POINT, stroke_width=3)
+        (x0, x1), (y0, y1) = box
+        spot = [axes.c2p(x, y) for x, y in ((x0, y0), (x1, y0), (x1, y1), (x0, y1))]
+        # Matplotlib's indicate_inset_zoom: the magnified spot joined to the inset.
+        connectors = VGroup(
+            Line(spot[3], background.get_corner(DOWN + LEFT)),
+            Line(spot[2], background.get_corner(DOWN + RIGHT)),
+        ).set_stroke(style.MUTED, 1.5)
+        inset = VGroup(
+            connectors,
+            Polygon(*spot, stroke_color=style.INK, stroke_width=1.5),
+            background,
+            floor,
+            tail,
+            gap,
+            marker(end, style.TANGENT),
+            minimum_star(star, style.POINT),
+        )
+        return inset.set_z_index(4)
+
+    def _descend(
+        self,
+        p: RosenbrockMilestoneParams,
+        axes: Axes,
+        sample: PathSample,
+        clock: Timeline,
+        losses: np.ndarray,
+        header: VGroup,
+    ) -> None:
+        progress = ValueTracker(0.0)
+        step = stepper(progress, clock)
+        path = growing_path(axes, sample, step, style.TANGENT)
+        head = follower(axes, sample, step, style.TANGENT)
+        counter = LightInteger(0, font_size=style.TEXT_SIZE)
+        loss = LightDecimal(losses[0], num_decimal_places=6, font_size=style.TEXT_SIZE)
+        readout = VGroup(
+            text(rf"\text{{lr}} = {p.lr:g}"),
+            VGroup(text(r"\text{step}"), counter).arrange(RIGHT, buff=0.25),
+            VGroup(text(r"f(x, y) ="), loss).arrange(RIGHT, buff=0.25),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.35)
+        readout.next_to(header, DOWN, buff=0.8, aligned_edge=LEFT)
+        self.add(path)
+        self.play(FadeIn(readout), FadeIn(head))
+        # Updaters start after the fade: a number changing its width while fading in
+        # would change the mobject's family mid-animation.
+        counter.add_updater(lambda m: show(m, step()))
+        loss.add_updater(lambda m: show(m, at_step(losses, step())))
+        self.play(
+            progress.animate.set_value(1.0), run_time=p.descent_seconds, rate_func=linear
+        )
+        for m in (path, head, counter, loss):
+            m.clear_updaters()
+        self.remove(head)
+        self.column_parts = readout
+
+    def _loss_curve(
+        self,
+        p: RosenbrockMilestoneParams,
+        axes: Axes,
+        sample: PathSample,
+        clock: Timeline,
+        losses: np.ndarray,
+        header: VGroup,
+    ) -> None:
+        curve = loss_curve(losses, p.loss_points)
+        low, high = log_decades(losses)
+        self.record("loss_curve.decades", [low, high])
+        self.record("loss_curve.points", len(curve.indices))
+        plot = Axes(
+            x_range=[0, clock.steps, p.loss_tick_steps],
+            y_range=[low, high, 1],
+            x_length=4.6,
+            y_length=3.6,
+            tips=False,
+            axis_config={"color": style.MUTED, "font_size": style.LABEL_SIZE},
+            x_axis_config={"numbers_to_exclude": []},
+            y_axis_config={"scaling": LogBase(custom_labels=True)},
+        )
+        # Manim's Axes leave the origin's label out; step 0 deserves one.
+        plot.add_coordinates([plot.x_axis.x_min, *plot.x_axis.get_tick_range()], None)
+        names = VGroup(
+            text(r"\text{step}", style.MUTED, style.LABEL_SIZE).next_to(
+                plot.x_axis, DOWN, buff=0.55
+            ),
+            text(r"\text{loss (log scale)}", style.MUTED, style.LABEL_SIZE).next_to(
+                plot, UP, buff=0.2, aligned_edge=LEFT
+            ),
+        )
+        block = VGroup(plot, names)
+        block.next_to(header, DOWN, buff=0.6).align_to([COLUMN_LEFT, 0, 0], LEFT)
+        progress = ValueTracker(0.0)
+        step = stepper(progress, clock)
+        line = VMobject(stroke_color=style.TANGENT, stroke_width=PATH_WIDTH)
+        line.add_updater(lambda m: m.set_points_as_corners(plot.c2p(curve.corners(step()))))
+        line.update()
+        # The same step on the map: the dot shows where in the valley each loss is.
+        tracer = follower(axes, sample, step, style.INK)
+        tip = follower_on(plot, curve, step)
+        self.play(FadeOut(self.column_parts), FadeIn(block))
+        self.add(line, tracer, tip)
+        self.play(
+            progress.animate.set_value(1.0), run_time=p.loss_seconds, rate_func=linear
+        )
+        for m in (line, tracer, tip):
+            m.clear_updaters()
+        self.remove(tracer, tip)
+        self.wait(1)
+        self.column_parts = VGroup(block, line)
+
+
+def follower_on(plot: Axes, curve: PathSample, step: Callable[[], int]) -> Dot:
+    """A dot at the tip of a growing curve drawn on ``plot``."""
+    dot = Dot(plot.c2p(curve.point(step())), radius=0.06, color=style.INK)
+    dot.add_updater(lambda m: m.move_to(plot.c2p(curve.point(step()))))
+    return dot
+
+
+# ------------------------------------------------------------------------ the race
+
+
+@dataclass(frozen=True)
+class OptimizerRaceParams:
+    """Five optimizers on Rosenbrock from (−1, 1), each at its best lr from one grid."""
+
+    function: str = "rosenbrock"
+    x0: tuple[float, float] = (-1.0, 1.0)
+    optimizers: tuple[str, ...] = ("GD", "Momentum", "Nesterov", "RMSprop", "Adam")
+    steps: int = 2000
+    tol: float = 1e-8
+    lr_range: tuple[float, float] = (1e-5, 1.0)
+    lrs_per_decade: int = 4
+    domain: tuple[tuple[float, float], tuple[float, float]] = ((-2.0, 2.0), (-1.0, 3.0))
+    grid_samples: int = 200
+    levels: tuple[float, float, int] = (0.1, 1000.0, 20)
+    path_arc_points: int = 400
+    path_step_points: int = 60
+    arc_weight: float = 0.5
+    race_seconds: float = 12.0
+    loss_tick_decades: int = 3
+
+
+class OptimizerRace(LessonScene):
+    """GD, momentum, Nesterov, RMSprop and Adam race down the valley; then, why so."""
+
+    Params = OptimizerRaceParams
+
+    def construct(self) -> None:
+        p: OptimizerRaceParams = self.params
+        f = CATALOGUE[p.function]()
+        lrs = lr_grid(*p.lr_range, p.lrs_per_decade)
+        searches = tune(f, p.x0, p.optimizers, lrs, p.steps, p.tol)
+        runs = {name: s.best_run for name, s in searches.items()}
+        self.record("lrs", lrs)
+        self.record("tuning", {name: s.rows() for name, s in searches.items()})
+        self.record("chosen_lr", {name: s.best_lr for name, s in searches.items()})
+        samples = {
+            name: sample_path(r.points, p.path_arc_points, p.path_step_points)
+            for name, r in runs.items()
+        }
+        clock = timeline([r.points for r in runs.values()], p.steps, p.arc_weight)
+        colours = {name: OPTIMIZER_COLOURS[name] for name in p.optimizers}
+
+        axes = map_axes(p.domain)
+        frame = map_frame(axes, p.domain)
+        contours = contour_map(
+            axes,
+            contour_lines(f, grid(p.domain, p.grid_samples), log_levels(*p.levels)),
+            style.MUTED,
+        )
+        # The start as a ring and the minimum as a star: shapes, since the five
+        # colours belong to the optimizers.
+        start = marker(axes.c2p(np.asarray(p.x0)), style.BACKGROUND, radius=0.1)
+        star = minimum_star(axes.c2p(f.minima[0]), style.POINT)
+        table = _Legend(searches, colours, runs)
+
+        self.step(
+            "Five optimizers",
+            f"Same start, same {p.steps:,} steps; each optimizer gets its best "
+            f"learning rate from the same grid of {len(lrs)}.",
+            duration=4,
+        )
+        self.play(FadeIn(frame), Create(contours, lag_ratio=0.1), run_time=1.5)
+        _, low_exponent = scientific(lrs[0], 0)
+        rule = VGroup(
+            text(
+                rf"\text{{best of {len(lrs)} lrs from }} 10^{{{low_exponent}}}"
+                rf"\text{{ to }} {style.fmt(lrs[-1])}\text{{:}}",
+                style.MUTED,
+            ),
+            text(r"\text{fewest steps to converge, else lowest loss}", style.MUTED),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
+        rule.next_to(table.group, DOWN, buff=0.45, aligned_edge=LEFT)
+        self.play(FadeIn(start), FadeIn(star), FadeIn(table.group), FadeIn(rule))
+        self.wait(1)
+
+        self.step(
+            "The race",
+            "Step by step, side by side: where each one is, and its loss.",
+            duration=p.race_seconds,
+        )
+        progress = ValueTracker(0.0)
+        step = stepper(progress, clock)
+        # The first optimizer listed (GD, the slowest) is drawn on top.
+        paths = VGroup(
+            *[
+                growing_path(axes, samples[n], step, colours[n], RACE_WIDTH)
+                for n in p.optimizers[::-1]
+            ]
+        )
+        heads = VGroup(
+            *[follower(axes, samples[n], step, colours[n], 0.1) for n in p.optimizers[::-1]]
+        )
+        self.add(paths)
+        self.play(FadeIn(heads), FadeIn(table.counter_row))
+        table.counter.add_updater(lambda m: show(m, step()))
+        for name, readout in table.losses.items():
+            losses = runs[name].losses
+            readout.add_updater(lambda m, losses=losses: m.show(at_step(losses, step())))
+        self.play(
+            progress.animate.set_value(1.0), run_time=p.race_seconds, rate_func=linear
+        )
+        for m in [*paths, *heads, table.counter, *table.losses.values()]:
+            m.clear_updaters()
+        self.record("final_loss", {name: float(r.losses[-1]) for name, r in runs.items()})
+        self.record("status", {name: r.status for name, r in runs.items()})
+        self.record("n_steps", {name: r.n_steps for name, r in runs.items()})
+        self.wait(1.5)
+
+        self.step(
+            "It depends on tuning",
+            "Change the learning rates, the budget or the start, and the order can change.",
+            duration=5,
+        )
+        self.play(FadeOut(VGroup(frame, contours, paths, heads, start, star)))
+        plot = _TuningPlot(p, searches, colours)
+        note = VGroup(
+            text(r"\text{What the race shows depends}", style.POINT),
+            text(r"\text{on tuning (and on the start point).}", style.POINT),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
+        note.next_to(rule, DOWN, buff=0.45, aligned_edge=LEFT)
+        self.play(FadeIn(plot.group))
+        self.play(*[Create(c) for c in plot.curves], run_time=2)
+        self.play(FadeIn(plot.chosen), Write(note))
+        self.wait(2)
+
+
+class _Legend:
+    """Name, tuned lr and live loss per optimizer, with the shared step counter."""
+
+    def __init__(
+        self,
+        searches: dict[str, LrSearch],
+        colours: dict[str, ManimColor],
+        runs: dict[str, Trajectory],
+    ) -> None:
+        header = [
+            text(r"\text{optimizer}", style.MUTED),
+            text(r"\text{best lr}", style.MUTED),
+            text(r"\text{loss}", style.MUTED),
+        ]
+        rows, self.losses = [], {}
+        for name, search in searches.items():
+            label = text(rf"\text{{{name}}}", colours[name])
+            readout = SciReadout(float(runs[name].losses[0]), colours[name])
+            self.losses[name] = readout
+            rows.append([label, text(style.fmt(search.best_lr, 5), colours[name]), readout])
+        # Fixed columns: each cell left-aligned at its column's x, rows 0.62 apart.
+        lefts = [0.0, 2.35, 3.85]
+        grid_rows = [header, *rows]
+        for i, row in enumerate(grid_rows):
+            for x, cell in zip(lefts, row, strict=True):
+                cell.move_to([x, -0.62 * i, 0], aligned_edge=LEFT)
+        self.group = VGroup(*[c for row in grid_rows for c in row])
+        self.group.move_to([COLUMN_LEFT, COLUMN_TOP - 0.95, 0], aligned_edge=UP + LEFT)
+        first = next(iter(searches.values()))
+        # Laid out at its widest value, then reset: the number keeps its left edge
+        # as it grows, so the text after it never moves or overlaps.
+        self.counter = LightInteger(first.steps, font_size=style.TEXT_SIZE)
+        self.counter_row = VGroup(
+            text(r"\text{step}"),
+            self.counter,
+            text(rf"\text{{of {first.steps:,}}}", style.MUTED),
+        ).arrange(RIGHT, buff=0.25)
+        self.counter.set_value(0)
+        self.counter_row.move_to([COLUMN_LEFT, COLUMN_TOP, 0], aligned_edge=UP + LEFT)
+
+
+class _TuningPlot:
+    """Final loss against learning rate for every optimizer; the chosen lr marked."""
+
+    def __init__(
+        self,
+        p: OptimizerRaceParams,
+        searches: dict[str, LrSearch],
+        colours: dict[str, ManimColor],
+    ) -> None:
+        tick = p.loss_tick_decades
+        low, high = log_decades(
+            np.concatenate([s.final_losses[s.kept] for s in searches.values()]), tick
+        )
+        lo_lr, hi_lr = log_decades(p.lr_range)
+        self.axes = Axes(
+            x_range=[lo_lr, hi_lr, 1],
+            y_range=[low, high, tick],
+            x_length=MAP_SIDE - 0.4,
+            y_length=MAP_SIDE - 0.9,
+            tips=False,
+            axis_config={"color": style.MUTED, "font_size": style.LABEL_SIZE},
+            x_axis_config={"scaling": LogBase(custom_labels=True)},
+            y_axis_config={"scaling": LogBase(custom_labels=True)},
+        ).add_coordinates()
+        self.axes.move_to(MAP_CENTRE + 0.35 * RIGHT + 0.1 * UP)
+        names = VGroup(
+            text(r"\text{learning rate}", style.MUTED, style.LABEL_SIZE).next_to(
+                self.axes.x_axis, DOWN, buff=0.55
+            ),
+            text(
+                rf"\text{{loss after {p.steps:,} steps (diverged: left out)}}",
+                style.MUTED,
+                style.LABEL_SIZE,
+            ).next_to(self.axes, UP, buff=0.2, aligned_edge=LEFT),
+        )
+        self.group = VGroup(self.axes, names)
+        self.curves, self.chosen = VGroup(), VGroup()
+        for name, s in searches.items():
+            self.curves.add(
+                self.axes.plot_line_graph(
+                    s.lrs[s.kept],
+                    s.final_losses[s.kept],
+                    line_color=colours[name],
+                    add_vertex_dots=True,
+                    vertex_dot_radius=0.04,
+                    vertex_dot_style={"color": colours[name]},
+                    stroke_width=3,
+                )
+            )
+            self.chosen.add(
+                marker(self.axes.c2p(s.best_lr, s.best_loss), colours[name], radius=0.11)
+            )
+
+
+__all__ = [
+    "OptimizerRace",
+    "OptimizerRaceParams",
+    "RosenbrockMilestone",
+    "RosenbrockMilestoneParams",
+]
