@@ -68,6 +68,12 @@ def _parser() -> argparse.ArgumentParser:
         help="l 480p15, m 720p30 (default), h 1080p60, k 2160p60",
     )
     quality.add_argument("-j", "--jobs", type=int, default=None, help="parallel renders")
+    quality.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        default=None,
+        help="render on a Dask cluster, e.g. tcp://10.0.0.5:8786 (see the README)",
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     cmd = sub.add_parser("list", parents=[common], help="the lesson's scenes and steps")
@@ -145,7 +151,7 @@ def _render_entries(
                 note = "unchanged" if rendered.skipped else f"{rendered.seconds:.1f} s"
             progress.update(task, advance=1, description=f"{scene_id} {note}")
 
-        rendered, _ = render_many(jobs, args.media, args.jobs, on_done=done)
+        rendered, _ = render_many(jobs, args.media, args.jobs, done, args.scheduler)
     for line in failures:
         print(line, file=sys.stderr)
     return rendered

@@ -50,7 +50,23 @@ def tex_cache() -> Path:
     Every render, still and test shares it, so each formula is compiled once (a
     LaTeX compile costs about 0.1 s; a scene has dozens of formulas).
     """
-    return Path.cwd() / "media" / "Tex"
+    return ROOT / "media" / "Tex"
+
+
+def manim_config(options: dict[str, Any]) -> Any:
+    """Manim's settings from the project's ``manim.cfg`` (wherever the command runs),
+    updated with ``options``: for ``tempconfig``."""
+    from manim import logger
+    from manim._config.utils import ManimConfig, make_config_parser
+
+    level = logger.level
+    logger.setLevel("WARNING")  # reading the files is logged at INFO: not news
+    try:
+        config = ManimConfig().digest_parser(make_config_parser(ROOT / "manim.cfg"))
+    finally:
+        logger.setLevel(level)
+    config.update({"tex_dir": str(tex_cache()), **options})
+    return config
 
 
 def check_latex() -> None:
@@ -167,8 +183,10 @@ def render_many(
     media: Path,
     workers: int | None = None,
     on_done: Callable[[str, Rendered | None, str | None], None] | None = None,
+    scheduler: str | None = None,
 ) -> tuple[list[Rendered], dict[str, str]]:
-    """Render ``jobs`` in parallel worker processes, one scene per process.
+    """Render ``jobs`` in parallel worker processes, one scene per process, or on the
+    Dask cluster whose scheduler is at ``scheduler``.
 
     Returns the outputs in job order and a one-line error per scene that failed; the
     other scenes' outputs are kept. ``on_done(id, rendered, error)`` is called as each
@@ -186,6 +204,9 @@ def render_many(
     stale = [job for job in jobs if job.id not in results]
     if not stale:
         return [results[j.id] for j in jobs], errors
+    if scheduler:
+        _render_on_cluster(stale, media, scheduler, results, errors, on_done)
+        return [results[j.id] for j in jobs if j.id in results], errors
     check_latex()
     workers = max(1, min(workers or os.cpu_count() or 1, len(stale)))
     # forkserver with Manim preloaded: each scene gets a fresh process (Manim's
@@ -203,6 +224,83 @@ def render_many(
             if on_done:
                 on_done(job.id, results.get(job.id), errors.get(job.id))
     return [results[j.id] for j in jobs if j.id in results], errors
+
+
+def _render_on_cluster(
+    jobs: list[Job],
+    media: Path,
+    scheduler: str,
+    results: dict[str, Rendered],
+    errors: dict[str, str],
+    on_done: Callable[[str, Rendered | None, str | None], None] | None,
+) -> None:
+    """Render ``jobs`` on Dask workers and store what they send back in ``media``."""
+    from distributed import Client, as_completed
+
+    try:
+        client = Client(scheduler, timeout="15s")
+    except (OSError, TimeoutError) as err:
+        raise RenderError(
+            f"cannot reach the Dask scheduler at {scheduler}: {err}"
+        ) from None
+    with client:
+        futures = {client.submit(render_remote, job, pure=False): job for job in jobs}
+        for future in as_completed(futures):
+            job = futures[future]
+            try:
+                results[job.id] = _store(job, future.result(), media.resolve())
+            except Exception as err:  # reported per scene; the others go on
+                errors[job.id] = _one_line(err)
+            if on_done:
+                on_done(job.id, results.get(job.id), errors.get(job.id))
+
+
+def render_remote(job: Job) -> dict[str, bytes]:
+    """On a Dask worker: render ``job`` in a fresh process into a private folder and
+    return its files as bytes, so nothing relies on a file system shared with the client.
+
+    A fresh process, because Manim's configuration is global and a worker is reused.
+    """
+    import pickle
+    import subprocess
+    import sys
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="mathvid-worker-") as media:
+        done = subprocess.run(
+            [sys.executable, "-m", "mathvid.render"],
+            input=pickle.dumps((job, media)),
+            capture_output=True,
+            cwd=ROOT,
+        )
+        if done.returncode != 0:
+            lines = done.stderr.decode(errors="replace").strip().splitlines()
+            raise RenderError(
+                lines[-1] if lines else f"worker exit status {done.returncode}"
+            )
+        folder = scene_folder(Path(media), job.id, job.quality)
+        return {
+            str(path.relative_to(folder)): path.read_bytes()
+            for path in sorted(folder.rglob("*"))
+            if path.is_file()
+        }
+
+
+def _store(job: Job, files: dict[str, bytes], media: Path) -> Rendered:
+    """Write a scene's files, as a worker sent them, into ``media``, safely."""
+    if files.get("inputs.key", b"").decode() != inputs_key(job):
+        raise RenderError("the worker's code or parameters differ from this checkout's")
+    folder = scene_folder(media, job.id, job.quality)
+    with scene_lock(media, job.id):
+        work = media / ".tmp" / f"{job.id}-{job.quality}-{uuid.uuid4().hex[:12]}"
+        try:
+            for name, data in files.items():
+                (work / name).parent.mkdir(parents=True, exist_ok=True)
+                (work / name).write_bytes(data)
+            _replace_folder(work, folder)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    return Rendered(job.id, folder)
 
 
 @contextlib.contextmanager
@@ -235,12 +333,11 @@ def _render_into(job: Job, manim_media: Path) -> None:
         "quality": QUALITIES[job.quality],
         "media_dir": str(manim_media),
         "video_dir": str(manim_media / "video"),
-        "tex_dir": str(tex_cache()),
         "save_sections": True,
         "verbosity": "WARNING",
         "progress_bar": "none",
     }
-    with tempconfig(options):
+    with tempconfig(manim_config(options)):
         scene = scene_cls(job.params)
         try:
             scene.render()
@@ -297,3 +394,14 @@ def render_scene(
         quality,
     )
     return render(job, media_dir).video
+
+
+if __name__ == "__main__":  # a render job sent by render_remote, pickled on stdin
+    import pickle
+    import sys
+
+    job, media = pickle.loads(sys.stdin.buffer.read())
+    try:
+        render(job, Path(media))
+    except RenderError as err:
+        sys.exit(str(err))

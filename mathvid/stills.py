@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from mathvid.render import tex_cache
+from mathvid.render import manim_config
 
 STILL_SIZE = (480, 270)
 """Width and height of a still: small, fast, still legible, 16:9."""
@@ -76,11 +76,10 @@ def run_skipping_animations(
             "pixel_height": size[1],
             "save_last_frame": True,  # skip animations: no video, no encoding
             "media_dir": media,
-            "tex_dir": str(tex_cache()),
             "progress_bar": "none",
             "verbosity": "WARNING",
         }
-        with tempconfig(options):
+        with tempconfig(manim_config(options)):
             scene = scene_cls(params, capture_steps=capture_steps, capture_at=capture_at)
             scene.render()
     return scene
