@@ -21,6 +21,7 @@ from manim import (
     DecimalNumber,
     Dot,
     FadeIn,
+    FadeOut,
     Line,
     LogBase,
     MathTex,
@@ -80,6 +81,11 @@ class TangentLine(LessonScene):
         self.step(
             "Sweeping the tangent", "The tangent's slope is the derivative, point by point."
         )
+        # Each part on its own (they were added one by one), updaters off first: an
+        # always_redraw part would otherwise be rebuilt, visible, after its fade.
+        for part in self.secant_parts:
+            part.clear_updaters()
+        self.play(*[FadeOut(part) for part in self.secant_parts])
         self._tangent_sweep(f, axes, formula, p)
 
     def _axes(self, p: TangentLineParams) -> Axes:
