@@ -70,12 +70,19 @@ def watch(lesson_path: Path, scene_id: str, at: str | None, media: Path) -> int:
     ]
     command += ["--at", at] if at is not None else []
     watched = [ROOT / "scenes", ROOT / "mathcore", lesson_path.resolve()]
+    batches = changes(
+        *watched,
+        watch_filter=lambda _, path: path.endswith((".py", ".toml")),
+        yield_on_timeout=True,  # an empty batch every rust_timeout ms ...
+        rust_timeout=500,
+    )
+    next(batches)  # ... so once the first one is back, the watcher is running and an
+    # edit made while the first still is drawn is not missed.
     print(f"watching {', '.join(str(p) for p in watched)} (Ctrl-C to stop)", flush=True)
     subprocess.run(command, check=False)
-    for _ in changes(
-        *watched, watch_filter=lambda _, path: path.endswith((".py", ".toml"))
-    ):
-        subprocess.run(command, check=False)
+    for batch in batches:
+        if batch:
+            subprocess.run(command, check=False)
     return 0
 
 
