@@ -390,8 +390,9 @@ def comparison_table(
 def verdict(check: GradientCheck) -> MathTex:
     """One line under the table: do all gradients (and the output) agree?"""
     if check.all_match:
+        rtol = style.sci(check.rtol, 0, drop_one=True)
         return MathTex(
-            rf"\text{{all agree within a relative error of }} {_sci(check.rtol, 0)}",
+            rf"\text{{all agree within a relative error of }} {rtol}",
             color=style.GOOD,
             font_size=style.TEXT_SIZE,
         )
@@ -422,24 +423,19 @@ class ChainRuleGraph(LessonScene):
         t = backprop(chain_example(p.x))
         view = GraphView(t, p.digits, center_y=0.1, zoom=1.2)
         heading = title(r"y = (x + 2)^2", rf",\quad x = {style.fmt(p.x, p.digits)}")
-        self.record("forward", {n.label: n.value for n in t.nodes})
-
-        self.step(
-            "Forward pass",
+        _forward_step(
+            self,
+            view,
+            heading,
             "Forward: each node computes its value from the nodes that feed it.",
             duration=4.5,
         )
-        self.play(Write(heading), FadeIn(view.skeleton()), run_time=1.2)
-        view.forward(self)
-        self.wait(1)
 
-        self.step(
-            "Backward pass",
+        _backward_step(
+            self,
+            t,
             "Backward: start from 1 at the output and multiply by each edge's local rate.",
-            duration=6,
         )
-        self.record("local", _locals(t))
-        self.record("grads", {n.label: n.grad for n in t.nodes if n.op != "const"})
         _backward(self, view, edge_symbols(chain_example(p.x)), p.digits)
         self.wait(1)
 
@@ -477,6 +473,7 @@ class ChainRuleGraph(LessonScene):
         self.record("composition.closed_form", check.closed_form)
         self.record("composition.difference", check.difference)
         d, at = p.check_digits, p.composition_at_tex
+        off = style.sci(check.difference, drop_one=True)
         rows = VGroup(
             MathTex(
                 rf"\text{{chain rule: }} h'({at}) = {style.fmt(check.chain_rule, d)}",
@@ -485,7 +482,7 @@ class ChainRuleGraph(LessonScene):
             ),
             MathTex(
                 rf"\text{{central difference: }} {style.fmt(check.numerical, d)}",
-                rf"\quad\text{{(off by }} {_sci(check.difference)}\text{{)}}",
+                rf"\quad\text{{(off by }} {off}\text{{)}}",
                 color=style.SECANT,
                 font_size=style.TEXT_SIZE,
             ),
@@ -501,6 +498,30 @@ class ChainRuleGraph(LessonScene):
         self.play(FadeIn(rows[1], shift=0.2 * UP), run_time=0.6)
         self.play(Write(rows[2]), run_time=0.8)
         self.wait(1.5)
+
+
+def _forward_step(
+    scene: LessonScene,
+    view: GraphView,
+    heading: Mobject,
+    caption: str,
+    duration: float,
+    run_time: float = 0.5,
+    rest: float = 1.0,
+) -> None:
+    """The step "Forward pass": the heading and the empty graph, then its values."""
+    scene.record("forward", {n.label: n.value for n in view.t.nodes})
+    scene.step("Forward pass", caption, duration=duration)
+    scene.play(Write(heading), FadeIn(view.skeleton()), run_time=1.2)
+    view.forward(scene, run_time=run_time)
+    scene.wait(rest)
+
+
+def _backward_step(scene: LessonScene, t: Trace, caption: str) -> None:
+    """The step "Backward pass" begins: its caption, the numbers it will show."""
+    scene.step("Backward pass", caption, duration=6)
+    scene.record("local", _locals(t))
+    scene.record("grads", {n.label: n.grad for n in t.nodes if n.op != "const"})
 
 
 def _backward(
@@ -523,15 +544,6 @@ def _backward(
             )
             scene.play(FadeIn(line, shift=0.2 * UP), run_time=0.6)
     return lines
-
-
-def _sci(value: float, decimals: int = 1) -> str:
-    """A positive number as a × 10^{n} in TeX (formatting only; a = 1 is dropped)."""
-    if value == 0:
-        return "0"
-    mantissa, exponent = f"{value:.{decimals}e}".split("e")
-    power = rf"10^{{{int(exponent)}}}"
-    return power if float(mantissa) == 1 else rf"{mantissa}\times {power}"
 
 
 # ----------------------------------------------------------------- scene 2
@@ -563,24 +575,19 @@ class NeuronBackprop(LessonScene):
             r"y = \sigma(w\,x + b)",
             rf",\quad x = {style.fmt(p.x)},\ w = {style.fmt(p.w)},\ b = {style.fmt(p.b)}",
         )
-        self.record("forward", {n.label: n.value for n in t.nodes})
-
-        self.step(
-            "Forward pass",
+        _forward_step(
+            self,
+            view,
+            heading,
             "A neuron: weigh the input, add the bias, squash it with the sigmoid.",
             duration=4.5,
         )
-        self.play(Write(heading), FadeIn(view.skeleton()), run_time=1.2)
-        view.forward(self)
-        self.wait(1)
 
-        self.step(
-            "Backward pass",
+        _backward_step(
+            self,
+            t,
             "Each gradient is the gradient above it times the local rate of its edge.",
-            duration=6,
         )
-        self.record("local", _locals(t))
-        self.record("grads", {n.label: n.grad for n in t.nodes})
         view.seed(self)
         z = view.id("z")
         view.pass_back(self, view.operand_edges(view.root.id))
@@ -592,16 +599,16 @@ class NeuronBackprop(LessonScene):
         self.play(FadeIn(lines, shift=0.2 * UP), run_time=0.8)
         self.wait(1.5)
 
-        self.step(
-            "Check with PyTorch",
+        _check_step(
+            self,
+            "neuron",
+            inputs,
+            heading,
+            view.root.label,
+            p,
             "PyTorch's autograd does the same bookkeeping and gets the same numbers.",
             duration=5,
         )
-        check = check_against_torch("neuron", inputs, rtol=p.match_rtol)
-        self.record("torch.output", check.torch.output)
-        self.record("torch.grads", dict(check.torch.grads))
-        self.record("match", dict(check.matches))
-        _show_check(self, heading, view.root.label, check, p.shown, p.digits)
 
 
 def _locals(t: Trace) -> dict[str, float]:
@@ -617,15 +624,23 @@ def _clear_all_but(scene: LessonScene, keep: Mobject) -> list[FadeOut]:
     return [FadeOut(m) for m in scene.mobjects if m is not keep]
 
 
-def _show_check(
+def _check_step(
     scene: LessonScene,
+    model: str,
+    inputs: Mapping[str, float],
     heading: Mobject,
     root: str,
-    check: GradientCheck,
-    rows: Sequence[str],
-    digits: int,
+    p: NeuronParams | TwoLayerParams,
+    caption: str,
+    duration: float,
 ) -> None:
-    table = comparison_table(check, rows, root, digits).scale(1.15)
+    """The step "Check with PyTorch": the same model in autograd, its numbers by ours."""
+    scene.step("Check with PyTorch", caption, duration=duration)
+    check = check_against_torch(model, inputs, rtol=p.match_rtol)
+    scene.record("torch.output", check.torch.output)
+    scene.record("torch.grads", dict(check.torch.grads))
+    scene.record("match", dict(check.matches))
+    table = comparison_table(check, p.shown, root, p.digits).scale(1.15)
     table.move_to(0.3 * UP)
     note = verdict(check).next_to(table, DOWN, buff=0.6)
     scene.play(*_clear_all_but(scene, heading), run_time=0.8)
@@ -666,16 +681,15 @@ class TwoLayerBackprop(LessonScene):
         t = backprop(two_layer(**inputs))
         view = GraphView(t, p.digits, center_y=0.35, row_step=1.7)
         heading = title(r"y = \sigma\big(w_2\,\sigma(w_1 x + b_1) + b_2\big)")
-        self.record("forward", {n.label: n.value for n in t.nodes})
-
-        self.step(
-            "Forward pass",
+        _forward_step(
+            self,
+            view,
+            heading,
             "Two neurons in a row: the first one's output h is the second one's input.",
             duration=5,
+            run_time=0.4,
+            rest=0.5,
         )
-        self.play(Write(heading), FadeIn(view.skeleton()), run_time=1.2)
-        view.forward(self, run_time=0.4)
-        self.wait(0.5)
 
         self.step(
             f"The path to {p.wrt}",
@@ -764,16 +778,16 @@ class TwoLayerBackprop(LessonScene):
         self.record(f"d{view.root.label}/d{p.wrt}", links[-1].product)
         self.wait(1)
 
-        self.step(
-            "Check with PyTorch",
+        _check_step(
+            self,
+            "two_layer",
+            inputs,
+            heading,
+            view.root.label,
+            p,
             "Autograd agrees with the hand-made chain, digit for digit.",
             duration=4.5,
         )
-        check = check_against_torch("two_layer", inputs, rtol=p.match_rtol)
-        self.record("torch.output", check.torch.output)
-        self.record("torch.grads", dict(check.torch.grads))
-        self.record("match", dict(check.matches))
-        _show_check(self, heading, view.root.label, check, p.shown, p.digits)
 
 
 class ProductReadout(VGroup):

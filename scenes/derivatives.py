@@ -15,10 +15,10 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
+    Animation,
     Axes,
     Create,
     DashedLine,
-    DecimalNumber,
     Dot,
     FadeIn,
     FadeOut,
@@ -129,16 +129,16 @@ class TangentLine(LessonScene):
             ),
         )
         quotient = MathTex(r"\frac{f(x+h) - f(x)}{h}", "=", font_size=style.TEXT_SIZE)
-        slope = DecimalNumber(
+        slope = style.LightDecimal(
             float(forward_difference(f.value, [x0], h.get_value())),
             num_decimal_places=3,
             font_size=style.TEXT_SIZE,
         )
         h_label = MathTex("h =", font_size=style.TEXT_SIZE)
-        h_value = DecimalNumber(
+        h_value = style.LightDecimal(
             h.get_value(), num_decimal_places=2, font_size=style.TEXT_SIZE
         )
-        h_value.add_updater(lambda m: m.set_value(h.get_value()))
+        style.follow(h_value, h.get_value)
         readout = VGroup(
             VGroup(h_label, h_value).arrange(RIGHT),
             VGroup(quotient, slope).arrange(RIGHT),
@@ -147,9 +147,7 @@ class TangentLine(LessonScene):
         self.play(Create(line), FadeIn(dots), FadeIn(readout))
         # Updaters start after the fade: a number that changes its digit count while
         # fading in would change the mobject's family mid-animation.
-        slope.add_updater(
-            lambda m: m.set_value(float(forward_difference(f.value, [x0], h.get_value())))
-        )
+        style.follow(slope, lambda: float(forward_difference(f.value, [x0], h.get_value())))
         for s in p.secant_steps[1:]:
             self.play(h.animate.set_value(s), run_time=0.8)
         exact = tangent_line(f, x0).slope
@@ -180,7 +178,7 @@ class TangentLine(LessonScene):
             )
         )
         label = MathTex(r"f'(x) =", font_size=style.TEXT_SIZE)
-        slope = DecimalNumber(
+        slope = style.LightDecimal(
             tangent_line(f, x.get_value()).slope,
             num_decimal_places=2,
             font_size=style.TEXT_SIZE,
@@ -188,7 +186,7 @@ class TangentLine(LessonScene):
         readout = VGroup(label, slope).arrange(RIGHT)
         readout.next_to(formula, DOWN, buff=0.8).align_to(formula, LEFT)
         self.play(Create(line), FadeIn(dot), FadeIn(readout))
-        slope.add_updater(lambda m: m.set_value(tangent_line(f, x.get_value()).slope))
+        style.follow(slope, lambda: tangent_line(f, x.get_value()).slope)
         rests = VGroup()
         for x0 in p.rest_points:
             self.play(x.animate.set_value(x0), run_time=p.sweep_seconds, rate_func=smooth)
@@ -254,31 +252,21 @@ class DerivativeTable(LessonScene):
         table.group.next_to(title, DOWN, buff=0.45)
 
         self.step("The rules", "Each function has a rule for its slope: its derivative.")
-        self.play(FadeIn(title), FadeIn(table.header_row(range(2))))
-        for i in range(len(rows)):
-            self.play(FadeIn(table.cells_of(i, range(2)), shift=0.2 * RIGHT), run_time=0.5)
+        table.reveal(self, range(2), 0.5, FadeIn(title))
         self.wait(0.5)
 
         self.step(
             "Numbers at x = 2",
             f"Check each rule at x = {style.fmt(p.x)} with a central difference.",
         )
-        self.play(FadeIn(table.header_row(range(2, 4))))
-        for i in range(len(rows)):
-            self.play(
-                FadeIn(table.cells_of(i, range(2, 4)), shift=0.2 * RIGHT), run_time=0.5
-            )
+        table.reveal(self, range(2, 4), 0.5)
         self.wait(0.5)
 
         self.step(
             "How close?",
             f"With h = {p.h:g} every estimate lands a hair from the exact value.",
         )
-        self.play(FadeIn(table.header_row(range(4, 5))))
-        for i in range(len(rows)):
-            self.play(
-                FadeIn(table.cells_of(i, range(4, 5)), shift=0.2 * RIGHT), run_time=0.4
-            )
+        table.reveal(self, range(4, 5), 0.4)
         self.wait(1.5)
 
 
@@ -305,6 +293,14 @@ class _Table:
 
     def cells_of(self, i: int, cols: range) -> VGroup:
         return VGroup(*[self.rows[i][j] for j in cols])
+
+    def reveal(
+        self, scene: LessonScene, cols: range, run_time: float, *also: Animation
+    ) -> None:
+        """Fade in the headers of ``cols`` (with ``also``), then their cells row by row."""
+        scene.play(*also, FadeIn(self.header_row(cols)))
+        for i in range(len(self.rows)):
+            scene.play(FadeIn(self.cells_of(i, cols), shift=0.2 * RIGHT), run_time=run_time)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 from manim import (
@@ -23,22 +24,17 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
-    Arrow,
     Axes,
     Circle,
     Create,
-    DecimalNumber,
     Dot,
     FadeIn,
     FadeOut,
     GrowArrow,
-    Integer,
     Line,
     ManimColor,
     MathTex,
     Mobject,
-    Polygon,
-    Star,
     SurroundingRectangle,
     ValueTracker,
     VGroup,
@@ -68,8 +64,8 @@ from mathcore.paths import (
 from scenes import style
 from scenes.base import LessonScene
 
-Domain = tuple[tuple[float, float], tuple[float, float]]
-ToPoint = Callable[[float, float], np.ndarray]
+Domain = style.Window
+ToPoint = style.ToPoint
 
 # Contour lines recede (dim, low contrast) so that paths, drawn bright, lead.
 CONTOUR_LOW = interpolate_color(style.BACKGROUND, style.CURVE, 0.6)
@@ -97,37 +93,6 @@ FRAME_RIGHT = 6.85  # text stays left of this (the frame's edge is at 7.1)
 # Drawing helpers (they draw; the numbers come from mathcore).
 
 
-def square_axes(domain: Domain, side: float) -> Axes:
-    """Invisible axes placing data on a ``side`` × ``side`` square, equal scales."""
-    (x0, x1), (y0, y1) = domain
-    return Axes(
-        x_range=[x0, x1, x1 - x0],
-        y_range=[y0, y1, y1 - y0],
-        x_length=side,
-        y_length=side,
-        tips=False,
-    )
-
-
-def plot_axes(window: Domain, width: float, height: float) -> Axes:
-    """Invisible axes placing ``window`` on a ``width`` × ``height`` box."""
-    (x0, x1), (y0, y1) = window
-    return Axes(
-        x_range=[x0, x1, x1 - x0],
-        y_range=[y0, y1, y1 - y0],
-        x_length=width,
-        y_length=height,
-        tips=False,
-    )
-
-
-def map_frame(
-    to_point: ToPoint, domain: Domain, ticks: Sequence[float], font_size: int
-) -> VGroup:
-    """A box around a map, with the same tick labels on its bottom and left edges."""
-    return plot_frame(to_point, domain, ticks, ticks, font_size)
-
-
 def plot_frame(
     to_point: ToPoint,
     window: Domain,
@@ -136,26 +101,17 @@ def plot_frame(
     font_size: int,
     y_label: Callable[[float], str] = style.fmt,
 ) -> VGroup:
-    """A box around a plot, tick labels on its bottom and left edges (as Matplotlib)."""
-    (x0, x1), (y0, y1) = window
-    box = Polygon(
-        to_point(x0, y0),
-        to_point(x1, y0),
-        to_point(x1, y1),
-        to_point(x0, y1),
-        color=style.MUTED,
-        stroke_width=2,
+    """:func:`style.plot_frame` as these scenes draw it: marks inside the box."""
+    return style.plot_frame(
+        to_point,
+        window,
+        x_ticks,
+        y_ticks,
+        y_label=y_label,
+        font_size=font_size,
+        tick=-0.1,
+        label_buff=0.12,
     )
-    marks, labels = VGroup(), VGroup()
-    for t in x_ticks:
-        bottom = to_point(t, y0)
-        marks.add(Line(bottom, bottom + 0.1 * UP, color=style.MUTED, stroke_width=2))
-        labels.add(MathTex(style.fmt(t), font_size=font_size).next_to(bottom, DOWN, 0.12))
-    for t in y_ticks:
-        left = to_point(x0, t)
-        marks.add(Line(left, left + 0.1 * RIGHT, color=style.MUTED, stroke_width=2))
-        labels.add(MathTex(y_label(t), font_size=font_size).next_to(left, LEFT, 0.12))
-    return VGroup(box, marks, labels)
 
 
 def contour_map(
@@ -164,20 +120,14 @@ def contour_map(
     levels_domain: Domain,
     n_levels: int,
     samples: int,
-    to_point: ToPoint,
+    to_points: style.ToPoints,
 ) -> tuple[VGroup, np.ndarray]:
     """Level lines of ``f`` over ``domain``, levels as Matplotlib picks them on
     ``levels_domain`` (the notebook's meshgrid); low levels brighter."""
     levels = fields.linear_levels(f, fields.grid(levels_domain, samples), n_levels)
     contours = fields.contour_lines(f, fields.grid(domain, samples), levels)
-    paths = VGroup()
-    for k, c in enumerate(contours):
-        colour = interpolate_color(CONTOUR_LOW, CONTOUR_HIGH, k / max(1, len(contours) - 1))
-        for line in c.lines:
-            path = VMobject(stroke_color=colour, stroke_width=CONTOUR_WIDTH)
-            path.set_points_as_corners([to_point(x, y) for x, y in line])
-            paths.add(path)
-    return paths, levels
+    colours = style.shades(CONTOUR_LOW, CONTOUR_HIGH, len(contours))
+    return style.contour_paths(contours, to_points, colours, CONTOUR_WIDTH), levels
 
 
 def traced_path(
@@ -247,46 +197,8 @@ def moving_dot(
     return dot
 
 
-def follow(number: DecimalNumber, value: Callable[[], float]) -> DecimalNumber:
-    """Keep ``number`` showing ``value()``, rebuilding its digits only when it changes.
-
-    A DecimalNumber rebuilds (copies) its glyphs on every ``set_value``; readouts
-    here change once per step, not once per frame, so most frames skip that.
-    """
-    shown = [number.get_value()]
-
-    def update(m: DecimalNumber) -> None:
-        v = value()
-        if v != shown[0]:
-            shown[0] = v
-            m.set_value(v)
-
-    number.add_updater(update)
-    return number
-
-
-def minimum_star(at: np.ndarray, radius: float = 0.17) -> Star:
-    """The true minimum, as the notebook's star."""
-    return Star(
-        n=5,
-        outer_radius=radius,
-        color=style.INK,
-        fill_opacity=1,
-        stroke_width=1,
-    ).move_to(at)
-
-
-def arrow(start: np.ndarray, end: np.ndarray, colour: ManimColor) -> Arrow:
-    """A straight arrow from ``start`` to ``end`` exactly, tip scaled to fit."""
-    return Arrow(
-        start,
-        end,
-        buff=0,
-        color=colour,
-        stroke_width=ARROW_WIDTH,
-        max_tip_length_to_length_ratio=0.3,
-        max_stroke_width_to_length_ratio=20,
-    )
+# Every arrow here has the same weight; a shorter tip than style's default.
+arrow = partial(style.arrow, width=ARROW_WIDTH, tip_ratio=0.3)
 
 
 def _normal(direction: np.ndarray) -> np.ndarray:
@@ -295,39 +207,22 @@ def _normal(direction: np.ndarray) -> np.ndarray:
     return n / np.linalg.norm(n)
 
 
-def tex(text: str, colour: ManimColor = style.INK, size: int = style.TEXT_SIZE) -> MathTex:
-    return MathTex(text, color=colour, font_size=size)
-
-
 def column(
     *rows: Mobject, buff: float = 0.3, top: float = COLUMN_TOP, left: float = COLUMN_LEFT
 ) -> VGroup:
-    """Rows stacked left-aligned at the top of a text column, shrunk if too wide."""
-    group = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=buff)
-    width = FRAME_RIGHT - left
-    if group.width > width:
-        group.scale_to_fit_width(width)
-    return group.move_to(left * RIGHT + top * UP, aligned_edge=UP + LEFT)
+    """Rows at the top of a text column that may reach the frame's right edge."""
+    return style.column(*rows, left=left, top=top, width=FRAME_RIGHT - left, buff=buff)
 
 
 def below(anchor: Mobject, *rows: Mobject, buff: float = 0.45, gap: float = 0.22) -> VGroup:
     """Rows stacked in the text column under ``anchor`` (aligned to its left)."""
-    block = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=gap)
     width = FRAME_RIGHT - anchor.get_left()[0]
-    if block.width > width:
-        block.scale_to_fit_width(width)
-    return block.next_to(anchor, DOWN, buff=buff).align_to(anchor, LEFT)
+    return style.below(anchor, *rows, width=width, buff=buff, gap=gap)
 
 
 def vector(v: Sequence[float], digits: int = 3) -> str:
     """A point as LaTeX, e.g. ``(2.4,\\ 1.8)``."""
     return r"(" + r",\ ".join(style.fmt(float(c), digits) for c in v) + r")"
-
-
-def power_of_ten(value: float) -> str:
-    r"""Scientific LaTeX without a mantissa of 1: ``10^{-8}``, not ``1 \times 10^{-8}``."""
-    text = style.sci(value, 0)
-    return text.removeprefix(r"1 \times ")
 
 
 def loss_text(value: float) -> str:
@@ -391,14 +286,14 @@ class DescentBowl(LessonScene):
         f = CATALOGUE[p.function]()
         traj = run(f, p.x0, gd(p.lr), p.n_steps, p.tol)
         self.record("trajectory", trajectory_record(traj))
-        axes = square_axes(p.domain, MAP_SIDE).move_to(MAP_CENTRE)
+        axes = style.square_axes(p.domain, MAP_SIDE).move_to(MAP_CENTRE)
         to_point = axes.c2p
         contours, levels = contour_map(
             f, p.domain, p.domain, p.n_levels, p.contour_samples, to_point
         )
         self.record("contour.levels", levels)
-        frame = map_frame(to_point, p.domain, p.ticks, style.LABEL_SIZE)
-        star = minimum_star(to_point(*f.minima[0]))
+        frame = plot_frame(to_point, p.domain, p.ticks, p.ticks, style.LABEL_SIZE)
+        star = style.minimum_star(to_point(*f.minima[0]))
         self.record("minimum", f.minima[0])
         start = Dot(to_point(*traj.points[0]), radius=0.13, color=style.GOOD)
 
@@ -407,9 +302,9 @@ class DescentBowl(LessonScene):
         marks = iterate_marks(to_point, traj.points, s, style.POINT)
         current = moving_dot(to_point, traj.points, s, style.POINT)
 
-        formula = tex(f.latex, style.CURVE, style.TITLE_SIZE)
-        rule = tex(r"x_{t+1} = x_t - \eta\, \nabla f(x_t)")
-        eta = tex(rf"\eta = {style.fmt(p.lr)}")
+        formula = style.tex(f.latex, style.CURVE, style.TITLE_SIZE)
+        rule = style.tex(r"x_{t+1} = x_t - \eta\, \nabla f(x_t)")
+        eta = style.tex(rf"\eta = {style.fmt(p.lr)}")
         counter, loss = self._readout(traj, s)
         head = column(formula, VGroup(rule, eta).arrange(RIGHT, buff=0.6), counter, loss)
 
@@ -447,15 +342,20 @@ class DescentBowl(LessonScene):
         end = Dot(to_point(*traj.final), radius=0.15, color=style.TANGENT)
         final = below(
             head,
-            tex(outcome(traj), style.GOOD if traj.status == "converged" else style.TANGENT),
-            tex(rf"\lVert \nabla f \rVert < {power_of_ten(p.tol)}", style.MUTED)
+            style.tex(
+                outcome(traj), style.GOOD if traj.status == "converged" else style.TANGENT
+            ),
+            style.tex(
+                rf"\lVert \nabla f \rVert < {style.sci(p.tol, 0, drop_one=True)}",
+                style.MUTED,
+            )
             if traj.status == "converged"
-            else tex(r"\text{(step limit)}", style.MUTED),
-            tex(
+            else style.tex(r"\text{(step limit)}", style.MUTED),
+            style.tex(
                 rf"x_{{{traj.n_steps}}} = ({style.sci(traj.final[0])},\ "
                 rf"{style.sci(traj.final[1])})"
             ),
-            tex(rf"f(x_{{{traj.n_steps}}}) = {loss_text(float(traj.losses[-1]))}"),
+            style.tex(rf"f(x_{{{traj.n_steps}}}) = {loss_text(float(traj.losses[-1]))}"),
         )
         self.record("final", {"point": traj.final, "loss": traj.losses[-1]})
         self.play(FadeIn(end), FadeIn(final))
@@ -464,14 +364,16 @@ class DescentBowl(LessonScene):
 
     def _readout(self, traj: Trajectory, s: ValueTracker) -> tuple[VGroup, VGroup]:
         """``t = …`` and ``f(x_t) = …``, following the step counter."""
-        step = Integer(0, font_size=style.TEXT_SIZE)
-        follow(step, lambda: cursor(traj.points, s.get_value()).step)
-        value = DecimalNumber(
+        step = style.LightInteger(0, font_size=style.TEXT_SIZE)
+        style.follow(step, lambda: cursor(traj.points, s.get_value()).step)
+        value = style.LightDecimal(
             float(traj.losses[0]), num_decimal_places=4, font_size=style.TEXT_SIZE
         )
-        follow(value, lambda: float(traj.losses[cursor(traj.points, s.get_value()).step]))
-        counter = VGroup(tex("t ="), step).arrange(RIGHT, buff=0.2)
-        loss = VGroup(tex("f(x_t) ="), value).arrange(RIGHT, buff=0.2)
+        style.follow(
+            value, lambda: float(traj.losses[cursor(traj.points, s.get_value()).step])
+        )
+        counter = VGroup(style.tex("t ="), step).arrange(RIGHT, buff=0.2)
+        loss = VGroup(style.tex("f(x_t) ="), value).arrange(RIGHT, buff=0.2)
         step.align_to(counter[0], DOWN)
         return counter, loss
 
@@ -499,9 +401,9 @@ class DescentBowl(LessonScene):
         down = arrow(to_point(*x_t), to_point(*x_next), style.GOOD)
         # Labels sit either side of the line the two arrows share.
         side = _normal(up.get_end() - up.get_start())
-        up_label = tex(r"\nabla f", style.TANGENT, style.LABEL_SIZE)
+        up_label = style.tex(r"\nabla f", style.TANGENT, style.LABEL_SIZE)
         up_label.move_to(up.get_center() + LABEL_OFFSET * side)
-        down_label = tex(r"-\eta \nabla f", style.GOOD, style.LABEL_SIZE)
+        down_label = style.tex(r"-\eta \nabla f", style.GOOD, style.LABEL_SIZE)
         down_label.move_to(down.get_center() - LABEL_OFFSET * side)
         x_name = rf"x_{{{t + 1}}}"
         plugged = MathTex(
@@ -513,7 +415,7 @@ class DescentBowl(LessonScene):
         result = MathTex("=", vector(x_next), color=style.POINT, font_size=style.TEXT_SIZE)
         lines = below(
             head,
-            tex(rf"\nabla f(x_{{{t}}}) = {vector(grad)}", style.TANGENT),
+            style.tex(rf"\nabla f(x_{{{t}}}) = {vector(grad)}", style.TANGENT),
             plugged,
             result,
         )
@@ -638,21 +540,23 @@ class LearningRates(LessonScene):
             traj = run(f, p.x0, gd(lr), p.panel_steps, p.tol)
             self.record(f"panels[{lr:g}]", trajectory_record(traj))
             colour = rate_colour(lr, rates)
-            axes = square_axes(p.panel_domain, PANEL_SIDE).move_to(centre)
+            axes = style.square_axes(p.panel_domain, PANEL_SIDE).move_to(centre)
             to_point = axes.c2p
             contours, _ = contour_map(
                 f, p.panel_domain, p.levels_domain, p.n_levels, p.contour_samples, to_point
             )
-            frame = map_frame(to_point, p.panel_domain, p.panel_ticks, PANEL_TICK_SIZE)
+            frame = plot_frame(
+                to_point, p.panel_domain, p.panel_ticks, p.panel_ticks, PANEL_TICK_SIZE
+            )
             start = Dot(to_point(*traj.points[0]), radius=0.08, color=style.GOOD)
-            star = minimum_star(to_point(*f.minima[0]), radius=0.12)
-            title = tex(rf"\eta = {style.fmt(lr)}", colour)
+            star = style.minimum_star(to_point(*f.minima[0]), radius=0.12)
+            title = style.tex(rf"\eta = {style.fmt(lr)}", colour)
             title.next_to(frame[0], RIGHT, buff=0.35).align_to(frame[0], UP)
             loss = float(traj.losses[-1])
             result = VGroup(
-                tex(r"\text{final } f =", size=style.LABEL_SIZE),
-                tex(loss_text(loss), colour, style.TEXT_SIZE),
-                tex(outcome(traj), style.MUTED, style.LABEL_SIZE),
+                style.tex(r"\text{final } f =", size=style.LABEL_SIZE),
+                style.tex(loss_text(loss), colour, style.TEXT_SIZE),
+                style.tex(outcome(traj), style.MUTED, style.LABEL_SIZE),
             ).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
             result.next_to(title, DOWN, buff=0.3, aligned_edge=LEFT)
             panels.add(VGroup(contours, frame, star, start, title))
@@ -688,7 +592,9 @@ class LearningRates(LessonScene):
         # A linear axis of exponents: curves arrive as (step, log10 f) from mathcore,
         # so a pen moving between two steps moves straight on the log plot.
         window: Domain = ((0.0, float(p.curve_steps)), (scale.low_exp, scale.high_exp))
-        axes = plot_axes(window, LOG_PLOT_WIDTH, LOG_PLOT_HEIGHT).move_to(LOG_AXES_CENTRE)
+        axes = style.plot_axes(window, LOG_PLOT_WIDTH, LOG_PLOT_HEIGHT).move_to(
+            LOG_AXES_CENTRE
+        )
 
         def decade(k: float) -> str:
             # The floor stands for an exact 0, so it is labelled 0, not 10^k.
@@ -711,8 +617,8 @@ class LearningRates(LessonScene):
             ]
         )
         names = VGroup(
-            tex(r"\text{step}", size=style.LABEL_SIZE).next_to(frame, DOWN, 0.2),
-            tex(r"f(x_t)\ \text{(log scale)}", size=style.LABEL_SIZE)
+            style.tex(r"\text{step}", size=style.LABEL_SIZE).next_to(frame, DOWN, 0.2),
+            style.tex(r"f(x_t)\ \text{(log scale)}", size=style.LABEL_SIZE)
             .next_to(frame, UP, buff=0.15)
             .align_to(frame[0], LEFT),
         )
@@ -725,11 +631,11 @@ class LearningRates(LessonScene):
             )
             colour = rate_colour(t.lr, rates)
             curves.add(traced_path(axes.c2p, c.points, s, colour))
-            rows.add(tex(rf"\eta = {style.fmt(t.lr)}:\ " + outcome(t), colour))
+            rows.add(style.tex(rf"\eta = {style.fmt(t.lr)}:\ " + outcome(t), colour))
             if c.first_zero is not None:
                 unit = "step" if c.first_zero == 1 else "steps"
                 at_zero = axes.c2p(*c.points[c.first_zero])
-                note = tex(
+                note = style.tex(
                     rf"\text{{exactly 0 after {c.first_zero} {unit}}}",
                     colour,
                     style.LABEL_SIZE,
@@ -763,19 +669,23 @@ class LearningRates(LessonScene):
             {"bound": probe.bound, "growth": probe.growth} | trajectory_record(t),
         )
         rule = VGroup(
-            tex(r"\text{descent is sure for } \eta < 2/L"),
-            tex(r"L:\ \text{largest curvature of } f", style.MUTED, style.LABEL_SIZE),
-            tex(rf"2/L = {style.fmt(probe.bound)}"),
+            style.tex(r"\text{descent is sure for } \eta < 2/L"),
+            style.tex(r"L:\ \text{largest curvature of } f", style.MUTED, style.LABEL_SIZE),
+            style.tex(rf"2/L = {style.fmt(probe.bound)}"),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
         rule.next_to(legend, DOWN, buff=0.5, aligned_edge=LEFT)
         s = ValueTracker(0)
         path = traced_path(axes.c2p, curve.points, s, UNSTABLE)
         label = VGroup(
-            tex(rf"\eta = {style.fmt(t.lr)} = {style.fmt(factor)} \cdot 2/L", UNSTABLE),
-            tex(rf"f \times {style.fmt(probe.growth, 2)} \text{{ per step}}", UNSTABLE),
+            style.tex(
+                rf"\eta = {style.fmt(t.lr)} = {style.fmt(factor)} \cdot 2/L", UNSTABLE
+            ),
+            style.tex(
+                rf"f \times {style.fmt(probe.growth, 2)} \text{{ per step}}", UNSTABLE
+            ),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
         label.next_to(rule, DOWN, buff=0.45, aligned_edge=LEFT)
-        end = tex(
+        end = style.tex(
             rf"f(x_{{{t.n_steps}}}) = {style.sci(float(t.losses[-1]))}", UNSTABLE
         ).next_to(label, DOWN, buff=0.15, aligned_edge=LEFT)
         self.play(FadeIn(rule))
@@ -838,7 +748,7 @@ class QuarticRates(LessonScene):
         best = fastest_converged(runs)
         self.record("fastest", None if best is None else runs[best].lr)
 
-        axes = plot_axes(p.window, PLOT_WIDTH, PLOT_HEIGHT).move_to(PLOT_CENTRE)
+        axes = style.plot_axes(p.window, PLOT_WIDTH, PLOT_HEIGHT).move_to(PLOT_CENTRE)
         frame = plot_frame(axes.c2p, p.window, p.x_ticks, p.y_ticks, style.LABEL_SIZE)
         xs = np.linspace(*p.window[0], p.curve_samples)
         curve = VGroup()
@@ -846,7 +756,7 @@ class QuarticRates(LessonScene):
             path = VMobject(stroke_color=style.CURVE, stroke_width=4)
             path.set_points_smoothly([axes.c2p(*v) for v in piece])
             curve.add(path)
-        formula = column(tex(f.latex, style.CURVE, style.TITLE_SIZE))
+        formula = column(style.tex(f.latex, style.CURVE, style.TITLE_SIZE))
         marks = self._landmark_marks(f, axes, landmarks)
 
         self.step(
@@ -890,13 +800,15 @@ class QuarticRates(LessonScene):
         for m in landmarks:
             at = axes.c2p(m.x, m.value)
             if m.kind == "minimum":
-                group.add(minimum_star(at))
-                label = tex(rf"\text{{minimum}}\ x = {style.fmt(m.x)}", style.INK)
+                group.add(style.minimum_star(at))
+                label = style.tex(rf"\text{{minimum}}\ x = {style.fmt(m.x)}", style.INK)
                 label.next_to(at, DOWN, buff=0.3)
             else:
                 slope = float(f.gradient([m.x])[0])
                 group.add(Dot(at, radius=0.09, color=style.SECANT))
-                label = tex(rf"f'({style.fmt(m.x)}) = {style.fmt(slope)}", style.SECANT)
+                label = style.tex(
+                    rf"f'({style.fmt(m.x)}) = {style.fmt(slope)}", style.SECANT
+                )
                 label.next_to(at, DOWN + LEFT, buff=0.15)
             group.add(label)
         return group
@@ -922,10 +834,10 @@ class QuarticRates(LessonScene):
             rows.add(
                 VGroup(
                     Dot(radius=0.1, color=colour),
-                    tex(rf"\eta = {style.fmt(t.lr)}", colour),
+                    style.tex(rf"\eta = {style.fmt(t.lr)}", colour),
                 ).arrange(RIGHT, buff=0.25)
             )
-            results.add(tex(self._result(t), style.INK, style.LABEL_SIZE))
+            results.add(style.tex(self._result(t), style.INK, style.LABEL_SIZE))
             w = windowed(gp, p.window)
             if w.exited:
                 self.record(
@@ -936,21 +848,21 @@ class QuarticRates(LessonScene):
                 ahead = to_point(*(w.exit_point + 1e-3 * w.exit_direction)) - start
                 pointer = arrow(start, start + 0.8 * ahead / np.linalg.norm(ahead), colour)
                 note = VGroup(
-                    tex(r"\text{left the plot}", colour, style.LABEL_SIZE),
-                    tex(outcome(t), colour, style.LABEL_SIZE),
+                    style.tex(r"\text{left the plot}", colour, style.LABEL_SIZE),
+                    style.tex(outcome(t), colour, style.LABEL_SIZE),
                 ).arrange(DOWN, aligned_edge=RIGHT, buff=0.12)
                 note.next_to(start, DOWN + LEFT, buff=0.25)
                 exits[i] = VGroup(VGroup(pointer, note[0]), note[1])
         # The step counter follows the longest run (the others stop earlier).
         longest = max(runs, key=lambda t: t.n_steps).points
-        counter = Integer(0, font_size=style.TEXT_SIZE)
-        follow(counter, lambda: cursor(longest, s.get_value()).step)
+        counter = style.LightInteger(0, font_size=style.TEXT_SIZE)
+        style.follow(counter, lambda: cursor(longest, s.get_value()).step)
         entries = VGroup(
             *[VGroup(row, result) for row, result in zip(rows, results, strict=True)]
         )
         for row, result in entries:
             result.next_to(row, DOWN, buff=0.12, aligned_edge=LEFT).shift(0.45 * RIGHT)
-        counter_row = VGroup(tex("t ="), counter).arrange(RIGHT, buff=0.2)
+        counter_row = VGroup(style.tex("t ="), counter).arrange(RIGHT, buff=0.2)
         below(formula, counter_row, *entries)
         balls = [m for m in moving if isinstance(m, Dot)]
         self.play(FadeIn(counter_row), FadeIn(rows), *[FadeIn(b) for b in balls])
@@ -999,7 +911,7 @@ class QuarticRates(LessonScene):
         answer = below(
             legend,
             *[
-                tex(
+                style.tex(
                     rf"x = {style.fmt(m.x)}:\ " + kinds[m.kind],
                     style.GOOD if m.kind == "minimum" else style.SECANT,
                 )

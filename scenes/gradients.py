@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
+from typing import NamedTuple
 
 import numpy as np
 from manim import (
@@ -31,17 +33,14 @@ from manim import (
     Axes,
     Create,
     DashedLine,
-    DecimalNumber,
     Dot,
     FadeIn,
     FadeOut,
     GrowArrow,
     LaggedStart,
     Line,
-    ManimColor,
     MathTex,
     Mobject,
-    Polygon,
     ReplacementTransform,
     RightAngle,
     Rotate,
@@ -51,7 +50,6 @@ from manim import (
     VGroup,
     VMobject,
     Write,
-    interpolate_color,
     smooth,
 )
 
@@ -61,12 +59,6 @@ from mathcore.functions import CATALOGUE, Objective
 from scenes import style
 from scenes.base import Lesson3DScene, LessonScene
 
-# The height ramp: dark (low) through the function's colour to light (high).
-HEIGHT_COLOURS = (
-    interpolate_color(style.BACKGROUND, style.CURVE, 0.3),
-    style.CURVE,
-    interpolate_color(style.CURVE, style.INK, 0.7),
-)
 ARROW_WIDTH = 4.0
 # Screen layout (Manim units, frame 14.2 × 8): a square map on the left, a text
 # column on the right.
@@ -76,15 +68,11 @@ COLUMN_LEFT = 0.6
 COLUMN_TOP = 3.6
 COLUMN_WIDTH = 6.2
 DR, UL = DOWN + RIGHT, UP + LEFT
-Domain = tuple[tuple[float, float], tuple[float, float]]
+Domain = style.Window
 
-
-def height_colour(t: float) -> ManimColor:
-    """The ramp's colour at ``t`` in [0, 1] (0 lowest, 1 highest)."""
-    t = min(max(t, 0.0), 1.0)
-    if t <= 0.5:
-        return interpolate_color(HEIGHT_COLOURS[0], HEIGHT_COLOURS[1], 2 * t)
-    return interpolate_color(HEIGHT_COLOURS[1], HEIGHT_COLOURS[2], 2 * t - 1)
+# Rows at the top of the text column, and rows under a block already in it.
+column = partial(style.column, left=COLUMN_LEFT, top=COLUMN_TOP, width=COLUMN_WIDTH)
+below = partial(style.below, width=COLUMN_WIDTH, left=COLUMN_LEFT)
 
 
 def pi_label(value: float) -> str:
@@ -104,11 +92,6 @@ def pi_label(value: float) -> str:
     return f"{sign}\\frac{{{'' if halves == 1 else halves}\\pi}}{{2}}"
 
 
-def number_label(value: float) -> str:
-    """A tick value as LaTeX, through :func:`style.fmt`."""
-    return style.fmt(value)
-
-
 def band_shapes(
     bands: list[fields.ContourBand], to_point: Callable[[float, float], np.ndarray]
 ) -> VGroup:
@@ -120,7 +103,9 @@ def band_shapes(
     shapes = VGroup()
     for k, band in enumerate(bands):
         shape = VMobject(
-            fill_color=height_colour(k / (len(bands) - 1)), fill_opacity=1, stroke_width=0
+            fill_color=style.height_colour(k / (len(bands) - 1)),
+            fill_opacity=1,
+            stroke_width=0,
         )
         for rings in band.polygons:
             for ring in rings:
@@ -131,87 +116,91 @@ def band_shapes(
     return shapes
 
 
-def contour_paths(
-    contours: list[fields.ContourLevel],
-    to_point: Callable[[float, float], np.ndarray],
-    colour: ManimColor = style.BACKGROUND,
-    width: float = 1.5,
-) -> VGroup:
-    """Every piece of every level line as a path through ``to_point(x, y)``."""
-    paths = VGroup()
-    for c in contours:
-        for line in c.lines:
-            path = VMobject(stroke_color=colour, stroke_width=width)
-            path.set_points_as_corners([to_point(x, y) for x, y in line])
-            paths.add(path)
-    return paths
-
-
 def map_frame(
-    to_point: Callable[[float, float], np.ndarray],
-    domain: tuple[tuple[float, float], tuple[float, float]],
+    to_point: style.ToPoint,
+    domain: Domain,
     ticks: Sequence[float],
     label: Callable[[float], str],
 ) -> VGroup:
-    """A box around a map with ticks and labels on its bottom and left edges.
-
-    Like a Matplotlib axes: the map stays uncluttered, coordinates are read at
-    the edges. ``to_point`` maps data (x, y) to scene points.
-    """
-    (x0, x1), (y0, y1) = domain
-    box = Polygon(
-        to_point(x0, y0),
-        to_point(x1, y0),
-        to_point(x1, y1),
-        to_point(x0, y1),
-        color=style.MUTED,
-        stroke_width=2,
+    """:func:`style.plot_frame` with the same ticks on both edges, and names x and y."""
+    frame = style.plot_frame(
+        to_point,
+        domain,
+        ticks,
+        ticks,
+        x_label=label,
+        y_label=label,
+        label_buff=0.18,
+        paired=True,
     )
-    marks, labels = VGroup(), VGroup()
-    for t in ticks:
-        bottom, left = to_point(t, y0), to_point(x0, t)
-        marks.add(Line(bottom, bottom + 0.12 * DOWN, color=style.MUTED, stroke_width=2))
-        marks.add(Line(left, left + 0.12 * LEFT, color=style.MUTED, stroke_width=2))
-        labels.add(
-            MathTex(label(t), font_size=style.LABEL_SIZE).next_to(bottom, DOWN, buff=0.18)
-        )
-        labels.add(
-            MathTex(label(t), font_size=style.LABEL_SIZE).next_to(left, LEFT, buff=0.18)
-        )
+    (x0, x1), (y0, y1) = domain
     names = VGroup(
         MathTex("x", font_size=style.TEXT_SIZE).next_to(to_point(x1, y0), DR, buff=0.15),
         MathTex("y", font_size=style.TEXT_SIZE).next_to(to_point(x0, y1), UL, buff=0.15),
     )
-    return VGroup(box, marks, labels, names)
+    return frame.add(names)
 
 
-def column(*rows: Mobject, buff: float = 0.35) -> VGroup:
-    """Rows stacked left-aligned at the top of the text column, shrunk if too wide."""
-    group = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=buff)
-    if group.width > COLUMN_WIDTH:
-        group.scale_to_fit_width(COLUMN_WIDTH)
-    return group.move_to(COLUMN_LEFT * RIGHT + COLUMN_TOP * UP, aligned_edge=UL)
+class HeightMap(NamedTuple):
+    """A contour map as drawn: filled bands, level lines, and the frame around them."""
+
+    levels: np.ndarray
+    grid: fields.Grid
+    bands: VGroup
+    lines: VGroup
+    frame: VGroup
 
 
-def below(group: Mobject, *rows: Mobject, buff: float = 0.5) -> VGroup:
-    """Rows stacked in the column under ``group``."""
-    block = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
-    if block.width > COLUMN_WIDTH:
-        block.scale_to_fit_width(COLUMN_WIDTH)
-    return block.next_to(group, DOWN, buff=buff).align_to(COLUMN_LEFT * RIGHT, LEFT)
-
-
-def arrow(start: np.ndarray, end: np.ndarray, colour: ManimColor, width: float) -> Arrow:
-    """A straight arrow from ``start`` to ``end`` exactly (no gap), tip scaled to fit."""
-    return Arrow(
-        start,
-        end,
-        buff=0,
-        color=colour,
-        stroke_width=width,
-        max_tip_length_to_length_ratio=0.35,
-        max_stroke_width_to_length_ratio=20,
+def height_map(
+    f: Objective,
+    p: GradientBowlParams | GradientFieldParams | SurfaceAndFieldParams,
+    map_domain: Domain,
+    to_point: style.ToPoint,
+    to_points: style.ToPoints,
+    label: Callable[[float], str],
+) -> HeightMap:
+    """The contour map of ``f`` over ``map_domain``; its levels are those Matplotlib
+    picks on the notebook's domain ``p.domain`` (a wider map continues them)."""
+    levels = fields.linear_levels(f, fields.grid(p.domain, p.contour_samples), p.n_levels)
+    g = fields.grid(map_domain, p.contour_samples)
+    return HeightMap(
+        levels,
+        g,
+        band_shapes(fields.contour_bands(f, g, levels), to_point),
+        style.contour_paths(
+            fields.contour_lines(f, g, levels), to_points, style.BACKGROUND, 1.5
+        ),
+        map_frame(to_point, map_domain, p.ticks, label),
     )
+
+
+def normalised_field(
+    scene: LessonScene,
+    f: Objective,
+    p: GradientFieldParams | SurfaceAndFieldParams,
+    to_point: style.ToPoint,
+    width: float,
+) -> tuple[VGroup, fields.GradientField]:
+    """The notebook's normalised gradient field on a grid, as arrows (recorded)."""
+    field = fields.gradient_field(f, fields.grid(p.domain, p.arrow_grid))
+    heads = fields.arrow_heads(field, length=p.arrow_length)
+    scene.record(
+        "field",
+        {
+            "points": field.points,
+            "gradients": field.vectors,
+            "unit_vectors": field.unit_vectors,
+            "heads": heads,
+            "arrow_length": p.arrow_length,
+        },
+    )
+    arrows = VGroup(
+        *[
+            style.arrow(to_point(*a), to_point(*b), style.TANGENT, width)
+            for a, b in zip(field.points.reshape(-1, 2), heads.reshape(-1, 2), strict=True)
+        ]
+    )
+    return arrows, field
 
 
 def height_surface(
@@ -227,7 +216,7 @@ def height_surface(
         stroke_width=0.4,
         stroke_color=style.BACKGROUND,
     )
-    return surface.set_fill_by_value(axes, colorscale=list(HEIGHT_COLOURS), axis=2)
+    return surface.set_fill_by_value(axes, colorscale=list(style.HEIGHT_COLOURS), axis=2)
 
 
 def three_d_axes(
@@ -349,19 +338,20 @@ class GradientBowl(Lesson3DScene):
             ],
             run_time=p.flatten_seconds,
         )
-        g = fields.grid(p.domain, p.contour_samples)
-        levels = fields.linear_levels(f, g, p.n_levels)
-        self.record("contour.levels", levels)
 
         def to_point(x: float, y: float) -> np.ndarray:
             return axes.c2p(x, y, 0)
 
-        plane = band_shapes(fields.contour_bands(f, g, levels), to_point)
-        paths = contour_paths(fields.contour_lines(f, g, levels), to_point)
-        frame = map_frame(to_point, p.domain, p.ticks, number_label)
+        def to_points(line: np.ndarray) -> np.ndarray:
+            return np.array([to_point(x, y) for x, y in line])
+
+        floor_map = height_map(f, p, p.domain, to_point, to_points, style.fmt)
+        self.record("contour.levels", floor_map.levels)
         # The smooth flat surface gives way to the banded map: the same colours in steps.
-        self.play(FadeIn(plane), FadeOut(surface), FadeIn(frame), run_time=0.8)
-        self.play(Create(paths), run_time=1.2)
+        self.play(
+            FadeIn(floor_map.bands), FadeOut(surface), FadeIn(floor_map.frame), run_time=0.8
+        )
+        self.play(Create(floor_map.lines), run_time=1.2)
         self.wait(0.5)
 
     def _uphill(
@@ -380,7 +370,7 @@ class GradientBowl(Lesson3DScene):
         dots = VGroup(*[Dot(axes.c2p(x, y, 0), color=style.POINT) for x, y in field.points])
         arrows = VGroup(
             *[
-                arrow(axes.c2p(*a, 0), axes.c2p(*b, 0), style.TANGENT, ARROW_WIDTH)
+                style.arrow(axes.c2p(*a, 0), axes.c2p(*b, 0), style.TANGENT, ARROW_WIDTH)
                 for a, b in zip(field.points, heads, strict=True)
             ]
         )
@@ -428,7 +418,7 @@ class GradientBowl(Lesson3DScene):
             },
         )
         base = axes.c2p(*p.downhill_point, 0)
-        down = arrow(base, axes.c2p(*head, 0), style.GOOD, ARROW_WIDTH + 2)
+        down = style.arrow(base, axes.c2p(*head, 0), style.GOOD, ARROW_WIDTH + 2)
         x0, y0 = (style.fmt(c) for c in p.downhill_point)
         gx, gy = (style.fmt(c) for c in vector)
         more = below(
@@ -489,29 +479,28 @@ class GradientField(LessonScene):
         p: GradientFieldParams = self.params
         f = CATALOGUE[p.function]()
         self.record("surface", {"function": f.name, "latex": f.latex, "domain": p.domain})
-        axes = square_axes(p.map_domain, MAP_SIDE).move_to(MAP_CENTRE)
+        axes = style.square_axes(p.map_domain, MAP_SIDE).move_to(MAP_CENTRE)
         formula = column(MathTex(f.latex, color=style.CURVE, font_size=style.TITLE_SIZE))
 
         self.step("Level sets", "Colour shows height; each line joins points of equal f.")
-        # Levels are those of the notebook's domain; the map's margin continues them.
-        levels = fields.linear_levels(
-            f, fields.grid(p.domain, p.contour_samples), p.n_levels
+        contours = height_map(f, p, p.map_domain, axes.c2p, axes.c2p, pi_label)
+        self.record("contour.levels", contours.levels)
+        key = below(formula, level_key(contours.levels))
+        self.play(
+            FadeIn(contours.bands),
+            Create(contours.frame),
+            Write(formula),
+            FadeIn(key),
+            run_time=1.2,
         )
-        self.record("contour.levels", levels)
-        g = fields.grid(p.map_domain, p.contour_samples)
-        plane = band_shapes(fields.contour_bands(f, g, levels), axes.c2p)
-        paths = contour_paths(fields.contour_lines(f, g, levels), axes.c2p)
-        frame = map_frame(axes.c2p, p.map_domain, p.ticks, pi_label)
-        key = below(formula, level_key(levels))
-        self.play(FadeIn(plane), Create(frame), Write(formula), FadeIn(key), run_time=1.2)
-        self.play(Create(paths), run_time=1.2)
+        self.play(Create(contours.lines), run_time=1.2)
         self.wait(0.5)
 
         self.step(
             "The gradient field",
             "Each arrow is the gradient normalised to one length: all point uphill.",
         )
-        arrows, field = self._field(f, axes, p)
+        arrows, field = normalised_field(self, f, p, axes.c2p, ARROW_WIDTH)
         rows = below(
             formula,
             MathTex(
@@ -537,38 +526,15 @@ class GradientField(LessonScene):
             "Perpendicular to the level set",
             "Along a level line f does not change, so the gradient crosses it square on.",
         )
-        crossing, parts = self._perpendicular(f, g, axes, arrows, field, rows, p)
+        crossing, parts = self._perpendicular(
+            f, contours.grid, axes, arrows, field, rows, p
+        )
 
         self.step(
             "The directional derivative",
             "Turn a unit vector u: the slope along u is the gradient dotted with u.",
         )
         self._sweep(f, axes, crossing, parts, formula, p)
-
-    def _field(
-        self, f: Objective, axes: Axes, p: GradientFieldParams
-    ) -> tuple[VGroup, fields.GradientField]:
-        field = fields.gradient_field(f, fields.grid(p.domain, p.arrow_grid))
-        heads = fields.arrow_heads(field, length=p.arrow_length)
-        self.record(
-            "field",
-            {
-                "points": field.points,
-                "gradients": field.vectors,
-                "unit_vectors": field.unit_vectors,
-                "heads": heads,
-                "arrow_length": p.arrow_length,
-            },
-        )
-        arrows = VGroup(
-            *[
-                arrow(axes.c2p(*a), axes.c2p(*b), style.TANGENT, ARROW_WIDTH)
-                for a, b in zip(
-                    field.points.reshape(-1, 2), heads.reshape(-1, 2), strict=True
-                )
-            ]
-        )
-        return arrows, field
 
     def _perpendicular(
         self,
@@ -597,9 +563,9 @@ class GradientField(LessonScene):
                 "arrow_head": head,
             },
         )
-        line = contour_paths([level], axes.c2p, colour=style.POINT, width=5)
+        line = style.contour_paths([level], axes.c2p, style.POINT, 5)
         base = axes.c2p(*crossing.point)
-        focus = arrow(base, axes.c2p(*head), style.TANGENT, ARROW_WIDTH + 3)
+        focus = style.arrow(base, axes.c2p(*head), style.TANGENT, ARROW_WIDTH + 3)
         tangent = DashedLine(
             axes.c2p(*a), axes.c2p(*b), color=style.BACKGROUND, stroke_width=4
         )
@@ -680,7 +646,7 @@ class GradientField(LessonScene):
         def u_arrow(angle: float) -> Arrow:
             # Equal axis scales: a direction in the plane is the same on screen.
             tip = base + p.unit_length * np.append(fields.unit_direction(angle), 0.0)
-            return arrow(base, tip, style.SECANT, ARROW_WIDTH + 2)
+            return style.arrow(base, tip, style.SECANT, ARROW_WIDTH + 2)
 
         u = u_arrow(sweep.angles[0])
         u_label = MathTex("u", color=style.SECANT, font_size=style.TEXT_SIZE)
@@ -688,7 +654,7 @@ class GradientField(LessonScene):
 
         readout = VGroup(
             MathTex(r"D_u f = \nabla f \cdot u =", font_size=style.TEXT_SIZE),
-            DecimalNumber(
+            style.LightDecimal(
                 slope_at(theta.get_value()), num_decimal_places=3, font_size=style.TEXT_SIZE
             ),
         ).arrange(RIGHT)
@@ -728,7 +694,7 @@ class GradientField(LessonScene):
         # Updaters only after the fade-in: a number changing its digit count while
         # fading would change the mobject's family mid-animation.
         number = readout[0][1]
-        number.add_updater(lambda m: m.set_value(slope_at(theta.get_value())))
+        style.follow(number, lambda: slope_at(theta.get_value()))
         u.add_updater(lambda m: m.become(u_arrow(theta.get_value())))
         u_label.add_updater(lambda m: m.next_to(u.get_end(), u.get_unit_vector(), buff=0.1))
         drawn = VMobject()
@@ -782,30 +748,12 @@ class GradientField(LessonScene):
         self.wait(1.5)
 
 
-def square_axes(
-    domain: tuple[tuple[float, float], tuple[float, float]], side: float
-) -> Axes:
-    """Invisible axes that place data on a ``side`` × ``side`` square (equal scales).
-
-    Equal scales keep right angles right: ∇f ⟂ level line in the data is also
-    perpendicular on screen.
-    """
-    (x0, x1), (y0, y1) = domain
-    return Axes(
-        x_range=[x0, x1, x1 - x0],
-        y_range=[y0, y1, y1 - y0],
-        x_length=side,
-        y_length=side,
-        tips=False,
-    )
-
-
 def level_key(levels: Sequence[float]) -> VGroup:
     """A small legend: the band colours from low to high, with the outer levels."""
     n = len(levels)
     swatches = VGroup(
         *[
-            Line(ORIGIN, 0.42 * RIGHT, stroke_width=16, color=height_colour(k / n))
+            Line(ORIGIN, 0.42 * RIGHT, stroke_width=16, color=style.height_colour(k / n))
             for k in range(n + 1)
         ]
     ).arrange(RIGHT, buff=0)
@@ -887,16 +835,10 @@ class SurfaceAndField(Lesson3DScene):
             "Its contour map",
             "The same heights seen from above: a contour map beside the surface.",
         )
-        flat = square_axes(p.map_domain, 5.4).move_to(3.7 * RIGHT + 0.35 * DOWN)
-        # Levels are those of the notebook's domain; the map's margin continues them.
-        levels = fields.linear_levels(
-            f, fields.grid(p.domain, p.contour_samples), p.n_levels
-        )
-        self.record("contour.levels", levels)
-        g = fields.grid(p.map_domain, p.contour_samples)
-        plane = band_shapes(fields.contour_bands(f, g, levels), flat.c2p)
-        paths = contour_paths(fields.contour_lines(f, g, levels), flat.c2p)
-        frame = map_frame(flat.c2p, p.map_domain, p.ticks, pi_label)
+        flat = style.square_axes(p.map_domain, 5.4).move_to(3.7 * RIGHT + 0.35 * DOWN)
+        contours = height_map(f, p, p.map_domain, flat.c2p, flat.c2p, pi_label)
+        self.record("contour.levels", contours.levels)
+        plane, frame, paths = contours.bands, contours.frame, contours.lines
         self.add_fixed_in_frame_mobjects(plane, frame, paths)
         self.remove(plane, frame, paths)
         self.play(FadeIn(plane), Create(frame), run_time=1.0)
@@ -907,26 +849,7 @@ class SurfaceAndField(Lesson3DScene):
             "Gradient arrows",
             "Gradient arrows cross the contour lines, pointing up toward the peak.",
         )
-        field = fields.gradient_field(f, fields.grid(p.domain, p.arrow_grid))
-        heads = fields.arrow_heads(field, length=p.arrow_length)
-        self.record(
-            "field",
-            {
-                "points": field.points,
-                "gradients": field.vectors,
-                "unit_vectors": field.unit_vectors,
-                "heads": heads,
-                "arrow_length": p.arrow_length,
-            },
-        )
-        arrows = VGroup(
-            *[
-                arrow(flat.c2p(*a), flat.c2p(*b), style.TANGENT, ARROW_WIDTH - 1)
-                for a, b in zip(
-                    field.points.reshape(-1, 2), heads.reshape(-1, 2), strict=True
-                )
-            ]
-        )
+        arrows, _ = normalised_field(self, f, p, flat.c2p, ARROW_WIDTH - 1)
         self.add_fixed_in_frame_mobjects(arrows)
         self.remove(arrows)
         self.play(LaggedStart(*[GrowArrow(a) for a in arrows], lag_ratio=0.02), run_time=2)

@@ -27,11 +27,9 @@ from manim import (
     Axes,
     Create,
     DashedLine,
-    DecimalNumber,
     Dot,
     FadeIn,
     FadeOut,
-    Integer,
     Line,
     LogBase,
     ManimColor,
@@ -43,7 +41,6 @@ from manim import (
     VGroup,
     VMobject,
     Write,
-    interpolate_color,
     linear,
 )
 
@@ -93,52 +90,25 @@ OPTIMIZER_COLOURS = {
 # ----------------------------------------------------------------- drawing helpers
 
 
-def map_axes(domain: tuple[tuple[float, float], tuple[float, float]]) -> Axes:
+def map_axes(domain: style.Window) -> Axes:
     """Invisible axes placing the domain on the map square (equal scales)."""
     (x0, x1), (y0, y1) = domain
-    axes = Axes(
-        x_range=[x0, x1, 1],
-        y_range=[y0, y1, 1],
-        x_length=MAP_SIDE,
-        y_length=MAP_SIDE * (y1 - y0) / (x1 - x0),
-        tips=False,
-    )
+    axes = style.plot_axes(domain, MAP_SIDE, MAP_SIDE * (y1 - y0) / (x1 - x0))
     return axes.move_to(MAP_CENTRE)
 
 
-def map_frame(
-    axes: Axes, domain: tuple[tuple[float, float], tuple[float, float]]
-) -> VGroup:
+def map_frame(axes: Axes, domain: style.Window) -> VGroup:
     """A box with integer ticks on its bottom and left edges, like a Matplotlib axes."""
     (x0, x1), (y0, y1) = domain
-    corners = [axes.c2p(x, y) for x, y in ((x0, y0), (x1, y0), (x1, y1), (x0, y1))]
-    box = Polygon(*corners, color=style.MUTED, stroke_width=2)
-    ticks, labels = VGroup(), VGroup()
-    for x in range(int(np.ceil(x0)), int(np.floor(x1)) + 1):
-        at = axes.c2p(x, y0)
-        ticks.add(Line(at, at + 0.12 * DOWN, color=style.MUTED, stroke_width=2))
-        labels.add(MathTex(str(x), font_size=style.LABEL_SIZE).next_to(at, DOWN, 0.2))
-    for y in range(int(np.ceil(y0)), int(np.floor(y1)) + 1):
-        at = axes.c2p(x0, y)
-        ticks.add(Line(at, at + 0.12 * LEFT, color=style.MUTED, stroke_width=2))
-        labels.add(MathTex(str(y), font_size=style.LABEL_SIZE).next_to(at, LEFT, 0.2))
-    return VGroup(box, ticks, labels)
+    x_ticks = range(int(np.ceil(x0)), int(np.floor(x1)) + 1)
+    y_ticks = range(int(np.ceil(y0)), int(np.floor(y1)) + 1)
+    return style.plot_frame(axes.c2p, domain, x_ticks, y_ticks, x_label=str, y_label=str)
 
 
 def contour_map(axes: Axes, contours: list[ContourLevel], low: ManimColor) -> VGroup:
     """One path per level (its pieces as sub-paths), coloured low → faded high."""
-    paths = VGroup()
-    for k, level in enumerate(contours):
-        fade = CONTOUR_FADE * k / max(len(contours) - 1, 1)
-        path = VMobject(
-            stroke_color=interpolate_color(low, style.BACKGROUND, fade), stroke_width=1.6
-        )
-        for line in level.lines:
-            corners = axes.c2p(line)
-            path.start_new_path(corners[0])
-            path.add_points_as_corners(corners[1:])
-        paths.add(path)
-    return paths
+    colours = style.shades(low, style.BACKGROUND, len(contours), CONTOUR_FADE)
+    return style.contour_paths(contours, axes.c2p, colours, 1.6, joined=True)
 
 
 def growing_path(
@@ -181,70 +151,14 @@ def marker(point: np.ndarray, colour: ManimColor, radius: float = 0.12) -> Dot:
 
 
 def minimum_star(point: np.ndarray, colour: ManimColor) -> Star:
-    star = Star(outer_radius=0.2, color=colour, fill_opacity=1, stroke_width=1.5)
-    return star.set_stroke(style.INK).move_to(point).set_z_index(3)
+    """:func:`style.minimum_star`, larger, above the paths and markers."""
+    star = style.minimum_star(point, colour, radius=0.2, stroke_width=1.5)
+    return star.set_z_index(3)
 
 
 def stepper(tracker: ValueTracker, clock: Timeline) -> Callable[[], int]:
     """The step a frame shows: the progress tracker read through the timeline."""
     return lambda: clock.step_at(tracker.get_value())
-
-
-def in_column(*rows, buff: float = 0.35, top: float = COLUMN_TOP) -> VGroup:
-    """Rows stacked left-aligned at the top of the right column, shrunk if too wide."""
-    group = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=buff)
-    if group.width > COLUMN_WIDTH:
-        group.scale_to_fit_width(COLUMN_WIDTH)
-    return group.move_to([COLUMN_LEFT, top, 0], aligned_edge=UP + LEFT)
-
-
-def text(tex: str, colour: ManimColor = style.INK, size: int = style.TEXT_SIZE) -> MathTex:
-    """A line of the text column: MathTex in the house colour and size."""
-    return MathTex(tex, color=colour, font_size=size)
-
-
-_GLYPHS: dict[tuple[str, type | None], VMobject] = {}
-
-
-class LightDecimal(DecimalNumber):
-    """A DecimalNumber whose characters are copied from plain outlines, 3× faster.
-
-    Manim copies a whole MathTex per character on every ``set_value`` (a deep copy
-    of its SVG bookkeeping, ~1.5 ms a glyph); a counter ticking every frame spends
-    most of a frame doing that. Here each character's outline is extracted once
-    into a plain VMobject and that is copied instead: same points, same style.
-    """
-
-    def _string_to_mob(
-        self, string: str, mob_class: type | None = None, **kwargs
-    ) -> VMobject:
-        key = (string, mob_class)
-        if key not in _GLYPHS:
-            tex = super()._string_to_mob(string, mob_class, **kwargs)
-            plain = VMobject()
-            for part in tex.family_members_with_points():
-                piece = VMobject()
-                piece.set_points(part.points.copy())
-                piece.match_style(part)
-                plain.add(piece)
-            plain.font_size_ref = tex.font_size  # what super() scaled the glyph to
-            _GLYPHS[key] = plain
-        plain = _GLYPHS[key]
-        return plain.copy().scale(self._font_size / plain.font_size_ref)
-
-
-class LightInteger(LightDecimal, Integer):
-    """An :class:`~manim.Integer` with :class:`LightDecimal`'s fast characters."""
-
-
-def show(number: DecimalNumber, value: float) -> None:
-    """Set ``number`` only when the text it shows would change.
-
-    Re-typesetting a DecimalNumber costs milliseconds (it copies a glyph per
-    character); at 15-60 frames a second most frames would redraw the same digits.
-    """
-    if number._get_num_string(value) != number._get_num_string(number.get_value()):
-        number.set_value(value)
 
 
 class SciReadout(VGroup):
@@ -256,11 +170,11 @@ class SciReadout(VGroup):
 
     def __init__(self, value: float, colour: ManimColor, size: int = style.TEXT_SIZE):
         mantissa, exponent = scientific(value)
-        self.mantissa = LightDecimal(
+        self.mantissa = style.LightDecimal(
             mantissa, num_decimal_places=2, font_size=size, color=colour
         )
         self.times = MathTex(r"\times 10", font_size=size, color=colour)
-        self.exponent = LightInteger(exponent, font_size=0.7 * size, color=colour)
+        self.exponent = style.LightInteger(exponent, font_size=0.7 * size, color=colour)
         super().__init__(self.mantissa, self.times, self.exponent)
         self._place()
 
@@ -272,8 +186,8 @@ class SciReadout(VGroup):
 
     def show(self, value: float) -> None:
         mantissa, exponent = scientific(value)
-        show(self.mantissa, mantissa)
-        show(self.exponent, exponent)
+        style.show(self.mantissa, mantissa)
+        style.show(self.exponent, exponent)
         self._place()
 
 
@@ -333,14 +247,16 @@ class RosenbrockMilestone(LessonScene):
             "The valley",
             "Rosenbrock's valley is easy to fall into and hard to follow to (1, 1).",
         )
-        formula = text(f.latex, style.CURVE)
+        formula = style.tex(f.latex, style.CURVE)
         key = VGroup(
-            VGroup(marker(ORIGIN, style.GOOD), text(r"\text{start}")).arrange(RIGHT),
-            VGroup(minimum_star(ORIGIN, style.POINT), text(r"\text{minimum}")).arrange(
+            VGroup(marker(ORIGIN, style.GOOD), style.tex(r"\text{start}")).arrange(RIGHT),
+            VGroup(minimum_star(ORIGIN, style.POINT), style.tex(r"\text{minimum}")).arrange(
                 RIGHT
             ),
         ).arrange(RIGHT, buff=0.6)
-        header = in_column(formula, key)
+        header = style.column(
+            formula, key, left=COLUMN_LEFT, top=COLUMN_TOP, width=COLUMN_WIDTH
+        )
         self.play(FadeIn(map_frame(axes, p.domain)), Write(formula), run_time=1)
         self.play(Create(contours, lag_ratio=0.1), run_time=2)
         self.play(FadeIn(start, scale=1.5), FadeIn(star, scale=1.5), FadeIn(key))
@@ -373,14 +289,14 @@ class RosenbrockMilestone(LessonScene):
         inset = self._inset(p, f, axes, traj.points, result)
         self.play(FadeIn(inset), run_time=1)
         lines = VGroup(
-            text(rf"\text{{after {result.n_steps:,} steps, lr}} = {p.lr:g}"),
-            text(
+            style.tex(rf"\text{{after {result.n_steps:,} steps, lr}} = {p.lr:g}"),
+            style.tex(
                 rf"\text{{final point}} \; ({style.fmt(result.final_point[0], 6)},\,"
                 rf"{style.fmt(result.final_point[1], 6)})",
                 style.TANGENT,
             ),
-            text(rf"\text{{final loss}} \; {result.final_loss:.6f}", style.TANGENT),
-            text(
+            style.tex(rf"\text{{final loss}} \; {result.final_loss:.6f}", style.TANGENT),
+            style.tex(
                 rf"\text{{distance to }} ({style.fmt(result.minimum[0])},\,"
                 rf"{style.fmt(result.minimum[1])}) \; {result.distance:.6f}",
                 style.POINT,
@@ -457,20 +373,22 @@ class RosenbrockMilestone(LessonScene):
         step = stepper(progress, clock)
         path = growing_path(axes, sample, step, style.TANGENT)
         head = follower(axes, sample, step, style.TANGENT)
-        counter = LightInteger(0, font_size=style.TEXT_SIZE)
-        loss = LightDecimal(losses[0], num_decimal_places=6, font_size=style.TEXT_SIZE)
+        counter = style.LightInteger(0, font_size=style.TEXT_SIZE)
+        loss = style.LightDecimal(
+            losses[0], num_decimal_places=6, font_size=style.TEXT_SIZE
+        )
         readout = VGroup(
-            text(rf"\text{{lr}} = {p.lr:g}"),
-            VGroup(text(r"\text{step}"), counter).arrange(RIGHT, buff=0.25),
-            VGroup(text(r"f(x, y) ="), loss).arrange(RIGHT, buff=0.25),
+            style.tex(rf"\text{{lr}} = {p.lr:g}"),
+            VGroup(style.tex(r"\text{step}"), counter).arrange(RIGHT, buff=0.25),
+            VGroup(style.tex(r"f(x, y) ="), loss).arrange(RIGHT, buff=0.25),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.35)
         readout.next_to(header, DOWN, buff=0.8, aligned_edge=LEFT)
         self.add(path)
         self.play(FadeIn(readout), FadeIn(head))
         # Updaters start after the fade: a number changing its width while fading in
         # would change the mobject's family mid-animation.
-        counter.add_updater(lambda m: show(m, step()))
-        loss.add_updater(lambda m: show(m, at_step(losses, step())))
+        style.follow(counter, step)
+        style.follow(loss, lambda: at_step(losses, step()))
         self.play(
             progress.animate.set_value(1.0), run_time=p.descent_seconds, rate_func=linear
         )
@@ -505,10 +423,10 @@ class RosenbrockMilestone(LessonScene):
         # Manim's Axes leave the origin's label out; step 0 deserves one.
         plot.add_coordinates([plot.x_axis.x_min, *plot.x_axis.get_tick_range()], None)
         names = VGroup(
-            text(r"\text{step}", style.MUTED, style.LABEL_SIZE).next_to(
+            style.tex(r"\text{step}", style.MUTED, style.LABEL_SIZE).next_to(
                 plot.x_axis, DOWN, buff=0.55
             ),
-            text(r"\text{loss (log scale)}", style.MUTED, style.LABEL_SIZE).next_to(
+            style.tex(r"\text{loss (log scale)}", style.MUTED, style.LABEL_SIZE).next_to(
                 plot, UP, buff=0.2, aligned_edge=LEFT
             ),
         )
@@ -608,12 +526,12 @@ class OptimizerRace(LessonScene):
         self.play(FadeIn(frame), Create(contours, lag_ratio=0.1), run_time=1.5)
         _, low_exponent = scientific(lrs[0], 0)
         rule = VGroup(
-            text(
+            style.tex(
                 rf"\text{{best of {len(lrs)} lrs from }} 10^{{{low_exponent}}}"
                 rf"\text{{ to }} {style.fmt(lrs[-1])}\text{{:}}",
                 style.MUTED,
             ),
-            text(r"\text{fewest steps to converge, else lowest loss}", style.MUTED),
+            style.tex(r"\text{fewest steps to converge, else lowest loss}", style.MUTED),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
         rule.next_to(table.group, DOWN, buff=0.45, aligned_edge=LEFT)
         self.play(FadeIn(start), FadeIn(star), FadeIn(table.group), FadeIn(rule))
@@ -638,7 +556,7 @@ class OptimizerRace(LessonScene):
         )
         self.add(paths)
         self.play(FadeIn(heads), FadeIn(table.counter_row))
-        table.counter.add_updater(lambda m: show(m, step()))
+        style.follow(table.counter, step)
         for name, readout in table.losses.items():
             losses = runs[name].losses
             readout.add_updater(lambda m, losses=losses: m.show(at_step(losses, step())))
@@ -660,8 +578,8 @@ class OptimizerRace(LessonScene):
         self.play(FadeOut(VGroup(frame, contours, paths, heads, start, star)))
         plot = _TuningPlot(p, searches, colours)
         note = VGroup(
-            text(r"\text{What the race shows depends}", style.POINT),
-            text(r"\text{on tuning (and on the start point).}", style.POINT),
+            style.tex(r"\text{What the race shows depends}", style.POINT),
+            style.tex(r"\text{on tuning (and on the start point).}", style.POINT),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
         note.next_to(rule, DOWN, buff=0.45, aligned_edge=LEFT)
         self.play(FadeIn(plot.group))
@@ -680,16 +598,18 @@ class _Legend:
         runs: dict[str, Trajectory],
     ) -> None:
         header = [
-            text(r"\text{optimizer}", style.MUTED),
-            text(r"\text{best lr}", style.MUTED),
-            text(r"\text{loss}", style.MUTED),
+            style.tex(r"\text{optimizer}", style.MUTED),
+            style.tex(r"\text{best lr}", style.MUTED),
+            style.tex(r"\text{loss}", style.MUTED),
         ]
         rows, self.losses = [], {}
         for name, search in searches.items():
-            label = text(rf"\text{{{name}}}", colours[name])
+            label = style.tex(rf"\text{{{name}}}", colours[name])
             readout = SciReadout(float(runs[name].losses[0]), colours[name])
             self.losses[name] = readout
-            rows.append([label, text(style.fmt(search.best_lr, 5), colours[name]), readout])
+            rows.append(
+                [label, style.tex(style.fmt(search.best_lr, 5), colours[name]), readout]
+            )
         # Fixed columns: each cell left-aligned at its column's x, rows 0.62 apart.
         lefts = [0.0, 2.35, 3.85]
         grid_rows = [header, *rows]
@@ -701,11 +621,11 @@ class _Legend:
         first = next(iter(searches.values()))
         # Laid out at its widest value, then reset: the number keeps its left edge
         # as it grows, so the text after it never moves or overlaps.
-        self.counter = LightInteger(first.steps, font_size=style.TEXT_SIZE)
+        self.counter = style.LightInteger(first.steps, font_size=style.TEXT_SIZE)
         self.counter_row = VGroup(
-            text(r"\text{step}"),
+            style.tex(r"\text{step}"),
             self.counter,
-            text(rf"\text{{of {first.steps:,}}}", style.MUTED),
+            style.tex(rf"\text{{of {first.steps:,}}}", style.MUTED),
         ).arrange(RIGHT, buff=0.25)
         self.counter.set_value(0)
         self.counter_row.move_to([COLUMN_LEFT, COLUMN_TOP, 0], aligned_edge=UP + LEFT)
@@ -737,10 +657,10 @@ class _TuningPlot:
         ).add_coordinates()
         self.axes.move_to(MAP_CENTRE + 0.35 * RIGHT + 0.1 * UP)
         names = VGroup(
-            text(r"\text{learning rate}", style.MUTED, style.LABEL_SIZE).next_to(
+            style.tex(r"\text{learning rate}", style.MUTED, style.LABEL_SIZE).next_to(
                 self.axes.x_axis, DOWN, buff=0.55
             ),
-            text(
+            style.tex(
                 rf"\text{{loss after {p.steps:,} steps (diverged: left out)}}",
                 style.MUTED,
                 style.LABEL_SIZE,

@@ -2,6 +2,9 @@ from __future__ import annotations
 
 import pytest
 
+# Helper modules that assert: rewrite them too, so that their failures explain.
+pytest.register_assert_rewrite("tests.scenes.checks", "tests.scenes.goldens")
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(

@@ -9,6 +9,7 @@ import torch
 
 from mathcore import fields
 from mathcore.functions import bowl, rosenbrock, sincos
+from tests import notebook
 
 
 def _sincos_torch(p: torch.Tensor) -> torch.Tensor:
@@ -68,7 +69,7 @@ def test_contour_band_points_lie_between_their_levels() -> None:
 
 
 def test_bowl_arrow_heads_are_the_notebooks_quiver_tips() -> None:
-    points = [(-2, -2), (-2, 2), (2, -2), (2, 2), (0, 2), (2, 0), (1, 1)]
+    points = notebook.arrow_points
     field = fields.gradient_field(bowl(), points)
     heads = fields.arrow_heads(field, scale=0.15)
     # The notebook: quiver(px, py, 2px·0.15, 2py·0.15) with scale_units='xy'.

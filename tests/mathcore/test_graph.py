@@ -17,6 +17,7 @@ from hypothesis import given, reject, settings
 from hypothesis import strategies as st
 
 from mathcore.graph import Edge, Node, Trace, Value, trace
+from tests import notebook
 
 # An expression written once, run on Values and on torch tensors alike (both have
 # the same operators and .exp/.log/.sin/.cos/.tanh/.sigmoid/.relu methods).
@@ -178,10 +179,6 @@ def test_notebook_sigmoid_neuron_matches_torch() -> None:
     assert (dw, db, dx) == pytest.approx((x / 4, 1 / 4, w / 4), rel=1e-15)
 
 
-def _sigmoid(z: float) -> float:
-    return 1 / (1 + math.exp(-z))
-
-
 def test_exercise_3_two_layer_network() -> None:
     def network(x: Any, w1: Any, b1: Any, w2: Any, b2: Any) -> Any:
         return (w2 * (w1 * x + b1).sigmoid() + b2).sigmoid()
@@ -197,12 +194,11 @@ def test_exercise_3_two_layer_network() -> None:
     # By hand: y = σ(z2), z2 = w2·h + b2, h = σ(z1), z1 = w1·x + b1.
     x, w1, b1, w2, b2 = params.values()
     z1 = w1 * x + b1
-    h = _sigmoid(z1)
+    h = notebook.sigmoid(z1)
     z2 = w2 * h + b2
-    dsig = lambda z: _sigmoid(z) * (1 - _sigmoid(z))  # noqa: E731
-    dy_dw1 = dsig(z2) * w2 * dsig(z1) * x
+    dy_dw1 = notebook.sigmoid_derivative(z2) * w2 * notebook.sigmoid_derivative(z1) * x
     assert math.isclose(grads[1], dy_dw1, rel_tol=1e-13)
-    assert math.isclose(value, _sigmoid(z2), rel_tol=1e-15)
+    assert math.isclose(value, notebook.sigmoid(z2), rel_tol=1e-15)
 
 
 # ---------------------------------------------------------------- reuse, traces

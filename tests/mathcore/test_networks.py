@@ -1,6 +1,7 @@
 """Tests for mathcore.networks: the lesson's graphs against the notebook's hand
-derivations (re-derived here from the formulas) and against PyTorch autograd written
-independently in this file, never against numbers copied from our own output."""
+derivations (re-derived here from its formulas, with its ``sigmoid`` from
+``tests/notebook.py``) and against PyTorch autograd written independently in this
+file, never against numbers copied from our own output."""
 
 from __future__ import annotations
 
@@ -26,13 +27,10 @@ from mathcore.networks import (
     torch_gradients,
     two_layer,
 )
+from tests import notebook
 
 EXERCISE3 = {"x": 1.0, "w1": 0.5, "b1": 0.1, "w2": -0.3, "b2": 0.2}
 NEURON = {"x": 2.0, "w": 0.5, "b": -1.0}
-
-
-def sigmoid(z: float) -> float:
-    return 1.0 / (1.0 + math.exp(-z))
 
 
 def torch_leaves(values: dict[str, float]) -> dict[str, torch.Tensor]:
@@ -126,9 +124,9 @@ def test_neuron_prints_what_the_notebook_prints() -> None:
     x, w, b = NEURON.values()
     # The notebook's formulas, evaluated here.
     z = w * x + b
-    s = sigmoid(z)
-    dy_dz = s * (1 - s)
-    expected = {"y": s, "dy/dz": dy_dz, "dy/dw": dy_dz * x, "dy/db": dy_dz * 1}
+    y = notebook.sigmoid(z)
+    dy_dz = notebook.sigmoid_derivative(z)
+    expected = {"y": y, "dy/dz": dy_dz, "dy/dw": dy_dz * x, "dy/db": dy_dz * 1}
     t = backprop(neuron(**NEURON))
     z_node, y_node = t.node("z"), t.node("y")
     got = {
@@ -180,9 +178,9 @@ def hand_two_layer(
 ) -> dict[str, float]:
     """Exercise 3 by hand: the forward pass and ∂y/∂w1 = σ'(z2)·w2·σ'(z1)·x."""
     z1 = w1 * x + b1
-    h = sigmoid(z1)
+    h = notebook.sigmoid(z1)
     z2 = w2 * h + b2
-    y = sigmoid(z2)
+    y = notebook.sigmoid(z2)
     return {
         "z1": z1,
         "h": h,

@@ -3,7 +3,7 @@
 - ``torch.optim`` (SGD, Adam, RMSprop) in float64, fed our objective's gradient, so
   only the update rules are compared; once with torch's own autograd gradient.
 - The notebook's ``gradient_descent`` loop, ``rosenbrock`` and ``rosenbrock_grad``,
-  transcribed below verbatim: its experiments must come out the same.
+  as transcribed in ``tests/notebook.py``: its experiments must come out the same.
 - Closed forms (GD on the bowl), plain-Python float iterations (where runs blow
   up), SciPy's Rosenbrock Hessian.
 """
@@ -34,56 +34,18 @@ from mathcore.optimize import (
     run_batch,
     stable_learning_rate,
 )
+from tests import notebook
 
 # ------------------------------------------------------------------------------------
-# The notebook's code (Part 4 and the milestone), transcribed as written.
-
-
-def gradient_descent(f, grad_f, x0, lr=0.1, n_steps=100, tol=1e-8):
-    x = x0.copy()
-    history = [(x.copy(), f(x))]
-
-    for i in range(n_steps):
-        grad = grad_f(x)
-
-        # Check convergence
-        if np.linalg.norm(grad) < tol:
-            print(f"Converged at step {i} (gradient norm < {tol})")
-            break
-
-        # Update: x = x - lr * gradient
-        x = x - lr * grad
-        history.append((x.copy(), f(x)))
-
-    return x, history
-
-
-def nb_rosenbrock(xy):
-    """The Rosenbrock function."""
-    x, y = xy
-    return (1 - x) ** 2 + 100 * (y - x**2) ** 2
-
-
-def nb_rosenbrock_grad(xy):
-    """Gradient of the Rosenbrock function."""
-    x, y = xy
-    dx = -2 * (1 - x) - 400 * x * (y - x**2)
-    dy = 200 * (y - x**2)
-    return np.array([dx, dy])
-
-
-def nb_bowl(xy):
-    return xy[0] ** 2 + xy[1] ** 2
-
-
-def nb_bowl_grad(xy):
-    return np.array([2 * xy[0], 2 * xy[1]])
+# The notebook's loop, run as the notebook runs it.
 
 
 def notebook_run(f, grad_f, x0, lr, n_steps, capsys):
     """The notebook loop's points, losses and the step it printed as converged."""
     capsys.readouterr()
-    x_opt, history = gradient_descent(f, grad_f, np.array(x0), lr=lr, n_steps=n_steps)
+    x_opt, history = notebook.gradient_descent(
+        f, grad_f, np.array(x0), lr=lr, n_steps=n_steps
+    )
     printed = capsys.readouterr().out
     converged_at = int(printed.split()[3]) if printed.startswith("Converged") else None
     points = np.array([h[0] for h in history])
@@ -237,14 +199,14 @@ def test_gd_matches_torch_autograd_on_an_independent_rosenbrock() -> None:
 
 def test_rosenbrock_milestone(capsys: pytest.CaptureFixture[str]) -> None:
     x_opt, points, losses, converged_at = notebook_run(
-        nb_rosenbrock, nb_rosenbrock_grad, [-1.0, 1.0], 0.001, 10000, capsys
+        notebook.rosenbrock, notebook.rosenbrock_grad, [-1.0, 1.0], 0.001, 10000, capsys
     )
     traj = run(rosenbrock(), [-1.0, 1.0], gd(0.001), 10000)
     assert converged_at is None and traj.status == "max_steps"
     assert len(traj.points) == len(points) == 10001
     np.testing.assert_allclose(traj.points, points, rtol=1e-12, atol=0)
     np.testing.assert_allclose(traj.final, x_opt, rtol=1e-12)
-    np.testing.assert_allclose(traj.losses[-1], nb_rosenbrock(x_opt), rtol=1e-12)
+    np.testing.assert_allclose(traj.losses[-1], notebook.rosenbrock(x_opt), rtol=1e-12)
     np.testing.assert_allclose(traj.losses, losses, rtol=1e-12)
     distance = np.linalg.norm(traj.final - np.array([1, 1]))
     np.testing.assert_allclose(
@@ -263,7 +225,7 @@ def test_bowl_learning_rates_as_in_the_notebook(
     lr: float, n_steps: int, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _, points, losses, converged_at = notebook_run(
-        nb_bowl, nb_bowl_grad, [4.0, 3.0], lr, n_steps, capsys
+        notebook.bowl_f, notebook.bowl_grad_f, [4.0, 3.0], lr, n_steps, capsys
     )
     traj = run(bowl(), [4.0, 3.0], gd(lr), n_steps)
     # Same operations in the same order as the notebook's loop: equal to the bit.
@@ -310,6 +272,9 @@ def python_divergence_step(f, grad, x0, lr, steps):
         if not all(math.isfinite(v) for v in values):
             return t
     return None
+
+
+# Plain-float versions (x * x, not x**2: a Python float's ** raises on overflow).
 
 
 def bowl_f(x, y):

@@ -1,7 +1,7 @@
 """Learning-rate search and run outcomes, against single runs and the notebook's code.
 
 - Every row of a search table is re-run alone with ``run`` (and, for GD, with the
-  notebook's own ``gradient_descent`` loop, transcribed below): same loss, status
+  notebook's own ``gradient_descent`` loop, from ``tests/notebook.py``): same loss, status
   and number of steps.
 - The chosen row is re-derived from the table by the stated criterion, written
   out here independently; in a search where no run converges it is the argmin of
@@ -21,45 +21,7 @@ import scipy.optimize
 from mathcore.functions import bowl, himmelblau, rosenbrock
 from mathcore.optimize import gd, run
 from mathcore.tuning import OPTIMIZERS, lr_grid, outcome, score, search_lr, tune
-
-# ------------------------------------------------------------------------------------
-# The notebook's code (Part 4 and the milestone), transcribed as written.
-
-
-def gradient_descent(f, grad_f, x0, lr=0.1, n_steps=100, tol=1e-8):
-    x = x0.copy()
-    history = [(x.copy(), f(x))]
-
-    for i in range(n_steps):
-        grad = grad_f(x)
-
-        # Check convergence
-        if np.linalg.norm(grad) < tol:
-            print(f"Converged at step {i} (gradient norm < {tol})")
-            break
-
-        # Update: x = x - lr * gradient
-        x = x - lr * grad
-        history.append((x.copy(), f(x)))
-
-    return x, history
-
-
-def nb_rosenbrock(xy):
-    """The Rosenbrock function."""
-    x, y = xy
-    return (1 - x) ** 2 + 100 * (y - x**2) ** 2
-
-
-def nb_rosenbrock_grad(xy):
-    """Gradient of the Rosenbrock function."""
-    x, y = xy
-    dx = -2 * (1 - x) - 400 * x * (y - x**2)
-    dy = 200 * (y - x**2)
-    return np.array([dx, dy])
-
-
-# ------------------------------------------------------------------------------------
+from tests import notebook
 
 
 def best_by_criterion(rows: list[dict]) -> int:
@@ -124,11 +86,15 @@ def test_gd_rows_equal_the_notebooks_loop() -> None:
     for lr, loss, status in zip(
         search.lrs, search.final_losses, search.statuses, strict=True
     ):
-        x_opt, history = gradient_descent(
-            nb_rosenbrock, nb_rosenbrock_grad, np.array([-1.0, 1.0]), lr=lr, n_steps=800
+        x_opt, history = notebook.gradient_descent(
+            notebook.rosenbrock,
+            notebook.rosenbrock_grad,
+            np.array([-1.0, 1.0]),
+            lr=lr,
+            n_steps=800,
         )
         assert status == "max_steps" and len(history) == 801
-        assert loss == pytest.approx(nb_rosenbrock(x_opt), rel=1e-12, abs=0)
+        assert loss == pytest.approx(notebook.rosenbrock(x_opt), rel=1e-12, abs=0)
 
 
 def test_without_convergence_the_choice_is_the_argmin_of_final_losses() -> None:
@@ -187,11 +153,15 @@ def test_tune_is_search_lr_per_optimizer() -> None:
 
 def test_outcome_is_the_notebooks_milestone_printout() -> None:
     o = outcome(run(rosenbrock(), [-1.0, 1.0], gd(0.001), steps=10_000))
-    x_opt, history = gradient_descent(
-        nb_rosenbrock, nb_rosenbrock_grad, np.array([-1.0, 1.0]), lr=0.001, n_steps=10_000
+    x_opt, history = notebook.gradient_descent(
+        notebook.rosenbrock,
+        notebook.rosenbrock_grad,
+        np.array([-1.0, 1.0]),
+        lr=0.001,
+        n_steps=10_000,
     )
     np.testing.assert_allclose(o.final_point, x_opt, rtol=1e-12, atol=0)
-    assert o.final_loss == pytest.approx(nb_rosenbrock(x_opt), rel=1e-10)
+    assert o.final_loss == pytest.approx(notebook.rosenbrock(x_opt), rel=1e-10)
     assert o.final_loss == pytest.approx(scipy.optimize.rosen(x_opt), rel=1e-10)
     assert o.distance == pytest.approx(np.linalg.norm(x_opt - np.array([1, 1])), rel=1e-10)
     assert o.history_length == len(history) == 10_001 and o.n_steps == 10_000

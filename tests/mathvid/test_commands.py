@@ -16,7 +16,8 @@ import srt
 import webvtt
 from PIL import Image
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.mathvid.command import ROOT, cli_args, mathvid
+
 LESSON = """title = "Two scenes"
 
 [[scene]]
@@ -36,17 +37,6 @@ def lesson_file(folder: Path, name: str, tangent: str = "", table: str = "") -> 
     params = [f"[scene.params]\n{p}\n" if p else "" for p in (tangent, table)]
     path.write_text(LESSON.format(tangent=params[0], table=params[1]))
     return path
-
-
-def mathvid(*args: object, env: dict | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "mathvid.cli", *map(str, args)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        env=env,
-    )
 
 
 def digest(path: Path) -> str:
@@ -141,19 +131,9 @@ def test_a_killed_render_leaves_the_previous_output_intact(site: dict) -> None:
     before = digest(scene_video(site, "tangent"))
     changed = lesson_file(site["folder"], "changed", tangent="sweep_seconds = 1.5")
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "mathvid.cli",
-            "render",
-            "tangent",
-            "-q",
-            "l",
-            "--lesson",
-            str(changed),
-            "--media",
-            str(site["media"]),
-        ],
+        cli_args(
+            "render", "tangent", "-q", "l", "--lesson", changed, "--media", site["media"]
+        ),
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -182,22 +162,12 @@ def test_a_killed_render_leaves_the_previous_output_intact(site: dict) -> None:
 
 def test_two_commands_at_once_do_not_corrupt_each_other(site: dict) -> None:
     changed = lesson_file(site["folder"], "both", table="h = 1e-6")
-    command = [
-        sys.executable,
-        "-m",
-        "mathvid.cli",
-        "render",
-        "table",
-        "-q",
-        "l",
-        "--lesson",
-        str(changed),
-        "--media",
-        str(site["media"]),
-    ]
+    argv = cli_args(
+        "render", "table", "-q", "l", "--lesson", changed, "--media", site["media"]
+    )
     procs = [
         subprocess.Popen(
-            command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
         for _ in range(2)
     ]
@@ -354,20 +324,17 @@ def test_preview_watch_draws_again_when_the_lesson_changes(site: dict) -> None:
     png = site["media"] / "previews" / "tangent-sweeping-the-tangent.png"
     png.unlink(missing_ok=True)
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "mathvid.cli",
+        cli_args(
             "preview",
             "tangent",
             "--at",
             "3",
             "--watch",
             "--lesson",
-            str(lesson),
+            lesson,
             "--media",
-            str(site["media"]),
-        ],
+            site["media"],
+        ),
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

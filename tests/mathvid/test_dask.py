@@ -4,13 +4,13 @@ local render gives."""
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from distributed import LocalCluster
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.mathvid.command import mathvid
+
 LESSON = """title = "Two scenes"
 [[scene]]
 id = "table"
@@ -24,25 +24,7 @@ title = "Step size"
 
 
 def render(lesson: Path, media: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mathvid.cli",
-            "render",
-            "-q",
-            "l",
-            "--lesson",
-            str(lesson),
-            "--media",
-            str(media),
-            *extra,
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
+    return mathvid("render", "-q", "l", "--lesson", lesson, "--media", media, *extra)
 
 
 def files(folder: Path) -> dict[str, bytes]:

@@ -1,31 +1,32 @@
 """The backprop scenes render, show the notebook's numbers, and match their golden frames.
 
 Every number in a manifest is checked against a reference written here: the
-notebook's hand derivations re-done from the formulas, and PyTorch autograd
-(float64) run independently of mathcore.networks.
+notebook's hand derivations re-done from its formulas (its ``sigmoid``, from
+``tests/notebook.py``), and PyTorch autograd (float64) run independently of
+mathcore.networks.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import json
 import math
 from pathlib import Path
 from typing import Any
 
-import av
 import pytest
 import torch
 
-from mathvid.render import render_scene
 from scenes import backprop, style
-from tests.scenes.goldens import compare_with_goldens
+from tests import notebook
+from tests.scenes.checks import (
+    assert_captions,
+    assert_goldens,
+    assert_video,
+    golden_matches,
+    read_manifest,
+)
 
 SCENES = [backprop.ChainRuleGraph, backprop.NeuronBackprop, backprop.TwoLayerBackprop]
-
-
-def sigmoid(z: float) -> float:
-    return 1.0 / (1.0 + math.exp(-z))
 
 
 def close(a: float, b: float) -> bool:
@@ -42,39 +43,20 @@ def torch_grads(f: Any, **values: float) -> tuple[float, dict[str, float]]:
     return y.item(), {k: t.grad.item() for k, t in leaves.items()}
 
 
-@pytest.fixture(scope="module")
-def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    media = tmp_path_factory.mktemp("media")
-    return {cls.__name__: render_scene(cls, "l", media) for cls in SCENES}
-
-
-def manifest(rendered: dict[str, Path], name: str) -> dict[str, Any]:
-    return json.loads(rendered[name].with_suffix(".json").read_text())
-
-
 # ----------------------------------------------------------------- renders
 
 
 @pytest.mark.parametrize("name", [cls.__name__ for cls in SCENES])
 def test_renders_at_480p15_with_captions(rendered: dict[str, Path], name: str) -> None:
-    video = rendered[name]
-    with av.open(str(video)) as container:
-        stream = container.streams.video[0]
-        assert (stream.width, stream.height) == (854, 480)
-        frames = sum(1 for _ in container.decode(stream))
-    assert 15 * 15 <= frames <= 15 * 40  # 15 to 40 seconds, as the brief asks
-    steps = manifest(rendered, name)["steps"]
-    assert len(steps) >= 3
-    captions = video.with_suffix(".srt").read_text()
-    for step in steps:
-        assert step["caption"] in captions
+    assert_video(rendered[name], 15, 40)  # 15 to 40 seconds, as the brief asks
+    assert_captions(rendered[name], read_manifest(rendered[name]))
 
 
 # ----------------------------------------------------------------- manifests
 
 
 def test_chain_rule_numbers_are_the_notebooks(rendered: dict[str, Path]) -> None:
-    m = manifest(rendered, "ChainRuleGraph")
+    m = read_manifest(rendered["ChainRuleGraph"])
     x = m["params"]["x"]
     assert x == 3.0
     values = m["values"]
@@ -87,7 +69,7 @@ def test_chain_rule_numbers_are_the_notebooks(rendered: dict[str, Path]) -> None
 
 
 def test_composition_numbers_are_sin_squared(rendered: dict[str, Path]) -> None:
-    values = manifest(rendered, "ChainRuleGraph")["values"]
+    values = read_manifest(rendered["ChainRuleGraph"])["values"]
     at = math.pi / 4
     ref_value, ref = torch_grads(lambda x: torch.sin(x) ** 2, x=at)
     fwd = values["composition.forward"]
@@ -110,16 +92,16 @@ def test_composition_numbers_are_sin_squared(rendered: dict[str, Path]) -> None:
 
 
 def test_neuron_numbers_match_the_notebook_and_torch(rendered: dict[str, Path]) -> None:
-    m = manifest(rendered, "NeuronBackprop")
+    m = read_manifest(rendered["NeuronBackprop"])
     p, values = m["params"], m["values"]
     x, w, b = p["x"], p["w"], p["b"]
     assert (x, w, b) == (2.0, 0.5, -1.0)
     # The notebook's prints, from its formulas, to its 4 decimals.
     z = w * x + b
-    s = sigmoid(z)
-    dy_dz = s * (1 - s)
+    y = notebook.sigmoid(z)
+    dy_dz = notebook.sigmoid_derivative(z)
     assert values["forward"]["z"] == z
-    assert f"{values['forward']['y']:.4f}" == f"{s:.4f}"
+    assert f"{values['forward']['y']:.4f}" == f"{y:.4f}"
     assert f"{values['local']['z->y']:.4f}" == f"{dy_dz:.4f}"
     assert values["local"]["w->z"] == x and values["local"]["b->z"] == 1.0
     assert f"{values['grads']['w']:.4f}" == f"{dy_dz * x:.4f}"
@@ -134,12 +116,12 @@ def test_neuron_numbers_match_the_notebook_and_torch(rendered: dict[str, Path]) 
 
 
 def test_two_layer_chain_is_the_hand_derivation(rendered: dict[str, Path]) -> None:
-    m = manifest(rendered, "TwoLayerBackprop")
+    m = read_manifest(rendered["TwoLayerBackprop"])
     p, values = m["params"], m["values"]
     x, w1, b1, w2, b2 = (p[k] for k in ("x", "w1", "b1", "w2", "b2"))
     assert (x, w1, b1, w2, b2) == (1.0, 0.5, 0.1, -0.3, 0.2)
-    h = sigmoid(w1 * x + b1)
-    y = sigmoid(w2 * h + b2)
+    h = notebook.sigmoid(w1 * x + b1)
+    y = notebook.sigmoid(w2 * h + b2)
     for label, ref in (("z1", w1 * x + b1), ("h", h), ("z2", w2 * h + b2), ("y", y)):
         assert close(values["forward"][label], ref), label
     factors = [y * (1 - y), w2, h * (1 - h), x]  # σ'(z2) · w2 · σ'(z1) · x
@@ -177,23 +159,18 @@ def test_two_layer_chain_is_the_hand_derivation(rendered: dict[str, Path]) -> No
 
 @pytest.mark.parametrize("scene_cls", SCENES, ids=lambda c: c.__name__)
 def test_scene_matches_its_golden_frames(scene_cls: type, update_goldens: bool) -> None:
-    diffs = compare_with_goldens(scene_cls, update=update_goldens)
-    assert len(diffs) >= 3
-    bad = [f"{d.step}: {d.differing:.2%} of pixels differ" for d in diffs if not d.ok]
-    assert not bad, "frames changed (if on purpose: make goldens): " + "; ".join(bad)
+    assert_goldens(scene_cls, update_goldens)
 
 
 def test_another_composition_point_changes_only_the_composition_steps() -> None:
     params = dataclasses.replace(
         backprop.ChainRuleParams(), composition_at=math.pi / 3, composition_at_tex=r"\pi/3"
     )
-    diffs = compare_with_goldens(backprop.ChainRuleGraph, params)
-    assert [d.ok for d in diffs] == [True, True, False, False]
+    assert golden_matches(backprop.ChainRuleGraph, params) == [True, True, False, False]
 
 
 def test_a_wrong_path_colour_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
     # The path highlight and the backward flash use POINT; the forward pass and the
     # PyTorch table do not, so exactly the two middle steps must fail.
     monkeypatch.setattr(style, "POINT", style.GOOD)
-    diffs = compare_with_goldens(backprop.TwoLayerBackprop)
-    assert [d.ok for d in diffs] == [True, False, False, True]
+    assert golden_matches(backprop.TwoLayerBackprop) == [True, False, False, True]

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
-import av
 import mpmath
 import numpy as np
 import pytest
 
-from mathvid.render import render_scene
 from mathvid.stills import scene_manifest
 from scenes import derivatives, style
-from tests.scenes.goldens import compare_with_goldens
+from tests import notebook
+from tests.scenes.checks import (
+    assert_captions,
+    assert_goldens,
+    assert_video,
+    golden_matches,
+)
 
 SCENES = [derivatives.TangentLine, derivatives.DerivativeTable, derivatives.StepSizeError]
 
@@ -28,24 +31,11 @@ MP = {
 }
 
 
-@pytest.fixture(scope="module")
-def videos(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    media = tmp_path_factory.mktemp("media")
-    return {cls.__name__: render_scene(cls, "l", media) for cls in SCENES}
-
-
 @pytest.mark.parametrize("scene_cls", SCENES, ids=lambda c: c.__name__)
-def test_renders_at_low_quality_with_captions(scene_cls: type, videos: dict) -> None:
-    video = videos[scene_cls.__name__]
-    with av.open(str(video)) as container:
-        stream = container.streams.video[0]
-        assert (stream.width, stream.height, stream.base_rate) == (854, 480, 15)
-        assert sum(1 for _ in container.decode(stream)) > 15 * 8
-    captions = video.with_suffix(".srt").read_text()
-    manifest = scene_manifest(scene_cls)
-    assert len(manifest["steps"]) >= 3
-    for step in manifest["steps"]:
-        assert step["caption"] in captions
+def test_renders_at_low_quality_with_captions(scene_cls: type, rendered: dict) -> None:
+    video = rendered[scene_cls.__name__]
+    assert_video(video, 8)
+    assert_captions(video, scene_manifest(scene_cls))
 
 
 def test_tangent_line_shows_the_true_slopes_of_x_squared() -> None:
@@ -71,9 +61,10 @@ def test_derivative_table_against_mpmath() -> None:
         f = MP[row["name"]]
         exact = float(mpmath.diff(f, mpmath.mpf(x)))
         assert row["exact"] == pytest.approx(exact, rel=1e-15)
-        # The central difference, evaluated the way the notebook does, in float64.
+        # The central difference, by the notebook's numerical_derivative, in float64.
         g = lambda t, f=f: float(f(mpmath.mpf(t)))  # noqa: E731
-        assert row["numerical"] == pytest.approx((g(x + h) - g(x - h)) / (2 * h), rel=1e-12)
+        numerical = notebook.numerical_derivative(g, x, h)
+        assert row["numerical"] == pytest.approx(numerical, rel=1e-12)
         assert row["error"] == pytest.approx(abs(row["numerical"] - exact), rel=1e-6)
         assert row["error"] < 1e-8 * max(1.0, abs(exact))
 
@@ -95,19 +86,14 @@ def test_step_size_scene_marks_the_measured_optimum() -> None:
 
 @pytest.mark.parametrize("scene_cls", SCENES, ids=lambda c: c.__name__)
 def test_golden_frames(scene_cls: type, update_goldens: bool) -> None:
-    diffs = compare_with_goldens(scene_cls, update=update_goldens)
-    assert len(diffs) >= 3
-    bad = [f"{d.step}: {d.differing:.2%} of pixels differ" for d in diffs if not d.ok]
-    assert not bad, "frames changed (if on purpose: make goldens): " + "; ".join(bad)
+    assert_goldens(scene_cls, update_goldens)
 
 
 def test_golden_check_fails_for_a_moved_tangent_point() -> None:
     params = dataclasses.replace(derivatives.TangentLineParams(), rest_points=(-1, 0, 1.8))
-    diffs = compare_with_goldens(derivatives.TangentLine, params)
-    assert [d.ok for d in diffs] == [True, True, False]
+    assert golden_matches(derivatives.TangentLine, params) == [True, True, False]
 
 
 def test_golden_check_fails_for_a_wrong_colour(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(style, "TANGENT", style.GOOD)
-    diffs = compare_with_goldens(derivatives.TangentLine)
-    assert [d.ok for d in diffs] == [True, False, False]
+    assert golden_matches(derivatives.TangentLine) == [True, False, False]

@@ -1,61 +1,38 @@
 """Part 4 and Exercise 2: the descent scenes render, show true numbers, keep their frames.
 
 Every number in a manifest is checked against references written here: the
-notebook's own ``gradient_descent`` loop (transcribed below), the bowl's closed
+notebook's own ``gradient_descent`` loop (``tests/notebook.py``), the bowl's closed
 form x_t = (1 − 2η)^t x0, and SymPy's derivative and roots of the quartic.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import json
 from pathlib import Path
 from typing import Any
 
-import av
 import numpy as np
 import pytest
 import sympy as sp
 
-from mathvid.render import render_scene
 from scenes import descent
-from tests.scenes.goldens import compare_with_goldens
+from tests import notebook
+from tests.scenes.checks import (
+    assert_captions,
+    assert_goldens,
+    assert_video,
+    golden_matches,
+    read_manifest,
+)
 
 SCENES = [descent.DescentBowl, descent.LearningRates, descent.QuarticRates]
 X = sp.Symbol("x", real=True)
 QUARTIC = X**4 - 3 * X**3 + 2
 
 
-# ------------------------------------------------------------ the notebook's code
+# ------------------------------------------------------------ references
 
-
-def gradient_descent(f, grad_f, x0, lr=0.1, n_steps=100, tol=1e-8):
-    """The notebook's loop, as printed there (its print statement left out)."""
-    x = x0.copy()
-    history = [(x.copy(), f(x))]
-
-    for _i in range(n_steps):
-        grad = grad_f(x)
-
-        # Check convergence
-        if np.linalg.norm(grad) < tol:
-            break
-
-        # Update: x = x - lr * gradient
-        x = x - lr * grad
-        history.append((x.copy(), f(x)))
-
-    return x, history
-
-
-def bowl_f(xy):
-    return xy[0] ** 2 + xy[1] ** 2
-
-
-def bowl_grad(xy):
-    return np.array([2 * xy[0], 2 * xy[1]])
-
-
+# Exercise 2's quartic and its derivative, by SymPy.
 quartic_f = sp.lambdify(X, QUARTIC, "numpy")
 quartic_df = sp.lambdify(X, sp.diff(QUARTIC, X), "numpy")
 
@@ -71,7 +48,7 @@ def quartic_value(x):
 def notebook_run(f, grad_f, x0, lr, n_steps, tol=1e-8) -> tuple[np.ndarray, np.ndarray]:
     """Points and losses of the notebook's loop (overflow allowed, as numpy does)."""
     with np.errstate(all="ignore"):
-        _, history = gradient_descent(f, grad_f, np.array(x0), lr, n_steps, tol)
+        _, history = notebook.gradient_descent(f, grad_f, np.array(x0), lr, n_steps, tol)
     return np.array([h[0] for h in history]), np.array([h[1] for h in history])
 
 
@@ -84,39 +61,22 @@ def assert_same_run(shown: dict[str, Any], points: np.ndarray, losses: np.ndarra
 # ------------------------------------------------------------ renders
 
 
-@pytest.fixture(scope="module")
-def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    media = tmp_path_factory.mktemp("media")
-    return {cls.__name__: render_scene(cls, "l", media) for cls in SCENES}
-
-
-def manifest(rendered: dict[str, Path], name: str) -> dict[str, Any]:
-    return json.loads(rendered[name].with_suffix(".json").read_text())
-
-
 @pytest.mark.parametrize("name", [cls.__name__ for cls in SCENES])
 def test_renders_at_480p15_with_captions(rendered: dict[str, Path], name: str) -> None:
-    video = rendered[name]
-    with av.open(str(video)) as container:
-        stream = container.streams.video[0]
-        assert (stream.width, stream.height, stream.base_rate) == (854, 480, 15)
-        frames = sum(1 for _ in container.decode(stream))
-    assert 15 * 15 <= frames <= 15 * 40  # 15 to 40 seconds of video
-    captions = video.with_suffix(".srt").read_text()
-    steps = manifest(rendered, name)["steps"]
-    assert len(steps) >= 3
-    for step in steps:
-        assert step["caption"] in captions
+    assert_video(rendered[name], 15, 40)  # 15 to 40 seconds of video
+    assert_captions(rendered[name], read_manifest(rendered[name]))
 
 
 # ------------------------------------------------------------ DescentBowl
 
 
 def test_descent_bowl_is_the_notebooks_run(rendered: dict[str, Path]) -> None:
-    m = manifest(rendered, "DescentBowl")
+    m = read_manifest(rendered["DescentBowl"])
     p, values = m["params"], m["values"]
     assert (p["x0"], p["lr"], p["n_steps"], p["tol"]) == ([4.0, 3.0], 0.2, 50, 1e-8)
-    points, losses = notebook_run(bowl_f, bowl_grad, p["x0"], p["lr"], p["n_steps"])
+    points, losses = notebook_run(
+        notebook.bowl_f, notebook.bowl_grad_f, p["x0"], p["lr"], p["n_steps"]
+    )
     traj = values["trajectory"]
     assert_same_run(traj, points, losses)
     # Closed form on the bowl: x_t = (1 − 2η)^t x0, f = |x_t|².
@@ -130,23 +90,25 @@ def test_descent_bowl_is_the_notebooks_run(rendered: dict[str, Path]) -> None:
 
 
 def test_descent_bowl_worked_steps_plug_in_the_right_numbers(rendered) -> None:
-    m = manifest(rendered, "DescentBowl")
+    m = read_manifest(rendered["DescentBowl"])
     lr, points = m["params"]["lr"], np.array(m["values"]["trajectory"]["points"])
     shown = [m["values"][f"worked[{t}]"] for t in range(m["params"]["worked_steps"])]
     assert [w["t"] for w in shown] == [0, 1, 2]
     for w in shown:
         x = np.array(w["x"])
         np.testing.assert_array_equal(x, points[w["t"]])
-        np.testing.assert_array_equal(w["gradient"], bowl_grad(x))
+        np.testing.assert_array_equal(w["gradient"], notebook.bowl_grad_f(x))
         assert w["lr"] == lr
-        np.testing.assert_allclose(w["x_next"], x - lr * bowl_grad(x), rtol=1e-15)
+        np.testing.assert_allclose(
+            w["x_next"], x - lr * notebook.bowl_grad_f(x), rtol=1e-15
+        )
     # The first, as a reader would check by hand: (4, 3) − 0.2·(8, 6) = (2.4, 1.8).
     assert shown[0]["gradient"] == [8.0, 6.0]
     np.testing.assert_allclose(shown[0]["x_next"], [2.4, 1.8], rtol=1e-15)
 
 
 def test_descent_bowl_contours_are_fifteen_even_levels(rendered) -> None:
-    levels = manifest(rendered, "DescentBowl")["values"]["contour.levels"]
+    levels = read_manifest(rendered["DescentBowl"])["values"]["contour.levels"]
     # x² + y² on [−5, 5]² ranges over [0, 50]: 15 levels strictly between.
     np.testing.assert_allclose(levels, np.linspace(0, 50, 17)[1:-1], rtol=1e-12)
 
@@ -155,11 +117,13 @@ def test_descent_bowl_contours_are_fifteen_even_levels(rendered) -> None:
 
 
 def test_learning_rate_panels_are_the_notebooks_runs(rendered) -> None:
-    m = manifest(rendered, "LearningRates")
+    m = read_manifest(rendered["LearningRates"])
     p, values = m["params"], m["values"]
     assert p["panel_rates"] == [0.01, 0.1, 0.5, 0.9] and p["panel_steps"] == 50
     for lr in p["panel_rates"]:
-        points, losses = notebook_run(bowl_f, bowl_grad, p["x0"], lr, p["panel_steps"])
+        points, losses = notebook_run(
+            notebook.bowl_f, notebook.bowl_grad_f, p["x0"], lr, p["panel_steps"]
+        )
         shown = values[f"panels[{lr:g}]"]
         assert_same_run(shown, points, losses)
         t = len(losses) - 1
@@ -174,12 +138,14 @@ def test_learning_rate_panels_are_the_notebooks_runs(rendered) -> None:
 
 
 def test_loss_curves_and_their_log_axis(rendered) -> None:
-    m = manifest(rendered, "LearningRates")
+    m = read_manifest(rendered["LearningRates"])
     p, values = m["params"], m["values"]
     assert p["curve_rates"] == [0.01, 0.1, 0.3, 0.5] and p["curve_steps"] == 100
     positive = []
     for lr in p["curve_rates"]:
-        points, losses = notebook_run(bowl_f, bowl_grad, p["x0"], lr, p["curve_steps"])
+        points, losses = notebook_run(
+            notebook.bowl_f, notebook.bowl_grad_f, p["x0"], lr, p["curve_steps"]
+        )
         shown = values[f"curves[{lr:g}]"]
         assert_same_run(shown, points, losses)
         zeros = np.flatnonzero(losses == 0)
@@ -193,13 +159,15 @@ def test_loss_curves_and_their_log_axis(rendered) -> None:
 
 
 def test_stability_bound_and_the_run_past_it(rendered) -> None:
-    m = manifest(rendered, "LearningRates")
+    m = read_manifest(rendered["LearningRates"])
     p, s = m["params"], m["values"]["stability"]
     hessian = sp.hessian(sp.Symbol("x") ** 2 + sp.Symbol("y") ** 2, sp.symbols("x y"))
     L = max(hessian.eigenvals())
     assert s["bound"] == float(2 / L) == 1.0
     assert s["lr"] == pytest.approx(p["past_bound"] * float(2 / L), rel=1e-15)
-    points, losses = notebook_run(bowl_f, bowl_grad, p["x0"], s["lr"], p["curve_steps"])
+    points, losses = notebook_run(
+        notebook.bowl_f, notebook.bowl_grad_f, p["x0"], s["lr"], p["curve_steps"]
+    )
     assert_same_run(s, points, losses)
     t = np.arange(len(losses))
     np.testing.assert_allclose(s["losses"], 25 * (1 - 2 * s["lr"]) ** (2 * t), rtol=1e-12)
@@ -211,7 +179,7 @@ def test_stability_bound_and_the_run_past_it(rendered) -> None:
 
 
 def test_quartic_runs_are_the_notebook_loop_with_sympys_derivative(rendered) -> None:
-    m = manifest(rendered, "QuarticRates")
+    m = read_manifest(rendered["QuarticRates"])
     p, values = m["params"], m["values"]
     assert p["rates"] == [0.001, 0.01, 0.05, 0.1] and p["x0"] == 4.0
     expected = {}
@@ -244,7 +212,7 @@ def test_quartic_runs_are_the_notebook_loop_with_sympys_derivative(rendered) -> 
 
 
 def test_quartic_landmarks_are_sympys_stationary_points(rendered) -> None:
-    landmarks = manifest(rendered, "QuarticRates")["values"]["landmarks"]
+    landmarks = read_manifest(rendered["QuarticRates"])["values"]["landmarks"]
     roots = sorted(float(r) for r in sp.solveset(sp.diff(QUARTIC, X), X, sp.Reals))
     assert roots == [0.0, 2.25]
     assert [lm["x"] for lm in landmarks] == pytest.approx(roots, abs=1e-12)
@@ -257,7 +225,7 @@ def test_quartic_landmarks_are_sympys_stationary_points(rendered) -> None:
 
 
 def test_the_diverging_ball_leaves_through_the_top_edge(rendered) -> None:
-    m = manifest(rendered, "QuarticRates")
+    m = read_manifest(rendered["QuarticRates"])
     (_, _), (_, top) = m["params"]["window"]
     exit_ = m["values"]["exit[0.1]"]
     assert exit_["segment"] == 0
@@ -273,20 +241,16 @@ def test_the_diverging_ball_leaves_through_the_top_edge(rendered) -> None:
 
 @pytest.mark.parametrize("scene_cls", SCENES, ids=lambda c: c.__name__)
 def test_golden_frames(scene_cls: type, update_goldens: bool) -> None:
-    diffs = compare_with_goldens(scene_cls, update=update_goldens)
-    assert len(diffs) >= 3
-    bad = [f"{d.step}: {d.differing:.2%} of pixels differ" for d in diffs if not d.ok]
-    assert not bad, "frames changed (if on purpose: make goldens): " + "; ".join(bad)
+    assert_goldens(scene_cls, update_goldens)
 
 
 def test_golden_check_fails_for_a_longer_gradient_arrow() -> None:
     params = dataclasses.replace(descent.DescentBowlParams(), gradient_arrow_length=1.6)
-    diffs = compare_with_goldens(descent.DescentBowl, params)
     # Only the steps that draw ∇f change.
-    assert [d.ok for d in diffs] == [True, False, False, False, True, True]
+    matches = golden_matches(descent.DescentBowl, params)
+    assert matches == [True, False, False, False, True, True]
 
 
 def test_golden_check_fails_for_a_run_further_past_the_bound() -> None:
     params = dataclasses.replace(descent.LearningRatesParams(), past_bound=1.03)
-    diffs = compare_with_goldens(descent.LearningRates, params)
-    assert [d.ok for d in diffs] == [True, True, False]
+    assert golden_matches(descent.LearningRates, params) == [True, True, False]

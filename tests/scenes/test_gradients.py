@@ -1,20 +1,19 @@
 """The gradient scenes render, and every number in their manifests is right.
 
-References are independent of mathcore: the bowl's gradient 2(x, y) by hand, the
-gradient of sin x + cos y from SymPy and PyTorch autograd, directional derivatives
-from ``torch.autograd.functional.jvp``, level lines from contourpy run here on
-values computed here.
+References are independent of mathcore: the bowl's gradient 2(x, y) by hand at the
+notebook's ``arrow_points`` (``tests/notebook.py``), the gradient of sin x + cos y
+from SymPy and PyTorch autograd, directional derivatives from
+``torch.autograd.functional.jvp``, level lines from contourpy run here on values
+computed here.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import av
 import contourpy
 import numpy as np
 import pytest
@@ -23,10 +22,16 @@ import torch
 
 from mathvid.render import render_scene
 from scenes import gradients, style
-from tests.scenes.goldens import compare_with_goldens
+from tests import notebook
+from tests.scenes.checks import (
+    assert_captions,
+    assert_goldens,
+    assert_video,
+    golden_matches,
+    read_manifest,
+)
 
 SCENES = [gradients.GradientBowl, gradients.GradientField, gradients.SurfaceAndField]
-NOTEBOOK_BOWL_POINTS = [(-2, -2), (-2, 2), (2, -2), (2, 2), (0, 2), (2, 0), (1, 1)]
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +49,15 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Callable[[type], Path]
 
 
 def manifest_of(rendered: Callable[[type], Path], scene_cls: type) -> dict[str, Any]:
-    return json.loads(rendered(scene_cls).with_suffix(".json").read_text())
+    return read_manifest(rendered(scene_cls))
+
+
+def sincos_values(rendered: Callable[[type], Path], scene_cls: type) -> dict[str, Any]:
+    """The manifest's values, once it is checked to show sin x + cos y on [−π, π]²."""
+    values = manifest_of(rendered, scene_cls)["values"]
+    assert values["surface"]["function"] == "sincos"
+    np.testing.assert_allclose(values["surface"]["domain"], [[-np.pi, np.pi]] * 2)
+    return values
 
 
 def _sincos_torch(p: torch.Tensor) -> torch.Tensor:
@@ -70,17 +83,8 @@ def _sympy_gradient() -> Callable[[np.ndarray, np.ndarray], list]:
 def test_scene_renders_a_decodable_video_with_every_caption(
     rendered: Callable[[type], Path], scene_cls: type
 ) -> None:
-    path = rendered(scene_cls)
-    with av.open(str(path)) as container:
-        stream = container.streams.video[0]
-        assert (stream.width, stream.height) == (854, 480)
-        frames = sum(1 for _ in container.decode(stream))
-    assert frames > 15 * 10  # more than ten seconds at 15 frames/s
-    manifest = manifest_of(rendered, scene_cls)
-    captions = path.with_suffix(".srt").read_text(encoding="utf-8")
-    assert len(manifest["steps"]) >= 3
-    for step in manifest["steps"]:
-        assert step["caption"] in captions
+    assert_video(rendered(scene_cls), 10)  # more than ten seconds at 15 frames/s
+    assert_captions(rendered(scene_cls), manifest_of(rendered, scene_cls))
 
 
 # ---------------------------------------------------------------------------------
@@ -95,7 +99,7 @@ def test_bowl_arrows_are_the_notebooks_seven_gradients(
     assert values["surface"]["domain"] == [[-3.0, 3.0], [-3.0, 3.0]]
     assert values["arrows.scale"] == 0.15  # the notebook's quiver scale
     arrows = values["arrows"]
-    assert [tuple(a["point"]) for a in arrows] == NOTEBOOK_BOWL_POINTS
+    assert [tuple(a["point"]) for a in arrows] == notebook.arrow_points
     for a in arrows:
         px, py = a["point"]
         # ∂/∂x (x² + y²) = 2x, ∂/∂y = 2y; the arrow ends at p + 0.15·∇f.
@@ -124,9 +128,7 @@ def test_bowl_contour_levels_split_its_range_evenly(
 def test_field_arrows_are_the_normalised_sympy_gradient_on_the_notebook_grid(
     rendered: Callable[[type], Path],
 ) -> None:
-    values = manifest_of(rendered, gradients.GradientField)["values"]
-    assert values["surface"]["function"] == "sincos"
-    np.testing.assert_allclose(values["surface"]["domain"], [[-np.pi, np.pi]] * 2)
+    values = sincos_values(rendered, gradients.GradientField)
     field = {k: np.asarray(v) for k, v in values["field"].items() if k != "arrow_length"}
     AX, AY = np.meshgrid(np.linspace(-np.pi, np.pi, 8), np.linspace(-np.pi, np.pi, 8))
     np.testing.assert_allclose(field["points"][..., 0], AX)
@@ -212,9 +214,7 @@ def test_sincos_contour_levels_split_its_range_evenly(
 def test_exercise_arrows_follow_the_autograd_gradient(
     rendered: Callable[[type], Path],
 ) -> None:
-    values = manifest_of(rendered, gradients.SurfaceAndField)["values"]
-    assert values["surface"]["function"] == "sincos"
-    np.testing.assert_allclose(values["surface"]["domain"], [[-np.pi, np.pi]] * 2)
+    values = sincos_values(rendered, gradients.SurfaceAndField)
     points = np.asarray(values["field"]["points"]).reshape(-1, 2)
     units = np.asarray(values["field"]["unit_vectors"]).reshape(-1, 2)
     heads = np.asarray(values["field"]["heads"]).reshape(-1, 2)
@@ -232,23 +232,18 @@ def test_exercise_arrows_follow_the_autograd_gradient(
 
 @pytest.mark.parametrize("scene_cls", SCENES, ids=lambda c: c.__name__)
 def test_scene_matches_its_golden_frames(scene_cls: type, update_goldens: bool) -> None:
-    diffs = compare_with_goldens(scene_cls, update=update_goldens)
-    assert len(diffs) >= 3
-    bad = [f"{d.step}: {d.differing:.2%} of pixels differ" for d in diffs if not d.ok]
-    assert not bad, "frames changed (if on purpose: make goldens): " + "; ".join(bad)
+    assert_goldens(scene_cls, update_goldens)
 
 
 def test_a_different_downhill_arrow_is_caught_in_the_last_step_only() -> None:
     params = dataclasses.replace(
         gradients.GradientBowlParams(), downhill_point=(-2.0, -2.0)
     )
-    diffs = compare_with_goldens(gradients.GradientBowl, params)
-    assert [d.ok for d in diffs] == [True, True, True, False]
+    assert golden_matches(gradients.GradientBowl, params) == [True, True, True, False]
 
 
 def test_a_wrong_colour_for_u_is_caught_in_the_sweep_only(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(style, "SECANT", style.GOOD)
-    diffs = compare_with_goldens(gradients.GradientField)
-    assert [d.ok for d in diffs] == [True, True, True, False]
+    assert golden_matches(gradients.GradientField) == [True, True, True, False]

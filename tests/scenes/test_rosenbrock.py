@@ -1,7 +1,7 @@
 """The milestone scenes: they render fast, their numbers are true, their frames approved.
 
 References nobody here wrote: the notebook's ``gradient_descent``, ``rosenbrock``
-and ``rosenbrock_grad`` (transcribed below as written), SciPy's ``rosen`` for
+and ``rosenbrock_grad`` (``tests/notebook.py``), SciPy's ``rosen`` for
 losses, ``np.logspace`` for the levels, and ``torch.optim`` replaying each
 optimizer's tuned run in the race.
 """
@@ -9,11 +9,9 @@ optimizer's tuned run in the race.
 from __future__ import annotations
 
 import dataclasses
-import json
 import time
 from pathlib import Path
 
-import av
 import numpy as np
 import pytest
 import scipy.optimize
@@ -23,48 +21,16 @@ from mathcore.functions import rosenbrock as rosenbrock_objective
 from mathvid.render import render_scene
 from mathvid.stills import run_skipping_animations
 from scenes import rosenbrock, style
-from tests.scenes.goldens import compare_with_goldens
+from tests import notebook
+from tests.scenes.checks import (
+    assert_captions,
+    assert_goldens,
+    assert_video,
+    golden_matches,
+    read_manifest,
+)
 
 SCENES = [rosenbrock.RosenbrockMilestone, rosenbrock.OptimizerRace]
-
-# ------------------------------------------------------------------------------------
-# The notebook's code (Part 4 and the milestone), transcribed as written.
-
-
-def gradient_descent(f, grad_f, x0, lr=0.1, n_steps=100, tol=1e-8):
-    x = x0.copy()
-    history = [(x.copy(), f(x))]
-
-    for i in range(n_steps):
-        grad = grad_f(x)
-
-        # Check convergence
-        if np.linalg.norm(grad) < tol:
-            print(f"Converged at step {i} (gradient norm < {tol})")
-            break
-
-        # Update: x = x - lr * gradient
-        x = x - lr * grad
-        history.append((x.copy(), f(x)))
-
-    return x, history
-
-
-def nb_rosenbrock(xy):
-    """The Rosenbrock function."""
-    x, y = xy
-    return (1 - x) ** 2 + 100 * (y - x**2) ** 2
-
-
-def nb_rosenbrock_grad(xy):
-    """Gradient of the Rosenbrock function."""
-    x, y = xy
-    dx = -2 * (1 - x) - 400 * x * (y - x**2)
-    dy = 200 * (y - x**2)
-    return np.array([dx, dy])
-
-
-# ------------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -80,22 +46,14 @@ def renders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, f
 
 
 def manifest(renders: dict, cls: type) -> dict:
-    return json.loads(renders[cls.__name__][0].with_suffix(".json").read_text())
+    return read_manifest(renders[cls.__name__][0])
 
 
 @pytest.mark.parametrize("scene_cls", SCENES, ids=lambda c: c.__name__)
 def test_renders_at_low_quality_with_captions(scene_cls: type, renders: dict) -> None:
     video, seconds = renders[scene_cls.__name__]
-    with av.open(str(video)) as container:
-        stream = container.streams.video[0]
-        assert (stream.width, stream.height, stream.base_rate) == (854, 480, 15)
-        frames = sum(1 for _ in container.decode(stream))
-    assert 15 * 15 < frames < 15 * 40  # 15-40 s of video
-    captions = video.with_suffix(".srt").read_text()
-    steps = manifest(renders, scene_cls)["steps"]
-    assert len(steps) >= 3
-    for step in steps:
-        assert step["caption"] in captions
+    assert_video(video, 15, 40)  # 15-40 s of video
+    assert_captions(video, manifest(renders, scene_cls))
     # The scale requirement: 10,000 steps at -ql in well under a minute.
     assert seconds < 60, f"{scene_cls.__name__} took {seconds:.1f} s at -ql"
 
@@ -107,8 +65,8 @@ def test_milestone_shows_the_notebooks_run(renders: dict) -> None:
     np.testing.assert_allclose(v["levels"], np.logspace(-1, 3, 20), rtol=1e-14)
 
     x0 = np.array(p["x0"])
-    x_opt, history = gradient_descent(
-        nb_rosenbrock, nb_rosenbrock_grad, x0, lr=p["lr"], n_steps=p["steps"]
+    x_opt, history = notebook.gradient_descent(
+        notebook.rosenbrock, notebook.rosenbrock_grad, x0, lr=p["lr"], n_steps=p["steps"]
     )
     assert v["start"]["point"] == [-1.0, 1.0]
     assert v["start"]["loss"] == scipy.optimize.rosen(x0) == 4.0
@@ -184,10 +142,14 @@ def test_race_tunes_on_the_stated_grid_and_shows_true_runs(renders: dict) -> Non
         )
     # GD's chosen run is the notebook's loop at that lr.
     gd_row = next(r for r in v["tuning"]["GD"] if r["chosen"])
-    x_opt, history = gradient_descent(
-        nb_rosenbrock, nb_rosenbrock_grad, np.array([-1.0, 1.0]), gd_row["lr"], p["steps"]
+    x_opt, history = notebook.gradient_descent(
+        notebook.rosenbrock,
+        notebook.rosenbrock_grad,
+        np.array([-1.0, 1.0]),
+        gd_row["lr"],
+        p["steps"],
     )
-    assert gd_row["final_loss"] == pytest.approx(nb_rosenbrock(x_opt), rel=1e-12)
+    assert gd_row["final_loss"] == pytest.approx(notebook.rosenbrock(x_opt), rel=1e-12)
     assert len(history) - 1 == gd_row["n_steps"]
 
 
@@ -209,32 +171,31 @@ def test_mobject_count_does_not_grow_with_the_number_of_steps() -> None:
 
 @pytest.mark.parametrize("scene_cls", SCENES, ids=lambda c: c.__name__)
 def test_golden_frames(scene_cls: type, update_goldens: bool) -> None:
-    diffs = compare_with_goldens(scene_cls, update=update_goldens)
-    assert len(diffs) >= 3
-    bad = [f"{d.step}: {d.differing:.2%} of pixels differ" for d in diffs if not d.ok]
-    assert not bad, "frames changed (if on purpose: make goldens): " + "; ".join(bad)
+    assert_goldens(scene_cls, update_goldens)
 
 
 def test_golden_check_fails_for_a_different_learning_rate() -> None:
     params = dataclasses.replace(rosenbrock.RosenbrockMilestoneParams(), lr=0.0002)
-    diffs = compare_with_goldens(rosenbrock.RosenbrockMilestone, params)
     # The valley has no path yet; every later step shows the run, which now stops
     # short of the minimum (loss ≈ 0.1 after 10,000 steps).
-    assert [d.ok for d in diffs] == [True, False, False, False]
+    matches = golden_matches(rosenbrock.RosenbrockMilestone, params)
+    assert matches == [True, False, False, False]
 
 
 def test_golden_check_fails_for_a_wrong_optimizer_colour(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setitem(rosenbrock.OPTIMIZER_COLOURS, "Adam", style.TANGENT)
-    diffs = compare_with_goldens(rosenbrock.OptimizerRace)
-    assert [d.ok for d in diffs] == [False, False, False]  # the legend is always shown
+    # The legend is always shown.
+    assert golden_matches(rosenbrock.OptimizerRace) == [False, False, False]
 
 
 def test_the_objective_drawn_is_the_notebooks() -> None:
     f = rosenbrock_objective()
     pts = np.random.default_rng(0).uniform(-2, 2, size=(50, 2))
-    np.testing.assert_allclose(f.value(pts), [nb_rosenbrock(q) for q in pts], rtol=1e-14)
     np.testing.assert_allclose(
-        f.gradient(pts), [nb_rosenbrock_grad(q) for q in pts], rtol=1e-12, atol=1e-12
+        f.value(pts), [notebook.rosenbrock(q) for q in pts], rtol=1e-14
+    )
+    np.testing.assert_allclose(
+        f.gradient(pts), [notebook.rosenbrock_grad(q) for q in pts], rtol=1e-12, atol=1e-12
     )

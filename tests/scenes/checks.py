@@ -1,0 +1,76 @@
+"""The checks every scene test makes: its video, its captions, its golden frames.
+
+- :func:`render_scenes` renders scenes at -ql (the ``rendered`` fixture of
+  ``conftest.py`` does it once per test module); :func:`read_manifest` reads the
+  data manifest written beside a video.
+- :func:`assert_video` decodes a video with PyAV: 854×480 at 15 frames/s, and a
+  length strictly between the bounds given (in seconds of video).
+- :func:`assert_captions` checks a manifest has at least three steps and that the
+  captions file beside the video holds each step's caption.
+- :func:`assert_goldens` compares a scene's step stills with its golden frames;
+  :func:`golden_matches` tells which steps still match, for the tests that change a
+  scene on purpose and expect exactly some steps to fail.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import av
+import pytest
+
+from mathvid.render import render_scene
+from tests.scenes.goldens import compare_with_goldens
+
+WIDTH, HEIGHT, FPS = 854, 480, 15  # -ql
+
+
+def render_scenes(
+    scenes: list[type], tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Path]:
+    """Each scene rendered at -ql into one temporary media folder: name → video."""
+    media = tmp_path_factory.mktemp("media")
+    return {cls.__name__: render_scene(cls, "l", media) for cls in scenes}
+
+
+def read_manifest(video: Path) -> dict[str, Any]:
+    """The data manifest a render writes beside its video."""
+    return json.loads(video.with_suffix(".json").read_text(encoding="utf-8"))
+
+
+def assert_video(path: Path, min_seconds: float, max_seconds: float | None = None) -> int:
+    """Decode the whole video: 854×480 at 15 frames/s, longer than ``min_seconds``
+    and (if given) shorter than ``max_seconds``. Returns the number of frames."""
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        size = (stream.width, stream.height, stream.base_rate)
+        assert size == (WIDTH, HEIGHT, FPS), f"{path.name}: {size}"
+        frames = sum(1 for _ in container.decode(stream))
+    assert frames > FPS * min_seconds, f"{path.name}: only {frames} frames"
+    if max_seconds is not None:
+        assert frames < FPS * max_seconds, f"{path.name}: {frames} frames"
+    return frames
+
+
+def assert_captions(video: Path, manifest: dict[str, Any]) -> None:
+    """At least three steps, and every step's caption in the video's .srt."""
+    captions = video.with_suffix(".srt").read_text(encoding="utf-8")
+    steps = manifest["steps"]
+    assert len(steps) >= 3
+    for step in steps:
+        assert step["caption"] in captions
+
+
+def golden_matches(scene_cls: type, params: Any = None) -> list[bool]:
+    """For each step of the scene (with ``params``): does it match its golden frame?"""
+    return [d.ok for d in compare_with_goldens(scene_cls, params)]
+
+
+def assert_goldens(scene_cls: type, update: bool = False) -> None:
+    """At least three steps, each still within tolerance of its golden frame."""
+    diffs = compare_with_goldens(scene_cls, update=update)
+    assert len(diffs) >= 3
+    bad = [f"{d.step}: {d.differing:.2%} of pixels differ" for d in diffs if not d.ok]
+    assert not bad, "frames changed (if on purpose: make goldens): " + "; ".join(bad)

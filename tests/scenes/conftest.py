@@ -1,0 +1,17 @@
+"""Fixtures of the scene tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.scenes.checks import render_scenes
+
+
+@pytest.fixture(scope="module")
+def rendered(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Path]:
+    """The test module's ``SCENES``, each rendered at -ql once: name → video."""
+    return render_scenes(request.module.SCENES, tmp_path_factory)
