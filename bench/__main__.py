@@ -1,0 +1,293 @@
+"""``make bench``: render speed, preview latency, re-render time and run_batch speed.
+
+Every timing runs a fresh process, as a user would (Python start-up included), and
+each result is read against a baseline measured in the same run: stock-Manim
+versions of the same figures, a static scene of the same length and quality (the
+encoding floor), the notebook's own loop. The machine is shared and noisy, so each
+number is the median of ``--repeats`` runs (the 1080p60 lesson renders once per run
+unless asked). Results go to ``bench/results.json`` and ``bench/RESULTS.md``.
+
+    python -m bench                  # everything (about half an hour here)
+    python -m bench --quick          # 480p15 only, one repeat: a smoke run
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent
+QUALITY_NAMES = {"l": "480p15", "h": "1080p60"}
+# Each stock figure and the lesson scene that draws the same thing.
+STOCK = {
+    "StockTangentSweep": "tangent-line",
+    "StockArrowField": "gradient-field",
+    "StockSurface": "surface-and-field",
+    "StockRosenbrock": "rosenbrock",
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--lesson-repeats", type=int, default=1)
+    parser.add_argument("--quick", action="store_true", help="480p15 only, one repeat")
+    args = parser.parse_args()
+    if args.quick:
+        args.repeats = args.lesson_repeats = 1
+    qualities = ["l"] if args.quick else ["l", "h"]
+    from mathvid.lesson import load_lesson
+
+    lesson = load_lesson(ROOT / "lesson.toml")
+    results: dict = {
+        "machine": machine(),
+        "repeats": args.repeats,
+        "lesson_repeats": args.lesson_repeats,
+        "scenes": {},
+        "stock": {},
+    }
+    for q in qualities:
+        for entry in lesson.scenes:
+            row = measure_scene(entry.id, q, args.lesson_repeats)
+            results["scenes"].setdefault(entry.id, {})[q] = row
+            log(f"{entry.id} {QUALITY_NAMES[q]}: {row}")
+        for name in STOCK:
+            row = measure_stock(name, q, args.repeats)
+            results["stock"].setdefault(name, {})[q] = row
+            log(f"{name} {QUALITY_NAMES[q]}: {row}")
+    results["preview"] = measure_previews(lesson, args.repeats)
+    results["rerender"] = measure_rerender(args.repeats)
+    results["run_batch"] = measure_run_batch(args.repeats)
+    (HERE / "results.json").write_text(json.dumps(results, indent=2))
+    (HERE / "RESULTS.md").write_text(report(results, qualities))
+    log(f"wrote {HERE / 'RESULTS.md'}")
+
+
+def measure_scene(scene_id: str, quality: str, repeats: int) -> dict:
+    """A lesson scene rendered from nothing, and a static scene of the same length."""
+    runs = [
+        timed([sys.executable, "-m", "bench.render_one", "lesson", scene_id, quality])
+        for _ in range(repeats)
+    ]
+    seconds = runs[0]["video_seconds"]
+    floor = [
+        timed([sys.executable, "-m", "bench.render_one", "static", str(seconds), quality])
+        for _ in range(repeats)
+    ]
+    return summarise(runs, floor)
+
+
+def measure_stock(name: str, quality: str, repeats: int) -> dict:
+    runs = [
+        timed([sys.executable, "-m", "bench.render_one", "stock", name, quality])
+        for _ in range(repeats)
+    ]
+    seconds = runs[0]["video_seconds"]
+    floor = [
+        timed([sys.executable, "-m", "bench.render_one", "static", str(seconds), quality])
+        for _ in range(repeats)
+    ]
+    return summarise(runs, floor)
+
+
+def summarise(runs: list[dict], floor: list[dict]) -> dict:
+    wall = statistics.median(r["wall"] for r in runs)
+    video = runs[0]["video_seconds"]
+    floor_wall = statistics.median(r["wall"] for r in floor)
+    return {
+        "video_seconds": round(video, 2),
+        "wall": round(wall, 2),
+        "rtf": round(wall / video, 3),
+        "peak_mb": round(max(r["peak_mb"] for r in runs)),
+        "floor_wall": round(floor_wall, 2),
+        "floor_rtf": round(floor_wall / video, 3),
+        "runs": len(runs),
+    }
+
+
+def measure_previews(lesson, repeats: int) -> dict:
+    """Time to the PNG of the moment halfway through each scene, start-up included."""
+    from mathvid.stills import scene_manifest
+
+    out = {}
+    for entry in lesson.scenes:
+        middle = scene_manifest(entry.scene_cls, entry.params)["duration"] / 2
+        command = [
+            sys.executable,
+            "-m",
+            "mathvid.cli",
+            "preview",
+            entry.id,
+            "--at",
+            f"{middle:.2f}s",
+            "--media",
+            tempfile.mkdtemp(prefix="bench-"),
+        ]
+        walls = [timed(command, parse=False)["wall"] for _ in range(repeats)]
+        out[entry.id] = round(statistics.median(walls), 2)
+        log(f"preview {entry.id}: {out[entry.id]} s")
+    return out
+
+
+def measure_rerender(repeats: int) -> dict:
+    """``mathvid render`` of the whole lesson when nothing changed (rendered first)."""
+    media = tempfile.mkdtemp(prefix="bench-media-")
+    command = [sys.executable, "-m", "mathvid.cli", "render", "-q", "l", "--media", media]
+    subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
+    walls = [timed(command, parse=False)["wall"] for _ in range(repeats)]
+    return {"wall": round(statistics.median(walls), 2), "runs": repeats}
+
+
+def measure_run_batch(repeats: int) -> dict:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.run_batch", str(repeats)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(done.stdout)
+
+
+def timed(command: list[str], parse: bool = True) -> dict:
+    """Run ``command`` from the repo root; its wall time, peak memory and JSON output."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    out, err = proc.stdout.read(), proc.stderr.read()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"bench: {' '.join(command)} failed: {err.strip()[-500:]}")
+    result = json.loads(out.strip().splitlines()[-1]) if parse else {}
+    return {**result, "wall": wall, "peak_mb": usage.ru_maxrss / 1024}
+
+
+def machine() -> dict:
+    import cairo
+    import manim
+    import numpy
+    import torch
+
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory = next(
+        int(line.split()[1]) // 1024 // 1024
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": memory,
+        "date": time.strftime("%Y-%m-%d"),
+        "python": platform.python_version(),
+        "manim": manim.__version__,
+        "cairo": cairo.cairo_version_string(),
+        "numpy": numpy.__version__,
+        "torch": torch.__version__,
+        "load_before": os.getloadavg()[0],
+    }
+
+
+def report(r: dict, qualities: list[str]) -> str:
+    m = r["machine"]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB; {m['date']}. "
+        f"Python {m['python']}, Manim {m['manim']}, Cairo {m['cairo']}, "
+        f"NumPy {m['numpy']}, PyTorch {m['torch']}. Load average before: "
+        f"{m['load_before']:.1f}.",
+        "",
+        f"Medians of {r['repeats']} runs ({r['lesson_repeats']} for the lesson scenes). "
+        "Wall times include Python start-up. RTF = render seconds per second of video "
+        "(one scene in one process); floor = a static scene of the same length and "
+        "quality (start-up and encoding only). Reproduce with `make bench`.",
+        "",
+    ]
+    for q in qualities:
+        name = QUALITY_NAMES[q]
+        lines += [
+            f"## Lesson scenes at {name}",
+            "",
+            "| scene | video s | wall s | RTF | floor RTF | RTF / floor | peak MB |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        total_video = total_wall = 0.0
+        for scene_id, rows in r["scenes"].items():
+            row = rows[q]
+            total_video += row["video_seconds"]
+            total_wall += row["wall"]
+            lines.append(
+                f"| {scene_id} | {row['video_seconds']} | {row['wall']} | {row['rtf']} | "
+                f"{row['floor_rtf']} | {row['rtf'] / row['floor_rtf']:.1f} | "
+                f"{row['peak_mb']} |"
+            )
+        lines += [
+            "",
+            f"Whole lesson, one process at a time: {total_wall:.0f} s for "
+            f"{total_video:.0f} s of video, RTF {total_wall / total_video:.2f} "
+            f"(on {m['cores']} cores in parallel: about "
+            f"{total_wall / total_video / m['cores']:.2f}).",
+            "",
+        ]
+        lines += [
+            f"## Stock Manim against mathvid at {name}",
+            "",
+            "| stock figure | stock RTF | mathvid scene | mathvid RTF | speed-up |",
+            "|---|---|---|---|---|",
+        ]
+        for stock, scene_id in STOCK.items():
+            s, ours = r["stock"][stock][q], r["scenes"][scene_id][q]
+            lines.append(
+                f"| {stock} | {s['rtf']} | {scene_id} | {ours['rtf']} | "
+                f"{s['rtf'] / ours['rtf']:.1f}× |"
+            )
+        lines.append("")
+    lines += [
+        "## Preview latency (to the PNG, start-up included)",
+        "",
+        "| scene | seconds |",
+        "|---|---|",
+    ]
+    lines += [f"| {k} | {v} |" for k, v in r["preview"].items()]
+    b = r["run_batch"]
+    lines += [
+        "",
+        f"## Re-render of the unchanged lesson: {r['rerender']['wall']} s",
+        "",
+        "## run_batch",
+        "",
+        f"{b['runs']} Rosenbrock runs × {b['steps']} steps, histories kept: "
+        f"{b['batch_seconds']:.2f} s ({b['batch_per_run'] * 1e3:.2f} ms a run). The "
+        f"notebook's loop: {b['loop_per_run'] * 1e3:.1f} ms a run (median over "
+        f"{b['loop_sample']} runs). Speed-up per run: {b['speedup']:.0f}×. Identical "
+        f"results: {b['identical']}.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def log(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+if __name__ == "__main__":
+    main()
