@@ -32,8 +32,8 @@ $(STAMP): requirements.lock pyproject.toml
 	@touch $@
 
 test: test-system setup
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+	$(BIN)/ruff check --no-cache .
+	$(BIN)/ruff format --no-cache --check .
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 lesson: setup
@@ -47,7 +47,7 @@ bench: setup
 	$(BIN)/python -m bench
 
 lint: setup
-	$(BIN)/ruff check .
+	$(BIN)/ruff check --no-cache .
 
 format: setup
 	$(BIN)/ruff format .

@@ -9,11 +9,11 @@ import sys
 import time
 
 import numpy as np
-from tests.notebook import gradient_descent, rosenbrock_grad
-from tests.notebook import rosenbrock as notebook_rosenbrock
 
 from mathcore.functions import rosenbrock
 from mathcore.optimize import gd, run_batch
+from tests.notebook import gradient_descent, rosenbrock_grad
+from tests.notebook import rosenbrock as notebook_rosenbrock
 
 RUNS, STEPS, LR, SAMPLE = 1000, 10_000, 0.001, 20
 

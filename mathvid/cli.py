@@ -13,7 +13,15 @@ import time
 from pathlib import Path
 
 from mathvid.lesson import Lesson, LessonError, load_lesson
-from mathvid.render import QUALITIES, Job, Rendered, RenderError, check_latex, render_many
+from mathvid.render import (
+    QUALITIES,
+    Job,
+    Rendered,
+    RenderError,
+    check_latex,
+    current_manifest,
+    render_many,
+)
 
 EXAMPLES = """examples:
   mathvid list                          the lesson's scenes, steps and durations
@@ -99,12 +107,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from mathvid.stills import scene_manifest
-
     lesson = load_lesson(args.lesson)
     print(lesson.title)
     for entry in lesson.scenes:
-        manifest = scene_manifest(entry.scene_cls, entry.params)
+        manifest = current_manifest(entry, args.media)
         steps = manifest["steps"]
         print(f"\n{entry.id}  {entry.title}  ({manifest['duration']:.1f} s, {entry.scene})")
         for i, step in enumerate(steps):

@@ -316,6 +316,22 @@ def scene_lock(media: Path, scene_id: str) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def current_manifest(entry: Any, media: Path) -> dict[str, Any]:
+    """A scene's manifest (steps, their start times, duration), from a current render
+    at any quality when there is one, else by running the scene with animations skipped.
+
+    Timings are the scene's own, the same at every quality.
+    """
+    for quality in QUALITIES:
+        job = Job(entry.id, entry.scene, entry.params, quality)
+        folder = scene_folder(media.resolve(), entry.id, quality)
+        if _is_current(folder, inputs_key(job)):
+            return json.loads((folder / "scene.json").read_text(encoding="utf-8"))
+    from mathvid.stills import scene_manifest
+
+    return scene_manifest(entry.scene_cls, entry.params)
+
+
 def _is_current(folder: Path, key: str) -> bool:
     key_file = folder / "inputs.key"
     return key_file.exists() and key_file.read_text() == key

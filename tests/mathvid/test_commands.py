@@ -367,3 +367,20 @@ def test_a_missing_system_library_is_one_line(site: dict, tmp_path: Path) -> Non
     assert done.returncode == 1
     assert done.stderr.strip().count("\n") == 0, done.stderr
     assert "cairo" in done.stderr and "make setup" in done.stderr
+
+
+def test_list_shows_scenes_steps_and_durations_from_the_renders(site: dict) -> None:
+    import json
+
+    start = time.perf_counter()
+    done = mathvid("list", "--lesson", site["lesson"], "--media", site["media"])
+    assert done.returncode == 0, done.stderr
+    assert time.perf_counter() - start < 20  # read from the renders, not re-run
+    for scene_id in ("tangent", "table"):
+        manifest = json.loads(
+            (scene_video(site, scene_id).parent / "scene.json").read_text()
+        )
+        assert f"{scene_id}  " in done.stdout
+        assert f"({manifest['duration']:.1f} s," in done.stdout
+        for step in manifest["steps"]:
+            assert step["name"] in done.stdout
