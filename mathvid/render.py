@@ -49,13 +49,15 @@ def tex_cache() -> Path:
 
     Every render, still and test shares it, so each formula is compiled once (a
     LaTeX compile costs about 0.1 s; a scene has dozens of formulas).
+    ``MATHVID_TEX_CACHE`` puts it elsewhere.
     """
-    return ROOT / "media" / "Tex"
+    return Path(os.environ.get("MATHVID_TEX_CACHE", ROOT / "media" / "Tex"))
 
 
 def manim_config(options: dict[str, Any]) -> Any:
     """Manim's settings from the project's ``manim.cfg`` (wherever the command runs),
     updated with ``options``: for ``tempconfig``."""
+    _lock_latex_compiles()
     from manim import logger
     from manim._config.utils import ManimConfig, make_config_parser
 
@@ -67,6 +69,37 @@ def manim_config(options: dict[str, Any]) -> Any:
         logger.setLevel(level)
     config.update({"tex_dir": str(tex_cache()), **options})
     return config
+
+
+def _lock_latex_compiles() -> None:
+    """Let one process at a time compile LaTeX into the shared cache, or read it back.
+
+    Manim is not made for a cache shared by processes at once (parallel scenes, tests
+    on both cores): after each compile it deletes every non-SVG file in the cache,
+    other processes' .tex and .dvi mid-compile included, and it parses each SVG through
+    a temporary copy with a fixed name beside it, which a second reader overwrites and
+    deletes. Both steps run under one file lock, which holds across processes and lives
+    beside the cache, not in it, where that clean-up would delete it too.
+    """
+    import manim.mobject.text.tex_mobject as tex_mobject
+    from manim.mobject.svg.svg_mobject import SVGMobject
+
+    if getattr(tex_mobject.tex_to_svg_file, "locked", False):
+        return
+    tex_mobject.tex_to_svg_file = _under_tex_lock(tex_mobject.tex_to_svg_file)
+    SVGMobject.generate_mobject = _under_tex_lock(SVGMobject.generate_mobject)
+
+
+def _under_tex_lock(function: Callable) -> Callable:
+    def locked(*args: Any, **kwargs: Any) -> Any:
+        lock = tex_cache().parent / ".tex.lock"
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        with open(lock, "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            return function(*args, **kwargs)
+
+    locked.locked = True  # type: ignore[attr-defined]
+    return locked
 
 
 def check_latex() -> None:
