@@ -74,29 +74,22 @@ def main() -> None:
 
 def measure_scene(scene_id: str, quality: str, repeats: int) -> dict:
     """A lesson scene rendered from nothing, and a static scene of the same length."""
-    runs = [
-        timed([sys.executable, "-m", "bench.render_one", "lesson", scene_id, quality])
-        for _ in range(repeats)
-    ]
-    seconds = runs[0]["video_seconds"]
-    floor = [
-        timed([sys.executable, "-m", "bench.render_one", "static", str(seconds), quality])
-        for _ in range(repeats)
-    ]
-    return summarise(runs, floor)
+    return measure("lesson", scene_id, quality, repeats)
 
 
 def measure_stock(name: str, quality: str, repeats: int) -> dict:
-    runs = [
-        timed([sys.executable, "-m", "bench.render_one", "stock", name, quality])
-        for _ in range(repeats)
-    ]
-    seconds = runs[0]["video_seconds"]
-    floor = [
-        timed([sys.executable, "-m", "bench.render_one", "static", str(seconds), quality])
-        for _ in range(repeats)
-    ]
-    return summarise(runs, floor)
+    return measure("stock", name, quality, repeats)
+
+
+def measure(kind: str, what: str, quality: str, repeats: int) -> dict:
+    """``bench.render_one kind what quality`` and its encoding floor, ``repeats`` times."""
+
+    def render_one(*args: str) -> dict:
+        return timed([sys.executable, "-m", "bench.render_one", *args, quality])
+
+    runs = [render_one(kind, what) for _ in range(repeats)]
+    seconds = str(runs[0]["video_seconds"])
+    return summarise(runs, [render_one("static", seconds) for _ in range(repeats)])
 
 
 def summarise(runs: list[dict], floor: list[dict]) -> dict:

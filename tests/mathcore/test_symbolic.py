@@ -7,23 +7,17 @@ import numpy as np
 import pytest
 
 from mathcore import calculus, symbolic
-
-MP = {
-    "x^2": lambda t: t**2,
-    "x^3": lambda t: t**3,
-    r"\sin x": mpmath.sin,
-    r"\cos x": mpmath.cos,
-    "e^x": mpmath.exp,
-    r"\ln x": mpmath.log,
-}
+from tests.references import DERIVATIVE_TABLE
 
 
 @pytest.mark.parametrize("x", [0.5, 2.0, 3.7])
 def test_exact_derivatives_against_mpmath(x: float) -> None:
     rows = symbolic.derivative_table(x=x)
-    assert [r.name for r in rows] == list(MP)
+    assert [r.name for r in rows] == list(DERIVATIVE_TABLE)
     for row in rows:
-        assert row.exact == pytest.approx(float(mpmath.diff(MP[row.name], x)), rel=1e-14)
+        assert row.exact == pytest.approx(
+            float(mpmath.diff(DERIVATIVE_TABLE[row.name], x)), rel=1e-14
+        )
         _, df = symbolic.lambdified(row.name)
         assert df(x) == pytest.approx(row.exact, rel=1e-14)
 

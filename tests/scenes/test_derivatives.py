@@ -11,6 +11,7 @@ import pytest
 from mathvid.stills import scene_manifest
 from scenes import derivatives, style
 from tests import notebook
+from tests.references import DERIVATIVE_TABLE
 from tests.scenes.checks import (
     assert_captions,
     assert_goldens,
@@ -19,16 +20,6 @@ from tests.scenes.checks import (
 )
 
 SCENES = [derivatives.TangentLine, derivatives.DerivativeTable, derivatives.StepSizeError]
-
-# The notebook's table, as mpmath functions: exact derivatives at 50 digits.
-MP = {
-    "x^2": lambda t: t**2,
-    "x^3": lambda t: t**3,
-    r"\sin x": mpmath.sin,
-    r"\cos x": mpmath.cos,
-    "e^x": mpmath.exp,
-    r"\ln x": mpmath.log,
-}
 
 
 @pytest.mark.parametrize("scene_cls", SCENES, ids=lambda c: c.__name__)
@@ -56,9 +47,9 @@ def test_derivative_table_against_mpmath() -> None:
     manifest = scene_manifest(derivatives.DerivativeTable)
     x, h = manifest["params"]["x"], manifest["params"]["h"]
     rows = manifest["values"]["rows"]
-    assert [r["name"] for r in rows] == list(MP)
+    assert [r["name"] for r in rows] == list(DERIVATIVE_TABLE)
     for row in rows:
-        f = MP[row["name"]]
+        f = DERIVATIVE_TABLE[row["name"]]
         exact = float(mpmath.diff(f, mpmath.mpf(x)))
         assert row["exact"] == pytest.approx(exact, rel=1e-15)
         # The central difference, by the notebook's numerical_derivative, in float64.
