@@ -50,7 +50,19 @@ def main(kind: str, what: str, quality: str) -> None:
                 scene = scene_cls()
                 scene.render()
                 video = Path(scene.renderer.file_writer.movie_file_path)
-        print(json.dumps({"video_seconds": video_seconds(video)}))
+        print(json.dumps({"video_seconds": video_seconds(video), "peak_mb": peak_mb()}))
+
+
+def peak_mb() -> float:
+    """This process's peak resident memory since it started this program.
+
+    Not getrusage: a child's ru_maxrss also counts what it shared with its parent
+    before exec (the bench's own few hundred MB).
+    """
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 if __name__ == "__main__":
