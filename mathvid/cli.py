@@ -176,13 +176,8 @@ def _lesson(args: argparse.Namespace) -> int:
     from mathvid.assemble import assemble
 
     lesson = load_lesson(args.lesson)
-    ids = [e.id for e in lesson.scenes]
-    rendered = _render_entries(lesson, ids, args)
-    if len(rendered) != len(ids):
-        print(
-            "mathvid: the lesson video needs every scene; fix the ones above",
-            file=sys.stderr,
-        )
+    rendered = _render_whole_lesson(lesson, args, "the lesson video")
+    if rendered is None:
         return 1
     start = time.perf_counter()
     titles = [e.title for e in lesson.scenes]
@@ -198,14 +193,25 @@ def _lesson(args: argparse.Namespace) -> int:
     return 0
 
 
+def _render_whole_lesson(
+    lesson: Lesson, args: argparse.Namespace, needed_by: str
+) -> list[Rendered] | None:
+    """Every scene rendered, in order; None (after saying why) if any failed."""
+    rendered = _render_entries(lesson, [e.id for e in lesson.scenes], args)
+    if len(rendered) != len(lesson.scenes):
+        print(
+            f"mathvid: {needed_by} needs every scene; fix the ones above", file=sys.stderr
+        )
+        return None
+    return rendered
+
+
 def _export(args: argparse.Namespace) -> int:
     from mathvid.export import export
 
     lesson = load_lesson(args.lesson)
-    ids = [e.id for e in lesson.scenes]
-    rendered = _render_entries(lesson, ids, args)
-    if len(rendered) != len(ids):
-        print("mathvid: the bundle needs every scene; fix the ones above", file=sys.stderr)
+    rendered = _render_whole_lesson(lesson, args, "the bundle")
+    if rendered is None:
         return 1
     page = export(lesson, rendered, args.outdir)
     print(f"lecture: {page}")
