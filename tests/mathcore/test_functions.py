@@ -197,3 +197,24 @@ def test_gradient_matches_central_differences(name: str, u: float, v: float) -> 
 
         numeric = central_difference(along, 0.0)
         assert abs(numeric - objective.gradient(p)[i]) <= 1e-6 * scale
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    a=st.floats(-10, 10),
+    b=st.floats(1e-3, 1e3),
+    points=st.lists(
+        st.tuples(st.floats(allow_nan=True), st.floats(allow_nan=True)), min_size=1
+    ),
+)
+def test_rosenbrock_fused_evaluation_is_bit_for_bit_f_and_df(
+    a: float, b: float, points: list[tuple[float, float]]
+) -> None:
+    objective = functions.rosenbrock(a, b)
+    x, y = np.array(points).T.copy()
+    f, g = np.empty_like(x), np.empty((2, len(x)))
+    with np.errstate(all="ignore"):
+        objective.f_df_into((x, y), f, g)
+        expected_f, expected_g = objective.f(x, y), np.array(objective.df(x, y))
+    np.testing.assert_array_equal(f, expected_f)  # NaN where NaN, same bits elsewhere
+    np.testing.assert_array_equal(g, expected_g)

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import warnings
 
@@ -574,3 +575,17 @@ def test_run_batch_equals_run_row_by_row(case) -> None:
         assert np.isfinite(batch.points[i]).all()
     if case == MIXED:
         assert batch.status.tolist() == ["converged", "max_steps", "diverged"]
+
+
+def test_rosenbrock_batch_is_the_same_with_and_without_its_fused_evaluation() -> None:
+    # Converged, still running and diverged runs, so both ways of stopping are hit.
+    starts = [(1.0, 1.0), (-1.0, 1.0), (-1.2, 1.0), (2.0, 2.0)]
+    lrs = np.array([1e-3, 1e-3, 2e-3, 5e-2])
+    fused = rosenbrock()
+    plain = dataclasses.replace(fused, f_df_into=None)
+    for make in OPTIMIZERS.values():
+        a, b = (run_batch(f, starts, make(lrs), 3000) for f in (fused, plain))
+        assert a.status.tolist() == b.status.tolist()
+        assert "diverged" in a.status.tolist() or make is not gd
+        for field in ("points", "losses", "grad_norms", "diverged_at", "n_steps"):
+            assert np.array_equal(getattr(a, field), getattr(b, field)), field
