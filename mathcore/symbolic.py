@@ -16,24 +16,39 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-import sympy as sp
 
 from mathcore.calculus import central_difference
 from mathcore.functions import CATALOGUE, Objective
 
-X = sp.Symbol("x", real=True)
+if TYPE_CHECKING:
+    import sympy as sp
 
-COMMON = {
-    "x^2": X**2,
-    "x^3": X**3,
-    r"\sin x": sp.sin(X),
-    r"\cos x": sp.cos(X),
-    "e^x": sp.exp(X),
-    r"\ln x": sp.log(X),
-}
-"""The notebook's "common derivatives you should know", keyed by their LaTeX."""
+# SymPy is imported where it is used: it takes a quarter of a second, and most
+# commands (a preview, a render of a catalogue function) never need it.
+
+
+@cache
+def common() -> dict[str, sp.Expr]:
+    """The notebook's "common derivatives you should know", keyed by their LaTeX.
+
+    >>> list(common())[:2]
+    ['x^2', 'x^3']
+    """
+    import sympy as sp
+
+    x = sp.Symbol("x", real=True)
+    return {
+        "x^2": x**2,
+        "x^3": x**3,
+        r"\sin x": sp.sin(x),
+        r"\cos x": sp.cos(x),
+        "e^x": sp.exp(x),
+        r"\ln x": sp.log(x),
+    }
 
 
 @dataclass(frozen=True)
@@ -53,7 +68,7 @@ class DerivativeRow:
 
 
 def lambdified(name: str) -> tuple[Callable, Callable]:
-    """f and f' of a row of :data:`COMMON` as NumPy functions (f' exact, by SymPy).
+    """f and f' of a row of :func:`common` as NumPy functions (f' exact, by SymPy).
 
     Examples
     --------
@@ -61,8 +76,11 @@ def lambdified(name: str) -> tuple[Callable, Callable]:
     >>> float(df(0.0))
     1.0
     """
-    expr = COMMON[name]
-    return sp.lambdify(X, expr, "numpy"), sp.lambdify(X, sp.diff(expr, X), "numpy")
+    import sympy as sp
+
+    expr = common()[name]
+    (x,) = expr.free_symbols
+    return sp.lambdify(x, expr, "numpy"), sp.lambdify(x, sp.diff(expr, x), "numpy")
 
 
 def derivative_table(x: float = 2.0, h: float | None = 1e-7) -> list[DerivativeRow]:
@@ -76,17 +94,20 @@ def derivative_table(x: float = 2.0, h: float | None = 1e-7) -> list[DerivativeR
     >>> [round(r.numerical, 6) for r in derivative_table()][:3]
     [4.0, 12.0, -0.416147]
     """
+    import sympy as sp
+
     rows = []
-    for name, expr in COMMON.items():
+    for name, expr in common().items():
         f, _ = lambdified(name)
-        derivative = sp.diff(expr, X)
+        (symbol,) = expr.free_symbols
+        derivative = sp.diff(expr, symbol)
         rows.append(
             DerivativeRow(
                 name=name,
                 derivative_latex=sp.latex(derivative),
                 x=float(x),
                 numerical=float(central_difference(f, x, h)),
-                exact=float(derivative.subs(X, x).evalf(20)),
+                exact=float(derivative.subs(symbol, x).evalf(20)),
             )
         )
     return rows
@@ -96,20 +117,8 @@ class FormulaError(ValueError):
     """A formula that is not arithmetic in x and y; the message says what is wrong."""
 
 
-_FUNCTIONS = {
-    "sin": sp.sin,
-    "cos": sp.cos,
-    "tan": sp.tan,
-    "exp": sp.exp,
-    "log": sp.log,
-    "sqrt": sp.sqrt,
-    "tanh": sp.tanh,
-    "sinh": sp.sinh,
-    "cosh": sp.cosh,
-    "atan": sp.atan,
-    "abs": sp.Abs,
-}
-_CONSTANTS = {"pi": sp.pi, "e": sp.E}
+_FUNCTIONS = ("sin", "cos", "tan", "exp", "log", "sqrt", "tanh", "sinh", "cosh", "atan")
+_CONSTANTS = {"pi": "pi", "e": "E"}  # name in a formula: name in SymPy
 _BINARY = {
     ast.Add: operator.add,
     ast.Sub: operator.sub,
@@ -142,6 +151,8 @@ def parse_formula(text: str, variables: tuple[str, ...] = ("x", "y")) -> sp.Expr
         raise FormulaError("the formula is empty")
     if len(text) > MAX_FORMULA_LENGTH:
         raise FormulaError(f"the formula is longer than {MAX_FORMULA_LENGTH} characters")
+    import sympy as sp
+
     try:
         tree = ast.parse(text.replace("^", "**").strip(), mode="eval")
     except SyntaxError as err:
@@ -156,7 +167,15 @@ def parse_formula(text: str, variables: tuple[str, ...] = ("x", "y")) -> sp.Expr
     return expr
 
 
+def _sympy_function(name: str) -> Callable:
+    import sympy as sp
+
+    return sp.Abs if name == "abs" else getattr(sp, name)
+
+
 def _to_sympy(node: ast.AST, symbols: dict[str, sp.Symbol]) -> sp.Expr:
+    import sympy as sp
+
     if isinstance(node, ast.Constant) and type(node.value) in (int, float):
         if not math.isfinite(node.value):
             raise FormulaError(f"not a finite number: {node.value}")
@@ -168,7 +187,7 @@ def _to_sympy(node: ast.AST, symbols: dict[str, sp.Symbol]) -> sp.Expr:
         if node.id in symbols:
             return symbols[node.id]
         if node.id in _CONSTANTS:
-            return _CONSTANTS[node.id]
+            return getattr(sp, _CONSTANTS[node.id])
         allowed = ", ".join([*symbols, *_CONSTANTS])
         raise FormulaError(f"unknown name {node.id!r} (allowed: {allowed})")
     if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
@@ -183,14 +202,15 @@ def _to_sympy(node: ast.AST, symbols: dict[str, sp.Symbol]) -> sp.Expr:
         return _UNARY[type(node.op)](_to_sympy(node.operand, symbols))
     if isinstance(node, ast.Call):
         name = node.func.id if isinstance(node.func, ast.Name) else None
-        if name not in _FUNCTIONS:
+        known = (*_FUNCTIONS, "abs")
+        if name not in known:
             shown = name if name else ast.unparse(node.func)
             raise FormulaError(
-                f"unknown function {shown!r} (allowed: {', '.join(sorted(_FUNCTIONS))})"
+                f"unknown function {shown!r} (allowed: {', '.join(sorted(known))})"
             )
         if len(node.args) != 1 or node.keywords:
             raise FormulaError(f"{name}() takes exactly one argument")
-        return _FUNCTIONS[name](_to_sympy(node.args[0], symbols))
+        return _sympy_function(name)(_to_sympy(node.args[0], symbols))
     raise FormulaError(f"not allowed in a formula: {ast.unparse(node)!r}")
 
 
@@ -213,6 +233,8 @@ def objective_from_formula(
     >>> objective_from_formula("x^3", dim=1).gradient([2.0]).tolist()
     [12.0]
     """
+    import sympy as sp
+
     expr = parse_formula(text)
     xs = sp.symbols("x y", real=True)
     if dim == 1:

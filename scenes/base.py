@@ -16,8 +16,10 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
-from manim import Scene, ThreeDScene
+from manim import Animation, AnimationGroup, LaggedStart, Scene, ThreeDScene, Wait
 from manim.utils.exceptions import EndSceneEarlyException
+
+from scenes.surface import SurfaceCamera
 
 
 @dataclasses.dataclass(frozen=True)
@@ -84,6 +86,16 @@ class LessonScene(Scene):
             self._capture_moment()  # asked for a moment past the end: the last frame
         self._snapshot()
 
+    def begin_animations(self) -> None:
+        """Begin this play's animations; skipping towards a still, jump over those
+        whose end is their mobject as it is (see :func:`_jump_to_end`)."""
+        time, at = self.renderer.time, self.capture_at
+        # Skipping, the renderer's clock is already at this play's end.
+        wanted_here = at is not None and self.moment_frame is None and at < time
+        if self.renderer.skip_animations and not wanted_here:
+            self.animations = [_jump_to_end(a, self) for a in self.animations]
+        super().begin_animations()
+
     def play_internal(self, skip_rendering: bool = False) -> None:
         """Play the current animations; when a still at ``capture_at`` is wanted and
         this animation spans it, draw that moment and end the scene there.
@@ -100,7 +112,8 @@ class LessonScene(Scene):
                     self.update_to_time(at - start)
                 self._capture_moment()
                 raise EndSceneEarlyException()
-        super().play_internal(skip_rendering)
+        # Skipping, Manim still draws the end of each animation, for no frame.
+        super().play_internal(skip_rendering or skipping)
 
     def _capture_moment(self) -> None:
         self.renderer.update_frame(self, ignore_skipping=True)
@@ -128,6 +141,53 @@ class LessonScene(Scene):
         return rerun
 
 
+# Animations that only bring a mobject in or take it out: at their end the mobject
+# is exactly as it was built, added to the scene or removed from it.
+_INS_AND_OUTS = (
+    "Create",
+    "DrawBorderThenFill",
+    "FadeIn",
+    "FadeOut",
+    "GrowArrow",
+    "GrowFromCenter",
+    "GrowFromEdge",
+    "GrowFromPoint",
+    "SpinInFromNothing",
+    "Write",
+)
+
+
+def _jump_to_end(animation: Animation, scene: Scene) -> Animation:
+    """``animation`` itself, or when it only brings its mobject in or out, an
+    animation already at its end, having added or removed the mobject.
+
+    Stills skip animations, but Manim still begins each one, and beginning a
+    FadeIn or a Write copies its mobject (twice for a FadeIn, the whole family):
+    most of a preview's time in scenes with large groups. Jumping is exact: the
+    ends are the mobjects unchanged, which the golden-frame tests check.
+    """
+    if not _only_in_or_out(animation):
+        return animation
+    for part in getattr(animation, "animations", [animation]):
+        part._setup_scene(scene)  # an introducer adds its mobject here, as Manim does
+        part._on_finish(scene)
+        if part.is_remover():
+            scene.remove(part.mobject)
+    return Wait(animation.run_time)
+
+
+def _only_in_or_out(animation: Animation) -> bool:
+    if animation.rate_func(1.0) != 1.0 or animation.reverse_rate_function:
+        return False  # it would end elsewhere (there and back, reversed)
+    if type(animation) in (AnimationGroup, LaggedStart):
+        plain = not (animation.introducer or animation.remover)
+        return plain and all(
+            type(a).__name__ in _INS_AND_OUTS and _only_in_or_out(a)
+            for a in animation.animations
+        )
+    return type(animation).__name__ in _INS_AND_OUTS
+
+
 def _plain(value: Any) -> Any:
     """JSON-ready copy of numbers, arrays, tuples and dicts."""
     if isinstance(value, dict):
@@ -149,4 +209,12 @@ def _write_atomically(path: Path, text: str) -> None:
 
 
 class Lesson3DScene(LessonScene, ThreeDScene):
-    """A :class:`LessonScene` with Manim's 3D camera (surfaces, camera moves)."""
+    """A :class:`LessonScene` with Manim's 3D camera (surfaces, camera moves).
+
+    The camera is :class:`SurfaceCamera`, Manim's ``ThreeDCamera`` that can also draw
+    a :class:`scenes.surface.MeshSurface`.
+    """
+
+    def __init__(self, params: Any = None, **kwargs: Any) -> None:
+        kwargs.setdefault("camera_class", SurfaceCamera)
+        super().__init__(params, **kwargs)
