@@ -57,10 +57,11 @@ def tex_cache() -> Path:
 def manim_config(options: dict[str, Any]) -> Any:
     """Manim's settings from the project's ``manim.cfg`` (wherever the command runs),
     updated with ``options``: for ``tempconfig``."""
-    from mathvid import svg_cache
+    from mathvid import encoding, svg_cache
 
     _lock_latex_compiles()
     svg_cache.install()
+    encoding.install()
     from manim import logger
     from manim._config.utils import ManimConfig, make_config_parser
 
