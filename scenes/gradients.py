@@ -44,7 +44,6 @@ from manim import (
     ReplacementTransform,
     RightAngle,
     Rotate,
-    Surface,
     ThreeDAxes,
     ValueTracker,
     VGroup,
@@ -58,6 +57,7 @@ from mathcore.calculus import directional_derivative
 from mathcore.functions import CATALOGUE, Objective
 from scenes import style
 from scenes.base import Lesson3DScene, LessonScene
+from scenes.surface import MeshSurface
 
 ARROW_WIDTH = 4.0
 # Screen layout (Manim units, frame 14.2 × 8): a square map on the left, a text
@@ -205,9 +205,12 @@ def normalised_field(
 
 def height_surface(
     f: Objective, axes: ThreeDAxes, domain: Domain, resolution: int
-) -> Surface:
-    """The graph of ``f`` over ``domain``, coloured by height on the ramp."""
-    surface = Surface(
+) -> MeshSurface:
+    """The graph of ``f`` over ``domain``, coloured by height on the ramp.
+
+    A :class:`MeshSurface`: the faces of Manim's ``Surface``, drawn 10× faster.
+    """
+    surface = MeshSurface(
         lambda u, v: axes.c2p(u, v, float(f.value([u, v]))),
         u_range=domain[0],
         v_range=domain[1],
@@ -233,9 +236,27 @@ def three_d_axes(
         axis_config={"color": style.MUTED},
         tips=False,
     )
-    # Manim gives 3D axes a sheen whose gradient is recomputed for each of their
-    # pieces in every frame: a third of the render time, for no visible gain here.
-    return axes.set_shade_in_3d(True).set_sheen(0)
+    axes.set_shade_in_3d(True).set_sheen(0)
+    # Manim shades each piece of a 3D axis with a gradient along the whole axis (which
+    # set_sheen(0) leaves as it is), and finds the gradient's ends anew for every piece,
+    # twice a frame, by walking the whole axis in Python: with the axes on screen, a
+    # third of the render time. The same ends, from one NumPy pass over the same points:
+    for axis in axes:
+        ends = partial(_sheen_ends, axis.family_members_with_points(), axes.light_source)
+        for piece in axis.family_members_with_points():
+            piece.get_gradient_start_and_end_points = ends
+    return axes
+
+
+def _sheen_ends(pieces: list[VMobject], light: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The corners of the pieces' bounding box away from and towards ``light``, as
+    ``ThreeDAxes`` takes them (``axis.get_edge_center(∓light)``, over anchors)."""
+    anchors = np.concatenate([a for p in pieces for a in (p.points[0::4], p.points[3::4])])
+    low, high = anchors.min(axis=0), anchors.max(axis=0)
+    mid = (low + high) / 2
+    return tuple(
+        np.where(side > 0, high, np.where(side < 0, low, mid)) for side in (-light, light)
+    )
 
 
 def flat_look(scene: Lesson3DScene) -> None:
@@ -322,7 +343,7 @@ class GradientBowl(Lesson3DScene):
         self._downhill(f, axes, arrows, rows, p)
 
     def _flatten(
-        self, f: Objective, axes: ThreeDAxes, surface: Surface, p: GradientBowlParams
+        self, f: Objective, axes: ThreeDAxes, surface: MeshSurface, p: GradientBowlParams
     ) -> None:
         # Squash the surface onto its floor while the camera looks straight down:
         # heights become colours, the bowl becomes its contour map. Moving the
