@@ -95,6 +95,13 @@ class LessonScene(Scene):
         if self.renderer.skip_animations and not wanted_here:
             self.animations = [_jump_to_end(a, self) for a in self.animations]
         super().begin_animations()
+        if self.renderer.skip_animations:
+            # Manim paints what stays still onto a background image, to draw only
+            # what moves on top of it each frame. Skipping, no frame is drawn; and
+            # a still drawn after a wait would paint the still parts twice over
+            # that image (their antialiased edges twice as strong) where the video
+            # paints them once.
+            self.static_mobjects = []
 
     def play_internal(self, skip_rendering: bool = False) -> None:
         """Play the current animations; when a still at ``capture_at`` is wanted and

@@ -73,3 +73,46 @@ def test_only_animations_that_end_as_their_mobject_are_jumped() -> None:
     assert not base._only_in_or_out(FadeIn(circle, rate_func=there_and_back))
     assert not base._only_in_or_out(circle.animate.shift(UP).build())
     assert not base._only_in_or_out(LaggedStart(FadeIn(circle), circle.animate.shift(UP)))
+
+
+def test_each_step_still_is_the_videos_frame_at_the_end_of_the_step(tmp_path) -> None:
+    # The stills (previews, golden frames) are drawn without the video; they must
+    # show what the video shows. x264 moves about 0.5 % of pixels by more than the
+    # golden tolerance at this size; a still that drew differently (the still parts
+    # painted twice after a wait, as they once were) differed in 1.2 % and more.
+    from manim import tempconfig
+
+    from mathvid.render import manim_config
+    from scenes.derivatives import TangentLine
+    from tests.scenes.goldens import PIXEL_THRESHOLD
+
+    options = {
+        "pixel_width": 480,
+        "pixel_height": 270,
+        "frame_rate": 15,
+        "media_dir": str(tmp_path),
+        "progress_bar": "none",
+        "verbosity": "WARNING",
+    }
+    with tempconfig(manim_config(options)):
+        scene = TangentLine()
+        scene.render()
+        video = scene.renderer.file_writer.movie_file_path
+    steps = scene.manifest["steps"]
+    ends = [s["start"] for s in steps[1:]] + [scene.manifest["duration"]]
+    frames = video_frames(video)
+    for (name, still), end in zip(step_stills(TangentLine), ends, strict=True):
+        shown = [frame for t, frame in frames if t < end - 1e-6][-1]
+        differ = np.abs(shown.astype(int) - still.astype(int)).max(axis=2) > PIXEL_THRESHOLD
+        assert differ.mean() < 0.008, f"{name}: {differ.mean():.2%} of pixels differ"
+
+
+def video_frames(path) -> list[tuple[float, np.ndarray]]:
+    """Each frame of the video at ``path`` with its time in seconds (RGB)."""
+    import av
+
+    with av.open(str(path)) as video:
+        return [
+            (float(f.pts * f.time_base), f.to_ndarray(format="rgb24"))
+            for f in video.decode(video=0)
+        ]
