@@ -92,9 +92,7 @@ def pi_label(value: float) -> str:
     return f"{sign}\\frac{{{'' if halves == 1 else halves}\\pi}}{{2}}"
 
 
-def band_shapes(
-    bands: list[fields.ContourBand], to_point: Callable[[float, float], np.ndarray]
-) -> VGroup:
+def band_shapes(bands: list[fields.ContourBand], to_points: style.ToPoints) -> VGroup:
     """The filled contour map (``contourf``): one filled shape per band, low to high.
 
     Each ring of a band becomes a subpath of one shape; Cairo's non-zero winding
@@ -109,7 +107,7 @@ def band_shapes(
         )
         for rings in band.polygons:
             for ring in rings:
-                corners = [to_point(x, y) for x, y in ring]
+                corners = to_points(np.asarray(ring))
                 shape.start_new_path(corners[0])
                 shape.add_points_as_corners(corners[1:])
         shapes.add(shape)
@@ -166,7 +164,7 @@ def height_map(
     return HeightMap(
         levels,
         g,
-        band_shapes(fields.contour_bands(f, g, levels), to_point),
+        band_shapes(fields.contour_bands(f, g, levels), to_points),
         style.contour_paths(
             fields.contour_lines(f, g, levels), to_points, style.BACKGROUND, 1.5
         ),
@@ -364,7 +362,7 @@ class GradientBowl(Lesson3DScene):
             return axes.c2p(x, y, 0)
 
         def to_points(line: np.ndarray) -> np.ndarray:
-            return np.array([to_point(x, y) for x, y in line])
+            return axes.c2p(np.c_[line, np.zeros(len(line))])
 
         floor_map = height_map(f, p, p.domain, to_point, to_points, style.fmt)
         self.record("contour.levels", floor_map.levels)
