@@ -42,6 +42,9 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--lesson-repeats", type=int, default=1)
     parser.add_argument("--quick", action="store_true", help="480p15 only, one repeat")
+    parser.add_argument(
+        "--resume", action="store_true", help="keep what results.json has, measure the rest"
+    )
     args = parser.parse_args()
     if args.quick:
         args.repeats = args.lesson_repeats = 1
@@ -56,26 +59,35 @@ def main() -> None:
         "scenes": {},
         "stock": {},
     }
+    if args.resume and (HERE / "results.json").exists():
+        results = json.loads((HERE / "results.json").read_text())
     # The quick measurements first, and the report rewritten after every step, so an
-    # interrupted run still leaves every number it measured.
-    results["run_batch"] = measure_run_batch(args.repeats)
-    results["rerender"] = measure_rerender(args.repeats)
-    results["preview"] = measure_previews(lesson, args.repeats)
+    # interrupted run still leaves every number it measured (and --resume goes on).
+    for key, measure_it in (
+        ("run_batch", lambda: measure_run_batch(args.repeats)),
+        ("rerender", lambda: measure_rerender(args.repeats)),
+        ("preview", lambda: measure_previews(lesson, args.repeats)),
+    ):
+        if key not in results:
+            results[key] = measure_it()
     write(results, qualities)
     for q in qualities:
-        results.setdefault("lesson_parallel", {})[q] = measure_lesson_parallel(q)
-        log(f"lesson on all cores {QUALITY_NAMES[q]}: {results['lesson_parallel'][q]}")
-        write(results, qualities)
+        if q not in results.setdefault("lesson_parallel", {}):
+            results["lesson_parallel"][q] = measure_lesson_parallel(q)
+            log(f"lesson on all cores {QUALITY_NAMES[q]}: {results['lesson_parallel'][q]}")
+            write(results, qualities)
         for entry in lesson.scenes:
-            row = measure_scene(entry.id, q, args.lesson_repeats)
-            results["scenes"].setdefault(entry.id, {})[q] = row
-            log(f"{entry.id} {QUALITY_NAMES[q]}: {row}")
-            write(results, qualities)
+            if q not in results["scenes"].setdefault(entry.id, {}):
+                row = measure_scene(entry.id, q, args.lesson_repeats)
+                results["scenes"][entry.id][q] = row
+                log(f"{entry.id} {QUALITY_NAMES[q]}: {row}")
+                write(results, qualities)
         for name in STOCK:
-            row = measure_stock(name, q, args.repeats)
-            results["stock"].setdefault(name, {})[q] = row
-            log(f"{name} {QUALITY_NAMES[q]}: {row}")
-            write(results, qualities)
+            if q not in results["stock"].setdefault(name, {}):
+                row = measure_stock(name, q, args.repeats)
+                results["stock"][name][q] = row
+                log(f"{name} {QUALITY_NAMES[q]}: {row}")
+                write(results, qualities)
     log(f"wrote {HERE / 'RESULTS.md'}")
 
 
@@ -275,7 +287,7 @@ def report(r: dict, qualities: list[str]) -> str:
             "",
         ]
         parallel = r.get("lesson_parallel", {}).get(q)
-        if parallel:
+        if parallel and total_video > 1:
             lines += [
                 f"`mathvid render -q {q}` of the whole lesson from nothing, on all "
                 f"{m['cores']} cores: {parallel['wall']} s for {total_video:.0f} s of "
@@ -315,7 +327,8 @@ def report(r: dict, qualities: list[str]) -> str:
         "## run_batch",
         "",
         f"{b['runs']} Rosenbrock runs × {b['steps']} steps, histories kept: "
-        f"{b['batch_seconds']:.2f} s ({b['batch_per_run'] * 1e3:.2f} ms a run). The "
+        f"{b['batch_seconds']:.2f} s ({b['batch_per_run'] * 1e3:.2f} ms a run; the "
+        f"first call of a process: {b['first_call_seconds']:.2f} s). The "
         f"notebook's loop: {b['loop_per_run'] * 1e3:.1f} ms a run (median over "
         f"{b['loop_sample']} runs). Speed-up per run: {b['speedup']:.0f}×.",
         "",
@@ -336,8 +349,8 @@ def targets(r: dict) -> list[str]:
     """The issue's targets, each with the measured value and whether it holds."""
     rows = []
     parallel = r.get("lesson_parallel", {}).get("h")
-    if parallel:
-        video = sum(s["h"]["video_seconds"] for s in r["scenes"].values() if "h" in s)
+    video = sum(s["h"]["video_seconds"] for s in r["scenes"].values() if "h" in s)
+    if parallel and video > 0:
         rows.append(("whole lesson at 1080p60, RTF ≤ 1.0", parallel["wall"] / video, 1.0))
     stock = r["stock"].get("StockSurface", {}).get("h")
     for scene_id in SURFACE_SCENES:
