@@ -15,6 +15,7 @@ never leave a truncated file where a good one was. A scene whose inputs (its cod
 
 from __future__ import annotations
 
+import ast
 import concurrent.futures as cf
 import contextlib
 import fcntl
@@ -30,7 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
 
 QUALITIES = {
     "l": "low_quality",
@@ -178,21 +180,45 @@ def scene_folder(media: Path, scene_id: str, quality: str) -> Path:
 
 def inputs_key(job: Job) -> str:
     """A digest of everything a render depends on: code, numerics, parameters, quality."""
-    module = job.scene.partition(":")[0]
-    sources = [
-        ROOT / (module.replace(".", "/") + ".py"),
-        ROOT / "scenes/base.py",
-        ROOT / "scenes/style.py",
-        ROOT / "manim.cfg",
-        ROOT / "requirements.lock",
-        Path(__file__),
-    ]
+    sources = scene_sources(job.scene.partition(":")[0])
+    sources += [ROOT / "manim.cfg", ROOT / "requirements.lock", Path(__file__)]
+    sources += [HERE / "encoding.py", HERE / "svg_cache.py"]  # how frames become files
     sources += sorted((ROOT / "mathcore").glob("*.py"))
     digest = hashlib.sha256(f"{job.scene}\n{job.params!r}\n{job.quality}\n".encode())
     for path in sources:
         if path.exists():
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
+
+
+def scene_sources(module: str) -> list[Path]:
+    """The files of ``module`` and of the ``scenes`` modules it imports, in turn.
+
+    Only those: editing one scene re-renders that scene, while editing a module it
+    builds on (``scenes.surface``, ``scenes.style``) re-renders every scene using it.
+
+    Examples
+    --------
+    >>> [p.name for p in scene_sources("scenes.gradients")]
+    ['base.py', 'gradients.py', 'style.py', 'surface.py']
+    """
+    found: dict[str, Path] = {}
+    todo = [module]
+    while todo:
+        name = todo.pop()
+        path = ROOT / (name.replace(".", "/") + ".py")
+        if name in found or not path.exists():
+            continue
+        found[name] = path
+        for node in ast.walk(ast.parse(path.read_bytes())):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            else:
+                continue
+            todo += [n for n in names if n.startswith("scenes.")]
+    return [found[name] for name in sorted(found)]
 
 
 def render(job: Job, media: Path) -> Rendered:
