@@ -254,7 +254,10 @@ def report(r: dict, qualities: list[str]) -> str:
         f"Medians of {r['repeats']} runs ({r['lesson_repeats']} for the lesson scenes). "
         "Wall times include Python start-up. RTF = render seconds per second of video "
         "(one scene in one process); floor = a static scene of the same length and "
-        "quality (start-up and encoding only). Reproduce with `make bench`.",
+        "quality (start-up and encoding only). The stock figures are rendered with "
+        "the project's `manim.cfg` and frame path too, so their ratios compare the "
+        "drawing, not the encoder settings. Reproduce with `make bench` "
+        "(`python -m bench --resume` finishes an interrupted run).",
         "",
     ]
     for q in qualities:
@@ -262,8 +265,8 @@ def report(r: dict, qualities: list[str]) -> str:
         lines += [
             f"## Lesson scenes at {name}",
             "",
-            "| scene | video s | wall s | RTF | floor RTF | RTF / floor | peak MB |",
-            "|---|---|---|---|---|---|---|",
+            "| scene | video s | wall s | RTF | floor RTF | RTF / floor | peak MB | runs |",
+            "|---|---|---|---|---|---|---|---|",
         ]
         total_video, total_wall = 1e-9, 0.0  # no division by zero before the first row
         for scene_id, rows in r["scenes"].items():
@@ -275,7 +278,7 @@ def report(r: dict, qualities: list[str]) -> str:
             lines.append(
                 f"| {scene_id} | {row['video_seconds']} | {row['wall']} | {row['rtf']} | "
                 f"{row['floor_rtf']} | {row['rtf'] / row['floor_rtf']:.1f} | "
-                f"{row['peak_mb']} |"
+                f"{row['peak_mb']} | {row['runs']} |"
             )
         lines += [
             "",
