@@ -757,10 +757,10 @@ def _simulate(
                 active &= new.ok
                 all_active = False
                 new.take(cur, where=~active)  # stopped runs repeat their last state
+                if not active.any():
+                    history[t + 2 :] = new.data
+                    break
             cur, new = new, cur
-            if not all_active and not active.any():
-                history[t + 2 :] = cur.data
-                break
     return _batch(history, code, n_steps, diverged_at, objective, optimizer, steps, tol)
 
 

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -98,8 +98,8 @@ def derivative_table(x: float = 2.0, h: float | None = 1e-7) -> list[DerivativeR
 
     rows = []
     for name, expr in common().items():
-        f, _ = lambdified(name)
         (symbol,) = expr.free_symbols
+        f = sp.lambdify(symbol, expr, "numpy")
         derivative = sp.diff(expr, symbol)
         rows.append(
             DerivativeRow(
@@ -117,8 +117,27 @@ class FormulaError(ValueError):
     """A formula that is not arithmetic in x and y; the message says what is wrong."""
 
 
-_FUNCTIONS = ("sin", "cos", "tan", "exp", "log", "sqrt", "tanh", "sinh", "cosh", "atan")
-_CONSTANTS = {"pi": "pi", "e": "E"}  # name in a formula: name in SymPy
+@cache
+def _vocabulary() -> tuple[dict[str, Callable], dict[str, Any]]:
+    """The functions and the constants a formula may name, as SymPy's."""
+    import sympy as sp
+
+    functions = {
+        "sin": sp.sin,
+        "cos": sp.cos,
+        "tan": sp.tan,
+        "exp": sp.exp,
+        "log": sp.log,
+        "sqrt": sp.sqrt,
+        "tanh": sp.tanh,
+        "sinh": sp.sinh,
+        "cosh": sp.cosh,
+        "atan": sp.atan,
+        "abs": sp.Abs,
+    }
+    return functions, {"pi": sp.pi, "e": sp.E}
+
+
 _BINARY = {
     ast.Add: operator.add,
     ast.Sub: operator.sub,
@@ -167,15 +186,10 @@ def parse_formula(text: str, variables: tuple[str, ...] = ("x", "y")) -> sp.Expr
     return expr
 
 
-def _sympy_function(name: str) -> Callable:
-    import sympy as sp
-
-    return sp.Abs if name == "abs" else getattr(sp, name)
-
-
 def _to_sympy(node: ast.AST, symbols: dict[str, sp.Symbol]) -> sp.Expr:
     import sympy as sp
 
+    functions, constants = _vocabulary()
     if isinstance(node, ast.Constant) and type(node.value) in (int, float):
         if not math.isfinite(node.value):
             raise FormulaError(f"not a finite number: {node.value}")
@@ -186,9 +200,9 @@ def _to_sympy(node: ast.AST, symbols: dict[str, sp.Symbol]) -> sp.Expr:
     if isinstance(node, ast.Name):
         if node.id in symbols:
             return symbols[node.id]
-        if node.id in _CONSTANTS:
-            return getattr(sp, _CONSTANTS[node.id])
-        allowed = ", ".join([*symbols, *_CONSTANTS])
+        if node.id in constants:
+            return constants[node.id]
+        allowed = ", ".join([*symbols, *constants])
         raise FormulaError(f"unknown name {node.id!r} (allowed: {allowed})")
     if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
         left, right = _to_sympy(node.left, symbols), _to_sympy(node.right, symbols)
@@ -202,15 +216,14 @@ def _to_sympy(node: ast.AST, symbols: dict[str, sp.Symbol]) -> sp.Expr:
         return _UNARY[type(node.op)](_to_sympy(node.operand, symbols))
     if isinstance(node, ast.Call):
         name = node.func.id if isinstance(node.func, ast.Name) else None
-        known = (*_FUNCTIONS, "abs")
-        if name not in known:
+        if name not in functions:
             shown = name if name else ast.unparse(node.func)
             raise FormulaError(
-                f"unknown function {shown!r} (allowed: {', '.join(sorted(known))})"
+                f"unknown function {shown!r} (allowed: {', '.join(sorted(functions))})"
             )
         if len(node.args) != 1 or node.keywords:
             raise FormulaError(f"{name}() takes exactly one argument")
-        return _sympy_function(name)(_to_sympy(node.args[0], symbols))
+        return functions[name](_to_sympy(node.args[0], symbols))
     raise FormulaError(f"not allowed in a formula: {ast.unparse(node)!r}")
 
 

@@ -24,7 +24,9 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
+import av
 import numpy as np
+from av.video.reformatter import VideoReformatter
 
 
 def install() -> None:
@@ -60,9 +62,6 @@ def write_frame(self: Any, pixels: np.ndarray, *, repeat: int = 1) -> None:
 
 def _converted(encoder: Any, pixels: np.ndarray) -> Any:
     """``pixels`` in the encoder's pixel format, through the segment's RGBA frame."""
-    import av
-    from av.video.reformatter import VideoReformatter
-
     if getattr(encoder, "_rgba_frame", None) is None:
         height, width, _ = pixels.shape
         encoder._rgba_frame = av.VideoFrame(width, height, "rgba")

@@ -21,7 +21,6 @@ True
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import pickle
@@ -57,7 +56,9 @@ def _pickled(init_svg_mobject: Callable) -> Callable:
         key = _key(self)
         parts = _load(key)
         if parts is None:
-            init_svg_mobject(self, use_svg_cache)
+            # Parsed without Manim's own cache: it would keep a deep copy that this
+            # cache, holding the pickle, never asks for.
+            init_svg_mobject(self, False)
             _store(key, (self.submobjects, self.id_to_vgroup_dict))
             return self
         # What Manim's own cache does on a hit, with unpickled paths for copies.
@@ -78,18 +79,16 @@ def _key(svg: Any) -> str:
 
 
 def _load(key: str) -> Any:
-    data = _IN_MEMORY.get(key)
-    if data is None:
-        with contextlib.suppress(OSError):
-            data = (folder() / f"{key}.pickle").read_bytes()
-    if data is None:
-        return None
+    if key not in _IN_MEMORY:
+        try:
+            _IN_MEMORY[key] = (folder() / f"{key}.pickle").read_bytes()
+        except OSError:
+            return None
     try:
-        parts = pickle.loads(data)
+        return pickle.loads(_IN_MEMORY[key])
     except Exception:  # a truncated or foreign file: parse the SVG again
+        del _IN_MEMORY[key]
         return None
-    _IN_MEMORY[key] = data
-    return parts
 
 
 def _store(key: str, parts: Any) -> None:

@@ -16,7 +16,24 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
-from manim import Animation, AnimationGroup, LaggedStart, Scene, ThreeDScene, Wait
+from manim import (
+    Animation,
+    AnimationGroup,
+    Create,
+    DrawBorderThenFill,
+    FadeIn,
+    FadeOut,
+    GrowArrow,
+    GrowFromCenter,
+    GrowFromEdge,
+    GrowFromPoint,
+    LaggedStart,
+    Scene,
+    SpinInFromNothing,
+    ThreeDScene,
+    Wait,
+    Write,
+)
 from manim.utils.exceptions import EndSceneEarlyException
 
 from scenes.surface import SurfaceCamera
@@ -89,10 +106,7 @@ class LessonScene(Scene):
     def begin_animations(self) -> None:
         """Begin this play's animations; skipping towards a still, jump over those
         whose end is their mobject as it is (see :func:`_jump_to_end`)."""
-        time, at = self.renderer.time, self.capture_at
-        # Skipping, the renderer's clock is already at this play's end.
-        wanted_here = at is not None and self.moment_frame is None and at < time
-        if self.renderer.skip_animations and not wanted_here:
+        if self.renderer.skip_animations and not self._moment_in_this_play():
             self.animations = [_jump_to_end(a, self) for a in self.animations]
         super().begin_animations()
         if self.renderer.skip_animations:
@@ -110,17 +124,22 @@ class LessonScene(Scene):
         With animations skipped, the renderer has already moved its clock to the end
         of this animation, so it started at ``time − duration``.
         """
-        at, skipping = self.capture_at, self.renderer.skip_animations
-        if at is not None and skipping and self.moment_frame is None:
+        skipping = self.renderer.skip_animations
+        if skipping and self._moment_in_this_play():
             start = self.renderer.time - self.duration
-            if at < start + self.duration:
-                # Before start: the moment lies in a wait, whose picture is the current one.
-                if at > start:
-                    self.update_to_time(at - start)
-                self._capture_moment()
-                raise EndSceneEarlyException()
+            # Before start: the moment lies in a wait, whose picture is the current one.
+            if self.capture_at > start:
+                self.update_to_time(self.capture_at - start)
+            self._capture_moment()
+            raise EndSceneEarlyException()
         # Skipping, Manim still draws the end of each animation, for no frame.
         super().play_internal(skip_rendering or skipping)
+
+    def _moment_in_this_play(self) -> bool:
+        """Whether the still at ``capture_at`` is still wanted and falls before the
+        end of the current play (skipping, the renderer's clock is at that end)."""
+        at = self.capture_at
+        return at is not None and self.moment_frame is None and at < self.renderer.time
 
     def _capture_moment(self) -> None:
         self.renderer.update_frame(self, ignore_skipping=True)
@@ -151,16 +170,16 @@ class LessonScene(Scene):
 # Animations that only bring a mobject in or take it out: at their end the mobject
 # is exactly as it was built, added to the scene or removed from it.
 _INS_AND_OUTS = (
-    "Create",
-    "DrawBorderThenFill",
-    "FadeIn",
-    "FadeOut",
-    "GrowArrow",
-    "GrowFromCenter",
-    "GrowFromEdge",
-    "GrowFromPoint",
-    "SpinInFromNothing",
-    "Write",
+    Create,
+    DrawBorderThenFill,
+    FadeIn,
+    FadeOut,
+    GrowArrow,
+    GrowFromCenter,
+    GrowFromEdge,
+    GrowFromPoint,
+    SpinInFromNothing,
+    Write,
 )
 
 
@@ -189,10 +208,10 @@ def _only_in_or_out(animation: Animation) -> bool:
     if type(animation) in (AnimationGroup, LaggedStart):
         plain = not (animation.introducer or animation.remover)
         return plain and all(
-            type(a).__name__ in _INS_AND_OUTS and _only_in_or_out(a)
+            type(a) in _INS_AND_OUTS and _only_in_or_out(a)  # no nested groups
             for a in animation.animations
         )
-    return type(animation).__name__ in _INS_AND_OUTS
+    return type(animation) in _INS_AND_OUTS
 
 
 def _plain(value: Any) -> Any:
