@@ -22,7 +22,8 @@ def video_seconds(path: Path) -> float:
 
 
 def main(kind: str, what: str, quality: str) -> None:
-    from mathvid.render import QUALITIES, ROOT, Job, manim_config, render
+    from mathvid.manim_setup import manim_config
+    from mathvid.render import QUALITIES, ROOT, Job, render
 
     with tempfile.TemporaryDirectory(prefix="bench-") as media:
         if kind == "lesson":

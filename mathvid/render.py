@@ -31,8 +31,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mathvid.manim_setup import ROOT, manim_config
+
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
 
 QUALITIES = {
     "l": "low_quality",
@@ -44,68 +45,6 @@ QUALITIES = {
 
 class RenderError(RuntimeError):
     """A scene that could not be rendered; the message says why and what to do."""
-
-
-def tex_cache() -> Path:
-    """Where compiled LaTeX is kept between renders: ``media/Tex`` of the project.
-
-    Every render, still and test shares it, so each formula is compiled once (a
-    LaTeX compile costs about 0.1 s; a scene has dozens of formulas).
-    ``MATHVID_TEX_CACHE`` puts it elsewhere.
-    """
-    return Path(os.environ.get("MATHVID_TEX_CACHE", ROOT / "media" / "Tex"))
-
-
-def manim_config(options: dict[str, Any]) -> Any:
-    """Manim's settings from the project's ``manim.cfg`` (wherever the command runs),
-    updated with ``options``: for ``tempconfig``."""
-    from mathvid import encoding, svg_cache
-
-    _lock_latex_compiles()
-    svg_cache.install()
-    encoding.install()
-    from manim import logger
-    from manim._config.utils import ManimConfig, make_config_parser
-
-    level = logger.level
-    logger.setLevel("WARNING")  # reading the files is logged at INFO: not news
-    try:
-        config = ManimConfig().digest_parser(make_config_parser(ROOT / "manim.cfg"))
-    finally:
-        logger.setLevel(level)
-    config.update({"tex_dir": str(tex_cache()), **options})
-    return config
-
-
-def _lock_latex_compiles() -> None:
-    """Let one process at a time compile LaTeX into the shared cache, or read it back.
-
-    Manim is not made for a cache shared by processes at once (parallel scenes, tests
-    on both cores): after each compile it deletes every non-SVG file in the cache,
-    other processes' .tex and .dvi mid-compile included, and it parses each SVG through
-    a temporary copy with a fixed name beside it, which a second reader overwrites and
-    deletes. Both steps run under one file lock, which holds across processes and lives
-    beside the cache, not in it, where that clean-up would delete it too.
-    """
-    import manim.mobject.text.tex_mobject as tex_mobject
-    from manim.mobject.svg.svg_mobject import SVGMobject
-
-    if getattr(tex_mobject.tex_to_svg_file, "locked", False):
-        return
-    tex_mobject.tex_to_svg_file = _under_tex_lock(tex_mobject.tex_to_svg_file)
-    SVGMobject.generate_mobject = _under_tex_lock(SVGMobject.generate_mobject)
-
-
-def _under_tex_lock(function: Callable) -> Callable:
-    def locked(*args: Any, **kwargs: Any) -> Any:
-        lock = tex_cache().parent / ".tex.lock"
-        lock.parent.mkdir(parents=True, exist_ok=True)
-        with open(lock, "w") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            return function(*args, **kwargs)
-
-    locked.locked = True  # type: ignore[attr-defined]
-    return locked
 
 
 def check_latex() -> None:
@@ -182,7 +121,8 @@ def inputs_key(job: Job) -> str:
     """A digest of everything a render depends on: code, numerics, parameters, quality."""
     sources = scene_sources(job.scene.partition(":")[0])
     sources += [ROOT / "manim.cfg", ROOT / "requirements.lock", Path(__file__)]
-    sources += [HERE / "encoding.py", HERE / "svg_cache.py"]  # how frames become files
+    # How Manim is set up, and how frames become files.
+    sources += [HERE / "manim_setup.py", HERE / "encoding.py", HERE / "svg_cache.py"]
     sources += sorted((ROOT / "mathcore").glob("*.py"))
     digest = hashlib.sha256(f"{job.scene}\n{job.params!r}\n{job.quality}\n".encode())
     for path in sources:

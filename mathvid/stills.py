@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from mathvid.render import manim_config
+from mathvid.manim_setup import manim_config
 
 STILL_SIZE = (480, 270)
 """Width and height of a still: small, fast, still legible, 16:9."""

@@ -14,7 +14,8 @@ changed formula, style or Manim release never reads a stale entry.
 Examples
 --------
 >>> from manim import MathTex
->>> install()
+>>> from mathvid.manim_setup import tex_cache
+>>> install(tex_cache().parent / "TexPaths")
 >>> bool(MathTex("x^2").width > 0)
 True
 """
@@ -30,21 +31,25 @@ from pathlib import Path
 from typing import Any
 
 _IN_MEMORY: dict[str, bytes] = {}  # this process's pickles, by key
+_folder = Path("TexPaths")  # where the pickles live: set by install()
 
 
 def folder() -> Path:
-    """Where the pickles live: beside the LaTeX cache, not in it (Manim deletes any
-    file there that is not .svg or .tex)."""
-    from mathvid.render import tex_cache
-
-    return tex_cache().parent / "TexPaths"
+    """Where the pickles live: the folder given to :func:`install`."""
+    return _folder
 
 
-def install() -> None:
+def install(pickles: Path) -> None:
     """Make every cached ``SVGMobject`` (``MathTex`` included) read and write the
-    pickles; idempotent."""
+    pickles in the folder ``pickles``; idempotent.
+
+    The folder is given, not looked up, so this module depends on no other part of
+    mathvid (:mod:`mathvid.manim_setup` decides where the caches live).
+    """
     from manim.mobject.svg.svg_mobject import SVGMobject
 
+    global _folder
+    _folder = pickles
     if not getattr(SVGMobject.init_svg_mobject, "pickled", False):
         SVGMobject.init_svg_mobject = _pickled(SVGMobject.init_svg_mobject)
 

@@ -10,7 +10,7 @@ from manim import RIGHT, Circle, Create, Scene, Square, tempconfig
 from manim.scene.video_segment_encoder import VideoSegmentEncoder
 
 from mathvid import encoding
-from mathvid.render import manim_config
+from mathvid.manim_setup import manim_config
 
 
 class MovesAndWaits(Scene):

@@ -39,7 +39,7 @@ def test_two_processes_fill_an_empty_cache_at_once(tmp_path: Path) -> None:
 FORMULAS = (
     "import json, sys\n"
     "from manim import MathTex, tempconfig\n"
-    "from mathvid.render import manim_config\n"
+    "from mathvid.manim_setup import manim_config\n"
     "with tempconfig(manim_config({'media_dir': sys.argv[1]})):\n"
     "    m = MathTex(r'\\frac{\\partial f}{\\partial x} = 2x', color='#ff8800')\n"
     "    colours = [c.to_hex() for c in m.get_fill_colors()]\n"

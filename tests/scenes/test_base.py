@@ -82,7 +82,7 @@ def test_each_step_still_is_the_videos_frame_at_the_end_of_the_step(tmp_path) ->
     # painted twice after a wait, as they once were) differed in 1.2 % and more.
     from manim import tempconfig
 
-    from mathvid.render import manim_config
+    from mathvid.manim_setup import manim_config
     from scenes.derivatives import TangentLine
     from tests.scenes.goldens import PIXEL_THRESHOLD
 
