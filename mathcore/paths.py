@@ -19,9 +19,8 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -38,7 +37,6 @@ __all__ = [
     "LogCurve",
     "LogScale",
     "StabilityProbe",
-    "StationaryPoint",
     "Windowed",
     "clip_polyline",
     "cursor",
@@ -47,7 +45,6 @@ __all__ = [
     "log_curve",
     "log_scale",
     "stability_probe",
-    "stationary_points",
     "windowed",
 ]
 
@@ -431,115 +428,3 @@ def fastest_converged(trajectories: Sequence[Trajectory]) -> int | None:
         if best is None or t.n_steps < trajectories[best].n_steps:
             best = i
     return best
-
-
-# --------------------------------------------------------------------------------------
-# Landmarks of a 1-D objective.
-
-Kind = Literal["minimum", "maximum", "flat"]
-
-
-@dataclass(frozen=True)
-class StationaryPoint:
-    """A point where f' = 0, and what kind it is.
-
-    ``kind`` comes from the sign of f' either side: − then + is a minimum, + then −
-    a maximum, the same sign on both sides is ``"flat"`` (f' touches 0 and f
-    keeps going the same way: neither minimum nor maximum). ``slope_signs`` are
-    those signs of f' just left and right of x (−1, 0 or 1).
-    """
-
-    x: float
-    value: float
-    kind: Kind
-    slope_signs: tuple[int, int]
-
-
-def stationary_points(
-    objective: Objective, interval: tuple[float, float], samples: int = 2001
-) -> list[StationaryPoint]:
-    """Every x in ``interval`` with f'(x) = 0, found numerically, classified.
-
-    Roots where f' changes sign are bracketed on a grid and refined by
-    bisection. Roots where f' only touches 0 (f'(x) = x²·g(x) at 0) do not change
-    sign; they are found as roots of f'' (extremes of f') where f' vanishes too.
-
-    Examples
-    --------
-    >>> from mathcore.functions import quartic
-    >>> [(round(p.x, 12) + 0.0, p.kind) for p in stationary_points(quartic(), (-1.5, 4.0))]
-    [(0.0, 'flat'), (2.25, 'minimum')]
-    """
-    if objective.dim != 1:
-        raise ValueError("objective: stationary_points needs a 1-D objective")
-    lo, hi = (float(v) for v in interval)
-    if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi) or samples < 3:
-        raise ValueError(f"need a finite interval lo < hi and samples >= 3, got {interval}")
-
-    def d1(x: float) -> float:
-        return float(objective.gradient([x])[0])
-
-    def d2(x: float) -> float:
-        return float(objective.hessian([x])[0, 0])
-
-    xs = np.linspace(lo, hi, samples)
-    g = objective.gradient(xs[:, None])[:, 0]
-    h = objective.hessian(xs[:, None])[:, 0, 0]
-    scale = max(1.0, float(np.abs(g).max()))
-    spacing = (hi - lo) / (samples - 1)
-    candidates = [float(x) for x in xs[g == 0]]
-    candidates += _sign_change_roots(d1, xs, g)
-    # Touching roots: f' has an extreme there (f'' = 0) and is 0 itself.
-    candidates += [r for r in _sign_change_roots(d2, xs, h) if abs(d1(r)) <= 1e-12 * scale]
-    points: list[StationaryPoint] = []
-    for x in sorted(candidates):
-        if points and abs(x - points[-1].x) < spacing:
-            continue  # the same root found twice
-        delta = 1e-3 * spacing
-        left, right = np.sign(d1(x - delta)), np.sign(d1(x + delta))
-        kind: Kind = (
-            "minimum"
-            if (left, right) == (-1, 1)
-            else "maximum"
-            if (left, right) == (1, -1)
-            else "flat"
-        )
-        points.append(
-            StationaryPoint(
-                x=x,
-                value=float(objective.value([x])),
-                kind=kind,
-                slope_signs=(int(left), int(right)),
-            )
-        )
-    return points
-
-
-def _sign_change_roots(
-    fn: Callable[[float], float], xs: Array, values: Array
-) -> list[float]:
-    """Roots of ``fn`` in each grid cell where ``values`` change sign strictly."""
-    cells = np.flatnonzero(np.sign(values[:-1]) * np.sign(values[1:]) < 0)
-    tol = 1e-15 * float(xs[-1] - xs[0])
-    return [_bisect(fn, float(xs[i]), float(xs[i + 1]), tol) for i in cells]
-
-
-def _bisect(fn: Callable[[float], float], lo: float, hi: float, tol: float) -> float:
-    """A sign change of ``fn`` in [lo, hi] to within ``tol`` (or to the last bit).
-
-    Bisection, not Brent: at a multiple root (f' = 4x³ at 0) Brent's interpolation
-    steps crawl and it gives up, while halving the bracket always gets there.
-    """
-    f_lo = np.sign(fn(lo))
-    while hi - lo > tol:
-        mid = 0.5 * (lo + hi)
-        if mid in (lo, hi):  # no float left between them
-            break
-        f_mid = np.sign(fn(mid))
-        if f_mid == 0:
-            return mid
-        if f_mid == f_lo:
-            lo = mid
-        else:
-            hi = mid
-    return 0.5 * (lo + hi)

@@ -19,10 +19,9 @@ from fractions import Fraction
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from mathcore.calculus import central_difference
 from mathcore.functions import CATALOGUE, Objective
+from mathcore.landscape import UnshowableError, require_finite
 
 if TYPE_CHECKING:
     import sympy as sp
@@ -232,11 +231,15 @@ def objective_from_formula(
     domain: tuple[tuple[float, float], ...] | None = None,
     name: str = "formula",
     dim: int = 2,
+    check: bool = True,
 ) -> Objective:
     """An :class:`~mathcore.functions.Objective` of x and y (or of x alone, ``dim=1``)
     with SymPy's exact gradient and Hessian.
 
-    ``domain`` defaults to [−3, 3] on each axis.
+    ``domain`` defaults to [−3, 3] on each axis. With ``check``, a formula whose
+    value or gradient is not finite and real all over the domain (a pole, a log of
+    a negative number) is refused (:func:`mathcore.landscape.require_finite`); a
+    scene that shows another window checks that window itself.
 
     Examples
     --------
@@ -248,6 +251,8 @@ def objective_from_formula(
     """
     import sympy as sp
 
+    if dim not in (1, 2):
+        raise ValueError(f"dim: 1 or 2, got {dim!r}")
     expr = parse_formula(text)
     xs = sp.symbols("x y", real=True)
     if dim == 1:
@@ -273,40 +278,50 @@ def objective_from_formula(
         minima=(),
         domain=domain or ((-3.0, 3.0),) * len(xs),
     )
-    _check_real_and_finite(objective, text)
+    if check:
+        try:
+            require_finite(objective, objective.domain)
+        except UnshowableError as err:
+            raise FormulaError(f"{text!r}: {err} {objective.domain}") from None
     return objective
 
 
-def _check_real_and_finite(objective: Objective, text: str, n: int = 21) -> None:
-    """Refuse a formula whose value or gradient is complex, infinite or NaN somewhere on
-    an n-point grid of its domain: a scene could not draw it."""
-    axes = [np.linspace(lo, hi, n) for lo, hi in objective.domain]
-    grid = np.stack(np.meshgrid(*axes), axis=-1).reshape(-1, objective.dim)
-    with np.errstate(all="ignore"):
-        for what, values in (
-            ("f", objective.value(grid)),
-            ("∇f", objective.gradient(grid)),
-        ):
-            values = np.asarray(values).reshape(len(grid), -1)
-            bad = (~np.isfinite(values) | (np.imag(values) != 0)).any(axis=-1)
-            if bad.any():
-                at = ", ".join(f"{c:g}" for c in grid[np.argmax(bad)])
-                raise FormulaError(
-                    f"{what} of {text!r} is not a finite real number at ({at}), "
-                    f"inside the domain {objective.domain}"
-                )
+def resolve_objective(spec: str, dim: int | None = None, check: bool = True) -> Objective:
+    """The objective a lesson names: a catalogue name, or else a formula.
 
-
-def resolve_objective(spec: str) -> Objective:
-    """The objective a lesson names: a catalogue name, or else a formula (of x alone
-    when it has no y).
+    ``dim`` is the number of variables the scene needs: a formula is read as a
+    function of that many (a 2-D scene may be given a formula without y), and a
+    catalogue function or formula of another dimension is refused. Without
+    ``dim``, a formula is of x alone when it has no y.
 
     Examples
     --------
     >>> resolve_objective("rosenbrock").name, resolve_objective("x^4 - x").dim
     ('rosenbrock', 1)
+    >>> resolve_objective("x^2", dim=2).dim
+    2
+    >>> resolve_objective("square", dim=2)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    mathcore.symbolic.FormulaError: square is a function of x alone; this scene needs ...
     """
     if spec in CATALOGUE:
-        return CATALOGUE[spec]()
-    dim = 2 if re.search(r"\by\b", spec) else 1
-    return objective_from_formula(spec, dim=dim)
+        objective = CATALOGUE[spec]()
+        if dim is not None and objective.dim != dim:
+            raise FormulaError(
+                f"{spec} is {_arity(objective.dim)}; this scene needs {_one_of(dim)}"
+            )
+        return objective
+    if dim is None:
+        dim = 2 if re.search(r"\by\b", spec) else 1
+    if dim == 1 and re.search(r"\by\b", spec):
+        raise FormulaError(f"{spec!r} uses y; this scene needs {_one_of(1)}")
+    return objective_from_formula(spec, dim=dim, check=check)
+
+
+def _arity(dim: int) -> str:
+    return "a function of x alone" if dim == 1 else "a function of x and y"
+
+
+def _one_of(dim: int) -> str:
+    return "one of x alone" if dim == 1 else "one of x and y"

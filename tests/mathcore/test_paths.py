@@ -10,41 +10,10 @@ import pytest
 import sympy as sp
 
 from mathcore import paths
-from mathcore.functions import Objective, bowl, quartic
+from mathcore.functions import bowl, quartic
 from mathcore.optimize import gd, run
 
 X = sp.Symbol("x", real=True)
-
-
-def objective_1d(expr: sp.Expr, name: str) -> Objective:
-    """A 1-D Objective whose derivatives SymPy takes (the test's own, not mathcore's)."""
-    f, d1, d2 = (sp.lambdify(X, e, "numpy") for e in (expr, expr.diff(X), expr.diff(X, 2)))
-    return Objective(
-        name=name,
-        latex=sp.latex(expr),
-        dim=1,
-        f=f,
-        df=lambda x: (d1(x),),
-        d2f=lambda x: ((d2(x),),),
-        minima=(),
-        domain=((-3.0, 3.0),),
-    )
-
-
-def sympy_stationary(expr: sp.Expr, lo: float, hi: float) -> list[tuple[float, str]]:
-    """Real roots of f' in [lo, hi], classified by the first non-zero derivative."""
-    out = []
-    for r in sp.solveset(expr.diff(X), X, sp.Interval(lo, hi)):
-        order, value = 2, expr.diff(X, 2).subs(X, r)
-        while value == 0:
-            order += 1
-            value = expr.diff(X, order).subs(X, r)
-        if order % 2:
-            kind = "flat"
-        else:
-            kind = "minimum" if value > 0 else "maximum"
-        out.append((float(r), kind))
-    return sorted(out)
 
 
 # ------------------------------------------------------------------ cursor
@@ -202,35 +171,3 @@ def test_fastest_converged_picks_the_fewest_steps() -> None:
     assert paths.fastest_converged(runs) == 2
     assert paths.fastest_converged(runs[:1]) is None  # 0.001 does not converge in 100
     assert paths.fastest_converged([]) is None
-
-
-# ------------------------------------------------------------------ landmarks
-
-
-@pytest.mark.parametrize(
-    ("expr", "interval"),
-    [
-        (X**4 - 3 * X**3 + 2, (-1.5, 4.0)),  # Exercise 2: flat 0, minimum 9/4
-        (X**3 - 3 * X, (-3.0, 3.0)),  # maximum -1, minimum 1
-        (X**3, (-2.0, 1.0)),  # flat 0 only
-        (X**4, (-1.0, 2.0)),  # minimum 0 with f'' = 0 there too
-        (sp.sin(X), (-4.0, 4.0)),  # -π/2 minimum, π/2 maximum
-    ],
-)
-def test_stationary_points_against_sympy(expr: sp.Expr, interval) -> None:
-    found = paths.stationary_points(objective_1d(expr, str(expr)), interval)
-    expected = sympy_stationary(expr, *interval)
-    assert [p.kind for p in found] == [k for _, k in expected]
-    for p, (x, _) in zip(found, expected, strict=True):
-        assert p.x == pytest.approx(x, abs=1e-9)
-        assert p.value == pytest.approx(float(expr.subs(X, x)), abs=1e-12)
-
-
-def test_the_quartic_flat_point_keeps_falling_on_both_sides() -> None:
-    flat, minimum = paths.stationary_points(quartic(), (-2.0, 4.5))
-    assert (flat.kind, flat.slope_signs) == ("flat", (-1, -1))
-    assert (minimum.kind, minimum.slope_signs) == ("minimum", (-1, 1))
-    assert minimum.x == pytest.approx(9 / 4, abs=1e-12)
-    assert minimum.value == pytest.approx(
-        float((X**4 - 3 * X**3 + 2).subs(X, sp.Rational(9, 4)))
-    )

@@ -1,0 +1,564 @@
+"""What a scene needs to know about a function, derived, never tuned by hand.
+
+Given an :class:`~mathcore.functions.Objective` and the points a scene must show
+(a start, a run), this module finds the function's critical points, frames a
+window around what matters with nice tick steps, picks contour levels that read
+well (log-spaced when f spans decades), bounds the curvature L over the window,
+and says why a function cannot be shown, in one line.
+
+A window is one ``(lo, hi)`` pair per axis: the one type every scene and every
+``mathcore`` module uses for a plotted region.
+
+Examples
+--------
+>>> from mathcore.functions import himmelblau
+>>> f = himmelblau()
+>>> [p.kind for p in critical_points(f, ((-5, 5), (-5, 5)))].count("minimum")
+4
+>>> ticks((-5.0, 5.0))
+(-4.0, -2.0, 0.0, 2.0, 4.0)
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from mathcore.functions import Objective
+
+Array = NDArray[np.float64]
+Window = tuple[tuple[float, float], ...]
+"""A plotted region: ``(lo, hi)`` for each axis, e.g. ``((-5, 5), (-5, 5))``."""
+Kind = Literal["minimum", "maximum", "saddle", "flat"]
+
+
+class UnshowableError(ValueError):
+    """A function (with its parameters) that a scene cannot show; says why in a line."""
+
+
+# --------------------------------------------------------------------------------------
+# Windows and ticks.
+
+
+def check_window(window: Window, dim: int | None = None) -> Window:
+    """``window`` as floats, or ValueError when an axis is empty, reversed or infinite.
+
+    >>> check_window([[0, 1], [-2, 2]])
+    ((0.0, 1.0), (-2.0, 2.0))
+    """
+    out = tuple((float(lo), float(hi)) for lo, hi in window)
+    if dim is not None and len(out) != dim:
+        raise ValueError(f"window: expected {dim} axes, got {len(out)}")
+    for lo, hi in out:
+        if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+            raise ValueError(f"window: need finite lo < hi on every axis, got {window}")
+    return out
+
+
+def nice_step(span: float, target: int = 5) -> float:
+    """A tick step of 1, 2 or 5 × 10^k giving about ``target`` ticks over ``span``.
+
+    >>> nice_step(10.0), nice_step(12.0, 3), nice_step(0.7)
+    (2.0, 5.0, 0.2)
+    """
+    if not (math.isfinite(span) and span > 0) or target < 1:
+        raise ValueError(f"need a finite span > 0 and target >= 1, got {span}, {target}")
+    raw = span / target
+    power = 10.0 ** math.floor(math.log10(raw))
+    for m in (1.0, 2.0, 5.0, 10.0):
+        if raw <= m * power * 1.0000001:
+            return float(m * power)
+    return float(10 * power)  # not reached: raw < 10 * power
+
+
+def ticks(axis: tuple[float, float], target: int = 5) -> tuple[float, ...]:
+    """Nice ticks inside ``axis`` (ends included when they fall on the step).
+
+    >>> ticks((-6.0, 6.0), 3)
+    (-5.0, 0.0, 5.0)
+    >>> ticks((-1.5, 4.0), 6)
+    (-1.0, 0.0, 1.0, 2.0, 3.0, 4.0)
+    """
+    lo, hi = axis
+    step = nice_step(hi - lo, target)
+    first, last = math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9)
+    return tuple(float(k * step) + 0.0 for k in range(first, last + 1))
+
+
+def frame(
+    points: ArrayLike,
+    at_least: Window | None = None,
+    margin: float = 0.15,
+    square: bool = False,
+    target: int = 5,
+) -> Window:
+    """The window that shows ``points`` with a ``margin`` (a fraction of their span,
+    on each side), holds ``at_least`` whole, and ends on nice round numbers.
+
+    ``at_least`` is a scene's default view (the notebook's axes): a window that
+    already shows every point with room to spare is returned unchanged, so the
+    lesson's own pictures stay as the notebook drew them. ``square`` gives every
+    axis the same span (a map whose circles look round).
+
+    Examples
+    --------
+    >>> frame([[4.0, 3.0], [0.0, 0.0]], at_least=((-5, 5), (-5, 5)))
+    ((-5.0, 5.0), (-5.0, 5.0))
+    >>> frame([[4.0, 3.0], [10.0, 10.0]], at_least=((-5, 5), (-5, 5)), square=True)
+    ((-6.0, 12.0), (-6.0, 12.0))
+    """
+    p = np.asarray(points, dtype=np.float64)
+    p = p.reshape(-1, p.shape[-1]) if p.ndim else p.reshape(1, 1)
+    p = p[np.isfinite(p).all(axis=1)]
+    dim = p.shape[1] if p.size else len(at_least or ())
+    if not dim:
+        raise ValueError("frame: need points or a window")
+    base = check_window(at_least, dim) if at_least is not None else None
+    lo = p.min(axis=0) if len(p) else np.full(dim, np.inf)
+    hi = p.max(axis=0) if len(p) else np.full(dim, -np.inf)
+    span = np.maximum(hi - lo, 0.0) if len(p) else np.zeros(dim)
+    scale = np.maximum(span, 1e-3 * (1.0 + np.abs(np.nan_to_num(lo))))
+    lo, hi = lo - margin * scale, hi + margin * scale
+    thin = hi - lo < scale  # a single point, no margin: still a window around it
+    lo, hi = np.where(thin, lo - scale / 2, lo), np.where(thin, hi + scale / 2, hi)
+    if base is not None:
+        inside = all(b[0] <= a and c <= b[1] for b, a, c in zip(base, lo, hi, strict=True))
+        if inside:
+            return base
+        lo = np.minimum(lo, [b[0] for b in base])
+        hi = np.maximum(hi, [b[1] for b in base])
+    if square:
+        centre, half = (lo + hi) / 2, float((hi - lo).max()) / 2
+        lo, hi = centre - half, centre + half
+    # Ends on half tick steps: whole ones could widen a window by half again.
+    step = nice_step(float((hi - lo).max()), 2 * target) if square else None
+    out = []
+    for a, b in zip(lo, hi, strict=True):
+        s = step or nice_step(float(b - a), 2 * target)
+        out.append((math.floor(a / s) * s + 0.0, math.ceil(b / s) * s + 0.0))
+    if square:  # snapping may have widened one axis more than the other
+        side = max(b - a for a, b in out)
+        out = [(a, a + side) for a, b in out]
+    return tuple((float(a), float(b)) for a, b in out)
+
+
+def inside(point: ArrayLike, window: Window) -> bool:
+    """Whether ``point`` lies in ``window`` (edges included).
+
+    >>> inside([1.0, 2.0], ((0, 1), (0, 3))), inside([1.5], ((0, 1),))
+    (True, False)
+    """
+    p = np.asarray(point, dtype=np.float64).reshape(-1)
+    return bool(all(lo <= c <= hi for c, (lo, hi) in zip(p, window, strict=True)))
+
+
+# --------------------------------------------------------------------------------------
+# Critical points.
+
+
+@dataclass(frozen=True)
+class CriticalPoint:
+    """A point where ∇f = 0, and what kind it is (from the Hessian's eigenvalues,
+    or in 1-D from the sign of f′ either side, which also sees flat points)."""
+
+    point: tuple[float, ...]
+    value: float
+    kind: Kind
+
+
+def critical_points(
+    objective: Objective, window: Window, starts: int = 24, iterations: int = 80
+) -> list[CriticalPoint]:
+    """Every critical point of ``objective`` inside ``window``, found numerically.
+
+    In 1-D the roots of f′ are bracketed on a fine grid and bisected
+    (:func:`stationary_points`), which finds flat points too. In 2-D, Newton's
+    method on ∇f = 0 runs from a ``starts`` × ``starts`` grid of start points at
+    once (one NumPy array, no Python loop per start), each step damped so it never
+    jumps more than a tenth of the window; roots found twice are merged, and each
+    is classified by its Hessian. Sorted by f, lowest first.
+
+    Examples
+    --------
+    >>> from mathcore.functions import sincos
+    >>> pts = critical_points(sincos(), ((-3.2, 3.2), (-3.2, 3.2)))
+    >>> sorted({p.kind for p in pts})
+    ['maximum', 'minimum', 'saddle']
+    """
+    window = check_window(window, objective.dim)
+    if objective.dim == 1:
+        found = [
+            CriticalPoint((s.x,), s.value, s.kind)
+            for s in stationary_points(objective, window[0])
+        ]
+    else:
+        found = [
+            _classified(objective, p)
+            for p in _newton_roots(objective, window, starts, iterations)
+        ]
+    return sorted(found, key=lambda c: c.value)
+
+
+def minima(objective: Objective, window: Window) -> list[CriticalPoint]:
+    """The local minima of ``objective`` inside ``window``, lowest first.
+
+    >>> from mathcore.functions import bowl
+    >>> minima(bowl(), ((-1, 1), (-1, 1)))[0].point
+    (0.0, 0.0)
+    """
+    return [c for c in critical_points(objective, window) if c.kind == "minimum"]
+
+
+def _newton_roots(
+    objective: Objective, window: Window, starts: int, iterations: int
+) -> Array:
+    axes = [np.linspace(lo, hi, starts) for lo, hi in window]
+    x = np.stack(np.meshgrid(*axes), axis=-1).reshape(-1, objective.dim)
+    size = np.array([hi - lo for lo, hi in window])
+    with np.errstate(all="ignore"):
+        for _ in range(iterations):
+            g, h = objective.gradient(x), objective.hessian(x)
+            # The 2 × 2 Newton step H⁻¹g by its adjugate; where H is singular (a
+            # flat point) or not finite, a plain gradient step instead.
+            a, b, c, d = h[:, 0, 0], h[:, 0, 1], h[:, 1, 0], h[:, 1, 1]
+            det = a * d - b * c
+            step = np.stack([d * g[:, 0] - b * g[:, 1], a * g[:, 1] - c * g[:, 0]], 1)
+            step /= det[:, None]
+            bad = ~np.isfinite(step).all(axis=1)
+            step[bad] = g[bad]
+            limit = 0.1 * size
+            factor = np.min(limit / np.maximum(np.abs(step), 1e-300), axis=1, initial=1.0)
+            x = x - step * np.minimum(factor, 1.0)[:, None]
+            x[~np.isfinite(x).all(axis=1)] = np.nan
+        g = objective.gradient(x)
+        scale = 1.0 + np.abs(objective.value(x))
+        good = np.isfinite(x).all(axis=1) & (np.linalg.norm(g, axis=1) <= 1e-8 * scale)
+    lo, hi = np.array(window).T
+    good &= ((x >= lo - 1e-9 * size) & (x <= hi + 1e-9 * size)).all(axis=1)
+    roots: list[Array] = []
+    for r in x[good]:
+        if all(np.linalg.norm((r - q) / size) > 1e-6 for q in roots):
+            roots.append(r)
+    return np.array(roots).reshape(-1, objective.dim)
+
+
+def _classified(objective: Objective, point: Array) -> CriticalPoint:
+    eig = np.linalg.eigvalsh(objective.hessian(point))
+    tol = 1e-9 * max(1.0, float(np.abs(eig).max()))
+    kind: Kind = (
+        "minimum"
+        if eig.min() > tol
+        else "maximum"
+        if eig.max() < -tol
+        else "saddle"
+        if eig.min() < -tol and eig.max() > tol
+        else "flat"
+    )
+    return CriticalPoint(
+        tuple(float(c) + 0.0 for c in point), float(objective.value(point)), kind
+    )
+
+
+@dataclass(frozen=True)
+class StationaryPoint:
+    """A point of a 1-D function where f′ = 0, and what kind it is.
+
+    ``kind`` comes from the sign of f′ either side: − then + is a minimum, + then −
+    a maximum, the same sign on both sides is ``"flat"`` (f′ touches 0 and f
+    keeps going the same way: neither minimum nor maximum). ``slope_signs`` are
+    those signs of f′ just left and right of x (−1, 0 or 1).
+    """
+
+    x: float
+    value: float
+    kind: Kind
+    slope_signs: tuple[int, int]
+
+
+def stationary_points(
+    objective: Objective, interval: tuple[float, float], samples: int = 2001
+) -> list[StationaryPoint]:
+    """Every x in ``interval`` with f′(x) = 0, found numerically, classified.
+
+    Roots where f′ changes sign are bracketed on a grid and refined by bisection.
+    Roots where f′ only touches 0 (f′(x) = x²·g(x) at 0) do not change sign; they
+    are found as roots of f″ (extremes of f′) where f′ vanishes too.
+
+    Examples
+    --------
+    >>> from mathcore.functions import quartic
+    >>> [(round(p.x, 12) + 0.0, p.kind) for p in stationary_points(quartic(), (-1.5, 4.0))]
+    [(0.0, 'flat'), (2.25, 'minimum')]
+    """
+    if objective.dim != 1:
+        raise ValueError("objective: stationary_points needs a 1-D objective")
+    lo, hi = (float(v) for v in interval)
+    if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi) or samples < 3:
+        raise ValueError(f"need a finite interval lo < hi and samples >= 3, got {interval}")
+
+    def d1(x: float) -> float:
+        return float(objective.gradient([x])[0])
+
+    def d2(x: float) -> float:
+        return float(objective.hessian([x])[0, 0])
+
+    xs = np.linspace(lo, hi, samples)
+    with np.errstate(all="ignore"):
+        g = objective.gradient(xs[:, None])[:, 0]
+        h = objective.hessian(xs[:, None])[:, 0, 0]
+    scale = max(1.0, float(np.nanmax(np.abs(g), initial=0.0)))
+    spacing = (hi - lo) / (samples - 1)
+    candidates = [float(x) for x in xs[g == 0]]
+    candidates += _sign_change_roots(d1, xs, g)
+    # Touching roots: f′ has an extreme there (f″ = 0) and is 0 itself.
+    candidates += [r for r in _sign_change_roots(d2, xs, h) if abs(d1(r)) <= 1e-12 * scale]
+    points: list[StationaryPoint] = []
+    for x in sorted(candidates):
+        if points and abs(x - points[-1].x) < spacing:
+            continue  # the same root found twice
+        delta = 1e-3 * spacing
+        left, right = np.sign(d1(x - delta)), np.sign(d1(x + delta))
+        kind: Kind = (
+            "minimum"
+            if (left, right) == (-1, 1)
+            else "maximum"
+            if (left, right) == (1, -1)
+            else "flat"
+        )
+        points.append(
+            StationaryPoint(
+                x=x,
+                value=float(objective.value([x])),
+                kind=kind,
+                slope_signs=(int(left), int(right)),
+            )
+        )
+    return points
+
+
+def _sign_change_roots(fn, xs: Array, values: Array) -> list[float]:
+    """Roots of ``fn`` in each grid cell where ``values`` change sign strictly."""
+    cells = np.flatnonzero(np.sign(values[:-1]) * np.sign(values[1:]) < 0)
+    tol = 1e-15 * float(xs[-1] - xs[0])
+    return [_bisect(fn, float(xs[i]), float(xs[i + 1]), tol) for i in cells]
+
+
+def _bisect(fn, lo: float, hi: float, tol: float) -> float:
+    """A sign change of ``fn`` in [lo, hi] to within ``tol`` (or to the last bit).
+
+    Bisection, not Brent: at a multiple root (f′ = 4x³ at 0) Brent's interpolation
+    steps crawl and it gives up, while halving the bracket always gets there.
+    """
+    f_lo = np.sign(fn(lo))
+    while hi - lo > tol:
+        mid = 0.5 * (lo + hi)
+        if mid in (lo, hi):  # no float left between them
+            break
+        f_mid = np.sign(fn(mid))
+        if f_mid == 0:
+            return mid
+        if f_mid == f_lo:
+            lo = mid
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)
+
+
+# --------------------------------------------------------------------------------------
+# Sampling f over a window: finiteness, contour levels, curvature, heights.
+
+
+def sample(objective: Objective, window: Window, n: int = 81) -> tuple[Array, Array]:
+    """An ``n``-per-axis grid of ``window`` (shape ``(n**dim, dim)``) and f on it."""
+    axes = [np.linspace(lo, hi, n) for lo, hi in check_window(window, objective.dim)]
+    points = np.stack(np.meshgrid(*axes), axis=-1).reshape(-1, objective.dim)
+    with np.errstate(all="ignore"):
+        return points, objective.value(points)
+
+
+def require_finite(objective: Objective, window: Window, n: int = 81) -> None:
+    """UnshowableError unless f and ∇f are finite and real on a dense grid of
+    ``window``, and f does not jump (a pole between two grid points shows as a
+    jump far larger than the slopes either side explain).
+
+    >>> from mathcore.symbolic import objective_from_formula
+    >>> f = objective_from_formula("1/(x - 0.1)", dim=1, check=False)
+    >>> require_finite(f, ((-1, 1),))
+    Traceback (most recent call last):
+    ...
+    mathcore.landscape.UnshowableError: f has a pole or a jump near x = 0.1 in the window
+    """
+    points, z = sample(objective, window, n)
+    with np.errstate(all="ignore"):
+        g = objective.gradient(points)
+    for what, values in (("f", z), ("∇f", g)):
+        v = np.asarray(values).reshape(len(points), -1)
+        bad = (~np.isfinite(v) | (np.imag(v) != 0)).any(axis=-1)
+        if bad.any():
+            raise UnshowableError(
+                f"{what} is not a finite real number at {_where(points[np.argmax(bad)])} "
+                "in the window"
+            )
+    if objective.dim == 1:
+        _require_no_jump(objective, points[:, 0], np.real(z), np.real(g[:, 0]))
+
+
+def _require_no_jump(objective: Objective, xs: Array, z: Array, g: Array) -> None:
+    # f is smooth on a cell when its change agrees with its slopes at both ends
+    # (trapezoid rule) and its middle with the cubic through both ends (Hermite);
+    # both errors shrink like the cell's size squared. Cells that disagree are cut
+    # into 16, again and again: a smooth function soon agrees, a pole never does
+    # (1/x looks the same at every scale), so a cell still failing at a millionth
+    # of the window holds a pole or a jump.
+    cells = [(xs[i], xs[i + 1]) for i in range(len(xs) - 1)]
+    for _ in range(5):
+        cells = [c for c in cells if not _smooth_on(objective, *c)]
+        if not cells:
+            return
+        cells = [
+            (a, b)
+            for lo, hi in cells
+            for a, b in itertools.pairwise(np.linspace(lo, hi, 17))
+        ]
+    where = 0.5 * (cells[0][0] + cells[0][1])
+    raise UnshowableError(f"f has a pole or a jump near x = {_num(where)} in the window")
+
+
+def _smooth_on(objective: Objective, a: float, b: float) -> bool:
+    x = np.array([[a], [0.5 * (a + b)], [b]])
+    with np.errstate(all="ignore"):
+        fa, fm, fb = objective.value(x)
+        ga, _, gb = objective.gradient(x)[:, 0]
+    h = b - a
+    if not np.isfinite([fa, fm, fb, ga, gb]).all():
+        return False
+    size = abs(fb - fa) + (abs(ga) + abs(gb)) * h + 1e-12 * (1 + abs(fa) + abs(fb))
+    trapezoid = abs(fb - fa - 0.5 * (ga + gb) * h)
+    hermite = abs(fm - (0.5 * (fa + fb) + (ga - gb) * h / 8))
+    return max(trapezoid, hermite) <= 0.25 * size
+
+
+def _where(point: ArrayLike) -> str:
+    p = np.asarray(point).reshape(-1)
+    names = "xy"[: len(p)]
+    return ", ".join(f"{n} = {_num(c)}" for n, c in zip(names, p, strict=True))
+
+
+def _num(value: float) -> str:
+    return f"{float(value):.3g}"
+
+
+@dataclass(frozen=True)
+class Levels:
+    """Contour levels and how they are spaced (``"linear"`` or ``"log"``)."""
+
+    values: Array
+    spacing: Literal["linear", "log"]
+
+
+def contour_levels(
+    objective: Objective, window: Window, n: int, samples: int = 81
+) -> Levels:
+    """``n`` levels that read well over ``window``.
+
+    Evenly spaced between f's extremes (as Matplotlib's ``contour(levels=n)``)
+    unless f spans decades above its minimum: where the median height above the
+    minimum is under 1/12 of the largest (a narrow valley in a steep bowl, as
+    Rosenbrock's and Beale's), even levels would leave the valley empty, so they are spaced
+    evenly on a log scale of f − min f instead, from the height of the lowest
+    hundredth of the window up to the highest point.
+
+    Examples
+    --------
+    >>> from mathcore.functions import bowl, rosenbrock
+    >>> contour_levels(bowl(), ((-3, 3), (-3, 3)), 8, 7).values.tolist()
+    [2.0, 4.0, 6.0, 8.0, 10.0, 12.0, 14.0, 16.0]
+    >>> contour_levels(rosenbrock(), ((-2, 2), (-1, 3)), 20).spacing
+    'log'
+    """
+    if n < 1:
+        raise ValueError(f"n: need at least one level, got {n}")
+    _, z = sample(objective, window, samples)
+    low, high = float(z.min()), float(z.max())
+    above = z - low
+    top = float(above.max())
+    if top > 0 and float(np.median(above)) < top / 12:
+        floor = max(float(np.quantile(above, 0.01)), top * 1e-6)
+        values = low + np.logspace(np.log10(floor), np.log10(top), n + 1)[:-1]
+        return Levels(values, "log")
+    return Levels(np.linspace(low, high, int(n) + 2)[1:-1], "linear")
+
+
+def curvature_bound(objective: Objective, window: Window, samples: int = 41) -> float:
+    """L: the largest eigenvalue of the Hessian over a grid of ``window`` (0 if f
+    curves nowhere upward). Gradient descent with η < 2/L descends everywhere in
+    the window (the descent lemma).
+
+    >>> from mathcore.functions import bowl, quartic
+    >>> curvature_bound(bowl(), ((-1, 1), (-1, 1)))
+    2.0
+    >>> curvature_bound(quartic(), ((0.0, 4.0),))  # f'' = 12x² − 18x, largest at 4
+    120.0
+    """
+    points, _ = sample(objective, window, samples)
+    with np.errstate(all="ignore"):
+        eig = np.linalg.eigvalsh(objective.hessian(points))
+    largest = float(np.nanmax(eig[..., -1]))
+    return max(largest, 0.0)
+
+
+def height_range(
+    objective: Objective, window: Window, samples: int = 61
+) -> tuple[float, float]:
+    """The heights a surface over ``window`` reaches, widened to nice tick steps:
+    a 3-D scene maps this range onto its fixed height, so the surface stays in frame.
+
+    >>> from mathcore.functions import bowl
+    >>> height_range(bowl(), ((-3, 3), (-3, 3)))  # f reaches 18; steps of 5
+    (0.0, 20.0)
+    """
+    _, z = sample(objective, window, samples)
+    low, high = float(z.min()), float(z.max())
+    if not high > low:
+        raise UnshowableError("f is constant over the window: there is no surface to show")
+    step = nice_step(high - low, 6)
+    return (math.floor(low / step) * step + 0.0, math.ceil(high / step) * step + 0.0)
+
+
+def require_relief(objective: Objective, window: Window, samples: int = 61) -> None:
+    """UnshowableError when a surface over ``window`` would be too flat to see (f
+    constant up to rounding) or too steep to draw (a spike: almost all of the
+    height range in a tiny part of the window, the rest a flat sheet).
+
+    >>> from mathcore.functions import sincos
+    >>> require_relief(sincos(), ((-3, 3), (-3, 3)))
+    """
+    _, z = sample(objective, window, samples)
+    low, high = float(z.min()), float(z.max())
+    if not high - low > 1e-9 * (1 + abs(high) + abs(low)):
+        raise UnshowableError("f is constant over the window: there is no surface to show")
+    spread = np.quantile(z, [0.01, 0.99])
+    if spread[1] - spread[0] < 1e-3 * (high - low):
+        raise UnshowableError(
+            "f is a spike in the window: 98% of it lies within 0.1% of its height range"
+        )
+
+
+def nearest(point: ArrayLike, candidates: Sequence[CriticalPoint]) -> int | None:
+    """The index of the candidate closest to ``point`` (None when there are none).
+
+    >>> nearest([0.9, 1.0], [CriticalPoint((0.0, 0.0), 0.0, "minimum"),
+    ...                      CriticalPoint((1.0, 1.0), 0.0, "minimum")])
+    1
+    """
+    if not candidates:
+        return None
+    p = np.asarray(point, dtype=np.float64).reshape(-1)
+    d = [float(np.linalg.norm(p - np.array(c.point))) for c in candidates]
+    return int(np.argmin(d))
