@@ -67,8 +67,11 @@ def run_skipping_animations(
     capture_steps: bool = False,
     capture_at: float | None = None,
 ) -> Any:
-    """Run ``scene_cls``'s construct with every animation jumping to its end state."""
+    """Run ``scene_cls``'s construct with every animation jumping to its end state;
+    the scene, with the stills asked for (see :mod:`mathvid.capture`)."""
     from manim import tempconfig  # Manim is slow to import: only when rendering.
+
+    from mathvid.capture import capturing
 
     with tempfile.TemporaryDirectory(prefix="mathvid-stills-") as media:
         options = {
@@ -80,6 +83,8 @@ def run_skipping_animations(
             "verbosity": "WARNING",
         }
         with tempconfig(manim_config(options)):
-            scene = scene_cls(params, capture_steps=capture_steps, capture_at=capture_at)
+            scene = capturing(scene_cls)(
+                params, capture_steps=capture_steps, capture_at=capture_at
+            )
             scene.render()
     return scene

@@ -1,4 +1,5 @@
-"""The scene base: stills jump over animations that only bring mobjects in or out."""
+"""The scene base as stills run it: animations that only bring mobjects in or out are
+jumped over, and each step's still is the video's frame."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from manim import (
     there_and_back,
 )
 
+import mathvid.capture as capture
 import scenes.base as base
 from mathvid.stills import step_stills
 
@@ -45,14 +47,14 @@ class InsAndOuts(base.LessonScene):
 
 def stills(monkeypatch: pytest.MonkeyPatch, jump: bool) -> tuple[list[np.ndarray], int]:
     """The step stills, and how many animations were jumped over."""
-    jumped, jump_to_end = [], base._jump_to_end
+    jumped, jump_to_end = [], capture._jump_to_end
 
     def counted(animation, scene):
         end = jump_to_end(animation, scene) if jump else animation
         jumped.extend([animation] if end is not animation else [])
         return end
 
-    monkeypatch.setattr(base, "_jump_to_end", counted)
+    monkeypatch.setattr(capture, "_jump_to_end", counted)
     return [frame for _, frame in step_stills(InsAndOuts)], len(jumped)
 
 
@@ -68,11 +70,13 @@ def test_stills_are_the_same_with_and_without_jumping(monkeypatch) -> None:
 
 def test_only_animations_that_end_as_their_mobject_are_jumped() -> None:
     circle = Circle()
-    assert base._only_in_or_out(FadeIn(circle))
-    assert base._only_in_or_out(LaggedStart(Create(circle), Write(MathTex("x"))))
-    assert not base._only_in_or_out(FadeIn(circle, rate_func=there_and_back))
-    assert not base._only_in_or_out(circle.animate.shift(UP).build())
-    assert not base._only_in_or_out(LaggedStart(FadeIn(circle), circle.animate.shift(UP)))
+    assert capture._only_in_or_out(FadeIn(circle))
+    assert capture._only_in_or_out(LaggedStart(Create(circle), Write(MathTex("x"))))
+    assert not capture._only_in_or_out(FadeIn(circle, rate_func=there_and_back))
+    assert not capture._only_in_or_out(circle.animate.shift(UP).build())
+    assert not capture._only_in_or_out(
+        LaggedStart(FadeIn(circle), circle.animate.shift(UP))
+    )
 
 
 def test_each_step_still_is_the_videos_frame_at_the_end_of_the_step(tmp_path) -> None:
