@@ -27,8 +27,9 @@ EXAMPLES = """examples:
   mathvid list                          the lesson's scenes, steps and durations
   mathvid render                        render every scene (medium quality, all cores)
   mathvid render descent rosenbrock -q l    two scenes, fast and small (480p15)
-  mathvid preview descent --at 3.5      a PNG of the moment 3.5 s into a scene
-  mathvid preview descent --at "The update rule" --watch
+  mathvid preview descent --at 3.5s     a PNG of the moment 3.5 s into a scene
+  mathvid preview descent --step 2      the last frame of the scene's step 2
+  mathvid preview descent --step "The update rule" --watch
                                         a step's last frame, again on every save
   mathvid lesson -q h                   the whole lesson: one MP4 with chapters,
                                         WebVTT/SRT captions and posters
@@ -91,9 +92,23 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("ids", nargs="*", metavar="ID", help="scene ids (default: all)")
     cmd.set_defaults(run=_render)
 
-    cmd = sub.add_parser("preview", parents=[common], help="a still PNG of any moment")
+    cmd = sub.add_parser(
+        "preview",
+        parents=[common],
+        help="a still PNG of any moment",
+        description="A still PNG of a moment of a scene: a time, the end of a step, "
+        "or (with neither) the scene's last frame.",
+    )
     cmd.add_argument("id", metavar="ID")
-    cmd.add_argument("--at", default=None, help="a step's name or number, or seconds")
+    cmd.add_argument(
+        "--at", metavar="SECONDS", default=None, help="a time into the scene: 3s, 3.5s"
+    )
+    cmd.add_argument(
+        "--step",
+        metavar="STEP",
+        default=None,
+        help="the end of a step: its number from 1, or its name",
+    )
     cmd.add_argument("--watch", action="store_true", help="again whenever a file changes")
     cmd.set_defaults(run=_preview)
 
@@ -164,11 +179,12 @@ def _render_entries(
 
 
 def _preview(args: argparse.Namespace) -> int:
-    from mathvid.preview import preview, watch
+    from mathvid.preview import check_moment, preview, watch
 
     if args.watch:
-        return watch(args.lesson, args.id, args.at, args.media)
-    print(preview(args.lesson, args.id, args.at, args.media))
+        check_moment(args.at, args.step)  # a mistake is said once, not after every save
+        return watch(args.lesson, args.id, args.media, args.at, args.step)
+    print(preview(args.lesson, args.id, args.media, args.at, args.step))
     return 0
 
 

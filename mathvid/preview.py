@@ -1,84 +1,124 @@
 """Previews for authoring: a still PNG of any moment of a scene, fast.
 
 Animations are skipped up to the moment asked for, so a preview costs about as much
-as building the scene, not rendering it. ``--watch`` makes a new still whenever a
-scene, ``mathcore`` or the lesson file changes, for working beside an editor.
+as building the scene, not rendering it. The moment is a time (``--at 3.5s``) or the
+end of a step (``--step 2``, ``--step "The update rule"``); with neither, the
+scene's last frame. ``--watch`` makes a new still whenever a scene, ``mathcore`` or
+the lesson file changes, for working beside an editor.
 """
 
 from __future__ import annotations
 
-import math
 import os
 import re
 import subprocess
 import sys
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 from PIL import Image
 
-from mathvid.lesson import LessonError, load_lesson
-from mathvid.render import ROOT
-from mathvid.stills import moment_still, step_stills
+from mathvid.lesson import load_lesson
+from mathvid.manim_setup import ROOT
+from mathvid.stills import PastTheEnd, moment_still, step_stills
 
 PREVIEW_SIZE = (960, 540)
+WATCHED_CODE = ("scenes", "mathcore")
+"""The folders of the repository whose Python files a preview is drawn from."""
 
 
-def preview(lesson_path: Path, scene_id: str, at: str | None, media: Path) -> Path:
-    """Write the still of ``scene_id`` at ``at`` and return its path.
+class PreviewError(ValueError):
+    """A moment that cannot be previewed; the message says why in one line."""
 
-    ``at`` is seconds ("3.5", "12s"), a step's number ("2") or name, or None for the
-    scene's last frame.
+
+def preview(
+    lesson_path: Path,
+    scene_id: str,
+    media: Path,
+    at: str | None = None,
+    step: str | None = None,
+) -> Path:
+    """Write the still of ``scene_id`` and return its path.
+
+    ``at`` is a time in seconds ("3.5s"); ``step`` a step's number from 1 or its
+    name; with neither, the still is the scene's last frame.
     """
+    seconds = check_moment(at, step)
     entry = load_lesson(lesson_path).entry(scene_id)
-    seconds = _seconds(at)
     if seconds is not None:
-        frame, label = (
-            moment_still(entry.scene_cls, seconds, entry.params, PREVIEW_SIZE),
-            at,
-        )
+        try:
+            frame = moment_still(entry.scene_cls, seconds, entry.params, PREVIEW_SIZE)
+        except PastTheEnd as err:
+            raise PreviewError(
+                f"--at {at}: {scene_id} lasts {err.duration:.2f} s; give a moment within it"
+            ) from None
+        label = f"{seconds:g}s"
     else:
         stills = step_stills(entry.scene_cls, entry.params, PREVIEW_SIZE)
-        index = _step_index(at, [name for name, _ in stills], scene_id)
-        (label, frame) = stills[index]
-    slug = re.sub(r"[^a-z0-9.]+", "-", str(label).lower()).strip("-") or "end"
-    target = media / "previews" / f"{scene_id}-{slug}.png"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.stem}.{uuid.uuid4().hex[:8]}.png")
-    Image.fromarray(frame).save(tmp)
-    os.replace(tmp, target)
-    return target.resolve()
+        label, frame = stills[_step_index(step, [name for name, _ in stills], scene_id)]
+    return _save(frame, media / "previews" / f"{scene_id}-{_slug(label)}.png")
 
 
-def watch(lesson_path: Path, scene_id: str, at: str | None, media: Path) -> int:
+def check_moment(at: str | None, step: str | None) -> float | None:
+    """The seconds of ``at``, if given; PreviewError for a moment named both ways
+    or a time that does not read as one (see :func:`parse_seconds`)."""
+    if at is not None and step is not None:
+        raise PreviewError("give --at (a time) or --step (a step), not both")
+    return None if at is None else parse_seconds(at)
+
+
+def parse_seconds(text: str) -> float:
+    """The seconds ``--at`` names: a number followed by ``s``.
+
+    A bare number is refused: it was once a step's number, and reading it either way
+    would surprise someone.
+
+    Examples
+    --------
+    >>> parse_seconds("3.5s"), parse_seconds("12 s"), parse_seconds(".5s")
+    (3.5, 12.0, 0.5)
+    >>> parse_seconds("3")
+    Traceback (most recent call last):
+    ...
+    mathvid.preview.PreviewError: --at 3: write seconds as 3s, or say --step 3 for step 3
+    """
+    text = text.strip()
+    seconds = re.fullmatch(r"(\d+(?:\.\d*)?|\.\d+)\s*s", text, re.IGNORECASE)
+    if seconds:
+        return float(seconds[1])
+    if text.isdigit():
+        raise PreviewError(
+            f"--at {text}: write seconds as {text}s, or say --step {text} for step {text}"
+        )
+    if re.fullmatch(r"\d*\.\d+|\d+\.", text):
+        raise PreviewError(f"--at {text}: write seconds as {text}s")
+    raise PreviewError(
+        f"--at {text!r}: expected seconds such as 3.5s; for a step, say --step {text!r}"
+    )
+
+
+def watch(
+    lesson_path: Path,
+    scene_id: str,
+    media: Path,
+    at: str | None = None,
+    step: str | None = None,
+) -> int:
     """Preview again after every change to the scenes, ``mathcore`` or the lesson file.
 
     Each preview runs in a fresh process, so edited code is what gets drawn.
     """
-    from watchfiles import watch as changes
-
-    command = [
-        sys.executable,
-        "-m",
-        "mathvid.cli",
-        "preview",
-        scene_id,
-        "--lesson",
-        str(lesson_path),
-        "--media",
-        str(media),
-    ]
+    command = [sys.executable, "-m", "mathvid.cli", "preview", scene_id]
+    command += ["--lesson", str(lesson_path), "--media", str(media)]
     command += ["--at", at] if at is not None else []
-    watched = [ROOT / "scenes", ROOT / "mathcore", lesson_path.resolve()]
-    batches = changes(
-        *watched,
-        watch_filter=lambda _, path: path.endswith((".py", ".toml")),
-        yield_on_timeout=True,  # an empty batch every rust_timeout ms ...
-        rust_timeout=500,
-    )
-    next(batches)  # ... so once the first one is back, the watcher is running and an
-    # edit made while the first still is drawn is not missed.
-    print(f"watching {', '.join(str(p) for p in watched)} (Ctrl-C to stop)", flush=True)
+    command += ["--step", step] if step is not None else []
+    batches = _changes(lesson_path.resolve())
+    next(batches)  # once the first (empty) batch is back, the watcher is running, and
+    # an edit made while the first still is drawn is not missed.
+    print(f"watching {lesson_path} and {', '.join(WATCHED_CODE)}/ (Ctrl-C to stop)")
+    sys.stdout.flush()
     subprocess.run(command, check=False)
     for batch in batches:
         if batch:
@@ -86,28 +126,62 @@ def watch(lesson_path: Path, scene_id: str, at: str | None, media: Path) -> int:
     return 0
 
 
-def _seconds(at: str | None) -> float | None:
-    """Seconds, when ``at`` reads as seconds: "3.5" or "12s". A bare integer is a
-    step number and anything else a step name, so those give None.
+def _changes(lesson: Path) -> Iterator[set]:
+    """Batches of changes to ``lesson`` and to the Python files of the scenes and
+    ``mathcore``; an empty batch every half second.
+
+    Folders are watched, not files: an editor that saves by writing a new file and
+    renaming it over the old one (``sed -i``, gedit, JetBrains, vim with some
+    settings) replaces the file a watch on the file would follow. Each folder is
+    watched on its own, not recursively: the lesson's folder is often the
+    repository, whose ``.venv`` and ``media`` hold thousands of folders.
     """
-    text = (at or "").strip().lower()
-    number = text[:-1] if text.endswith("s") else text if "." in text else None
-    try:
-        value = float(number) if number else None
-    except ValueError:
-        return None
-    if value is not None and not (math.isfinite(value) and value >= 0):
-        raise LessonError(f"--at: seconds must be finite and ≥ 0, got {at!r}")
-    return value
+    from watchfiles import watch as changes
+
+    code = [ROOT / name for name in WATCHED_CODE]
+    folders = {lesson.parent} | {
+        folder
+        for top in code
+        for folder in [top, *top.rglob("*")]
+        if folder.is_dir() and folder.name != "__pycache__"
+    }
+
+    def wanted(_: object, path: str) -> bool:
+        changed = Path(path)
+        if changed == lesson:
+            return True
+        return changed.suffix == ".py" and any(top in changed.parents for top in code)
+
+    return changes(
+        *sorted(folders),
+        watch_filter=wanted,
+        recursive=False,
+        yield_on_timeout=True,  # an empty batch every rust_timeout ms
+        rust_timeout=500,
+    )
 
 
-def _step_index(at: str | None, names: list[str], scene_id: str) -> int:
-    if at is None:
+def _step_index(step: str | None, names: list[str], scene_id: str) -> int:
+    """The index of the step numbered (from 1) or named ``step``; the last if None."""
+    if step is None:
         return len(names) - 1
-    if at.isdigit() and 1 <= int(at) <= len(names):
-        return int(at) - 1
+    if step.isdigit() and 1 <= int(step) <= len(names):
+        return int(step) - 1
     for i, name in enumerate(names):
-        if name.lower() == at.lower():
+        if name.lower() == step.strip().lower():
             return i
     listed = "; ".join(f"{i + 1}. {n}" for i, n in enumerate(names))
-    raise LessonError(f"{scene_id} has no step {at!r}; its steps: {listed}")
+    raise PreviewError(f"{scene_id} has no step {step!r}; its steps: {listed}")
+
+
+def _slug(label: str) -> str:
+    return re.sub(r"[^a-z0-9.]+", "-", label.lower()).strip("-") or "end"
+
+
+def _save(frame: np.ndarray, target: Path) -> Path:
+    """``frame`` as the PNG ``target``, which is replaced whole, never half written."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.stem}.{uuid.uuid4().hex[:8]}.png")
+    Image.fromarray(frame).save(tmp)
+    os.replace(tmp, target)
+    return target.resolve()

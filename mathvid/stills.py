@@ -50,14 +50,36 @@ def moment_still(
 ) -> np.ndarray:
     """The frame at ``at`` seconds into the scene (RGB), mid-animation if need be.
 
+    Raises :class:`PastTheEnd` when the scene ends before ``at``.
+
     Examples
     --------
     >>> from scenes.derivatives import TangentLine
     >>> moment_still(TangentLine, 4.0).shape
     (270, 480, 3)
+    >>> moment_still(TangentLine, 1e6)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    mathvid.stills.PastTheEnd: TangentLine lasts ... s; 1e+06 s is past its end
     """
     scene = run_skipping_animations(scene_cls, params, size, capture_at=at)
+    # Stopped at the moment, the scene's clock is at the end of the play holding it;
+    # run to its end without reaching the moment, the clock is the scene's length.
+    duration = scene.manifest["duration"]
+    if at > duration + _SAME_MOMENT:
+        raise PastTheEnd(scene_cls.__name__, at, duration)
     return scene.moment_frame[..., :3].copy()
+
+
+_SAME_MOMENT = 1e-9  # seconds: the end itself, give or take the clock's rounding
+
+
+class PastTheEnd(ValueError):
+    """A moment asked for after the scene's end; says how long the scene lasts."""
+
+    def __init__(self, scene: str, at: float, duration: float) -> None:
+        super().__init__(f"{scene} lasts {duration:.2f} s; {at:g} s is past its end")
+        self.at, self.duration = at, duration
 
 
 def run_skipping_animations(

@@ -117,14 +117,36 @@ def test_lesson_has_a_chapter_per_scene_and_parseable_captions(site: dict) -> No
 
 def test_preview_of_a_moment_and_of_a_step(site: dict) -> None:
     args = ("--lesson", site["lesson"], "--media", site["media"])
-    for at in ("4.0", "2", "Secant becomes tangent"):
-        done = mathvid("preview", "tangent", "--at", at, *args)
+    pngs = []
+    for moment in (("--at", "4s"), ("--step", "2"), ("--step", "Secant becomes tangent")):
+        done = mathvid("preview", "tangent", *moment, *args)
         assert done.returncode == 0, done.stderr
-        png = Path(done.stdout.strip())
-        assert png.exists() and Image.open(png).size == (960, 540)
-    done = mathvid("preview", "tangent", "--at", "No such step", *args)
+        pngs.append(Path(done.stdout.strip()))
+        assert pngs[-1].exists() and Image.open(pngs[-1]).size == (960, 540)
+    assert pngs[0].name == "tangent-4s.png"
+    assert pngs[1] == pngs[2] and pngs[1].name == "tangent-secant-becomes-tangent.png"
+    done = mathvid("preview", "tangent", "--step", "No such step", *args)
     assert done.returncode == 1 and done.stderr.count("\n") == 1
     assert "Sweeping the tangent" in done.stderr  # it lists the steps there are
+
+
+@pytest.mark.parametrize(
+    ("moment", "says"),
+    [
+        (["--at", "3"], "--at 3: write seconds as 3s, or say --step 3 for step 3"),
+        (["--at", "3.5"], "--at 3.5: write seconds as 3.5s"),
+        (["--at", "Secant"], "for a step, say --step 'Secant'"),
+        (["--at", "1s", "--step", "1"], "not both"),
+        (["--at", "1000s"], "--at 1000s: tangent lasts "),
+    ],
+)
+def test_preview_refuses_an_ambiguous_or_missing_moment(
+    site: dict, moment: list[str], says: str
+) -> None:
+    args = ("--lesson", site["lesson"], "--media", site["media"])
+    done = mathvid("preview", "tangent", *moment, *args)
+    assert done.returncode == 1
+    assert done.stderr.count("\n") == 1 and says in done.stderr, done.stderr
 
 
 def test_a_killed_render_leaves_the_previous_output_intact(site: dict) -> None:
@@ -317,9 +339,23 @@ def test_lecture_page_plays_every_step_from_file_url(site: dict, browser) -> Non
     assert not severe, severe
 
 
-def test_preview_watch_draws_again_when_the_lesson_changes(site: dict) -> None:
+def rewrite(path: Path, text: str) -> None:
+    """Write ``text`` into the file ``path``, the same file afterwards."""
+    path.write_text(text)
+
+
+def replace(path: Path, text: str) -> None:
+    """Write ``text`` to a new file and rename it over ``path``, as ``sed -i``, gedit
+    or JetBrains save: a new file, under the old name."""
+    new = path.with_name(f".{path.name}.new")
+    new.write_text(text)
+    os.replace(new, path)
+
+
+@pytest.mark.parametrize("save", [rewrite, replace], ids=lambda f: f.__name__)
+def test_preview_watch_draws_again_when_the_lesson_changes(site: dict, save) -> None:
     lesson = lesson_file(
-        site["folder"], "watched", tangent="rest_points = [-1.0, 0.0, 2.0]"
+        site["folder"], f"watched-{save.__name__}", tangent="rest_points = [-1.0, 0.0, 2.0]"
     )
     png = site["media"] / "previews" / "tangent-sweeping-the-tangent.png"
     png.unlink(missing_ok=True)
@@ -327,7 +363,7 @@ def test_preview_watch_draws_again_when_the_lesson_changes(site: dict) -> None:
         cli_args(
             "preview",
             "tangent",
-            "--at",
+            "--step",
             "3",
             "--watch",
             "--lesson",
@@ -346,10 +382,18 @@ def test_preview_watch_draws_again_when_the_lesson_changes(site: dict) -> None:
         while not png.exists() and time.monotonic() < deadline:
             time.sleep(0.2)
         first = digest(png)
-        lesson.write_text(lesson.read_text().replace("2.0]", "1.0]"))
+        inode = lesson.stat().st_ino
+        save(lesson, lesson.read_text().replace("2.0]", "1.0]"))
+        assert (lesson.stat().st_ino == inode) == (save is rewrite)
         while digest(png) == first and time.monotonic() < deadline + 60:
             time.sleep(0.2)
         assert digest(png) != first  # the tangent now rests at x = 1: a new picture
+        if save is replace:  # and the file that replaced the old one is still watched
+            second = digest(png)
+            save(lesson, lesson.read_text().replace("1.0]", "0.5]"))
+            while digest(png) == second and time.monotonic() < deadline + 120:
+                time.sleep(0.2)
+            assert digest(png) != second
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
