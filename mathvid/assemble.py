@@ -41,7 +41,10 @@ class LessonFiles:
 def assemble(
     scenes: list[tuple[str, Rendered]], out_dir: Path, name: str = "lesson"
 ) -> LessonFiles:
-    """Join ``scenes`` (chapter title, rendered scene), in order, into ``out_dir``."""
+    """Join ``scenes`` (chapter title, rendered scene), in order, into ``out_dir``.
+
+    ``out_dir`` then holds this lesson only: posters of scenes it no longer has go.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     video = out_dir / f"{name}.mp4"
     chapters = _concatenate([r.video for _, r in scenes], [t for t, _ in scenes], video)
@@ -49,9 +52,10 @@ def assemble(
     vtt = _write_text(out_dir / f"{name}.vtt", to_webvtt(subtitles))
     srt_path = _write_text(out_dir / f"{name}.srt", srt.compose(subtitles))
     posters = tuple(
-        _poster(rendered.video, out_dir / "posters" / f"{scene_id}.png")
-        for scene_id, rendered in ((r.id, r) for _, r in scenes)
+        _poster(r.video, out_dir / "posters" / f"{r.id}.png") for _, r in scenes
     )
+    for stale in set((out_dir / "posters").glob("*.png")) - set(posters):
+        stale.unlink()
     return LessonFiles(video, vtt, srt_path, posters, tuple(chapters))
 
 

@@ -1,4 +1,4 @@
-"""The ``mathvid`` command: list, render, preview, lesson, export.
+"""The ``mathvid`` command: list, render, preview, lesson, export, scenes.
 
 Every failure a user can cause or meet (a bad lesson file, a missing LaTeX, a scene
 that raises) ends in one line on stderr and exit status 1; outputs already on disk
@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from mathvid.lesson import Lesson, LessonError, load_lesson
+from mathvid.media import lesson_media
 from mathvid.render import (
     QUALITIES,
     Job,
@@ -23,8 +24,15 @@ from mathvid.render import (
     render_many,
 )
 
+DESCRIPTION = """Animated explainer videos of calculus for deep learning.
+
+Every command reads a lesson file: lesson.toml in the current folder, or the file
+that --lesson FILE names (after the command: mathvid render --lesson FILE). Its
+outputs go to media/<lesson>/, named after the file (--media DIR: under DIR)."""
+
 EXAMPLES = """examples:
   mathvid list                          the lesson's scenes, steps and durations
+  mathvid list --lesson course.toml     the same for another lesson file
   mathvid render                        render every scene (medium quality, all cores)
   mathvid render descent rosenbrock -q l    two scenes, fast and small (480p15)
   mathvid preview descent --at 3.5s     a PNG of the moment 3.5 s into a scene
@@ -35,6 +43,7 @@ EXAMPLES = """examples:
                                         WebVTT/SRT captions and posters
   mathvid export -q m lecture/          a lecture bundle: a clip per step and an
                                         index.html player that works from a USB stick
+  mathvid scenes                        every scene class and its parameters
 """
 
 
@@ -59,15 +68,25 @@ def main(argv: list[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mathvid",
-        description="Animated explainer videos of calculus for deep learning.",
+        description=DESCRIPTION,
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--lesson", type=Path, default=Path("lesson.toml"), help="lesson file"
+        "--lesson",
+        type=Path,
+        default=Path("lesson.toml"),
+        metavar="FILE",
+        help="the lesson file (default: lesson.toml)",
     )
-    common.add_argument("--media", type=Path, default=Path("media"), help="output folder")
+    common.add_argument(
+        "--media",
+        type=Path,
+        default=Path("media"),
+        metavar="DIR",
+        help="the outputs' folder (default: media); this lesson's go to DIR/<lesson>/",
+    )
     quality = argparse.ArgumentParser(add_help=False)
     quality.add_argument(
         "-q",
@@ -123,9 +142,10 @@ def _parser() -> argparse.ArgumentParser:
 
 def _list(args: argparse.Namespace) -> int:
     lesson = load_lesson(args.lesson)
-    print(lesson.title)
+    media = lesson_media(args.media, lesson.path)
+    print(f"{lesson.title}  (outputs in {media}/)")
     for entry in lesson.scenes:
-        manifest = current_manifest(entry, args.media)
+        manifest = current_manifest(entry, media)
         steps = manifest["steps"]
         print(f"\n{entry.id}  {entry.title}  ({manifest['duration']:.1f} s, {entry.scene})")
         for i, step in enumerate(steps):
@@ -172,7 +192,8 @@ def _render_entries(
                 note = "unchanged" if rendered.skipped else f"{rendered.seconds:.1f} s"
             progress.update(task, advance=1, description=f"{scene_id} {note}")
 
-        rendered, _ = render_many(jobs, args.media, args.jobs, done, args.scheduler)
+        media = lesson_media(args.media, lesson.path)
+        rendered, _ = render_many(jobs, media, args.jobs, done, args.scheduler)
     for line in failures:
         print(line, file=sys.stderr)
     return rendered
@@ -197,9 +218,8 @@ def _lesson(args: argparse.Namespace) -> int:
         return 1
     start = time.perf_counter()
     titles = [e.title for e in lesson.scenes]
-    files = assemble(
-        list(zip(titles, rendered, strict=True)), args.media / "lesson" / args.quality
-    )
+    out = lesson_media(args.media, lesson.path) / "lesson" / args.quality
+    files = assemble(list(zip(titles, rendered, strict=True)), out)
     print(
         f"lesson: {files.video}  ({len(files.chapters)} chapters, "
         f"{files.chapters[-1].end:.0f} s, joined in {time.perf_counter() - start:.1f} s)"

@@ -22,6 +22,7 @@ from PIL import Image
 
 from mathvid.lesson import load_lesson
 from mathvid.manim_setup import ROOT
+from mathvid.media import lesson_media
 from mathvid.stills import PastTheEnd, moment_still, step_stills
 
 PREVIEW_SIZE = (960, 540)
@@ -40,13 +41,15 @@ def preview(
     at: str | None = None,
     step: str | None = None,
 ) -> Path:
-    """Write the still of ``scene_id`` and return its path.
+    """Write the still of ``scene_id`` into the lesson's ``previews`` folder of
+    ``media`` and return its path.
 
     ``at`` is a time in seconds ("3.5s"); ``step`` a step's number from 1 or its
     name; with neither, the still is the scene's last frame.
     """
     seconds = check_moment(at, step)
-    entry = load_lesson(lesson_path).entry(scene_id)
+    lesson = load_lesson(lesson_path)
+    entry = lesson.entry(scene_id)
     if seconds is not None:
         try:
             frame = moment_still(entry.scene_cls, seconds, entry.params, PREVIEW_SIZE)
@@ -58,7 +61,8 @@ def preview(
     else:
         stills = step_stills(entry.scene_cls, entry.params, PREVIEW_SIZE)
         label, frame = stills[_step_index(step, [name for name, _ in stills], scene_id)]
-    return _save(frame, media / "previews" / f"{scene_id}-{_slug(label)}.png")
+    previews = lesson_media(media, lesson.path) / "previews"
+    return _save(frame, previews / f"{scene_id}-{_slug(label)}.png")
 
 
 def check_moment(at: str | None, step: str | None) -> float | None:

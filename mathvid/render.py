@@ -1,11 +1,14 @@
 """Render the lesson's scenes into ``media/``: safely, in parallel, and only when needed.
 
-Each scene of the lesson renders into its own folder::
+Each scene of the lesson renders into its own folder of the lesson's media folder
+(``media/<lesson>/``, see :mod:`mathvid.media`)::
 
-    media/scenes/<id>/<quality>/
+    media/<lesson>/scenes/<id>/<quality>/
         scene.mp4  scene.srt  scene.json      video, captions, data manifest
-        sections/NN-<step>.mp4  sections.json one clip per step, with durations
+        sections/NN.mp4  sections.json        one clip per step, with durations
         inputs.key                            what it was rendered from
+
+The functions here take that media folder as ``media``.
 
 A render goes to a temporary folder that replaces the old one only when complete,
 under a per-scene lock: an interrupted render, or two ``mathvid`` commands at once,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import av
@@ -39,6 +41,33 @@ def lesson_file(folder: Path, name: str, tangent: str = "", table: str = "") -> 
     return path
 
 
+def hashed_name(lesson: Path) -> str:
+    """The media folder's name of a lesson file whose plain name is taken (README)."""
+    return f"{lesson.stem}-{hashlib.sha256(str(lesson.resolve()).encode()).hexdigest()[:8]}"
+
+
+@contextlib.contextmanager
+def rewritten(path: Path, text: str) -> Iterator[Path]:
+    """The file ``path`` holding ``text`` for a while."""
+    original = path.read_text()
+    path.write_text(text)
+    try:
+        yield path
+    finally:
+        path.write_text(original)
+
+
+@contextlib.contextmanager
+def edited(site: dict, tangent: str = "", table: str = "") -> Iterator[Path]:
+    """The site's lesson file with these parameters for a while: the same file, so
+    the same media folder, whose renders it replaces."""
+    params = [f"[scene.params]\n{p}\n" if p else "" for p in (tangent, table)]
+    with rewritten(
+        site["lesson"], LESSON.format(tangent=params[0], table=params[1])
+    ) as path:
+        yield path
+
+
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -54,7 +83,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 def scene_video(site: dict[str, Path], scene_id: str) -> Path:
-    return site["media"] / "scenes" / scene_id / "l" / "scene.mp4"
+    return site["media"] / "lesson" / "scenes" / scene_id / "l" / "scene.mp4"
 
 
 def test_render_writes_each_scene_with_captions_manifest_and_clips(site: dict) -> None:
@@ -84,7 +113,7 @@ def test_lesson_has_a_chapter_per_scene_and_parseable_captions(site: dict) -> No
         "lesson", "-q", "l", "--lesson", site["lesson"], "--media", site["media"]
     )
     assert done.returncode == 0, done.stderr
-    out = site["media"] / "lesson" / "l"
+    out = site["media"] / "lesson" / "lesson" / "l"
     with av.open(str(out / "lesson.mp4")) as video:
         chapters = video.chapters()
         frames = sum(1 for _ in video.decode(video=0))
@@ -113,6 +142,42 @@ def test_lesson_has_a_chapter_per_scene_and_parseable_captions(site: dict) -> No
     assert start == pytest.approx(first_end, abs=0.01)
     for scene_id in ("tangent", "table"):
         assert Image.open(out / "posters" / f"{scene_id}.png").size == (854, 480)
+
+
+def test_the_lesson_output_holds_only_the_lessons_scenes(site: dict) -> None:
+    args = ("lesson", "-q", "l", "--lesson", site["lesson"], "--media", site["media"])
+    out = site["media"] / "lesson" / "lesson" / "l"
+    done = mathvid(*args)
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in (out / "posters").iterdir()) == [
+        "table.png",
+        "tangent.png",
+    ]
+    only_tangent = LESSON.format(tangent="", table="").split('[[scene]]\nid = "table"')[0]
+    with rewritten(site["lesson"], only_tangent):
+        done = mathvid(*args)
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in (out / "posters").iterdir()) == ["tangent.png"]
+    with av.open(str(out / "lesson.mp4")) as video:
+        assert [c["metadata"]["title"] for c in video.chapters()] == ["The tangent line"]
+
+
+def test_lesson_files_of_the_same_name_keep_their_own_outputs(site: dict) -> None:
+    ours = scene_video(site, "tangent")
+    before = digest(ours)
+    (site["folder"] / "elsewhere").mkdir(exist_ok=True)
+    other = lesson_file(site["folder"] / "elsewhere", "lesson", "sweep_seconds = 1.5")
+    done = mathvid(
+        "render", "tangent", "-q", "l", "--lesson", other, "--media", site["media"]
+    )
+    assert done.returncode == 0, done.stderr
+    theirs = Path(done.stdout.splitlines()[-1].removeprefix("tangent: "))
+    assert theirs == site["media"] / hashed_name(other) / "scenes/tangent/l/scene.mp4"
+    assert digest(ours) == before and digest(theirs) != before
+    assert '"sweep_seconds": 1.5' in theirs.with_suffix(".json").read_text()
+    for lesson, folder in ((site["lesson"], "lesson"), (other, hashed_name(other))):
+        owner = site["media"] / folder / ".lesson"
+        assert owner.read_text() == f"{lesson.resolve()}\n"
 
 
 def test_preview_of_a_moment_and_of_a_step(site: dict) -> None:
@@ -151,23 +216,32 @@ def test_preview_refuses_an_ambiguous_or_missing_moment(
 
 def test_a_killed_render_leaves_the_previous_output_intact(site: dict) -> None:
     before = digest(scene_video(site, "tangent"))
-    changed = lesson_file(site["folder"], "changed", tangent="sweep_seconds = 1.5")
-    proc = subprocess.Popen(
-        cli_args(
-            "render", "tangent", "-q", "l", "--lesson", changed, "--media", site["media"]
-        ),
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    tmp = site["media"] / ".tmp"
-    deadline = time.monotonic() + 120
-    while not list(tmp.glob("tangent-*/manim/**/*.mp4")) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert proc.poll() is None, "the render ended before it could be interrupted"
-    os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
+    with edited(site, tangent="sweep_seconds = 1.5") as changed:
+        proc = subprocess.Popen(
+            cli_args(
+                "render",
+                "tangent",
+                "-q",
+                "l",
+                "--lesson",
+                changed,
+                "--media",
+                site["media"],
+            ),
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        tmp = site["media"] / "lesson" / ".tmp"
+        deadline = time.monotonic() + 120
+        while (
+            not list(tmp.glob("tangent-*/manim/**/*.mp4")) and time.monotonic() < deadline
+        ):
+            time.sleep(0.1)
+        assert proc.poll() is None, "the render ended before it could be interrupted"
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
     assert digest(scene_video(site, "tangent")) == before
     with av.open(str(scene_video(site, "tangent"))) as video:
         assert sum(1 for _ in video.decode(video=0)) > 100
@@ -183,17 +257,17 @@ def test_a_killed_render_leaves_the_previous_output_intact(site: dict) -> None:
 
 
 def test_two_commands_at_once_do_not_corrupt_each_other(site: dict) -> None:
-    changed = lesson_file(site["folder"], "both", table="h = 1e-6")
-    argv = cli_args(
-        "render", "table", "-q", "l", "--lesson", changed, "--media", site["media"]
-    )
-    procs = [
-        subprocess.Popen(
-            argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    with edited(site, table="h = 1e-6") as changed:
+        argv = cli_args(
+            "render", "table", "-q", "l", "--lesson", changed, "--media", site["media"]
         )
-        for _ in range(2)
-    ]
-    outputs = [p.communicate(timeout=600) for p in procs]
+        procs = [
+            subprocess.Popen(
+                argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            )
+            for _ in range(2)
+        ]
+        outputs = [p.communicate(timeout=600) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outputs
     # One rendered; the other waited for the scene's lock and found it current.
     assert sum("unchanged" in out + err for out, err in outputs) == 1
@@ -204,11 +278,9 @@ def test_two_commands_at_once_do_not_corrupt_each_other(site: dict) -> None:
 
 
 def test_a_scene_that_raises_is_named_and_the_others_are_kept(site: dict) -> None:
-    broken = lesson_file(
-        site["folder"], "broken", tangent="secant_steps = []", table="h = 1e-5"
-    )
     table_before = scene_video(site, "table").parent / "inputs.key"
-    done = mathvid("render", "-q", "l", "--lesson", broken, "--media", site["media"])
+    with edited(site, tangent="secant_steps = []", table="h = 1e-5") as broken:
+        done = mathvid("render", "-q", "l", "--lesson", broken, "--media", site["media"])
     assert done.returncode == 1
     errors = [line for line in done.stderr.splitlines() if line.startswith("mathvid:")]
     assert len(errors) == 1 and "tangent" in errors[0] and "Traceback" not in done.stderr
@@ -238,8 +310,11 @@ def test_help_shows_examples() -> None:
         "mathvid preview",
         "mathvid lesson",
         "mathvid export",
+        "mathvid scenes",
     ):
         assert command in done.stdout
+    # The options every command shares are said at the top, not only per command.
+    assert "--lesson FILE" in done.stdout and "media/<lesson>/" in done.stdout
 
 
 # The lecture page, in real headless Chromium from Debian's packages.
@@ -357,7 +432,7 @@ def test_preview_watch_draws_again_when_the_lesson_changes(site: dict, save) -> 
     lesson = lesson_file(
         site["folder"], f"watched-{save.__name__}", tangent="rest_points = [-1.0, 0.0, 2.0]"
     )
-    png = site["media"] / "previews" / "tangent-sweeping-the-tangent.png"
+    png = site["media"] / lesson.stem / "previews" / "tangent-sweeping-the-tangent.png"
     png.unlink(missing_ok=True)
     proc = subprocess.Popen(
         cli_args(

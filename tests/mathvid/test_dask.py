@@ -52,7 +52,9 @@ def test_cluster_render_equals_local_render_byte_for_byte(cluster, tmp_path: Pat
     done = render(lesson, local, "-j", "2")
     assert done.returncode == 0, done.stderr
     for scene_id in ("table", "steps"):
-        ours, theirs = (files(m / "scenes" / scene_id / "l") for m in (local, remote))
+        ours, theirs = (
+            files(m / "lesson" / "scenes" / scene_id / "l") for m in (local, remote)
+        )
         assert set(ours) >= {"scene.mp4", "scene.srt", "scene.json", "inputs.key"}
         assert ours == theirs
 
