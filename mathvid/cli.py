@@ -14,6 +14,7 @@ from pathlib import Path
 
 from mathvid.lesson import Lesson, LessonError, load_lesson
 from mathvid.media import lesson_media
+from mathvid.params_doc import SceneDoc, scene_docs
 from mathvid.render import (
     QUALITIES,
     Job,
@@ -26,9 +27,10 @@ from mathvid.render import (
 
 DESCRIPTION = """Animated explainer videos of calculus for deep learning.
 
-Every command reads a lesson file: lesson.toml in the current folder, or the file
-that --lesson FILE names (after the command: mathvid render --lesson FILE). Its
-outputs go to media/<lesson>/, named after the file (--media DIR: under DIR)."""
+Every command but `scenes` reads a lesson file: lesson.toml in the current folder,
+or the file that --lesson FILE names (after the command: mathvid render --lesson
+FILE). Its outputs go to media/<lesson>/, named after the file (--media DIR: under
+DIR instead of media/)."""
 
 EXAMPLES = """examples:
   mathvid list                          the lesson's scenes, steps and durations
@@ -137,6 +139,14 @@ def _parser() -> argparse.ArgumentParser:
     cmd = sub.add_parser("export", parents=[common, quality], help="a lecture bundle")
     cmd.add_argument("outdir", type=Path, metavar="OUTDIR")
     cmd.set_defaults(run=_export)
+
+    cmd = sub.add_parser(
+        "scenes",
+        help="every scene class and its parameters",
+        description="Every scene class a lesson file can use, with its parameters: "
+        "type, default (as a lesson file writes it) and meaning.",
+    )
+    cmd.set_defaults(run=_scenes)
     return parser
 
 
@@ -252,6 +262,42 @@ def _export(args: argparse.Namespace) -> int:
     page = export(lesson, rendered, args.outdir)
     print(f"lecture: {page}")
     return 0
+
+
+def _scenes(args: argparse.Namespace) -> int:
+    print("\n\n".join(format_scene(doc) for doc in scene_docs()))
+    return 0
+
+
+def format_scene(doc: SceneDoc) -> str:
+    """A scene's ``module:Class``, summary, and a row per parameter: name, type,
+    default (as a lesson file writes it) and meaning, in aligned columns."""
+    rows = [(p.name, p.type, _toml(p.default), p.doc) for p in doc.params]
+    widths = [max((len(row[i]) for row in rows), default=0) for i in range(3)]
+    lines = [doc.spec, f"  {doc.summary}".rstrip()]
+    for name, kind, default, meaning in rows:
+        line = f"    {name:<{widths[0]}}  {kind:<{widths[1]}}  = {default:<{widths[2]}}"
+        lines.append(f"{line}  {meaning}".rstrip())
+    return "\n".join(lines if rows else [*lines, "    (no parameters)"])
+
+
+def _toml(value: object) -> str:
+    """``value`` as a lesson file writes it.
+
+    Examples
+    --------
+    >>> _toml((-3.0, 3.0)), _toml("square"), _toml(True), _toml(None)
+    ('[-3.0, 3.0]', '"square"', 'true', '(none)')
+    """
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    if isinstance(value, int | float):
+        return repr(value)
+    return "(none)"  # no default, or one a lesson file cannot write
 
 
 if __name__ == "__main__":
