@@ -562,3 +562,119 @@ def nearest(point: ArrayLike, candidates: Sequence[CriticalPoint]) -> int | None
     p = np.asarray(point, dtype=np.float64).reshape(-1)
     d = [float(np.linalg.norm(p - np.array(c.point))) for c in candidates]
     return int(np.argmin(d))
+
+
+# --------------------------------------------------------------------------------------
+# What a scene shows: a framed map, and how a run ended.
+
+
+@dataclass(frozen=True)
+class View:
+    """A window framed around what a scene shows, with its ticks and landmarks.
+
+    Attributes
+    ----------
+    window : Window
+    ticks : tuple of tuple of float
+        Nice ticks per axis.
+    minima, saddles : tuple of CriticalPoint
+        Every local minimum (saddle point) of f inside the window, lowest first.
+    """
+
+    window: Window
+    ticks: tuple[tuple[float, ...], ...]
+    minima: tuple[CriticalPoint, ...]
+    saddles: tuple[CriticalPoint, ...]
+
+
+def view(
+    objective: Objective,
+    show: ArrayLike,
+    at_least: Window,
+    square: bool = True,
+    target: int = 5,
+    need_minimum: bool = True,
+) -> View:
+    """The window that shows ``show`` (start points, converged paths) and holds
+    ``at_least`` (see :func:`frame`), checked drawable (:func:`require_finite`),
+    with its ticks and critical points. UnshowableError when f has no minimum in
+    it and ``need_minimum``.
+
+    Examples
+    --------
+    >>> from mathcore.functions import himmelblau
+    >>> v = view(himmelblau(), [[4.0, 3.0]], ((-5, 5), (-5, 5)))
+    >>> v.window, len(v.minima), len(v.saddles)
+    (((-5.0, 5.0), (-5.0, 5.0)), 4, 4)
+    """
+    window = frame(show, at_least, square=square, target=target)
+    require_finite(objective, window)
+    found = critical_points(objective, window)
+    minima_ = tuple(c for c in found if c.kind == "minimum")
+    if need_minimum and not minima_:
+        shown = ", ".join(f"[{_num(lo)}, {_num(hi)}]" for lo, hi in window)
+        raise UnshowableError(f"f has no minimum in the window {shown} to descend to")
+    return View(
+        window=window,
+        ticks=tuple(ticks(axis, target) for axis in window),
+        minima=minima_,
+        saddles=tuple(c for c in found if c.kind == "saddle"),
+    )
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """How a run ended, as a viewer should be told.
+
+    ``status`` is ``"converged"`` (‖∇f‖ fell under tol), ``"diverged"`` (it
+    overflowed, or it ended outside the window higher than it started: it ran
+    away) or ``"stopped"`` (the steps ran out, somewhere in the window).
+    ``step`` is the step it converged at, diverged at (overflowed, or else left
+    the window for good) or stopped at. ``minimum`` is the window's minimum nearest to
+    where a run that did not diverge ended, and ``distance`` how far from it.
+    """
+
+    status: Literal["converged", "diverged", "stopped"]
+    step: int
+    minimum: CriticalPoint | None
+    distance: float | None
+
+
+def verdict(
+    trajectory,
+    window: Window,
+    minima: Sequence[CriticalPoint],
+    placed: ArrayLike | None = None,
+) -> Verdict:
+    """The :class:`Verdict` of ``trajectory`` (a :class:`~mathcore.optimize.Trajectory`)
+    seen in ``window``; ``placed`` are its points as the plot places them, when
+    not its iterates (a 1-D run drawn on the graph of f: rows (x_t, f(x_t))).
+
+    Examples
+    --------
+    >>> from mathcore.functions import bowl
+    >>> from mathcore.optimize import gd, run
+    >>> f, w = bowl(), ((-5, 5), (-5, 5))
+    >>> v = verdict(run(f, [4.0, 3.0], gd(1.5), 50), w, minima(f, w))
+    >>> v.status, v.step  # x_t = (−2)^t x_0: out of the window at step 1, for good
+    ('diverged', 1)
+    >>> v = verdict(run(f, [4.0, 3.0], gd(0.2), 50), w, minima(f, w))
+    >>> v.status, v.step, v.minimum.point
+    ('converged', 41, (0.0, 0.0))
+    """
+    t = trajectory
+    placed = t.points if placed is None else np.asarray(placed)
+    outside = ~np.array([inside(p, window) for p in placed])
+    ran_away = bool(outside[-1]) and float(t.losses[-1]) > float(t.losses[0])
+    if t.status == "diverged" or ran_away:
+        back_in = np.flatnonzero(~outside)
+        step = int(back_in[-1]) + 1 if len(back_in) else 0
+        if t.status == "diverged":
+            step = int(t.diverged_at)  # the step whose numbers overflowed
+        return Verdict("diverged", step, None, None)
+    k = nearest(t.final, minima)
+    best = minima[k] if k is not None else None
+    gap = None if best is None else t.final - np.array(best.point)
+    distance = None if gap is None else float(np.linalg.norm(gap))
+    status = "converged" if t.status == "converged" else "stopped"
+    return Verdict(status, t.n_steps, best, distance)

@@ -26,6 +26,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from mathcore.functions import Objective
+from mathcore.landscape import curvature_bound
 from mathcore.optimize import Trajectory, gd, run, stable_learning_rate
 
 Array = NDArray[np.float64]
@@ -372,7 +373,8 @@ class StabilityProbe:
     Attributes
     ----------
     bound : float
-        2/L at the start point (:func:`mathcore.optimize.stable_learning_rate`).
+        2/L, with L the largest curvature at the start point
+        (:func:`mathcore.optimize.stable_learning_rate`) or over a window.
     lr : float
         ``factor`` · bound, the rate actually run.
     trajectory : Trajectory
@@ -387,9 +389,16 @@ class StabilityProbe:
 
 
 def stability_probe(
-    objective: Objective, x0: ArrayLike, factor: float, steps: int, tol: float = 1e-8
+    objective: Objective,
+    x0: ArrayLike,
+    factor: float,
+    steps: int,
+    tol: float = 1e-8,
+    window: tuple[tuple[float, float], ...] | None = None,
 ) -> StabilityProbe:
-    """Run GD at ``factor`` times the stable learning rate at ``x0``.
+    """Run GD at ``factor`` times the stable learning rate 2/L, with L the largest
+    curvature at ``x0``, or over ``window`` when given
+    (:func:`mathcore.landscape.curvature_bound`).
 
     Examples
     --------
@@ -398,9 +407,13 @@ def stability_probe(
     >>> p.bound, p.lr, round(p.growth, 12)
     (1.0, 1.05, 1.21)
     """
-    bound = stable_learning_rate(objective, x0)
+    if window is None:
+        bound = stable_learning_rate(objective, x0)
+    else:
+        curvature = curvature_bound(objective, window)
+        bound = 2.0 / curvature if curvature > 0 else math.inf
     if not math.isfinite(bound):
-        raise ValueError("x0: no positive curvature there, so no stability bound")
+        raise ValueError("f curves nowhere upward here, so no step is too large")
     if not factor > 0:
         raise ValueError(f"factor: must be > 0, got {factor!r}")
     lr = float(factor) * bound

@@ -303,15 +303,18 @@ class Outcome:
     status: str
 
 
-def outcome(trajectory: Trajectory) -> Outcome:
-    """The final point and loss of ``trajectory`` and its distance to the nearest minimum.
+def outcome(trajectory: Trajectory, minima: ArrayLike | None = None) -> Outcome:
+    """The final point and loss of ``trajectory`` and its distance to the nearest
+    minimum, of ``minima`` or else of the objective's known ones.
 
     Raises
     ------
     ValueError
-        If the objective lists no known minimum.
+        If there is no minimum to measure from.
     """
-    minima = np.asarray(trajectory.objective.minima, dtype=np.float64)
+    if minima is None:
+        minima = trajectory.objective.minima
+    minima = np.asarray(minima, dtype=np.float64)
     if minima.size == 0:
         raise ValueError(f"{trajectory.objective.name}: no known minimum to measure from")
     final = np.asarray(trajectory.final, dtype=np.float64)

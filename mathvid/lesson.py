@@ -35,8 +35,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mathcore.symbolic import FormulaError, resolve_objective
-
 SCENE_KEYS = {"id", "scene", "title", "params"}
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
 
@@ -141,6 +139,8 @@ def _scene_class(spec: str, at: str) -> type:
 
 
 def _params(scene_cls: type, raw: Any, i: int, where: _Locator) -> Any:
+    from scenes.params import ParamError
+
     defaults = scene_cls.Params()
     if not isinstance(raw, dict):
         raise LessonError(f"{where.scene(i, 'params')}: params: expected a table")
@@ -157,14 +157,20 @@ def _params(scene_cls: type, raw: Any, i: int, where: _Locator) -> Any:
             )
         try:
             values[key] = _coerce(value, hints[key])
-            if key == "function":
-                resolve_objective(values[key])
-        except (TypeError, FormulaError) as err:
+        except TypeError as err:
             raise LessonError(f"{at}: params.{key}: {err}") from None
     try:
-        return dataclasses.replace(defaults, **values)
+        params = dataclasses.replace(defaults, **values)
     except ValueError as err:  # a Params' own __post_init__ check
         raise LessonError(f"{where.scene(i, 'params')}: params: {err}") from None
+    check = getattr(params, "check", None)
+    if check is not None:  # what the scene derives from them: can it show this?
+        try:
+            check()
+        except ParamError as err:
+            at = where.param(i, err.key)
+            raise LessonError(f"{at}: params.{err.key}: {err}") from None
+    return params
 
 
 def _coerce(value: Any, hint: Any) -> Any:

@@ -33,10 +33,11 @@ from manim import (
     smooth,
 )
 
+from mathcore import landscape
 from mathcore.calculus import forward_difference, step_size_study, tangent_line
 from mathcore.functions import Objective
 from mathcore.symbolic import derivative_table, resolve_objective
-from scenes import style
+from scenes import params, style
 from scenes.base import LessonScene
 
 
@@ -51,6 +52,14 @@ class TangentLineParams:
     secant_steps: tuple[float, ...] = (1.5, 1.0, 0.5, 0.25, 0.1, 0.01)
     rest_points: tuple[float, ...] = (-1.0, 0.0, 2.0)
     sweep_seconds: float = 2.0
+
+    def check(self) -> None:
+        """Refuse a function the scene cannot draw over ``x_range``."""
+        f = params.objective(self.function, 1)
+        with params.refused("x_range"):
+            landscape.check_window((self.x_range,), 1)
+        with params.refused():
+            landscape.require_finite(f, (self.x_range,))
 
 
 class TangentLine(LessonScene):
@@ -310,6 +319,12 @@ class StepSizeErrorParams:
     function: str = "sin(x)"
     x: float = 1.0
     notebook_h: float = 1e-8  # the notebook's claimed sweet spot, √ε
+
+    def check(self) -> None:
+        """Refuse a function that is not finite near ``x``."""
+        f = params.objective(self.function, 1)
+        with params.refused():
+            landscape.require_finite(f, ((self.x - 0.5, self.x + 0.5),))
 
 
 class StepSizeError(LessonScene):

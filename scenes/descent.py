@@ -14,6 +14,7 @@ fifty steps cost one mobject and one animation, not fifty.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -44,8 +45,8 @@ from manim import (
     linear,
 )
 
-from mathcore import fields
-from mathcore.functions import CATALOGUE, Objective
+from mathcore import fields, landscape
+from mathcore.functions import Objective
 from mathcore.optimize import Trajectory, gd, run
 from mathcore.paths import (
     LogCurve,
@@ -58,13 +59,13 @@ from mathcore.paths import (
     log_curve,
     log_scale,
     stability_probe,
-    stationary_points,
     windowed,
 )
-from scenes import style
+from scenes import params, style
 from scenes.base import LessonScene
 
 Domain = style.Window
+Window = landscape.Window
 ToPoint = style.ToPoint
 
 # Contour lines recede (dim, low contrast) so that paths, drawn bright, lead.
@@ -79,6 +80,8 @@ LABEL_OFFSET = 0.38  # from an arrow's middle to its label
 # the stability bound is drawn in the colour of derivatives gone wrong.
 RATE_COLOURS = (style.SECANT, style.CURVE, style.INK, style.GOOD, style.POINT)
 UNSTABLE = style.TANGENT
+
+MAX_STEPS = 100_000  # a run longer than this is not watched step by step
 
 # Screen layout (Manim units, frame 14.2 × 8): a square map on the left, text on
 # the right.
@@ -116,18 +119,28 @@ def plot_frame(
 
 def contour_map(
     f: Objective,
-    domain: Domain,
-    levels_domain: Domain,
-    n_levels: int,
+    window: Window,
+    levels: np.ndarray,
     samples: int,
     to_points: style.ToPoints,
-) -> tuple[VGroup, np.ndarray]:
-    """Level lines of ``f`` over ``domain``, levels as Matplotlib picks them on
-    ``levels_domain`` (the notebook's meshgrid); low levels brighter."""
-    levels = fields.linear_levels(f, fields.grid(levels_domain, samples), n_levels)
-    contours = fields.contour_lines(f, fields.grid(domain, samples), levels)
+) -> VGroup:
+    """Level lines of ``f`` at ``levels`` over ``window``; low levels brighter."""
+    contours = fields.contour_lines(f, fields.grid(window, samples), levels)
     colours = style.shades(CONTOUR_LOW, CONTOUR_HIGH, len(contours))
-    return style.contour_paths(contours, to_points, colours, CONTOUR_WIDTH), levels
+    return style.contour_paths(contours, to_points, colours, CONTOUR_WIDTH)
+
+
+def minimum_stars(to_point: ToPoint, minima, radius: float = 0.17) -> VGroup:
+    """A star on every minimum (Himmelblau has four)."""
+    return VGroup(*[style.minimum_star(to_point(*m.point), radius=radius) for m in minima])
+
+
+def shown_points(t: Trajectory) -> np.ndarray:
+    """The points a map must hold: the start, and the whole run unless it ran away
+    (ended higher than it started: that part is clipped at the map's edge)."""
+    if t.status == "diverged" or t.losses[-1] > t.losses[0]:
+        return t.points[:1]
+    return t.points
 
 
 def traced_path(
@@ -161,13 +174,17 @@ def iterate_marks(
     tracker: ValueTracker,
     colour: ManimColor,
     radius: float = MARK_RADIUS,
+    box: Window | None = None,
 ) -> VMobject:
-    """A dot at every iterate reached so far, as ONE mobject (one subpath per dot)."""
+    """A dot at every iterate reached so far, as ONE mobject (one subpath per dot);
+    with ``box``, only those inside it."""
     template = Circle(radius=radius).points
     marks = VMobject(fill_color=colour, fill_opacity=1, stroke_width=0)
+    shown = points if box is None else points[[landscape.inside(q, box) for q in points]]
+    index = np.cumsum([box is None or landscape.inside(q, box) for q in points]) - 1
 
     def update(m: VMobject) -> None:
-        reached = points[: cursor(points, tracker.get_value()).step + 1]
+        reached = shown[: index[cursor(points, tracker.get_value()).step] + 1]
         m.set_points(np.concatenate([template + to_point(*p) for p in reached]))
 
     update(marks)
@@ -220,30 +237,44 @@ def below(anchor: Mobject, *rows: Mobject, buff: float = 0.45, gap: float = 0.22
     return style.below(anchor, *rows, width=width, buff=buff, gap=gap)
 
 
-def vector(v: Sequence[float], digits: int = 3) -> str:
-    """A point as LaTeX, e.g. ``(2.4,\\ 1.8)``."""
-    return r"(" + r",\ ".join(style.fmt(float(c), digits) for c in v) + r")"
-
-
 def loss_text(value: float) -> str:
-    """A loss as the viewer should read it: 4 decimals, scientific when tiny, 0 if 0."""
-    if value == 0 or abs(value) >= 1e-3:
+    """A loss as the viewer should read it: 4 decimals, scientific when tiny or
+    huge, 0 if 0."""
+    if value == 0 or 1e-3 <= abs(value) < 1e5:
         return style.fmt(value, 4)
     return style.sci(value)
 
 
-def outcome(t: Trajectory) -> str:
+def vector_sci(v: Sequence[float]) -> str:
+    """A point as LaTeX, each coordinate in scientific notation when tiny or huge."""
+    return "(" + r",\ ".join(number_text(float(c)) for c in v) + ")"
+
+
+def number_text(value: float) -> str:
+    """3 significant digits, scientific when tiny or huge (but 0 is 0)."""
+    if value == 0 or 1e-3 <= abs(value) < 1e5:
+        return style.fmt(value)
+    return style.sci(value)
+
+
+def plain_vector(v: Sequence[float]) -> str:
+    """A point as plain text for captions, e.g. ``(1, 2.5)``."""
+    return "(" + ", ".join(style.fmt(float(c)) for c in v) + ")"
+
+
+def outcome(v: landscape.Verdict) -> str:
     """How a run ended, in words, as LaTeX text."""
-    if t.status == "converged":
-        unit = "step" if t.n_steps == 1 else "steps"
-        return rf"\text{{converged in {t.n_steps} {unit}}}"
-    if t.status == "diverged":
-        return rf"\text{{diverged at step {t.diverged_at}}}"
-    return rf"\text{{stopped after {t.n_steps} steps}}"
+    if v.status == "converged":
+        unit = "step" if v.step == 1 else "steps"
+        return rf"\text{{converged in {v.step} {unit}}}"
+    if v.status == "diverged":
+        return rf"\text{{diverged at step {v.step}}}"
+    return rf"\text{{stopped after {v.step} steps}}"
 
 
-def trajectory_record(t: Trajectory) -> dict:
-    return {
+def trajectory_record(t: Trajectory, v: landscape.Verdict | None = None) -> dict:
+    """A run as the manifest records it, with how it was shown to end."""
+    record = {
         "lr": t.lr,
         "points": t.points,
         "losses": t.losses,
@@ -251,6 +282,9 @@ def trajectory_record(t: Trajectory) -> dict:
         "n_steps": t.n_steps,
         "diverged_at": t.diverged_at,
     }
+    if v is not None:
+        record["shown"] = {"status": v.status, "step": v.step}
+    return record
 
 
 # ----------------------------------------------------------------------------------
@@ -262,18 +296,58 @@ class DescentBowlParams:
     """The notebook's first descent: x² + y² from (4, 3), lr 0.2, 50 steps, tol 1e-8."""
 
     function: str = "bowl"
+    """The function to descend: a catalogue name or a formula in x and y."""
     x0: tuple[float, float] = (4.0, 3.0)
+    """Where the run starts."""
     lr: float = 0.2
-    n_steps: int = 50
+    """The learning rate η."""
+    steps: int = 50
+    """The most updates the run takes."""
     tol: float = 1e-8
-    domain: Domain = ((-5.0, 5.0), (-5.0, 5.0))  # the notebook's meshgrid
+    """The run stops once ‖∇f‖ is below this."""
+    window: Window = ((-5.0, 5.0), (-5.0, 5.0))
+    """The least the map shows (the notebook's meshgrid); grown to hold the start,
+    the run and the minimum it reaches."""
     n_levels: int = 15
+    """How many contour lines."""
     contour_samples: int = 61
-    ticks: tuple[float, ...] = (-4.0, -2.0, 0.0, 2.0, 4.0)
+    """Grid points per side the contour lines are traced on."""
     worked_steps: int = 3
-    gradient_arrow_length: float = 1.1  # ∇f is drawn by direction only (data units)
+    """How many updates are worked out by hand, with their numbers."""
+    gradient_arrow_length: float = 1.1
+    """∇f is drawn by its direction only, this long (in the map's units)."""
     step_seconds: float = 1.2
+    """Seconds each worked update takes."""
     rest_seconds: float = 4.0
+    """Seconds the rest of the run takes."""
+
+    def check(self) -> None:
+        """Refuse a function or start the scene cannot show (see :func:`descent`)."""
+        descent(self)
+
+
+@dataclass(frozen=True)
+class Descent:
+    """What DescentBowl shows, from mathcore: the run, its map and how it ended."""
+
+    f: Objective
+    run: Trajectory
+    view: landscape.View
+    levels: landscape.Levels
+    verdict: landscape.Verdict
+
+
+def descent(p: DescentBowlParams) -> Descent:
+    """The run of ``p`` and the map framed around it; ParamError when f cannot be
+    shown (not finite, no minimum in the window) or the steps are out of range."""
+    f = params.objective(p.function, 2)
+    params.within("steps", p.steps, 0, MAX_STEPS)
+    params.within("lr", p.lr, 0.0, math.inf, low_open=True)
+    with params.refused():
+        traj = run(f, p.x0, gd(p.lr), p.steps, p.tol)
+        view = landscape.view(f, shown_points(traj), p.window)
+        levels = landscape.contour_levels(f, view.window, p.n_levels, p.contour_samples)
+    return Descent(f, traj, view, levels, landscape.verdict(traj, view.window, view.minima))
 
 
 class DescentBowl(LessonScene):
@@ -283,33 +357,33 @@ class DescentBowl(LessonScene):
 
     def construct(self) -> None:
         p: DescentBowlParams = self.params
-        f = CATALOGUE[p.function]()
-        traj = run(f, p.x0, gd(p.lr), p.n_steps, p.tol)
+        d = descent(p)
+        f, traj, view = d.f, d.run, d.view
         self.record("trajectory", trajectory_record(traj))
-        axes = style.square_axes(p.domain, MAP_SIDE).move_to(MAP_CENTRE)
+        self.record("window", view.window)
+        axes = style.square_axes(view.window, MAP_SIDE).move_to(MAP_CENTRE)
         to_point = axes.c2p
-        contours, levels = contour_map(
-            f, p.domain, p.domain, p.n_levels, p.contour_samples, to_point
-        )
-        self.record("contour.levels", levels)
-        frame = plot_frame(to_point, p.domain, p.ticks, p.ticks, style.LABEL_SIZE)
-        star = style.minimum_star(to_point(*f.minima[0]))
-        self.record("minimum", f.minima[0])
+        contours = contour_map(f, view.window, d.levels.values, p.contour_samples, to_point)
+        self.record("contour.levels", d.levels.values)
+        frame = plot_frame(to_point, view.window, *view.ticks, style.LABEL_SIZE)
+        star = minimum_stars(to_point, view.minima)
+        self.record("minima", [m.point for m in view.minima])
         start = Dot(to_point(*traj.points[0]), radius=0.13, color=style.GOOD)
 
         s = ValueTracker(0)
-        path = traced_path(to_point, traj.points, s, style.POINT)
-        marks = iterate_marks(to_point, traj.points, s, style.POINT)
-        current = moving_dot(to_point, traj.points, s, style.POINT)
+        box = view.window  # a run that leaves the map is cut at its edge
+        path = traced_path(to_point, traj.points, s, style.POINT, box)
+        marks = iterate_marks(to_point, traj.points, s, style.POINT, box=box)
+        current = moving_dot(to_point, traj.points, s, style.POINT, box)
 
         formula = style.tex(f.latex, style.CURVE, style.TITLE_SIZE)
         rule = style.tex(r"x_{t+1} = x_t - \eta\, \nabla f(x_t)")
         eta = style.tex(rf"\eta = {style.fmt(p.lr)}")
-        counter, loss = self._readout(traj, s)
+        counter, loss = self._readout(traj, s, d.verdict)
         head = column(formula, VGroup(rule, eta).arrange(RIGHT, buff=0.6), counter, loss)
 
         self.step(
-            "The bowl",
+            "The function",
             "Gradient descent: find which way is uphill, step the other way, repeat.",
         )
         self.play(FadeIn(frame), Create(contours), run_time=1.2)
@@ -319,59 +393,84 @@ class DescentBowl(LessonScene):
 
         worked = VGroup()
         for t in range(min(p.worked_steps, traj.n_steps)):
-            first = t == 0
-            self.step(
-                f"Step {t + 1} by hand",
-                "The gradient points uphill; we move η times it, downhill."
-                if first
-                else "Same rule at the new point: a smaller gradient, a smaller step.",
-            )
+            self.step(f"Step {t + 1} by hand", self._worked_caption(traj, t))
             worked = self._worked_step(f, traj, t, s, to_point, head, worked, p)
 
-        self.step(
-            "The rest, faster",
-            "The same update over and over: steps shrink as the slope flattens.",
-        )
+        self.step("The rest, faster", self._rest_caption(d))
         self.play(FadeOut(worked))
         self.play(
             s.animate.set_value(traj.n_steps), run_time=p.rest_seconds, rate_func=linear
         )
         self.wait(0.5)
 
-        self.step("Where it stops", self._stop_caption(traj, p))
-        end = Dot(to_point(*traj.final), radius=0.15, color=style.TANGENT)
-        final = below(
-            head,
-            style.tex(
-                outcome(traj), style.GOOD if traj.status == "converged" else style.TANGENT
-            ),
-            style.tex(
-                rf"\lVert \nabla f \rVert < {style.sci(p.tol, 0, drop_one=True)}",
-                style.MUTED,
+        self.step("Where it stops", self._stop_caption(d, p))
+        self._ending(d, to_point, head, star, p)
+
+    def _ending(self, d: Descent, to_point: ToPoint, head: VGroup, star: VGroup, p) -> None:
+        """How the run ended, where, and at what loss."""
+        traj, v = d.run, d.verdict
+        rows = [
+            style.tex(outcome(v), style.GOOD if v.status == "converged" else style.TANGENT)
+        ]
+        if v.status == "converged":
+            rows.append(
+                style.tex(
+                    rf"\lVert \nabla f \rVert < {style.sci(p.tol, 0, drop_one=True)}",
+                    style.MUTED,
+                )
             )
-            if traj.status == "converged"
-            else style.tex(r"\text{(step limit)}", style.MUTED),
-            style.tex(
-                rf"x_{{{traj.n_steps}}} = ({style.sci(traj.final[0])},\ "
-                rf"{style.sci(traj.final[1])})"
-            ),
-            style.tex(rf"f(x_{{{traj.n_steps}}}) = {loss_text(float(traj.losses[-1]))}"),
+        elif v.status == "stopped":
+            rows.append(style.tex(r"\text{(step limit)}", style.MUTED))
+        n = traj.n_steps
+        rows.append(style.tex(rf"x_{{{n}}} = {vector_sci(traj.final)}"))
+        rows.append(style.tex(rf"f(x_{{{n}}}) = {loss_text(float(traj.losses[-1]))}"))
+        if v.minimum is not None:
+            rows.append(
+                style.tex(
+                    rf"\text{{minimum }} {style.vector(v.minimum.point)}:\ "
+                    rf"{style.sci(v.distance)}\ \text{{away}}",
+                    style.MUTED,
+                    style.LABEL_SIZE,
+                )
+            )
+        final = below(head, *rows)
+        self.record(
+            "final",
+            {
+                "point": traj.final,
+                "loss": traj.losses[-1],
+                "status": v.status,
+                "step": v.step,
+                "minimum": None if v.minimum is None else v.minimum.point,
+                "distance": v.distance,
+            },
         )
-        self.record("final", {"point": traj.final, "loss": traj.losses[-1]})
-        self.play(FadeIn(end), FadeIn(final))
-        self.bring_to_front(star)  # the run ends on the minimum: both stay visible
+        shown = [FadeIn(final)]
+        if v.status != "diverged":
+            shown.append(
+                FadeIn(Dot(to_point(*traj.final), radius=0.15, color=style.TANGENT))
+            )
+        self.play(*shown)
+        self.bring_to_front(star)  # a run that ends on a minimum: both stay visible
         self.wait(1.5)
 
-    def _readout(self, traj: Trajectory, s: ValueTracker) -> tuple[VGroup, VGroup]:
-        """``t = …`` and ``f(x_t) = …``, following the step counter."""
+    def _readout(
+        self, traj: Trajectory, s: ValueTracker, v: landscape.Verdict
+    ) -> tuple[VGroup, VGroup]:
+        """``t = …`` and ``f(x_t) = …``, following the step counter; a run that
+        diverges freezes them at its last step on the map (its losses would run
+        off the frame)."""
+        last = v.step - 1 if v.status == "diverged" else traj.n_steps
+
+        def shown_step() -> int:
+            return min(cursor(traj.points, s.get_value()).step, max(last, 0))
+
         step = style.LightInteger(0, font_size=style.TEXT_SIZE)
-        style.follow(step, lambda: cursor(traj.points, s.get_value()).step)
+        style.follow(step, shown_step)
         value = style.LightDecimal(
             float(traj.losses[0]), num_decimal_places=4, font_size=style.TEXT_SIZE
         )
-        style.follow(
-            value, lambda: float(traj.losses[cursor(traj.points, s.get_value()).step])
-        )
+        style.follow(value, lambda: float(traj.losses[shown_step()]))
         counter = VGroup(style.tex("t ="), step).arrange(RIGHT, buff=0.2)
         loss = VGroup(style.tex("f(x_t) ="), value).arrange(RIGHT, buff=0.2)
         step.align_to(counter[0], DOWN)
@@ -409,13 +508,15 @@ class DescentBowl(LessonScene):
         plugged = MathTex(
             x_name,
             "=",
-            rf"{vector(x_t)} - {style.fmt(p.lr)}\, {vector(grad)}",
+            rf"{style.vector(x_t)} - {style.fmt(p.lr)}\, {style.vector(grad)}",
             font_size=style.TEXT_SIZE,
         )
-        result = MathTex("=", vector(x_next), color=style.POINT, font_size=style.TEXT_SIZE)
+        result = MathTex(
+            "=", style.vector(x_next), color=style.POINT, font_size=style.TEXT_SIZE
+        )
         lines = below(
             head,
-            style.tex(rf"\nabla f(x_{{{t}}}) = {vector(grad)}", style.TANGENT),
+            style.tex(rf"\nabla f(x_{{{t}}}) = {style.vector(grad)}", style.TANGENT),
             plugged,
             result,
         )
@@ -430,14 +531,46 @@ class DescentBowl(LessonScene):
         return VGroup(up, up_label, down, down_label, lines)
 
     @staticmethod
-    def _stop_caption(traj: Trajectory, p: DescentBowlParams) -> str:
-        if traj.status == "converged":
+    def _worked_caption(traj: Trajectory, t: int) -> str:
+        if t == 0:
+            return "The gradient points uphill; we move η times it, downhill."
+        shrinking = traj.grad_norms[t] < traj.grad_norms[t - 1]
+        return "Same rule at the new point: " + (
+            "a smaller gradient, a smaller step."
+            if shrinking
+            else "a larger gradient, a larger step."
+        )
+
+    @staticmethod
+    def _rest_caption(d: Descent) -> str:
+        v = d.verdict
+        if v.status == "diverged":
             return (
-                f"After {traj.n_steps} steps the gradient's length is below "
-                + f"{p.tol:.0e}".replace("e-0", "e-")
-                + ": we stop, at the bottom of the bowl."
+                "The same update over and over: each step overshoots further, "
+                f"and the run leaves the map at step {v.step}."
             )
-        return f"{traj.n_steps} steps later the run stops where it is."
+        norms = d.run.grad_norms
+        if len(norms) > 1 and norms[-1] < norms[0]:
+            return "The same update over and over: steps shrink as the slope flattens."
+        return "The same update over and over."
+
+    @staticmethod
+    def _stop_caption(d: Descent, p: DescentBowlParams) -> str:
+        v, n = d.verdict, d.run.n_steps
+        if v.status == "diverged":
+            return (
+                f"η = {style.fmt(p.lr)} is too large here: the run diverged at step "
+                f"{v.step}."
+            )
+        at = f"the minimum at {plain_vector(v.minimum.point)}"
+        if v.status == "converged":
+            tol = f"{p.tol:.0e}".replace("e-0", "e-")
+            return (
+                f"After {n} steps the gradient's length is below {tol}: we stop, at {at}."
+            )
+        return (
+            f"{n} steps later the run stops where it is, {style.fmt(v.distance)} from {at}."
+        )
 
 
 # ----------------------------------------------------------------------------------
@@ -449,20 +582,75 @@ class LearningRatesParams:
     """The notebook's comparisons: four rates on the bowl, then loss curves."""
 
     function: str = "bowl"
+    """The function to descend: a catalogue name or a formula in x and y."""
     x0: tuple[float, float] = (4.0, 3.0)
-    panel_rates: tuple[float, ...] = (0.01, 0.1, 0.5, 0.9)
+    """Where every run starts."""
+    panel_rates: tuple[float, float, float, float] = (0.01, 0.1, 0.5, 0.9)
+    """The four learning rates of the 2 × 2 panels."""
     panel_steps: int = 50
-    panel_domain: Domain = ((-6.0, 6.0), (-6.0, 6.0))  # the notebook's xlim, ylim
-    levels_domain: Domain = ((-5.0, 5.0), (-5.0, 5.0))  # its meshgrid
-    panel_ticks: tuple[float, ...] = (-5.0, 0.0, 5.0)
+    """The most updates each panel's run takes."""
+    window: Window = ((-6.0, 6.0), (-6.0, 6.0))
+    """The least each panel shows (the notebook's xlim, ylim); grown to hold the
+    start and the runs that do not run away."""
     n_levels: int = 15
+    """How many contour lines per panel."""
     contour_samples: int = 41
+    """Grid points per side the contour lines are traced on."""
     curve_rates: tuple[float, ...] = (0.01, 0.1, 0.3, 0.5)
+    """The learning rates whose loss curves are compared."""
     curve_steps: int = 100
+    """The most updates each loss curve's run takes."""
     tol: float = 1e-8
-    past_bound: float = 1.05  # the unstable run's rate, as a multiple of 2/L
+    """A run stops once ‖∇f‖ is below this."""
+    past_bound: float = 1.05
+    """The unstable run's rate, as a multiple of 2/L (L: f's largest curvature)."""
     panel_seconds: float = 5.0
+    """Seconds the panels' runs take."""
     curve_seconds: float = 2.5
+    """Seconds the loss curves take to draw."""
+
+    def check(self) -> None:
+        """Refuse a function or start the scene cannot show (see :func:`rates`)."""
+        rates(self)
+
+
+@dataclass(frozen=True)
+class Rates:
+    """What LearningRates shows: the panels' runs on one shared map, the loss
+    curves' runs, and the run past the stability bound."""
+
+    f: Objective
+    panels: tuple[Trajectory, ...]
+    verdicts: tuple[landscape.Verdict, ...]
+    view: landscape.View
+    levels: landscape.Levels
+    curves: tuple[Trajectory, ...]
+    curve_verdicts: tuple[landscape.Verdict, ...]
+    probe: StabilityProbe
+
+
+def rates(p: LearningRatesParams) -> Rates:
+    """The runs of ``p`` and the map they share; ParamError when f cannot be shown."""
+    f = params.objective(p.function, 2)
+    for key, steps in (("panel_steps", p.panel_steps), ("curve_steps", p.curve_steps)):
+        params.within(key, steps, 1, MAX_STEPS)
+    for key, lrs in (("panel_rates", p.panel_rates), ("curve_rates", p.curve_rates)):
+        params.within(key, min(lrs, default=1.0), 0.0, math.inf, low_open=True)
+    params.within("curve_rates", len(p.curve_rates), 1, len(RATE_COLOURS))
+    params.within("past_bound", p.past_bound, 1.0, 10.0, low_open=True)
+    with params.refused():
+        panels = tuple(run(f, p.x0, gd(lr), p.panel_steps, p.tol) for lr in p.panel_rates)
+        shown = np.concatenate([shown_points(t) for t in panels])
+        view = landscape.view(f, shown, p.window)
+        levels = landscape.contour_levels(f, view.window, p.n_levels, p.contour_samples)
+        curves = tuple(run(f, p.x0, gd(lr), p.curve_steps, p.tol) for lr in p.curve_rates)
+    with params.refused("past_bound"):
+        probe = stability_probe(f, p.x0, p.past_bound, p.curve_steps, p.tol, view.window)
+
+    def judged(runs: Sequence[Trajectory]) -> tuple[landscape.Verdict, ...]:
+        return tuple(landscape.verdict(t, view.window, view.minima) for t in runs)
+
+    return Rates(f, panels, judged(panels), view, levels, curves, judged(curves), probe)
 
 
 PANEL_SIDE = 2.75
@@ -479,6 +667,12 @@ LOG_PLOT_WIDTH, LOG_PLOT_HEIGHT = 7.0, 5.6
 CURVE_TICKS = 6  # tick labels along the step axis, ends included
 
 
+def number_word(n: int) -> str:
+    """Small counts in words, as a caption says them: 4 → "four"."""
+    words = ("zero", "one", "two", "three", "four", "five", "six")
+    return words[n] if 0 <= n < len(words) else str(n)
+
+
 def rate_colour(lr: float, rates: Sequence[float]) -> ManimColor:
     """The colour of ``lr``: by its place in the sorted union of a scene's rates."""
     return RATE_COLOURS[sorted(set(rates)).index(lr) % len(RATE_COLOURS)]
@@ -491,38 +685,26 @@ class LearningRates(LessonScene):
 
     def construct(self) -> None:
         p: LearningRatesParams = self.params
-        f = CATALOGUE[p.function]()
+        r = rates(p)
         all_rates = (*p.panel_rates, *p.curve_rates)
+        self.record("window", r.view.window)
+        self.record("minima", [m.point for m in r.view.minima])
+        self.record("contour.levels", r.levels.values)
 
         self.step(
             "Four learning rates",
-            f"Same bowl, same start, {p.panel_steps} steps: "
+            f"Same function, same start, {p.panel_steps} steps: "
             "only the learning rate changes.",
         )
-        panels = self._panels(f, p, all_rates)
+        panels = self._panels(r, p, all_rates)
 
-        runs = [run(f, p.x0, gd(lr), p.curve_steps, p.tol) for lr in p.curve_rates]
-        probe = stability_probe(f, p.x0, p.past_bound, p.curve_steps, p.tol)
-        scale = log_scale([t.losses for t in runs] + [probe.trajectory.losses])
-        curves = [log_curve(t.losses, scale.floor) for t in runs]
-        zero = [
-            (t, c) for t, c in zip(runs, curves, strict=True) if c.first_zero is not None
-        ]
-        caption = "On a log scale steady progress is a straight line"
-        if zero:
-            t, c = zero[0]
-            unit = "step" if c.first_zero == 1 else "steps"
-            caption += (
-                f"; η = {style.fmt(t.lr)} lands exactly on 0 after {c.first_zero} {unit}"
-            )
-        self.step("Loss on a log scale", caption + ".")
-        axes, legend = self._loss_curves(p, all_rates, runs, curves, scale, panels)
+        probe = r.probe
+        scale = log_scale([t.losses for t in r.curves] + [probe.trajectory.losses])
+        curves = [log_curve(t.losses, scale.floor) for t in r.curves]
+        self.step("Loss on a log scale", self._log_caption(r.curves, curves))
+        axes, legend = self._loss_curves(p, all_rates, r, curves, scale, panels)
 
-        self.step(
-            "The stability bound",
-            f"Past η = 2/L = {style.fmt(probe.bound)} each step jumps over the minimum "
-            "to a point higher up: the loss grows instead.",
-        )
+        self.step("The stability bound", self._bound_caption(probe))
         self._stability(
             probe,
             log_curve(probe.trajectory.losses, scale.floor),
@@ -531,40 +713,62 @@ class LearningRates(LessonScene):
             legend,
         )
 
-    def _panels(
-        self, f: Objective, p: LearningRatesParams, rates: Sequence[float]
-    ) -> VGroup:
+    @staticmethod
+    def _log_caption(runs: Sequence[Trajectory], curves: Sequence[LogCurve]) -> str:
+        caption = "On a log scale steady progress is a straight line"
+        zero = [(t, c) for t, c in zip(runs, curves, strict=True) if c.first_zero]
+        if zero:
+            t, c = zero[0]
+            unit = "step" if c.first_zero == 1 else "steps"
+            caption += (
+                f"; η = {style.fmt(t.lr)} lands exactly on 0 after {c.first_zero} {unit}"
+            )
+        return caption + "."
+
+    @staticmethod
+    def _bound_caption(probe: StabilityProbe) -> str:
+        bound = f"η = 2/L = {style.fmt(probe.bound)}"
+        if probe.growth > 1:
+            return (
+                f"Past {bound} each step jumps over the minimum to a point higher up: "
+                "the loss grows instead."
+            )
+        return (
+            f"Below {bound} descent is sure; past it nothing promises descent, "
+            "though this run still happens to go down."
+        )
+
+    def _panels(self, r: Rates, p: LearningRatesParams, rates: Sequence[float]) -> VGroup:
         s = ValueTracker(0)
+        window, ticks = r.view.window, r.view.ticks
         panels, moving, results = VGroup(), [], VGroup()
-        for lr, centre in zip(p.panel_rates, PANEL_CELLS, strict=True):
-            traj = run(f, p.x0, gd(lr), p.panel_steps, p.tol)
-            self.record(f"panels[{lr:g}]", trajectory_record(traj))
+        cells = zip(r.panels, r.verdicts, PANEL_CELLS, strict=True)
+        for traj, verdict, centre in cells:
+            lr = traj.lr
+            self.record(f"panels[{lr:g}]", trajectory_record(traj, verdict))
             colour = rate_colour(lr, rates)
-            axes = style.square_axes(p.panel_domain, PANEL_SIDE).move_to(centre)
+            axes = style.square_axes(window, PANEL_SIDE).move_to(centre)
             to_point = axes.c2p
-            contours, _ = contour_map(
-                f, p.panel_domain, p.levels_domain, p.n_levels, p.contour_samples, to_point
+            contours = contour_map(
+                r.f, window, r.levels.values, p.contour_samples, to_point
             )
-            frame = plot_frame(
-                to_point, p.panel_domain, p.panel_ticks, p.panel_ticks, PANEL_TICK_SIZE
-            )
+            frame = plot_frame(to_point, window, *ticks, PANEL_TICK_SIZE)
             start = Dot(to_point(*traj.points[0]), radius=0.08, color=style.GOOD)
-            star = style.minimum_star(to_point(*f.minima[0]), radius=0.12)
+            star = minimum_stars(to_point, r.view.minima, radius=0.12)
             title = style.tex(rf"\eta = {style.fmt(lr)}", colour)
             title.next_to(frame[0], RIGHT, buff=0.35).align_to(frame[0], UP)
-            loss = float(traj.losses[-1])
             result = VGroup(
                 style.tex(r"\text{final } f =", size=style.LABEL_SIZE),
-                style.tex(loss_text(loss), colour, style.TEXT_SIZE),
-                style.tex(outcome(traj), style.MUTED, style.LABEL_SIZE),
+                style.tex(loss_text(float(traj.losses[-1])), colour, style.TEXT_SIZE),
+                style.tex(outcome(verdict), style.MUTED, style.LABEL_SIZE),
             ).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
             result.next_to(title, DOWN, buff=0.3, aligned_edge=LEFT)
             panels.add(VGroup(contours, frame, star, start, title))
             results.add(result)
             moving += [
-                traced_path(to_point, traj.points, s, colour, width=3),
-                iterate_marks(to_point, traj.points, s, colour, radius=0.035),
-                moving_dot(to_point, traj.points, s, colour, radius=0.08),
+                traced_path(to_point, traj.points, s, colour, window, width=3),
+                iterate_marks(to_point, traj.points, s, colour, radius=0.035, box=window),
+                moving_dot(to_point, traj.points, s, colour, window, radius=0.08),
             ]
         self.play(FadeIn(panels), run_time=1.2)
         self.add(*moving)
@@ -580,7 +784,7 @@ class LearningRates(LessonScene):
         self,
         p: LearningRatesParams,
         rates: Sequence[float],
-        runs: list[Trajectory],
+        r: Rates,
         log_curves: list[LogCurve],
         scale: LogScale,
         previous: VGroup,
@@ -624,14 +828,14 @@ class LearningRates(LessonScene):
         )
         s = ValueTracker(0)
         curves, rows, notes = VGroup(), VGroup(), VGroup()
-        for t, c in zip(runs, log_curves, strict=True):
+        for t, v, c in zip(r.curves, r.curve_verdicts, log_curves, strict=True):
             self.record(
                 f"curves[{t.lr:g}]",
-                trajectory_record(t) | {"first_zero": c.first_zero},
+                trajectory_record(t, v) | {"first_zero": c.first_zero},
             )
             colour = rate_colour(t.lr, rates)
             curves.add(traced_path(axes.c2p, c.points, s, colour))
-            rows.add(style.tex(rf"\eta = {style.fmt(t.lr)}:\ " + outcome(t), colour))
+            rows.add(style.tex(rf"\eta = {style.fmt(t.lr)}:\ " + outcome(v), colour))
             if c.first_zero is not None:
                 unit = "step" if c.first_zero == 1 else "steps"
                 at_zero = axes.c2p(*c.points[c.first_zero])
@@ -709,18 +913,71 @@ class QuarticRatesParams:
     """
 
     function: str = "quartic"
+    """The function to descend: a catalogue name or a formula in x."""
     x0: float = 4.0
+    """Where every run starts."""
     rates: tuple[float, ...] = (0.001, 0.01, 0.05, 0.1)
-    n_steps: int = 100
+    """The learning rates compared, one ball each (at most four)."""
+    steps: int = 100
+    """The most updates each run takes."""
     tol: float = 1e-8
-    window: Domain = ((-2.0, 4.5), (-20.0, 80.0))
-    x_ticks: tuple[float, ...] = (-2.0, -1.0, 0.0, 1.0, 2.0, 3.0, 4.0)
-    y_ticks: tuple[float, ...] = (0.0, 20.0, 40.0, 60.0, 80.0)
+    """A run stops once |f′| is below this."""
+    window: Window = ()
+    """The least the plot shows, x then f; grown to hold the start, the points
+    where f′ = 0 and the runs that do not run away. Empty: framed around those
+    alone (x at least over the function's own domain)."""
     curve_samples: int = 400
-    first_seconds: float = 2.0  # step 0 → 1 slowed down: the jumps happen there
+    """Points the curve of f is drawn through."""
+    first_seconds: float = 2.0
+    """Seconds for step 0 → 1, slowed down: the jumps happen there."""
     early_steps: float = 20.0
+    """Steps shown at the early pace."""
     early_seconds: float = 4.0
+    """Seconds the early steps take."""
     late_seconds: float = 3.0
+    """Seconds the remaining steps take."""
+
+    def check(self) -> None:
+        """Refuse a function or start the scene cannot show (see :func:`balls`)."""
+        balls(self)
+
+
+@dataclass(frozen=True)
+class Balls:
+    """What QuarticRates shows: the runs, the plot's window and ticks, where f′ = 0."""
+
+    f: Objective
+    runs: tuple[Trajectory, ...]
+    verdicts: tuple[landscape.Verdict, ...]
+    window: Window
+    ticks: tuple[tuple[float, ...], tuple[float, ...]]
+    landmarks: tuple[landscape.StationaryPoint, ...]
+
+
+def balls(p: QuarticRatesParams) -> Balls:
+    """The runs of ``p`` on the graph of f; ParamError when it cannot be shown."""
+    f = params.objective(p.function, 1)
+    params.within("steps", p.steps, 1, MAX_STEPS)
+    params.within("rates", len(p.rates), 1, len(QUARTIC_COLOURS))
+    params.within("rates", min(p.rates), 0.0, math.inf, low_open=True)
+    with params.refused():
+        runs = tuple(run(f, [p.x0], gd(lr), p.steps, p.tol) for lr in p.rates)
+        xs = np.concatenate([[p.x0], *[shown_points(t)[:, 0] for t in runs]])
+        least = p.window or (f.domain[0], None)
+        x_window = landscape.frame(xs[:, None], (least[0],), margin=0.05)
+        landscape.require_finite(f, x_window)
+        marks = landscape.stationary_points(f, x_window[0])
+        if not any(m.kind == "minimum" for m in marks):
+            raise landscape.UnshowableError(f"f has no minimum for x in {x_window[0]}")
+        shown = np.concatenate([xs, [m.x for m in marks]])
+        heights = np.column_stack([shown, f.value(shown[:, None])])
+        # Headroom above and below: a ball that leaves the plot gets an arrow.
+        window = landscape.frame(heights, margin=0.15)
+        if p.window:
+            window = landscape.frame(heights, (x_window[0], p.window[1]), margin=0.15)
+    verdicts = tuple(landscape.verdict(t, window, (), graph_points(t)) for t in runs)
+    ticks = (landscape.ticks(window[0], 7), landscape.ticks(window[1], 5))
+    return Balls(f, runs, verdicts, window, ticks, tuple(marks))
 
 
 # The function's own colour (blue) is left to its curve.
@@ -736,45 +993,41 @@ class QuarticRates(LessonScene):
 
     def construct(self) -> None:
         p: QuarticRatesParams = self.params
-        f = CATALOGUE[p.function]()
-        runs = [run(f, [p.x0], gd(lr), p.n_steps, p.tol) for lr in p.rates]
-        for t in runs:
-            self.record(f"runs[{t.lr:g}]", trajectory_record(t))
-        landmarks = stationary_points(f, p.window[0])
+        b = balls(p)
+        f, runs, window = b.f, list(b.runs), b.window
+        for t, v in zip(runs, b.verdicts, strict=True):
+            self.record(f"runs[{t.lr:g}]", trajectory_record(t, v))
+        self.record("window", window)
         self.record(
             "landmarks",
-            [{"x": m.x, "value": m.value, "kind": m.kind} for m in landmarks],
+            [{"x": m.x, "value": m.value, "kind": m.kind} for m in b.landmarks],
         )
         best = fastest_converged(runs)
         self.record("fastest", None if best is None else runs[best].lr)
 
-        axes = style.plot_axes(p.window, PLOT_WIDTH, PLOT_HEIGHT).move_to(PLOT_CENTRE)
-        frame = plot_frame(axes.c2p, p.window, p.x_ticks, p.y_ticks, style.LABEL_SIZE)
-        xs = np.linspace(*p.window[0], p.curve_samples)
-        curve = VGroup()
-        for piece in clip_polyline(np.column_stack([xs, f.value(xs[:, None])]), p.window):
-            path = VMobject(stroke_color=style.CURVE, stroke_width=4)
-            path.set_points_smoothly([axes.c2p(*v) for v in piece])
-            curve.add(path)
+        axes = style.plot_axes(window, PLOT_WIDTH, PLOT_HEIGHT).move_to(PLOT_CENTRE)
+        frame = plot_frame(axes.c2p, window, *b.ticks, style.LABEL_SIZE)
+        curve = self._curve(f, axes, window, p.curve_samples)
         formula = column(style.tex(f.latex, style.CURVE, style.TITLE_SIZE))
-        marks = self._landmark_marks(f, axes, landmarks)
+        marks = self._landmark_marks(f, axes, b.landmarks)
 
         self.step(
             "The function",
-            f"Exercise 2: gradient descent on this quartic from x = {style.fmt(p.x0)}.",
+            f"Gradient descent on this function from x = {style.fmt(p.x0)}.",
         )
         self.play(Create(frame), Create(curve), Write(formula), run_time=1.5)
         self.play(FadeIn(marks))
         self.wait(0.5)
 
         self.step(
-            "Four learning rates",
-            "Same start, four step sizes: every ball follows x ← x − η f′(x).",
+            f"{number_word(len(runs)).capitalize()} learning rates",
+            f"Same start, {number_word(len(runs))} step sizes: "
+            "every ball follows x ← x − η f′(x).",
         )
-        rows, results, exits = self._roll(runs, axes, formula, p)
+        rows, results, exits = self._roll(b, axes, formula, p)
 
-        diverged = [i for i, t in enumerate(runs) if t.status == "diverged"]
-        self.step("Too large", self._too_large_caption(runs, diverged))
+        diverged = [i for i, v in enumerate(b.verdicts) if v.status == "diverged"]
+        self.step("Too large", self._too_large_caption(b, diverged))
         marks_out = [FadeIn(exits[i][1]) for i in diverged if i in exits]
         self.play(*[FadeIn(results[i]) for i in diverged], *marks_out)
         self.wait(2.5)
@@ -782,18 +1035,26 @@ class QuarticRates(LessonScene):
         self.step("Which rate is best", self._best_caption(runs, best))
         shown = [FadeIn(results[i]) for i in range(len(runs)) if i not in diverged]
         if best is not None:
-            shown.append(
-                Create(
-                    SurroundingRectangle(
-                        VGroup(rows[best], results[best]), buff=0.1, color=style.GOOD
-                    )
-                )
+            box = SurroundingRectangle(
+                VGroup(rows[best], results[best]), buff=0.1, color=style.GOOD
             )
+            shown.append(Create(box))
         self.play(*shown)
         self.wait(4.0)  # the longest caption: the answer to "which rate is best"
 
-        self.step("Where the minima are", self._minima_caption(landmarks))
-        self._answer_minima(f, axes, landmarks, VGroup(rows, results))
+        self.step("Where the minima are", self._minima_caption(b.landmarks))
+        self._answer_minima(f, axes, b.landmarks, VGroup(rows, results))
+
+    @staticmethod
+    def _curve(f: Objective, axes: Axes, window: Window, samples: int) -> VGroup:
+        """The graph of f, cut where it leaves the plot."""
+        xs = np.linspace(*window[0], samples)
+        curve = VGroup()
+        for piece in clip_polyline(np.column_stack([xs, f.value(xs[:, None])]), window):
+            path = VMobject(stroke_color=style.CURVE, stroke_width=4)
+            path.set_points_smoothly([axes.c2p(*v) for v in piece])
+            curve.add(path)
+        return curve
 
     def _landmark_marks(self, f: Objective, axes: Axes, landmarks) -> VGroup:
         group = VGroup()
@@ -810,12 +1071,12 @@ class QuarticRates(LessonScene):
                     rf"f'({style.fmt(m.x)}) = {style.fmt(slope)}", style.SECANT
                 )
                 label.next_to(at, DOWN + LEFT, buff=0.15)
-            group.add(label)
+            group.add(style.keep_in_frame(label))
         return group
 
     def _roll(
         self,
-        runs: list[Trajectory],
+        b: Balls,
         axes: Axes,
         formula: Mobject,
         p: QuarticRatesParams,
@@ -823,13 +1084,14 @@ class QuarticRates(LessonScene):
         """The balls roll; returns legend rows, their (hidden) results, exit marks."""
         s = ValueTracker(0)
         to_point = axes.c2p
+        runs, window = b.runs, b.window
         rows, results, moving, exits = VGroup(), VGroup(), [], {}
-        for i, t in enumerate(runs):
+        for i, (t, v) in enumerate(zip(runs, b.verdicts, strict=True)):
             colour = QUARTIC_COLOURS[i % len(QUARTIC_COLOURS)]
             gp = graph_points(t)
             moving += [
-                traced_path(to_point, gp, s, colour, box=p.window, width=2.5),
-                moving_dot(to_point, gp, s, colour, box=p.window, radius=0.12),
+                traced_path(to_point, gp, s, colour, box=window, width=2.5),
+                moving_dot(to_point, gp, s, colour, box=window, radius=0.12),
             ]
             rows.add(
                 VGroup(
@@ -837,8 +1099,8 @@ class QuarticRates(LessonScene):
                     style.tex(rf"\eta = {style.fmt(t.lr)}", colour),
                 ).arrange(RIGHT, buff=0.25)
             )
-            results.add(style.tex(self._result(t), style.INK, style.LABEL_SIZE))
-            w = windowed(gp, p.window)
+            results.add(style.tex(self._result(t, v), style.INK, style.LABEL_SIZE))
+            w = windowed(gp, window)
             if w.exited:
                 self.record(
                     f"exit[{t.lr:g}]", {"point": w.exit_point, "segment": w.exit_segment}
@@ -849,9 +1111,10 @@ class QuarticRates(LessonScene):
                 pointer = arrow(start, start + 0.8 * ahead / np.linalg.norm(ahead), colour)
                 note = VGroup(
                     style.tex(r"\text{left the plot}", colour, style.LABEL_SIZE),
-                    style.tex(outcome(t), colour, style.LABEL_SIZE),
+                    style.tex(outcome(v), colour, style.LABEL_SIZE),
                 ).arrange(DOWN, aligned_edge=RIGHT, buff=0.12)
                 note.next_to(start, DOWN + LEFT, buff=0.25)
+                style.keep_in_frame(note)
                 exits[i] = VGroup(VGroup(pointer, note[0]), note[1])
         # The step counter follows the longest run (the others stop earlier).
         longest = max(runs, key=lambda t: t.n_steps).points
@@ -873,20 +1136,20 @@ class QuarticRates(LessonScene):
         self.play(
             s.animate.set_value(p.early_steps), run_time=p.early_seconds, rate_func=linear
         )
-        self.play(s.animate.set_value(p.n_steps), run_time=p.late_seconds, rate_func=linear)
+        self.play(s.animate.set_value(p.steps), run_time=p.late_seconds, rate_func=linear)
         self.wait(0.5)
         return rows, results, exits
 
     @staticmethod
-    def _result(t: Trajectory) -> str:
+    def _result(t: Trajectory, v: landscape.Verdict) -> str:
         """A run's outcome for the legend, with where it got to."""
-        if t.status == "diverged":
-            return outcome(t) + rf",\ x_1 = {style.fmt(float(t.points[1, 0]))}"
-        if t.status == "max_steps":
+        if v.status == "diverged":
+            return outcome(v) + rf",\ x_1 = {style.fmt(float(t.points[1, 0]))}"
+        if v.status == "stopped":
             return rf"\text{{not there after {t.n_steps} steps:}}\ x = " + style.fmt(
                 float(t.final[0])
             )
-        return outcome(t)
+        return outcome(v)
 
     def _answer_minima(self, f: Objective, axes: Axes, landmarks, legend: VGroup) -> None:
         flats = VGroup()
@@ -923,14 +1186,18 @@ class QuarticRates(LessonScene):
         self.wait(3.5)
 
     @staticmethod
-    def _too_large_caption(runs: list[Trajectory], diverged: list[int]) -> str:
+    def _too_large_caption(b: Balls, diverged: list[int]) -> str:
         if not diverged:
             return "None of these rates is too large for this start."
-        t = runs[diverged[0]]
+        t, v = b.runs[diverged[0]], b.verdicts[diverged[0]]
+        fate = (
+            f"by step {t.diverged_at} the numbers overflow"
+            if t.status == "diverged"
+            else f"from step {v.step} on it is off the plot, climbing"
+        )
         return (
             f"Too large: with η = {style.fmt(t.lr)} the first step throws x to "
-            f"{style.fmt(float(t.points[1, 0]))}; by step {t.diverged_at} the numbers "
-            "overflow: the run diverges."
+            f"{style.fmt(float(t.points[1, 0]))}; {fate}: the run diverges."
         )
 
     @staticmethod
@@ -943,7 +1210,7 @@ class QuarticRates(LessonScene):
                 continue
             if t.status == "converged":
                 parts.append(f"η = {style.fmt(t.lr)} takes {t.n_steps} steps")
-            elif t.status == "max_steps":
+            elif t.status == "max_steps" and t.losses[-1] <= t.losses[0]:
                 parts.append(
                     f"η = {style.fmt(t.lr)} is still at x = {style.fmt(float(t.final[0]))} "
                     f"after {t.n_steps} steps"

@@ -52,10 +52,10 @@ from manim import (
     smooth,
 )
 
-from mathcore import fields
+from mathcore import fields, landscape
 from mathcore.calculus import directional_derivative
-from mathcore.functions import CATALOGUE, Objective
-from scenes import style
+from mathcore.functions import Objective
+from scenes import params, style
 from scenes.base import Lesson3DScene, LessonScene
 from scenes.surface import MeshSurface
 
@@ -267,6 +267,46 @@ def flat_look(scene: Lesson3DScene) -> None:
 
 
 @dataclass(frozen=True)
+class Survey:
+    """What a gradient scene needs of its function, from mathcore: f itself, the
+    heights its surface spans (lo, hi, tick step) and its minima in the domain."""
+
+    f: Objective
+    heights: tuple[float, float, float]
+    minima: tuple[landscape.CriticalPoint, ...]
+
+
+def survey(
+    p: GradientBowlParams | GradientFieldParams | SurfaceAndFieldParams,
+    need_minimum: bool = False,
+) -> Survey:
+    """Check that ``p.function`` can be shown over ``p.domain`` (finite, with relief,
+    with a minimum when ``need_minimum``) and derive what the scene draws from it.
+
+    A surface's height range is ``p.height_range`` while f stays inside it, and
+    otherwise f's own range on nice steps, so the surface stays in frame.
+    """
+    f = params.objective(p.function, 2)
+    with params.refused("domain"):
+        landscape.check_window(p.domain, 2)
+    with params.refused():
+        landscape.require_finite(f, p.domain)
+        landscape.require_relief(f, p.domain)
+        found = tuple(landscape.minima(f, p.domain))
+        if need_minimum and not found:
+            raise landscape.UnshowableError(
+                "f has no minimum in the domain to point down to"
+            )
+        heights = getattr(p, "height_range", (0.0, 1.0, 1.0))
+        if hasattr(p, "height_range"):
+            _, z = landscape.sample(f, p.domain, 61)
+            if not heights[0] <= z.min() <= z.max() <= heights[1]:
+                lo, hi = landscape.height_range(f, p.domain)
+                heights = (lo, hi, landscape.nice_step(hi - lo, 4))
+    return Survey(f, heights, found)
+
+
+@dataclass(frozen=True)
 class GradientBowlParams:
     """The notebook's bowl figure: x² + y² on [−3, 3]², arrows of 0.15·∇f at 7 points."""
 
@@ -293,6 +333,10 @@ class GradientBowlParams:
     orbit_seconds: float = 2.0
     flatten_seconds: float = 1.6
 
+    def check(self) -> None:
+        """Refuse a function the scene cannot show (see :func:`survey`)."""
+        survey(self, need_minimum=True)
+
 
 class GradientBowl(Lesson3DScene):
     """The bowl as a surface, flattened to its contour map; ∇f points uphill, −∇f down."""
@@ -301,15 +345,20 @@ class GradientBowl(Lesson3DScene):
 
     def construct(self) -> None:
         p: GradientBowlParams = self.params
-        f = CATALOGUE[p.function]()
+        sv = survey(p, need_minimum=True)
+        f = sv.f
         self.record("surface", {"function": f.name, "latex": f.latex, "domain": p.domain})
+        self.record("heights", sv.heights)
+        self.record("minima", [m.point for m in sv.minima])
         flat_look(self)
-        axes = three_d_axes(p.domain, p.height_range, MAP_SIDE, 3.6)
+        axes = three_d_axes(p.domain, sv.heights, MAP_SIDE, 3.6)
         surface = height_surface(f, axes, p.domain, p.surface_resolution)
         formula = MathTex(f.latex, color=style.CURVE, font_size=style.TITLE_SIZE)
         formula = column(formula)
 
-        self.step("The bowl", "A function of two inputs is a landscape: here, a bowl.")
+        self.step(
+            "The landscape", "A function of two inputs is a landscape: f is its height."
+        )
         phi, theta = p.start_view
         self.set_camera_orientation(
             phi=phi * DEGREES, theta=theta * DEGREES, frame_center=axes.z_axis.get_center()
@@ -323,14 +372,13 @@ class GradientBowl(Lesson3DScene):
 
         self.step(
             "The contour map",
-            "Seen from above, each height of the bowl is a circle: the contour map.",
+            "Seen from above, each height is a line of its own: the contour map.",
         )
         self._flatten(f, axes, surface, p)
 
         self.step(
             "Gradients point uphill",
-            "The gradient is the steepest way up, away from the bottom "
-            f"(arrows: {style.fmt(p.arrow_scale)} ∇f).",
+            f"The gradient is the steepest way up (arrows: {style.fmt(p.arrow_scale)} ∇f).",
         )
         arrows, rows = self._uphill(f, axes, formula, p)
 
@@ -338,7 +386,7 @@ class GradientBowl(Lesson3DScene):
             "The way down",
             "Turn the gradient around: minus the gradient is the steepest way down.",
         )
-        self._downhill(f, axes, arrows, rows, p)
+        self._downhill(sv, axes, arrows, rows, p)
 
     def _flatten(
         self, f: Objective, axes: ThreeDAxes, surface: MeshSurface, p: GradientBowlParams
@@ -396,7 +444,10 @@ class GradientBowl(Lesson3DScene):
         rows = below(
             formula,
             MathTex(
-                r"\nabla f = (2x,\ 2y)", color=style.TANGENT, font_size=style.TEXT_SIZE
+                rf"\nabla f{style.vector(field.points[0])} = "
+                + style.vector(field.vectors[0]),
+                color=style.TANGENT,
+                font_size=style.TEXT_SIZE,
             ),
             MathTex(
                 rf"\text{{arrows: }} {style.fmt(p.arrow_scale)}\,\nabla f",
@@ -417,14 +468,14 @@ class GradientBowl(Lesson3DScene):
 
     def _downhill(
         self,
-        f: Objective,
+        sv: Survey,
         axes: ThreeDAxes,
         arrows: VGroup,
         rows: VGroup,
         p: GradientBowlParams,
     ) -> None:
         index = list(p.arrow_points).index(tuple(p.downhill_point))
-        field = fields.gradient_field(f, [p.downhill_point])
+        field = fields.gradient_field(sv.f, [p.downhill_point])
         [head] = fields.arrow_heads(field, scale=-p.arrow_scale)
         [vector] = field.vectors
         self.record(
@@ -449,7 +500,7 @@ class GradientBowl(Lesson3DScene):
             ),
             MathTex(r"\text{the steepest way down}", font_size=style.TEXT_SIZE),
         )
-        bottom = Dot(axes.c2p(*f.minima[0], 0), color=style.GOOD)
+        bottom = VGroup(*[Dot(axes.c2p(*m.point, 0), color=style.GOOD) for m in sv.minima])
         self.add_fixed_in_frame_mobjects(more)
         self.remove(more)
         flipped = arrows[index].copy()
@@ -488,6 +539,10 @@ class GradientFieldParams:
     sweep_samples: int = 49
     sweep_seconds: float = 5.0
 
+    def check(self) -> None:
+        """Refuse a function the scene cannot show (see :func:`survey`)."""
+        survey(self, need_minimum=False)
+
 
 class GradientField(LessonScene):
     """Level sets, the normalised gradient field, ∇f ⟂ level set, and D_u f = ∇f·u."""
@@ -496,7 +551,7 @@ class GradientField(LessonScene):
 
     def construct(self) -> None:
         p: GradientFieldParams = self.params
-        f = CATALOGUE[p.function]()
+        f = survey(p).f
         self.record("surface", {"function": f.name, "latex": f.latex, "domain": p.domain})
         axes = style.square_axes(p.map_domain, MAP_SIDE).move_to(MAP_CENTRE)
         formula = column(MathTex(f.latex, color=style.CURVE, font_size=style.TITLE_SIZE))
@@ -809,6 +864,10 @@ class SurfaceAndFieldParams:
     turn_degrees: float = -40.0
     turn_seconds: float = 2.5
 
+    def check(self) -> None:
+        """Refuse a function the scene cannot show (see :func:`survey`)."""
+        survey(self, need_minimum=False)
+
 
 class SurfaceAndField(Lesson3DScene):
     """The surface of sin x + cos y on the left, its contour map with ∇f on the right."""
@@ -817,12 +876,14 @@ class SurfaceAndField(Lesson3DScene):
 
     def construct(self) -> None:
         p: SurfaceAndFieldParams = self.params
-        f = CATALOGUE[p.function]()
+        sv = survey(p)
+        f = sv.f
         self.record("surface", {"function": f.name, "latex": f.latex, "domain": p.domain})
+        self.record("heights", sv.heights)
         flat_look(self)
         phi, theta = p.view
         self.set_camera_orientation(phi=phi * DEGREES, theta=theta * DEGREES)
-        axes = three_d_axes(p.domain, p.height_range, 4.6, 2.2)
+        axes = three_d_axes(p.domain, sv.heights, 4.6, 2.2)
         surface = height_surface(f, axes, p.domain, p.surface_resolution)
         # With θ = −90° the screen's x is the world's x: shifting along it moves the
         # surface into the left half; it turns about its own vertical axis there.

@@ -44,8 +44,9 @@ from manim import (
     linear,
 )
 
+from mathcore import landscape
 from mathcore.fields import ContourLevel, contour_lines, grid, log_levels
-from mathcore.functions import CATALOGUE, Objective
+from mathcore.functions import Objective
 from mathcore.optimize import Trajectory, gd, run
 from mathcore.sampling import (
     PathSample,
@@ -60,7 +61,7 @@ from mathcore.sampling import (
     zoom_box,
 )
 from mathcore.tuning import LrSearch, Outcome, lr_grid, outcome, tune
-from scenes import style
+from scenes import params, style
 from scenes.base import LessonScene
 
 # Screen layout (Manim units; the frame is 14.2 × 8): a square map on the left,
@@ -195,6 +196,40 @@ class SciReadout(VGroup):
 
 
 @dataclass(frozen=True)
+class Survey:
+    """What a map of the milestone or the race needs of its function: f, its minima
+    in the domain and the contour levels."""
+
+    f: Objective
+    minima: tuple[landscape.CriticalPoint, ...]
+    levels: np.ndarray
+
+
+def survey(p: RosenbrockMilestoneParams | OptimizerRaceParams) -> Survey:
+    """Check ``p``'s function can be shown on ``p.domain`` with a minimum to reach,
+    and derive its levels: the notebook's log levels ``p.levels`` while most of them
+    fall inside f's range there, otherwise levels that fit f
+    (:func:`mathcore.landscape.contour_levels`)."""
+    f = params.objective(p.function, 2)
+    params.within("steps", p.steps, 1, 100_000)
+    with params.refused("domain"):
+        landscape.check_window(p.domain, 2)
+    with params.refused("x0"):
+        if not landscape.inside(p.x0, p.domain):
+            raise landscape.UnshowableError(f"{p.x0} is outside the domain {p.domain}")
+    with params.refused():
+        landscape.require_finite(f, p.domain)
+        found = tuple(landscape.minima(f, p.domain))
+        if not found:
+            raise landscape.UnshowableError("f has no minimum in the domain to reach")
+        levels = log_levels(*p.levels)
+        _, z = landscape.sample(f, p.domain)
+        if np.count_nonzero((levels > z.min()) & (levels < z.max())) < len(levels) / 2:
+            levels = landscape.contour_levels(f, p.domain, int(p.levels[2])).values
+    return Survey(f, found, levels)
+
+
+@dataclass(frozen=True)
 class RosenbrockMilestoneParams:
     """The notebook's milestone: GD from (−1, 1), lr 0.001, 10,000 steps."""
 
@@ -217,6 +252,26 @@ class RosenbrockMilestoneParams:
     descent_seconds: float = 12.0
     loss_seconds: float = 6.0
 
+    def check(self) -> None:
+        """Refuse a function or start the scene cannot show (see :func:`survey`)."""
+        sv = survey(self)
+        traj = run(sv.f, self.x0, gd(self.lr), self.steps, self.tol)
+        verdict = landscape.verdict(traj, self.domain, sv.minima)
+        if verdict.status == "diverged":
+            raise params.ParamError(
+                "lr",
+                f"with η = {self.lr:g} the run diverges at step {verdict.step}: "
+                "try a smaller learning rate",
+            )
+
+
+def loss_digits(value: float) -> str:
+    """A loss with the notebook's six decimals, or scientific when that would
+    show only zeros or too many digits."""
+    if value == 0 or 1e-6 <= abs(value) < 1e5:
+        return f"{value:.6f}"
+    return style.sci(value)
+
 
 class RosenbrockMilestone(LessonScene):
     """Gradient descent crawls along Rosenbrock's valley; its loss; how close it got."""
@@ -225,12 +280,13 @@ class RosenbrockMilestone(LessonScene):
 
     def construct(self) -> None:
         p: RosenbrockMilestoneParams = self.params
-        f = CATALOGUE[p.function]()
+        sv = survey(p)
+        f = sv.f
         traj = run(f, p.x0, gd(p.lr), p.steps, p.tol)
-        result = outcome(traj)
+        result = outcome(traj, [m.point for m in sv.minima])
         sample = sample_path(traj.points, p.path_arc_points, p.path_step_points)
         clock = timeline([traj.points], traj.n_steps, p.arc_weight)
-        levels = log_levels(*p.levels)
+        levels = sv.levels
         self.record("levels", levels)
         self.record("start", {"point": traj.points[0], "loss": traj.losses[0]})
         self.record("minimum", result.minimum)
@@ -243,10 +299,7 @@ class RosenbrockMilestone(LessonScene):
         start = marker(axes.c2p(traj.points[0]), style.GOOD)
         star = minimum_star(axes.c2p(result.minimum), style.POINT)
 
-        self.step(
-            "The valley",
-            "Rosenbrock's valley is easy to fall into and hard to follow to (1, 1).",
-        )
+        self.step("The function", self._intro_caption(f, sv.minima))
         formula = style.tex(f.latex, style.CURVE)
         key = VGroup(
             VGroup(marker(ORIGIN, style.GOOD), style.tex(r"\text{start}")).arrange(RIGHT),
@@ -282,7 +335,7 @@ class RosenbrockMilestone(LessonScene):
 
         self.step(
             "Milestone",
-            f"After {p.steps:,} steps: close to (1, 1), but not there yet.",
+            self._milestone_caption(result),
         )
         self.record("milestone", result.__dict__)
         self.play(FadeOut(self.column_parts))
@@ -295,7 +348,9 @@ class RosenbrockMilestone(LessonScene):
                 rf"{style.fmt(result.final_point[1], 6)})",
                 style.TANGENT,
             ),
-            style.tex(rf"\text{{final loss}} \; {result.final_loss:.6f}", style.TANGENT),
+            style.tex(
+                rf"\text{{final loss}} \; {loss_digits(result.final_loss)}", style.TANGENT
+            ),
             style.tex(
                 rf"\text{{distance to }} ({style.fmt(result.minimum[0])},\,"
                 rf"{style.fmt(result.minimum[1])}) \; {result.distance:.6f}",
@@ -306,6 +361,26 @@ class RosenbrockMilestone(LessonScene):
         for line in lines:
             self.play(FadeIn(line, shift=0.2 * RIGHT), run_time=0.6)
         self.wait(2)
+
+    @staticmethod
+    def _intro_caption(f: Objective, minima) -> str:
+        if len(minima) == 1:
+            where = ", ".join(style.fmt(c) for c in minima[0].point)
+            return f"Its minimum is at ({where}): gradient descent sets off to find it."
+        return (
+            f"This function has {len(minima)} minima in view: "
+            "gradient descent will find one of them."
+        )
+
+    @staticmethod
+    def _milestone_caption(result: Outcome) -> str:
+        where = "(" + ", ".join(style.fmt(c) for c in result.minimum) + ")"
+        if result.status == "converged":
+            return f"After {result.n_steps:,} steps: at the minimum {where}."
+        return (
+            f"After {result.n_steps:,} steps: {style.fmt(result.distance)} from {where}, "
+            "not there yet."
+        )
 
     def _inset(
         self,
@@ -482,6 +557,10 @@ class OptimizerRaceParams:
     race_seconds: float = 12.0
     loss_tick_decades: int = 3
 
+    def check(self) -> None:
+        """Refuse a function or start the scene cannot show (see :func:`survey`)."""
+        survey(self)
+
 
 class OptimizerRace(LessonScene):
     """GD, momentum, Nesterov, RMSprop and Adam race down the valley; then, why so."""
@@ -490,7 +569,8 @@ class OptimizerRace(LessonScene):
 
     def construct(self) -> None:
         p: OptimizerRaceParams = self.params
-        f = CATALOGUE[p.function]()
+        sv = survey(p)
+        f = sv.f
         lrs = lr_grid(*p.lr_range, p.lrs_per_decade)
         searches = tune(f, p.x0, p.optimizers, lrs, p.steps, p.tol)
         runs = {name: s.best_run for name, s in searches.items()}
@@ -508,13 +588,13 @@ class OptimizerRace(LessonScene):
         frame = map_frame(axes, p.domain)
         contours = contour_map(
             axes,
-            contour_lines(f, grid(p.domain, p.grid_samples), log_levels(*p.levels)),
+            contour_lines(f, grid(p.domain, p.grid_samples), sv.levels),
             style.MUTED,
         )
         # The start as a ring and the minimum as a star: shapes, since the five
         # colours belong to the optimizers.
         start = marker(axes.c2p(np.asarray(p.x0)), style.BACKGROUND, radius=0.1)
-        star = minimum_star(axes.c2p(f.minima[0]), style.POINT)
+        star = VGroup(*[minimum_star(axes.c2p(m.point), style.POINT) for m in sv.minima])
         table = _Legend(searches, colours, runs)
 
         self.step(

@@ -23,10 +23,12 @@ from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 from manim import (
+    DL,
     DOWN,
     LEFT,
     RIGHT,
     UP,
+    UR,
     Arrow,
     Axes,
     DecimalNumber,
@@ -39,6 +41,7 @@ from manim import (
     Star,
     VGroup,
     VMobject,
+    config,
     interpolate_color,
 )
 
@@ -356,6 +359,21 @@ def arrow(
         max_tip_length_to_length_ratio=tip_ratio,
         max_stroke_width_to_length_ratio=20,
     )
+
+
+def vector(v: Sequence[float], digits: int = 3) -> str:
+    """A point as LaTeX, e.g. ``(2.4,\\ 1.8)``."""
+    return r"(" + r",\ ".join(fmt(float(c), digits) for c in v) + r")"
+
+
+def keep_in_frame(mobject: Mobject, buff: float = 0.1) -> Mobject:
+    """Shift ``mobject`` just enough to lie inside the frame (a label placed next to
+    a point near the edge would otherwise be cut off)."""
+    half_w, half_h = config.frame_width / 2 - buff, config.frame_height / 2 - buff
+    low, high = mobject.get_corner(DL), mobject.get_corner(UR)
+    dx = max(0.0, -half_w - low[0]) - max(0.0, high[0] - half_w)
+    dy = max(0.0, -half_h - low[1]) - max(0.0, high[1] - half_h)
+    return mobject.shift(np.array([dx, dy, 0.0]))
 
 
 def minimum_star(

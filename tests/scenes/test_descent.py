@@ -73,9 +73,9 @@ def test_renders_at_480p15_with_captions(rendered: dict[str, Path], name: str) -
 def test_descent_bowl_is_the_notebooks_run(rendered: dict[str, Path]) -> None:
     m = read_manifest(rendered["DescentBowl"])
     p, values = m["params"], m["values"]
-    assert (p["x0"], p["lr"], p["n_steps"], p["tol"]) == ([4.0, 3.0], 0.2, 50, 1e-8)
+    assert (p["x0"], p["lr"], p["steps"], p["tol"]) == ([4.0, 3.0], 0.2, 50, 1e-8)
     points, losses = notebook_run(
-        notebook.bowl_f, notebook.bowl_grad_f, p["x0"], p["lr"], p["n_steps"]
+        notebook.bowl_f, notebook.bowl_grad_f, p["x0"], p["lr"], p["steps"]
     )
     traj = values["trajectory"]
     assert_same_run(traj, points, losses)
@@ -86,7 +86,7 @@ def test_descent_bowl_is_the_notebooks_run(rendered: dict[str, Path]) -> None:
     # the notebook's "42 steps" in its title).
     assert traj["status"] == "converged" and traj["n_steps"] == 41 and len(points) == 42
     assert values["final"]["loss"] == losses[-1] < 1e-16
-    assert values["minimum"] == [0.0, 0.0]
+    assert values["minima"] == [[0.0, 0.0]]
 
 
 def test_descent_bowl_worked_steps_plug_in_the_right_numbers(rendered) -> None:
@@ -185,7 +185,7 @@ def test_quartic_runs_are_the_notebook_loop_with_sympys_derivative(rendered) -> 
     expected = {}
     for lr in p["rates"]:
         points, losses = notebook_run(
-            quartic_value, quartic_grad, [p["x0"]], lr, p["n_steps"]
+            quartic_value, quartic_grad, [p["x0"]], lr, p["steps"]
         )
         shown = values[f"runs[{lr:g}]"]
         finite = np.isfinite(losses) & np.isfinite(points[:, 0])
@@ -226,7 +226,7 @@ def test_quartic_landmarks_are_sympys_stationary_points(rendered) -> None:
 
 def test_the_diverging_ball_leaves_through_the_top_edge(rendered) -> None:
     m = read_manifest(rendered["QuarticRates"])
-    (_, _), (_, top) = m["params"]["window"]
+    (_, _), (_, top) = m["values"]["window"]  # the window the scene framed
     exit_ = m["values"]["exit[0.1]"]
     assert exit_["segment"] == 0
     # On the chord from (4, f(4)) to (−7.2, f(−7.2)), where it reaches the top.

@@ -1,0 +1,75 @@
+"""Parameters a scene refuses, and the function a scene's ``function`` names.
+
+A scene's ``Params`` may define ``check()``: the lesson loader calls it before
+anything renders, and it raises :class:`ParamError` naming the parameter at fault,
+so the teacher reads one line ``file:line: params.KEY: why``.
+
+Examples
+--------
+>>> objective("himmelblau", 2).name
+'himmelblau'
+>>> objective("x**2 + y", 1)
+Traceback (most recent call last):
+...
+scenes.params.ParamError: 'x**2 + y' uses y; this scene needs one of x alone
+"""
+
+from __future__ import annotations
+
+from mathcore.functions import Objective
+from mathcore.landscape import UnshowableError
+from mathcore.symbolic import FormulaError, resolve_objective
+
+
+class ParamError(ValueError):
+    """A parameter a scene cannot use; ``key`` names it, the message says why."""
+
+    def __init__(self, key: str, why: str) -> None:
+        super().__init__(why)
+        self.key = key
+
+
+def objective(spec: str, dim: int) -> Objective:
+    """The function ``spec`` names (catalogue name or formula) as a function of
+    ``dim`` variables, or ParamError on ``function`` saying why not."""
+    try:
+        return resolve_objective(spec, dim=dim, check=False)
+    except FormulaError as err:
+        raise ParamError("function", str(err)) from None
+
+
+def within(
+    key: str, value: float, low: float, high: float, *, low_open: bool = False
+) -> None:
+    """ParamError on ``key`` unless ``low <= value <= high`` (``low < value`` when
+    ``low_open``).
+
+    >>> within("steps", 10**12, 0, 100_000)
+    Traceback (most recent call last):
+    ...
+    scenes.params.ParamError: must be at most 100000, got 1000000000000
+    """
+    if value > high:
+        raise ParamError(key, f"must be at most {high:g}, got {value!r}")
+    if value < low or (low_open and value == low):
+        bound = "more than" if low_open else "at least"
+        raise ParamError(key, f"must be {bound} {low:g}, got {value!r}")
+
+
+def refused(key: str = "function"):
+    """A context in which a function the scene cannot show (UnshowableError) or a
+    formula it cannot read becomes a ParamError on ``key``."""
+    return _Refused(key)
+
+
+class _Refused:
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind, err, tb) -> bool:
+        if isinstance(err, UnshowableError | FormulaError):
+            raise ParamError(self.key, str(err)) from None
+        return False
