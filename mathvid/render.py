@@ -142,8 +142,8 @@ def scene_sources(module: str) -> list[Path]:
 
     Examples
     --------
-    >>> [p.name for p in scene_sources("scenes.gradients")]
-    ['base.py', 'gradients.py', 'style.py', 'surface.py']
+    >>> [p.name for p in scene_sources("scenes.base")]
+    ['base.py', 'surface.py']
     """
     found: dict[str, Path] = {}
     todo = [module]
