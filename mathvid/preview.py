@@ -121,8 +121,8 @@ def watch(
     batches = _changes(lesson_path.resolve())
     next(batches)  # once the first (empty) batch is back, the watcher is running, and
     # an edit made while the first still is drawn is not missed.
-    print(f"watching {lesson_path} and {', '.join(WATCHED_CODE)}/ (Ctrl-C to stop)")
-    sys.stdout.flush()
+    code = " and ".join(f"{folder}/" for folder in WATCHED_CODE)
+    print(f"watching {lesson_path}, {code} (Ctrl-C to stop)", flush=True)
     subprocess.run(command, check=False)
     for batch in batches:
         if batch:
