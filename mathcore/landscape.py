@@ -21,7 +21,6 @@ Examples
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -154,8 +153,19 @@ def inside(point: ArrayLike, window: Window) -> bool:
     >>> inside([1.0, 2.0], ((0, 1), (0, 3))), inside([1.5], ((0, 1),))
     (True, False)
     """
-    p = np.asarray(point, dtype=np.float64).reshape(-1)
-    return bool(all(lo <= c <= hi for c, (lo, hi) in zip(p, window, strict=True)))
+    return bool(inside_each(np.reshape(point, (1, -1)), window)[0])
+
+
+def inside_each(points: ArrayLike, window: Window, slack: float = 0.0) -> NDArray[np.bool_]:
+    """For each row of ``points``, whether it lies in ``window`` widened by
+    ``slack`` on every side (NaN rows are outside).
+
+    >>> inside_each([[0.5, 0.5], [2.0, 0.5]], ((0, 1), (0, 1))).tolist()
+    [True, False]
+    """
+    p = np.asarray(points, dtype=np.float64)
+    lo, hi = np.array(window, dtype=np.float64).T
+    return ((p >= lo - slack) & (p <= hi + slack)).all(axis=-1)
 
 
 # --------------------------------------------------------------------------------------
@@ -239,8 +249,7 @@ def _newton_roots(
         g = objective.gradient(x)
         scale = 1.0 + np.abs(objective.value(x))
         good = np.isfinite(x).all(axis=1) & (np.linalg.norm(g, axis=1) <= 1e-8 * scale)
-    lo, hi = np.array(window).T
-    good &= ((x >= lo - 1e-9 * size) & (x <= hi + 1e-9 * size)).all(axis=1)
+    good &= inside_each(x, window, 1e-9 * size)
     roots: list[Array] = []
     for r in x[good]:
         if all(np.linalg.norm((r - q) / size) > 1e-6 for q in roots):
@@ -406,42 +415,40 @@ def require_finite(objective: Objective, window: Window, n: int = 81) -> None:
                 "in the window"
             )
     if objective.dim == 1:
-        _require_no_jump(objective, points[:, 0], np.real(z), np.real(g[:, 0]))
+        _require_no_jump(objective, points[:, 0])
 
 
-def _require_no_jump(objective: Objective, xs: Array, z: Array, g: Array) -> None:
+def _require_no_jump(objective: Objective, xs: Array) -> None:
     # f is smooth on a cell when its change agrees with its slopes at both ends
     # (trapezoid rule) and its middle with the cubic through both ends (Hermite);
     # both errors shrink like the cell's size squared. Cells that disagree are cut
     # into 16, again and again: a smooth function soon agrees, a pole never does
     # (1/x looks the same at every scale), so a cell still failing at a millionth
     # of the window holds a pole or a jump.
-    cells = [(xs[i], xs[i + 1]) for i in range(len(xs) - 1)]
+    lo, hi = xs[:-1], xs[1:]
     for _ in range(5):
-        cells = [c for c in cells if not _smooth_on(objective, *c)]
-        if not cells:
+        rough = ~_smooth_cells(objective, lo, hi)
+        if not rough.any():
             return
-        cells = [
-            (a, b)
-            for lo, hi in cells
-            for a, b in itertools.pairwise(np.linspace(lo, hi, 17))
-        ]
-    where = 0.5 * (cells[0][0] + cells[0][1])
+        cuts = np.linspace(lo[rough], hi[rough], 17, axis=1)  # one row per cell
+        lo, hi = cuts[:, :-1].ravel(), cuts[:, 1:].ravel()
+    where = 0.5 * (lo[0] + hi[0])
     raise UnshowableError(f"f has a pole or a jump near x = {_num(where)} in the window")
 
 
-def _smooth_on(objective: Objective, a: float, b: float) -> bool:
-    x = np.array([[a], [0.5 * (a + b)], [b]])
+def _smooth_cells(objective: Objective, a: Array, b: Array) -> NDArray[np.bool_]:
+    """Which cells [a, b] pass both the trapezoid and the Hermite test, at once."""
+    x = np.stack([a, 0.5 * (a + b), b])[..., None]  # (3, cells, 1)
     with np.errstate(all="ignore"):
         fa, fm, fb = objective.value(x)
-        ga, _, gb = objective.gradient(x)[:, 0]
-    h = b - a
-    if not np.isfinite([fa, fm, fb, ga, gb]).all():
-        return False
-    size = abs(fb - fa) + (abs(ga) + abs(gb)) * h + 1e-12 * (1 + abs(fa) + abs(fb))
-    trapezoid = abs(fb - fa - 0.5 * (ga + gb) * h)
-    hermite = abs(fm - (0.5 * (fa + fb) + (ga - gb) * h / 8))
-    return max(trapezoid, hermite) <= 0.25 * size
+        ga, _, gb = objective.gradient(x)[..., 0]
+        h = b - a
+        size = np.abs(fb - fa) + (np.abs(ga) + np.abs(gb)) * h
+        size += 1e-12 * (1 + np.abs(fa) + np.abs(fb))
+        trapezoid = np.abs(fb - fa - 0.5 * (ga + gb) * h)
+        hermite = np.abs(fm - (0.5 * (fa + fb) + (ga - gb) * h / 8))
+        smooth = np.maximum(trapezoid, hermite) <= 0.25 * size
+    return smooth & np.isfinite(np.stack([fa, fm, fb, ga, gb])).all(axis=0)
 
 
 def _where(point: ArrayLike) -> str:
@@ -514,17 +521,25 @@ def curvature_bound(objective: Objective, window: Window, samples: int = 41) -> 
 
 
 def height_range(
-    objective: Objective, window: Window, samples: int = 61
+    objective: Objective,
+    window: Window,
+    samples: int = 61,
+    at_least: tuple[float, float] | None = None,
 ) -> tuple[float, float]:
     """The heights a surface over ``window`` reaches, widened to nice tick steps:
     a 3-D scene maps this range onto its fixed height, so the surface stays in frame.
+    ``at_least`` (a scene's default heights) is kept while f stays inside it.
 
     >>> from mathcore.functions import bowl
     >>> height_range(bowl(), ((-3, 3), (-3, 3)))  # f reaches 18; steps of 5
     (0.0, 20.0)
+    >>> height_range(bowl(), ((-3, 3), (-3, 3)), at_least=(0.0, 18.0))
+    (0.0, 18.0)
     """
     _, z = sample(objective, window, samples)
     low, high = float(z.min()), float(z.max())
+    if at_least is not None and at_least[0] <= low <= high <= at_least[1]:
+        return (float(at_least[0]), float(at_least[1]))
     if not high > low:
         raise UnshowableError("f is constant over the window: there is no surface to show")
     step = nice_step(high - low, 6)
@@ -664,7 +679,7 @@ def verdict(
     """
     t = trajectory
     placed = t.points if placed is None else np.asarray(placed)
-    outside = ~np.array([inside(p, window) for p in placed])
+    outside = ~inside_each(placed, window)
     ran_away = bool(outside[-1]) and float(t.losses[-1]) > float(t.losses[0])
     if t.status == "diverged" or ran_away:
         back_in = np.flatnonzero(~outside)

@@ -312,9 +312,10 @@ def resolve_objective(spec: str, dim: int | None = None, check: bool = True) -> 
                 f"{spec} is {_arity(objective.dim)}; this scene needs {_one_of(dim)}"
             )
         return objective
+    has_y = re.search(r"\by\b", spec) is not None
     if dim is None:
-        dim = 2 if re.search(r"\by\b", spec) else 1
-    if dim == 1 and re.search(r"\by\b", spec):
+        dim = 2 if has_y else 1
+    if dim == 1 and has_y:
         raise FormulaError(f"{spec!r} uses y; this scene needs {_one_of(1)}")
     return objective_from_formula(spec, dim=dim, check=check)
 

@@ -163,8 +163,10 @@ def _params(scene_cls: type, raw: Any, i: int, where: _Locator) -> Any:
         params = dataclasses.replace(defaults, **values)
     except ValueError as err:  # a Params' own __post_init__ check
         raise LessonError(f"{where.scene(i, 'params')}: params: {err}") from None
+    # Can the scene show what the file asks for? A scene's own defaults are checked
+    # by the tests, so a scene the file leaves alone costs nothing at start-up.
     check = getattr(params, "check", None)
-    if check is not None:  # what the scene derives from them: can it show this?
+    if values and check is not None:
         try:
             check()
         except ParamError as err:

@@ -14,6 +14,7 @@ fifty steps cost one mobject and one animation, not fifty.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -64,8 +65,7 @@ from mathcore.paths import (
 from scenes import params, style
 from scenes.base import LessonScene
 
-Domain = style.Window
-Window = landscape.Window
+Window = style.Window
 ToPoint = style.ToPoint
 
 # Contour lines recede (dim, low contrast) so that paths, drawn bright, lead.
@@ -98,7 +98,7 @@ FRAME_RIGHT = 6.85  # text stays left of this (the frame's edge is at 7.1)
 
 def plot_frame(
     to_point: ToPoint,
-    window: Domain,
+    window: Window,
     x_ticks: Sequence[float],
     y_ticks: Sequence[float],
     font_size: int,
@@ -130,11 +130,6 @@ def contour_map(
     return style.contour_paths(contours, to_points, colours, CONTOUR_WIDTH)
 
 
-def minimum_stars(to_point: ToPoint, minima, radius: float = 0.17) -> VGroup:
-    """A star on every minimum (Himmelblau has four)."""
-    return VGroup(*[style.minimum_star(to_point(*m.point), radius=radius) for m in minima])
-
-
 def shown_points(t: Trajectory) -> np.ndarray:
     """The points a map must hold: the start, and the whole run unless it ran away
     (ended higher than it started: that part is clipped at the map's edge)."""
@@ -148,7 +143,7 @@ def traced_path(
     points: np.ndarray,
     tracker: ValueTracker,
     colour: ManimColor,
-    box: Domain | None = None,
+    box: Window | None = None,
     width: float = PATH_WIDTH,
 ) -> VMobject:
     """One path that follows ``tracker`` (a fractional step) along ``points``.
@@ -180,8 +175,8 @@ def iterate_marks(
     with ``box``, only those inside it."""
     template = Circle(radius=radius).points
     marks = VMobject(fill_color=colour, fill_opacity=1, stroke_width=0)
-    shown = points if box is None else points[[landscape.inside(q, box) for q in points]]
-    index = np.cumsum([box is None or landscape.inside(q, box) for q in points]) - 1
+    kept = np.ones(len(points), bool) if box is None else landscape.inside_each(points, box)
+    shown, index = points[kept], np.cumsum(kept) - 1
 
     def update(m: VMobject) -> None:
         reached = shown[: index[cursor(points, tracker.get_value()).step] + 1]
@@ -197,7 +192,7 @@ def moving_dot(
     points: np.ndarray,
     tracker: ValueTracker,
     colour: ManimColor,
-    box: Domain | None = None,
+    box: Window | None = None,
     radius: float = 0.11,
 ) -> Dot:
     """The current point of a run; hidden once it has left ``box`` (if given)."""
@@ -240,26 +235,7 @@ def below(anchor: Mobject, *rows: Mobject, buff: float = 0.45, gap: float = 0.22
 def loss_text(value: float) -> str:
     """A loss as the viewer should read it: 4 decimals, scientific when tiny or
     huge, 0 if 0."""
-    if value == 0 or 1e-3 <= abs(value) < 1e5:
-        return style.fmt(value, 4)
-    return style.sci(value)
-
-
-def vector_sci(v: Sequence[float]) -> str:
-    """A point as LaTeX, each coordinate in scientific notation when tiny or huge."""
-    return "(" + r",\ ".join(number_text(float(c)) for c in v) + ")"
-
-
-def number_text(value: float) -> str:
-    """3 significant digits, scientific when tiny or huge (but 0 is 0)."""
-    if value == 0 or 1e-3 <= abs(value) < 1e5:
-        return style.fmt(value)
-    return style.sci(value)
-
-
-def plain_vector(v: Sequence[float]) -> str:
-    """A point as plain text for captions, e.g. ``(1, 2.5)``."""
-    return "(" + ", ".join(style.fmt(float(c)) for c in v) + ")"
+    return style.readable(value, 4)
 
 
 def outcome(v: landscape.Verdict) -> str:
@@ -337,6 +313,7 @@ class Descent:
     verdict: landscape.Verdict
 
 
+@functools.lru_cache(maxsize=16)  # check() at load, then construct(): once
 def descent(p: DescentBowlParams) -> Descent:
     """The run of ``p`` and the map framed around it; ParamError when f cannot be
     shown (not finite, no minimum in the window) or the steps are out of range."""
@@ -366,7 +343,7 @@ class DescentBowl(LessonScene):
         contours = contour_map(f, view.window, d.levels.values, p.contour_samples, to_point)
         self.record("contour.levels", d.levels.values)
         frame = plot_frame(to_point, view.window, *view.ticks, style.LABEL_SIZE)
-        star = minimum_stars(to_point, view.minima)
+        star = style.minimum_stars(to_point, view.minima)
         self.record("minima", [m.point for m in view.minima])
         start = Dot(to_point(*traj.points[0]), radius=0.13, color=style.GOOD)
 
@@ -422,7 +399,7 @@ class DescentBowl(LessonScene):
         elif v.status == "stopped":
             rows.append(style.tex(r"\text{(step limit)}", style.MUTED))
         n = traj.n_steps
-        rows.append(style.tex(rf"x_{{{n}}} = {vector_sci(traj.final)}"))
+        rows.append(style.tex(rf"x_{{{n}}} = {style.readable_vector(traj.final)}"))
         rows.append(style.tex(rf"f(x_{{{n}}}) = {loss_text(float(traj.losses[-1]))}"))
         if v.minimum is not None:
             rows.append(
@@ -562,7 +539,7 @@ class DescentBowl(LessonScene):
                 f"η = {style.fmt(p.lr)} is too large here: the run diverged at step "
                 f"{v.step}."
             )
-        at = f"the minimum at {plain_vector(v.minimum.point)}"
+        at = f"the minimum at {style.point_text(v.minimum.point)}"
         if v.status == "converged":
             tol = f"{p.tol:.0e}".replace("e-0", "e-")
             return (
@@ -629,6 +606,7 @@ class Rates:
     probe: StabilityProbe
 
 
+@functools.lru_cache(maxsize=16)  # check() at load, then construct(): once
 def rates(p: LearningRatesParams) -> Rates:
     """The runs of ``p`` and the map they share; ParamError when f cannot be shown."""
     f = params.objective(p.function, 2)
@@ -754,7 +732,7 @@ class LearningRates(LessonScene):
             )
             frame = plot_frame(to_point, window, *ticks, PANEL_TICK_SIZE)
             start = Dot(to_point(*traj.points[0]), radius=0.08, color=style.GOOD)
-            star = minimum_stars(to_point, r.view.minima, radius=0.12)
+            star = style.minimum_stars(to_point, r.view.minima, radius=0.12)
             title = style.tex(rf"\eta = {style.fmt(lr)}", colour)
             title.next_to(frame[0], RIGHT, buff=0.35).align_to(frame[0], UP)
             result = VGroup(
@@ -795,7 +773,7 @@ class LearningRates(LessonScene):
         )
         # A linear axis of exponents: curves arrive as (step, log10 f) from mathcore,
         # so a pen moving between two steps moves straight on the log plot.
-        window: Domain = ((0.0, float(p.curve_steps)), (scale.low_exp, scale.high_exp))
+        window: Window = ((0.0, float(p.curve_steps)), (scale.low_exp, scale.high_exp))
         axes = style.plot_axes(window, LOG_PLOT_WIDTH, LOG_PLOT_HEIGHT).move_to(
             LOG_AXES_CENTRE
         )
@@ -954,6 +932,7 @@ class Balls:
     landmarks: tuple[landscape.StationaryPoint, ...]
 
 
+@functools.lru_cache(maxsize=16)  # check() at load, then construct(): once
 def balls(p: QuarticRatesParams) -> Balls:
     """The runs of ``p`` on the graph of f; ParamError when it cannot be shown."""
     f = params.objective(p.function, 1)
@@ -963,8 +942,8 @@ def balls(p: QuarticRatesParams) -> Balls:
     with params.refused():
         runs = tuple(run(f, [p.x0], gd(lr), p.steps, p.tol) for lr in p.rates)
         xs = np.concatenate([[p.x0], *[shown_points(t)[:, 0] for t in runs]])
-        least = p.window or (f.domain[0], None)
-        x_window = landscape.frame(xs[:, None], (least[0],), margin=0.05)
+        least = p.window[0] if p.window else f.domain[0]
+        x_window = landscape.frame(xs[:, None], (least,), margin=0.05)
         landscape.require_finite(f, x_window)
         marks = landscape.stationary_points(f, x_window[0])
         if not any(m.kind == "minimum" for m in marks):

@@ -14,6 +14,7 @@ the left with their text in a column on the right.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -68,7 +69,7 @@ COLUMN_LEFT = 0.6
 COLUMN_TOP = 3.6
 COLUMN_WIDTH = 6.2
 DR, UL = DOWN + RIGHT, UP + LEFT
-Domain = style.Window
+Window = style.Window
 
 # Rows at the top of the text column, and rows under a block already in it.
 column = partial(style.column, left=COLUMN_LEFT, top=COLUMN_TOP, width=COLUMN_WIDTH)
@@ -116,7 +117,7 @@ def band_shapes(bands: list[fields.ContourBand], to_points: style.ToPoints) -> V
 
 def map_frame(
     to_point: style.ToPoint,
-    domain: Domain,
+    domain: Window,
     ticks: Sequence[float],
     label: Callable[[float], str],
 ) -> VGroup:
@@ -152,7 +153,7 @@ class HeightMap(NamedTuple):
 def height_map(
     f: Objective,
     p: GradientBowlParams | GradientFieldParams | SurfaceAndFieldParams,
-    map_domain: Domain,
+    map_domain: Window,
     to_point: style.ToPoint,
     to_points: style.ToPoints,
     label: Callable[[float], str],
@@ -202,7 +203,7 @@ def normalised_field(
 
 
 def height_surface(
-    f: Objective, axes: ThreeDAxes, domain: Domain, resolution: int
+    f: Objective, axes: ThreeDAxes, domain: Window, resolution: int
 ) -> MeshSurface:
     """The graph of ``f`` over ``domain``, coloured by height on the ramp.
 
@@ -221,7 +222,7 @@ def height_surface(
 
 
 def three_d_axes(
-    domain: Domain, height_range: tuple[float, float, float], side: float, height: float
+    domain: Window, height_range: tuple[float, float, float], side: float, height: float
 ) -> ThreeDAxes:
     """3D axes without tips, sorted by depth with the surface (not always on top)."""
     axes = ThreeDAxes(
@@ -272,10 +273,22 @@ class Survey:
     heights its surface spans (lo, hi, tick step) and its minima in the domain."""
 
     f: Objective
-    heights: tuple[float, float, float]
+    heights: tuple[float, float, float] | None  # None: the scene draws no surface
     minima: tuple[landscape.CriticalPoint, ...]
 
 
+def surface_heights(
+    f: Objective, domain: Window, given: tuple[float, float, float]
+) -> tuple[float, float, float]:
+    """``given`` (low, high, tick step) while f stays inside it over ``domain``,
+    otherwise f's own range on nice steps (:func:`mathcore.landscape.height_range`)."""
+    low, high = landscape.height_range(f, domain, at_least=given[:2])
+    if (low, high) == tuple(given[:2]):
+        return given
+    return (low, high, landscape.nice_step(high - low, 4))
+
+
+@functools.lru_cache(maxsize=16)  # check() at load, then construct(): once
 def survey(
     p: GradientBowlParams | GradientFieldParams | SurfaceAndFieldParams,
     need_minimum: bool = False,
@@ -297,12 +310,9 @@ def survey(
             raise landscape.UnshowableError(
                 "f has no minimum in the domain to point down to"
             )
-        heights = getattr(p, "height_range", (0.0, 1.0, 1.0))
-        if hasattr(p, "height_range"):
-            _, z = landscape.sample(f, p.domain, 61)
-            if not heights[0] <= z.min() <= z.max() <= heights[1]:
-                lo, hi = landscape.height_range(f, p.domain)
-                heights = (lo, hi, landscape.nice_step(hi - lo, 4))
+        heights = None
+        if hasattr(p, "height_range"):  # the scenes that draw a surface
+            heights = surface_heights(f, p.domain, p.height_range)
     return Survey(f, heights, found)
 
 

@@ -16,6 +16,9 @@ scenes.params.ParamError: 'x**2 + y' uses y; this scene needs one of x alone
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from mathcore.functions import Objective
 from mathcore.landscape import UnshowableError
 from mathcore.symbolic import FormulaError, resolve_objective
@@ -56,20 +59,11 @@ def within(
         raise ParamError(key, f"must be {bound} {low:g}, got {value!r}")
 
 
-def refused(key: str = "function"):
+@contextmanager
+def refused(key: str = "function") -> Iterator[None]:
     """A context in which a function the scene cannot show (UnshowableError) or a
     formula it cannot read becomes a ParamError on ``key``."""
-    return _Refused(key)
-
-
-class _Refused:
-    def __init__(self, key: str) -> None:
-        self.key = key
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind, err, tb) -> bool:
-        if isinstance(err, UnshowableError | FormulaError):
-            raise ParamError(self.key, str(err)) from None
-        return False
+    try:
+        yield
+    except (UnshowableError, FormulaError) as err:
+        raise ParamError(key, str(err)) from None

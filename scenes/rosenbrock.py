@@ -14,6 +14,7 @@ the number of mobjects and the cost of a frame do not grow with the run's length
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -205,6 +206,7 @@ class Survey:
     levels: np.ndarray
 
 
+@functools.lru_cache(maxsize=16)  # check() at load, then construct(): once
 def survey(p: RosenbrockMilestoneParams | OptimizerRaceParams) -> Survey:
     """Check ``p``'s function can be shown on ``p.domain`` with a minimum to reach,
     and derive its levels: the notebook's log levels ``p.levels`` while most of them
@@ -365,8 +367,8 @@ class RosenbrockMilestone(LessonScene):
     @staticmethod
     def _intro_caption(f: Objective, minima) -> str:
         if len(minima) == 1:
-            where = ", ".join(style.fmt(c) for c in minima[0].point)
-            return f"Its minimum is at ({where}): gradient descent sets off to find it."
+            where = style.point_text(minima[0].point)
+            return f"Its minimum is at {where}: gradient descent sets off to find it."
         return (
             f"This function has {len(minima)} minima in view: "
             "gradient descent will find one of them."
@@ -374,7 +376,7 @@ class RosenbrockMilestone(LessonScene):
 
     @staticmethod
     def _milestone_caption(result: Outcome) -> str:
-        where = "(" + ", ".join(style.fmt(c) for c in result.minimum) + ")"
+        where = style.point_text(result.minimum)
         if result.status == "converged":
             return f"After {result.n_steps:,} steps: at the minimum {where}."
         return (

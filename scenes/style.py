@@ -45,11 +45,13 @@ from manim import (
     interpolate_color,
 )
 
+from mathcore import landscape
+
 if TYPE_CHECKING:
     from mathcore.fields import ContourLevel
 
-Window = tuple[tuple[float, float], tuple[float, float]]
-"""((x_min, x_max), (y_min, y_max)) in data units."""
+Window = landscape.Window
+"""((x_min, x_max), (y_min, y_max)) in data units: mathcore's one window type."""
 ToPoint = Callable[[float, float], np.ndarray]
 """Data (x, y) to a scene point, e.g. ``axes.c2p``."""
 ToPoints = Callable[[np.ndarray], np.ndarray]
@@ -113,6 +115,23 @@ def fmt(value: float, digits: int = 3) -> str:
     """A number as a viewer should read it: at most ``digits`` decimals, no trailing 0s."""
     text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
+
+
+def readable(value: float, digits: int = 3) -> str:
+    r""":func:`fmt` while that shows the number well, :func:`sci` when it is tiny or
+    huge (0 stays 0).
+
+    >>> readable(2.25), readable(5.7e-5), readable(3.2e31)
+    ('2.25', '5.7 \\times 10^{-5}', '3.2 \\times 10^{31}')
+    """
+    if value == 0 or 1e-3 <= abs(value) < 1e5:
+        return fmt(value, digits)
+    return sci(value)
+
+
+def point_text(v: Sequence[float]) -> str:
+    """A point as plain text for captions, e.g. ``(1, 2.5)``."""
+    return "(" + ", ".join(fmt(float(c)) for c in v) + ")"
 
 
 def sci(value: float, digits: int = 1, *, drop_one: bool = False) -> str:
@@ -364,6 +383,19 @@ def arrow(
 def vector(v: Sequence[float], digits: int = 3) -> str:
     """A point as LaTeX, e.g. ``(2.4,\\ 1.8)``."""
     return r"(" + r",\ ".join(fmt(float(c), digits) for c in v) + r")"
+
+
+def readable_vector(v: Sequence[float]) -> str:
+    """A point as LaTeX, each coordinate :func:`readable`."""
+    return r"(" + r",\ ".join(readable(float(c)) for c in v) + r")"
+
+
+def minimum_stars(
+    to_point: ToPoint, minima: Sequence, colour: ManimColor = INK, radius: float = 0.17
+) -> VGroup:
+    """A :func:`minimum_star` on every minimum (``mathcore.landscape`` critical
+    points: Himmelblau has four)."""
+    return VGroup(*[minimum_star(to_point(*m.point), colour, radius) for m in minima])
 
 
 def keep_in_frame(mobject: Mobject, buff: float = 0.1) -> Mobject:

@@ -10,6 +10,16 @@ import pytest
 from scenes import derivatives, descent, gradients, rosenbrock
 from scenes.params import ParamError
 
+TWO_D_SCENES = [
+    descent.DescentBowl,
+    descent.LearningRates,
+    rosenbrock.RosenbrockMilestone,
+    gradients.GradientField,
+    gradients.GradientBowl,
+    gradients.SurfaceAndField,
+]
+ONE_D_SCENES = [descent.QuarticRates, derivatives.TangentLine, derivatives.StepSizeError]
+
 TWO_D = [
     descent.DescentBowl,
     descent.LearningRates,
@@ -83,3 +93,13 @@ def test_a_lesson_file_names_the_line_of_a_function_a_scene_cannot_show(tmp_path
     message = str(caught.value)
     assert message.startswith(f"{lesson}:7: params.function: ")
     assert "no minimum" in message and "\n" not in message
+
+
+@pytest.mark.parametrize(
+    "scene_cls",
+    [*TWO_D_SCENES, *ONE_D_SCENES, rosenbrock.OptimizerRace],
+    ids=lambda c: c.__name__,
+)
+def test_every_scenes_defaults_pass_its_check(scene_cls) -> None:
+    # The lesson loader checks only the scenes a lesson file changes: this is why.
+    scene_cls.Params().check()
