@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+import numpy as np
 from manim import (
     DOWN,
     LEFT,
@@ -47,7 +48,9 @@ class TangentLineParams:
 
     function: str = "square"
     x_range: tuple[float, float] = (-3.0, 3.0)
+    """The x axis."""
     y_range: tuple[float, float] = (-2.0, 10.0)
+    """The least the y axis shows (the notebook's ylim); grown to hold f."""
     limit_at: float = 1.0
     secant_steps: tuple[float, ...] = (1.5, 1.0, 0.5, 0.25, 0.1, 0.01)
     rest_points: tuple[float, ...] = (-1.0, 0.0, 2.0)
@@ -55,11 +58,27 @@ class TangentLineParams:
 
     def check(self) -> None:
         """Refuse a function the scene cannot draw over ``x_range``."""
-        f = params.objective(self.function, 1)
-        with params.refused("x_range"):
-            landscape.check_window((self.x_range,), 1)
-        with params.refused():
-            landscape.require_finite(f, (self.x_range,))
+        y_window(self)
+
+
+def y_window(p: TangentLineParams) -> tuple[float, float]:
+    """The y axis: ``p.y_range`` (the notebook's ylim) grown to hold f over
+    ``p.x_range``, so the curve and the point sweeping along it stay on the plot;
+    ParamError when f cannot be drawn there."""
+    f = params.objective(p.function, 1)
+    with params.refused("x_range"):
+        landscape.check_window((p.x_range,), 1)
+    with params.refused():
+        landscape.require_finite(f, (p.x_range,))
+    xs = np.linspace(*p.x_range, 401)
+    heights = f.value(xs[:, None])[:, None]
+    return landscape.frame(heights, (p.y_range,), margin=0.05)[0]
+
+
+def _tick_step(axis: tuple[float, float]) -> float | int:
+    # A whole step as an int: Manim labels the ticks 2, 4, … rather than 2.0, 4.0, …
+    step = landscape.nice_step(axis[1] - axis[0], 6)
+    return int(step) if step.is_integer() else step
 
 
 class TangentLine(LessonScene):
@@ -98,9 +117,11 @@ class TangentLine(LessonScene):
         self._tangent_sweep(f, axes, formula, p)
 
     def _axes(self, p: TangentLineParams) -> Axes:
+        y_range = y_window(p)
+        self.record("y_range", y_range)
         axes = Axes(
             x_range=[*p.x_range, 1],
-            y_range=[*p.y_range, 2],
+            y_range=[*y_range, _tick_step(y_range)],
             x_length=7.2,
             y_length=6.0,
             axis_config={"color": style.MUTED, "font_size": style.LABEL_SIZE},
@@ -353,7 +374,9 @@ class StepSizeError(LessonScene):
         ).add_coordinates()
         axes.to_edge(LEFT, buff=0.7).shift(0.3 * DOWN)
         labels = VGroup(
-            MathTex("h", font_size=style.TEXT_SIZE).next_to(axes.x_axis, DOWN, buff=0.5),
+            # At the axis' right end: below it, under the tick labels, it fell off
+            # the bottom of the frame.
+            MathTex("h", font_size=style.TEXT_SIZE).next_to(axes.x_axis, RIGHT, buff=0.25),
             MathTex(r"|\text{estimate} - f'(x)|", font_size=style.LABEL_SIZE)
             .next_to(axes, UP, buff=0.15)
             .align_to(axes, LEFT),
@@ -406,7 +429,7 @@ class StepSizeError(LessonScene):
         self.step(
             "What the notebook says",
             f"The notebook's h = {p.notebook_h:g} fits forward differences; "
-            f"central ones are {penalty:.0f}× less accurate there.",
+            f"central ones are {penalty:,.0f}× less accurate there.",
             duration=4,
         )
         at = axes.c2p(p.notebook_h, study.error_at("central", p.notebook_h))
@@ -418,13 +441,16 @@ class StepSizeError(LessonScene):
             VGroup(
                 MathTex(rf"\text{{notebook's }} h = {style.sci(p.notebook_h, 0)}:", **tex),
                 MathTex(
-                    rf"\text{{central error }} {penalty:.0f}\times \text{{ best}}", **tex
+                    rf"\text{{central error }} {style.readable(penalty, 0)}"
+                    r"\times \text{ best}",
+                    **tex,
                 ),
             )
             .arrange(DOWN, aligned_edge=LEFT)
             .next_to(tags, DOWN, buff=0.5)
             .align_to(legend, LEFT)
         )
+        style.fit_right(verdict)
         self.play(Create(claim), FadeIn(Dot(at, color=style.POINT)), Write(verdict))
         self.wait(1)
 

@@ -356,7 +356,7 @@ class DescentBowl(LessonScene):
         formula = style.tex(f.latex, style.CURVE, style.TITLE_SIZE)
         rule = style.tex(r"x_{t+1} = x_t - \eta\, \nabla f(x_t)")
         eta = style.tex(rf"\eta = {style.fmt(p.lr)}")
-        counter, loss = self._readout(traj, s, d.verdict)
+        counter, loss = self._readout(traj, s, view.window)
         head = column(formula, VGroup(rule, eta).arrange(RIGHT, buff=0.6), counter, loss)
 
         self.step(
@@ -432,12 +432,13 @@ class DescentBowl(LessonScene):
         self.wait(1.5)
 
     def _readout(
-        self, traj: Trajectory, s: ValueTracker, v: landscape.Verdict
+        self, traj: Trajectory, s: ValueTracker, window: Window
     ) -> tuple[VGroup, VGroup]:
-        """``t = …`` and ``f(x_t) = …``, following the step counter; a run that
-        diverges freezes them at its last step on the map (its losses would run
-        off the frame)."""
-        last = v.step - 1 if v.status == "diverged" else traj.n_steps
+        """``t = …`` and ``f(x_t) = …``, following the step counter; they stop at
+        the run's last step before it first leaves the map, where its path and dot
+        stop too (the losses of a run flying off would run off the frame)."""
+        off_map = np.flatnonzero(~landscape.inside_each(traj.points, window))
+        last = int(off_map[0]) - 1 if len(off_map) else traj.n_steps
 
         def shown_step() -> int:
             return min(cursor(traj.points, s.get_value()).step, max(last, 0))
@@ -1008,7 +1009,8 @@ class QuarticRates(LessonScene):
         diverged = [i for i, v in enumerate(b.verdicts) if v.status == "diverged"]
         self.step("Too large", self._too_large_caption(b, diverged))
         marks_out = [FadeIn(exits[i][1]) for i in diverged if i in exits]
-        self.play(*[FadeIn(results[i]) for i in diverged], *marks_out)
+        if diverged:
+            self.play(*[FadeIn(results[i]) for i in diverged], *marks_out)
         self.wait(2.5)
 
         self.step("Which rate is best", self._best_caption(runs, best))
@@ -1043,6 +1045,7 @@ class QuarticRates(LessonScene):
                 group.add(style.minimum_star(at))
                 label = style.tex(rf"\text{{minimum}}\ x = {style.fmt(m.x)}", style.INK)
                 label.next_to(at, DOWN, buff=0.3)
+                style.keep_in_frame(label)
             else:
                 slope = float(f.gradient([m.x])[0])
                 group.add(Dot(at, radius=0.09, color=style.SECANT))

@@ -398,6 +398,15 @@ def minimum_stars(
     return VGroup(*[minimum_star(to_point(*m.point), colour, radius) for m in minima])
 
 
+def fit_right(mobject: Mobject, buff: float = 0.15) -> Mobject:
+    """Shrink ``mobject`` about its left edge, if need be, to end before the frame's
+    right edge (a text column whose numbers came out longer than usual)."""
+    room = config.frame_width / 2 - buff - mobject.get_left()[0]
+    if mobject.width > room > 0:
+        mobject.scale(room / mobject.width, about_edge=LEFT)
+    return mobject
+
+
 def keep_in_frame(mobject: Mobject, buff: float = 0.1) -> Mobject:
     """Shift ``mobject`` just enough to lie inside the frame (a label placed next to
     a point near the edge would otherwise be cut off)."""
