@@ -138,6 +138,14 @@ def shown_points(t: Trajectory) -> np.ndarray:
     return t.points
 
 
+def _needed(box: Window | None, points: np.ndarray) -> Window | None:
+    """``box``, or None when every point lies inside it: a window is convex, so
+    such a run never leaves it and its updaters need not cut it each frame."""
+    if box is None or landscape.inside_each(points, box).all():
+        return None
+    return box
+
+
 def traced_path(
     to_point: ToPoint,
     points: np.ndarray,
@@ -151,6 +159,7 @@ def traced_path(
     With ``box``, the path stops where it first leaves that window.
     """
     path = VMobject(stroke_color=colour, stroke_width=width)
+    box = _needed(box, points)
 
     def update(m: VMobject) -> None:
         vertices = cursor(points, tracker.get_value()).vertices
@@ -175,6 +184,7 @@ def iterate_marks(
     with ``box``, only those inside it."""
     template = Circle(radius=radius).points
     marks = VMobject(fill_color=colour, fill_opacity=1, stroke_width=0)
+    box = _needed(box, points)
     kept = np.ones(len(points), bool) if box is None else landscape.inside_each(points, box)
     shown, index = points[kept], np.cumsum(kept) - 1
 
@@ -197,6 +207,7 @@ def moving_dot(
 ) -> Dot:
     """The current point of a run; hidden once it has left ``box`` (if given)."""
     dot = Dot(to_point(*points[0]), radius=radius, color=colour)
+    box = _needed(box, points)
 
     def update(m: Dot) -> None:
         c = cursor(points, tracker.get_value())
