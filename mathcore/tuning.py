@@ -38,6 +38,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -46,6 +47,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from mathcore.functions import Objective
+from mathcore.landscape import curvature_bound
 from mathcore.optimize import (
     Optimizer,
     Trajectory,
@@ -54,7 +56,9 @@ from mathcore.optimize import (
     momentum,
     nesterov,
     rmsprop,
+    run,
     run_batch,
+    stable_learning_rate,
 )
 
 Array = NDArray[np.float64]
@@ -64,10 +68,13 @@ __all__ = [
     "OPTIMIZERS",
     "LrSearch",
     "Outcome",
+    "StabilityProbe",
+    "fastest_converged",
     "lr_grid",
     "outcome",
     "score",
     "search_lr",
+    "stability_probe",
     "tune",
 ]
 
@@ -329,3 +336,84 @@ def outcome(trajectory: Trajectory, minima: ArrayLike | None = None) -> Outcome:
         history_length=len(trajectory.points),
         status=trajectory.status,
     )
+
+
+# --------------------------------------------------------------------------------------
+# The stability bound 2/L.
+
+
+@dataclass(frozen=True)
+class StabilityProbe:
+    """GD run a little past the stability bound 2/L.
+
+    Attributes
+    ----------
+    bound : float
+        2/L, with L the largest curvature at the start point
+        (:func:`mathcore.optimize.stable_learning_rate`) or over a window.
+    lr : float
+        ``factor`` · bound, the rate actually run.
+    trajectory : Trajectory
+    growth : float
+        The loss's mean factor per step, (f_n / f_0)^(1/n): above 1, it grows.
+    """
+
+    bound: float
+    lr: float
+    trajectory: Trajectory
+    growth: float
+
+
+def stability_probe(
+    objective: Objective,
+    x0: ArrayLike,
+    factor: float,
+    steps: int,
+    tol: float = 1e-8,
+    window: tuple[tuple[float, float], ...] | None = None,
+) -> StabilityProbe:
+    """Run GD at ``factor`` times the stable learning rate 2/L, with L the largest
+    curvature at ``x0``, or over ``window`` when given
+    (:func:`mathcore.landscape.curvature_bound`).
+
+    Examples
+    --------
+    >>> from mathcore.functions import bowl
+    >>> p = stability_probe(bowl(), [4.0, 3.0], factor=1.05, steps=10)
+    >>> p.bound, p.lr, round(p.growth, 12)
+    (1.0, 1.05, 1.21)
+    """
+    if window is None:
+        bound = stable_learning_rate(objective, x0)
+    else:
+        curvature = curvature_bound(objective, window)
+        bound = 2.0 / curvature if curvature > 0 else math.inf
+    if not math.isfinite(bound):
+        raise ValueError("f curves nowhere upward here, so no step is too large")
+    if not factor > 0:
+        raise ValueError(f"factor: must be > 0, got {factor!r}")
+    lr = float(factor) * bound
+    traj = run(objective, x0, gd(lr), steps, tol)
+    n = traj.n_steps
+    growth = float((traj.losses[-1] / traj.losses[0]) ** (1.0 / n)) if n else 1.0
+    return StabilityProbe(bound=bound, lr=lr, trajectory=traj, growth=growth)
+
+
+def fastest_converged(trajectories: Sequence[Trajectory]) -> int | None:
+    """Index of the converged run with the fewest steps (None if none converged).
+
+    Examples
+    --------
+    >>> from mathcore.functions import bowl
+    >>> from mathcore.optimize import gd, run
+    >>> runs = [run(bowl(), [4.0, 3.0], gd(lr), 100) for lr in (0.01, 0.3, 0.1)]
+    >>> fastest_converged(runs)
+    1
+    """
+    best: int | None = None
+    for i, t in enumerate(trajectories):
+        if t.status != "converged":
+            continue
+        if best is None or t.n_steps < trajectories[best].n_steps:
+            best = i
+    return best

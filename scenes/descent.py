@@ -8,7 +8,7 @@ Render one scene with plain Manim from the repo root::
 
 Every run is one :class:`~mathcore.optimize.Trajectory`, drawn with one step
 counter (a ``ValueTracker`` holding a fractional step ``s``): each path is a single
-``VMobject`` whose points an updater sets from :func:`mathcore.paths.cursor`, so
+``VMobject`` whose points an updater sets from :func:`mathcore.runs.cursor`, so
 fifty steps cost one mobject and one animation, not fifty.
 """
 
@@ -49,19 +49,17 @@ from manim import (
 from mathcore import fields, landscape
 from mathcore.functions import Objective
 from mathcore.optimize import Trajectory, gd, run
-from mathcore.paths import (
+from mathcore.runs import (
     LogCurve,
     LogScale,
-    StabilityProbe,
     clip_polyline,
     cursor,
-    fastest_converged,
     graph_points,
     log_curve,
     log_scale,
-    stability_probe,
     windowed,
 )
+from mathcore.tuning import StabilityProbe, fastest_converged, stability_probe
 from scenes import params, style
 from scenes.base import LessonScene
 

@@ -6,7 +6,7 @@ Render one scene with plain Manim from the repo root::
     manim render scenes/rosenbrock.py OptimizerRace -ql
 
 A run of 10,000 steps is drawn as ONE path that grows with a progress tracker: each
-frame asks :mod:`mathcore.sampling` for the corners drawn so far (a few hundred
+frame asks :mod:`mathcore.runs` for the corners drawn so far (a few hundred
 points spaced along the path, then the exact point of the current step) and which
 step that frame shows. Counters read the true step; nothing here is per step, so
 the number of mobjects and the cost of a frame do not grow with the run's length.
@@ -49,15 +49,14 @@ from mathcore import landscape
 from mathcore.fields import ContourLevel, contour_lines, grid, log_levels
 from mathcore.functions import Objective
 from mathcore.optimize import Trajectory, gd, run
-from mathcore.sampling import (
+from mathcore.runs import (
     PathSample,
     Timeline,
     at_step,
-    log_decades,
+    clip_polyline,
+    log_scale,
     loss_curve,
     sample_path,
-    scientific,
-    tail_inside,
     timeline,
     zoom_box,
 )
@@ -171,7 +170,7 @@ class SciReadout(VGroup):
     """
 
     def __init__(self, value: float, colour: ManimColor, size: int = style.TEXT_SIZE):
-        mantissa, exponent = scientific(value)
+        mantissa, exponent = style.scientific(value)
         self.mantissa = style.LightDecimal(
             mantissa, num_decimal_places=2, font_size=size, color=colour
         )
@@ -187,7 +186,7 @@ class SciReadout(VGroup):
         self.exponent.align_to(self.times, UP).shift(0.12 * UP)
 
     def show(self, value: float) -> None:
-        mantissa, exponent = scientific(value)
+        mantissa, exponent = style.scientific(value)
         style.show(self.mantissa, mantissa)
         style.show(self.exponent, exponent)
         self._place()
@@ -415,7 +414,7 @@ class RosenbrockMilestone(LessonScene):
             style.CURVE,
         )
         tail = VMobject(stroke_color=style.TANGENT, stroke_width=PATH_WIDTH)
-        tail.set_points_as_corners(zoom.c2p(tail_inside(points, box)))
+        tail.set_points_as_corners(zoom.c2p(clip_polyline(points, box)[-1]))
         end, star = zoom.c2p(result.final_point), zoom.c2p(result.minimum)
         gap = DashedLine(end, star, color=style.POINT, stroke_width=3)
         (x0, x1), (y0, y1) = box
@@ -484,7 +483,8 @@ class RosenbrockMilestone(LessonScene):
         header: VGroup,
     ) -> None:
         curve = loss_curve(losses, p.loss_points)
-        low, high = log_decades(losses)
+        scale = log_scale([losses], margin=0, step=1)
+        low, high = scale.low_exp, scale.high_exp
         self.record("loss_curve.decades", [low, high])
         self.record("loss_curve.points", len(curve.indices))
         plot = Axes(
@@ -606,7 +606,7 @@ class OptimizerRace(LessonScene):
             duration=4,
         )
         self.play(FadeIn(frame), Create(contours, lag_ratio=0.1), run_time=1.5)
-        _, low_exponent = scientific(lrs[0], 0)
+        _, low_exponent = style.scientific(lrs[0], 0)
         rule = VGroup(
             style.tex(
                 rf"\text{{best of {len(lrs)} lrs from }} 10^{{{low_exponent}}}"
@@ -723,10 +723,10 @@ class _TuningPlot:
         colours: dict[str, ManimColor],
     ) -> None:
         tick = p.loss_tick_decades
-        low, high = log_decades(
-            np.concatenate([s.final_losses[s.kept] for s in searches.values()]), tick
-        )
-        lo_lr, hi_lr = log_decades(p.lr_range)
+        kept = [s.final_losses[s.kept] for s in searches.values()]
+        losses = log_scale(kept, margin=0, step=tick)
+        lrs = log_scale([p.lr_range], margin=0, step=1)
+        low, high, lo_lr, hi_lr = losses.low_exp, losses.high_exp, lrs.low_exp, lrs.high_exp
         self.axes = Axes(
             x_range=[lo_lr, hi_lr, 1],
             y_range=[low, high, tick],

@@ -18,6 +18,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
@@ -134,6 +135,28 @@ def point_text(v: Sequence[float]) -> str:
     return "(" + ", ".join(fmt(float(c)) for c in v) + ")"
 
 
+def scientific(value: float, digits: int = 2) -> tuple[float, int]:
+    """``value`` as mantissa × 10^exponent, the mantissa rounded to ``digits`` decimals.
+
+    The mantissa's magnitude is in [1, 10) after rounding (9.996 becomes 1.00 × 10¹,
+    not 10.00 × 10⁰); zero is (0.0, 0).
+
+    Examples
+    --------
+    >>> scientific(5.66156941e-05), scientific(9.996), scientific(-0.25), scientific(0.0)
+    ((5.66, -5), (1.0, 1), (-2.5, -1), (0.0, 0))
+    """
+    v = float(value)
+    if not math.isfinite(v):
+        raise ValueError(f"value: must be finite, got {value!r}")
+    if v == 0:
+        return 0.0, 0
+    # printf's %e rounds the mantissa and carries into the exponent correctly,
+    # also for subnormals, where dividing by 10**exponent would overflow.
+    mantissa, exponent = f"{v:.{int(digits)}e}".split("e")
+    return float(mantissa), int(exponent)
+
+
 def sci(value: float, digits: int = 1, *, drop_one: bool = False) -> str:
     r"""A number in scientific notation as LaTeX, e.g. ``3.2 \times 10^{-10}``.
 
@@ -147,11 +170,11 @@ def sci(value: float, digits: int = 1, *, drop_one: bool = False) -> str:
     """
     if value == 0:
         return "0"
-    mantissa, exponent = f"{value:.{digits}e}".split("e")
-    power = rf"10^{{{int(exponent)}}}"
-    if drop_one and float(mantissa) == 1:
+    mantissa, exponent = scientific(value, digits)
+    power = rf"10^{{{exponent}}}"
+    if drop_one and mantissa == 1:
         return power
-    return rf"{mantissa} \times {power}"
+    return rf"{mantissa:.{digits}f} \times {power}"
 
 
 # Live numbers. A DecimalNumber re-typesets on every ``set_value``: it copies a whole

@@ -18,7 +18,8 @@ import numpy as np
 import pytest
 import scipy.optimize
 
-from mathcore.functions import bowl, himmelblau, rosenbrock
+from mathcore import tuning
+from mathcore.functions import bowl, himmelblau, quartic, rosenbrock
 from mathcore.optimize import gd, run
 from mathcore.tuning import OPTIMIZERS, lr_grid, outcome, score, search_lr, tune
 from tests import notebook
@@ -177,3 +178,29 @@ def test_outcome_measures_to_the_nearest_minimum() -> None:
     d = np.linalg.norm(minima - np.array(o.final_point), axis=1)
     assert o.minimum == tuple(minima[d.argmin()]) and o.distance == pytest.approx(d.min())
     assert o.distance < 1e-6
+
+
+# ------------------------------------------------------------------ learning rates
+
+
+def test_stability_probe_on_the_bowl_follows_the_closed_form() -> None:
+    p = tuning.stability_probe(bowl(), [4.0, 3.0], factor=1.05, steps=60)
+    # Hessian 2I: L = 2, 2/L = 1; x_t = (1 - 2η)^t x0, so f_t = (1 - 2η)^{2t} f_0.
+    assert p.bound == 1.0 and p.lr == 1.05
+    t = np.arange(61)
+    np.testing.assert_allclose(
+        p.trajectory.losses, 25.0 * (1 - 2 * 1.05) ** (2 * t), rtol=1e-12
+    )
+    assert p.growth == pytest.approx((1 - 2 * 1.05) ** 2, rel=1e-12)
+    assert (
+        tuning.stability_probe(bowl(), [4.0, 3.0], 0.5, 10).trajectory.status == "converged"
+    )
+    with pytest.raises(ValueError, match="factor"):
+        tuning.stability_probe(bowl(), [4.0, 3.0], 0.0, 10)
+
+
+def test_fastest_converged_picks_the_fewest_steps() -> None:
+    runs = [run(quartic(), [4.0], gd(lr), 100) for lr in (0.001, 0.01, 0.05, 0.1)]
+    assert tuning.fastest_converged(runs) == 2
+    assert tuning.fastest_converged(runs[:1]) is None  # 0.001 does not converge in 100
+    assert tuning.fastest_converged([]) is None

@@ -1,10 +1,10 @@
-"""Choosing what to draw: checked against brute-force re-derivations and the milestone run.
+"""mathcore.runs against references written here: SymPy, closed forms, brute-force
+re-derivations from the definitions (first point at or beyond each distance, arc
+fractions step by step, point-to-segment distances) and the milestone run.
 
-The references here are loops written from the definitions (first point at or
-beyond each distance, arc fractions step by step, point-to-segment distances),
-not calls back into the module. The milestone tests pin the two claims the scenes
-rely on: the drawn path is within a fraction of a pixel of the true one at any
-quality, and the head never jumps far between frames.
+The milestone tests pin the two claims the scenes rely on: the drawn path is within
+a fraction of a pixel of the true one at any quality, and the head never jumps far
+between frames.
 """
 
 from __future__ import annotations
@@ -14,24 +14,159 @@ import math
 
 import numpy as np
 import pytest
+import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mathcore.functions import rosenbrock
+from mathcore import runs
+from mathcore.functions import bowl, quartic, rosenbrock
 from mathcore.optimize import gd, run
-from mathcore.sampling import (
+from mathcore.runs import (
     PathSample,
     arc_lengths,
     at_step,
+    clip_polyline,
     even_arc_indices,
-    log_decades,
+    log_scale,
     loss_curve,
     sample_path,
-    scientific,
-    tail_inside,
     timeline,
     zoom_box,
 )
+
+X = sp.Symbol("x", real=True)
+
+
+# ------------------------------------------------------------------ cursor
+
+
+def test_cursor_interpolates_between_iterates_and_clamps() -> None:
+    pts = np.array([[4.0, 3.0], [2.4, 1.8], [1.44, 1.08], [0.864, 0.648]])
+    for s in np.linspace(-1, 4, 41):
+        c = runs.cursor(pts, s)
+        k = min(max(math.floor(s), 0), 3)
+        frac = min(max(s, 0.0), 3.0) - k
+        expected = pts[k] if k == 3 else (1 - frac) * pts[k] + frac * pts[k + 1]
+        np.testing.assert_allclose(c.point, expected, rtol=0, atol=1e-15)
+        assert c.step == k
+        assert len(c.vertices) >= 2
+        np.testing.assert_array_equal(c.vertices[: k + 1], pts[: k + 1])
+        np.testing.assert_allclose(c.vertices[-1], expected, atol=1e-15)
+    assert runs.cursor(pts, 0).vertices.tolist() == [[4.0, 3.0], [4.0, 3.0]]
+    with pytest.raises(ValueError, match="points"):
+        runs.cursor([1.0, 2.0], 0.5)
+
+
+def test_graph_points_put_a_1d_run_on_its_curve() -> None:
+    t = run(quartic(), [4.0], gd(0.01), steps=5)
+    gp = runs.graph_points(t)
+    xs = gp[:, 0]
+    np.testing.assert_array_equal(xs, t.points[:, 0])
+    np.testing.assert_allclose(gp[:, 1], xs**4 - 3 * xs**3 + 2, rtol=1e-15)
+    with pytest.raises(ValueError, match="1-D"):
+        runs.graph_points(run(bowl(), [1.0, 1.0], gd(0.1), steps=2))
+
+
+# ------------------------------------------------------------------ windows
+
+
+def _inside(p: np.ndarray, box, eps: float = 1e-9) -> np.ndarray:
+    (x0, x1), (y0, y1) = box
+    return (
+        (p[..., 0] >= x0 - eps)
+        & (p[..., 0] <= x1 + eps)
+        & (p[..., 1] >= y0 - eps)
+        & (p[..., 1] <= y1 + eps)
+    )
+
+
+def _dist_to_polyline(p: np.ndarray, piece: np.ndarray) -> float:
+    a, b = piece[:-1], piece[1:]
+    d = b - a
+    u = np.clip(
+        np.einsum("ij,ij->i", p - a, d) / np.maximum(np.einsum("ij,ij->i", d, d), 1e-300),
+        0,
+        1,
+    )
+    return float(np.min(np.linalg.norm(a + u[:, None] * d - p, axis=1)))
+
+
+def test_clip_polyline_matches_dense_sampling() -> None:
+    rng = np.random.default_rng(7)
+    box = ((-1.0, 2.0), (-0.5, 1.5))
+    for _ in range(20):
+        v = rng.uniform(-3, 4, size=(8, 2))
+        pieces = runs.clip_polyline(v, box)
+        # Every piece lies in the box ...
+        for piece in pieces:
+            assert _inside(piece, box).all()
+        # ... and every densely sampled point of the polyline inside the box is on one.
+        u = np.linspace(0, 1, 200)[:, None]
+        samples = np.concatenate([a + u * (b - a) for a, b in itertools.pairwise(v)])
+        inside = samples[_inside(samples, box, eps=-1e-6)]
+        for q in inside[::7]:
+            assert min(_dist_to_polyline(q, piece) for piece in pieces) < 1e-9
+
+
+def test_clip_polyline_of_a_curve_keeps_its_two_arms_separate() -> None:
+    xs = np.linspace(-3, 3, 61)
+    pieces = runs.clip_polyline(np.column_stack([xs, xs**2]), ((-3, 3), (0, 4)))
+    assert len(pieces) == 1  # the parabola leaves only through the top, at ±2
+    assert pieces[0][0].tolist() == pytest.approx([-2.0, 4.0], abs=1e-3)
+    assert pieces[0][-1].tolist() == pytest.approx([2.0, 4.0], abs=1e-3)
+    w = np.column_stack([xs, np.cos(3 * xs)])
+    dense = np.cos(3 * np.linspace(-3, 3, 100_001)) > 0
+    arcs = int(dense[0]) + int(np.count_nonzero(dense[1:] & ~dense[:-1]))
+    assert arcs == 3
+    assert len(runs.clip_polyline(w, ((-3, 3), (0, 2)))) == arcs
+
+
+def test_windowed_cuts_the_diverging_quartic_run_at_the_top_edge() -> None:
+    t = run(quartic(), [4.0], gd(0.1), steps=100)
+    box = ((-2.0, 4.5), (-20.0, 80.0))
+    w = runs.windowed(runs.graph_points(t), box)
+    assert w.exited and w.exit_segment == 0
+    # The chord from (4, f(4)) to (x1, f(x1)) meets y = 80 where the line says.
+    f = lambda x: x**4 - 3 * x**3 + 2  # noqa: E731
+    a, b = np.array([4.0, f(4.0)]), np.array([-7.2, f(-7.2)])
+    u = (80 - a[1]) / (b[1] - a[1])
+    np.testing.assert_allclose(w.exit_point, a + u * (b - a), rtol=1e-12)
+    np.testing.assert_allclose(
+        w.exit_direction, (b - a) / np.linalg.norm(b - a), rtol=1e-12
+    )
+    assert w.vertices.tolist() == [a.tolist(), w.exit_point.tolist()]
+    stays = runs.windowed([[0.0, 0.0], [1.0, 1.0]], box)
+    assert not stays.exited and stays.exit_point is None
+    with pytest.raises(ValueError, match="start inside"):
+        runs.windowed([[9.0, 0.0], [0.0, 0.0]], box)
+
+
+# ------------------------------------------------------------------ log axes
+
+
+def test_log_scale_has_room_below_the_smallest_loss_and_round_ticks() -> None:
+    curves = [[25.0, 9.0, 1.2e-17], [25.0, 0.0], [25.0, 4.7e9]]
+    s = runs.log_scale(curves)
+    assert s.floor <= 1.2e-17 / 10  # at least one decade below
+    assert 10.0**s.high_exp >= 4.7e9
+    assert len(s.ticks) <= 8 and s.ticks[0] == s.low_exp and s.ticks[-1] == s.high_exp
+    assert all(k % s.step == 0 for k in s.ticks)
+    assert (s.low_exp, s.high_exp, s.step) == (-20, 10, 5)
+    with pytest.raises(ValueError):
+        runs.log_scale([[0.0, 0.0]])
+    with pytest.raises(ValueError):
+        runs.log_scale([[-1.0, 2.0]])
+
+
+def test_log_curve_puts_exact_zeros_on_the_floor_only() -> None:
+    c = runs.log_curve([25.0, 1e-17, 0.0, 0.0], floor=1e-20)
+    assert c.values.tolist() == [25.0, 1e-17, 1e-20, 1e-20]
+    assert c.first_zero == 2
+    np.testing.assert_allclose(c.exponents, [math.log10(25), -17, -20, -20])
+    assert runs.log_curve([3.0, 2.0], 1e-3).first_zero is None
+    with pytest.raises(ValueError, match="floor"):
+        runs.log_curve([25.0, 1e-30], floor=1e-20)  # would hide a real value
+
 
 # The milestone's run, shared by the tests that use it (0.3 s).
 MILESTONE = run(rosenbrock(), [-1.0, 1.0], gd(0.001), steps=10_000)
@@ -179,35 +314,20 @@ def test_loss_curve_floors_zero_losses_for_a_log_axis() -> None:
     st.lists(st.floats(1e-300, 1e300), min_size=1, max_size=20),
     st.integers(1, 4),
 )
-def test_log_decades_bracket_the_values_in_whole_ticks(values: list, every: int) -> None:
-    low, high = log_decades(values, every)
+def test_log_scale_with_a_step_brackets_the_values_in_whole_ticks(
+    values: list, every: int
+) -> None:
+    s = log_scale([values], margin=0, step=every)
+    low, high = s.low_exp, s.high_exp
     assert 10.0**low <= min(values) * (1 + 1e-12)
     assert 10.0**high >= max(values) * (1 - 1e-12)
     assert (high - low) % every == 0 and high > low
     assert 10.0 ** (high - 1) < max(values) or high == low + every  # tight at the top
 
 
-def test_log_decades_of_the_milestone_losses() -> None:
-    assert log_decades(MILESTONE.losses) == (-5, 1)  # 5.66e-5 to 4.0
-
-
-@given(st.floats(-1e300, 1e300).filter(lambda v: v == 0 or abs(v) > 1e-300))
-def test_scientific_round_trips(value: float) -> None:
-    mantissa, exponent = scientific(value, 2)
-    if value == 0:
-        assert (mantissa, exponent) == (0.0, 0)
-        return
-    assert 1 <= abs(mantissa) < 10
-    assert math.copysign(1, mantissa) == math.copysign(1, value)
-    # Rounding to 2 decimals moves the mantissa by at most 0.005.
-    assert abs(mantissa - value / 10.0**exponent) <= 0.005 + 1e-9
-
-
-def test_scientific_carries_rounding_into_the_exponent() -> None:
-    assert scientific(9.996) == (1.0, 1)
-    assert scientific(5.66156941e-05) == (5.66, -5)
-    with pytest.raises(ValueError):
-        scientific(float("inf"))
+def test_log_scale_of_the_milestone_losses() -> None:
+    s = log_scale([MILESTONE.losses], margin=0, step=1)
+    assert (s.low_exp, s.high_exp) == (-5, 1)  # 5.66e-5 to 4.0
 
 
 def test_at_step_holds_the_last_value() -> None:
@@ -223,9 +343,9 @@ def test_zoom_box_is_a_padded_square_around_the_points() -> None:
     assert b > a
 
 
-def test_tail_inside_cuts_the_path_at_the_box_edge() -> None:
+def test_the_last_clipped_piece_is_the_tail_cut_at_the_box_edge() -> None:
     box = zoom_box([MILESTONE.points[-1], [1.0, 1.0]], margin=0.5)
-    tail = tail_inside(MILESTONE.points, box)
+    tail = clip_polyline(MILESTONE.points, box)[-1]
     (x0, x1), (y0, y1) = box
     head, rest = tail[0], tail[1:]
     # The first point is on the box's edge, on the segment that enters it.
@@ -239,5 +359,4 @@ def test_tail_inside_cuts_the_path_at_the_box_edge() -> None:
     assert np.all((rest[:, 0] >= x0) & (rest[:, 0] <= x1))
     assert np.all((rest[:, 1] >= y0) & (rest[:, 1] <= y1))
     assert rest.tolist() == MILESTONE.points[k + 1 :].tolist()
-    with pytest.raises(ValueError, match="ends outside"):
-        tail_inside(MILESTONE.points, ((5.0, 6.0), (5.0, 6.0)))
+    assert clip_polyline(MILESTONE.points, ((5.0, 6.0), (5.0, 6.0))) == []

@@ -1,0 +1,37 @@
+"""The kit's number formats, against their definitions."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from scenes.style import sci, scientific
+
+
+@given(st.floats(-1e300, 1e300).filter(lambda v: v == 0 or abs(v) > 1e-300))
+def test_scientific_round_trips(value: float) -> None:
+    mantissa, exponent = scientific(value, 2)
+    if value == 0:
+        assert (mantissa, exponent) == (0.0, 0)
+        return
+    assert 1 <= abs(mantissa) < 10
+    assert math.copysign(1, mantissa) == math.copysign(1, value)
+    # Rounding to 2 decimals moves the mantissa by at most 0.005.
+    assert abs(mantissa - value / 10.0**exponent) <= 0.005 + 1e-9
+
+
+def test_scientific_carries_rounding_into_the_exponent() -> None:
+    assert scientific(9.996) == (1.0, 1)
+    assert scientific(5.66156941e-05) == (5.66, -5)
+    with pytest.raises(ValueError):
+        scientific(float("inf"))
+
+
+def test_sci_prints_the_rounded_mantissa_and_drops_a_lone_one() -> None:
+    assert sci(3.2e-10) == r"3.2 \times 10^{-10}"
+    assert sci(9.96, 1) == r"1.0 \times 10^{1}"
+    assert sci(1e-8, 0, drop_one=True) == "10^{-8}"
+    assert sci(0.0) == "0"
