@@ -68,9 +68,12 @@ def golden_matches(scene_cls: type, params: Any = None) -> list[bool]:
     return [d.ok for d in compare_with_goldens(scene_cls, params)]
 
 
-def assert_goldens(scene_cls: type, update: bool = False) -> None:
-    """At least three steps, each still within tolerance of its golden frame."""
-    diffs = compare_with_goldens(scene_cls, update=update)
+def assert_goldens(
+    scene_cls: type, update: bool = False, params: Any = None, name: str | None = None
+) -> None:
+    """At least three steps, each still within tolerance of its golden frame (of the
+    set ``name``, by default the class name; the scene built with ``params``)."""
+    diffs = compare_with_goldens(scene_cls, params, update, name)
     assert len(diffs) >= 3
     bad = [f"{d.step}: {d.differing:.2%} of pixels differ" for d in diffs if not d.ok]
     assert not bad, "frames changed (if on purpose: make goldens): " + "; ".join(bad)

@@ -1,7 +1,9 @@
 """Golden frames: the last frame of every step of a scene, compared with a tolerance.
 
 Frames are the small stills of :func:`mathvid.stills.step_stills`, stored as PNG in
-``tests/scenes/goldens/<Scene>/``. Rewrite them after an intended change with
+``tests/scenes/goldens/<Scene>/``, or ``tests/scenes/goldens/<name>/`` for a set
+given its own name (a scene with other parameters than its defaults, e.g.
+``DescentBowl-himmelblau``). Rewrite them after an intended change with
 ``make goldens``, then look at them before committing.
 
 Tolerance: a pixel differs when one of its channels moves by more than
@@ -50,14 +52,15 @@ def differing_fraction(frame: np.ndarray, golden: np.ndarray) -> float:
 
 
 def compare_with_goldens(
-    scene_cls: type, params: Any = None, update: bool = False
+    scene_cls: type, params: Any = None, update: bool = False, name: str | None = None
 ) -> list[FrameDiff]:
     """Render ``scene_cls``'s step stills and compare each with its golden frame.
 
+    The frames are those of the set ``name`` (by default the class name).
     With ``update``, write the stills as the new goldens (and report them equal).
     A step with no golden frame, or a golden with no step, counts as differing.
     """
-    name = scene_cls.__name__
+    name = name or scene_cls.__name__
     stills = step_stills(scene_cls, params)
     paths = [golden_path(name, i, step) for i, (step, _) in enumerate(stills)]
     if update:

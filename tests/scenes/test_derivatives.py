@@ -88,3 +88,10 @@ def test_golden_check_fails_for_a_moved_tangent_point() -> None:
 def test_golden_check_fails_for_a_wrong_colour(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(style, "TANGENT", style.GOOD)
     assert golden_matches(derivatives.TangentLine) == [True, False, False]
+
+
+def test_golden_frames_on_a_cubic(update_goldens: bool) -> None:
+    # A function the lesson never draws: x³ − 2x over [−3, 3], its y axis grown to
+    # hold it (±21); the secant settles to f'(1.5) = 4.75.
+    params = derivatives.TangentLineParams(function="x**3 - 2*x", limit_at=1.5)
+    assert_goldens(derivatives.TangentLine, update_goldens, params, "TangentLine-cubic")

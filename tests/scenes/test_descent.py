@@ -254,3 +254,10 @@ def test_golden_check_fails_for_a_longer_gradient_arrow() -> None:
 def test_golden_check_fails_for_a_run_further_past_the_bound() -> None:
     params = dataclasses.replace(descent.LearningRatesParams(), past_bound=1.03)
     assert golden_matches(descent.LearningRates, params) == [True, True, False]
+
+
+def test_golden_frames_on_himmelblau(update_goldens: bool) -> None:
+    # A function the lesson never descends: four minima, every one starred; from
+    # (−1, −1) at η = 0.01 the run converges to (−3.779, −3.283) in 26 steps.
+    params = descent.DescentBowlParams(function="himmelblau", x0=(-1.0, -1.0), lr=0.01)
+    assert_goldens(descent.DescentBowl, update_goldens, params, "DescentBowl-himmelblau")
