@@ -245,6 +245,35 @@ def arrow_heads(
     return field.points + float(length) * field.unit_vectors
 
 
+def steepest_middle_cell(field: GradientField) -> tuple[int, int] | None:
+    """The ``(row, column)`` of a grid's field where ‖∇f‖ is largest within the
+    middle half of the grid (rows and columns n//4 to n − 1 − n//4): an arrow with
+    a clear direction, with room around it. Ties (to rounding) go to the last in row
+    order, up and to the right. None when ∇f vanishes all over the middle.
+
+    Examples
+    --------
+    >>> from mathcore.functions import sincos
+    >>> steepest_middle_cell(gradient_field(sincos(), grid(((-np.pi, np.pi),) * 2, 8)))
+    (5, 4)
+    >>> from mathcore.functions import bowl
+    >>> print(steepest_middle_cell(gradient_field(bowl(), grid(((-1, 1),) * 2, 3))))
+    (2, 2)
+    """
+    magnitudes = field.magnitudes
+    if magnitudes.ndim != 2:
+        raise ValueError(f"field: need a grid's field, got shape {magnitudes.shape}")
+    rows, cols = magnitudes.shape
+    r0, c0 = rows // 4, cols // 4
+    middle = np.nan_to_num(magnitudes[r0 : rows - r0, c0 : cols - c0], nan=0.0)
+    top = float(middle.max())
+    if not top > 1e-12 * max(1.0, float(np.nanmax(magnitudes))):
+        return None
+    last = int(np.flatnonzero(middle.ravel() >= top * (1 - 1e-9))[-1])
+    r, c = divmod(last, middle.shape[1])
+    return r0 + r, c0 + c
+
+
 def unit_direction(angle: ArrayLike) -> NDArray:
     """The unit vector (cos θ, sin θ) at ``angle`` θ (radians); shape ``(..., 2)``.
 

@@ -76,18 +76,59 @@ def nice_step(span: float, target: int = 5) -> float:
     return float(10 * power)  # not reached: raw < 10 * power
 
 
-def ticks(axis: tuple[float, float], target: int = 5) -> tuple[float, ...]:
+def ticks(
+    axis: tuple[float, float], target: int = 5, pi: bool = False
+) -> tuple[float, ...]:
     """Nice ticks inside ``axis`` (ends included when they fall on the step).
+
+    With ``pi``, the ticks are multiples of π, on a nice step counted in π and
+    never finer than π/2 (π/2, π, 2π, 5π, …), so each reads as a fraction of π.
 
     >>> ticks((-6.0, 6.0), 3)
     (-5.0, 0.0, 5.0)
     >>> ticks((-1.5, 4.0), 6)
     (-1.0, 0.0, 1.0, 2.0, 3.0, 4.0)
+    >>> [round(t / math.pi, 3) for t in ticks((-3.8, 3.8), 6, pi=True)]
+    [-1.0, -0.5, 0.0, 0.5, 1.0]
     """
     lo, hi = axis
-    step = nice_step(hi - lo, target)
-    first, last = math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9)
-    return tuple(float(k * step) + 0.0 for k in range(first, last + 1))
+    unit = math.pi if pi else 1.0
+    step = nice_step((hi - lo) / unit, target)
+    if pi:
+        step = max(step, 0.5)
+    first = math.ceil(lo / unit / step - 1e-9)
+    last = math.floor(hi / unit / step + 1e-9)
+    return tuple(float(k * step * unit) + 0.0 for k in range(first, last + 1))
+
+
+def half_pi_multiples(values: ArrayLike) -> bool:
+    """Whether every value is a whole multiple of π/2 (up to rounding).
+
+    >>> half_pi_multiples([-math.pi, math.pi]), half_pi_multiples([0.0, 3.0])
+    (True, False)
+    """
+    v = np.asarray(values, dtype=np.float64) / (math.pi / 2)
+    return bool(np.all(np.abs(v - np.round(v)) <= 1e-9 * np.maximum(1.0, np.abs(v))))
+
+
+def plot_ticks(
+    window: Window, target: int = 5, about: Window | None = None
+) -> tuple[tuple[float, ...], ...]:
+    """The ticks of each axis of ``window``: multiples of π (see :func:`ticks`)
+    when every end of ``about`` (by default ``window`` itself) is a multiple of π/2,
+    as on the notebook's [−π, π]², and nice steps of 1, 2 or 5 × 10^k otherwise.
+
+    ``about`` is the region a scene is about when its map shows more around it
+    (arrows on [−π, π]² on a map of [−3.8, 3.8]²: ticks in π).
+
+    >>> plot_ticks(((-3.0, 3.0),), 6)
+    ((-3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0),)
+    >>> plot_ticks(((-3.8, 3.8),), 6)
+    ((-2.0, 0.0, 2.0),)
+    """
+    window = check_window(window)
+    pi = half_pi_multiples(window if about is None else check_window(about))
+    return tuple(ticks(axis, target, pi) for axis in window)
 
 
 def frame(
@@ -635,6 +676,25 @@ def view(
         minima=minima_,
         saddles=tuple(c for c in found if c.kind == "saddle"),
     )
+
+
+def shown_points(trajectory) -> Array:
+    """The points of ``trajectory`` (a :class:`~mathcore.optimize.Trajectory`) a map
+    must hold: the whole run, unless it diverged (overflowed) or ran away (ended
+    higher than it started), when only its start: such a run is cut at the map's
+    edge or refused, never framed.
+
+    >>> from mathcore.functions import bowl
+    >>> from mathcore.optimize import gd, run
+    >>> len(shown_points(run(bowl(), [4.0, 3.0], gd(0.2), 5)))
+    6
+    >>> shown_points(run(bowl(), [4.0, 3.0], gd(1.5), 5)).tolist()
+    [[4.0, 3.0]]
+    """
+    t = trajectory
+    if t.status == "diverged" or float(t.losses[-1]) > float(t.losses[0]):
+        return np.asarray(t.points[:1], dtype=np.float64)
+    return np.asarray(t.points, dtype=np.float64)
 
 
 @dataclass(frozen=True)

@@ -138,12 +138,12 @@ def scene_sources(module: str) -> list[Path]:
     """The files of ``module`` and of the ``scenes`` modules it imports, in turn.
 
     Only those: editing one scene re-renders that scene, while editing a module it
-    builds on (``scenes.surface``, ``scenes.style``) re-renders every scene using it.
+    builds on (the kit, ``scenes.kit``) re-renders every scene using it.
 
     Examples
     --------
     >>> [p.name for p in scene_sources("scenes.base")]
-    ['base.py', 'surface.py']
+    ['base.py', 'mesh.py']
     """
     found: dict[str, Path] = {}
     todo = [module]

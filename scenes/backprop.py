@@ -407,10 +407,15 @@ class ChainRuleParams:
     """The notebook's chain rule examples: y = (x + 2)² at x = 3, sin²(x) at π/4."""
 
     x: float = 3.0
+    """The input x at which y = (x + 2)² is computed forward and differentiated back."""
     composition_at: float = math.pi / 4
+    """The x at which sin²(x) is differentiated and checked numerically."""
     composition_at_tex: str = r"\pi/4"
+    """How ``composition_at`` is written on screen, as LaTeX (π/4 is ``\\pi/4``)."""
     digits: int = 4
-    check_digits: int = 6  # the notebook prints the sin² check to 6 decimals
+    """Decimals shown for the values and gradients on the graph."""
+    check_digits: int = 6
+    """Decimals of the numerical check of sin²'s slope (the notebook prints 6)."""
 
 
 class ChainRuleGraph(LessonScene):
@@ -554,11 +559,18 @@ class NeuronParams:
     """The notebook's neuron y = σ(w·x + b) at x = 2, w = 0.5, b = −1."""
 
     x: float = 2.0
+    """The neuron's input x."""
     w: float = 0.5
+    """The neuron's weight w."""
     b: float = -1.0
+    """The neuron's bias b."""
     digits: int = 4
-    shown: tuple[str, ...] = ("w", "b")  # the gradients the notebook prints
+    """Decimals shown for the values and gradients."""
+    shown: tuple[str, ...] = ("w", "b")
+    """The gradients written out and compared with PyTorch (the notebook prints ∂y/∂w
+    and ∂y/∂b)."""
     match_rtol: float = 1e-12
+    """The relative error within which our gradients must agree with PyTorch's."""
 
 
 class NeuronBackprop(LessonScene):
@@ -660,14 +672,23 @@ class TwoLayerParams:
     """Exercise 3: y = σ(w2·σ(w1·x + b1) + b2) with the notebook's values."""
 
     x: float = 1.0
+    """The network's input x."""
     w1: float = 0.5
+    """The first neuron's weight."""
     b1: float = 0.1
+    """The first neuron's bias."""
     w2: float = -0.3
+    """The second neuron's weight."""
     b2: float = 0.2
+    """The second neuron's bias."""
     wrt: str = "w1"
+    """The parameter whose gradient ∂y/∂(it) is built link by link along the chain."""
     digits: int = 4
+    """Decimals shown for the values and gradients."""
     shown: tuple[str, ...] = ("w1", "b1", "w2", "b2")
+    """The gradients compared with PyTorch, one row each."""
     match_rtol: float = 1e-12
+    """The relative error within which our gradients must agree with PyTorch's."""
 
 
 class TwoLayerBackprop(LessonScene):

@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 import numpy as np
 from manim import Scene, ThreeDScene
 
-from scenes.surface import SurfaceCamera
+from scenes.kit.mesh import SurfaceCamera
 
 
 @dataclasses.dataclass(frozen=True)
@@ -104,7 +104,7 @@ class Lesson3DScene(LessonScene, ThreeDScene):
     """A :class:`LessonScene` with Manim's 3D camera (surfaces, camera moves).
 
     The camera is :class:`SurfaceCamera`, Manim's ``ThreeDCamera`` that can also draw
-    a :class:`scenes.surface.MeshSurface`.
+    a :class:`scenes.kit.mesh.MeshSurface`.
     """
 
     def __init__(self, params: Any = None, **kwargs: Any) -> None:

@@ -37,7 +37,7 @@ from manim import (
 from mathcore import landscape
 from mathcore.calculus import forward_difference, step_size_study, tangent_line
 from mathcore.functions import Objective
-from mathcore.symbolic import derivative_table, resolve_objective
+from mathcore.symbolic import derivative_table
 from scenes import params, style
 from scenes.base import LessonScene
 
@@ -47,14 +47,19 @@ class TangentLineParams:
     """The notebook's tangent-line figure: f(x) = x², tangents at −1, 0 and 2."""
 
     function: str = "square"
+    """The curve: a catalogue name or a formula in x."""
     x_range: tuple[float, float] = (-3.0, 3.0)
     """The x axis."""
     y_range: tuple[float, float] = (-2.0, 10.0)
     """The least the y axis shows (the notebook's ylim); grown to hold f."""
     limit_at: float = 1.0
+    """The x where the secant through x and x + h turns into the tangent."""
     secant_steps: tuple[float, ...] = (1.5, 1.0, 0.5, 0.25, 0.1, 0.01)
+    """The h of each secant, from far to close, as h shrinks towards 0."""
     rest_points: tuple[float, ...] = (-1.0, 0.0, 2.0)
+    """The x where the sweeping tangent stops, in order."""
     sweep_seconds: float = 2.0
+    """Seconds the tangent takes to move to each of ``rest_points``."""
 
     def check(self) -> None:
         """Refuse a function the scene cannot draw over ``x_range``."""
@@ -88,7 +93,7 @@ class TangentLine(LessonScene):
 
     def construct(self) -> None:
         p: TangentLineParams = self.params
-        f = resolve_objective(p.function)
+        f = params.objective(p.function, 1)
         axes = self._axes(p)
         curve = axes.plot(
             lambda x: float(f.value([x])), color=style.CURVE, x_range=p.x_range
@@ -241,7 +246,9 @@ class DerivativeTableParams:
     """The notebook's table: central differences at x = 2 with its h = 1e-7."""
 
     x: float = 2.0
+    """The x at which every derivative in the table is evaluated."""
     h: float = 1e-7
+    """The step of the central difference that checks each row (the notebook's)."""
 
 
 class DerivativeTable(LessonScene):
@@ -338,8 +345,11 @@ class StepSizeErrorParams:
     """Error against h for f = sin at x = 1 (any smooth f shows the same shape)."""
 
     function: str = "sin(x)"
+    """The function differentiated: a catalogue name or a formula in x."""
     x: float = 1.0
-    notebook_h: float = 1e-8  # the notebook's claimed sweet spot, √ε
+    """The x at which f′ is estimated with every step size h."""
+    notebook_h: float = 1e-8
+    """The h the notebook recommends (√ε, its claimed sweet spot), marked on the plot."""
 
     def check(self) -> None:
         """Refuse a function that is not finite near ``x``."""
@@ -355,7 +365,7 @@ class StepSizeError(LessonScene):
 
     def construct(self) -> None:
         p: StepSizeErrorParams = self.params
-        f = resolve_objective(p.function)
+        f = params.objective(p.function, 1)
         study = step_size_study(*f.scalar_functions(), x=p.x)
         self.record("hs", study.hs)
         self.record("errors", study.errors)

@@ -58,7 +58,7 @@ from mathcore.calculus import directional_derivative
 from mathcore.functions import Objective
 from scenes import params, style
 from scenes.base import Lesson3DScene, LessonScene
-from scenes.surface import MeshSurface
+from scenes.kit.mesh import MeshSurface
 
 ARROW_WIDTH = 4.0
 # Screen layout (Manim units, frame 14.2 × 8): a square map on the left, a text
@@ -117,22 +117,21 @@ def band_shapes(bands: list[fields.ContourBand], to_points: style.ToPoints) -> V
 
 def map_frame(
     to_point: style.ToPoint,
-    domain: Window,
-    ticks: Sequence[float],
+    window: Window,
+    ticks: tuple[Sequence[float], Sequence[float]],
     label: Callable[[float], str],
 ) -> VGroup:
-    """:func:`style.plot_frame` with the same ticks on both edges, and names x and y."""
+    """:func:`style.plot_frame` with ``ticks`` (x's, y's) on its edges; names x, y."""
     frame = style.plot_frame(
         to_point,
-        domain,
-        ticks,
-        ticks,
+        window,
+        *ticks,
         x_label=label,
         y_label=label,
         label_buff=0.18,
         paired=True,
     )
-    (x0, x1), (y0, y1) = domain
+    (x0, x1), (y0, y1) = window
     names = VGroup(
         MathTex("x", font_size=style.TEXT_SIZE).next_to(to_point(x1, y0), DR, buff=0.15),
         MathTex("y", font_size=style.TEXT_SIZE).next_to(to_point(x0, y1), UL, buff=0.15),
@@ -151,17 +150,18 @@ class HeightMap(NamedTuple):
 
 
 def height_map(
-    f: Objective,
+    sv: Survey,
     p: GradientBowlParams | GradientFieldParams | SurfaceAndFieldParams,
-    map_domain: Window,
     to_point: style.ToPoint,
     to_points: style.ToPoints,
-    label: Callable[[float], str],
 ) -> HeightMap:
-    """The contour map of ``f`` over ``map_domain``; its levels are those Matplotlib
-    picks on the notebook's domain ``p.domain`` (a wider map continues them)."""
-    levels = fields.linear_levels(f, fields.grid(p.domain, p.contour_samples), p.n_levels)
-    g = fields.grid(map_domain, p.contour_samples)
+    """The contour map of ``sv.f`` over the map's window ``sv.window``; its levels
+    are those Matplotlib picks on the notebook's meshgrid ``sv.sampled`` (a wider
+    map continues them). Ticks in multiples of π are labelled in π."""
+    f = sv.f
+    levels = fields.linear_levels(f, fields.grid(sv.sampled, p.contour_samples), p.n_levels)
+    g = fields.grid(sv.window, p.contour_samples)
+    in_pi = landscape.half_pi_multiples([t for axis in sv.ticks for t in axis])
     return HeightMap(
         levels,
         g,
@@ -169,7 +169,7 @@ def height_map(
         style.contour_paths(
             fields.contour_lines(f, g, levels), to_points, style.BACKGROUND, 1.5
         ),
-        map_frame(to_point, map_domain, p.ticks, label),
+        map_frame(to_point, sv.window, sv.ticks, pi_label if in_pi else style.fmt),
     )
 
 
@@ -181,7 +181,7 @@ def normalised_field(
     width: float,
 ) -> tuple[VGroup, fields.GradientField]:
     """The notebook's normalised gradient field on a grid, as arrows (recorded)."""
-    field = fields.gradient_field(f, fields.grid(p.domain, p.arrow_grid))
+    field = fields.gradient_field(f, fields.grid(p.arrow_window, p.arrow_grid))
     heads = fields.arrow_heads(field, length=p.arrow_length)
     scene.record(
         "field",
@@ -203,16 +203,16 @@ def normalised_field(
 
 
 def height_surface(
-    f: Objective, axes: ThreeDAxes, domain: Window, resolution: int
+    f: Objective, axes: ThreeDAxes, window: Window, resolution: int
 ) -> MeshSurface:
-    """The graph of ``f`` over ``domain``, coloured by height on the ramp.
+    """The graph of ``f`` over ``window``, coloured by height on the ramp.
 
     A :class:`MeshSurface`: the faces of Manim's ``Surface``, drawn 10× faster.
     """
     surface = MeshSurface(
         lambda u, v: axes.c2p(u, v, float(f.value([u, v]))),
-        u_range=domain[0],
-        v_range=domain[1],
+        u_range=window[0],
+        v_range=window[1],
         resolution=(resolution, resolution),
         fill_opacity=1,
         stroke_width=0.4,
@@ -222,12 +222,12 @@ def height_surface(
 
 
 def three_d_axes(
-    domain: Window, height_range: tuple[float, float, float], side: float, height: float
+    window: Window, height_range: tuple[float, float, float], side: float, height: float
 ) -> ThreeDAxes:
     """3D axes without tips, sorted by depth with the surface (not always on top)."""
     axes = ThreeDAxes(
-        x_range=[*domain[0], 1],
-        y_range=[*domain[1], 1],
+        x_range=[*window[0], 1],
+        y_range=[*window[1], 1],
         z_range=list(height_range),
         x_length=side,
         y_length=side,
@@ -270,22 +270,74 @@ def flat_look(scene: Lesson3DScene) -> None:
 @dataclass(frozen=True)
 class Survey:
     """What a gradient scene needs of its function, from mathcore: f itself, the
-    heights its surface spans (lo, hi, tick step) and its minima in the domain."""
+    map's window (the scene's least window grown to hold its arrows), where f is
+    sampled (the surface, the arrows' grid and the contour levels: the notebook's
+    meshgrid), the map's x and y ticks, the heights its surface spans (lo, hi, tick
+    step), its minima in the window and, for a field, the arrow singled out."""
 
     f: Objective
+    window: Window
+    sampled: Window
+    ticks: tuple[tuple[float, ...], tuple[float, ...]]
     heights: tuple[float, float, float] | None  # None: the scene draws no surface
     minima: tuple[landscape.CriticalPoint, ...]
+    focus: tuple[int, int] | None  # None: the scene singles out no arrow
+
+
+TICK_TARGET = 6  # about this many ticks per edge: every whole number on [−3, 3]
 
 
 def surface_heights(
-    f: Objective, domain: Window, given: tuple[float, float, float]
+    f: Objective, window: Window, given: tuple[float, float, float]
 ) -> tuple[float, float, float]:
-    """``given`` (low, high, tick step) while f stays inside it over ``domain``,
+    """``given`` (low, high, tick step) while f stays inside it over ``window``,
     otherwise f's own range on nice steps (:func:`mathcore.landscape.height_range`)."""
-    low, high = landscape.height_range(f, domain, at_least=given[:2])
+    low, high = landscape.height_range(f, window, at_least=given[:2])
     if (low, high) == tuple(given[:2]):
         return given
     return (low, high, landscape.nice_step(high - low, 4))
+
+
+def map_window(
+    f: Objective, p: GradientBowlParams | GradientFieldParams | SurfaceAndFieldParams
+) -> Window:
+    """``p.window`` grown (square, on nice numbers) to hold what the map shows: the
+    bowl's arrow bases, or every normalised arrow of a field whole."""
+    if isinstance(p, GradientBowlParams):
+        return landscape.frame(p.arrow_points, p.window, square=True)
+    field = fields.gradient_field(f, fields.grid(p.arrow_window, p.arrow_grid))
+    heads = fields.arrow_heads(field, length=p.arrow_length)
+    arrows = np.concatenate([field.points.reshape(-1, 2), heads.reshape(-1, 2)])
+    return landscape.frame(arrows, p.window, margin=0.0, square=True)
+
+
+def focus_cell(f: Objective, p: GradientFieldParams) -> tuple[int, int]:
+    """The arrow ``p.focus`` (row, column), or the steepest in the middle of the
+    grid when it is empty; ParamError when that arrow has no direction (∇f = 0)."""
+    field = fields.gradient_field(f, fields.grid(p.arrow_window, p.arrow_grid))
+    if not p.focus:
+        cell = fields.steepest_middle_cell(field)
+        if cell is None:
+            raise params.ParamError(
+                "function",
+                "∇f is 0 all over the middle of the arrow grid: no arrow to follow",
+            )
+        return cell
+    n = p.arrow_grid
+    if len(p.focus) != 2 or not all(0 <= i < n for i in p.focus):
+        raise params.ParamError(
+            "focus", f"need [row, column], each from 0 to {n - 1}, got {list(p.focus)}"
+        )
+    row, col = p.focus
+    magnitudes = np.nan_to_num(field.magnitudes)
+    if not magnitudes[row, col] > 1e-12 * max(1.0, float(magnitudes.max())):
+        where = style.point_text(field.points[row, col])
+        raise params.ParamError(
+            "focus",
+            f"∇f is 0 at {where}: its arrow has no direction; pick another arrow, "
+            "or [] to let the scene choose",
+        )
+    return row, col
 
 
 @functools.lru_cache(maxsize=16)  # check() at load, then construct(): once
@@ -293,27 +345,41 @@ def survey(
     p: GradientBowlParams | GradientFieldParams | SurfaceAndFieldParams,
     need_minimum: bool = False,
 ) -> Survey:
-    """Check that ``p.function`` can be shown over ``p.domain`` (finite, with relief,
-    with a minimum when ``need_minimum``) and derive what the scene draws from it.
+    """Check that ``p.function`` can be shown (finite over the map, with relief
+    where it is sampled, with a minimum in the window when ``need_minimum``) and
+    derive what the scene draws from it.
 
     A surface's height range is ``p.height_range`` while f stays inside it, and
     otherwise f's own range on nice steps, so the surface stays in frame.
     """
     f = params.objective(p.function, 2)
-    with params.refused("domain"):
-        landscape.check_window(p.domain, 2)
+    params.window("window", p.window, 2)
+    sampled = None
+    if hasattr(p, "arrow_window"):
+        sampled = params.window("arrow_window", p.arrow_window, 2)
+        params.within("arrow_grid", p.arrow_grid, 2, 40)
+    elif tuple(p.downhill_point) not in p.arrow_points:
+        raise params.ParamError("downhill_point", "must be one of arrow_points")
     with params.refused():
-        landscape.require_finite(f, p.domain)
-        landscape.require_relief(f, p.domain)
-        found = tuple(landscape.minima(f, p.domain))
+        if sampled is not None:
+            landscape.require_finite(f, sampled)
+        window = map_window(f, p)
+        sampled = sampled or window
+        landscape.require_finite(f, window)
+        landscape.require_relief(f, sampled)
+        found = tuple(landscape.minima(f, window))
         if need_minimum and not found:
             raise landscape.UnshowableError(
-                "f has no minimum in the domain to point down to"
+                "f has no minimum in the window to point down to"
             )
         heights = None
         if hasattr(p, "height_range"):  # the scenes that draw a surface
-            heights = surface_heights(f, p.domain, p.height_range)
-    return Survey(f, heights, found)
+            heights = surface_heights(f, sampled, p.height_range)
+    x_ticks, y_ticks = landscape.plot_ticks(window, TICK_TARGET, about=sampled)
+    if p.ticks:
+        x_ticks = y_ticks = tuple(p.ticks)
+    focus = focus_cell(f, p) if hasattr(p, "focus") else None
+    return Survey(f, window, sampled, (x_ticks, y_ticks), heights, found, focus)
 
 
 @dataclass(frozen=True)
@@ -321,12 +387,22 @@ class GradientBowlParams:
     """The notebook's bowl figure: x² + y² on [−3, 3]², arrows of 0.15·∇f at 7 points."""
 
     function: str = "bowl"
-    domain: tuple[tuple[float, float], tuple[float, float]] = ((-3.0, 3.0), (-3.0, 3.0))
-    ticks: tuple[float, ...] = (-3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0)
+    """The landscape: a catalogue name or a formula in x and y."""
+    window: Window = ((-3.0, 3.0), (-3.0, 3.0))
+    """The least the surface and its map show (the notebook's [−3, 3]²); grown to
+    hold every arrow's base point."""
+    ticks: tuple[float, ...] = ()
+    """Ticks on both edges of the map; empty: derived from the window (nice steps,
+    or multiples of π when its ends are multiples of π/2)."""
     height_range: tuple[float, float, float] = (0.0, 18.0, 6.0)
+    """The least the surface's height axis spans (low, high, tick step); grown to
+    hold f."""
     surface_resolution: int = 24
+    """Cells per side of the surface's mesh."""
     contour_samples: int = 161
+    """Grid points per side the contour map is traced on."""
     n_levels: int = 8
+    """How many contour levels, evenly spaced between f's lowest and highest."""
     arrow_points: tuple[tuple[float, float], ...] = (
         (-2.0, -2.0),
         (-2.0, 2.0),
@@ -336,12 +412,19 @@ class GradientBowlParams:
         (2.0, 0.0),
         (1.0, 1.0),
     )
+    """The points (x, y) where ∇f is drawn as an arrow."""
     arrow_scale: float = 0.15
+    """Each arrow is this many times ∇f (the notebook's quiver scale)."""
     downhill_point: tuple[float, float] = (2.0, 2.0)
-    start_view: tuple[float, float] = (70.0, -70.0)  # camera φ, θ in degrees
+    """The arrow turned around to show −∇f, the way down; one of ``arrow_points``."""
+    start_view: tuple[float, float] = (70.0, -70.0)
+    """The camera's starting angles φ, θ, in degrees."""
     orbit_degrees: float = 40.0
+    """How far the camera circles the surface at the start, in degrees."""
     orbit_seconds: float = 2.0
+    """Seconds that circling takes."""
     flatten_seconds: float = 1.6
+    """Seconds the surface takes to flatten into its contour map."""
 
     def check(self) -> None:
         """Refuse a function the scene cannot show (see :func:`survey`)."""
@@ -357,12 +440,12 @@ class GradientBowl(Lesson3DScene):
         p: GradientBowlParams = self.params
         sv = survey(p, need_minimum=True)
         f = sv.f
-        self.record("surface", {"function": f.name, "latex": f.latex, "domain": p.domain})
+        self.record("surface", {"function": f.name, "latex": f.latex, "window": sv.window})
         self.record("heights", sv.heights)
         self.record("minima", [m.point for m in sv.minima])
         flat_look(self)
-        axes = three_d_axes(p.domain, sv.heights, MAP_SIDE, 3.6)
-        surface = height_surface(f, axes, p.domain, p.surface_resolution)
+        axes = three_d_axes(sv.window, sv.heights, MAP_SIDE, 3.6)
+        surface = height_surface(f, axes, sv.window, p.surface_resolution)
         formula = MathTex(f.latex, color=style.CURVE, font_size=style.TITLE_SIZE)
         formula = column(formula)
 
@@ -384,7 +467,7 @@ class GradientBowl(Lesson3DScene):
             "The contour map",
             "Seen from above, each height is a line of its own: the contour map.",
         )
-        self._flatten(f, axes, surface, p)
+        self._flatten(sv, axes, surface, p)
 
         self.step(
             "Gradients point uphill",
@@ -399,7 +482,7 @@ class GradientBowl(Lesson3DScene):
         self._downhill(sv, axes, arrows, rows, p)
 
     def _flatten(
-        self, f: Objective, axes: ThreeDAxes, surface: MeshSurface, p: GradientBowlParams
+        self, sv: Survey, axes: ThreeDAxes, surface: MeshSurface, p: GradientBowlParams
     ) -> None:
         # Squash the surface onto its floor while the camera looks straight down:
         # heights become colours, the bowl becomes its contour map. Moving the
@@ -422,7 +505,7 @@ class GradientBowl(Lesson3DScene):
         def to_points(line: np.ndarray) -> np.ndarray:
             return axes.c2p(np.c_[line, np.zeros(len(line))])
 
-        floor_map = height_map(f, p, p.domain, to_point, to_points, style.fmt)
+        floor_map = height_map(sv, p, to_point, to_points)
         self.record("contour.levels", floor_map.levels)
         # The smooth flat surface gives way to the banded map: the same colours in steps.
         self.play(
@@ -530,24 +613,40 @@ class GradientFieldParams:
     """The notebook's sin x + cos y figure: 8×8 normalised arrows on [−π, π]²."""
 
     function: str = "sincos"
-    domain: tuple[tuple[float, float], tuple[float, float]] = ((-PI, PI), (-PI, PI))
-    # The map shows a margin around the domain: the arrows on its edge stay on it.
-    map_domain: tuple[tuple[float, float], tuple[float, float]] = ((-3.8, 3.8), (-3.8, 3.8))
-    ticks: tuple[float, ...] = (-PI, -PI / 2, 0.0, PI / 2, PI)
+    """The landscape: a catalogue name or a formula in x and y."""
+    window: Window = ((-3.8, 3.8), (-3.8, 3.8))
+    """The least the map shows (a margin around the arrows, so those on the edge
+    stay on it); grown to hold every arrow whole."""
+    arrow_window: Window = ((-PI, PI), (-PI, PI))
+    """Where the grid of arrows lies (the notebook's meshgrid, [−π, π]²); the
+    contour levels are chosen over it too."""
+    ticks: tuple[float, ...] = ()
+    """Ticks on both edges of the map; empty: derived from the window (multiples of
+    π when the arrow window's ends are multiples of π/2, as here)."""
     contour_samples: int = 161
+    """Grid points per side the contour map is traced on."""
     n_levels: int = 9
+    """How many contour levels, evenly spaced over f's range on the arrow window."""
     arrow_grid: int = 8
+    """Arrows per side of the grid (the notebook's 8 × 8)."""
     arrow_length: float = 0.5
-    focus: tuple[int, int] = (
-        5,
-        4,
-    )  # (row, column) in the arrow grid: (x, y) ≈ (0.45, 1.35)
+    """Every arrow's length in the map's units: ∇f normalised, only its direction."""
+    focus: tuple[int, ...] = ()
+    """The arrow singled out for its level line and the directional derivative, as
+    [row, column] of the grid from the bottom left; empty: the steepest arrow in the
+    middle half of the grid (here [5, 4], at (x, y) ≈ (0.45, 1.35))."""
     focus_length: float = 1.0
-    unit_length: float = 1.5  # on screen: u's length carries no number
-    sweep_start: float = 0.0  # u starts along x, where D_u f = ∂f/∂x
+    """The singled-out arrow's length, and its tangent line's half length."""
+    unit_length: float = 1.5
+    """The turning unit vector u's length on screen (it carries no number)."""
+    sweep_start: float = 0.0
+    """The angle u starts from, in radians: 0 is along x, where D_u f = ∂f/∂x."""
     sweep_turns: int = 0
+    """Full turns u makes before it stops along ∇f."""
     sweep_samples: int = 49
+    """How many directions u the directional derivative is recorded at."""
     sweep_seconds: float = 5.0
+    """Seconds u takes to turn."""
 
     def check(self) -> None:
         """Refuse a function the scene cannot show (see :func:`survey`)."""
@@ -561,13 +660,22 @@ class GradientField(LessonScene):
 
     def construct(self) -> None:
         p: GradientFieldParams = self.params
-        f = survey(p).f
-        self.record("surface", {"function": f.name, "latex": f.latex, "domain": p.domain})
-        axes = style.square_axes(p.map_domain, MAP_SIDE).move_to(MAP_CENTRE)
+        sv = survey(p)
+        f = sv.f
+        self.record(
+            "surface",
+            {
+                "function": f.name,
+                "latex": f.latex,
+                "window": sv.window,
+                "arrow_window": sv.sampled,
+            },
+        )
+        axes = style.square_axes(sv.window, MAP_SIDE).move_to(MAP_CENTRE)
         formula = column(MathTex(f.latex, color=style.CURVE, font_size=style.TITLE_SIZE))
 
         self.step("Level sets", "Colour shows height; each line joins points of equal f.")
-        contours = height_map(f, p, p.map_domain, axes.c2p, axes.c2p, pi_label)
+        contours = height_map(sv, p, axes.c2p, axes.c2p)
         self.record("contour.levels", contours.levels)
         key = below(formula, level_key(contours.levels))
         self.play(
@@ -611,7 +719,7 @@ class GradientField(LessonScene):
             "Along a level line f does not change, so the gradient crosses it square on.",
         )
         crossing, parts = self._perpendicular(
-            f, contours.grid, axes, arrows, field, rows, p
+            f, contours.grid, axes, arrows, field, rows, sv.focus, p
         )
 
         self.step(
@@ -628,9 +736,10 @@ class GradientField(LessonScene):
         arrows: VGroup,
         field: fields.GradientField,
         rows: VGroup,
+        cell: tuple[int, int],
         p: GradientFieldParams,
     ) -> tuple[fields.LevelCrossing, dict[str, Mobject]]:
-        row, col = p.focus
+        row, col = cell
         crossing = fields.level_crossing(f, field.points[row, col])
         [level] = fields.contour_lines(f, g, [crossing.level])
         a, b = crossing.tangent_segment(p.focus_length)
@@ -640,6 +749,7 @@ class GradientField(LessonScene):
         self.record(
             "perpendicular",
             {
+                "cell": [row, col],
                 "point": crossing.point,
                 "level": crossing.level,
                 "normal": crossing.normal,
@@ -859,20 +969,37 @@ class SurfaceAndFieldParams:
     """Exercise 1: sin x + cos y as a surface beside its contour plot with arrows."""
 
     function: str = "sincos"
-    domain: tuple[tuple[float, float], tuple[float, float]] = ((-PI, PI), (-PI, PI))
-    # The map shows a margin around the domain: the arrows on its edge stay on it.
-    map_domain: tuple[tuple[float, float], tuple[float, float]] = ((-3.8, 3.8), (-3.8, 3.8))
-    ticks: tuple[float, ...] = (-PI, -PI / 2, 0.0, PI / 2, PI)
+    """The landscape: a catalogue name or a formula in x and y."""
+    window: Window = ((-3.8, 3.8), (-3.8, 3.8))
+    """The least the contour map shows (a margin around the arrows, so those on the
+    edge stay on it); grown to hold every arrow whole."""
+    arrow_window: Window = ((-PI, PI), (-PI, PI))
+    """Where the grid of arrows lies and the surface is drawn (the notebook's
+    meshgrid, [−π, π]²); the contour levels are chosen over it too."""
+    ticks: tuple[float, ...] = ()
+    """Ticks on both edges of the map; empty: derived from the window (multiples of
+    π when the arrow window's ends are multiples of π/2, as here)."""
     height_range: tuple[float, float, float] = (-2.0, 2.0, 1.0)
+    """The least the surface's height axis spans (low, high, tick step); grown to
+    hold f."""
     surface_resolution: int = 24
+    """Cells per side of the surface's mesh."""
     contour_samples: int = 121
+    """Grid points per side the contour map is traced on."""
     n_levels: int = 9
+    """How many contour levels, evenly spaced over f's range on the arrow window."""
     arrow_grid: int = 8
+    """Arrows per side of the grid (the notebook's 8 × 8)."""
     arrow_length: float = 0.45
-    view: tuple[float, float] = (62.0, -90.0)  # camera φ, θ in degrees
-    start_turn: float = 20.0  # the surface's own turn about its vertical axis, degrees
+    """Every arrow's length in the map's units: ∇f normalised, only its direction."""
+    view: tuple[float, float] = (62.0, -90.0)
+    """The camera's angles φ, θ, in degrees."""
+    start_turn: float = 20.0
+    """The surface's own turn about its vertical axis at the start, in degrees."""
     turn_degrees: float = -40.0
+    """How far the surface then turns, in degrees."""
     turn_seconds: float = 2.5
+    """Seconds that turn takes."""
 
     def check(self) -> None:
         """Refuse a function the scene cannot show (see :func:`survey`)."""
@@ -888,13 +1015,21 @@ class SurfaceAndField(Lesson3DScene):
         p: SurfaceAndFieldParams = self.params
         sv = survey(p)
         f = sv.f
-        self.record("surface", {"function": f.name, "latex": f.latex, "domain": p.domain})
+        self.record(
+            "surface",
+            {
+                "function": f.name,
+                "latex": f.latex,
+                "window": sv.window,
+                "arrow_window": sv.sampled,
+            },
+        )
         self.record("heights", sv.heights)
         flat_look(self)
         phi, theta = p.view
         self.set_camera_orientation(phi=phi * DEGREES, theta=theta * DEGREES)
-        axes = three_d_axes(p.domain, sv.heights, 4.6, 2.2)
-        surface = height_surface(f, axes, p.domain, p.surface_resolution)
+        axes = three_d_axes(sv.sampled, sv.heights, 4.6, 2.2)
+        surface = height_surface(f, axes, sv.sampled, p.surface_resolution)
         # With θ = −90° the screen's x is the world's x: shifting along it moves the
         # surface into the left half; it turns about its own vertical axis there.
         land = VGroup(axes, surface).shift(3.3 * LEFT + 0.4 * OUT)
@@ -925,8 +1060,8 @@ class SurfaceAndField(Lesson3DScene):
             "Its contour map",
             "The same heights seen from above: a contour map beside the surface.",
         )
-        flat = style.square_axes(p.map_domain, 5.4).move_to(3.7 * RIGHT + 0.35 * DOWN)
-        contours = height_map(f, p, p.map_domain, flat.c2p, flat.c2p, pi_label)
+        flat = style.square_axes(sv.window, 5.4).move_to(3.7 * RIGHT + 0.35 * DOWN)
+        contours = height_map(sv, p, flat.c2p, flat.c2p)
         self.record("contour.levels", contours.levels)
         plane, frame, paths = contours.bands, contours.frame, contours.lines
         self.add_fixed_in_frame_mobjects(plane, frame, paths)

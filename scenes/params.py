@@ -16,12 +16,18 @@ scenes.params.ParamError: 'x**2 + y' uses y; this scene needs one of x alone
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
+import numpy as np
+from numpy.typing import ArrayLike
+
 from mathcore.functions import Objective
-from mathcore.landscape import UnshowableError
+from mathcore.landscape import UnshowableError, Window, check_window
 from mathcore.symbolic import FormulaError, resolve_objective
+
+MAX_STEPS = 100_000
+"""The longest run a scene watches: longer ones are not shown step by step."""
 
 
 class ParamError(ValueError):
@@ -67,3 +73,38 @@ def refused(key: str = "function") -> Iterator[None]:
         yield
     except (UnshowableError, FormulaError) as err:
         raise ParamError(key, str(err)) from None
+
+
+def window(key: str, value: Window, dim: int) -> Window:
+    """``value`` as a window of ``dim`` axes (floats), or ParamError on ``key``
+    saying why not (an axis empty, reversed or infinite).
+
+    >>> window("window", ((0, 1), (1, 0)), 2)
+    Traceback (most recent call last):
+    ...
+    scenes.params.ParamError: window: need finite lo < hi on every axis, got ((0, 1), ...
+    """
+    try:
+        return check_window(value, dim)
+    except (ValueError, TypeError) as err:
+        raise ParamError(key, str(err)) from None
+
+
+def log_plottable(losses: Iterable[ArrayLike]) -> None:
+    """Refuse, as ``function``, losses that go below 0: a scene that plots them on
+    a log scale cannot show them.
+
+    >>> log_plottable([[4.0, 1.0], [0.0]])
+    >>> log_plottable([[1.0, -0.5]])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    scenes.params.ParamError: f falls to -0.5 along the runs: ... needs f ≥ 0
+    """
+    finite = [np.asarray(v, dtype=np.float64) for v in losses]
+    lowest = min(float(np.min(v[np.isfinite(v)], initial=np.inf)) for v in finite)
+    if lowest < 0:
+        raise ParamError(
+            "function",
+            f"f falls to {lowest:.3g} along the runs: losses are drawn on a log scale, "
+            "which needs f ≥ 0",
+        )

@@ -15,6 +15,7 @@ the number of mobjects and the cost of a frame do not grow with the run's length
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -91,19 +92,17 @@ OPTIMIZER_COLOURS = {
 # ----------------------------------------------------------------- drawing helpers
 
 
-def map_axes(domain: style.Window) -> Axes:
-    """Invisible axes placing the domain on the map square (equal scales)."""
-    (x0, x1), (y0, y1) = domain
-    axes = style.plot_axes(domain, MAP_SIDE, MAP_SIDE * (y1 - y0) / (x1 - x0))
+def map_axes(window: style.Window) -> Axes:
+    """Invisible axes placing the window on the map square (equal scales)."""
+    (x0, x1), (y0, y1) = window
+    axes = style.plot_axes(window, MAP_SIDE, MAP_SIDE * (y1 - y0) / (x1 - x0))
     return axes.move_to(MAP_CENTRE)
 
 
-def map_frame(axes: Axes, domain: style.Window) -> VGroup:
-    """A box with integer ticks on its bottom and left edges, like a Matplotlib axes."""
-    (x0, x1), (y0, y1) = domain
-    x_ticks = range(int(np.ceil(x0)), int(np.floor(x1)) + 1)
-    y_ticks = range(int(np.ceil(y0)), int(np.floor(y1)) + 1)
-    return style.plot_frame(axes.c2p, domain, x_ticks, y_ticks, x_label=str, y_label=str)
+def map_frame(axes: Axes, view: landscape.View) -> VGroup:
+    """A box with the view's ticks on its bottom and left edges, like a Matplotlib
+    axes."""
+    return style.plot_frame(axes.c2p, view.window, *view.ticks)
 
 
 def contour_map(axes: Axes, contours: list[ContourLevel], low: ManimColor) -> VGroup:
@@ -197,37 +196,101 @@ class SciReadout(VGroup):
 
 @dataclass(frozen=True)
 class Survey:
-    """What a map of the milestone or the race needs of its function: f, its minima
-    in the domain and the contour levels."""
+    """What a map of the milestone or the race shows, from mathcore: f, the runs
+    (one per optimizer; the milestone's is ``"GD"``), the map framed around them
+    (window, ticks, minima), each run's verdict, the contour levels and, for the
+    race, each optimizer's learning-rate search."""
 
     f: Objective
-    minima: tuple[landscape.CriticalPoint, ...]
+    runs: dict[str, Trajectory]
+    view: landscape.View
+    verdicts: dict[str, landscape.Verdict]
     levels: np.ndarray
+    searches: dict[str, LrSearch] | None = None
+
+
+def race_searches(f: Objective, p: OptimizerRaceParams) -> dict[str, LrSearch]:
+    """Each optimizer's learning-rate search on ``p``'s grid; ParamError naming the
+    parameter when an optimizer is unknown, the grid is not one, or every rate of
+    the grid diverges for an optimizer."""
+    unknown = [name for name in p.optimizers if name not in OPTIMIZER_COLOURS]
+    if unknown or not p.optimizers:
+        raise params.ParamError(
+            "optimizers",
+            f"choose among {', '.join(OPTIMIZER_COLOURS)}, got {list(p.optimizers)}",
+        )
+    params.within("lrs_per_decade", p.lrs_per_decade, 1, 20)
+    try:
+        lrs = lr_grid(*p.lr_range, p.lrs_per_decade)
+    except ValueError as err:
+        raise params.ParamError("lr_range", str(err)) from None
+    searches = {}
+    for name in p.optimizers:
+        try:
+            searches |= tune(f, p.x0, [name], lrs, p.steps, p.tol)
+        except ValueError as err:  # every run of this optimizer diverged
+            why = str(err).removeprefix("lrs: ")
+            raise params.ParamError("lr_range", f"{name}: {why}") from None
+    return searches
 
 
 @functools.lru_cache(maxsize=16)  # check() at load, then construct(): once
 def survey(p: RosenbrockMilestoneParams | OptimizerRaceParams) -> Survey:
-    """Check ``p``'s function can be shown on ``p.domain`` with a minimum to reach,
-    and derive its levels: the notebook's log levels ``p.levels`` while most of them
-    fall inside f's range there, otherwise levels that fit f
-    (:func:`mathcore.landscape.contour_levels`)."""
+    """Run ``p``'s runs and frame the map around them: ``p.window`` grown (square,
+    on nice numbers) to hold the start and every run that does not run away, with
+    its minima (:func:`mathcore.landscape.view`). The levels are the notebook's log
+    levels ``p.levels`` while most of them fall inside f's range there, otherwise
+    levels that fit f (:func:`mathcore.landscape.contour_levels`).
+
+    ParamError when f cannot be shown there (not finite, no minimum to reach, below
+    0 where the log-scale losses need it above), and when a run diverges or runs off
+    the map: the milestone names ``lr``, the race ``lr_range`` (its rates come from
+    that grid), since neither scene can show such a run.
+    """
     f = params.objective(p.function, 2)
-    params.within("steps", p.steps, 1, 100_000)
-    with params.refused("domain"):
-        landscape.check_window(p.domain, 2)
-    with params.refused("x0"):
-        if not landscape.inside(p.x0, p.domain):
-            raise landscape.UnshowableError(f"{p.x0} is outside the domain {p.domain}")
+    params.within("steps", p.steps, 1, params.MAX_STEPS)
+    params.window("window", p.window, 2)
+    searches = None
+    if isinstance(p, OptimizerRaceParams):
+        searches = race_searches(f, p)
+        runs = {name: s.best_run for name, s in searches.items()}
+    else:
+        params.within("lr", p.lr, 0.0, math.inf, low_open=True)
+        runs = {"GD": run(f, p.x0, gd(p.lr), p.steps, p.tol)}
+    shown = np.concatenate([landscape.shown_points(t) for t in runs.values()])
     with params.refused():
-        landscape.require_finite(f, p.domain)
-        found = tuple(landscape.minima(f, p.domain))
-        if not found:
-            raise landscape.UnshowableError("f has no minimum in the domain to reach")
+        view = landscape.view(f, shown, p.window, need_minimum=False)
         levels = log_levels(*p.levels)
-        _, z = landscape.sample(f, p.domain)
+        _, z = landscape.sample(f, view.window)
         if np.count_nonzero((levels > z.min()) & (levels < z.max())) < len(levels) / 2:
-            levels = landscape.contour_levels(f, p.domain, int(p.levels[2])).values
-    return Survey(f, found, levels)
+            levels = landscape.contour_levels(f, view.window, int(p.levels[2])).values
+    verdicts = {
+        name: landscape.verdict(t, view.window, view.minima) for name, t in runs.items()
+    }
+    for name, v in verdicts.items():
+        if v.status != "diverged":
+            continue
+        if searches is None:
+            raise params.ParamError(
+                "lr",
+                f"with η = {p.lr:g} the run diverges at step {v.step}: "
+                "try a smaller learning rate",
+            )
+        raise params.ParamError(
+            "lr_range",
+            f"{name}'s best rate on the grid, {searches[name].best_lr:g}, diverges at "
+            f"step {v.step}: a race cannot show it; try smaller learning rates",
+        )
+    if not view.minima:  # after the runs: one that ran off explains an empty window
+        shown = ", ".join(f"[{lo:g}, {hi:g}]" for lo, hi in view.window)
+        raise params.ParamError(
+            "function", f"f has no minimum in the window {shown} to descend to"
+        )
+    losses = [t.losses for t in runs.values()]
+    params.log_plottable(
+        losses + [s.final_losses[s.kept] for s in (searches or {}).values()]
+    )
+    return Survey(f, runs, view, verdicts, levels, searches)
 
 
 @dataclass(frozen=True)
@@ -235,35 +298,48 @@ class RosenbrockMilestoneParams:
     """The notebook's milestone: GD from (−1, 1), lr 0.001, 10,000 steps."""
 
     function: str = "rosenbrock"
+    """The function to descend: a catalogue name or a formula in x and y."""
     x0: tuple[float, float] = (-1.0, 1.0)
+    """Where the run starts."""
     lr: float = 0.001
+    """The learning rate η."""
     steps: int = 10_000
+    """The most updates the run takes."""
     tol: float = 1e-8
-    domain: tuple[tuple[float, float], tuple[float, float]] = ((-2.0, 2.0), (-1.0, 3.0))
-    grid_samples: int = 200  # np.linspace(-2, 2, 200)
-    levels: tuple[float, float, int] = (0.1, 1000.0, 20)  # np.logspace(-1, 3, 20)
+    """The run stops once ‖∇f‖ is below this."""
+    window: landscape.Window = ((-2.0, 2.0), (-1.0, 3.0))
+    """The least the map shows (the notebook's axes); grown to hold the start, the
+    run and the minimum it reaches."""
+    contour_samples: int = 200
+    """Grid points per side the contour lines are traced on (the notebook's 200)."""
+    levels: tuple[float, float, int] = (0.1, 1000.0, 20)
+    """Contour levels (lowest, highest, how many), evenly spaced on a log scale (the
+    notebook's np.logspace(-1, 3, 20)); levels that fit f when most miss its range."""
     path_arc_points: int = 600
+    """Points of the drawn path spaced evenly along its length."""
     path_step_points: int = 100
+    """Points of the drawn path at its first steps, where each step still shows."""
     loss_points: int = 300
+    """Points the loss curve is drawn with."""
     loss_tick_steps: int = 5000
-    zoom_margin: float = 0.5  # the inset: end and minimum, with half their gap around
+    """Steps between the ticks of the loss curve's step axis."""
+    zoom_margin: float = 0.5
+    """The inset around the end and the minimum: this fraction of their gap on
+    every side."""
     zoom_levels: tuple[float, float, int] = (1e-6, 1e-2, 9)
+    """The inset's contour levels (lowest, highest, how many), log-spaced."""
     zoom_samples: int = 120
-    arc_weight: float = 0.5  # screen time: half by distance travelled, half by steps
+    """Grid points per side the inset's contour lines are traced on."""
+    arc_weight: float = 0.5
+    """How screen time is shared: this part by distance travelled, the rest by steps."""
     descent_seconds: float = 12.0
+    """Seconds the run takes on screen."""
     loss_seconds: float = 6.0
+    """Seconds the loss curve takes to draw."""
 
     def check(self) -> None:
-        """Refuse a function or start the scene cannot show (see :func:`survey`)."""
-        sv = survey(self)
-        traj = run(sv.f, self.x0, gd(self.lr), self.steps, self.tol)
-        verdict = landscape.verdict(traj, self.domain, sv.minima)
-        if verdict.status == "diverged":
-            raise params.ParamError(
-                "lr",
-                f"with η = {self.lr:g} the run diverges at step {verdict.step}: "
-                "try a smaller learning rate",
-            )
+        """Refuse a function, start or rate the scene cannot show (see :func:`survey`)."""
+        survey(self)
 
 
 def loss_digits(value: float) -> str:
@@ -282,25 +358,29 @@ class RosenbrockMilestone(LessonScene):
     def construct(self) -> None:
         p: RosenbrockMilestoneParams = self.params
         sv = survey(p)
-        f = sv.f
-        traj = run(f, p.x0, gd(p.lr), p.steps, p.tol)
-        result = outcome(traj, [m.point for m in sv.minima])
+        f, view = sv.f, sv.view
+        traj = sv.runs["GD"]
+        result = outcome(traj, [m.point for m in view.minima])
         sample = sample_path(traj.points, p.path_arc_points, p.path_step_points)
         clock = timeline([traj.points], traj.n_steps, p.arc_weight)
         levels = sv.levels
         self.record("levels", levels)
         self.record("start", {"point": traj.points[0], "loss": traj.losses[0]})
+        self.record("window", view.window)
+        self.record("minima", [m.point for m in view.minima])
         self.record("minimum", result.minimum)
         self.record("path.drawn_points", len(sample.indices))
 
-        axes = map_axes(p.domain)
+        axes = map_axes(view.window)
         contours = contour_map(
-            axes, contour_lines(f, grid(p.domain, p.grid_samples), levels), style.CURVE
+            axes,
+            contour_lines(f, grid(view.window, p.contour_samples), levels),
+            style.CURVE,
         )
         start = marker(axes.c2p(traj.points[0]), style.GOOD)
         star = minimum_star(axes.c2p(result.minimum), style.POINT)
 
-        self.step("The function", self._intro_caption(f, sv.minima))
+        self.step("The function", self._intro_caption(f, view.minima))
         formula = style.tex(f.latex, style.CURVE)
         key = VGroup(
             VGroup(marker(ORIGIN, style.GOOD), style.tex(r"\text{start}")).arrange(RIGHT),
@@ -311,7 +391,7 @@ class RosenbrockMilestone(LessonScene):
         header = style.column(
             formula, key, left=COLUMN_LEFT, top=COLUMN_TOP, width=COLUMN_WIDTH
         )
-        self.play(FadeIn(map_frame(axes, p.domain)), Write(formula), run_time=1)
+        self.play(FadeIn(map_frame(axes, view)), Write(formula), run_time=1)
         self.play(Create(contours, lag_ratio=0.1), run_time=2)
         self.play(FadeIn(start, scale=1.5), FadeIn(star, scale=1.5), FadeIn(key))
         self.wait(0.5)
@@ -340,7 +420,7 @@ class RosenbrockMilestone(LessonScene):
         )
         self.record("milestone", result.__dict__)
         self.play(FadeOut(self.column_parts))
-        inset = self._inset(p, f, axes, traj.points, result)
+        inset = self._inset(p, f, axes, view.window, traj.points, result)
         self.play(FadeIn(inset), run_time=1)
         lines = VGroup(
             style.tex(rf"\text{{after {result.n_steps:,} steps, lr}} = {p.lr:g}"),
@@ -388,6 +468,7 @@ class RosenbrockMilestone(LessonScene):
         p: RosenbrockMilestoneParams,
         f: Objective,
         axes: Axes,
+        window: style.Window,
         points: np.ndarray,
         result: Outcome,
     ) -> VGroup:
@@ -400,7 +481,7 @@ class RosenbrockMilestone(LessonScene):
         zoom = Axes(
             x_range=box[0], y_range=box[1], x_length=INSET_SIDE, y_length=INSET_SIDE
         )
-        corner = axes.c2p(p.domain[0][0], p.domain[1][1])
+        corner = axes.c2p(window[0][0], window[1][1])
         zoom.move_to(corner + INSET_GAP * (RIGHT + DOWN), aligned_edge=UP + LEFT)
         background = Square(
             INSET_SIDE,
@@ -544,23 +625,43 @@ class OptimizerRaceParams:
     """Five optimizers on Rosenbrock from (−1, 1), each at its best lr from one grid."""
 
     function: str = "rosenbrock"
+    """The function to descend: a catalogue name or a formula in x and y."""
     x0: tuple[float, float] = (-1.0, 1.0)
+    """Where every run starts."""
     optimizers: tuple[str, ...] = ("GD", "Momentum", "Nesterov", "RMSprop", "Adam")
+    """The optimizers that race, the first drawn on top (of GD, Momentum, Nesterov,
+    RMSprop, Adam)."""
     steps: int = 2000
+    """The most updates each run takes, in the race and in the tuning."""
     tol: float = 1e-8
+    """A run stops once ‖∇f‖ is below this."""
     lr_range: tuple[float, float] = (1e-5, 1.0)
+    """The smallest and largest learning rate tried for each optimizer."""
     lrs_per_decade: int = 4
-    domain: tuple[tuple[float, float], tuple[float, float]] = ((-2.0, 2.0), (-1.0, 3.0))
-    grid_samples: int = 200
+    """Learning rates tried per power of ten (log-spaced); each optimizer races
+    with its best."""
+    window: landscape.Window = ((-2.0, 2.0), (-1.0, 3.0))
+    """The least the map shows (the notebook's axes); grown to hold the start, the
+    runs and the minima they reach."""
+    contour_samples: int = 200
+    """Grid points per side the contour lines are traced on (the notebook's 200)."""
     levels: tuple[float, float, int] = (0.1, 1000.0, 20)
+    """Contour levels (lowest, highest, how many), evenly spaced on a log scale (the
+    notebook's np.logspace(-1, 3, 20)); levels that fit f when most miss its range."""
     path_arc_points: int = 400
+    """Points of each drawn path spaced evenly along its length."""
     path_step_points: int = 60
+    """Points of each drawn path at its first steps, where each step still shows."""
     arc_weight: float = 0.5
+    """How screen time is shared: this part by distance travelled, the rest by steps."""
     race_seconds: float = 12.0
+    """Seconds the race takes on screen."""
     loss_tick_decades: int = 3
+    """Powers of ten between the ticks of the tuning plot's loss axis."""
 
     def check(self) -> None:
-        """Refuse a function or start the scene cannot show (see :func:`survey`)."""
+        """Refuse a function, start or learning-rate grid the scene cannot show (an
+        optimizer whose best run still diverges: see :func:`survey`)."""
         survey(self)
 
 
@@ -572,10 +673,10 @@ class OptimizerRace(LessonScene):
     def construct(self) -> None:
         p: OptimizerRaceParams = self.params
         sv = survey(p)
-        f = sv.f
+        f, view, searches, runs = sv.f, sv.view, sv.searches, sv.runs
         lrs = lr_grid(*p.lr_range, p.lrs_per_decade)
-        searches = tune(f, p.x0, p.optimizers, lrs, p.steps, p.tol)
-        runs = {name: s.best_run for name, s in searches.items()}
+        self.record("window", view.window)
+        self.record("minima", [m.point for m in view.minima])
         self.record("lrs", lrs)
         self.record("tuning", {name: s.rows() for name, s in searches.items()})
         self.record("chosen_lr", {name: s.best_lr for name, s in searches.items()})
@@ -586,17 +687,17 @@ class OptimizerRace(LessonScene):
         clock = timeline([r.points for r in runs.values()], p.steps, p.arc_weight)
         colours = {name: OPTIMIZER_COLOURS[name] for name in p.optimizers}
 
-        axes = map_axes(p.domain)
-        frame = map_frame(axes, p.domain)
+        axes = map_axes(view.window)
+        frame = map_frame(axes, view)
         contours = contour_map(
             axes,
-            contour_lines(f, grid(p.domain, p.grid_samples), sv.levels),
+            contour_lines(f, grid(view.window, p.contour_samples), sv.levels),
             style.MUTED,
         )
         # The start as a ring and the minimum as a star: shapes, since the five
         # colours belong to the optimizers.
         start = marker(axes.c2p(np.asarray(p.x0)), style.BACKGROUND, radius=0.1)
-        star = VGroup(*[minimum_star(axes.c2p(m.point), style.POINT) for m in sv.minima])
+        star = VGroup(*[minimum_star(axes.c2p(m.point), style.POINT) for m in view.minima])
         table = _Legend(searches, colours, runs)
 
         self.step(

@@ -88,3 +88,22 @@ def test_gradients_are_perpendicular_to_level_sets() -> None:
             tangents /= np.linalg.norm(tangents, axis=1, keepdims=True)
             normals = fields.gradient_field(f, (line[1:] + line[:-1]) / 2).unit_vectors
             assert np.abs(np.sum(tangents * normals, axis=1)).max() < 0.05
+
+
+def test_the_steepest_middle_cell_worked_by_hand() -> None:
+    # sin x + cos y on the notebook's 8 × 8 grid of [−π, π]²: ‖∇f‖² = cos²x + sin²y.
+    # The middle half is x, y ∈ {±π/7, ±3π/7}: cos² is largest at x = ±π/7, sin² at
+    # y = ±3π/7; of the four ties, the upper right is row 5 (y = 3π/7), column 4.
+    g = fields.grid(((-np.pi, np.pi), (-np.pi, np.pi)), 8)
+    field = fields.gradient_field(sincos(), g)
+    assert fields.steepest_middle_cell(field) == (5, 4)
+    np.testing.assert_allclose(field.points[5, 4], [np.pi / 7, 3 * np.pi / 7])
+
+
+def test_a_middle_where_the_gradient_vanishes_has_no_steepest_cell() -> None:
+    g = fields.grid(((-1, 1), (-1, 1)), 8)
+    vectors = np.zeros_like(g.points)
+    vectors[0, 0] = vectors[-1, -1] = (1.0, 1.0)  # slopes only at two corners
+    assert fields.steepest_middle_cell(fields.GradientField(g.points, vectors)) is None
+    with pytest.raises(ValueError, match="grid"):
+        fields.steepest_middle_cell(fields.GradientField(g.points[0], vectors[0]))

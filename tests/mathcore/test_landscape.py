@@ -209,6 +209,50 @@ def test_ticks_match_the_notebooks_axes() -> None:
     assert landscape.ticks((0.0, 80.0), 5) == (0.0, 20.0, 40.0, 60.0, 80.0)
 
 
+def test_ticks_in_pi_are_fractions_of_pi_worked_by_hand() -> None:
+    pi = math.pi
+    # [−3.8, 3.8] is 7.6/π ≈ 2.42 π wide; /6 ≈ 0.40 π, the nice step 0.5 π.
+    assert landscape.ticks((-3.8, 3.8), 6, pi=True) == (-pi, -pi / 2, 0.0, pi / 2, pi)
+    # [0, 2π]: 2 π / 5 = 0.4 π, so steps of π/2.
+    assert landscape.ticks((0.0, 2 * pi), 5, pi=True) == (
+        0.0,
+        pi / 2,
+        pi,
+        3 * pi / 2,
+        2 * pi,
+    )
+    # [−10π, 10π]: 20 π / 5 = 4 π, so steps of 5π.
+    assert landscape.ticks((-10 * pi, 10 * pi), 5, pi=True) == (
+        -10 * pi,
+        -5 * pi,
+        0.0,
+        5 * pi,
+        10 * pi,
+    )
+    # [−π/4, π/4]: 0.1 π would be finer than π/2; π/2 it is, and only 0 falls in.
+    assert landscape.ticks((-pi / 4, pi / 4), 5, pi=True) == (0.0,)
+
+
+def test_plot_ticks_are_in_pi_when_the_windows_ends_are_multiples_of_half_pi() -> None:
+    pi = math.pi
+    assert landscape.half_pi_multiples([-pi, pi, 0.0, 3 * pi / 2])
+    assert not landscape.half_pi_multiples([-3.8, 3.8])
+    assert not landscape.half_pi_multiples([0.0, 3.0])
+    in_pi = (-pi, -pi / 2, 0.0, pi / 2, pi)
+    # The notebook's sin x + cos y: [−π, π]², ticks at multiples of π/2.
+    assert landscape.plot_ticks(((-pi, pi), (-pi, pi)), 6) == (in_pi, in_pi)
+    # Its map shows [−3.8, 3.8]² around the arrows on [−π, π]²: still in π.
+    around = ((-pi, pi), (-pi, pi))
+    assert landscape.plot_ticks(((-3.8, 3.8),) * 2, 6, about=around) == (in_pi, in_pi)
+    # The same map on its own: whole numbers, 7.6 / 6 ≈ 1.27, so steps of 2.
+    assert landscape.plot_ticks(((-3.8, 3.8),), 6) == ((-2.0, 0.0, 2.0),)
+    # The bowl's [−3, 3]²: 6 / 6 = 1, so every whole number.
+    whole = (-3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0)
+    assert landscape.plot_ticks(((-3.0, 3.0), (-3.0, 3.0)), 6) == (whole, whole)
+    # One axis on π/2 multiples is not enough: both ends of every axis must be.
+    assert landscape.plot_ticks(((0.0, pi), (0.0, 3.0)), 6)[0] == (0.0, 1.0, 2.0, 3.0)
+
+
 points_2d = st.lists(
     st.tuples(st.floats(-1e3, 1e3), st.floats(-1e3, 1e3)), min_size=1, max_size=8
 )

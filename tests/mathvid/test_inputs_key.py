@@ -31,8 +31,8 @@ def test_keys_follow_the_scene_modules_each_scene_imports(tmp_path, monkeypatch)
     assert after_gradients["gradients"] != before["gradients"]
     assert after_gradients["derivatives"] == before["derivatives"]  # not its module
 
-    # surface.py is imported by gradients.py and, through base.py, by every scene.
-    with (tmp_path / "scenes/surface.py").open("a") as f:
+    # kit/mesh.py is imported by gradients.py and, through base.py, by every scene.
+    with (tmp_path / "scenes/kit/mesh.py").open("a") as f:
         f.write("\n# an edit\n")
     after_surface = keys(tmp_path)
     assert all(after_surface[k] != after_gradients[k] for k in after_surface)

@@ -17,18 +17,19 @@ from manim import ThreeDScene, VMobject, config
 from mathcore import landscape
 from mathcore.symbolic import resolve_objective
 from mathvid.stills import run_skipping_animations
-from scenes import derivatives, descent, gradients, rosenbrock
+from scenes import derivatives, descent, gradients, quartic, rates, rosenbrock
 from scenes.params import ParamError
 
 TWO_D_SCENES = [
     descent.DescentBowl,
-    descent.LearningRates,
+    rates.LearningRates,
     rosenbrock.RosenbrockMilestone,
+    rosenbrock.OptimizerRace,
     gradients.GradientField,
     gradients.GradientBowl,
     gradients.SurfaceAndField,
 ]
-ONE_D_SCENES = [descent.QuarticRates, derivatives.TangentLine, derivatives.StepSizeError]
+ONE_D_SCENES = [quartic.QuarticRates, derivatives.TangentLine, derivatives.StepSizeError]
 FUNCTIONS_2D = [
     "himmelblau",
     "sincos",
@@ -62,7 +63,7 @@ def case(data: st.DataObject):
         changes["x0"] = data.draw(st.sampled_from(STARTS), label="x0")
     if "lr" in fields:
         changes["lr"] = data.draw(st.sampled_from(RATES), label="lr")
-    if scene is descent.QuarticRates:
+    if scene is quartic.QuarticRates:
         changes["x0"] = data.draw(st.sampled_from([1.5, -1.0, 2.5]), label="x0")
         changes["rates"] = (0.01, 0.1, 0.5)
     return scene, dataclasses.replace(scene.Params(), **changes)
@@ -112,13 +113,13 @@ def test_every_scene_builds_or_refuses_in_one_line(data) -> None:
 
 TWO_D = [
     descent.DescentBowl,
-    descent.LearningRates,
+    rates.LearningRates,
     rosenbrock.RosenbrockMilestone,
     gradients.GradientField,
     gradients.GradientBowl,
     gradients.SurfaceAndField,
 ]
-ONE_D = [descent.QuarticRates, derivatives.TangentLine, derivatives.StepSizeError]
+ONE_D = [quartic.QuarticRates, derivatives.TangentLine, derivatives.StepSizeError]
 FUNCTIONS_2D = [
     "himmelblau",
     "sincos",
@@ -149,8 +150,8 @@ RATES = [0.001, 0.01, 0.1, 0.5, 1.5]
         (descent.DescentBowl, {"function": "x + y"}, "function", "no minimum"),
         (descent.DescentBowl, {"function": "square"}, "function", "x and y"),
         (descent.DescentBowl, {"steps": 10**12}, "steps", "at most"),
-        (descent.QuarticRates, {"function": "x*y"}, "function", "uses y"),
-        (descent.QuarticRates, {"function": "tan(x)"}, "function", "pole"),
+        (quartic.QuarticRates, {"function": "x*y"}, "function", "uses y"),
+        (quartic.QuarticRates, {"function": "tan(x)"}, "function", "pole"),
         (
             gradients.GradientBowl,
             {"function": "exp(-1000*(x**2+y**2))"},
@@ -158,7 +159,13 @@ RATES = [0.001, 0.01, 0.1, 0.5, 1.5]
             "spike",
         ),
         (rosenbrock.RosenbrockMilestone, {"lr": 0.01}, "lr", "diverges"),
-        (rosenbrock.RosenbrockMilestone, {"x0": (5.0, 5.0)}, "x0", "outside"),
+        # The window grows to hold a far start; from there lr 0.001 overflows.
+        (rosenbrock.RosenbrockMilestone, {"x0": (5.0, 5.0)}, "lr", "diverges"),
+        (rosenbrock.RosenbrockMilestone, {"window": ((2, -2), (-1, 3))}, "window", "lo"),
+        (rosenbrock.OptimizerRace, {"lr_range": (0.5, 1.0)}, "lr_range", "every run"),
+        (rosenbrock.OptimizerRace, {"optimizers": ("SGD",)}, "optimizers", "among"),
+        (gradients.GradientField, {"focus": (9, 9)}, "focus", "from 0 to 7"),
+        (gradients.GradientBowl, {"downhill_point": (1.0, 2.0)}, "downhill_point", "one"),
     ],
 )
 def test_what_a_scene_cannot_show_is_refused_naming_the_parameter(
@@ -187,9 +194,27 @@ def test_a_lesson_file_names_the_line_of_a_function_a_scene_cannot_show(tmp_path
 
 @pytest.mark.parametrize(
     "scene_cls",
-    [*TWO_D_SCENES, *ONE_D_SCENES, rosenbrock.OptimizerRace],
+    [*TWO_D_SCENES, *ONE_D_SCENES],
     ids=lambda c: c.__name__,
 )
 def test_every_scenes_defaults_pass_its_check(scene_cls) -> None:
     # The lesson loader checks only the scenes a lesson file changes: this is why.
     scene_cls.Params().check()
+
+
+@pytest.mark.parametrize(
+    "scene_cls", [rosenbrock.RosenbrockMilestone, rosenbrock.OptimizerRace]
+)
+def test_the_milestones_window_grows_to_hold_himmelblaus_run_from_the_notebooks_start(
+    scene_cls,
+) -> None:
+    # On [−2, 2] × [−1, 3] Himmelblau has no minimum; the runs from (−1, 1) go to
+    # (−2.81, 3.13) (and, in the race, some to (3, 2)): the window grows to hold them.
+    params = dataclasses.replace(scene_cls.Params(), function="himmelblau")
+    params.check()
+    sv = rosenbrock.survey(params)
+    assert sv.view.window[0][0] <= -2.81 and sv.view.window[1][1] >= 3.14
+    for t in sv.runs.values():
+        assert landscape.inside_each(t.points, sv.view.window).all()
+        reached = landscape.nearest(t.final, sv.view.minima)
+        assert np.linalg.norm(t.final - sv.view.minima[reached].point) < 1e-2

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from scenes import descent
+from scenes import descent, quartic, rates
 from tests import notebook
 from tests.scenes.checks import (
     assert_captions,
@@ -25,7 +25,7 @@ from tests.scenes.checks import (
     read_manifest,
 )
 
-SCENES = [descent.DescentBowl, descent.LearningRates, descent.QuarticRates]
+SCENES = [descent.DescentBowl, rates.LearningRates, quartic.QuarticRates]
 X = sp.Symbol("x", real=True)
 QUARTIC = X**4 - 3 * X**3 + 2
 
@@ -252,8 +252,8 @@ def test_golden_check_fails_for_a_longer_gradient_arrow() -> None:
 
 
 def test_golden_check_fails_for_a_run_further_past_the_bound() -> None:
-    params = dataclasses.replace(descent.LearningRatesParams(), past_bound=1.03)
-    assert golden_matches(descent.LearningRates, params) == [True, True, False]
+    params = dataclasses.replace(rates.LearningRatesParams(), past_bound=1.03)
+    assert golden_matches(rates.LearningRates, params) == [True, True, False]
 
 
 def test_golden_frames_on_himmelblau(update_goldens: bool) -> None:

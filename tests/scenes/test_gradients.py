@@ -20,8 +20,10 @@ import pytest
 import sympy
 import torch
 
+from mathcore import landscape
 from mathvid.render import render_scene
 from scenes import gradients, style
+from scenes.params import ParamError
 from tests import notebook
 from tests.scenes.checks import (
     assert_captions,
@@ -53,10 +55,12 @@ def manifest_of(rendered: Callable[[type], Path], scene_cls: type) -> dict[str, 
 
 
 def sincos_values(rendered: Callable[[type], Path], scene_cls: type) -> dict[str, Any]:
-    """The manifest's values, once it is checked to show sin x + cos y on [−π, π]²."""
+    """The manifest's values, once it is checked to show sin x + cos y with its
+    arrows on [−π, π]², on a map of [−3.8, 3.8]²."""
     values = manifest_of(rendered, scene_cls)["values"]
     assert values["surface"]["function"] == "sincos"
-    np.testing.assert_allclose(values["surface"]["domain"], [[-np.pi, np.pi]] * 2)
+    np.testing.assert_allclose(values["surface"]["arrow_window"], [[-np.pi, np.pi]] * 2)
+    assert values["surface"]["window"] == [[-3.8, 3.8]] * 2
     return values
 
 
@@ -96,7 +100,7 @@ def test_bowl_arrows_are_the_notebooks_seven_gradients(
 ) -> None:
     values = manifest_of(rendered, gradients.GradientBowl)["values"]
     assert values["surface"]["function"] == "bowl"
-    assert values["surface"]["domain"] == [[-3.0, 3.0], [-3.0, 3.0]]
+    assert values["surface"]["window"] == [[-3.0, 3.0], [-3.0, 3.0]]
     assert values["arrows.scale"] == 0.15  # the notebook's quiver scale
     arrows = values["arrows"]
     assert [tuple(a["point"]) for a in arrows] == notebook.arrow_points
@@ -150,6 +154,9 @@ def test_the_highlighted_arrow_is_perpendicular_to_contourpys_level_line(
 ) -> None:
     perp = manifest_of(rendered, gradients.GradientField)["values"]["perpendicular"]
     point = np.asarray(perp["point"])
+    # The notebook's arrow: row 5, column 4 of the 8 × 8 grid, at (π/7, 3π/7).
+    assert perp["cell"] == [5, 4]
+    np.testing.assert_allclose(point, [np.pi / 7, 3 * np.pi / 7])
     assert perp["level"] == pytest.approx(np.sin(point[0]) + np.cos(point[1]))
     grad = _torch_gradient(point)
     arrow = np.asarray(perp["arrow_head"]) - point
@@ -224,6 +231,57 @@ def test_exercise_arrows_follow_the_autograd_gradient(
         np.testing.assert_allclose(unit, grad / np.linalg.norm(grad), atol=1e-12)
         step = head - point
         assert np.linalg.norm(step) == pytest.approx(values["field"]["arrow_length"])
+
+
+# ---------------------------------------------------------------------------------
+# What is derived, what is refused (no render)
+
+
+def test_the_maps_ticks_are_derived_as_the_notebook_drew_them() -> None:
+    whole = (-3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0)
+    assert gradients.survey(gradients.GradientBowlParams(), True).ticks == (whole, whole)
+    in_pi = (-np.pi, -np.pi / 2, 0.0, np.pi / 2, np.pi)
+    for params in (gradients.GradientFieldParams(), gradients.SurfaceAndFieldParams()):
+        assert gradients.survey(params).ticks == (in_pi, in_pi)
+    # Given ticks are kept, on both edges.
+    given = dataclasses.replace(gradients.GradientFieldParams(), ticks=(-2.0, 0.0, 2.0))
+    assert gradients.survey(given).ticks == ((-2.0, 0.0, 2.0),) * 2
+
+
+def test_the_window_grows_to_hold_every_arrow_whole() -> None:
+    params = dataclasses.replace(
+        gradients.GradientFieldParams(), arrow_window=((-5.0, 5.0), (-5.0, 5.0))
+    )
+    sv = gradients.survey(params)
+    # Arrows of length 0.5 on [−5, 5]² reach ±5.5: the map grows to [−6, 6]².
+    assert sv.window == ((-6.0, 6.0), (-6.0, 6.0))
+    assert sv.ticks[0] == (-6.0, -4.0, -2.0, 0.0, 2.0, 4.0, 6.0)
+    far = dataclasses.replace(
+        gradients.GradientBowlParams(), arrow_points=((4.0, 4.0), (0.0, 0.0))
+    )
+    with pytest.raises(ParamError) as caught:
+        far.check()  # (2, 2), the downhill arrow, is no longer among the arrows
+    assert caught.value.key == "downhill_point"
+    far = dataclasses.replace(far, downhill_point=(4.0, 4.0))
+    assert landscape.inside([4.0, 4.0], gradients.survey(far, True).window)
+
+
+def test_the_singled_out_arrow_is_derived_or_refused_where_the_gradient_vanishes() -> None:
+    # The bowl on a 3 × 3 grid of [−1, 1]²: ∇f = 0 at the middle arrow (1, 1).
+    bowl = dataclasses.replace(
+        gradients.GradientFieldParams(),
+        function="bowl",
+        arrow_window=((-1.0, 1.0), (-1.0, 1.0)),
+        arrow_grid=3,
+    )
+    # Derived: the steepest arrows are the four corners; the upper right one.
+    assert gradients.survey(bowl).focus == (2, 2)
+    with pytest.raises(ParamError, match="no direction") as caught:
+        dataclasses.replace(bowl, focus=(1, 1)).check()
+    assert caught.value.key == "focus"
+    with pytest.raises(ParamError, match="from 0 to 2") as caught:
+        dataclasses.replace(bowl, focus=(3, 0)).check()
+    assert caught.value.key == "focus"
 
 
 # ---------------------------------------------------------------------------------

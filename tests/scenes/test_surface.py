@@ -36,7 +36,7 @@ from manim import (
 from mathcore.functions import CATALOGUE
 from scenes import gradients, style
 from scenes.base import Lesson3DScene
-from scenes.surface import MeshSurface, SurfaceCamera
+from scenes.kit.mesh import MeshSurface, SurfaceCamera
 from tests.scenes.goldens import MAX_DIFFERING, differing_fraction
 
 DOMAIN = ((-3.0, 3.0), (-3.0, 3.0))

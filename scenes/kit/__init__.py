@@ -1,0 +1,12 @@
+"""The scene kit: what every scene draws with, so that a scene reads as its steps.
+
+- :mod:`~scenes.kit.look`: palette, type sizes, the height ramp;
+- :mod:`~scenes.kit.numbers`: numbers as the viewer reads them, live readouts;
+- :mod:`~scenes.kit.text`: lines of text and the column beside a plot;
+- :mod:`~scenes.kit.plots`: axes, frames and ticks, contour maps, arrows, minima;
+- :mod:`~scenes.kit.paths`: runs drawn step by step or sampled, moving dots;
+- :mod:`~scenes.kit.surfaces` and :mod:`~scenes.kit.mesh`: 3-D surfaces and axes;
+- :mod:`~scenes.kit.graphs`: computation graphs with values and gradients.
+
+The kit draws; every number it draws comes from ``mathcore``.
+"""

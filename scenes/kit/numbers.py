@@ -1,0 +1,200 @@
+r"""Numbers on screen: how they are written, and live readouts that stay cheap.
+
+- :func:`fmt`, :func:`readable`, :func:`sci`, :func:`vector`: a number as the
+  viewer should read it, as LaTeX (the values themselves come from ``mathcore``);
+- :class:`LightDecimal`, :class:`LightInteger`, :func:`show`, :func:`follow`,
+  :class:`SciReadout`: numbers that change with every frame without re-typesetting.
+
+Examples
+--------
+>>> fmt(4.0), fmt(0.19661193324148185, 4), readable(5.7e-5)
+('4', '0.1966', '5.7 \\times 10^{-5}')
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+from manim import (
+    RIGHT,
+    UP,
+    DecimalNumber,
+    Integer,
+    ManimColor,
+    MathTex,
+    VGroup,
+    VMobject,
+)
+
+from scenes.kit.look import TEXT_SIZE
+
+
+def fmt(value: float, digits: int = 3) -> str:
+    """A number as a viewer should read it: at most ``digits`` decimals, no trailing 0s."""
+    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def readable(value: float, digits: int = 3) -> str:
+    r""":func:`fmt` while that shows the number well, :func:`sci` when it is tiny or
+    huge (0 stays 0).
+
+    >>> readable(2.25), readable(5.7e-5), readable(3.2e31)
+    ('2.25', '5.7 \\times 10^{-5}', '3.2 \\times 10^{31}')
+    """
+    if value == 0 or 1e-3 <= abs(value) < 1e5:
+        return fmt(value, digits)
+    return sci(value)
+
+
+def point_text(v: Sequence[float]) -> str:
+    """A point as plain text for captions, e.g. ``(1, 2.5)``."""
+    return "(" + ", ".join(fmt(float(c)) for c in v) + ")"
+
+
+def scientific(value: float, digits: int = 2) -> tuple[float, int]:
+    """``value`` as mantissa × 10^exponent, the mantissa rounded to ``digits`` decimals.
+
+    The mantissa's magnitude is in [1, 10) after rounding (9.996 becomes 1.00 × 10¹,
+    not 10.00 × 10⁰); zero is (0.0, 0).
+
+    Examples
+    --------
+    >>> scientific(5.66156941e-05), scientific(9.996), scientific(-0.25), scientific(0.0)
+    ((5.66, -5), (1.0, 1), (-2.5, -1), (0.0, 0))
+    """
+    v = float(value)
+    if not math.isfinite(v):
+        raise ValueError(f"value: must be finite, got {value!r}")
+    if v == 0:
+        return 0.0, 0
+    # printf's %e rounds the mantissa and carries into the exponent correctly,
+    # also for subnormals, where dividing by 10**exponent would overflow.
+    mantissa, exponent = f"{v:.{int(digits)}e}".split("e")
+    return float(mantissa), int(exponent)
+
+
+def sci(value: float, digits: int = 1, *, drop_one: bool = False) -> str:
+    r"""A number in scientific notation as LaTeX, e.g. ``3.2 \times 10^{-10}``.
+
+    With ``drop_one`` a mantissa of exactly 1 is left out: ``10^{-8}``, not
+    ``1 \times 10^{-8}`` (for tolerances and other powers of ten).
+
+    >>> sci(3.2e-10), sci(0.0)
+    ('3.2 \\times 10^{-10}', '0')
+    >>> sci(1e-8, 0, drop_one=True), sci(1e-8, 0)
+    ('10^{-8}', '1 \\times 10^{-8}')
+    """
+    if value == 0:
+        return "0"
+    mantissa, exponent = scientific(value, digits)
+    power = rf"10^{{{exponent}}}"
+    if drop_one and mantissa == 1:
+        return power
+    return rf"{mantissa:.{digits}f} \times {power}"
+
+
+def vector(v: Sequence[float], digits: int = 3) -> str:
+    """A point as LaTeX, e.g. ``(2.4,\\ 1.8)``."""
+    return r"(" + r",\ ".join(fmt(float(c), digits) for c in v) + r")"
+
+
+def readable_vector(v: Sequence[float]) -> str:
+    """A point as LaTeX, each coordinate :func:`readable`."""
+    return r"(" + r",\ ".join(readable(float(c)) for c in v) + r")"
+
+
+def number_word(n: int) -> str:
+    """Small counts in words, as a caption says them: 4 → "four"."""
+    words = ("zero", "one", "two", "three", "four", "five", "six")
+    return words[n] if 0 <= n < len(words) else str(n)
+
+
+# Live numbers. A DecimalNumber re-typesets on every ``set_value``: it copies a whole
+# MathTex per character (~1.5 ms a glyph). A readout that follows an animation would
+# spend most of each frame doing that, usually to show the digits it already shows.
+# So: plain outlines copied instead of MathTex (LightDecimal), and a new value set
+# only when the text it shows changes (show, follow).
+
+_GLYPHS: dict[tuple[str, type | None], VMobject] = {}
+
+
+Number = TypeVar("Number", bound=DecimalNumber)
+
+
+class LightDecimal(DecimalNumber):
+    """A DecimalNumber whose characters are copied from plain outlines, 3× faster.
+
+    Each character's outline is extracted once from Manim's MathTex into a plain
+    VMobject (same points, same style) and that is copied instead: it looks the
+    same as a :class:`~manim.DecimalNumber`.
+    """
+
+    def _string_to_mob(
+        self, string: str, mob_class: type | None = None, **kwargs
+    ) -> VMobject:
+        key = (string, mob_class)
+        if key not in _GLYPHS:
+            tex = super()._string_to_mob(string, mob_class, **kwargs)
+            plain = VMobject()
+            for part in tex.family_members_with_points():
+                piece = VMobject()
+                piece.set_points(part.points.copy())
+                piece.match_style(part)
+                plain.add(piece)
+            plain.font_size_ref = tex.font_size  # what super() scaled the glyph to
+            _GLYPHS[key] = plain
+        plain = _GLYPHS[key]
+        return plain.copy().scale(self._font_size / plain.font_size_ref)
+
+
+class LightInteger(LightDecimal, Integer):
+    """An :class:`~manim.Integer` with :class:`LightDecimal`'s fast characters."""
+
+
+def show(number: DecimalNumber, value: float) -> None:
+    """Set ``number`` to ``value`` only when the text it shows would change."""
+    if number._get_num_string(value) != number._get_num_string(number.get_value()):
+        number.set_value(value)
+
+
+def follow(number: Number, value: Callable[[], float]) -> Number:
+    """Keep ``number`` showing ``value()`` (an updater); digits redrawn only on change.
+
+    If the value can change while the number fades in, call this after the fade: a
+    number changing its digit count mid-animation changes the mobject's family.
+    """
+    number.add_updater(lambda m: show(m, value()))
+    return number
+
+
+class SciReadout(VGroup):
+    """A live number as m × 10^e: a DecimalNumber mantissa and an Integer exponent.
+
+    Losses in a race span 16 orders of magnitude; a fixed number of decimals would
+    show most of them as 0. Both parts are updated in place, never re-typeset.
+    """
+
+    def __init__(self, value: float, colour: ManimColor, size: int = TEXT_SIZE):
+        mantissa, exponent = scientific(value)
+        self.mantissa = LightDecimal(
+            mantissa, num_decimal_places=2, font_size=size, color=colour
+        )
+        self.times = MathTex(r"\times 10", font_size=size, color=colour)
+        self.exponent = LightInteger(exponent, font_size=0.7 * size, color=colour)
+        super().__init__(self.mantissa, self.times, self.exponent)
+        self._place()
+
+    def _place(self) -> None:
+        # Digits differ in width ("1" is narrow): re-seat the tail after every change.
+        self.times.next_to(self.mantissa, RIGHT, buff=0.1)
+        self.exponent.next_to(self.times, RIGHT, buff=0.05)
+        self.exponent.align_to(self.times, UP).shift(0.12 * UP)
+
+    def show(self, value: float) -> None:
+        mantissa, exponent = scientific(value)
+        show(self.mantissa, mantissa)
+        show(self.exponent, exponent)
+        self._place()

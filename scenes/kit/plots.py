@@ -1,0 +1,366 @@
+"""Plots: axes that place data, the box and ticks around them, contour lines,
+arrows, minima, and the maps of 2-D functions.
+
+A plot here is Matplotlib's: invisible :class:`~manim.Axes` place data
+(``axes.c2p``), and :func:`plot_frame` draws the box with ticks at its edges, so the
+plot itself stays uncluttered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    ORIGIN,
+    RIGHT,
+    UP,
+    Arrow,
+    Axes,
+    Line,
+    ManimColor,
+    MathTex,
+    Polygon,
+    Star,
+    VGroup,
+    VMobject,
+    interpolate_color,
+)
+
+from mathcore import landscape
+from scenes.kit.look import (
+    BACKGROUND,
+    CURVE,
+    INK,
+    LABEL_SIZE,
+    MUTED,
+    height_colour,
+    shades,
+)
+from scenes.kit.numbers import fmt
+
+if TYPE_CHECKING:
+    from mathcore.fields import ContourBand, ContourLevel
+
+
+Window = landscape.Window
+"""((x_min, x_max), (y_min, y_max)) in data units: mathcore's one window type."""
+
+
+ToPoint = Callable[[float, float], np.ndarray]
+"""Data (x, y) to a scene point, e.g. ``axes.c2p``."""
+
+
+ToPoints = Callable[[np.ndarray], np.ndarray]
+"""Data to scene points, vectorised: an (n, 2) array of (x, y) rows to (n, 3) points.
+``Axes.c2p`` is one."""
+
+
+def plot_axes(window: Window, width: float, height: float) -> Axes:
+    """Invisible axes placing ``window`` on a ``width`` × ``height`` box.
+
+    They only place data (``axes.c2p``); the box and ticks are :func:`plot_frame`.
+    """
+    (x0, x1), (y0, y1) = window
+    return Axes(
+        x_range=[x0, x1, x1 - x0],
+        y_range=[y0, y1, y1 - y0],
+        x_length=width,
+        y_length=height,
+        tips=False,
+    )
+
+
+def square_axes(domain: Window, side: float) -> Axes:
+    """Invisible axes placing ``domain`` on a ``side`` × ``side`` square.
+
+    Equal scales keep right angles right: ∇f ⟂ level line in the data is also
+    perpendicular on screen.
+    """
+    return plot_axes(domain, side, side)
+
+
+def plot_frame(
+    to_point: ToPoint,
+    window: Window,
+    x_ticks: Sequence[float],
+    y_ticks: Sequence[float],
+    *,
+    x_label: Callable[[float], str] = fmt,
+    y_label: Callable[[float], str] = fmt,
+    font_size: float = LABEL_SIZE,
+    tick: float = 0.12,
+    label_buff: float = 0.2,
+    paired: bool = False,
+) -> VGroup:
+    """A box around a plot, ticks and their labels on its bottom and left edges.
+
+    Like a Matplotlib axes: the plot stays uncluttered, coordinates are read at the
+    edges. Returns ``VGroup(box, marks, labels)``.
+
+    Parameters
+    ----------
+    to_point
+        Data (x, y) to a scene point.
+    window
+        The data range the box encloses.
+    x_ticks, y_ticks
+        Where the marks go along the bottom and the left edge.
+    x_label, y_label
+        A tick value as LaTeX.
+    font_size
+        Size of the tick labels.
+    tick
+        How far a mark sticks out of the box; negative: into it.
+    label_buff
+        Gap between an edge and its labels.
+    paired
+        Marks and labels in the order bottom, left, bottom, left… (x and y ticks
+        taken in pairs) rather than all bottom ones first: the order ``Create``
+        draws them in.
+
+    Examples
+    --------
+    >>> to_point = lambda x, y: np.array([x, y, 0.0])
+    >>> box, marks, labels = plot_frame(to_point, ((0, 1), (0, 2)), [0, 1], [2])
+    >>> len(marks), len(labels)
+    (3, 3)
+    """
+    (x0, x1), (y0, y1) = window
+    box = Polygon(
+        to_point(x0, y0),
+        to_point(x1, y0),
+        to_point(x1, y1),
+        to_point(x0, y1),
+        color=MUTED,
+        stroke_width=2,
+    )
+
+    def bottom(t: float) -> tuple[Line, MathTex]:
+        at = to_point(t, y0)
+        label = MathTex(x_label(t), font_size=font_size).next_to(at, DOWN, label_buff)
+        return Line(at, at + tick * DOWN, color=MUTED, stroke_width=2), label
+
+    def left(t: float) -> tuple[Line, MathTex]:
+        at = to_point(x0, t)
+        label = MathTex(y_label(t), font_size=font_size).next_to(at, LEFT, label_buff)
+        return Line(at, at + tick * LEFT, color=MUTED, stroke_width=2), label
+
+    if paired:
+        edges = [
+            e for x, y in zip(x_ticks, y_ticks, strict=True) for e in (bottom(x), left(y))
+        ]
+    else:
+        edges = [bottom(t) for t in x_ticks] + [left(t) for t in y_ticks]
+    marks = VGroup(*[mark for mark, _ in edges])
+    labels = VGroup(*[label for _, label in edges])
+    return VGroup(box, marks, labels)
+
+
+def inner_frame(
+    to_point: ToPoint,
+    window: Window,
+    x_ticks: Sequence[float],
+    y_ticks: Sequence[float],
+    font_size: int,
+    y_label: Callable[[float], str] = fmt,
+) -> VGroup:
+    """:func:`plot_frame` as maps of runs draw it: marks inside the box."""
+    return plot_frame(
+        to_point,
+        window,
+        x_ticks,
+        y_ticks,
+        y_label=y_label,
+        font_size=font_size,
+        tick=-0.1,
+        label_buff=0.12,
+    )
+
+
+def contour_paths(
+    contours: Sequence[ContourLevel],
+    to_points: ToPoints,
+    colour: ManimColor | Sequence[ManimColor],
+    width: float,
+    *,
+    joined: bool = False,
+) -> VGroup:
+    """Level lines from :func:`mathcore.fields.contour_lines` as stroked paths.
+
+    Parameters
+    ----------
+    contours
+        One :class:`~mathcore.fields.ContourLevel` per level, low to high.
+    to_points
+        Data to scene points, vectorised (``axes.c2p``).
+    colour
+        One colour for every line, or one per level (see :func:`shades`).
+    width
+        Stroke width.
+    joined
+        One path per level, its pieces as sub-paths (fewer mobjects, and
+        ``Create(…, lag_ratio=…)`` draws level by level) instead of one per piece.
+    """
+    colours = [colour] * len(contours) if isinstance(colour, ManimColor) else colour
+    paths = VGroup()
+    for level, level_colour in zip(contours, colours, strict=True):
+        if joined:
+            path = VMobject(stroke_color=level_colour, stroke_width=width)
+            for line in level.lines:
+                corners = to_points(line)
+                path.start_new_path(corners[0])
+                path.add_points_as_corners(corners[1:])
+            paths.add(path)
+            continue
+        for line in level.lines:
+            path = VMobject(stroke_color=level_colour, stroke_width=width)
+            path.set_points_as_corners(to_points(line))
+            paths.add(path)
+    return paths
+
+
+def arrow(
+    start: np.ndarray,
+    end: np.ndarray,
+    colour: ManimColor,
+    width: float = 4.0,
+    tip_ratio: float = 0.35,
+) -> Arrow:
+    """A straight arrow from ``start`` to ``end`` exactly (no gap), tip scaled to fit.
+
+    ``tip_ratio`` caps the tip's length as a fraction of the arrow's, so short
+    arrows (small gradients) keep a visible shaft.
+    """
+    return Arrow(
+        start,
+        end,
+        buff=0,
+        color=colour,
+        stroke_width=width,
+        max_tip_length_to_length_ratio=tip_ratio,
+        max_stroke_width_to_length_ratio=20,
+    )
+
+
+def minimum_stars(
+    to_point: ToPoint, minima: Sequence, colour: ManimColor = INK, radius: float = 0.17
+) -> VGroup:
+    """A :func:`minimum_star` on every minimum (``mathcore.landscape`` critical
+    points: Himmelblau has four)."""
+    return VGroup(*[minimum_star(to_point(*m.point), colour, radius) for m in minima])
+
+
+def minimum_star(
+    at: np.ndarray,
+    colour: ManimColor = INK,
+    radius: float = 0.17,
+    stroke_width: float = 1.0,
+) -> Star:
+    """The true minimum, as the notebook's five-pointed star, with a light rim."""
+    star = Star(
+        outer_radius=radius, color=colour, fill_opacity=1, stroke_width=stroke_width
+    )
+    return star.set_stroke(INK).move_to(at)
+
+
+def line_through(
+    axes: Axes, point: tuple[float, float], slope: float, half_width: float = 1.5, **kwargs
+) -> Line:
+    """A straight line through ``point`` with ``slope``, kept inside the axes' box.
+
+    Drawing only: the slope comes from ``mathcore``. The segment spans
+    ``half_width`` either side of the point, shortened where it would leave the
+    plotted y range, so tangents and secants never run off the figure.
+    """
+    (x_lo, x_hi), (y_lo, y_hi) = axes.x_range[:2], axes.y_range[:2]
+    x0, y0 = point
+    lo, hi = max(x_lo, x0 - half_width), min(x_hi, x0 + half_width)
+    if slope != 0:
+        # Solve y0 + slope·(x − x0) = y_lo and y_hi for x, and clip to them.
+        a, b = sorted((x0 + (y_lo - y0) / slope, x0 + (y_hi - y0) / slope))
+        lo, hi = max(lo, a), min(hi, b)
+    return Line(
+        axes.c2p(lo, y0 + slope * (lo - x0)), axes.c2p(hi, y0 + slope * (hi - x0)), **kwargs
+    )
+
+
+# Contour lines recede (dim, low contrast) so that paths, drawn bright, lead.
+CONTOUR_LOW = interpolate_color(BACKGROUND, CURVE, 0.6)
+CONTOUR_HIGH = interpolate_color(BACKGROUND, MUTED, 0.4)
+CONTOUR_WIDTH = 1.6
+
+
+def contour_map(
+    contours: Sequence[ContourLevel],
+    to_points: ToPoints,
+    low: ManimColor = CONTOUR_LOW,
+    high: ManimColor = CONTOUR_HIGH,
+    *,
+    width: float = CONTOUR_WIDTH,
+    joined: bool = True,
+) -> VGroup:
+    """Level lines shaded from ``low`` (the lowest level) to ``high``: the map a run
+    is drawn on (:func:`contour_paths` does the drawing)."""
+    colours = shades(low, high, len(contours))
+    return contour_paths(contours, to_points, colours, width, joined=joined)
+
+
+def pi_label(value: float) -> str:
+    r"""A multiple of π/2 as LaTeX, for tick labels.
+
+    >>> [pi_label(k * np.pi / 2) for k in (-2, -1, 0, 1, 3)]
+    ['-\\pi', '-\\frac{\\pi}{2}', '0', '\\frac{\\pi}{2}', '\\frac{3\\pi}{2}']
+    """
+    halves = round(2 * value / np.pi)
+    sign = "-" if halves < 0 else ""
+    halves = abs(halves)
+    if halves == 0:
+        return "0"
+    if halves % 2 == 0:
+        k = halves // 2
+        return f"{sign}{'' if k == 1 else k}\\pi"
+    return f"{sign}\\frac{{{'' if halves == 1 else halves}\\pi}}{{2}}"
+
+
+def band_shapes(bands: list[ContourBand], to_points: ToPoints) -> VGroup:
+    """The filled contour map (``contourf``): one filled shape per band, low to high.
+
+    Each ring of a band becomes a subpath of one shape; Cairo's non-zero winding
+    fill leaves the (clockwise) holes empty.
+    """
+    shapes = VGroup()
+    for k, band in enumerate(bands):
+        shape = VMobject(
+            fill_color=height_colour(k / (len(bands) - 1)),
+            fill_opacity=1,
+            stroke_width=0,
+        )
+        for rings in band.polygons:
+            for ring in rings:
+                corners = to_points(np.asarray(ring))
+                shape.start_new_path(corners[0])
+                shape.add_points_as_corners(corners[1:])
+        shapes.add(shape)
+    return shapes
+
+
+def level_key(levels: Sequence[float]) -> VGroup:
+    """A small legend: the band colours from low to high, with the outer levels."""
+    n = len(levels)
+    swatches = VGroup(
+        *[
+            Line(ORIGIN, 0.42 * RIGHT, stroke_width=16, color=height_colour(k / n))
+            for k in range(n + 1)
+        ]
+    ).arrange(RIGHT, buff=0)
+    low = MathTex(fmt(levels[0]), font_size=LABEL_SIZE)
+    high = MathTex(fmt(levels[-1]), font_size=LABEL_SIZE)
+    low.next_to(swatches[1].get_left(), DOWN, buff=0.2)
+    high.next_to(swatches[-1].get_left(), DOWN, buff=0.2)
+    title = MathTex(r"\text{height: low} \to \text{high}", font_size=LABEL_SIZE)
+    title.next_to(swatches, UP, buff=0.2, aligned_edge=LEFT)
+    return VGroup(title, swatches, low, high)

@@ -1,0 +1,105 @@
+"""Text on screen: a line of text or formula, and the column of text beside a plot.
+
+Scenes put their plot on the left of the frame and their words in a column on the
+right (:func:`column`, :func:`below`); nothing may leave the frame
+(:func:`fit_right`, :func:`keep_in_frame`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import (
+    DL,
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    UR,
+    ManimColor,
+    MathTex,
+    Mobject,
+    VGroup,
+    config,
+)
+
+from scenes.kit.look import INK, TEXT_SIZE
+
+# The frame's layout (Manim units; the frame is 14.2 × 8): a square map on the
+# left, equal scales so shapes are true; text in a column on the right.
+MAP_SIDE = 6.4
+MAP_CENTRE = np.array([-3.3, -0.15, 0.0])
+COLUMN_LEFT = 0.75
+COLUMN_TOP = 3.55
+FRAME_RIGHT = 6.85  # text stays left of this (the frame's edge is at 7.1)
+
+
+def fit_right(mobject: Mobject, buff: float = 0.15) -> Mobject:
+    """Shrink ``mobject`` about its left edge, if need be, to end before the frame's
+    right edge (a text column whose numbers came out longer than usual)."""
+    room = config.frame_width / 2 - buff - mobject.get_left()[0]
+    if mobject.width > room > 0:
+        mobject.scale(room / mobject.width, about_edge=LEFT)
+    return mobject
+
+
+def keep_in_frame(mobject: Mobject, buff: float = 0.1) -> Mobject:
+    """Shift ``mobject`` just enough to lie inside the frame (a label placed next to
+    a point near the edge would otherwise be cut off)."""
+    half_w, half_h = config.frame_width / 2 - buff, config.frame_height / 2 - buff
+    low, high = mobject.get_corner(DL), mobject.get_corner(UR)
+    dx = max(0.0, -half_w - low[0]) - max(0.0, high[0] - half_w)
+    dy = max(0.0, -half_h - low[1]) - max(0.0, high[1] - half_h)
+    return mobject.shift(np.array([dx, dy, 0.0]))
+
+
+def tex(text: str, colour: ManimColor = INK, size: float = TEXT_SIZE) -> MathTex:
+    """A line of text or a formula: MathTex in the house colour and size."""
+    return MathTex(text, color=colour, font_size=size)
+
+
+def stack(*rows: Mobject, width: float, buff: float = 0.2) -> VGroup:
+    """Rows one under another, left-aligned, shrunk to ``width`` if wider.
+
+    >>> from manim import Square
+    >>> float(round(stack(Square(1), Square(2), width=1.5).width, 6))
+    1.5
+    """
+    group = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=buff)
+    if group.width > width:
+        group.scale_to_fit_width(width)
+    return group
+
+
+def column(
+    *rows: Mobject,
+    left: float = COLUMN_LEFT,
+    top: float = COLUMN_TOP,
+    width: float | None = None,
+    buff: float = 0.3,
+) -> VGroup:
+    """Rows stacked at the top of the text column whose top-left corner is
+    (``left``, ``top``), at most ``width`` wide (to :data:`FRAME_RIGHT` if not given).
+    """
+    width = FRAME_RIGHT - left if width is None else width
+    return stack(*rows, width=width, buff=buff).move_to(
+        left * RIGHT + top * UP, aligned_edge=UP + LEFT
+    )
+
+
+def below(
+    anchor: Mobject,
+    *rows: Mobject,
+    width: float | None = None,
+    buff: float = 0.45,
+    gap: float = 0.22,
+    left: float | None = None,
+) -> VGroup:
+    """Rows stacked ``buff`` under ``anchor``, ``gap`` apart, at most ``width`` wide
+    (to :data:`FRAME_RIGHT` if not given).
+
+    Aligned to the anchor's left edge, or to the column edge at x = ``left``.
+    """
+    edge = anchor.get_left()[0] if left is None else left
+    width = FRAME_RIGHT - edge if width is None else width
+    block = stack(*rows, width=width, buff=gap).next_to(anchor, DOWN, buff=buff)
+    return block.align_to(anchor if left is None else left * RIGHT, LEFT)

@@ -1,0 +1,397 @@
+"""Exercise 2: learning rates on a 1-D function with several minima (QuarticRates).
+
+Render it with plain Manim from the repo root::
+
+    manim render scenes/quartic.py QuarticRates -ql
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    Axes,
+    Create,
+    Dot,
+    FadeIn,
+    Mobject,
+    SurroundingRectangle,
+    ValueTracker,
+    VGroup,
+    VMobject,
+    Write,
+    linear,
+)
+
+from mathcore import landscape
+from mathcore.functions import Objective
+from mathcore.optimize import Trajectory, gd, run
+from mathcore.runs import (
+    clip_polyline,
+    cursor,
+    graph_points,
+    windowed,
+)
+from mathcore.tuning import fastest_converged
+from scenes import params
+from scenes.base import LessonScene
+from scenes.kit import look, numbers, plots, text
+from scenes.kit.paths import (
+    moving_dot,
+    outcome,
+    step_arrow,
+    traced_path,
+    trajectory_record,
+)
+from scenes.kit.plots import inner_frame
+from scenes.kit.text import below, column
+
+Window = plots.Window
+ToPoint = plots.ToPoint
+
+
+@dataclass(frozen=True)
+class QuarticRatesParams:
+    """Exercise 2: f(x) = x⁴ − 3x³ + 2 from x0 = 4 with four learning rates.
+
+    The exercise names no step count; 100 is ``gradient_descent``'s default.
+    """
+
+    function: str = "quartic"
+    """The function to descend: a catalogue name or a formula in x."""
+    x0: float = 4.0
+    """Where every run starts."""
+    rates: tuple[float, ...] = (0.001, 0.01, 0.05, 0.1)
+    """The learning rates compared, one ball each (at most four)."""
+    steps: int = 100
+    """The most updates each run takes."""
+    tol: float = 1e-8
+    """A run stops once |f′| is below this."""
+    window: Window = ()
+    """The least the plot shows, x then f; grown to hold the start, the points
+    where f′ = 0 and the runs that do not run away. Empty: framed around those
+    alone (x at least over the function's own domain)."""
+    curve_samples: int = 400
+    """Points the curve of f is drawn through."""
+    first_seconds: float = 2.0
+    """Seconds for step 0 → 1, slowed down: the jumps happen there."""
+    early_steps: float = 20.0
+    """Steps shown at the early pace."""
+    early_seconds: float = 4.0
+    """Seconds the early steps take."""
+    late_seconds: float = 3.0
+    """Seconds the remaining steps take."""
+
+    def check(self) -> None:
+        """Refuse a function or start the scene cannot show (see :func:`balls`)."""
+        balls(self)
+
+
+@dataclass(frozen=True)
+class Balls:
+    """What QuarticRates shows: the runs, the plot's window and ticks, where f′ = 0."""
+
+    f: Objective
+    runs: tuple[Trajectory, ...]
+    verdicts: tuple[landscape.Verdict, ...]
+    window: Window
+    ticks: tuple[tuple[float, ...], tuple[float, ...]]
+    landmarks: tuple[landscape.StationaryPoint, ...]
+
+
+@functools.lru_cache(maxsize=16)  # check() at load, then construct(): once
+def balls(p: QuarticRatesParams) -> Balls:
+    """The runs of ``p`` on the graph of f; ParamError when it cannot be shown."""
+    f = params.objective(p.function, 1)
+    params.within("steps", p.steps, 1, params.MAX_STEPS)
+    params.within("rates", len(p.rates), 1, len(QUARTIC_COLOURS))
+    params.within("rates", min(p.rates), 0.0, math.inf, low_open=True)
+    with params.refused():
+        runs = tuple(run(f, [p.x0], gd(lr), p.steps, p.tol) for lr in p.rates)
+        xs = np.concatenate([[p.x0], *[landscape.shown_points(t)[:, 0] for t in runs]])
+        least = p.window[0] if p.window else f.domain[0]
+        x_window = landscape.frame(xs[:, None], (least,), margin=0.05)
+        landscape.require_finite(f, x_window)
+        marks = landscape.stationary_points(f, x_window[0])
+        if not any(m.kind == "minimum" for m in marks):
+            raise landscape.UnshowableError(f"f has no minimum for x in {x_window[0]}")
+        shown = np.concatenate([xs, [m.x for m in marks]])
+        heights = np.column_stack([shown, f.value(shown[:, None])])
+        # Headroom above and below: a ball that leaves the plot gets an arrow.
+        window = landscape.frame(heights, margin=0.15)
+        if p.window:
+            window = landscape.frame(heights, (x_window[0], p.window[1]), margin=0.15)
+    verdicts = tuple(landscape.verdict(t, window, (), graph_points(t)) for t in runs)
+    ticks = (landscape.ticks(window[0], 7), landscape.ticks(window[1], 5))
+    return Balls(f, runs, verdicts, window, ticks, tuple(marks))
+
+
+# The function's own colour (blue) is left to its curve.
+QUARTIC_COLOURS = (look.POINT, look.INK, look.GOOD, look.TANGENT)
+PLOT_WIDTH, PLOT_HEIGHT = 6.6, 6.1
+PLOT_CENTRE = np.array([-3.15, -0.05, 0.0])
+
+
+class QuarticRates(LessonScene):
+    """One ball per learning rate on x⁴ − 3x³ + 2; one of them flies off and diverges."""
+
+    Params = QuarticRatesParams
+
+    def construct(self) -> None:
+        p: QuarticRatesParams = self.params
+        b = balls(p)
+        f, runs, window = b.f, list(b.runs), b.window
+        for t, v in zip(runs, b.verdicts, strict=True):
+            self.record(f"runs[{t.lr:g}]", trajectory_record(t, v))
+        self.record("window", window)
+        self.record(
+            "landmarks",
+            [{"x": m.x, "value": m.value, "kind": m.kind} for m in b.landmarks],
+        )
+        best = fastest_converged(runs)
+        self.record("fastest", None if best is None else runs[best].lr)
+
+        axes = plots.plot_axes(window, PLOT_WIDTH, PLOT_HEIGHT).move_to(PLOT_CENTRE)
+        frame = inner_frame(axes.c2p, window, *b.ticks, look.LABEL_SIZE)
+        curve = self._curve(f, axes, window, p.curve_samples)
+        formula = column(text.tex(f.latex, look.CURVE, look.TITLE_SIZE))
+        marks = self._landmark_marks(f, axes, b.landmarks)
+
+        self.step(
+            "The function",
+            f"Gradient descent on this function from x = {numbers.fmt(p.x0)}.",
+        )
+        self.play(Create(frame), Create(curve), Write(formula), run_time=1.5)
+        self.play(FadeIn(marks))
+        self.wait(0.5)
+
+        self.step(
+            f"{numbers.number_word(len(runs)).capitalize()} learning rates",
+            f"Same start, {numbers.number_word(len(runs))} step sizes: "
+            "every ball follows x ← x − η f′(x).",
+        )
+        rows, results, exits = self._roll(b, axes, formula, p)
+
+        diverged = [i for i, v in enumerate(b.verdicts) if v.status == "diverged"]
+        self.step("Too large", self._too_large_caption(b, diverged))
+        marks_out = [FadeIn(exits[i][1]) for i in diverged if i in exits]
+        if diverged:
+            self.play(*[FadeIn(results[i]) for i in diverged], *marks_out)
+        self.wait(2.5)
+
+        self.step("Which rate is best", self._best_caption(runs, best))
+        shown = [FadeIn(results[i]) for i in range(len(runs)) if i not in diverged]
+        if best is not None:
+            box = SurroundingRectangle(
+                VGroup(rows[best], results[best]), buff=0.1, color=look.GOOD
+            )
+            shown.append(Create(box))
+        self.play(*shown)
+        self.wait(4.0)  # the longest caption: the answer to "which rate is best"
+
+        self.step("Where the minima are", self._minima_caption(b.landmarks))
+        self._answer_minima(f, axes, b.landmarks, VGroup(rows, results))
+
+    @staticmethod
+    def _curve(f: Objective, axes: Axes, window: Window, samples: int) -> VGroup:
+        """The graph of f, cut where it leaves the plot."""
+        xs = np.linspace(*window[0], samples)
+        curve = VGroup()
+        for piece in clip_polyline(np.column_stack([xs, f.value(xs[:, None])]), window):
+            path = VMobject(stroke_color=look.CURVE, stroke_width=4)
+            path.set_points_smoothly([axes.c2p(*v) for v in piece])
+            curve.add(path)
+        return curve
+
+    def _landmark_marks(self, f: Objective, axes: Axes, landmarks) -> VGroup:
+        group = VGroup()
+        for m in landmarks:
+            at = axes.c2p(m.x, m.value)
+            if m.kind == "minimum":
+                group.add(plots.minimum_star(at))
+                label = text.tex(rf"\text{{minimum}}\ x = {numbers.fmt(m.x)}", look.INK)
+                label.next_to(at, DOWN, buff=0.3)
+                text.keep_in_frame(label)
+            else:
+                slope = float(f.gradient([m.x])[0])
+                group.add(Dot(at, radius=0.09, color=look.SECANT))
+                label = text.tex(
+                    rf"f'({numbers.fmt(m.x)}) = {numbers.fmt(slope)}", look.SECANT
+                )
+                label.next_to(at, DOWN + LEFT, buff=0.15)
+            group.add(text.keep_in_frame(label))
+        return group
+
+    def _roll(
+        self,
+        b: Balls,
+        axes: Axes,
+        formula: Mobject,
+        p: QuarticRatesParams,
+    ) -> tuple[VGroup, VGroup, dict[int, VGroup]]:
+        """The balls roll; returns legend rows, their (hidden) results, exit marks."""
+        s = ValueTracker(0)
+        to_point = axes.c2p
+        runs, window = b.runs, b.window
+        rows, results, moving, exits = VGroup(), VGroup(), [], {}
+        for i, (t, v) in enumerate(zip(runs, b.verdicts, strict=True)):
+            colour = QUARTIC_COLOURS[i % len(QUARTIC_COLOURS)]
+            gp = graph_points(t)
+            moving += [
+                traced_path(to_point, gp, s, colour, box=window, width=2.5),
+                moving_dot(to_point, gp, s, colour, box=window, radius=0.12),
+            ]
+            rows.add(
+                VGroup(
+                    Dot(radius=0.1, color=colour),
+                    text.tex(rf"\eta = {numbers.fmt(t.lr)}", colour),
+                ).arrange(RIGHT, buff=0.25)
+            )
+            results.add(text.tex(self._result(t, v), look.INK, look.LABEL_SIZE))
+            w = windowed(gp, window)
+            if w.exited:
+                self.record(
+                    f"exit[{t.lr:g}]", {"point": w.exit_point, "segment": w.exit_segment}
+                )
+                start = to_point(*w.exit_point)
+                # Screen direction of the leaving segment (x and y scale differently).
+                ahead = to_point(*(w.exit_point + 1e-3 * w.exit_direction)) - start
+                pointer = step_arrow(
+                    start, start + 0.8 * ahead / np.linalg.norm(ahead), colour
+                )
+                note = VGroup(
+                    text.tex(r"\text{left the plot}", colour, look.LABEL_SIZE),
+                    text.tex(outcome(v), colour, look.LABEL_SIZE),
+                ).arrange(DOWN, aligned_edge=RIGHT, buff=0.12)
+                note.next_to(start, DOWN + LEFT, buff=0.25)
+                text.keep_in_frame(note)
+                exits[i] = VGroup(VGroup(pointer, note[0]), note[1])
+        # The step counter follows the longest run (the others stop earlier).
+        longest = max(runs, key=lambda t: t.n_steps).points
+        counter = numbers.LightInteger(0, font_size=look.TEXT_SIZE)
+        numbers.follow(counter, lambda: cursor(longest, s.get_value()).step)
+        entries = VGroup(
+            *[VGroup(row, result) for row, result in zip(rows, results, strict=True)]
+        )
+        for row, result in entries:
+            result.next_to(row, DOWN, buff=0.12, aligned_edge=LEFT).shift(0.45 * RIGHT)
+        counter_row = VGroup(text.tex("t ="), counter).arrange(RIGHT, buff=0.2)
+        below(formula, counter_row, *entries)
+        balls = [m for m in moving if isinstance(m, Dot)]
+        self.play(FadeIn(counter_row), FadeIn(rows), *[FadeIn(b) for b in balls])
+        self.add(*moving)
+        self.play(s.animate.set_value(1), run_time=p.first_seconds, rate_func=linear)
+        if exits:
+            self.play(*[FadeIn(e[0]) for e in exits.values()])
+        self.play(
+            s.animate.set_value(p.early_steps), run_time=p.early_seconds, rate_func=linear
+        )
+        self.play(s.animate.set_value(p.steps), run_time=p.late_seconds, rate_func=linear)
+        self.wait(0.5)
+        return rows, results, exits
+
+    @staticmethod
+    def _result(t: Trajectory, v: landscape.Verdict) -> str:
+        """A run's outcome for the legend, with where it got to."""
+        if v.status == "diverged":
+            return outcome(v) + rf",\ x_1 = {numbers.fmt(float(t.points[1, 0]))}"
+        if v.status == "stopped":
+            return rf"\text{{not there after {t.n_steps} steps:}}\ x = " + numbers.fmt(
+                float(t.final[0])
+            )
+        return outcome(v)
+
+    def _answer_minima(self, f: Objective, axes: Axes, landmarks, legend: VGroup) -> None:
+        flats = VGroup()
+        for m in landmarks:
+            slope = float(f.gradient([m.x])[0])
+            flats.add(
+                plots.line_through(
+                    axes,
+                    (m.x, m.value),
+                    slope,
+                    half_width=0.7,
+                    color=look.SECANT,
+                    stroke_width=3,
+                )
+            )
+        only = [m.kind for m in landmarks].count("minimum") == 1
+        kinds = {
+            "minimum": r"\text{the only minimum}" if only else r"\text{a minimum}",
+            "flat": r"f' = 0,\ \text{not a minimum}",
+            "maximum": r"\text{a maximum}",
+        }
+        answer = below(
+            legend,
+            *[
+                text.tex(
+                    rf"x = {numbers.fmt(m.x)}:\ " + kinds[m.kind],
+                    look.GOOD if m.kind == "minimum" else look.SECANT,
+                )
+                for m in landmarks
+            ],
+            buff=0.45,
+        )
+        self.play(Create(flats), FadeIn(answer))
+        self.wait(3.5)
+
+    @staticmethod
+    def _too_large_caption(b: Balls, diverged: list[int]) -> str:
+        if not diverged:
+            return "None of these rates is too large for this start."
+        t, v = b.runs[diverged[0]], b.verdicts[diverged[0]]
+        fate = (
+            f"by step {t.diverged_at} the numbers overflow"
+            if t.status == "diverged"
+            else f"from step {v.step} on it is off the plot, climbing"
+        )
+        return (
+            f"Too large: with η = {numbers.fmt(t.lr)} the first step throws x to "
+            f"{numbers.fmt(float(t.points[1, 0]))}; {fate}: the run diverges."
+        )
+
+    @staticmethod
+    def _best_caption(runs: list[Trajectory], best: int | None) -> str:
+        if best is None:
+            return "None of these rates converges within the step limit."
+        parts = []
+        for i, t in enumerate(runs):
+            if i == best:
+                continue
+            if t.status == "converged":
+                parts.append(f"η = {numbers.fmt(t.lr)} takes {t.n_steps} steps")
+            elif t.status == "max_steps" and t.losses[-1] <= t.losses[0]:
+                parts.append(
+                    f"η = {numbers.fmt(t.lr)} is still at "
+                    f"x = {numbers.fmt(float(t.final[0]))} "
+                    f"after {t.n_steps} steps"
+                )
+        return (
+            f"Best here: η = {numbers.fmt(runs[best].lr)}, converged in "
+            f"{runs[best].n_steps} steps; " + "; ".join(parts) + "."
+        )
+
+    @staticmethod
+    def _minima_caption(landmarks) -> str:
+        minima = [m for m in landmarks if m.kind == "minimum"]
+        parts = []
+        for m in minima:
+            which = "The only minimum" if len(minima) == 1 else "A minimum"
+            value = numbers.fmt(m.value, 2)
+            parts.append(f"{which} is x = {numbers.fmt(m.x)} (f = {value}).")
+        for m in landmarks:
+            if m.kind == "flat":
+                trend = "falling" if m.slope_signs[0] < 0 else "rising"
+                parts.append(
+                    f"At x = {numbers.fmt(m.x)}, f′ = 0 too, but f keeps {trend}: "
+                    "not a minimum."
+                )
+            elif m.kind == "maximum":
+                parts.append(f"At x = {numbers.fmt(m.x)} f has a maximum.")
+        return " ".join(parts) if parts else "No point in this window has f′ = 0."

@@ -1,0 +1,382 @@
+"""Part 4 of the lesson: learning rates and the stability bound 2/L (LearningRates).
+
+Render it with plain Manim from the repo root::
+
+    manim render scenes/rates.py LearningRates -ql
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Axes,
+    Create,
+    Dot,
+    FadeIn,
+    FadeOut,
+    Line,
+    ManimColor,
+    ValueTracker,
+    VGroup,
+    linear,
+)
+
+from mathcore import fields, landscape
+from mathcore.functions import Objective
+from mathcore.optimize import Trajectory, gd, run
+from mathcore.runs import (
+    LogCurve,
+    LogScale,
+    log_curve,
+    log_scale,
+)
+from mathcore.tuning import StabilityProbe, stability_probe
+from scenes import params
+from scenes.base import LessonScene
+from scenes.kit import look, numbers, plots, text
+from scenes.kit.paths import (
+    iterate_marks,
+    loss_text,
+    moving_dot,
+    outcome,
+    traced_path,
+    trajectory_record,
+)
+from scenes.kit.plots import contour_map, inner_frame
+from scenes.kit.text import COLUMN_TOP, column
+
+Window = plots.Window
+ToPoint = plots.ToPoint
+
+
+# One colour per learning rate, the same in every figure of the scene; a rate past
+# the stability bound is drawn in the colour of derivatives gone wrong.
+RATE_COLOURS = (look.SECANT, look.CURVE, look.INK, look.GOOD, look.POINT)
+UNSTABLE = look.TANGENT
+
+
+@dataclass(frozen=True)
+class LearningRatesParams:
+    """The notebook's comparisons: four rates on the bowl, then loss curves."""
+
+    function: str = "bowl"
+    """The function to descend: a catalogue name or a formula in x and y."""
+    x0: tuple[float, float] = (4.0, 3.0)
+    """Where every run starts."""
+    panel_rates: tuple[float, float, float, float] = (0.01, 0.1, 0.5, 0.9)
+    """The four learning rates of the 2 × 2 panels."""
+    panel_steps: int = 50
+    """The most updates each panel's run takes."""
+    window: Window = ((-6.0, 6.0), (-6.0, 6.0))
+    """The least each panel shows (the notebook's xlim, ylim); grown to hold the
+    start and the runs that do not run away."""
+    n_levels: int = 15
+    """How many contour lines per panel."""
+    contour_samples: int = 41
+    """Grid points per side the contour lines are traced on."""
+    curve_rates: tuple[float, ...] = (0.01, 0.1, 0.3, 0.5)
+    """The learning rates whose loss curves are compared."""
+    curve_steps: int = 100
+    """The most updates each loss curve's run takes."""
+    tol: float = 1e-8
+    """A run stops once ‖∇f‖ is below this."""
+    past_bound: float = 1.05
+    """The unstable run's rate, as a multiple of 2/L (L: f's largest curvature)."""
+    panel_seconds: float = 5.0
+    """Seconds the panels' runs take."""
+    curve_seconds: float = 2.5
+    """Seconds the loss curves take to draw."""
+
+    def check(self) -> None:
+        """Refuse a function or start the scene cannot show (see :func:`rates`)."""
+        rates(self)
+
+
+@dataclass(frozen=True)
+class Rates:
+    """What LearningRates shows: the panels' runs on one shared map, the loss
+    curves' runs, and the run past the stability bound."""
+
+    f: Objective
+    panels: tuple[Trajectory, ...]
+    verdicts: tuple[landscape.Verdict, ...]
+    view: landscape.View
+    levels: landscape.Levels
+    curves: tuple[Trajectory, ...]
+    curve_verdicts: tuple[landscape.Verdict, ...]
+    probe: StabilityProbe
+
+
+@functools.lru_cache(maxsize=16)  # check() at load, then construct(): once
+def rates(p: LearningRatesParams) -> Rates:
+    """The runs of ``p`` and the map they share; ParamError when f cannot be shown."""
+    f = params.objective(p.function, 2)
+    for key, steps in (("panel_steps", p.panel_steps), ("curve_steps", p.curve_steps)):
+        params.within(key, steps, 1, params.MAX_STEPS)
+    for key, lrs in (("panel_rates", p.panel_rates), ("curve_rates", p.curve_rates)):
+        params.within(key, min(lrs, default=1.0), 0.0, math.inf, low_open=True)
+    params.within("curve_rates", len(p.curve_rates), 1, len(RATE_COLOURS))
+    params.within("past_bound", p.past_bound, 1.0, 10.0, low_open=True)
+    with params.refused():
+        panels = tuple(run(f, p.x0, gd(lr), p.panel_steps, p.tol) for lr in p.panel_rates)
+        shown = np.concatenate([landscape.shown_points(t) for t in panels])
+        view = landscape.view(f, shown, p.window)
+        levels = landscape.contour_levels(f, view.window, p.n_levels, p.contour_samples)
+        curves = tuple(run(f, p.x0, gd(lr), p.curve_steps, p.tol) for lr in p.curve_rates)
+    with params.refused("past_bound"):
+        probe = stability_probe(f, p.x0, p.past_bound, p.curve_steps, p.tol, view.window)
+    params.log_plottable([t.losses for t in curves] + [probe.trajectory.losses])
+
+    def judged(runs: Sequence[Trajectory]) -> tuple[landscape.Verdict, ...]:
+        return tuple(landscape.verdict(t, view.window, view.minima) for t in runs)
+
+    return Rates(f, panels, judged(panels), view, levels, curves, judged(curves), probe)
+
+
+PANEL_SIDE = 2.75
+PANEL_TICK_SIZE = 24  # small panels, small ticks: the maps are the same bowl
+PANEL_CELLS = (  # centre of each 2×2 cell's map, reading order
+    np.array([-5.0, 1.85, 0.0]),
+    np.array([2.1, 1.85, 0.0]),
+    np.array([-5.0, -2.15, 0.0]),
+    np.array([2.1, -2.15, 0.0]),
+)
+LOG_AXES_CENTRE = np.array([-2.45, 0.25, 0.0])
+LOG_COLUMN_LEFT = 1.75
+LOG_PLOT_WIDTH, LOG_PLOT_HEIGHT = 7.0, 5.6
+CURVE_TICKS = 6  # tick labels along the step axis, ends included
+
+
+def rate_colour(lr: float, rates: Sequence[float]) -> ManimColor:
+    """The colour of ``lr``: by its place in the sorted union of a scene's rates."""
+    return RATE_COLOURS[sorted(set(rates)).index(lr) % len(RATE_COLOURS)]
+
+
+class LearningRates(LessonScene):
+    """Four learning rates side by side, their loss curves, and the bound 2/L."""
+
+    Params = LearningRatesParams
+
+    def construct(self) -> None:
+        p: LearningRatesParams = self.params
+        r = rates(p)
+        all_rates = (*p.panel_rates, *p.curve_rates)
+        self.record("window", r.view.window)
+        self.record("minima", [m.point for m in r.view.minima])
+        self.record("contour.levels", r.levels.values)
+
+        self.step(
+            "Four learning rates",
+            f"Same function, same start, {p.panel_steps} steps: "
+            "only the learning rate changes.",
+        )
+        panels = self._panels(r, p, all_rates)
+
+        probe = r.probe
+        scale = log_scale([t.losses for t in r.curves] + [probe.trajectory.losses])
+        curves = [log_curve(t.losses, scale.floor) for t in r.curves]
+        self.step("Loss on a log scale", self._log_caption(r.curves, curves))
+        axes, legend = self._loss_curves(p, all_rates, r, curves, scale, panels)
+
+        self.step("The stability bound", self._bound_caption(probe))
+        self._stability(
+            probe,
+            log_curve(probe.trajectory.losses, scale.floor),
+            p.past_bound,
+            axes,
+            legend,
+        )
+
+    @staticmethod
+    def _log_caption(runs: Sequence[Trajectory], curves: Sequence[LogCurve]) -> str:
+        caption = "On a log scale steady progress is a straight line"
+        zero = [(t, c) for t, c in zip(runs, curves, strict=True) if c.first_zero]
+        if zero:
+            t, c = zero[0]
+            unit = "step" if c.first_zero == 1 else "steps"
+            caption += (
+                f"; η = {numbers.fmt(t.lr)} lands exactly on 0 after {c.first_zero} {unit}"
+            )
+        return caption + "."
+
+    @staticmethod
+    def _bound_caption(probe: StabilityProbe) -> str:
+        bound = f"η = 2/L = {numbers.fmt(probe.bound)}"
+        if probe.growth > 1:
+            return (
+                f"Past {bound} each step jumps over the minimum to a point higher up: "
+                "the loss grows instead."
+            )
+        return (
+            f"Below {bound} descent is sure; past it nothing promises descent, "
+            "though this run still happens to go down."
+        )
+
+    def _panels(self, r: Rates, p: LearningRatesParams, rates: Sequence[float]) -> VGroup:
+        s = ValueTracker(0)
+        window, ticks = r.view.window, r.view.ticks
+        panels, moving, results = VGroup(), [], VGroup()
+        cells = zip(r.panels, r.verdicts, PANEL_CELLS, strict=True)
+        for traj, verdict, centre in cells:
+            lr = traj.lr
+            self.record(f"panels[{lr:g}]", trajectory_record(traj, verdict))
+            colour = rate_colour(lr, rates)
+            axes = plots.square_axes(window, PANEL_SIDE).move_to(centre)
+            to_point = axes.c2p
+            grid = fields.grid(window, p.contour_samples)
+            contours = contour_map(
+                fields.contour_lines(r.f, grid, r.levels.values), to_point
+            )
+            frame = inner_frame(to_point, window, *ticks, PANEL_TICK_SIZE)
+            start = Dot(to_point(*traj.points[0]), radius=0.08, color=look.GOOD)
+            star = plots.minimum_stars(to_point, r.view.minima, radius=0.12)
+            title = text.tex(rf"\eta = {numbers.fmt(lr)}", colour)
+            title.next_to(frame[0], RIGHT, buff=0.35).align_to(frame[0], UP)
+            result = VGroup(
+                text.tex(r"\text{final } f =", size=look.LABEL_SIZE),
+                text.tex(loss_text(float(traj.losses[-1])), colour, look.TEXT_SIZE),
+                text.tex(outcome(verdict), look.MUTED, look.LABEL_SIZE),
+            ).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
+            result.next_to(title, DOWN, buff=0.3, aligned_edge=LEFT)
+            panels.add(VGroup(contours, frame, star, start, title))
+            results.add(result)
+            moving += [
+                traced_path(to_point, traj.points, s, colour, window, width=3),
+                iterate_marks(to_point, traj.points, s, colour, radius=0.035, box=window),
+                moving_dot(to_point, traj.points, s, colour, window, radius=0.08),
+            ]
+        self.play(FadeIn(panels), run_time=1.2)
+        self.add(*moving)
+        self.add(*[panel[2] for panel in panels])  # stars stay on top of the paths
+        self.play(
+            s.animate.set_value(p.panel_steps), run_time=p.panel_seconds, rate_func=linear
+        )
+        self.play(FadeIn(results))
+        self.wait(1.2)
+        return VGroup(panels, results, *moving)
+
+    def _loss_curves(
+        self,
+        p: LearningRatesParams,
+        rates: Sequence[float],
+        r: Rates,
+        log_curves: list[LogCurve],
+        scale: LogScale,
+        previous: VGroup,
+    ) -> tuple[Axes, VGroup]:
+        self.record(
+            "log_axis",
+            {"low_exp": scale.low_exp, "high_exp": scale.high_exp, "floor": scale.floor},
+        )
+        # A linear axis of exponents: curves arrive as (step, log10 f) from mathcore,
+        # so a pen moving between two steps moves straight on the log plot.
+        window: Window = ((0.0, float(p.curve_steps)), (scale.low_exp, scale.high_exp))
+        axes = plots.plot_axes(window, LOG_PLOT_WIDTH, LOG_PLOT_HEIGHT).move_to(
+            LOG_AXES_CENTRE
+        )
+
+        def decade(k: float) -> str:
+            # The floor stands for an exact 0, so it is labelled 0, not 10^k.
+            return "0" if k == scale.low_exp else f"10^{{{k:g}}}"
+
+        x_ticks = np.linspace(0, p.curve_steps, CURVE_TICKS)
+        frame = inner_frame(axes.c2p, window, x_ticks, scale.ticks, 24, decade)
+        # A break in the axis just above the floor: the gap between 0 and the
+        # smallest decade is not to scale (0 is infinitely far down a log axis).
+        gap = axes.c2p(0, scale.low_exp + scale.step / 2)
+        axis_break = VGroup(
+            *[
+                Line(
+                    gap + dy * UP + 0.14 * LEFT + 0.05 * DOWN,
+                    gap + dy * UP + 0.14 * RIGHT + 0.05 * UP,
+                    color=look.MUTED,
+                    stroke_width=3,
+                )
+                for dy in (-0.05, 0.05)
+            ]
+        )
+        names = VGroup(
+            text.tex(r"\text{step}", size=look.LABEL_SIZE).next_to(frame, DOWN, 0.2),
+            text.tex(r"f(x_t)\ \text{(log scale)}", size=look.LABEL_SIZE)
+            .next_to(frame, UP, buff=0.15)
+            .align_to(frame[0], LEFT),
+        )
+        s = ValueTracker(0)
+        curves, rows, notes = VGroup(), VGroup(), VGroup()
+        for t, v, c in zip(r.curves, r.curve_verdicts, log_curves, strict=True):
+            self.record(
+                f"curves[{t.lr:g}]",
+                trajectory_record(t, v) | {"first_zero": c.first_zero},
+            )
+            colour = rate_colour(t.lr, rates)
+            curves.add(traced_path(axes.c2p, c.points, s, colour))
+            rows.add(text.tex(rf"\eta = {numbers.fmt(t.lr)}:\ " + outcome(v), colour))
+            if c.first_zero is not None:
+                unit = "step" if c.first_zero == 1 else "steps"
+                at_zero = axes.c2p(*c.points[c.first_zero])
+                note = text.tex(
+                    rf"\text{{exactly 0 after {c.first_zero} {unit}}}",
+                    colour,
+                    look.LABEL_SIZE,
+                ).next_to(at_zero, UP + RIGHT, buff=0.15)
+                notes.add(note, Dot(at_zero, radius=0.08, color=colour))
+        legend = column(*rows, top=COLUMN_TOP - 0.3, left=LOG_COLUMN_LEFT)
+        self.play(FadeOut(previous), run_time=0.6)
+        self.play(Create(frame), FadeIn(axis_break), FadeIn(names), FadeIn(legend))
+        self.add(curves)
+        # The legend is in place before the pens move: text fading in for the whole
+        # run would be redrawn, glyph by glyph, on every frame of it.
+        self.play(
+            s.animate.set_value(p.curve_steps), run_time=p.curve_seconds, rate_func=linear
+        )
+        self.play(FadeIn(notes))
+        self.wait(1.2)
+        return axes, legend
+
+    def _stability(
+        self,
+        probe: StabilityProbe,
+        curve: LogCurve,
+        factor: float,
+        axes: Axes,
+        legend: VGroup,
+    ) -> None:
+        t = probe.trajectory
+        self.record(
+            "stability",
+            {"bound": probe.bound, "growth": probe.growth} | trajectory_record(t),
+        )
+        rule = VGroup(
+            text.tex(r"\text{descent is sure for } \eta < 2/L"),
+            text.tex(r"L:\ \text{largest curvature of } f", look.MUTED, look.LABEL_SIZE),
+            text.tex(rf"2/L = {numbers.fmt(probe.bound)}"),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
+        rule.next_to(legend, DOWN, buff=0.5, aligned_edge=LEFT)
+        s = ValueTracker(0)
+        path = traced_path(axes.c2p, curve.points, s, UNSTABLE)
+        label = VGroup(
+            text.tex(
+                rf"\eta = {numbers.fmt(t.lr)} = {numbers.fmt(factor)} \cdot 2/L", UNSTABLE
+            ),
+            text.tex(
+                rf"f \times {numbers.fmt(probe.growth, 2)} \text{{ per step}}", UNSTABLE
+            ),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
+        label.next_to(rule, DOWN, buff=0.45, aligned_edge=LEFT)
+        end = text.tex(
+            rf"f(x_{{{t.n_steps}}}) = {numbers.sci(float(t.losses[-1]))}", UNSTABLE
+        ).next_to(label, DOWN, buff=0.15, aligned_edge=LEFT)
+        self.play(FadeIn(rule), FadeIn(label))
+        self.add(path)
+        self.play(s.animate.set_value(t.n_steps), run_time=2.0, rate_func=linear)
+        self.play(FadeIn(end))
+        self.wait(1.2)
