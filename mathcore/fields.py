@@ -370,6 +370,8 @@ def directional_sweep(
     >>> s = directional_sweep(bowl(), [0.0, 1.0], turns=0, samples=3)
     >>> s.angles.round(12).tolist(), s.values.round(12).tolist(), s.max_value
     ([0.0, 0.785398163397, 1.570796326795], [0.0, 1.414213562373, 2.0], 2.0)
+    >>> directional_sweep(bowl(), [1.0, 0.0], turns=0, samples=3).angles.round(12).tolist()
+    [0.0, 3.14159265359, 6.28318530718]
     """
     from mathcore.calculus import directional_derivative  # calculus imports no fields
 
@@ -379,6 +381,8 @@ def directional_sweep(
     max_angle = float(np.arctan2(crossing.normal[1], crossing.normal[0]))
     # The first angle at or after start_angle + turns·2π that points along ∇f.
     rest = (max_angle - start_angle) % (2 * np.pi)
+    if turns == 0 and rest < 1e-12:  # ∇f along the start: a sweep still turns once
+        rest = 2 * np.pi
     angles = np.linspace(start_angle, start_angle + turns * 2 * np.pi + rest, samples)
     directions = unit_direction(angles)
     return DirectionalSweep(

@@ -75,6 +75,8 @@ class Objective:
     minima: tuple[tuple[float, ...], ...]
     domain: tuple[tuple[float, float], ...]
     f_df_into: Callable[[tuple[Array, ...], Array, Array], None] | None = None
+    gradient_latex: str = ""
+    """∇f as LaTeX, e.g. ``(\\cos x,\\ -\\sin y)``, where it is short enough to show."""
 
     def _coords(self, points: ArrayLike) -> list[NDArray]:
         p = np.asarray(points)
@@ -150,6 +152,7 @@ def bowl() -> Objective:
     return Objective(
         name="bowl",
         latex=r"f(x, y) = x^2 + y^2",
+        gradient_latex=r"(2x,\ 2y)",
         dim=2,
         f=lambda x, y: x * x + y * y,
         df=lambda x, y: (2 * x, 2 * y),
@@ -168,6 +171,7 @@ def sincos() -> Objective:
     return Objective(
         name="sincos",
         latex=r"f(x, y) = \sin x + \cos y",
+        gradient_latex=r"(\cos x,\ -\sin y)",
         dim=2,
         f=lambda x, y: np.sin(x) + np.cos(y),
         df=lambda x, y: (np.cos(x), -np.sin(y)),

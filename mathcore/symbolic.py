@@ -244,8 +244,8 @@ def objective_from_formula(
     Examples
     --------
     >>> f = objective_from_formula("x^2 + 3*y")
-    >>> f.gradient([1.0, 2.0]).tolist(), f.latex
-    ([2.0, 3.0], 'f(x, y) = x^{2} + 3 y')
+    >>> f.gradient([1.0, 2.0]).tolist(), f.latex, f.gradient_latex
+    ([2.0, 3.0], 'f(x, y) = x^{2} + 3 y', '(2 x,\\\\ 3)')
     >>> objective_from_formula("x^3", dim=1).gradient([2.0]).tolist()
     [12.0]
     """
@@ -271,6 +271,7 @@ def objective_from_formula(
     objective = Objective(
         name=name,
         latex=f"f({args}) = {sp.latex(expr)}",
+        gradient_latex="(" + r",\ ".join(sp.latex(g) for g in grad) + ")",
         dim=len(xs),
         f=f,
         df=lambda *c: tuple(g(*c) for g in df),

@@ -38,8 +38,9 @@ from mathcore import landscape
 from mathcore.calculus import forward_difference, step_size_study, tangent_line
 from mathcore.functions import Objective
 from mathcore.symbolic import derivative_table
-from scenes import params, style
+from scenes import params
 from scenes.base import LessonScene
+from scenes.kit import look, numbers, plots, text
 
 
 @dataclass(frozen=True)
@@ -96,9 +97,9 @@ class TangentLine(LessonScene):
         f = params.objective(p.function, 1)
         axes = self._axes(p)
         curve = axes.plot(
-            lambda x: float(f.value([x])), color=style.CURVE, x_range=p.x_range
+            lambda x: float(f.value([x])), color=look.CURVE, x_range=p.x_range
         )
-        formula = MathTex(f.latex, color=style.CURVE, font_size=style.TITLE_SIZE)
+        formula = MathTex(f.latex, color=look.CURVE, font_size=look.TITLE_SIZE)
         formula.next_to(axes, RIGHT, buff=0.8).to_edge(UP, buff=0.8)
 
         self.step(
@@ -129,7 +130,7 @@ class TangentLine(LessonScene):
             y_range=[*y_range, _tick_step(y_range)],
             x_length=7.2,
             y_length=6.0,
-            axis_config={"color": style.MUTED, "font_size": style.LABEL_SIZE},
+            axis_config={"color": look.MUTED, "font_size": look.LABEL_SIZE},
             tips=False,
         ).add_coordinates()
         return axes.to_edge(LEFT, buff=0.6)
@@ -147,33 +148,33 @@ class TangentLine(LessonScene):
 
         y0 = float(f.value([x0]))
         line = always_redraw(
-            lambda: style.line_through(
+            lambda: plots.line_through(
                 axes,
                 (x0, y0),
                 float(forward_difference(f.value, [x0], h.get_value())),
-                color=style.SECANT,
+                color=look.SECANT,
             )
         )
         dots = VGroup(
-            Dot(axes.c2p(x0, float(f.value([x0]))), color=style.POINT),
+            Dot(axes.c2p(x0, float(f.value([x0]))), color=look.POINT),
             always_redraw(
                 lambda: Dot(
                     axes.c2p(x0 + h.get_value(), float(f.value([x0 + h.get_value()]))),
-                    color=style.SECANT,
+                    color=look.SECANT,
                 )
             ),
         )
-        quotient = MathTex(r"\frac{f(x+h) - f(x)}{h}", "=", font_size=style.TEXT_SIZE)
-        slope = style.LightDecimal(
+        quotient = MathTex(r"\frac{f(x+h) - f(x)}{h}", "=", font_size=look.TEXT_SIZE)
+        slope = numbers.LightDecimal(
             float(forward_difference(f.value, [x0], h.get_value())),
             num_decimal_places=3,
-            font_size=style.TEXT_SIZE,
+            font_size=look.TEXT_SIZE,
         )
-        h_label = MathTex("h =", font_size=style.TEXT_SIZE)
-        h_value = style.LightDecimal(
-            h.get_value(), num_decimal_places=2, font_size=style.TEXT_SIZE
+        h_label = MathTex("h =", font_size=look.TEXT_SIZE)
+        h_value = numbers.LightDecimal(
+            h.get_value(), num_decimal_places=2, font_size=look.TEXT_SIZE
         )
-        style.follow(h_value, h.get_value)
+        numbers.follow(h_value, h.get_value)
         readout = VGroup(
             VGroup(h_label, h_value).arrange(RIGHT),
             VGroup(quotient, slope).arrange(RIGHT),
@@ -182,15 +183,17 @@ class TangentLine(LessonScene):
         self.play(Create(line), FadeIn(dots), FadeIn(readout))
         # Updaters start after the fade: a number that changes its digit count while
         # fading in would change the mobject's family mid-animation.
-        style.follow(slope, lambda: float(forward_difference(f.value, [x0], h.get_value())))
+        numbers.follow(
+            slope, lambda: float(forward_difference(f.value, [x0], h.get_value()))
+        )
         for s in p.secant_steps[1:]:
             self.play(h.animate.set_value(s), run_time=0.8)
         exact = tangent_line(f, x0).slope
         self.record("secant.limit", exact)
         limit = MathTex(
-            rf"\xrightarrow{{\;h \to 0\;}} f'({style.fmt(x0)}) = {style.fmt(exact)}",
-            color=style.TANGENT,
-            font_size=style.TEXT_SIZE,
+            rf"\xrightarrow{{\;h \to 0\;}} f'({numbers.fmt(x0)}) = {numbers.fmt(exact)}",
+            color=look.TANGENT,
+            font_size=look.TEXT_SIZE,
         ).next_to(readout, DOWN, aligned_edge=LEFT, buff=0.4)
         self.play(Write(limit))
         self.wait(1)
@@ -204,33 +207,33 @@ class TangentLine(LessonScene):
 
         def tangent() -> Line:
             t = tangent_line(f, x.get_value())
-            return style.line_through(axes, (t.x0, t.y0), t.slope, color=style.TANGENT)
+            return plots.line_through(axes, (t.x0, t.y0), t.slope, color=look.TANGENT)
 
         line = always_redraw(tangent)
         dot = always_redraw(
             lambda: Dot(
-                axes.c2p(x.get_value(), float(f.value([x.get_value()]))), color=style.POINT
+                axes.c2p(x.get_value(), float(f.value([x.get_value()]))), color=look.POINT
             )
         )
-        label = MathTex(r"f'(x) =", font_size=style.TEXT_SIZE)
-        slope = style.LightDecimal(
+        label = MathTex(r"f'(x) =", font_size=look.TEXT_SIZE)
+        slope = numbers.LightDecimal(
             tangent_line(f, x.get_value()).slope,
             num_decimal_places=2,
-            font_size=style.TEXT_SIZE,
+            font_size=look.TEXT_SIZE,
         )
         readout = VGroup(label, slope).arrange(RIGHT)
         readout.next_to(formula, DOWN, buff=0.8).align_to(formula, LEFT)
         self.play(Create(line), FadeIn(dot), FadeIn(readout))
-        style.follow(slope, lambda: tangent_line(f, x.get_value()).slope)
+        numbers.follow(slope, lambda: tangent_line(f, x.get_value()).slope)
         rests = VGroup()
         for x0 in p.rest_points:
             self.play(x.animate.set_value(x0), run_time=p.sweep_seconds, rate_func=smooth)
             t = tangent_line(f, x0)
             self.record(f"tangent.at[{x0:g}]", {"x0": t.x0, "y0": t.y0, "slope": t.slope})
             rest = MathTex(
-                rf"f'({style.fmt(x0)}) = {style.fmt(t.slope)}",
-                color=style.TANGENT,
-                font_size=style.TEXT_SIZE,
+                rf"f'({numbers.fmt(x0)}) = {numbers.fmt(t.slope)}",
+                color=look.TANGENT,
+                font_size=look.TEXT_SIZE,
             )
             rest.next_to(
                 rests if len(rests) else readout, DOWN, aligned_edge=LEFT, buff=0.3
@@ -263,7 +266,7 @@ class DerivativeTable(LessonScene):
         headers = [
             "f(x)",
             "f'(x)",
-            rf"\text{{numerical at }} x = {style.fmt(p.x)}",
+            rf"\text{{numerical at }} x = {numbers.fmt(p.x)}",
             r"\text{exact}",
             r"\text{error}",
         ]
@@ -271,19 +274,19 @@ class DerivativeTable(LessonScene):
             [
                 rf"{r.name}",
                 r.derivative_latex,
-                style.fmt(r.numerical, 6),
-                style.fmt(r.exact, 6),
-                style.sci(r.error),
+                numbers.fmt(r.numerical, 6),
+                numbers.fmt(r.exact, 6),
+                numbers.sci(r.error),
             ]
             for r in rows
         ]
         table = _Table(
             headers,
             cells,
-            col_colors=[style.CURVE, style.TANGENT, style.SECANT, style.INK, style.GOOD],
+            col_colors=[look.CURVE, look.TANGENT, look.SECANT, look.INK, look.GOOD],
         )
         title = Text(
-            "Derivatives you should know", font_size=style.TITLE_SIZE, color=style.INK
+            "Derivatives you should know", font_size=look.TITLE_SIZE, color=look.INK
         )
         title.to_edge(UP, buff=0.4)
         table.group.next_to(title, DOWN, buff=0.45)
@@ -294,7 +297,7 @@ class DerivativeTable(LessonScene):
 
         self.step(
             "Numbers at x = 2",
-            f"Check each rule at x = {style.fmt(p.x)} with a central difference.",
+            f"Check each rule at x = {numbers.fmt(p.x)} with a central difference.",
         )
         table.reveal(self, range(2, 4), 0.5)
         self.wait(0.5)
@@ -311,8 +314,8 @@ class _Table:
     """A grid of MathTex cells in fixed-width columns, built once, revealed in parts."""
 
     def __init__(self, headers: list[str], rows: list[list[str]], col_colors: list) -> None:
-        size = style.TEXT_SIZE + 4
-        self.header = [MathTex(h, font_size=size, color=style.MUTED) for h in headers]
+        size = look.TEXT_SIZE + 4
+        self.header = [MathTex(h, font_size=size, color=look.MUTED) for h in headers]
         self.rows = [
             [MathTex(c, font_size=size, color=col_colors[j]) for j, c in enumerate(row)]
             for row in rows
@@ -378,7 +381,7 @@ class StepSizeError(LessonScene):
             y_range=[-17, 0, 2],
             x_length=7.8,
             y_length=5.6,
-            axis_config={"color": style.MUTED, "font_size": 22, "include_tip": False},
+            axis_config={"color": look.MUTED, "font_size": 22, "include_tip": False},
             x_axis_config={"scaling": LogBase(custom_labels=True)},
             y_axis_config={"scaling": LogBase(custom_labels=True)},
         ).add_coordinates()
@@ -386,15 +389,15 @@ class StepSizeError(LessonScene):
         labels = VGroup(
             # At the axis' right end: below it, under the tick labels, it fell off
             # the bottom of the frame.
-            MathTex("h", font_size=style.TEXT_SIZE).next_to(axes.x_axis, RIGHT, buff=0.25),
-            MathTex(r"|\text{estimate} - f'(x)|", font_size=style.LABEL_SIZE)
+            MathTex("h", font_size=look.TEXT_SIZE).next_to(axes.x_axis, RIGHT, buff=0.25),
+            MathTex(r"|\text{estimate} - f'(x)|", font_size=look.LABEL_SIZE)
             .next_to(axes, UP, buff=0.15)
             .align_to(axes, LEFT),
         )
         title = MathTex(
-            rf"{f.latex}, \quad x = {style.fmt(p.x)}", font_size=style.TEXT_SIZE
+            rf"{f.latex}, \quad x = {numbers.fmt(p.x)}", font_size=look.TEXT_SIZE
         ).to_corner(UP + RIGHT)
-        colors = {"forward": style.SECANT, "central": style.TANGENT, "complex": style.GOOD}
+        colors = {"forward": look.SECANT, "central": look.TANGENT, "complex": look.GOOD}
         curves = {
             s: axes.plot_line_graph(
                 study.hs, study.floored(s), add_vertex_dots=False, line_color=colors[s]
@@ -403,7 +406,7 @@ class StepSizeError(LessonScene):
         }
         legend = VGroup(
             *[
-                MathTex(text, font_size=style.LABEL_SIZE, color=colors[s])
+                MathTex(text, font_size=look.LABEL_SIZE, color=colors[s])
                 for s, text in (
                     ("forward", r"\text{forward } O(h)"),
                     ("central", r"\text{central } O(h^2)"),
@@ -426,8 +429,8 @@ class StepSizeError(LessonScene):
         for s in ("forward", "central"):
             point = axes.c2p(study.best_h[s], study.best_error[s])
             tag = MathTex(
-                rf"h^* \approx {style.sci(study.best_h[s])}",
-                font_size=style.LABEL_SIZE,
+                rf"h^* \approx {numbers.sci(study.best_h[s])}",
+                font_size=look.LABEL_SIZE,
                 color=colors[s],
             )
             tag.next_to(tags if tags else legend, DOWN, buff=0.3, aligned_edge=LEFT)
@@ -444,14 +447,16 @@ class StepSizeError(LessonScene):
         )
         at = axes.c2p(p.notebook_h, study.error_at("central", p.notebook_h))
         claim = DashedLine(
-            axes.c2p(p.notebook_h, 1e-17), axes.c2p(p.notebook_h, 1), color=style.MUTED
+            axes.c2p(p.notebook_h, 1e-17), axes.c2p(p.notebook_h, 1), color=look.MUTED
         )
-        tex = {"font_size": style.LABEL_SIZE, "color": style.TANGENT}
+        tex = {"font_size": look.LABEL_SIZE, "color": look.TANGENT}
         verdict = (
             VGroup(
-                MathTex(rf"\text{{notebook's }} h = {style.sci(p.notebook_h, 0)}:", **tex),
                 MathTex(
-                    rf"\text{{central error }} {style.readable(penalty, 0)}"
+                    rf"\text{{notebook's }} h = {numbers.sci(p.notebook_h, 0)}:", **tex
+                ),
+                MathTex(
+                    rf"\text{{central error }} {numbers.readable(penalty, 0)}"
                     r"\times \text{ best}",
                     **tex,
                 ),
@@ -460,8 +465,8 @@ class StepSizeError(LessonScene):
             .next_to(tags, DOWN, buff=0.5)
             .align_to(legend, LEFT)
         )
-        style.fit_right(verdict)
-        self.play(Create(claim), FadeIn(Dot(at, color=style.POINT)), Write(verdict))
+        text.fit_right(verdict)
+        self.play(Create(claim), FadeIn(Dot(at, color=look.POINT)), Write(verdict))
         self.wait(1)
 
         self.step("The complex step", "Without subtraction there is no round-off floor.")

@@ -31,7 +31,7 @@ from scenes.kit.numbers import readable
 from scenes.kit.plots import ToPoints, Window, arrow
 
 PATH_WIDTH = 4.0
-ARROW_WIDTH = 5.0
+STEP_ARROW_WIDTH = 5.0
 MARK_RADIUS = 0.045  # the iterates along a path, as the notebook's 'o' markers
 
 
@@ -231,7 +231,7 @@ def marker(point: np.ndarray, colour: ManimColor, radius: float = 0.12) -> Dot:
 
 
 # A step or a gradient on a run's map: one weight, a shorter tip than arrow's.
-step_arrow = partial(arrow, width=ARROW_WIDTH, tip_ratio=0.3)
+step_arrow = partial(arrow, width=STEP_ARROW_WIDTH, tip_ratio=0.3)
 
 
 def freeze(*mobjects: Mobject) -> None:

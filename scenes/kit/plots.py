@@ -15,9 +15,6 @@ import numpy as np
 from manim import (
     DOWN,
     LEFT,
-    ORIGIN,
-    RIGHT,
-    UP,
     Arrow,
     Axes,
     Line,
@@ -37,13 +34,13 @@ from scenes.kit.look import (
     INK,
     LABEL_SIZE,
     MUTED,
-    height_colour,
     shades,
 )
 from scenes.kit.numbers import fmt
+from scenes.kit.text import MAP_CENTRE, MAP_SIDE
 
 if TYPE_CHECKING:
-    from mathcore.fields import ContourBand, ContourLevel
+    from mathcore.fields import ContourLevel
 
 
 Window = landscape.Window
@@ -223,11 +220,14 @@ def contour_paths(
     return paths
 
 
+ARROW_WIDTH = 4.0
+
+
 def arrow(
     start: np.ndarray,
     end: np.ndarray,
     colour: ManimColor,
-    width: float = 4.0,
+    width: float = ARROW_WIDTH,
     tip_ratio: float = 0.35,
 ) -> Arrow:
     """A straight arrow from ``start`` to ``end`` exactly (no gap), tip scaled to fit.
@@ -309,58 +309,25 @@ def contour_map(
     return contour_paths(contours, to_points, colours, width, joined=joined)
 
 
-def pi_label(value: float) -> str:
-    r"""A multiple of π/2 as LaTeX, for tick labels.
-
-    >>> [pi_label(k * np.pi / 2) for k in (-2, -1, 0, 1, 3)]
-    ['-\\pi', '-\\frac{\\pi}{2}', '0', '\\frac{\\pi}{2}', '\\frac{3\\pi}{2}']
-    """
-    halves = round(2 * value / np.pi)
-    sign = "-" if halves < 0 else ""
-    halves = abs(halves)
-    if halves == 0:
-        return "0"
-    if halves % 2 == 0:
-        k = halves // 2
-        return f"{sign}{'' if k == 1 else k}\\pi"
-    return f"{sign}\\frac{{{'' if halves == 1 else halves}\\pi}}{{2}}"
+def map_axes(
+    window: Window, side: float = MAP_SIDE, centre: np.ndarray = MAP_CENTRE
+) -> Axes:
+    """Invisible axes placing ``window`` on the map ``side`` wide at ``centre``, with
+    equal scales (a tall window gives a tall map): shapes and angles stay true."""
+    (x0, x1), (y0, y1) = window
+    return plot_axes(window, side, side * (y1 - y0) / (x1 - x0)).move_to(centre)
 
 
-def band_shapes(bands: list[ContourBand], to_points: ToPoints) -> VGroup:
-    """The filled contour map (``contourf``): one filled shape per band, low to high.
-
-    Each ring of a band becomes a subpath of one shape; Cairo's non-zero winding
-    fill leaves the (clockwise) holes empty.
-    """
-    shapes = VGroup()
-    for k, band in enumerate(bands):
-        shape = VMobject(
-            fill_color=height_colour(k / (len(bands) - 1)),
-            fill_opacity=1,
-            stroke_width=0,
-        )
-        for rings in band.polygons:
-            for ring in rings:
-                corners = to_points(np.asarray(ring))
-                shape.start_new_path(corners[0])
-                shape.add_points_as_corners(corners[1:])
-        shapes.add(shape)
-    return shapes
+# Contour lines may fade from a colour (the valley floor, where the story is)
+# towards the background (the steep walls): ``contour_map(lines, to, c, faded(c))``.
+CONTOUR_FADE = 0.65
 
 
-def level_key(levels: Sequence[float]) -> VGroup:
-    """A small legend: the band colours from low to high, with the outer levels."""
-    n = len(levels)
-    swatches = VGroup(
-        *[
-            Line(ORIGIN, 0.42 * RIGHT, stroke_width=16, color=height_colour(k / n))
-            for k in range(n + 1)
-        ]
-    ).arrange(RIGHT, buff=0)
-    low = MathTex(fmt(levels[0]), font_size=LABEL_SIZE)
-    high = MathTex(fmt(levels[-1]), font_size=LABEL_SIZE)
-    low.next_to(swatches[1].get_left(), DOWN, buff=0.2)
-    high.next_to(swatches[-1].get_left(), DOWN, buff=0.2)
-    title = MathTex(r"\text{height: low} \to \text{high}", font_size=LABEL_SIZE)
-    title.next_to(swatches, UP, buff=0.2, aligned_edge=LEFT)
-    return VGroup(title, swatches, low, high)
+def faded(colour: ManimColor) -> ManimColor:
+    """``colour`` most of the way to the background: a map's highest level lines."""
+    return interpolate_color(colour, BACKGROUND, CONTOUR_FADE)
+
+
+def top_star(at: np.ndarray, colour: ManimColor) -> Star:
+    """A minimum on a map crowded with paths: a larger star, above paths and markers."""
+    return minimum_star(at, colour, radius=0.2, stroke_width=1.5).set_z_index(3)

@@ -17,17 +17,27 @@ from manim import ThreeDScene, VMobject, config
 from mathcore import landscape
 from mathcore.symbolic import resolve_objective
 from mathvid.stills import run_skipping_animations
-from scenes import derivatives, descent, gradients, quartic, rates, rosenbrock
+from scenes import (
+    derivatives,
+    descent,
+    field,
+    gradients,
+    quartic,
+    race,
+    rates,
+    rosenbrock,
+    surface_field,
+)
 from scenes.params import ParamError
 
 TWO_D_SCENES = [
     descent.DescentBowl,
     rates.LearningRates,
     rosenbrock.RosenbrockMilestone,
-    rosenbrock.OptimizerRace,
-    gradients.GradientField,
+    race.OptimizerRace,
+    field.GradientField,
     gradients.GradientBowl,
-    gradients.SurfaceAndField,
+    surface_field.SurfaceAndField,
 ]
 ONE_D_SCENES = [quartic.QuarticRates, derivatives.TangentLine, derivatives.StepSizeError]
 FUNCTIONS_2D = [
@@ -115,9 +125,9 @@ TWO_D = [
     descent.DescentBowl,
     rates.LearningRates,
     rosenbrock.RosenbrockMilestone,
-    gradients.GradientField,
+    field.GradientField,
     gradients.GradientBowl,
-    gradients.SurfaceAndField,
+    surface_field.SurfaceAndField,
 ]
 ONE_D = [quartic.QuarticRates, derivatives.TangentLine, derivatives.StepSizeError]
 FUNCTIONS_2D = [
@@ -162,9 +172,9 @@ RATES = [0.001, 0.01, 0.1, 0.5, 1.5]
         # The window grows to hold a far start; from there lr 0.001 overflows.
         (rosenbrock.RosenbrockMilestone, {"x0": (5.0, 5.0)}, "lr", "diverges"),
         (rosenbrock.RosenbrockMilestone, {"window": ((2, -2), (-1, 3))}, "window", "lo"),
-        (rosenbrock.OptimizerRace, {"lr_range": (0.5, 1.0)}, "lr_range", "every run"),
-        (rosenbrock.OptimizerRace, {"optimizers": ("SGD",)}, "optimizers", "among"),
-        (gradients.GradientField, {"focus": (9, 9)}, "focus", "from 0 to 7"),
+        (race.OptimizerRace, {"lr_range": (0.5, 1.0)}, "lr_range", "every run"),
+        (race.OptimizerRace, {"optimizers": ("SGD",)}, "optimizers", "among"),
+        (field.GradientField, {"focus": (9, 9)}, "focus", "from 0 to 7"),
         (gradients.GradientBowl, {"downhill_point": (1.0, 2.0)}, "downhill_point", "one"),
     ],
 )
@@ -202,9 +212,7 @@ def test_every_scenes_defaults_pass_its_check(scene_cls) -> None:
     scene_cls.Params().check()
 
 
-@pytest.mark.parametrize(
-    "scene_cls", [rosenbrock.RosenbrockMilestone, rosenbrock.OptimizerRace]
-)
+@pytest.mark.parametrize("scene_cls", [rosenbrock.RosenbrockMilestone, race.OptimizerRace])
 def test_the_milestones_window_grows_to_hold_himmelblaus_run_from_the_notebooks_start(
     scene_cls,
 ) -> None:
@@ -212,7 +220,11 @@ def test_the_milestones_window_grows_to_hold_himmelblaus_run_from_the_notebooks_
     # (−2.81, 3.13) (and, in the race, some to (3, 2)): the window grows to hold them.
     params = dataclasses.replace(scene_cls.Params(), function="himmelblau")
     params.check()
-    sv = rosenbrock.survey(params)
+    sv = (
+        rosenbrock.milestone(params)
+        if scene_cls is rosenbrock.RosenbrockMilestone
+        else race.race(params)[0]
+    )
     assert sv.view.window[0][0] <= -2.81 and sv.view.window[1][1] >= 3.14
     for t in sv.runs.values():
         assert landscape.inside_each(t.points, sv.view.window).all()

@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 import torch
 
-from scenes import backprop, style
+from scenes import backprop
+from scenes.kit import look
 from tests import notebook
 from tests.scenes.checks import (
     assert_captions,
@@ -172,5 +173,5 @@ def test_another_composition_point_changes_only_the_composition_steps() -> None:
 def test_a_wrong_path_colour_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
     # The path highlight and the backward flash use POINT; the forward pass and the
     # PyTorch table do not, so exactly the two middle steps must fail.
-    monkeypatch.setattr(style, "POINT", style.GOOD)
+    monkeypatch.setattr(look, "POINT", look.GOOD)
     assert golden_matches(backprop.TwoLayerBackprop) == [True, False, False, True]

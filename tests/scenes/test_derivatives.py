@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from mathvid.stills import scene_manifest
-from scenes import derivatives, style
+from scenes import derivatives
+from scenes.kit import look
 from tests import notebook
 from tests.references import DERIVATIVE_TABLE
 from tests.scenes.checks import (
@@ -86,7 +87,7 @@ def test_golden_check_fails_for_a_moved_tangent_point() -> None:
 
 
 def test_golden_check_fails_for_a_wrong_colour(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(style, "TANGENT", style.GOOD)
+    monkeypatch.setattr(look, "TANGENT", look.GOOD)
     assert golden_matches(derivatives.TangentLine) == [True, False, False]
 
 

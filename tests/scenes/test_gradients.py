@@ -22,7 +22,8 @@ import torch
 
 from mathcore import landscape
 from mathvid.render import render_scene
-from scenes import gradients, style
+from scenes import field, gradients, plans, surface_field
+from scenes.kit import look
 from scenes.params import ParamError
 from tests import notebook
 from tests.scenes.checks import (
@@ -33,7 +34,7 @@ from tests.scenes.checks import (
     read_manifest,
 )
 
-SCENES = [gradients.GradientBowl, gradients.GradientField, gradients.SurfaceAndField]
+SCENES = [gradients.GradientBowl, field.GradientField, surface_field.SurfaceAndField]
 
 
 @pytest.fixture(scope="module")
@@ -132,27 +133,27 @@ def test_bowl_contour_levels_split_its_range_evenly(
 def test_field_arrows_are_the_normalised_sympy_gradient_on_the_notebook_grid(
     rendered: Callable[[type], Path],
 ) -> None:
-    values = sincos_values(rendered, gradients.GradientField)
-    field = {k: np.asarray(v) for k, v in values["field"].items() if k != "arrow_length"}
+    values = sincos_values(rendered, field.GradientField)
+    arrows = {k: np.asarray(v) for k, v in values["field"].items() if k != "arrow_length"}
     AX, AY = np.meshgrid(np.linspace(-np.pi, np.pi, 8), np.linspace(-np.pi, np.pi, 8))
-    np.testing.assert_allclose(field["points"][..., 0], AX)
-    np.testing.assert_allclose(field["points"][..., 1], AY)
+    np.testing.assert_allclose(arrows["points"][..., 0], AX)
+    np.testing.assert_allclose(arrows["points"][..., 1], AY)
     gx, gy = _sympy_gradient()(AX, AY)
-    np.testing.assert_allclose(field["gradients"][..., 0], gx, atol=1e-15)
-    np.testing.assert_allclose(field["gradients"][..., 1], gy, atol=1e-15)
+    np.testing.assert_allclose(arrows["gradients"][..., 0], gx, atol=1e-15)
+    np.testing.assert_allclose(arrows["gradients"][..., 1], gy, atol=1e-15)
     # Normalised: unit length, along the gradient (as the notebook's quiver).
-    units = field["unit_vectors"]
+    units = arrows["unit_vectors"]
     np.testing.assert_allclose(np.linalg.norm(units, axis=-1), 1.0)
     np.testing.assert_allclose(units[..., 0] * np.hypot(gx, gy), gx, atol=1e-12)
     np.testing.assert_allclose(units[..., 1] * np.hypot(gx, gy), gy, atol=1e-12)
     length = values["field"]["arrow_length"]
-    np.testing.assert_allclose(field["heads"], field["points"] + length * units)
+    np.testing.assert_allclose(arrows["heads"], arrows["points"] + length * units)
 
 
 def test_the_highlighted_arrow_is_perpendicular_to_contourpys_level_line(
     rendered: Callable[[type], Path],
 ) -> None:
-    perp = manifest_of(rendered, gradients.GradientField)["values"]["perpendicular"]
+    perp = manifest_of(rendered, field.GradientField)["values"]["perpendicular"]
     point = np.asarray(perp["point"])
     # The notebook's arrow: row 5, column 4 of the 8 × 8 grid, at (π/7, 3π/7).
     assert perp["cell"] == [5, 4]
@@ -178,7 +179,7 @@ def test_the_highlighted_arrow_is_perpendicular_to_contourpys_level_line(
 def test_directional_derivatives_are_torch_jvps_and_peak_at_the_gradient_norm(
     rendered: Callable[[type], Path],
 ) -> None:
-    values = manifest_of(rendered, gradients.GradientField)["values"]
+    values = manifest_of(rendered, field.GradientField)["values"]
     samples = {k: np.asarray(v) for k, v in values["directional.samples"].items()}
     best = values["directional.max"]
     point = np.asarray(best["point"])
@@ -208,7 +209,7 @@ def test_directional_derivatives_are_torch_jvps_and_peak_at_the_gradient_norm(
 def test_sincos_contour_levels_split_its_range_evenly(
     rendered: Callable[[type], Path],
 ) -> None:
-    for scene_cls in (gradients.GradientField, gradients.SurfaceAndField):
+    for scene_cls in (field.GradientField, surface_field.SurfaceAndField):
         values = manifest_of(rendered, scene_cls)["values"]
         # sin x + cos y on [−π, π]² runs from −2 to 2: 9 inner levels, 0.4 apart.
         assert values["contour.levels"] == pytest.approx(np.linspace(-1.6, 1.6, 9))
@@ -221,7 +222,7 @@ def test_sincos_contour_levels_split_its_range_evenly(
 def test_exercise_arrows_follow_the_autograd_gradient(
     rendered: Callable[[type], Path],
 ) -> None:
-    values = sincos_values(rendered, gradients.SurfaceAndField)
+    values = sincos_values(rendered, surface_field.SurfaceAndField)
     points = np.asarray(values["field"]["points"]).reshape(-1, 2)
     units = np.asarray(values["field"]["unit_vectors"]).reshape(-1, 2)
     heads = np.asarray(values["field"]["heads"]).reshape(-1, 2)
@@ -239,20 +240,20 @@ def test_exercise_arrows_follow_the_autograd_gradient(
 
 def test_the_maps_ticks_are_derived_as_the_notebook_drew_them() -> None:
     whole = (-3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0)
-    assert gradients.survey(gradients.GradientBowlParams(), True).ticks == (whole, whole)
+    assert plans.field_survey(gradients.GradientBowlParams(), True).ticks == (whole, whole)
     in_pi = (-np.pi, -np.pi / 2, 0.0, np.pi / 2, np.pi)
-    for params in (gradients.GradientFieldParams(), gradients.SurfaceAndFieldParams()):
-        assert gradients.survey(params).ticks == (in_pi, in_pi)
+    for params in (field.GradientFieldParams(), surface_field.SurfaceAndFieldParams()):
+        assert plans.field_survey(params).ticks == (in_pi, in_pi)
     # Given ticks are kept, on both edges.
-    given = dataclasses.replace(gradients.GradientFieldParams(), ticks=(-2.0, 0.0, 2.0))
-    assert gradients.survey(given).ticks == ((-2.0, 0.0, 2.0),) * 2
+    given = dataclasses.replace(field.GradientFieldParams(), ticks=(-2.0, 0.0, 2.0))
+    assert plans.field_survey(given).ticks == ((-2.0, 0.0, 2.0),) * 2
 
 
 def test_the_window_grows_to_hold_every_arrow_whole() -> None:
     params = dataclasses.replace(
-        gradients.GradientFieldParams(), arrow_window=((-5.0, 5.0), (-5.0, 5.0))
+        field.GradientFieldParams(), arrow_window=((-5.0, 5.0), (-5.0, 5.0))
     )
-    sv = gradients.survey(params)
+    sv = plans.field_survey(params)
     # Arrows of length 0.5 on [−5, 5]² reach ±5.5: the map grows to [−6, 6]².
     assert sv.window == ((-6.0, 6.0), (-6.0, 6.0))
     assert sv.ticks[0] == (-6.0, -4.0, -2.0, 0.0, 2.0, 4.0, 6.0)
@@ -263,19 +264,19 @@ def test_the_window_grows_to_hold_every_arrow_whole() -> None:
         far.check()  # (2, 2), the downhill arrow, is no longer among the arrows
     assert caught.value.key == "downhill_point"
     far = dataclasses.replace(far, downhill_point=(4.0, 4.0))
-    assert landscape.inside([4.0, 4.0], gradients.survey(far, True).window)
+    assert landscape.inside([4.0, 4.0], plans.field_survey(far, True).window)
 
 
 def test_the_singled_out_arrow_is_derived_or_refused_where_the_gradient_vanishes() -> None:
     # The bowl on a 3 × 3 grid of [−1, 1]²: ∇f = 0 at the middle arrow (1, 1).
     bowl = dataclasses.replace(
-        gradients.GradientFieldParams(),
+        field.GradientFieldParams(),
         function="bowl",
         arrow_window=((-1.0, 1.0), (-1.0, 1.0)),
         arrow_grid=3,
     )
     # Derived: the steepest arrows are the four corners; the upper right one.
-    assert gradients.survey(bowl).focus == (2, 2)
+    assert plans.field_survey(bowl).focus == (2, 2)
     with pytest.raises(ParamError, match="no direction") as caught:
         dataclasses.replace(bowl, focus=(1, 1)).check()
     assert caught.value.key == "focus"
@@ -303,5 +304,5 @@ def test_a_different_downhill_arrow_is_caught_in_the_last_step_only() -> None:
 def test_a_wrong_colour_for_u_is_caught_in_the_sweep_only(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(style, "SECANT", style.GOOD)
-    assert golden_matches(gradients.GradientField) == [True, True, True, False]
+    monkeypatch.setattr(look, "SECANT", look.GOOD)
+    assert golden_matches(field.GradientField) == [True, True, True, False]

@@ -20,7 +20,8 @@ import torch
 from mathcore.functions import rosenbrock as rosenbrock_objective
 from mathvid.render import render_scene
 from mathvid.stills import run_skipping_animations
-from scenes import rosenbrock, style
+from scenes import race, rosenbrock
+from scenes.kit import look
 from tests import notebook
 from tests.scenes.checks import (
     assert_captions,
@@ -30,7 +31,7 @@ from tests.scenes.checks import (
     read_manifest,
 )
 
-SCENES = [rosenbrock.RosenbrockMilestone, rosenbrock.OptimizerRace]
+SCENES = [rosenbrock.RosenbrockMilestone, race.OptimizerRace]
 
 
 @pytest.fixture(scope="module")
@@ -113,7 +114,7 @@ def torch_final(optimizer: str, lr: float, steps: int) -> np.ndarray:
 
 
 def test_race_tunes_on_the_stated_grid_and_shows_true_runs(renders: dict) -> None:
-    m = manifest(renders, rosenbrock.OptimizerRace)
+    m = manifest(renders, race.OptimizerRace)
     p, v = m["params"], m["values"]
     np.testing.assert_allclose(v["lrs"], np.logspace(-5, 0, 21), rtol=1e-14)
     assert list(v["tuning"]) == ["GD", "Momentum", "Nesterov", "RMSprop", "Adam"]
@@ -185,9 +186,9 @@ def test_golden_check_fails_for_a_different_learning_rate() -> None:
 def test_golden_check_fails_for_a_wrong_optimizer_colour(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setitem(rosenbrock.OPTIMIZER_COLOURS, "Adam", style.TANGENT)
+    monkeypatch.setitem(race.OPTIMIZER_COLOURS, "Adam", look.TANGENT)
     # The legend is always shown.
-    assert golden_matches(rosenbrock.OptimizerRace) == [False, False, False]
+    assert golden_matches(race.OptimizerRace) == [False, False, False]
 
 
 def test_the_objective_drawn_is_the_notebooks() -> None:

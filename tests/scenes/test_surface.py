@@ -34,8 +34,8 @@ from manim import (
 )
 
 from mathcore.functions import CATALOGUE
-from scenes import gradients, style
 from scenes.base import Lesson3DScene
+from scenes.kit import look, surfaces
 from scenes.kit.mesh import MeshSurface, SurfaceCamera
 from tests.scenes.goldens import MAX_DIFFERING, differing_fraction
 
@@ -49,11 +49,11 @@ HEIGHTS = {"sincos": (-2.0, 2.0, 1.0), "bowl": (0.0, 18.0, 6.0)}
 
 
 def make_axes(function: str = "sincos") -> ThreeDAxes:
-    return gradients.three_d_axes(DOMAIN, HEIGHTS[function], 6.0, 3.0)
+    return surfaces.three_d_axes(DOMAIN, HEIGHTS[function], 6.0, 3.0)
 
 
 def build(cls: type, function: str = "sincos", resolution: int = 24) -> Any:
-    """``cls`` (Surface or MeshSurface) as ``gradients.height_surface`` builds it."""
+    """``cls`` (Surface or MeshSurface) as ``surfaces.height_surface`` builds it."""
     f, axes = CATALOGUE[function](), make_axes(function)
     surface = cls(
         lambda u, v: axes.c2p(u, v, float(f.value([u, v]))),
@@ -62,9 +62,9 @@ def build(cls: type, function: str = "sincos", resolution: int = 24) -> Any:
         resolution=(resolution, resolution),
         fill_opacity=1,
         stroke_width=0.4,
-        stroke_color=style.BACKGROUND,
+        stroke_color=look.BACKGROUND,
     )
-    return surface.set_fill_by_value(axes, colorscale=list(style.HEIGHT_COLOURS), axis=2)
+    return surface.set_fill_by_value(axes, colorscale=list(look.HEIGHT_COLOURS), axis=2)
 
 
 def paint_at_random(surface: Surface | MeshSurface) -> None:
@@ -94,7 +94,7 @@ def scene() -> Iterator[ThreeDScene]:
     options = {
         "pixel_width": SIZE[0],
         "pixel_height": SIZE[1],
-        "background_color": style.BACKGROUND,
+        "background_color": look.BACKGROUND,
         "verbosity": "WARNING",
     }
     with tempconfig(options):
@@ -143,7 +143,7 @@ def test_face_colours_are_set_fill_by_values(function: str) -> None:
 
 
 def test_colours_by_explicit_pivots_are_set_fill_by_values() -> None:
-    scale = [(RED, -1.0), (style.HEIGHT_COLOURS[0], 0.0), (style.HEIGHT_COLOURS[-1], 1.5)]
+    scale = [(RED, -1.0), (look.HEIGHT_COLOURS[0], 0.0), (look.HEIGHT_COLOURS[-1], 1.5)]
     axes = make_axes()
     stock = build(Surface, resolution=10).set_fill_by_value(axes, colorscale=scale)
     mesh = build(MeshSurface, resolution=10).set_fill_by_value(axes, colorscale=scale)
@@ -172,7 +172,7 @@ def test_frame_is_stock_surfaces_frame(
     expected = frame(scene, make_axes(), stock, view=view)
     drawn = frame(scene, make_axes(), mesh, view=view)
     assert differing_fraction(drawn, expected) <= MAX_DIFFERING
-    background = ManimColor(style.BACKGROUND).to_int_rgb()
+    background = ManimColor(look.BACKGROUND).to_int_rgb()
     assert np.mean(np.any(drawn != background, axis=-1)) > 0.05  # the surface is there
 
 
@@ -252,7 +252,7 @@ def test_moves_in_a_group_as_stock_does(stock: Surface) -> None:
 
 def test_lesson_scenes_draw_it() -> None:
     assert isinstance(
-        gradients.height_surface(CATALOGUE["bowl"](), make_axes(), DOMAIN, 4), MeshSurface
+        surfaces.height_surface(CATALOGUE["bowl"](), make_axes(), DOMAIN, 4), MeshSurface
     )
     with tempconfig({"pixel_width": 64, "pixel_height": 36, "verbosity": "WARNING"}):
         assert isinstance(Lesson3DScene().renderer.camera, SurfaceCamera)

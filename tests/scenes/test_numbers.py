@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scenes.style import sci, scientific
+from scenes.kit.numbers import sci, scientific
 
 
 @given(st.floats(-1e300, 1e300).filter(lambda v: v == 0 or abs(v) > 1e-300))

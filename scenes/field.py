@@ -1,0 +1,405 @@
+"""Part 2 of the lesson: a gradient field, level sets and the directional
+derivative (GradientField).
+
+Render it with plain Manim from the repo root::
+
+    manim render scenes/field.py GradientField -ql
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    PI,
+    RIGHT,
+    UP,
+    Arrow,
+    Axes,
+    Create,
+    DashedLine,
+    Dot,
+    FadeIn,
+    FadeOut,
+    GrowArrow,
+    LaggedStart,
+    Line,
+    MathTex,
+    Mobject,
+    ReplacementTransform,
+    RightAngle,
+    ValueTracker,
+    VGroup,
+    VMobject,
+    Write,
+    smooth,
+)
+
+from mathcore import fields
+from mathcore.calculus import directional_derivative
+from mathcore.functions import Objective
+from scenes.base import LessonScene
+from scenes.kit import look, numbers, plots
+from scenes.kit.maps import field_arrows, height_map, level_key
+from scenes.kit.text import COLUMN_LEFT, FRAME_RIGHT, below, column
+from scenes.plans import field_survey
+
+DR, UL = DOWN + RIGHT, UP + LEFT
+# A smaller map than the kit's, higher up: ticks in π/2 are two lines tall.
+MAP_SIDE = 6.0
+MAP_CENTRE = np.array([-3.2, 0.2, 0.0])
+
+
+def gradient_tex(f: Objective) -> str:
+    """∇f's formula when it is short enough to read beside the map, else its parts."""
+    short = 0 < len(f.gradient_latex) <= 48
+    return f.gradient_latex if short else r"(\partial_x f,\ \partial_y f)"
+
+
+@dataclass(frozen=True)
+class GradientFieldParams:
+    """The notebook's sin x + cos y figure: 8×8 normalised arrows on [−π, π]²."""
+
+    function: str = "sincos"
+    """The landscape: a catalogue name or a formula in x and y."""
+    window: plots.Window = ((-3.8, 3.8), (-3.8, 3.8))
+    """The least the map shows (a margin around the arrows, so those on the edge
+    stay on it); grown to hold every arrow whole."""
+    arrow_window: plots.Window = ((-PI, PI), (-PI, PI))
+    """Where the grid of arrows lies (the notebook's meshgrid, [−π, π]²); the
+    contour levels are chosen over it too."""
+    ticks: tuple[float, ...] = ()
+    """Ticks on both edges of the map; empty: derived from the window (multiples of
+    π when the arrow window's ends are multiples of π/2, as here)."""
+    contour_samples: int = 161
+    """Grid points per side the contour map is traced on."""
+    n_levels: int = 9
+    """How many contour levels, evenly spaced over f's range on the arrow window."""
+    arrow_grid: int = 8
+    """Arrows per side of the grid (the notebook's 8 × 8)."""
+    arrow_length: float = 0.5
+    """Every arrow's length in the map's units: ∇f normalised, only its direction."""
+    focus: tuple[int, ...] = ()
+    """The arrow singled out for its level line and the directional derivative, as
+    [row, column] of the grid from the bottom left; empty: the steepest arrow in the
+    middle half of the grid (here [5, 4], at (x, y) ≈ (0.45, 1.35))."""
+    focus_length: float = 1.0
+    """The singled-out arrow's length, and its tangent line's half length."""
+    unit_length: float = 1.5
+    """The turning unit vector u's length on screen (it carries no number)."""
+    sweep_start: float = 0.0
+    """The angle u starts from, in radians: 0 is along x, where D_u f = ∂f/∂x."""
+    sweep_turns: int = 0
+    """Full turns u makes before it stops along ∇f."""
+    sweep_samples: int = 49
+    """How many directions u the directional derivative is recorded at."""
+    sweep_seconds: float = 5.0
+    """Seconds u takes to turn."""
+
+    def check(self) -> None:
+        """Refuse a function it cannot show (see :func:`scenes.plans.field_survey`)."""
+        field_survey(self, need_minimum=False)
+
+
+class GradientField(LessonScene):
+    """Level sets, the normalised gradient field, ∇f ⟂ level set, and D_u f = ∇f·u."""
+
+    Params = GradientFieldParams
+
+    def construct(self) -> None:
+        p: GradientFieldParams = self.params
+        sv = field_survey(p)
+        f = sv.f
+        self.record(
+            "surface",
+            {
+                "function": f.name,
+                "latex": f.latex,
+                "window": sv.window,
+                "arrow_window": sv.sampled,
+            },
+        )
+        axes = plots.square_axes(sv.window, MAP_SIDE).move_to(MAP_CENTRE)
+        formula = column(MathTex(f.latex, color=look.CURVE, font_size=look.TITLE_SIZE))
+
+        self.step("Level sets", "Colour shows height; each line joins points of equal f.")
+        contours = height_map(
+            sv.f,
+            sv.window,
+            sv.sampled,
+            sv.ticks,
+            p.contour_samples,
+            p.n_levels,
+            axes.c2p,
+            axes.c2p,
+        )
+        self.record("contour.levels", contours.levels)
+        key = below(formula, level_key(contours.levels))
+        self.play(
+            FadeIn(contours.bands),
+            Create(contours.frame),
+            Write(formula),
+            FadeIn(key),
+            run_time=1.2,
+        )
+        self.play(Create(contours.lines), run_time=1.2)
+        self.wait(0.5)
+
+        self.step(
+            "The gradient field",
+            "Each arrow is the gradient normalised to one length: all point uphill.",
+        )
+        self.record("field", sv.field_record(p.arrow_length))
+        arrows = field_arrows(sv.field.points, sv.heads, axes.c2p, plots.ARROW_WIDTH)
+        field = sv.field
+        rows = below(
+            formula,
+            MathTex(
+                r"\nabla f = " + gradient_tex(f),
+                color=look.TANGENT,
+                font_size=look.TEXT_SIZE,
+            ),
+            MathTex(
+                r"\text{arrows: } \nabla f / \lVert \nabla f \rVert",
+                font_size=look.TEXT_SIZE,
+            ),
+            MathTex(
+                r"\text{(normalised, as the notebook)}",
+                color=look.MUTED,
+                font_size=look.LABEL_SIZE,
+            ),
+        )
+        self.play(FadeOut(key), FadeIn(rows))
+        self.play(LaggedStart(*[GrowArrow(a) for a in arrows], lag_ratio=0.02), run_time=2)
+        self.wait(0.5)
+
+        self.step(
+            "Perpendicular to the level set",
+            "Along a level line f does not change, so the gradient crosses it square on.",
+        )
+        crossing, parts = self._perpendicular(
+            f, contours.grid, axes, arrows, field, rows, sv.focus, p
+        )
+
+        self.step(
+            "The directional derivative",
+            "Turn a unit vector u: the slope along u is the gradient dotted with u.",
+        )
+        self._sweep(f, axes, crossing, parts, formula, p)
+
+    def _perpendicular(
+        self,
+        f: Objective,
+        g: fields.Grid,
+        axes: Axes,
+        arrows: VGroup,
+        field: fields.GradientField,
+        rows: VGroup,
+        cell: tuple[int, int],
+        p: GradientFieldParams,
+    ) -> tuple[fields.LevelCrossing, dict[str, Mobject]]:
+        row, col = cell
+        crossing = fields.level_crossing(f, field.points[row, col])
+        [level] = fields.contour_lines(f, g, [crossing.level])
+        a, b = crossing.tangent_segment(p.focus_length)
+        head = fields.arrow_heads(
+            fields.gradient_field(f, crossing.point), length=p.focus_length
+        )
+        self.record(
+            "perpendicular",
+            {
+                "cell": [row, col],
+                "point": crossing.point,
+                "level": crossing.level,
+                "normal": crossing.normal,
+                "tangent": crossing.tangent,
+                "arrow_head": head,
+            },
+        )
+        line = plots.contour_paths([level], axes.c2p, look.POINT, 5)
+        base = axes.c2p(*crossing.point)
+        focus = plots.arrow(base, axes.c2p(*head), look.TANGENT, plots.ARROW_WIDTH + 3)
+        tangent = DashedLine(
+            axes.c2p(*a), axes.c2p(*b), color=look.BACKGROUND, stroke_width=4
+        )
+        mark = RightAngle(
+            Line(base, axes.c2p(*b)),
+            Line(base, axes.c2p(*head)),
+            length=0.3,
+            color=look.BACKGROUND,
+            stroke_width=4,
+        )
+        dot = Dot(base, color=look.POINT)
+        text = below(
+            rows,
+            MathTex(r"\nabla f \perp \text{level line}", font_size=look.TEXT_SIZE),
+            MathTex(
+                rf"\text{{level: }} f = {numbers.fmt(crossing.level)}",
+                color=look.POINT,
+                font_size=look.TEXT_SIZE,
+            ),
+        )
+        small = arrows[row * p.arrow_grid + col]
+        self.play(arrows.animate.set_opacity(0.25), Create(line), FadeIn(dot))
+        self.play(
+            ReplacementTransform(small, focus),
+            Create(tangent),
+            Create(mark),
+            FadeIn(text),
+        )
+        self.wait(1)
+        arrows.remove(small)
+        return crossing, {
+            "arrows": arrows,
+            "line": line,
+            "tangent": tangent,
+            "mark": mark,
+            "text": VGroup(rows, text),
+            "focus": focus,
+        }
+
+    def _sweep(
+        self,
+        f: Objective,
+        axes: Axes,
+        crossing: fields.LevelCrossing,
+        parts: dict[str, Mobject],
+        formula: VGroup,
+        p: GradientFieldParams,
+    ) -> None:
+        sweep = fields.directional_sweep(
+            f, crossing.point, p.sweep_start, p.sweep_turns, p.sweep_samples
+        )
+        self.record(
+            "directional.samples",
+            {
+                "angles": sweep.angles,
+                "directions": sweep.directions,
+                "values": sweep.values,
+            },
+        )
+        self.record(
+            "directional.max",
+            {
+                "point": sweep.point,
+                "angle": sweep.max_angle,
+                "direction": sweep.max_direction,
+                "value": sweep.max_value,
+            },
+        )
+        theta = ValueTracker(sweep.angles[0])
+
+        def slope_at(angle: float) -> float:
+            return float(
+                directional_derivative(f, crossing.point, fields.unit_direction(angle))
+            )
+
+        base = axes.c2p(*crossing.point)
+
+        def u_arrow(angle: float) -> Arrow:
+            # Equal axis scales: a direction in the plane is the same on screen.
+            tip = base + p.unit_length * np.append(fields.unit_direction(angle), 0.0)
+            return plots.arrow(base, tip, look.SECANT, plots.ARROW_WIDTH + 2)
+
+        u = u_arrow(sweep.angles[0])
+        u_label = MathTex("u", color=look.SECANT, font_size=look.TEXT_SIZE)
+        u_label.next_to(u.get_end(), u.get_unit_vector(), buff=0.1)
+
+        readout = VGroup(
+            MathTex(r"D_u f = \nabla f \cdot u =", font_size=look.TEXT_SIZE),
+            numbers.LightDecimal(
+                slope_at(theta.get_value()), num_decimal_places=3, font_size=look.TEXT_SIZE
+            ),
+        ).arrange(RIGHT)
+        readout = below(formula, readout)
+        graph = Axes(
+            x_range=[sweep.angles[0], sweep.angles[-1], PI / 2],
+            y_range=[-sweep.max_value, sweep.max_value, sweep.max_value],
+            x_length=FRAME_RIGHT - COLUMN_LEFT - 1.6,
+            y_length=2.0,
+            axis_config={"color": look.MUTED},
+            tips=False,
+        )
+        below(readout, graph, buff=0.7).shift(0.9 * RIGHT)
+        theta_label = MathTex(r"\theta", font_size=look.TEXT_SIZE, color=look.MUTED)
+        theta_label.next_to(graph.x_axis, RIGHT, buff=0.15)
+        graph_label = MathTex("D_u f", font_size=look.LABEL_SIZE, color=look.SECANT)
+        graph_label.next_to(graph.y_axis.get_top(), LEFT, buff=0.15)
+        trace_dot = Dot(graph.c2p(sweep.angles[0], slope_at(sweep.angles[0])))
+        trace_dot.set_color(look.SECANT)
+
+        self.play(
+            FadeOut(
+                VGroup(parts["arrows"], parts["tangent"], parts["mark"], parts["text"])
+            ),
+            parts["line"].animate.set_stroke(opacity=0.5),
+        )
+        self.play(
+            GrowArrow(u),
+            FadeIn(u_label),
+            FadeIn(readout),
+            Create(graph),
+            FadeIn(theta_label),
+            FadeIn(graph_label),
+            FadeIn(trace_dot),
+        )
+        self.bring_to_front(parts["focus"])
+        # Updaters only after the fade-in: a number changing its digit count while
+        # fading would change the mobject's family mid-animation.
+        number = readout[0][1]
+        numbers.follow(number, lambda: slope_at(theta.get_value()))
+        u.add_updater(lambda m: m.become(u_arrow(theta.get_value())))
+        u_label.add_updater(lambda m: m.next_to(u.get_end(), u.get_unit_vector(), buff=0.1))
+        drawn = VMobject()
+        drawn.add_updater(
+            lambda m: m.become(
+                graph.plot(
+                    slope_at,
+                    x_range=[
+                        sweep.angles[0],
+                        max(theta.get_value(), sweep.angles[0] + 1e-3),
+                    ],
+                    color=look.SECANT,
+                )
+            )
+        )
+        trace_dot.add_updater(
+            lambda m: m.move_to(graph.c2p(theta.get_value(), slope_at(theta.get_value())))
+        )
+        self.add(drawn, trace_dot)
+        self.play(
+            theta.animate.set_value(sweep.angles[-1]),
+            run_time=p.sweep_seconds,
+            rate_func=smooth,
+        )
+        for m in (number, u, u_label, drawn, trace_dot):
+            m.clear_updaters()
+        top = DashedLine(
+            graph.c2p(sweep.angles[0], sweep.max_value),
+            graph.c2p(sweep.angles[-1], sweep.max_value),
+            color=look.TANGENT,
+            stroke_width=2,
+        )
+        result = below(
+            graph,
+            MathTex(
+                r"\text{largest along } \nabla f:\ "
+                rf"D_u f = \lVert \nabla f \rVert = {numbers.fmt(sweep.max_value)}",
+                color=look.TANGENT,
+                font_size=look.TEXT_SIZE,
+            ),
+            MathTex(
+                r"\nabla f \cdot u \le \lVert \nabla f \rVert\,\lVert u \rVert"
+                r" = \lVert \nabla f \rVert",
+                font_size=look.TEXT_SIZE,
+            ),
+            MathTex(
+                r"\text{(Cauchy--Schwarz)}", color=look.MUTED, font_size=look.LABEL_SIZE
+            ),
+            left=COLUMN_LEFT,
+        )
+        self.play(Create(top), FadeIn(result))
+        self.wait(1.5)

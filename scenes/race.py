@@ -1,0 +1,353 @@
+"""Five optimizers race down Rosenbrock's valley, each at its best learning rate
+from one grid; then the tuning behind the result.
+
+Render it with plain Manim from the repo root::
+
+    manim render scenes/race.py OptimizerRace -ql
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Axes,
+    Create,
+    FadeIn,
+    FadeOut,
+    LogBase,
+    ManimColor,
+    ValueTracker,
+    VGroup,
+    Write,
+    linear,
+)
+
+from mathcore import landscape
+from mathcore.fields import contour_lines, grid
+from mathcore.functions import Objective
+from mathcore.optimize import Trajectory
+from mathcore.runs import (
+    at_step,
+    log_scale,
+    sample_path,
+    timeline,
+)
+from mathcore.tuning import LrSearch, lr_grid, tune
+from scenes import params
+from scenes.base import LessonScene
+from scenes.kit import look, numbers, plots, text
+from scenes.kit.numbers import SciReadout
+from scenes.kit.paths import follower, growing_path, marker, stepper
+from scenes.kit.text import COLUMN_LEFT, COLUMN_TOP, MAP_CENTRE, MAP_SIDE
+from scenes.plans import RunMap, run_map
+
+RACE_WIDTH = 2.5  # five paths share one valley floor: thinner, so more of each shows
+OPTIMIZER_COLOURS = {
+    "GD": look.TANGENT,
+    "Momentum": look.SECANT,
+    "Nesterov": look.INK,
+    "RMSprop": look.CURVE,
+    "Adam": look.GOOD,
+}
+
+
+@dataclass(frozen=True)
+class OptimizerRaceParams:
+    """Five optimizers on Rosenbrock from (−1, 1), each at its best lr from one grid."""
+
+    function: str = "rosenbrock"
+    """The function to descend: a catalogue name or a formula in x and y."""
+    x0: tuple[float, float] = (-1.0, 1.0)
+    """Where every run starts."""
+    optimizers: tuple[str, ...] = ("GD", "Momentum", "Nesterov", "RMSprop", "Adam")
+    """The optimizers that race, the first drawn on top (of GD, Momentum, Nesterov,
+    RMSprop, Adam)."""
+    steps: int = 2000
+    """The most updates each run takes, in the race and in the tuning."""
+    tol: float = 1e-8
+    """A run stops once ‖∇f‖ is below this."""
+    lr_range: tuple[float, float] = (1e-5, 1.0)
+    """The smallest and largest learning rate tried for each optimizer."""
+    lrs_per_decade: int = 4
+    """Learning rates tried per power of ten (log-spaced); each optimizer races
+    with its best."""
+    window: landscape.Window = ((-2.0, 2.0), (-1.0, 3.0))
+    """The least the map shows (the notebook's axes); grown to hold the start, the
+    runs and the minima they reach."""
+    contour_samples: int = 200
+    """Grid points per side the contour lines are traced on (the notebook's 200)."""
+    levels: tuple[float, float, int] = (0.1, 1000.0, 20)
+    """Contour levels (lowest, highest, how many), evenly spaced on a log scale (the
+    notebook's np.logspace(-1, 3, 20)); levels that fit f when most miss its range."""
+    path_arc_points: int = 400
+    """Points of each drawn path spaced evenly along its length."""
+    path_step_points: int = 60
+    """Points of each drawn path at its first steps, where each step still shows."""
+    arc_weight: float = 0.5
+    """How screen time is shared: this part by distance travelled, the rest by steps."""
+    race_seconds: float = 12.0
+    """Seconds the race takes on screen."""
+    loss_tick_decades: int = 3
+    """Powers of ten between the ticks of the tuning plot's loss axis."""
+
+    def check(self) -> None:
+        """Refuse a function, start or learning-rate grid the scene cannot show (an
+        optimizer whose best run still diverges: see :func:`race`)."""
+        race(self)
+
+
+def race_searches(f: Objective, p: OptimizerRaceParams) -> dict[str, LrSearch]:
+    """Each optimizer's learning-rate search on ``p``'s grid; ParamError naming the
+    parameter when an optimizer is unknown, the grid is not one, or every rate of
+    the grid diverges for an optimizer."""
+    unknown = [name for name in p.optimizers if name not in OPTIMIZER_COLOURS]
+    if unknown or not p.optimizers:
+        raise params.ParamError(
+            "optimizers",
+            f"choose among {', '.join(OPTIMIZER_COLOURS)}, got {list(p.optimizers)}",
+        )
+    params.within("lrs_per_decade", p.lrs_per_decade, 1, 20)
+    try:
+        lrs = lr_grid(*p.lr_range, p.lrs_per_decade)
+    except ValueError as err:
+        raise params.ParamError("lr_range", str(err)) from None
+    searches = {}
+    for name in p.optimizers:
+        try:
+            searches |= tune(f, p.x0, [name], lrs, p.steps, p.tol)
+        except ValueError as err:  # every run of this optimizer diverged
+            why = str(err).removeprefix("lrs: ")
+            raise params.ParamError("lr_range", f"{name}: {why}") from None
+    return searches
+
+
+@functools.lru_cache(maxsize=16)  # check() at load, then construct(): once
+def race(p: OptimizerRaceParams) -> tuple[RunMap, dict[str, LrSearch]]:
+    """Each optimizer's best run on ``p``'s grid, and their map
+    (:func:`scenes.plans.run_map`); ParamError naming ``lr_range`` when an
+    optimizer's best run still diverges, since a race cannot show it."""
+    f = params.objective(p.function, 2)
+    params.within("steps", p.steps, 1, params.MAX_STEPS)
+    searches = race_searches(f, p)
+    runs = {name: s.best_run for name, s in searches.items()}
+
+    def diverged(name: str, v: landscape.Verdict) -> params.ParamError:
+        return params.ParamError(
+            "lr_range",
+            f"{name}'s best rate on the grid, {searches[name].best_lr:g}, diverges at "
+            f"step {v.step}: a race cannot show it; try smaller learning rates",
+        )
+
+    sv = run_map(f, runs, p.window, p.levels, diverged)
+    params.log_plottable([s.final_losses[s.kept] for s in searches.values()])
+    return sv, searches
+
+
+class OptimizerRace(LessonScene):
+    """GD, momentum, Nesterov, RMSprop and Adam race down the valley; then, why so."""
+
+    Params = OptimizerRaceParams
+
+    def construct(self) -> None:
+        p: OptimizerRaceParams = self.params
+        sv, searches = race(p)
+        f, view, runs = sv.f, sv.view, sv.runs
+        lrs = lr_grid(*p.lr_range, p.lrs_per_decade)
+        self.record("window", view.window)
+        self.record("minima", [m.point for m in view.minima])
+        self.record("lrs", lrs)
+        self.record("tuning", {name: s.rows() for name, s in searches.items()})
+        self.record("chosen_lr", {name: s.best_lr for name, s in searches.items()})
+        samples = {
+            name: sample_path(r.points, p.path_arc_points, p.path_step_points)
+            for name, r in runs.items()
+        }
+        clock = timeline([r.points for r in runs.values()], p.steps, p.arc_weight)
+        colours = {name: OPTIMIZER_COLOURS[name] for name in p.optimizers}
+
+        axes = plots.map_axes(view.window)
+        frame = plots.plot_frame(axes.c2p, view.window, *view.ticks)
+        lines = contour_lines(f, grid(view.window, p.contour_samples), sv.levels)
+        contours = plots.contour_map(lines, axes.c2p, look.MUTED, plots.faded(look.MUTED))
+        # The start as a ring and the minimum as a star: shapes, since the five
+        # colours belong to the optimizers.
+        start = marker(axes.c2p(np.asarray(p.x0)), look.BACKGROUND, radius=0.1)
+        star = VGroup(*[plots.top_star(axes.c2p(m.point), look.POINT) for m in view.minima])
+        table = _Legend(searches, colours, runs)
+
+        self.step(
+            "Five optimizers",
+            f"Same start, same {p.steps:,} steps; each optimizer gets its best "
+            f"learning rate from the same grid of {len(lrs)}.",
+            duration=4,
+        )
+        self.play(FadeIn(frame), Create(contours, lag_ratio=0.1), run_time=1.5)
+        _, low_exponent = numbers.scientific(lrs[0], 0)
+        rule = VGroup(
+            text.tex(
+                rf"\text{{best of {len(lrs)} lrs from }} 10^{{{low_exponent}}}"
+                rf"\text{{ to }} {numbers.fmt(lrs[-1])}\text{{:}}",
+                look.MUTED,
+            ),
+            text.tex(r"\text{fewest steps to converge, else lowest loss}", look.MUTED),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
+        rule.next_to(table.group, DOWN, buff=0.45, aligned_edge=LEFT)
+        self.play(FadeIn(start), FadeIn(star), FadeIn(table.group), FadeIn(rule))
+        self.wait(1)
+
+        self.step(
+            "The race",
+            "Step by step, side by side: where each one is, and its loss.",
+            duration=p.race_seconds,
+        )
+        progress = ValueTracker(0.0)
+        step = stepper(progress, clock)
+        # The first optimizer listed (GD, the slowest) is drawn on top.
+        paths = VGroup(
+            *[
+                growing_path(axes, samples[n], step, colours[n], RACE_WIDTH)
+                for n in p.optimizers[::-1]
+            ]
+        )
+        heads = VGroup(
+            *[follower(axes, samples[n], step, colours[n], 0.1) for n in p.optimizers[::-1]]
+        )
+        self.add(paths)
+        self.play(FadeIn(heads), FadeIn(table.counter_row))
+        numbers.follow(table.counter, step)
+        for name, readout in table.losses.items():
+            losses = runs[name].losses
+            readout.add_updater(lambda m, losses=losses: m.show(at_step(losses, step())))
+        self.play(
+            progress.animate.set_value(1.0), run_time=p.race_seconds, rate_func=linear
+        )
+        for m in [*paths, *heads, table.counter, *table.losses.values()]:
+            m.clear_updaters()
+        self.record("final_loss", {name: float(r.losses[-1]) for name, r in runs.items()})
+        self.record("status", {name: r.status for name, r in runs.items()})
+        self.record("n_steps", {name: r.n_steps for name, r in runs.items()})
+        self.wait(1.5)
+
+        self.step(
+            "It depends on tuning",
+            "Change the learning rates, the budget or the start, and the order can change.",
+            duration=5,
+        )
+        self.play(FadeOut(VGroup(frame, contours, paths, heads, start, star)))
+        plot = _TuningPlot(p, searches, colours)
+        note = VGroup(
+            text.tex(r"\text{What the race shows depends}", look.POINT),
+            text.tex(r"\text{on tuning (and on the start point).}", look.POINT),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
+        note.next_to(rule, DOWN, buff=0.45, aligned_edge=LEFT)
+        self.play(FadeIn(plot.group))
+        self.play(*[Create(c) for c in plot.curves], run_time=2)
+        self.play(FadeIn(plot.chosen), Write(note))
+        self.wait(2)
+
+
+class _Legend:
+    """Name, tuned lr and live loss per optimizer, with the shared step counter."""
+
+    def __init__(
+        self,
+        searches: dict[str, LrSearch],
+        colours: dict[str, ManimColor],
+        runs: dict[str, Trajectory],
+    ) -> None:
+        header = [
+            text.tex(r"\text{optimizer}", look.MUTED),
+            text.tex(r"\text{best lr}", look.MUTED),
+            text.tex(r"\text{loss}", look.MUTED),
+        ]
+        rows, self.losses = [], {}
+        for name, search in searches.items():
+            label = text.tex(rf"\text{{{name}}}", colours[name])
+            readout = SciReadout(float(runs[name].losses[0]), colours[name])
+            self.losses[name] = readout
+            rows.append(
+                [label, text.tex(numbers.fmt(search.best_lr, 5), colours[name]), readout]
+            )
+        # Fixed columns: each cell left-aligned at its column's x, rows 0.62 apart.
+        lefts = [0.0, 2.35, 3.85]
+        grid_rows = [header, *rows]
+        for i, row in enumerate(grid_rows):
+            for x, cell in zip(lefts, row, strict=True):
+                cell.move_to([x, -0.62 * i, 0], aligned_edge=LEFT)
+        self.group = VGroup(*[c for row in grid_rows for c in row])
+        self.group.move_to([COLUMN_LEFT, COLUMN_TOP - 0.95, 0], aligned_edge=UP + LEFT)
+        first = next(iter(searches.values()))
+        # Laid out at its widest value, then reset: the number keeps its left edge
+        # as it grows, so the text after it never moves or overlaps.
+        self.counter = numbers.LightInteger(first.steps, font_size=look.TEXT_SIZE)
+        self.counter_row = VGroup(
+            text.tex(r"\text{step}"),
+            self.counter,
+            text.tex(rf"\text{{of {first.steps:,}}}", look.MUTED),
+        ).arrange(RIGHT, buff=0.25)
+        self.counter.set_value(0)
+        self.counter_row.move_to([COLUMN_LEFT, COLUMN_TOP, 0], aligned_edge=UP + LEFT)
+
+
+class _TuningPlot:
+    """Final loss against learning rate for every optimizer; the chosen lr marked."""
+
+    def __init__(
+        self,
+        p: OptimizerRaceParams,
+        searches: dict[str, LrSearch],
+        colours: dict[str, ManimColor],
+    ) -> None:
+        tick = p.loss_tick_decades
+        kept = [s.final_losses[s.kept] for s in searches.values()]
+        losses = log_scale(kept, margin=0, step=tick)
+        lrs = log_scale([p.lr_range], margin=0, step=1)
+        low, high, lo_lr, hi_lr = losses.low_exp, losses.high_exp, lrs.low_exp, lrs.high_exp
+        self.axes = Axes(
+            x_range=[lo_lr, hi_lr, 1],
+            y_range=[low, high, tick],
+            x_length=MAP_SIDE - 0.4,
+            y_length=MAP_SIDE - 0.9,
+            tips=False,
+            axis_config={"color": look.MUTED, "font_size": look.LABEL_SIZE},
+            x_axis_config={"scaling": LogBase(custom_labels=True)},
+            y_axis_config={"scaling": LogBase(custom_labels=True)},
+        ).add_coordinates()
+        self.axes.move_to(MAP_CENTRE + 0.35 * RIGHT + 0.1 * UP)
+        names = VGroup(
+            text.tex(r"\text{learning rate}", look.MUTED, look.LABEL_SIZE).next_to(
+                self.axes.x_axis, DOWN, buff=0.55
+            ),
+            text.tex(
+                rf"\text{{loss after {p.steps:,} steps (diverged: left out)}}",
+                look.MUTED,
+                look.LABEL_SIZE,
+            ).next_to(self.axes, UP, buff=0.2, aligned_edge=LEFT),
+        )
+        self.group = VGroup(self.axes, names)
+        self.curves, self.chosen = VGroup(), VGroup()
+        for name, s in searches.items():
+            self.curves.add(
+                self.axes.plot_line_graph(
+                    s.lrs[s.kept],
+                    s.final_losses[s.kept],
+                    line_color=colours[name],
+                    add_vertex_dots=True,
+                    vertex_dot_radius=0.04,
+                    vertex_dot_style={"color": colours[name]},
+                    stroke_width=3,
+                )
+            )
+            self.chosen.add(
+                marker(self.axes.c2p(s.best_lr, s.best_loss), colours[name], radius=0.11)
+            )
+
+
+__all__ = ["OptimizerRace", "OptimizerRaceParams"]
