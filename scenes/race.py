@@ -44,7 +44,7 @@ from scenes import params
 from scenes.base import LessonScene
 from scenes.kit import look, numbers, plots, text
 from scenes.kit.numbers import SciReadout
-from scenes.kit.paths import follower, growing_path, marker, stepper
+from scenes.kit.paths import follower, growing_path, live_on_top, marker, stepper
 from scenes.kit.text import COLUMN_LEFT, COLUMN_TOP, MAP_CENTRE, MAP_SIDE
 from scenes.plans import RunMap, run_map
 
@@ -224,7 +224,12 @@ class OptimizerRace(LessonScene):
         numbers.follow(table.counter, step)
         for name, readout in table.losses.items():
             losses = runs[name].losses
-            readout.add_updater(lambda m, losses=losses: m.show(at_step(losses, step())))
+            readout.add_updater(
+                numbers.at_live_rate(
+                    lambda m, losses=losses: m.show(at_step(losses, step()))
+                )
+            )
+        live_on_top(self, *paths, *heads, table.counter, *table.losses.values())
         self.play(
             progress.animate.set_value(1.0), run_time=p.race_seconds, rate_func=linear
         )

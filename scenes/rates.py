@@ -44,6 +44,7 @@ from scenes import params
 from scenes.base import LessonScene
 from scenes.kit import look, numbers, plots, text
 from scenes.kit.paths import (
+    freeze,
     iterate_marks,
     loss_text,
     moving_dot,
@@ -260,6 +261,7 @@ class LearningRates(LessonScene):
         self.play(
             s.animate.set_value(p.panel_steps), run_time=p.panel_seconds, rate_func=linear
         )
+        freeze(*moving)
         self.play(FadeIn(results))
         self.wait(1.2)
         return VGroup(panels, results, *moving)
@@ -338,6 +340,7 @@ class LearningRates(LessonScene):
         self.play(
             s.animate.set_value(p.curve_steps), run_time=p.curve_seconds, rate_func=linear
         )
+        freeze(curves)
         self.play(FadeIn(notes))
         self.wait(1.2)
         return axes, legend
@@ -378,5 +381,6 @@ class LearningRates(LessonScene):
         self.play(FadeIn(rule), FadeIn(label))
         self.add(path)
         self.play(s.animate.set_value(t.n_steps), run_time=2.0, rate_func=linear)
+        freeze(path)
         self.play(FadeIn(end))
         self.wait(1.2)

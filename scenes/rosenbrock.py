@@ -63,6 +63,7 @@ from scenes.kit.paths import (
     follower,
     follower_on,
     growing_path,
+    live_on_top,
     marker,
     stepper,
 )
@@ -338,6 +339,7 @@ class RosenbrockMilestone(LessonScene):
         # would change the mobject's family mid-animation.
         numbers.follow(counter, step)
         numbers.follow(loss, lambda: at_step(losses, step()))
+        live_on_top(self, path, head, counter, loss)
         self.play(
             progress.animate.set_value(1.0), run_time=p.descent_seconds, rate_func=linear
         )

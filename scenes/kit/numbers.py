@@ -24,6 +24,7 @@ from manim import (
     Integer,
     ManimColor,
     MathTex,
+    Mobject,
     VGroup,
     VMobject,
 )
@@ -154,19 +155,43 @@ class LightInteger(LightDecimal, Integer):
     """An :class:`~manim.Integer` with :class:`LightDecimal`'s fast characters."""
 
 
-def show(number: DecimalNumber, value: float) -> None:
-    """Set ``number`` to ``value`` only when the text it shows would change."""
-    if number._get_num_string(value) != number._get_num_string(number.get_value()):
-        number.set_value(value)
+def show(number: DecimalNumber, value: float) -> bool:
+    """Set ``number`` to ``value`` only when the text it shows would change; whether
+    it did."""
+    if number._get_num_string(value) == number._get_num_string(number.get_value()):
+        return False
+    number.set_value(value)
+    return True
+
+
+LIVE_RATE = 20.0
+"""Changes a second a live number shows at most: digits changing on every frame
+cannot be read, and every change re-typesets the number."""
+
+
+def at_live_rate(update: Callable[[Mobject], object]) -> Callable[[Mobject, float], None]:
+    """``update`` as an updater run at most :data:`LIVE_RATE` times a second of
+    video, and always when called with ``dt = 0`` (Manim does so once every
+    animation has finished, so a number never ends showing a stale value)."""
+    waited = [math.inf]
+
+    def updater(m: Mobject, dt: float) -> None:
+        waited[0] += dt
+        if dt == 0 or waited[0] >= 1 / LIVE_RATE - 1e-9:
+            update(m)
+            waited[0] = 0.0
+
+    return updater
 
 
 def follow(number: Number, value: Callable[[], float]) -> Number:
-    """Keep ``number`` showing ``value()`` (an updater); digits redrawn only on change.
+    """Keep ``number`` showing ``value()`` (an updater, :func:`at_live_rate`); digits
+    redrawn only on change.
 
     If the value can change while the number fades in, call this after the fade: a
     number changing its digit count mid-animation changes the mobject's family.
     """
-    number.add_updater(lambda m: show(m, value()))
+    number.add_updater(at_live_rate(lambda m: show(m, value())))
     return number
 
 
@@ -195,6 +220,5 @@ class SciReadout(VGroup):
 
     def show(self, value: float) -> None:
         mantissa, exponent = scientific(value)
-        show(self.mantissa, mantissa)
-        show(self.exponent, exponent)
-        self._place()
+        if show(self.mantissa, mantissa) | show(self.exponent, exponent):
+            self._place()

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from functools import partial
 
 import numpy as np
-from manim import Axes, Circle, Dot, ManimColor, Mobject, ValueTracker, VMobject
+from manim import Axes, Circle, Dot, ManimColor, Mobject, Scene, ValueTracker, VMobject
 
 from mathcore import landscape
 from mathcore.optimize import Trajectory
@@ -241,3 +241,28 @@ def freeze(*mobjects: Mobject) -> None:
     for m in mobjects:
         for member in m.get_family():
             member.clear_updaters()
+
+
+def live_on_top(scene: Scene, *live: Mobject) -> None:
+    """Put the ``live`` mobjects (those with updaters) last in ``scene``, and the rest
+    of any group holding one of them back in place as separate pieces.
+
+    Manim redraws, on every frame, the first mobject with an updater in its family
+    and everything after it: one live number inside a table makes the whole table,
+    and all added later, be redrawn frame after frame, glyph by glyph.
+    """
+    keep = set(map(id, live))
+
+    def pieces(m: Mobject) -> list[Mobject]:
+        if id(m) in keep:
+            return []
+        if not any(id(member) in keep for member in m.get_family()):
+            return [m]
+        return [p for sub in m.submobjects for p in pieces(sub)]
+
+    for top in list(scene.mobjects):
+        if id(top) not in keep and any(id(member) in keep for member in top.get_family()):
+            index = scene.mobjects.index(top)
+            scene.mobjects[index : index + 1] = pieces(top)
+    scene.remove(*live)
+    scene.add(*live)
