@@ -31,9 +31,12 @@ from manim import (
     VGroup,
     Write,
 )
+from manim.mobject.mobject import _AnimationBuilder
 
 from mathcore.graph import Trace
 from mathcore.networks import (
+    CompositionCheck,
+    Link,
     backprop,
     chain_example,
     chain_links,
@@ -96,14 +99,23 @@ class ChainRuleGraph(LessonScene):
             duration=4.5,
         )
 
+        self._backward_pass(view, p)
+        comp_lines = self._composition(p, heading)
+        self._numerical_check(p, comp_lines)
+
+    def _backward_pass(self, view: GraphView, p: ChainRuleParams) -> None:
+        """The step "Backward pass": each edge's rate, carried back from y to x."""
         _backward_step(
             self,
-            t,
+            view.t,
             "Backward: start from 1 at the output and multiply by each edge's local rate.",
         )
         _backward(self, view, edge_symbols(chain_example(p.x)), p.digits)
         self.wait(1)
 
+    def _composition(self, p: ChainRuleParams, heading: Mobject) -> VGroup:
+        """The step "A composition": sin²(x)'s graph, forward then backward; returns
+        the chain rule's lines written under it."""
         self.step(
             "A composition",
             "sin²(x) is sine, then squaring: the rates multiply, 2·sin x times cos x.",
@@ -126,7 +138,11 @@ class ChainRuleGraph(LessonScene):
             self, comp, edge_symbols(composition_example(p.composition_at)), p.digits
         )
         self.wait(1)
+        return comp_lines
 
+    def _numerical_check(self, p: ChainRuleParams, comp_lines: VGroup) -> None:
+        """The step "Checking numerically": chain rule, finite difference and the
+        closed form, one row each, in place of the chain rule's lines."""
         self.step(
             "Checking numerically",
             "A finite difference, with no chain rule at all, lands on the same slope.",
@@ -137,32 +153,37 @@ class ChainRuleGraph(LessonScene):
         self.record("composition.numerical", check.numerical)
         self.record("composition.closed_form", check.closed_form)
         self.record("composition.difference", check.difference)
-        d, at = p.check_digits, p.composition_at_tex
-        off = numbers.sci(check.difference, drop_one=True)
-        rows = VGroup(
-            MathTex(
-                rf"\text{{chain rule: }} h'({at}) = {numbers.fmt(check.chain_rule, d)}",
-                color=look.TANGENT,
-                font_size=look.TEXT_SIZE,
-            ),
-            MathTex(
-                rf"\text{{central difference: }} {numbers.fmt(check.numerical, d)}",
-                rf"\quad\text{{(off by }} {off}\text{{)}}",
-                color=look.SECANT,
-                font_size=look.TEXT_SIZE,
-            ),
-            MathTex(
-                rf"\text{{by hand: }} 2\sin x\cos x = \sin(2\cdot {at})"
-                rf" = {numbers.fmt(check.closed_form, d)}",
-                font_size=look.TEXT_SIZE,
-            ),
-        ).arrange(DOWN, buff=0.3)
+        rows = _check_rows(check, p.composition_at_tex, p.check_digits)
         rows.to_edge(DOWN, buff=0.45)
         self.play(FadeOut(comp_lines), run_time=0.4)
         self.play(FadeIn(rows[0], shift=0.2 * UP), run_time=0.6)
         self.play(FadeIn(rows[1], shift=0.2 * UP), run_time=0.6)
         self.play(Write(rows[2]), run_time=0.8)
         self.wait(1.5)
+
+
+def _check_rows(check: CompositionCheck, at: str, d: int) -> VGroup:
+    """h'(x) three ways, one row each: by the chain rule, by a central difference
+    (and how far off it is), by hand; ``at`` is x as LaTeX, ``d`` the decimals."""
+    off = numbers.sci(check.difference, drop_one=True)
+    return VGroup(
+        MathTex(
+            rf"\text{{chain rule: }} h'({at}) = {numbers.fmt(check.chain_rule, d)}",
+            color=look.TANGENT,
+            font_size=look.TEXT_SIZE,
+        ),
+        MathTex(
+            rf"\text{{central difference: }} {numbers.fmt(check.numerical, d)}",
+            rf"\quad\text{{(off by }} {off}\text{{)}}",
+            color=look.SECANT,
+            font_size=look.TEXT_SIZE,
+        ),
+        MathTex(
+            rf"\text{{by hand: }} 2\sin x\cos x = \sin(2\cdot {at})"
+            rf" = {numbers.fmt(check.closed_form, d)}",
+            font_size=look.TEXT_SIZE,
+        ),
+    ).arrange(DOWN, buff=0.3)
 
 
 def _forward_step(
@@ -370,6 +391,24 @@ class TwoLayerBackprop(LessonScene):
             rest=0.5,
         )
 
+        links, path_edges = self._path_to(view, inputs, p)
+        self._link_by_link(view, links, path_edges, p)
+        _check_step(
+            self,
+            "two_layer",
+            inputs,
+            heading,
+            view.root.label,
+            p,
+            "Autograd agrees with the hand-made chain, digit for digit.",
+            duration=4.5,
+        )
+
+    def _path_to(
+        self, view: GraphView, inputs: Mapping[str, float], p: TwoLayerParams
+    ) -> tuple[tuple[Link, ...], list[tuple[int, int]]]:
+        """The step "The path to w1": that path lit, the rest of the graph dimmed,
+        the output seeded; returns the path's links and its edges, output first."""
         self.step(
             f"The path to {p.wrt}",
             f"{p.wrt} reaches y along one path only: follow it back from the output.",
@@ -390,80 +429,103 @@ class TwoLayerBackprop(LessonScene):
             ],
         )
         path_edges = [(view.id(k.source), view.id(k.target)) for k in links]
-        on_path = {i for e in path_edges for i in e}
-        off = VGroup(
-            *(a for e, a in view.arrows.items() if e not in path_edges),
-            *(view.boxes[i][1] for i in view.boxes if i not in on_path),
-            *(view.values[i] for i in view.values if i not in on_path),
-            *(view.tags[i] for i in view.tags if i not in on_path),
-        )
-        self.play(
-            off.animate.set_opacity(0.3),
-            # The boxes are outlines: dim only their stroke, or they fill in grey.
-            *(
-                view.boxes[i][0].animate.set_stroke(opacity=0.3)
-                for i in view.boxes
-                if i not in on_path
-            ),
-            *(view.arrows[e].animate.set_color(look.POINT) for e in path_edges),
-            *(view.boxes[i][0].animate.set_color(look.POINT) for i in on_path),
-            run_time=1.0,
-        )
+        self.play(*_light_path(view, path_edges), run_time=1.0)
         view.seed(self)
         self.wait(1)
+        return links, path_edges
 
+    def _link_by_link(
+        self,
+        view: GraphView,
+        links: tuple[Link, ...],
+        path_edges: list[tuple[int, int]],
+        p: TwoLayerParams,
+    ) -> None:
+        """The step "Link by link": the product ∂y/∂w1 built one factor at a time."""
         self.step(
             "Link by link",
             "Multiply the local rates one link at a time, like gears turning gears.",
             duration=10,
         )
-        readout = ProductReadout(
-            partial(view.root.label, p.wrt),
-            [tex_name(k.symbol) for k in links],
-            [factor_tex(k.factor, p.digits) for k in links],
-            DecimalNumber(
-                view.root.grad,
-                num_decimal_places=p.digits,
-                color=look.TANGENT,
-                font_size=look.TEXT_SIZE,
-            ),
-        )
-        readout.to_edge(DOWN, buff=0.3).set_x(0)
-        symbols, numbers, product = readout.symbols, readout.numbers, readout.product
+        readout = _product_readout(view, links, p)
         self.play(FadeIn(readout.frame), run_time=0.6)
-        for k, (edge, sym, num) in enumerate(
-            zip(path_edges, symbols, numbers, strict=True)
-        ):
-            joiners = readout.dots[k - 1] if k else []
-            self.play(
-                FadeIn(view.locals[edge], scale=1.3),
-                FadeIn(sym),
-                *(FadeIn(j) for j in joiners),
-                run_time=0.6,
-            )
-            s, tgt = edge
-            self.play(
-                flash(view.arrows[edge], look.POINT, backwards=True),
-                FadeTransform(
-                    VGroup(view.grads[tgt].copy(), view.locals[edge].copy()), view.grads[s]
-                ),
-                ReplacementTransform(view.locals[edge].copy(), num),
-                # Straight to the new product: counting through the numbers in
-                # between would show values that are no product of these factors.
-                product.animate.set_value(links[k].product),
-                run_time=1.2,
-            )
-            self.wait(0.3)
+        for k, (edge, link) in enumerate(zip(path_edges, links, strict=True)):
+            self._take_link(view, readout, k, edge, link.product)
         self.record(f"d{view.root.label}/d{p.wrt}", links[-1].product)
         self.wait(1)
 
-        _check_step(
-            self,
-            "two_layer",
-            inputs,
-            heading,
-            view.root.label,
-            p,
-            "Autograd agrees with the hand-made chain, digit for digit.",
-            duration=4.5,
+    def _take_link(
+        self,
+        view: GraphView,
+        readout: ProductReadout,
+        k: int,
+        edge: tuple[int, int],
+        product: float,
+    ) -> None:
+        """Link ``k``: its local rate appears on its edge and in the product, then
+        moves the gradient back along the edge and the product to ``product``."""
+        sym, num = readout.symbols[k], readout.numbers[k]
+        joiners = readout.dots[k - 1] if k else []
+        self.play(
+            FadeIn(view.locals[edge], scale=1.3),
+            FadeIn(sym),
+            *(FadeIn(j) for j in joiners),
+            run_time=0.6,
         )
+        s, tgt = edge
+        self.play(
+            flash(view.arrows[edge], look.POINT, backwards=True),
+            FadeTransform(
+                VGroup(view.grads[tgt].copy(), view.locals[edge].copy()), view.grads[s]
+            ),
+            ReplacementTransform(view.locals[edge].copy(), num),
+            # Straight to the new product: counting through the numbers in
+            # between would show values that are no product of these factors.
+            readout.product.animate.set_value(product),
+            run_time=1.2,
+        )
+        self.wait(0.3)
+
+
+def _light_path(
+    view: GraphView, path_edges: list[tuple[int, int]]
+) -> list[_AnimationBuilder]:
+    """The animations that dim every part of the graph off the path and colour the
+    path's arrows and boxes."""
+    on_path = {i for e in path_edges for i in e}
+    off = VGroup(
+        *(a for e, a in view.arrows.items() if e not in path_edges),
+        *(view.boxes[i][1] for i in view.boxes if i not in on_path),
+        *(view.values[i] for i in view.values if i not in on_path),
+        *(view.tags[i] for i in view.tags if i not in on_path),
+    )
+    return [
+        off.animate.set_opacity(0.3),
+        # The boxes are outlines: dim only their stroke, or they fill in grey.
+        *(
+            view.boxes[i][0].animate.set_stroke(opacity=0.3)
+            for i in view.boxes
+            if i not in on_path
+        ),
+        *(view.arrows[e].animate.set_color(look.POINT) for e in path_edges),
+        *(view.boxes[i][0].animate.set_color(look.POINT) for i in on_path),
+    ]
+
+
+def _product_readout(
+    view: GraphView, links: tuple[Link, ...], p: TwoLayerParams
+) -> ProductReadout:
+    """∂y/∂w1 = (symbols) = (factors) = product, under the graph, all still hidden."""
+    readout = ProductReadout(
+        partial(view.root.label, p.wrt),
+        [tex_name(k.symbol) for k in links],
+        [factor_tex(k.factor, p.digits) for k in links],
+        DecimalNumber(
+            view.root.grad,
+            num_decimal_places=p.digits,
+            color=look.TANGENT,
+            font_size=look.TEXT_SIZE,
+        ),
+    )
+    readout.to_edge(DOWN, buff=0.3).set_x(0)
+    return readout

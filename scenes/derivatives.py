@@ -8,6 +8,7 @@ Render one scene with plain Manim from the repo root::
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,17 +26,24 @@ from manim import (
     FadeOut,
     Line,
     LogBase,
+    ManimColor,
     MathTex,
     Text,
     ValueTracker,
     VGroup,
+    VMobject,
     Write,
     always_redraw,
     smooth,
 )
 
 from mathcore import landscape
-from mathcore.calculus import forward_difference, step_size_study, tangent_line
+from mathcore.calculus import (
+    StepSizeStudy,
+    forward_difference,
+    step_size_study,
+    tangent_line,
+)
 from mathcore.functions import Objective
 from mathcore.symbolic import derivative_table
 from scenes import params
@@ -146,48 +154,24 @@ class TangentLine(LessonScene):
             {f"{s:g}": float(forward_difference(f.value, [x0], s)) for s in p.secant_steps},
         )
 
-        y0 = float(f.value([x0]))
-        line = always_redraw(
-            lambda: plots.line_through(
-                axes,
-                (x0, y0),
-                float(forward_difference(f.value, [x0], h.get_value())),
-                color=look.SECANT,
-            )
-        )
-        dots = VGroup(
-            Dot(axes.c2p(x0, float(f.value([x0]))), color=look.POINT),
-            always_redraw(
-                lambda: Dot(
-                    axes.c2p(x0 + h.get_value(), float(f.value([x0 + h.get_value()]))),
-                    color=look.SECANT,
-                )
-            ),
-        )
-        quotient = MathTex(r"\frac{f(x+h) - f(x)}{h}", "=", font_size=look.TEXT_SIZE)
-        slope = numbers.LightDecimal(
-            float(forward_difference(f.value, [x0], h.get_value())),
-            num_decimal_places=3,
-            font_size=look.TEXT_SIZE,
-        )
-        h_label = MathTex("h =", font_size=look.TEXT_SIZE)
-        h_value = numbers.LightDecimal(
-            h.get_value(), num_decimal_places=2, font_size=look.TEXT_SIZE
-        )
-        numbers.follow(h_value, h.get_value)
-        readout = VGroup(
-            VGroup(h_label, h_value).arrange(RIGHT),
-            VGroup(quotient, slope).arrange(RIGHT),
-        ).arrange(DOWN, aligned_edge=LEFT)
+        def secant_slope() -> float:
+            return float(forward_difference(f.value, [x0], h.get_value()))
+
+        line, dots = _secant(f, axes, x0, h, secant_slope)
+        readout, slope = _secant_readout(h, secant_slope())
         readout.next_to(formula, DOWN, buff=0.8).align_to(formula, LEFT)
         self.play(Create(line), FadeIn(dots), FadeIn(readout))
         # Updaters start after the fade: a number that changes its digit count while
         # fading in would change the mobject's family mid-animation.
-        numbers.follow(
-            slope, lambda: float(forward_difference(f.value, [x0], h.get_value()))
-        )
+        numbers.follow(slope, secant_slope)
         for s in p.secant_steps[1:]:
             self.play(h.animate.set_value(s), run_time=0.8)
+        limit = self._secant_settles(f, x0, readout)
+        # The next step clears these away, so this step ends on its result.
+        self.secant_parts = VGroup(line, dots, readout, limit)
+
+    def _secant_settles(self, f: Objective, x0: float, readout: VGroup) -> MathTex:
+        """Under the readout, written in: as h → 0 the slope is f'(x0)."""
         exact = tangent_line(f, x0).slope
         self.record("secant.limit", exact)
         limit = MathTex(
@@ -197,8 +181,7 @@ class TangentLine(LessonScene):
         ).next_to(readout, DOWN, aligned_edge=LEFT, buff=0.4)
         self.play(Write(limit))
         self.wait(1)
-        # The next step clears these away, so this step ends on its result.
-        self.secant_parts = VGroup(line, dots, readout, limit)
+        return limit
 
     def _tangent_sweep(
         self, f: Objective, axes: Axes, formula: MathTex, p: TangentLineParams
@@ -242,6 +225,49 @@ class TangentLine(LessonScene):
             self.play(FadeIn(rest, shift=0.2 * UP), run_time=0.6)
             self.wait(0.6)
         self.wait(1)
+
+
+def _secant(
+    f: Objective,
+    axes: Axes,
+    x0: float,
+    h: ValueTracker,
+    secant_slope: Callable[[], float],
+) -> tuple[Line, VGroup]:
+    """The secant through x0 and x0 + h, and its two points, following ``h``."""
+    y0 = float(f.value([x0]))
+    line = always_redraw(
+        lambda: plots.line_through(axes, (x0, y0), secant_slope(), color=look.SECANT)
+    )
+    dots = VGroup(
+        Dot(axes.c2p(x0, float(f.value([x0]))), color=look.POINT),
+        always_redraw(
+            lambda: Dot(
+                axes.c2p(x0 + h.get_value(), float(f.value([x0 + h.get_value()]))),
+                color=look.SECANT,
+            )
+        ),
+    )
+    return line, dots
+
+
+def _secant_readout(
+    h: ValueTracker, slope_now: float
+) -> tuple[VGroup, numbers.LightDecimal]:
+    """h = …, and the difference quotient = its value (``slope_now``, not yet
+    following h); the readout and that value."""
+    quotient = MathTex(r"\frac{f(x+h) - f(x)}{h}", "=", font_size=look.TEXT_SIZE)
+    slope = numbers.LightDecimal(slope_now, num_decimal_places=3, font_size=look.TEXT_SIZE)
+    h_label = MathTex("h =", font_size=look.TEXT_SIZE)
+    h_value = numbers.LightDecimal(
+        h.get_value(), num_decimal_places=2, font_size=look.TEXT_SIZE
+    )
+    numbers.follow(h_value, h.get_value)
+    readout = VGroup(
+        VGroup(h_label, h_value).arrange(RIGHT),
+        VGroup(quotient, slope).arrange(RIGHT),
+    ).arrange(DOWN, aligned_edge=LEFT)
+    return readout, slope
 
 
 @dataclass(frozen=True)
@@ -376,24 +402,7 @@ class StepSizeError(LessonScene):
         self.record("best_error", study.best_error)
         penalty = self.record("notebook_penalty", study.penalty("central", p.notebook_h))
 
-        axes = Axes(
-            x_range=[-14, -1, 2],
-            y_range=[-17, 0, 2],
-            x_length=7.8,
-            y_length=5.6,
-            axis_config={"color": look.MUTED, "font_size": 22, "include_tip": False},
-            x_axis_config={"scaling": LogBase(custom_labels=True)},
-            y_axis_config={"scaling": LogBase(custom_labels=True)},
-        ).add_coordinates()
-        axes.to_edge(LEFT, buff=0.7).shift(0.3 * DOWN)
-        labels = VGroup(
-            # At the axis' right end: below it, under the tick labels, it fell off
-            # the bottom of the frame.
-            MathTex("h", font_size=look.TEXT_SIZE).next_to(axes.x_axis, RIGHT, buff=0.25),
-            MathTex(r"|\text{estimate} - f'(x)|", font_size=look.LABEL_SIZE)
-            .next_to(axes, UP, buff=0.15)
-            .align_to(axes, LEFT),
-        )
+        axes, labels = _error_axes()
         title = MathTex(
             rf"{f.latex}, \quad x = {numbers.fmt(p.x)}", font_size=look.TEXT_SIZE
         ).to_corner(UP + RIGHT)
@@ -404,18 +413,22 @@ class StepSizeError(LessonScene):
             )
             for s in colors
         }
-        legend = VGroup(
-            *[
-                MathTex(text, font_size=look.LABEL_SIZE, color=colors[s])
-                for s, text in (
-                    ("forward", r"\text{forward } O(h)"),
-                    ("central", r"\text{central } O(h^2)"),
-                    ("complex", r"\text{complex step}"),
-                )
-            ]
-        ).arrange(DOWN, aligned_edge=LEFT)
-        legend.next_to(title, DOWN, buff=0.5).align_to(title, LEFT)
+        legend = _legend(colors).next_to(title, DOWN, buff=0.5).align_to(title, LEFT)
 
+        self._truncation_and_round_off(axes, labels, title, curves, legend)
+        tags = self._measured_best(axes, study, colors, legend)
+        self._notebook_h(axes, study, p, penalty, tags, legend)
+        self._complex_step(curves, legend)
+
+    def _truncation_and_round_off(
+        self,
+        axes: Axes,
+        labels: VGroup,
+        title: MathTex,
+        curves: dict[str, VMobject],
+        legend: VGroup,
+    ) -> None:
+        """The step "Truncation and round-off": the axes, then forward and central."""
         self.step(
             "Truncation and round-off", "Big h: the formula is off. Tiny h: rounding wins."
         )
@@ -424,6 +437,15 @@ class StepSizeError(LessonScene):
         self.play(Create(curves["central"]), FadeIn(legend[1]), run_time=1.5)
         self.wait(0.5)
 
+    def _measured_best(
+        self,
+        axes: Axes,
+        study: StepSizeStudy,
+        colors: dict[str, ManimColor],
+        legend: VGroup,
+    ) -> VGroup:
+        """The step "The measured best h": each scheme's best h marked and written
+        under the legend; returns what is written."""
         self.step("The measured best h", "Measured: each scheme has its own sweet spot.")
         marks, tags = VGroup(), VGroup()
         for s in ("forward", "central"):
@@ -438,7 +460,19 @@ class StepSizeError(LessonScene):
             marks.add(Dot(point, color=colors[s], radius=0.08), tag)
         self.play(FadeIn(marks))
         self.wait(1)
+        return tags
 
+    def _notebook_h(
+        self,
+        axes: Axes,
+        study: StepSizeStudy,
+        p: StepSizeErrorParams,
+        penalty: float,
+        tags: VGroup,
+        legend: VGroup,
+    ) -> None:
+        """The step "What the notebook says": its h marked on the plot, and how far
+        the central error there is from the best, written under ``tags``."""
         self.step(
             "What the notebook says",
             f"The notebook's h = {p.notebook_h:g} fits forward differences; "
@@ -469,6 +503,45 @@ class StepSizeError(LessonScene):
         self.play(Create(claim), FadeIn(Dot(at, color=look.POINT)), Write(verdict))
         self.wait(1)
 
+    def _complex_step(self, curves: dict[str, VMobject], legend: VGroup) -> None:
+        """The step "The complex step": its curve, with no round-off floor."""
         self.step("The complex step", "Without subtraction there is no round-off floor.")
         self.play(Create(curves["complex"]), FadeIn(legend[2]), run_time=1.5)
         self.wait(1.5)
+
+
+def _error_axes() -> tuple[Axes, VGroup]:
+    """Log-log axes of error against h, and their two labels."""
+    axes = Axes(
+        x_range=[-14, -1, 2],
+        y_range=[-17, 0, 2],
+        x_length=7.8,
+        y_length=5.6,
+        axis_config={"color": look.MUTED, "font_size": 22, "include_tip": False},
+        x_axis_config={"scaling": LogBase(custom_labels=True)},
+        y_axis_config={"scaling": LogBase(custom_labels=True)},
+    ).add_coordinates()
+    axes.to_edge(LEFT, buff=0.7).shift(0.3 * DOWN)
+    labels = VGroup(
+        # At the axis' right end: below it, under the tick labels, it fell off
+        # the bottom of the frame.
+        MathTex("h", font_size=look.TEXT_SIZE).next_to(axes.x_axis, RIGHT, buff=0.25),
+        MathTex(r"|\text{estimate} - f'(x)|", font_size=look.LABEL_SIZE)
+        .next_to(axes, UP, buff=0.15)
+        .align_to(axes, LEFT),
+    )
+    return axes, labels
+
+
+def _legend(colors: dict[str, ManimColor]) -> VGroup:
+    """The three schemes, each in its colour, one under another."""
+    return VGroup(
+        *[
+            MathTex(text, font_size=look.LABEL_SIZE, color=colors[s])
+            for s, text in (
+                ("forward", r"\text{forward } O(h)"),
+                ("central", r"\text{central } O(h^2)"),
+                ("complex", r"\text{complex step}"),
+            )
+        ]
+    ).arrange(DOWN, aligned_edge=LEFT)

@@ -8,7 +8,9 @@ Render it with plain Manim from the repo root::
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from manim import (
@@ -43,9 +45,9 @@ from mathcore.calculus import directional_derivative
 from mathcore.functions import Objective
 from scenes.base import LessonScene
 from scenes.kit import look, numbers, plots
-from scenes.kit.maps import field_arrows, height_map, level_key
+from scenes.kit.maps import HeightMap, field_arrows, height_map, level_key
 from scenes.kit.text import COLUMN_LEFT, FRAME_RIGHT, below, column
-from scenes.plans import field_survey
+from scenes.plans import FieldSurvey, field_survey
 
 DR, UL = DOWN + RIGHT, UP + LEFT
 # A smaller map than the kit's, higher up: ticks in π/2 are two lines tall.
@@ -104,6 +106,19 @@ class GradientFieldParams:
         field_survey(self, need_minimum=False)
 
 
+class SweepFigure(NamedTuple):
+    """What the sweep shows beside the map: u and its label, the readout of D_u f,
+    and the graph of D_u f against θ with its labels and the dot tracing it."""
+
+    u: Arrow
+    u_label: MathTex
+    readout: VGroup
+    graph: Axes
+    theta_label: MathTex
+    graph_label: MathTex
+    trace_dot: Dot
+
+
 class GradientField(LessonScene):
     """Level sets, the normalised gradient field, ∇f ⟂ level set, and D_u f = ∇f·u."""
 
@@ -112,6 +127,31 @@ class GradientField(LessonScene):
     def construct(self) -> None:
         p: GradientFieldParams = self.params
         sv = field_survey(p)
+        axes, formula = self._map_and_formula(sv)
+
+        self.step("Level sets", "Colour shows height; each line joins points of equal f.")
+        contours, key = self._level_sets(sv, axes, formula, p)
+
+        self.step(
+            "The gradient field",
+            "Each arrow is the gradient normalised to one length: all point uphill.",
+        )
+        arrows, rows = self._gradient_arrows(sv, axes, formula, key, p)
+
+        self.step(
+            "Perpendicular to the level set",
+            "Along a level line f does not change, so the gradient crosses it square on.",
+        )
+        crossing, parts = self._perpendicular(sv, contours.grid, axes, arrows, rows, p)
+
+        self.step(
+            "The directional derivative",
+            "Turn a unit vector u: the slope along u is the gradient dotted with u.",
+        )
+        self._sweep(sv.f, axes, crossing, parts, formula, p)
+
+    def _map_and_formula(self, sv: FieldSurvey) -> tuple[Axes, VGroup]:
+        """The map's axes (on the left) and f's formula (atop the text column)."""
         f = sv.f
         self.record(
             "surface",
@@ -124,8 +164,12 @@ class GradientField(LessonScene):
         )
         axes = plots.square_axes(sv.window, MAP_SIDE).move_to(MAP_CENTRE)
         formula = column(MathTex(f.latex, color=look.CURVE, font_size=look.TITLE_SIZE))
+        return axes, formula
 
-        self.step("Level sets", "Colour shows height; each line joins points of equal f.")
+    def _level_sets(
+        self, sv: FieldSurvey, axes: Axes, formula: VGroup, p: GradientFieldParams
+    ) -> tuple[HeightMap, VGroup]:
+        """The coloured height map and its level lines, the formula and the key."""
         contours = height_map(
             sv.f,
             sv.window,
@@ -147,18 +191,23 @@ class GradientField(LessonScene):
         )
         self.play(Create(contours.lines), run_time=1.2)
         self.wait(0.5)
+        return contours, key
 
-        self.step(
-            "The gradient field",
-            "Each arrow is the gradient normalised to one length: all point uphill.",
-        )
+    def _gradient_arrows(
+        self,
+        sv: FieldSurvey,
+        axes: Axes,
+        formula: VGroup,
+        key: VGroup,
+        p: GradientFieldParams,
+    ) -> tuple[VGroup, VGroup]:
+        """The key gives way to ∇f's formula; the normalised arrows grow on the map."""
         self.record("field", sv.field_record(p.arrow_length))
         arrows = field_arrows(sv.field.points, sv.heads, axes.c2p, plots.ARROW_WIDTH)
-        field = sv.field
         rows = below(
             formula,
             MathTex(
-                r"\nabla f = " + gradient_tex(f),
+                r"\nabla f = " + gradient_tex(sv.f),
                 color=look.TANGENT,
                 font_size=look.TEXT_SIZE,
             ),
@@ -175,64 +224,23 @@ class GradientField(LessonScene):
         self.play(FadeOut(key), FadeIn(rows))
         self.play(LaggedStart(*[GrowArrow(a) for a in arrows], lag_ratio=0.02), run_time=2)
         self.wait(0.5)
-
-        self.step(
-            "Perpendicular to the level set",
-            "Along a level line f does not change, so the gradient crosses it square on.",
-        )
-        crossing, parts = self._perpendicular(
-            f, contours.grid, axes, arrows, field, rows, sv.focus, p
-        )
-
-        self.step(
-            "The directional derivative",
-            "Turn a unit vector u: the slope along u is the gradient dotted with u.",
-        )
-        self._sweep(f, axes, crossing, parts, formula, p)
+        return arrows, rows
 
     def _perpendicular(
         self,
-        f: Objective,
+        sv: FieldSurvey,
         g: fields.Grid,
         axes: Axes,
         arrows: VGroup,
-        field: fields.GradientField,
         rows: VGroup,
-        cell: tuple[int, int],
         p: GradientFieldParams,
     ) -> tuple[fields.LevelCrossing, dict[str, Mobject]]:
-        row, col = cell
-        crossing = fields.level_crossing(f, field.points[row, col])
-        [level] = fields.contour_lines(f, g, [crossing.level])
-        a, b = crossing.tangent_segment(p.focus_length)
-        head = fields.arrow_heads(
-            fields.gradient_field(f, crossing.point), length=p.focus_length
+        """The focus arrow's level line; the arrow grows and crosses it square on."""
+        row, col = sv.focus
+        crossing, level, head = self._focus_crossing(sv, g, p)
+        line, focus, tangent, mark, dot = self._square_crossing(
+            crossing, level, head, axes, p
         )
-        self.record(
-            "perpendicular",
-            {
-                "cell": [row, col],
-                "point": crossing.point,
-                "level": crossing.level,
-                "normal": crossing.normal,
-                "tangent": crossing.tangent,
-                "arrow_head": head,
-            },
-        )
-        line = plots.contour_paths([level], axes.c2p, look.POINT, 5)
-        base = axes.c2p(*crossing.point)
-        focus = plots.arrow(base, axes.c2p(*head), look.TANGENT, plots.ARROW_WIDTH + 3)
-        tangent = DashedLine(
-            axes.c2p(*a), axes.c2p(*b), color=look.BACKGROUND, stroke_width=4
-        )
-        mark = RightAngle(
-            Line(base, axes.c2p(*b)),
-            Line(base, axes.c2p(*head)),
-            length=0.3,
-            color=look.BACKGROUND,
-            stroke_width=4,
-        )
-        dot = Dot(base, color=look.POINT)
         text = below(
             rows,
             MathTex(r"\nabla f \perp \text{level line}", font_size=look.TEXT_SIZE),
@@ -261,6 +269,55 @@ class GradientField(LessonScene):
             "focus": focus,
         }
 
+    def _focus_crossing(
+        self, sv: FieldSurvey, g: fields.Grid, p: GradientFieldParams
+    ) -> tuple[fields.LevelCrossing, fields.ContourLevel, np.ndarray]:
+        """The level set through the focus arrow's base, and where that arrow ends."""
+        row, col = sv.focus
+        crossing = fields.level_crossing(sv.f, sv.field.points[row, col])
+        [level] = fields.contour_lines(sv.f, g, [crossing.level])
+        head = fields.arrow_heads(
+            fields.gradient_field(sv.f, crossing.point), length=p.focus_length
+        )
+        self.record(
+            "perpendicular",
+            {
+                "cell": [row, col],
+                "point": crossing.point,
+                "level": crossing.level,
+                "normal": crossing.normal,
+                "tangent": crossing.tangent,
+                "arrow_head": head,
+            },
+        )
+        return crossing, level, head
+
+    @staticmethod
+    def _square_crossing(
+        crossing: fields.LevelCrossing,
+        level: fields.ContourLevel,
+        head: np.ndarray,
+        axes: Axes,
+        p: GradientFieldParams,
+    ) -> tuple[VGroup, Arrow, DashedLine, RightAngle, Dot]:
+        """The level line, the focus arrow, the tangent, the right angle and the dot."""
+        a, b = crossing.tangent_segment(p.focus_length)
+        line = plots.contour_paths([level], axes.c2p, look.POINT, 5)
+        base = axes.c2p(*crossing.point)
+        focus = plots.arrow(base, axes.c2p(*head), look.TANGENT, plots.ARROW_WIDTH + 3)
+        tangent = DashedLine(
+            axes.c2p(*a), axes.c2p(*b), color=look.BACKGROUND, stroke_width=4
+        )
+        mark = RightAngle(
+            Line(base, axes.c2p(*b)),
+            Line(base, axes.c2p(*head)),
+            length=0.3,
+            color=look.BACKGROUND,
+            stroke_width=4,
+        )
+        dot = Dot(base, color=look.POINT)
+        return line, focus, tangent, mark, dot
+
     def _sweep(
         self,
         f: Objective,
@@ -270,6 +327,36 @@ class GradientField(LessonScene):
         formula: VGroup,
         p: GradientFieldParams,
     ) -> None:
+        """u turns about the focus point while D_u f is read out and graphed."""
+        sweep = self._record_sweep(f, crossing, p)
+        theta = ValueTracker(sweep.angles[0])
+
+        def slope_at(angle: float) -> float:
+            return float(
+                directional_derivative(f, crossing.point, fields.unit_direction(angle))
+            )
+
+        base = axes.c2p(*crossing.point)
+
+        def u_arrow(angle: float) -> Arrow:
+            # Equal axis scales: a direction in the plane is the same on screen.
+            tip = base + p.unit_length * np.append(fields.unit_direction(angle), 0.0)
+            return plots.arrow(base, tip, look.SECANT, plots.ARROW_WIDTH + 2)
+
+        u = u_arrow(sweep.angles[0])
+        u_label = MathTex("u", color=look.SECANT, font_size=look.TEXT_SIZE)
+        u_label.next_to(u.get_end(), u.get_unit_vector(), buff=0.1)
+        shown = SweepFigure(
+            u, u_label, *self._readout_and_graph(formula, sweep, slope_at, theta)
+        )
+        self._bring_in_u(parts, shown)
+        self._turn_u(shown, theta, sweep, slope_at, u_arrow, p)
+        self._largest_along_gradient(shown.graph, sweep)
+
+    def _record_sweep(
+        self, f: Objective, crossing: fields.LevelCrossing, p: GradientFieldParams
+    ) -> fields.DirectionalSweep:
+        """D_u f at the focus point for each direction u turns through."""
         sweep = fields.directional_sweep(
             f, crossing.point, p.sweep_start, p.sweep_turns, p.sweep_samples
         )
@@ -290,24 +377,16 @@ class GradientField(LessonScene):
                 "value": sweep.max_value,
             },
         )
-        theta = ValueTracker(sweep.angles[0])
+        return sweep
 
-        def slope_at(angle: float) -> float:
-            return float(
-                directional_derivative(f, crossing.point, fields.unit_direction(angle))
-            )
-
-        base = axes.c2p(*crossing.point)
-
-        def u_arrow(angle: float) -> Arrow:
-            # Equal axis scales: a direction in the plane is the same on screen.
-            tip = base + p.unit_length * np.append(fields.unit_direction(angle), 0.0)
-            return plots.arrow(base, tip, look.SECANT, plots.ARROW_WIDTH + 2)
-
-        u = u_arrow(sweep.angles[0])
-        u_label = MathTex("u", color=look.SECANT, font_size=look.TEXT_SIZE)
-        u_label.next_to(u.get_end(), u.get_unit_vector(), buff=0.1)
-
+    @staticmethod
+    def _readout_and_graph(
+        formula: VGroup,
+        sweep: fields.DirectionalSweep,
+        slope_at: Callable[[float], float],
+        theta: ValueTracker,
+    ) -> tuple[VGroup, Axes, MathTex, MathTex, Dot]:
+        """The readout D_u f = ∇f·u under the formula; the graph of D_u f over θ."""
         readout = VGroup(
             MathTex(r"D_u f = \nabla f \cdot u =", font_size=look.TEXT_SIZE),
             numbers.LightDecimal(
@@ -330,7 +409,10 @@ class GradientField(LessonScene):
         graph_label.next_to(graph.y_axis.get_top(), LEFT, buff=0.15)
         trace_dot = Dot(graph.c2p(sweep.angles[0], slope_at(sweep.angles[0])))
         trace_dot.set_color(look.SECANT)
+        return readout, graph, theta_label, graph_label, trace_dot
 
+    def _bring_in_u(self, parts: dict[str, Mobject], shown: SweepFigure) -> None:
+        """The field and the perpendicular's marks leave; u, readout and graph come."""
         self.play(
             FadeOut(
                 VGroup(parts["arrows"], parts["tangent"], parts["mark"], parts["text"])
@@ -338,18 +420,30 @@ class GradientField(LessonScene):
             parts["line"].animate.set_stroke(opacity=0.5),
         )
         self.play(
-            GrowArrow(u),
-            FadeIn(u_label),
-            FadeIn(readout),
-            Create(graph),
-            FadeIn(theta_label),
-            FadeIn(graph_label),
-            FadeIn(trace_dot),
+            GrowArrow(shown.u),
+            FadeIn(shown.u_label),
+            FadeIn(shown.readout),
+            Create(shown.graph),
+            FadeIn(shown.theta_label),
+            FadeIn(shown.graph_label),
+            FadeIn(shown.trace_dot),
         )
         self.bring_to_front(parts["focus"])
+
+    def _turn_u(
+        self,
+        shown: SweepFigure,
+        theta: ValueTracker,
+        sweep: fields.DirectionalSweep,
+        slope_at: Callable[[float], float],
+        u_arrow: Callable[[float], Arrow],
+        p: GradientFieldParams,
+    ) -> None:
+        """u turns; the readout follows and the graph of D_u f is drawn behind its dot."""
+        u, u_label, graph, trace_dot = shown.u, shown.u_label, shown.graph, shown.trace_dot
         # Updaters only after the fade-in: a number changing its digit count while
         # fading would change the mobject's family mid-animation.
-        number = readout[0][1]
+        number = shown.readout[0][1]
         numbers.follow(number, lambda: slope_at(theta.get_value()))
         u.add_updater(lambda m: m.become(u_arrow(theta.get_value())))
         u_label.add_updater(lambda m: m.next_to(u.get_end(), u.get_unit_vector(), buff=0.1))
@@ -377,6 +471,9 @@ class GradientField(LessonScene):
         )
         for m in (number, u, u_label, drawn, trace_dot):
             m.clear_updaters()
+
+    def _largest_along_gradient(self, graph: Axes, sweep: fields.DirectionalSweep) -> None:
+        """The graph's top, ‖∇f‖, reached along ∇f; why, by Cauchy–Schwarz."""
         top = DashedLine(
             graph.c2p(sweep.angles[0], sweep.max_value),
             graph.c2p(sweep.angles[-1], sweep.max_value),

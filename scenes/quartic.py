@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,6 +21,7 @@ from manim import (
     Create,
     Dot,
     FadeIn,
+    ManimColor,
     Mobject,
     SurroundingRectangle,
     ValueTracker,
@@ -138,6 +140,11 @@ PLOT_WIDTH, PLOT_HEIGHT = 6.6, 6.1
 PLOT_CENTRE = np.array([-3.15, -0.05, 0.0])
 
 
+def ball_colour(i: int) -> ManimColor:
+    """The colour of the ``i``-th run's ball, trail and legend row."""
+    return QUARTIC_COLOURS[i % len(QUARTIC_COLOURS)]
+
+
 class QuarticRates(LessonScene):
     """One ball per learning rate on x⁴ − 3x³ + 2; one of them flies off and diverges."""
 
@@ -146,30 +153,16 @@ class QuarticRates(LessonScene):
     def construct(self) -> None:
         p: QuarticRatesParams = self.params
         b = balls(p)
-        f, runs, window = b.f, list(b.runs), b.window
-        for t, v in zip(runs, b.verdicts, strict=True):
-            self.record(f"runs[{t.lr:g}]", trajectory_record(t, v))
-        self.record("window", window)
-        self.record(
-            "landmarks",
-            [{"x": m.x, "value": m.value, "kind": m.kind} for m in b.landmarks],
-        )
+        runs = list(b.runs)
         best = fastest_converged(runs)
-        self.record("fastest", None if best is None else runs[best].lr)
-
-        axes = plots.plot_axes(window, PLOT_WIDTH, PLOT_HEIGHT).move_to(PLOT_CENTRE)
-        frame = inner_frame(axes.c2p, window, *b.ticks, look.LABEL_SIZE)
-        curve = self._curve(f, axes, window, p.curve_samples)
-        formula = column(text.tex(f.latex, look.CURVE, look.TITLE_SIZE))
-        marks = self._landmark_marks(f, axes, b.landmarks)
+        self._record_runs(b, best)
+        axes = plots.plot_axes(b.window, PLOT_WIDTH, PLOT_HEIGHT).move_to(PLOT_CENTRE)
 
         self.step(
             "The function",
             f"Gradient descent on this function from x = {numbers.fmt(p.x0)}.",
         )
-        self.play(Create(frame), Create(curve), Write(formula), run_time=1.5)
-        self.play(FadeIn(marks))
-        self.wait(0.5)
+        formula = self._show_function(b, axes, p.curve_samples)
 
         self.step(
             f"{numbers.number_word(len(runs)).capitalize()} learning rates",
@@ -180,13 +173,50 @@ class QuarticRates(LessonScene):
 
         diverged = [i for i, v in enumerate(b.verdicts) if v.status == "diverged"]
         self.step("Too large", self._too_large_caption(b, diverged))
+        self._show_diverged(results, exits, diverged)
+
+        self.step("Which rate is best", self._best_caption(runs, best))
+        self._show_best(rows, results, best, diverged)
+
+        self.step("Where the minima are", self._minima_caption(b.landmarks))
+        self._answer_minima(b.f, axes, b.landmarks, VGroup(rows, results))
+
+    def _record_runs(self, b: Balls, best: int | None) -> None:
+        for t, v in zip(b.runs, b.verdicts, strict=True):
+            self.record(f"runs[{t.lr:g}]", trajectory_record(t, v))
+        self.record("window", b.window)
+        self.record(
+            "landmarks",
+            [{"x": m.x, "value": m.value, "kind": m.kind} for m in b.landmarks],
+        )
+        self.record("fastest", None if best is None else b.runs[best].lr)
+
+    def _show_function(self, b: Balls, axes: Axes, samples: int) -> VGroup:
+        """The framed graph of f, its formula, where f′ = 0; returns the formula (at
+        the top of the text column)."""
+        frame = inner_frame(axes.c2p, b.window, *b.ticks, look.LABEL_SIZE)
+        curve = self._curve(b.f, axes, b.window, samples)
+        formula = column(text.tex(b.f.latex, look.CURVE, look.TITLE_SIZE))
+        marks = self._landmark_marks(b.f, axes, b.landmarks)
+        self.play(Create(frame), Create(curve), Write(formula), run_time=1.5)
+        self.play(FadeIn(marks))
+        self.wait(0.5)
+        return formula
+
+    def _show_diverged(
+        self, results: VGroup, exits: dict[int, VGroup], diverged: list[int]
+    ) -> None:
+        """The diverged runs' results, and how they left the plot."""
         marks_out = [FadeIn(exits[i][1]) for i in diverged if i in exits]
         if diverged:
             self.play(*[FadeIn(results[i]) for i in diverged], *marks_out)
         self.wait(2.5)
 
-        self.step("Which rate is best", self._best_caption(runs, best))
-        shown = [FadeIn(results[i]) for i in range(len(runs)) if i not in diverged]
+    def _show_best(
+        self, rows: VGroup, results: VGroup, best: int | None, diverged: list[int]
+    ) -> None:
+        """The other runs' results, the fastest to converge boxed."""
+        shown = [FadeIn(results[i]) for i in range(len(results)) if i not in diverged]
         if best is not None:
             box = SurroundingRectangle(
                 VGroup(rows[best], results[best]), buff=0.1, color=look.GOOD
@@ -194,9 +224,6 @@ class QuarticRates(LessonScene):
             shown.append(Create(box))
         self.play(*shown)
         self.wait(4.0)  # the longest caption: the answer to "which rate is best"
-
-        self.step("Where the minima are", self._minima_caption(b.landmarks))
-        self._answer_minima(f, axes, b.landmarks, VGroup(rows, results))
 
     @staticmethod
     def _curve(f: Objective, axes: Axes, window: Window, samples: int) -> VGroup:
@@ -237,54 +264,18 @@ class QuarticRates(LessonScene):
     ) -> tuple[VGroup, VGroup, dict[int, VGroup]]:
         """The balls roll; returns legend rows, their (hidden) results, exit marks."""
         s = ValueTracker(0)
-        to_point = axes.c2p
-        runs, window = b.runs, b.window
-        rows, results, moving, exits = VGroup(), VGroup(), [], {}
-        for i, (t, v) in enumerate(zip(runs, b.verdicts, strict=True)):
-            colour = QUARTIC_COLOURS[i % len(QUARTIC_COLOURS)]
-            gp = graph_points(t)
-            moving += [
-                traced_path(to_point, gp, s, colour, box=window, width=2.5),
-                moving_dot(to_point, gp, s, colour, box=window, radius=0.12),
-            ]
-            rows.add(
-                VGroup(
-                    Dot(radius=0.1, color=colour),
-                    text.tex(rf"\eta = {numbers.fmt(t.lr)}", colour),
-                ).arrange(RIGHT, buff=0.25)
-            )
-            results.add(text.tex(self._result(t, v), look.INK, look.LABEL_SIZE))
-            w = windowed(gp, window)
-            if w.exited:
-                self.record(
-                    f"exit[{t.lr:g}]", {"point": w.exit_point, "segment": w.exit_segment}
-                )
-                start = to_point(*w.exit_point)
-                # Screen direction of the leaving segment (x and y scale differently).
-                ahead = to_point(*(w.exit_point + 1e-3 * w.exit_direction)) - start
-                pointer = step_arrow(
-                    start, start + 0.8 * ahead / np.linalg.norm(ahead), colour
-                )
-                note = VGroup(
-                    text.tex(r"\text{left the plot}", colour, look.LABEL_SIZE),
-                    text.tex(outcome(v), colour, look.LABEL_SIZE),
-                ).arrange(DOWN, aligned_edge=RIGHT, buff=0.12)
-                note.next_to(start, DOWN + LEFT, buff=0.25)
-                text.keep_in_frame(note)
-                exits[i] = VGroup(VGroup(pointer, note[0]), note[1])
-        # The step counter follows the longest run (the others stop earlier).
-        longest = max(runs, key=lambda t: t.n_steps).points
-        counter = numbers.LightInteger(0, font_size=look.TEXT_SIZE)
-        numbers.follow(counter, lambda: cursor(longest, s.get_value()).step)
+        moving = self._rolling_balls(b, axes, s)
+        rows, results = self._legend(b)
+        exits = self._exits(b, axes)
+        counter_row = self._step_counter(b.runs, s)
         entries = VGroup(
             *[VGroup(row, result) for row, result in zip(rows, results, strict=True)]
         )
         for row, result in entries:
             result.next_to(row, DOWN, buff=0.12, aligned_edge=LEFT).shift(0.45 * RIGHT)
-        counter_row = VGroup(text.tex("t ="), counter).arrange(RIGHT, buff=0.2)
         below(formula, counter_row, *entries)
         balls = [m for m in moving if isinstance(m, Dot)]
-        self.play(FadeIn(counter_row), FadeIn(rows), *[FadeIn(b) for b in balls])
+        self.play(FadeIn(counter_row), FadeIn(rows), *[FadeIn(ball) for ball in balls])
         self.add(*moving)
         self.play(s.animate.set_value(1), run_time=p.first_seconds, rate_func=linear)
         if exits:
@@ -295,6 +286,68 @@ class QuarticRates(LessonScene):
         self.play(s.animate.set_value(p.steps), run_time=p.late_seconds, rate_func=linear)
         self.wait(0.5)
         return rows, results, exits
+
+    @staticmethod
+    def _rolling_balls(b: Balls, axes: Axes, s: ValueTracker) -> list[VMobject]:
+        """Per run, its trail on the graph and its ball, both up to step ``s``."""
+        moving = []
+        for i, t in enumerate(b.runs):
+            colour = ball_colour(i)
+            gp = graph_points(t)
+            moving += [
+                traced_path(axes.c2p, gp, s, colour, box=b.window, width=2.5),
+                moving_dot(axes.c2p, gp, s, colour, box=b.window, radius=0.12),
+            ]
+        return moving
+
+    def _legend(self, b: Balls) -> tuple[VGroup, VGroup]:
+        """A row per run (its ball and η) and, to show later, how it ended."""
+        rows, results = VGroup(), VGroup()
+        for i, (t, v) in enumerate(zip(b.runs, b.verdicts, strict=True)):
+            colour = ball_colour(i)
+            rows.add(
+                VGroup(
+                    Dot(radius=0.1, color=colour),
+                    text.tex(rf"\eta = {numbers.fmt(t.lr)}", colour),
+                ).arrange(RIGHT, buff=0.25)
+            )
+            results.add(text.tex(self._result(t, v), look.INK, look.LABEL_SIZE))
+        return rows, results
+
+    def _exits(self, b: Balls, axes: Axes) -> dict[int, VGroup]:
+        """Where a ball leaves the plot: an arrow with "left the plot", and how the
+        run ended; by the run's index."""
+        to_point = axes.c2p
+        exits = {}
+        for i, (t, v) in enumerate(zip(b.runs, b.verdicts, strict=True)):
+            w = windowed(graph_points(t), b.window)
+            if not w.exited:
+                continue
+            colour = ball_colour(i)
+            self.record(
+                f"exit[{t.lr:g}]", {"point": w.exit_point, "segment": w.exit_segment}
+            )
+            start = to_point(*w.exit_point)
+            # Screen direction of the leaving segment (x and y scale differently).
+            ahead = to_point(*(w.exit_point + 1e-3 * w.exit_direction)) - start
+            pointer = step_arrow(start, start + 0.8 * ahead / np.linalg.norm(ahead), colour)
+            note = VGroup(
+                text.tex(r"\text{left the plot}", colour, look.LABEL_SIZE),
+                text.tex(outcome(v), colour, look.LABEL_SIZE),
+            ).arrange(DOWN, aligned_edge=RIGHT, buff=0.12)
+            note.next_to(start, DOWN + LEFT, buff=0.25)
+            text.keep_in_frame(note)
+            exits[i] = VGroup(VGroup(pointer, note[0]), note[1])
+        return exits
+
+    @staticmethod
+    def _step_counter(runs: Sequence[Trajectory], s: ValueTracker) -> VGroup:
+        """The step counter, t = …, following the longest run (the others stop
+        earlier)."""
+        longest = max(runs, key=lambda t: t.n_steps).points
+        counter = numbers.LightInteger(0, font_size=look.TEXT_SIZE)
+        numbers.follow(counter, lambda: cursor(longest, s.get_value()).step)
+        return VGroup(text.tex("t ="), counter).arrange(RIGHT, buff=0.2)
 
     @staticmethod
     def _result(t: Trajectory, v: landscape.Verdict) -> str:

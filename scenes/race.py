@@ -9,7 +9,9 @@ Render it with plain Manim from the repo root::
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from manim import (
@@ -19,6 +21,7 @@ from manim import (
     UP,
     Axes,
     Create,
+    Dot,
     FadeIn,
     FadeOut,
     LogBase,
@@ -150,6 +153,30 @@ def race(p: OptimizerRaceParams) -> tuple[RunMap, dict[str, LrSearch]]:
     return sv, searches
 
 
+class _Course(NamedTuple):
+    """The race's map: contours in a frame, the start as a ring, the minima as stars."""
+
+    axes: Axes
+    frame: VGroup
+    contours: VGroup
+    start: Dot
+    stars: VGroup
+
+
+def course(p: OptimizerRaceParams, sv: RunMap) -> _Course:
+    """The map the optimizers race on, nothing on it yet."""
+    window = sv.view.window
+    axes = plots.map_axes(window)
+    frame = plots.plot_frame(axes.c2p, window, *sv.view.ticks)
+    lines = contour_lines(sv.f, grid(window, p.contour_samples), sv.levels)
+    contours = plots.contour_map(lines, axes.c2p, look.MUTED, plots.faded(look.MUTED))
+    # The start as a ring and the minimum as a star: shapes, since the five
+    # colours belong to the optimizers.
+    start = marker(axes.c2p(np.asarray(p.x0)), look.BACKGROUND, radius=0.1)
+    stars = VGroup(*[plots.top_star(axes.c2p(m.point), look.POINT) for m in sv.view.minima])
+    return _Course(axes, frame, contours, start, stars)
+
+
 class OptimizerRace(LessonScene):
     """GD, momentum, Nesterov, RMSprop and Adam race down the valley; then, why so."""
 
@@ -158,29 +185,11 @@ class OptimizerRace(LessonScene):
     def construct(self) -> None:
         p: OptimizerRaceParams = self.params
         sv, searches = race(p)
-        f, view, runs = sv.f, sv.view, sv.runs
         lrs = lr_grid(*p.lr_range, p.lrs_per_decade)
-        self.record("window", view.window)
-        self.record("minima", [m.point for m in view.minima])
-        self.record("lrs", lrs)
-        self.record("tuning", {name: s.rows() for name, s in searches.items()})
-        self.record("chosen_lr", {name: s.best_lr for name, s in searches.items()})
-        samples = {
-            name: sample_path(r.points, p.path_arc_points, p.path_step_points)
-            for name, r in runs.items()
-        }
-        clock = timeline([r.points for r in runs.values()], p.steps, p.arc_weight)
+        self._record_tuning(sv, lrs, searches)
         colours = {name: OPTIMIZER_COLOURS[name] for name in p.optimizers}
-
-        axes = plots.map_axes(view.window)
-        frame = plots.plot_frame(axes.c2p, view.window, *view.ticks)
-        lines = contour_lines(f, grid(view.window, p.contour_samples), sv.levels)
-        contours = plots.contour_map(lines, axes.c2p, look.MUTED, plots.faded(look.MUTED))
-        # The start as a ring and the minimum as a star: shapes, since the five
-        # colours belong to the optimizers.
-        start = marker(axes.c2p(np.asarray(p.x0)), look.BACKGROUND, radius=0.1)
-        star = VGroup(*[plots.top_star(axes.c2p(m.point), look.POINT) for m in view.minima])
-        table = _Legend(searches, colours, runs)
+        ground = course(p, sv)
+        table = _Legend(searches, colours, sv.runs)
 
         self.step(
             "Five optimizers",
@@ -188,7 +197,39 @@ class OptimizerRace(LessonScene):
             f"learning rate from the same grid of {len(lrs)}.",
             duration=4,
         )
-        self.play(FadeIn(frame), Create(contours, lag_ratio=0.1), run_time=1.5)
+        rule = self._line_up(ground, table, lrs)
+
+        self.step(
+            "The race",
+            "Step by step, side by side: where each one is, and its loss.",
+            duration=p.race_seconds,
+        )
+        paths, heads = self._race(p, sv.runs, ground.axes, colours, table)
+
+        self.step(
+            "It depends on tuning",
+            "Change the learning rates, the budget or the start, and the order can change.",
+            duration=5,
+        )
+        race_view = VGroup(
+            ground.frame, ground.contours, paths, heads, ground.start, ground.stars
+        )
+        self._tuning(p, searches, colours, race_view, rule)
+
+    def _record_tuning(
+        self, sv: RunMap, lrs: np.ndarray, searches: dict[str, LrSearch]
+    ) -> None:
+        self.record("window", sv.view.window)
+        self.record("minima", [m.point for m in sv.view.minima])
+        self.record("lrs", lrs)
+        self.record("tuning", {name: s.rows() for name, s in searches.items()})
+        self.record("chosen_lr", {name: s.best_lr for name, s in searches.items()})
+
+    def _line_up(self, ground: _Course, table: _Legend, lrs: np.ndarray) -> VGroup:
+        """The map, the start, the minimum and the legend; returns how lrs were chosen."""
+        self.play(
+            FadeIn(ground.frame), Create(ground.contours, lag_ratio=0.1), run_time=1.5
+        )
         _, low_exponent = numbers.scientific(lrs[0], 0)
         rule = VGroup(
             text.tex(
@@ -199,53 +240,61 @@ class OptimizerRace(LessonScene):
             text.tex(r"\text{fewest steps to converge, else lowest loss}", look.MUTED),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
         rule.next_to(table.group, DOWN, buff=0.45, aligned_edge=LEFT)
-        self.play(FadeIn(start), FadeIn(star), FadeIn(table.group), FadeIn(rule))
-        self.wait(1)
-
-        self.step(
-            "The race",
-            "Step by step, side by side: where each one is, and its loss.",
-            duration=p.race_seconds,
+        self.play(
+            FadeIn(ground.start), FadeIn(ground.stars), FadeIn(table.group), FadeIn(rule)
         )
+        self.wait(1)
+        return rule
+
+    def _race(
+        self,
+        p: OptimizerRaceParams,
+        runs: dict[str, Trajectory],
+        axes: Axes,
+        colours: dict[str, ManimColor],
+        table: _Legend,
+    ) -> tuple[VGroup, VGroup]:
+        """Every path grows at once, the legend counting steps and losses; returns
+        the paths and the dots at their heads."""
+        samples = {
+            name: sample_path(r.points, p.path_arc_points, p.path_step_points)
+            for name, r in runs.items()
+        }
+        clock = timeline([r.points for r in runs.values()], p.steps, p.arc_weight)
         progress = ValueTracker(0.0)
         step = stepper(progress, clock)
         # The first optimizer listed (GD, the slowest) is drawn on top.
+        order = p.optimizers[::-1]
         paths = VGroup(
-            *[
-                growing_path(axes, samples[n], step, colours[n], RACE_WIDTH)
-                for n in p.optimizers[::-1]
-            ]
+            *[growing_path(axes, samples[n], step, colours[n], RACE_WIDTH) for n in order]
         )
-        heads = VGroup(
-            *[follower(axes, samples[n], step, colours[n], 0.1) for n in p.optimizers[::-1]]
-        )
+        heads = VGroup(*[follower(axes, samples[n], step, colours[n], 0.1) for n in order])
         self.add(paths)
         self.play(FadeIn(heads), FadeIn(table.counter_row))
-        numbers.follow(table.counter, step)
-        for name, readout in table.losses.items():
-            losses = runs[name].losses
-            readout.add_updater(
-                numbers.at_live_rate(
-                    lambda m, losses=losses: m.show(at_step(losses, step()))
-                )
-            )
-        live_on_top(self, *paths, *heads, table.counter, *table.losses.values())
+        table.follow(step, runs)
+        live = [*paths, *heads, table.counter, *table.losses.values()]
+        live_on_top(self, *live)
         self.play(
             progress.animate.set_value(1.0), run_time=p.race_seconds, rate_func=linear
         )
-        for m in [*paths, *heads, table.counter, *table.losses.values()]:
+        for m in live:
             m.clear_updaters()
         self.record("final_loss", {name: float(r.losses[-1]) for name, r in runs.items()})
         self.record("status", {name: r.status for name, r in runs.items()})
         self.record("n_steps", {name: r.n_steps for name, r in runs.items()})
         self.wait(1.5)
+        return paths, heads
 
-        self.step(
-            "It depends on tuning",
-            "Change the learning rates, the budget or the start, and the order can change.",
-            duration=5,
-        )
-        self.play(FadeOut(VGroup(frame, contours, paths, heads, start, star)))
+    def _tuning(
+        self,
+        p: OptimizerRaceParams,
+        searches: dict[str, LrSearch],
+        colours: dict[str, ManimColor],
+        race_view: VGroup,
+        rule: VGroup,
+    ) -> None:
+        """The race makes way for each optimizer's loss against its learning rate."""
+        self.play(FadeOut(race_view))
         plot = _TuningPlot(p, searches, colours)
         note = VGroup(
             text.tex(r"\text{What the race shows depends}", look.POINT),
@@ -299,6 +348,17 @@ class _Legend:
         ).arrange(RIGHT, buff=0.25)
         self.counter.set_value(0)
         self.counter_row.move_to([COLUMN_LEFT, COLUMN_TOP, 0], aligned_edge=UP + LEFT)
+
+    def follow(self, step: Callable[[], int], runs: dict[str, Trajectory]) -> None:
+        """Keep the counter at ``step()`` and each loss at its run's loss there."""
+        numbers.follow(self.counter, step)
+        for name, readout in self.losses.items():
+            losses = runs[name].losses
+            readout.add_updater(
+                numbers.at_live_rate(
+                    lambda m, losses=losses: m.show(at_step(losses, step()))
+                )
+            )
 
 
 class _TuningPlot:

@@ -275,10 +275,38 @@ class LearningRates(LessonScene):
         scale: LogScale,
         previous: VGroup,
     ) -> tuple[Axes, VGroup]:
+        """The panels make way for a log plot on which every rate's loss is drawn."""
         self.record(
             "log_axis",
             {"low_exp": scale.low_exp, "high_exp": scale.high_exp, "floor": scale.floor},
         )
+        axes, frame = self._log_axes(p, scale)
+        axis_break = self._axis_break(axes, scale)
+        names = VGroup(
+            text.tex(r"\text{step}", size=look.LABEL_SIZE).next_to(frame, DOWN, 0.2),
+            text.tex(r"f(x_t)\ \text{(log scale)}", size=look.LABEL_SIZE)
+            .next_to(frame, UP, buff=0.15)
+            .align_to(frame[0], LEFT),
+        )
+        s = ValueTracker(0)
+        curves, rows, notes = self._loss_pens(r, log_curves, rates, axes, s)
+        legend = column(*rows, top=COLUMN_TOP - 0.3, left=LOG_COLUMN_LEFT)
+        self.play(FadeOut(previous), run_time=0.6)
+        self.play(Create(frame), FadeIn(axis_break), FadeIn(names), FadeIn(legend))
+        self.add(curves)
+        # The legend is in place before the pens move: text fading in for the whole
+        # run would be redrawn, glyph by glyph, on every frame of it.
+        self.play(
+            s.animate.set_value(p.curve_steps), run_time=p.curve_seconds, rate_func=linear
+        )
+        freeze(curves)
+        self.play(FadeIn(notes))
+        self.wait(1.2)
+        return axes, legend
+
+    @staticmethod
+    def _log_axes(p: LearningRatesParams, scale: LogScale) -> tuple[Axes, VGroup]:
+        """Axes of step against log10 f, and their frame: decades, 0 at the floor."""
         # A linear axis of exponents: curves arrive as (step, log10 f) from mathcore,
         # so a pen moving between two steps moves straight on the log plot.
         window: Window = ((0.0, float(p.curve_steps)), (scale.low_exp, scale.high_exp))
@@ -292,10 +320,14 @@ class LearningRates(LessonScene):
 
         x_ticks = np.linspace(0, p.curve_steps, CURVE_TICKS)
         frame = inner_frame(axes.c2p, window, x_ticks, scale.ticks, 24, decade)
-        # A break in the axis just above the floor: the gap between 0 and the
-        # smallest decade is not to scale (0 is infinitely far down a log axis).
+        return axes, frame
+
+    @staticmethod
+    def _axis_break(axes: Axes, scale: LogScale) -> VGroup:
+        """A break in the axis just above the floor: the gap between 0 and the
+        smallest decade is not to scale (0 is infinitely far down a log axis)."""
         gap = axes.c2p(0, scale.low_exp + scale.step / 2)
-        axis_break = VGroup(
+        return VGroup(
             *[
                 Line(
                     gap + dy * UP + 0.14 * LEFT + 0.05 * DOWN,
@@ -306,13 +338,17 @@ class LearningRates(LessonScene):
                 for dy in (-0.05, 0.05)
             ]
         )
-        names = VGroup(
-            text.tex(r"\text{step}", size=look.LABEL_SIZE).next_to(frame, DOWN, 0.2),
-            text.tex(r"f(x_t)\ \text{(log scale)}", size=look.LABEL_SIZE)
-            .next_to(frame, UP, buff=0.15)
-            .align_to(frame[0], LEFT),
-        )
-        s = ValueTracker(0)
+
+    def _loss_pens(
+        self,
+        r: Rates,
+        log_curves: list[LogCurve],
+        rates: Sequence[float],
+        axes: Axes,
+        s: ValueTracker,
+    ) -> tuple[VGroup, VGroup, VGroup]:
+        """Per rate: a pen tracing its loss up to step ``s``, a legend row, and a
+        note where the loss lands exactly on 0."""
         curves, rows, notes = VGroup(), VGroup(), VGroup()
         for t, v, c in zip(r.curves, r.curve_verdicts, log_curves, strict=True):
             self.record(
@@ -331,19 +367,7 @@ class LearningRates(LessonScene):
                     look.LABEL_SIZE,
                 ).next_to(at_zero, UP + RIGHT, buff=0.15)
                 notes.add(note, Dot(at_zero, radius=0.08, color=colour))
-        legend = column(*rows, top=COLUMN_TOP - 0.3, left=LOG_COLUMN_LEFT)
-        self.play(FadeOut(previous), run_time=0.6)
-        self.play(Create(frame), FadeIn(axis_break), FadeIn(names), FadeIn(legend))
-        self.add(curves)
-        # The legend is in place before the pens move: text fading in for the whole
-        # run would be redrawn, glyph by glyph, on every frame of it.
-        self.play(
-            s.animate.set_value(p.curve_steps), run_time=p.curve_seconds, rate_func=linear
-        )
-        freeze(curves)
-        self.play(FadeIn(notes))
-        self.wait(1.2)
-        return axes, legend
+        return curves, rows, notes
 
     def _stability(
         self,

@@ -44,6 +44,7 @@ from mathcore.fields import contour_lines, grid, log_levels
 from mathcore.functions import Objective
 from mathcore.optimize import gd, run
 from mathcore.runs import (
+    LogScale,
     PathSample,
     Timeline,
     at_step,
@@ -155,27 +156,53 @@ class RosenbrockMilestone(LessonScene):
     def construct(self) -> None:
         p: RosenbrockMilestoneParams = self.params
         sv = milestone(p)
-        f, view = sv.f, sv.view
         traj = sv.runs["GD"]
-        result = outcome(traj, [m.point for m in view.minima])
+        result = outcome(traj, [m.point for m in sv.view.minima])
         sample = sample_path(traj.points, p.path_arc_points, p.path_step_points)
         clock = timeline([traj.points], traj.n_steps, p.arc_weight)
-        levels = sv.levels
-        self.record("levels", levels)
+        self._record_run(sv, result, len(sample.indices))
+        axes = plots.map_axes(sv.view.window)
+
+        self.step("The function", self._intro_caption(sv.f, sv.view.minima))
+        header = self._show_function(p, sv, axes, result)
+
+        self.step(
+            "Gradient descent",
+            f"{p.steps:,} small steps of size {p.lr:g}, downhill every time.",
+            duration=p.descent_seconds,
+        )
+        self._descend(p, axes, sample, clock, traj.losses, header, result)
+
+        self.step(
+            "The loss curve",
+            "On a log scale the loss keeps falling, slower and slower along the floor.",
+            duration=p.loss_seconds,
+        )
+        self._loss_curve(p, axes, sample, clock, traj.losses, header)
+
+        self.step("Milestone", self._milestone_caption(result))
+        self._milestone(p, sv, axes, result, header)
+
+    def _record_run(self, sv: RunMap, result: Outcome, drawn_points: int) -> None:
+        traj = sv.runs["GD"]
+        self.record("levels", sv.levels)
         self.record("start", {"point": traj.points[0], "loss": traj.losses[0]})
-        self.record("window", view.window)
-        self.record("minima", [m.point for m in view.minima])
+        self.record("window", sv.view.window)
+        self.record("minima", [m.point for m in sv.view.minima])
         self.record("minimum", result.minimum)
-        self.record("path.drawn_points", len(sample.indices))
+        self.record("path.drawn_points", drawn_points)
 
-        axes = plots.map_axes(view.window)
-        lines = contour_lines(f, grid(view.window, p.contour_samples), levels)
+    def _show_function(
+        self, p: RosenbrockMilestoneParams, sv: RunMap, axes: Axes, result: Outcome
+    ) -> VGroup:
+        """The formula, the contour map, the start and the minimum; returns the
+        column's header (the formula and the key to the markers)."""
+        view = sv.view
+        lines = contour_lines(sv.f, grid(view.window, p.contour_samples), sv.levels)
         contours = plots.contour_map(lines, axes.c2p, look.CURVE, plots.faded(look.CURVE))
-        start = marker(axes.c2p(traj.points[0]), look.GOOD)
+        start = marker(axes.c2p(sv.runs["GD"].points[0]), look.GOOD)
         star = plots.top_star(axes.c2p(result.minimum), look.POINT)
-
-        self.step("The function", self._intro_caption(f, view.minima))
-        formula = text.tex(f.latex, look.CURVE)
+        formula = text.tex(sv.f.latex, look.CURVE)
         key = VGroup(
             VGroup(marker(ORIGIN, look.GOOD), text.tex(r"\text{start}")).arrange(RIGHT),
             VGroup(plots.top_star(ORIGIN, look.POINT), text.tex(r"\text{minimum}")).arrange(
@@ -191,34 +218,31 @@ class RosenbrockMilestone(LessonScene):
         self.play(Create(contours, lag_ratio=0.1), run_time=2)
         self.play(FadeIn(start, scale=1.5), FadeIn(star, scale=1.5), FadeIn(key))
         self.wait(0.5)
+        return header
 
-        self.step(
-            "Gradient descent",
-            f"{p.steps:,} small steps of size {p.lr:g}, downhill every time.",
-            duration=p.descent_seconds,
-        )
-        self._descend(p, axes, sample, clock, traj.losses, header)
-        end = marker(axes.c2p(result.final_point), look.TANGENT)
-        self.record("end", {"point": result.final_point, "loss": result.final_loss})
-        self.play(FadeIn(end, scale=1.5))
-        self.wait(1)
-
-        self.step(
-            "The loss curve",
-            "On a log scale the loss keeps falling, slower and slower along the floor.",
-            duration=p.loss_seconds,
-        )
-        self._loss_curve(p, axes, sample, clock, traj.losses, header)
-
-        self.step(
-            "Milestone",
-            self._milestone_caption(result),
-        )
+    def _milestone(
+        self,
+        p: RosenbrockMilestoneParams,
+        sv: RunMap,
+        axes: Axes,
+        result: Outcome,
+        header: VGroup,
+    ) -> None:
+        """The column makes way for the milestone's numbers, the inset for the gap."""
         self.record("milestone", result.__dict__)
         self.play(FadeOut(self.column_parts))
-        inset = self._inset(p, f, axes, view.window, traj.points, result)
+        inset = self._inset(p, sv.f, axes, sv.view.window, sv.runs["GD"].points, result)
         self.play(FadeIn(inset), run_time=1)
-        lines = VGroup(
+        lines = self._result_lines(p, result)
+        lines.next_to(header, DOWN, buff=0.8, aligned_edge=LEFT)
+        for line in lines:
+            self.play(FadeIn(line, shift=0.2 * RIGHT), run_time=0.6)
+        self.wait(2)
+
+    @staticmethod
+    def _result_lines(p: RosenbrockMilestoneParams, result: Outcome) -> VGroup:
+        """Steps and lr, the final point and loss, the distance to the minimum."""
+        return VGroup(
             text.tex(rf"\text{{after {result.n_steps:,} steps, lr}} = {p.lr:g}"),
             text.tex(
                 rf"\text{{final point}} \; ({numbers.fmt(result.final_point[0], 6)},\,"
@@ -234,10 +258,6 @@ class RosenbrockMilestone(LessonScene):
                 look.POINT,
             ),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.45)
-        lines.next_to(header, DOWN, buff=0.8, aligned_edge=LEFT)
-        for line in lines:
-            self.play(FadeIn(line, shift=0.2 * RIGHT), run_time=0.6)
-        self.wait(2)
 
     @staticmethod
     def _intro_caption(f: Objective, minima) -> str:
@@ -318,7 +338,9 @@ class RosenbrockMilestone(LessonScene):
         clock: Timeline,
         losses: np.ndarray,
         header: VGroup,
+        result: Outcome,
     ) -> None:
+        """The path grows with the step counter and the loss; the end is marked."""
         progress = ValueTracker(0.0)
         step = stepper(progress, clock)
         path = growing_path(axes, sample, step, look.TANGENT)
@@ -347,6 +369,10 @@ class RosenbrockMilestone(LessonScene):
             m.clear_updaters()
         self.remove(head)
         self.column_parts = readout
+        end = marker(axes.c2p(result.final_point), look.TANGENT)
+        self.record("end", {"point": result.final_point, "loss": result.final_loss})
+        self.play(FadeIn(end, scale=1.5))
+        self.wait(1)
 
     def _loss_curve(
         self,
@@ -357,14 +383,40 @@ class RosenbrockMilestone(LessonScene):
         losses: np.ndarray,
         header: VGroup,
     ) -> None:
+        """The loss curve grows on a log plot while a dot retraces the path."""
         curve = loss_curve(losses, p.loss_points)
         scale = log_scale([losses], margin=0, step=1)
-        low, high = scale.low_exp, scale.high_exp
-        self.record("loss_curve.decades", [low, high])
+        self.record("loss_curve.decades", [scale.low_exp, scale.high_exp])
         self.record("loss_curve.points", len(curve.indices))
+        plot, block = self._loss_plot(p, clock.steps, scale, header)
+        progress = ValueTracker(0.0)
+        step = stepper(progress, clock)
+        line = VMobject(stroke_color=look.TANGENT, stroke_width=PATH_WIDTH)
+        line.add_updater(lambda m: m.set_points_as_corners(plot.c2p(curve.corners(step()))))
+        line.update()
+        # The same step on the map: the dot shows where in the valley each loss is.
+        tracer = follower(axes, sample, step, look.INK)
+        tip = follower_on(plot, curve, step)
+        self.play(FadeOut(self.column_parts), FadeIn(block))
+        self.add(line, tracer, tip)
+        self.play(
+            progress.animate.set_value(1.0), run_time=p.loss_seconds, rate_func=linear
+        )
+        for m in (line, tracer, tip):
+            m.clear_updaters()
+        self.remove(tracer, tip)
+        self.wait(1)
+        self.column_parts = VGroup(block, line)
+
+    @staticmethod
+    def _loss_plot(
+        p: RosenbrockMilestoneParams, steps: int, scale: LogScale, header: VGroup
+    ) -> tuple[Axes, VGroup]:
+        """Axes for loss (log scale) against step under ``header``, and the block of
+        the axes with their names."""
         plot = Axes(
-            x_range=[0, clock.steps, p.loss_tick_steps],
-            y_range=[low, high, 1],
+            x_range=[0, steps, p.loss_tick_steps],
+            y_range=[scale.low_exp, scale.high_exp, 1],
             x_length=4.6,
             y_length=3.6,
             tips=False,
@@ -384,24 +436,7 @@ class RosenbrockMilestone(LessonScene):
         )
         block = VGroup(plot, names)
         block.next_to(header, DOWN, buff=0.6).align_to([COLUMN_LEFT, 0, 0], LEFT)
-        progress = ValueTracker(0.0)
-        step = stepper(progress, clock)
-        line = VMobject(stroke_color=look.TANGENT, stroke_width=PATH_WIDTH)
-        line.add_updater(lambda m: m.set_points_as_corners(plot.c2p(curve.corners(step()))))
-        line.update()
-        # The same step on the map: the dot shows where in the valley each loss is.
-        tracer = follower(axes, sample, step, look.INK)
-        tip = follower_on(plot, curve, step)
-        self.play(FadeOut(self.column_parts), FadeIn(block))
-        self.add(line, tracer, tip)
-        self.play(
-            progress.animate.set_value(1.0), run_time=p.loss_seconds, rate_func=linear
-        )
-        for m in (line, tracer, tip):
-            m.clear_updaters()
-        self.remove(tracer, tip)
-        self.wait(1)
-        self.column_parts = VGroup(block, line)
+        return plot, block
 
 
 __all__ = ["RosenbrockMilestone", "RosenbrockMilestoneParams"]

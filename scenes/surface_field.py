@@ -17,12 +17,14 @@ from manim import (
     PI,
     RIGHT,
     UP,
+    Axes,
     Create,
     FadeIn,
     GrowArrow,
     LaggedStart,
     MathTex,
     Rotate,
+    ThreeDAxes,
     VGroup,
     Write,
     smooth,
@@ -31,8 +33,9 @@ from manim import (
 from scenes.base import Lesson3DScene
 from scenes.kit import look, plots
 from scenes.kit.maps import field_arrows, height_map
+from scenes.kit.mesh import MeshSurface
 from scenes.kit.surfaces import flat_look, height_surface, three_d_axes
-from scenes.plans import field_survey
+from scenes.plans import FieldSurvey, field_survey
 
 DR, UL = DOWN + RIGHT, UP + LEFT
 
@@ -87,6 +90,30 @@ class SurfaceAndField(Lesson3DScene):
     def construct(self) -> None:
         p: SurfaceAndFieldParams = self.params
         sv = field_survey(p)
+        axes, surface, title = self._surface_and_title(sv, p)
+
+        self.step(
+            "The surface",
+            "Exercise 1: sin x + cos y as a surface, its height in colour.",
+        )
+        self._turn_surface(axes, surface, title, p)
+
+        self.step(
+            "Its contour map",
+            "The same heights seen from above: a contour map beside the surface.",
+        )
+        flat = self._contour_map(sv, p)
+
+        self.step(
+            "Gradient arrows",
+            "Gradient arrows cross the contour lines, pointing up toward the peak.",
+        )
+        self._gradient_arrows(sv, flat, p)
+
+    def _surface_and_title(
+        self, sv: FieldSurvey, p: SurfaceAndFieldParams
+    ) -> tuple[ThreeDAxes, MeshSurface, MathTex]:
+        """The camera; the surface in the left half, turned to its start; the title."""
         f = sv.f
         self.record(
             "surface",
@@ -110,11 +137,16 @@ class SurfaceAndField(Lesson3DScene):
         title = MathTex(r"\text{Exercise 1: }", f.latex, font_size=look.TEXT_SIZE + 4)
         title.to_edge(UP, buff=0.35)
         title[1].set_color(look.CURVE)
+        return axes, surface, title
 
-        self.step(
-            "The surface",
-            "Exercise 1: sin x + cos y as a surface, its height in colour.",
-        )
+    def _turn_surface(
+        self,
+        axes: ThreeDAxes,
+        surface: MeshSurface,
+        title: MathTex,
+        p: SurfaceAndFieldParams,
+    ) -> None:
+        """The surface and the title appear; the surface turns about its vertical axis."""
         self.add_fixed_in_frame_mobjects(title)
         self.remove(title)
         # The axes only place the surface: drawn, they would pierce it (Cairo sorts
@@ -129,10 +161,8 @@ class SurfaceAndField(Lesson3DScene):
         )
         self.wait(0.5)
 
-        self.step(
-            "Its contour map",
-            "The same heights seen from above: a contour map beside the surface.",
-        )
+    def _contour_map(self, sv: FieldSurvey, p: SurfaceAndFieldParams) -> Axes:
+        """The contour map on the right, fixed in the frame: bands, frame, then lines."""
         flat = plots.square_axes(sv.window, 5.4).move_to(3.7 * RIGHT + 0.35 * DOWN)
         contours = height_map(
             sv.f,
@@ -151,11 +181,12 @@ class SurfaceAndField(Lesson3DScene):
         self.play(FadeIn(plane), Create(frame), run_time=1.0)
         self.play(Create(paths), run_time=1.0)
         self.wait(1.5)
+        return flat
 
-        self.step(
-            "Gradient arrows",
-            "Gradient arrows cross the contour lines, pointing up toward the peak.",
-        )
+    def _gradient_arrows(
+        self, sv: FieldSurvey, flat: Axes, p: SurfaceAndFieldParams
+    ) -> None:
+        """The normalised gradient arrows grow on the contour map."""
         self.record("field", sv.field_record(p.arrow_length))
         arrows = field_arrows(sv.field.points, sv.heads, flat.c2p, plots.ARROW_WIDTH - 1)
         self.add_fixed_in_frame_mobjects(arrows)

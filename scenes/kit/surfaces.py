@@ -13,6 +13,7 @@ from functools import partial
 import numpy as np
 from manim import ThreeDAxes, ThreeDScene, VMobject
 
+from mathcore import landscape
 from mathcore.functions import Objective
 from scenes.kit.look import BACKGROUND, HEIGHT_COLOURS, MUTED
 from scenes.kit.mesh import MeshSurface
@@ -43,8 +44,8 @@ def three_d_axes(
 ) -> ThreeDAxes:
     """3D axes without tips, sorted by depth with the surface (not always on top)."""
     axes = ThreeDAxes(
-        x_range=[*window[0], 1],
-        y_range=[*window[1], 1],
+        x_range=[*window[0], _tick_step(window[0])],
+        y_range=[*window[1], _tick_step(window[1])],
         z_range=list(height_range),
         x_length=side,
         y_length=side,
@@ -62,6 +63,14 @@ def three_d_axes(
         for piece in axis.family_members_with_points():
             piece.get_gradient_start_and_end_points = ends
     return axes
+
+
+def _tick_step(axis: tuple[float, float]) -> float:
+    """A tick every whole unit while that makes at most a dozen, else a nice step."""
+    span = axis[1] - axis[0]
+    return (
+        max(1.0, landscape.nice_step(span, 12)) if span >= 1 else landscape.nice_step(span)
+    )
 
 
 def _sheen_ends(pieces: list[VMobject], light: np.ndarray) -> tuple[np.ndarray, ...]:
