@@ -33,12 +33,13 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from mathcore.landscape import Window, check_window
+from mathcore.landscape import Window, check_window, inside_each
 from mathcore.optimize import Trajectory
 
 Array = NDArray[np.float64]
 
 __all__ = [
+    "CORNERS",
     "Cursor",
     "LogCurve",
     "LogScale",
@@ -47,10 +48,12 @@ __all__ = [
     "Windowed",
     "arc_lengths",
     "at_step",
+    "clear_corner",
     "clip_polyline",
     "cursor",
     "even_arc_indices",
     "graph_points",
+    "inset_box",
     "log_curve",
     "log_scale",
     "loss_curve",
@@ -483,6 +486,47 @@ def zoom_box(points: ArrayLike, margin: float = 0.5) -> Window:
         (float(centre[0] - half), float(centre[0] + half)),
         (float(centre[1] - half), float(centre[1] + half)),
     )
+
+
+CORNERS = ("upper left", "upper right", "lower left", "lower right")
+
+
+def inset_box(window: Window, side: float, gap: float, corner: str) -> Window:
+    """The square of ``side`` (data units) ``gap`` in from both edges of ``window``
+    at ``corner`` (one of :data:`CORNERS`).
+
+    Examples
+    --------
+    >>> inset_box(((0, 10), (0, 10)), 2.0, 0.5, "upper left")
+    ((0.5, 2.5), (7.5, 9.5))
+    """
+    (x0, x1), (y0, y1) = check_window(window, 2)
+    left = x0 + gap if "left" in corner else x1 - gap - side
+    low = y1 - gap - side if "upper" in corner else y0 + gap
+    return ((left, left + side), (low, low + side))
+
+
+def clear_corner(
+    window: Window, side: float, gap: float, avoid: ArrayLike, points: ArrayLike = ()
+) -> str:
+    """The corner of ``window`` for an inset (:func:`inset_box`) that covers none of
+    ``avoid`` (a start, the minima, the spot it magnifies) and the fewest ``points``
+    (a path); the fewest of ``avoid`` if every corner covers one. Ties go to the
+    first of :data:`CORNERS`.
+
+    Examples
+    --------
+    >>> clear_corner(((0, 10), (0, 10)), 3.0, 0.0, [[1.0, 9.0]], [[9.0, 9.0], [9.0, 1.0]])
+    'lower left'
+    """
+    avoid = np.asarray(avoid, dtype=np.float64).reshape(-1, 2)
+    points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+
+    def covered(corner: str) -> tuple[int, int]:
+        box = inset_box(window, side, gap, corner)
+        return (int(inside_each(avoid, box).sum()), int(inside_each(points, box).sum()))
+
+    return min(CORNERS, key=covered)
 
 
 # --------------------------------------------------------------------------------------

@@ -48,7 +48,9 @@ from mathcore.runs import (
     PathSample,
     Timeline,
     at_step,
+    clear_corner,
     clip_polyline,
+    inset_box,
     log_scale,
     loss_curve,
     sample_path,
@@ -122,6 +124,27 @@ class RosenbrockMilestoneParams:
     def check(self) -> None:
         """Refuse a function, start or rate it cannot show (see :func:`milestone`)."""
         milestone(self)
+
+
+def inset_axes(
+    axes: Axes,
+    view: landscape.View,
+    box: plots.Window,
+    points: np.ndarray,
+    result: Outcome,
+) -> tuple[Axes, bool]:
+    """Axes of the inset magnifying ``box``, in the corner of the map that covers no
+    marker (start, end, minima, the magnified spot) and the least of the path
+    (:func:`mathcore.runs.clear_corner`); and whether that corner is an upper one."""
+    (x0, x1), (y0, _) = view.window
+    unit = (x1 - x0) / (axes.c2p(x1, y0)[0] - axes.c2p(x0, y0)[0])  # data per scene unit
+    spot = [[x, y] for x in box[0] for y in box[1]]
+    markers = [points[0], result.final_point, *[m.point for m in view.minima], *spot]
+    side, gap = INSET_SIDE * unit, INSET_GAP * unit
+    corner = clear_corner(view.window, side, gap, markers, points)
+    (a0, a1), (b0, b1) = inset_box(view.window, side, gap, corner)
+    zoom = Axes(x_range=box[0], y_range=box[1], x_length=INSET_SIDE, y_length=INSET_SIDE)
+    return zoom.move_to(axes.c2p((a0 + a1) / 2, (b0 + b1) / 2)), "upper" in corner
 
 
 @functools.lru_cache(maxsize=16)  # check() at load, then construct(): once
@@ -228,11 +251,12 @@ class RosenbrockMilestone(LessonScene):
         result: Outcome,
         header: VGroup,
     ) -> None:
-        """The column makes way for the milestone's numbers, the inset for the gap."""
+        """The column makes way for the milestone's numbers, the inset for the gap
+        (none when the gap is below the six decimals shown: nothing to magnify)."""
         self.record("milestone", result.__dict__)
         self.play(FadeOut(self.column_parts))
-        inset = self._inset(p, sv.f, axes, sv.view.window, sv.runs["GD"].points, result)
-        self.play(FadeIn(inset), run_time=1)
+        if result.distance >= 5e-7:
+            self.play(FadeIn(self._inset(p, sv, axes, result)), run_time=1)
         lines = self._result_lines(p, result)
         lines.next_to(header, DOWN, buff=0.8, aligned_edge=LEFT)
         for line in lines:
@@ -280,32 +304,21 @@ class RosenbrockMilestone(LessonScene):
         )
 
     def _inset(
-        self,
-        p: RosenbrockMilestoneParams,
-        f: Objective,
-        axes: Axes,
-        window: plots.Window,
-        points: np.ndarray,
-        result: Outcome,
+        self, p: RosenbrockMilestoneParams, sv: RunMap, axes: Axes, result: Outcome
     ) -> VGroup:
-        """A magnified square around the end and the minimum, in the map's empty corner.
+        """A magnified square around the end and the minimum, in a corner of the map
+        that hides no marker and the least of the path.
 
         At the map's scale the gap between them is a few pixels; the inset shows the
         path's last stretch, the fine contours of the valley floor and the gap.
         """
         box = zoom_box([result.final_point, result.minimum], p.zoom_margin)
-        zoom = Axes(
-            x_range=box[0], y_range=box[1], x_length=INSET_SIDE, y_length=INSET_SIDE
-        )
-        corner = axes.c2p(window[0][0], window[1][1])
-        zoom.move_to(corner + INSET_GAP * (RIGHT + DOWN), aligned_edge=UP + LEFT)
+        points = sv.runs["GD"].points
+        zoom, upper = inset_axes(axes, sv.view, box, points, result)
         background = Square(
-            INSET_SIDE,
-            fill_color=look.BACKGROUND,
-            fill_opacity=1,
-            stroke_color=look.MUTED,
+            INSET_SIDE, fill_color=look.BACKGROUND, fill_opacity=1, stroke_color=look.MUTED
         ).move_to(zoom)
-        lines = contour_lines(f, grid(box, p.zoom_samples), log_levels(*p.zoom_levels))
+        lines = contour_lines(sv.f, grid(box, p.zoom_samples), log_levels(*p.zoom_levels))
         floor = plots.contour_map(lines, zoom.c2p, look.CURVE, plots.faded(look.CURVE))
         tail = VMobject(stroke_color=look.TANGENT, stroke_width=PATH_WIDTH)
         tail.set_points_as_corners(zoom.c2p(clip_polyline(points, box)[-1]))
@@ -314,9 +327,11 @@ class RosenbrockMilestone(LessonScene):
         (x0, x1), (y0, y1) = box
         spot = [axes.c2p(x, y) for x, y in ((x0, y0), (x1, y0), (x1, y1), (x0, y1))]
         # Matplotlib's indicate_inset_zoom: the magnified spot joined to the inset.
+        near, far = (spot[3], spot[2]) if upper else (spot[0], spot[1])
+        side = DOWN if upper else UP
         connectors = VGroup(
-            Line(spot[3], background.get_corner(DOWN + LEFT)),
-            Line(spot[2], background.get_corner(DOWN + RIGHT)),
+            Line(near, background.get_corner(side + LEFT)),
+            Line(far, background.get_corner(side + RIGHT)),
         ).set_stroke(look.MUTED, 1.5)
         inset = VGroup(
             connectors,

@@ -360,3 +360,41 @@ def test_the_last_clipped_piece_is_the_tail_cut_at_the_box_edge() -> None:
     assert np.all((rest[:, 1] >= y0) & (rest[:, 1] <= y1))
     assert rest.tolist() == MILESTONE.points[k + 1 :].tolist()
     assert clip_polyline(MILESTONE.points, ((5.0, 6.0), (5.0, 6.0))) == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(coords, coords), max_size=6),
+    st.lists(st.tuples(coords, coords), max_size=40),
+)
+def test_clear_corner_covers_the_fewest_points_to_avoid_then_the_fewest_others(
+    avoid: list, points: list
+) -> None:
+    window, side, gap = ((-10.0, 10.0), (-10.0, 10.0)), 6.0, 0.5
+
+    def count(rows: list, corner: str) -> int:
+        # Written from the definition: the square side × side, gap in from the corner.
+        left = -10.0 + gap if "left" in corner else 10.0 - gap - side
+        low = 10.0 - gap - side if "upper" in corner else -10.0 + gap
+        return sum(left <= x <= left + side and low <= y <= low + side for x, y in rows)
+
+    chosen = runs.clear_corner(window, side, gap, avoid, points)
+    best = min((count(avoid, c), count(points, c)) for c in runs.CORNERS)
+    assert (count(avoid, chosen), count(points, chosen)) == best
+
+
+def test_the_milestones_inset_stays_in_the_upper_left_and_clears_himmelblaus_minima() -> (
+    None
+):
+    # Rosenbrock from (−1, 1): the upper left of [−2, 2] × [−1, 3] is empty.
+    window = ((-2.0, 2.0), (-1.0, 3.0))
+    avoid = [[-1.0, 1.0], [1.0, 1.0], MILESTONE.points[-1]]
+    assert runs.clear_corner(window, 1.6, 0.08, avoid, MILESTONE.points) == "upper left"
+    # Himmelblau's minimum (−2.805, 3.131) sits in the upper left of [−4, 2] × [−2, 4].
+    himmelblau = [[3.0, 2.0], [-2.805118, 3.131313], [-3.779310, -3.283186], [-1.0, 1.0]]
+    corner = runs.clear_corner(((-4.0, 2.0), (-2.0, 4.0)), 2.4, 0.12, himmelblau)
+    box = runs.inset_box(((-4.0, 2.0), (-2.0, 4.0)), 2.4, 0.12, corner)
+    assert corner != "upper left"
+    assert not any(
+        box[0][0] <= x <= box[0][1] and box[1][0] <= y <= box[1][1] for x, y in himmelblau
+    )
