@@ -476,7 +476,11 @@ class StepSizeError(LessonScene):
         self.step(
             "What the notebook says",
             f"The notebook's h = {p.notebook_h:g} fits forward differences; "
-            f"central ones are {penalty:,.0f}× less accurate there.",
+            + (
+                f"central ones are {penalty:,.0f}× less accurate there."
+                if penalty >= 2
+                else "for this f central ones do about as well there."
+            ),
             duration=4,
         )
         at = axes.c2p(p.notebook_h, study.error_at("central", p.notebook_h))
