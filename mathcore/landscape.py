@@ -455,39 +455,44 @@ def require_finite(objective: Objective, window: Window, n: int = 81) -> None:
                 f"{what} is not a finite real number at {_where(points[np.argmax(bad)])} "
                 "in the window"
             )
-    if objective.dim == 1:
-        _require_no_jump(objective, points[:, 0])
+    grid = points.reshape(*(n,) * objective.dim, objective.dim)
+    for axis in range(objective.dim):  # the cells between neighbours along each axis
+        a = np.delete(grid, -1, axis=axis).reshape(-1, objective.dim)
+        b = np.delete(grid, 0, axis=axis).reshape(-1, objective.dim)
+        _require_no_jump(objective, a, b)
 
 
-def _require_no_jump(objective: Objective, xs: Array) -> None:
-    # f is smooth on a cell when its change agrees with its slopes at both ends
-    # (trapezoid rule) and its middle with the cubic through both ends (Hermite);
-    # both errors shrink like the cell's size squared. Cells that disagree are cut
-    # into 16, again and again: a smooth function soon agrees, a pole never does
-    # (1/x looks the same at every scale), so a cell still failing at a millionth
-    # of the window holds a pole or a jump.
-    lo, hi = xs[:-1], xs[1:]
+def _require_no_jump(objective: Objective, lo: Array, hi: Array) -> None:
+    # f is smooth on a cell [lo, hi] (a segment between two points) when its change
+    # agrees with its slopes along the cell at both ends (trapezoid rule) and its
+    # middle with the cubic through both ends (Hermite); both errors shrink like the
+    # cell's size squared. Cells that disagree are cut into 16, again and again: a
+    # smooth function soon agrees, a pole never does (1/x looks the same at every
+    # scale), so a cell still failing at a millionth of the window holds a pole or
+    # a jump.
     for _ in range(5):
         rough = ~_smooth_cells(objective, lo, hi)
         if not rough.any():
             return
-        cuts = np.linspace(lo[rough], hi[rough], 17, axis=1)  # one row per cell
-        lo, hi = cuts[:, :-1].ravel(), cuts[:, 1:].ravel()
+        cuts = np.linspace(lo[rough], hi[rough], 17, axis=1)  # (cells, 17, dim)
+        lo = cuts[:, :-1].reshape(-1, lo.shape[1])
+        hi = cuts[:, 1:].reshape(-1, lo.shape[1])
     where = 0.5 * (lo[0] + hi[0])
-    raise UnshowableError(f"f has a pole or a jump near x = {_num(where)} in the window")
+    raise UnshowableError(f"f has a pole or a jump near {_where(where)} in the window")
 
 
 def _smooth_cells(objective: Objective, a: Array, b: Array) -> NDArray[np.bool_]:
-    """Which cells [a, b] pass both the trapezoid and the Hermite test, at once."""
-    x = np.stack([a, 0.5 * (a + b), b])[..., None]  # (3, cells, 1)
+    """Which cells [a, b] (rows of points) pass both the trapezoid and the Hermite
+    test, at once."""
+    x = np.stack([a, 0.5 * (a + b), b])  # (3, cells, dim)
     with np.errstate(all="ignore"):
         fa, fm, fb = objective.value(x)
-        ga, _, gb = objective.gradient(x)[..., 0]
-        h = b - a
-        size = np.abs(fb - fa) + (np.abs(ga) + np.abs(gb)) * h
+        # Slopes along the cell, times its length: the 1-D derivative of f on it.
+        ga, _, gb = (objective.gradient(x) * (b - a)).sum(axis=-1)
+        size = np.abs(fb - fa) + np.abs(ga) + np.abs(gb)
         size += 1e-12 * (1 + np.abs(fa) + np.abs(fb))
-        trapezoid = np.abs(fb - fa - 0.5 * (ga + gb) * h)
-        hermite = np.abs(fm - (0.5 * (fa + fb) + (ga - gb) * h / 8))
+        trapezoid = np.abs(fb - fa - 0.5 * (ga + gb))
+        hermite = np.abs(fm - (0.5 * (fa + fb) + (ga - gb) / 8))
         smooth = np.maximum(trapezoid, hermite) <= 0.25 * size
     return smooth & np.isfinite(np.stack([fa, fm, fb, ga, gb])).all(axis=0)
 

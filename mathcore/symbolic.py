@@ -19,6 +19,8 @@ from fractions import Fraction
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from mathcore.calculus import central_difference
 from mathcore.functions import CATALOGUE, Objective
 from mathcore.landscape import UnshowableError, require_finite
@@ -263,7 +265,8 @@ def objective_from_formula(
     hess = [[sp.diff(g, v) for v in xs] for g in grad]
 
     def compile_(e: sp.Expr) -> Callable:
-        return sp.lambdify(xs, e, "numpy")
+        # |x|'' is a Dirac delta at 0, which NumPy cannot print: 0 almost everywhere.
+        return sp.lambdify(xs, e, [{"DiracDelta": _dirac_delta}, "numpy"])
 
     f, df = compile_(expr), [compile_(g) for g in grad]
     d2f = [[compile_(h) for h in row] for row in hess]
@@ -285,6 +288,10 @@ def objective_from_formula(
         except UnshowableError as err:
             raise FormulaError(f"{text!r}: {err} {objective.domain}") from None
     return objective
+
+
+def _dirac_delta(x: Any, *_: Any) -> Any:
+    return np.zeros_like(x, dtype=np.float64)
 
 
 def resolve_objective(spec: str, dim: int | None = None, check: bool = True) -> Objective:

@@ -342,3 +342,27 @@ def test_surfaces_too_flat_or_too_steep_are_refused(formula: str, why: str) -> N
     f = objective_from_formula(formula)
     with pytest.raises(landscape.UnshowableError, match=why):
         landscape.require_relief(f, ((-3.0, 3.0), (-3.0, 3.0)))
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [("1/(x - 0.3) + y**2", (0.3, None)), ("y + 1/(y + 1.1)", (None, -1.1))],
+)
+def test_a_pole_between_grid_points_of_a_2d_window_is_found(text: str, where) -> None:
+    # Neither pole lies on the 81 × 81 grid of [−π, π]², so f is finite at every
+    # point sampled: only the jump between neighbours along x (or y) shows it.
+    f = objective_from_formula(text, check=False)
+    grid = np.linspace(-math.pi, math.pi, 81)
+    assert not np.isin([0.3, -1.1], grid).any()
+    with pytest.raises(landscape.UnshowableError, match="pole or a jump") as err:
+        landscape.require_finite(f, ((-math.pi, math.pi),) * 2)
+    x, y = where
+    shown = str(err.value)
+    assert (x is None or "x = 0.3" in shown) and (y is None or "y = -1.1" in shown)
+    landscape.require_finite(objective_from_formula("x**2 + exp(y)"), ((-3, 3),) * 2)
+
+
+def test_a_kink_is_finite_and_its_hessian_is_zero_off_the_kink() -> None:
+    # SymPy's second derivative of |x| is a Dirac delta, which NumPy cannot print.
+    f = objective_from_formula("abs(x) + y**2")
+    np.testing.assert_array_equal(f.hessian([[0.5, 1.0]]), [[[0.0, 0.0], [0.0, 2.0]]])

@@ -162,6 +162,7 @@ RATES = [0.001, 0.01, 0.1, 0.5, 1.5]
         (descent.DescentBowl, {"steps": 10**12}, "steps", "at most"),
         (quartic.QuarticRates, {"function": "x*y"}, "function", "uses y"),
         (quartic.QuarticRates, {"function": "tan(x)"}, "function", "pole"),
+        (field.GradientField, {"function": "1/(x - 0.3) + y**2"}, "function", "pole"),
         (
             gradients.GradientBowl,
             {"function": "exp(-1000*(x**2+y**2))"},
