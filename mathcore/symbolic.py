@@ -187,6 +187,37 @@ def parse_formula(text: str, variables: tuple[str, ...] = ("x", "y")) -> sp.Expr
     return expr
 
 
+@dataclass(frozen=True)
+class Constant:
+    """A number a lesson wrote as a formula (``"pi/4"``): its value, and its LaTeX
+    built by SymPy, so no TeX from the lesson file ever reaches LaTeX."""
+
+    value: float
+    latex: str
+
+
+def parse_constant(text: str) -> Constant:
+    r"""The constant ``text`` writes (numbers, pi, e and the usual functions).
+
+    Examples
+    --------
+    >>> c = parse_constant("pi/4")
+    >>> round(c.value, 12), c.latex
+    (0.785398163397, '\\pi / 4')
+    >>> parse_constant(r"\input{/etc/hostname}")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    mathcore.symbolic.FormulaError: not a formula: ...
+    """
+    import sympy as sp
+
+    expr = parse_formula(text, variables=())
+    value = complex(expr.evalf())
+    if value.imag != 0 or not np.isfinite(value.real):
+        raise FormulaError(f"{text!r} is not a finite real number")
+    return Constant(value.real, sp.latex(expr, fold_short_frac=True))
+
+
 def _to_sympy(node: ast.AST, symbols: dict[str, sp.Symbol]) -> sp.Expr:
     import sympy as sp
 

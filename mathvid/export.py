@@ -13,14 +13,15 @@ clips, by relative path. The bundle is built beside ``OUTDIR`` and swapped in wh
 
 from __future__ import annotations
 
-import html
 import json
 import shutil
 import uuid
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import srt
+from markupsafe import Markup
 
 from mathvid.assemble import _poster
 from mathvid.lesson import Lesson, LessonError
@@ -42,16 +43,41 @@ def export(lesson: Lesson, rendered: list[Rendered], outdir: Path) -> Path:
     try:
         work.mkdir(parents=True)
         data = _bundle(lesson, rendered, work)
-        page = PLAYER.read_text(encoding="utf-8")
-        page = page.replace("{{TITLE}}", html.escape(lesson.title))
-        # Inline JSON: "</" is escaped so no text in the data can close the script.
-        page = page.replace("{{DATA}}", json.dumps(data).replace("</", "<\\/"))
-        (work / "index.html").write_text(page, encoding="utf-8")
+        (work / "index.html").write_text(page(lesson.title, data), encoding="utf-8")
         (work / MARKER).write_text("made by mathvid export; replaced on the next export\n")
         _replace_folder(work, outdir)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return outdir / "index.html"
+
+
+def page(title: str, data: dict[str, Any]) -> str:
+    """The player page: ``title`` HTML-escaped by Jinja2, ``data`` as inline JSON.
+
+    Text in the data never ends the script nor opens a comment: ``<``, ``>`` and
+    ``&`` are written as JSON escapes, as are U+2028 and U+2029.
+
+    >>> html = page("a <b>", {"title": "<!--<script>"})
+    >>> "<title>a &lt;b&gt;</title>" in html, "<!--<script>" in html
+    (True, False)
+    """
+    environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    template = environment.from_string(PLAYER.read_text(encoding="utf-8"))
+    return template.render(title=title, data=inline_json(data))
+
+
+def inline_json(data: Any) -> Markup:
+    """``data`` as JSON safe inside an HTML ``<script>``: every character that could
+    end the script or open a comment (``<``, ``>``, ``&``) and the two line
+    separators JavaScript once refused are ``\\u`` escapes.
+
+    >>> str(inline_json({"t": "</script><!--"}))
+    '{"t": "\\\\u003c/script\\\\u003e\\\\u003c!--"}'
+    """
+    text = json.dumps(data, ensure_ascii=True)  # U+2028 and U+2029 become \\u escapes
+    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        text = text.replace(char, escape)
+    return Markup(text)
 
 
 def _bundle(lesson: Lesson, rendered: list[Rendered], work: Path) -> dict[str, Any]:

@@ -45,6 +45,7 @@ def manim_config(options: dict[str, Any]) -> Any:
     from mathvid import encoding, svg_cache  # with Manim: only when rendering
 
     _lock_latex_compiles()
+    _sandbox_latex()
     # The parsed formulas live beside the LaTeX cache, not in it (Manim deletes any
     # file there that is not .svg or .tex).
     svg_cache.install(tex_cache().parent / "TexPaths")
@@ -60,6 +61,53 @@ def manim_config(options: dict[str, Any]) -> Any:
         logger.setLevel(level)
     config.update({"tex_dir": str(tex_cache()), **options})
     return config
+
+
+LATEX_SECONDS = 60.0
+"""The longest one LaTeX or dvisvgm run may take: a formula is compiled in 0.1 s."""
+
+# kpathsea reads these from the environment: LaTeX may read and write files only in
+# the formula cache, where it runs (no other absolute path, no "..", no dot files;
+# its own TeX Live files stay readable), and run no shell command, whatever a
+# formula asks for.
+LATEX_ENV = {"openin_any": "p", "openout_any": "p", "shell_escape": "f"}
+
+
+class LatexError(RuntimeError):
+    """LaTeX failed or ran too long; the message is one line, saying which."""
+
+
+def _sandbox_latex() -> None:
+    """Run Manim's LaTeX and dvisvgm with :data:`LATEX_ENV`, ``-no-shell-escape``
+    and a time limit (:data:`LATEX_SECONDS`), failures as :class:`LatexError`."""
+    import subprocess
+
+    import manim.utils.tex_file_writing as writing
+
+    if getattr(writing, "sandboxed", False):
+        return
+
+    class Sandboxed:
+        DEVNULL = subprocess.DEVNULL
+
+        @staticmethod
+        def run(command: list[str], **kwargs: Any) -> subprocess.CompletedProcess:
+            env = {**os.environ, **LATEX_ENV}
+            if command[0] != "dvisvgm":
+                command = [command[0], "-no-shell-escape", *command[1:]]
+                # Absolute paths are open only below TEXMFOUTPUT: the cache.
+                out = next(a for a in command if a.startswith("-output-directory="))
+                env["TEXMFOUTPUT"] = kwargs["cwd"] = out.partition("=")[2]
+                kwargs["stderr"] = subprocess.DEVNULL  # its errors are in its .log
+            try:
+                return subprocess.run(command, env=env, timeout=LATEX_SECONDS, **kwargs)
+            except subprocess.TimeoutExpired:
+                raise LatexError(
+                    f"{command[0]} ran past {LATEX_SECONDS:g} s on a formula: stopped"
+                ) from None
+
+    writing.subprocess = Sandboxed
+    writing.sandboxed = True
 
 
 def _lock_latex_compiles() -> None:

@@ -13,7 +13,7 @@ Render one scene with plain Manim from the repo root::
 
 from __future__ import annotations
 
-import math
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -47,6 +47,8 @@ from mathcore.networks import (
     neuron,
     two_layer,
 )
+from mathcore.symbolic import Constant, parse_constant
+from scenes import params
 from scenes.base import LessonScene
 from scenes.kit import look, numbers
 from scenes.kit.graphs import (
@@ -71,14 +73,25 @@ class ChainRuleParams:
 
     x: float = 3.0
     """The input x at which y = (x + 2)² is computed forward and differentiated back."""
-    composition_at: float = math.pi / 4
-    """The x at which sin²(x) is differentiated and checked numerically."""
-    composition_at_tex: str = r"\pi/4"
-    """How ``composition_at`` is written on screen, as LaTeX (π/4 is ``\\pi/4``)."""
+    composition_at: str = "pi/4"
+    """The x at which sin²(x) is differentiated and checked numerically: a number or
+    a constant formula ("pi/4"), written on screen as SymPy typesets it."""
     digits: int = 4
     """Decimals shown for the values and gradients on the graph."""
     check_digits: int = 6
     """Decimals of the numerical check of sin²'s slope (the notebook prints 6)."""
+
+    def check(self) -> None:
+        """Refuse a ``composition_at`` that is not a finite real constant."""
+        composition_at(self)
+
+
+@functools.lru_cache(maxsize=16)
+def composition_at(p: ChainRuleParams) -> Constant:
+    """``p.composition_at`` read as a constant: its value and its LaTeX, or a
+    ParamError (no TeX from the lesson file reaches LaTeX)."""
+    with params.refused("composition_at"):
+        return parse_constant(str(p.composition_at))
 
 
 class ChainRuleGraph(LessonScene):
@@ -121,12 +134,13 @@ class ChainRuleGraph(LessonScene):
             "sin²(x) is sine, then squaring: the rates multiply, 2·sin x times cos x.",
             duration=9,
         )
-        ct = backprop(composition_example(p.composition_at))
+        at = composition_at(p)
+        ct = backprop(composition_example(at.value))
         self.record("composition.forward", {n.label: n.value for n in ct.nodes})
         self.record("composition.local", _locals(ct))
         self.record("composition.grads", {n.label: n.grad for n in ct.nodes})
         comp = GraphView(ct, p.digits, center_y=0.6, zoom=1.2)
-        comp_heading = title(r"h(x) = \sin^2 x", rf",\quad x = {p.composition_at_tex}")
+        comp_heading = title(r"h(x) = \sin^2 x", rf",\quad x = {at.latex}")
         self.play(
             *_clear_all_but(self, heading),
             ReplacementTransform(heading, comp_heading),
@@ -135,7 +149,7 @@ class ChainRuleGraph(LessonScene):
         self.play(FadeIn(comp.skeleton()), run_time=0.6)
         comp.forward(self, run_time=0.35)
         comp_lines = _backward(
-            self, comp, edge_symbols(composition_example(p.composition_at)), p.digits
+            self, comp, edge_symbols(composition_example(at.value)), p.digits
         )
         self.wait(1)
         return comp_lines
@@ -148,12 +162,13 @@ class ChainRuleGraph(LessonScene):
             "A finite difference, with no chain rule at all, lands on the same slope.",
             duration=4,
         )
-        check = composition_check(p.composition_at)
+        at = composition_at(p)
+        check = composition_check(at.value)
         self.record("composition.chain_rule", check.chain_rule)
         self.record("composition.numerical", check.numerical)
         self.record("composition.closed_form", check.closed_form)
         self.record("composition.difference", check.difference)
-        rows = _check_rows(check, p.composition_at_tex, p.check_digits)
+        rows = _check_rows(check, at.latex, p.check_digits)
         rows.to_edge(DOWN, buff=0.45)
         self.play(FadeOut(comp_lines), run_time=0.4)
         self.play(FadeIn(rows[0], shift=0.2 * UP), run_time=0.6)

@@ -414,6 +414,57 @@ def test_lecture_page_plays_every_step_from_file_url(site: dict, browser) -> Non
     assert not severe, severe
 
 
+HOSTILE = [
+    "<!--<script>",
+    "</script><script>window.pwned = 1</script>",
+    "<img src=x onerror='window.pwned = 2'>",
+    "{{ title }} {{DATA}} {% raw %} \u2028 \u2029 & &amp; \" ' `${x}`",
+]
+
+
+def test_lecture_page_shows_hostile_titles_as_text_and_runs_none(
+    tmp_path: Path, browser
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    from mathvid.export import page
+
+    scenes = [
+        {
+            "id": f"s{i}",
+            "title": text,
+            "poster": "none.png",
+            "steps": [
+                {
+                    "name": text,
+                    "clip": "none.mp4",
+                    "duration": 1.0,
+                    "cues": [{"start": 0.0, "end": 9.0, "text": text}],
+                }
+            ],
+        }
+        for i, text in enumerate(HOSTILE)
+    ]
+    (tmp_path / "index.html").write_text(
+        page("{{DATA}} </title>" + HOSTILE[1], {"title": HOSTILE[0], "scenes": scenes}),
+        encoding="utf-8",
+    )
+    browser.get((tmp_path / "index.html").as_uri())
+    chapters = [
+        h.get_attribute("textContent")
+        for h in browser.find_elements(By.CSS_SELECTOR, "nav h2")
+    ]
+    names = [
+        li.get_attribute("textContent")
+        for li in browser.find_elements(By.CSS_SELECTOR, "nav li")
+    ]
+    assert chapters == HOSTILE and names == HOSTILE
+    assert browser.title == "{{DATA}} </title>" + HOSTILE[1]
+    heading = browser.find_element(By.CSS_SELECTOR, "nav h1").get_attribute("textContent")
+    assert heading == HOSTILE[0]
+    assert browser.execute_script("return window.pwned === undefined")
+
+
 def rewrite(path: Path, text: str) -> None:
     """Write ``text`` into the file ``path``, the same file afterwards."""
     path.write_text(text)
