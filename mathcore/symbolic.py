@@ -148,6 +148,12 @@ _BINARY = {
 }
 _UNARY = {ast.USub: operator.neg, ast.UAdd: operator.pos}
 MAX_FORMULA_LENGTH = 500
+MAX_DEPTH = 24
+"""The deepest a formula may nest (``sqrt(1 + sqrt(1 + …))``): SymPy recurses on it."""
+MAX_NODES = 300
+"""The most operations, numbers and names a formula may hold."""
+MAX_NUMBER = 1e300
+"""The largest number a formula may hold, written or built (``(10**100)**3``)."""
 
 
 def parse_formula(text: str, variables: tuple[str, ...] = ("x", "y")) -> sp.Expr:
@@ -177,6 +183,7 @@ def parse_formula(text: str, variables: tuple[str, ...] = ("x", "y")) -> sp.Expr
         tree = ast.parse(text.replace("^", "**").strip(), mode="eval")
     except SyntaxError as err:
         raise FormulaError(f"not a formula: {err.msg} in {text!r}") from None
+    _require_small(tree)
     symbols = {name: sp.Symbol(name, real=True) for name in variables}
     try:
         expr = _to_sympy(tree.body, symbols)
@@ -184,7 +191,24 @@ def parse_formula(text: str, variables: tuple[str, ...] = ("x", "y")) -> sp.Expr
         raise FormulaError("the formula is nested too deeply") from None
     if expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
         raise FormulaError(f"the formula is undefined everywhere: {text!r}")
+    if any(abs(n) > MAX_NUMBER for n in expr.atoms(sp.Number)):
+        raise FormulaError(f"the formula holds a number beyond {MAX_NUMBER:g}")
     return expr
+
+
+def _require_small(tree: ast.AST) -> None:
+    """FormulaError unless ``tree`` nests at most :data:`MAX_DEPTH` levels and holds
+    at most :data:`MAX_NODES` nodes: the work of SymPy and of the checks after it
+    grows with both (82 nested tanh took a minute)."""
+    nodes, todo = 0, [(tree, 0)]
+    while todo:
+        node, depth = todo.pop()
+        nodes += 1
+        if depth > MAX_DEPTH:
+            raise FormulaError(f"the formula nests more than {MAX_DEPTH} levels deep")
+        if nodes > MAX_NODES:
+            raise FormulaError(f"the formula has more than {MAX_NODES} parts")
+        todo += [(child, depth + 1) for child in ast.iter_child_nodes(node)]
 
 
 @dataclass(frozen=True)
@@ -282,11 +306,36 @@ def objective_from_formula(
     >>> objective_from_formula("x^3", dim=1).gradient([2.0]).tolist()
     [12.0]
     """
-    import sympy as sp
 
     if dim not in (1, 2):
         raise ValueError(f"dim: 1 or 2, got {dim!r}")
     expr = parse_formula(text)
+    try:
+        objective = _compiled(expr, text, name, dim, domain)
+    except FormulaError:
+        raise
+    except Exception as err:  # SymPy's and NumPy's own errors, as one line
+        raise FormulaError(
+            f"{text!r}: cannot be differentiated and compiled ({err})"
+        ) from None
+    if check:
+        try:
+            require_finite(objective, objective.domain)
+        except UnshowableError as err:
+            raise FormulaError(f"{text!r}: {err} {objective.domain}") from None
+    return objective
+
+
+def _compiled(
+    expr: sp.Expr,
+    text: str,
+    name: str,
+    dim: int,
+    domain: tuple[tuple[float, float], ...] | None,
+) -> Objective:
+    """``expr`` as an Objective of ``dim`` variables, with SymPy's exact derivatives."""
+    import sympy as sp
+
     xs = sp.symbols("x y", real=True)
     if dim == 1:
         if sp.Symbol("y", real=True) in expr.free_symbols:
@@ -302,7 +351,7 @@ def objective_from_formula(
     f, df = compile_(expr), [compile_(g) for g in grad]
     d2f = [[compile_(h) for h in row] for row in hess]
     args = ", ".join(str(v) for v in xs)
-    objective = Objective(
+    return Objective(
         name=name,
         latex=f"f({args}) = {sp.latex(expr)}",
         gradient_latex="(" + r",\ ".join(sp.latex(g) for g in grad) + ")",
@@ -313,12 +362,6 @@ def objective_from_formula(
         minima=(),
         domain=domain or ((-3.0, 3.0),) * len(xs),
     )
-    if check:
-        try:
-            require_finite(objective, objective.domain)
-        except UnshowableError as err:
-            raise FormulaError(f"{text!r}: {err} {objective.domain}") from None
-    return objective
 
 
 def _dirac_delta(x: Any, *_: Any) -> Any:

@@ -133,18 +133,21 @@ def _scene_class(spec: str, at: str) -> type:
     except ModuleNotFoundError:
         raise LessonError(f"{at}: scene: no module {module_name!r}") from None
     scene_cls = getattr(module, class_name, None)
-    if not (isinstance(scene_cls, type) and issubclass(scene_cls, LessonScene)):
+    # A lesson scene is a LessonScene defined in the module named, not a base class
+    # (scenes.base:LessonScene) nor one a module merely imports.
+    real = isinstance(scene_cls, type) and issubclass(scene_cls, LessonScene)
+    if not (real and scene_cls.__module__ == module_name and module_name != "scenes.base"):
         raise LessonError(f"{at}: scene: no lesson scene {class_name!r} in {module_name}")
     return scene_cls
 
 
 def _params(scene_cls: type, raw: Any, i: int, where: _Locator) -> Any:
-    from scenes.params import ParamError
+    from scenes.params import ParamError, declared
 
     defaults = scene_cls.Params()
     if not isinstance(raw, dict):
         raise LessonError(f"{where.scene(i, 'params')}: params: expected a table")
-    hints = typing.get_type_hints(scene_cls.Params)
+    hints = typing.get_type_hints(scene_cls.Params, include_extras=True)
     fields = {f.name for f in dataclasses.fields(defaults)}
     values = {}
     for key, value in raw.items():
@@ -157,7 +160,8 @@ def _params(scene_cls: type, raw: Any, i: int, where: _Locator) -> Any:
             )
         try:
             values[key] = _coerce(value, hints[key])
-        except TypeError as err:
+            declared(key, values[key], hints[key])
+        except (TypeError, ParamError) as err:
             raise LessonError(f"{at}: params.{key}: {err}") from None
     try:
         params = dataclasses.replace(defaults, **values)
@@ -178,6 +182,8 @@ def _params(scene_cls: type, raw: Any, i: int, where: _Locator) -> Any:
 def _coerce(value: Any, hint: Any) -> Any:
     """``value`` from TOML as the dataclass field type ``hint``, or TypeError saying why."""
     origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin is typing.Annotated:  # its range is checked apart (scenes.params)
+        return _coerce(value, args[0])
     if origin in (types.UnionType, typing.Union):
         for option in args:
             if option is type(None) and value is None:
@@ -211,6 +217,8 @@ def _coerce(value: Any, hint: Any) -> Any:
 
 
 def _describe(hint: Any) -> str:
+    if typing.get_origin(hint) is typing.Annotated:
+        return _describe(typing.get_args(hint)[0])
     names = {float: "a number", int: "an integer", str: "a string", bool: "true or false"}
     return names.get(hint, str(hint).replace("typing.", ""))
 

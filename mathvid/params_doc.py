@@ -77,7 +77,7 @@ def param_docs(params_cls: type) -> tuple[ParamDoc, ...]:
     the one line of its attribute docstring."""
     docs = field_docstrings(params_cls)
     try:
-        hints = typing.get_type_hints(params_cls)
+        hints = typing.get_type_hints(params_cls, include_extras=True)
     except (NameError, TypeError):  # an annotation that does not resolve: as written
         hints = {}
     return tuple(
@@ -127,6 +127,8 @@ def type_name(hint: Any) -> str:
     ('tuple[str, ...]', "Literal['gd', 'adam']")
     """
     origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin is typing.Annotated:  # a declared range: "int in [1, 100000]"
+        return " ".join([type_name(args[0]), *map(str, hint.__metadata__)])
     if hint is type(None):
         return "None"
     if hint is Ellipsis:

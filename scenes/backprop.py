@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Annotated
 
 from manim import (
     DOWN,
@@ -71,14 +72,14 @@ from scenes.kit.graphs import (
 class ChainRuleParams:
     """The notebook's chain rule examples: y = (x + 2)² at x = 3, sin²(x) at π/4."""
 
-    x: float = 3.0
+    x: params.Coordinate = 3.0
     """The input x at which y = (x + 2)² is computed forward and differentiated back."""
-    composition_at: str = "pi/4"
+    composition_at: Annotated[str, params.ConstantFormula()] = "pi/4"
     """The x at which sin²(x) is differentiated and checked numerically: a number or
     a constant formula ("pi/4"), written on screen as SymPy typesets it."""
-    digits: int = 4
+    digits: params.Digits = 4
     """Decimals shown for the values and gradients on the graph."""
-    check_digits: int = 6
+    check_digits: params.Digits = 6
     """Decimals of the numerical check of sin²'s slope (the notebook prints 6)."""
 
     def check(self) -> None:
@@ -254,18 +255,18 @@ def _backward(
 class NeuronParams:
     """The notebook's neuron y = σ(w·x + b) at x = 2, w = 0.5, b = −1."""
 
-    x: float = 2.0
+    x: params.Coordinate = 2.0
     """The neuron's input x."""
-    w: float = 0.5
+    w: params.Coordinate = 0.5
     """The neuron's weight w."""
-    b: float = -1.0
+    b: params.Coordinate = -1.0
     """The neuron's bias b."""
-    digits: int = 4
+    digits: params.Digits = 4
     """Decimals shown for the values and gradients."""
-    shown: tuple[str, ...] = ("w", "b")
+    shown: tuple[Annotated[str, params.OneOf(("x", "w", "b"))], ...] = ("w", "b")
     """The gradients written out and compared with PyTorch (the notebook prints ∂y/∂w
     and ∂y/∂b)."""
-    match_rtol: float = 1e-12
+    match_rtol: params.Tolerance = 1e-12
     """The relative error within which our gradients must agree with PyTorch's."""
 
 
@@ -361,27 +362,31 @@ def _check_step(
 # ----------------------------------------------------------------- scene 3
 
 
+TWO_LAYER_INPUTS = params.OneOf(("x", "w1", "b1", "w2", "b2"))
+"""What the two-layer network's gradient can be taken with respect to."""
+
+
 @dataclass(frozen=True)
 class TwoLayerParams:
     """Exercise 3: y = σ(w2·σ(w1·x + b1) + b2) with the notebook's values."""
 
-    x: float = 1.0
+    x: params.Coordinate = 1.0
     """The network's input x."""
-    w1: float = 0.5
+    w1: params.Coordinate = 0.5
     """The first neuron's weight."""
-    b1: float = 0.1
+    b1: params.Coordinate = 0.1
     """The first neuron's bias."""
-    w2: float = -0.3
+    w2: params.Coordinate = -0.3
     """The second neuron's weight."""
-    b2: float = 0.2
+    b2: params.Coordinate = 0.2
     """The second neuron's bias."""
-    wrt: str = "w1"
+    wrt: Annotated[str, TWO_LAYER_INPUTS] = "w1"
     """The parameter whose gradient ∂y/∂(it) is built link by link along the chain."""
-    digits: int = 4
+    digits: params.Digits = 4
     """Decimals shown for the values and gradients."""
-    shown: tuple[str, ...] = ("w1", "b1", "w2", "b2")
+    shown: tuple[Annotated[str, TWO_LAYER_INPUTS], ...] = ("w1", "b1", "w2", "b2")
     """The gradients compared with PyTorch, one row each."""
-    match_rtol: float = 1e-12
+    match_rtol: params.Tolerance = 1e-12
     """The relative error within which our gradients must agree with PyTorch's."""
 
 

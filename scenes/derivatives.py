@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Annotated
 
 import numpy as np
 from manim import (
@@ -55,19 +56,19 @@ from scenes.kit import look, numbers, plots, text
 class TangentLineParams:
     """The notebook's tangent-line figure: f(x) = x², tangents at −1, 0 and 2."""
 
-    function: str = "square"
+    function: Annotated[str, params.Formula(1)] = "square"
     """The curve: a catalogue name or a formula in x."""
-    x_range: tuple[float, float] = (-3.0, 3.0)
+    x_range: params.Point = (-3.0, 3.0)
     """The x axis."""
-    y_range: tuple[float, float] = (-2.0, 10.0)
+    y_range: params.Point = (-2.0, 10.0)
     """The least the y axis shows (the notebook's ylim); grown to hold f."""
-    limit_at: float = 1.0
+    limit_at: params.Coordinate = 1.0
     """The x where the secant through x and x + h turns into the tangent."""
-    secant_steps: tuple[float, ...] = (1.5, 1.0, 0.5, 0.25, 0.1, 0.01)
+    secant_steps: tuple[params.Coordinate, ...] = (1.5, 1.0, 0.5, 0.25, 0.1, 0.01)
     """The h of each secant, from far to close, as h shrinks towards 0."""
-    rest_points: tuple[float, ...] = (-1.0, 0.0, 2.0)
+    rest_points: tuple[params.Coordinate, ...] = (-1.0, 0.0, 2.0)
     """The x where the sweeping tangent stops, in order."""
-    sweep_seconds: float = 2.0
+    sweep_seconds: params.Seconds = 2.0
     """Seconds the tangent takes to move to each of ``rest_points``."""
 
     def check(self) -> None:
@@ -274,9 +275,9 @@ def _secant_readout(
 class DerivativeTableParams:
     """The notebook's table: central differences at x = 2 with its h = 1e-7."""
 
-    x: float = 2.0
+    x: params.Coordinate = 2.0
     """The x at which every derivative in the table is evaluated."""
-    h: float = 1e-7
+    h: params.Tolerance = 1e-7
     """The step of the central difference that checks each row (the notebook's)."""
 
 
@@ -373,11 +374,11 @@ class _Table:
 class StepSizeErrorParams:
     """Error against h for f = sin at x = 1 (any smooth f shows the same shape)."""
 
-    function: str = "sin(x)"
+    function: Annotated[str, params.Formula(1)] = "sin(x)"
     """The function differentiated: a catalogue name or a formula in x."""
-    x: float = 1.0
+    x: params.Coordinate = 1.0
     """The x at which f′ is estimated with every step size h."""
-    notebook_h: float = 1e-8
+    notebook_h: params.Tolerance = 1e-8
     """The h the notebook recommends (√ε, its claimed sweet spot), marked on the plot."""
 
     def check(self) -> None:

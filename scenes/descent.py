@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass
+from typing import Annotated
 
 import numpy as np
 from manim import (
@@ -70,30 +71,30 @@ def _normal(direction: np.ndarray) -> np.ndarray:
 class DescentBowlParams:
     """The notebook's first descent: x² + y² from (4, 3), lr 0.2, 50 steps, tol 1e-8."""
 
-    function: str = "bowl"
+    function: Annotated[str, params.Formula(2)] = "bowl"
     """The function to descend: a catalogue name or a formula in x and y."""
-    x0: tuple[float, float] = (4.0, 3.0)
+    x0: params.Point = (4.0, 3.0)
     """Where the run starts."""
-    lr: float = 0.2
+    lr: params.Rate = 0.2
     """The learning rate η."""
-    steps: int = 50
+    steps: Annotated[int, params.Between(0, params.MAX_STEPS)] = 50
     """The most updates the run takes."""
-    tol: float = 1e-8
+    tol: params.Tolerance = 1e-8
     """The run stops once ‖∇f‖ is below this."""
-    window: Window = ((-5.0, 5.0), (-5.0, 5.0))
+    window: Annotated[plots.Window, params.Region(2)] = ((-5.0, 5.0), (-5.0, 5.0))
     """The least the map shows (the notebook's meshgrid); grown to hold the start,
     the run and the minimum it reaches."""
-    n_levels: int = 15
+    n_levels: params.LevelCount = 15
     """How many contour lines."""
-    contour_samples: int = 61
+    contour_samples: params.Samples = 61
     """Grid points per side the contour lines are traced on."""
-    worked_steps: int = 3
+    worked_steps: Annotated[int, params.Between(0, 10)] = 3
     """How many updates are worked out by hand, with their numbers."""
-    gradient_arrow_length: float = 1.1
+    gradient_arrow_length: params.Length = 1.1
     """∇f is drawn by its direction only, this long (in the map's units)."""
-    step_seconds: float = 1.2
+    step_seconds: params.Seconds = 1.2
     """Seconds each worked update takes."""
-    rest_seconds: float = 4.0
+    rest_seconds: params.Seconds = 4.0
     """Seconds the rest of the run takes."""
 
     def check(self) -> None:

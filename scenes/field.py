@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Annotated, NamedTuple
 
 import numpy as np
 from manim import (
@@ -43,6 +43,7 @@ from manim import (
 from mathcore import fields
 from mathcore.calculus import directional_derivative
 from mathcore.functions import Objective
+from scenes import params
 from scenes.base import LessonScene
 from scenes.kit import look, numbers, plots
 from scenes.kit.maps import HeightMap, field_arrows, height_map, level_key
@@ -65,40 +66,40 @@ def gradient_tex(f: Objective) -> str:
 class GradientFieldParams:
     """The notebook's sin x + cos y figure: 8×8 normalised arrows on [−π, π]²."""
 
-    function: str = "sincos"
+    function: Annotated[str, params.Formula(2)] = "sincos"
     """The landscape: a catalogue name or a formula in x and y."""
-    window: plots.Window = ((-3.8, 3.8), (-3.8, 3.8))
+    window: Annotated[plots.Window, params.Region(2)] = ((-3.8, 3.8), (-3.8, 3.8))
     """The least the map shows (a margin around the arrows, so those on the edge
     stay on it); grown to hold every arrow whole."""
-    arrow_window: plots.Window = ((-PI, PI), (-PI, PI))
+    arrow_window: Annotated[plots.Window, params.Region(2)] = ((-PI, PI), (-PI, PI))
     """Where the grid of arrows lies (the notebook's meshgrid, [−π, π]²); the
     contour levels are chosen over it too."""
-    ticks: tuple[float, ...] = ()
+    ticks: tuple[params.Coordinate, ...] = ()
     """Ticks on both edges of the map; empty: derived from the window (multiples of
     π when the arrow window's ends are multiples of π/2, as here)."""
-    contour_samples: int = 161
+    contour_samples: params.Samples = 161
     """Grid points per side the contour map is traced on."""
-    n_levels: int = 9
+    n_levels: params.LevelCount = 9
     """How many contour levels, evenly spaced over f's range on the arrow window."""
-    arrow_grid: int = 8
+    arrow_grid: Annotated[int, params.Between(2, 40)] = 8
     """Arrows per side of the grid (the notebook's 8 × 8)."""
-    arrow_length: float = 0.5
+    arrow_length: params.Length = 0.5
     """Every arrow's length in the map's units: ∇f normalised, only its direction."""
-    focus: tuple[int, ...] = ()
+    focus: tuple[Annotated[int, params.Between(0, 39)], ...] = ()
     """The arrow singled out for its level line and the directional derivative, as
     [row, column] of the grid from the bottom left; empty: the steepest arrow in the
     middle half of the grid (here [5, 4], at (x, y) ≈ (0.45, 1.35))."""
-    focus_length: float = 1.0
+    focus_length: params.Length = 1.0
     """The singled-out arrow's length, and its tangent line's half length."""
-    unit_length: float = 1.5
+    unit_length: params.Length = 1.5
     """The turning unit vector u's length on screen (it carries no number)."""
-    sweep_start: float = 0.0
+    sweep_start: Annotated[float, params.Between(-100.0, 100.0)] = 0.0
     """The angle u starts from, in radians: 0 is along x, where D_u f = ∂f/∂x."""
-    sweep_turns: int = 0
+    sweep_turns: Annotated[int, params.Between(0, 10)] = 0
     """Full turns u makes before it stops along ∇f."""
-    sweep_samples: int = 49
+    sweep_samples: Annotated[int, params.Between(2, 2000)] = 49
     """How many directions u the directional derivative is recorded at."""
-    sweep_seconds: float = 5.0
+    sweep_seconds: params.Seconds = 5.0
     """Seconds u takes to turn."""
 
     def check(self) -> None:

@@ -12,6 +12,7 @@ derivative colour; the downhill direction −∇f in the colour of minima.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated
 
 import numpy as np
 from manim import (
@@ -36,6 +37,7 @@ from manim import (
 
 from mathcore import fields
 from mathcore.functions import Objective
+from scenes import params
 from scenes.base import Lesson3DScene
 from scenes.kit import look, numbers, plots
 from scenes.kit.maps import height_map
@@ -55,24 +57,28 @@ DR, UL = DOWN + RIGHT, UP + LEFT
 class GradientBowlParams:
     """The notebook's bowl figure: x² + y² on [−3, 3]², arrows of 0.15·∇f at 7 points."""
 
-    function: str = "bowl"
+    function: Annotated[str, params.Formula(2)] = "bowl"
     """The landscape: a catalogue name or a formula in x and y."""
-    window: plots.Window = ((-3.0, 3.0), (-3.0, 3.0))
+    window: Annotated[plots.Window, params.Region(2)] = ((-3.0, 3.0), (-3.0, 3.0))
     """The least the surface and its map show (the notebook's [−3, 3]²); grown to
     hold every arrow's base point."""
-    ticks: tuple[float, ...] = ()
+    ticks: tuple[params.Coordinate, ...] = ()
     """Ticks on both edges of the map; empty: derived from the window (nice steps,
     or multiples of π when its ends are multiples of π/2)."""
-    height_range: tuple[float, float, float] = (0.0, 18.0, 6.0)
+    height_range: tuple[params.Coordinate, params.Coordinate, params.Coordinate] = (
+        0.0,
+        18.0,
+        6.0,
+    )
     """The least the surface's height axis spans (low, high, tick step); grown to
     hold f."""
-    surface_resolution: int = 24
+    surface_resolution: Annotated[int, params.Between(2, 64)] = 24
     """Cells per side of the surface's mesh."""
-    contour_samples: int = 161
+    contour_samples: params.Samples = 161
     """Grid points per side the contour map is traced on."""
-    n_levels: int = 8
+    n_levels: params.LevelCount = 8
     """How many contour levels, evenly spaced between f's lowest and highest."""
-    arrow_points: tuple[tuple[float, float], ...] = (
+    arrow_points: tuple[params.Point, ...] = (
         (-2.0, -2.0),
         (-2.0, 2.0),
         (2.0, -2.0),
@@ -82,17 +88,17 @@ class GradientBowlParams:
         (1.0, 1.0),
     )
     """The points (x, y) where ∇f is drawn as an arrow."""
-    arrow_scale: float = 0.15
+    arrow_scale: params.Length = 0.15
     """Each arrow is this many times ∇f (the notebook's quiver scale)."""
-    downhill_point: tuple[float, float] = (2.0, 2.0)
+    downhill_point: params.Point = (2.0, 2.0)
     """The arrow turned around to show −∇f, the way down; one of ``arrow_points``."""
-    start_view: tuple[float, float] = (70.0, -70.0)
+    start_view: tuple[params.Degrees, params.Degrees] = (70.0, -70.0)
     """The camera's starting angles φ, θ, in degrees."""
-    orbit_degrees: float = 40.0
+    orbit_degrees: params.Degrees = 40.0
     """How far the camera circles the surface at the start, in degrees."""
-    orbit_seconds: float = 2.0
+    orbit_seconds: params.Seconds = 2.0
     """Seconds that circling takes."""
-    flatten_seconds: float = 1.6
+    flatten_seconds: params.Seconds = 1.6
     """Seconds the surface takes to flatten into its contour map."""
 
     def check(self) -> None:

@@ -16,15 +16,20 @@ scenes.params.ParamError: 'x**2 + y' uses y; this scene needs one of x alone
 
 from __future__ import annotations
 
+import dataclasses
+import re
+import typing
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Annotated, Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from mathcore.functions import Objective
+from mathcore.functions import CATALOGUE, Objective
 from mathcore.landscape import UnshowableError, Window, check_window
-from mathcore.symbolic import FormulaError, resolve_objective
+from mathcore.symbolic import FormulaError, parse_constant, parse_formula, resolve_objective
 
 MAX_STEPS = 100_000
 """The longest run a scene watches: longer ones are not shown step by step."""
@@ -108,3 +113,136 @@ def log_plottable(losses: Iterable[ArrayLike]) -> None:
             f"f falls to {lowest:.3g} along the runs: losses are drawn on a log scale, "
             "which needs f ≥ 0",
         )
+
+
+# --------------------------------------------------------------------------------------
+# Ranges declared on a field's type: ``steps: Annotated[int, Between(1, MAX_STEPS)]``.
+# The lesson loader checks every value a lesson file sets against them (for tuples,
+# each element), so a mistake is one line with the file, line and key.
+
+
+@dataclass(frozen=True)
+class Between:
+    """The closed range ``[low, high]`` (``(low, high]`` when ``low_open``)."""
+
+    low: float
+    high: float
+    low_open: bool = False
+
+    def check(self, key: str, value: Any) -> None:
+        within(key, value, self.low, self.high, low_open=self.low_open)
+
+    def __str__(self) -> str:
+        return f"{'(' if self.low_open else '['}{self.low:g}, {self.high:g}]"
+
+
+@dataclass(frozen=True)
+class OneOf:
+    """One of ``choices``."""
+
+    choices: tuple[str, ...]
+
+    def check(self, key: str, value: Any) -> None:
+        if value not in self.choices:
+            raise ParamError(key, f"choose among {', '.join(self.choices)}; got {value!r}")
+
+    def __str__(self) -> str:
+        return "one of " + ", ".join(self.choices)
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A catalogue name or a formula of ``dim`` variables (read, not yet compiled)."""
+
+    dim: int
+
+    def check(self, key: str, value: Any) -> None:
+        if value in CATALOGUE:
+            objective(value, self.dim)  # of the right dimension
+            return
+        variables = ("x", "y")[: self.dim]
+        if self.dim == 1 and re.search(r"\by\b", value):
+            raise ParamError(key, f"{value!r} uses y; this scene needs a function of x")
+        try:
+            parse_formula(value, variables)
+        except FormulaError as err:
+            raise ParamError(key, str(err)) from None
+
+    def __str__(self) -> str:
+        return f"a function of {' and '.join(('x', 'y')[: self.dim])}"
+
+
+@dataclass(frozen=True)
+class Region:
+    """A window of ``dim`` axes inside ±1e6, or empty when ``empty`` (derived)."""
+
+    dim: int
+    empty: bool = False
+
+    def check(self, key: str, value: Any) -> None:
+        if self.empty and not value:
+            return
+        for lo, hi in window(key, value, self.dim):
+            within(key, max(abs(lo), abs(hi)), 0.0, 1e6)
+
+    def __str__(self) -> str:
+        return f"[[lo, hi], …] × {self.dim}" + (" or [] (derived)" if self.empty else "")
+
+
+@dataclass(frozen=True)
+class ConstantFormula:
+    """A number written as a formula without variables, such as ``"pi/4"``."""
+
+    def check(self, key: str, value: Any) -> None:
+        with refused(key):
+            parse_constant(str(value))
+
+    def __str__(self) -> str:
+        return 'a number or a constant formula ("pi/4")'
+
+
+def declared(key: str, value: Any, hint: Any) -> None:
+    """ParamError on ``key`` unless ``value`` keeps the ranges ``hint`` declares
+    (``Annotated`` metadata with a ``check``, inside tuples too).
+
+    >>> declared("steps", (5, 0), tuple[Annotated[int, Between(1, 10)], ...])
+    Traceback (most recent call last):
+    ...
+    scenes.params.ParamError: must be at least 1, got 0
+    """
+    if typing.get_origin(hint) is Annotated:
+        declared(key, value, typing.get_args(hint)[0])
+        for rule in hint.__metadata__:
+            rule.check(key, value)
+    elif typing.get_origin(hint) is tuple and isinstance(value, tuple):
+        args = typing.get_args(hint)
+        rules = [args[0]] * len(value) if args[-1:] == (Ellipsis,) else args
+        for item, rule in zip(value, rules, strict=False):
+            declared(key, item, rule)
+
+
+def check_declared(params: Any) -> None:
+    """:func:`declared` for every field of the dataclass ``params``."""
+    hints = typing.get_type_hints(type(params), include_extras=True)
+    for field in dataclasses.fields(params):
+        declared(field.name, getattr(params, field.name), hints[field.name])
+
+
+# The ranges most scenes share. A count of steps is bounded by what a scene can
+# animate and memory holds; rates, tolerances, lengths and durations are positive.
+Steps = Annotated[int, Between(1, MAX_STEPS)]
+Rate = Annotated[float, Between(0.0, 1e3, low_open=True)]
+Tolerance = Annotated[float, Between(0.0, 1.0, low_open=True)]
+Seconds = Annotated[float, Between(0.0, 600.0, low_open=True)]
+Samples = Annotated[int, Between(2, 1000)]
+"""Grid points per side a function is sampled on."""
+PathPoints = Annotated[int, Between(0, 5000)]
+LevelCount = Annotated[int, Between(1, 60)]
+Level = Annotated[float, Between(0.0, 1e300, low_open=True)]
+Digits = Annotated[int, Between(0, 12)]
+Coordinate = Annotated[float, Between(-1e6, 1e6)]
+Point = tuple[Coordinate, Coordinate]
+Length = Annotated[float, Between(0.0, 20.0, low_open=True)]
+Degrees = Annotated[float, Between(-3600.0, 3600.0)]
+Share = Annotated[float, Between(0.0, 0.99)]
+"""A part of a whole, short of all of it (a timeline's weight on distance)."""

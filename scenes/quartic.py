@@ -11,6 +11,7 @@ import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Annotated
 
 import numpy as np
 from manim import (
@@ -65,29 +66,29 @@ class QuarticRatesParams:
     The exercise names no step count; 100 is ``gradient_descent``'s default.
     """
 
-    function: str = "quartic"
+    function: Annotated[str, params.Formula(1)] = "quartic"
     """The function to descend: a catalogue name or a formula in x."""
-    x0: float = 4.0
+    x0: params.Coordinate = 4.0
     """Where every run starts."""
-    rates: tuple[float, ...] = (0.001, 0.01, 0.05, 0.1)
+    rates: tuple[params.Rate, ...] = (0.001, 0.01, 0.05, 0.1)
     """The learning rates compared, one ball each (at most four)."""
-    steps: int = 100
+    steps: params.Steps = 100
     """The most updates each run takes."""
-    tol: float = 1e-8
+    tol: params.Tolerance = 1e-8
     """A run stops once |f′| is below this."""
-    window: Window = ()
+    window: Annotated[plots.Window, params.Region(1, empty=True)] = ()
     """The least the plot shows, x then f; grown to hold the start, the points
     where f′ = 0 and the runs that do not run away. Empty: framed around those
     alone (x at least over the function's own domain)."""
-    curve_samples: int = 400
+    curve_samples: Annotated[int, params.Between(2, 5000)] = 400
     """Points the curve of f is drawn through."""
-    first_seconds: float = 2.0
+    first_seconds: params.Seconds = 2.0
     """Seconds for step 0 → 1, slowed down: the jumps happen there."""
-    early_steps: float = 20.0
+    early_steps: Annotated[float, params.Between(0.0, params.MAX_STEPS)] = 20.0
     """Steps shown at the early pace."""
-    early_seconds: float = 4.0
+    early_seconds: params.Seconds = 4.0
     """Seconds the early steps take."""
-    late_seconds: float = 3.0
+    late_seconds: params.Seconds = 3.0
     """Seconds the remaining steps take."""
 
     def check(self) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Annotated, NamedTuple
 
 import numpy as np
 from manim import (
@@ -42,7 +42,7 @@ from mathcore.runs import (
     sample_path,
     timeline,
 )
-from mathcore.tuning import LrSearch, lr_grid, tune
+from mathcore.tuning import OPTIMIZERS, LrSearch, lr_grid, tune
 from scenes import params
 from scenes.base import LessonScene
 from scenes.kit import look, numbers, plots, text
@@ -65,39 +65,45 @@ OPTIMIZER_COLOURS = {
 class OptimizerRaceParams:
     """Five optimizers on Rosenbrock from (−1, 1), each at its best lr from one grid."""
 
-    function: str = "rosenbrock"
+    function: Annotated[str, params.Formula(2)] = "rosenbrock"
     """The function to descend: a catalogue name or a formula in x and y."""
-    x0: tuple[float, float] = (-1.0, 1.0)
+    x0: params.Point = (-1.0, 1.0)
     """Where every run starts."""
-    optimizers: tuple[str, ...] = ("GD", "Momentum", "Nesterov", "RMSprop", "Adam")
+    optimizers: tuple[Annotated[str, params.OneOf(tuple(OPTIMIZERS))], ...] = (
+        "GD",
+        "Momentum",
+        "Nesterov",
+        "RMSprop",
+        "Adam",
+    )
     """The optimizers that race, the first drawn on top (of GD, Momentum, Nesterov,
     RMSprop, Adam)."""
-    steps: int = 2000
+    steps: params.Steps = 2000
     """The most updates each run takes, in the race and in the tuning."""
-    tol: float = 1e-8
+    tol: params.Tolerance = 1e-8
     """A run stops once ‖∇f‖ is below this."""
-    lr_range: tuple[float, float] = (1e-5, 1.0)
+    lr_range: tuple[params.Rate, params.Rate] = (1e-5, 1.0)
     """The smallest and largest learning rate tried for each optimizer."""
-    lrs_per_decade: int = 4
+    lrs_per_decade: Annotated[int, params.Between(1, 20)] = 4
     """Learning rates tried per power of ten (log-spaced); each optimizer races
     with its best."""
-    window: landscape.Window = ((-2.0, 2.0), (-1.0, 3.0))
+    window: Annotated[plots.Window, params.Region(2)] = ((-2.0, 2.0), (-1.0, 3.0))
     """The least the map shows (the notebook's axes); grown to hold the start, the
     runs and the minima they reach."""
-    contour_samples: int = 200
+    contour_samples: params.Samples = 200
     """Grid points per side the contour lines are traced on (the notebook's 200)."""
-    levels: tuple[float, float, int] = (0.1, 1000.0, 20)
+    levels: tuple[params.Level, params.Level, params.LevelCount] = (0.1, 1000.0, 20)
     """Contour levels (lowest, highest, how many), evenly spaced on a log scale (the
     notebook's np.logspace(-1, 3, 20)); levels that fit f when most miss its range."""
-    path_arc_points: int = 400
+    path_arc_points: Annotated[int, params.Between(2, 5000)] = 400
     """Points of each drawn path spaced evenly along its length."""
-    path_step_points: int = 60
+    path_step_points: params.PathPoints = 60
     """Points of each drawn path at its first steps, where each step still shows."""
-    arc_weight: float = 0.5
+    arc_weight: params.Share = 0.5
     """How screen time is shared: this part by distance travelled, the rest by steps."""
-    race_seconds: float = 12.0
+    race_seconds: params.Seconds = 12.0
     """Seconds the race takes on screen."""
-    loss_tick_decades: int = 3
+    loss_tick_decades: Annotated[int, params.Between(1, 10)] = 3
     """Powers of ten between the ticks of the tuning plot's loss axis."""
 
     def check(self) -> None:

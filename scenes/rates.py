@@ -11,6 +11,7 @@ import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Annotated
 
 import numpy as np
 from manim import (
@@ -69,32 +70,32 @@ UNSTABLE = look.TANGENT
 class LearningRatesParams:
     """The notebook's comparisons: four rates on the bowl, then loss curves."""
 
-    function: str = "bowl"
+    function: Annotated[str, params.Formula(2)] = "bowl"
     """The function to descend: a catalogue name or a formula in x and y."""
-    x0: tuple[float, float] = (4.0, 3.0)
+    x0: params.Point = (4.0, 3.0)
     """Where every run starts."""
-    panel_rates: tuple[float, float, float, float] = (0.01, 0.1, 0.5, 0.9)
+    panel_rates: tuple[params.Rate, ...] = (0.01, 0.1, 0.5, 0.9)
     """The four learning rates of the 2 × 2 panels."""
-    panel_steps: int = 50
+    panel_steps: params.Steps = 50
     """The most updates each panel's run takes."""
-    window: Window = ((-6.0, 6.0), (-6.0, 6.0))
+    window: Annotated[plots.Window, params.Region(2)] = ((-6.0, 6.0), (-6.0, 6.0))
     """The least each panel shows (the notebook's xlim, ylim); grown to hold the
     start and the runs that do not run away."""
-    n_levels: int = 15
+    n_levels: params.LevelCount = 15
     """How many contour lines per panel."""
-    contour_samples: int = 41
+    contour_samples: params.Samples = 41
     """Grid points per side the contour lines are traced on."""
-    curve_rates: tuple[float, ...] = (0.01, 0.1, 0.3, 0.5)
+    curve_rates: tuple[params.Rate, ...] = (0.01, 0.1, 0.3, 0.5)
     """The learning rates whose loss curves are compared."""
-    curve_steps: int = 100
+    curve_steps: params.Steps = 100
     """The most updates each loss curve's run takes."""
-    tol: float = 1e-8
+    tol: params.Tolerance = 1e-8
     """A run stops once ‖∇f‖ is below this."""
-    past_bound: float = 1.05
+    past_bound: Annotated[float, params.Between(1.0, 10.0, low_open=True)] = 1.05
     """The unstable run's rate, as a multiple of 2/L (L: f's largest curvature)."""
-    panel_seconds: float = 5.0
+    panel_seconds: params.Seconds = 5.0
     """Seconds the panels' runs take."""
-    curve_seconds: float = 2.5
+    curve_seconds: params.Seconds = 2.5
     """Seconds the loss curves take to draw."""
 
     def check(self) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass
+from typing import Annotated
 
 import numpy as np
 from manim import (
@@ -81,44 +82,44 @@ INSET_GAP = 0.2
 class RosenbrockMilestoneParams:
     """The notebook's milestone: GD from (−1, 1), lr 0.001, 10,000 steps."""
 
-    function: str = "rosenbrock"
+    function: Annotated[str, params.Formula(2)] = "rosenbrock"
     """The function to descend: a catalogue name or a formula in x and y."""
-    x0: tuple[float, float] = (-1.0, 1.0)
+    x0: params.Point = (-1.0, 1.0)
     """Where the run starts."""
-    lr: float = 0.001
+    lr: params.Rate = 0.001
     """The learning rate η."""
-    steps: int = 10_000
+    steps: params.Steps = 10_000
     """The most updates the run takes."""
-    tol: float = 1e-8
+    tol: params.Tolerance = 1e-8
     """The run stops once ‖∇f‖ is below this."""
-    window: landscape.Window = ((-2.0, 2.0), (-1.0, 3.0))
+    window: Annotated[plots.Window, params.Region(2)] = ((-2.0, 2.0), (-1.0, 3.0))
     """The least the map shows (the notebook's axes); grown to hold the start, the
     run and the minimum it reaches."""
-    contour_samples: int = 200
+    contour_samples: params.Samples = 200
     """Grid points per side the contour lines are traced on (the notebook's 200)."""
-    levels: tuple[float, float, int] = (0.1, 1000.0, 20)
+    levels: tuple[params.Level, params.Level, params.LevelCount] = (0.1, 1000.0, 20)
     """Contour levels (lowest, highest, how many), evenly spaced on a log scale (the
     notebook's np.logspace(-1, 3, 20)); levels that fit f when most miss its range."""
-    path_arc_points: int = 600
+    path_arc_points: Annotated[int, params.Between(2, 5000)] = 600
     """Points of the drawn path spaced evenly along its length."""
-    path_step_points: int = 100
+    path_step_points: params.PathPoints = 100
     """Points of the drawn path at its first steps, where each step still shows."""
-    loss_points: int = 300
+    loss_points: Annotated[int, params.Between(2, 5000)] = 300
     """Points the loss curve is drawn with."""
-    loss_tick_steps: int = 5000
+    loss_tick_steps: params.Steps = 5000
     """Steps between the ticks of the loss curve's step axis."""
-    zoom_margin: float = 0.5
+    zoom_margin: Annotated[float, params.Between(0.0, 10.0)] = 0.5
     """The inset around the end and the minimum: this fraction of their gap on
     every side."""
-    zoom_levels: tuple[float, float, int] = (1e-6, 1e-2, 9)
+    zoom_levels: tuple[params.Level, params.Level, params.LevelCount] = (1e-6, 1e-2, 9)
     """The inset's contour levels (lowest, highest, how many), log-spaced."""
-    zoom_samples: int = 120
+    zoom_samples: params.Samples = 120
     """Grid points per side the inset's contour lines are traced on."""
-    arc_weight: float = 0.5
+    arc_weight: params.Share = 0.5
     """How screen time is shared: this part by distance travelled, the rest by steps."""
-    descent_seconds: float = 12.0
+    descent_seconds: params.Seconds = 12.0
     """Seconds the run takes on screen."""
-    loss_seconds: float = 6.0
+    loss_seconds: params.Seconds = 6.0
     """Seconds the loss curve takes to draw."""
 
     def check(self) -> None:

@@ -8,6 +8,7 @@ Render it with plain Manim from the repo root::
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated
 
 from manim import (
     DEGREES,
@@ -30,6 +31,7 @@ from manim import (
     smooth,
 )
 
+from scenes import params
 from scenes.base import Lesson3DScene
 from scenes.kit import look, plots
 from scenes.kit.maps import field_arrows, height_map
@@ -44,37 +46,41 @@ DR, UL = DOWN + RIGHT, UP + LEFT
 class SurfaceAndFieldParams:
     """Exercise 1: sin x + cos y as a surface beside its contour plot with arrows."""
 
-    function: str = "sincos"
+    function: Annotated[str, params.Formula(2)] = "sincos"
     """The landscape: a catalogue name or a formula in x and y."""
-    window: plots.Window = ((-3.8, 3.8), (-3.8, 3.8))
+    window: Annotated[plots.Window, params.Region(2)] = ((-3.8, 3.8), (-3.8, 3.8))
     """The least the contour map shows (a margin around the arrows, so those on the
     edge stay on it); grown to hold every arrow whole."""
-    arrow_window: plots.Window = ((-PI, PI), (-PI, PI))
+    arrow_window: Annotated[plots.Window, params.Region(2)] = ((-PI, PI), (-PI, PI))
     """Where the grid of arrows lies and the surface is drawn (the notebook's
     meshgrid, [−π, π]²); the contour levels are chosen over it too."""
-    ticks: tuple[float, ...] = ()
+    ticks: tuple[params.Coordinate, ...] = ()
     """Ticks on both edges of the map; empty: derived from the window (multiples of
     π when the arrow window's ends are multiples of π/2, as here)."""
-    height_range: tuple[float, float, float] = (-2.0, 2.0, 1.0)
+    height_range: tuple[params.Coordinate, params.Coordinate, params.Coordinate] = (
+        -2.0,
+        2.0,
+        1.0,
+    )
     """The least the surface's height axis spans (low, high, tick step); grown to
     hold f."""
-    surface_resolution: int = 24
+    surface_resolution: Annotated[int, params.Between(2, 64)] = 24
     """Cells per side of the surface's mesh."""
-    contour_samples: int = 121
+    contour_samples: params.Samples = 121
     """Grid points per side the contour map is traced on."""
-    n_levels: int = 9
+    n_levels: params.LevelCount = 9
     """How many contour levels, evenly spaced over f's range on the arrow window."""
-    arrow_grid: int = 8
+    arrow_grid: Annotated[int, params.Between(2, 40)] = 8
     """Arrows per side of the grid (the notebook's 8 × 8)."""
-    arrow_length: float = 0.45
+    arrow_length: params.Length = 0.45
     """Every arrow's length in the map's units: ∇f normalised, only its direction."""
-    view: tuple[float, float] = (62.0, -90.0)
+    view: tuple[params.Degrees, params.Degrees] = (62.0, -90.0)
     """The camera's angles φ, θ, in degrees."""
-    start_turn: float = 20.0
+    start_turn: params.Degrees = 20.0
     """The surface's own turn about its vertical axis at the start, in degrees."""
-    turn_degrees: float = -40.0
+    turn_degrees: params.Degrees = -40.0
     """How far the surface then turns, in degrees."""
-    turn_seconds: float = 2.5
+    turn_seconds: params.Seconds = 2.5
     """Seconds that turn takes."""
 
     def check(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 import os
+import time
 from unittest import mock
 
 import numpy as np
@@ -131,3 +132,21 @@ def test_any_string_is_parsed_or_refused_and_never_runs_code(text: str) -> None:
         else:
             assert isinstance(expr, sp.Expr)
             assert expr.free_symbols <= set(sp.symbols("x y", real=True))
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("x" + "**x" * 59, "nests more than"),  # a power tower: RecursionError after 6 s
+        ("sqrt(1+" * 62 + "x" + ")" * 62, "nests more than"),  # RecursionError
+        ("x * (10**100)**3 * (10**100)**3", "beyond"),  # OverflowError when evaluated
+        ("tanh(" * 82 + "x" + ")" * 82, "nests more than"),  # 64 s and 600 MB
+        ("tan(" * 99 + "x" + ")" * 99, "nests more than"),  # accepted after 35 s
+        ("+".join(["x*y"] * 120), "more than"),  # wide rather than deep
+    ],
+)
+def test_formulas_too_big_for_sympy_are_refused_at_once(text: str, why: str) -> None:
+    start = time.perf_counter()
+    with pytest.raises(FormulaError, match=why):
+        objective_from_formula(text)
+    assert time.perf_counter() - start < 2.0

@@ -1,0 +1,169 @@
+"""Every parameter a lesson file may set is typed and ranged on its field, and the
+lesson loader refuses whatever falls outside, in one line ``file:line: key: why``,
+before anything renders. Accepted values build the scene (animations skipped)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import typing
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mathvid.lesson import LessonError, load_lesson
+from mathvid.stills import run_skipping_animations
+from scenes import (
+    backprop,
+    derivatives,
+    descent,
+    field,
+    gradients,
+    quartic,
+    race,
+    rates,
+    rosenbrock,
+    surface_field,
+)
+
+SCENES = [
+    backprop.ChainRuleGraph,
+    backprop.NeuronBackprop,
+    backprop.TwoLayerBackprop,
+    derivatives.TangentLine,
+    derivatives.DerivativeTable,
+    derivatives.StepSizeError,
+    descent.DescentBowl,
+    field.GradientField,
+    gradients.GradientBowl,
+    quartic.QuarticRates,
+    race.OptimizerRace,
+    rates.LearningRates,
+    rosenbrock.RosenbrockMilestone,
+    surface_field.SurfaceAndField,
+]
+
+
+def spec(scene_cls: type) -> str:
+    return f"{scene_cls.__module__}:{scene_cls.__name__}"
+
+
+def toml(value) -> str:
+    """``value`` as TOML: JSON's strings and arrays are TOML's, and so are its numbers
+    but for TOML's own words for infinities and NaN."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and not math.isfinite(value):
+        return {math.inf: "inf", -math.inf: "-inf"}.get(value, "nan")
+    if isinstance(value, list):
+        return "[" + ", ".join(toml(v) for v in value) + "]"
+    return json.dumps(value)
+
+
+def load_with(tmp_path: Path, scene_cls: type, **values) -> object:
+    """The scene's params as the loader reads them from a lesson file setting ``values``."""
+    lines = ['title = "t"', "[[scene]]", 'id = "s"', f'scene = "{spec(scene_cls)}"']
+    lines += ['title = "S"', "[scene.params]"]
+    lines += [f"{key} = {toml(value)}" for key, value in values.items()]
+    path = tmp_path / "lesson.toml"
+    path.write_text("\n".join(lines) + "\n")
+    return load_lesson(path).scenes[0].params
+
+
+@pytest.mark.parametrize("scene_cls", SCENES, ids=lambda c: c.__name__)
+def test_every_field_declares_its_range_or_choices(scene_cls: type) -> None:
+    hints = typing.get_type_hints(scene_cls.Params, include_extras=True)
+
+    def ranged(hint) -> bool:
+        if typing.get_origin(hint) is typing.Annotated:
+            return True
+        args = typing.get_args(hint)
+        return typing.get_origin(hint) is tuple and all(
+            a is Ellipsis or ranged(a) for a in args
+        )
+
+    bare = [
+        f.name for f in dataclasses.fields(scene_cls.Params) if not ranged(hints[f.name])
+    ]
+    assert not bare
+
+
+# The inputs found by hand (issue 11), each refused in one line naming its key.
+TABLE = [
+    (descent.DescentBowl, {"steps": 1_000_000_000_000}, "steps", "at most"),
+    (descent.DescentBowl, {"steps": 9223372036854775807}, "steps", "at most"),
+    (descent.DescentBowl, {"lr": -0.1}, "lr", "more than 0"),
+    (descent.DescentBowl, {"lr": 0.0}, "lr", "more than 0"),
+    (descent.DescentBowl, {"lr": 1e308}, "lr", "at most"),
+    (descent.DescentBowl, {"steps": -1}, "steps", "at least"),
+    (descent.DescentBowl, {"function": "square"}, "function", "x alone"),
+    (descent.DescentBowl, {"window": [[0.0, 1e300], [0.0, 1.0]]}, "window", "at most"),
+    (quartic.QuarticRates, {"function": "x*y"}, "function", "uses y"),
+    (backprop.NeuronBackprop, {"shown": ["zz"]}, "shown", "choose among"),
+    (backprop.TwoLayerBackprop, {"wrt": "h"}, "wrt", "choose among"),
+    (race.OptimizerRace, {"optimizers": ["Evil"]}, "optimizers", "choose among"),
+    (rosenbrock.RosenbrockMilestone, {"zoom_samples": 0}, "zoom_samples", "at least"),
+    (rates.LearningRates, {"panel_rates": [0.1, -1.0]}, "panel_rates", "more than 0"),
+    (field.GradientField, {"arrow_grid": 10_000}, "arrow_grid", "at most"),
+    (
+        backprop.ChainRuleGraph,
+        {"composition_at": r"\input{/etc/hostname}"},
+        "composition_at",
+        "not a formula",
+    ),
+    (descent.DescentBowl, {"step_seconds": 1e9}, "step_seconds", "at most"),
+]
+
+
+@pytest.mark.parametrize(("scene_cls", "values", "key", "why"), TABLE)
+def test_bad_values_are_refused_in_one_line(tmp_path, scene_cls, values, key, why) -> None:
+    with pytest.raises(LessonError) as err:
+        load_with(tmp_path, scene_cls, **values)
+    message = str(err.value)
+    assert "\n" not in message and f"params.{key}:" in message and why in message
+    assert message.startswith(str(tmp_path / "lesson.toml") + ":")
+
+
+def test_only_real_lesson_scenes_are_accepted(tmp_path) -> None:
+    path = tmp_path / "lesson.toml"
+    path.write_text(
+        'title = "t"\n[[scene]]\nid = "s"\nscene = "scenes.base:LessonScene"\ntitle = "S"\n'
+    )
+    with pytest.raises(LessonError, match="no lesson scene"):
+        load_lesson(path)
+
+
+values = st.one_of(
+    st.integers(-(2**63), 2**63 - 1),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=12),
+    st.booleans(),
+    st.lists(st.floats(-1e3, 1e3), max_size=4),
+    st.lists(st.integers(-5, 50), max_size=4),
+    st.lists(st.lists(st.floats(-10, 10), min_size=2, max_size=2), max_size=3),
+)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_any_value_in_a_lesson_file_is_refused_in_one_line_or_builds(
+    tmp_path, data
+) -> None:
+    scene_cls = data.draw(st.sampled_from(SCENES), label="scene")
+    key = data.draw(
+        st.sampled_from([f.name for f in dataclasses.fields(scene_cls.Params)]), label="key"
+    )
+    value = data.draw(values, label="value")
+    try:
+        params = load_with(tmp_path, scene_cls, **{key: value})
+    except LessonError as err:
+        assert "\n" not in str(err) and f"params.{key}:" in str(err)
+        return
+    run_skipping_animations(scene_cls, params, (160, 90))
