@@ -343,8 +343,10 @@ def stationary_points(
     Examples
     --------
     >>> from mathcore.functions import quartic
-    >>> [(round(p.x, 12) + 0.0, p.kind) for p in stationary_points(quartic(), (-1.5, 4.0))]
+    >>> [(round(p.x, 12), p.kind) for p in stationary_points(quartic(), (-1.5, 4.0))]
     [(0.0, 'flat'), (2.25, 'minimum')]
+    >>> stationary_points(quartic(), (-1.5, 4.0))[0].x  # noise-level roots are 0
+    0.0
     """
     if objective.dim != 1:
         raise ValueError("objective: stationary_points needs a 1-D objective")
@@ -368,6 +370,11 @@ def stationary_points(
     candidates += _sign_change_roots(d1, xs, g)
     # Touching roots: f′ has an extreme there (f″ = 0) and is 0 itself.
     candidates += [r for r in _sign_change_roots(d2, xs, h) if abs(d1(r)) <= 1e-12 * scale]
+    # A root a rounding error away from 0 (bisection stops at 5e-16) is 0 when f′(0)
+    # is: a viewer should read x = 0, f′(0) = 0, not 5.2e-16 and -2.4e-30.
+    zero = 1e-9 * max(1.0, abs(lo), abs(hi))
+    snap = lo <= 0.0 <= hi and abs(d1(0.0)) <= 1e-12 * scale
+    candidates = [0.0 if snap and abs(x) <= zero else x for x in candidates]
     points: list[StationaryPoint] = []
     for x in sorted(candidates):
         if points and abs(x - points[-1].x) < spacing:

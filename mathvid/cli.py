@@ -53,8 +53,10 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return args.run(args)
-    except (LessonError, RenderError, ValueError, OSError) as err:
-        print(f"mathvid: {err}", file=sys.stderr)
+    except (LessonError, RenderError, ValueError, OSError, RuntimeError) as err:
+        # RuntimeError: LaTeX that failed without a log, or ran past its time limit.
+        lines = str(err).strip().splitlines() or [type(err).__name__]
+        print(f"mathvid: {lines[0]}", file=sys.stderr)
         return 1
     except ImportError as err:  # Manim without its system libraries
         print(

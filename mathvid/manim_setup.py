@@ -63,7 +63,7 @@ def manim_config(options: dict[str, Any]) -> Any:
     return config
 
 
-LATEX_SECONDS = 60.0
+LATEX_SECONDS = float(os.environ.get("MATHVID_LATEX_SECONDS", 60.0))
 """The longest one LaTeX or dvisvgm run may take: a formula is compiled in 0.1 s."""
 
 # kpathsea reads these from the environment: LaTeX may read and write files only in

@@ -17,7 +17,7 @@ Examples
 >>> from scenes.derivatives import TangentLine
 >>> doc = scene_doc(TangentLine)
 >>> doc.spec, doc.params[0].name, doc.params[0].type, doc.params[0].default
-('scenes.derivatives:TangentLine', 'function', 'str', 'square')
+('scenes.derivatives:TangentLine', 'function', 'str a function of x', 'square')
 """
 
 from __future__ import annotations

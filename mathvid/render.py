@@ -174,7 +174,7 @@ def render(job: Job, media: Path) -> Rendered:
     with scene_lock(media, job.id):
         if _is_current(folder, key):
             return Rendered(job.id, folder, skipped=True)
-        work = media / ".tmp" / f"{job.id}-{job.quality}-{uuid.uuid4().hex[:12]}"
+        work = work_folder(media, job)
         try:
             _render_into(job, work / "manim")
             _collect(job, work / "manim", work / "out", key)
@@ -182,6 +182,68 @@ def render(job: Job, media: Path) -> Rendered:
         finally:
             shutil.rmtree(work, ignore_errors=True)
     return Rendered(job.id, folder, seconds=time.perf_counter() - start)
+
+
+def work_folder(media: Path, job: Job) -> Path:
+    """A folder of its own under ``media/.tmp`` for one render of ``job``, named with
+    the process that owns it, so that a later start can tell it was left behind."""
+    return media / ".tmp" / f"{job.id}-{job.quality}-{os.getpid()}-{uuid.uuid4().hex[:12]}"
+
+
+def clean_left_behind(media: Path) -> list[Path]:
+    """Remove the work folders in ``media/.tmp`` whose process is gone (killed, or
+    its machine restarted); return them.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> media = Path(tempfile.mkdtemp())
+    >>> (media / ".tmp" / "s-l-999999999-ab").mkdir(parents=True)
+    >>> (media / ".tmp" / f"s-l-{os.getpid()}-cd").mkdir()
+    >>> [p.name for p in clean_left_behind(media)]
+    ['s-l-999999999-ab']
+    """
+    removed = []
+    for folder in sorted((media / ".tmp").glob("*-*-*-*")):
+        pid = folder.name.rsplit("-", 2)[-2]
+        if pid.isdigit() and not alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+def alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (a zombie has ended: only its exit status
+    waits to be read, which in a container nobody may ever do)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def _die_with(main: int) -> None:
+    """In a worker: end at once when the process ``main`` that asked for it ends.
+
+    Not the parent's death signal: a worker's parent is the forkserver, which lives on
+    while any worker does. A thread waits on a pidfd of ``main`` (Linux), so a main
+    process killed with ``kill -9`` leaves no worker rendering on and publishing.
+    """
+    import select
+    import threading
+
+    fd = os.pidfd_open(main)
+
+    def wait() -> None:
+        select.select([fd], [], [])
+        os._exit(1)
+
+    threading.Thread(target=wait, daemon=True, name="die-with-main").start()
 
 
 def render_many(
@@ -214,12 +276,19 @@ def render_many(
         _render_on_cluster(stale, media, scheduler, results, errors, on_done)
         return [results[j.id] for j in jobs if j.id in results], errors
     check_latex()
+    clean_left_behind(media.resolve())
     workers = max(1, min(workers or os.cpu_count() or 1, len(stale)))
     # forkserver with Manim preloaded: each scene gets a fresh process (Manim's
     # config is global) without paying for Manim's import every time.
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["manim", "mathcore.functions", "scenes.base"])
-    with cf.ProcessPoolExecutor(workers, mp_context=ctx, max_tasks_per_child=1) as pool:
+    with cf.ProcessPoolExecutor(
+        workers,
+        mp_context=ctx,
+        max_tasks_per_child=1,
+        initializer=_die_with,
+        initargs=(os.getpid(),),
+    ) as pool:
         futures = {pool.submit(render, job, media): job for job in stale}
         for future in cf.as_completed(futures):
             job = futures[future]
@@ -298,7 +367,7 @@ def _store(job: Job, files: dict[str, bytes], media: Path) -> Rendered:
         raise RenderError("the worker's code or parameters differ from this checkout's")
     folder = scene_folder(media, job.id, job.quality)
     with scene_lock(media, job.id):
-        work = media / ".tmp" / f"{job.id}-{job.quality}-{uuid.uuid4().hex[:12]}"
+        work = work_folder(media, job)
         try:
             for name, data in files.items():
                 (work / name).parent.mkdir(parents=True, exist_ok=True)

@@ -29,6 +29,7 @@ from manim import (
     MathTex,
     Mobject,
     ReplacementTransform,
+    Transform,
     VGroup,
     Write,
 )
@@ -263,7 +264,9 @@ class NeuronParams:
     """The neuron's bias b."""
     digits: params.Digits = 4
     """Decimals shown for the values and gradients."""
-    shown: tuple[Annotated[str, params.OneOf(("x", "w", "b"))], ...] = ("w", "b")
+    shown: Annotated[
+        tuple[Annotated[str, params.OneOf(("x", "w", "b"))], ...], params.Items(1, 3)
+    ] = ("w", "b")
     """The gradients written out and compared with PyTorch (the notebook prints ∂y/∂w
     and ∂y/∂b)."""
     match_rtol: params.Tolerance = 1e-12
@@ -384,7 +387,12 @@ class TwoLayerParams:
     """The parameter whose gradient ∂y/∂(it) is built link by link along the chain."""
     digits: params.Digits = 4
     """Decimals shown for the values and gradients."""
-    shown: tuple[Annotated[str, TWO_LAYER_INPUTS], ...] = ("w1", "b1", "w2", "b2")
+    shown: Annotated[tuple[Annotated[str, TWO_LAYER_INPUTS], ...], params.Items(1, 5)] = (
+        "w1",
+        "b1",
+        "w2",
+        "b2",
+    )
     """The gradients compared with PyTorch, one row each."""
     match_rtol: params.Tolerance = 1e-12
     """The relative error within which our gradients must agree with PyTorch's."""
@@ -501,9 +509,12 @@ class TwoLayerBackprop(LessonScene):
             ReplacementTransform(view.locals[edge].copy(), num),
             # Straight to the new product: counting through the numbers in
             # between would show values that are no product of these factors.
-            readout.product.animate.set_value(product),
+            # (as a Transform to the new number: animating set_value fails when the
+            # number of characters changes, as from -0.0219 to 0)
+            Transform(readout.product, readout.product.copy().set_value(product)),
             run_time=1.2,
         )
+        readout.product.set_value(product)  # the number it now shows, as its value
         self.wait(0.3)
 
 

@@ -64,9 +64,20 @@ class TangentLineParams:
     """The least the y axis shows (the notebook's ylim); grown to hold f."""
     limit_at: params.Coordinate = 1.0
     """The x where the secant through x and x + h turns into the tangent."""
-    secant_steps: tuple[params.Coordinate, ...] = (1.5, 1.0, 0.5, 0.25, 0.1, 0.01)
+    secant_steps: Annotated[tuple[params.Coordinate, ...], params.Items(1, 12)] = (
+        1.5,
+        1.0,
+        0.5,
+        0.25,
+        0.1,
+        0.01,
+    )
     """The h of each secant, from far to close, as h shrinks towards 0."""
-    rest_points: tuple[params.Coordinate, ...] = (-1.0, 0.0, 2.0)
+    rest_points: Annotated[tuple[params.Coordinate, ...], params.Items(1, 6)] = (
+        -1.0,
+        0.0,
+        2.0,
+    )
     """The x where the sweeping tangent stops, in order."""
     sweep_seconds: params.Seconds = 2.0
     """Seconds the tangent takes to move to each of ``rest_points``."""

@@ -74,7 +74,7 @@ class GradientFieldParams:
     arrow_window: Annotated[plots.Window, params.Region(2)] = ((-PI, PI), (-PI, PI))
     """Where the grid of arrows lies (the notebook's meshgrid, [−π, π]²); the
     contour levels are chosen over it too."""
-    ticks: tuple[params.Coordinate, ...] = ()
+    ticks: Annotated[tuple[params.Coordinate, ...], params.Items(0, 20)] = ()
     """Ticks on both edges of the map; empty: derived from the window (multiples of
     π when the arrow window's ends are multiples of π/2, as here)."""
     contour_samples: params.Samples = 161
@@ -85,7 +85,9 @@ class GradientFieldParams:
     """Arrows per side of the grid (the notebook's 8 × 8)."""
     arrow_length: params.Length = 0.5
     """Every arrow's length in the map's units: ∇f normalised, only its direction."""
-    focus: tuple[Annotated[int, params.Between(0, 39)], ...] = ()
+    focus: Annotated[
+        tuple[Annotated[int, params.Between(0, 39)], ...], params.Items(0, 2)
+    ] = ()
     """The arrow singled out for its level line and the directional derivative, as
     [row, column] of the grid from the bottom left; empty: the steepest arrow in the
     middle half of the grid (here [5, 4], at (x, y) ≈ (0.45, 1.35))."""

@@ -62,7 +62,7 @@ class GradientBowlParams:
     window: Annotated[plots.Window, params.Region(2)] = ((-3.0, 3.0), (-3.0, 3.0))
     """The least the surface and its map show (the notebook's [−3, 3]²); grown to
     hold every arrow's base point."""
-    ticks: tuple[params.Coordinate, ...] = ()
+    ticks: Annotated[tuple[params.Coordinate, ...], params.Items(0, 20)] = ()
     """Ticks on both edges of the map; empty: derived from the window (nice steps,
     or multiples of π when its ends are multiples of π/2)."""
     height_range: tuple[params.Coordinate, params.Coordinate, params.Coordinate] = (
@@ -78,7 +78,7 @@ class GradientBowlParams:
     """Grid points per side the contour map is traced on."""
     n_levels: params.LevelCount = 8
     """How many contour levels, evenly spaced between f's lowest and highest."""
-    arrow_points: tuple[params.Point, ...] = (
+    arrow_points: Annotated[tuple[params.Point, ...], params.Items(1, 20)] = (
         (-2.0, -2.0),
         (-2.0, 2.0),
         (2.0, -2.0),

@@ -151,6 +151,22 @@ class OneOf:
 
 
 @dataclass(frozen=True)
+class Items:
+    """A list of ``low`` to ``high`` items."""
+
+    low: int
+    high: int
+
+    def check(self, key: str, value: Any) -> None:
+        if not self.low <= len(value) <= self.high:
+            many = f"{self.low}" if self.low == self.high else f"{self.low} to {self.high}"
+            raise ParamError(key, f"needs {many} items, got {len(value)}")
+
+    def __str__(self) -> str:
+        return f"of {self.low} to {self.high} items"
+
+
+@dataclass(frozen=True)
 class Formula:
     """A catalogue name or a formula of ``dim`` variables (read, not yet compiled)."""
 

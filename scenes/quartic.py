@@ -70,7 +70,7 @@ class QuarticRatesParams:
     """The function to descend: a catalogue name or a formula in x."""
     x0: params.Coordinate = 4.0
     """Where every run starts."""
-    rates: tuple[params.Rate, ...] = (0.001, 0.01, 0.05, 0.1)
+    rates: Annotated[tuple[params.Rate, ...], params.Items(1, 4)] = (0.001, 0.01, 0.05, 0.1)
     """The learning rates compared, one ball each (at most four)."""
     steps: params.Steps = 100
     """The most updates each run takes."""

@@ -69,7 +69,9 @@ class OptimizerRaceParams:
     """The function to descend: a catalogue name or a formula in x and y."""
     x0: params.Point = (-1.0, 1.0)
     """Where every run starts."""
-    optimizers: tuple[Annotated[str, params.OneOf(tuple(OPTIMIZERS))], ...] = (
+    optimizers: Annotated[
+        tuple[Annotated[str, params.OneOf(tuple(OPTIMIZERS))], ...], params.Items(1, 5)
+    ] = (
         "GD",
         "Momentum",
         "Nesterov",

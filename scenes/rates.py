@@ -74,7 +74,12 @@ class LearningRatesParams:
     """The function to descend: a catalogue name or a formula in x and y."""
     x0: params.Point = (4.0, 3.0)
     """Where every run starts."""
-    panel_rates: tuple[params.Rate, ...] = (0.01, 0.1, 0.5, 0.9)
+    panel_rates: Annotated[tuple[params.Rate, ...], params.Items(4, 4)] = (
+        0.01,
+        0.1,
+        0.5,
+        0.9,
+    )
     """The four learning rates of the 2 × 2 panels."""
     panel_steps: params.Steps = 50
     """The most updates each panel's run takes."""
@@ -85,7 +90,12 @@ class LearningRatesParams:
     """How many contour lines per panel."""
     contour_samples: params.Samples = 41
     """Grid points per side the contour lines are traced on."""
-    curve_rates: tuple[params.Rate, ...] = (0.01, 0.1, 0.3, 0.5)
+    curve_rates: Annotated[tuple[params.Rate, ...], params.Items(1, 5)] = (
+        0.01,
+        0.1,
+        0.3,
+        0.5,
+    )
     """The learning rates whose loss curves are compared."""
     curve_steps: params.Steps = 100
     """The most updates each loss curve's run takes."""

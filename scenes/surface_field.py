@@ -54,7 +54,7 @@ class SurfaceAndFieldParams:
     arrow_window: Annotated[plots.Window, params.Region(2)] = ((-PI, PI), (-PI, PI))
     """Where the grid of arrows lies and the surface is drawn (the notebook's
     meshgrid, [−π, π]²); the contour levels are chosen over it too."""
-    ticks: tuple[params.Coordinate, ...] = ()
+    ticks: Annotated[tuple[params.Coordinate, ...], params.Items(0, 20)] = ()
     """Ticks on both edges of the map; empty: derived from the window (multiples of
     π when the arrow window's ends are multiples of π/2, as here)."""
     height_range: tuple[params.Coordinate, params.Coordinate, params.Coordinate] = (

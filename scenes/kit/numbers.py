@@ -31,10 +31,25 @@ from manim import (
 
 from scenes.kit.look import TEXT_SIZE
 
+MAX_WIDTH = 12
+"""The most characters :func:`fmt` writes a number with."""
+
 
 def fmt(value: float, digits: int = 3) -> str:
-    """A number as a viewer should read it: at most ``digits`` decimals, no trailing 0s."""
-    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
+    """A number as a viewer should read it: at most ``digits`` decimals, no trailing
+    0s; more decimals where fewer would show a non-zero value as 0, and ``e``
+    notation (3 significant digits) where that would run past :data:`MAX_WIDTH`.
+
+    >>> fmt(4.0), fmt(0.19661193324148185, 4), fmt(0.0004), fmt(-1e-12), fmt(1e308)
+    ('4', '0.1966', '0.0004', '-1e-12', '1e+308')
+    """
+    v = float(value)
+    if not math.isfinite(v):
+        return str(v)  # "inf", "-inf", "nan": safe in a caption and in LaTeX
+    shown = max(digits, -math.floor(math.log10(abs(v))) if 0 < abs(v) < 1 else 0)
+    text = f"{v:.{shown}f}".rstrip("0").rstrip(".")
+    if len(text) > MAX_WIDTH:
+        text = f"{v:.3g}"
     return "0" if text in ("-0", "") else text
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -277,10 +278,26 @@ def test_two_commands_at_once_do_not_corrupt_each_other(site: dict) -> None:
         assert sum(1 for _ in video.decode(video=0)) > 100
 
 
-def test_a_scene_that_raises_is_named_and_the_others_are_kept(site: dict) -> None:
+def test_a_scene_that_raises_is_named_and_the_others_are_kept(
+    site: dict, tmp_path: Path
+) -> None:
+    # Every parameter a file sets is checked at load; what can still fail is the
+    # render itself: here LaTeX, on the tangent scene's formula alone.
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    real = shutil.which("latex")
+    (fake / "latex").write_text(
+        '#!/bin/sh\nfor f; do last="$f"; done\n'
+        f'grep -q 7777 "$last" && exit 1\nexec {real} "$@"\n'
+    )
+    (fake / "latex").chmod(0o755)
+    env = {**os.environ, "PATH": f"{fake}:{os.environ['PATH']}"}
     table_before = scene_video(site, "table").parent / "inputs.key"
-    with edited(site, tangent="secant_steps = []", table="h = 1e-5") as broken:
-        done = mathvid("render", "-q", "l", "--lesson", broken, "--media", site["media"])
+    tangent = 'function = "x**2 + 7777*x"'
+    with edited(site, tangent=tangent, table="h = 1e-5") as broken:
+        done = mathvid(
+            "render", "-q", "l", "--lesson", broken, "--media", site["media"], env=env
+        )
     assert done.returncode == 1
     errors = [line for line in done.stderr.splitlines() if line.startswith("mathvid:")]
     assert len(errors) == 1 and "tangent" in errors[0] and "Traceback" not in done.stderr
@@ -299,6 +316,77 @@ def test_missing_latex_is_one_line_naming_the_fix(site: dict, tmp_path: Path) ->
     assert done.returncode == 1
     assert done.stderr.strip().count("\n") == 0
     assert "latex" in done.stderr and "make setup" in done.stderr
+
+
+def test_a_killed_render_leaves_no_worker_and_its_work_is_cleaned(site: dict) -> None:
+    from mathvid.render import alive, clean_left_behind
+
+    lesson = lesson_file(site["folder"], "killed", tangent="sweep_seconds = 1.75")
+    media = site["media"] / "killed"
+    proc = subprocess.Popen(
+        cli_args(
+            "render", "-q", "l", "--lesson", lesson, "--media", site["media"], "tangent"
+        ),
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while not (work := list((media / ".tmp").glob("tangent-l-*"))):
+        assert time.monotonic() < deadline and proc.poll() is None, "no worker started"
+        time.sleep(0.05)
+    worker = int(work[0].name.rsplit("-", 2)[-2])
+    proc.kill()  # kill -9 of the main process only
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while alive(worker):
+        assert time.monotonic() < deadline, "the worker outlived the main process"
+        time.sleep(0.05)
+    time.sleep(0.5)
+    assert not (media / "scenes" / "tangent").exists()  # nothing published after it
+    assert work[0].exists() and clean_left_behind(media) == work  # the next start
+    assert not work[0].exists()
+
+
+@pytest.mark.parametrize(
+    ("script", "says"),
+    [("sleep 600", "ran past 2 s"), ("exit 1", "did not produce a log file")],
+    ids=["hangs", "fails without a log"],
+)
+def test_a_latex_that_hangs_or_fails_silently_is_one_line(
+    site: dict, tmp_path: Path, script: str, says: str
+) -> None:
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "latex").write_text(f"#!/bin/sh\n{script}\n")
+    (fake / "latex").chmod(0o755)
+    # A formula no cache holds, so LaTeX must run.
+    lesson = lesson_file(
+        site["folder"],
+        f"fake-{len(script)}",
+        tangent=f'function = "x**3 - {len(script)}.123*x"',
+    )
+    env = {
+        **os.environ,
+        "PATH": f"{fake}:{os.environ['PATH']}",
+        "MATHVID_LATEX_SECONDS": "2",
+        "MATHVID_TEX_CACHE": str(tmp_path / "Tex"),
+    }
+    start = time.monotonic()
+    done = mathvid(
+        "preview",
+        "tangent",
+        "--step",
+        "1",
+        "--lesson",
+        lesson,
+        "--media",
+        site["media"],
+        env=env,
+    )
+    assert done.returncode == 1 and time.monotonic() - start < 60
+    assert done.stderr.strip().count("\n") == 0 and says in done.stderr
+    assert "Traceback" not in done.stderr
 
 
 def test_help_shows_examples() -> None:

@@ -120,7 +120,7 @@ def all_scene_classes() -> list[type]:
             for obj in vars(module).values()
             if isinstance(obj, type)
             and issubclass(obj, LessonScene)
-            and obj.__module__ == module.__name__
+            and obj.__module__ == module.__name__ != "scenes.base"
         ]
     return found
 

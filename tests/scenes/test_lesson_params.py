@@ -5,12 +5,11 @@ before anything renders. Accepted values build the scene (animations skipped).""
 from __future__ import annotations
 
 import dataclasses
-import json
-import math
 import typing
 from pathlib import Path
 
 import pytest
+import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -51,25 +50,11 @@ def spec(scene_cls: type) -> str:
     return f"{scene_cls.__module__}:{scene_cls.__name__}"
 
 
-def toml(value) -> str:
-    """``value`` as TOML: JSON's strings and arrays are TOML's, and so are its numbers
-    but for TOML's own words for infinities and NaN."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and not math.isfinite(value):
-        return {math.inf: "inf", -math.inf: "-inf"}.get(value, "nan")
-    if isinstance(value, list):
-        return "[" + ", ".join(toml(v) for v in value) + "]"
-    return json.dumps(value)
-
-
 def load_with(tmp_path: Path, scene_cls: type, **values) -> object:
     """The scene's params as the loader reads them from a lesson file setting ``values``."""
-    lines = ['title = "t"', "[[scene]]", 'id = "s"', f'scene = "{spec(scene_cls)}"']
-    lines += ['title = "S"', "[scene.params]"]
-    lines += [f"{key} = {toml(value)}" for key, value in values.items()]
+    scene = {"id": "s", "scene": spec(scene_cls), "title": "S", "params": values}
     path = tmp_path / "lesson.toml"
-    path.write_text("\n".join(lines) + "\n")
+    path.write_text(tomli_w.dumps({"title": "t", "scene": [scene]}))
     return load_lesson(path).scenes[0].params
 
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scenes.kit.numbers import sci, scientific
+from scenes.kit.numbers import MAX_WIDTH, fmt, sci, scientific
 
 
 @given(st.floats(-1e300, 1e300).filter(lambda v: v == 0 or abs(v) > 1e-300))
@@ -35,3 +35,44 @@ def test_sci_prints_the_rounded_mantissa_and_drops_a_lone_one() -> None:
     assert sci(9.96, 1) == r"1.0 \times 10^{1}"
     assert sci(1e-8, 0, drop_one=True) == "10^{-8}"
     assert sci(0.0) == "0"
+
+
+TABLE = [
+    0.0,
+    4.0,
+    -2.5,
+    0.2,
+    0.0004,
+    0.00045,
+    -0.0004,
+    1e-5,
+    5.7e-5,
+    1e-9,
+    -1e-12,
+    3e-300,
+    5e-324,
+    0.19661193324148185,
+    2.0004,
+    123456789.0,
+    1234567890123.0,
+    1e308,
+    -1e308,
+]
+
+
+@pytest.mark.parametrize("value", TABLE)
+def test_fmt_never_shows_a_nonzero_as_0_and_stays_short(value: float) -> None:
+    text = fmt(value)
+    assert len(text) <= MAX_WIDTH
+    assert (text == "0") == (value == 0)
+    shown = float(text)
+    if "e" in text:  # three significant digits
+        assert shown == pytest.approx(value, rel=5e-3)
+    else:  # rounded at its last decimal
+        decimals = len(text.partition(".")[2])
+        assert abs(shown - value) <= 0.5 * 10.0**-decimals * (1 + 1e-9)
+    assert math.copysign(1, shown) == math.copysign(1, value) or value == 0
+
+
+def test_fmt_writes_infinities_and_nan_as_python_does_safe_in_latex() -> None:
+    assert (fmt(math.inf), fmt(-math.inf), fmt(math.nan)) == ("inf", "-inf", "nan")
