@@ -21,6 +21,7 @@ from manim import (
     DOWN,
     LEFT,
     RIGHT,
+    UP,
     Create,
     Dot,
     FadeIn,
@@ -246,12 +247,15 @@ class DescentBowl(LessonScene):
 
         step = numbers.LightInteger(0, font_size=look.TEXT_SIZE)
         numbers.follow(step, shown_step)
-        value = numbers.LightDecimal(
-            float(traj.losses[0]), num_decimal_places=4, font_size=look.TEXT_SIZE
+        value = numbers.ReadableReadout(float(traj.losses[0]), look.INK)
+        value.add_updater(
+            numbers.at_live_rate(lambda m: m.show(float(traj.losses[shown_step()])))
         )
-        numbers.follow(value, lambda: float(traj.losses[shown_step()]))
         counter = VGroup(text.tex("t ="), step).arrange(RIGHT, buff=0.2)
-        loss = VGroup(text.tex("f(x_t) ="), value).arrange(RIGHT, buff=0.2)
+        label = text.tex("f(x_t) =")
+        value.next_to(label, RIGHT, buff=0.2)
+        value.shift((label.get_y() - value.mantissa.get_y()) * UP)  # the digits' line
+        loss = VGroup(label, value)
         step.align_to(counter[0], DOWN)
         return counter, loss
 

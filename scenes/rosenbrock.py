@@ -362,9 +362,7 @@ class RosenbrockMilestone(LessonScene):
         path = growing_path(axes, sample, step, look.TANGENT)
         head = follower(axes, sample, step, look.TANGENT)
         counter = numbers.LightInteger(0, font_size=look.TEXT_SIZE)
-        loss = numbers.LightDecimal(
-            losses[0], num_decimal_places=6, font_size=look.TEXT_SIZE
-        )
+        loss = numbers.ReadableReadout(losses[0], look.INK, digits=6)
         readout = VGroup(
             text.tex(rf"\text{{lr}} = {p.lr:g}"),
             VGroup(text.tex(r"\text{step}"), counter).arrange(RIGHT, buff=0.25),
@@ -376,7 +374,7 @@ class RosenbrockMilestone(LessonScene):
         # Updaters start after the fade: a number changing its width while fading in
         # would change the mobject's family mid-animation.
         numbers.follow(counter, step)
-        numbers.follow(loss, lambda: at_step(losses, step()))
+        loss.add_updater(numbers.at_live_rate(lambda m: m.show(at_step(losses, step()))))
         live_on_top(self, path, head, counter, loss)
         self.play(
             progress.animate.set_value(1.0), run_time=p.descent_seconds, rate_func=linear

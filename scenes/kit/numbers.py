@@ -237,3 +237,37 @@ class SciReadout(VGroup):
         mantissa, exponent = scientific(value)
         if show(self.mantissa, mantissa) | show(self.exponent, exponent):
             self._place()
+
+
+class ReadableReadout(SciReadout):
+    """A live number as :func:`readable` writes it: ``digits`` decimals while they
+    show two significant digits (|value| ≥ 10^(1 − digits), and below 1e5; or 0),
+    m × 10^e otherwise, so that a loss falling to 1e-17 never reads 0.0000."""
+
+    def __init__(
+        self, value: float, colour: ManimColor, size: int = TEXT_SIZE, digits: int = 4
+    ) -> None:
+        self.digits = digits
+        super().__init__(value, colour, size)
+        self.size = size  # the tail's font size now: it is scaled apart while out
+        self.show(value)
+
+    def show(self, value: float) -> None:
+        # The "× 10^e" tail is taken out of the group while unused, so the number
+        # lays out as a plain one (a hidden tail would still count in its size).
+        tail = (self.times, self.exponent)
+        if value == 0 or 10.0 ** (1 - self.digits) <= abs(value) < 1e5:
+            self.mantissa.num_decimal_places = self.digits
+            show(self.mantissa, value)
+            self.remove(*tail)
+            return
+        self.mantissa.num_decimal_places = 2
+        if self.times not in self.submobjects:
+            # The group may have been scaled to fit its column while the tail was
+            # out of it: the tail takes the digits' size again.
+            for part in tail:
+                part.scale(self.mantissa.font_size / self.size)
+            self.size = self.mantissa.font_size
+            self.add(*tail)
+        super().show(value)
+        self._place()

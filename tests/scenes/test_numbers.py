@@ -76,3 +76,19 @@ def test_fmt_never_shows_a_nonzero_as_0_and_stays_short(value: float) -> None:
 
 def test_fmt_writes_infinities_and_nan_as_python_does_safe_in_latex() -> None:
     assert (fmt(math.inf), fmt(-math.inf), fmt(math.nan)) == ("inf", "-inf", "nan")
+
+
+def test_a_live_readout_never_reads_0_for_a_nonzero_value() -> None:
+    from manim import WHITE
+
+    from scenes.kit.numbers import ReadableReadout
+
+    readout = ReadableReadout(25.0, WHITE, digits=4)
+    assert readout.mantissa.get_value() == 25.0 and readout.times not in readout
+    readout.show(1.61e-17)  # as DescentBowl's loss at its last step
+    assert readout.times in readout and readout.exponent in readout
+    assert (readout.mantissa.get_value(), readout.exponent.get_value()) == (1.61, -17)
+    readout.show(9.0)
+    assert readout.times not in readout and readout.mantissa.num_decimal_places == 4
+    six = ReadableReadout(5.66e-5, WHITE, digits=6)  # the milestone's 0.000057
+    assert six.times not in six and six.mantissa.get_value() == 5.66e-5
