@@ -24,13 +24,18 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import importlib
 import math
+import os
 import re
+import signal
+import threading
 import tomllib
 import types
 import typing
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -172,11 +177,42 @@ def _params(scene_cls: type, raw: Any, i: int, where: _Locator) -> Any:
     check = getattr(params, "check", None)
     if values and check is not None:
         try:
-            check()
+            with _time_limit(CHECK_SECONDS):
+                check()
         except ParamError as err:
             at = where.param(i, err.key)
             raise LessonError(f"{at}: params.{err.key}: {err}") from None
+        except TimeoutError:
+            raise LessonError(
+                f"{where.scene(i, 'params')}: params: checking what the scene would "
+                f"show took more than {CHECK_SECONDS:g} s; try a simpler function or "
+                "fewer steps or samples"
+            ) from None
     return params
+
+
+CHECK_SECONDS = float(os.environ.get("MATHVID_CHECK_SECONDS", 60.0))
+"""The longest a scene's check of a lesson's parameters may take (a few ms to 2 s)."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """TimeoutError if the block runs past ``seconds`` (on the main thread, where a
+    signal can interrupt it; elsewhere, no limit)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: Any) -> None:
+        raise TimeoutError
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _coerce(value: Any, hint: Any) -> Any:

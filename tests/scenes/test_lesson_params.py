@@ -5,6 +5,7 @@ before anything renders. Accepted values build the scene (animations skipped).""
 from __future__ import annotations
 
 import dataclasses
+import time
 import typing
 from pathlib import Path
 
@@ -152,3 +153,24 @@ def test_any_value_in_a_lesson_file_is_refused_in_one_line_or_builds(
         assert "\n" not in str(err) and f"params.{key}:" in str(err)
         return
     run_skipping_animations(scene_cls, params, (160, 90))
+
+
+def test_a_check_that_runs_too_long_is_stopped_in_one_line(tmp_path, monkeypatch) -> None:
+    import mathvid.lesson
+
+    # Checking Himmelblau with contours on a 1000 × 1000 grid takes far past 10 ms.
+    monkeypatch.setattr(mathvid.lesson, "CHECK_SECONDS", 0.01)
+    start = time.perf_counter()
+    with pytest.raises(LessonError, match=r"took more than 0\.01 s") as err:
+        load_with(
+            tmp_path, descent.DescentBowl, function="himmelblau", contour_samples=1000
+        )
+    assert "\n" not in str(err.value) and time.perf_counter() - start < 5
+
+
+def test_the_table_of_bad_values_is_refused_quickly(tmp_path) -> None:
+    start = time.perf_counter()
+    for scene_cls, values, _, _ in TABLE:
+        with pytest.raises(LessonError):
+            load_with(tmp_path, scene_cls, **values)
+    assert time.perf_counter() - start < 10  # each before any rendering, at once
