@@ -286,10 +286,18 @@ def _secant_readout(
 class DerivativeTableParams:
     """The notebook's table: central differences at x = 2 with its h = 1e-7."""
 
-    x: params.Coordinate = 2.0
-    """The x at which every derivative in the table is evaluated."""
+    x: Annotated[float, params.Between(0.0, 700.0, low_open=True)] = 2.0
+    """The x at which every derivative in the table is evaluated: above 0, where
+    ln x is defined, and up to 700, where eˣ is a finite number."""
     h: params.Tolerance = 1e-7
     """The step of the central difference that checks each row (the notebook's)."""
+
+    def check(self) -> None:
+        """Refuse an ``h`` that reaches x = 0, where ln x ends."""
+        if self.h >= self.x:
+            raise params.ParamError(
+                "h", f"must be below x = {self.x:g}: ln x needs x − h > 0"
+            )
 
 
 class DerivativeTable(LessonScene):
