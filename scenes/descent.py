@@ -53,7 +53,7 @@ from scenes.kit.paths import (
     trajectory_record,
 )
 from scenes.kit.plots import contour_map, inner_frame
-from scenes.kit.text import MAP_CENTRE, MAP_SIDE, below, column
+from scenes.kit.text import below, column
 
 Window = plots.Window
 ToPoint = plots.ToPoint
@@ -139,7 +139,7 @@ class DescentBowl(LessonScene):
         f, traj, view = d.f, d.run, d.view
         self.record("trajectory", trajectory_record(traj))
         self.record("window", view.window)
-        axes = plots.square_axes(view.window, MAP_SIDE).move_to(MAP_CENTRE)
+        axes = plots.map_axes(view.window)
         to_point = axes.c2p
         grid = fields.grid(view.window, p.contour_samples)
         contours = contour_map(fields.contour_lines(f, grid, d.levels.values), to_point)

@@ -165,7 +165,7 @@ class GradientField(LessonScene):
                 "arrow_window": sv.sampled,
             },
         )
-        axes = plots.square_axes(sv.window, MAP_SIDE).move_to(MAP_CENTRE)
+        axes = plots.map_axes(sv.window, MAP_SIDE, MAP_CENTRE)
         formula = column(MathTex(f.latex, color=look.CURVE, font_size=look.TITLE_SIZE))
         return axes, formula
 

@@ -242,7 +242,7 @@ class LearningRates(LessonScene):
             lr = traj.lr
             self.record(f"panels[{lr:g}]", trajectory_record(traj, verdict))
             colour = rate_colour(lr, rates)
-            axes = plots.square_axes(window, PANEL_SIDE).move_to(centre)
+            axes = plots.map_axes(window, PANEL_SIDE, centre)
             to_point = axes.c2p
             grid = fields.grid(window, p.contour_samples)
             contours = contour_map(

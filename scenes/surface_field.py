@@ -169,7 +169,7 @@ class SurfaceAndField(Lesson3DScene):
 
     def _contour_map(self, sv: FieldSurvey, p: SurfaceAndFieldParams) -> Axes:
         """The contour map on the right, fixed in the frame: bands, frame, then lines."""
-        flat = plots.square_axes(sv.window, 5.4).move_to(3.7 * RIGHT + 0.35 * DOWN)
+        flat = plots.map_axes(sv.window, 5.4, 3.7 * RIGHT + 0.35 * DOWN)
         contours = height_map(
             sv.f,
             sv.window,

@@ -71,13 +71,14 @@ def plot_axes(window: Window, width: float, height: float) -> Axes:
     )
 
 
-def square_axes(domain: Window, side: float) -> Axes:
-    """Invisible axes placing ``domain`` on a ``side`` × ``side`` square.
-
-    Equal scales keep right angles right: ∇f ⟂ level line in the data is also
-    perpendicular on screen.
-    """
-    return plot_axes(domain, side, side)
+def map_axes(
+    window: Window, side: float = MAP_SIDE, centre: np.ndarray = MAP_CENTRE
+) -> Axes:
+    """Invisible axes placing ``window`` on the map ``side`` wide at ``centre``, with
+    equal scales (a tall window gives a tall map): right angles stay right, so ∇f ⟂
+    level line in the data is also perpendicular on screen."""
+    (x0, x1), (y0, y1) = window
+    return plot_axes(window, side, side * (y1 - y0) / (x1 - x0)).move_to(centre)
 
 
 def plot_frame(
@@ -307,15 +308,6 @@ def contour_map(
     is drawn on (:func:`contour_paths` does the drawing)."""
     colours = shades(low, high, len(contours))
     return contour_paths(contours, to_points, colours, width, joined=joined)
-
-
-def map_axes(
-    window: Window, side: float = MAP_SIDE, centre: np.ndarray = MAP_CENTRE
-) -> Axes:
-    """Invisible axes placing ``window`` on the map ``side`` wide at ``centre``, with
-    equal scales (a tall window gives a tall map): shapes and angles stay true."""
-    (x0, x1), (y0, y1) = window
-    return plot_axes(window, side, side * (y1 - y0) / (x1 - x0)).move_to(centre)
 
 
 # Contour lines may fade from a colour (the valley floor, where the story is)

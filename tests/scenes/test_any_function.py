@@ -121,39 +121,6 @@ def test_every_scene_builds_or_refuses_in_one_line(data) -> None:
         assert_in_frame(scene)
 
 
-TWO_D = [
-    descent.DescentBowl,
-    rates.LearningRates,
-    rosenbrock.RosenbrockMilestone,
-    field.GradientField,
-    gradients.GradientBowl,
-    surface_field.SurfaceAndField,
-]
-ONE_D = [quartic.QuarticRates, derivatives.TangentLine, derivatives.StepSizeError]
-FUNCTIONS_2D = [
-    "himmelblau",
-    "sincos",
-    "beale",
-    "(x - 1)**2 + 3*(y + 0.5)**2",  # a stretched bowl off the origin
-    "x**4 - 2*x**2 + y**2",  # two minima and a saddle
-    "0.2*(x**2 + y**2) + sin(2*x)",  # several minima, a wavy floor
-    "x*y",  # a saddle, no minimum
-    "x + y",  # a plane: nothing to descend to
-    "exp(-1000*(x**2 + y**2))",  # a spike
-    "1/(x - 0.3) + y**2",  # a pole
-]
-FUNCTIONS_1D = [
-    "square",
-    "x**3 - 2*x",
-    "x**4 - x**2",
-    "sin(x) + 0.1*x**2",
-    "tan(x)",  # poles
-    "exp(x)",  # no minimum
-]
-STARTS = [(4.0, 3.0), (-1.0, 1.0), (2.0, -2.0), (0.5, 0.5)]
-RATES = [0.001, 0.01, 0.1, 0.5, 1.5]
-
-
 @pytest.mark.parametrize(
     ("scene_cls", "changes", "key", "why"),
     [
