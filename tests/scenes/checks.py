@@ -7,6 +7,8 @@
   length strictly between the bounds given (in seconds of video).
 - :func:`assert_captions` checks a manifest has at least three steps and that the
   captions file beside the video holds each step's caption.
+- :func:`lesson_scenes` lists the scene classes ``lesson.toml`` names, so tests over
+  every scene follow the lesson rather than a second list.
 - :func:`assert_goldens` compares a scene's step stills with its golden frames;
   :func:`golden_matches` tells which steps still match, for the tests that change a
   scene on purpose and expect exactly some steps to fail.
@@ -14,7 +16,9 @@
 
 from __future__ import annotations
 
+import importlib
 import json
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +29,14 @@ from mathvid.render import render_scene
 from tests.scenes.goldens import compare_with_goldens
 
 WIDTH, HEIGHT, FPS = 854, 480, 15  # -ql
+LESSON = Path(__file__).parents[2] / "lesson.toml"
+
+
+def lesson_scenes() -> list[type]:
+    """The scene classes ``lesson.toml`` names, in its order (imported, not checked)."""
+    entries = tomllib.loads(LESSON.read_text(encoding="utf-8"))["scene"]
+    specs = [entry["scene"].split(":") for entry in entries]
+    return [getattr(importlib.import_module(mod), name) for mod, name in specs]
 
 
 def render_scenes(

@@ -7,6 +7,7 @@ nothing off screen."""
 from __future__ import annotations
 
 import dataclasses
+import typing
 
 import numpy as np
 import pytest
@@ -18,28 +19,30 @@ from mathcore import landscape
 from mathcore.symbolic import resolve_objective
 from mathvid.stills import run_skipping_animations
 from scenes import (
-    derivatives,
     descent,
     field,
     gradients,
     quartic,
     race,
-    rates,
     rosenbrock,
-    surface_field,
 )
-from scenes.params import ParamError
+from scenes.params import Formula, ParamError
+from tests.scenes.checks import lesson_scenes
 
-TWO_D_SCENES = [
-    descent.DescentBowl,
-    rates.LearningRates,
-    rosenbrock.RosenbrockMilestone,
-    race.OptimizerRace,
-    field.GradientField,
-    gradients.GradientBowl,
-    surface_field.SurfaceAndField,
-]
-ONE_D_SCENES = [quartic.QuarticRates, derivatives.TangentLine, derivatives.StepSizeError]
+
+def function_scenes(dim: int) -> list[type]:
+    """The lesson's scenes whose ``function`` is declared a formula of ``dim`` variables."""
+    found = []
+    for cls in lesson_scenes():
+        hints = typing.get_type_hints(cls.Params, include_extras=True)
+        declared = getattr(hints.get("function"), "__metadata__", ())
+        if any(isinstance(d, Formula) and d.dim == dim for d in declared):
+            found.append(cls)
+    return found
+
+
+TWO_D_SCENES = function_scenes(2)
+ONE_D_SCENES = function_scenes(1)
 FUNCTIONS_2D = [
     "himmelblau",
     "sincos",

@@ -5,6 +5,7 @@ before anything renders. Accepted values build the scene (animations skipped).""
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import re
 import time
 import typing
@@ -15,6 +16,7 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import scenes
 from mathvid.lesson import LessonError, load_lesson
 from mathvid.stills import run_skipping_animations
 from scenes import (
@@ -22,30 +24,15 @@ from scenes import (
     derivatives,
     descent,
     field,
-    gradients,
     quartic,
     race,
     rates,
     rosenbrock,
-    surface_field,
 )
+from scenes.base import LessonScene
+from tests.scenes.checks import lesson_scenes
 
-SCENES = [
-    backprop.ChainRuleGraph,
-    backprop.NeuronBackprop,
-    backprop.TwoLayerBackprop,
-    derivatives.TangentLine,
-    derivatives.DerivativeTable,
-    derivatives.StepSizeError,
-    descent.DescentBowl,
-    field.GradientField,
-    gradients.GradientBowl,
-    quartic.QuarticRates,
-    race.OptimizerRace,
-    rates.LearningRates,
-    rosenbrock.RosenbrockMilestone,
-    surface_field.SurfaceAndField,
-]
+SCENES = lesson_scenes()
 
 
 def spec(scene_cls: type) -> str:
@@ -58,6 +45,22 @@ def load_with(tmp_path: Path, scene_cls: type, **values) -> object:
     path = tmp_path / "lesson.toml"
     path.write_text(tomli_w.dumps({"title": "t", "scene": [scene]}))
     return load_lesson(path).scenes[0].params
+
+
+def test_every_lesson_scene_of_the_scenes_folder_is_in_the_lesson() -> None:
+    modules = [
+        importlib.import_module(f"scenes.{path.stem}")
+        for path in sorted(Path(scenes.__file__).parent.glob("*.py"))
+    ]
+    defined = {
+        obj
+        for module in modules
+        for obj in vars(module).values()
+        if isinstance(obj, type)
+        and issubclass(obj, LessonScene)
+        and obj.__module__ == module.__name__ != "scenes.base"
+    }
+    assert defined and defined <= set(SCENES)
 
 
 @pytest.mark.parametrize("scene_cls", SCENES, ids=lambda c: c.__name__)
