@@ -188,6 +188,64 @@ class Value:
         t = math.tanh(self.data)
         return _node(t, "tanh", (self,), (1.0 - t * t,))
 
+    def tan(self) -> Value:
+        """Return tan(self); local derivative 1/cos²(self).
+
+        >>> Value(0.0).tan().local_grads
+        (1.0,)
+        """
+        c = math.cos(self.data)
+        return _node(math.tan(self.data), "tan", (self,), (1.0 / (c * c),))
+
+    def atan(self) -> Value:
+        """Return atan(self); local derivative 1/(1 + self²).
+
+        >>> Value(1.0).atan().local_grads
+        (0.5,)
+        """
+        return _node(math.atan(self.data), "atan", (self,), (1.0 / (1.0 + self.data**2),))
+
+    def sinh(self) -> Value:
+        """Return sinh(self); local derivative cosh(self).
+
+        >>> Value(0.0).sinh().local_grads
+        (1.0,)
+        """
+        return _node(math.sinh(self.data), "sinh", (self,), (math.cosh(self.data),))
+
+    def cosh(self) -> Value:
+        """Return cosh(self); local derivative sinh(self).
+
+        >>> Value(0.0).cosh().data
+        1.0
+        """
+        return _node(math.cosh(self.data), "cosh", (self,), (math.sinh(self.data),))
+
+    def __abs__(self) -> Value:
+        """Return |self|; local derivative the sign of self. Not at 0, where |u| has
+        no derivative (PyTorch would say 0 and hide the kink).
+
+        >>> abs(Value(-2.0)).local_grads
+        (-1.0,)
+        """
+        if self.data == 0:
+            raise ValueError("|u| is not differentiable at u = 0")
+        return _node(abs(self.data), "abs", (self,), (math.copysign(1.0, self.data),))
+
+    def alias(self, label: str) -> Value:
+        """Return a node of its own equal to self (local derivative 1), named
+        ``label``: an output that is a bare input still gets a node and a gradient.
+
+        >>> x = Value(2.0, "x")
+        >>> g = x.alias("g1")
+        >>> g.backward()
+        >>> g.label, x.grad
+        ('g1', 1.0)
+        """
+        out = _node(self.data, label, (self,), (1.0,))
+        out.label = label
+        return out
+
     def sigmoid(self) -> Value:
         """Return σ(self) = 1 / (1 + e**-self); local derivative σ(1 - σ).
 

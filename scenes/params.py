@@ -28,7 +28,12 @@ from numpy.typing import ArrayLike
 
 from mathcore.functions import Objective
 from mathcore.landscape import UnshowableError, Window, check_window
-from mathcore.symbolic import FormulaError, parse_constant, resolve_objective
+from mathcore.symbolic import (
+    FormulaError,
+    parse_constant,
+    parse_formula,
+    resolve_objective,
+)
 
 MAX_STEPS = 100_000
 """The longest run a scene watches: longer ones are not shown step by step."""
@@ -207,6 +212,20 @@ class ConstantFormula:
 
     def __str__(self) -> str:
         return 'a number or a constant formula ("pi/4")'
+
+
+@dataclass(frozen=True)
+class Expression:
+    """A formula in ``variables`` only (no catalogue name), as the safe parser reads it."""
+
+    variables: tuple[str, ...]
+
+    def check(self, key: str, value: Any) -> None:
+        with refused(key):
+            parse_formula(str(value), self.variables)
+
+    def __str__(self) -> str:
+        return f"a formula in {', '.join(self.variables)}"
 
 
 def declared(key: str, value: Any, hint: Any) -> None:

@@ -24,7 +24,6 @@ from manim import (
     Dot,
     FadeIn,
     FadeOut,
-    Line,
     ManimColor,
     ValueTracker,
     VGroup,
@@ -291,19 +290,19 @@ class LearningRates(LessonScene):
             "log_axis",
             {"low_exp": scale.low_exp, "high_exp": scale.high_exp, "floor": scale.floor},
         )
-        axes, frame = self._log_axes(p, scale)
-        axis_break = self._axis_break(axes, scale)
-        names = VGroup(
-            text.tex(r"\text{step}", size=look.LABEL_SIZE).next_to(frame, DOWN, 0.2),
-            text.tex(r"f(x_t)\ \text{(log scale)}", size=look.LABEL_SIZE)
-            .next_to(frame, UP, buff=0.15)
-            .align_to(frame[0], LEFT),
+        axes, frame, names = plots.log_plot(
+            scale,
+            p.curve_steps,
+            np.linspace(0, p.curve_steps, CURVE_TICKS),
+            (LOG_PLOT_WIDTH, LOG_PLOT_HEIGHT),
+            LOG_AXES_CENTRE,
+            (r"\text{step}", r"f(x_t)\ \text{(log scale)}"),
         )
         s = ValueTracker(0)
         curves, rows, notes = self._loss_pens(r, log_curves, rates, axes, s)
         legend = column(*rows, top=COLUMN_TOP - 0.3, left=LOG_COLUMN_LEFT)
         self.play(FadeOut(previous), run_time=0.6)
-        self.play(Create(frame), FadeIn(axis_break), FadeIn(names), FadeIn(legend))
+        self.play(Create(frame), FadeIn(names), FadeIn(legend))
         self.add(curves)
         # The legend is in place before the pens move: text fading in for the whole
         # run would be redrawn, glyph by glyph, on every frame of it.
@@ -314,41 +313,6 @@ class LearningRates(LessonScene):
         self.play(FadeIn(notes))
         self.wait(1.2)
         return axes, legend
-
-    @staticmethod
-    def _log_axes(p: LearningRatesParams, scale: LogScale) -> tuple[Axes, VGroup]:
-        """Axes of step against log10 f, and their frame: decades, 0 at the floor."""
-        # A linear axis of exponents: curves arrive as (step, log10 f) from mathcore,
-        # so a pen moving between two steps moves straight on the log plot.
-        window: Window = ((0.0, float(p.curve_steps)), (scale.low_exp, scale.high_exp))
-        axes = plots.plot_axes(window, LOG_PLOT_WIDTH, LOG_PLOT_HEIGHT).move_to(
-            LOG_AXES_CENTRE
-        )
-
-        def decade(k: float) -> str:
-            # The floor stands for an exact 0, so it is labelled 0, not 10^k.
-            return "0" if k == scale.low_exp else f"10^{{{k:g}}}"
-
-        x_ticks = np.linspace(0, p.curve_steps, CURVE_TICKS)
-        frame = inner_frame(axes.c2p, window, x_ticks, scale.ticks, 24, decade)
-        return axes, frame
-
-    @staticmethod
-    def _axis_break(axes: Axes, scale: LogScale) -> VGroup:
-        """A break in the axis just above the floor: the gap between 0 and the
-        smallest decade is not to scale (0 is infinitely far down a log axis)."""
-        gap = axes.c2p(0, scale.low_exp + scale.step / 2)
-        return VGroup(
-            *[
-                Line(
-                    gap + dy * UP + 0.14 * LEFT + 0.05 * DOWN,
-                    gap + dy * UP + 0.14 * RIGHT + 0.05 * UP,
-                    color=look.MUTED,
-                    stroke_width=3,
-                )
-                for dy in (-0.05, 0.05)
-            ]
-        )
 
     def _loss_pens(
         self,

@@ -9,12 +9,14 @@ plot itself stays uncluttered.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 from manim import (
     DOWN,
     LEFT,
+    RIGHT,
+    UP,
     Arrow,
     Axes,
     Line,
@@ -37,10 +39,11 @@ from scenes.kit.look import (
     shades,
 )
 from scenes.kit.numbers import fmt
-from scenes.kit.text import MAP_CENTRE, MAP_SIDE
+from scenes.kit.text import MAP_CENTRE, MAP_SIDE, tex
 
 if TYPE_CHECKING:
     from mathcore.fields import ContourLevel
+    from mathcore.runs import LogScale
 
 
 Window = landscape.Window
@@ -323,3 +326,52 @@ def faded(colour: ManimColor) -> ManimColor:
 def top_star(at: np.ndarray, colour: ManimColor) -> Star:
     """A minimum on a map crowded with paths: a larger star, above paths and markers."""
     return minimum_star(at, colour, radius=0.2, stroke_width=1.5).set_z_index(3)
+
+
+class LogPlot(NamedTuple):
+    """A plot of steps against log10 of a value: its axes, its frame, its names."""
+
+    axes: Axes
+    frame: VGroup
+    names: VGroup
+
+
+def log_plot(
+    scale: LogScale,
+    steps: float,
+    x_ticks: Sequence[float],
+    size: tuple[float, float],
+    centre: np.ndarray,
+    names: tuple[str, str],
+) -> LogPlot:
+    """Axes of step (0 to ``steps``) against log10 of a value on ``scale``'s decades.
+
+    Curves arrive from :func:`mathcore.runs.log_curve` as (step, log10 value), on a
+    linear axis of exponents, so a pen moving between two steps moves straight. The
+    floor stands for an exact 0: it is labelled 0, with a break in the axis just
+    above it (0 is infinitely far down a log axis). ``names`` are the LaTeX of the
+    step axis (below) and of the value (above, at the left).
+    """
+    window: Window = ((0.0, float(steps)), (scale.low_exp, scale.high_exp))
+    axes = plot_axes(window, *size).move_to(centre)
+
+    def decade(k: float) -> str:
+        return "0" if k == scale.low_exp else f"10^{{{k:g}}}"
+
+    frame = inner_frame(axes.c2p, window, x_ticks, scale.ticks, 24, decade)
+    gap = axes.c2p(0, scale.low_exp + scale.step / 2)
+    frame.add(
+        *[
+            Line(
+                gap + dy * UP + 0.14 * LEFT + 0.05 * DOWN,
+                gap + dy * UP + 0.14 * RIGHT + 0.05 * UP,
+                color=MUTED,
+                stroke_width=3,
+            )
+            for dy in (-0.05, 0.05)
+        ]
+    )
+    x_name, y_name = (tex(n, size=LABEL_SIZE) for n in names)
+    x_name.next_to(frame, DOWN, 0.2)
+    y_name.next_to(frame, UP, buff=0.15).align_to(frame[0], LEFT)
+    return LogPlot(axes, frame, VGroup(x_name, y_name))

@@ -1,0 +1,575 @@
+r"""Part 3, Layer 4 of the lesson: the multivariate chain rule as a vector–Jacobian
+product (VectorJacobian).
+
+g: R² → R³ then f: R³ → R at a point. The Jacobian J_g lights up entry by entry,
+f's gradient v = ∇_g f arrives, and ∇_x(f∘g) = J_gᵀ v is added up as the notebook's
+sum over j; then one backward pass of :mod:`mathcore.graph` over f∘g gets the same
+numbers without ever forming J.
+
+Render it with plain Manim from the repo root::
+
+    manim render scenes/jacobian.py VectorJacobian -ql
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Annotated
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    ORIGIN,
+    RIGHT,
+    UP,
+    Arrow,
+    Create,
+    FadeIn,
+    FadeOut,
+    MathTex,
+    Mobject,
+    MobjectMatrix,
+    ReplacementTransform,
+    RoundedRectangle,
+    SurroundingRectangle,
+    Transform,
+    VGroup,
+    Write,
+)
+
+from mathcore import jacobians
+from mathcore.jacobians import INPUTS, OUTPUTS, BackwardPass, ChainSum, Partials
+from scenes import params
+from scenes.base import LessonScene
+from scenes.kit import look, numbers
+from scenes.kit.graphs import BOX_HEIGHT, BOX_WIDTH, ROW, factor_tex, flash, tex_name
+from scenes.kit.text import keep_in_frame
+
+FRAME_WIDTH = 13.4  # what a line of formulas may span (the frame is 14.2 wide)
+READOUT_Y = -2.2  # the line that names the Jacobian's entry being lit
+MATRIX_HEIGHT = 3.3  # the most the Jacobian's line may take, its column names included
+
+
+@dataclass(frozen=True)
+class VectorJacobianParams:
+    """g(x, y) = (x·y, x + y, y²), then f = g1·g2 + g3, at (x, y) = (2, 1)."""
+
+    g: Annotated[
+        tuple[Annotated[str, params.Expression(INPUTS)], ...], params.Items(3, 3)
+    ] = ("x*y", "x + y", "y**2")
+    """The inner map g: R² → R³, three formulas in x and y (g1, g2, g3)."""
+    f: Annotated[str, params.Expression(OUTPUTS)] = "g1*g2 + g3"
+    """The outer function f: R³ → R, a formula in g1, g2 and g3."""
+    x0: params.Point = (2.0, 1.0)
+    """The point (x, y) at which everything is differentiated."""
+    digits: params.Digits = 3
+    """Decimals shown for the values and derivatives."""
+    entry_seconds: params.Seconds = 0.9
+    """Seconds each entry of the Jacobian takes to light up."""
+    term_seconds: params.Seconds = 0.6
+    """Seconds each term of the sum over j takes to appear."""
+    pass_seconds: params.Seconds = 1.2
+    """Seconds each hop of the backward pass takes (f to g, g to x and y)."""
+
+    def check(self) -> None:
+        """Refuse formulas that are not finite or not differentiable at the point."""
+        plan(self)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What VectorJacobian shows, from :mod:`mathcore.jacobians`."""
+
+    g_latex: tuple[str, ...]
+    f_latex: str
+    gx: tuple[float, ...]
+    fx: float
+    J: Partials
+    v: Partials
+    sums: tuple[ChainSum, ...]
+    backward: BackwardPass
+    vjp: tuple[float, ...]
+    """vᵀJ by a backward pass over Σ_j v_j·g_j with v held constant."""
+
+
+@functools.lru_cache(maxsize=16)  # check() at load, then construct(): once
+def plan(p: VectorJacobianParams) -> Plan:
+    """Everything the scene shows at ``p.x0``; ParamError (on ``g`` or ``f``) for a
+    formula that cannot be read, or is not finite or differentiable there."""
+    import sympy as sp
+
+    with params.refused("g"):
+        g = jacobians.parse_map(p.g)
+        gx = jacobians.evaluate(g, p.x0)
+        J = jacobians.jacobian(g, p.x0)
+    with params.refused("f"):
+        f = jacobians.parse_outer(p.f)
+        v = jacobians.gradient(f, gx)
+        composed = f.subs(dict(zip(sp.symbols(OUTPUTS, real=True), g, strict=True)))
+        fx = jacobians.number(composed, INPUTS, p.x0)
+    try:
+        vjp = jacobians.vjp(g, p.x0, v.values)
+    except (ValueError, ArithmeticError) as err:  # an operation the graph cannot take
+        raise params.ParamError("g", str(err)) from None
+    try:
+        backward = jacobians.backward_pass(g, f, p.x0)
+    except (ValueError, ArithmeticError) as err:
+        raise params.ParamError("f", str(err)) from None
+    return Plan(
+        tuple(sp.latex(e) for e in g),
+        sp.latex(f),
+        gx,
+        fx,
+        J,
+        v,
+        jacobians.chain_sum(J, v),
+        backward,
+        vjp,
+    )
+
+
+class VectorJacobian(LessonScene):
+    """∇_x(f∘g) = J_gᵀ ∇_g f: the sum over j, then one backward pass, same numbers."""
+
+    Params = VectorJacobianParams
+
+    def construct(self) -> None:
+        p: VectorJacobianParams = self.params
+        pl = plan(p)
+        self._record(pl)
+        heading, point = self._maps(p, pl)
+        J_values, J_formulas = self._jacobian(p, pl, point)
+        v_values = self._upstream(p, pl, J_values, J_formulas)
+        self._chain_sum(p, pl, J_values, v_values)
+        self._backward(p, pl, heading)
+        self._agree(p, pl, heading)
+
+    def _record(self, pl: Plan) -> None:
+        p: VectorJacobianParams = self.params
+        self.record("point", p.x0)
+        self.record("g", pl.gx)
+        self.record("f", pl.fx)
+        self.record("J", pl.J.values)
+        self.record("J_latex", pl.J.latex)
+        self.record("v", pl.v.values)
+        self.record("v_latex", pl.v.latex)
+        self.record("sum.terms", {s.wrt: s.terms for s in pl.sums})
+        self.record("sum.result", [s.total for s in pl.sums])
+        self.record("vjp.result", pl.backward.grads)
+        self.record("vjp.upstream", pl.backward.upstream)
+        self.record("vjp.held_v", pl.vjp)
+        self.record("vjp.f", pl.backward.f)
+        self.record("cost", {"jacobian_backward": 3, "jacobian_forward": 2, "vjp": 1})
+
+    # ------------------------------------------------------------- the steps
+
+    def _maps(self, p: VectorJacobianParams, pl: Plan) -> tuple[MathTex, VGroup]:
+        """The step "Two maps and a point": g and f, the point, g's values, f's;
+        returns the heading, and the values shown with the one line (not yet shown)
+        that they shrink into."""
+        d = p.digits
+        self.step(
+            "Two maps and a point",
+            f"g turns the point {numbers.point_text(p.x0)} into three numbers, "
+            f"{_plain(pl.gx, d)}, and f turns those three into one: "
+            f"f = {numbers.fmt(pl.fx, d)}.",
+        )
+        heading = _fit(
+            MathTex(
+                r"g(x, y) = \big(" + r",\ ".join(pl.g_latex) + r"\big),\qquad "
+                r"f(g_1, g_2, g_3) = " + pl.f_latex,
+                font_size=look.TEXT_SIZE + 4,
+            )
+        ).to_edge(UP, buff=0.35)
+        point, gx, fx = (numbers.vector(p.x0, d), numbers.vector(pl.gx, d), pl.fx)
+        block = VGroup(
+            MathTex(rf"(x, y) = {point}", color=look.POINT, font_size=look.TITLE_SIZE),
+            MathTex(rf"g(x, y) = {gx}", color=look.CURVE, font_size=look.TITLE_SIZE),
+            MathTex(rf"f(g(x, y)) = {numbers.fmt(fx, d)}", font_size=look.TITLE_SIZE),
+        ).arrange(DOWN, buff=0.45)
+        _fit(block).move_to(0.3 * DOWN)
+        self.play(Write(heading), run_time=1.2)
+        for line in block:
+            self.play(FadeIn(line, shift=0.2 * DOWN), run_time=0.6)
+        self.wait(1.2)
+        at = _fit(
+            MathTex(
+                rf"\text{{at }} (x, y) = {point}:\quad g = {gx},\quad"
+                rf" f = {numbers.fmt(fx, d)}",
+                color=look.MUTED,
+                font_size=look.LABEL_SIZE,
+            )
+        ).next_to(heading, DOWN, buff=0.3)
+        return heading, VGroup(block, at)
+
+    def _jacobian(
+        self, p: VectorJacobianParams, pl: Plan, point: VGroup
+    ) -> tuple[MobjectMatrix, VGroup]:
+        """The step "The Jacobian": the point's values shrink to one line, then J_g's
+        formulas and values, one entry at a time; returns the matrix of values, and
+        the rest (its formulas), which goes when v arrives."""
+        rows, cols = len(OUTPUTS), len(INPUTS)
+        self.step(
+            "The Jacobian",
+            f"The Jacobian of g has a row for each output and a column for each input: "
+            f"entry by entry, the slope of g_j along x_i, {rows * cols} numbers at "
+            f"{numbers.point_text(p.x0)}.",
+        )
+        formulas = _matrix(pl.J.latex)
+        values = _matrix([[numbers.fmt(c, p.digits) for c in r] for r in pl.J.values])
+        head, eq = MathTex("J_g =", font_size=look.TEXT_SIZE), _tex("=")
+        line = VGroup(head, formulas, eq, values).arrange(RIGHT, buff=0.3)
+        tags = VGroup(
+            *(
+                _tex(name, look.MUTED, look.LABEL_SIZE)
+                .set_x(column.get_x())
+                .set_y(formulas.get_top()[1] + 0.3)
+                for name, column in zip(INPUTS, formulas.get_columns(), strict=True)
+            )
+        )
+        # Between the line of values above and the readout below, however tall.
+        block = _fit(VGroup(line, tags))
+        if block.height > MATRIX_HEIGHT:
+            block.scale_to_fit_height(MATRIX_HEIGHT)
+        block.move_to(0.45 * UP)
+        readout: MathTex | None = None
+        self.play(ReplacementTransform(*point), run_time=0.8)
+        self.play(
+            FadeIn(head),
+            FadeIn(eq),
+            FadeIn(tags),
+            *(FadeIn(m.get_brackets()) for m in (formulas, values)),
+            run_time=0.8,
+        )
+        for j in range(rows):
+            for i in range(cols):
+                readout = self._light_entry(p, pl, formulas, values, readout, j, i)
+        self.play(
+            formulas.get_entries().animate.set_color(look.INK),
+            values.get_entries().animate.set_color(look.INK),
+            FadeOut(readout),
+            run_time=0.5,
+        )
+        self.wait(1.0)
+        return values, VGroup(head, formulas, eq, tags)
+
+    def _light_entry(
+        self,
+        p: VectorJacobianParams,
+        pl: Plan,
+        formulas: MobjectMatrix,
+        values: MobjectMatrix,
+        readout: MathTex | None,
+        j: int,
+        i: int,
+    ) -> MathTex:
+        """Entry (j, i) lights up in both matrices, its derivative written below."""
+        k = j * len(INPUTS) + i
+        formula, value = formulas.get_entries()[k], values.get_entries()[k]
+        line = _fit(
+            MathTex(
+                rf"\partial g_{j + 1}/\partial {INPUTS[i]} = {pl.J.latex[j][i]}"
+                rf" = {numbers.fmt(pl.J.values[j][i], p.digits)}",
+                color=look.POINT,
+                font_size=look.TEXT_SIZE,
+            )
+        ).move_to(READOUT_Y * UP)
+        # The entry lit before goes back to ink (only it: animating the whole matrix
+        # would bring in the entries not shown yet).
+        dim = [
+            m.get_entries()[k - 1].animate.set_color(look.INK) for m in (formulas, values)
+        ]
+        self.play(
+            *(dim if k else []),
+            FadeIn(formula.set_color(look.POINT), scale=1.3),
+            FadeIn(value.set_color(look.POINT)),
+            FadeIn(line) if readout is None else ReplacementTransform(readout, line),
+            run_time=p.entry_seconds,
+        )
+        self.wait(0.25)
+        return line
+
+    def _upstream(
+        self,
+        p: VectorJacobianParams,
+        pl: Plan,
+        J_values: MobjectMatrix,
+        J_formulas: VGroup,
+    ) -> MobjectMatrix:
+        """The step "The upstream gradient": v = ∇_g f at g(x), beside J's values;
+        returns the column of v's values."""
+        d = p.digits
+        self.step(
+            "The upstream gradient",
+            f"f's own gradient at g = {_plain(pl.gx, d)} is v = {_plain(pl.v.values, d)}: "
+            "how fast f changes with each output of g.",
+        )
+        head = _tex(r"J_g =")
+        v_head = _tex(r"v = \nabla_g f =")
+        formulas = _matrix([[c] for c in pl.v.latex])
+        values = _matrix([[numbers.fmt(c, d)] for c in pl.v.values], look.TANGENT)
+        target = J_values.copy()
+        row = VGroup(head, target, v_head, formulas, _tex("="), values)
+        row.arrange(RIGHT, buff=0.3)
+        row[2:].shift(0.6 * RIGHT)  # a gap between J and v
+        _fit(row).move_to(0.45 * UP)
+        self.play(
+            FadeOut(J_formulas), Transform(J_values, target), FadeIn(head), run_time=0.8
+        )
+        self.play(FadeIn(VGroup(*row[2:])), run_time=1.0)
+        self.wait(1.5)
+        return values
+
+    def _chain_sum(
+        self,
+        p: VectorJacobianParams,
+        pl: Plan,
+        J_values: MobjectMatrix,
+        v_values: MobjectMatrix,
+    ) -> None:
+        """The step "Sum over j": each input's slope, term by term, as the notebook
+        writes it; J's and v's entries in each term are boxed as it appears."""
+        d = p.digits
+        sums = "; ".join(
+            f"for {s.wrt}, {' + '.join(_term(s, j, d) for j in range(len(OUTPUTS)))}"
+            f" = {numbers.fmt(s.total, d)}"
+            for s in pl.sums
+        )
+        self.step(
+            "Sum over j",
+            f"Each input's slope adds up v_j times the slope of g_j: {sums}. "
+            "That is J transpose times v.",
+        )
+        rule = _fit(
+            MathTex(
+                r"\frac{\partial (f\circ g)}{\partial x_i} = \sum_j "
+                r"\frac{\partial f}{\partial g_j}\,\frac{\partial g_j}{\partial x_i}"
+                r" = (J_g^\top v)_i",
+                font_size=look.TEXT_SIZE,
+            )
+        ).move_to(1.45 * DOWN)
+        self.play(Write(rule), run_time=1.0)
+        lines = [_sum_line(s, d) for s in pl.sums]
+        VGroup(*lines).arrange(DOWN, aligned_edge=LEFT, buff=0.3).next_to(
+            rule, DOWN, buff=0.35
+        )
+        for i, line in enumerate(lines):
+            self._sum_terms(p, line, J_values, v_values, i)
+        self.wait(1.2)
+
+    def _sum_terms(
+        self,
+        p: VectorJacobianParams,
+        line: MathTex,
+        J_values: MobjectMatrix,
+        v_values: MobjectMatrix,
+        i: int,
+    ) -> None:
+        """One line of the sum: its head, then a term per j, then its total."""
+        n = len(OUTPUTS)
+        self.play(FadeIn(line[0]), run_time=0.4)
+        boxes: VGroup | None = None
+        for j in range(n):
+            entries = (
+                J_values.get_entries()[j * len(INPUTS) + i],
+                v_values.get_entries()[j],
+            )
+            new = VGroup(
+                *(SurroundingRectangle(e, color=look.POINT, buff=0.08) for e in entries)
+            )
+            box_in = Create(new) if boxes is None else ReplacementTransform(boxes, new)
+            self.play(box_in, FadeIn(line[1 + j], shift=0.15 * UP), run_time=p.term_seconds)
+            boxes = new
+        self.play(FadeOut(boxes), FadeIn(line[1 + n], scale=1.2), run_time=0.5)
+
+    def _backward(self, p: VectorJacobianParams, pl: Plan, heading: Mobject) -> None:
+        """The step "One backward pass": f∘g as a graph; 1 seeded at f flows back
+        to the g nodes as v, then to x and y as their slopes, in one pass."""
+        d, bp = p.digits, pl.backward
+        self.step(
+            "One backward pass",
+            "Backpropagation gets there in one pass: seeded with 1 at f, it brings "
+            f"v = {_plain(bp.upstream, d)} to g1, g2, g3, and x and y collect "
+            f"{_plain(bp.grads, d)} on the way back. J is never built.",
+        )
+        graph = ChainGraph(bp, d)
+        self.play(
+            *(FadeOut(m) for m in self.mobjects if m is not heading),
+            FadeIn(graph.skeleton),
+            run_time=1.0,
+        )
+        self.play(Write(graph.grads[-1]), FadeIn(graph.legend), run_time=0.6)
+        self.play(
+            *(flash(a, look.POINT, backwards=True) for a in graph.to_f),
+            *(FadeIn(gr, shift=0.3 * LEFT) for gr in graph.grads[2:5]),
+            run_time=p.pass_seconds,
+        )
+        self.play(
+            *(flash(a, look.POINT, backwards=True) for a in graph.to_g),
+            *(FadeIn(gr, shift=0.3 * LEFT) for gr in graph.grads[:2]),
+            run_time=p.pass_seconds,
+        )
+        note = _fit(
+            MathTex(
+                rf"\text{{one backward pass: }} \nabla_x (f\circ g) = "
+                rf"{numbers.vector(bp.grads, d)}",
+                color=look.TANGENT,
+                font_size=look.TEXT_SIZE,
+            )
+        ).to_edge(DOWN, buff=0.35)
+        self.play(FadeIn(note, shift=0.2 * UP), run_time=0.6)
+        self.wait(1.2)
+
+    def _agree(self, p: VectorJacobianParams, pl: Plan, heading: Mobject) -> None:
+        """The step "Both agree": the sum and the backward pass side by side, and
+        what forming J would have cost."""
+        d = p.digits
+        self.step(
+            "Both agree",
+            f"Both ways give {_plain(pl.backward.grads, d)}. Building J takes three "
+            "backward passes, one per output, or two forward ones, one per input; "
+            "the vector–Jacobian product takes one.",
+        )
+        table = _agreement(pl, d).scale(1.3).move_to(0.6 * UP)
+        cost = VGroup(
+            _tex(
+                r"\text{forming } J_g:\ 3 \text{ backward passes (one per output)}"
+                r"\text{ or } 2 \text{ forward passes (one per input)}",
+                look.MUTED,
+            ),
+            _tex(r"\text{the VJP } v^\top J_g:\ 1 \text{ backward pass}", look.GOOD),
+        ).arrange(DOWN, buff=0.3)
+        _fit(cost).next_to(table, DOWN, buff=0.7)
+        self.play(*(FadeOut(m) for m in self.mobjects if m is not heading), run_time=0.6)
+        self.play(FadeIn(table), run_time=1.0)
+        self.play(FadeIn(cost[0], shift=0.2 * UP), run_time=0.7)
+        self.play(FadeIn(cost[1], shift=0.2 * UP), run_time=0.7)
+        self.wait(1.5)
+
+
+# ----------------------------------------------------------------- drawing
+
+
+class ChainGraph:
+    """f∘g as a three-column graph: x, y → g1, g2, g3 → f, each box with its value
+    (``skeleton``) and, hidden, its gradient ∂f/∂(node) (``grads``: x, y, g1, g2,
+    g3, f). Every number comes from the :class:`BackwardPass`."""
+
+    def __init__(self, bp: BackwardPass, digits: int) -> None:
+        centre = np.array([0.0, -0.35, 0.0])
+        spots = [centre + np.array([-4.6, y, 0.0]) for y in (0.95, -0.95)]
+        spots += [centre + np.array([0.0, y, 0.0]) for y in (1.75, 0.0, -1.75)]
+        spots.append(centre + np.array([4.6, 0.0, 0.0]))
+        names = [*INPUTS, *OUTPUTS, "f"]
+        values = [*bp.inputs, *bp.outputs, bp.f]
+        grads = [*bp.grads, *bp.upstream, 1.0]
+        boxes = [
+            _box(n, v, s, digits) for n, v, s in zip(names, values, spots, strict=True)
+        ]
+        self.grads = [
+            _tex(numbers.fmt(g, digits), look.TANGENT, look.LABEL_SIZE).move_to(
+                s + ROW * DOWN
+            )
+            for g, s in zip(grads, spots, strict=True)
+        ]
+        self.to_g = [_arrow(boxes[i], boxes[j]) for j in (2, 3, 4) for i in (0, 1)]
+        self.to_f = [_arrow(boxes[j], boxes[5]) for j in (2, 3, 4)]
+        self.legend = VGroup(
+            _tex(r"\text{value}", look.CURVE, look.LABEL_SIZE),
+            _tex(r"\partial f/\partial(\text{node})", look.TANGENT, look.LABEL_SIZE),
+        ).arrange(DOWN, aligned_edge=RIGHT, buff=0.15)
+        self.legend.move_to(boxes[5]).shift(1.6 * UP).align_to(boxes[5], RIGHT)
+        self.skeleton = VGroup(*self.to_g, *self.to_f, *boxes)
+
+
+def _box(name: str, value: float, at: np.ndarray, digits: int) -> VGroup:
+    shape = RoundedRectangle(
+        corner_radius=0.18,
+        width=BOX_WIDTH,
+        height=BOX_HEIGHT,
+        color=look.INK,
+        stroke_width=3,
+    ).move_to(at)
+    label = _tex(tex_name(name)).move_to(at + ROW * UP)
+    number = _tex(numbers.fmt(value, digits), look.CURVE, look.LABEL_SIZE).move_to(at)
+    return VGroup(shape, label, number)
+
+
+def _arrow(source: VGroup, target: VGroup) -> Arrow:
+    return Arrow(
+        source[0].get_right(),
+        target[0].get_left(),
+        buff=0.08,
+        color=look.INK,
+        stroke_width=3,
+        tip_length=0.18,
+    )
+
+
+def _tex(text: str, colour=look.INK, size: float = look.TEXT_SIZE) -> MathTex:
+    return MathTex(text, color=colour, font_size=size)
+
+
+def _fit(m: Mobject, width: float = FRAME_WIDTH) -> Mobject:
+    """``m`` shrunk to ``width`` if wider, and kept inside the frame."""
+    if m.width > width:
+        m.scale_to_fit_width(width)
+    return keep_in_frame(m)
+
+
+def _matrix(cells: Sequence[Sequence[str]], colour=look.INK) -> MobjectMatrix:
+    """A matrix of TeX cells, centred in columns spaced for the widest of them
+    (Manim's spacing is centre to centre: long formulas would overlap)."""
+    rows = [[_tex(c, colour) for c in row] for row in cells]
+    wide = max(m.width for row in rows for m in row)
+    tall = max(m.height for row in rows for m in row)
+    return MobjectMatrix(
+        rows,
+        h_buff=max(1.1, wide + 0.5),
+        v_buff=max(0.75, tall + 0.3),
+        element_alignment_corner=ORIGIN,
+    )
+
+
+def _sum_line(s: ChainSum, d: int) -> MathTex:
+    """∂(f∘g)/∂x_i = v_1·J_1i + v_2·J_2i + v_3·J_3i = total, one part per term."""
+    terms = [
+        ("+ " if j else "") + rf"{factor_tex(vj, d)}\cdot {factor_tex(jji, d)}"
+        for j, (vj, jji) in enumerate(s.factors)
+    ]
+    return MathTex(
+        rf"\partial (f\circ g)/\partial {s.wrt} =",
+        *terms,
+        rf"= {numbers.fmt(s.total, d)}",
+        font_size=look.TEXT_SIZE,
+    )
+
+
+def _term(s: ChainSum, j: int, d: int) -> str:
+    vj, jji = s.factors[j]
+    return f"{numbers.fmt(vj, d)}·{numbers.fmt(jji, d)}"
+
+
+def _plain(v: Sequence[float], d: int) -> str:
+    """A tuple of numbers for a caption: (2, 3, 1)."""
+    return "(" + ", ".join(numbers.fmt(c, d) for c in v) + ")"
+
+
+def _agreement(pl: Plan, d: int) -> VGroup:
+    """Rows ∂/∂x and ∂/∂y: by the sum J_gᵀ v, and by the backward pass."""
+    size = look.TEXT_SIZE
+    cells: list[Mobject] = [
+        MathTex("", font_size=size),
+        _tex(r"\text{sum over } j\ (J_g^\top v)", look.POINT),
+        _tex(r"\text{backward pass}", look.TANGENT),
+    ]
+    for s, g in zip(pl.sums, pl.backward.grads, strict=True):
+        cells += [
+            _tex(rf"\partial (f\circ g)/\partial {s.wrt}"),
+            _tex(numbers.fmt(s.total, d)),
+            _tex(numbers.fmt(g, d)),
+        ]
+    return VGroup(*cells).arrange_in_grid(cols=3, buff=(0.9, 0.4))

@@ -1,0 +1,575 @@
+"""Part 4, the formal layer: why a small enough step always goes down (DescentLemma).
+
+Render it with plain Manim from the repo root::
+
+    manim render scenes/lemma.py DescentLemma -ql
+
+On a window where f'' ≤ L, f lies under the parabola
+q(y) = f(x_t) + f′(x_t)(y − x_t) + (L/2)(y − x_t)²; the step η = 1/L lands on q's
+lowest point, and a step η lowers f by at least η(1 − Lη/2) f′(x_t)², which is
+positive exactly for 0 < η < 2/L. Past 2/L the bound promises nothing, and a run
+with such an η is shown for what it does. Every number is from
+:mod:`mathcore.smoothness`.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass
+from typing import Annotated
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    ORIGIN,
+    RIGHT,
+    Axes,
+    Create,
+    DashedLine,
+    DashedVMobject,
+    Dot,
+    FadeIn,
+    FadeOut,
+    GrowArrow,
+    Line,
+    ValueTracker,
+    VGroup,
+    VMobject,
+    Write,
+    linear,
+)
+
+from mathcore import landscape, smoothness
+from mathcore.functions import Objective
+from mathcore.optimize import Trajectory, gd, run
+from mathcore.runs import clip_polyline, graph_points, windowed
+from scenes import params
+from scenes.base import LessonScene
+from scenes.kit import look, numbers, plots, text
+from scenes.kit.paths import (
+    moving_dot,
+    outcome,
+    step_arrow,
+    traced_path,
+    trajectory_record,
+)
+from scenes.kit.plots import inner_frame
+from scenes.kit.text import below, column
+
+Window = plots.Window
+
+BOUND = look.SECANT  # the parabola: an approximation of f, from above
+TOO_LARGE = look.TANGENT  # a step past 2/L: derivatives gone wrong
+PLOT_WIDTH, PLOT_HEIGHT = 6.6, 6.1
+PLOT_CENTRE = np.array([-3.15, -0.05, 0.0])
+PANEL_WIDTH, PANEL_HEIGHT = 4.6, 2.2
+PANEL_CENTRE = np.array([4.15, -2.48, 0.0])
+RATE_SAMPLES = 241  # η samples of the decrease curves
+
+
+@dataclass(frozen=True)
+class DescentLemmaParams:
+    """The descent lemma on a flat-shouldered bowl, x² − 2 log cosh(x − 2), at x_t = 3.5.
+
+    Its curvature 2 tanh²(x − 2) stays under 2 and nears it away from x = 2, so a
+    step past 2/L keeps overshooting further.
+    """
+
+    function: Annotated[str, params.Formula(1)] = "x**2 - 2*log(cosh(x - 2))"
+    """The function: a catalogue name or a formula in x."""
+    x0: params.Coordinate = 3.5
+    """The point x_t the parabola touches f at; the too-large run starts there."""
+    window: Annotated[plots.Window, params.Region(1)] = ((-5.0, 5.0),)
+    """The x range shown; L is the largest f'' over it, and the parabola lies above f
+    on it."""
+    too_large: Annotated[float, params.Between(2.0, 100.0, low_open=True)] = 3.0
+    """The step past the bound, as a multiple of 1/L: η = too_large / L."""
+    steps: Annotated[int, params.Between(1, 1000)] = 12
+    """The most updates the too-large run takes."""
+    curve_samples: Annotated[int, params.Between(2, 5000)] = 400
+    """Points the curves of f and of the parabola are drawn through."""
+    run_seconds: params.Seconds = 2.5
+    """Seconds the too-large run takes to play."""
+
+    def check(self) -> None:
+        """Refuse a function, point or window the scene cannot show (see :func:`lemma`)."""
+        lemma(self)
+
+
+@dataclass(frozen=True)
+class Lemma:
+    """What DescentLemma shows, from mathcore."""
+
+    f: Objective
+    L: float
+    bound: smoothness.UpperBound
+    step: float  # x_{t+1} with η = 1/L: the parabola's lowest point
+    step_value: float  # f there
+    rates: np.ndarray  # η samples of the decrease panel
+    guaranteed: np.ndarray  # η(1 − Lη/2) f′(x_t)²
+    actual: np.ndarray  # f(x_t) − f(x_t − η f′(x_t)); NaN where the step leaves the window
+    lr: float  # the too-large η
+    run: Trajectory
+    verdict: landscape.Verdict
+    window: Window  # x (the window) and f
+    ticks: tuple[tuple[float, ...], tuple[float, ...]]
+    panel: Window  # η and the decrease
+
+
+@functools.lru_cache(maxsize=16)  # check() at load, then construct(): once
+def lemma(p: DescentLemmaParams) -> Lemma:
+    """Everything the scene shows for ``p``; ParamError (one line, naming the key) for
+    a function not finite on the window, one with no upward curvature there (L = 0:
+    no parabola to draw), a point outside the window or where f′ = 0, or a step
+    η = 1/L that leaves the window (the bound holds only inside it)."""
+    f = params.objective(p.function, 1)
+    ((lo, hi),) = params.window("window", p.window, 1)
+    params.within("x0", p.x0, lo, hi)
+    params.within("steps", p.steps, 1, 1000)
+    params.within("too_large", p.too_large, 2.0, 100.0, low_open=True)
+    with params.refused():
+        landscape.require_finite(f, ((lo, hi),), 401)
+        L = smoothness.smoothness(f, (lo, hi))
+    if not L > 0:
+        raise params.ParamError(
+            "function",
+            "f'' ≤ 0 all over the window (f is straight or bends down there): "
+            "there is no curvature L > 0 to draw a parabola with",
+        )
+    bound = smoothness.upper_bound(f, p.x0, L)
+    xs = np.linspace(lo, hi, p.curve_samples)
+    heights = np.concatenate([f.value(xs[:, None]), [bound.minimum]])
+    y_window = landscape.frame(heights[:, None], margin=0.06, target=10)[0]
+    _require_visible_step(bound, (lo, hi), y_window)
+    step = bound.minimiser
+    dense = np.linspace(lo, hi, 20001)
+    if smoothness.lowest_gap(f, bound, dense) < -1e-9 * (y_window[1] - y_window[0]):
+        raise params.ParamError(
+            "function", "f'' changes too fast on this window to bound it from a grid"
+        )
+    lr = p.too_large / L
+    with params.refused("x0"):
+        traj = run(f, [p.x0], gd(lr), p.steps)
+    window = ((lo, hi), y_window)
+    rates, guaranteed, actual = _decrease_curves(f, bound, (lo, hi), max(p.too_large, 2.4))
+    return Lemma(
+        f=f,
+        L=L,
+        bound=bound,
+        step=step,
+        step_value=float(f.value([step])),
+        rates=rates,
+        guaranteed=guaranteed,
+        actual=actual,
+        lr=lr,
+        run=traj,
+        verdict=landscape.verdict(traj, window, (), graph_points(traj)),
+        window=window,
+        ticks=(landscape.ticks((lo, hi), 7), landscape.ticks(y_window, 5)),
+        panel=_panel_window(L, p.too_large, guaranteed, actual),
+    )
+
+
+def _require_visible_step(
+    bound: smoothness.UpperBound,
+    x_window: tuple[float, float],
+    y_window: tuple[float, float],
+) -> None:
+    """ParamError on ``x0`` when f′(x_t) = 0 (no step) or the step η = 1/L is too
+    small to see or leaves the window."""
+    lo, hi = x_window
+    promised = bound.value - bound.minimum  # f′²/(2L)
+    if not promised > 1e-4 * (y_window[1] - y_window[0]):
+        raise params.ParamError(
+            "x0",
+            f"f′({numbers.fmt(bound.x)}) = {bound.slope:.3g}: the step from there is too "
+            "small to see; choose a point where f slopes",
+        )
+    if not lo <= bound.minimiser <= hi:
+        raise params.ParamError(
+            "x0",
+            f"the step η = 1/L from {numbers.fmt(bound.x)} lands at "
+            f"x = {numbers.fmt(bound.minimiser)}, outside the window [{lo:g}, {hi:g}], "
+            "where f'' ≤ L is not known",
+        )
+
+
+def _decrease_curves(
+    f: Objective, bound: smoothness.UpperBound, x_window: tuple[float, float], most: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """η from 0 to a little past ``most``/L; the guaranteed and the actual decrease
+    (NaN where the step leaves the window: nothing is promised there)."""
+    rates = np.linspace(0.0, 1.08 * most / bound.L, RATE_SAMPLES)
+    guaranteed = smoothness.guaranteed_decrease(rates, bound.slope, bound.L)
+    landing = bound.x - rates * bound.slope
+    inside = (landing >= x_window[0]) & (landing <= x_window[1])
+    actual = np.full_like(rates, np.nan)
+    actual[inside] = smoothness.actual_decrease(f, bound.x, rates[inside])
+    return rates, guaranteed, actual
+
+
+def _panel_window(
+    L: float, too_large: float, guaranteed: np.ndarray, actual: np.ndarray
+) -> Window:
+    """η from 0 to past the too-large η; the decrease from its lowest to its highest."""
+    values = np.concatenate([guaranteed, actual[np.isfinite(actual)], [0.0]])
+    low, high = float(values.min()), float(values.max())
+    pad = 0.08 * (high - low)
+    return ((0.0, 1.08 * max(too_large, 2.4) / L), (low - pad, high + pad))
+
+
+class DescentLemma(LessonScene):
+    """The descent lemma: the parabola above f, the step 1/L, the decrease vs η."""
+
+    Params = DescentLemmaParams
+
+    def construct(self) -> None:
+        p: DescentLemmaParams = self.params
+        d = lemma(p)
+        self._record(d)
+        axes = plots.plot_axes(d.window, PLOT_WIDTH, PLOT_HEIGHT).move_to(PLOT_CENTRE)
+        q = d.bound
+        t_vals = (numbers.fmt(q.x), numbers.fmt(q.value), numbers.fmt(q.slope))
+
+        self.step(
+            "The function and a point",
+            f"A function f and a point x_t = {t_vals[0]}, where f = {t_vals[1]} "
+            f"and the slope f′ = {t_vals[2]}.",
+        )
+        head = self._show_function(d, axes, p)
+
+        self.step("A parabola above f", self._bound_caption(d))
+        rows = self._show_bound(d, axes, head, p)
+
+        self.step("The step η = 1/L", self._step_caption(d))
+        worked = self._show_step(d, axes, rows)
+
+        self.step("The guaranteed decrease", self._decrease_caption(d))
+        panel = self._show_decrease(d, rows, worked)
+
+        self.step(f"Too large: η = {numbers.fmt(p.too_large)}/L", self._run_caption(d))
+        self._show_too_large(d, axes, panel, p)
+
+    # ------------------------------------------------------------------ steps
+
+    def _show_function(self, d: Lemma, axes: Axes, p: DescentLemmaParams) -> VGroup:
+        """The framed graph of f, x_t on it, and the column's first rows."""
+        frame = inner_frame(axes.c2p, d.window, *d.ticks, look.LABEL_SIZE)
+        curve = _curve(axes, d.window, p.curve_samples, lambda x: d.f.value(x[:, None]))
+        curve.set_stroke(look.CURVE, 4)
+        q = d.bound
+        at = axes.c2p(q.x, q.value)
+        dot = Dot(at, radius=0.1, color=look.POINT).set_z_index(3)
+        label = text.tex("x_t", look.POINT, look.LABEL_SIZE).next_to(at, RIGHT, buff=0.15)
+        head = column(
+            text.tex(d.f.latex, look.CURVE, look.TITLE_SIZE),
+            text.tex(
+                rf"x_t = {numbers.fmt(q.x)},\ \ f(x_t) = {numbers.fmt(q.value)},\ \ "
+                rf"f'(x_t) = {numbers.fmt(q.slope)}",
+                look.POINT,
+            ),
+        )
+        self.play(Create(frame), Create(curve), Write(head[0]), run_time=1.5)
+        self.play(FadeIn(dot), FadeIn(label), FadeIn(head[1]))
+        self.wait(1.5)
+        return head
+
+    def _show_bound(
+        self, d: Lemma, axes: Axes, head: VGroup, p: DescentLemmaParams
+    ) -> VGroup:
+        """L, the lemma's inequality, and the parabola drawn above f."""
+        rows = below(
+            head,
+            text.tex(rf"L = \max f'' = {numbers.fmt(d.L)}", BOUND),
+            text.tex(
+                r"f(y) \le f(x_t) + f'(x_t)(y - x_t) + \tfrac{L}{2}(y - x_t)^2", BOUND
+            ),
+        )
+        parabola = _curve(axes, d.window, p.curve_samples, d.bound).set_stroke(BOUND, 4)
+        self.play(FadeIn(rows[0]))
+        self.play(Create(parabola), FadeIn(rows[1]), run_time=2.0)
+        self.wait(2.5)
+        return VGroup(head, rows)
+
+    def _show_step(self, d: Lemma, axes: Axes, rows: VGroup) -> VGroup:
+        """The step η = 1/L: its landing on the parabola's lowest point, and f there."""
+        q = d.bound
+        top = axes.c2p(d.step, q.minimum)
+        low = axes.c2p(d.step, d.step_value)
+        start = axes.c2p(q.x, q.value)
+        jump = step_arrow(start, top, look.POINT)
+        on_bound = Dot(top, radius=0.09, color=BOUND).set_z_index(3)
+        on_f = Dot(low, radius=0.09, color=look.GOOD).set_z_index(3)
+        gap = DashedLine(top, low, color=look.GOOD, stroke_width=3)
+        lines = below(
+            rows,
+            text.tex(
+                rf"\eta = \tfrac{{1}}{{L}} = {numbers.fmt(1 / d.L)}:\ \ "
+                rf"x_{{t+1}} = {numbers.fmt(d.step)}",
+                look.POINT,
+            ),
+            text.tex(rf"\text{{bound: }} f(x_{{t+1}}) \le {numbers.fmt(q.minimum)}", BOUND),
+            text.tex(
+                rf"\text{{true: }} f(x_{{t+1}}) = {numbers.fmt(d.step_value)}", look.GOOD
+            ),
+        )
+        self.play(GrowArrow(jump), FadeIn(lines[0]))
+        self.play(FadeIn(on_bound), FadeIn(lines[1]))
+        self.play(Create(gap), FadeIn(on_f), FadeIn(lines[2]))
+        self.wait(2.5)
+        return VGroup(jump, lines)
+
+    def _show_decrease(self, d: Lemma, rows: VGroup, worked: VGroup) -> VGroup:
+        """The guaranteed decrease against η, positive on (0, 2/L), with the true one."""
+        formula = below(
+            rows,
+            text.tex(
+                r"f(x_t) - f(x_{t+1}) \ge \eta\left(1 - \tfrac{L\eta}{2}\right) f'(x_t)^2",
+                look.GOOD,
+            ),
+        )
+        axes, frame = self._panel_axes(d)
+        promise = _polyline(axes, d.rates, d.guaranteed).set_stroke(look.GOOD, 4)
+        true = DashedVMobject(
+            _polyline(axes, d.rates, d.actual).set_stroke(look.INK, 2.5), num_dashes=45
+        )
+        zero = Line(axes.c2p(0, 0), axes.c2p(d.panel[0][1], 0), color=look.MUTED)
+        best = smoothness.best_rate(d.L)
+        peak = Dot(axes.c2p(best, float(d.guaranteed.max())), radius=0.07, color=look.GOOD)
+        root = Dot(axes.c2p(smoothness.decrease_roots(d.L)[1], 0), radius=0.07)
+        self.play(FadeOut(worked[1]), FadeIn(formula))
+        self.play(Create(frame), Create(zero))
+        self.play(Create(promise), FadeIn(peak), FadeIn(root), run_time=1.5)
+        self.play(Create(true), run_time=1.0)
+        self.wait(2.5)
+        return VGroup(axes, formula)
+
+    def _show_too_large(
+        self, d: Lemma, axes: Axes, panel: VGroup, p: DescentLemmaParams
+    ) -> None:
+        """η past 2/L: its negative promise on the panel, and the run it makes."""
+        panel_axes, formula = panel
+        promise = float(smoothness.guaranteed_decrease(d.lr, d.bound.slope, d.L))
+        mark = Dot(panel_axes.c2p(d.lr, promise), radius=0.08, color=TOO_LARGE)
+        drop = DashedLine(
+            panel_axes.c2p(d.lr, 0), panel_axes.c2p(d.lr, promise), color=TOO_LARGE
+        )
+        rows = below(
+            formula,
+            text.tex(
+                rf"\eta = \tfrac{{{numbers.fmt(p.too_large)}}}{{L}} = "
+                rf"{numbers.fmt(d.lr)}:\ \ "
+                rf"f(x_{{t+1}}) \le f(x_t) {'+' if promise < 0 else '-'} "
+                rf"{numbers.fmt(abs(promise))}",
+                TOO_LARGE,
+            ),
+            buff=0.25,
+        )
+        self.play(Create(drop), FadeIn(mark), FadeIn(rows))
+        gp = graph_points(d.run)
+        s = ValueTracker(0)
+        path = traced_path(axes.c2p, gp, s, TOO_LARGE, box=d.window, width=3)
+        ball = moving_dot(axes.c2p, gp, s, TOO_LARGE, box=d.window, radius=0.1)
+        self.add(path, ball)
+        exit_ = windowed(gp, d.window)
+        shown = d.run.n_steps if not exit_.exited else exit_.exit_segment + 1
+        self.play(
+            s.animate.set_value(shown),
+            run_time=p.run_seconds,
+            rate_func=linear,
+        )
+        ending = text.tex(outcome(d.verdict), TOO_LARGE, look.LABEL_SIZE)
+        if exit_.exited:
+            self._exit_arrow(axes, exit_, ending)
+        else:
+            end = Dot(axes.c2p(*gp[-1]), radius=0.1, color=TOO_LARGE)
+            self.play(FadeIn(end), FadeIn(below(rows, ending, buff=0.12)))
+        self.wait(2.5)
+
+    # ------------------------------------------------------------------ pieces
+
+    def _panel_axes(self, d: Lemma) -> tuple[Axes, VGroup]:
+        """The decrease panel: η in multiples of 1/L along the bottom."""
+        axes = plots.plot_axes(d.panel, PANEL_WIDTH, PANEL_HEIGHT).move_to(PANEL_CENTRE)
+        ks = range(0, int(d.panel[0][1] * d.L + 1e-9) + 1)
+        frame = plots.plot_frame(
+            axes.c2p,
+            d.panel,
+            [k / d.L for k in ks],
+            landscape.ticks(d.panel[1], 4),
+            x_label=lambda t: "0" if t == 0 else rf"{round(t * d.L)}/L",
+            font_size=24,
+            tick=-0.08,
+            label_buff=0.1,
+        )
+        name = text.tex(r"\eta", look.INK, 28).next_to(frame[0], RIGHT, buff=0.12)
+        name.align_to(frame[0], DOWN)
+        return axes, VGroup(frame, name, self._legend(axes, d))
+
+    @staticmethod
+    def _legend(axes: Axes, d: Lemma) -> VGroup:
+        """Which curve is the promise and which the true drop, in the panel's
+        empty lower-left corner (both curves are above 0 there)."""
+        rows = VGroup()
+        for label, colour, dashed in (
+            ("promised", look.GOOD, False),
+            ("true", look.INK, True),
+        ):
+            line = Line(ORIGIN, 0.45 * RIGHT, color=colour, stroke_width=3)
+            key = DashedVMobject(line, num_dashes=3) if dashed else line
+            rows.add(
+                VGroup(key, text.tex(rf"\text{{{label}}}", colour, 22)).arrange(
+                    RIGHT, buff=0.12
+                )
+            )
+        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.1)
+        corner = axes.c2p(d.panel[0][0], d.panel[1][0])
+        return rows.move_to(corner + np.array([0.15, 0.12, 0]), aligned_edge=DOWN + LEFT)
+
+    def _exit_arrow(self, axes: Axes, exit_, ending) -> None:
+        """Where the run leaves the plot: an arrow on its way out, and how it ended."""
+        start = axes.c2p(*exit_.exit_point)
+        ahead = axes.c2p(*(exit_.exit_point + 1e-3 * exit_.exit_direction)) - start
+        pointer = step_arrow(start, start + 0.45 * ahead / np.linalg.norm(ahead), TOO_LARGE)
+        left = text.tex(r"\text{left the plot:}", TOO_LARGE, look.LABEL_SIZE)
+        if exit_.exit_point[1] >= axes.y_range[1]:  # out of the top: a line above it
+            note = VGroup(left, ending).arrange(RIGHT, buff=0.15)
+            note.next_to(pointer.get_end(), LEFT, buff=0.15)
+        else:
+            note = VGroup(left, ending).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
+            side = LEFT if exit_.exit_point[0] > np.mean(axes.x_range[:2]) else RIGHT
+            note.next_to(start, DOWN + side, buff=0.25)
+        text.keep_in_frame(note)
+        self.play(FadeIn(pointer), FadeIn(note))
+
+    def _record(self, d: Lemma) -> None:
+        q = d.bound
+        self.record("L", d.L)
+        self.record("x_t", q.x)
+        self.record("f(x_t)", q.value)
+        self.record("f'(x_t)", q.slope)
+        self.record("bound", {"coefficients": q.coefficients, "minimum": q.minimum})
+        self.record(
+            "step",
+            {
+                "lr": smoothness.best_rate(d.L),
+                "x": d.step,
+                "bound": q.minimum,
+                "f": d.step_value,
+            },
+        )
+        self.record(
+            "decrease",
+            {
+                "rates": d.rates,
+                "guaranteed": d.guaranteed,
+                "actual": [None if math.isnan(v) else v for v in d.actual],
+                "roots": smoothness.decrease_roots(d.L),
+                "best_rate": smoothness.best_rate(d.L),
+            },
+        )
+        promise = float(smoothness.guaranteed_decrease(d.lr, q.slope, d.L))
+        self.record(
+            "too_large",
+            {
+                "lr": d.lr,
+                "promise": promise,
+                "bound_at_step": float(q.at_step(d.lr)),
+                "run": trajectory_record(d.run, d.verdict),
+            },
+        )
+        self.record("window", d.window)
+        self.record("panel", d.panel)
+
+    # ------------------------------------------------------------------ captions
+
+    @staticmethod
+    def _bound_caption(d: Lemma) -> str:
+        return (
+            f"On this window f never curves more than L = {numbers.fmt(d.L)}, so the "
+            "parabola through x_t with f's slope and curvature L lies above f everywhere."
+        )
+
+    @staticmethod
+    def _step_caption(d: Lemma) -> str:
+        q = d.bound
+        return (
+            f"The step η = 1/L = {numbers.fmt(1 / d.L)} lands at the parabola's lowest "
+            f"point, x = {numbers.fmt(d.step)}: the bound promises f ≤ "
+            f"{numbers.fmt(q.minimum)} there, and f is really "
+            f"{numbers.fmt(d.step_value)}{DescentLemma._lower(d)}."
+        )
+
+    @staticmethod
+    def _lower(d: Lemma) -> str:
+        """ ", lower still" when f is below the bound's minimum by a visible amount."""
+        visible = 1e-3 * (d.window[1][1] - d.window[1][0])
+        return (
+            ", lower still"
+            if d.step_value < d.bound.minimum - visible
+            else ", exactly the promise"
+        )
+
+    @staticmethod
+    def _decrease_caption(d: Lemma) -> str:
+        roots = smoothness.decrease_roots(d.L)
+        finite = np.isfinite(d.actual)
+        above = bool(np.all(d.actual[finite] >= d.guaranteed[finite] - 1e-9))
+        true = " The true drop, dashed, is never smaller." if above else ""
+        return (
+            "For any η the bound promises a drop of at least η(1 − Lη/2)·f′(x_t)²: "
+            f"positive exactly between 0 and 2/L = {numbers.fmt(roots[1])}, largest at "
+            f"1/L.{true}"
+        )
+
+    @staticmethod
+    def _run_caption(d: Lemma) -> str:
+        promise = float(smoothness.guaranteed_decrease(d.lr, d.bound.slope, d.L))
+        t, v = d.run, d.verdict
+        start = (
+            f"Past 2/L the bound promises nothing: at η = {numbers.fmt(d.lr)} it lets f "
+            f"rise by {numbers.fmt(-promise)}."
+        )
+        hops = ", then ".join(numbers.fmt(float(x)) for x in t.points[1:3, 0])
+        if v.status == "diverged":
+            if t.n_steps >= 1 and t.losses[1] < t.losses[0]:
+                return (
+                    f"{start} A run with this η jumps to {hops}: its first step happens "
+                    "to go down, by luck, not by promise, and the run diverges."
+                )
+            return f"{start} A run with this η jumps to {hops}, and diverges."
+        if v.status == "converged":
+            return (
+                f"{start} This run still converges, in {t.n_steps} steps: f curves "
+                "less where it goes. The lemma no longer says why."
+            )
+        where = f"after {t.n_steps} steps it is at x = {numbers.fmt(float(t.final[0]))}"
+        if t.losses[-1] < t.losses[0]:
+            return (
+                f"{start} This run jumps to {hops}; {where}, lower than it began: f "
+                "curves less where it goes, so this η happens to work here, but nothing "
+                "promised it."
+            )
+        return f"{start} This run jumps to {hops}; {where}, and has not settled."
+
+
+def _curve(axes: Axes, window: Window, samples: int, fn) -> VGroup:
+    """The graph of ``fn`` (a function of an array of x) over the window, cut where it
+    leaves the plot."""
+    xs = np.linspace(*window[0], samples)
+    curve = VGroup()
+    for piece in clip_polyline(np.column_stack([xs, fn(xs)]), window):
+        path = VMobject()
+        path.set_points_smoothly(axes.c2p(piece))
+        curve.add(path)
+    return curve
+
+
+def _polyline(axes: Axes, xs: np.ndarray, ys: np.ndarray) -> VMobject:
+    """A curve through the finite points (xs, ys), straight between samples."""
+    keep = np.isfinite(ys)
+    path = VMobject()
+    path.set_points_as_corners(axes.c2p(np.column_stack([xs[keep], ys[keep]])))
+    return path
