@@ -33,7 +33,6 @@ from manim import (
     Mobject,
     MobjectMatrix,
     ReplacementTransform,
-    RoundedRectangle,
     SurroundingRectangle,
     Transform,
     VGroup,
@@ -44,8 +43,8 @@ from mathcore import jacobians
 from mathcore.jacobians import INPUTS, OUTPUTS, BackwardPass, ChainSum, Partials
 from scenes import params
 from scenes.base import LessonScene
-from scenes.kit import look, numbers
-from scenes.kit.graphs import BOX_HEIGHT, BOX_WIDTH, ROW, factor_tex, flash, tex_name
+from scenes.kit import look, numbers, text
+from scenes.kit.graphs import ROW, factor_tex, flash, node_box
 from scenes.kit.text import keep_in_frame
 
 FRAME_WIDTH = 13.4  # what a line of formulas may span (the frame is 14.2 wide)
@@ -162,7 +161,11 @@ class VectorJacobian(LessonScene):
         self.record("vjp.upstream", pl.backward.upstream)
         self.record("vjp.held_v", pl.vjp)
         self.record("vjp.f", pl.backward.f)
-        self.record("cost", {"jacobian_backward": 3, "jacobian_forward": 2, "vjp": 1})
+        # Forming J takes a backward pass per output or a forward pass per input.
+        self.record(
+            "cost",
+            {"jacobian_backward": len(pl.gx), "jacobian_forward": len(p.x0), "vjp": 1},
+        )
 
     # ------------------------------------------------------------- the steps
 
@@ -220,11 +223,11 @@ class VectorJacobian(LessonScene):
         )
         formulas = _matrix(pl.J.latex)
         values = _matrix([[numbers.fmt(c, p.digits) for c in r] for r in pl.J.values])
-        head, eq = MathTex("J_g =", font_size=look.TEXT_SIZE), _tex("=")
+        head, eq = MathTex("J_g =", font_size=look.TEXT_SIZE), text.tex("=")
         line = VGroup(head, formulas, eq, values).arrange(RIGHT, buff=0.3)
         tags = VGroup(
             *(
-                _tex(name, look.MUTED, look.LABEL_SIZE)
+                text.tex(name, look.MUTED, look.LABEL_SIZE)
                 .set_x(column.get_x())
                 .set_y(formulas.get_top()[1] + 0.3)
                 for name, column in zip(INPUTS, formulas.get_columns(), strict=True)
@@ -307,12 +310,12 @@ class VectorJacobian(LessonScene):
             f"f's own gradient at g = {_plain(pl.gx, d)} is v = {_plain(pl.v.values, d)}: "
             "how fast f changes with each output of g.",
         )
-        head = _tex(r"J_g =")
-        v_head = _tex(r"v = \nabla_g f =")
+        head = text.tex(r"J_g =")
+        v_head = text.tex(r"v = \nabla_g f =")
         formulas = _matrix([[c] for c in pl.v.latex])
         values = _matrix([[numbers.fmt(c, d)] for c in pl.v.values], look.TANGENT)
         target = J_values.copy()
-        row = VGroup(head, target, v_head, formulas, _tex("="), values)
+        row = VGroup(head, target, v_head, formulas, text.tex("="), values)
         row.arrange(RIGHT, buff=0.3)
         row[2:].shift(0.6 * RIGHT)  # a gap between J and v
         _fit(row).move_to(0.45 * UP)
@@ -435,12 +438,12 @@ class VectorJacobian(LessonScene):
         )
         table = _agreement(pl, d).scale(1.3).move_to(0.6 * UP)
         cost = VGroup(
-            _tex(
+            text.tex(
                 r"\text{forming } J_g:\ 3 \text{ backward passes (one per output)}"
                 r"\text{ or } 2 \text{ forward passes (one per input)}",
                 look.MUTED,
             ),
-            _tex(r"\text{the VJP } v^\top J_g:\ 1 \text{ backward pass}", look.GOOD),
+            text.tex(r"\text{the VJP } v^\top J_g:\ 1 \text{ backward pass}", look.GOOD),
         ).arrange(DOWN, buff=0.3)
         _fit(cost).next_to(table, DOWN, buff=0.7)
         self.play(*(FadeOut(m) for m in self.mobjects if m is not heading), run_time=0.6)
@@ -470,7 +473,7 @@ class ChainGraph:
             _box(n, v, s, digits) for n, v, s in zip(names, values, spots, strict=True)
         ]
         self.grads = [
-            _tex(numbers.fmt(g, digits), look.TANGENT, look.LABEL_SIZE).move_to(
+            text.tex(numbers.fmt(g, digits), look.TANGENT, look.LABEL_SIZE).move_to(
                 s + ROW * DOWN
             )
             for g, s in zip(grads, spots, strict=True)
@@ -478,24 +481,16 @@ class ChainGraph:
         self.to_g = [_arrow(boxes[i], boxes[j]) for j in (2, 3, 4) for i in (0, 1)]
         self.to_f = [_arrow(boxes[j], boxes[5]) for j in (2, 3, 4)]
         self.legend = VGroup(
-            _tex(r"\text{value}", look.CURVE, look.LABEL_SIZE),
-            _tex(r"\partial f/\partial(\text{node})", look.TANGENT, look.LABEL_SIZE),
+            text.tex(r"\text{value}", look.CURVE, look.LABEL_SIZE),
+            text.tex(r"\partial f/\partial(\text{node})", look.TANGENT, look.LABEL_SIZE),
         ).arrange(DOWN, aligned_edge=RIGHT, buff=0.15)
         self.legend.move_to(boxes[5]).shift(1.6 * UP).align_to(boxes[5], RIGHT)
         self.skeleton = VGroup(*self.to_g, *self.to_f, *boxes)
 
 
 def _box(name: str, value: float, at: np.ndarray, digits: int) -> VGroup:
-    shape = RoundedRectangle(
-        corner_radius=0.18,
-        width=BOX_WIDTH,
-        height=BOX_HEIGHT,
-        color=look.INK,
-        stroke_width=3,
-    ).move_to(at)
-    label = _tex(tex_name(name)).move_to(at + ROW * UP)
-    number = _tex(numbers.fmt(value, digits), look.CURVE, look.LABEL_SIZE).move_to(at)
-    return VGroup(shape, label, number)
+    number = text.tex(numbers.fmt(value, digits), look.CURVE, look.LABEL_SIZE).move_to(at)
+    return node_box(name, at).add(number)
 
 
 def _arrow(source: VGroup, target: VGroup) -> Arrow:
@@ -509,10 +504,6 @@ def _arrow(source: VGroup, target: VGroup) -> Arrow:
     )
 
 
-def _tex(text: str, colour=look.INK, size: float = look.TEXT_SIZE) -> MathTex:
-    return MathTex(text, color=colour, font_size=size)
-
-
 def _fit(m: Mobject, width: float = FRAME_WIDTH) -> Mobject:
     """``m`` shrunk to ``width`` if wider, and kept inside the frame."""
     if m.width > width:
@@ -523,7 +514,7 @@ def _fit(m: Mobject, width: float = FRAME_WIDTH) -> Mobject:
 def _matrix(cells: Sequence[Sequence[str]], colour=look.INK) -> MobjectMatrix:
     """A matrix of TeX cells, centred in columns spaced for the widest of them
     (Manim's spacing is centre to centre: long formulas would overlap)."""
-    rows = [[_tex(c, colour) for c in row] for row in cells]
+    rows = [[text.tex(c, colour) for c in row] for row in cells]
     wide = max(m.width for row in rows for m in row)
     tall = max(m.height for row in rows for m in row)
     return MobjectMatrix(
@@ -563,13 +554,13 @@ def _agreement(pl: Plan, d: int) -> VGroup:
     size = look.TEXT_SIZE
     cells: list[Mobject] = [
         MathTex("", font_size=size),
-        _tex(r"\text{sum over } j\ (J_g^\top v)", look.POINT),
-        _tex(r"\text{backward pass}", look.TANGENT),
+        text.tex(r"\text{sum over } j\ (J_g^\top v)", look.POINT),
+        text.tex(r"\text{backward pass}", look.TANGENT),
     ]
     for s, g in zip(pl.sums, pl.backward.grads, strict=True):
         cells += [
-            _tex(rf"\partial (f\circ g)/\partial {s.wrt}"),
-            _tex(numbers.fmt(s.total, d)),
-            _tex(numbers.fmt(g, d)),
+            text.tex(rf"\partial (f\circ g)/\partial {s.wrt}"),
+            text.tex(numbers.fmt(s.total, d)),
+            text.tex(numbers.fmt(g, d)),
         ]
     return VGroup(*cells).arrange_in_grid(cols=3, buff=(0.9, 0.4))

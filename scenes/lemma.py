@@ -44,7 +44,7 @@ from manim import (
 from mathcore import landscape, smoothness
 from mathcore.functions import Objective
 from mathcore.optimize import Trajectory, gd, run
-from mathcore.runs import clip_polyline, graph_points, windowed
+from mathcore.runs import graph_points, windowed
 from scenes import params
 from scenes.base import LessonScene
 from scenes.kit import look, numbers, plots, text
@@ -257,8 +257,9 @@ class DescentLemma(LessonScene):
     def _show_function(self, d: Lemma, axes: Axes, p: DescentLemmaParams) -> VGroup:
         """The framed graph of f, x_t on it, and the column's first rows."""
         frame = inner_frame(axes.c2p, d.window, *d.ticks, look.LABEL_SIZE)
-        curve = _curve(axes, d.window, p.curve_samples, lambda x: d.f.value(x[:, None]))
-        curve.set_stroke(look.CURVE, 4)
+        curve = plots.function_curve(
+            axes.c2p, d.window, lambda x: d.f.value(x[:, None]), p.curve_samples
+        )
         q = d.bound
         at = axes.c2p(q.x, q.value)
         dot = Dot(at, radius=0.1, color=look.POINT).set_z_index(3)
@@ -287,7 +288,7 @@ class DescentLemma(LessonScene):
                 r"f(y) \le f(x_t) + f'(x_t)(y - x_t) + \tfrac{L}{2}(y - x_t)^2", BOUND
             ),
         )
-        parabola = _curve(axes, d.window, p.curve_samples, d.bound).set_stroke(BOUND, 4)
+        parabola = plots.function_curve(axes.c2p, d.window, d.bound, p.curve_samples, BOUND)
         self.play(FadeIn(rows[0]))
         self.play(Create(parabola), FadeIn(rows[1]), run_time=2.0)
         self.wait(2.5)
@@ -553,18 +554,6 @@ class DescentLemma(LessonScene):
                 "promised it."
             )
         return f"{start} This run jumps to {hops}; {where}, and has not settled."
-
-
-def _curve(axes: Axes, window: Window, samples: int, fn) -> VGroup:
-    """The graph of ``fn`` (a function of an array of x) over the window, cut where it
-    leaves the plot."""
-    xs = np.linspace(*window[0], samples)
-    curve = VGroup()
-    for piece in clip_polyline(np.column_stack([xs, fn(xs)]), window):
-        path = VMobject()
-        path.set_points_smoothly(axes.c2p(piece))
-        curve.add(path)
-    return curve
 
 
 def _polyline(axes: Axes, xs: np.ndarray, ys: np.ndarray) -> VMobject:

@@ -36,7 +36,6 @@ from mathcore import landscape
 from mathcore.functions import Objective
 from mathcore.optimize import Trajectory, gd, run
 from mathcore.runs import (
-    clip_polyline,
     cursor,
     graph_points,
     windowed,
@@ -196,7 +195,9 @@ class QuarticRates(LessonScene):
         """The framed graph of f, its formula, where f′ = 0; returns the formula (at
         the top of the text column)."""
         frame = inner_frame(axes.c2p, b.window, *b.ticks, look.LABEL_SIZE)
-        curve = self._curve(b.f, axes, b.window, samples)
+        curve = plots.function_curve(
+            axes.c2p, b.window, lambda x: b.f.value(x[:, None]), samples
+        )
         formula = column(text.tex(b.f.latex, look.CURVE, look.TITLE_SIZE))
         marks = self._landmark_marks(b.f, axes, b.landmarks)
         self.play(Create(frame), Create(curve), Write(formula), run_time=1.5)
@@ -225,17 +226,6 @@ class QuarticRates(LessonScene):
             shown.append(Create(box))
         self.play(*shown)
         self.wait(4.0)  # the longest caption: the answer to "which rate is best"
-
-    @staticmethod
-    def _curve(f: Objective, axes: Axes, window: Window, samples: int) -> VGroup:
-        """The graph of f, cut where it leaves the plot."""
-        xs = np.linspace(*window[0], samples)
-        curve = VGroup()
-        for piece in clip_polyline(np.column_stack([xs, f.value(xs[:, None])]), window):
-            path = VMobject(stroke_color=look.CURVE, stroke_width=4)
-            path.set_points_smoothly([axes.c2p(*v) for v in piece])
-            curve.add(path)
-        return curve
 
     def _landmark_marks(self, f: Objective, axes: Axes, landmarks) -> VGroup:
         group = VGroup()

@@ -191,16 +191,7 @@ class GraphView:
             label = MathTex(tex_name(n.label), color=look.MUTED, font_size=look.LABEL_SIZE)
             self.boxes[n.id] = VGroup(shape, label).move_to(at)
             return
-        shape = RoundedRectangle(
-            corner_radius=0.18,
-            width=BOX_WIDTH,
-            height=BOX_HEIGHT,
-            color=look.INK,
-            stroke_width=3,
-        ).move_to(at)
-        label = MathTex(tex_name(n.label), color=look.INK, font_size=look.TEXT_SIZE)
-        label.move_to(at + ROW * UP)
-        self.boxes[n.id] = VGroup(shape, label)
+        self.boxes[n.id] = node_box(n.label, at)
         self.values[n.id] = MathTex(
             numbers.fmt(n.value, self.digits), color=look.CURVE, font_size=look.LABEL_SIZE
         ).move_to(at)
@@ -208,7 +199,7 @@ class GraphView:
             tag = MathTex(
                 definition(self.t, n), color=look.MUTED, font_size=look.LABEL_SIZE
             )
-            self.tags[n.id] = tag.next_to(shape, UP, buff=0.12)
+            self.tags[n.id] = tag.next_to(self.boxes[n.id][0], UP, buff=0.12)
         # The gradient goes inside the box, under the value: outside, a label wider
         # than the box would collide with the edges that come in from the side.
         self.grads[n.id] = MathTex(
@@ -300,6 +291,20 @@ def _to_border(direction: np.ndarray, half: np.ndarray) -> np.ndarray:
         half[0] / abs(d[0]) if d[0] else math.inf, half[1] / abs(d[1]) if d[1] else math.inf
     )
     return d * scale
+
+
+def node_box(name: str, at: np.ndarray) -> VGroup:
+    """A node of a computation graph: a rounded box at ``at``, its name at the top
+    (its value and gradient go on the lines below, :data:`ROW` apart)."""
+    shape = RoundedRectangle(
+        corner_radius=0.18,
+        width=BOX_WIDTH,
+        height=BOX_HEIGHT,
+        color=look.INK,
+        stroke_width=3,
+    ).move_to(at)
+    label = MathTex(tex_name(name), color=look.INK, font_size=look.TEXT_SIZE)
+    return VGroup(shape, label.move_to(at + ROW * UP))
 
 
 def flash(arrow: Arrow, colour: ManimColor, backwards: bool = False) -> ShowPassingFlash:

@@ -29,7 +29,7 @@ from manim import (
     interpolate_color,
 )
 
-from mathcore import landscape
+from mathcore import landscape, runs
 from scenes.kit.look import (
     BACKGROUND,
     CURVE,
@@ -326,6 +326,24 @@ def faded(colour: ManimColor) -> ManimColor:
 def top_star(at: np.ndarray, colour: ManimColor) -> Star:
     """A minimum on a map crowded with paths: a larger star, above paths and markers."""
     return minimum_star(at, colour, radius=0.2, stroke_width=1.5).set_z_index(3)
+
+
+def function_curve(
+    to_points: ToPoints,
+    window: Window,
+    fn: Callable[[np.ndarray], np.ndarray],
+    samples: int,
+    colour: ManimColor = CURVE,
+) -> VGroup:
+    """The graph of ``fn`` (a function of an array of x) over the window's x range:
+    smooth through ``samples`` points, cut where it leaves the window."""
+    xs = np.linspace(*window[0], samples)
+    curve = VGroup()
+    for piece in runs.clip_polyline(np.column_stack([xs, fn(xs)]), window):
+        path = VMobject(stroke_color=colour, stroke_width=4)
+        path.set_points_smoothly(to_points(piece))
+        curve.add(path)
+    return curve
 
 
 class LogPlot(NamedTuple):
