@@ -1,15 +1,17 @@
 """Join rendered scenes into one lesson: MP4 with chapters, WebVTT and SRT captions,
-a poster per scene.
+a poster per scene, and the transcript.
 
-Scenes rendered at one quality share codec, size and frame rate, so the lesson is
-their packets copied one after another (no re-encoding, no quality loss) with a
-chapter per scene. Everything is written under temporary names and renamed into
-place at the end.
+Scenes rendered at one quality share codec, size and frame rate, so the lesson's
+video is their packets copied one after another (no re-encoding, no quality loss)
+with a chapter per scene. When scenes are narrated, their sound is joined the same
+way, silence standing in for a silent scene, and encoded once. Everything is
+written under temporary names and renamed into place at the end.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import uuid
 from dataclasses import dataclass
@@ -17,9 +19,12 @@ from fractions import Fraction
 from pathlib import Path
 
 import av
+import numpy as np
 import srt
 
+from mathvid import audio
 from mathvid.render import Rendered
+from mathvid.transcript import transcript_html, transcript_text
 
 
 @dataclass(frozen=True)
@@ -36,10 +41,14 @@ class LessonFiles:
     srt: Path
     posters: tuple[Path, ...]
     chapters: tuple[Chapter, ...]
+    transcript: Path  # transcript.html; transcript.txt beside it
 
 
 def assemble(
-    scenes: list[tuple[str, Rendered]], out_dir: Path, name: str = "lesson"
+    scenes: list[tuple[str, Rendered]],
+    out_dir: Path,
+    name: str = "lesson",
+    title: str = "Lesson",
 ) -> LessonFiles:
     """Join ``scenes`` (chapter title, rendered scene), in order, into ``out_dir``.
 
@@ -47,7 +56,16 @@ def assemble(
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     video = out_dir / f"{name}.mp4"
-    chapters = _concatenate([r.video for _, r in scenes], [t for t, _ in scenes], video)
+    videos = [r.video for _, r in scenes]
+    chapters = _concatenate(videos, [t for t, _ in scenes], video)
+    sound = _joined_sound(videos, chapters)
+    if sound is not None:
+        audio.mux(video, sound, video)
+    manifests = [
+        (r.id, t, json.loads(r.manifest.read_text(encoding="utf-8"))) for t, r in scenes
+    ]
+    _write_text(out_dir / "transcript.txt", transcript_text(title, manifests))
+    transcript = _write_text(out_dir / "transcript.html", transcript_html(title, manifests))
     subtitles = _shifted_captions([r.captions for _, r in scenes], chapters)
     vtt = _write_text(out_dir / f"{name}.vtt", to_webvtt(subtitles))
     srt_path = _write_text(out_dir / f"{name}.srt", srt.compose(subtitles))
@@ -56,7 +74,21 @@ def assemble(
     )
     for stale in set((out_dir / "posters").glob("*.png")) - set(posters):
         stale.unlink()
-    return LessonFiles(video, vtt, srt_path, posters, tuple(chapters))
+    return LessonFiles(video, vtt, srt_path, posters, tuple(chapters), transcript)
+
+
+def _joined_sound(videos: list[Path], chapters: list[Chapter]) -> np.ndarray | None:
+    """The scenes' sound tracks one after another, each exactly its chapter long
+    (silence for a silent scene); None when no scene has sound."""
+    pieces, heard = [], False
+    for path, chapter in zip(videos, chapters, strict=True):
+        with av.open(str(path)) as container:
+            has_sound = bool(container.streams.audio)
+        sound = audio.audio_of(path) if has_sound else np.zeros(0, np.float32)
+        heard |= has_sound
+        length = round(chapter.end * audio.RATE) - round(chapter.start * audio.RATE)
+        pieces.append(audio.cut(sound, 0.0, length / audio.RATE))
+    return np.concatenate(pieces) if heard else None
 
 
 def _concatenate(videos: list[Path], titles: list[str], target: Path) -> list[Chapter]:

@@ -45,6 +45,9 @@ EXAMPLES = """examples:
                                         WebVTT/SRT captions and posters
   mathvid export -q m lecture/          a lecture bundle: a clip per step and an
                                         index.html player that works from a USB stick
+  mathvid lesson --no-voice             the same, silent (voice = "none" in the file)
+  mathvid script                        the narration script to record, in
+                                        narration/script.md
   mathvid scenes                        every scene class and its parameters
 """
 
@@ -101,6 +104,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     quality.add_argument("-j", "--jobs", type=int, default=None, help="parallel renders")
     quality.add_argument(
+        "--no-voice", action="store_true", help="silent videos, whatever the lesson says"
+    )
+    quality.add_argument(
         "--scheduler",
         metavar="ADDRESS",
         default=None,
@@ -143,6 +149,17 @@ def _parser() -> argparse.ArgumentParser:
     cmd.set_defaults(run=_export)
 
     cmd = sub.add_parser(
+        "script",
+        parents=[common],
+        help="the narration script, to read aloud and record",
+        description="Write the narration script (per scene and step: the words, the "
+        "step's length, whether it is recorded) as Markdown beside the lesson file, "
+        "in narration/script.md.",
+    )
+    cmd.add_argument("ids", nargs="*", metavar="ID", help="scene ids (default: all)")
+    cmd.set_defaults(run=_script)
+
+    cmd = sub.add_parser(
         "scenes",
         help="every scene class and its parameters",
         description="Every scene class a lesson file can use, with its parameters: "
@@ -153,11 +170,13 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _list(args: argparse.Namespace) -> int:
+    from mathvid.voice import narration_of
+
     lesson = load_lesson(args.lesson)
     media = lesson_media(args.media, lesson.path)
     print(f"{lesson.title}  (outputs in {media}/)")
     for entry in lesson.scenes:
-        manifest = current_manifest(entry, media)
+        manifest = current_manifest(entry, media, narration_of(lesson, entry))
         steps = manifest["steps"]
         print(f"\n{entry.id}  {entry.title}  ({manifest['duration']:.1f} s, {entry.scene})")
         for i, step in enumerate(steps):
@@ -181,9 +200,14 @@ def _render_entries(
     """Render scenes ``ids`` with one progress display; report failures, keep the rest."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from mathvid.voice import narration_of
+
     check_latex()
+    voice = not args.no_voice
     jobs = [
-        Job(e.id, e.scene, e.params, args.quality) for e in lesson.scenes if e.id in ids
+        Job(e.id, e.scene, e.params, args.quality, narration_of(lesson, e, voice))
+        for e in lesson.scenes
+        if e.id in ids
     ]
     failures: list[str] = []
     with Progress(
@@ -231,12 +255,13 @@ def _lesson(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     titles = [e.title for e in lesson.scenes]
     out = lesson_media(args.media, lesson.path) / "lesson" / args.quality
-    files = assemble(list(zip(titles, rendered, strict=True)), out)
+    files = assemble(list(zip(titles, rendered, strict=True)), out, title=lesson.title)
     print(
         f"lesson: {files.video}  ({len(files.chapters)} chapters, "
         f"{files.chapters[-1].end:.0f} s, joined in {time.perf_counter() - start:.1f} s)"
     )
     print(f"captions: {files.vtt}, {files.srt}")
+    print(f"transcript: {files.transcript} (and .txt)")
     print(f"posters: {files.posters[0].parent}/")
     return 0
 
@@ -263,6 +288,19 @@ def _export(args: argparse.Namespace) -> int:
         return 1
     page = export(lesson, rendered, args.outdir)
     print(f"lecture: {page}")
+    return 0
+
+
+def _script(args: argparse.Namespace) -> int:
+    from mathvid.script import script
+
+    lesson = load_lesson(args.lesson)
+    ids = args.ids or [e.id for e in lesson.scenes]
+    text, steps, recorded = script(lesson, lesson_media(args.media, lesson.path), ids)
+    path = lesson.path.parent / "narration" / "script.md"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    print(f"script: {path}  ({recorded} of {steps} steps recorded)")
     return 0
 
 

@@ -3,6 +3,7 @@
 ::
 
     title = "Calculus for deep learning"
+    voice = "joe"                         # Piper's en_US-joe-medium, or "none"
 
     [[scene]]
     id = "descent"                        # letters, digits and dashes; unique
@@ -11,6 +12,8 @@
     [scene.params]                        # any field of the scene's Params
     learning_rate = 0.1
     function = "sin(x) * exp(-y**2)"      # a catalogue name or a formula
+    [scene.narration]                     # words said instead of a step's caption
+    2 = "Now the same rule again, at the new point."   # by number, or by name
 
 Everything is checked before anything renders; a problem is one
 :class:`LessonError` naming the file, the line and the key.
@@ -40,7 +43,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-SCENE_KEYS = {"id", "scene", "title", "params"}
+VOICES = ("joe", "none")
+"""Voices a lesson may name: Piper's en_US-joe-medium (offline), or none (silent)."""
+SCENE_KEYS = {"id", "scene", "title", "params", "narration"}
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
@@ -57,6 +62,7 @@ class SceneEntry:
     scene: str  # "module:Class", as written
     scene_cls: type
     params: Any  # an instance of scene_cls.Params
+    narration: tuple[tuple[str, str], ...] = ()  # step (number or name) → words said
 
 
 @dataclass(frozen=True)
@@ -64,6 +70,7 @@ class Lesson:
     path: Path
     title: str
     scenes: tuple[SceneEntry, ...]
+    voice: str = "joe"
 
     def entry(self, scene_id: str) -> SceneEntry:
         """The scene called ``scene_id``; LessonError listing the ids if there is none."""
@@ -86,11 +93,11 @@ def load_lesson(path: str | Path) -> Lesson:
     except tomllib.TOMLDecodeError as err:
         raise LessonError(f"{path}: not valid TOML: {err}") from None
     where = _Locator(path, text)
-    unknown = set(data) - {"title", "scene"}
+    unknown = set(data) - {"title", "voice", "scene"}
     if unknown:
         key = sorted(unknown)[0]
         raise LessonError(
-            f"{where.top(key)}: {key}: unknown key (expected title, [[scene]])"
+            f"{where.top(key)}: {key}: unknown key (expected title, voice, [[scene]])"
         )
     raw_scenes = data.get("scene", [])
     if not isinstance(raw_scenes, list) or not raw_scenes:
@@ -104,7 +111,11 @@ def load_lesson(path: str | Path) -> Lesson:
     title = data.get("title", path.stem)
     if not isinstance(title, str):
         raise LessonError(f"{where.top('title')}: title: expected a string")
-    return Lesson(path=path, title=title, scenes=scenes)
+    voice = data.get("voice", "joe")
+    if voice not in VOICES:
+        choices = ", ".join(f'"{v}"' for v in VOICES)
+        raise LessonError(f"{where.top('voice')}: voice: expected {choices}, got {voice!r}")
+    return Lesson(path=path, title=title, scenes=scenes, voice=voice)
 
 
 def _scene(i: int, raw: dict[str, Any], where: _Locator) -> SceneEntry:
@@ -124,7 +135,31 @@ def _scene(i: int, raw: dict[str, Any], where: _Locator) -> SceneEntry:
         )
     scene_cls = _scene_class(raw["scene"], where.scene(i, "scene"))
     params = _params(scene_cls, raw.get("params", {}), i, where)
-    return SceneEntry(raw["id"], raw["title"], raw["scene"], scene_cls, params)
+    narration = _narration(raw.get("narration", {}), i, where)
+    return SceneEntry(raw["id"], raw["title"], raw["scene"], scene_cls, params, narration)
+
+
+def slug(name: str) -> str:
+    """A step's name as a file name: ``"The rest, faster"`` → ``"the-rest-faster"``.
+
+    >>> slug("Step 1 by hand"), slug("Runs at η = 1/L")
+    ('step-1-by-hand', 'runs-at-1-l')
+    """
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def _narration(raw: Any, i: int, where: _Locator) -> tuple[tuple[str, str], ...]:
+    """``[scene.narration]``: step (its number, or its name as a slug) → words said."""
+    if not isinstance(raw, dict):
+        raise LessonError(f"{where.scene(i, 'narration')}: narration: expected a table")
+    texts = []
+    for key, text in raw.items():
+        if not isinstance(text, str) or not text.strip():
+            at = where.narration(i, key)
+            raise LessonError(f"{at}: narration.{key}: expected the words to say")
+        step = key if key.isdigit() else slug(key)
+        texts.append((step, " ".join(text.split())))
+    return tuple(texts)
 
 
 def _scene_class(spec: str, at: str) -> type:
@@ -278,9 +313,15 @@ class _Locator:
         return self._find(start, end, key) if key else f"{self.path}:{start + 1}"
 
     def param(self, i: int, key: str) -> str:
+        return self._in_table(i, "params", key)
+
+    def narration(self, i: int, key: str) -> str:
+        return self._in_table(i, "narration", key)
+
+    def _in_table(self, i: int, name: str, key: str) -> str:
         start, end = self._block(i)
         table = next(
-            (n for n in range(start, end) if self.lines[n].strip() == "[scene.params]"),
+            (n for n in range(start, end) if self.lines[n].strip() == f"[scene.{name}]"),
             start,
         )
         return self._find(table, end, key)
@@ -292,7 +333,7 @@ class _Locator:
         return self.starts[i], end
 
     def _find(self, start: int, end: int, key: str) -> str:
-        pattern = re.compile(rf"\s*{re.escape(key)}\s*=")
+        pattern = re.compile(rf"\s*[\"']?{re.escape(key)}[\"']?\s*=")
         for n in range(start, end):
             if pattern.match(self.lines[n]):
                 return f"{self.path}:{n + 1}"

@@ -47,12 +47,21 @@ def preview(
     ``at`` is a time in seconds ("3.5s"); ``step`` a step's number from 1 or its
     name; with neither, the still is the scene's last frame.
     """
+    from mathvid.render import voice_cache
+    from mathvid.voice import Narrator, narration_of
+
     seconds = check_moment(at, step)
     lesson = load_lesson(lesson_path)
     entry = lesson.entry(scene_id)
+    folder = lesson_media(media, lesson.path)
+    narration = narration_of(lesson, entry)
+    # Narrated, a step lasts as long as its speech: the moment is on that clock.
+    narrator = None if narration is None else Narrator(narration, voice_cache(folder))
     if seconds is not None:
         try:
-            frame = moment_still(entry.scene_cls, seconds, entry.params, PREVIEW_SIZE)
+            frame = moment_still(
+                entry.scene_cls, seconds, entry.params, PREVIEW_SIZE, narrator
+            )
         except PastTheEnd as err:
             raise PreviewError(
                 f"--at {at}: {scene_id} lasts {err.duration:.2f} s; give a moment within it"
@@ -61,7 +70,7 @@ def preview(
     else:
         stills = step_stills(entry.scene_cls, entry.params, PREVIEW_SIZE)
         label, frame = stills[_step_index(step, [name for name, _ in stills], scene_id)]
-    previews = lesson_media(media, lesson.path) / "previews"
+    previews = folder / "previews"
     return _save(frame, previews / f"{scene_id}-{_slug(label)}.png")
 
 

@@ -32,9 +32,14 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mathvid.manim_setup import ROOT, manim_config
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from mathvid.voice import Narration
 
 HERE = Path(__file__).resolve().parent
 
@@ -74,6 +79,7 @@ class Job:
     scene: str  # "module:Class"
     params: Any
     quality: str
+    narration: Narration | None = None  # None: a silent video
 
 
 @dataclass(frozen=True)
@@ -127,7 +133,12 @@ def inputs_key(job: Job) -> str:
     # How Manim is set up, and how frames become files.
     sources += [HERE / "manim_setup.py", HERE / "encoding.py", HERE / "svg_cache.py"]
     sources += sorted((ROOT / "mathcore").glob("*.py"))
-    digest = hashlib.sha256(f"{job.scene}\n{job.params!r}\n{job.quality}\n".encode())
+    if job.narration is not None:  # what the words are and how they become sound
+        sources += [HERE / "voice.py", HERE / "audio.py", ROOT / "scenes/kit/speech.py"]
+    narration = "silent" if job.narration is None else job.narration.key()
+    digest = hashlib.sha256(
+        f"{job.scene}\n{job.params!r}\n{job.quality}\n{narration}\n".encode()
+    )
     for path in sources:
         if path.exists():
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
@@ -176,12 +187,19 @@ def render(job: Job, media: Path) -> Rendered:
             return Rendered(job.id, folder, skipped=True)
         work = work_folder(media, job)
         try:
-            _render_into(job, work / "manim")
+            _render_into(job, work / "manim", voice_cache(media))
             _collect(job, work / "manim", work / "out", key)
             _replace_folder(work / "out", folder)
         finally:
             shutil.rmtree(work, ignore_errors=True)
     return Rendered(job.id, folder, seconds=time.perf_counter() - start)
+
+
+def voice_cache(media: Path) -> Path:
+    """Where synthesised speech is kept: beside the lessons' own folders when
+    ``media`` is one (``media/voice/``), so lessons that say the same words share
+    their sound."""
+    return media.parent / "voice" if (media / ".lesson").exists() else media / "voice"
 
 
 def work_folder(media: Path, job: Job) -> Path:
@@ -391,20 +409,25 @@ def scene_lock(media: Path, scene_id: str) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def current_manifest(entry: Any, media: Path) -> dict[str, Any]:
+def current_manifest(
+    entry: Any, media: Path, narration: Narration | None = None
+) -> dict[str, Any]:
     """A scene's manifest (steps, their start times, duration), from a current render
-    at any quality when there is one, else by running the scene with animations skipped.
+    at any quality when there is one, else by running the scene with animations skipped
+    (and its speech synthesised, when narrated: it sets the steps' lengths).
 
     Timings are the scene's own, the same at every quality.
     """
     for quality in QUALITIES:
-        job = Job(entry.id, entry.scene, entry.params, quality)
+        job = Job(entry.id, entry.scene, entry.params, quality, narration)
         folder = scene_folder(media.resolve(), entry.id, quality)
         if _is_current(folder, inputs_key(job)):
             return json.loads((folder / "scene.json").read_text(encoding="utf-8"))
     from mathvid.stills import scene_manifest
+    from mathvid.voice import Narrator
 
-    return scene_manifest(entry.scene_cls, entry.params)
+    narrator = None if narration is None else Narrator(narration, voice_cache(media))
+    return scene_manifest(entry.scene_cls, entry.params, narrator)
 
 
 def _is_current(folder: Path, key: str) -> bool:
@@ -412,11 +435,14 @@ def _is_current(folder: Path, key: str) -> bool:
     return key_file.exists() and key_file.read_text() == key
 
 
-def _render_into(job: Job, manim_media: Path) -> None:
-    """Render with Manim, in this process, into ``manim_media``."""
+def _render_into(job: Job, manim_media: Path, voice_cache: Path) -> None:
+    """Render with Manim, in this process, into ``manim_media``; synthesised speech
+    is cached in ``voice_cache``."""
     import importlib
 
     from manim import tempconfig  # Manim is slow to import: only when rendering.
+
+    from mathvid.voice import Narrator
 
     module, _, name = job.scene.partition(":")
     scene_cls = getattr(importlib.import_module(module), name)
@@ -429,7 +455,8 @@ def _render_into(job: Job, manim_media: Path) -> None:
         "progress_bar": "none",
     }
     with tempconfig(manim_config(options)):
-        scene = scene_cls(job.params)
+        narrator = None if job.narration is None else Narrator(job.narration, voice_cache)
+        scene = scene_cls(job.params, narrator=narrator)
         try:
             scene.render()
         except Exception as err:
@@ -451,7 +478,31 @@ def _collect(job: Job, manim_media: Path, out: Path, key: str) -> None:
         os.replace(video_dir / "sections" / item["video"], out / clip)
         sections.append({"name": item["name"], "clip": clip, "duration": item["duration"]})
     (out / "sections.json").write_text(json.dumps(sections, indent=2), encoding="utf-8")
+    track = video_dir / f"{name}.wav"
+    if track.exists():  # a narrated scene: its sound goes into the video and each clip
+        from mathvid import audio
+
+        _mix_in(audio.decode(track), out, sections)
     (out / "inputs.key").write_text(key)
+
+
+AAC_CEILING = -1.5
+"""dBTP the sound is limited to before AAC encoding, whose coding noise lifts peaks
+by up to about half a dB: the decoded sound then stays below −1 dBTP."""
+
+
+def _mix_in(track: np.ndarray, out: Path, sections: list[dict]) -> None:
+    """The scene's sound, loudness-normalised, into its video and each step's clip."""
+    from mathvid import audio
+
+    track = audio.normalise(track, ceiling=AAC_CEILING)
+    audio.mux(out / "scene.mp4", track, out / "scene.mp4")
+    start = 0.0
+    for item in sections:
+        duration = float(item["duration"])
+        clip = out / item["clip"]
+        audio.mux(clip, audio.cut(track, start, duration), clip)
+        start += duration
 
 
 def _replace_folder(new: Path, folder: Path) -> None:

@@ -33,7 +33,9 @@ def step_stills(
     return [(name, frame[..., :3].copy()) for name, frame in scene.step_frames]
 
 
-def scene_manifest(scene_cls: type, params: Any = None) -> dict[str, Any]:
+def scene_manifest(
+    scene_cls: type, params: Any = None, narrator: Any = None
+) -> dict[str, Any]:
     """The data manifest a render of ``scene_cls`` would write, without the video.
 
     Examples
@@ -42,13 +44,18 @@ def scene_manifest(scene_cls: type, params: Any = None) -> dict[str, Any]:
     >>> scene_manifest(TangentLine)["values"]["tangent.at[2]"]
     {'x0': 2.0, 'y0': 4.0, 'slope': 4.0}
     """
-    return run_skipping_animations(scene_cls, params, (64, 36)).manifest
+    return run_skipping_animations(scene_cls, params, (64, 36), narrator=narrator).manifest
 
 
 def moment_still(
-    scene_cls: type, at: float, params: Any = None, size: tuple[int, int] = STILL_SIZE
+    scene_cls: type,
+    at: float,
+    params: Any = None,
+    size: tuple[int, int] = STILL_SIZE,
+    narrator: Any = None,
 ) -> np.ndarray:
-    """The frame at ``at`` seconds into the scene (RGB), mid-animation if need be.
+    """The frame at ``at`` seconds into the scene (RGB), mid-animation if need be;
+    on the narrated scene's clock when a ``narrator`` is given.
 
     Raises :class:`PastTheEnd` when the scene ends before ``at``.
 
@@ -62,7 +69,9 @@ def moment_still(
     ...
     mathvid.stills.PastTheEnd: TangentLine lasts ... s; 1e+06 s is past its end
     """
-    scene = run_skipping_animations(scene_cls, params, size, capture_at=at)
+    scene = run_skipping_animations(
+        scene_cls, params, size, capture_at=at, narrator=narrator
+    )
     # Stopped at the moment, the scene's clock is at the end of the play holding it;
     # run to its end without reaching the moment, the clock is the scene's length.
     duration = scene.manifest["duration"]
@@ -88,9 +97,11 @@ def run_skipping_animations(
     size: tuple[int, int],
     capture_steps: bool = False,
     capture_at: float | None = None,
+    narrator: Any = None,
 ) -> Any:
     """Run ``scene_cls``'s construct with every animation jumping to its end state;
-    the scene, with the stills asked for (see :mod:`mathvid.capture`)."""
+    the scene, with the stills asked for (see :mod:`mathvid.capture`); spoken by
+    ``narrator`` when given (the steps then last as long as their speech)."""
     from manim import tempconfig  # Manim is slow to import: only when rendering.
 
     from mathvid.capture import capturing
@@ -106,7 +117,10 @@ def run_skipping_animations(
         }
         with tempconfig(manim_config(options)):
             scene = capturing(scene_cls)(
-                params, capture_steps=capture_steps, capture_at=capture_at
+                params,
+                narrator=narrator,
+                capture_steps=capture_steps,
+                capture_at=capture_at,
             )
             scene.render()
     return scene

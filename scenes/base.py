@@ -5,6 +5,11 @@ defaults are the notebook's values. Each pedagogical step starts with
 :meth:`LessonScene.step` (a Manim section plus its caption), and every number the
 scene shows is recorded with :meth:`LessonScene.record`, so that the manifest
 written beside the video (``<video>.json``) can be checked against ``mathcore``.
+
+Given a :class:`Narrator`, each step is also spoken: the step lasts as long as its
+animation or its speech, whichever is longer, plus :data:`PAUSE` (the last frame is
+held while the words go on); the captions are the speech's cues, timed to it; and
+the speech is written beside the video as ``<video>.wav``, for mathvid to mix in.
 """
 
 from __future__ import annotations
@@ -12,13 +17,17 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import wave
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 import numpy as np
 from manim import Scene, ThreeDScene
 
 from scenes.kit.mesh import SurfaceCamera
+
+PAUSE = 0.5
+"""Seconds of quiet after a step's speech before the next step begins."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -26,13 +35,47 @@ class NoParams:
     """Parameters of a scene that has none."""
 
 
+@dataclasses.dataclass(frozen=True)
+class Cue:
+    """One caption cue of a step's speech: its text (at most two lines) and when it
+    is heard, in seconds from the step's start."""
+
+    text: str
+    start: float
+    end: float
+
+
+@dataclasses.dataclass(frozen=True)
+class Speech:
+    """What a step says: its cues, and the audio (mono float32 at ``rate``)."""
+
+    cues: tuple[Cue, ...]
+    audio: np.ndarray = dataclasses.field(repr=False)
+    source: str  # "voice" or "recording"
+    rate: int = 48_000
+
+    @property
+    def duration(self) -> float:
+        return len(self.audio) / self.rate
+
+
+class Narrator(Protocol):
+    """Speaks a scene's steps (``mathvid.voice.Narrator`` is one)."""
+
+    def speak(self, number: int, name: str, caption: str) -> Speech: ...
+
+
 class LessonScene(Scene):
     """A Manim scene with typed parameters, captioned steps and a data manifest."""
 
     Params: ClassVar[type] = NoParams
 
-    def __init__(self, params: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, params: Any = None, narrator: Narrator | None = None, **kwargs: Any
+    ) -> None:
         self._caption_durations: list[float | None] = []
+        self.narrator = narrator
+        self._speeches: list[tuple[float, Speech]] = []
         self.params = params if params is not None else self.Params()
         self.manifest: dict[str, Any] = {
             "scene": type(self).__name__,
@@ -45,12 +88,32 @@ class LessonScene(Scene):
     def step(self, name: str, caption: str, duration: float | None = None) -> None:
         """Start a section called ``name`` whose caption is ``caption``.
 
-        The caption stays on screen for the whole step, or ``duration`` seconds.
+        The caption stays on screen for the whole step, or ``duration`` seconds;
+        with a narrator, the step is spoken and its cues are the captions.
         """
+        self._hold_for_speech()
         self.next_section(name)
         self._caption_durations.append(duration)
         start = self.renderer.time
-        self.manifest["steps"].append({"name": name, "caption": caption, "start": start})
+        entry = {"name": name, "caption": caption, "start": start}
+        self.manifest["steps"].append(entry)
+        if self.narrator is not None:
+            speech = self.narrator.speak(len(self.manifest["steps"]), name, caption)
+            self._speeches.append((start, speech))
+            entry["speech"] = {
+                "source": speech.source,
+                "start": start,
+                "end": start + speech.duration,
+                "cues": [dataclasses.asdict(c) for c in speech.cues],
+            }
+
+    def _hold_for_speech(self) -> None:
+        """Hold the last frame until the current step's speech (and a pause) ends."""
+        if self._speeches:
+            start, speech = self._speeches[-1]
+            left = start + speech.duration + PAUSE - self.renderer.time
+            if left > 1e-9:
+                self.wait(left)
 
     def record(self, key: str, value: Any) -> Any:
         """Note a number (or structure of numbers) the viewer sees; returns it."""
@@ -58,7 +121,17 @@ class LessonScene(Scene):
         return value
 
     def tear_down(self) -> None:
+        self._hold_for_speech()
         self.manifest["duration"] = now = self.renderer.time
+        if self._speeches:
+            for start, speech in self._speeches:
+                for cue in speech.cues:
+                    self.add_subcaption(
+                        cue.text,
+                        duration=cue.end - cue.start,
+                        offset=start + cue.start - now,
+                    )
+            return
         # Captions are written once the steps' lengths are known: each lasts its step.
         steps = self.manifest["steps"]
         ends = [s["start"] for s in steps[1:]] + [now]
@@ -77,6 +150,8 @@ class LessonScene(Scene):
             _write_atomically(
                 movie.with_suffix(".json"), json.dumps(self.manifest, indent=2)
             )
+            if self._speeches:
+                _write_track(movie.with_suffix(".wav"), self._speeches, self.renderer.time)
         return rerun
 
 
@@ -91,6 +166,25 @@ def _plain(value: Any) -> Any:
     if isinstance(value, np.generic):
         return value.item()
     return value
+
+
+def _write_track(path: Path, speeches: list[tuple[float, Speech]], seconds: float) -> None:
+    """The scene's sound: each step's speech where the step starts, silence between
+    (16-bit PCM WAV)."""
+    rate = speeches[0][1].rate
+    track = np.zeros(round(seconds * rate), dtype=np.float32)
+    for start, speech in speeches:
+        at = round(start * rate)
+        piece = speech.audio[: max(0, len(track) - at)]
+        track[at : at + len(piece)] += piece
+    pcm = np.clip(np.round(track * 32767), -32768, 32767).astype("<i2")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with wave.open(str(tmp), "wb") as f:
+        f.setnchannels(1)
+        f.setsampwidth(2)
+        f.setframerate(rate)
+        f.writeframes(pcm.tobytes())
+    tmp.replace(path)
 
 
 def _write_atomically(path: Path, text: str) -> None:

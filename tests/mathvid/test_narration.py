@@ -1,0 +1,259 @@
+"""The narrated lesson: every step spoken (Piper's voice, or a teacher's recording),
+in sync with the animation, captions timed to the speech, loudness normalised.
+
+One render of the project's lesson at 480p15 with its voice, plus a recording for
+one step and new words for another, is checked by listening to it: an energy-based
+voice-activity detector (``mathvid.audio.speech_spans``, tested on silence, noise
+and tones in ``test_audio.py``) finds where speech is, and that must be where each
+step's manifest says its speech is, and where its caption cues start.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tomllib
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+import srt
+import tomli_w
+
+from mathvid import audio
+from mathvid.voice import Narration, Narrator
+from tests.mathvid.command import mathvid
+
+ROOT = Path(__file__).resolve().parents[2]
+ONSET = 0.15  # seconds a cue's start may be from the speech it shows
+RECORDED_SECONDS = 6.0
+
+
+def tone_recording(path: Path, seconds: float) -> Path:
+    """A 'teacher's recording': a warbling tone at 44.1 kHz stereo, as a phone might
+    give, with half a second of silence either side."""
+    rate = 44_100
+    t = np.arange(round(seconds * rate)) / rate
+    voice = 0.3 * np.sin(2 * np.pi * 220 * t) * (0.6 + 0.4 * np.sin(2 * np.pi * 3 * t))
+    quiet = np.zeros(rate // 2)
+    mono = np.concatenate([quiet, voice, quiet])
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("pcm_s16le", rate=rate, layout="stereo")
+        frame = av.AudioFrame.from_ndarray(
+            (np.stack([mono, mono]).T.reshape(1, -1) * 32767).astype(np.int16),
+            format="s16",
+            layout="stereo",
+        )
+        frame.sample_rate = rate
+        for packet in stream.encode(frame):
+            out.mux(packet)
+        for packet in stream.encode(None):
+            out.mux(packet)
+    return path
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The lesson, rendered narrated: a recording for tangent-line's first step and
+    new words for derivative-table's second."""
+    folder = tmp_path_factory.mktemp("narrated")
+    data = tomllib.loads((ROOT / "lesson.toml").read_text(encoding="utf-8"))
+    for scene in data["scene"]:
+        scene["scene"] = scene["scene"]  # the project's own scenes, as they are
+        if scene["id"] == "derivative-table":
+            scene["narration"] = {"2": "Now the numbers, at x equals two."}
+    lesson = folder / "lesson.toml"
+    lesson.write_text(tomli_w.dumps(data))
+    (folder / "narration" / "tangent-line").mkdir(parents=True)
+    tone_recording(folder / "narration" / "tangent-line" / "1.wav", RECORDED_SECONDS)
+    media = folder / "media"
+    done = mathvid("lesson", "-q", "l", "--lesson", lesson, "--media", media)
+    assert done.returncode == 0, done.stderr
+    out = media / "lesson" / "lesson" / "l"
+    scenes = media / "lesson" / "scenes"
+    manifests = {
+        s["id"]: json.loads((scenes / s["id"] / "l" / "scene.json").read_text())
+        for s in data["scene"]
+    }
+    return {
+        "folder": folder,
+        "lesson": lesson,
+        "media": media,
+        "video": out / "lesson.mp4",
+        "vtt": out / "lesson.vtt",
+        "out": out,
+        "scenes": scenes,
+        "ids": [s["id"] for s in data["scene"]],
+        "manifests": manifests,
+    }
+
+
+def chapter_starts(site: dict) -> dict[str, float]:
+    """Where each scene starts in the lesson video."""
+    starts, at = {}, 0.0
+    for scene_id in site["ids"]:
+        starts[scene_id] = at
+        at += site["manifests"][scene_id]["duration"]
+    return starts
+
+
+def test_the_lesson_has_sound_as_long_as_its_picture(site: dict) -> None:
+    with av.open(str(site["video"])) as video:
+        picture, sound = video.streams.video[0], video.streams.audio[0]
+        assert sound.codec_context.name == "aac" and sound.rate == audio.RATE
+        assert (
+            abs(picture.duration * picture.time_base - sound.duration * sound.time_base)
+            < 0.05
+        )
+        assert len(video.chapters()) == len(site["ids"])
+
+
+def test_speech_fills_each_steps_speech_span_and_nothing_else(site: dict) -> None:
+    track = audio.audio_of(site["video"])
+    heard = audio.speech_spans(track, min_silence=0.4)
+    said = []
+    for scene_id, offset in chapter_starts(site).items():
+        for step in site["manifests"][scene_id]["steps"]:
+            speech = step["speech"]
+            said.append((offset + speech["start"], offset + speech["end"]))
+    # Each step's speech is heard from its start to its end (the gaps between its
+    # cues are shorter than the detector's 0.4 s), and nothing is heard elsewhere.
+    for start, end in said:
+        inside = [h for h in heard if h[1] > start - ONSET and h[0] < end + ONSET]
+        assert inside, f"nothing heard in {start:.2f}–{end:.2f} s"
+        assert abs(inside[0][0] - start) < ONSET and abs(inside[-1][1] - end) < ONSET
+    for h_start, h_end in heard:
+        assert any(s - ONSET <= h_start and h_end <= e + ONSET for s, e in said), (
+            f"speech at {h_start:.2f}–{h_end:.2f} s belongs to no step"
+        )
+
+
+def test_caption_cues_start_with_their_speech(site: dict) -> None:
+    track = audio.audio_of(site["video"])
+    onsets = np.array([s for s, _ in audio.speech_spans(track, min_silence=0.1)])
+    cues = list(srt.parse(Path(site["out"] / "lesson.srt").read_text(encoding="utf-8")))
+    assert len(cues) > 2 * len(site["ids"])
+    for cue in cues:
+        start = cue.start.total_seconds()
+        assert np.min(np.abs(onsets - start)) < ONSET, f"{cue.content!r} at {start:.2f} s"
+
+
+def test_every_cue_keeps_the_caption_rules(site: dict) -> None:
+    for path in sorted(site["scenes"].glob("*/l/scene.srt")):
+        for cue in srt.parse(path.read_text(encoding="utf-8")):
+            lines = cue.content.split("\n")
+            seconds = (cue.end - cue.start).total_seconds()
+            assert len(lines) <= 2 and max(map(len, lines)) <= 42, cue.content
+            assert len(cue.content.replace("\n", " ")) / seconds <= 20.0 + 1e-6, cue
+
+
+def test_each_scene_is_at_minus_16_lufs_without_clipping(site: dict) -> None:
+    for scene_id in site["ids"]:
+        sound = audio.audio_of(site["scenes"] / scene_id / "l" / "scene.mp4")
+        assert abs(audio.loudness(sound) + 16.0) <= 1.0, scene_id
+        assert audio.true_peak(sound) <= -1.0, scene_id
+
+
+def test_a_recording_replaces_the_voice_and_sets_the_steps_length(site: dict) -> None:
+    steps = site["manifests"]["tangent-line"]["steps"]
+    first, second = steps[0], steps[1]
+    assert first["speech"]["source"] == "recording"
+    assert steps[1]["speech"]["source"] == "voice"
+    spoken = first["speech"]["end"] - first["speech"]["start"]
+    assert abs(spoken - RECORDED_SECONDS) < 0.05  # the silence either side is cut
+    # The first step's animation is 1.5 s: it is held until the recording ends.
+    assert second["start"] >= first["speech"]["end"] + 0.45
+
+
+def test_the_lessons_words_replace_a_steps_caption(site: dict) -> None:
+    step = site["manifests"]["derivative-table"]["steps"][1]
+    assert [c["text"] for c in step["speech"]["cues"]] == [
+        "Now the numbers, at x equals two."
+    ]
+
+
+def test_the_transcript_holds_every_chapter_and_step(site: dict) -> None:
+    html = (site["out"] / "transcript.html").read_text(encoding="utf-8")
+    text = (site["out"] / "transcript.txt").read_text(encoding="utf-8")
+    assert html.count("<h2") == len(site["ids"])
+    for manifest in site["manifests"].values():
+        for step in manifest["steps"]:
+            assert step["name"] in text
+    assert "Now the numbers, at x equals two." in text
+
+
+def test_the_lecture_bundles_clips_carry_the_sound(site: dict, tmp_path: Path) -> None:
+    lecture = tmp_path / "lecture"
+    done = mathvid(
+        "export", "-q", "l", "--lesson", site["lesson"], "--media", site["media"], lecture
+    )
+    assert done.returncode == 0, done.stderr
+    clips = sorted((lecture / "clips").rglob("*.mp4"))
+    assert len(clips) == sum(len(m["steps"]) for m in site["manifests"].values())
+    for clip in clips:
+        with av.open(str(clip)) as container:
+            assert container.streams.audio, clip
+
+
+def test_the_script_lists_every_step_and_what_is_recorded(site: dict) -> None:
+    done = mathvid("script", "--lesson", site["lesson"], "--media", site["media"])
+    assert done.returncode == 0, done.stderr
+    total = sum(len(m["steps"]) for m in site["manifests"].values())
+    assert f"(1 of {total} steps recorded)" in done.stdout
+    script = (site["folder"] / "narration" / "script.md").read_text(encoding="utf-8")
+    assert "### 1. The curve (1.5 s; recorded)" in script
+    assert "Now the numbers, at x equals two." in script
+
+
+def test_unchanged_words_are_not_spoken_again_and_a_changed_step_only_is(
+    site: dict, tmp_path: Path
+) -> None:
+    cache = site["media"] / "voice"
+    before = set(cache.glob("*.wav"))
+    lesson = tmp_path / "lesson.toml"
+    text = (
+        site["lesson"]
+        .read_text(encoding="utf-8")
+        .replace("Now the numbers, at x equals two.", "The numbers. Then the errors.")
+    )
+    lesson.write_text(text)
+    shutil.copytree(site["folder"] / "narration", tmp_path / "narration")
+    done = mathvid(
+        "render",
+        "derivative-table",
+        "-q",
+        "l",
+        "--lesson",
+        lesson,
+        "--media",
+        site["media"],
+    )
+    assert done.returncode == 0, done.stderr
+    assert len(set(cache.glob("*.wav")) - before) == 2  # its two new cues, nothing else
+
+
+def test_the_voice_is_the_same_on_every_run(tmp_path: Path) -> None:
+    words = "The loss falls to about five point seven times ten to the minus five."
+    first = Narrator(Narration(), tmp_path / "a").synthesise(words)
+    second = Narrator(Narration(), tmp_path / "b").synthesise(words)
+    assert first.size > audio.RATE and np.array_equal(first, second)
+
+
+def test_no_voice_gives_a_silent_video(site: dict, tmp_path: Path) -> None:
+    media = tmp_path / "media"
+    done = mathvid(
+        "render",
+        "tangent-line",
+        "-q",
+        "l",
+        "--no-voice",
+        "--lesson",
+        site["lesson"],
+        "--media",
+        media,
+    )
+    assert done.returncode == 0, done.stderr
+    video = next(media.glob("*/scenes/tangent-line/l/scene.mp4"))
+    with av.open(str(video)) as container:
+        assert not container.streams.audio

@@ -1,0 +1,433 @@
+"""Numbers and captions in words: a table of numbers as the screen writes them, a
+table of real captions, and every caption of the lesson put wholly into words."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from mathvid.stills import scene_manifest
+from scenes.kit.maps import pi_label
+from scenes.kit.numbers import fmt, number_word, point_text, readable, sci
+from scenes.kit.speech import for_the_ear, integer_words, number
+from tests.scenes.checks import lesson_scenes
+
+NUMBERS = [
+    # integers
+    (0, "zero"),
+    (7, "seven"),
+    (12, "twelve"),
+    (31, "thirty-one"),
+    (100, "one hundred"),
+    (1488, "one thousand four hundred and eighty-eight"),
+    ("10,701", "ten thousand seven hundred and one"),
+    ("10{,}701", "ten thousand seven hundred and one"),
+    (1005, "one thousand and five"),
+    (1000000, "one million"),
+    (1e6, "one million"),
+    ("-3", "minus three"),
+    ("−3", "minus three"),
+    # decimals, digit by digit after the point, as written
+    (0.2, "zero point two"),
+    (5.19, "five point one nine"),
+    (-0.0805, "minus zero point zero eight zero five"),
+    (10.539, "ten point five three nine"),
+    ("0.50", "zero point five zero"),
+    (-0.0, "zero"),
+    # scientific notation, however it is written
+    (5.7e-05, "five point seven times ten to the minus five"),
+    ("5.7e-5", "five point seven times ten to the minus five"),
+    ("1e-8", "one times ten to the minus eight"),
+    ("1e-08", "one times ten to the minus eight"),
+    (r"5.7 \times 10^{-5}", "five point seven times ten to the minus five"),
+    ("5.7 × 10⁻⁵", "five point seven times ten to the minus five"),
+    ("1.4 · 10^-11", "one point four times ten to the minus eleven"),
+    ("10^{-8}", "ten to the minus eight"),
+    ("1e+308", "one times ten to the three hundred and eight"),
+    (1e308, "one times ten to the three hundred and eight"),
+    (r"3.2 \times 10^{31}", "three point two times ten to the thirty-one"),
+    # fractions
+    ("1/4", "one quarter"),
+    ("1/2", "one half"),
+    ("3/4", "three quarters"),
+    ("2/3", "two thirds"),
+    ("1/12", "one over twelve"),
+    ("1/L", "one over L"),
+    ("1.9/L", "one point nine over L"),
+    ("2/μ", "two over mu"),
+    # multiples of π, as pi_label and captions write them
+    (r"\pi", "pi"),
+    (r"\frac{\pi}{2}", "pi over two"),
+    (r"-\frac{3\pi}{2}", "minus three pi over two"),
+    ("π/2", "pi over two"),
+    ("3π/4", "three pi over four"),
+    ("-2π", "minus two pi"),
+    # not finite
+    (math.inf, "infinity"),
+    (-math.inf, "minus infinity"),
+    (math.nan, "not a number"),
+    ("inf", "infinity"),
+    ("-inf", "minus infinity"),
+    ("nan", "not a number"),
+]
+
+
+@pytest.mark.parametrize(("value", "words"), NUMBERS)
+def test_number_says_what_the_screen_writes(value: float | str, words: str) -> None:
+    assert number(value) == words
+
+
+@pytest.mark.parametrize(
+    "value", ["x", "", "1.2.3", "1/", "--3", "1,23", "10^", "e5", "π2", None, True]
+)
+def test_number_refuses_what_is_not_a_number(value: object) -> None:
+    with pytest.raises(ValueError, match=r"^not a number: "):
+        number(value)  # type: ignore[arg-type]
+
+
+def test_number_reads_every_pi_label() -> None:
+    expected = [
+        "minus two pi",
+        "minus three pi over two",
+        "minus pi",
+        "minus pi over two",
+        "zero",
+        "pi over two",
+        "pi",
+        "three pi over two",
+        "two pi",
+    ]
+    assert [number(pi_label(k * np.pi / 2)) for k in range(-4, 5)] == expected
+
+
+def test_integer_words_agree_with_number_word() -> None:
+    assert [integer_words(n) for n in range(7)] == [number_word(n) for n in range(7)]
+    assert integer_words(2_000_001) == "two million and one"
+    assert integer_words(1_000_100) == "one million one hundred"
+
+
+FINITE = st.floats(allow_nan=False, allow_infinity=False)
+
+
+@given(FINITE)
+def test_every_written_form_of_a_number_is_said_in_words(value: float) -> None:
+    for written in (value, fmt(value), readable(value), sci(value)):
+        said = number(written)
+        assert said and not re.search(r"[\d+.,^{}\\×·]", said), (written, said)
+
+
+@given(FINITE)
+def test_a_sign_is_said_exactly_when_written(value: float) -> None:
+    written = fmt(value)
+    assert number(written).startswith("minus ") == written.startswith("-")
+
+
+# Captions as the lesson's scenes write them at their defaults (copied from their
+# manifests), and what the narrator says, written out by hand.
+CAPTIONS = [
+    (
+        "Check each rule at x = 2 with a central difference.",
+        "Check each rule at x equals two with a central difference.",
+    ),
+    (
+        "With h = 1e-07 every estimate lands a hair from the exact value.",
+        "With h equals one times ten to the minus seven every estimate lands a hair "
+        "from the exact value.",
+    ),
+    (
+        "The notebook's h = 1e-08 fits forward differences; central ones are 262× less "
+        "accurate there.",
+        "The notebook's h equals one times ten to the minus eight fits forward "
+        "differences; central ones are two hundred and sixty-two times less accurate "
+        "there.",
+    ),
+    (
+        "The gradient is the steepest way up (arrows: 0.15 ∇f).",
+        "The gradient is the steepest way up (arrows: zero point one five times the "
+        "gradient of f).",
+    ),
+    (
+        "Backward: start from 1 at the output and multiply by each edge's local rate.",
+        "Backward: start from one at the output and multiply by each edge's local rate.",
+    ),
+    (
+        "sin²(x) is sine, then squaring: the rates multiply, 2·sin x times cos x.",
+        "sine squared of x is sine, then squaring: the rates multiply, two times sine x "
+        "times cosine x.",
+    ),
+    (
+        "A network with 4 inputs, two tanh layers of 3 and one output has P = 31 "
+        "parameters. One forward pass costs F = 24 multiply-adds.",
+        "A network with four inputs, two tanh layers of three and one output has P "
+        "equals thirty-one parameters. One forward pass costs F equals twenty-four "
+        "multiply-adds.",
+    ),
+    (
+        "Central differences nudge each parameter up and down and run the whole network "
+        "again: 2P = 62 forward passes, 1,488 multiply-adds.",
+        "Central differences nudge each parameter up and down and run the whole network "
+        "again: two P equals sixty-two forward passes, one thousand four hundred and "
+        "eighty-eight multiply-adds.",
+    ),
+    (
+        "Backprop runs forward once and backward once: 24 plus 36 is 60 multiply-adds, "
+        "24.8 times fewer.",
+        "Backprop runs forward once and backward once: twenty-four plus thirty-six is "
+        "sixty multiply-adds, twenty-four point eight times fewer.",
+    ),
+    (
+        "Grow the network from P = 19 to 10,701: central differences grow like P "
+        "squared, backprop like P. At the largest, backprop does 7,226 times less work.",
+        "Grow the network from P equals nineteen to ten thousand seven hundred and one: "
+        "central differences grow like P squared, backprop like P. At the largest, "
+        "backprop does seven thousand two hundred and twenty-six times less work.",
+    ),
+    (
+        "Both ways give the same gradient: the largest of the 31 differences is "
+        "1.4 × 10^-11, within the 3.7 × 10^-10 central differences may miss by.",
+        "Both ways give the same gradient: the largest of the thirty-one differences is "
+        "one point four times ten to the minus eleven, within the three point seven "
+        "times ten to the minus ten central differences may miss by.",
+    ),
+    (
+        "g turns the point (2, 1) into three numbers, (2, 3, 1), and f turns those "
+        "three into one: f = 7.",
+        "g turns the point (two, one) into three numbers, (two, three, one), and f "
+        "turns those three into one: f equals seven.",
+    ),
+    (
+        "The Jacobian of g has a row for each output and a column for each input: entry "
+        "by entry, the slope of g_j along x_i, 6 numbers at (2, 1).",
+        "The Jacobian of g has a row for each output and a column for each input: entry "
+        "by entry, the slope of g j along x i, six numbers at (two, one).",
+    ),
+    (
+        "Each input's slope adds up v_j times the slope of g_j: for x, 3·1 + 2·1 + 1·0 "
+        "= 5; for y, 3·2 + 2·1 + 1·2 = 10. That is J transpose times v.",
+        "Each input's slope adds up v j times the slope of g j: for x, three times one "
+        "plus two times one plus one times zero equals five; for y, three times two "
+        "plus two times one plus one times two equals ten. That is J transpose times v.",
+    ),
+    (
+        "Backpropagation gets there in one pass: seeded with 1 at f, it brings "
+        "v = (3, 2, 1) to g1, g2, g3, and x and y collect (5, 10) on the way back. "
+        "J is never built.",
+        "Backpropagation gets there in one pass: seeded with one at f, it brings v "
+        "equals (three, two, one) to g one, g two, g three, and x and y collect "
+        "(five, ten) on the way back. J is never built.",
+    ),
+    (
+        "The gradient points uphill; we move η times it, downhill.",
+        "The gradient points uphill; we move eta times it, downhill.",
+    ),
+    (
+        "After 41 steps the gradient's length is below 1e-8: we stop, at the minimum "
+        "at (0, 0).",
+        "After forty-one steps the gradient's length is below one times ten to the "
+        "minus eight: we stop, at the minimum at (zero, zero).",
+    ),
+    (
+        "On a log scale steady progress is a straight line; η = 0.5 lands exactly on 0 "
+        "after 1 step.",
+        "On a log scale steady progress is a straight line; eta equals zero point five "
+        "lands exactly on zero after one step.",
+    ),
+    (
+        "Past η = 2/L = 1 each step jumps over the minimum to a point higher up: the "
+        "loss grows instead.",
+        "Past eta equals two over L equals one each step jumps over the minimum to a "
+        "point higher up: the loss grows instead.",
+    ),
+    (
+        "A function f and a point x_t = 3.5, where f = 10.539 and the slope f′ = 5.19.",
+        "A function f and a point x t equals three point five, where f equals ten point "
+        "five three nine and the slope f prime equals five point one nine.",
+    ),
+    (
+        "The step η = 1/L = 0.5 lands at the parabola's lowest point, x = 0.905: the "
+        "bound promises f ≤ 3.806 there, and f is really -0.196, lower still.",
+        "The step eta equals one over L equals zero point five lands at the parabola's "
+        "lowest point, x equals zero point nine zero five: the bound promises f is at "
+        "most three point eight zero six there, and f is really minus zero point one "
+        "nine six, lower still.",
+    ),
+    (
+        "For any η the bound promises a drop of at least η(1 − Lη/2)·f′(x_t)²: positive "
+        "exactly between 0 and 2/L = 1, largest at 1/L. The true drop, dashed, is never "
+        "smaller.",
+        "For any eta the bound promises a drop of at least eta times (one minus L eta "
+        "over two) times f prime of (x t) squared: positive exactly between zero and "
+        "two over L equals one, largest at one over L. The true drop, dashed, is never "
+        "smaller.",
+    ),
+    (
+        "Past 2/L the bound promises nothing: at η = 1.5 it lets f rise by 20.2. A run "
+        "with this η jumps to -4.285, then 5.569: its first step happens to go down, by "
+        "luck, not by promise, and the run diverges.",
+        "Past two over L the bound promises nothing: at eta equals one point five it "
+        "lets f rise by twenty point two. A run with this eta jumps to minus four point "
+        "two eight five, then five point five six nine: its first step happens to go "
+        "down, by luck, not by promise, and the run diverges.",
+    ),
+    (
+        "Three bowls with condition numbers κ = L/μ of 1, 10, 100: the larger κ, the "
+        "narrower the valley.",
+        "Three bowls with condition numbers kappa equals L over mu of one, ten, one "
+        "hundred: the larger kappa, the narrower the valley.",
+    ),
+    (
+        "With η = 1/L, 1 − ηL = 0: the steepest direction is solved in one step, so no "
+        "path zig-zags. κ = 1 lands on the minimum at once; the others jump to the "
+        "valley floor, then crawl along it, the distance shrinking by 1 − μ/L per step: "
+        "0.9 for κ = 10, 0.99 for κ = 100.",
+        "With eta equals one over L, one minus eta L equals zero: the steepest "
+        "direction is solved in one step, so no path zig-zags. kappa equals one lands "
+        "on the minimum at once; the others jump to the valley floor, then crawl along "
+        "it, the distance shrinking by one minus mu over L per step: zero point nine "
+        "for kappa equals ten, zero point nine nine for kappa equals one hundred.",
+    ),
+    (
+        "On a log axis, the gap f(x_t) − f* never rises above its bound "
+        "(1 − μ/L)^t (f(x_0) − f*), dashed, at any step: convergence is linear, and "
+        "slower the larger κ.",
+        "On a log axis, the gap f of x t minus f star never rises above its bound "
+        "(one minus mu over L) to the t (f of x zero minus f star), dashed, at any "
+        "step: convergence is linear, and slower the larger kappa.",
+    ),
+    (
+        "On κ = 100: at η = 1.9/L it zig-zags across the valley yet converges; at "
+        "η = 2.05/L it diverges, leaving at step 11.",
+        "On kappa equals one hundred: at eta equals one point nine over L it zig-zags "
+        "across the valley yet converges; at eta equals two point zero five over L it "
+        "diverges, leaving at step eleven.",
+    ),
+    (
+        "The notebook says η < 1/L converges (Layer 3) and η < 2/L guarantees descent "
+        "(Layer 4): the picture supports η < 2/L; η = 1/L is the step the rate theorem "
+        "uses.",
+        "The notebook says eta is below one over L converges (Layer three) and eta is "
+        "below two over L guarantees descent (Layer four): the picture supports eta is "
+        "below two over L; eta equals one over L is the step the rate theorem uses.",
+    ),
+    (
+        "10,000 small steps of size 0.001, downhill every time.",
+        "Ten thousand small steps of size zero point zero zero one, downhill every time.",
+    ),
+    (
+        "After 10,000 steps: 0.017 from (1, 1), not there yet.",
+        "After ten thousand steps: zero point zero one seven from (one, one), not there "
+        "yet.",
+    ),
+    (
+        "Same start, same 2,000 steps; each optimizer gets its best learning rate from "
+        "the same grid of 21.",
+        "Same start, same two thousand steps; each optimizer gets its best learning "
+        "rate from the same grid of twenty-one.",
+    ),
+    (
+        "Exercise 1: sin x + cos y as a surface, its height in colour.",
+        "Exercise one: sine x plus cosine y as a surface, its height in colour.",
+    ),
+    (
+        "Same start, four step sizes: every ball follows x ← x − η f′(x).",
+        "Same start, four step sizes: every ball follows x becomes x minus eta f prime "
+        "of x.",
+    ),
+    (
+        "Too large: with η = 0.1 the first step throws x to -7.2; by step 6 the numbers "
+        "overflow: the run diverges.",
+        "Too large: with eta equals zero point one the first step throws x to minus "
+        "seven point two; by step six the numbers overflow: the run diverges.",
+    ),
+    (
+        "Best here: η = 0.05, converged in 17 steps; η = 0.001 is still at x = 2.337 "
+        "after 100 steps; η = 0.01 takes 92 steps.",
+        "Best here: eta equals zero point zero five, converged in seventeen steps; eta "
+        "equals zero point zero zero one is still at x equals two point three three "
+        "seven after one hundred steps; eta equals zero point zero one takes ninety-two "
+        "steps.",
+    ),
+    (
+        "The only minimum is x = 2.25 (f = -6.54). At x = 0, f′ = 0 too, but f keeps "
+        "falling: not a minimum.",
+        "The only minimum is x equals two point two five (f equals minus six point five "
+        "four). At x equals zero, f prime equals zero too, but f keeps falling: not a "
+        "minimum.",
+    ),
+    (
+        "w1 reaches y along one path only: follow it back from the output.",
+        "w one reaches y along one path only: follow it back from the output.",
+    ),
+    (
+        "Multiply the local rates one link at a time, like gears turning gears.",
+        "Multiply the local rates one link at a time, like gears turning gears.",
+    ),
+]
+
+# Formulas the brief names, beyond the lesson's captions.
+FORMULAS = [
+    (
+        "‖∇f‖ < 1e-8",
+        "the norm of the gradient of f is below one times ten to the minus eight",
+    ),
+    ("f(x_t) − f*", "f of x t minus f star"),
+    ("f''(x) ≥ 0, f′′ too", "f double prime of x is at least zero, f double prime too"),
+    ("x³ + x² ≈ 2.5", "x cubed plus x squared is about two point five"),
+    ("a loss of ≈ 3 %", "a loss of about three percent"),
+    (
+        "√ε, i.e. σ(w·x + b)",
+        "the square root of epsilon, that is sigma of (w times x plus b)",
+    ),
+    (
+        "as h → 0, e.g. h = 10^{-8}",
+        "as h to zero, for example h equals ten to the minus eight",
+    ),
+    ("x₀ = −2π; f's slope", "x zero equals minus two pi; f's slope"),
+    (
+        "(2, 1) and 5.7 × 10⁻⁵",
+        "(two, one) and five point seven times ten to the minus five",
+    ),
+    ("x - 1 and -x, not multiply-adds", "x minus one and minus x, not multiply-adds"),
+]
+
+
+@pytest.mark.parametrize(("caption", "spoken"), CAPTIONS + FORMULAS)
+def test_for_the_ear_says_the_caption(caption: str, spoken: str) -> None:
+    assert for_the_ear(caption) == spoken
+
+
+def test_for_the_ear_reads_points_as_numbers_text_writes_them() -> None:
+    assert for_the_ear(f"at {point_text([1, -2.5])}") == "at (one, minus two point five)"
+
+
+# Everything a caption may show that the voice must put into words.
+ON_SCREEN_ONLY = re.compile(r"[\d=<>≤≥≈×·∇∂ημκσπ′²³⁻_^\\{}−+*/‖←→√%]")
+
+
+@pytest.fixture(scope="module")
+def lesson_captions() -> list[str]:
+    """Every step's caption of every lesson scene at its defaults (~20 s to build)."""
+    captions = []
+    for cls in lesson_scenes():
+        manifest = scene_manifest(cls, cls.Params())
+        captions += [step["caption"] for step in manifest["steps"]]
+    return captions
+
+
+def test_the_table_holds_real_captions(lesson_captions: list[str]) -> None:
+    missing = [caption for caption, _ in CAPTIONS if caption not in lesson_captions]
+    assert not missing, f"no longer captions of the lesson (update the table): {missing}"
+
+
+def test_every_caption_of_the_lesson_is_said_in_words(lesson_captions: list[str]) -> None:
+    assert len(lesson_captions) > 50
+    for caption in lesson_captions:
+        spoken = for_the_ear(caption)
+        assert not ON_SCREEN_ONLY.search(spoken), (caption, spoken)
+        assert "  " not in spoken and spoken == spoken.strip(), (caption, spoken)
+        assert spoken[-1] in ".!?", (caption, spoken)  # the voice still hears the end
