@@ -60,7 +60,7 @@ def assemble(
     chapters = _concatenate(videos, [t for t, _ in scenes], video)
     sound = _joined_sound(videos, chapters)
     if sound is not None:
-        audio.mux(video, sound, video)
+        audio.mux_normalised(video, sound, video)
     manifests = [
         (r.id, t, json.loads(r.manifest.read_text(encoding="utf-8"))) for t, r in scenes
     ]

@@ -533,6 +533,31 @@ def mux(video: str | Path, audio: np.ndarray, out: str | Path) -> Path:
     return out
 
 
+def mux_normalised(
+    video: str | Path,
+    track: np.ndarray,
+    out: str | Path,
+    target: float = -16.0,
+    ceiling: float = -1.0,
+) -> np.ndarray:
+    """:func:`mux` ``track`` into ``video`` at ``target`` LUFS, its true peak *as
+    decoded from the file* at most ``ceiling``; the sound that went in.
+
+    AAC's coding error lifts peaks by a fraction of a dB to more than one, depending
+    on the sound; so the file is measured, and the limiter set lower by what it
+    went over, until the file keeps the ceiling (a few tries at most).
+    """
+    limit = ceiling - 0.5
+    for _ in range(ROUNDS):
+        sound = normalise(track, target, limit)
+        mux(video, sound, out)
+        over = true_peak(audio_of(out)) - ceiling
+        if not over > 0:
+            break
+        limit -= over + 0.1
+    return sound
+
+
 def audio_of(path: str | Path) -> np.ndarray:
     """The sound track of the video at ``path`` (mono float32 at :data:`RATE`).
 

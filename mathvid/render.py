@@ -486,17 +486,11 @@ def _collect(job: Job, manim_media: Path, out: Path, key: str) -> None:
     (out / "inputs.key").write_text(key)
 
 
-AAC_CEILING = -1.5
-"""dBTP the sound is limited to before AAC encoding, whose coding noise lifts peaks
-by up to about half a dB: the decoded sound then stays below −1 dBTP."""
-
-
 def _mix_in(track: np.ndarray, out: Path, sections: list[dict]) -> None:
     """The scene's sound, loudness-normalised, into its video and each step's clip."""
     from mathvid import audio
 
-    track = audio.normalise(track, ceiling=AAC_CEILING)
-    audio.mux(out / "scene.mp4", track, out / "scene.mp4")
+    track = audio.mux_normalised(out / "scene.mp4", track, out / "scene.mp4")
     start = 0.0
     for item in sections:
         duration = float(item["duration"])

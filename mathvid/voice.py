@@ -132,7 +132,7 @@ class Narrator:
     def _spoken(self, cues: list[str]) -> Speech:
         pieces, timed, at = [], [], 0.0
         for i, cue in enumerate(cues):
-            samples = audio.trim(self.synthesise(for_the_ear(cue.replace("\n", " "))))
+            samples = self._cue_speech(cue)
             length = max(len(samples) / audio.RATE, len(cue) / READING_RATE)
             timed.append(Cue(cue, at, at + length))
             pause = (
@@ -144,17 +144,28 @@ class Narrator:
         track = np.concatenate(pieces) if pieces else np.zeros(0, np.float32)
         return Speech(tuple(timed), audio.normalise(track), "voice")
 
-    def synthesise(self, words: str) -> np.ndarray:
-        """``words`` spoken by the voice, at :data:`audio.RATE` (from the cache when
-        they were spoken before)."""
+    def _cue_speech(self, cue: str) -> np.ndarray:
+        """A cue spoken, silence trimmed; slower when the voice would say it faster
+        than its text can be read (:data:`READING_RATE`), so that the cue is on
+        screen exactly while it is heard."""
+        words, speed = for_the_ear(cue.replace("\n", " ")), self.narration.speed
+        samples = audio.trim(self.synthesise(words, speed))
+        reading = len(cue) / READING_RATE
+        if 0 < len(samples) < reading * audio.RATE:
+            speed *= len(samples) / (reading * audio.RATE)
+            samples = audio.trim(self.synthesise(words, speed))
+        return samples
+
+    def synthesise(self, words: str, speed: float | None = None) -> np.ndarray:
+        """``words`` spoken by the voice (at the narration's speed, unless given), at
+        :data:`audio.RATE`; from the cache when they were spoken so before."""
+        speed = self.narration.speed if speed is None else speed
         key = hashlib.sha256(
-            json.dumps(
-                [words, self.narration.voice, self.narration.speed, engine()]
-            ).encode()
+            json.dumps([words, self.narration.voice, speed, engine()]).encode()
         ).hexdigest()
         path = self.cache / f"{key}.wav"
         if not path.exists():
-            samples, rate = _piper(words, self.narration.speed)
+            samples, rate = _piper(words, speed)
             _write_atomically(path, samples, rate)
         with wave.open(str(path), "rb") as f:
             rate = f.getframerate()

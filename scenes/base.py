@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import os
 import wave
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
 import numpy as np
-from manim import Scene, ThreeDScene
+from manim import Scene, ThreeDScene, config
 
 from scenes.kit.mesh import SurfaceCamera
 
@@ -112,8 +113,9 @@ class LessonScene(Scene):
         if self._speeches:
             start, speech = self._speeches[-1]
             left = start + speech.duration + PAUSE - self.renderer.time
-            if left > 1e-9:
-                self.wait(left)
+            if left > 1e-9:  # in whole frames, rounded up: never cut a word short
+                fps = config.frame_rate
+                self.wait(math.ceil(left * fps - 1e-6) / fps)
 
     def record(self, key: str, value: Any) -> Any:
         """Note a number (or structure of numbers) the viewer sees; returns it."""

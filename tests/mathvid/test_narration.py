@@ -107,6 +107,8 @@ def test_the_lesson_has_sound_as_long_as_its_picture(site: dict) -> None:
             < 0.05
         )
         assert len(video.chapters()) == len(site["ids"])
+    sound = audio.audio_of(site["video"])
+    assert abs(audio.loudness(sound) + 16.0) <= 1.0 and audio.true_peak(sound) <= -1.0
 
 
 def test_speech_fills_each_steps_speech_span_and_nothing_else(site: dict) -> None:
