@@ -75,10 +75,12 @@ class CaptureMixin:
         self.moment_frame: np.ndarray | None = None
         super().__init__(*args, **kwargs)
 
-    def step(self, name: str, caption: str, duration: float | None = None) -> None:
+    def step(
+        self, name: str, caption: str, duration: float | None = None, say: str = ""
+    ) -> None:
         if self.manifest["steps"]:
             self._snapshot()  # the step that is ending
-        super().step(name, caption, duration)
+        super().step(name, caption, duration, say)
 
     def tear_down(self) -> None:
         super().tear_down()

@@ -34,7 +34,8 @@ def script(lesson: Lesson, media: Path, ids: list[str]) -> tuple[str, int, int]:
         ends = [s["start"] for s in marks[1:]] + [manifest["duration"]]
         for number, (step, end) in enumerate(zip(marks, ends, strict=True), start=1):
             keys = (str(number), slug(step["name"]))
-            words = next((texts[k] for k in keys if k in texts), step["caption"])
+            said = step.get("say", step["caption"])
+            words = next((texts[k] for k in keys if k in texts), said)
             done = any(k in have for k in keys)
             steps, recorded = steps + 1, recorded + done
             status = "recorded" if done else f"to record as `{folder.name}/{number}.wav`"

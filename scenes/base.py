@@ -86,20 +86,27 @@ class LessonScene(Scene):
         }
         super().__init__(**kwargs)
 
-    def step(self, name: str, caption: str, duration: float | None = None) -> None:
+    def step(
+        self, name: str, caption: str, duration: float | None = None, say: str = ""
+    ) -> None:
         """Start a section called ``name`` whose caption is ``caption``.
 
-        The caption stays on screen for the whole step, or ``duration`` seconds;
-        with a narrator, the step is spoken and its cues are the captions.
+        The caption stays on screen for the whole step, or ``duration`` seconds.
+        With a narrator, the step is spoken, and the cues of what is said are the
+        captions: ``say`` when the words for the ear differ from the caption's
+        (the narrator puts a caption's numbers and formulas into words itself).
         """
         self._hold_for_speech()
         self.next_section(name)
         self._caption_durations.append(duration)
         start = self.renderer.time
         entry = {"name": name, "caption": caption, "start": start}
+        if say:
+            entry["say"] = say
         self.manifest["steps"].append(entry)
         if self.narrator is not None:
-            speech = self.narrator.speak(len(self.manifest["steps"]), name, caption)
+            words = say or caption
+            speech = self.narrator.speak(len(self.manifest["steps"]), name, words)
             self._speeches.append((start, speech))
             entry["speech"] = {
                 "source": speech.source,

@@ -120,3 +120,53 @@ def video_frames(path) -> list[tuple[float, np.ndarray]]:
             (float(f.pts * f.time_base), f.to_ndarray(format="rgb24"))
             for f in video.decode(video=0)
         ]
+
+
+class Narrated(base.LessonScene):
+    """Two steps: the first's speech outlasts its animation, the second's does not."""
+
+    def construct(self) -> None:
+        self.step("short", "A short step with long words.", say="Said otherwise.")
+        self.play(FadeIn(Square()), run_time=0.5)
+        self.step("long", "A long step.")
+        self.wait(3.0)
+
+
+class FixedNarrator:
+    """Speaks every step for ``seconds`` with two cues, and notes what it was asked."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds, self.asked = seconds, []
+
+    def speak(self, number: int, name: str, caption: str) -> base.Speech:
+        self.asked.append((number, name, caption))
+        half = self.seconds / 2
+        cues = (base.Cue(caption, 0.0, half), base.Cue("and more", half, self.seconds))
+        return base.Speech(
+            cues, np.zeros(round(self.seconds * 48_000), np.float32), "voice"
+        )
+
+
+def test_a_narrated_step_lasts_as_long_as_its_speech_and_a_pause() -> None:
+    from mathvid.stills import run_skipping_animations
+
+    narrator = FixedNarrator(2.0)
+    scene = run_skipping_animations(Narrated, None, (64, 36), narrator=narrator)
+    first, second = scene.manifest["steps"]
+    # The narrator is asked for the words to say, by step number and name.
+    assert narrator.asked == [(1, "short", "Said otherwise."), (2, "long", "A long step.")]
+    assert first["say"] == "Said otherwise." and "say" not in second
+    # Step 1: 0.5 s of animation, 2 s of speech: held until 2 s + the pause, in
+    # whole frames (15 per second here), never less.
+    assert first["speech"] == {
+        "source": "voice",
+        "start": 0.0,
+        "end": 2.0,
+        "cues": [
+            {"text": "Said otherwise.", "start": 0.0, "end": 1.0},
+            {"text": "and more", "start": 1.0, "end": 2.0},
+        ],
+    }
+    assert 2.0 + base.PAUSE <= second["start"] < 2.0 + base.PAUSE + 1 / 15 + 1e-9
+    # Step 2: 3 s of animation outlast its 2 s of speech and the pause: no hold.
+    assert scene.manifest["duration"] == pytest.approx(second["start"] + 3.0)
