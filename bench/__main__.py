@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -64,6 +65,7 @@ def main() -> None:
     # The quick measurements first, and the report rewritten after every step, so an
     # interrupted run still leaves every number it measured (and --resume goes on).
     for key, measure_it in (
+        ("synthesis", lambda: measure_synthesis(args.repeats)),
         ("run_batch", lambda: measure_run_batch(args.repeats)),
         ("rerender", lambda: measure_rerender(args.repeats)),
         ("preview", lambda: measure_previews(lesson, args.repeats)),
@@ -75,6 +77,10 @@ def main() -> None:
         if q not in results.setdefault("lesson_parallel", {}):
             results["lesson_parallel"][q] = measure_lesson_parallel(q)
             log(f"lesson on all cores {QUALITY_NAMES[q]}: {results['lesson_parallel'][q]}")
+            write(results, qualities)
+        if q == "h" and q not in results.setdefault("lesson_narrated", {}):
+            results["lesson_narrated"][q] = measure_lesson_narrated(q)
+            log(f"narrated lesson {QUALITY_NAMES[q]}: {results['lesson_narrated'][q]}")
             write(results, qualities)
         for entry in lesson.scenes:
             if q not in results["scenes"].setdefault(entry.id, {}):
@@ -132,44 +138,76 @@ def summarise(runs: list[dict], floor: list[dict]) -> dict:
 
 
 def measure_lesson_parallel(quality: str) -> dict:
-    """``mathvid render`` of the whole lesson from nothing, on all cores: the number a
-    teacher waits for (once: it is the longest measurement)."""
-    command = [
-        sys.executable,
-        "-m",
-        "mathvid.cli",
-        "render",
-        "-q",
-        quality,
-        "--media",
-        tempfile.mkdtemp(prefix="bench-media-"),
-    ]
+    """``mathvid render --no-voice`` of the whole lesson from nothing, on all cores:
+    the number a teacher waits for (once: it is the longest measurement); silent,
+    as the scenes' own rows are."""
+    media = tempfile.mkdtemp(prefix="bench-media-")
+    command = [*CLI, "render", "-q", quality, "--no-voice", "--media", media]
     wall = timed(command, parse=False)["wall"]
+    shutil.rmtree(media, ignore_errors=True)
     return {"wall": round(wall, 1)}
 
 
+def measure_lesson_narrated(quality: str) -> dict:
+    """``mathvid render`` of the whole lesson, narrated, from nothing (speech
+    synthesised too), on all cores; with the length of the narrated video."""
+    media = tempfile.mkdtemp(prefix="bench-media-")
+    wall = timed([*CLI, "render", "-q", quality, "--media", media], parse=False)["wall"]
+    manifests = Path(media).glob(f"*/scenes/*/{quality}/scene.json")
+    video = sum(json.loads(p.read_text())["duration"] for p in manifests)
+    shutil.rmtree(media, ignore_errors=True)
+    return {"wall": round(wall, 1), "video_seconds": round(video, 1)}
+
+
+def measure_synthesis(repeats: int) -> dict:
+    """Piper's speed on one core: seconds of work per second of speech, for the
+    lesson's first captions spoken into an empty cache (session load included)."""
+    from mathvid.lesson import load_lesson
+    from mathvid.stills import scene_manifest
+    from mathvid.voice import Narration, Narrator, cue_texts
+    from scenes.kit.speech import for_the_ear
+
+    lesson = load_lesson(ROOT / "lesson.toml")
+    captions = [
+        step["caption"]
+        for entry in lesson.scenes[:3]
+        for step in scene_manifest(entry.scene_cls, entry.params)["steps"]
+    ]
+    words = [for_the_ear(c.replace("\n", " ")) for t in captions for c in cue_texts(t)]
+    rtfs, spoken = [], 0.0
+    for _ in range(repeats):
+        with tempfile.TemporaryDirectory(prefix="bench-voice-") as cache:
+            narrator = Narrator(Narration(), Path(cache))
+            start = time.perf_counter()
+            spoken = sum(narrator.synthesise(w).size for w in words) / 48_000
+            rtfs.append((time.perf_counter() - start) / spoken)
+    return {
+        "rtf": round(statistics.median(rtfs), 3),
+        "cues": len(words),
+        "speech_seconds": round(spoken, 1),
+        "runs": repeats,
+    }
+
+
 def measure_previews(lesson, repeats: int) -> dict:
-    """Time to the PNG of the moment halfway through each scene, start-up included."""
+    """Time to the PNG of the moment halfway through each scene, start-up included;
+    narrated, with the scene's speech already spoken once (as it is while a teacher
+    edits: the cache holds every sentence not changed)."""
     from mathvid.stills import scene_manifest
 
     out = {}
+    media = tempfile.mkdtemp(prefix="bench-")
     for entry in lesson.scenes:
         middle = scene_manifest(entry.scene_cls, entry.params)["duration"] / 2
-        command = [
-            sys.executable,
-            "-m",
-            "mathvid.cli",
-            "preview",
-            entry.id,
-            "--at",
-            f"{middle:.2f}s",
-            "--media",
-            tempfile.mkdtemp(prefix="bench-"),
-        ]
+        command = [*CLI, "preview", entry.id, "--at", f"{middle:.2f}s", "--media", media]
+        timed(command, parse=False)  # speaks the scene's words into the cache
         walls = [timed(command, parse=False)["wall"] for _ in range(repeats)]
         out[entry.id] = round(statistics.median(walls), 2)
         log(f"preview {entry.id}: {out[entry.id]} s")
     return out
+
+
+CLI = [sys.executable, "-m", "mathvid.cli"]
 
 
 def measure_rerender(repeats: int) -> dict:
@@ -292,9 +330,18 @@ def report(r: dict, qualities: list[str]) -> str:
         parallel = r.get("lesson_parallel", {}).get(q)
         if parallel and total_video > 1:
             lines += [
-                f"`mathvid render -q {q}` of the whole lesson from nothing, on all "
-                f"{m['cores']} cores: {parallel['wall']} s for {total_video:.0f} s of "
-                f"video, RTF {parallel['wall'] / total_video:.2f}.",
+                f"`mathvid render -q {q} --no-voice` of the whole lesson from nothing, "
+                f"on all {m['cores']} cores: {parallel['wall']} s for {total_video:.0f} s "
+                f"of video, RTF {parallel['wall'] / total_video:.2f}.",
+                "",
+            ]
+        narrated = r.get("lesson_narrated", {}).get(q)
+        if narrated:
+            lines += [
+                f"`mathvid render -q {q}` of the whole lesson narrated, from nothing "
+                f"(its speech synthesised too), on all {m['cores']} cores: "
+                f"{narrated['wall']} s for {narrated['video_seconds']:.0f} s of video, "
+                f"RTF {narrated['wall'] / narrated['video_seconds']:.2f}.",
                 "",
             ]
         lines += [
@@ -322,6 +369,16 @@ def report(r: dict, qualities: list[str]) -> str:
         "|---|---|",
     ]
     lines += [f"| {k} | {v} |" for k, v in r["preview"].items()]
+    if "synthesis" in r:
+        v = r["synthesis"]
+        lines += [
+            "",
+            f"## Speech synthesis: RTF {v['rtf']} on one core",
+            "",
+            f"Piper's en_US-joe-medium, {v['cues']} cues of the lesson's first captions "
+            f"({v['speech_seconds']} s of speech) into an empty cache, a session per "
+            f"cue (see mathvid/voice.py); median of {v['runs']} runs.",
+        ]
     b = r["run_batch"]
     lines += [
         "",
@@ -355,6 +412,10 @@ def targets(r: dict) -> list[str]:
     video = sum(s["h"]["video_seconds"] for s in r["scenes"].values() if "h" in s)
     if parallel and video > 0:
         rows.append(("whole lesson at 1080p60, RTF ≤ 1.0", parallel["wall"] / video, 1.0))
+    narrated = r.get("lesson_narrated", {}).get("h")
+    if narrated:
+        rtf = narrated["wall"] / narrated["video_seconds"]
+        rows.append(("narrated lesson at 1080p60 on 2 cores, RTF ≤ 0.75", rtf, 0.75))
     stock = r["stock"].get("StockSurface", {}).get("h")
     for scene_id in SURFACE_SCENES:
         ours = r["scenes"].get(scene_id, {}).get("h")
