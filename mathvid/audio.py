@@ -30,7 +30,7 @@ import wave
 from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import av
 import numpy as np
@@ -171,6 +171,23 @@ def write_wav(path: str | Path, samples: np.ndarray) -> Path:
     finally:
         tmp.unlink(missing_ok=True)
     return path
+
+
+def soundtrack(speeches: list[tuple[float, Any]], seconds: float) -> np.ndarray:
+    """A scene's sound, ``seconds`` long: each speech (a ``scenes.base.Speech``,
+    at :data:`RATE`) from its start time, silence between.
+
+    >>> class Say:  # a Speech's shape: its audio
+    ...     audio = np.ones(2, np.float32)
+    >>> soundtrack([(1 / RATE, Say())], 4 / RATE)
+    array([0., 1., 1., 0.], dtype=float32)
+    """
+    track = np.zeros(round(seconds * RATE), dtype=np.float32)
+    for start, speech in speeches:
+        at = round(start * RATE)
+        piece = speech.audio[: max(0, track.size - at)]
+        track[at : at + piece.size] += piece
+    return track
 
 
 def cut(samples: np.ndarray, start: float, duration: float) -> np.ndarray:

@@ -461,6 +461,11 @@ def _render_into(job: Job, manim_media: Path, voice_cache: Path) -> None:
             scene.render()
         except Exception as err:
             raise RenderError(f"{name}: {_one_line(err)}") from err
+    if scene.speeches:  # beside the video, for _collect to mix in
+        from mathvid import audio
+
+        track = audio.soundtrack(scene.speeches, scene.manifest["duration"])
+        audio.write_wav(manim_media / "video" / f"{name}.wav", track)
 
 
 def _collect(job: Job, manim_media: Path, out: Path, key: str) -> None:

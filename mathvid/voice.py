@@ -26,7 +26,6 @@ import importlib.metadata
 import io
 import json
 import math
-import os
 import re
 import textwrap
 import wave
@@ -45,6 +44,7 @@ LINE_CHARS, CUE_LINES = 42, 2
 READING_RATE = 20.0  # characters a second a cue may ask a viewer to read, at most
 PAUSE_IN_SENTENCE = 0.15  # seconds between the cues of one sentence
 PAUSE_AFTER_SENTENCE = 0.35
+CACHED = "48 kHz 16-bit, trimmed, -16 LUFS"  # what a cached file holds: in its key
 
 
 @dataclass(frozen=True)
@@ -142,35 +142,37 @@ class Narrator:
             pieces.append(_padded(samples, length + gap))
             at += length + gap
         track = np.concatenate(pieces) if pieces else np.zeros(0, np.float32)
-        return Speech(tuple(timed), audio.normalise(track), "voice")
+        return Speech(tuple(timed), track, "voice")
 
     def _cue_speech(self, cue: str) -> np.ndarray:
         """A cue spoken, silence trimmed; slower when the voice would say it faster
         than its text can be read (:data:`READING_RATE`), so that the cue is on
         screen exactly while it is heard."""
         words, speed = for_the_ear(cue.replace("\n", " ")), self.narration.speed
-        samples = audio.trim(self.synthesise(words, speed))
+        samples = self.synthesise(words, speed)
         reading = len(cue) / READING_RATE
         if 0 < len(samples) < reading * audio.RATE:
             speed *= len(samples) / (reading * audio.RATE)
-            samples = audio.trim(self.synthesise(words, speed))
+            samples = self.synthesise(words, speed)
         return samples
 
     def synthesise(self, words: str, speed: float | None = None) -> np.ndarray:
         """``words`` spoken by the voice (at the narration's speed, unless given), at
-        :data:`audio.RATE`; from the cache when they were spoken so before."""
+        :data:`audio.RATE`, silence trimmed, at -16 LUFS; from the cache when they
+        were spoken so before (stored as they are returned: nothing left to do)."""
         speed = self.narration.speed if speed is None else speed
         key = hashlib.sha256(
-            json.dumps([words, self.narration.voice, speed, engine()]).encode()
+            json.dumps([words, self.narration.voice, speed, engine(), CACHED]).encode()
         ).hexdigest()
         path = self.cache / f"{key}.wav"
         if not path.exists():
             samples, rate = _piper(words, speed)
-            _write_atomically(path, samples, rate)
+            spoken = audio.resample(samples.astype(np.float32) / 32768.0, rate)
+            self.cache.mkdir(parents=True, exist_ok=True)
+            audio.write_wav(path, audio.normalise(audio.trim(spoken)))
         with wave.open(str(path), "rb") as f:
-            rate = f.getframerate()
-            raw = np.frombuffer(f.readframes(f.getnframes()), dtype=np.int16)
-        return audio.resample(raw.astype(np.float32) / 32768.0, rate)
+            raw = np.frombuffer(f.readframes(f.getnframes()), dtype="<i2")
+        return raw.astype(np.float32) / 32768.0
 
 
 def _recorded(recording: Recording, cues: list[str]) -> Speech:
@@ -225,17 +227,6 @@ def _piper(words: str, speed: float) -> tuple[np.ndarray, int]:
     if not chunks:
         return np.zeros(0, np.int16), voice.config.sample_rate
     return np.concatenate([c.audio_int16_array for c in chunks]), chunks[0].sample_rate
-
-
-def _write_atomically(path: Path, samples: np.ndarray, rate: int) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with wave.open(str(tmp), "wb") as f:
-        f.setnchannels(1)
-        f.setsampwidth(2)
-        f.setframerate(rate)
-        f.writeframes(samples.astype("<i2").tobytes())
-    tmp.replace(path)
 
 
 def recordings_of(folder: Path) -> tuple[Recording, ...]:

@@ -9,7 +9,7 @@ written beside the video (``<video>.json``) can be checked against ``mathcore``.
 Given a :class:`Narrator`, each step is also spoken: the step lasts as long as its
 animation or its speech, whichever is longer, plus :data:`PAUSE` (the last frame is
 held while the words go on); the captions are the speech's cues, timed to it; and
-the speech is written beside the video as ``<video>.wav``, for mathvid to mix in.
+the speeches are kept, with when each starts, for mathvid to mix into the video.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import dataclasses
 import json
 import math
 import os
-import wave
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
@@ -76,7 +75,7 @@ class LessonScene(Scene):
     ) -> None:
         self._caption_durations: list[float | None] = []
         self.narrator = narrator
-        self._speeches: list[tuple[float, Speech]] = []
+        self.speeches: list[tuple[float, Speech]] = []  # (when, what) of each step
         self.params = params if params is not None else self.Params()
         self.manifest: dict[str, Any] = {
             "scene": type(self).__name__,
@@ -107,7 +106,7 @@ class LessonScene(Scene):
         if self.narrator is not None:
             words = say or caption
             speech = self.narrator.speak(len(self.manifest["steps"]), name, words)
-            self._speeches.append((start, speech))
+            self.speeches.append((start, speech))
             entry["speech"] = {
                 "source": speech.source,
                 "start": start,
@@ -117,8 +116,8 @@ class LessonScene(Scene):
 
     def _hold_for_speech(self) -> None:
         """Hold the last frame until the current step's speech (and a pause) ends."""
-        if self._speeches:
-            start, speech = self._speeches[-1]
+        if self.speeches:
+            start, speech = self.speeches[-1]
             left = start + speech.duration + PAUSE - self.renderer.time
             if left > 1e-9:  # in whole frames, rounded up: never cut a word short
                 fps = config.frame_rate
@@ -132,8 +131,8 @@ class LessonScene(Scene):
     def tear_down(self) -> None:
         self._hold_for_speech()
         self.manifest["duration"] = now = self.renderer.time
-        if self._speeches:
-            for start, speech in self._speeches:
+        if self.speeches:
+            for start, speech in self.speeches:
                 for cue in speech.cues:
                     self.add_subcaption(
                         cue.text,
@@ -159,8 +158,6 @@ class LessonScene(Scene):
             _write_atomically(
                 movie.with_suffix(".json"), json.dumps(self.manifest, indent=2)
             )
-            if self._speeches:
-                _write_track(movie.with_suffix(".wav"), self._speeches, self.renderer.time)
         return rerun
 
 
@@ -175,25 +172,6 @@ def _plain(value: Any) -> Any:
     if isinstance(value, np.generic):
         return value.item()
     return value
-
-
-def _write_track(path: Path, speeches: list[tuple[float, Speech]], seconds: float) -> None:
-    """The scene's sound: each step's speech where the step starts, silence between
-    (16-bit PCM WAV)."""
-    rate = speeches[0][1].rate
-    track = np.zeros(round(seconds * rate), dtype=np.float32)
-    for start, speech in speeches:
-        at = round(start * rate)
-        piece = speech.audio[: max(0, len(track) - at)]
-        track[at : at + len(piece)] += piece
-    pcm = np.clip(np.round(track * 32767), -32768, 32767).astype("<i2")
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with wave.open(str(tmp), "wb") as f:
-        f.setnchannels(1)
-        f.setsampwidth(2)
-        f.setframerate(rate)
-        f.writeframes(pcm.tobytes())
-    tmp.replace(path)
 
 
 def _write_atomically(path: Path, text: str) -> None:

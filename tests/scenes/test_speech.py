@@ -410,13 +410,34 @@ ON_SCREEN_ONLY = re.compile(r"[\d=<>≤≥≈×·∇∂ημκσπ′²³⁻_^\\{
 
 
 @pytest.fixture(scope="module")
-def lesson_captions() -> list[str]:
-    """Every step's caption of every lesson scene at its defaults (~20 s to build)."""
-    captions = []
-    for cls in lesson_scenes():
-        manifest = scene_manifest(cls, cls.Params())
-        captions += [step["caption"] for step in manifest["steps"]]
-    return captions
+def lesson_manifests() -> list[dict]:
+    """Every lesson scene's manifest at its defaults (~20 s to build)."""
+    return [scene_manifest(cls, cls.Params()) for cls in lesson_scenes()]
+
+
+@pytest.fixture(scope="module")
+def lesson_captions(lesson_manifests: list[dict]) -> list[str]:
+    """Every step's caption of every lesson scene at its defaults."""
+    return [step["caption"] for m in lesson_manifests for step in m["steps"]]
+
+
+def numbers_in(value: object) -> list[float]:
+    """Every number in a manifest's values (nested lists and tables), once each."""
+    if isinstance(value, dict):
+        return [n for v in value.values() for n in numbers_in(v)]
+    if isinstance(value, list):
+        return [n for v in value for n in numbers_in(v)]
+    is_number = isinstance(value, int | float) and not isinstance(value, bool)
+    return [float(value)] if is_number else []
+
+
+def test_every_number_the_lesson_shows_is_said_in_words(lesson_manifests) -> None:
+    shown = {n for m in lesson_manifests for n in numbers_in(m["values"])}
+    assert len(shown) > 1000
+    for value in shown:
+        for written in (fmt(value), readable(value)):
+            words = number(written)
+            assert words and not ON_SCREEN_ONLY.search(words), (value, written, words)
 
 
 def test_the_table_holds_real_captions(lesson_captions: list[str]) -> None:
