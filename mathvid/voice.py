@@ -4,7 +4,8 @@ A step's caption is split into caption cues (at most two lines of 42 characters)
 each cue is put into words for the ear (:func:`scenes.kit.speech.for_the_ear`) and
 spoken by Piper's ``en_US-joe-medium`` voice, which ships as a Python package:
 nothing is downloaded. The cues follow each other with a short pause, so every
-cue's time on screen is exactly the time its words are heard. A teacher's own
+cue's time on screen is exactly the time its words are heard (a cue the voice would
+say faster than it can be read is said slower). A teacher's own
 recording of a step (``narration/<scene-id>/<step>.wav``, ``.flac`` or ``.mp3``)
 replaces the voice for that step; its cues are spread over it by their length.
 

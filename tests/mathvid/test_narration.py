@@ -22,7 +22,7 @@ import srt
 import tomli_w
 
 from mathvid import audio
-from mathvid.voice import Narration, Narrator
+from mathvid.voice import Narration, Narrator, Recording
 from tests.mathvid.command import mathvid
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -240,6 +240,14 @@ def test_the_voice_is_the_same_on_every_run(tmp_path: Path) -> None:
     first = Narrator(Narration(), tmp_path / "a").synthesise(words)
     second = Narrator(Narration(), tmp_path / "b").synthesise(words)
     assert first.size > audio.RATE and np.array_equal(first, second)
+
+
+def test_a_recording_that_is_not_sound_is_one_line_naming_it(tmp_path: Path) -> None:
+    bad = Recording("1", "1.wav", b"RIFF, but not really")
+    narrator = Narrator(Narration(recordings=(bad,)), tmp_path)
+    with pytest.raises(ValueError, match=r"^1\.wav: ") as caught:
+        narrator.speak(1, "The curve", "A curve.")
+    assert "\n" not in str(caught.value)
 
 
 def test_no_voice_gives_a_silent_video(site: dict, tmp_path: Path) -> None:
