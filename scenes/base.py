@@ -121,7 +121,9 @@ class LessonScene(Scene):
             left = start + speech.duration + PAUSE - self.renderer.time
             if left > 1e-9:  # in whole frames, rounded up: never cut a word short
                 fps = config.frame_rate
-                self.wait(math.ceil(left * fps - 1e-6) / fps)
+                # Frozen: the last frame, encoded again, not redrawn (a scene with
+                # live updaters would otherwise draw every frame of the hold).
+                self.wait(math.ceil(left * fps - 1e-6) / fps, frozen_frame=True)
 
     def record(self, key: str, value: Any) -> Any:
         """Note a number (or structure of numbers) the viewer sees; returns it."""
