@@ -23,6 +23,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import heapq
 import os
 import uuid
@@ -34,9 +35,6 @@ from typing import Any, BinaryIO
 
 import av
 import numpy as np
-import pyloudnorm
-from scipy.ndimage import maximum_filter1d, uniform_filter1d
-from scipy.signal import firwin, resample_poly
 
 RATE = 48_000
 """Samples a second of every track inside mathvid."""
@@ -53,9 +51,21 @@ HOP = RATE // 100
 
 OVERSAMPLE = 4
 """True-peak oversampling at 48 kHz (BS.1770-4 annex 2)."""
-_INTERPOLATOR = firwin(20 * OVERSAMPLE + 1, 1 / OVERSAMPLE, window=("kaiser", 5.0))
-_INTERPOLATOR *= OVERSAMPLE
-"""The low-pass ``resample_poly(x, 4, 1)`` uses: 81 taps, 20 a phase."""
+
+
+# SciPy's signal module and pyloudnorm (which imports it) take most of a second to
+# import: they are imported where they are used, so that reading cached speech (a
+# preview) does without them.
+
+
+@functools.cache
+def _interpolator() -> np.ndarray:
+    """The low-pass ``resample_poly(x, 4, 1)`` uses: 81 taps, 20 a phase."""
+    from scipy.signal import firwin
+
+    taps = firwin(20 * OVERSAMPLE + 1, 1 / OVERSAMPLE, window=("kaiser", 5.0))
+    return taps * OVERSAMPLE
+
 
 # The limiter's gain envelope, in dB of gain reduction: it ramps in straight
 # ahead of a peak at ATTACK dB a sample, decays after it with the time constant
@@ -148,6 +158,8 @@ def resample(samples: np.ndarray, rate: int) -> np.ndarray:
     x = np.asarray(samples, dtype=np.float64)
     if factor == 1:
         return x.astype(np.float32)
+    from scipy.signal import resample_poly
+
     return resample_poly(x, factor.numerator, factor.denominator).astype(np.float32)
 
 
@@ -338,6 +350,8 @@ def loudness(samples: np.ndarray) -> float:
     block = min(0.4, x.size / RATE)
     while x.size < block * RATE:  # the meter's own check, against float rounding
         block = float(np.nextafter(block, 0.0))
+    import pyloudnorm
+
     meter = pyloudnorm.Meter(RATE, filter_class="DeMan", block_size=block)
     with np.errstate(divide="ignore", invalid="ignore"):
         return float(meter.integrated_loudness(x))
@@ -443,6 +457,8 @@ def _reduction(peaks: np.ndarray, threshold: float) -> np.ndarray:
     """
     with np.errstate(divide="ignore"):
         need = np.maximum(20 * np.log10(peaks) - threshold, 0.0)
+    from scipy.ndimage import maximum_filter1d, uniform_filter1d
+
     held = maximum_filter1d(need, 2 * SMOOTH + 1)
     ahead = _attacked(_released(held))
     return uniform_filter1d(ahead, 2 * SMOOTH + 1, mode="nearest")
@@ -490,12 +506,13 @@ def _peaks(x: np.ndarray, chunk: int = 1 << 20) -> np.ndarray:
     memory, in chunks so that an hour of audio needs no 4× copy.
     """
     out = np.abs(x)
-    half = _INTERPOLATOR.size // (2 * OVERSAMPLE)  # each phase's delay, in samples
+    interpolator = _interpolator()
+    half = interpolator.size // (2 * OVERSAMPLE)  # each phase's delay, in samples
     for start in range(0, x.size, chunk):
         stop = min(start + chunk, x.size)
         low, high = max(0, start - 2 * half), min(x.size, stop + 2 * half)
         for phase in range(1, OVERSAMPLE):
-            y = np.convolve(x[low:high], _INTERPOLATOR[phase::OVERSAMPLE])
+            y = np.convolve(x[low:high], interpolator[phase::OVERSAMPLE])
             inner = y[half + start - low : half + stop - low]
             np.maximum(out[start:stop], np.abs(inner), out=out[start:stop])
     return out
