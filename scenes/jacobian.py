@@ -280,16 +280,19 @@ class VectorJacobian(LessonScene):
                 font_size=look.TEXT_SIZE,
             )
         ).move_to(READOUT_Y * UP)
-        # The entry lit before goes back to ink (only it: animating the whole matrix
-        # would bring in the entries not shown yet).
-        dim = [
-            m.get_entries()[k - 1].animate.set_color(look.INK) for m in (formulas, values)
-        ]
+        # The entry lit before goes back to ink as this one lights up (only it: the
+        # whole matrix would bring in the entries not shown yet). At once, not
+        # animated: copying an entry for .animate copies the matrix it sits in.
+        if k:
+            for m in (formulas, values):
+                m.get_entries()[k - 1].set_color(look.INK)
         self.play(
-            *(dim if k else []),
             FadeIn(formula.set_color(look.POINT), scale=1.3),
             FadeIn(value.set_color(look.POINT)),
-            FadeIn(line) if readout is None else ReplacementTransform(readout, line),
+            # A cross-fade: morphing one line of glyphs into another costs a
+            # second of copying per entry, for no clearer a picture.
+            FadeIn(line),
+            *([] if readout is None else [FadeOut(readout)]),
             run_time=p.entry_seconds,
         )
         self.wait(0.25)
