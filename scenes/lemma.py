@@ -38,6 +38,7 @@ from manim import (
     VGroup,
     VMobject,
     Write,
+    config,
     linear,
 )
 
@@ -257,6 +258,11 @@ class DescentLemma(LessonScene):
     def _show_function(self, d: Lemma, axes: Axes, p: DescentLemmaParams) -> VGroup:
         """The framed graph of f, x_t on it, and the column's first rows."""
         frame = inner_frame(axes.c2p, d.window, *d.ticks, look.LABEL_SIZE)
+        # A steep f has wide tick labels: plot and frame move right to keep them on
+        # screen (everything after is placed by axes.c2p, so it follows).
+        overflow = -config.frame_width / 2 + 0.1 - frame.get_left()[0]
+        if overflow > 0:
+            VGroup(axes, frame).shift(overflow * RIGHT)
         curve = plots.function_curve(
             axes.c2p, d.window, lambda x: d.f.value(x[:, None]), p.curve_samples
         )
