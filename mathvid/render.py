@@ -37,8 +37,6 @@ from typing import TYPE_CHECKING, Any
 from mathvid.manim_setup import ROOT, manim_config
 
 if TYPE_CHECKING:
-    import numpy as np
-
     from mathvid.voice import Narration
 
 HERE = Path(__file__).resolve().parent
@@ -485,17 +483,17 @@ def _collect(job: Job, manim_media: Path, out: Path, key: str) -> None:
     (out / "sections.json").write_text(json.dumps(sections, indent=2), encoding="utf-8")
     track = video_dir / f"{name}.wav"
     if track.exists():  # a narrated scene: its sound goes into the video and each clip
-        from mathvid import audio
-
-        _mix_in(audio.decode(track), out, sections)
+        _mix_in(track, out, sections)
     (out / "inputs.key").write_text(key)
 
 
-def _mix_in(track: np.ndarray, out: Path, sections: list[dict]) -> None:
-    """The scene's sound, loudness-normalised, into its video and each step's clip."""
+def _mix_in(wav: Path, out: Path, sections: list[dict]) -> None:
+    """The scene's sound (``wav``), loudness-normalised, into its video and each
+    step's clip."""
     from mathvid import audio
 
-    track = audio.mux_normalised(out / "scene.mp4", track, out / "scene.mp4")
+    video = out / "scene.mp4"
+    track = audio.mux_normalised(video, audio.decode(wav), video)
     start = 0.0
     for item in sections:
         duration = float(item["duration"])

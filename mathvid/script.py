@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mathvid.lesson import Lesson, slug
+from mathvid.lesson import Lesson
 from mathvid.render import current_manifest
-from mathvid.voice import recordings_of
+from mathvid.voice import for_step, recordings_of
 
 
 def script(lesson: Lesson, media: Path, ids: list[str]) -> tuple[str, int, int]:
@@ -27,16 +27,15 @@ def script(lesson: Lesson, media: Path, ids: list[str]) -> tuple[str, int, int]:
     for entry in (lesson.entry(i) for i in ids):
         manifest = current_manifest(entry, media)  # silent: the animation's own length
         folder = lesson.path.parent / "narration" / entry.id
-        have = {r.step for r in recordings_of(folder)}
+        have = {r.step: r for r in recordings_of(folder)}
         texts = dict(entry.narration)
         lines += [f"## {entry.id}: {entry.title}", ""]
         marks = manifest["steps"]
         ends = [s["start"] for s in marks[1:]] + [manifest["duration"]]
         for number, (step, end) in enumerate(zip(marks, ends, strict=True), start=1):
-            keys = (str(number), slug(step["name"]))
             said = step.get("say", step["caption"])
-            words = next((texts[k] for k in keys if k in texts), said)
-            done = any(k in have for k in keys)
+            words = for_step(texts, number, step["name"]) or said
+            done = for_step(have, number, step["name"]) is not None
             steps, recorded = steps + 1, recorded + done
             status = "recorded" if done else f"to record as `{folder.name}/{number}.wav`"
             lines += [

@@ -31,8 +31,10 @@ import math
 import re
 import textwrap
 import wave
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
@@ -41,6 +43,7 @@ from mathvid.lesson import Lesson, SceneEntry, slug
 from scenes.base import Cue, Speech
 from scenes.kit.speech import for_the_ear
 
+T = TypeVar("T")
 RECORDING_TYPES = (".wav", ".flac", ".mp3")
 LINE_CHARS, CUE_LINES = 42, 2
 READING_RATE = 20.0  # characters a second a cue may ask a viewer to read, at most
@@ -88,6 +91,19 @@ class Narration:
         )
 
 
+def for_step(table: Mapping[str, T], number: int, name: str) -> T | None:
+    """What ``table`` holds for step ``number`` (1-based) called ``name``: under its
+    number, else under its name's slug (as a lesson file or a recording names it).
+
+    >>> for_step({"2": "by number", "the-curve": "by name"}, 1, "The curve")
+    'by name'
+    """
+    for key in (str(number), slug(name)):
+        if key in table:
+            return table[key]
+    return None
+
+
 def cue_texts(text: str) -> list[str]:
     """``text`` in caption cues: sentences, each wrapped at :data:`LINE_CHARS` and cut
     into cues of at most :data:`CUE_LINES` lines (lines joined by a newline).
@@ -124,10 +140,9 @@ class Narrator:
 
     def speak(self, number: int, name: str, caption: str) -> Speech:
         """The speech of step ``number`` (1-based) called ``name``."""
-        keys = (str(number), slug(name))
-        text = next((self._texts[k] for k in keys if k in self._texts), caption)
+        text = for_step(self._texts, number, name) or caption
         cues = cue_texts(text)
-        recording = next((self._recordings[k] for k in keys if k in self._recordings), None)
+        recording = for_step(self._recordings, number, name)
         if recording is not None:
             return _recorded(recording, cues)
         return self._spoken(cues)

@@ -14,7 +14,6 @@ pixels of 480×270: less than a moved tick label).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
+from mathvid.lesson import slug
 from mathvid.stills import step_stills
 
 GOLDENS = Path(__file__).parent / "goldens"
@@ -40,8 +40,7 @@ class FrameDiff:
 
 
 def golden_path(scene_name: str, index: int, step: str) -> Path:
-    slug = re.sub(r"[^a-z0-9]+", "-", step.lower()).strip("-")
-    return GOLDENS / scene_name / f"{index:02d}-{slug}.png"
+    return GOLDENS / scene_name / f"{index:02d}-{slug(step)}.png"
 
 
 def differing_fraction(frame: np.ndarray, golden: np.ndarray) -> float:
