@@ -1,15 +1,15 @@
-"""Frames into the video encoder with less copying: the same bytes, sooner.
+"""Frames into the video encoder with less copying, and a still moment as one frame.
 
 Manim hands each frame to PyAV as a new RGBA array, which PyAV copies into a new
 frame and converts to the encoder's YUV; a still moment of n frames (a ``wait``)
-is copied and converted n times. At 1080p60 on the machine the benchmark ran on,
-that was 9 of the 16 ms a frame costs without any drawing: more than x264 itself.
-Here each segment keeps one RGBA frame whose buffer is refilled, and a repeated
-frame is converted once and encoded n times.
-
-x264 copies each picture it is given before ``encode`` returns, so re-sending one
-converted frame with new timestamps gives the bytes sending n copies gives; the
-tests render a scene both ways and compare the files.
+is copied, converted and encoded n times. At 1080p60 that was about 17 ms per
+repeated frame, and narration holds a step's last frame while the voice finishes.
+Here each segment keeps one RGBA frame whose buffer is refilled, and a frame
+repeated n times is encoded twice: at its first tick and at its last. The video is
+then variable-frame-rate (MP4 stores each frame's time, and every player honours
+it): at every tick it shows the picture a constant-rate video would, the segment
+lasts exactly as long, and the second copy keeps a hold that ends a segment from
+being shortened to one tick. The tests compare both ways, tick by tick.
 
 Examples
 --------
@@ -43,21 +43,22 @@ MANIMS: dict[str, Any] = {}
 
 
 def write_frame(self: Any, pixels: np.ndarray, *, repeat: int = 1) -> None:
-    """``VideoSegmentEncoder.write_frame``: ``pixels`` (RGBA) as the next ``repeat``
-    frames of the segment."""
+    """``VideoSegmentEncoder.write_frame``: ``pixels`` (RGBA) shown for the next
+    ``repeat`` ticks of the segment (encoded at the first and the last)."""
     self._validate_frame(pixels, repeat)
     spec = self.spec
     time_base = Fraction(spec.frame_rate.denominator, spec.frame_rate.numerator)
+    first = self._next_pts
     try:
         frame = _converted(self, pixels)
-        for _ in range(repeat):
-            frame.pts = self._next_pts
+        for pts in sorted({first, first + repeat - 1}):
+            frame.pts = pts
             frame.time_base = time_base
-            self._next_pts += 1
             for packet in self._stream.encode(frame):
                 self._container.mux(packet)
     except BaseException as error:
         raise self._operation_error("encode", error) from error
+    self._next_pts = first + repeat
 
 
 def _converted(encoder: Any, pixels: np.ndarray) -> Any:

@@ -73,18 +73,21 @@ def read_manifest(video: Path) -> dict[str, Any]:
     return json.loads(video.with_suffix(".json").read_text(encoding="utf-8"))
 
 
-def assert_video(path: Path, min_seconds: float, max_seconds: float | None = None) -> int:
+def assert_video(path: Path, min_seconds: float, max_seconds: float | None = None) -> float:
     """Decode the whole video: 854×480 at 15 frames/s, longer than ``min_seconds``
-    and (if given) shorter than ``max_seconds``. Returns the number of frames."""
+    and (if given) shorter than ``max_seconds``. Returns its length in seconds (a
+    still moment is one frame shown for its length: count time, not frames)."""
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
         size = (stream.width, stream.height, stream.base_rate)
         assert size == (WIDTH, HEIGHT, FPS), f"{path.name}: {size}"
-        frames = sum(1 for _ in container.decode(stream))
-    assert frames > FPS * min_seconds, f"{path.name}: only {frames} frames"
+        times = [float(f.pts * f.time_base) for f in container.decode(stream)]
+        seconds = container.duration / 1e6
+    assert times == sorted(times) and times[-1] < seconds, f"{path.name}: frame times"
+    assert seconds > min_seconds, f"{path.name}: only {seconds:.2f} s"
     if max_seconds is not None:
-        assert frames < FPS * max_seconds, f"{path.name}: {frames} frames"
-    return frames
+        assert seconds < max_seconds, f"{path.name}: {seconds:.2f} s"
+    return seconds
 
 
 def assert_captions(video: Path, manifest: dict[str, Any]) -> None:
