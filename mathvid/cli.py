@@ -1,4 +1,4 @@
-"""The ``mathvid`` command: list, render, preview, lesson, export, scenes.
+"""The ``mathvid`` command: list, render, preview, lesson, export, script, studio, scenes.
 
 Every failure a user can cause or meet (a bad lesson file, a missing LaTeX, a scene
 that raises) ends in one line on stderr and exit status 1; outputs already on disk
@@ -48,6 +48,8 @@ EXAMPLES = """examples:
   mathvid lesson --no-voice             the same, silent (voice = "none" in the file)
   mathvid script                        the narration script to record, in
                                         narration/script.md
+  mathvid studio                        author in the browser: scrub, edit, see
+                                        every save (prints its address)
   mathvid scenes                        every scene class and its parameters
 """
 
@@ -158,6 +160,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     cmd.add_argument("ids", nargs="*", metavar="ID", help="scene ids (default: all)")
     cmd.set_defaults(run=_script)
+
+    cmd = sub.add_parser(
+        "studio",
+        parents=[common],
+        help="author the lesson in the browser",
+        description="Serve the studio on this computer (127.0.0.1) and print its "
+        "address: pick a scene, scrub its timeline, edit its parameters (written to "
+        "the lesson file); every save of the lesson or the code redraws the frame.",
+    )
+    cmd.add_argument(
+        "--port", type=int, default=8765, help="the port, or the next free one (8765)"
+    )
+    cmd.set_defaults(run=_studio)
 
     cmd = sub.add_parser(
         "scenes",
@@ -301,6 +316,15 @@ def _script(args: argparse.Namespace) -> int:
     path.parent.mkdir(exist_ok=True)
     path.write_text(text, encoding="utf-8")
     print(f"script: {path}  ({recorded} of {steps} steps recorded)")
+    return 0
+
+
+def _studio(args: argparse.Namespace) -> int:
+    from mathvid.studio.server import serve
+
+    serve(
+        args.lesson, args.media, args.port, lambda url: print(f"studio: {url}", flush=True)
+    )
     return 0
 
 

@@ -88,6 +88,11 @@ def load_lesson(path: str | Path) -> Lesson:
         text = path.read_text(encoding="utf-8")
     except OSError as err:
         raise LessonError(f"{path}: cannot read: {err.strerror}") from None
+    return parse_lesson(text, path)
+
+
+def parse_lesson(text: str, path: Path) -> Lesson:
+    """The lesson ``text`` says, as if read from ``path`` (errors name that file)."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:

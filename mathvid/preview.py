@@ -14,7 +14,7 @@ import re
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -140,17 +140,31 @@ def watch(
 
 
 def _changes(lesson: Path) -> Iterator[set]:
-    """Batches of changes to ``lesson`` and to the Python files of the scenes and
-    ``mathcore``; an empty batch every half second.
+    """Batches of changes to the files :func:`watched` names; an empty batch every
+    half second."""
+    from watchfiles import watch as changes
+
+    folders, wanted = watched(lesson)
+    return changes(
+        *folders,
+        watch_filter=wanted,
+        recursive=False,
+        yield_on_timeout=True,  # an empty batch every rust_timeout ms
+        rust_timeout=500,
+    )
+
+
+def watched(lesson: Path) -> tuple[list[Path], Callable[[object, str], bool]]:
+    """The folders to watch (each on its own, not recursively) for changes to
+    ``lesson`` and to the Python files of the scenes and ``mathcore``, and the filter
+    that keeps just those files.
 
     Folders are watched, not files: an editor that saves by writing a new file and
     renaming it over the old one (``sed -i``, gedit, JetBrains, vim with some
-    settings) replaces the file a watch on the file would follow. Each folder is
-    watched on its own, not recursively: the lesson's folder is often the
-    repository, whose ``.venv`` and ``media`` hold thousands of folders.
+    settings) replaces the file a watch on the file would follow. Not recursively:
+    the lesson's folder is often the repository, whose ``.venv`` and ``media`` hold
+    thousands of folders.
     """
-    from watchfiles import watch as changes
-
     code = [ROOT / name for name in WATCHED_CODE]
     folders = {lesson.parent} | {
         folder
@@ -165,13 +179,7 @@ def _changes(lesson: Path) -> Iterator[set]:
             return True
         return changed.suffix == ".py" and any(top in changed.parents for top in code)
 
-    return changes(
-        *sorted(folders),
-        watch_filter=wanted,
-        recursive=False,
-        yield_on_timeout=True,  # an empty batch every rust_timeout ms
-        rust_timeout=500,
-    )
+    return sorted(folders), wanted
 
 
 def _step_index(step: str | None, names: list[str], scene_id: str) -> int:

@@ -181,7 +181,7 @@ def render(job: Job, media: Path) -> Rendered:
     key = inputs_key(job)
     start = time.perf_counter()
     with scene_lock(media, job.id):
-        if _is_current(folder, key):
+        if is_current(folder, key):
             return Rendered(job.id, folder, skipped=True)
         work = work_folder(media, job)
         try:
@@ -281,7 +281,7 @@ def render_many(
     # Scenes already current need no worker process (nor Manim): answer them here.
     for job in jobs:
         folder = scene_folder(media.resolve(), job.id, job.quality)
-        if _is_current(folder, inputs_key(job)):
+        if is_current(folder, inputs_key(job)):
             results[job.id] = Rendered(job.id, folder, skipped=True)
             if on_done:
                 on_done(job.id, results[job.id], None)
@@ -419,7 +419,7 @@ def current_manifest(
     for quality in QUALITIES:
         job = Job(entry.id, entry.scene, entry.params, quality, narration)
         folder = scene_folder(media.resolve(), entry.id, quality)
-        if _is_current(folder, inputs_key(job)):
+        if is_current(folder, inputs_key(job)):
             return json.loads((folder / "scene.json").read_text(encoding="utf-8"))
     from mathvid.stills import scene_manifest
     from mathvid.voice import Narrator
@@ -428,7 +428,8 @@ def current_manifest(
     return scene_manifest(entry.scene_cls, entry.params, narrator)
 
 
-def _is_current(folder: Path, key: str) -> bool:
+def is_current(folder: Path, key: str) -> bool:
+    """Whether the render in ``folder`` was made from the inputs ``key`` digests."""
     key_file = folder / "inputs.key"
     return key_file.exists() and key_file.read_text() == key
 

@@ -91,6 +91,19 @@ class PastTheEnd(ValueError):
         self.at, self.duration = at, duration
 
 
+def skipping_options(size: tuple[int, int], media: Any) -> dict[str, Any]:
+    """Manim's settings for running a scene with its animations skipped, drawing
+    ``size`` frames, its files under ``media``."""
+    return {
+        "pixel_width": size[0],
+        "pixel_height": size[1],
+        "save_last_frame": True,  # skip animations: no video, no encoding
+        "media_dir": str(media),
+        "progress_bar": "none",
+        "verbosity": "WARNING",
+    }
+
+
 def run_skipping_animations(
     scene_cls: type,
     params: Any,
@@ -107,15 +120,7 @@ def run_skipping_animations(
     from mathvid.capture import capturing
 
     with tempfile.TemporaryDirectory(prefix="mathvid-stills-") as media:
-        options = {
-            "pixel_width": size[0],
-            "pixel_height": size[1],
-            "save_last_frame": True,  # skip animations: no video, no encoding
-            "media_dir": media,
-            "progress_bar": "none",
-            "verbosity": "WARNING",
-        }
-        with tempconfig(manim_config(options)):
+        with tempconfig(manim_config(skipping_options(size, media))):
             scene = capturing(scene_cls)(
                 params,
                 narrator=narrator,

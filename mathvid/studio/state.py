@@ -1,0 +1,349 @@
+"""What the studio knows of the lesson, kept current, and how it asks the worker.
+
+:class:`Studio` runs in the server's event loop. It starts the worker
+(:mod:`mathvid.studio.worker`), reads its answers, and keeps: the lesson (scenes,
+titles, parameters and a key per scene that changes whenever anything the scene
+depends on does), each scene's manifest (steps and times), and the last error. It
+watches the lesson file and the code and tells the worker; it tells the page, through
+:meth:`Studio.subscribe`, which scenes changed. The server never imports the
+project's scenes: only the worker runs project code, always fresh.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import math
+import sys
+from collections import OrderedDict
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from mathvid.media import lesson_media
+
+FRAMES_KEPT = 256
+"""Frames kept in memory, the most recently asked for (a few MB)."""
+DRAW_SECONDS = 300.0
+"""The longest the page waits for a frame (a scene that never ends, say)."""
+CLIP_QUALITY = "l"
+"""A clip the studio renders itself to play a scene: 480p15, the fastest."""
+
+
+class StudioError(ValueError):
+    """Something the page asked for that cannot be given; one line saying why."""
+
+
+class Studio:
+    """The lesson as the worker last reported it, and the requests in flight."""
+
+    def __init__(self, lesson: Path, media: Path) -> None:
+        self.lesson_path = lesson.resolve()
+        self.media = lesson_media(media, self.lesson_path)
+        self.folder = self.media / "studio"
+        self.lesson: dict[str, Any] = {}
+        self.lesson_error: str | None = None
+        self.manifests: dict[tuple[str, str], dict] = {}
+        self.run_errors: dict[tuple[str, str], str] = {}
+        self.clips: dict[str, dict] = {}  # scene → {"progress": p} or {"error": e}
+        self.frames: OrderedDict[tuple[str, str, float], bytes] = OrderedDict()
+        self._waiting: dict[Any, list[asyncio.Future]] = {}
+        self._asked: dict[Any, dict] = {}  # what is waited for → the request sent
+        self._restarted = False  # a new generation is starting: its runs are new
+        self._ids = itertools.count(1)
+        self._subscribers: set[asyncio.Queue] = set()
+        self._lesson_version = 0
+        self._worker: asyncio.subprocess.Process | None = None
+        self._tasks: list[asyncio.Task] = []
+
+    # -------------------------------------------------------------- life cycle
+
+    async def start(self) -> None:
+        """Start the worker, wait for the lesson, and start watching files."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for old in self.folder.glob("*.png"):
+            old.unlink()
+        self._worker = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "mathvid.studio.worker",
+            str(self.lesson_path),
+            str(self.media),
+            str(self.folder),
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            limit=1 << 20,
+        )
+        ready = self._future("ready")
+        self._tasks.append(asyncio.create_task(self._read_answers()))
+        await ready
+        lesson = self._future("lesson")
+        self._send({"op": "start"})
+        await lesson
+        self._tasks.append(asyncio.create_task(self._watch()))
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        if self._worker and self._worker.returncode is None:
+            self._worker.kill()
+            await self._worker.wait()
+
+    # -------------------------------------------------------------- asking
+
+    def scene(self, scene_id: str) -> dict:
+        for scene in self.lesson.get("scenes", []):
+            if scene["id"] == scene_id:
+                return scene
+        raise StudioError(f"no scene {scene_id!r} in {self.lesson_path.name}")
+
+    async def frame(self, scene_id: str, t: float) -> bytes:
+        """The PNG of ``scene_id`` at ``t`` seconds, as ``mathvid preview`` draws it."""
+        if not math.isfinite(t) or t < 0:
+            raise StudioError(f"t={t}: expected seconds from 0")
+        key = self.scene(scene_id)["key"]
+        cached = self.frames.get((scene_id, key, t))
+        if cached is not None:
+            self.frames.move_to_end((scene_id, key, t))
+            return cached
+        request = next(self._ids)
+        answer = self._ask(
+            ("frame", request),
+            {"op": "frame", "scene": scene_id, "key": key, "t": t, "id": request},
+        )
+        try:
+            path = Path(await asyncio.wait_for(answer, DRAW_SECONDS))
+        except TimeoutError:
+            raise StudioError(f"drawing took more than {DRAW_SECONDS:g} s") from None
+        png = path.read_bytes()
+        path.unlink(missing_ok=True)
+        self.frames[(scene_id, key, t)] = png
+        while len(self.frames) > FRAMES_KEPT:
+            self.frames.popitem(last=False)
+        return png
+
+    async def manifest(self, scene_id: str) -> dict:
+        """The scene's manifest (steps, their start times, duration), once run."""
+        known = self.known_manifest(scene_id)
+        if known is not None:
+            return known
+        key = self.scene(scene_id)["key"]
+        what = ("manifest", scene_id, key)
+        return await self._ask(what, {"op": "manifest", "scene": scene_id, "key": key})
+
+    def known_manifest(self, scene_id: str) -> dict | None:
+        """The scene's manifest if known (in memory, or on disk from an earlier run);
+        StudioError if its run failed."""
+        key = self.scene(scene_id)["key"]
+        if (scene_id, key) in self.run_errors:
+            raise StudioError(self.run_errors[(scene_id, key)])
+        cached = self._manifest_file(scene_id, key)
+        if (scene_id, key) not in self.manifests and cached.exists():
+            self.manifests[(scene_id, key)] = json.loads(cached.read_text("utf-8"))
+        return self.manifests.get((scene_id, key))
+
+    async def check(self, text: str) -> None:
+        """StudioError with the CLI's one line if ``text`` is not a usable lesson."""
+        request = next(self._ids)
+        answer = self._future(("check", request))
+        self._send({"op": "check", "text": text, "id": request})
+        await answer
+
+    async def reload(self) -> None:
+        """Have the worker read the lesson again; return once it has."""
+        version = self._lesson_version
+        lesson = self._future("lesson")
+        self._send({"op": "reload"})
+        await lesson
+        assert self._lesson_version > version
+
+    def subscribe(self) -> asyncio.Queue:
+        queue: asyncio.Queue = asyncio.Queue()
+        self._subscribers.add(queue)
+        return queue
+
+    def unsubscribe(self, queue: asyncio.Queue) -> None:
+        self._subscribers.discard(queue)
+
+    def publish(self, event: dict) -> None:
+        for queue in self._subscribers:
+            queue.put_nowait(event)
+
+    # -------------------------------------------------------------- the worker's answers
+
+    def _send(self, message: dict) -> None:
+        if self._worker is None or self._worker.returncode is not None:
+            raise StudioError("the studio's worker has stopped; restart mathvid studio")
+        self._worker.stdin.write(json.dumps(message).encode() + b"\n")
+
+    def _ask(self, what: Any, message: dict) -> asyncio.Future:
+        """Send ``message`` for ``what`` (a frame, a manifest); its answer, to come.
+
+        Kept until answered: a new generation's runs are new, and what the old ones
+        were asked is asked again (or refused, for a scene that changed).
+        """
+        future = self._future(what)
+        if what not in self._asked:
+            self._asked[what] = message
+            self._send(message)
+        return future
+
+    def _ask_again(self) -> None:
+        keys = {s["id"]: s["key"] for s in self.lesson.get("scenes", [])}
+        for what, message in list(self._asked.items()):
+            if keys.get(message["scene"]) != message["key"]:
+                self._settle(what, error="the scene changed; ask again")
+            elif self._restarted:
+                self._send(message)
+        self._restarted = False
+
+    def _future(self, what: Any) -> asyncio.Future:
+        future = asyncio.get_running_loop().create_future()
+        self._waiting.setdefault(what, []).append(future)
+        return future
+
+    def _settle(self, what: Any, value: Any = None, error: str | None = None) -> None:
+        self._asked.pop(what, None)
+        for future in self._waiting.pop(what, []):
+            if not future.done():
+                if error is None:
+                    future.set_result(value)
+                else:
+                    future.set_exception(StudioError(error))
+
+    async def _read_answers(self) -> None:
+        assert self._worker is not None and self._worker.stdout is not None
+        async for line in self._worker.stdout:
+            if line.strip():
+                self._answer(json.loads(line))
+        error = "the studio's worker stopped; restart mathvid studio"
+        for what in list(self._waiting):
+            self._settle(what, error=error)
+
+    def _answer(self, message: dict) -> None:
+        event = message["event"]
+        if event == "ready":
+            self._settle("ready")
+        elif event == "lesson":
+            self._new_lesson(json.loads(Path(message["path"]).read_text("utf-8")))
+            Path(message["path"]).unlink(missing_ok=True)
+        elif event == "lesson-error":
+            self.lesson_error = message["error"]
+            self.publish({"type": "lesson-error", "error": message["error"]})
+            self._settle("lesson", error=message["error"])
+        elif event == "checked":
+            self._settle(("check", message["id"]), error=message.get("error"))
+        elif event in ("frame", "frame-error"):
+            self._settle(
+                ("frame", message["id"]), message.get("path"), message.get("error")
+            )
+        elif event == "manifest":
+            self._new_manifest(message)
+        elif event == "run-error":
+            what = (message["scene"], message["key"])
+            self.run_errors[what] = message["error"]
+            self._settle(("manifest", *what), error=message["error"])
+            self.publish({"type": "run-error", "scene": message["scene"], **message})
+
+    def _new_lesson(self, lesson: dict) -> None:
+        before = {s["id"]: s["key"] for s in self.lesson.get("scenes", [])}
+        self.lesson, self.lesson_error = lesson, None
+        self._lesson_version += 1
+        changed = [s["id"] for s in lesson["scenes"] if before.get(s["id"]) != s["key"]]
+        if before:
+            self.publish({"type": "changed", "scenes": changed})
+        self._ask_again()
+        self._settle("lesson", lesson)
+
+    def _new_manifest(self, message: dict) -> None:
+        what = (message["scene"], message["key"])
+        # The worker writes it where the next start of the studio finds it.
+        manifest = json.loads(Path(message["path"]).read_text("utf-8"))
+        self.manifests[what] = manifest
+        self._settle(("manifest", *what), manifest)
+        self.publish({"type": "manifest", "scene": message["scene"]})
+
+    def _manifest_file(self, scene_id: str, key: str) -> Path:
+        return self.folder / f"manifest-{scene_id}-{key[:16]}.json"
+
+    # -------------------------------------------------------------- watching files
+
+    async def _watch(self) -> None:
+        """Tell the worker of every edit: the lesson is read again, code imported anew."""
+        from watchfiles import awatch
+
+        from mathvid.preview import watched
+
+        folders, wanted = watched(self.lesson_path)
+        async for changes in awatch(*folders, watch_filter=wanted, recursive=False):
+            paths = {Path(path) for _, path in changes}
+            code = any(p.suffix == ".py" for p in paths)
+            lesson = self._future("lesson")
+            self._restarted = self._restarted or code
+            self._send({"op": "start"} if code else {"op": "reload"})
+            with contextlib.suppress(StudioError):
+                await lesson
+
+    async def events(self) -> AsyncIterator[dict]:
+        """Every event from now on (for the page's event stream)."""
+        queue = self.subscribe()
+        try:
+            while True:
+                yield await queue.get()
+        finally:
+            self.unsubscribe(queue)
+
+
+class Clips:
+    """Each scene's clip to play in the page: its render at low quality when current,
+    otherwise rendered in the background (``mathvid render -q l``), with progress."""
+
+    def __init__(self, studio: Studio) -> None:
+        self.studio = studio
+        self.renders: dict[str, asyncio.Task] = {}
+
+    def current(self, scene_id: str) -> Path | None:
+        """The scene's clip if it shows the scene as it is now."""
+        from mathvid.render import is_current, scene_folder
+
+        folder = scene_folder(self.studio.media, scene_id, CLIP_QUALITY)
+        key = self.studio.scene(scene_id)["key"]
+        return folder / "scene.mp4" if is_current(folder, key) else None
+
+    def start(self, scene_id: str) -> None:
+        """Render the clip unless it is being rendered."""
+        task = self.renders.get(scene_id)
+        if task is None or task.done():
+            self.renders[scene_id] = asyncio.create_task(self._render(scene_id))
+
+    async def _render(self, scene_id: str) -> None:
+        studio = self.studio
+        command = [sys.executable, "-m", "mathvid.cli", "render", scene_id]
+        command += ["-q", CLIP_QUALITY, "--lesson", str(studio.lesson_path)]
+        command += ["--media", str(studio.media.parent), "-j", "1"]
+        process = await asyncio.create_subprocess_exec(
+            *command, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE
+        )
+        progress = asyncio.create_task(self._progress(scene_id))
+        _, stderr = await process.communicate()
+        progress.cancel()
+        if process.returncode == 0:
+            studio.publish(
+                {"type": "clip", "scene": scene_id, "progress": 1.0, "ready": True}
+            )
+        else:
+            lines = stderr.decode(errors="replace").strip().splitlines() or ["failed"]
+            studio.publish({"type": "clip", "scene": scene_id, "error": lines[-1]})
+
+    async def _progress(self, scene_id: str) -> None:
+        """Every half second: the share of the scene's plays already encoded."""
+        studio = self.studio
+        with contextlib.suppress(StudioError):
+            plays = (await studio.manifest(scene_id)).get("plays", 0)
+        while True:
+            done = len(list((studio.media / ".tmp").glob(f"{scene_id}-*/manim/**/*.mp4")))
+            share = min(done / plays, 0.99) if plays else 0.0
+            studio.publish({"type": "clip", "scene": scene_id, "progress": share})
+            await asyncio.sleep(0.5)

@@ -1,0 +1,380 @@
+// The mathvid studio page: scenes, a timeline with a playhead, the frame at the
+// playhead, the scene's parameters. The server draws frames; this page asks for one
+// at a time (the latest playhead position wins) and follows the server's events.
+"use strict";
+
+const data = JSON.parse(document.getElementById("studio-data").textContent);
+const $ = (id) => document.getElementById(id);
+const state = { scenes: [], id: null, t: 0, playing: false };
+let asking = false; // a frame request is in flight
+let again = false; // the playhead moved meanwhile: ask once more when it is back
+
+function scene() {
+  return state.scenes.find((s) => s.id === state.id);
+}
+
+async function loadScenes() {
+  const answer = await fetch("/api/scenes?wait=0");
+  const lesson = await answer.json();
+  state.scenes = lesson.scenes;
+  $("lesson-title").textContent = `${lesson.title} — ${data.lesson}`;
+  showError("lesson-error", lesson.lesson_error);
+  drawSceneList();
+}
+
+function drawSceneList() {
+  const list = $("scenes");
+  list.replaceChildren();
+  for (const s of state.scenes) {
+    const item = document.createElement("li");
+    const button = document.createElement("button");
+    button.type = "button";
+    button.dataset.scene = s.id;
+    button.setAttribute("aria-current", String(s.id === state.id));
+    button.append(s.title);
+    const id = document.createElement("small");
+    id.textContent = s.id;
+    button.append(id);
+    button.addEventListener("click", () => select(s.id));
+    item.append(button);
+    list.append(item);
+  }
+}
+
+function select(id) {
+  stopClip();
+  state.id = id;
+  state.t = 0;
+  location.hash = id;
+  drawSceneList();
+  drawParams();
+  drawTimeline();
+  askFrame();
+}
+
+// ------------------------------------------------------------------ the timeline
+
+function duration() {
+  const s = scene();
+  return s && s.duration ? s.duration : 0;
+}
+
+function drawTimeline() {
+  const s = scene();
+  const segments = $("segments");
+  segments.replaceChildren();
+  for (const [n, step] of (s.steps || []).entries()) {
+    const part = document.createElement("div");
+    part.className = "segment";
+    part.style.flex = `${Math.max(step.end - step.start, 0.01)} 1 0`;
+    part.textContent = `${n + 1}. ${step.name}`;
+    part.title = step.caption;
+    segments.append(part);
+  }
+  drawPlayhead();
+}
+
+function drawPlayhead() {
+  const total = duration();
+  const share = total ? Math.min(state.t / total, 1) : 0;
+  $("playhead").style.left = `${share * 100}%`;
+  $("clock").textContent = `${state.t.toFixed(2)} / ${total.toFixed(2)} s`;
+  const timeline = $("timeline");
+  timeline.setAttribute("aria-valuemax", total.toFixed(2));
+  timeline.setAttribute("aria-valuenow", state.t.toFixed(2));
+  const now = stepAt(state.t);
+  [...$("segments").children].forEach((part, n) => {
+    part.classList.toggle("current", n === now);
+  });
+}
+
+function stepAt(t) {
+  const steps = scene().steps || [];
+  let found = 0;
+  steps.forEach((step, n) => {
+    if (step.start <= t + 1e-6) found = n;
+  });
+  return found;
+}
+
+function moveTo(t) {
+  const total = duration();
+  state.t = Math.max(0, total ? Math.min(t, total) : t);
+  drawPlayhead();
+  askFrame();
+}
+
+function byStep(direction) {
+  const steps = scene().steps || [];
+  if (!steps.length) return;
+  const now = stepAt(state.t);
+  const intoStep = state.t - steps[now].start > 0.05;
+  let target = now + direction;
+  if (direction < 0 && intoStep) target = now; // back to this step's start first
+  target = Math.max(0, Math.min(target, steps.length - 1));
+  moveTo(steps[target].start);
+}
+
+function dragOn(timeline) {
+  const at = (event) => {
+    const box = timeline.getBoundingClientRect();
+    return ((event.clientX - box.left) / box.width) * duration();
+  };
+  timeline.addEventListener("pointerdown", (event) => {
+    stopClip();
+    timeline.setPointerCapture(event.pointerId);
+    moveTo(at(event));
+  });
+  timeline.addEventListener("pointermove", (event) => {
+    if (timeline.hasPointerCapture(event.pointerId)) moveTo(at(event));
+  });
+}
+
+// ------------------------------------------------------------------ frames
+
+async function askFrame() {
+  if (asking) {
+    again = true;
+    return;
+  }
+  asking = true;
+  const id = state.id;
+  const t = state.t;
+  try {
+    const answer = await fetch(`/api/frame?scene=${encodeURIComponent(id)}&t=${t}`);
+    if (answer.ok) {
+      const img = $("frame");
+      const old = img.src;
+      img.src = URL.createObjectURL(await answer.blob());
+      if (old) URL.revokeObjectURL(old);
+      img.dataset.scene = id;
+      img.dataset.t = String(t);
+      img.dataset.count = String(Number(img.dataset.count || 0) + 1);
+      showError("scene-error", null);
+    } else {
+      showError("scene-error", (await answer.json()).error); // the last frame stays
+    }
+  } catch (error) {
+    showError("scene-error", `the studio does not answer (${error.message})`);
+  } finally {
+    asking = false;
+  }
+  if (again) {
+    again = false;
+    askFrame();
+  }
+}
+
+// ------------------------------------------------------------------ playing
+
+async function play() {
+  const answer = await fetch(`/api/clip?scene=${encodeURIComponent(state.id)}`, {
+    method: "GET",
+  });
+  if (answer.status === 202) {
+    state.playing = "waiting";
+    status("rendering the clip…");
+    return;
+  }
+  if (!answer.ok) {
+    showError("scene-error", (await answer.json()).error);
+    return;
+  }
+  const video = $("clip");
+  video.src = URL.createObjectURL(await answer.blob());
+  video.currentTime = state.t;
+  video.hidden = false;
+  state.playing = true;
+  $("play").textContent = "⏸";
+  status("");
+  await video.play();
+}
+
+function stopClip() {
+  const video = $("clip");
+  if (state.playing === true) {
+    video.pause();
+    state.t = video.currentTime;
+  }
+  state.playing = false;
+  video.hidden = true;
+  $("play").textContent = "▶";
+}
+
+function togglePlay() {
+  if (state.playing) {
+    stopClip();
+    drawPlayhead();
+    askFrame();
+  } else {
+    play();
+  }
+}
+
+// ------------------------------------------------------------------ parameters
+
+function drawParams() {
+  const s = scene();
+  $("scene-title").textContent = s.title;
+  $("scene-summary").textContent = s.summary;
+  const form = $("params");
+  form.replaceChildren();
+  for (const p of s.params) {
+    const field = document.createElement("div");
+    field.className = "field";
+    const label = document.createElement("label");
+    label.htmlFor = `param-${p.name}`;
+    label.textContent = p.name;
+    const input = document.createElement("input");
+    input.type = "text";
+    input.id = `param-${p.name}`;
+    input.name = p.name;
+    input.value = shown(p.value);
+    input.spellcheck = false;
+    input.addEventListener("change", () => edit(p, input));
+    const doc = document.createElement("div");
+    doc.className = "doc";
+    doc.textContent = `${p.type} · default ${shown(p.default)}${p.doc ? " · " + p.doc : ""}`;
+    const error = document.createElement("div");
+    error.className = "error";
+    error.id = `error-${p.name}`;
+    error.setAttribute("role", "alert");
+    field.append(label, input, doc, error);
+    form.append(field);
+  }
+}
+
+function shown(value) {
+  if (value === null || value === undefined) return "";
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+function parsed(p, text) {
+  // Text for text parameters; anything else is read as JSON, and left as text when
+  // it does not read, so the server says what is wrong with it.
+  if (text.trim() === "" && p.type.includes("None")) return null;
+  if (p.type.startsWith("str")) return text;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+async function edit(p, input) {
+  const error = $(`error-${p.name}`);
+  const answer = await fetch("/api/params", {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-Studio-Token": data.token },
+    body: JSON.stringify({ scene: state.id, params: { [p.name]: parsed(p, input.value) } }),
+  });
+  const body = await answer.json();
+  if (answer.ok) {
+    error.textContent = "";
+    input.removeAttribute("aria-invalid");
+    replaceScene(body.scene);
+    askFrame();
+  } else {
+    error.textContent = body.error;
+    input.setAttribute("aria-invalid", "true");
+  }
+}
+
+function replaceScene(fresh) {
+  const old = scene();
+  if (old && old.key === fresh.key) return;
+  state.scenes = state.scenes.map((s) => (s.id === fresh.id ? { ...s, ...fresh } : s));
+}
+
+// ------------------------------------------------------------------ events
+
+function keepPlace(before, after) {
+  // The same step and offset into it, when the steps' lengths change.
+  if (!before || !before.steps || !after.steps) return state.t;
+  const n = stepAtIn(before.steps, state.t);
+  const step = after.steps[Math.min(n, after.steps.length - 1)];
+  const offset = state.t - before.steps[n].start;
+  return Math.min(step.start + offset, step.end);
+}
+
+function stepAtIn(steps, t) {
+  let found = 0;
+  steps.forEach((step, n) => {
+    if (step.start <= t + 1e-6) found = n;
+  });
+  return found;
+}
+
+async function refresh() {
+  const before = scene();
+  await loadScenes();
+  const after = scene();
+  if (!after) return;
+  state.t = keepPlace(before, after);
+  drawTimeline();
+  if (before && (before.key !== after.key || !before.steps)) {
+    drawParams();
+    askFrame();
+  }
+}
+
+function follow() {
+  const events = new EventSource("/api/events");
+  events.onmessage = (message) => {
+    const event = JSON.parse(message.data);
+    if (event.type === "changed" || event.type === "manifest") {
+      if (event.type === "manifest" && event.scene !== state.id) return;
+      refresh();
+    } else if (event.type === "lesson-error") {
+      showError("lesson-error", event.error);
+    } else if (event.type === "run-error" && event.scene === state.id) {
+      showError("scene-error", event.error);
+    } else if (event.type === "clip" && event.scene === state.id) {
+      if (event.error) status(`the clip failed: ${event.error}`);
+      else if (event.ready && state.playing === "waiting") play();
+      else status(`rendering the clip… ${Math.round(event.progress * 100)} %`);
+    }
+  };
+}
+
+// ------------------------------------------------------------------ the page
+
+function showError(id, text) {
+  const box = $(id);
+  box.textContent = text || "";
+  box.hidden = !text;
+}
+
+function status(text) {
+  $("status").textContent = text;
+}
+
+document.addEventListener("keydown", (event) => {
+  if (event.target.closest && event.target.closest("input, textarea")) return;
+  if (event.key === "ArrowLeft" || event.key === "ArrowRight") {
+    stopClip();
+    byStep(event.key === "ArrowLeft" ? -1 : 1);
+    event.preventDefault();
+  } else if (event.key === " ") {
+    togglePlay();
+    event.preventDefault();
+  }
+});
+
+$("clip").addEventListener("timeupdate", () => {
+  if (state.playing === true) {
+    state.t = $("clip").currentTime;
+    drawPlayhead();
+  }
+});
+$("clip").addEventListener("ended", () => togglePlay());
+$("play").addEventListener("click", togglePlay);
+dragOn($("timeline"));
+
+(async () => {
+  await loadScenes();
+  follow();
+  const wanted = decodeURIComponent(location.hash.slice(1));
+  const first = state.scenes.find((s) => s.id === wanted) || state.scenes[0];
+  if (first) select(first.id);
+})();

@@ -1,0 +1,569 @@
+"""The studio's warm worker: Manim imported once, fresh project code after every edit,
+and any moment of a scene drawn from the nearest checkpoint.
+
+Every process is a fork of the one above it, so nothing is imported twice::
+
+    zygote        the libraries the project uses (Manim, NumPy, SymPy ...), imported
+    └ generation  the project's code, imported fresh; the lesson, read; one per code edit
+      └ run       one scene run with its animations skipped; forks a checkpoint now and
+        │         then (every SPACING seconds of work) at the start of a play
+        └ checkpoint  the scene as it was then, waiting for moments to draw
+          └ frame     goes on from there to the moment, draws it, and exits
+
+An edit to the code starts a new generation (nothing stale survives a fork); an edit
+to the lesson is read again by the generation, which ends the runs whose inputs
+changed. A moment is drawn by the same code as ``mathvid preview``
+(:mod:`mathvid.capture`), continuing the very scene a preview would run from the
+start: the same pixels, after a fraction of the work.
+
+Requests go down the tree as JSON lines through pipes; every process answers on the
+one pipe the server reads, each answer one JSON line shorter than ``PIPE_BUF``, so
+answers from several processes are never interleaved. Frames and manifests travel as
+files in the studio's folder. Each process dies with its parent (``PR_SET_PDEATHSIG``).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import dataclasses
+import importlib
+import json
+import os
+import select
+import signal
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+PIPE_BUF = 4096
+"""Writes of at most this many bytes to a pipe are never interleaved (POSIX)."""
+SPACING = 0.1
+"""CPU seconds of scene building between checkpoints: a frame redoes at most this."""
+KEEP_RUNS = 3
+"""Scene runs kept with their checkpoints, the most recently used."""
+PROJECT = ("mathvid", "scenes", "mathcore")
+"""The packages whose code a generation imports fresh; the zygote never imports them."""
+
+OUT = 1
+"""The answers' pipe (the zygote's stdout when it started)."""
+WRITE_ENDS: set[int] = set()
+"""This process's pipes to its children: a new child closes them (or none sees EOF)."""
+
+
+# ---------------------------------------------------------------------------- plumbing
+
+
+class Inbox:
+    """JSON lines arriving on a pipe."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd, self.rest = fd, b""
+
+    def read(self, timeout: float | None) -> list[dict] | None:
+        """The messages that came within ``timeout`` seconds ([] if none); None once
+        the sender has closed the pipe."""
+        ready, _, _ = select.select([self.fd], [], [], timeout)
+        if not ready:
+            return []
+        chunk = os.read(self.fd, 1 << 16)
+        if not chunk:
+            return None
+        *lines, self.rest = (self.rest + chunk).split(b"\n")
+        return [json.loads(line) for line in lines if line.strip()]
+
+
+def send(message: dict) -> None:
+    """One answer to the server, written whole (a long error is shortened)."""
+    data = json.dumps(message).encode() + b"\n"
+    if len(data) > PIPE_BUF and "error" in message:
+        message = {**message, "error": message["error"][:1000] + "…"}
+        data = json.dumps(message).encode() + b"\n"
+    os.write(OUT, data)
+
+
+def tell(fd: int, message: dict) -> bool:
+    """``message`` down the pipe ``fd`` to a child; False if the child is gone."""
+    try:
+        os.write(fd, json.dumps(message).encode() + b"\n")
+        return True
+    except (BrokenPipeError, OSError):
+        return False
+
+
+def fork() -> tuple[int, Any]:
+    """Fork, with a pipe from parent to child: ``(pid, the pipe's write end)`` in the
+    parent, ``(0, an Inbox on its read end)`` in the child, which dies with its parent
+    and holds no pipe to its siblings."""
+    read, write = os.pipe()
+    parent = os.getpid()
+    pid = os.fork()
+    if pid:
+        os.close(read)
+        WRITE_ENDS.add(write)
+        return pid, write
+    ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent died before that took effect
+        os._exit(0)
+    for fd in (write, *WRITE_ENDS):
+        os.close(fd)
+    WRITE_ENDS.clear()
+    return 0, Inbox(read)
+
+
+def end(pid: int, fd: int | None) -> None:
+    """Stop a child (and so its own children) and reap it."""
+    if fd is not None:
+        WRITE_ENDS.discard(fd)
+        os.close(fd)
+    try:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    except (ProcessLookupError, ChildProcessError):
+        pass
+
+
+def reap(pids: set[int]) -> None:
+    """Collect the children of ``pids`` that have exited (no zombies)."""
+    for pid in list(pids):
+        try:
+            done, _ = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            done = pid
+        if done:
+            pids.discard(pid)
+
+
+def one_line(err: BaseException) -> str:
+    """An exception as the CLI would say it: its first line."""
+    lines = str(err).strip().splitlines()
+    return lines[0] if lines else type(err).__name__
+
+
+# ---------------------------------------------------------------------------- zygote
+
+
+def main() -> None:
+    """The zygote: ``python -m mathvid.studio.worker LESSON MEDIA FOLDER``.
+
+    Reads ``{"op": "start"}`` (a new generation) and requests for the generation on
+    stdin; answers on stdout. Output of scene code goes to stderr.
+    """
+    global OUT
+    OUT = os.dup(1)
+    os.dup2(2, 1)
+    lesson, media, folder = (Path(a) for a in sys.argv[1:4])
+    preload(lesson)
+    send({"event": "ready"})
+    inbox, generation = Inbox(0), None
+    while (messages := inbox.read(None)) is not None:
+        for message in messages:
+            if message["op"] == "start":
+                if generation:
+                    end(*generation)
+                generation = _start_generation(lesson, media, folder)
+            elif generation and not tell(generation[1], message):
+                send({"event": "lesson-error", "error": "the worker stopped; restarting"})
+    if generation:
+        end(*generation)
+
+
+def preload(lesson: Path) -> None:
+    """Import what the project imports, but none of the project's own code.
+
+    A child imports the project (the lesson's scenes, stills, voice) and names every
+    other module it then has; the zygote imports those. The list is found, not kept.
+    """
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read)
+        try:
+            _import_project(lesson)
+            names = [n for n in sys.modules if n.partition(".")[0] not in PROJECT]
+            os.write(write, "\n".join(names).encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as names:
+        found = names.read().decode().split()
+    os.waitpid(pid, 0)
+    for name in sorted(set(found) - set(sys.modules)):
+        try:
+            importlib.import_module(name)
+        except Exception:  # a module that only imports in context
+            continue
+
+
+def _import_project(lesson: Path) -> None:
+    for name in ("mathvid.stills", "mathvid.voice", "mathvid.render", "mathvid.params_doc"):
+        importlib.import_module(name)
+    from mathvid.lesson import load_lesson
+
+    try:
+        load_lesson(lesson)  # imports its scenes, and what they import
+    except ValueError:
+        pass  # a broken lesson: the generation will say so
+
+
+def _start_generation(lesson: Path, media: Path, folder: Path) -> tuple[int, int]:
+    pid, channel = fork()
+    if pid:
+        return pid, channel
+    try:
+        Generation(lesson, media, folder).serve(channel)
+    finally:
+        os._exit(0)
+
+
+# ---------------------------------------------------------------------------- generation
+
+
+@dataclasses.dataclass
+class Run:
+    """A scene's run, as its generation knows it."""
+
+    key: str
+    pid: int
+    fd: int
+    checkpoints: bool
+    used: float = 0.0
+
+
+class Generation:
+    """The project's code, fresh; the lesson; the runs of its scenes."""
+
+    def __init__(self, lesson: Path, media: Path, folder: Path) -> None:
+        self.path, self.media, self.folder = lesson, media, folder
+        self.lesson: Any = None
+        self.keys: dict[str, str] = {}
+        self.runs: dict[str, Run] = {}
+        self.queue: list[str] = []  # scenes waiting for a run just for their manifest
+
+    def serve(self, inbox: Inbox) -> None:
+        self.load()
+        while (messages := inbox.read(0.2)) is not None:
+            for message in messages:
+                self.handle(message)
+            self._tidy()
+
+    def handle(self, message: dict) -> None:
+        op, scene = message["op"], message.get("scene")
+        if op == "reload":
+            self.load()
+        elif op == "check":
+            send(
+                {
+                    "event": "checked",
+                    "id": message["id"],
+                    "error": self.check(message["text"]),
+                }
+            )
+        elif scene not in self.keys or message.get("key") != self.keys[scene]:
+            if op == "frame":
+                error = (
+                    "the scene changed; ask again"
+                    if scene in self.keys
+                    else "no such scene"
+                )
+                send({"event": "frame-error", "id": message["id"], "error": error})
+        elif op == "manifest":
+            if scene not in self.runs and scene not in self.queue:
+                self.queue.append(scene)
+        elif op == "frame":
+            run = self.runs.get(scene)
+            if run is None or not run.checkpoints:
+                run = self._start(scene, checkpoints=True)
+            run.used = time.monotonic()
+            if not tell(run.fd, message):
+                send(
+                    {"event": "frame-error", "id": message["id"], "error": "the run ended"}
+                )
+
+    def load(self) -> None:
+        """Read the lesson again; end the runs whose inputs changed; say what it is."""
+        from mathvid.lesson import load_lesson
+
+        try:
+            self.lesson = load_lesson(self.path)
+        except Exception as err:  # any failure is the teacher's to read
+            send({"event": "lesson-error", "error": one_line(err)})
+            return
+        self.keys = {e.id: self._key(e) for e in self.lesson.scenes}
+        for scene, run in list(self.runs.items()):
+            if self.keys.get(scene) != run.key:
+                end(run.pid, run.fd)
+                del self.runs[scene]
+        self.queue = [s for s in self.queue if s in self.keys]
+        path = self.folder / f"lesson-{uuid.uuid4().hex[:8]}.json"
+        _write(path, json.dumps(self._info(), default=repr))  # tuples as lists
+        send({"event": "lesson", "path": str(path)})
+
+    def check(self, text: str) -> str | None:
+        """Why ``text`` would not do as the lesson file (one line), or None."""
+        from mathvid.lesson import parse_lesson
+
+        try:
+            parse_lesson(text, self.path)
+        except Exception as err:  # any failure is the teacher's to read
+            return one_line(err)
+        return None
+
+    def _key(self, entry: Any) -> str:
+        from mathvid.render import Job, inputs_key
+        from mathvid.voice import narration_of
+
+        narration = narration_of(self.lesson, entry)
+        return inputs_key(Job(entry.id, entry.scene, entry.params, "l", narration))
+
+    def _info(self) -> dict:
+        from mathvid.params_doc import scene_doc
+
+        scenes = []
+        for entry in self.lesson.scenes:
+            doc = scene_doc(entry.scene_cls)
+            params = [
+                {
+                    "name": p.name,
+                    "type": p.type,
+                    "doc": p.doc,
+                    "default": p.default,
+                    "value": getattr(entry.params, p.name),
+                }
+                for p in doc.params
+            ]
+            scenes.append(
+                {
+                    "id": entry.id,
+                    "title": entry.title,
+                    "scene": entry.scene,
+                    "summary": doc.summary,
+                    "key": self.keys[entry.id],
+                    "params": params,
+                }
+            )
+        return {"title": self.lesson.title, "path": str(self.path), "scenes": scenes}
+
+    def _start(self, scene: str, checkpoints: bool) -> Run:
+        old = self.runs.pop(scene, None)
+        if old:
+            end(old.pid, old.fd)
+        entry = self.lesson.entry(scene)
+        pid, fd = fork()
+        if pid == 0:
+            try:
+                SceneRun(self, entry, checkpoints).go(fd)
+            finally:
+                os._exit(0)
+        run = Run(self.keys[scene], pid, fd, checkpoints, time.monotonic())
+        self.runs[scene] = run
+        return run
+
+    def _tidy(self) -> None:
+        """Reap finished runs, keep the KEEP_RUNS most recent, start a queued one."""
+        for scene, run in list(self.runs.items()):
+            if os.waitpid(run.pid, os.WNOHANG)[0]:
+                WRITE_ENDS.discard(run.fd)
+                os.close(run.fd)
+                del self.runs[scene]
+        kept = sorted(
+            (r for r in self.runs.values() if r.checkpoints), key=lambda r: -r.used
+        )
+        for run in kept[KEEP_RUNS:]:
+            scene = next(s for s, r in self.runs.items() if r is run)
+            end(run.pid, run.fd)
+            del self.runs[scene]
+        busy = any(not r.checkpoints for r in self.runs.values())
+        if self.queue and not busy:
+            scene = self.queue.pop(0)
+            if scene not in self.runs:
+                self._start(scene, checkpoints=False)
+
+
+# ---------------------------------------------------------------------------- scene runs
+
+
+class SceneRun:
+    """One scene run (and, after forks, its checkpoints and frames)."""
+
+    def __init__(self, generation: Generation, entry: Any, checkpoints: bool) -> None:
+        self.generation, self.entry = generation, entry
+        self.key = generation.keys[entry.id]
+        self.checkpoints = checkpoints
+        self.role = "run"  # then "checkpoint" or "frame" in the forks
+        self.marks: list[tuple[float, int, int]] = []  # (scene time, pid, pipe)
+        self.plays = 0
+        self.last = 0.0  # process time of the last checkpoint
+        self.inbox: Inbox | None = None
+        self.waiting: list[dict] = []
+        self.request: dict = {}
+        self.children: set[int] = set()
+        self.ended, self.failure, self.duration = False, None, 0.0
+
+    def go(self, inbox: Inbox) -> None:
+        """Run the scene; then, as the run, answer requests until the pipe closes."""
+        from manim import tempconfig
+
+        from mathvid.manim_setup import manim_config
+        from mathvid.preview import PREVIEW_SIZE
+        from mathvid.render import voice_cache
+        from mathvid.stills import skipping_options
+        from mathvid.voice import Narrator, narration_of
+
+        self.inbox = inbox
+        narration = narration_of(self.generation.lesson, self.entry)
+        voices = voice_cache(self.generation.media)
+        narrator = None if narration is None else Narrator(narration, voices)
+        media = self.generation.folder / "manim"
+        with tempconfig(manim_config(skipping_options(PREVIEW_SIZE, media))):
+            scene = studio_scene(self.entry.scene_cls)(
+                self.entry.params, narrator=narrator, studio=self
+            )
+            try:
+                scene.render()
+                failure = None
+            except Exception as err:  # the teacher's code, said in one line
+                failure = one_line(err)
+            if self.role == "frame":
+                self.answer(scene, failure)  # exits
+            self._finished(scene, failure)
+            while self.checkpoints and self._route(block=True):
+                reap(self.children)
+
+    def at_play(self, scene: Any) -> None:
+        """At the start of each play: fork a checkpoint when due; route requests."""
+        if self.role != "run":
+            return
+        self.plays += 1
+        due = not self.marks or time.process_time() - self.last >= SPACING
+        if self.checkpoints and due:
+            pid, fd = fork()
+            if pid == 0:
+                self._serve_as_checkpoint(scene, fd)
+                return  # a frame, going on to its moment
+            self.marks.append((scene.renderer.time, pid, fd))
+            self.last = time.process_time()
+        self._route(block=False)
+
+    def _serve_as_checkpoint(self, scene: Any, inbox: Inbox) -> None:
+        """Wait for moments; fork a frame for each (which returns from here)."""
+        self.role = "checkpoint"
+        while (messages := inbox.read(1.0)) is not None:
+            reap(self.children)
+            for message in messages:
+                pid, pipe = fork()
+                if pid == 0:
+                    self.role, self.request = "frame", message
+                    scene.capture_at = float(message["t"])
+                    return
+                self.children.add(pid)
+                WRITE_ENDS.discard(pipe)
+                os.close(pipe)  # a frame needs no requests
+        os._exit(0)
+
+    def _route(self, block: bool) -> bool:
+        """Send each waiting request to the latest checkpoint at or before its moment,
+        or answer it when no frame could; False once the server closed the pipe."""
+        messages = self.inbox.read(None if block else 0)
+        if messages is None:
+            return False
+        waiting, self.waiting = self.waiting + messages, []
+        for message in waiting:
+            t = float(message["t"])
+            marks = [m for m in self.marks if m[0] <= t]
+            error = None
+            if self.ended and self.failure and not marks:
+                error = self.failure
+            elif self.ended and not self.failure and t > self.duration + 1e-9:
+                error = self.past(t)
+            if error:
+                send({"event": "frame-error", "id": message["id"], "error": error})
+            elif marks:
+                tell(marks[-1][2], message)
+            else:
+                self.waiting.append(message)  # the run has not got that far yet
+        return True
+
+    def past(self, t: float) -> str:
+        from mathvid.stills import PastTheEnd
+
+        return str(PastTheEnd(self.entry.id, t, self.duration))
+
+    def _finished(self, scene: Any, failure: str | None) -> None:
+        """The run is over: say the manifest (or the failure)."""
+        self.ended, self.failure = True, failure
+        if failure:
+            send(
+                {
+                    "event": "run-error",
+                    "scene": self.entry.id,
+                    "key": self.key,
+                    "error": failure,
+                }
+            )
+            return
+        self.duration = scene.manifest["duration"]
+        manifest = {**scene.manifest, "plays": self.plays}
+        path = self.generation.folder / f"manifest-{self.entry.id}-{self.key[:16]}.json"
+        _write(path, json.dumps(manifest))
+        send(
+            {
+                "event": "manifest",
+                "scene": self.entry.id,
+                "key": self.key,
+                "path": str(path),
+            }
+        )
+
+    def answer(self, scene: Any, failure: str | None) -> None:
+        """As a frame: the PNG of the moment asked for, or why not; then exit."""
+        from PIL import Image
+
+        request = self.request
+        t = float(request["t"])
+        self.duration = scene.manifest["duration"]
+        if failure is None and t > self.duration + 1e-9:
+            failure = self.past(t)
+        if failure:
+            send({"event": "frame-error", "id": request["id"], "error": failure})
+        else:
+            path = self.generation.folder / f"frame-{request['id']}.png"
+            tmp = path.with_suffix(".tmp")
+            Image.fromarray(scene.moment_frame[..., :3]).save(tmp, "PNG", compress_level=1)
+            os.replace(tmp, path)
+            send({"event": "frame", "id": request["id"], "path": str(path)})
+        os._exit(0)
+
+
+def studio_scene(scene_cls: type) -> type:
+    """``scene_cls`` as previews run it (:func:`mathvid.capture.capturing`), telling
+    its :class:`SceneRun` of every play."""
+    from mathvid.capture import capturing
+
+    return type(scene_cls.__name__, (_Checkpointed, capturing(scene_cls)), {})
+
+
+class _Checkpointed:
+    def __init__(self, *args: Any, studio: SceneRun, **kwargs: Any) -> None:
+        self.studio = studio
+        super().__init__(*args, **kwargs)
+
+    def play(self, *args: Any, **kwargs: Any) -> None:
+        self.studio.at_play(self)
+        super().play(*args, **kwargs)
+
+    def tear_down(self) -> None:
+        super().tear_down()  # a moment not reached is the scene's end
+        if self.studio.role == "frame":
+            self.studio.answer(self, None)  # and exits: no last-frame file to write
+
+
+def _write(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+if __name__ == "__main__":
+    main()
