@@ -231,6 +231,25 @@ def _params(scene_cls: type, raw: Any, i: int, where: _Locator) -> Any:
     return params
 
 
+def typed_params(scene_cls: type, values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` as the types ``scene_cls.Params`` declares, where they read as
+    those types (2 as 2.0 for a number); any other value as given, for the lesson's
+    check to refuse in its own words.
+
+    >>> from scenes.derivatives import TangentLine
+    >>> typed_params(TangentLine, {"limit_at": 2, "x_range": [-1, 1], "function": 3})
+    {'limit_at': 2.0, 'x_range': (-1.0, 1.0), 'function': 3}
+    """
+    hints = typing.get_type_hints(scene_cls.Params, include_extras=True)
+    typed = {}
+    for name, value in values.items():
+        try:
+            typed[name] = _coerce(value, hints[name])
+        except (KeyError, TypeError):
+            typed[name] = value
+    return typed
+
+
 CHECK_SECONDS = float(os.environ.get("MATHVID_CHECK_SECONDS", 60.0))
 """The longest a scene's check of a lesson's parameters may take (a few ms to 2 s)."""
 

@@ -162,15 +162,28 @@ def scene_sources(module: str) -> list[Path]:
         if name in found or not path.exists():
             continue
         found[name] = path
+        todo += _scene_imports(path)
+    return [found[name] for name in sorted(found)]
+
+
+def _scene_imports(path: Path) -> list[str]:
+    """The ``scenes`` modules the file at ``path`` imports (and names it imports from
+    them, which may be modules); parsed once per version of the file."""
+    stat = path.stat()
+    version = (stat.st_mtime_ns, stat.st_size)
+    known = _IMPORTS.get(path)
+    if known is None or known[0] != version:
+        names = []
         for node in ast.walk(ast.parse(path.read_bytes())):
             if isinstance(node, ast.ImportFrom) and node.module:
-                names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+                names += [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
             elif isinstance(node, ast.Import):
-                names = [a.name for a in node.names]
-            else:
-                continue
-            todo += [n for n in names if n.startswith("scenes.")]
-    return [found[name] for name in sorted(found)]
+                names += [a.name for a in node.names]
+        known = _IMPORTS[path] = (version, [n for n in names if n.startswith("scenes.")])
+    return known[1]
+
+
+_IMPORTS: dict[Path, tuple[tuple[int, int], list[str]]] = {}
 
 
 def render(job: Job, media: Path) -> Rendered:

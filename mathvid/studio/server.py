@@ -93,9 +93,9 @@ def app(studio: Studio, port: int, token: str) -> Starlette:
             assert isinstance(scene_id, str) and isinstance(values, dict)
         except (ValueError, KeyError, TypeError, AssertionError):
             raise StudioError('expected {"scene": ID, "params": {name: value}}') from None
-        studio.scene(scene_id)
+        typed = await studio.typed(scene_id, values)
         text = studio.lesson_path.read_text(encoding="utf-8")
-        edited = with_params(text, scene_id, values)
+        edited = with_params(text, scene_id, typed)
         await studio.check(edited)
         _replace(studio.lesson_path, edited)
         await studio.reload()

@@ -151,6 +151,14 @@ class Studio:
         self._send({"op": "check", "text": text, "id": request})
         await answer
 
+    async def typed(self, scene_id: str, values: dict) -> dict:
+        """``values`` as the scene's parameters declare them (2 as 2.0 for a number)."""
+        self.scene(scene_id)
+        request = next(self._ids)
+        answer = self._future(("typed", request))
+        self._send({"op": "typed", "scene": scene_id, "params": values, "id": request})
+        return await answer
+
     async def reload(self) -> None:
         """Have the worker read the lesson again; return once it has."""
         version = self._lesson_version
@@ -233,6 +241,8 @@ class Studio:
             self.lesson_error = message["error"]
             self.publish({"type": "lesson-error", "error": message["error"]})
             self._settle("lesson", error=message["error"])
+        elif event == "typed":
+            self._settle(("typed", message["id"]), message["params"])
         elif event == "checked":
             self._settle(("check", message["id"]), error=message.get("error"))
         elif event in ("frame", "frame-error"):

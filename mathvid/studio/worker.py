@@ -240,6 +240,7 @@ class Generation:
         self.keys: dict[str, str] = {}
         self.runs: dict[str, Run] = {}
         self.queue: list[str] = []  # scenes waiting for a run just for their manifest
+        self.docs: dict[type, Any] = {}
 
     def serve(self, inbox: Inbox) -> None:
         self.load()
@@ -253,21 +254,18 @@ class Generation:
         if op == "reload":
             self.load()
         elif op == "check":
-            send(
-                {
-                    "event": "checked",
-                    "id": message["id"],
-                    "error": self.check(message["text"]),
-                }
-            )
+            error = self.check(message["text"])
+            send({"event": "checked", "id": message["id"], "error": error})
+        elif op == "typed":
+            send({"event": "typed", "id": message["id"], "params": self.typed(message)})
         elif scene not in self.keys or message.get("key") != self.keys[scene]:
             if op == "frame":
-                error = (
+                gone = (
                     "the scene changed; ask again"
                     if scene in self.keys
                     else "no such scene"
                 )
-                send({"event": "frame-error", "id": message["id"], "error": error})
+                send({"event": "frame-error", "id": message["id"], "error": gone})
         elif op == "manifest":
             if scene not in self.runs and scene not in self.queue:
                 self.queue.append(scene)
@@ -310,6 +308,13 @@ class Generation:
             return one_line(err)
         return None
 
+    def typed(self, message: dict) -> dict:
+        """The values of ``message["params"]`` as the scene's Params declare them."""
+        from mathvid.lesson import typed_params
+
+        entry = self.lesson.entry(message["scene"])
+        return typed_params(entry.scene_cls, message["params"])
+
     def _key(self, entry: Any) -> str:
         from mathvid.render import Job, inputs_key
         from mathvid.voice import narration_of
@@ -322,7 +327,9 @@ class Generation:
 
         scenes = []
         for entry in self.lesson.scenes:
-            doc = scene_doc(entry.scene_cls)
+            # A generation's code does not change: each class is read once.
+            doc = self.docs.get(entry.scene_cls) or scene_doc(entry.scene_cls)
+            self.docs[entry.scene_cls] = doc
             params = [
                 {
                     "name": p.name,

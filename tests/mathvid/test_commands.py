@@ -408,39 +408,12 @@ def test_help_shows_examples() -> None:
     assert "--lesson FILE" in done.stdout and "media/<lesson>/" in done.stdout
 
 
-# The lecture page, in real headless Chromium from Debian's packages.
-CHROMIUM_FLAGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--autoplay-policy=no-user-gesture-required",
-    "--mute-audio",
-]
+# The lecture page, in real headless Chromium (the browser fixture: conftest.py).
 STATE = """const v = document.getElementById('video');
 return {step: Number(document.body.dataset.step), src: v.currentSrc, ready: v.readyState,
         time: v.currentTime, width: v.videoWidth, error: v.error && v.error.code,
         caption: document.querySelector('#caption span').textContent,
         current: document.querySelector('nav li.current').textContent};"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in CHROMIUM_FLAGS:
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    yield driver
-    driver.quit()
 
 
 def wait_for(driver, predicate, seconds: float = 15.0) -> dict:

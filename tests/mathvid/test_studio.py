@@ -11,6 +11,7 @@ import threading
 import time
 from pathlib import Path
 
+import av
 import httpx
 import numpy as np
 import pytest
@@ -278,3 +279,26 @@ def test_a_code_edit_is_drawn_and_a_scene_that_raises_is_one_line(site) -> None:
     events.wait_for(changed({"tangent", "table"}), start)
     answer = client.get("/api/frame", params={"scene": "table", "t": 1.0})
     assert answer.status_code == 200  # the server kept running
+
+
+def test_play_renders_a_clip_that_is_not_current_and_then_serves_it(site) -> None:
+    events = Events(site)
+    client = site.client()
+    start = events.mark()
+    answer = client.get("/api/clip", params={"scene": "table"})
+    assert answer.status_code == 202
+    ready = events.wait_for(lambda e: e["type"] == "clip" and "ready" in e, start, 300)
+    assert ready["scene"] == "table"
+    progress = [e["progress"] for e in events.seen[start:] if e["type"] == "clip"]
+    assert progress == sorted(progress) and progress[-1] == 1.0
+    answer = client.get("/api/clip", params={"scene": "table"})
+    assert answer.status_code == 200 and answer.headers["content-type"] == "video/mp4"
+    rendered = site.media / "lesson" / "scenes" / "table" / "l" / "scene.mp4"
+    assert answer.content == rendered.read_bytes()
+    with av.open(io.BytesIO(answer.content)) as video:
+        table = next(
+            s for s in client.get("/api/scenes").json()["scenes"] if s["id"] == "table"
+        )
+        # At 15 frames a second each play is rounded up to whole frames (the studio's
+        # timeline is the preview's, at Manim's default rate): a few percent longer.
+        assert video.duration / 1e6 == pytest.approx(table["duration"], rel=0.05)

@@ -23,7 +23,17 @@ async function loadScenes() {
 }
 
 function drawSceneList() {
+  // Drawn anew only when the scenes or their titles change: a click in progress on
+  // a button is never lost to a redraw.
   const list = $("scenes");
+  const drawn = JSON.stringify(state.scenes.map((s) => [s.id, s.title]));
+  if (list.dataset.drawn === drawn) {
+    for (const button of list.querySelectorAll("button")) {
+      button.setAttribute("aria-current", String(button.dataset.scene === state.id));
+    }
+    return;
+  }
+  list.dataset.drawn = drawn;
   list.replaceChildren();
   for (const s of state.scenes) {
     const item = document.createElement("li");
@@ -244,8 +254,22 @@ function drawParams() {
   }
 }
 
+function syncParams() {
+  // Values changed elsewhere (the file, another tab) into the form, in place: the
+  // field being typed in is left alone.
+  for (const p of scene().params) {
+    const input = $(`param-${p.name}`);
+    if (input && input !== document.activeElement && input.value !== shown(p.value)) {
+      input.value = shown(p.value);
+      input.removeAttribute("aria-invalid");
+      $(`error-${p.name}`).textContent = "";
+    }
+  }
+}
+
 function shown(value) {
   if (value === null || value === undefined) return "";
+  if (Array.isArray(value)) return `[${value.map(shown).join(", ")}]`;
   return typeof value === "string" ? value : JSON.stringify(value);
 }
 
@@ -313,7 +337,7 @@ async function refresh() {
   state.t = keepPlace(before, after);
   drawTimeline();
   if (before && (before.key !== after.key || !before.steps)) {
-    drawParams();
+    syncParams();
     askFrame();
   }
 }

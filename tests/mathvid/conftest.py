@@ -1,0 +1,36 @@
+"""Fixtures the command and studio tests share."""
+
+from __future__ import annotations
+
+import pytest
+
+# Debian's headless Chromium, quiet and offline, playing media without a gesture.
+CHROMIUM_FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--autoplay-policy=no-user-gesture-required",
+    "--mute-audio",
+    "--window-size=1600,900",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """A headless Chromium driven through chromedriver, for the module's tests."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    yield driver
+    driver.quit()

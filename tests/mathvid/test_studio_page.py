@@ -1,0 +1,145 @@
+"""The studio's page in headless Chromium: a teacher's session, click by click."""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from tests.mathvid.studio_site import ROOT, running
+from tests.mathvid.test_studio import cli_error
+
+SCREENSHOT = ROOT / "docs" / "studio.png"
+"""The README's picture of the studio, taken here (``--update-goldens`` keeps it)."""
+
+FRAME = """const img = document.getElementById('frame');
+return {count: Number(img.dataset.count || 0), t: Number(img.dataset.t),
+        scene: img.dataset.scene || ''};"""
+
+PIXELS = """const img = document.getElementById('frame');
+const canvas = document.createElement('canvas');
+canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
+canvas.getContext('2d').drawImage(img, 0, 0);
+return canvas.toDataURL('image/png');"""
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory):
+    with running(tmp_path_factory.mktemp("studio-page")) as site:
+        yield site
+
+
+def frame(browser) -> dict:
+    return browser.execute_script(FRAME)
+
+
+def pixels(browser) -> np.ndarray:
+    data = browser.execute_script(PIXELS).split(",", 1)[1]
+    picture = Image.open(io.BytesIO(base64.b64decode(data))).convert("RGB")
+    return np.asarray(picture).astype(int)
+
+
+def wait(browser, condition, timeout: float = 60):
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    return WebDriverWait(browser, timeout, poll_frequency=0.05).until(lambda _: condition())
+
+
+def new_frame(browser, after: int) -> dict:
+    """The page's frame once it has shown one more than ``after`` and none is pending."""
+    wait(browser, lambda: frame(browser)["count"] > after)
+    wait(browser, lambda: not browser.execute_script("return asking || again"))
+    return frame(browser)
+
+
+def test_a_teacher_authors_a_scene_without_the_terminal(
+    browser, site, tmp_path, update_goldens
+) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    lesson = site.client().get("/api/scenes").json()  # the timelines, for checking
+    table = next(s for s in lesson["scenes"] if s["id"] == "table")
+    browser.get(site.url + "/")
+    wait(browser, lambda: frame(browser)["scene"] == "tangent")  # the first, picked
+
+    # A scene is picked.
+    shown = frame(browser)["count"]
+    browser.find_element(By.CSS_SELECTOR, 'button[data-scene="table"]').click()
+    state = new_frame(browser, shown)
+    assert state["scene"] == "table" and state["t"] == 0
+    start = pixels(browser)
+
+    # → moves the playhead to the next step, and the frame follows.
+    browser.find_element(By.TAG_NAME, "body").send_keys(Keys.ARROW_RIGHT)
+    state = new_frame(browser, state["count"])
+    assert state["t"] == pytest.approx(table["steps"][1]["start"])
+    assert np.abs(pixels(browser) - start).max() > 100
+    browser.find_element(By.TAG_NAME, "body").send_keys(Keys.ARROW_LEFT)
+    state = new_frame(browser, state["count"])
+    assert state["t"] == 0
+
+    # Dragging the playhead to three quarters of the timeline.
+    timeline = browser.find_element(By.ID, "timeline")
+    width = timeline.size["width"]
+    three_quarters = ActionChains(browser).move_to_element_with_offset(
+        timeline, width // 4, 0
+    )
+    three_quarters.click().perform()
+    state = new_frame(browser, state["count"])
+    assert state["t"] == pytest.approx(0.75 * table["duration"], rel=0.02)
+    assert np.abs(pixels(browser) - start).max() > 100
+
+    # A parameter edited in the form: into the file (comments kept), and the frame.
+    browser.find_element(By.CSS_SELECTOR, 'button[data-scene="tangent"]').click()
+    state = new_frame(browser, state["count"])
+    for _ in range(2):  # step 3 starts where the secant has become the tangent at limit_at
+        browser.find_element(By.TAG_NAME, "body").send_keys(Keys.ARROW_RIGHT)
+        state = new_frame(browser, state["count"])
+    before = pixels(browser)
+    field = browser.find_element(By.ID, "param-limit_at")
+    field.send_keys(Keys.CONTROL, "a")  # typed over, as a teacher does (clear() sends "")
+    field.send_keys("2.0", Keys.TAB)
+    wait(browser, lambda: "limit_at = 2.0   # where the secant" in site.lesson.read_text())
+    state = new_frame(browser, state["count"])
+    assert np.abs(pixels(browser) - before).max() > 100
+    edited = pixels(browser)
+
+    # An invalid value: the CLI's one line beside the field; file and frame stay.
+    kept = site.lesson.read_text()
+    field.send_keys(Keys.CONTROL, "a")
+    field.send_keys("left", Keys.TAB)
+    error = browser.find_element(By.ID, "error-limit_at")
+    wait(browser, lambda: error.text != "")
+    bad = tmp_path / "lesson.toml"
+    bad.write_text(kept.replace("limit_at = 2.0", 'limit_at = "left"'))
+    assert error.text == cli_error(bad).replace(str(bad), str(site.lesson.resolve()))
+    assert site.lesson.read_text() == kept
+    assert frame(browser)["count"] == state["count"]
+    assert np.array_equal(pixels(browser), edited)
+
+    # An edit made outside the page (an editor, git) reaches the page.
+    site.lesson.write_text(re.sub(r"limit_at = 2\.0", "limit_at = -1.5", kept))
+    wait(browser, lambda: field.get_attribute("value") == "-1.5")
+    state = new_frame(browser, state["count"])
+    assert np.abs(pixels(browser) - edited).max() > 100
+
+    shot = tmp_path / "studio.png"
+    browser.save_screenshot(str(shot))
+    assert Image.open(shot).size[0] >= 1200
+    if update_goldens:
+        SCREENSHOT.parent.mkdir(exist_ok=True)
+        shutil.copyfile(shot, SCREENSHOT)
+
+
+def test_the_readme_shows_the_studio() -> None:
+    assert "docs/studio.png" in (ROOT / "README.md").read_text()
+    assert Image.open(SCREENSHOT).size[0] >= 1200
+    assert Path(SCREENSHOT).stat().st_size > 20_000  # a picture, not a blank page
