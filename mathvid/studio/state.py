@@ -16,6 +16,7 @@ import contextlib
 import itertools
 import json
 import math
+import os
 import sys
 from collections import OrderedDict
 from collections.abc import AsyncIterator
@@ -26,6 +27,12 @@ from mathvid.media import lesson_media
 
 FRAMES_KEPT = 256
 """Frames kept in memory, the most recently asked for (a few MB)."""
+SINGLE_THREADED = {
+    "OPENBLAS_NUM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+}
+"""The worker forks: its numerics libraries start no threads a fork would lose."""
 DRAW_SECONDS = 300.0
 """The longest the page waits for a frame (a scene that never ends, say)."""
 CLIP_QUALITY = "l"
@@ -75,6 +82,7 @@ class Studio:
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             limit=1 << 20,
+            env={**os.environ, **SINGLE_THREADED},
         )
         ready = self._future("ready")
         self._tasks.append(asyncio.create_task(self._read_answers()))
@@ -241,6 +249,8 @@ class Studio:
             self.lesson_error = message["error"]
             self.publish({"type": "lesson-error", "error": message["error"]})
             self._settle("lesson", error=message["error"])
+        elif event == "failed":  # a request the worker could not handle
+            self._settle((message["op"], message["id"]), error=message["error"])
         elif event == "typed":
             self._settle(("typed", message["id"]), message["params"])
         elif event == "checked":

@@ -164,7 +164,9 @@ def main() -> None:
                     end(*generation)
                 generation = _start_generation(lesson, media, folder)
             elif generation and not tell(generation[1], message):
-                send({"event": "lesson-error", "error": "the worker stopped; restarting"})
+                end(*generation)  # it died (a bug of ours): a new one, asked again
+                generation = _start_generation(lesson, media, folder)
+                tell(generation[1], message)
     if generation:
         end(*generation)
 
@@ -181,7 +183,11 @@ def preload(lesson: Path) -> None:
         os.close(read)
         try:
             _import_project(lesson)
-            names = [n for n in sys.modules if n.partition(".")[0] not in PROJECT]
+            names = [
+                n
+                for n in sys.modules
+                if n.partition(".")[0] not in PROJECT and not n.startswith("__")
+            ]
             os.write(write, "\n".join(names).encode())
         finally:
             os._exit(0)
@@ -246,7 +252,11 @@ class Generation:
         self.load()
         while (messages := inbox.read(0.2)) is not None:
             for message in messages:
-                self.handle(message)
+                try:
+                    self.handle(message)
+                except Exception as err:  # said, and the generation goes on
+                    what = {"op": message["op"], "id": message.get("id")}
+                    send({"event": "failed", **what, "error": one_line(err)})
             self._tidy()
 
     def handle(self, message: dict) -> None:

@@ -302,3 +302,13 @@ def test_play_renders_a_clip_that_is_not_current_and_then_serves_it(site) -> Non
         # At 15 frames a second each play is rounded up to whole frames (the studio's
         # timeline is the preview's, at Manim's default rate): a few percent longer.
         assert video.duration / 1e6 == pytest.approx(table["duration"], rel=0.05)
+
+
+def test_a_formula_goes_through_the_safe_parser_only(site, tmp_path) -> None:
+    kept = site.lesson.read_text()
+    marker = tmp_path / "ran"
+    attack = f"__import__('os').system('touch {marker}')"
+    answer = post_params(site, {"function": attack})
+    assert answer.status_code == 422
+    assert "function" in answer.json()["error"] and "\n" not in answer.json()["error"]
+    assert site.lesson.read_text() == kept and not marker.exists()

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from mathvid.studio.edits import with_params
 from tests.mathvid.studio_site import ROOT, running
 from tests.mathvid.test_studio import cli_error
 
@@ -21,6 +22,8 @@ SCREENSHOT = ROOT / "docs" / "studio.png"
 FRAME = """const img = document.getElementById('frame');
 return {count: Number(img.dataset.count || 0), t: Number(img.dataset.t),
         scene: img.dataset.scene || ''};"""
+
+STEP_START = "return scene().steps[N].start;"
 
 PIXELS = """const img = document.getElementById('frame');
 const canvas = document.createElement('canvas');
@@ -131,12 +134,30 @@ def test_a_teacher_authors_a_scene_without_the_terminal(
     state = new_frame(browser, state["count"])
     assert np.abs(pixels(browser) - edited).max() > 100
 
+    # The README's picture: a scene mid-way, edited.
     shot = tmp_path / "studio.png"
     browser.save_screenshot(str(shot))
     assert Image.open(shot).size[0] >= 1200
     if update_goldens:
         SCREENSHOT.parent.mkdir(exist_ok=True)
         shutil.copyfile(shot, SCREENSHOT)
+
+    # Steps that get shorter: the playhead keeps its step and its offset into it.
+    before = site.client().get("/api/scenes").json()["scenes"][0]
+    third = before["steps"][2]
+    share = (third["start"] + 1.0) / before["duration"]
+    offset = round((share - 0.5) * timeline.size["width"])
+    ActionChains(browser).move_to_element_with_offset(timeline, offset, 0).click().perform()
+    state = new_frame(browser, state["count"])
+    into = state["t"] - third["start"]
+    assert 0.5 < into < 1.5
+    site.lesson.write_text(
+        with_params(site.lesson.read_text(), "tangent", {"secant_steps": [0.5]})
+    )
+    after = STEP_START.replace("N", "2")
+    wait(browser, lambda: browser.execute_script(after) < third["start"] - 1)
+    state = new_frame(browser, state["count"])
+    assert state["t"] == pytest.approx(browser.execute_script(after) + into, abs=1e-6)
 
 
 def test_the_readme_shows_the_studio() -> None:

@@ -16,7 +16,14 @@ function scene() {
 async function loadScenes() {
   const answer = await fetch("/api/scenes?wait=0");
   const lesson = await answer.json();
-  state.scenes = lesson.scenes;
+  // A scene being run again keeps its last timeline until the new one comes (marked
+  // stale): the playhead is then moved from the old timeline to the new.
+  const old = new Map(state.scenes.map((s) => [s.id, s]));
+  state.scenes = lesson.scenes.map((s) => {
+    const last = old.get(s.id);
+    if (s.steps || !last || !last.steps) return s;
+    return { ...s, steps: last.steps, duration: last.duration, stale: true };
+  });
   $("lesson-title").textContent = `${lesson.title} — ${data.lesson}`;
   showError("lesson-error", lesson.lesson_error);
   drawSceneList();
@@ -333,11 +340,11 @@ async function refresh() {
   const before = scene();
   await loadScenes();
   const after = scene();
-  if (!after) return;
-  state.t = keepPlace(before, after);
+  if (!before || !after) return;
+  if (!after.stale) state.t = keepPlace(before, after);
   drawTimeline();
-  if (before && (before.key !== after.key || !before.steps)) {
-    syncParams();
+  if (before.key !== after.key) syncParams();
+  if (before.key !== after.key || (before.stale && !after.stale) || !before.steps) {
     askFrame();
   }
 }
