@@ -25,6 +25,7 @@ files in the studio's folder. Each process dies with its parent (``PR_SET_PDEATH
 from __future__ import annotations
 
 import ctypes
+import gc
 import dataclasses
 import importlib
 import json
@@ -155,6 +156,7 @@ def main() -> None:
     os.dup2(2, 1)
     lesson, media, folder = (Path(a) for a in sys.argv[1:4])
     preload(lesson)
+    gc.freeze()  # the libraries' objects stay shared with every fork
     send({"event": "ready"})
     inbox, generation = Inbox(0), None
     while (messages := inbox.read(None)) is not None:
@@ -455,6 +457,8 @@ class SceneRun:
         self.plays += 1
         due = not self.marks or time.process_time() - self.last >= SPACING
         if self.checkpoints and due:
+            gc.freeze()  # what is shared with the checkpoint stays shared: the run's
+            # collections no longer write to those objects (copying their pages)
             pid, fd = fork()
             if pid == 0:
                 self._serve_as_checkpoint(scene, fd)
