@@ -9,6 +9,7 @@ lengths are known and nothing is synthesised while timing.
 from __future__ import annotations
 
 import json
+import logging
 import random
 import statistics
 import tempfile
@@ -33,6 +34,7 @@ EDITED = {  # scene → (parameter, two values to alternate between, its code)
 def measure_studio() -> dict:
     """Medians, in seconds: per scene, a frame at a random moment of the loaded
     scene; for three scenes, a frame after a lesson edit and after a code edit."""
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per request
     with tempfile.TemporaryDirectory(prefix="bench-studio-") as folder:
         site = Site(Path(folder), (ROOT / "lesson.toml").read_text())
         site.media = ROOT / "media"  # the project's speech cache
