@@ -358,12 +358,14 @@ class Clips:
             studio.publish({"type": "clip", "scene": scene_id, "error": lines[-1]})
 
     async def _progress(self, scene_id: str) -> None:
-        """Every half second: the share of the scene's plays already encoded."""
+        """Every half second: the share of the scene's plays already encoded (never
+        less than said before: the work folder empties once the render is done)."""
         studio = self.studio
         with contextlib.suppress(StudioError):
             plays = (await studio.manifest(scene_id)).get("plays", 0)
+        share = 0.0
         while True:
             done = len(list((studio.media / ".tmp").glob(f"{scene_id}-*/manim/**/*.mp4")))
-            share = min(done / plays, 0.99) if plays else 0.0
+            share = max(share, min(done / plays, 0.99) if plays else 0.0)
             studio.publish({"type": "clip", "scene": scene_id, "progress": share})
             await asyncio.sleep(0.5)

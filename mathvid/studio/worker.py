@@ -25,8 +25,8 @@ files in the studio's folder. Each process dies with its parent (``PR_SET_PDEATH
 from __future__ import annotations
 
 import ctypes
-import gc
 import dataclasses
+import gc
 import importlib
 import json
 import os
