@@ -45,6 +45,8 @@ EXAMPLES = """examples:
                                         WebVTT/SRT captions and posters
   mathvid export -q m lecture/          a lecture bundle: a clip per step and an
                                         index.html player that works from a USB stick
+  mathvid export lecture/ descent --gif --webm
+                                        one scene's bundle, its clips also as GIF, WebM
   mathvid lesson --no-voice             the same, silent (voice = "none" in the file)
   mathvid script                        the narration script to record, in
                                         narration/script.md
@@ -148,6 +150,11 @@ def _parser() -> argparse.ArgumentParser:
 
     cmd = sub.add_parser("export", parents=[common, quality], help="a lecture bundle")
     cmd.add_argument("outdir", type=Path, metavar="OUTDIR")
+    cmd.add_argument("ids", nargs="*", metavar="ID", help="scene ids (default: all)")
+    for kind in ("gif", "webm"):
+        cmd.add_argument(
+            f"--{kind}", action="store_true", help=f"each clip also as a .{kind}"
+        )
     cmd.set_defaults(run=_export)
 
     cmd = sub.add_parser(
@@ -264,7 +271,7 @@ def _lesson(args: argparse.Namespace) -> int:
     from mathvid.assemble import assemble
 
     lesson = load_lesson(args.lesson)
-    rendered = _render_whole_lesson(lesson, args, "the lesson video")
+    rendered = _render_all(lesson, [e.id for e in lesson.scenes], args, "the lesson video")
     if rendered is None:
         return 1
     start = time.perf_counter()
@@ -281,14 +288,16 @@ def _lesson(args: argparse.Namespace) -> int:
     return 0
 
 
-def _render_whole_lesson(
-    lesson: Lesson, args: argparse.Namespace, needed_by: str
+def _render_all(
+    lesson: Lesson, ids: list[str], args: argparse.Namespace, needed_by: str
 ) -> list[Rendered] | None:
-    """Every scene rendered, in order; None (after saying why) if any failed."""
-    rendered = _render_entries(lesson, [e.id for e in lesson.scenes], args)
-    if len(rendered) != len(lesson.scenes):
+    """The scenes ``ids`` rendered, in the lesson's order; None (after saying why)
+    if any failed."""
+    rendered = _render_entries(lesson, ids, args)
+    if len(rendered) != len(set(ids)):
         print(
-            f"mathvid: {needed_by} needs every scene; fix the ones above", file=sys.stderr
+            f"mathvid: {needed_by} needs every scene it has; fix the ones above",
+            file=sys.stderr,
         )
         return None
     return rendered
@@ -298,10 +307,12 @@ def _export(args: argparse.Namespace) -> int:
     from mathvid.export import export
 
     lesson = load_lesson(args.lesson)
-    rendered = _render_whole_lesson(lesson, args, "the bundle")
+    ids = [lesson.entry(i).id for i in args.ids] or [e.id for e in lesson.scenes]
+    rendered = _render_all(lesson, ids, args, "the bundle")
     if rendered is None:
         return 1
-    page = export(lesson, rendered, args.outdir)
+    formats = tuple(kind for kind in ("gif", "webm") if getattr(args, kind))
+    page = export(lesson, rendered, args.outdir, formats)
     print(f"lecture: {page}")
     return 0
 

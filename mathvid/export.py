@@ -2,9 +2,9 @@
 
 ::
 
-    OUTDIR/index.html                 the player: open it from a USB stick, no server
-    OUTDIR/clips/<scene>/NN.mp4       one clip per step
-    OUTDIR/posters/<scene>.png        one picture per scene
+    OUTDIR/index.html                       the player: open it from a USB stick
+    OUTDIR/clips/<scene>/NN-<step>.mp4      one clip per step (and .gif, .webm if asked)
+    OUTDIR/posters/<scene>.png              one picture per scene
 
 The page carries its data (titles, clips, captions) inline, because a page opened
 from ``file://`` may not fetch files or load caption tracks; it loads only its
@@ -24,15 +24,22 @@ import srt
 from markupsafe import Markup
 
 from mathvid.assemble import _poster
-from mathvid.lesson import Lesson, LessonError
+from mathvid.clips import CONVERTERS
+from mathvid.lesson import Lesson, LessonError, slug
 from mathvid.render import Rendered, _replace_folder
 
 MARKER = ".mathvid-bundle"
 PLAYER = Path(__file__).with_name("player.html")
 
 
-def export(lesson: Lesson, rendered: list[Rendered], outdir: Path) -> Path:
-    """Write the bundle for ``lesson`` (its scenes rendered, in order) to ``outdir``."""
+def export(
+    lesson: Lesson,
+    rendered: list[Rendered],
+    outdir: Path,
+    formats: tuple[str, ...] = (),
+) -> Path:
+    """Write the bundle of the ``rendered`` scenes of ``lesson`` (in the lesson's
+    order) to ``outdir``; each clip also as each of ``formats`` ("gif", "webm")."""
     outdir = outdir.resolve()
     if outdir.exists() and not (outdir / MARKER).exists():
         if not outdir.is_dir() or any(outdir.iterdir()):
@@ -42,7 +49,7 @@ def export(lesson: Lesson, rendered: list[Rendered], outdir: Path) -> Path:
     work = outdir.with_name(f".{outdir.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
         work.mkdir(parents=True)
-        data = _bundle(lesson, rendered, work)
+        data = _bundle(lesson, rendered, work, formats)
         (work / "index.html").write_text(page(lesson.title, data), encoding="utf-8")
         (work / MARKER).write_text("made by mathvid export; replaced on the next export\n")
         _replace_folder(work, outdir)
@@ -80,9 +87,12 @@ def inline_json(data: Any) -> Markup:
     return Markup(text)
 
 
-def _bundle(lesson: Lesson, rendered: list[Rendered], work: Path) -> dict[str, Any]:
+def _bundle(
+    lesson: Lesson, rendered: list[Rendered], work: Path, formats: tuple[str, ...]
+) -> dict[str, Any]:
     scenes = []
-    for entry, scene in zip(lesson.scenes, rendered, strict=True):
+    for scene in rendered:
+        entry = lesson.entry(scene.id)
         cues = list(srt.parse(scene.captions.read_text(encoding="utf-8")))
         manifest = json.loads(scene.manifest.read_text(encoding="utf-8"))
         # Captions are timed in scene time, clips in frames (each animation rounds up
@@ -91,8 +101,10 @@ def _bundle(lesson: Lesson, rendered: list[Rendered], work: Path) -> dict[str, A
         (work / "clips" / entry.id).mkdir(parents=True)
         steps = []
         for n, (section, start) in enumerate(zip(scene.sections(), starts, strict=True)):
-            clip = f"clips/{entry.id}/{n:02d}.mp4"
+            clip = f"clips/{entry.id}/{n + 1:02d}-{slug(section.name)}.mp4"
             shutil.copyfile(section.clip, work / clip)
+            for kind in formats:
+                CONVERTERS[kind](work / clip, (work / clip).with_suffix(f".{kind}"))
             steps.append(
                 {
                     "name": section.name,

@@ -409,10 +409,13 @@ def test_help_shows_examples() -> None:
 
 
 # The lecture page, in real headless Chromium (the browser fixture: conftest.py).
+BAND = """return {caption: document.getElementById('caption').getBoundingClientRect().top,
+        video: document.getElementById('video').getBoundingClientRect().bottom};"""
 STATE = """const v = document.getElementById('video');
 return {step: Number(document.body.dataset.step), src: v.currentSrc, ready: v.readyState,
         time: v.currentTime, width: v.videoWidth, error: v.error && v.error.code,
-        caption: document.querySelector('#caption span').textContent,
+        caption: document.querySelector('#caption span').textContent, paused: v.paused,
+        fullscreen: document.fullscreenElement && document.fullscreenElement.id,
         current: document.querySelector('nav li.current').textContent};"""
 
 
@@ -467,9 +470,31 @@ def test_lecture_page_plays_every_step_from_file_url(site: dict, browser) -> Non
     assert state["step"] == last and state["time"] < 1.0
     body.send_keys(Keys.ARROW_LEFT)
     assert wait_for(browser, lambda s: s["step"] == last - 1)["step"] == last - 1
-    # Clicking the video advances; clicking a chapter entry jumps there.
-    browser.find_element(By.ID, "video").click()
+    # A click on the video pauses inside the step and another resumes; so does Space.
+    video = browser.find_element(By.ID, "video")
+    for pause_it in (video.click, lambda: body.send_keys(Keys.SPACE)):
+        pause_it()
+        paused = wait_for(browser, lambda s: s["paused"])
+        assert paused["step"] == last - 1
+        assert wait_for(browser, lambda s: False, seconds=0.4)["time"] == paused["time"]
+        pause_it()
+        assert (
+            wait_for(browser, lambda s, p=paused: s["time"] > p["time"])["step"] == last - 1
+        )
+    body.send_keys("n")  # N, like →, goes on
     assert wait_for(browser, lambda s: s["step"] == last)["step"] == last
+    # Captions sit in a band of their own, under the picture.
+    band = browser.execute_script(BAND)
+    assert band["caption"] >= band["video"] - 1
+    # F: the stage fills the screen, and back; H hides the chapter list, and back.
+    body.send_keys("f")
+    assert wait_for(browser, lambda s: s["fullscreen"] == "stage")["step"] == last
+    body.send_keys("f")
+    wait_for(browser, lambda s: s["fullscreen"] is None)
+    body.send_keys("h")
+    assert not browser.find_element(By.ID, "chapters").is_displayed()
+    body.send_keys("h")
+    assert browser.find_element(By.ID, "chapters").is_displayed()
     browser.find_element(By.CSS_SELECTOR, "nav li[data-step='1']").click()
     assert wait_for(browser, lambda s: s["step"] == 1)["current"] == steps[1][1]
     chapters = [h.text for h in browser.find_elements(By.CSS_SELECTOR, "nav h2")]
@@ -621,3 +646,39 @@ def test_list_shows_scenes_steps_and_durations_from_the_renders(site: dict) -> N
         assert f"({manifest['duration']:.1f} s," in done.stdout
         for step in manifest["steps"]:
             assert step["name"] in done.stdout
+
+
+def test_export_of_some_scenes_names_clips_by_step_and_writes_gif_and_webm(
+    site: dict,
+) -> None:
+    import json
+
+    from mathvid.lesson import slug
+
+    bundle = site["folder"] / "lecture-table"
+    done = mathvid(
+        "export", "-q", "l", "--lesson", site["lesson"], "--media", site["media"],
+        bundle, "table", "--gif", "--webm",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    page = (bundle / "index.html").read_text()
+    opening = 'id="lesson-data" type="application/json">'
+    start = page.index(opening) + len(opening)
+    data = json.loads(page[start : page.index("</script>", start)])
+    assert [s["id"] for s in data["scenes"]] == ["table"]
+    manifest = json.loads((scene_video(site, "table").parent / "scene.json").read_text())
+    names = [f"{n + 1:02d}-{slug(s['name'])}" for n, s in enumerate(manifest["steps"])]
+    assert [s["clip"] for s in data["scenes"][0]["steps"]] == [
+        f"clips/table/{name}.mp4" for name in names
+    ]
+    files = sorted(p.name for p in (bundle / "clips" / "table").iterdir())
+    assert files == sorted(
+        f"{name}.{kind}" for name in names for kind in ("gif", "mp4", "webm")
+    )
+    assert not (bundle / "clips" / "tangent").exists()
+    for name in names:
+        lengths = []
+        for kind in ("mp4", "gif", "webm"):
+            with av.open(str(bundle / "clips" / "table" / f"{name}.{kind}")) as clip:
+                lengths.append(clip.duration / 1e6)
+        assert lengths == pytest.approx([lengths[0]] * 3, abs=0.05)
