@@ -55,9 +55,11 @@ def wait(browser, condition, timeout: float = 60):
 
 
 def new_frame(browser, after: int) -> dict:
-    """The page's frame once it has shown one more than ``after`` and none is pending."""
+    """The page's frame once it has shown one more than ``after``, none is pending,
+    and the scene's timeline is current (its arrival redraws the frame)."""
     wait(browser, lambda: frame(browser)["count"] > after)
-    wait(browser, lambda: not browser.execute_script("return asking || again"))
+    settled = "return !(asking || again || (scene() && scene().stale))"
+    wait(browser, lambda: browser.execute_script(settled))
     return frame(browser)
 
 
