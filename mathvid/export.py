@@ -3,12 +3,16 @@
 ::
 
     OUTDIR/index.html                       the player: open it from a USB stick
+    OUTDIR/presenter.html                   the presenter's view (P in the player)
     OUTDIR/clips/<scene>/NN-<step>.mp4      one clip per step (and .gif, .webm if asked)
     OUTDIR/posters/<scene>.png              one picture per scene
+    OUTDIR/posters/<scene>/NN-<step>.png    one per step: its last frame
 
-The page carries its data (titles, clips, captions) inline, because a page opened
-from ``file://`` may not fetch files or load caption tracks; it loads only its
-clips, by relative path. The bundle is built beside ``OUTDIR`` and swapped in whole.
+The pages carry their data (titles, clips, captions, notes) inline, because a page
+opened from ``file://`` may not fetch files or load caption tracks; they load only
+clips and posters, by relative path. The presenter's view and the player talk over a
+``BroadcastChannel`` named for the bundle (it works between ``file://`` pages). The
+bundle is built beside ``OUTDIR`` and swapped in whole.
 """
 
 from __future__ import annotations
@@ -27,9 +31,11 @@ from mathvid.assemble import _poster
 from mathvid.clips import CONVERTERS
 from mathvid.lesson import Lesson, LessonError, slug
 from mathvid.render import Rendered, _replace_folder
+from mathvid.transcript import words
 
 MARKER = ".mathvid-bundle"
 PLAYER = Path(__file__).with_name("player.html")
+PRESENTER = Path(__file__).with_name("presenter.html")
 
 
 def export(
@@ -50,7 +56,10 @@ def export(
     try:
         work.mkdir(parents=True)
         data = _bundle(lesson, rendered, work, formats)
-        (work / "index.html").write_text(page(lesson.title, data), encoding="utf-8")
+        data["channel"] = f"mathvid-{uuid.uuid4().hex}"  # this bundle's pages only
+        for name, template in (("index.html", PLAYER), ("presenter.html", PRESENTER)):
+            html = page(lesson.title, data, template)
+            (work / name).write_text(html, encoding="utf-8")
         (work / MARKER).write_text("made by mathvid export; replaced on the next export\n")
         _replace_folder(work, outdir)
     finally:
@@ -58,8 +67,9 @@ def export(
     return outdir / "index.html"
 
 
-def page(title: str, data: dict[str, Any]) -> str:
-    """The player page: ``title`` HTML-escaped by Jinja2, ``data`` as inline JSON.
+def page(title: str, data: dict[str, Any], template: Path = PLAYER) -> str:
+    """A page of the bundle (the player unless ``template`` says otherwise):
+    ``title`` HTML-escaped by Jinja2, ``data`` as inline JSON.
 
     Text in the data never ends the script nor opens a comment: ``<``, ``>`` and
     ``&`` are written as JSON escapes, as are U+2028 and U+2029.
@@ -69,7 +79,7 @@ def page(title: str, data: dict[str, Any]) -> str:
     (True, False)
     """
     environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-    template = environment.from_string(PLAYER.read_text(encoding="utf-8"))
+    template = environment.from_string(template.read_text(encoding="utf-8"))
     return template.render(title=title, data=inline_json(data))
 
 
@@ -101,8 +111,10 @@ def _bundle(
         (work / "clips" / entry.id).mkdir(parents=True)
         steps = []
         for n, (section, start) in enumerate(zip(scene.sections(), starts, strict=True)):
-            clip = f"clips/{entry.id}/{n + 1:02d}-{slug(section.name)}.mp4"
+            name = f"{entry.id}/{n + 1:02d}-{slug(section.name)}"
+            clip = f"clips/{name}.mp4"
             shutil.copyfile(section.clip, work / clip)
+            poster = _poster(section.clip, work / "posters" / f"{name}.png")
             for kind in formats:
                 CONVERTERS[kind](work / clip, (work / clip).with_suffix(f".{kind}"))
             steps.append(
@@ -111,6 +123,8 @@ def _bundle(
                     "clip": clip,
                     "duration": section.duration,
                     "cues": _cues_within(cues, start, section.duration),
+                    "poster": str(poster.relative_to(work)),
+                    "notes": words(manifest["steps"][n]),
                 }
             )
         poster = _poster(scene.video, work / "posters" / f"{entry.id}.png")

@@ -14,11 +14,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import av
+import numpy as np
 import pytest
 import srt
 import webvtt
 from PIL import Image
 
+from mathvid.lesson import slug
 from tests.mathvid.command import ROOT, cli_args, mathvid
 
 # Silent: what these tests check does not depend on speech (test_narration.py
@@ -653,8 +655,6 @@ def test_export_of_some_scenes_names_clips_by_step_and_writes_gif_and_webm(
 ) -> None:
     import json
 
-    from mathvid.lesson import slug
-
     bundle = site["folder"] / "lecture-table"
     done = mathvid(
         "export", "-q", "l", "--lesson", site["lesson"], "--media", site["media"],
@@ -682,3 +682,68 @@ def test_export_of_some_scenes_names_clips_by_step_and_writes_gif_and_webm(
             with av.open(str(bundle / "clips" / "table" / f"{name}.{kind}")) as clip:
                 lengths.append(clip.duration / 1e6)
         assert lengths == pytest.approx([lengths[0]] * 3, abs=0.05)
+
+
+def test_presenter_view_drives_the_lecture_window_from_file_url(
+    site: dict, browser
+) -> None:
+    import json
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    bundle = site["folder"] / "lecture-presenter"
+    done = mathvid(
+        "export", "-q", "l", "--lesson", site["lesson"], "--media", site["media"], bundle
+    )
+    assert done.returncode == 0, done.stderr
+    steps = []
+    for scene_id in ("tangent", "table"):
+        manifest = json.loads(
+            (scene_video(site, scene_id).parent / "scene.json").read_text()
+        )
+        steps += [(scene_id, n, s) for n, s in enumerate(manifest["steps"])]
+    # Each step's poster is the last frame of its clip.
+    for scene_id, n, step in steps[:2]:
+        name = f"{n + 1:02d}-{slug(step['name'])}"
+        with av.open(str(bundle / "clips" / scene_id / f"{name}.mp4")) as clip:
+            last = [f for f in clip.decode(video=0)][-1].to_ndarray(format="rgb24")
+        poster = np.asarray(Image.open(bundle / "posters" / scene_id / f"{name}.png"))
+        assert np.array_equal(poster[..., :3], last)
+
+    browser.get((bundle / "index.html").as_uri())
+    audience = browser.current_window_handle
+    browser.find_element(By.TAG_NAME, "body").send_keys("p")
+    WebDriverWait(browser, 10).until(lambda d: len(d.window_handles) == 2)
+    presenter = next(h for h in browser.window_handles if h != audience)
+
+    def on(window, script):
+        browser.switch_to.window(window)
+        return browser.execute_script(script)
+
+    def presenter_at(i: int) -> dict:
+        text = lambda id_: f"document.getElementById('{id_}').textContent"  # noqa: E731
+        script = f"""return {{step: document.body.dataset.step, now: {text("now-title")},
+                    next: {text("next-title")}, notes: {text("notes-text")},
+                    clock: {text("clock")}, paused: document.body.dataset.paused}};"""
+        WebDriverWait(browser, 20).until(lambda d: on(presenter, script)["step"] == str(i))
+        return on(presenter, script)
+
+    state = presenter_at(0)
+    assert state["now"] == f"1. {steps[0][2]['name']}"
+    assert state["next"] == f"2. {steps[1][2]['name']}"
+    assert state["notes"] == steps[0][2]["caption"]  # silent: the notes are the caption
+    browser.find_element(By.TAG_NAME, "body").send_keys(Keys.ARROW_RIGHT)
+    state = presenter_at(1)
+    assert on(audience, "return document.body.dataset.step") == "1"
+    assert state["notes"] == steps[1][2]["caption"]
+    on(presenter, "return 0")
+    browser.find_element(By.TAG_NAME, "body").send_keys(Keys.SPACE)
+    WebDriverWait(browser, 10).until(lambda d: on(audience, "return video.paused"))
+    WebDriverWait(browser, 10).until(lambda d: presenter_at(1)["paused"] == "true")
+    time.sleep(1.1)
+    assert presenter_at(1)["clock"] >= "00:01"
+    browser.switch_to.window(presenter)
+    browser.close()
+    browser.switch_to.window(audience)
