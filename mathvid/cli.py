@@ -47,6 +47,8 @@ EXAMPLES = """examples:
                                         index.html player that works from a USB stick
   mathvid export lecture/ descent --gif --webm
                                         one scene's bundle, its clips also as GIF, WebM
+  mathvid export --single-file lesson.html
+                                        the player, clips and all, in one HTML file
   mathvid lesson --no-voice             the same, silent (voice = "none" in the file)
   mathvid script                        the narration script to record, in
                                         narration/script.md
@@ -148,9 +150,26 @@ def _parser() -> argparse.ArgumentParser:
     cmd = sub.add_parser("lesson", parents=[common, quality], help="the whole lesson")
     cmd.set_defaults(run=_lesson)
 
-    cmd = sub.add_parser("export", parents=[common, quality], help="a lecture bundle")
-    cmd.add_argument("outdir", type=Path, metavar="OUTDIR")
-    cmd.add_argument("ids", nargs="*", metavar="ID", help="scene ids (default: all)")
+    cmd = sub.add_parser(
+        "export",
+        parents=[common, quality],
+        help="a lecture bundle",
+        usage="mathvid export [options] OUTDIR [ID ...]\n"
+        "       mathvid export [options] --single-file FILE.html [ID ...]",
+    )
+    cmd.add_argument(
+        "targets",
+        nargs="*",
+        metavar="OUTDIR [ID ...]",
+        help="the bundle's folder, then scene ids (default: all); with --single-file, "
+        "only scene ids",
+    )
+    cmd.add_argument(
+        "--single-file",
+        type=Path,
+        metavar="FILE.html",
+        help="one self-contained HTML file instead of a folder (clips inside)",
+    )
     for kind in ("gif", "webm"):
         cmd.add_argument(
             f"--{kind}", action="store_true", help=f"each clip also as a .{kind}"
@@ -304,15 +323,22 @@ def _render_all(
 
 
 def _export(args: argparse.Namespace) -> int:
-    from mathvid.export import export
+    from mathvid.export import export, export_single_file
 
     lesson = load_lesson(args.lesson)
-    ids = [lesson.entry(i).id for i in args.ids] or [e.id for e in lesson.scenes]
+    targets = list(args.targets)
+    if args.single_file is None and not targets:
+        raise ValueError("export: give the bundle's folder (OUTDIR) or --single-file FILE")
+    outdir = None if args.single_file else Path(targets.pop(0))
+    ids = [lesson.entry(i).id for i in targets] or [e.id for e in lesson.scenes]
     rendered = _render_all(lesson, ids, args, "the bundle")
     if rendered is None:
         return 1
+    if args.single_file:
+        print(f"lecture: {export_single_file(lesson, rendered, args.single_file)}")
+        return 0
     formats = tuple(kind for kind in ("gif", "webm") if getattr(args, kind))
-    page = export(lesson, rendered, args.outdir, formats)
+    page = export(lesson, rendered, outdir, formats)
     print(f"lecture: {page}")
     return 0
 

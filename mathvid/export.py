@@ -17,8 +17,11 @@ bundle is built beside ``OUTDIR`` and swapped in whole.
 
 from __future__ import annotations
 
+import base64
 import json
+import os
 import shutil
+import tempfile
 import uuid
 from pathlib import Path
 from typing import Any
@@ -65,6 +68,36 @@ def export(
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return outdir / "index.html"
+
+
+def export_single_file(lesson: Lesson, rendered: list[Rendered], out: Path) -> Path:
+    """The player with every clip, poster and caption inside it, as one HTML file at
+    ``out``, for learning platforms that take one file (no presenter's view: it
+    would be a second file)."""
+    out = out.resolve()
+    if out.suffix.lower() not in (".html", ".htm"):
+        raise LessonError(f"{out}: --single-file writes an .html file")
+    with tempfile.TemporaryDirectory(prefix="mathvid-single-") as folder:
+        work = Path(folder)
+        data = _bundle(lesson, rendered, work, ())
+        for scene in data["scenes"]:
+            scene["poster"] = _inline(work / scene["poster"], "image/png")
+            for step in scene["steps"]:
+                step["clip"] = _inline(work / step["clip"], "video/mp4")
+                step["poster"] = _inline(work / step["poster"], "image/png")
+        data["single"] = True
+        tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.tmp")
+        try:
+            tmp.write_text(page(lesson.title, data), encoding="utf-8")
+            os.replace(tmp, out)
+        finally:
+            tmp.unlink(missing_ok=True)
+    return out
+
+
+def _inline(path: Path, kind: str) -> str:
+    """The file at ``path`` as a data: URL."""
+    return f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
 
 
 def page(title: str, data: dict[str, Any], template: Path = PLAYER) -> str:

@@ -747,3 +747,33 @@ def test_presenter_view_drives_the_lecture_window_from_file_url(
     browser.switch_to.window(presenter)
     browser.close()
     browser.switch_to.window(audience)
+
+
+def test_single_file_plays_with_no_other_file(site: dict, browser) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    folder = site["folder"] / "single"
+    folder.mkdir()
+    out = folder / "lesson.html"
+    done = mathvid(
+        "export", "-q", "l", "--lesson", site["lesson"], "--media", site["media"],
+        "--single-file", out, "table",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert [p.name for p in folder.iterdir()] == ["lesson.html"]
+    browser.get(out.as_uri())
+    body = browser.find_element(By.TAG_NAME, "body")
+    for i in range(2):
+        state = wait_for(
+            browser, lambda s: (s["ready"] >= 2 and s["time"] > 0.2) or s["error"]
+        )
+        assert state["step"] == i and state["error"] is None and state["width"] == 854
+        assert state["src"].startswith("data:video/mp4;base64,")
+        body.send_keys(Keys.ARROW_RIGHT)
+    loaded = browser.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name)"
+    )
+    assert all(name.startswith("data:") for name in loaded), loaded
+    body.send_keys("p")  # no presenter's view: it would be a second file
+    assert len(browser.window_handles) == 1
