@@ -777,3 +777,30 @@ def test_single_file_plays_with_no_other_file(site: dict, browser) -> None:
     assert all(name.startswith("data:") for name in loaded), loaded
     body.send_keys("p")  # no presenter's view: it would be a second file
     assert len(browser.window_handles) == 1
+
+
+def test_nothing_plays_by_itself_for_a_viewer_who_asked_for_less_motion(site: dict) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    from tests.mathvid.conftest import chromium
+
+    bundle = site["folder"] / "lecture-calm"
+    done = mathvid(
+        "export", "-q", "l", "--lesson", site["lesson"], "--media", site["media"], bundle
+    )
+    assert done.returncode == 0, done.stderr
+    calm = chromium("--force-prefers-reduced-motion")
+    try:
+        calm.get((bundle / "index.html").as_uri())
+        assert calm.execute_script("return calm.matches")
+        body = calm.find_element(By.TAG_NAME, "body")
+        state = wait_for(calm, lambda s: False, seconds=1.0)
+        assert state["paused"] and state["time"] == 0 and state["ready"] >= 1
+        body.send_keys(Keys.SPACE)  # the viewer plays it
+        assert wait_for(calm, lambda s: s["time"] > 0.2)["time"] > 0.2
+        body.send_keys(Keys.ARROW_RIGHT)  # the next step waits to be played
+        state = wait_for(calm, lambda s: False, seconds=1.0)
+        assert state["step"] == 1 and state["paused"] and state["time"] == 0
+    finally:
+        calm.quit()
