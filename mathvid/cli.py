@@ -49,6 +49,7 @@ EXAMPLES = """examples:
                                         one scene's bundle, its clips also as GIF, WebM
   mathvid export --single-file lesson.html
                                         the player, clips and all, in one HTML file
+  mathvid export --pptx lesson.pptx     a PowerPoint deck: a slide per step
   mathvid lesson --no-voice             the same, silent (voice = "none" in the file)
   mathvid script                        the narration script to record, in
                                         narration/script.md
@@ -155,14 +156,21 @@ def _parser() -> argparse.ArgumentParser:
         parents=[common, quality],
         help="a lecture bundle",
         usage="mathvid export [options] OUTDIR [ID ...]\n"
-        "       mathvid export [options] --single-file FILE.html [ID ...]",
+        "       mathvid export [options] --single-file FILE.html [ID ...]\n"
+        "       mathvid export [options] --pptx FILE.pptx [ID ...]",
     )
     cmd.add_argument(
         "targets",
         nargs="*",
         metavar="OUTDIR [ID ...]",
-        help="the bundle's folder, then scene ids (default: all); with --single-file, "
-        "only scene ids",
+        help="the bundle's folder, then scene ids (default: all); with --single-file "
+        "or --pptx, only scene ids",
+    )
+    cmd.add_argument(
+        "--pptx",
+        type=Path,
+        metavar="FILE.pptx",
+        help="a PowerPoint deck instead: a slide per step, its clip, captions, notes",
     )
     cmd.add_argument(
         "--single-file",
@@ -323,19 +331,26 @@ def _render_all(
 
 
 def _export(args: argparse.Namespace) -> int:
+    from mathvid.deck import export_deck
     from mathvid.export import export, export_single_file
 
     lesson = load_lesson(args.lesson)
     targets = list(args.targets)
-    if args.single_file is None and not targets:
-        raise ValueError("export: give the bundle's folder (OUTDIR) or --single-file FILE")
-    outdir = None if args.single_file else Path(targets.pop(0))
+    one_file = args.single_file or args.pptx
+    if not one_file and not targets:
+        raise ValueError(
+            "export: give the bundle's folder (OUTDIR), --single-file or --pptx"
+        )
+    outdir = None if one_file else Path(targets.pop(0))
     ids = [lesson.entry(i).id for i in targets] or [e.id for e in lesson.scenes]
     rendered = _render_all(lesson, ids, args, "the bundle")
     if rendered is None:
         return 1
     if args.single_file:
         print(f"lecture: {export_single_file(lesson, rendered, args.single_file)}")
+    if args.pptx:
+        print(f"deck: {export_deck(lesson, rendered, args.pptx)}")
+    if one_file:
         return 0
     formats = tuple(kind for kind in ("gif", "webm") if getattr(args, kind))
     page = export(lesson, rendered, outdir, formats)

@@ -37,6 +37,8 @@ from mathvid.render import Rendered, _replace_folder
 from mathvid.transcript import words
 
 MARKER = ".mathvid-bundle"
+TOUCHING = 0.01
+"""Seconds of overlap below which a caption only touches a step (rounding)."""
 PLAYER = Path(__file__).with_name("player.html")
 PRESENTER = Path(__file__).with_name("presenter.html")
 
@@ -58,7 +60,7 @@ def export(
     work = outdir.with_name(f".{outdir.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
         work.mkdir(parents=True)
-        data = _bundle(lesson, rendered, work, formats)
+        data = bundle_data(lesson, rendered, work, formats)
         data["channel"] = f"mathvid-{uuid.uuid4().hex}"  # this bundle's pages only
         for name, template in (("index.html", PLAYER), ("presenter.html", PRESENTER)):
             html = page(lesson.title, data, template)
@@ -79,7 +81,7 @@ def export_single_file(lesson: Lesson, rendered: list[Rendered], out: Path) -> P
         raise LessonError(f"{out}: --single-file writes an .html file")
     with tempfile.TemporaryDirectory(prefix="mathvid-single-") as folder:
         work = Path(folder)
-        data = _bundle(lesson, rendered, work, ())
+        data = bundle_data(lesson, rendered, work)
         for scene in data["scenes"]:
             scene["poster"] = _inline(work / scene["poster"], "image/png")
             for step in scene["steps"]:
@@ -130,9 +132,11 @@ def inline_json(data: Any) -> Markup:
     return Markup(text)
 
 
-def _bundle(
-    lesson: Lesson, rendered: list[Rendered], work: Path, formats: tuple[str, ...]
+def bundle_data(
+    lesson: Lesson, rendered: list[Rendered], work: Path, formats: tuple[str, ...] = ()
 ) -> dict[str, Any]:
+    """Copy the scenes' clips (and ``formats`` of them) and posters into ``work``;
+    the lesson's data as the pages carry it (paths relative to ``work``)."""
     scenes = []
     for scene in rendered:
         entry = lesson.entry(scene.id)
@@ -173,10 +177,19 @@ def _bundle(
 
 
 def _cues_within(cues: list[srt.Subtitle], start: float, duration: float) -> list[dict]:
-    """The captions shown during [start, start + duration), in the clip's own time."""
+    """The captions shown during [start, start + duration), in the clip's own time;
+    not those that only touch it (captions are timed to the millisecond, steps to the
+    frame, so the next step's first cue may overlap a step by a fraction of a frame).
+
+    >>> from datetime import timedelta as s
+    >>> cues = [srt.Subtitle(1, s(0), s(seconds=1.533), "a"),
+    ...         srt.Subtitle(2, s(seconds=1.533), s(3), "b")]
+    >>> [c["text"] for c in _cues_within(cues, 0.0, 1.5333)]
+    ['a']
+    """
     out = []
     for cue in cues:
         a, b = cue.start.total_seconds() - start, cue.end.total_seconds() - start
-        if b > 0 and a < duration:
+        if min(b, duration) - max(a, 0.0) > TOUCHING:
             out.append({"start": max(a, 0.0), "end": min(b, duration), "text": cue.content})
     return out

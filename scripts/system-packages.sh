@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Make sure the Debian/Ubuntu packages that pycairo, ManimPango and MathTex build
 # against are installed; with the argument `test`, also Chromium and its driver, in
-# which the tests load the lecture page. Installs them when run as root; otherwise
+# which the tests load the lecture page, and LibreOffice Impress and poppler, with
+# which they turn the PowerPoint deck into a PDF and read its pages. Installs them when run as root; otherwise
 # prints the one command to run and fails. Fast (dpkg-query) when all are present.
 set -euo pipefail
 
 packages=(libcairo2-dev libpango1.0-dev pkg-config texlive-latex-base texlive-latex-extra dvisvgm)
-[ "${1:-}" = test ] && packages+=(chromium chromium-driver)
+[ "${1:-}" = test ] && packages+=(chromium chromium-driver libreoffice-impress poppler-utils)
 # A Debian system Python needs python3-venv for `python3 -m venv`; pyenv builds do not.
 python3 -c 'import ensurepip, venv' 2>/dev/null || packages+=(python3-venv python3-dev)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import os
 import shutil
 import signal
@@ -90,6 +91,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 def scene_video(site: dict[str, Path], scene_id: str) -> Path:
     return site["media"] / "lesson" / "scenes" / scene_id / "l" / "scene.mp4"
+
+
+def scene_manifest(site: dict[str, Path], scene_id: str) -> dict:
+    import json
+
+    return json.loads((scene_video(site, scene_id).parent / "scene.json").read_text())
 
 
 def test_render_writes_each_scene_with_captions_manifest_and_clips(site: dict) -> None:
@@ -804,3 +811,123 @@ def test_nothing_plays_by_itself_for_a_viewer_who_asked_for_less_motion(site: di
         assert state["step"] == 1 and state["paused"] and state["time"] == 0
     finally:
         calm.quit()
+
+
+def test_pptx_deck_reads_back_slide_by_slide(site: dict) -> None:
+    import json
+
+    from lxml import etree
+    from pptx import Presentation
+    from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+    from mathvid.transcript import words
+
+    out = site["folder"] / "deck" / "lesson.pptx"
+    out.parent.mkdir()
+    done = mathvid(
+        "export", "-q", "l", "--lesson", site["lesson"], "--media", site["media"],
+        "--pptx", out,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert [p.name for p in out.parent.iterdir()] == ["lesson.pptx"]
+    deck = Presentation(str(out))
+    slides = list(deck.slides)
+    assert slides[0].shapes.title.text == "Two scenes"
+    expected = []
+    for scene_id, title in (
+        ("tangent", "The tangent line"),
+        ("table", "The table of derivatives"),
+    ):
+        folder = scene_video(site, scene_id).parent
+        manifest = json.loads((folder / "scene.json").read_text())
+        clips = json.loads((folder / "sections.json").read_text())
+        for step, clip in zip(manifest["steps"], clips, strict=True):
+            expected.append((scene_id, title, step, folder / clip["clip"]))
+    assert len(slides) == 1 + len(expected)
+    for slide, (_, title, step, clip) in zip(slides[1:], expected, strict=True):
+        assert slide.shapes.title.text == f"{step['name']} ({title})"
+        movies = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.MEDIA]
+        assert len(movies) == 1
+        media = [
+            rel.target_part.blob
+            for rel in slide.part.rels.values()
+            if rel.reltype.endswith("/media") or rel.reltype.endswith("/video")
+        ]
+        assert clip.read_bytes() in media  # the step's clip itself, sound and all
+        text = " ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
+        assert step["caption"] in text  # captions as slide text
+        assert slide.notes_slide.notes_text_frame.text == words(step)
+        # The clip is shown by its poster: the step's last frame.
+        with av.open(str(clip)) as video:
+            last = [f for f in video.decode(video=0)][-1].to_ndarray(format="rgb24")
+        pictures = [
+            np.asarray(Image.open(io.BytesIO(rel.target_part.blob)).convert("RGB"))
+            for rel in slide.part.rels.values()
+            if rel.reltype.endswith("/image")
+        ]
+        assert any(np.array_equal(p, last) for p in pictures)
+    # A section per scene, after the title's, each holding its steps' slides.
+    root = deck.part._element
+    p14 = "http://schemas.microsoft.com/office/powerpoint/2010/main"
+    sections = root.findall(f".//{{{p14}}}section")
+    assert [s.get("name") for s in sections] == [
+        "Title",
+        "The tangent line",
+        "The table of derivatives",
+    ]
+    counts = [len(s.findall(f".//{{{p14}}}sldId")) for s in sections]
+    assert counts == [1, *(sum(e[0] == i for e in expected) for i in ("tangent", "table"))]
+    assert etree.QName(root[-1]).localname == "extLst"
+
+
+def test_pptx_deck_converts_to_pdf_page_by_page(site: dict, tmp_path: Path) -> None:
+    """LibreOffice (Debian's, headless) opens the deck: a page per slide, each with
+    its title, its captions and its clip's poster."""
+    deck = site["folder"] / "deck-pdf.pptx"
+    done = mathvid(
+        "export", "-q", "l", "--lesson", site["lesson"], "--media", site["media"],
+        "--pptx", deck, "table",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    profile = f"-env:UserInstallation=file://{tmp_path / 'profile'}"
+    converted = subprocess.run(
+        [
+            "soffice",
+            profile,
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            tmp_path,
+            deck,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    pdf = tmp_path / "deck-pdf.pdf"
+    assert pdf.exists(), converted.stdout + converted.stderr
+    info = subprocess.run(["pdfinfo", pdf], capture_output=True, text=True).stdout
+    manifest = scene_manifest(site, "table")
+    pages = next(line.split()[1] for line in info.splitlines() if line.startswith("Pages:"))
+    assert int(pages) == 1 + len(manifest["steps"])
+    for page, step in enumerate(manifest["steps"], start=2):
+        text = subprocess.run(
+            ["pdftotext", "-f", str(page), "-l", str(page), pdf, "-"],
+            capture_output=True,
+            text=True,
+        ).stdout
+        flat = " ".join(text.split())
+        assert f"{step['name']} (The table of derivatives)" in flat
+        assert " ".join(step["caption"].split())[:40] in flat
+        subprocess.run(
+            ["pdftoppm", "-r", "30", "-png", "-f", str(page), "-l", str(page), pdf,
+             tmp_path / "page"],
+            check=True,
+        )  # fmt: skip
+        picture = np.asarray(
+            Image.open(next(tmp_path.glob(f"page-*{page}.png"))).convert("L")
+        )
+        h, w = picture.shape
+        clip = picture[h // 5 : 4 * h // 5, w // 5 : 4 * w // 5]
+        assert clip.mean() < 60 and clip.std() > 5  # the dark poster, with its drawing
