@@ -7,6 +7,7 @@
     OUTDIR/clips/<scene>/NN-<step>.mp4      one clip per step (and .gif, .webm if asked)
     OUTDIR/posters/<scene>.png              one picture per scene
     OUTDIR/posters/<scene>/NN-<step>.png    one per step: its last frame
+    OUTDIR/clips/<scene>/descriptions.vtt   what each step shows, in words (WebVTT)
 
 The pages carry their data (titles, clips, captions, notes) inline, because a page
 opened from ``file://`` may not fetch files or load caption tracks; they load only
@@ -32,6 +33,7 @@ from markupsafe import Markup
 
 from mathvid.assemble import _poster
 from mathvid.clips import CONVERTERS
+from mathvid.descriptions import descriptions, descriptions_vtt
 from mathvid.lesson import Lesson, LessonError, slug
 from mathvid.render import Rendered, _replace_folder
 from mathvid.transcript import words
@@ -146,6 +148,10 @@ def bundle_data(
         # to whole frames): place cues by the step's start in scene time, no drift.
         starts = [step["start"] for step in manifest["steps"]]
         (work / "clips" / entry.id).mkdir(parents=True)
+        told = descriptions(manifest)
+        (work / "clips" / entry.id / "descriptions.vtt").write_text(
+            descriptions_vtt(manifest), encoding="utf-8"
+        )
         steps = []
         for n, (section, start) in enumerate(zip(scene.sections(), starts, strict=True)):
             name = f"{entry.id}/{n + 1:02d}-{slug(section.name)}"
@@ -162,6 +168,7 @@ def bundle_data(
                     "cues": _cues_within(cues, start, section.duration),
                     "poster": str(poster.relative_to(work)),
                     "notes": words(manifest["steps"][n]),
+                    "description": told[n],
                 }
             )
         poster = _poster(scene.video, work / "posters" / f"{entry.id}.png")

@@ -1,12 +1,13 @@
-"""The lesson as text, chapter by chapter: each step's words, as ``transcript.txt``
-and ``transcript.html`` (the full text alternative of the video, WCAG 1.2.8).
+"""The lesson as text, chapter by chapter: each step's words and what it shows (its
+description), as ``transcript.txt`` and ``transcript.html`` (the full text
+alternative of the video, WCAG 1.2.8).
 
 A step's words are what its narration says (its cues, in order) or, in a silent
 lesson, its caption.
 
 Examples
 --------
->>> manifest = {"steps": [{"name": "The curve", "caption": "A curve."}]}
+>>> manifest = {"steps": [{"name": "The curve", "caption": "A curve."}], "values": {}}
 >>> print(transcript_text("Calculus", [("tangent", "Tangents", manifest)]))
 Calculus
 <BLANKLINE>
@@ -14,6 +15,7 @@ Calculus
 <BLANKLINE>
 The curve
 A curve.
+[Shown: The curve. A curve.]
 <BLANKLINE>
 """
 
@@ -23,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+
+from mathvid.descriptions import descriptions
 
 TEMPLATE = Path(__file__).with_name("transcript.html")
 
@@ -42,8 +46,9 @@ def transcript_text(title: str, chapters: list[Chapter]) -> str:
     lines = [title, ""]
     for i, (_, chapter_title, manifest) in enumerate(chapters, start=1):
         lines += [f"{i}. {chapter_title}", ""]
-        for step in manifest["steps"]:
-            lines += [step["name"], words(step), ""]
+        told = descriptions(manifest)
+        for step, description in zip(manifest["steps"], told, strict=True):
+            lines += [step["name"], words(step), f"[Shown: {description}]", ""]
     return "\n".join(lines)
 
 
@@ -60,7 +65,10 @@ def transcript_html(title: str, chapters: list[Chapter]) -> str:
         {
             "id": scene_id,
             "title": chapter_title,
-            "steps": [{"name": s["name"], "words": words(s)} for s in manifest["steps"]],
+            "steps": [
+                {"name": s["name"], "words": words(s), "description": d}
+                for s, d in zip(manifest["steps"], descriptions(manifest), strict=True)
+            ],
         }
         for scene_id, chapter_title, manifest in chapters
     ]

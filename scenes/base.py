@@ -74,6 +74,7 @@ class LessonScene(Scene):
         self, params: Any = None, narrator: Narrator | None = None, **kwargs: Any
     ) -> None:
         self._caption_durations: list[float | None] = []
+        self._shows: list[str] = []  # values recorded before the first step
         self.narrator = narrator
         self.speeches: list[tuple[float, Speech]] = []  # (when, what) of each step
         self.params = params if params is not None else self.Params()
@@ -99,7 +100,9 @@ class LessonScene(Scene):
         self.next_section(name)
         self._caption_durations.append(duration)
         start = self.renderer.time
-        entry = {"name": name, "caption": caption, "start": start}
+        entry = {"name": name, "caption": caption, "start": start, "shows": []}
+        if not self.manifest["steps"]:
+            entry["shows"], self._shows = self._shows, []
         if say:
             entry["say"] = say
         self.manifest["steps"].append(entry)
@@ -126,8 +129,15 @@ class LessonScene(Scene):
                 self.wait(math.ceil(left * fps - 1e-6) / fps, frozen_frame=True)
 
     def record(self, key: str, value: Any) -> Any:
-        """Note a number (or structure of numbers) the viewer sees; returns it."""
+        """Note a number (or structure of numbers) the viewer sees; returns it. The
+        step being shown notes it too (its description says what it shows)."""
         self.manifest["values"][key] = _plain(value)
+        # Before the first step, what is recorded is shown by the first step.
+        shows = (
+            self.manifest["steps"][-1]["shows"] if self.manifest["steps"] else self._shows
+        )
+        if key not in shows:
+            shows.append(key)
         return value
 
     def tear_down(self) -> None:

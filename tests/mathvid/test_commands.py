@@ -93,6 +93,12 @@ def scene_video(site: dict[str, Path], scene_id: str) -> Path:
     return site["media"] / "lesson" / "scenes" / scene_id / "l" / "scene.mp4"
 
 
+def seconds(stamp: str) -> float:
+    """A WebVTT time, ``HH:MM:SS.mmm``, in seconds."""
+    hours, minutes, rest = stamp.split(":")
+    return int(hours) * 3600 + int(minutes) * 60 + float(rest)
+
+
 def scene_manifest(site: dict[str, Path], scene_id: str) -> dict:
     import json
 
@@ -931,3 +937,41 @@ def test_pptx_deck_converts_to_pdf_page_by_page(site: dict, tmp_path: Path) -> N
         h, w = picture.shape
         clip = picture[h // 5 : 4 * h // 5, w // 5 : 4 * w // 5]
         assert clip.mean() < 60 and clip.std() > 5  # the dark poster, with its drawing
+
+
+def test_descriptions_say_what_each_step_shows_in_track_page_and_transcript(
+    site: dict, browser
+) -> None:
+    import math
+
+    from selenium.webdriver.common.by import By
+
+    bundle = site["folder"] / "lecture-described"
+    done = mathvid(
+        "export", "-q", "l", "--lesson", site["lesson"], "--media", site["media"], bundle
+    )
+    assert done.returncode == 0, done.stderr
+    manifest = scene_manifest(site, "table")
+    track = webvtt.read(str(bundle / "clips" / "table" / "descriptions.vtt"))
+    assert len(track) == len(manifest["steps"])
+    ends = [s["start"] for s in manifest["steps"][1:]] + [manifest["duration"]]
+    for cue, step, end in zip(track, manifest["steps"], ends, strict=True):
+        assert seconds(cue.start) == pytest.approx(step["start"], abs=1e-3)
+        assert seconds(cue.end) == pytest.approx(end, abs=1e-3)
+        assert cue.text.startswith(f"{step['name']}. {step['caption']}")
+    # The numbers on screen are in the words: e² of the table, as the scene shows it.
+    told = " ".join(cue.text for cue in track)
+    assert any(f"{math.e**2:.4g}" in cue.text for cue in track), told
+    browser.get((bundle / "index.html").as_uri())
+    script = """const t = document.getElementById('video').textTracks[0];
+        const live = document.getElementById('description');
+        return {kind: t.kind, cue: t.cues.length ? t.cues[0].text : null,
+                live: live.getAttribute('aria-live'), text: live.textContent};"""
+    state = browser.execute_script(script)
+    first = webvtt.read(str(bundle / "clips" / "tangent" / "descriptions.vtt"))[0].text
+    assert state == {"kind": "descriptions", "cue": first, "live": "polite", "text": first}
+    description = browser.find_element(By.ID, "description")
+    assert description.size["height"] <= 1  # for screen readers; D shows it
+    browser.find_element(By.TAG_NAME, "body").send_keys("d")
+    assert description.is_displayed() and description.size["height"] > 10
+    browser.find_element(By.TAG_NAME, "body").send_keys("d")
