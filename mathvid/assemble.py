@@ -71,7 +71,7 @@ def assemble(
     vtt = _write_text(out_dir / f"{name}.vtt", to_webvtt(subtitles))
     srt_path = _write_text(out_dir / f"{name}.srt", srt.compose(subtitles))
     posters = tuple(
-        _poster(r.video, out_dir / "posters" / f"{r.id}.png") for _, r in scenes
+        poster_frame(r.video, out_dir / "posters" / f"{r.id}.png") for _, r in scenes
     )
     for stale in set((out_dir / "posters").glob("*.png")) - set(posters):
         stale.unlink()
@@ -155,20 +155,28 @@ def _shifted_captions(files: list[Path], chapters: list[Chapter]) -> list[srt.Su
     return list(srt.sort_and_reindex(out))
 
 
-def _poster(video: Path, target: Path) -> Path:
-    """The scene's last frame as a PNG: everything the scene built, on one picture."""
+def poster_frame(video: Path, target: Path, first: bool = False) -> Path:
+    """The last frame of ``video`` (or its ``first``) as the PNG ``target``.
+
+    A scene's last frame is everything the scene built. A step's finished picture
+    is the first frame of the step after it: a clip's last frame is drawn one frame
+    before its last animation ends (Manim draws frames at 0, 1/fps, …), so a label
+    still being written there is finished in the next clip's first frame.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
-    last = None
+    chosen = None
     with av.open(str(video)) as src:
         # Seek to the keyframe before the last second rather than decode it all.
-        if src.duration and src.duration > 1_000_000:
+        if not first and src.duration and src.duration > 1_000_000:
             src.seek(src.duration - 1_000_000)
         for frame in src.decode(video=0):
-            last = frame
-    if last is None:
+            chosen = frame
+            if first:
+                break
+    if chosen is None:
         raise ValueError(f"{video}: no frames")
     tmp = _temporary(target)
-    last.to_image().save(tmp, format="PNG")
+    chosen.to_image().save(tmp, format="PNG")
     os.replace(tmp, target)
     return target
 

@@ -3,8 +3,8 @@
 A title slide, then a section per scene and a slide per step. Each step's slide has:
 
 - the step's name as its title, with the scene's;
-- its clip embedded, shown by its poster (the step's last frame) and played on a
-  click, sound included;
+- its clip embedded, shown by its poster (the step's finished picture) and played
+  on a click, sound included;
 - its captions as slide text under the clip. Text rather than burnt into the
   picture, because the teacher can edit it, screen readers read it, search finds
   it, and the clip stays the same file the other formats use;

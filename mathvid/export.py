@@ -6,7 +6,7 @@
     OUTDIR/presenter.html                   the presenter's view (P in the player)
     OUTDIR/clips/<scene>/NN-<step>.mp4      one clip per step (and .gif, .webm if asked)
     OUTDIR/posters/<scene>.png              one picture per scene
-    OUTDIR/posters/<scene>/NN-<step>.png    one per step: its last frame
+    OUTDIR/posters/<scene>/NN-<step>.png    one per step: its finished picture
     OUTDIR/clips/<scene>/descriptions.vtt   what each step shows, in words (WebVTT)
 
 The pages carry their data (titles, clips, captions, notes) inline, because a page
@@ -31,7 +31,7 @@ import jinja2
 import srt
 from markupsafe import Markup
 
-from mathvid.assemble import _poster
+from mathvid.assemble import poster_frame
 from mathvid.clips import CONVERTERS
 from mathvid.descriptions import descriptions, descriptions_vtt
 from mathvid.lesson import Lesson, LessonError, slug
@@ -153,11 +153,15 @@ def bundle_data(
             descriptions_vtt(manifest), encoding="utf-8"
         )
         steps = []
-        for n, (section, start) in enumerate(zip(scene.sections(), starts, strict=True)):
+        sections = scene.sections()
+        for n, (section, start) in enumerate(zip(sections, starts, strict=True)):
             name = f"{entry.id}/{n + 1:02d}-{slug(section.name)}"
             clip = f"clips/{name}.mp4"
             shutil.copyfile(section.clip, work / clip)
-            poster = _poster(section.clip, work / "posters" / f"{name}.png")
+            # The step's finished picture: the next step's first frame, or the end.
+            after = sections[n + 1].clip if n + 1 < len(sections) else None
+            poster = work / "posters" / f"{name}.png"
+            poster_frame(after or section.clip, poster, first=after is not None)
             for kind in formats:
                 CONVERTERS[kind](work / clip, (work / clip).with_suffix(f".{kind}"))
             steps.append(
@@ -171,7 +175,7 @@ def bundle_data(
                     "description": told[n],
                 }
             )
-        poster = _poster(scene.video, work / "posters" / f"{entry.id}.png")
+        poster = poster_frame(scene.video, work / "posters" / f"{entry.id}.png")
         scenes.append(
             {
                 "id": entry.id,

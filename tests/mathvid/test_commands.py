@@ -93,6 +93,16 @@ def scene_video(site: dict[str, Path], scene_id: str) -> Path:
     return site["media"] / "lesson" / "scenes" / scene_id / "l" / "scene.mp4"
 
 
+def finished_picture(clips: list[Path], n: int) -> np.ndarray:
+    """Step ``n``'s picture once finished: the first frame of the step after it (a
+    clip's last frame is drawn before its last animation ends), or the last frame."""
+    with av.open(str(clips[min(n + 1, len(clips) - 1)])) as video:
+        frames = video.decode(video=0)
+        if n + 1 < len(clips):
+            return next(frames).to_ndarray(format="rgb24")
+        return [f for f in frames][-1].to_ndarray(format="rgb24")
+
+
 def seconds(stamp: str) -> float:
     """A WebVTT time, ``HH:MM:SS.mmm``, in seconds."""
     hours, minutes, rest = stamp.split(":")
@@ -716,13 +726,13 @@ def test_presenter_view_drives_the_lecture_window_from_file_url(
             (scene_video(site, scene_id).parent / "scene.json").read_text()
         )
         steps += [(scene_id, n, s) for n, s in enumerate(manifest["steps"])]
-    # Each step's poster is the last frame of its clip.
-    for scene_id, n, step in steps[:2]:
-        name = f"{n + 1:02d}-{slug(step['name'])}"
-        with av.open(str(bundle / "clips" / scene_id / f"{name}.mp4")) as clip:
-            last = [f for f in clip.decode(video=0)][-1].to_ndarray(format="rgb24")
-        poster = np.asarray(Image.open(bundle / "posters" / scene_id / f"{name}.png"))
-        assert np.array_equal(poster[..., :3], last)
+    # Each step's poster is its finished picture: the next step's first frame.
+    clips = sorted((bundle / "clips" / "tangent").glob("*.mp4"))
+    for n in range(len(clips)):
+        poster = np.asarray(
+            Image.open(bundle / "posters" / "tangent" / f"{clips[n].stem}.png")
+        )
+        assert np.array_equal(poster[..., :3], finished_picture(clips, n))
 
     browser.get((bundle / "index.html").as_uri())
     audience = browser.current_window_handle
@@ -862,9 +872,9 @@ def test_pptx_deck_reads_back_slide_by_slide(site: dict) -> None:
         text = " ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
         assert step["caption"] in text  # captions as slide text
         assert slide.notes_slide.notes_text_frame.text == words(step)
-        # The clip is shown by its poster: the step's last frame.
-        with av.open(str(clip)) as video:
-            last = [f for f in video.decode(video=0)][-1].to_ndarray(format="rgb24")
+        # The clip is shown by its poster: the step's finished picture.
+        clips = [c for _, t, _, c in expected if t == title]
+        last = finished_picture(clips, clips.index(clip))
         pictures = [
             np.asarray(Image.open(io.BytesIO(rel.target_part.blob)).convert("RGB"))
             for rel in slide.part.rels.values()
