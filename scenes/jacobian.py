@@ -239,7 +239,14 @@ class VectorJacobian(LessonScene):
             block.scale_to_fit_height(MATRIX_HEIGHT)
         block.move_to(0.45 * UP)
         readout: MathTex | None = None
-        self.play(ReplacementTransform(*point), run_time=0.8)
+        block, at = point
+        # The values shrink into their line as it fades in: a morph of three lines of
+        # glyphs into one aligns a thousand parts, most of a preview's time.
+        self.play(
+            FadeOut(block, target_position=at, scale=0.4),
+            FadeIn(at, scale=1.5),
+            run_time=0.8,
+        )
         self.play(
             FadeIn(head),
             FadeIn(eq),
@@ -251,8 +258,8 @@ class VectorJacobian(LessonScene):
             for i in range(cols):
                 readout = self._light_entry(p, pl, formulas, values, readout, j, i)
         self.play(
-            formulas.get_entries().animate.set_color(look.INK),
-            values.get_entries().animate.set_color(look.INK),
+            look.Recolor(formulas.get_entries(), look.INK),
+            look.Recolor(values.get_entries(), look.INK),
             FadeOut(readout),
             run_time=0.5,
         )

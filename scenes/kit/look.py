@@ -1,4 +1,5 @@
-"""The house look: palette, type sizes and the height ramp, the same in every scene.
+"""The house look: palette, type sizes, the height ramp and a change of colour
+(:class:`Recolor`), the same in every scene.
 
 Colours say what a thing is (the function, its derivative, an approximation, the
 point of interest, a minimum), so a viewer learns them once for the whole lesson.
@@ -11,8 +12,14 @@ True
 
 from __future__ import annotations
 
+from typing import Any
+
+import numpy as np
 from manim import (
+    Animation,
     ManimColor,
+    Mobject,
+    VMobject,
     interpolate_color,
 )
 
@@ -82,3 +89,46 @@ def shades(
     True
     """
     return [interpolate_color(start, end, reach * k / max(n - 1, 1)) for k in range(n)]
+
+
+class Recolor(Animation):
+    """Colours turning to ``colour`` and nothing else moving: fill and stroke, each
+    keeping its opacity, the whole family.
+
+    ``mobject.animate.set_color(colour)`` ends the same, but as a Transform it copies
+    the mobject and aligns every point of it with the copy's: for a matrix of
+    formulas, most of a second for a change of colour.
+
+    >>> from manim import Square
+    >>> square = Square(color=INK, fill_opacity=0.5)
+    >>> change = Recolor(square, POINT)
+    >>> change.begin(); change.interpolate(1.0)
+    >>> square.get_fill_color() == POINT, square.get_stroke_color() == POINT
+    (True, True)
+    >>> float(square.get_fill_opacity())
+    0.5
+    """
+
+    def __init__(self, mobject: Mobject, colour: ManimColor, **kwargs: Any) -> None:
+        self.colour = ManimColor(colour).to_rgb()
+        super().__init__(mobject, **kwargs)
+
+    def begin(self) -> None:
+        self.starts = [
+            (part, part.fill_rgbas.copy(), part.stroke_rgbas.copy())
+            for part in self.mobject.get_family()
+            if isinstance(part, VMobject)
+        ]
+        super().begin()
+
+    def interpolate_mobject(self, alpha: float) -> None:
+        a = self.rate_func(alpha)
+        for part, fill, stroke in self.starts:
+            part.fill_rgbas = _towards(fill, self.colour, a)
+            part.stroke_rgbas = _towards(stroke, self.colour, a)
+
+
+def _towards(rgbas: np.ndarray, rgb: np.ndarray, a: float) -> np.ndarray:
+    out = rgbas.copy()
+    out[:, :3] += (rgb - rgbas[:, :3]) * a
+    return out
