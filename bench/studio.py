@@ -8,17 +8,15 @@ lengths are known and nothing is synthesised while timing.
 
 from __future__ import annotations
 
-import json
 import logging
 import random
 import statistics
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 from mathvid.studio.edits import with_params
-from tests.mathvid.studio_site import ROOT, Site
+from tests.mathvid.studio_site import ROOT, Events, Site
 
 FRAMES = 15
 """Moments drawn per scene, at random (seeded), after the scene's first frame."""
@@ -87,41 +85,21 @@ def _edits(site: Site, events: Events, scene: str) -> dict:
     lessons, codes = [], []
     for n in range(EDITS):
         text = with_params(site.lesson.read_text(), scene, {name: values[n % 2]})
-        lessons.append(events.timed(site, scene, t, site.lesson, text))
+        lessons.append(_timed(site, events, scene, t, site.lesson, text))
         source = site.root / code
         edited = source.read_text() + f"# bench edit {n}\n"
-        codes.append(events.timed(site, scene, t, source, edited))
+        codes.append(_timed(site, events, scene, t, source, edited))
     return {"lesson": statistics.median(lessons), "code": statistics.median(codes)}
 
 
-class Events:
-    """The studio's event stream, read in a thread."""
-
-    def __init__(self, site: Site) -> None:
-        self.seen: list[dict] = []
-        threading.Thread(target=self._read, args=(site,), daemon=True).start()
-        time.sleep(0.5)
-
-    def _read(self, site: Site) -> None:
-        try:
-            with site.client().stream("GET", "/api/events", timeout=None) as stream:
-                for line in stream.iter_lines():
-                    if line.startswith("data: "):
-                        self.seen.append(json.loads(line[6:]))
-        except Exception:  # the studio stopped
-            return
-
-    def timed(self, site: Site, scene: str, t: float, path: Path, text: str) -> float:
-        """Seconds from ``text`` written to ``path`` to the PNG of ``scene`` at ``t``,
-        asked for once the studio says the scene changed (as the page does)."""
-        mark = len(self.seen)
-        start = time.perf_counter()
-        path.write_text(text)
-        while not any(
-            e["type"] == "changed" and scene in e["scenes"] for e in self.seen[mark:]
-        ):
-            if time.perf_counter() - start > 60:
-                raise RuntimeError(f"{scene}: no change seen")
-            time.sleep(0.005)
-        _frame(site, scene, t)
-        return time.perf_counter() - start
+def _timed(
+    site: Site, events: Events, scene: str, t: float, path: Path, text: str
+) -> float:
+    """Seconds from ``text`` written to ``path`` to the PNG of ``scene`` at ``t``,
+    asked for once the studio says the scene changed (as the page does)."""
+    mark = events.mark()
+    start = time.perf_counter()
+    path.write_text(text)
+    events.wait_for(lambda e: e["type"] == "changed" and scene in e["scenes"], mark)
+    _frame(site, scene, t)
+    return time.perf_counter() - start

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import uuid
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -23,6 +21,7 @@ import numpy as np
 import srt
 
 from mathvid import audio
+from mathvid.media import replacing, write_text
 from mathvid.render import Rendered
 from mathvid.transcript import transcript_html, transcript_text
 from mathvid.vtt import to_webvtt
@@ -65,11 +64,11 @@ def assemble(
     manifests = [
         (r.id, t, json.loads(r.manifest.read_text(encoding="utf-8"))) for t, r in scenes
     ]
-    _write_text(out_dir / "transcript.txt", transcript_text(title, manifests))
-    transcript = _write_text(out_dir / "transcript.html", transcript_html(title, manifests))
+    write_text(out_dir / "transcript.txt", transcript_text(title, manifests))
+    transcript = write_text(out_dir / "transcript.html", transcript_html(title, manifests))
     subtitles = _shifted_captions([r.captions for _, r in scenes], chapters)
-    vtt = _write_text(out_dir / f"{name}.vtt", to_webvtt(subtitles))
-    srt_path = _write_text(out_dir / f"{name}.srt", srt.compose(subtitles))
+    vtt = write_text(out_dir / f"{name}.vtt", to_webvtt(subtitles))
+    srt_path = write_text(out_dir / f"{name}.srt", srt.compose(subtitles))
     posters = tuple(
         poster_frame(r.video, out_dir / "posters" / f"{r.id}.png") for _, r in scenes
     )
@@ -94,46 +93,41 @@ def _joined_sound(videos: list[Path], chapters: list[Chapter]) -> np.ndarray | N
 
 def _concatenate(videos: list[Path], titles: list[str], target: Path) -> list[Chapter]:
     """Copy the packets of ``videos`` one after another into ``target``, with chapters."""
-    tmp = _temporary(target)
     chapters: list[Chapter] = []
-    try:
-        with av.open(str(tmp), "w", format="mp4") as out:
-            stream = None
-            offset = 0  # in the output stream's time base
-            for path, title in zip(videos, titles, strict=True):
-                with av.open(str(path)) as src:
-                    source = src.streams.video[0]
-                    if stream is None:
-                        stream = out.add_stream_from_template(source)
-                    _check_same_format(stream, source, path)
-                    end = offset
-                    for packet in src.demux(source):
-                        if packet.dts is None:  # the flushing packet
-                            continue
-                        packet.pts += offset
-                        packet.dts += offset
-                        end = max(end, packet.pts + packet.duration)
-                        packet.stream = stream
-                        out.mux(packet)
-                    start_s = float(offset * source.time_base)
-                    chapters.append(Chapter(title, start_s, float(end * source.time_base)))
-                    offset = end
-            time_base = Fraction(1, 1000)
-            out.set_chapters(
-                [
-                    {
-                        "id": i + 1,
-                        "start": round(c.start * 1000),
-                        "end": round(c.end * 1000),
-                        "time_base": time_base,
-                        "metadata": {"title": c.title},
-                    }
-                    for i, c in enumerate(chapters)
-                ]
-            )
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with replacing(target) as tmp, av.open(str(tmp), "w", format="mp4") as out:
+        stream = None
+        offset = 0  # in the output stream's time base
+        for path, title in zip(videos, titles, strict=True):
+            with av.open(str(path)) as src:
+                source = src.streams.video[0]
+                if stream is None:
+                    stream = out.add_stream_from_template(source)
+                _check_same_format(stream, source, path)
+                end = offset
+                for packet in src.demux(source):
+                    if packet.dts is None:  # the flushing packet
+                        continue
+                    packet.pts += offset
+                    packet.dts += offset
+                    end = max(end, packet.pts + packet.duration)
+                    packet.stream = stream
+                    out.mux(packet)
+                start_s = float(offset * source.time_base)
+                chapters.append(Chapter(title, start_s, float(end * source.time_base)))
+                offset = end
+        time_base = Fraction(1, 1000)
+        out.set_chapters(
+            [
+                {
+                    "id": i + 1,
+                    "start": round(c.start * 1000),
+                    "end": round(c.end * 1000),
+                    "time_base": time_base,
+                    "metadata": {"title": c.title},
+                }
+                for i, c in enumerate(chapters)
+            ]
+        )
     return chapters
 
 
@@ -175,19 +169,6 @@ def poster_frame(video: Path, target: Path, first: bool = False) -> Path:
                 break
     if chosen is None:
         raise ValueError(f"{video}: no frames")
-    tmp = _temporary(target)
-    chosen.to_image().save(tmp, format="PNG")
-    os.replace(tmp, target)
+    with replacing(target) as tmp:
+        chosen.to_image().save(tmp, format="PNG")
     return target
-
-
-def _write_text(path: Path, text: str) -> Path:
-    tmp = _temporary(path)
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-    return path
-
-
-def _temporary(path: Path) -> Path:
-    """A name beside ``path`` for writing before the rename that publishes it."""
-    return path.with_name(f".{path.stem}.{uuid.uuid4().hex[:8]}.tmp{path.suffix}")

@@ -25,8 +25,6 @@ from __future__ import annotations
 
 import functools
 import heapq
-import os
-import uuid
 import wave
 from collections.abc import Iterator
 from fractions import Fraction
@@ -35,6 +33,8 @@ from typing import Any, BinaryIO
 
 import av
 import numpy as np
+
+from mathvid.media import replacing
 
 RATE = 48_000
 """Samples a second of every track inside mathvid."""
@@ -172,16 +172,11 @@ def write_wav(path: str | Path, samples: np.ndarray) -> Path:
     path = Path(path)
     x = np.asarray(samples, dtype=np.float64)
     pcm = np.clip(np.round(x * 32768), -32768, 32767).astype("<i2")
-    tmp = _temporary(path)
-    try:
-        with wave.open(str(tmp), "wb") as out:
-            out.setnchannels(1)
-            out.setsampwidth(2)
-            out.setframerate(RATE)
-            out.writeframes(pcm.tobytes())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with replacing(path) as tmp, wave.open(str(tmp), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(RATE)
+        out.writeframes(pcm.tobytes())
     return path
 
 
@@ -225,11 +220,6 @@ def _fitted(samples: np.ndarray, length: int) -> np.ndarray:
     part = samples[:length]
     out[: part.size] = part
     return out
-
-
-def _temporary(path: Path) -> Path:
-    """A name beside ``path`` for writing before the rename that publishes it."""
-    return path.with_name(f".{path.stem}.{uuid.uuid4().hex[:8]}.tmp{path.suffix}")
 
 
 # ----------------------------------------------------------------------------- speech
@@ -544,26 +534,25 @@ def mux(video: str | Path, audio: np.ndarray, out: str | Path) -> Path:
         raise ValueError(f"mux: audio must be mono (one dimension), got {samples.shape}")
     start, end = _video_span(video)
     track = _fitted(samples, round((end - start) * RATE))
-    tmp = _temporary(out)
-    try:
-        with av.open(str(video)) as src, av.open(str(tmp), "w", format="mp4") as dst:
-            source = src.streams.video[0]
-            copy = dst.add_stream_from_template(source)
-            sound = dst.add_stream("aac", rate=RATE, layout="mono")
-            sound.bit_rate = AAC_BIT_RATE
-            if chapters := src.chapters():
-                dst.set_chapters(chapters)
-            # Interleaved by time, as a player streaming the file wants them.
-            packets = heapq.merge(
-                _copied(src, source, copy),
-                _encoded(track, sound, round(start * RATE)),
-                key=lambda p: p.dts * p.time_base,
-            )
-            for packet in packets:
-                dst.mux(packet)
-        os.replace(tmp, out)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with (
+        replacing(out) as tmp,
+        av.open(str(video)) as src,
+        av.open(str(tmp), "w", format="mp4") as dst,
+    ):
+        source = src.streams.video[0]
+        copy = dst.add_stream_from_template(source)
+        sound = dst.add_stream("aac", rate=RATE, layout="mono")
+        sound.bit_rate = AAC_BIT_RATE
+        if chapters := src.chapters():
+            dst.set_chapters(chapters)
+        # Interleaved by time, as a player streaming the file wants them.
+        packets = heapq.merge(
+            _copied(src, source, copy),
+            _encoded(track, sound, round(start * RATE)),
+            key=lambda p: p.dts * p.time_base,
+        )
+        for packet in packets:
+            dst.mux(packet)
     return out
 
 

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import os
 from collections.abc import Callable, Iterator
 from fractions import Fraction
 from pathlib import Path
 
 import av
+
+from mathvid.media import replacing
 
 WEBM_OPTIONS = {"deadline": "realtime", "cpu-used": "8", "crf": "30", "b": "0"}
 """VP9 fast enough to convert a lesson in seconds, and sharp on flat colours."""
@@ -89,13 +90,8 @@ def to_gif(mp4: Path, out: Path) -> Path:
 @contextlib.contextmanager
 def _written(out: Path, format: str) -> Iterator[av.container.OutputContainer]:
     """An output container written under a temporary name, renamed when complete."""
-    tmp = out.with_name(f".{out.name}.tmp")
-    try:
-        with av.open(str(tmp), "w", format=format) as container:
-            yield container
-        os.replace(tmp, out)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with replacing(out) as tmp, av.open(str(tmp), "w", format=format) as container:
+        yield container
 
 
 CONVERTERS: dict[str, Callable[[Path, Path], Path]] = {"gif": to_gif, "webm": to_webm}

@@ -17,7 +17,6 @@ extension of ``presentation.xml``, written here.
 
 from __future__ import annotations
 
-import os
 import tempfile
 import uuid
 from pathlib import Path
@@ -29,6 +28,7 @@ from pptx.util import Emu, Inches, Pt
 
 from mathvid.export import bundle_data
 from mathvid.lesson import Lesson, LessonError
+from mathvid.media import replacing
 from mathvid.render import Rendered
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)  # 16:9, PowerPoint's default since 2013
@@ -54,12 +54,8 @@ def export_deck(lesson: Lesson, rendered: list[Rendered], out: Path) -> Path:
             ids = [_step_slide(deck, scene, step, work) for step in scene["steps"]]
             sections.append((scene["title"], ids))
         _sections(deck, sections)
-        tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.tmp")
-        try:
+        with replacing(out) as tmp:
             deck.save(str(tmp))
-            os.replace(tmp, out)
-        finally:
-            tmp.unlink(missing_ok=True)
     return out
 
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import shutil
 import tempfile
 import uuid
@@ -35,6 +34,7 @@ from mathvid.assemble import poster_frame
 from mathvid.clips import CONVERTERS
 from mathvid.descriptions import descriptions, descriptions_vtt
 from mathvid.lesson import Lesson, LessonError, slug
+from mathvid.media import write_text
 from mathvid.render import Rendered, _replace_folder
 from mathvid.transcript import words
 
@@ -90,12 +90,7 @@ def export_single_file(lesson: Lesson, rendered: list[Rendered], out: Path) -> P
                 step["clip"] = _inline(work / step["clip"], "video/mp4")
                 step["poster"] = _inline(work / step["poster"], "image/png")
         data["single"] = True
-        tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.tmp")
-        try:
-            tmp.write_text(page(lesson.title, data), encoding="utf-8")
-            os.replace(tmp, out)
-        finally:
-            tmp.unlink(missing_ok=True)
+        write_text(out, page(lesson.title, data))
     return out
 
 

@@ -27,8 +27,11 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 OWNER = ".lesson"
@@ -78,6 +81,33 @@ def _claim(folder: Path, lesson: Path) -> bool:
 
 
 def _write_owner(owner: Path, lesson: Path) -> None:
-    tmp = owner.with_name(f"{OWNER}.{os.getpid()}.tmp")
-    tmp.write_text(f"{lesson}\n", encoding="utf-8")
-    os.replace(tmp, owner)
+    write_text(owner, f"{lesson}\n")
+
+
+@contextlib.contextmanager
+def replacing(path: Path) -> Iterator[Path]:
+    """A temporary name beside ``path`` (its suffix kept, for tools that go by it)
+    to write the file to; renamed over ``path`` when the block ends, removed if it
+    raises. Every output of mathvid is written so: a reader never sees half a file.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     target = Path(folder) / "out.txt"
+    ...     with replacing(target) as tmp:
+    ...         _ = tmp.write_text("done")
+    ...     sorted(p.name for p in Path(folder).iterdir()), target.read_text()
+    (['out.txt'], 'done')
+    """
+    tmp = path.with_name(f".{path.stem}.{uuid.uuid4().hex[:8]}.tmp{path.suffix}")
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_text(path: Path, text: str) -> Path:
+    """``text`` written to ``path`` whole (see :func:`replacing`); ``path``."""
+    with replacing(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return path

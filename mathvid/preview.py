@@ -9,11 +9,9 @@ the lesson file changes, for working beside an editor.
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -22,7 +20,7 @@ from PIL import Image
 
 from mathvid.lesson import load_lesson
 from mathvid.manim_setup import ROOT
-from mathvid.media import lesson_media
+from mathvid.media import lesson_media, replacing
 from mathvid.stills import PastTheEnd, moment_still, step_stills
 
 PREVIEW_SIZE = (960, 540)
@@ -202,7 +200,6 @@ def _slug(label: str) -> str:
 def _save(frame: np.ndarray, target: Path) -> Path:
     """``frame`` as the PNG ``target``, which is replaced whole, never half written."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.stem}.{uuid.uuid4().hex[:8]}.png")
-    Image.fromarray(frame).save(tmp)
-    os.replace(tmp, target)
+    with replacing(target) as tmp:
+        Image.fromarray(frame).save(tmp)
     return target.resolve()

@@ -54,14 +54,12 @@ class Studio:
         self.lesson_error: str | None = None
         self.manifests: dict[tuple[str, str], dict] = {}
         self.run_errors: dict[tuple[str, str], str] = {}
-        self.clips: dict[str, dict] = {}  # scene → {"progress": p} or {"error": e}
         self.frames: OrderedDict[tuple[str, str, float], bytes] = OrderedDict()
         self._waiting: dict[Any, list[asyncio.Future]] = {}
         self._asked: dict[Any, dict] = {}  # what is waited for → the request sent
         self._restarted = False  # a new generation is starting: its runs are new
         self._ids = itertools.count(1)
         self._subscribers: set[asyncio.Queue] = set()
-        self._lesson_version = 0
         self._worker: asyncio.subprocess.Process | None = None
         self._tasks: list[asyncio.Task] = []
 
@@ -87,9 +85,7 @@ class Studio:
         ready = self._future("ready")
         self._tasks.append(asyncio.create_task(self._read_answers()))
         await ready
-        lesson = self._future("lesson")
-        self._send({"op": "start"})
-        await lesson
+        await self.reload(code=True)
         self._tasks.append(asyncio.create_task(self._watch()))
 
     async def stop(self) -> None:
@@ -167,13 +163,13 @@ class Studio:
         self._send({"op": "typed", "scene": scene_id, "params": values, "id": request})
         return await answer
 
-    async def reload(self) -> None:
-        """Have the worker read the lesson again; return once it has."""
-        version = self._lesson_version
+    async def reload(self, code: bool = False) -> None:
+        """Have the worker read the lesson again (and, after an edit to the ``code``,
+        import the project anew); return once it has."""
         lesson = self._future("lesson")
-        self._send({"op": "reload"})
+        self._restarted = self._restarted or code
+        self._send({"op": "start"} if code else {"op": "reload"})
         await lesson
-        assert self._lesson_version > version
 
     def subscribe(self) -> asyncio.Queue:
         queue: asyncio.Queue = asyncio.Queue()
@@ -270,7 +266,6 @@ class Studio:
     def _new_lesson(self, lesson: dict) -> None:
         before = {s["id"]: s["key"] for s in self.lesson.get("scenes", [])}
         self.lesson, self.lesson_error = lesson, None
-        self._lesson_version += 1
         changed = [s["id"] for s in lesson["scenes"] if before.get(s["id"]) != s["key"]]
         if before:
             self.publish({"type": "changed", "scenes": changed})
@@ -299,12 +294,8 @@ class Studio:
         folders, wanted = watched(self.lesson_path)
         async for changes in awatch(*folders, watch_filter=wanted, recursive=False):
             paths = {Path(path) for _, path in changes}
-            code = any(p.suffix == ".py" for p in paths)
-            lesson = self._future("lesson")
-            self._restarted = self._restarted or code
-            self._send({"op": "start"} if code else {"op": "reload"})
             with contextlib.suppress(StudioError):
-                await lesson
+                await self.reload(code=any(p.suffix == ".py" for p in paths))
 
     async def events(self) -> AsyncIterator[dict]:
         """Every event from now on (for the page's event stream)."""

@@ -38,6 +38,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from mathvid.media import replacing, write_text  # a leaf: it imports no project code
+
 PIPE_BUF = 4096
 """Writes of at most this many bytes to a pipe are never interleaved (POSIX)."""
 SPACING = 0.1
@@ -307,7 +309,7 @@ class Generation:
                 del self.runs[scene]
         self.queue = [s for s in self.queue if s in self.keys]
         path = self.folder / f"lesson-{uuid.uuid4().hex[:8]}.json"
-        _write(path, json.dumps(self._info(), default=repr))  # tuples as lists
+        write_text(path, json.dumps(self._info(), default=repr))  # tuples as lists
         send({"event": "lesson", "path": str(path)})
 
     def check(self, text: str) -> str | None:
@@ -527,7 +529,7 @@ class SceneRun:
         self.duration = scene.manifest["duration"]
         manifest = {**scene.manifest, "plays": self.plays}
         path = self.generation.folder / f"manifest-{self.entry.id}-{self.key[:16]}.json"
-        _write(path, json.dumps(manifest))
+        write_text(path, json.dumps(manifest))
         send(
             {
                 "event": "manifest",
@@ -550,9 +552,9 @@ class SceneRun:
             send({"event": "frame-error", "id": request["id"], "error": failure})
         else:
             path = self.generation.folder / f"frame-{request['id']}.png"
-            tmp = path.with_suffix(".tmp")
-            Image.fromarray(scene.moment_frame[..., :3]).save(tmp, "PNG", compress_level=1)
-            os.replace(tmp, path)
+            with replacing(path) as tmp:
+                picture = Image.fromarray(scene.moment_frame[..., :3])
+                picture.save(tmp, "PNG", compress_level=1)
             send({"event": "frame", "id": request["id"], "path": str(path)})
         os._exit(0)
 
@@ -578,12 +580,6 @@ class _Checkpointed:
         super().tear_down()  # a moment not reached is the scene's end
         if self.studio.role == "frame":
             self.studio.answer(self, None)  # and exits: no last-frame file to write
-
-
-def _write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 if __name__ == "__main__":

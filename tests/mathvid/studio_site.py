@@ -127,3 +127,37 @@ def running(folder: Path, lesson: str = LESSON) -> Iterator[Site]:
         yield site
     finally:
         site.stop()
+
+
+class Events:
+    """A running studio's event stream, read in a thread."""
+
+    def __init__(self, site: Site) -> None:
+        self.seen: list[dict] = []
+        self.client = site.client()
+        threading.Thread(target=self._read, daemon=True).start()
+        time.sleep(0.5)
+
+    def _read(self) -> None:
+        try:
+            with self.client.stream("GET", "/api/events", timeout=None) as stream:
+                for line in stream.iter_lines():
+                    if line.startswith("data: "):
+                        self.seen.append(json.loads(line[6:]))
+        except httpx.HTTPError:
+            pass  # the studio stopped
+
+    def mark(self) -> int:
+        """Where the events from now on start (for :meth:`wait_for`)."""
+        return len(self.seen)
+
+    def wait_for(self, test, start: int, timeout: float = 60) -> dict:
+        """The first event since ``start`` that passes ``test`` (looked for every 5 ms:
+        the bench times edits with it)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for event in self.seen[start:]:
+                if test(event):
+                    return event
+            time.sleep(0.005)
+        raise AssertionError(f"no such event; seen: {self.seen[start:]}")

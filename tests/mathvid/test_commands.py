@@ -115,6 +115,20 @@ def scene_manifest(site: dict[str, Path], scene_id: str) -> dict:
     return json.loads((scene_video(site, scene_id).parent / "scene.json").read_text())
 
 
+def export(site: dict[str, Path], *args: object) -> None:
+    """``mathvid export -q l`` of the site's lesson with ``args``; it must succeed."""
+    common = ("-q", "l", "--lesson", site["lesson"], "--media", site["media"])
+    done = mathvid("export", *common, *args)
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.fixture(scope="module")
+def bundle(site: dict[str, Path]) -> Path:
+    """The whole lesson's bundle, exported once for the tests that only read it."""
+    export(site, site["folder"] / "lecture")
+    return site["folder"] / "lecture"
+
+
 def test_render_writes_each_scene_with_captions_manifest_and_clips(site: dict) -> None:
     for scene_id in ("tangent", "table"):
         folder = scene_video(site, scene_id).parent
@@ -453,22 +467,15 @@ def wait_for(driver, predicate, seconds: float = 15.0) -> dict:
         time.sleep(0.1)
 
 
-def test_lecture_page_plays_every_step_from_file_url(site: dict, browser) -> None:
-    import json
-
+def test_lecture_page_plays_every_step_from_file_url(
+    site: dict, bundle: Path, browser
+) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
 
-    bundle = site["folder"] / "lecture"
-    done = mathvid(
-        "export", "-q", "l", "--lesson", site["lesson"], "--media", site["media"], bundle
-    )
-    assert done.returncode == 0, done.stderr
     steps = []
     for scene_id in ("tangent", "table"):
-        manifest = json.loads(
-            (scene_video(site, scene_id).parent / "scene.json").read_text()
-        )
+        manifest = scene_manifest(site, scene_id)
         steps += [(scene_id, s["name"], s["caption"]) for s in manifest["steps"]]
 
     browser.get((bundle / "index.html").as_uri())
@@ -679,17 +686,13 @@ def test_export_of_some_scenes_names_clips_by_step_and_writes_gif_and_webm(
     import json
 
     bundle = site["folder"] / "lecture-table"
-    done = mathvid(
-        "export", "-q", "l", "--lesson", site["lesson"], "--media", site["media"],
-        bundle, "table", "--gif", "--webm",
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
+    export(site, bundle, "table", "--gif", "--webm")
     page = (bundle / "index.html").read_text()
     opening = 'id="lesson-data" type="application/json">'
     start = page.index(opening) + len(opening)
     data = json.loads(page[start : page.index("</script>", start)])
     assert [s["id"] for s in data["scenes"]] == ["table"]
-    manifest = json.loads((scene_video(site, "table").parent / "scene.json").read_text())
+    manifest = scene_manifest(site, "table")
     names = [f"{n + 1:02d}-{slug(s['name'])}" for n, s in enumerate(manifest["steps"])]
     assert [s["clip"] for s in data["scenes"][0]["steps"]] == [
         f"clips/table/{name}.mp4" for name in names
@@ -707,25 +710,17 @@ def test_export_of_some_scenes_names_clips_by_step_and_writes_gif_and_webm(
 
 
 def test_presenter_view_drives_the_lecture_window_from_file_url(
-    site: dict, browser
+    site: dict, bundle: Path, browser
 ) -> None:
-    import json
-
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.wait import WebDriverWait
 
-    bundle = site["folder"] / "lecture-presenter"
-    done = mathvid(
-        "export", "-q", "l", "--lesson", site["lesson"], "--media", site["media"], bundle
-    )
-    assert done.returncode == 0, done.stderr
     steps = []
     for scene_id in ("tangent", "table"):
-        manifest = json.loads(
-            (scene_video(site, scene_id).parent / "scene.json").read_text()
-        )
-        steps += [(scene_id, n, s) for n, s in enumerate(manifest["steps"])]
+        steps += [
+            (scene_id, n, s) for n, s in enumerate(scene_manifest(site, scene_id)["steps"])
+        ]
     # Each step's poster is its finished picture: the next step's first frame.
     clips = sorted((bundle / "clips" / "tangent").glob("*.mp4"))
     for n in range(len(clips)):
@@ -778,11 +773,7 @@ def test_single_file_plays_with_no_other_file(site: dict, browser) -> None:
     folder = site["folder"] / "single"
     folder.mkdir()
     out = folder / "lesson.html"
-    done = mathvid(
-        "export", "-q", "l", "--lesson", site["lesson"], "--media", site["media"],
-        "--single-file", out, "table",
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
+    export(site, "--single-file", out, "table")
     assert [p.name for p in folder.iterdir()] == ["lesson.html"]
     browser.get(out.as_uri())
     body = browser.find_element(By.TAG_NAME, "body")
@@ -801,17 +792,14 @@ def test_single_file_plays_with_no_other_file(site: dict, browser) -> None:
     assert len(browser.window_handles) == 1
 
 
-def test_nothing_plays_by_itself_for_a_viewer_who_asked_for_less_motion(site: dict) -> None:
+def test_nothing_plays_by_itself_for_a_viewer_who_asked_for_less_motion(
+    bundle: Path,
+) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
 
     from tests.mathvid.conftest import chromium
 
-    bundle = site["folder"] / "lecture-calm"
-    done = mathvid(
-        "export", "-q", "l", "--lesson", site["lesson"], "--media", site["media"], bundle
-    )
-    assert done.returncode == 0, done.stderr
     calm = chromium("--force-prefers-reduced-motion")
     try:
         calm.get((bundle / "index.html").as_uri())
@@ -839,11 +827,7 @@ def test_pptx_deck_reads_back_slide_by_slide(site: dict) -> None:
 
     out = site["folder"] / "deck" / "lesson.pptx"
     out.parent.mkdir()
-    done = mathvid(
-        "export", "-q", "l", "--lesson", site["lesson"], "--media", site["media"],
-        "--pptx", out,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
+    export(site, "--pptx", out)
     assert [p.name for p in out.parent.iterdir()] == ["lesson.pptx"]
     deck = Presentation(str(out))
     slides = list(deck.slides)
@@ -899,11 +883,7 @@ def test_pptx_deck_converts_to_pdf_page_by_page(site: dict, tmp_path: Path) -> N
     """LibreOffice (Debian's, headless) opens the deck: a page per slide, each with
     its title, its captions and its clip's poster."""
     deck = site["folder"] / "deck-pdf.pptx"
-    done = mathvid(
-        "export", "-q", "l", "--lesson", site["lesson"], "--media", site["media"],
-        "--pptx", deck, "table",
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
+    export(site, "--pptx", deck, "table")
     profile = f"-env:UserInstallation=file://{tmp_path / 'profile'}"
     converted = subprocess.run(
         [
@@ -949,17 +929,12 @@ def test_pptx_deck_converts_to_pdf_page_by_page(site: dict, tmp_path: Path) -> N
 
 
 def test_descriptions_say_what_each_step_shows_in_track_page_and_transcript(
-    site: dict, browser
+    site: dict, bundle: Path, browser
 ) -> None:
     import math
 
     from selenium.webdriver.common.by import By
 
-    bundle = site["folder"] / "lecture-described"
-    done = mathvid(
-        "export", "-q", "l", "--lesson", site["lesson"], "--media", site["media"], bundle
-    )
-    assert done.returncode == 0, done.stderr
     manifest = scene_manifest(site, "table")
     track = webvtt.read(str(bundle / "clips" / "table" / "descriptions.vtt"))
     assert len(track) == len(manifest["steps"])

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import io
-import json
 import re
 import subprocess
 import sys
-import threading
-import time
 from pathlib import Path
 
 import av
-import httpx
 import numpy as np
 import pytest
 from PIL import Image
@@ -20,7 +16,7 @@ from PIL import Image
 from mathvid.lesson import load_lesson
 from mathvid.preview import preview
 from mathvid.stills import scene_manifest
-from tests.mathvid.studio_site import running
+from tests.mathvid.studio_site import Events, running
 
 
 @pytest.fixture(scope="module")
@@ -205,39 +201,6 @@ def test_it_listens_on_the_loopback_address_only(site) -> None:
             if int(hex_port, 16) == port and state == "0A":  # LISTEN
                 listening.append(address)
     assert listening == ["0100007F"]  # 127.0.0.1, little-endian
-
-
-class Events:
-    """The server's event stream, read in a thread."""
-
-    def __init__(self, site) -> None:
-        self.seen: list[dict] = []
-        self.client = site.client()
-        threading.Thread(target=self._read, daemon=True).start()
-        time.sleep(0.5)
-
-    def _read(self) -> None:
-        try:
-            with self.client.stream("GET", "/api/events", timeout=None) as stream:
-                for line in stream.iter_lines():
-                    if line.startswith("data: "):
-                        self.seen.append(json.loads(line[6:]))
-        except httpx.HTTPError:
-            pass  # the studio stopped at the end of the tests
-
-    def mark(self) -> int:
-        """Where the events from now on start (for :meth:`wait_for`)."""
-        return len(self.seen)
-
-    def wait_for(self, test, start: int, timeout: float = 60) -> dict:
-        """The first event since ``start`` that passes ``test``."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for event in self.seen[start:]:
-                if test(event):
-                    return event
-            time.sleep(0.05)
-        raise AssertionError(f"no such event; seen: {self.seen[start:]}")
 
 
 def changed(scenes: set[str]):

@@ -105,8 +105,7 @@ function drawPlayhead() {
   });
 }
 
-function stepAt(t) {
-  const steps = scene().steps || [];
+function stepAt(t, steps = scene().steps || []) {
   let found = 0;
   steps.forEach((step, n) => {
     if (step.start <= t + 1e-6) found = n;
@@ -322,18 +321,10 @@ function replaceScene(fresh) {
 function keepPlace(before, after) {
   // The same step and offset into it, when the steps' lengths change.
   if (!before || !before.steps || !after.steps) return state.t;
-  const n = stepAtIn(before.steps, state.t);
+  const n = stepAt(state.t, before.steps);
   const step = after.steps[Math.min(n, after.steps.length - 1)];
   const offset = state.t - before.steps[n].start;
   return Math.min(step.start + offset, step.end);
-}
-
-function stepAtIn(steps, t) {
-  let found = 0;
-  steps.forEach((step, n) => {
-    if (step.start <= t + 1e-6) found = n;
-  });
-  return found;
 }
 
 async function refresh() {
