@@ -39,6 +39,8 @@ from mathvid.media import replacing
 RATE = 48_000
 """Samples a second of every track inside mathvid."""
 
+SOUND_CODECS = {".mp4": "aac", ".webm": "libopus"}
+"""The sound's codec in each kind of video :func:`mux` writes."""
 AAC_BIT_RATE = 128_000
 """Bits a second asked of the AAC encoder (it spends fewer on silence or a tone)."""
 AAC_FRAME = 1024
@@ -520,7 +522,8 @@ def _amplitude(db: float | np.ndarray) -> float | np.ndarray:
 
 
 def mux(video: str | Path, audio: np.ndarray, out: str | Path) -> Path:
-    """``video`` with ``audio`` as its sound track, written to ``out`` (an MP4).
+    """``video`` with ``audio`` as its sound track, written to ``out`` (an MP4, or a
+    WebM when ``out`` is one: the transparent theme's, its sound in Opus).
 
     The video stream (and chapters) are copied as they are, packet for packet; any
     audio ``video`` had is replaced. ``audio`` (mono, :data:`RATE`) is encoded AAC
@@ -537,11 +540,12 @@ def mux(video: str | Path, audio: np.ndarray, out: str | Path) -> Path:
     with (
         replacing(out) as tmp,
         av.open(str(video)) as src,
-        av.open(str(tmp), "w", format="mp4") as dst,
+        av.open(str(tmp), "w", format=out.suffix[1:]) as dst,
     ):
         source = src.streams.video[0]
         copy = dst.add_stream_from_template(source)
-        sound = dst.add_stream("aac", rate=RATE, layout="mono")
+        copy.metadata.update(source.metadata)  # a WebM's alpha_mode, for one
+        sound = dst.add_stream(SOUND_CODECS[out.suffix], rate=RATE, layout="mono")
         sound.bit_rate = AAC_BIT_RATE
         if chapters := src.chapters():
             dst.set_chapters(chapters)

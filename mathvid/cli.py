@@ -8,11 +8,12 @@ stay as they were.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import time
 from pathlib import Path
 
-from mathvid.lesson import Lesson, LessonError, load_lesson
+from mathvid.lesson import THEMES, Lesson, LessonError, load_lesson
 from mathvid.media import lesson_media
 from mathvid.params_doc import SceneDoc, scene_docs
 from mathvid.render import (
@@ -22,6 +23,7 @@ from mathvid.render import (
     RenderError,
     check_latex,
     current_manifest,
+    quality_folder,
     render_many,
 )
 
@@ -112,6 +114,13 @@ def _parser() -> argparse.ArgumentParser:
     quality.add_argument("-j", "--jobs", type=int, default=None, help="parallel renders")
     quality.add_argument(
         "--no-voice", action="store_true", help="silent videos, whatever the lesson says"
+    )
+    quality.add_argument(
+        "--theme",
+        choices=THEMES,
+        default=None,
+        help="dark, light (white slides), transparent (WebM with alpha, for "
+        "compositing; `render` only); default: the lesson's, else dark",
     )
     quality.add_argument(
         "--scheduler",
@@ -234,8 +243,24 @@ def _list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _render(args: argparse.Namespace) -> int:
+def _themed_lesson(args: argparse.Namespace) -> Lesson:
+    """The lesson file ``args`` name, in the theme ``--theme`` chooses (if it does)."""
     lesson = load_lesson(args.lesson)
+    return dataclasses.replace(lesson, theme=args.theme) if args.theme else lesson
+
+
+def _opaque(lesson: Lesson, command: str) -> None:
+    """LessonError unless ``lesson``'s theme draws a background, as ``command``'s
+    outputs need (a page, a deck, a joined video are seen as they are)."""
+    if lesson.theme == "transparent":
+        raise LessonError(
+            f"{command}: the transparent theme is for compositing: render its clips "
+            "with `mathvid render --theme transparent`; choose dark or light here"
+        )
+
+
+def _render(args: argparse.Namespace) -> int:
+    lesson = _themed_lesson(args)
     entries = [lesson.entry(i) for i in args.ids] if args.ids else list(lesson.scenes)
     rendered = _render_entries(lesson, [e.id for e in entries], args)
     for r in rendered:
@@ -254,7 +279,14 @@ def _render_entries(
     check_latex()
     voice = not args.no_voice
     jobs = [
-        Job(e.id, e.scene, e.params, args.quality, narration_of(lesson, e, voice))
+        Job(
+            e.id,
+            e.scene,
+            e.params,
+            args.quality,
+            narration_of(lesson, e, voice),
+            lesson.theme,
+        )
         for e in lesson.scenes
         if e.id in ids
     ]
@@ -297,13 +329,15 @@ def _preview(args: argparse.Namespace) -> int:
 def _lesson(args: argparse.Namespace) -> int:
     from mathvid.assemble import assemble
 
-    lesson = load_lesson(args.lesson)
+    lesson = _themed_lesson(args)
+    _opaque(lesson, "lesson")
     rendered = _render_all(lesson, [e.id for e in lesson.scenes], args, "the lesson video")
     if rendered is None:
         return 1
     start = time.perf_counter()
     titles = [e.title for e in lesson.scenes]
-    out = lesson_media(args.media, lesson.path) / "lesson" / args.quality
+    out = lesson_media(args.media, lesson.path) / "lesson"
+    out /= quality_folder(args.quality, lesson.theme)
     files = assemble(list(zip(titles, rendered, strict=True)), out, title=lesson.title)
     print(
         f"lesson: {files.video}  ({len(files.chapters)} chapters, "
@@ -334,7 +368,8 @@ def _export(args: argparse.Namespace) -> int:
     from mathvid.deck import export_deck
     from mathvid.export import export, export_single_file
 
-    lesson = load_lesson(args.lesson)
+    lesson = _themed_lesson(args)
+    _opaque(lesson, "export")
     targets = list(args.targets)
     one_file = args.single_file or args.pptx
     if not one_file and not targets:

@@ -51,7 +51,7 @@ def write_frame(self: Any, pixels: np.ndarray, *, repeat: int = 1) -> None:
     first = self._next_pts
     try:
         frame = _converted(self, pixels)
-        for pts in sorted({first, first + repeat - 1}):
+        for pts in _ticks(spec.container_format, first, repeat):
             frame.pts = pts
             frame.time_base = time_base
             for packet in self._stream.encode(frame):
@@ -61,12 +61,44 @@ def write_frame(self: Any, pixels: np.ndarray, *, repeat: int = 1) -> None:
     self._next_pts = first + repeat
 
 
+def _ticks(container: str, first: int, repeat: int) -> list[int]:
+    """The ticks a frame shown from ``first`` for ``repeat`` ticks is encoded at.
+
+    Only MP4 keeps a variable-rate segment's timing through Manim's concat: a WebM
+    (the transparent theme's) comes out without a frame rate, which Manim's
+    sections then fail on; there, every tick is encoded.
+
+    >>> _ticks("mp4", 10, 5), _ticks("webm", 10, 3)
+    ([10, 14], [10, 11, 12])
+    """
+    if container == "mp4":
+        return sorted({first, first + repeat - 1})
+    return list(range(first, first + repeat))
+
+
+def straight_alpha(rgba: np.ndarray) -> np.ndarray:
+    """``rgba`` (Cairo's premultiplied alpha) with its colours divided by their alpha,
+    as PNG and VP9 read them: a clear frame's half-covered edge pixels keep their
+    colour instead of darkening towards black.
+
+    >>> straight_alpha(np.array([[[10, 20, 30, 51], [0, 0, 0, 0]]], np.uint8)).tolist()
+    [[[50, 100, 150, 51], [0, 0, 0, 0]]]
+    """
+    alpha = rgba[..., 3:].astype(np.float32)
+    colour = rgba[..., :3] * np.float32(255) / np.maximum(alpha, 1)
+    out = rgba.copy()
+    out[..., :3] = np.minimum(np.rint(colour), 255)
+    return out
+
+
 def _converted(encoder: Any, pixels: np.ndarray) -> Any:
     """``pixels`` in the encoder's pixel format, through the segment's RGBA frame."""
     if getattr(encoder, "_rgba_frame", None) is None:
         height, width, _ = pixels.shape
         encoder._rgba_frame = av.VideoFrame(width, height, "rgba")
         encoder._reformatter = VideoReformatter()
+    if encoder.spec.pixel_format == "yuva420p":  # a clear frame (transparent theme)
+        pixels = straight_alpha(pixels)
     plane = encoder._rgba_frame.planes[0]
     # Rows may be padded past width × 4 bytes: fill the visible part of each.
     rows = np.frombuffer(plane, np.uint8).reshape(plane.height, plane.line_size)

@@ -4,6 +4,7 @@
 
     title = "Calculus for deep learning"
     voice = "joe"                         # Piper's en_US-joe-medium, or "none"
+    theme = "dark"                        # or "light" (white slides), "transparent"
 
     [[scene]]
     id = "descent"                        # letters, digits and dashes; unique
@@ -45,6 +46,9 @@ from typing import Any
 
 VOICES = ("joe", "none")
 """Voices a lesson may name: Piper's en_US-joe-medium (offline), or none (silent)."""
+THEMES = ("dark", "light", "transparent")
+"""Themes a lesson may name (:data:`scenes.kit.look.THEMES`): dark, light for white
+slides, transparent for compositing (WebM with alpha)."""
 SCENE_KEYS = {"id", "scene", "title", "params", "narration"}
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
 
@@ -71,6 +75,7 @@ class Lesson:
     title: str
     scenes: tuple[SceneEntry, ...]
     voice: str = "joe"
+    theme: str = "dark"
 
     def entry(self, scene_id: str) -> SceneEntry:
         """The scene called ``scene_id``; LessonError listing the ids if there is none."""
@@ -98,11 +103,12 @@ def parse_lesson(text: str, path: Path) -> Lesson:
     except tomllib.TOMLDecodeError as err:
         raise LessonError(f"{path}: not valid TOML: {err}") from None
     where = _Locator(path, text)
-    unknown = set(data) - {"title", "voice", "scene"}
+    unknown = set(data) - {"title", "voice", "theme", "scene"}
     if unknown:
         key = sorted(unknown)[0]
         raise LessonError(
-            f"{where.top(key)}: {key}: unknown key (expected title, voice, [[scene]])"
+            f"{where.top(key)}: {key}: unknown key "
+            "(expected title, voice, theme, [[scene]])"
         )
     raw_scenes = data.get("scene", [])
     if not isinstance(raw_scenes, list) or not raw_scenes:
@@ -116,11 +122,20 @@ def parse_lesson(text: str, path: Path) -> Lesson:
     title = data.get("title", path.stem)
     if not isinstance(title, str):
         raise LessonError(f"{where.top('title')}: title: expected a string")
-    voice = data.get("voice", "joe")
-    if voice not in VOICES:
-        choices = ", ".join(f'"{v}"' for v in VOICES)
-        raise LessonError(f"{where.top('voice')}: voice: expected {choices}, got {voice!r}")
-    return Lesson(path=path, title=title, scenes=scenes, voice=voice)
+    voice, theme = (_choice(data, key, choices, where) for key, choices in CHOICES)
+    return Lesson(path=path, title=title, scenes=scenes, voice=voice, theme=theme)
+
+
+CHOICES = (("voice", VOICES), ("theme", THEMES))
+"""The lesson's keys that name one of a few choices (the first is the default)."""
+
+
+def _choice(data: dict, key: str, choices: tuple[str, ...], where: _Locator) -> str:
+    value = data.get(key, choices[0])
+    if value not in choices:
+        expected = ", ".join(f'"{c}"' for c in choices)
+        raise LessonError(f"{where.top(key)}: {key}: expected {expected}, got {value!r}")
+    return value
 
 
 def _scene(i: int, raw: dict[str, Any], where: _Locator) -> SceneEntry:

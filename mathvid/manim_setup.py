@@ -39,10 +39,12 @@ def tex_cache() -> Path:
     return Path(os.environ.get("MATHVID_TEX_CACHE", ROOT / "media" / "Tex"))
 
 
-def manim_config(options: dict[str, Any]) -> Any:
+def manim_config(options: dict[str, Any], theme: str = "dark") -> Any:
     """Manim's settings from the project's ``manim.cfg`` (wherever the command runs),
-    updated with ``options``: for ``tempconfig``."""
+    updated with ``options``: for ``tempconfig``. The palette is painted in
+    ``theme`` (:func:`scenes.kit.look.use`), and the background is the theme's."""
     from mathvid import encoding, svg_cache  # with Manim: only when rendering
+    from scenes.kit import look
 
     _lock_latex_compiles()
     _sandbox_latex()
@@ -53,14 +55,33 @@ def manim_config(options: dict[str, Any]) -> Any:
     from manim import logger
     from manim._config.utils import ManimConfig, make_config_parser
 
+    painted = look.use(theme)
+    # Cairo blends in premultiplied alpha: a clear frame must be clear black, or
+    # the half-covered pixels at every edge come out pale.
+    clear = "#000000" if painted.transparent else painted.background
+    options = {
+        "tex_dir": str(tex_cache()),
+        "background_color": clear,
+        "transparent": painted.transparent,
+        **options,
+    }
     level = logger.level
-    logger.setLevel("WARNING")  # reading the files is logged at INFO: not news
+    # Reading the files is logged at INFO, and asking for WebM warns that it is
+    # slower than MP4: neither is news.
+    logger.setLevel("ERROR")
     try:
         config = ManimConfig().digest_parser(make_config_parser(ROOT / "manim.cfg"))
+        config.update(options)
     finally:
         logger.setLevel(level)
-    config.update({"tex_dir": str(tex_cache()), **options})
     return config
+
+
+def has_alpha(theme: str) -> bool:
+    """Whether frames drawn in ``theme`` keep their alpha (the transparent theme's)."""
+    from scenes.kit import look
+
+    return look.THEMES[theme].transparent
 
 
 LATEX_SECONDS = float(os.environ.get("MATHVID_LATEX_SECONDS", 60.0))

@@ -58,7 +58,7 @@ def preview(
     if seconds is not None:
         try:
             frame = moment_still(
-                entry.scene_cls, seconds, entry.params, PREVIEW_SIZE, narrator
+                entry.scene_cls, seconds, entry.params, PREVIEW_SIZE, narrator, lesson.theme
             )
         except PastTheEnd as err:
             raise PreviewError(
@@ -66,7 +66,7 @@ def preview(
             ) from None
         label = f"{seconds:g}s"
     else:
-        stills = step_stills(entry.scene_cls, entry.params, PREVIEW_SIZE)
+        stills = step_stills(entry.scene_cls, entry.params, PREVIEW_SIZE, lesson.theme)
         label, frame = stills[_step_index(step, [name for name, _ in stills], scene_id)]
     previews = folder / "previews"
     return _save(frame, previews / f"{scene_id}-{_slug(label)}.png")

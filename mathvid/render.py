@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mathvid.manim_setup import ROOT, manim_config
+from mathvid.manim_setup import ROOT, has_alpha, manim_config
 
 if TYPE_CHECKING:
     from mathvid.voice import Narration
@@ -78,6 +78,12 @@ class Job:
     params: Any
     quality: str
     narration: Narration | None = None  # None: a silent video
+    theme: str = "dark"  # a name in scenes.kit.look.THEMES
+
+    @property
+    def suffix(self) -> str:
+        """The videos' file type: WebM for the transparent theme (VP9 keeps alpha)."""
+        return ".webm" if has_alpha(self.theme) else ".mp4"
 
 
 @dataclass(frozen=True)
@@ -96,10 +102,11 @@ class Rendered:
     folder: Path
     skipped: bool = False
     seconds: float = 0.0
+    suffix: str = ".mp4"
 
     @property
     def video(self) -> Path:
-        return self.folder / "scene.mp4"
+        return self.folder / f"scene{self.suffix}"
 
     @property
     def captions(self) -> Path:
@@ -120,12 +127,18 @@ class Rendered:
         return out
 
 
-def scene_folder(media: Path, scene_id: str, quality: str) -> Path:
-    return media / "scenes" / scene_id / quality
+def scene_folder(media: Path, scene_id: str, quality: str, theme: str = "dark") -> Path:
+    return media / "scenes" / scene_id / quality_folder(quality, theme)
+
+
+def quality_folder(quality: str, theme: str = "dark") -> str:
+    """The name of a quality's outputs in ``theme``: ``m``, or ``m-light``."""
+    return quality if theme == "dark" else f"{quality}-{theme}"
 
 
 def inputs_key(job: Job) -> str:
-    """A digest of everything a render depends on: code, numerics, parameters, quality."""
+    """A digest of everything a render depends on: code, numerics, parameters,
+    quality, theme."""
     sources = scene_sources(job.scene.partition(":")[0])
     sources += [ROOT / "manim.cfg", ROOT / "requirements.lock", Path(__file__)]
     # How Manim is set up, and how frames become files.
@@ -135,7 +148,7 @@ def inputs_key(job: Job) -> str:
         sources += [HERE / "voice.py", HERE / "audio.py", ROOT / "scenes/kit/speech.py"]
     narration = "silent" if job.narration is None else job.narration.key()
     digest = hashlib.sha256(
-        f"{job.scene}\n{job.params!r}\n{job.quality}\n{narration}\n".encode()
+        f"{job.scene}\n{job.params!r}\n{job.quality}\n{narration}\n{job.theme}\n".encode()
     )
     for path in sources:
         if path.exists():
@@ -190,12 +203,12 @@ def render(job: Job, media: Path) -> Rendered:
     """Render ``job`` into ``media`` unless its outputs are current; return them."""
     check_quality(job.quality)
     media = media.resolve()
-    folder = scene_folder(media, job.id, job.quality)
+    folder = scene_folder(media, job.id, job.quality, job.theme)
     key = inputs_key(job)
     start = time.perf_counter()
     with scene_lock(media, job.id):
         if is_current(folder, key):
-            return Rendered(job.id, folder, skipped=True)
+            return Rendered(job.id, folder, skipped=True, suffix=job.suffix)
         work = work_folder(media, job)
         try:
             _render_into(job, work / "manim", voice_cache(media))
@@ -203,7 +216,7 @@ def render(job: Job, media: Path) -> Rendered:
             _replace_folder(work / "out", folder)
         finally:
             shutil.rmtree(work, ignore_errors=True)
-    return Rendered(job.id, folder, seconds=time.perf_counter() - start)
+    return Rendered(job.id, folder, seconds=time.perf_counter() - start, suffix=job.suffix)
 
 
 def voice_cache(media: Path) -> Path:
@@ -293,9 +306,9 @@ def render_many(
     errors: dict[str, str] = {}
     # Scenes already current need no worker process (nor Manim): answer them here.
     for job in jobs:
-        folder = scene_folder(media.resolve(), job.id, job.quality)
+        folder = scene_folder(media.resolve(), job.id, job.quality, job.theme)
         if is_current(folder, inputs_key(job)):
-            results[job.id] = Rendered(job.id, folder, skipped=True)
+            results[job.id] = Rendered(job.id, folder, skipped=True, suffix=job.suffix)
             if on_done:
                 on_done(job.id, results[job.id], None)
     stale = [job for job in jobs if job.id not in results]
@@ -382,7 +395,7 @@ def render_remote(job: Job) -> dict[str, bytes]:
             raise RenderError(
                 lines[-1] if lines else f"worker exit status {done.returncode}"
             )
-        folder = scene_folder(Path(media), job.id, job.quality)
+        folder = scene_folder(Path(media), job.id, job.quality, job.theme)
         return {
             str(path.relative_to(folder)): path.read_bytes()
             for path in sorted(folder.rglob("*"))
@@ -394,7 +407,7 @@ def _store(job: Job, files: dict[str, bytes], media: Path) -> Rendered:
     """Write a scene's files, as a worker sent them, into ``media``, safely."""
     if files.get("inputs.key", b"").decode() != inputs_key(job):
         raise RenderError("the worker's code or parameters differ from this checkout's")
-    folder = scene_folder(media, job.id, job.quality)
+    folder = scene_folder(media, job.id, job.quality, job.theme)
     with scene_lock(media, job.id):
         work = work_folder(media, job)
         try:
@@ -404,7 +417,7 @@ def _store(job: Job, files: dict[str, bytes], media: Path) -> Rendered:
             _replace_folder(work, folder)
         finally:
             shutil.rmtree(work, ignore_errors=True)
-    return Rendered(job.id, folder)
+    return Rendered(job.id, folder, suffix=job.suffix)
 
 
 @contextlib.contextmanager
@@ -466,7 +479,9 @@ def _render_into(job: Job, manim_media: Path, voice_cache: Path) -> None:
         "verbosity": "WARNING",
         "progress_bar": "none",
     }
-    with tempconfig(manim_config(options)):
+    if job.suffix == ".webm":
+        options["format"] = "webm"
+    with tempconfig(manim_config(options, job.theme)):
         narrator = None if job.narration is None else Narrator(job.narration, voice_cache)
         scene = scene_cls(job.params, narrator=narrator)
         try:
@@ -485,33 +500,32 @@ def _collect(job: Job, manim_media: Path, out: Path, key: str) -> None:
     video_dir = manim_media / "video"
     name = job.scene.partition(":")[2]
     (out / "sections").mkdir(parents=True)
-    os.replace(video_dir / f"{name}.mp4", out / "scene.mp4")
+    os.replace(video_dir / f"{name}{job.suffix}", out / f"scene{job.suffix}")
     os.replace(video_dir / f"{name}.srt", out / "scene.srt")
     os.replace(video_dir / f"{name}.json", out / "scene.json")
     index = json.loads((video_dir / "sections" / f"{name}.json").read_text())
     sections = []
     for n, item in enumerate(index):
-        clip = f"sections/{n:02d}.mp4"
+        clip = f"sections/{n:02d}{job.suffix}"
         os.replace(video_dir / "sections" / item["video"], out / clip)
         sections.append({"name": item["name"], "clip": clip, "duration": item["duration"]})
     (out / "sections.json").write_text(json.dumps(sections, indent=2), encoding="utf-8")
     track = video_dir / f"{name}.wav"
     if track.exists():  # a narrated scene: its sound goes into the video and each clip
-        _mix_in(track, out, sections)
+        _mix_in(track, out / f"scene{job.suffix}", sections)
     (out / "inputs.key").write_text(key)
 
 
-def _mix_in(wav: Path, out: Path, sections: list[dict]) -> None:
-    """The scene's sound (``wav``), loudness-normalised, into its video and each
-    step's clip."""
+def _mix_in(wav: Path, video: Path, sections: list[dict]) -> None:
+    """The scene's sound (``wav``), loudness-normalised, into its ``video`` and each
+    step's clip (named in ``sections``, from the video's folder)."""
     from mathvid import audio
 
-    video = out / "scene.mp4"
     track = audio.mux_normalised(video, audio.decode(wav), video)
     start = 0.0
     for item in sections:
         duration = float(item["duration"])
-        clip = out / item["clip"]
+        clip = video.parent / item["clip"]
         audio.mux(clip, audio.cut(track, start, duration), clip)
         start += duration
 

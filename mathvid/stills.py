@@ -12,16 +12,21 @@ from typing import Any
 
 import numpy as np
 
-from mathvid.manim_setup import manim_config
+from mathvid.encoding import straight_alpha
+from mathvid.manim_setup import has_alpha, manim_config
 
 STILL_SIZE = (480, 270)
 """Width and height of a still: small, fast, still legible, 16:9."""
 
 
 def step_stills(
-    scene_cls: type, params: Any = None, size: tuple[int, int] = STILL_SIZE
+    scene_cls: type,
+    params: Any = None,
+    size: tuple[int, int] = STILL_SIZE,
+    theme: str = "dark",
 ) -> list[tuple[str, np.ndarray]]:
-    """Each step's name and last frame (RGB, ``size[1]`` × ``size[0]`` × 3).
+    """Each step's name and last frame (RGB, ``size[1]`` × ``size[0]`` × 3; RGBA
+    when ``theme`` is transparent).
 
     Examples
     --------
@@ -29,8 +34,8 @@ def step_stills(
     >>> [name for name, _ in step_stills(TangentLine)][:2]
     ['The curve', 'Secant becomes tangent']
     """
-    scene = run_skipping_animations(scene_cls, params, size, capture_steps=True)
-    return [(name, frame[..., :3].copy()) for name, frame in scene.step_frames]
+    scene = run_skipping_animations(scene_cls, params, size, True, theme=theme)
+    return [(name, _picture(frame, theme)) for name, frame in scene.step_frames]
 
 
 def scene_manifest(
@@ -53,9 +58,11 @@ def moment_still(
     params: Any = None,
     size: tuple[int, int] = STILL_SIZE,
     narrator: Any = None,
+    theme: str = "dark",
 ) -> np.ndarray:
-    """The frame at ``at`` seconds into the scene (RGB), mid-animation if need be;
-    on the narrated scene's clock when a ``narrator`` is given.
+    """The frame at ``at`` seconds into the scene (RGB, or RGBA in a transparent
+    ``theme``), mid-animation if need be; on the narrated scene's clock when a
+    ``narrator`` is given.
 
     Raises :class:`PastTheEnd` when the scene ends before ``at``.
 
@@ -70,14 +77,19 @@ def moment_still(
     mathvid.stills.PastTheEnd: TangentLine lasts ... s; 1e+06 s is past its end
     """
     scene = run_skipping_animations(
-        scene_cls, params, size, capture_at=at, narrator=narrator
+        scene_cls, params, size, capture_at=at, narrator=narrator, theme=theme
     )
     # Stopped at the moment, the scene's clock is at the end of the play holding it;
     # run to its end without reaching the moment, the clock is the scene's length.
     duration = scene.manifest["duration"]
     if at > duration + _SAME_MOMENT:
         raise PastTheEnd(scene_cls.__name__, at, duration)
-    return scene.moment_frame[..., :3].copy()
+    return _picture(scene.moment_frame, theme)
+
+
+def _picture(frame: np.ndarray, theme: str) -> np.ndarray:
+    """A frame as a still: RGB, or RGBA (straight alpha) in a transparent theme."""
+    return straight_alpha(frame) if has_alpha(theme) else frame[..., :3].copy()
 
 
 _SAME_MOMENT = 1e-9  # seconds: the end itself, give or take the clock's rounding
@@ -111,16 +123,17 @@ def run_skipping_animations(
     capture_steps: bool = False,
     capture_at: float | None = None,
     narrator: Any = None,
+    theme: str = "dark",
 ) -> Any:
-    """Run ``scene_cls``'s construct with every animation jumping to its end state;
-    the scene, with the stills asked for (see :mod:`mathvid.capture`); spoken by
-    ``narrator`` when given (the steps then last as long as their speech)."""
+    """Run ``scene_cls``'s construct with every animation jumping to its end state,
+    in ``theme``; the scene, with the stills asked for (see :mod:`mathvid.capture`);
+    spoken by ``narrator`` when given (the steps then last as long as their speech)."""
     from manim import tempconfig  # Manim is slow to import: only when rendering.
 
     from mathvid.capture import capturing
 
     with tempfile.TemporaryDirectory(prefix="mathvid-stills-") as media:
-        with tempconfig(manim_config(skipping_options(size, media))):
+        with tempconfig(manim_config(skipping_options(size, media), theme)):
             scene = capturing(scene_cls)(
                 params,
                 narrator=narrator,

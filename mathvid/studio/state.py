@@ -317,11 +317,11 @@ class Clips:
 
     def current(self, scene_id: str) -> Path | None:
         """The scene's clip if it shows the scene as it is now."""
-        from mathvid.render import is_current, scene_folder
+        from mathvid.render import is_current
 
-        folder = scene_folder(self.studio.media, scene_id, CLIP_QUALITY)
-        key = self.studio.scene(scene_id)["key"]
-        return folder / "scene.mp4" if is_current(folder, key) else None
+        scene = self.studio.scene(scene_id)
+        clip = self.studio.media / scene["clip"]
+        return clip if is_current(clip.parent, scene["key"]) else None
 
     def start(self, scene_id: str) -> None:
         """Render the clip unless it is being rendered."""

@@ -248,6 +248,7 @@ class Generation:
         self.path, self.media, self.folder = lesson, media, folder
         self.lesson: Any = None
         self.keys: dict[str, str] = {}
+        self.clips: dict[str, tuple[str, str]] = {}
         self.runs: dict[str, Run] = {}
         self.queue: list[str] = []  # scenes waiting for a run just for their manifest
         self.docs: dict[type, Any] = {}
@@ -302,7 +303,8 @@ class Generation:
         except Exception as err:  # any failure is the teacher's to read
             send({"event": "lesson-error", "error": one_line(err)})
             return
-        self.keys = {e.id: self._key(e) for e in self.lesson.scenes}
+        self.clips = {e.id: self._clip(e) for e in self.lesson.scenes}
+        self.keys = {scene: key for scene, (key, _) in self.clips.items()}
         for scene, run in list(self.runs.items()):
             if self.keys.get(scene) != run.key:
                 end(run.pid, run.fd)
@@ -329,12 +331,17 @@ class Generation:
         entry = self.lesson.entry(message["scene"])
         return typed_params(entry.scene_cls, message["params"])
 
-    def _key(self, entry: Any) -> str:
-        from mathvid.render import Job, inputs_key
+    def _clip(self, entry: Any) -> tuple[str, str]:
+        """The inputs key of the scene's clip, and where it is in the media folder."""
+        from mathvid.render import Job, inputs_key, scene_folder
+        from mathvid.studio.state import CLIP_QUALITY
         from mathvid.voice import narration_of
 
         narration = narration_of(self.lesson, entry)
-        return inputs_key(Job(entry.id, entry.scene, entry.params, "l", narration))
+        theme = self.lesson.theme
+        job = Job(entry.id, entry.scene, entry.params, CLIP_QUALITY, narration, theme)
+        folder = scene_folder(Path(), entry.id, CLIP_QUALITY, theme)
+        return inputs_key(job), str(folder / f"scene{job.suffix}")
 
     def _info(self) -> dict:
         from mathvid.params_doc import scene_doc
@@ -361,6 +368,7 @@ class Generation:
                     "scene": entry.scene,
                     "summary": doc.summary,
                     "key": self.keys[entry.id],
+                    "clip": self.clips[entry.id][1],
                     "params": params,
                 }
             )
@@ -437,7 +445,8 @@ class SceneRun:
         voices = voice_cache(self.generation.media)
         narrator = None if narration is None else Narrator(narration, voices)
         media = self.generation.folder / "manim"
-        with tempconfig(manim_config(skipping_options(PREVIEW_SIZE, media))):
+        options = skipping_options(PREVIEW_SIZE, media)
+        with tempconfig(manim_config(options, self.generation.lesson.theme)):
             scene = studio_scene(self.entry.scene_cls)(
                 self.entry.params, narrator=narrator, studio=self
             )

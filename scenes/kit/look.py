@@ -1,5 +1,5 @@
-"""The house look: palette, type sizes, the height ramp and a change of colour
-(:class:`Recolor`), the same in every scene.
+"""The house look: palette and its themes, type sizes, the height ramp and a change
+of colour (:class:`Recolor`), the same in every scene.
 
 Colours say what a thing is (the function, its derivative, an approximation, the
 point of interest, a minimum), so a viewer learns them once for the whole lesson.
@@ -12,58 +12,125 @@ True
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from manim import (
     Animation,
+    Dot,
     ManimColor,
     Mobject,
+    Rectangle,
     VMobject,
     interpolate_color,
 )
 
-BACKGROUND = ManimColor("#101418")
+
+@dataclass(frozen=True)
+class Theme:
+    """A palette: the background and the seven colours that say what a thing is.
+
+    ``transparent``: frames have no background (for compositing on slides); the
+    background colour is still what cuts a dot out of a line, so it is the slide's.
+    """
+
+    name: str
+    background: str
+    ink: str  # text and axes
+    muted: str  # secondary labels, grid lines
+    curve: str  # the function itself
+    tangent: str  # derivatives, slopes, gradients
+    secant: str  # approximations: secants, finite differences
+    point: str  # the point of interest
+    good: str  # minima, converged runs, "matches"
+    transparent: bool = False
 
 
-INK = ManimColor("#E8EAED")  # text and axes
+DARK = Theme(
+    "dark", "#101418", "#E8EAED", "#8A94A6", "#4FA3FF", "#FF6B6B", "#FFB84D", "#FFD166",
+    "#06D6A0",
+)  # fmt: skip
+# For white slide decks: the same hues, dark enough to read on white (each at
+# least 4.5:1 against it, as WCAG asks of text).
+LIGHT = Theme(
+    "light", "#FFFFFF", "#1B1F24", "#57606A", "#0969DA", "#CF222E", "#BC4C00", "#9A6700",
+    "#1A7F37",
+)  # fmt: skip
+TRANSPARENT = dataclasses.replace(LIGHT, name="transparent", transparent=True)
+THEMES = {theme.name: theme for theme in (DARK, LIGHT, TRANSPARENT)}
 
+# The palette: shared swatches, repainted in place by use(), so that every name
+# bound to one (a default argument, a module's table of run colours) follows the
+# theme without being looked up again.
+BACKGROUND = ManimColor(DARK.background)
+INK = ManimColor(DARK.ink)
+MUTED = ManimColor(DARK.muted)
+CURVE = ManimColor(DARK.curve)
+TANGENT = ManimColor(DARK.tangent)
+SECANT = ManimColor(DARK.secant)
+POINT = ManimColor(DARK.point)
+GOOD = ManimColor(DARK.good)
 
-MUTED = ManimColor("#8A94A6")  # secondary labels, grid lines
+# Heights on one ramp in every scene: from the background's end (low) through the
+# function's colour towards ink (high), so a surface and its contour map read the same.
+HEIGHT_COLOURS = (ManimColor(0), CURVE, ManimColor(0))
 
-
-CURVE = ManimColor("#4FA3FF")  # the function itself
-
-
-TANGENT = ManimColor("#FF6B6B")  # derivatives, slopes, gradients
-
-
-SECANT = ManimColor("#FFB84D")  # approximations: secants, finite differences
-
-
-POINT = ManimColor("#FFD166")  # the point of interest
-
-
-GOOD = ManimColor("#06D6A0")  # minima, converged runs, "matches"
-
+# Contour lines recede (dim, low contrast) so that paths, drawn bright, lead.
+CONTOUR_LOW = ManimColor(0)
+CONTOUR_HIGH = ManimColor(0)
 
 # Sizes that stay legible on a projector at 16:9.
 TITLE_SIZE = 44
-
-
 TEXT_SIZE = 32
-
-
 LABEL_SIZE = 28
 
+_theme = DARK
 
-# Heights on one ramp in every scene: dark (low) through the function's colour to
-# light (high), so a surface and its contour map read the same.
-HEIGHT_COLOURS = (
-    interpolate_color(BACKGROUND, CURVE, 0.3),
-    CURVE,
-    interpolate_color(CURVE, INK, 0.7),
-)
+
+def use(theme: Theme | str) -> Theme:
+    """Paint the palette in ``theme`` (a Theme or its name); the theme.
+
+    Mobjects made afterwards take its colours; call it before building a scene.
+
+    >>> use("light").background, BACKGROUND.to_hex(), use(DARK).name
+    ('#FFFFFF', '#FFFFFF', 'dark')
+    """
+    global _theme
+    theme = THEMES[theme] if isinstance(theme, str) else theme
+    for swatch, value in (
+        (BACKGROUND, theme.background), (INK, theme.ink), (MUTED, theme.muted),
+        (CURVE, theme.curve), (TANGENT, theme.tangent), (SECANT, theme.secant),
+        (POINT, theme.point), (GOOD, theme.good),
+        (HEIGHT_COLOURS[0], interpolate_color(BACKGROUND, CURVE, 0.3)),
+        (HEIGHT_COLOURS[2], interpolate_color(CURVE, INK, 0.7)),
+        (CONTOUR_LOW, interpolate_color(BACKGROUND, CURVE, 0.6)),
+        (CONTOUR_HIGH, interpolate_color(BACKGROUND, MUTED, 0.4)),
+    ):  # fmt: skip
+        _repaint(swatch, value)
+    _theme = theme
+    return theme
+
+
+def current() -> Theme:
+    """The theme the palette is painted in."""
+    return _theme
+
+
+def _repaint(swatch: ManimColor, value: str | ManimColor) -> None:
+    # ManimColor has no setter; a copy of a ManimColor shares its array, so the
+    # array is written, not replaced.
+    swatch._internal_value[:] = ManimColor(value)._internal_value
+
+
+use(DARK)
+
+# Manim draws a mobject given no colour in white; in the house look it is the
+# palette's ink (the same swatch, so it follows the theme): a tick label or a
+# counter given no colour reads in every theme.
+for _kind in (Mobject, Dot, Rectangle):
+    _kind.set_default(color=INK)
 
 
 def height_colour(t: float) -> ManimColor:

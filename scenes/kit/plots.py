@@ -32,6 +32,8 @@ from manim import (
 from mathcore import landscape, runs
 from scenes.kit.look import (
     BACKGROUND,
+    CONTOUR_HIGH,
+    CONTOUR_LOW,
     CURVE,
     INK,
     LABEL_SIZE,
@@ -292,9 +294,6 @@ def line_through(
     )
 
 
-# Contour lines recede (dim, low contrast) so that paths, drawn bright, lead.
-CONTOUR_LOW = interpolate_color(BACKGROUND, CURVE, 0.6)
-CONTOUR_HIGH = interpolate_color(BACKGROUND, MUTED, 0.4)
 CONTOUR_WIDTH = 1.6
 
 

@@ -3,7 +3,8 @@
 Frames are the small stills of :func:`mathvid.stills.step_stills`, stored as PNG in
 ``tests/scenes/goldens/<Scene>/``, or ``tests/scenes/goldens/<name>/`` for a set
 given its own name (a scene with other parameters than its defaults, e.g.
-``DescentBowl-himmelblau``). Rewrite them after an intended change with
+``DescentBowl-himmelblau``, or a theme: ``TangentLine-light``; a transparent
+theme's frames keep their alpha). Rewrite them after an intended change with
 ``make goldens``, then look at them before committing.
 
 Tolerance: a pixel differs when one of its channels moves by more than
@@ -51,7 +52,11 @@ def differing_fraction(frame: np.ndarray, golden: np.ndarray) -> float:
 
 
 def compare_with_goldens(
-    scene_cls: type, params: Any = None, update: bool = False, name: str | None = None
+    scene_cls: type,
+    params: Any = None,
+    update: bool = False,
+    name: str | None = None,
+    theme: str = "dark",
 ) -> list[FrameDiff]:
     """Render ``scene_cls``'s step stills and compare each with its golden frame.
 
@@ -60,7 +65,7 @@ def compare_with_goldens(
     A step with no golden frame, or a golden with no step, counts as differing.
     """
     name = name or scene_cls.__name__
-    stills = step_stills(scene_cls, params)
+    stills = step_stills(scene_cls, params, theme=theme)
     paths = [golden_path(name, i, step) for i, (step, _) in enumerate(stills)]
     if update:
         (GOLDENS / name).mkdir(parents=True, exist_ok=True)
@@ -70,7 +75,8 @@ def compare_with_goldens(
             Image.fromarray(frame).save(path, optimize=True)
     diffs = []
     for path, (step, frame) in zip(paths, stills, strict=True):
-        golden = np.asarray(Image.open(path).convert("RGB")) if path.exists() else None
+        mode = "RGBA" if frame.shape[-1] == 4 else "RGB"
+        golden = np.asarray(Image.open(path).convert(mode)) if path.exists() else None
         diffs.append(
             FrameDiff(step, 1.0 if golden is None else differing_fraction(frame, golden))
         )
