@@ -8,12 +8,14 @@
     OUTDIR/posters/<scene>.png              one picture per scene
     OUTDIR/posters/<scene>/NN-<step>.png    one per step: its finished picture
     OUTDIR/clips/<scene>/descriptions.vtt   what each step shows, in words (WebVTT)
+    OUTDIR/explore/<scene>.js               the runs a viewer explores (mathvid.explore)
 
 The pages carry their data (titles, clips, captions, notes) inline, because a page
 opened from ``file://`` may not fetch files or load caption tracks; they load only
-clips and posters, by relative path. The presenter's view and the player talk over a
-``BroadcastChannel`` named for the bundle (it works between ``file://`` pages). The
-bundle is built beside ``OUTDIR`` and swapped in whole.
+clips, posters and explore files (by a ``<script>``), by relative path. The
+presenter's view and the player talk over a ``BroadcastChannel`` named for the
+bundle (it works between ``file://`` pages). The bundle is built beside ``OUTDIR``
+and swapped in whole.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import jinja2
 import srt
 from markupsafe import Markup
 
+from mathvid import explore
 from mathvid.assemble import poster_frame
 from mathvid.clips import CONVERTERS
 from mathvid.descriptions import descriptions, descriptions_vtt
@@ -63,6 +66,7 @@ def export(
     try:
         work.mkdir(parents=True)
         data = bundle_data(lesson, rendered, work, formats)
+        add_explore(data, rendered, work)
         data["channel"] = f"mathvid-{uuid.uuid4().hex}"  # this bundle's pages only
         for name, template in (("index.html", PLAYER), ("presenter.html", PRESENTER)):
             html = page(lesson.title, data, template)
@@ -84,8 +88,12 @@ def export_single_file(lesson: Lesson, rendered: list[Rendered], out: Path) -> P
     with tempfile.TemporaryDirectory(prefix="mathvid-single-") as folder:
         work = Path(folder)
         data = bundle_data(lesson, rendered, work)
+        add_explore(data, rendered, work)
         for scene in data["scenes"]:
             scene["poster"] = _inline(work / scene["poster"], "image/png")
+            if "explore" in scene:
+                src = work / scene["explore"]["src"]
+                scene["explore"]["src"] = _inline(src, "text/javascript")
             for step in scene["steps"]:
                 step["clip"] = _inline(work / step["clip"], "video/mp4")
                 step["poster"] = _inline(work / step["poster"], "image/png")
@@ -180,6 +188,16 @@ def bundle_data(
             }
         )
     return {"title": lesson.title, "scenes": scenes}
+
+
+def add_explore(data: dict[str, Any], rendered: list[Rendered], work: Path) -> None:
+    """Write into ``work`` the runs a viewer may explore on the scenes that offer
+    them (their manifest's ``explore``), and say in ``data`` on which steps and
+    where (:func:`mathvid.explore.write`)."""
+    for scene, done in zip(data["scenes"], rendered, strict=True):
+        manifest = json.loads(done.manifest.read_text(encoding="utf-8"))
+        if "explore" in manifest:
+            scene["explore"] = explore.write(scene["id"], manifest["explore"], work)
 
 
 def _cues_within(cues: list[srt.Subtitle], start: float, duration: float) -> list[dict]:

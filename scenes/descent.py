@@ -42,7 +42,7 @@ from mathcore.runs import (
 )
 from scenes import params
 from scenes.base import LessonScene
-from scenes.kit import look, numbers, plots, text
+from scenes.kit import explore, look, numbers, plots, text
 from scenes.kit.paths import (
     iterate_marks,
     loss_text,
@@ -60,6 +60,7 @@ ToPoint = plots.ToPoint
 
 
 LABEL_OFFSET = 0.38  # from an arrow's middle to its label
+START_RADIUS = 0.13
 
 
 def _normal(direction: np.ndarray) -> np.ndarray:
@@ -147,7 +148,7 @@ class DescentBowl(LessonScene):
         frame = inner_frame(to_point, view.window, *view.ticks, look.LABEL_SIZE)
         star = plots.minimum_stars(to_point, view.minima)
         self.record("minima", [m.point for m in view.minima])
-        start = Dot(to_point(*traj.points[0]), radius=0.13, color=look.GOOD)
+        start = Dot(to_point(*traj.points[0]), radius=START_RADIUS, color=look.GOOD)
 
         s = ValueTracker(0)
         box = view.window  # a run that leaves the map is cut at its edge
@@ -183,6 +184,19 @@ class DescentBowl(LessonScene):
         self.wait(0.5)
 
         self.step("Where it stops", self._stop_caption(d, p))
+        racer = explore.Racer("GD", p.lr, look.POINT)
+        spec = explore.explorable(
+            axes,
+            view.window,
+            p.function,
+            p.x0,
+            p.steps,
+            p.tol,
+            [racer],
+            look.GOOD,
+            START_RADIUS,
+        )
+        explore.offer(self, spec)
         self._ending(d, to_point, head, star, p)
 
     def _ending(self, d: Descent, to_point: ToPoint, head: VGroup, star: VGroup, p) -> None:

@@ -45,12 +45,13 @@ from mathcore.runs import (
 from mathcore.tuning import OPTIMIZERS, LrSearch, lr_grid, tune
 from scenes import params
 from scenes.base import LessonScene
-from scenes.kit import look, numbers, plots, text
+from scenes.kit import explore, look, numbers, plots, text
 from scenes.kit.numbers import SciReadout
 from scenes.kit.paths import follower, growing_path, live_on_top, marker, stepper
 from scenes.kit.text import COLUMN_LEFT, COLUMN_TOP, MAP_CENTRE, MAP_SIDE
 from scenes.plans import RunMap, run_map
 
+START_RADIUS = 0.1  # the start: a ring, as the five colours are the optimizers'
 RACE_WIDTH = 2.5  # five paths share one valley floor: thinner, so more of each shows
 OPTIMIZER_COLOURS = {
     "GD": look.TANGENT,
@@ -180,7 +181,7 @@ def course(p: OptimizerRaceParams, sv: RunMap) -> _Course:
     contours = plots.contour_map(lines, axes.c2p, look.MUTED, plots.faded(look.MUTED))
     # The start as a ring and the minimum as a star: shapes, since the five
     # colours belong to the optimizers.
-    start = marker(axes.c2p(np.asarray(p.x0)), look.BACKGROUND, radius=0.1)
+    start = marker(axes.c2p(np.asarray(p.x0)), look.BACKGROUND, radius=START_RADIUS)
     stars = VGroup(*[plots.top_star(axes.c2p(m.point), look.POINT) for m in sv.view.minima])
     return _Course(axes, frame, contours, start, stars)
 
@@ -212,6 +213,7 @@ class OptimizerRace(LessonScene):
             "Step by step, side by side: where each one is, and its loss.",
             duration=p.race_seconds,
         )
+        self._offer_explore(p, sv, ground.axes, lrs, searches, colours)
         paths, heads = self._race(p, sv.runs, ground.axes, colours, table)
 
         self.step(
@@ -232,6 +234,33 @@ class OptimizerRace(LessonScene):
         self.record("lrs", lrs)
         self.record("tuning", {name: s.rows() for name, s in searches.items()})
         self.record("chosen_lr", {name: s.best_lr for name, s in searches.items()})
+
+    def _offer_explore(
+        self,
+        p: OptimizerRaceParams,
+        sv: RunMap,
+        axes: Axes,
+        lrs: np.ndarray,
+        searches: dict[str, LrSearch],
+        colours: dict[str, ManimColor],
+    ) -> None:
+        """The viewer may race any optimizer from any start at rates of the grid."""
+        racers = [explore.Racer(n, s.best_lr, colours[n]) for n, s in searches.items()]
+        spec = explore.explorable(
+            axes,
+            sv.view.window,
+            p.function,
+            p.x0,
+            p.steps,
+            p.tol,
+            racers,
+            look.BACKGROUND,
+            START_RADIUS,
+            lrs=lrs,
+            start_rim=True,
+            path_width=RACE_WIDTH,
+        )
+        explore.offer(self, spec)
 
     def _line_up(self, ground: _Course, table: _Legend, lrs: np.ndarray) -> VGroup:
         """The map, the start, the minimum and the legend; returns how lrs were chosen."""

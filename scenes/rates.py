@@ -42,7 +42,7 @@ from mathcore.runs import (
 from mathcore.tuning import StabilityProbe, stability_probe
 from scenes import params
 from scenes.base import LessonScene
-from scenes.kit import look, numbers, plots, text
+from scenes.kit import explore, look, numbers, plots, text
 from scenes.kit.paths import (
     freeze,
     iterate_marks,
@@ -154,6 +154,7 @@ def rates(p: LearningRatesParams) -> Rates:
 
 
 PANEL_SIDE = 2.75
+START_RADIUS = 0.08
 PANEL_TICK_SIZE = 24  # small panels, small ticks: the maps are the same bowl
 PANEL_CELLS = (  # centre of each 2×2 cell's map, reading order
     np.array([-5.0, 1.85, 0.0]),
@@ -190,6 +191,7 @@ class LearningRates(LessonScene):
             f"Same function, same start, {p.panel_steps} steps: "
             "only the learning rate changes.",
         )
+        self._offer_explore(r, p)
         panels = self._panels(r, p, all_rates)
 
         probe = r.probe
@@ -206,6 +208,24 @@ class LearningRates(LessonScene):
             axes,
             legend,
         )
+
+    def _offer_explore(self, r: Rates, p: LearningRatesParams) -> None:
+        """The viewer may try any start and rate on the first panel's map."""
+        axes = plots.map_axes(r.view.window, PANEL_SIDE, PANEL_CELLS[0])
+        racer = explore.Racer("GD", p.panel_rates[0], look.POINT)
+        spec = explore.explorable(
+            axes,
+            r.view.window,
+            p.function,
+            p.x0,
+            p.panel_steps,
+            p.tol,
+            [racer],
+            look.GOOD,
+            START_RADIUS,
+            lrs=p.panel_rates,
+        )
+        explore.offer(self, spec)
 
     @staticmethod
     def _log_caption(runs: Sequence[Trajectory], curves: Sequence[LogCurve]) -> str:
@@ -248,7 +268,7 @@ class LearningRates(LessonScene):
                 fields.contour_lines(r.f, grid, r.levels.values), to_point
             )
             frame = inner_frame(to_point, window, *ticks, PANEL_TICK_SIZE)
-            start = Dot(to_point(*traj.points[0]), radius=0.08, color=look.GOOD)
+            start = Dot(to_point(*traj.points[0]), radius=START_RADIUS, color=look.GOOD)
             star = plots.minimum_stars(to_point, r.view.minima, radius=0.12)
             title = text.tex(rf"\eta = {numbers.fmt(lr)}", colour)
             title.next_to(frame[0], RIGHT, buff=0.35).align_to(frame[0], UP)

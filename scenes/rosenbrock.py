@@ -61,8 +61,9 @@ from mathcore.runs import (
 from mathcore.tuning import Outcome, outcome
 from scenes import params
 from scenes.base import LessonScene
-from scenes.kit import look, numbers, plots, text
+from scenes.kit import explore, look, numbers, plots, text
 from scenes.kit.paths import (
+    MARKER_RADIUS,
     PATH_WIDTH,
     follower,
     follower_on,
@@ -195,6 +196,20 @@ class RosenbrockMilestone(LessonScene):
             f"{p.steps:,} small steps of size {p.lr:g}, downhill every time.",
             duration=p.descent_seconds,
         )
+        racer = explore.Racer("GD", p.lr, look.TANGENT)
+        spec = explore.explorable(
+            axes,
+            sv.view.window,
+            p.function,
+            p.x0,
+            p.steps,
+            p.tol,
+            [racer],
+            look.GOOD,
+            MARKER_RADIUS,
+            start_rim=True,
+        )
+        explore.offer(self, spec)
         self._descend(p, axes, sample, clock, traj.losses, header, result)
 
         self.step(

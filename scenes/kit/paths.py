@@ -33,6 +33,7 @@ from scenes.kit.plots import ToPoints, Window, arrow
 PATH_WIDTH = 4.0
 STEP_ARROW_WIDTH = 5.0
 MARK_RADIUS = 0.045  # the iterates along a path, as the notebook's 'o' markers
+MARKER_RADIUS = 0.12  # a start or end marker
 
 
 def _needed(box: Window | None, points: np.ndarray) -> Window | None:
@@ -223,7 +224,7 @@ def follower_on(plot: Axes, curve: PathSample, step: Callable[[], int]) -> Dot:
     return dot
 
 
-def marker(point: np.ndarray, colour: ManimColor, radius: float = 0.12) -> Dot:
+def marker(point: np.ndarray, colour: ManimColor, radius: float = MARKER_RADIUS) -> Dot:
     """A start or end marker: a filled dot with a light rim, as the notebook's."""
     return Dot(
         point, radius=radius, color=colour, stroke_color=INK, stroke_width=2
