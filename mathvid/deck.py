@@ -92,7 +92,9 @@ def _step_slide(deck: Any, scene: dict, step: dict, work: Path) -> int:
         left, Inches(1.15) + clip_height, CLIP_WIDTH, Inches(0.6)
     ).text_frame
     captions.word_wrap = True
-    captions.text = " ".join(cue["text"] for cue in step["cues"])
+    # One paragraph (a cue's line breaks are the video's, not the slide's): the
+    # font size below is set on the first paragraph only.
+    captions.text = " ".join(" ".join(cue["text"].split()) for cue in step["cues"])
     captions.paragraphs[0].runs[0].font.size = Pt(16)
     slide.notes_slide.notes_text_frame.text = step["notes"]
     return slide.slide_id

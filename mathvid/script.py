@@ -1,8 +1,9 @@
 """``mathvid script``: the narration script, for a teacher to read aloud and record.
 
 Per scene and step: the words (the lesson's ``[scene.narration]`` text, else the
-step's caption), the step's target length (its animation, silent: speech that fits
-in it changes nothing, longer speech holds the last frame), and whether a recording
+step's caption), the step's target length (its animation, without the frames a
+silent render holds for reading: speech that fits in it changes nothing, longer
+speech holds the last frame), and whether a recording
 ``narration/<scene-id>/<step>.wav`` (or ``.flac``, ``.mp3``) exists for it.
 """
 
@@ -25,7 +26,7 @@ def script(lesson: Lesson, media: Path, ids: list[str]) -> tuple[str, int, int]:
     ]
     steps = recorded = 0
     for entry in (lesson.entry(i) for i in ids):
-        manifest = current_manifest(entry, media)  # silent: the animation's own length
+        manifest = current_manifest(entry, media)  # silent: no speech in its lengths
         folder = lesson.path.parent / "narration" / entry.id
         have = {r.step: r for r in recordings_of(folder)}
         texts = dict(entry.narration)
@@ -38,8 +39,9 @@ def script(lesson: Lesson, media: Path, ids: list[str]) -> tuple[str, int, int]:
             done = for_step(have, number, step["name"]) is not None
             steps, recorded = steps + 1, recorded + done
             status = "recorded" if done else f"to record as `{folder.name}/{number}.wav`"
+            length = end - step["start"] - step.get("held", 0.0)
             lines += [
-                f"### {number}. {step['name']} ({end - step['start']:.1f} s; {status})",
+                f"### {number}. {step['name']} ({length:.1f} s; {status})",
                 "",
                 words,
                 "",

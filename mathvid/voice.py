@@ -28,8 +28,6 @@ import importlib.metadata
 import io
 import json
 import math
-import re
-import textwrap
 import wave
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -40,13 +38,11 @@ import numpy as np
 
 from mathvid import audio
 from mathvid.lesson import Lesson, SceneEntry, slug
-from scenes.base import Cue, Speech
-from scenes.kit.speech import for_the_ear
+from scenes.base import Cue, Speech, spread
+from scenes.kit.speech import READING_RATE, cue_texts, for_the_ear
 
 T = TypeVar("T")
 RECORDING_TYPES = (".wav", ".flac", ".mp3")
-LINE_CHARS, CUE_LINES = 42, 2
-READING_RATE = 20.0  # characters a second a cue may ask a viewer to read, at most
 PAUSE_IN_SENTENCE = 0.15  # seconds between the cues of one sentence
 PAUSE_AFTER_SENTENCE = 0.35
 CACHED = "48 kHz 16-bit, trimmed, -16 LUFS"  # what a cached file holds: in its key
@@ -102,23 +98,6 @@ def for_step(table: Mapping[str, T], number: int, name: str) -> T | None:
         if key in table:
             return table[key]
     return None
-
-
-def cue_texts(text: str) -> list[str]:
-    """``text`` in caption cues: sentences, each wrapped at :data:`LINE_CHARS` and cut
-    into cues of at most :data:`CUE_LINES` lines (lines joined by a newline).
-
-    >>> cues = cue_texts("Short one. " + "word " * 20)
-    >>> len(cues), cues[0], cues[1].split("\\n")[0], cues[2]
-    (3, 'Short one.', 'word word word word word word word word', 'word word word word')
-    """
-    cues = []
-    for sentence in re.split(r"(?<=[.!?])\s+", " ".join(text.split())):
-        lines = textwrap.wrap(sentence, LINE_CHARS, break_on_hyphens=False)
-        cues += [
-            "\n".join(lines[i : i + CUE_LINES]) for i in range(0, len(lines), CUE_LINES)
-        ]
-    return [c for c in cues if c]
 
 
 @functools.cache
@@ -199,13 +178,7 @@ def _recorded(recording: Recording, cues: list[str]) -> Speech:
         samples = audio.trim(audio.decode(io.BytesIO(recording.data)))
     except ValueError as err:
         raise ValueError(f"{recording.name}: {err}") from None
-    total = len(samples) / audio.RATE
-    weights = np.array([max(len(c), 1) for c in cues], dtype=float)
-    ends = total * np.cumsum(weights) / weights.sum()
-    starts = np.concatenate([[0.0], ends[:-1]])
-    timed = tuple(
-        Cue(c, float(s), float(e)) for c, s, e in zip(cues, starts, ends, strict=True)
-    )
+    timed = spread(cues, len(samples) / audio.RATE)
     return Speech(timed, audio.normalise(samples), "recording")
 
 

@@ -10,6 +10,11 @@ Given a :class:`Narrator`, each step is also spoken: the step lasts as long as i
 animation or its speech, whichever is longer, plus :data:`PAUSE` (the last frame is
 held while the words go on); the captions are the speech's cues, timed to it; and
 the speeches are kept, with when each starts, for mathvid to mix into the video.
+
+A silent scene is paced the same way for the eye: its captions are cut into the same
+cues (:func:`scenes.kit.speech.cue_texts`), and a step lasts at least as long as
+reading them at :data:`~scenes.kit.speech.READING_RATE`, plus :data:`PAUSE`; its
+cues share the step's time by their length, so none is read faster than that.
 """
 
 from __future__ import annotations
@@ -25,9 +30,10 @@ import numpy as np
 from manim import Scene, ThreeDScene, config
 
 from scenes.kit.mesh import SurfaceCamera
+from scenes.kit.speech import cue_texts, reading_time
 
 PAUSE = 0.5
-"""Seconds of quiet after a step's speech before the next step begins."""
+"""Seconds of quiet after a step's speech (or reading) before the next step begins."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -59,6 +65,22 @@ class Speech:
         return len(self.audio) / self.rate
 
 
+def spread(texts: list[str], seconds: float) -> tuple[Cue, ...]:
+    """Cues of ``texts`` one after another over ``seconds``, each on for a time
+    proportional to its characters.
+
+    >>> [(c.text, c.start, c.end) for c in spread(["ab", "abcdef"], 2.0)]
+    [('ab', 0.0, 0.5), ('abcdef', 0.5, 2.0)]
+    """
+    weights = [max(len(t), 1) for t in texts]
+    total, cues, at = sum(weights), [], 0
+    for text, weight in zip(texts, weights, strict=True):
+        # From the running count of characters: the last cue ends at ``seconds``.
+        cues.append(Cue(text, seconds * at / total, seconds * (at + weight) / total))
+        at += weight
+    return tuple(cues)
+
+
 class Narrator(Protocol):
     """Speaks a scene's steps (``mathvid.voice.Narrator`` is one)."""
 
@@ -73,7 +95,8 @@ class LessonScene(Scene):
     def __init__(
         self, params: Any = None, narrator: Narrator | None = None, **kwargs: Any
     ) -> None:
-        self._caption_durations: list[float | None] = []
+        self._read: list[tuple[list[str], float | None]] = []  # silent: cues, duration
+        self._held_until = 0.0  # the step goes on at least until then (its words)
         self._shows: list[str] = []  # values recorded before the first step
         self.narrator = narrator
         self.speeches: list[tuple[float, Speech]] = []  # (when, what) of each step
@@ -91,14 +114,16 @@ class LessonScene(Scene):
     ) -> None:
         """Start a section called ``name`` whose caption is ``caption``.
 
-        The caption stays on screen for the whole step, or ``duration`` seconds.
+        Silent, the caption's cues stay on screen for the whole step, or for
+        ``duration`` seconds when that is shorter and leaves time to read them
+        (:meth:`_silent_cues`); the step lasts at least their reading time and
+        :data:`PAUSE`.
         With a narrator, the step is spoken, and the cues of what is said are the
         captions: ``say`` when the words for the ear differ from the caption's
         (the narrator puts a caption's numbers and formulas into words itself).
         """
-        self._hold_for_speech()
+        self._hold()
         self.next_section(name)
-        self._caption_durations.append(duration)
         start = self.renderer.time
         entry = {"name": name, "caption": caption, "start": start, "shows": []}
         if not self.manifest["steps"]:
@@ -116,17 +141,23 @@ class LessonScene(Scene):
                 "end": start + speech.duration,
                 "cues": [dataclasses.asdict(c) for c in speech.cues],
             }
+            self._held_until = start + speech.duration + PAUSE
+        else:
+            cues = cue_texts(caption)
+            self._read.append((cues, duration))
+            self._held_until = start + reading_time(cues) + PAUSE
 
-    def _hold_for_speech(self) -> None:
-        """Hold the last frame until the current step's speech (and a pause) ends."""
-        if self.speeches:
-            start, speech = self.speeches[-1]
-            left = start + speech.duration + PAUSE - self.renderer.time
-            if left > 1e-9:  # in whole frames, rounded up: never cut a word short
-                fps = config.frame_rate
-                # Frozen: the last frame, encoded again, not redrawn (a scene with
-                # live updaters would otherwise draw every frame of the hold).
-                self.wait(math.ceil(left * fps - 1e-6) / fps, frozen_frame=True)
+    def _hold(self) -> None:
+        """Hold the last frame until the current step's words, heard or read, and a
+        pause end; the step's manifest entry says for how long (``held``)."""
+        left = self._held_until - self.renderer.time
+        if left > 1e-9:  # in whole frames, rounded up: never cut a word short
+            held = math.ceil(left * config.frame_rate - 1e-6) / config.frame_rate
+            # Frozen: the last frame, encoded again, not redrawn (a scene with
+            # live updaters would otherwise draw every frame of the hold).
+            self.wait(held, frozen_frame=True)
+            # The step's length less this is its animation's (a script's target).
+            self.manifest["steps"][-1]["held"] = held
 
     def record(self, key: str, value: Any) -> Any:
         """Note a number (or structure of numbers) the viewer sees; returns it. The
@@ -141,26 +172,32 @@ class LessonScene(Scene):
         return value
 
     def tear_down(self) -> None:
-        self._hold_for_speech()
+        self._hold()
         self.manifest["duration"] = now = self.renderer.time
-        if self.speeches:
-            for start, speech in self.speeches:
-                for cue in speech.cues:
-                    self.add_subcaption(
-                        cue.text,
-                        duration=cue.end - cue.start,
-                        offset=start + cue.start - now,
-                    )
-            return
-        # Captions are written once the steps' lengths are known: each lasts its step.
+        timed = [(start, s.cues) for start, s in self.speeches] or self._silent_cues(now)
+        for start, cues in timed:
+            for cue in cues:
+                self.add_subcaption(
+                    cue.text, duration=cue.end - cue.start, offset=start + cue.start - now
+                )
+
+    def _silent_cues(self, now: float) -> list[tuple[float, tuple[Cue, ...]]]:
+        """Each silent step's start and timed cues, once the steps' lengths are known.
+
+        The cues share the step, or its ``duration`` when given, but never less than
+        their reading time and :data:`PAUSE` (:meth:`_hold` gave every step that
+        much), so that none is read faster than
+        :data:`~scenes.kit.speech.READING_RATE`, nor overlaps the next step's.
+        """
         steps = self.manifest["steps"]
         ends = [s["start"] for s in steps[1:]] + [now]
-        for step, end, duration in zip(steps, ends, self._caption_durations, strict=True):
-            length = duration if duration is not None else end - step["start"]
-            if length > 0:
-                self.add_subcaption(
-                    step["caption"], duration=length, offset=step["start"] - now
-                )
+        timed = []
+        for step, end, (cues, duration) in zip(steps, ends, self._read, strict=True):
+            length = end - step["start"]
+            if duration is not None:
+                length = min(length, max(duration, reading_time(cues) + PAUSE))
+            timed.append((step["start"], spread(cues, length)))
+        return timed
 
     def render(self, preview: bool = False) -> bool:
         rerun = super().render(preview)

@@ -4,7 +4,10 @@ r"""Numbers and formulas as a narrator says them.
   :func:`~scenes.kit.numbers.sci`, :func:`~scenes.kit.maps.pi_label`, a caption's
   ``1.4 × 10^-11``), in words;
 - :func:`for_the_ear`: a caption (plain text with Unicode math) as the voice says
-  it: every number through :func:`number`, every symbol in words, the rest as is.
+  it: every number through :func:`number`, every symbol in words, the rest as is;
+- :func:`cue_texts`: a caption cut into caption cues (at most :data:`CUE_LINES`
+  lines of :data:`LINE_CHARS` characters), and :func:`reading_time`, how long they
+  take to read at :data:`READING_RATE`: the same for a narrated and a silent scene.
 
 The voice reads what the viewer reads, so the words follow the written form, not the
 value: ``0.50`` would be "zero point five zero", ``1e-8`` "one times ten to the minus
@@ -24,6 +27,7 @@ from __future__ import annotations
 
 import math
 import re
+import textwrap
 from collections.abc import Callable
 from numbers import Integral, Real
 
@@ -498,3 +502,36 @@ _REWRITES: tuple[Callable[[str], str], ...] = (
     _symbols,
     _tidy,
 )
+
+
+# ---------------------------------------------------------------- cues
+
+LINE_CHARS, CUE_LINES = 42, 2
+READING_RATE = 20.0  # characters a second a cue may ask a viewer to read, at most
+
+
+def cue_texts(text: str) -> list[str]:
+    """``text`` in caption cues: sentences, each wrapped at :data:`LINE_CHARS` and cut
+    into cues of at most :data:`CUE_LINES` lines (lines joined by a newline).
+
+    >>> cues = cue_texts("Short one. " + "word " * 20)
+    >>> len(cues), cues[0], cues[1].split("\\n")[0], cues[2]
+    (3, 'Short one.', 'word word word word word word word word', 'word word word word')
+    """
+    cues = []
+    for sentence in re.split(r"(?<=[.!?])\s+", " ".join(text.split())):
+        lines = textwrap.wrap(sentence, LINE_CHARS, break_on_hyphens=False)
+        cues += [
+            "\n".join(lines[i : i + CUE_LINES]) for i in range(0, len(lines), CUE_LINES)
+        ]
+    return [c for c in cues if c]
+
+
+def reading_time(cues: list[str]) -> float:
+    """Seconds to read ``cues`` at :data:`READING_RATE` (a line break counts as the
+    space it replaced).
+
+    >>> reading_time(cue_texts("Forty characters, give or take a couple."))
+    2.0
+    """
+    return sum(len(c) for c in cues) / READING_RATE

@@ -24,6 +24,7 @@ import tomli_w
 from mathvid import audio
 from mathvid.voice import Narration, Narrator, Recording
 from tests.mathvid.command import mathvid
+from tests.scenes.checks import assert_caption_rules
 
 ROOT = Path(__file__).resolve().parents[2]
 ONSET = 0.15  # seconds a cue's start may be from the speech it shows
@@ -143,11 +144,7 @@ def test_caption_cues_start_with_their_speech(site: dict) -> None:
 
 def test_every_cue_keeps_the_caption_rules(site: dict) -> None:
     for path in sorted(site["scenes"].glob("*/l/scene.srt")):
-        for cue in srt.parse(path.read_text(encoding="utf-8")):
-            lines = cue.content.split("\n")
-            seconds = (cue.end - cue.start).total_seconds()
-            assert len(lines) <= 2 and max(map(len, lines)) <= 42, cue.content
-            assert len(cue.content.replace("\n", " ")) / seconds <= 20.0 + 1e-6, cue
+        assert_caption_rules(list(srt.parse(path.read_text(encoding="utf-8"))))
 
 
 def test_each_scene_is_at_minus_16_lufs_without_clipping(site: dict) -> None:
@@ -267,3 +264,9 @@ def test_no_voice_gives_a_silent_video(site: dict, tmp_path: Path) -> None:
     video = next(media.glob("*/scenes/tangent-line/l/scene.mp4"))
     with av.open(str(video)) as container:
         assert not container.streams.audio
+    # Silent, the captions keep the same rules: cut into cues, each on long enough.
+    cues = list(srt.parse(video.with_suffix(".srt").read_text(encoding="utf-8")))
+    assert_caption_rules(cues)
+    steps = json.loads(video.with_suffix(".json").read_text(encoding="utf-8"))["steps"]
+    captions = " ".join(step["caption"] for step in steps)
+    assert " ".join(cue.content for cue in cues).split() == captions.split()

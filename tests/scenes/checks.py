@@ -6,7 +6,10 @@
 - :func:`assert_video` decodes a video with PyAV: 854×480 at 15 frames/s, and a
   length strictly between the bounds given (in seconds of video).
 - :func:`assert_captions` checks a manifest has at least three steps and that the
-  captions file beside the video holds each step's caption.
+  captions file beside the video holds each step's caption, in the cues shown
+  during that step, every cue keeping the caption rules
+  (:func:`assert_caption_rules`: WCAG 1.2.2's 2 lines, 42 characters a line, 20
+  characters a second).
 - :func:`lesson_scenes` lists the scene classes ``lesson.toml`` names, so tests over
   every scene follow the lesson rather than a second list.
 - :func:`assert_goldens` compares a scene's step stills with its golden frames;
@@ -24,6 +27,7 @@ from typing import Any
 
 import av
 import pytest
+import srt
 
 from mathvid.render import render_scene
 from tests.scenes.goldens import compare_with_goldens
@@ -90,13 +94,37 @@ def assert_video(path: Path, min_seconds: float, max_seconds: float | None = Non
     return seconds
 
 
+MAX_LINES, MAX_LINE_CHARS, MAX_CHARS_A_SECOND = 2, 42, 20.0  # WCAG 1.2.2 practice
+
+
+def assert_caption_rules(cues: list[srt.Subtitle]) -> None:
+    """Each cue: at most two lines of 42 characters, read at 20 characters a second
+    at most (its characters over its time on screen, as the .srt gives it)."""
+    for cue in cues:
+        lines = cue.content.split("\n")
+        assert len(lines) <= MAX_LINES, cue.content
+        assert max(map(len, lines)) <= MAX_LINE_CHARS, cue.content
+        chars = len(" ".join(lines))  # a line break stands for a space
+        seconds = (cue.end - cue.start).total_seconds()
+        assert chars / seconds <= MAX_CHARS_A_SECOND + 1e-6, f"{cue.content!r}: {seconds} s"
+
+
 def assert_captions(video: Path, manifest: dict[str, Any]) -> None:
-    """At least three steps, and every step's caption in the video's .srt."""
-    captions = video.with_suffix(".srt").read_text(encoding="utf-8")
+    """At least three steps; the cues shown during each step, in the video's .srt,
+    are its caption, word for word; every cue keeps the caption rules."""
+    cues = list(srt.parse(video.with_suffix(".srt").read_text(encoding="utf-8")))
     steps = manifest["steps"]
     assert len(steps) >= 3
-    for step in steps:
-        assert step["caption"] in captions
+    assert_caption_rules(cues)
+    ends = [s["start"] for s in steps[1:]] + [manifest["duration"]]
+    for step, end in zip(steps, ends, strict=True):
+        # By a cue's middle: the .srt keeps whole milliseconds, the steps whole frames.
+        shown = [
+            c.content
+            for c in cues
+            if step["start"] < (c.start + c.end).total_seconds() / 2 < end
+        ]
+        assert " ".join(shown).split() == step["caption"].split(), step["name"]
 
 
 def golden_matches(scene_cls: type, params: Any = None) -> list[bool]:
@@ -105,11 +133,16 @@ def golden_matches(scene_cls: type, params: Any = None) -> list[bool]:
 
 
 def assert_goldens(
-    scene_cls: type, update: bool = False, params: Any = None, name: str | None = None
+    scene_cls: type,
+    update: bool = False,
+    params: Any = None,
+    name: str | None = None,
+    theme: str = "dark",
 ) -> None:
     """At least three steps, each still within tolerance of its golden frame (of the
-    set ``name``, by default the class name; the scene built with ``params``)."""
-    diffs = compare_with_goldens(scene_cls, params, update, name)
+    set ``name``, by default the class name; the scene built with ``params``, drawn
+    in ``theme``)."""
+    diffs = compare_with_goldens(scene_cls, params, update, name, theme)
     assert len(diffs) >= 3
     bad = [f"{d.step}: {d.differing:.2%} of pixels differ" for d in diffs if not d.ok]
     assert not bad, "frames changed (if on purpose: make goldens): " + "; ".join(bad)

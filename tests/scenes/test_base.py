@@ -3,6 +3,8 @@ jumped over, and each step's still is the video's frame."""
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from manim import (
@@ -170,3 +172,75 @@ def test_a_narrated_step_lasts_as_long_as_its_speech_and_a_pause() -> None:
     assert 2.0 + base.PAUSE <= second["start"] < 2.0 + base.PAUSE + 1 / 15 + 1e-9
     # Step 2: 3 s of animation outlast its 2 s of speech and the pause: no hold.
     assert scene.manifest["duration"] == pytest.approx(second["start"] + 3.0)
+
+
+WORDY = (
+    "A caption far longer than its step's animation: it is cut into cues of two "
+    "lines, and the step waits while they are read. Then it ends."
+)
+BRIEF = "Gone after its duration, once it has been read."
+
+
+class Silent(base.LessonScene):
+    """Three silent steps: words longer than the animation, an animation longer than
+    the words (caption on for a ``duration``), and a ``duration`` shorter than the
+    words' reading."""
+
+    def construct(self) -> None:
+        self.step("wordy", WORDY)
+        self.play(FadeIn(Square()), run_time=0.5)
+        self.step("slow", "A long step.", duration=2.0)
+        self.wait(3.0)
+        self.step("brief", BRIEF, duration=1.0)
+        self.wait(5.0)
+
+
+def test_a_silent_step_lasts_as_long_as_reading_its_cues_and_a_pause(tmp_path) -> None:
+    import srt
+    from manim import tempconfig
+
+    from mathvid.manim_setup import manim_config
+    from tests.scenes.checks import assert_caption_rules
+
+    options = {
+        "pixel_width": 64,
+        "pixel_height": 36,
+        "frame_rate": 15,
+        "media_dir": str(tmp_path),
+        "progress_bar": "none",
+        "verbosity": "WARNING",
+    }
+    with tempconfig(manim_config(options)):
+        scene = Silent()
+        scene.render()
+        video = scene.renderer.file_writer.movie_file_path
+    cues = list(srt.parse(video.with_suffix(".srt").read_text(encoding="utf-8")))
+    assert_caption_rules(cues)
+    # Cut into cues, nothing lost, in order; the first caption takes several.
+    words = " ".join(c.content for c in cues).split()
+    assert words == f"{WORDY} A long step. {BRIEF}".split()
+    at = [(c.start.total_seconds(), c.end.total_seconds()) for c in cues]
+    wordy = len(WORDY) / 20  # seconds to read at 20 characters a second
+    assert len(cues) >= 5 and wordy > 5.0
+    # The video: the wordy step held until read and a pause (whole frames), the
+    # others as long as their animations.
+    length = video_frames(video)[-1][0] + 1 / 15
+    assert length == pytest.approx(wordy + base.PAUSE + 3.0 + 5.0, abs=1.01 / 15)
+    # The manifest says what was held (the script's target length leaves it out);
+    # the animation and the hold each round up to whole frames.
+    steps = scene.manifest["steps"]
+    assert steps[0]["held"] == pytest.approx(wordy + base.PAUSE - 0.5, abs=2.01 / 15)
+    assert "held" not in steps[1] and "held" not in steps[2]
+    # The wordy step's cues follow each other and fill it, up to where "slow" starts.
+    slow = next(i for i, c in enumerate(cues) if c.content == "A long step.")
+    assert at[0][0] == 0.0
+    assert at[slow][0] == pytest.approx(wordy + base.PAUSE, abs=1.01 / 15)
+    for (_, end), (start, _) in itertools.pairwise(at[: slow + 1]):
+        assert end == pytest.approx(start, abs=1e-3)
+    # "slow": on for its 2 s (long enough to read), not its whole 3 s.
+    assert at[slow][1] - at[slow][0] == pytest.approx(2.0, abs=2e-3)
+    # "brief": on for its reading and a pause, not its 1 s, and gone before the end.
+    brief = at[slow][0] + 3.0
+    assert at[slow + 1][0] == pytest.approx(brief, abs=1e-3)
+    assert at[-1][1] - brief == pytest.approx(len(BRIEF) / 20 + base.PAUSE, abs=2e-3)
+    assert at[-1][1] < length - 1.0

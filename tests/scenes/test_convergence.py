@@ -40,7 +40,7 @@ def notebook_run(A: np.ndarray, lr: float, steps: int) -> tuple[np.ndarray, np.n
 
 
 def test_renders_at_480p15_with_captions(rendered: dict[str, Path]) -> None:
-    assert_video(rendered["ConvergenceRate"], 15, 40)
+    assert_video(rendered["ConvergenceRate"], 15, 50)  # 40 s, and time to read its captions
     assert_captions(rendered["ConvergenceRate"], read_manifest(rendered["ConvergenceRate"]))
 
 

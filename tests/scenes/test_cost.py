@@ -75,7 +75,7 @@ def torch_gradient(net: mlp.MLP) -> tuple[float, np.ndarray]:
 
 
 def test_renders_at_480p15_with_captions(rendered: dict[str, Path]) -> None:
-    assert_video(rendered["BackpropCost"], 15, 40)
+    assert_video(rendered["BackpropCost"], 15, 50)  # 40 s, and time to read its captions
     assert_captions(rendered["BackpropCost"], read_manifest(rendered["BackpropCost"]))
 
 
