@@ -40,6 +40,7 @@ from mathvid.lesson import Lesson, LessonError, slug
 from mathvid.media import write_text
 from mathvid.render import Rendered, _replace_folder
 from mathvid.transcript import words
+from scenes.kit.themes import THEMES
 
 MARKER = ".mathvid-bundle"
 TOUCHING = 0.01
@@ -69,7 +70,7 @@ def export(
         add_explore(data, rendered, work)
         data["channel"] = f"mathvid-{uuid.uuid4().hex}"  # this bundle's pages only
         for name, template in (("index.html", PLAYER), ("presenter.html", PRESENTER)):
-            html = page(lesson.title, data, template)
+            html = page(lesson.title, data, template, lesson.theme)
             (work / name).write_text(html, encoding="utf-8")
         (work / MARKER).write_text("made by mathvid export; replaced on the next export\n")
         _replace_folder(work, outdir)
@@ -98,7 +99,7 @@ def export_single_file(lesson: Lesson, rendered: list[Rendered], out: Path) -> P
                 step["clip"] = _inline(work / step["clip"], "video/mp4")
                 step["poster"] = _inline(work / step["poster"], "image/png")
         data["single"] = True
-        write_text(out, page(lesson.title, data))
+        write_text(out, page(lesson.title, data, theme=lesson.theme))
     return out
 
 
@@ -107,9 +108,12 @@ def _inline(path: Path, kind: str) -> str:
     return f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
 
 
-def page(title: str, data: dict[str, Any], template: Path = PLAYER) -> str:
+def page(
+    title: str, data: dict[str, Any], template: Path = PLAYER, theme: str = "dark"
+) -> str:
     """A page of the bundle (the player unless ``template`` says otherwise):
-    ``title`` HTML-escaped by Jinja2, ``data`` as inline JSON.
+    ``title`` HTML-escaped by Jinja2, ``data`` as inline JSON, in the colours of
+    ``theme`` (``palette``: :data:`scenes.kit.themes.THEMES`).
 
     Text in the data never ends the script nor opens a comment: ``<``, ``>`` and
     ``&`` are written as JSON escapes, as are U+2028 and U+2029.
@@ -120,7 +124,7 @@ def page(title: str, data: dict[str, Any], template: Path = PLAYER) -> str:
     """
     environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     template = environment.from_string(template.read_text(encoding="utf-8"))
-    return template.render(title=title, data=inline_json(data))
+    return template.render(title=title, data=inline_json(data), palette=THEMES[theme])
 
 
 def inline_json(data: Any) -> Markup:

@@ -44,11 +44,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from scenes.kit import themes
+
 VOICES = ("joe", "none")
 """Voices a lesson may name: Piper's en_US-joe-medium (offline), or none (silent)."""
-THEMES = ("dark", "light", "transparent")
-"""Themes a lesson may name (:data:`scenes.kit.look.THEMES`): dark, light for white
-slides, transparent for compositing (WebM with alpha)."""
+THEMES = tuple(themes.THEMES)
+"""Themes a lesson may name: dark, light for white slides, transparent for
+compositing (WebM with alpha)."""
 SCENE_KEYS = {"id", "scene", "title", "params", "narration"}
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
 

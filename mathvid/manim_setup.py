@@ -79,9 +79,9 @@ def manim_config(options: dict[str, Any], theme: str = "dark") -> Any:
 
 def has_alpha(theme: str) -> bool:
     """Whether frames drawn in ``theme`` keep their alpha (the transparent theme's)."""
-    from scenes.kit import look
+    from scenes.kit.themes import THEMES
 
-    return look.THEMES[theme].transparent
+    return THEMES[theme].transparent
 
 
 LATEX_SECONDS = float(os.environ.get("MATHVID_LATEX_SECONDS", 60.0))

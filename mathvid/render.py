@@ -78,7 +78,7 @@ class Job:
     params: Any
     quality: str
     narration: Narration | None = None  # None: a silent video
-    theme: str = "dark"  # a name in scenes.kit.look.THEMES
+    theme: str = "dark"  # a name in scenes.kit.themes.THEMES
 
     @property
     def suffix(self) -> str:

@@ -1,6 +1,7 @@
 """The scene kit: what every scene draws with, so that a scene reads as its steps.
 
-- :mod:`~scenes.kit.look`: palette, type sizes, the height ramp;
+- :mod:`~scenes.kit.look`: palette, type sizes, the height ramp (:mod:`~scenes.kit.themes`:
+  the palettes it is painted in);
 - :mod:`~scenes.kit.numbers`: numbers as the viewer reads them, live readouts;
 - :mod:`~scenes.kit.text`: lines of text and the column beside a plot;
 - :mod:`~scenes.kit.plots`: axes, frames and ticks, contour maps, arrows, minima;

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 # Debian's headless Chromium, quiet and offline, playing media without a gesture.
@@ -31,6 +33,17 @@ def chromium(*flags: str):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
+def poll(driver, script: str, predicate, seconds: float) -> dict:
+    """What ``script`` returns in ``driver`` once ``predicate`` holds of it, or its
+    last answer after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while True:
+        state = driver.execute_script(script)
+        if predicate(state) or time.monotonic() > deadline:
+            return state
+        time.sleep(0.1)
 
 
 @pytest.fixture(scope="module")

@@ -23,6 +23,7 @@ from PIL import Image
 
 from mathvid.lesson import slug
 from tests.mathvid.command import ROOT, cli_args, mathvid
+from tests.mathvid.conftest import poll
 
 # Silent: what these tests check does not depend on speech (test_narration.py
 # renders the narrated lesson).
@@ -459,12 +460,7 @@ return {step: Number(document.body.dataset.step), src: v.currentSrc, ready: v.re
 
 
 def wait_for(driver, predicate, seconds: float = 15.0) -> dict:
-    deadline = time.monotonic() + seconds
-    while True:
-        state = driver.execute_script(STATE)
-        if predicate(state) or time.monotonic() > deadline:
-            return state
-        time.sleep(0.1)
+    return poll(driver, STATE, predicate, seconds)
 
 
 def test_lecture_page_plays_every_step_from_file_url(

@@ -13,7 +13,6 @@ import io
 import json
 import math
 import re
-import time
 import zlib
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from mathcore.symbolic import resolve_objective
 from mathcore.tuning import OPTIMIZERS
 from mathvid import explore
 from tests.mathvid.command import mathvid
+from tests.mathvid.conftest import poll
 
 BOWL = {
     "function": "bowl",
@@ -188,12 +188,7 @@ return {status: c.dataset.status, lr: Number(c.dataset.lr), start: c.dataset.sta
 
 
 def wait_until(driver, predicate, seconds: float = 10.0) -> dict:
-    deadline = time.monotonic() + seconds
-    while True:
-        state = driver.execute_script(STATE)
-        if predicate(state) or time.monotonic() > deadline:
-            return state
-        time.sleep(0.1)
+    return poll(driver, STATE, predicate, seconds)
 
 
 def blob_centre(rgb: np.ndarray, colour: str, box: tuple[int, int, int, int]) -> np.ndarray:

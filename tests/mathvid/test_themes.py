@@ -4,6 +4,7 @@ its own; a lesson or bundle in the transparent theme is refused in one line."""
 
 from __future__ import annotations
 
+import re
 from fractions import Fraction
 from pathlib import Path
 
@@ -133,3 +134,47 @@ def test_a_clear_video_keeps_its_alpha_when_narrated(tmp_path: Path) -> None:
     assert np.fft.rfftfreq(RATE // 2 * 2, 1 / RATE)[np.argmax(spectrum)] == pytest.approx(
         440, abs=2
     )
+
+
+# What the player shows, read back from Chromium: (element, property of its text,
+# property of what is behind it). The caption's band, the current chapter, the
+# status line and a button.
+SHOWN = """const style = (q, p) => getComputedStyle(document.querySelector(q))[p];
+return {body: [style('body', 'color'), style('body', 'backgroundColor')],
+        caption: [style('#caption span', 'color'),
+                  style('#caption span', 'backgroundColor')],
+        current: [style('nav li.current', 'color'), style('body', 'backgroundColor')],
+        status: [style('#status', 'color'), style('body', 'backgroundColor')],
+        button: [style('#explore-button', 'color'),
+                 style('#explore-button', 'backgroundColor')]};"""
+
+
+def css_hex(colour: str) -> str:
+    """A colour as Chromium computes it, ``rgb(r, g, b)`` or, mixed,
+    ``color(srgb r g b)`` (fractions), as ``#RRGGBB``."""
+    numbers = [float(n) for n in re.findall(r"[\d.]+", colour)][:3]
+    if colour.startswith("color("):
+        numbers = [255 * n for n in numbers]
+    return "#" + "".join(f"{round(n):02X}" for n in numbers)
+
+
+@pytest.mark.parametrize("theme", ["dark", "light"])
+def test_the_player_is_drawn_in_the_lessons_theme_and_reads(
+    theme: str, tmp_path: Path, browser
+) -> None:
+    from mathvid.export import PLAYER, page
+    from scenes.kit.themes import THEMES
+    from tests.scenes.test_themes import contrast
+
+    step = {"name": "A step", "clip": "clip.mp4", "duration": 2.0, "poster": "",
+            "cues": [{"text": "A caption", "start": 0.0, "end": 2.0}],
+            "notes": "", "description": ""}  # fmt: skip
+    data = {"title": "T", "channel": "c", "scenes": [
+        {"id": "s", "title": "S", "poster": "", "steps": [step]}]}  # fmt: skip
+    (tmp_path / "index.html").write_text(page("T", data, PLAYER, theme))
+    browser.get((tmp_path / "index.html").as_uri())
+    shown = {k: [css_hex(c) for c in v] for k, v in browser.execute_script(SHOWN).items()}
+    palette = THEMES[theme]
+    assert shown["body"] == [palette.ink, palette.background]
+    ratios = {k: round(contrast(text, behind), 1) for k, (text, behind) in shown.items()}
+    assert all(r >= 4.5 for r in ratios.values()), ratios

@@ -19,7 +19,7 @@ from mathvid.stills import run_skipping_animations, step_stills
 from scenes import race
 from scenes.derivatives import TangentLine
 from scenes.descent import DescentBowl
-from scenes.kit import look
+from scenes.kit import look, themes
 from tests.mathvid.command import ROOT
 from tests.scenes.checks import assert_goldens
 
@@ -54,29 +54,25 @@ def test_contrast_is_computed_as_wcag_defines_it() -> None:
 
 @pytest.mark.parametrize("name", THEMES)
 def test_every_colour_reads_as_text_on_its_background(name: str) -> None:
-    theme = look.THEMES[name]
+    theme = themes.THEMES[name]
     low = {c: round(contrast(getattr(theme, c), theme.background), 2) for c in COLOURS}
     assert all(ratio >= 4.5 for ratio in low.values()), low  # WCAG 1.4.3, AA
     assert low["ink"] >= 7.0  # the text itself: AAA
 
 
-def test_the_lesson_file_offers_every_theme_there_is() -> None:
-    assert THEMES == tuple(look.THEMES)
-
-
 def test_use_repaints_every_name_bound_to_a_colour() -> None:
     look.use("light")
     # A table built at import and a default argument follow the theme.
-    assert race.OPTIMIZER_COLOURS["GD"].to_hex() == look.LIGHT.tangent
-    assert VMobject().color.to_hex() == look.LIGHT.ink
+    assert race.OPTIMIZER_COLOURS["GD"].to_hex() == themes.LIGHT.tangent
+    assert VMobject().color.to_hex() == themes.LIGHT.ink
     look.use("dark")
-    assert race.OPTIMIZER_COLOURS["GD"].to_hex() == look.DARK.tangent
+    assert race.OPTIMIZER_COLOURS["GD"].to_hex() == themes.DARK.tangent
 
 
 # A theme whose background no mobject could have by chance: a mobject drawn in
 # Manim's own white (an axis's tick labels, a counter given no colour) is then told
 # apart from the background colour's knock-outs, and on a white slide it vanishes.
-PROBE = dataclasses.replace(look.LIGHT, name="probe", background="#FCFBFA")
+PROBE = dataclasses.replace(themes.LIGHT, name="probe", background="#FCFBFA")
 
 
 def white_parts(scene_cls: type, params: object) -> collections.Counter:
@@ -90,13 +86,13 @@ def white_parts(scene_cls: type, params: object) -> collections.Counter:
                 seen[type(part).__name__] += 1
         return add(self, *mobjects)
 
-    look.THEMES["probe"] = PROBE
+    themes.THEMES["probe"] = PROBE
     try:
         scene_cls.add = noting
         run_skipping_animations(scene_cls, params, (64, 36), theme="probe")
     finally:
         scene_cls.add = add
-        del look.THEMES["probe"]
+        del themes.THEMES["probe"]
     return seen
 
 
