@@ -42,11 +42,16 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-
-import sympy as sp
+from typing import TYPE_CHECKING
 
 from mathcore.graph import Value
 from mathcore.symbolic import FormulaError, parse_formula
+
+if TYPE_CHECKING:
+    import sympy as sp
+
+# SymPy is imported where it is used, as in mathcore.symbolic: loading a lesson
+# imports this module, and most commands never need SymPy.
 
 INPUTS = ("x", "y")
 """The names of g's inputs."""
@@ -82,6 +87,8 @@ def parse_outer(text: str) -> sp.Expr:
 
 
 def _symbols(names: Sequence[str]) -> list[sp.Symbol]:
+    import sympy as sp
+
     # The parser makes real symbols: the same ones, or subs would not find them.
     return [sp.Symbol(n, real=True) for n in names]
 
@@ -95,6 +102,8 @@ def number(expr: sp.Expr, names: Sequence[str], at: Sequence[float]) -> float:
     ...
     mathcore.symbolic.FormulaError: 1/(x - 1) is not a finite real number at x = 1, y = 0
     """
+    import sympy as sp
+
     # The point's floats as exact rationals: nothing is rounded before evalf.
     env = {s: sp.Rational(float(a)) for s, a in zip(_symbols(names), at, strict=True)}
     where = ", ".join(f"{n} = {float(a):g}" for n, a in zip(names, at, strict=True))
@@ -131,6 +140,8 @@ class Partials:
 
 def _partials(expr: sp.Expr, names: Sequence[str], at: Sequence[float]) -> Partials:
     """∂expr/∂(each name) at ``at``; FormulaError where expr is not differentiable."""
+    import sympy as sp
+
     _require_smooth(expr, names, at)
     number(expr, names, at)  # the value must be finite too, not just the slopes
     derivatives = [sp.diff(expr, s) for s in _symbols(names)]
@@ -143,6 +154,8 @@ def _partials(expr: sp.Expr, names: Sequence[str], at: Sequence[float]) -> Parti
 def _require_smooth(expr: sp.Expr, names: Sequence[str], at: Sequence[float]) -> None:
     """FormulaError if ``expr`` takes |u| at u = 0: SymPy's slope there (sign 0 = 0)
     is a convention, not a derivative."""
+    import sympy as sp
+
     for a in expr.atoms(sp.Abs):
         if number(a.args[0], names, at) == 0:
             raise FormulaError(f"{expr} is not differentiable where {a.args[0]} = 0")
@@ -224,6 +237,8 @@ def to_value(expr: sp.Expr, leaves: Mapping[str, Value]) -> Value | float:
     >>> round(y.data, 12), round(x.grad, 12)  # sin 2 + 2 cos 2
     (4.818594853651, 0.077003753731)
     """
+    import sympy as sp
+
     if expr.is_Symbol:
         return leaves[expr.name]
     if expr.is_number:

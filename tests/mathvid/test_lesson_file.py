@@ -3,6 +3,8 @@ before rendering, in one line naming the file, the line and the key."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -156,3 +158,16 @@ def test_every_parameter_of_every_scene_can_be_set_from_a_lesson_file(
     path = tmp_path / "lesson.toml"
     path.write_text(tomli_w.dumps(lesson))
     assert load_lesson(path).scenes[0].params == defaults
+
+
+def test_loading_the_lesson_leaves_sympy_unloaded() -> None:
+    # SymPy takes half a second to import, and a preview of a scene that reads no
+    # formula never needs it: reading the lesson must not pull it in.
+    code = (
+        "import sys; from mathvid.lesson import load_lesson; "
+        "load_lesson('lesson.toml'); print('sympy' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "False"
