@@ -87,6 +87,14 @@ def test_central_differences_are_within_their_expected_error(
     assert error > bound / 10_000  # ...and not suspiciously good either
 
 
+@pytest.mark.parametrize("widths", SHAPES)
+def test_central_differences_cost_what_taking_them_counts(widths: tuple[int, ...]) -> None:
+    net = mlp.mlp(widths)
+    taken = mlp.OpCounter()
+    mlp.central_gradient(net, taken)
+    assert mlp.gradient_cost(net).central == taken
+
+
 def test_the_ratio_grows_linearly_in_p() -> None:
     sizes, ratios = [], []
     for width in (2, 5, 10, 20, 50):
