@@ -4,6 +4,7 @@ jumped over, and each step's still is the video's frame."""
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -81,29 +82,36 @@ def test_only_animations_that_end_as_their_mobject_are_jumped() -> None:
     )
 
 
+def rendered(scene_cls: type, size: tuple[int, int], media: Path) -> tuple:
+    """``scene_cls`` rendered in this process at ``size``, 15 frames a second, into
+    ``media``: the scene, and its video's path."""
+    from manim import tempconfig
+
+    from mathvid.manim_setup import manim_config
+
+    options = {
+        "pixel_width": size[0],
+        "pixel_height": size[1],
+        "frame_rate": 15,
+        "media_dir": str(media),
+        "progress_bar": "none",
+        "verbosity": "WARNING",
+    }
+    with tempconfig(manim_config(options)):
+        scene = scene_cls()
+        scene.render()
+    return scene, scene.renderer.file_writer.movie_file_path
+
+
 def test_each_step_still_is_the_videos_frame_at_the_end_of_the_step(tmp_path) -> None:
     # The stills (previews, golden frames) are drawn without the video; they must
     # show what the video shows. x264 moves about 0.5 % of pixels by more than the
     # golden tolerance at this size; a still that drew differently (the still parts
     # painted twice after a wait, as they once were) differed in 1.2 % and more.
-    from manim import tempconfig
-
-    from mathvid.manim_setup import manim_config
     from scenes.derivatives import TangentLine
     from tests.scenes.goldens import PIXEL_THRESHOLD
 
-    options = {
-        "pixel_width": 480,
-        "pixel_height": 270,
-        "frame_rate": 15,
-        "media_dir": str(tmp_path),
-        "progress_bar": "none",
-        "verbosity": "WARNING",
-    }
-    with tempconfig(manim_config(options)):
-        scene = TangentLine()
-        scene.render()
-        video = scene.renderer.file_writer.movie_file_path
+    scene, video = rendered(TangentLine, (480, 270), tmp_path)
     steps = scene.manifest["steps"]
     ends = [s["start"] for s in steps[1:]] + [scene.manifest["duration"]]
     frames = video_frames(video)
@@ -197,23 +205,10 @@ class Silent(base.LessonScene):
 
 def test_a_silent_step_lasts_as_long_as_reading_its_cues_and_a_pause(tmp_path) -> None:
     import srt
-    from manim import tempconfig
 
-    from mathvid.manim_setup import manim_config
     from tests.scenes.checks import assert_caption_rules
 
-    options = {
-        "pixel_width": 64,
-        "pixel_height": 36,
-        "frame_rate": 15,
-        "media_dir": str(tmp_path),
-        "progress_bar": "none",
-        "verbosity": "WARNING",
-    }
-    with tempconfig(manim_config(options)):
-        scene = Silent()
-        scene.render()
-        video = scene.renderer.file_writer.movie_file_path
+    scene, video = rendered(Silent, (64, 36), tmp_path)
     cues = list(srt.parse(video.with_suffix(".srt").read_text(encoding="utf-8")))
     assert_caption_rules(cues)
     # Cut into cues, nothing lost, in order; the first caption takes several.
