@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from mathvid.lesson import THEMES, Lesson, LessonError, load_lesson
+from mathvid.manim_setup import has_alpha
 from mathvid.media import lesson_media
 from mathvid.params_doc import SceneDoc, scene_docs
 from mathvid.render import (
@@ -252,7 +253,7 @@ def _themed_lesson(args: argparse.Namespace) -> Lesson:
 def _opaque(lesson: Lesson, command: str) -> None:
     """LessonError unless ``lesson``'s theme draws a background, as ``command``'s
     outputs need (a page, a deck, a joined video are seen as they are)."""
-    if lesson.theme == "transparent":
+    if has_alpha(lesson.theme):
         raise LessonError(
             f"{command}: the transparent theme is for compositing: render its clips "
             "with `mathvid render --theme transparent`; choose dark or light here"

@@ -27,7 +27,6 @@ Examples
 from __future__ import annotations
 
 import base64
-import json
 import math
 import zlib
 from dataclasses import dataclass
@@ -38,9 +37,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mathcore import landscape
+from mathcore.functions import Objective
 from mathcore.optimize import run_batch, stable_learning_rate
 from mathcore.symbolic import resolve_objective
 from mathcore.tuning import OPTIMIZERS
+from mathvid.inline import inline_json
 
 HEAD = 60
 """Steps a run keeps one by one from its start, where each step still shows."""
@@ -117,15 +118,19 @@ def starts(window: landscape.Window, side: int, own: list[float]) -> NDArray[np.
     return np.vstack([np.column_stack([x.ravel(), y.ravel()]), [own]])
 
 
-def learning_rates(spec: dict[str, Any], racer: dict[str, Any], n: int) -> list[float]:
+def learning_rates(
+    f: Objective, spec: dict[str, Any], racer: dict[str, Any], n: int
+) -> list[float]:
     """The rates ``racer`` is explored at: with several optimizers, the ``n`` rates of
     the scene's grid (``spec["lrs"]``) around its own; else ``n`` log-spaced from a
-    tenth of the scene's smallest to past the stability bound 2/L at the start (the
-    scene's own rates among them, so its runs are there exactly).
+    tenth of the scene's smallest to past the stability bound 2/L of ``f`` (the
+    scene's function) at the start (the scene's own rates among them, so its runs
+    are there exactly).
 
     >>> spec = {"function": "bowl", "start": [4.0, 3.0], "lrs": [], "optimizers": [1],
     ...         "window": [[-5, 5], [-5, 5]]}
-    >>> rates = learning_rates(spec, {"name": "GD", "lr": 0.2}, 16)
+    >>> f = resolve_objective("bowl", dim=2)
+    >>> rates = learning_rates(f, spec, {"name": "GD", "lr": 0.2}, 16)
     >>> 0.2 in rates, rates[0] == 0.02, rates[-1] > 1.0, len(rates)
     (True, True, True, 16)
     """
@@ -135,7 +140,6 @@ def learning_rates(spec: dict[str, Any], racer: dict[str, Any], n: int) -> list[
         k = int(np.argmin(np.abs(np.log(scene) - math.log(own))))
         low = min(max(k - n // 2, 0), max(len(scene) - n, 0))
         return sorted({own, *scene[low : low + n]})
-    f = resolve_objective(spec["function"], dim=2)
     bound = stable_learning_rate(f, spec["start"])
     if not math.isfinite(bound):
         curvature = landscape.curvature_bound(f, _window(spec))
@@ -284,7 +288,7 @@ def compute(spec: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
     runs = _Runs([], [], [], [], [])
     racers = []
     for racer in spec["optimizers"]:
-        lrs = learning_rates(spec, racer, grid.lrs)
+        lrs = learning_rates(f, spec, racer, grid.lrs)
         racers.append({**racer, "lrs": lrs})
         for lr in lrs:
             batch = run_batch(
@@ -368,11 +372,8 @@ def unpack(header: dict[str, Any], data: bytes) -> dict[str, NDArray]:
 def script(scene_id: str, header: dict[str, Any], data: bytes) -> str:
     """The JavaScript file that hands the player a scene's runs."""
     payload = {"header": header, "data": base64.b64encode(zlib.compress(data, 9)).decode()}
-    # Escaped as in the page's inline data: the file may be inlined as a script.
-    text = json.dumps(payload, ensure_ascii=True, separators=(",", ":"))
-    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
-        text = text.replace(char, escape)
-    key = json.dumps(scene_id)
+    # Escaped as the page's inline data is: the file may be inlined as a script.
+    text, key = inline_json(payload), inline_json(scene_id)
     return f"(window.mathvidExplore = window.mathvidExplore || {{}})[{key}] = {text};\n"
 
 

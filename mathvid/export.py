@@ -30,12 +30,12 @@ from typing import Any
 
 import jinja2
 import srt
-from markupsafe import Markup
 
 from mathvid import explore
 from mathvid.assemble import poster_frame
 from mathvid.clips import CONVERTERS
 from mathvid.descriptions import descriptions, descriptions_vtt
+from mathvid.inline import inline_json
 from mathvid.lesson import Lesson, LessonError, slug
 from mathvid.media import write_text
 from mathvid.render import Rendered, _replace_folder
@@ -122,23 +122,13 @@ def page(
     >>> "<title>a &lt;b&gt;</title>" in html, "<!--<script>" in html
     (True, False)
     """
-    environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(PLAYER.parent),  # the pages' shared parts
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
     template = environment.from_string(template.read_text(encoding="utf-8"))
     return template.render(title=title, data=inline_json(data), palette=THEMES[theme])
-
-
-def inline_json(data: Any) -> Markup:
-    """``data`` as JSON safe inside an HTML ``<script>``: every character that could
-    end the script or open a comment (``<``, ``>``, ``&``) and the two line
-    separators JavaScript once refused are ``\\u`` escapes.
-
-    >>> str(inline_json({"t": "</script><!--"}))
-    '{"t": "\\\\u003c/script\\\\u003e\\\\u003c!--"}'
-    """
-    text = json.dumps(data, ensure_ascii=True)  # U+2028 and U+2029 become \\u escapes
-    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
-        text = text.replace(char, escape)
-    return Markup(text)
 
 
 def bundle_data(

@@ -247,11 +247,15 @@ class Generation:
     def __init__(self, lesson: Path, media: Path, folder: Path) -> None:
         self.path, self.media, self.folder = lesson, media, folder
         self.lesson: Any = None
-        self.keys: dict[str, str] = {}
-        self.clips: dict[str, tuple[str, str]] = {}
+        self.clips: dict[str, tuple[str, str]] = {}  # scene → (inputs key, clip)
         self.runs: dict[str, Run] = {}
         self.queue: list[str] = []  # scenes waiting for a run just for their manifest
         self.docs: dict[type, Any] = {}
+
+    @property
+    def keys(self) -> dict[str, str]:
+        """Each scene's inputs key: what its runs and clip are of."""
+        return {scene: key for scene, (key, _) in self.clips.items()}
 
     def serve(self, inbox: Inbox) -> None:
         self.load()
@@ -304,7 +308,6 @@ class Generation:
             send({"event": "lesson-error", "error": one_line(err)})
             return
         self.clips = {e.id: self._clip(e) for e in self.lesson.scenes}
-        self.keys = {scene: key for scene, (key, _) in self.clips.items()}
         for scene, run in list(self.runs.items()):
             if self.keys.get(scene) != run.key:
                 end(run.pid, run.fd)

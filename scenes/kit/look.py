@@ -52,9 +52,6 @@ TITLE_SIZE = 44
 TEXT_SIZE = 32
 LABEL_SIZE = 28
 
-_theme = DARK
-
-
 def use(theme: Theme | str) -> Theme:
     """Paint the palette in ``theme`` (a Theme or its name); the theme.
 
@@ -63,7 +60,6 @@ def use(theme: Theme | str) -> Theme:
     >>> use("light").background, BACKGROUND.to_hex(), use(DARK).name
     ('#FFFFFF', '#FFFFFF', 'dark')
     """
-    global _theme
     theme = THEMES[theme] if isinstance(theme, str) else theme
     for swatch, value in (
         (BACKGROUND, theme.background), (INK, theme.ink), (MUTED, theme.muted),
@@ -75,13 +71,7 @@ def use(theme: Theme | str) -> Theme:
         (CONTOUR_HIGH, interpolate_color(BACKGROUND, MUTED, 0.4)),
     ):  # fmt: skip
         _repaint(swatch, value)
-    _theme = theme
     return theme
-
-
-def current() -> Theme:
-    """The theme the palette is painted in."""
-    return _theme
 
 
 def _repaint(swatch: ManimColor, value: str | ManimColor) -> None:
