@@ -52,6 +52,7 @@ TITLE_SIZE = 44
 TEXT_SIZE = 32
 LABEL_SIZE = 28
 
+
 def use(theme: Theme | str) -> Theme:
     """Paint the palette in ``theme`` (a Theme or its name); the theme.
 
