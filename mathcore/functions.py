@@ -77,6 +77,9 @@ class Objective:
     f_df_into: Callable[[tuple[Array, ...], Array, Array], None] | None = None
     gradient_latex: str = ""
     """∇f as LaTeX, e.g. ``(\\cos x,\\ -\\sin y)``, where it is short enough to show."""
+    formula: str = ""
+    """f in the lesson's formula language, written in the order ``latex`` shows its
+    terms (``"(1 - x)**2 + 100*(y - x**2)**2"``): what a narrator reads it from."""
 
     def _coords(self, points: ArrayLike) -> list[NDArray]:
         p = np.asarray(points)
@@ -133,6 +136,7 @@ def square() -> Objective:
     """
     return Objective(
         name="square",
+        formula="x**2",
         latex=r"f(x) = x^2",
         dim=1,
         f=lambda x: x * x,
@@ -151,6 +155,7 @@ def bowl() -> Objective:
     """
     return Objective(
         name="bowl",
+        formula="x**2 + y**2",
         latex=r"f(x, y) = x^2 + y^2",
         gradient_latex=r"(2x,\ 2y)",
         dim=2,
@@ -170,6 +175,7 @@ def sincos() -> Objective:
     """
     return Objective(
         name="sincos",
+        formula="sin(x) + cos(y)",
         latex=r"f(x, y) = \sin x + \cos y",
         gradient_latex=r"(\cos x,\ -\sin y)",
         dim=2,
@@ -196,6 +202,7 @@ def rosenbrock(a: float = 1.0, b: float = 100.0) -> Objective:
         raise ValueError(f"rosenbrock: need finite a and b > 0, got a={a}, b={b}")
     return Objective(
         name="rosenbrock",
+        formula=f"({a:g} - x)**2 + {b:g}*(y - x**2)**2",
         latex=rf"f(x, y) = ({a:g} - x)^2 + {b:g}\,(y - x^2)^2",
         dim=2,
         f=lambda x, y: (a - x) ** 2 + b * (y - x * x) ** 2,
@@ -238,6 +245,7 @@ def quartic() -> Objective:
     """
     return Objective(
         name="quartic",
+        formula="x**4 - 3*x**3 + 2",
         latex=r"f(x) = x^4 - 3x^3 + 2",
         dim=1,
         f=lambda x: x**4 - 3 * x**3 + 2,
@@ -281,6 +289,7 @@ def beale() -> Objective:
 
     return Objective(
         name="beale",
+        formula="(1.5 - x + x*y)**2 + (2.25 - x + x*y**2)**2 + (2.625 - x + x*y**3)**2",
         latex=r"f(x, y) = (1.5 - x + xy)^2 + (2.25 - x + xy^2)^2 + (2.625 - x + xy^3)^2",
         dim=2,
         f=f,
@@ -299,6 +308,7 @@ def himmelblau() -> Objective:
     """
     return Objective(
         name="himmelblau",
+        formula="(x**2 + y - 11)**2 + (x + y**2 - 7)**2",
         latex=r"f(x, y) = (x^2 + y - 11)^2 + (x + y^2 - 7)^2",
         dim=2,
         f=lambda x, y: (x * x + y - 11) ** 2 + (x + y * y - 7) ** 2,

@@ -355,6 +355,7 @@ def _compiled(
         name=name,
         latex=f"f({args}) = {sp.latex(expr)}",
         gradient_latex="(" + r",\ ".join(sp.latex(g) for g in grad) + ")",
+        formula=text,
         dim=len(xs),
         f=f,
         df=lambda *c: tuple(g(*c) for g in df),

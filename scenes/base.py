@@ -110,7 +110,12 @@ class LessonScene(Scene):
         super().__init__(**kwargs)
 
     def step(
-        self, name: str, caption: str, duration: float | None = None, say: str = ""
+        self,
+        name: str,
+        caption: str,
+        duration: float | None = None,
+        say: str = "",
+        facts: Any = None,
     ) -> None:
         """Start a section called ``name`` whose caption is ``caption``.
 
@@ -121,6 +126,8 @@ class LessonScene(Scene):
         With a narrator, the step is spoken, and the cues of what is said are the
         captions: ``say`` when the words for the ear differ from the caption's
         (the narrator puts a caption's numbers and formulas into words itself).
+        ``facts`` (a dataclass or dict from ``mathcore``) are what the step's words
+        assert, kept in the manifest so that a test can check them against the run.
         """
         self._hold()
         self.next_section(name)
@@ -130,6 +137,8 @@ class LessonScene(Scene):
             entry["shows"], self._shows = self._shows, []
         if say:
             entry["say"] = say
+        if facts is not None:
+            entry["facts"] = _plain(facts)
         self.manifest["steps"].append(entry)
         if self.narrator is not None:
             words = say or caption
@@ -212,6 +221,8 @@ class LessonScene(Scene):
 
 def _plain(value: Any) -> Any:
     """JSON-ready copy of numbers, arrays, tuples and dicts."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _plain(dataclasses.asdict(value))
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

@@ -218,3 +218,15 @@ def test_rosenbrock_fused_evaluation_is_bit_for_bit_f_and_df(
         expected_f, expected_g = objective.f(x, y), np.array(objective.df(x, y))
     np.testing.assert_array_equal(f, expected_f)  # NaN where NaN, same bits elsewhere
     np.testing.assert_array_equal(g, expected_g)
+
+
+@pytest.mark.parametrize("name", sorted(functions.CATALOGUE))
+def test_a_catalogue_formula_is_the_function_it_names(name: str) -> None:
+    """The formula a narrator reads the function from is the function computed."""
+    from mathcore.symbolic import parse_formula
+
+    f = functions.CATALOGUE[name]()
+    xs = (X, Y)[: f.dim]
+    g = sp.lambdify(xs, parse_formula(f.formula), "numpy")
+    points = np.random.default_rng(7).uniform(-2, 2, size=(50, f.dim))
+    np.testing.assert_allclose(g(*points.T), f.value(points), rtol=1e-12, atol=1e-12)

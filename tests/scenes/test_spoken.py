@@ -1,0 +1,68 @@
+"""The speech printer against spoken forms written from MathSpeak and ClearSpeak's
+conventions (not from the printer's output), and on every catalogue function."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from mathcore.functions import CATALOGUE
+from scenes.kit import spoken
+
+# (formula, as a screen reader's ClearSpeak voice would say it, tidied for our voice)
+TABLE = [
+    ("x**2", "x squared"),
+    ("x**3", "x cubed"),
+    ("x**4", "x to the fourth"),
+    ("x**2 + 3*y**2", "x squared plus three y squared"),
+    ("x**2 - y**2", "x squared minus y squared"),
+    ("-x**2", "minus x squared"),
+    ("2*x*y", "two x y"),
+    ("(x - 1)**2", "the quantity x minus one, squared"),
+    ("(x + y)**3", "the quantity x plus y, cubed"),
+    ("log(x)", "the natural log of x"),
+    ("exp(x)", "e to the x"),
+    ("exp(-y**2)", "e to the minus y squared"),
+    ("exp(-x**2 - y**2)", "e to the power minus x squared minus y squared"),
+    ("sin(x)", "sine of x"),
+    ("cos(y)", "cosine of y"),
+    ("sin(x)**2", "sine squared of x"),
+    ("sin(x + y)", "sine of the quantity x plus y"),
+    ("sqrt(x)", "the square root of x"),
+    ("sqrt(x**2 + y**2)", "the square root of the quantity x squared plus y squared"),
+    ("abs(x)", "the absolute value of x"),
+    ("x**2/2", "half of x squared"),
+    ("x/3", "one third of x"),
+    ("3*x/4", "three quarters of x"),
+    ("x/y", "x over y"),
+    ("(x + 1)/(y - 2)", "the quantity x plus one, over the quantity y minus two"),
+    ("1/x", "one over x"),
+    ("x**(-2)", "one over x squared"),
+    ("pi*x", "pi x"),
+    ("2**x", "two to the x"),
+]
+
+
+@pytest.mark.parametrize(("text", "said"), TABLE)
+def test_a_formula_is_said_as_a_screen_reader_says_it(text: str, said: str) -> None:
+    assert spoken.formula(text) == said
+
+
+def test_a_catalogue_function_is_said_in_the_order_its_formula_is_shown() -> None:
+    said = spoken.objective(CATALOGUE["rosenbrock"]())
+    assert said == (
+        "f of x and y equals the quantity one minus x, squared, plus one hundred "
+        "times the quantity y minus x squared, squared"
+    )
+    assert spoken.objective(CATALOGUE["beale"]()).startswith(
+        "f of x and y equals the quantity one point five minus x plus x y, squared"
+    )
+    assert spoken.objective(CATALOGUE["square"]()) == "f of x equals x squared"
+
+
+@pytest.mark.parametrize("name", sorted(CATALOGUE))
+def test_no_catalogue_function_is_said_as_code(name: str) -> None:
+    said = spoken.objective(CATALOGUE[name]())
+    assert not re.search(r"[*_\\^()\[\]{}/]|None|star", said), said
+    assert not re.search(r"\b(\w+) \1\b", said), said  # no word said twice in a row
