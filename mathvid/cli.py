@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from mathvid.lesson import THEMES, Lesson, LessonError, load_lesson
+from mathvid.lesson import THEMES, Lesson, LessonError, as_toml, load_lesson
 from mathvid.manim_setup import has_alpha
 from mathvid.media import lesson_media
 from mathvid.params_doc import SceneDoc, scene_docs
@@ -424,32 +424,13 @@ def _scenes(args: argparse.Namespace) -> int:
 def format_scene(doc: SceneDoc) -> str:
     """A scene's ``module:Class``, summary, and a row per parameter: name, type,
     default (as a lesson file writes it) and meaning, in aligned columns."""
-    rows = [(p.name, p.type, _toml(p.default), p.doc) for p in doc.params]
+    rows = [(p.name, p.type, as_toml(p.default), p.doc) for p in doc.params]
     widths = [max((len(row[i]) for row in rows), default=0) for i in range(3)]
     lines = [doc.spec, f"  {doc.summary}".rstrip()]
     for name, kind, default, meaning in rows:
         line = f"    {name:<{widths[0]}}  {kind:<{widths[1]}}  = {default:<{widths[2]}}"
         lines.append(f"{line}  {meaning}".rstrip())
     return "\n".join(lines if rows else [*lines, "    (no parameters)"])
-
-
-def _toml(value: object) -> str:
-    """``value`` as a lesson file writes it.
-
-    Examples
-    --------
-    >>> _toml((-3.0, 3.0)), _toml("square"), _toml(True), _toml(None)
-    ('[-3.0, 3.0]', '"square"', 'true', '(none)')
-    """
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(_toml(v) for v in value) + "]"
-    if isinstance(value, int | float):
-        return repr(value)
-    return "(none)"  # no default, or one a lesson file cannot write
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import importlib
 import math
 import os
@@ -39,10 +40,10 @@ import threading
 import tomllib
 import types
 import typing
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from scenes.kit import themes
 
@@ -53,10 +54,39 @@ THEMES = tuple(themes.THEMES)
 compositing (WebM with alpha)."""
 SCENE_KEYS = {"id", "scene", "title", "params", "narration"}
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
+T = TypeVar("T")
 
 
 class LessonError(ValueError):
-    """A lesson file that cannot be used: ``file:line: key: what is wrong``."""
+    """A lesson file that cannot be used: ``file:line: key: what is wrong``.
+
+    The message is the first problem found; ``problems`` holds every one, a line each
+    (``mathvid check`` prints them all).
+    """
+
+    def __init__(self, message: str, *more: str) -> None:
+        super().__init__(message)
+        self.problems = (message, *more)
+
+
+def _gathered(makers: Iterable[Callable[[], T]]) -> list[T]:
+    """What each of ``makers`` makes; one LessonError holding every problem, if any
+    of them raised one (so a file's mistakes are all said at once).
+
+    >>> def bad(): raise LessonError("a.toml:3: x: wrong")
+    >>> _gathered([lambda: 1, bad, bad]) # doctest: +IGNORE_EXCEPTION_DETAIL
+    Traceback (most recent call last):
+    LessonError: a.toml:3: x: wrong
+    """
+    made, problems = [], []
+    for make in makers:
+        try:
+            made.append(make())
+        except LessonError as err:
+            problems += err.problems
+    if problems:
+        raise LessonError(*problems)
+    return made
 
 
 @dataclass(frozen=True)
@@ -69,6 +99,9 @@ class SceneEntry:
     scene_cls: type
     params: Any  # an instance of scene_cls.Params
     narration: tuple[tuple[str, str], ...] = ()  # step (number or name) → words said
+    # Where each of ``narration``'s keys is written, as a message begins:
+    # "lesson.toml:14: narration.Where it stops" (for ``mathvid check``).
+    narration_at: tuple[str, ...] = dataclasses.field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -115,7 +148,11 @@ def parse_lesson(text: str, path: Path) -> Lesson:
     raw_scenes = data.get("scene", [])
     if not isinstance(raw_scenes, list) or not raw_scenes:
         raise LessonError(f"{path}: no [[scene]] entries")
-    scenes = tuple(_scene(i, raw, where) for i, raw in enumerate(raw_scenes))
+    scenes = tuple(
+        _gathered(
+            functools.partial(_scene, i, raw, where) for i, raw in enumerate(raw_scenes)
+        )
+    )
     seen: set[str] = set()
     for i, entry in enumerate(scenes):
         if entry.id in seen:
@@ -156,9 +193,15 @@ def _scene(i: int, raw: dict[str, Any], where: _Locator) -> SceneEntry:
             "digits and dashes"
         )
     scene_cls = _scene_class(raw["scene"], where.scene(i, "scene"))
-    params = _params(scene_cls, raw.get("params", {}), i, where)
-    narration = _narration(raw.get("narration", {}), i, where)
-    return SceneEntry(raw["id"], raw["title"], raw["scene"], scene_cls, params, narration)
+    params, (narration, narration_at) = _gathered(
+        [
+            lambda: _params(scene_cls, raw.get("params", {}), i, where),
+            lambda: _narration(raw.get("narration", {}), i, where),
+        ]
+    )
+    return SceneEntry(
+        raw["id"], raw["title"], raw["scene"], scene_cls, params, narration, narration_at
+    )
 
 
 def slug(name: str) -> str:
@@ -170,18 +213,22 @@ def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
-def _narration(raw: Any, i: int, where: _Locator) -> tuple[tuple[str, str], ...]:
-    """``[scene.narration]``: step (its number, or its name as a slug) → words said."""
+def _narration(
+    raw: Any, i: int, where: _Locator
+) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
+    """``[scene.narration]``: step (its number, or its name as a slug) → words said;
+    and where each key is written (``file:line: narration.KEY``)."""
     if not isinstance(raw, dict):
         raise LessonError(f"{where.scene(i, 'narration')}: narration: expected a table")
-    texts = []
+    texts, places = [], []
     for key, text in raw.items():
+        at = f"{where.narration(i, key)}: narration.{key}"
         if not isinstance(text, str) or not text.strip():
-            at = where.narration(i, key)
-            raise LessonError(f"{at}: narration.{key}: expected the words to say")
+            raise LessonError(f"{at}: expected the words to say, in quotes")
         step = key if key.isdigit() else slug(key)
         texts.append((step, " ".join(text.split())))
-    return tuple(texts)
+        places.append(at)
+    return tuple(texts), tuple(places)
 
 
 def _scene_class(spec: str, at: str) -> type:
@@ -204,27 +251,17 @@ def _scene_class(spec: str, at: str) -> type:
 
 
 def _params(scene_cls: type, raw: Any, i: int, where: _Locator) -> Any:
-    from scenes.params import ParamError, declared
+    from scenes.params import ParamError
 
     defaults = scene_cls.Params()
     if not isinstance(raw, dict):
         raise LessonError(f"{where.scene(i, 'params')}: params: expected a table")
-    hints = typing.get_type_hints(scene_cls.Params, include_extras=True)
-    fields = {f.name for f in dataclasses.fields(defaults)}
-    values = {}
-    for key, value in raw.items():
-        at = where.param(i, key)
-        if key not in fields:
-            known = ", ".join(sorted(fields)) or "none"
-            raise LessonError(
-                f"{at}: params.{key}: {scene_cls.__name__} has no such "
-                f"parameter (it has: {known})"
-            )
-        try:
-            values[key] = _coerce(value, hints[key])
-            declared(key, values[key], hints[key])
-        except (TypeError, ParamError) as err:
-            raise LessonError(f"{at}: params.{key}: {err}") from None
+    values = dict(
+        _gathered(
+            functools.partial(_param, scene_cls, defaults, key, value, where.param(i, key))
+            for key, value in raw.items()
+        )
+    )
     try:
         params = dataclasses.replace(defaults, **values)
     except ValueError as err:  # a Params' own __post_init__ check
@@ -246,6 +283,35 @@ def _params(scene_cls: type, raw: Any, i: int, where: _Locator) -> Any:
                 "fewer steps or samples"
             ) from None
     return params
+
+
+def _param(
+    scene_cls: type, defaults: Any, key: str, value: Any, at: str
+) -> tuple[str, Any]:
+    """``key = value`` of ``[scene.params]`` (written at ``at``) as the type that
+    ``scene_cls.Params`` declares, in its range; LessonError if it is not.
+    ``defaults`` (the scene's ``Params()``) give the example a refusal shows."""
+    from scenes.params import ParamError, declared
+
+    fields = {f.name for f in dataclasses.fields(defaults)}
+    if key not in fields:
+        known = ", ".join(sorted(fields)) or "none"
+        raise LessonError(
+            f"{at}: params.{key}: {scene_cls.__name__} has no such parameter "
+            f"(it has: {known})"
+        )
+    hint = typing.get_type_hints(scene_cls.Params, include_extras=True)[key]
+    try:
+        typed = _coerce(value, hint)
+        declared(key, typed, hint)
+    except _Mismatch:
+        example = as_toml(getattr(defaults, key))
+        like = f", like {example}" if example not in ("[]", '""', "(none)") else ""
+        why = f"expected {_describe(hint)}{like}; got {as_toml(value)}"
+        raise LessonError(f"{at}: params.{key}: {why}") from None
+    except (TypeError, ParamError) as err:
+        raise LessonError(f"{at}: params.{key}: {err}") from None
+    return key, typed
 
 
 def typed_params(scene_cls: type, values: dict[str, Any]) -> dict[str, Any]:
@@ -291,8 +357,14 @@ def _time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+class _Mismatch(TypeError):
+    """A value of another shape or type than its field's (said with the field's
+    whole type, and an example, by :func:`_param`)."""
+
+
 def _coerce(value: Any, hint: Any) -> Any:
-    """``value`` from TOML as the dataclass field type ``hint``, or TypeError saying why."""
+    """``value`` from TOML as the dataclass field type ``hint``, or TypeError saying
+    why (:class:`_Mismatch` when it is of another type or length)."""
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if origin is typing.Annotated:  # its range is checked apart (scenes.params)
         return _coerce(value, args[0])
@@ -302,37 +374,91 @@ def _coerce(value: Any, hint: Any) -> Any:
                 return None
             try:
                 return _coerce(value, option)
-            except TypeError:
+            except _Mismatch:
                 continue
-        raise TypeError(f"expected {_describe(hint)}, got {value!r}")
+        raise _Mismatch
     if origin is tuple:
         if not isinstance(value, list):
-            raise TypeError(f"expected a list ({_describe(hint)}), got {value!r}")
+            raise _Mismatch
         if len(args) == 2 and args[1] is Ellipsis:
             return tuple(_coerce(v, args[0]) for v in value)
         if len(value) != len(args):
-            raise TypeError(f"expected {len(args)} values, got {len(value)}")
+            raise _Mismatch
         return tuple(_coerce(v, a) for v, a in zip(value, args, strict=True))
     if hint is float:
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise TypeError(f"expected a number, got {value!r}")
+            raise _Mismatch
         if not math.isfinite(value):
-            raise TypeError(f"expected a finite number, got {value!r}")
+            raise TypeError(f"expected a finite number, got {as_toml(value)}")
         return float(value)
     if hint in (int, str, bool):
         if type(value) is not hint:
-            raise TypeError(f"expected {_describe(hint)}, got {value!r}")
+            raise _Mismatch
         return value
     raise TypeError(
         f"parameters of type {_describe(hint)} cannot be set from a lesson file"
     )
 
 
-def _describe(hint: Any) -> str:
-    if typing.get_origin(hint) is typing.Annotated:
-        return _describe(typing.get_args(hint)[0])
-    names = {float: "a number", int: "an integer", str: "a string", bool: "true or false"}
-    return names.get(hint, str(hint).replace("typing.", ""))
+NOUNS = {
+    float: ("a number", "numbers"),
+    int: ("a whole number", "whole numbers"),
+    str: ("text in quotes", "texts in quotes"),
+    bool: ("true or false", "true or false values"),
+}
+"""A field type as a teacher names one value of it, and several."""
+COUNTS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+def _describe(hint: Any, plural: bool = False) -> str:
+    """A field's type in a teacher's words (the names a lesson file writes).
+
+    Examples
+    --------
+    >>> _describe(tuple[float, float]), _describe(tuple[int, ...])
+    ('a list of two numbers', 'a list of whole numbers')
+    >>> _describe(tuple[tuple[float, float], ...])
+    'a list of lists of two numbers'
+    >>> _describe(tuple[float, float, int]), _describe(str | None)
+    ('a list of three values: a number, a number, a whole number', 'text in quotes')
+    """
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin is typing.Annotated:
+        return _describe(args[0], plural)
+    if origin in (types.UnionType, typing.Union):  # None: no lesson file writes it
+        return " or ".join(_describe(a, plural) for a in args if a is not type(None))
+    if origin is tuple:
+        lists = "lists" if plural else "a list"
+        if args[-1:] == (Ellipsis,):
+            return f"{lists} of {_describe(args[0], plural=True)}"
+        count = COUNTS[len(args)] if len(args) < len(COUNTS) else str(len(args))
+        if len(set(args)) == 1:
+            return f"{lists} of {count} {_describe(args[0], plural=True)}"
+        return f"{lists} of {count} values: " + ", ".join(map(_describe, args))
+    if hint in NOUNS:
+        return NOUNS[hint][plural]
+    return str(hint).replace("typing.", "")
+
+
+def as_toml(value: object) -> str:
+    """``value`` as a lesson file writes it.
+
+    Examples
+    --------
+    >>> as_toml((-3.0, 3.0)), as_toml("square"), as_toml(True), as_toml(None)
+    ('[-3.0, 3.0]', '"square"', 'true', '(none)')
+    """
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(as_toml(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k} = {as_toml(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, int | float):
+        return repr(value)
+    return "(none)"  # no default, or one a lesson file cannot write
 
 
 class _Locator:
