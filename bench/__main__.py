@@ -9,6 +9,10 @@ unless asked). Results go to ``bench/results.json`` and ``bench/RESULTS.md``.
 
     python -m bench                  # everything (about half an hour here)
     python -m bench --quick          # 480p15 only, one repeat: a smoke run
+    python -m bench --only intelligibility   # one figure again, the rest kept
+
+The intelligibility figure (bench/intelligibility.py) needs the offline recogniser
+that ``make bench`` installs from ``bench/requirements.lock``.
 """
 
 from __future__ import annotations
@@ -38,6 +42,8 @@ STOCK = {
     "StockRosenbrock": ("rosenbrock",),
 }
 SURFACE_SCENES = STOCK["StockSurface"]
+# The figures measured first, each alone with --only (the lesson renders come after).
+QUICK = ("synthesis", "run_batch", "rerender", "preview", "studio", "intelligibility")
 
 
 def main() -> None:
@@ -47,6 +53,11 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="480p15 only, one repeat")
     parser.add_argument(
         "--resume", action="store_true", help="keep what results.json has, measure the rest"
+    )
+    parser.add_argument(
+        "--only",
+        choices=QUICK,
+        help="measure this figure alone again, keep the rest of results.json",
     )
     args = parser.parse_args()
     if args.quick:
@@ -62,18 +73,24 @@ def main() -> None:
         "scenes": {},
         "stock": {},
     }
-    if args.resume and (HERE / "results.json").exists():
+    if (args.resume or args.only) and (HERE / "results.json").exists():
         results = json.loads((HERE / "results.json").read_text())
     # The quick measurements first, and the report rewritten after every step, so an
     # interrupted run still leaves every number it measured (and --resume goes on).
-    for key, measure_it in (
-        ("synthesis", lambda: measure_synthesis(args.repeats)),
-        ("run_batch", lambda: measure_run_batch(args.repeats)),
-        ("rerender", lambda: measure_rerender(args.repeats)),
-        ("preview", lambda: measure_previews(lesson, args.repeats)),
-        ("studio", measure_studio),
-    ):
-        if key not in results:
+    quick = {
+        "synthesis": lambda: measure_synthesis(args.repeats),
+        "run_batch": lambda: measure_run_batch(args.repeats),
+        "rerender": lambda: measure_rerender(args.repeats),
+        "preview": lambda: measure_previews(lesson, args.repeats),
+        "studio": measure_studio,
+        "intelligibility": measure_intelligibility,
+    }
+    if args.only:
+        results[args.only] = quick[args.only]()
+        write(results, qualities)
+        return
+    for key, measure_it in quick.items():
+        if results.get(key) is None:
             results[key] = measure_it()
     write(results, qualities)
     for q in qualities:
@@ -193,6 +210,19 @@ def measure_synthesis(repeats: int) -> dict:
         "speech_seconds": round(spoken, 1),
         "runs": repeats,
     }
+
+
+def measure_intelligibility() -> dict | None:
+    """The narrated lesson as an offline recogniser hears it (bench/intelligibility.py);
+    None, with a note, where ``make bench`` has not installed the recogniser."""
+    import importlib.util
+
+    if importlib.util.find_spec("faster_whisper") is None:
+        log("intelligibility: skipped (faster-whisper missing: `make bench` installs it)")
+        return None
+    from bench.intelligibility import measure
+
+    return measure()
 
 
 def measure_previews(lesson, repeats: int) -> dict:
@@ -388,6 +418,10 @@ def report(r: dict, qualities: list[str]) -> str:
             f"({v['speech_seconds']} s of speech) into an empty cache, a session per "
             f"cue (see mathvid/voice.py); median of {v['runs']} runs.",
         ]
+    if r.get("intelligibility"):
+        from bench.intelligibility import report as intelligibility_report
+
+        lines += intelligibility_report(r["intelligibility"])
     b = r["run_batch"]
     lines += [
         "",
@@ -410,6 +444,8 @@ def report(r: dict, qualities: list[str]) -> str:
         "",
     ]
     lines += targets(r)
+    if (HERE / "pronunciation.md").exists():  # bench/pronunciation.py's study
+        lines += ["", (HERE / "pronunciation.md").read_text()]
     lines += ["", (HERE / "bounds.md").read_text()]
     return "\n".join(lines)
 
@@ -440,6 +476,10 @@ def targets(r: dict) -> list[str]:
         rows.append(("studio: a frame after a code edit ≤ 1.5 s", v["code_edit"], 1.5))
     rows.append(("re-render of the unchanged lesson ≤ 3 s", r["rerender"]["wall"], 3.0))
     rows.append(("run_batch ≥ 200× the loop per run", r["run_batch"]["speedup"], -200.0))
+    if r.get("intelligibility"):
+        from bench.intelligibility import targets as intelligibility_targets
+
+        rows += intelligibility_targets(r["intelligibility"])
     lines = ["", "## Targets", "", "| target | measured | holds |", "|---|---|---|"]
     for name, value, bound in rows:
         holds = value <= bound if bound > 0 else value >= -bound
