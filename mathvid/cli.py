@@ -1,4 +1,5 @@
-"""The ``mathvid`` command: list, render, preview, lesson, export, script, studio, scenes.
+"""The ``mathvid`` command: list, check, render, preview, lesson, export, script, studio,
+scenes.
 
 Every failure a user can cause or meet (a bad lesson file, a missing LaTeX, a scene
 that raises) ends in one line on stderr and exit status 1; outputs already on disk
@@ -38,6 +39,8 @@ DIR instead of media/)."""
 EXAMPLES = """examples:
   mathvid list                          the lesson's scenes, steps and durations
   mathvid list --lesson course.toml     the same for another lesson file
+  mathvid check                         the lesson's mistakes (narration keys,
+                                        recordings, values), without rendering
   mathvid render                        render every scene (medium quality, all cores)
   mathvid render descent rosenbrock -q l    two scenes, fast and small (480p15)
   mathvid preview descent --at 3.5s     a PNG of the moment 3.5 s into a scene
@@ -133,6 +136,18 @@ def _parser() -> argparse.ArgumentParser:
 
     cmd = sub.add_parser("list", parents=[common], help="the lesson's scenes and steps")
     cmd.set_defaults(run=_list)
+
+    cmd = sub.add_parser(
+        "check",
+        parents=[common],
+        help="the lesson's mistakes, without rendering",
+        description="Read the lesson file and its narration/ folder without rendering "
+        "and say every mistake, a line each with its file and line: refused values, "
+        "[scene.narration] keys that name no step, recordings that do not decode or "
+        "are silent (errors, exit status 1); files under narration/ that no scene or "
+        "step uses, recorded steps without words for their captions (warnings).",
+    )
+    cmd.set_defaults(run=_check)
 
     cmd = sub.add_parser("render", parents=[common, quality], help="render scenes")
     cmd.add_argument("ids", nargs="*", metavar="ID", help="scene ids (default: all)")
@@ -244,6 +259,14 @@ def _list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check(args: argparse.Namespace) -> int:
+    from mathvid.check import check_lesson, summary
+
+    problems = check_lesson(args.lesson)
+    print("\n".join([*(p.line for p in problems), summary(args.lesson, problems)]))
+    return 1 if any(p.error for p in problems) else 0
+
+
 def _themed_lesson(args: argparse.Namespace) -> Lesson:
     """The lesson file ``args`` name, in the theme ``--theme`` chooses (if it does)."""
     lesson = load_lesson(args.lesson)
@@ -275,10 +298,12 @@ def _render_entries(
     """Render scenes ``ids`` with one progress display; report failures, keep the rest."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from mathvid.check import before_rendering
     from mathvid.voice import narration_of
 
     check_latex()
     voice = not args.no_voice
+    before_rendering(lesson, ids, voice)
     jobs = [
         Job(
             e.id,
@@ -408,8 +433,10 @@ def _script(args: argparse.Namespace) -> int:
 
 
 def _studio(args: argparse.Namespace) -> int:
+    from mathvid.check import before_rendering
     from mathvid.studio.server import serve
 
+    before_rendering(load_lesson(args.lesson), None, voice=True)
     serve(
         args.lesson, args.media, args.port, lambda url: print(f"studio: {url}", flush=True)
     )

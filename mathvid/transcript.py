@@ -3,7 +3,8 @@ description), as ``transcript.txt`` and ``transcript.html`` (the full text
 alternative of the video, WCAG 1.2.8).
 
 A step's words are what its narration says (its cues, in order) or, in a silent
-lesson, its caption.
+lesson, its caption; a teacher's recording that the lesson gives no words for is
+captioned with the step's own text, and the transcript says so (:data:`NOTES`).
 
 Examples
 --------
@@ -41,6 +42,22 @@ def words(step: dict[str, Any]) -> str:
     return " ".join(" ".join(c["text"].split()) for c in speech["cues"])
 
 
+NOTES = {"recording-step-text": "(recorded; captions from the step's text)"}
+"""What the transcript adds to a step's words, by its speech's source (as
+:mod:`mathvid.voice` names them), where they may not be what is heard."""
+
+
+def said(step: dict[str, Any]) -> str:
+    """A step's words as the transcript gives them, with its note (:data:`NOTES`).
+
+    >>> said({"caption": "A curve.", "speech": {"source": "recording-step-text",
+    ...       "cues": [{"text": "A curve."}]}})
+    "A curve. (recorded; captions from the step's text)"
+    """
+    note = NOTES.get((step.get("speech") or {}).get("source", ""))
+    return f"{words(step)} {note}" if note else words(step)
+
+
 def transcript_text(title: str, chapters: list[Chapter]) -> str:
     """The transcript as plain text."""
     lines = [title, ""]
@@ -48,7 +65,7 @@ def transcript_text(title: str, chapters: list[Chapter]) -> str:
         lines += [f"{i}. {chapter_title}", ""]
         told = descriptions(manifest)
         for step, description in zip(manifest["steps"], told, strict=True):
-            lines += [step["name"], words(step), f"[Shown: {description}]", ""]
+            lines += [step["name"], said(step), f"[Shown: {description}]", ""]
     return "\n".join(lines)
 
 
@@ -66,7 +83,7 @@ def transcript_html(title: str, chapters: list[Chapter]) -> str:
             "id": scene_id,
             "title": chapter_title,
             "steps": [
-                {"name": s["name"], "words": words(s), "description": d}
+                {"name": s["name"], "words": said(s), "description": d}
                 for s, d in zip(manifest["steps"], descriptions(manifest), strict=True)
             ],
         }

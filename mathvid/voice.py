@@ -7,7 +7,9 @@ nothing is downloaded. The cues follow each other with a short pause, so every
 cue's time on screen is exactly the time its words are heard (a cue the voice would
 say faster than it can be read is said slower). A teacher's own
 recording of a step (``narration/<scene-id>/<step>.wav``, ``.flac`` or ``.mp3``)
-replaces the voice for that step; its cues are spread over it by their length.
+replaces the voice for that step; its captions are the words ``[scene.narration]``
+gives for the step (else the step's own text, and the manifest says so), cut into
+cues laid along the recording's speech (:func:`along_speech`).
 
 Piper's voice adds random noise, drawn inside its ONNX model from a generator that
 is seeded when the session is made. So each cue is spoken by a fresh session seeded
@@ -28,6 +30,7 @@ import importlib.metadata
 import io
 import json
 import math
+import re
 import wave
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -38,7 +41,7 @@ import numpy as np
 
 from mathvid import audio
 from mathvid.lesson import Lesson, SceneEntry, slug
-from scenes.base import Cue, Speech, spread
+from scenes.base import Cue, Speech
 from scenes.kit.speech import READING_RATE, cue_texts, for_the_ear
 
 T = TypeVar("T")
@@ -46,6 +49,16 @@ RECORDING_TYPES = (".wav", ".flac", ".mp3")
 PAUSE_IN_SENTENCE = 0.15  # seconds between the cues of one sentence
 PAUSE_AFTER_SENTENCE = 0.35
 CACHED = "48 kHz 16-bit, trimmed, -16 LUFS"  # what a cached file holds: in its key
+RECORDING = "recording"
+"""A speech's source: a teacher's recording, captioned with the lesson's words."""
+RECORDING_STEP_TEXT = "recording-step-text"
+"""A speech's source: a teacher's recording for which the lesson gives no words,
+captioned with the step's own text (which it may not say)."""
+IN_SPEECH = 0.5
+"""What a cue boundary costs inside speech rather than in a pause, in the mean
+length of the two cues it parts (within a sentence; :data:`IN_SPEECH_SENTENCE` between
+sentences, where a speaker almost always pauses)."""
+IN_SPEECH_SENTENCE = 1.5
 
 
 @dataclass(frozen=True)
@@ -53,7 +66,7 @@ class Recording:
     """A teacher's recording of one step: which step, the file's name, its bytes."""
 
     step: str  # the step's number ("2") or its name's slug ("the-rest-faster")
-    name: str
+    name: str  # the file's path, as messages name it
     data: bytes = field(repr=False)
 
     @property
@@ -119,11 +132,11 @@ class Narrator:
 
     def speak(self, number: int, name: str, caption: str) -> Speech:
         """The speech of step ``number`` (1-based) called ``name``."""
-        text = for_step(self._texts, number, name) or caption
-        cues = cue_texts(text)
+        given = for_step(self._texts, number, name)
+        cues = cue_texts(given or caption)
         recording = for_step(self._recordings, number, name)
         if recording is not None:
-            return _recorded(recording, cues)
+            return _recorded(recording, cues, given is not None)
         return self._spoken(cues)
 
     def _spoken(self, cues: list[str]) -> Speech:
@@ -172,14 +185,109 @@ class Narrator:
         return raw.astype(np.float32) / 32768.0
 
 
-def _recorded(recording: Recording, cues: list[str]) -> Speech:
-    """A teacher's recording of a step, its cues spread over it by their length."""
+def _recorded(recording: Recording, cues: list[str], worded: bool) -> Speech:
+    """A teacher's recording of a step, its cues laid along its speech; ``worded``:
+    whether the cues are the lesson's words for it (else the step's own text)."""
+    samples = recorded_sound(recording)
+    timed = along_speech(cues, audio.speech_spans(samples))
+    source = RECORDING if worded else RECORDING_STEP_TEXT
+    return Speech(timed, audio.normalise(samples), source)
+
+
+def recorded_sound(recording: Recording) -> np.ndarray:
+    """The sound of ``recording``, silence trimmed (see :func:`audio.trim`).
+
+    Raises
+    ------
+    ValueError
+        One line naming the file: it does not decode, or it holds no sound.
+
+    Examples
+    --------
+    >>> recorded_sound(Recording("2", "narration/gd/2.wav", b"RIFF"))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: narration/gd/2.wav: cannot decode audio (Invalid data found when ...)
+    """
+    if not recording.data:
+        raise ValueError(f"{recording.name}: the file is empty")
+    buffer = io.BytesIO(recording.data)
     try:
-        samples = audio.trim(audio.decode(io.BytesIO(recording.data)))
+        samples = audio.trim(audio.decode(buffer))
     except ValueError as err:
-        raise ValueError(f"{recording.name}: {err}") from None
-    timed = spread(cues, len(samples) / audio.RATE)
-    return Speech(timed, audio.normalise(samples), "recording")
+        # Named by the file, not the buffer, and without FFmpeg's error number and
+        # file name (it has none): "cannot decode audio (Invalid data found …)".
+        message = re.sub(r"\[Errno -?\d+\] |: '<none>'", "", str(err))
+        raise ValueError(
+            f"{recording.name}: {message.replace(f'{buffer}: ', '')}"
+        ) from None
+    if not samples.size:
+        raise ValueError(f"{recording.name}: no sound in it (silent or empty)")
+    return samples
+
+
+def along_speech(texts: list[str], spans: list[tuple[float, float]]) -> tuple[Cue, ...]:
+    """Cues of ``texts`` laid along a recording's speech ``spans`` (seconds, as
+    :func:`audio.speech_spans` finds them): the first starts with the speech, the
+    last ends with it, and each cue's share of the time spoken (pauses left out) is
+    near its share of the characters, its boundaries moved into pauses where that
+    costs least (:func:`_boundaries`). A cue ending in a pause ends with its
+    words; the next one starts with its own.
+
+    Examples
+    --------
+    >>> cues = along_speech(["One.", "And two."], [(0.0, 1.0), (1.5, 3.0)])
+    >>> [(c.text, c.start, c.end) for c in cues]
+    [('One.', 0.0, 1.0), ('And two.', 1.5, 3.0)]
+    """
+    lengths = [end - start for start, end in spans]
+    begins = np.concatenate([[0.0], np.cumsum(lengths)])  # each span, in speech time
+    weights = np.array([max(len(t), 1) for t in texts], dtype=float)
+    shares = begins[-1] * weights / weights.sum()
+    sentences = [t.rstrip().endswith((".", "!", "?")) for t in texts[:-1]]
+    cuts = _boundaries(shares, begins[1:-1], sentences)
+    # A cut at pause j ends a cue with span j and starts the next with span j + 1.
+    ends = [spans[j][1] if j is not None else _real(at, spans, begins) for at, j in cuts]
+    starts = [
+        spans[j + 1][0] if j is not None else t
+        for (_, j), t in zip(cuts, ends, strict=True)
+    ]
+    timed = zip(texts, [spans[0][0], *starts], [*ends, spans[-1][1]], strict=True)
+    return tuple(Cue(text, float(a), float(b)) for text, a, b in timed)
+
+
+def _boundaries(
+    shares: np.ndarray, pauses: np.ndarray, sentences: list[bool]
+) -> list[tuple[float, int | None]]:
+    """Where each boundary between cues goes, in speech time: ``(at, j)`` for the
+    pause ``j`` (at ``pauses[j]``), ``(at, None)`` inside speech, where the cues'
+    ``shares`` of the speech put it.
+
+    Of all the ways (boundaries in order, a pause taken once), the cheapest: a
+    boundary costs how far it moves, over the mean length of the cues it parts,
+    plus :data:`IN_SPEECH` (:data:`IN_SPEECH_SENTENCE` after a sentence) when it is
+    not in a pause. Each boundary keeps the cheapest way to each place it may take.
+    """
+    ways: list[tuple[float, float, list[tuple[float, int | None]]]] = [(0.0, 0.0, [])]
+    for k, want in enumerate(np.cumsum(shares)[:-1]):
+        scale = (shares[k] + shares[k + 1]) / 2
+        inside = IN_SPEECH_SENTENCE if sentences[k] else IN_SPEECH
+        places = [(float(at), j) for j, at in enumerate(pauses)] + [(float(want), None)]
+        next_ways = []
+        for at, j in places:
+            before = [w for w in ways if w[0] < at]  # strictly after the previous one
+            if before:
+                cost, path = min((w[1], w[2]) for w in before)
+                cost += abs(at - want) / scale + (inside if j is None else 0.0)
+                next_ways.append((at, cost, [*path, (at, j)]))
+        ways = next_ways
+    return min(ways, key=lambda w: w[1])[2]
+
+
+def _real(at: float, spans: list[tuple[float, float]], begins: np.ndarray) -> float:
+    """The recording's time at ``at`` seconds of speech (pauses left out)."""
+    j = min(int(np.searchsorted(begins, at, side="right")) - 1, len(spans) - 1)
+    return spans[j][0] + at - begins[j]
 
 
 def _padded(samples: np.ndarray, seconds: float) -> np.ndarray:
@@ -227,7 +335,7 @@ def recordings_of(folder: Path) -> tuple[Recording, ...]:
         return ()
     found = sorted(p for p in folder.iterdir() if p.suffix.lower() in RECORDING_TYPES)
     return tuple(
-        Recording(p.stem if p.stem.isdigit() else slug(p.stem), p.name, p.read_bytes())
+        Recording(p.stem if p.stem.isdigit() else slug(p.stem), str(p), p.read_bytes())
         for p in found
     )
 

@@ -157,7 +157,8 @@ def test_each_scene_is_at_minus_16_lufs_without_clipping(site: dict) -> None:
 def test_a_recording_replaces_the_voice_and_sets_the_steps_length(site: dict) -> None:
     steps = site["manifests"]["tangent-line"]["steps"]
     first, second = steps[0], steps[1]
-    assert first["speech"]["source"] == "recording"
+    # The lesson gives no words for it: captioned with the step's own text, and marked.
+    assert first["speech"]["source"] == "recording-step-text"
     assert steps[1]["speech"]["source"] == "voice"
     spoken = first["speech"]["end"] - first["speech"]["start"]
     assert abs(spoken - RECORDED_SECONDS) < 0.05  # the silence either side is cut
