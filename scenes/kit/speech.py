@@ -328,6 +328,30 @@ def for_the_ear(text: str) -> str:
     return text
 
 
+_CODE_TOKEN = (
+    r"(?:\d+(?:\.\d+)?|\b(?:x|y|pi|e|sin|cos|tan|exp|log|sqrt|tanh|sinh|cosh|atan|abs)\b"
+    r"|\*\*|[()+\-*/^])"
+)
+_CODE = re.compile(rf"{_CODE_TOKEN}(?:[ \t]*{_CODE_TOKEN})*")
+
+
+def _code(s: str) -> str:
+    """A formula written as code (``x**2 + 3*y**2``, as a lesson file writes one) said
+    from its expression tree (:func:`scenes.kit.spoken.formula`), never as stars."""
+    from scenes.kit.spoken import formula  # it says numbers with this module's words
+
+    def say(m: re.Match[str]) -> str:
+        code = m.group().strip()
+        if "*" not in code or not re.search(r"[\w)]", code):
+            return m.group()
+        try:
+            return f" {formula(code)} "
+        except ValueError:  # not a formula after all (FormulaError is one)
+            return m.group()
+
+    return _CODE.sub(say, s)
+
+
 def _abbreviations(s: str) -> str:
     s = re.sub(r"(?<!\w)e\.g\.", "for example", s)
     s = re.sub(r"(?<!\w)i\.e\.", "that is", s)
@@ -337,6 +361,9 @@ def _abbreviations(s: str) -> str:
 def _plain(s: str) -> str:
     """One spelling for each thing: LaTeX, sub- and superscripts, ASCII relations."""
     s = _unlatex(s)
+    # "the gradient ∇f(x₀)": the symbol names what the word already said, once.
+    s = re.sub(r"\bgradient\s+∇", "gradient of ", s)
+    s = re.sub(r"(?<![\d.])(\d)×(\d)(?![\d.^])", r"\1 by \2", s)  # a 2×2 matrix
     s = s.replace("<=", "≤").replace(">=", "≥").replace("!=", "≠").replace("′′", "″")
     s = re.sub("[₀-₉]+", lambda m: " " + m.group().translate(_SUBSCRIPTS), s)
     s = _superscripts(s)
@@ -388,7 +415,11 @@ def _functions(s: str) -> str:
         bare = not re.search(r"[-−+·×/=<>≤≥≈,*]", arg) and not m.string.startswith(
             "^", m.end()
         )
-        return f"{name}{primes}{power} of {arg if bare else f'({arg})'}"
+        # ∇f(x₀) is the gradient of f *at* x₀: "of" twice would blur what is applied.
+        of = "at" if re.search(r"(∇|gradient of )$", m.string[: m.start()]) else "of"
+        if re.fullmatch(r"[A-Za-z](?:,\s*[A-Za-z])+", arg):  # f(x, y): "f of x and y"
+            arg, bare = " and ".join(re.split(r",\s*", arg)), True
+        return f"{name}{primes}{power} {of} {arg if bare else f'({arg})'}"
 
     for _ in range(3):  # nested calls, innermost first: f(g(x))
         s, changed = _FUNCTION.subn(say, s)
@@ -412,8 +443,9 @@ def _powers(s: str) -> str:
 
 def _products(s: str) -> str:
     """Implicit products said aloud: ``0.15 ∇f``, ``2(x)``, ``η(1 − η)`` get "×"."""
-    s = re.sub(r"(?<=[\d)])\s*(?=∇)", " × ", s)
+    s = re.sub(r"(?<=[\d)])\s*(?=[∇‖])", " × ", s)
     s = re.sub(r"(?<=[\d)])(?=\()", " × ", s)
+    s = re.sub(r"(?<=\bto the \w)\s+(?=\()", " × ", s)  # (1 − μ/L)^t (f(x₀) − f*)
     return re.sub(r"(?<![A-Za-z])([xyzηκμλαβγδεθρτων])(?=\()", r"\1 × ", s)
 
 
@@ -436,12 +468,51 @@ def _numbers(s: str) -> str:
     """Each number in words; one that starts a sentence gets its capital."""
 
     def say(m: re.Match[str]) -> str:
-        words = number(m.group())
+        words = held(m.group())
         if re.fullmatch(r"\s*|.*[.!?]\s+", s[: m.start()], flags=re.DOTALL):
             words = words[0].upper() + words[1:]
         return f" {words} "
 
     return _TEXT_NUMBER.sub(say, s)
+
+
+HELD_FIGURES = 3
+"""Significant figures of a decimal a listener holds (a whole number keeps two): the
+screen keeps its digits, the voice says ``10,701`` as "about eleven thousand" and
+``2.337`` as "two point three four"."""
+_PLAIN_NUMBER = re.compile(r"([-−+]?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?")
+
+
+def held(written: str) -> str:
+    """One written number in words, to :data:`HELD_FIGURES` significant figures.
+
+    A whole number that loses figures is said "about"; a decimal is said to its
+    figures (a decimal is heard as measured anyway). Other shapes (powers of ten,
+    fractions, π) are said as written (:func:`number`).
+
+    >>> held("10,701"), held("10,000"), held("2.337")
+    ('about eleven thousand', 'ten thousand', 'two point three four')
+    >>> held("1,488")
+    'about one thousand five hundred'
+    >>> held("0.0805"), held("-0.000123")
+    ('zero point zero eight zero five', 'minus zero point zero zero zero one two three')
+    """
+    m = _PLAIN_NUMBER.fullmatch(written.strip())
+    if not m:
+        return number(written)
+    sign, whole, decimals = m[1], m[2].replace(",", ""), m[3] or ""
+    value = float(f"{whole}.{decimals or 0}")
+    if value == 0:
+        return number(written)
+    figures = HELD_FIGURES if decimals else HELD_FIGURES - 1
+    shift = figures - 1 - math.floor(math.log10(value))
+    rounded = round(value, shift)
+    if rounded == value:
+        return number(written)
+    if not decimals or shift <= 0:
+        return f"about {number(sign + f'{int(rounded):,}')}"
+    text = f"{rounded:.{shift}f}".rstrip("0").rstrip(".")
+    return number(sign + text)
 
 
 _SYMBOLS: tuple[tuple[str, str], ...] = (
@@ -484,14 +555,52 @@ def _symbols(s: str) -> str:
     return s
 
 
+_OPERATOR_WORDS = re.compile(r"\b(?:plus|minus|times|over|equals|squared|cubed|to the)\b")
+
+
+def _brackets(s: str) -> str:
+    """No bracket is said: a group of a formula becomes "the quantity …," (the
+    comma closes it for the ear), anything else bracketed is set off by commas.
+
+    >>> for_the_ear("η(1 − Lη/2) g, falling (Layer 3) at (1, 2).")
+    'eta times the quantity one minus L eta over two, g, falling, Layer three, at one, two.'
+    """
+
+    def say(m: re.Match[str]) -> str:
+        inner, before = m[1].strip(), m.string[: m.start()]
+        after = m.string[m.end() :]
+        grouped = re.search(r"\b(?:of|at|times|over|minus|plus|equals)\s*$", before) or (
+            re.match(r"\s*(?:squared|cubed|to the)\b", after)
+        )
+        power = re.match(r"\s*(?:squared|cubed|to the)\b", after)
+        items = [re.sub(r"^minus ", "", i.strip()) for i in inner.split(",")]  # a sign
+        if len(items) > 1 and not any(_OPERATOR_WORDS.search(i) for i in items):
+            return f" {inner} "  # a point, (1, −2.5): "one, minus two point five"
+        if grouped and _OPERATOR_WORDS.search(inner):
+            return f" the quantity {inner}, "
+        if grouped:  # f′(x_t)²: "f prime of x t, squared"
+            return f" {inner}{',' if power else ''} "
+        return f", {inner}, "
+
+    for _ in range(4):  # nested groups, innermost first
+        s, changed = re.subn(r"\(([^()]*)\)", say, s)
+        if not changed:
+            break
+    return s
+
+
 def _tidy(s: str) -> str:
-    """Single spaces, none inside brackets or before punctuation."""
+    """Single spaces, none inside brackets or before punctuation; no comma doubled or
+    before another mark."""
     s = re.sub(r"\s+", " ", s)
+    s = re.sub(r",(\s*[,.;:!?])", r"\1", s)
+    s = re.sub(r"^\s*,\s*|(?<=[:;])\s*,|,\s*$", " ", s)
     s = re.sub(r"\s+([,.;:!?)\]])", r"\1", s)
     return re.sub(r"([(\[])\s+", r"\1", s).strip()
 
 
 _REWRITES: tuple[Callable[[str], str], ...] = (
+    _code,
     _abbreviations,
     _plain,
     _relations,
@@ -500,6 +609,7 @@ _REWRITES: tuple[Callable[[str], str], ...] = (
     _products,
     _numbers,
     _symbols,
+    _brackets,
     _tidy,
 )
 

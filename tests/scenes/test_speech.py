@@ -143,13 +143,13 @@ CAPTIONS = [
         "The notebook's h = 1e-08 fits forward differences; central ones are 262× less "
         "accurate there.",
         "The notebook's h equals one times ten to the minus eight fits forward "
-        "differences; central ones are two hundred and sixty-two times less accurate "
-        "there.",
+        "differences; central ones are about two hundred and sixty times less "
+        "accurate there.",
     ),
     (
         "The gradient is the steepest way up (arrows: 0.15 ∇f).",
-        "The gradient is the steepest way up (arrows: zero point one five times the "
-        "gradient of f).",
+        "The gradient is the steepest way up, arrows: zero point one five times the "
+        "gradient of f.",
     ),
     (
         "Backward: start from 1 at the output and multiply by each edge's local rate.",
@@ -170,9 +170,9 @@ CAPTIONS = [
     (
         "Central differences nudge each parameter up and down and run the whole network "
         "again: 2P = 62 forward passes, 1,488 multiply-adds.",
-        "Central differences nudge each parameter up and down and run the whole network "
-        "again: two P equals sixty-two forward passes, one thousand four hundred and "
-        "eighty-eight multiply-adds.",
+        "Central differences nudge each parameter up and down and run the whole "
+        "network again: two P equals sixty-two forward passes, about one thousand "
+        "five hundred multiply-adds.",
     ),
     (
         "Backprop runs forward once and backward once: 24 plus 36 is 60 multiply-adds, "
@@ -183,9 +183,9 @@ CAPTIONS = [
     (
         "Grow the network from P = 19 to 10,701: central differences grow like P "
         "squared, backprop like P. At the largest, backprop does 7,226 times less work.",
-        "Grow the network from P equals nineteen to ten thousand seven hundred and one: "
-        "central differences grow like P squared, backprop like P. At the largest, "
-        "backprop does seven thousand two hundred and twenty-six times less work.",
+        "Grow the network from P equals nineteen to about eleven thousand: central "
+        "differences grow like P squared, backprop like P. At the largest, backprop "
+        "does about seven thousand two hundred times less work.",
     ),
     (
         "Both ways give the same gradient: the largest of the 31 differences is "
@@ -197,14 +197,14 @@ CAPTIONS = [
     (
         "g turns the point (2, 1) into three numbers, (2, 3, 1), and f turns those "
         "three into one: f = 7.",
-        "g turns the point (two, one) into three numbers, (two, three, one), and f "
-        "turns those three into one: f equals seven.",
+        "g turns the point two, one into three numbers, two, three, one, and f turns "
+        "those three into one: f equals seven.",
     ),
     (
         "The Jacobian of g has a row for each output and a column for each input: entry "
         "by entry, the slope of g_j along x_i, 6 numbers at (2, 1).",
-        "The Jacobian of g has a row for each output and a column for each input: entry "
-        "by entry, the slope of g j along x i, six numbers at (two, one).",
+        "The Jacobian of g has a row for each output and a column for each input: "
+        "entry by entry, the slope of g j along x i, six numbers at two, one.",
     ),
     (
         "Each input's slope adds up v_j times the slope of g_j: for x, 3·1 + 2·1 + 1·0 "
@@ -218,8 +218,8 @@ CAPTIONS = [
         "v = (3, 2, 1) to g1, g2, g3, and x and y collect (5, 10) on the way back. "
         "J is never built.",
         "Backpropagation gets there in one pass: seeded with one at f, it brings v "
-        "equals (three, two, one) to g one, g two, g three, and x and y collect "
-        "(five, ten) on the way back. J is never built.",
+        "equals three, two, one to g one, g two, g three, and x and y collect five, "
+        "ten on the way back. J is never built.",
     ),
     (
         "The gradient points uphill; we move η times it, downhill.",
@@ -229,7 +229,7 @@ CAPTIONS = [
         "After 41 steps the gradient's length is below 1e-8: we stop, at the minimum "
         "at (0, 0).",
         "After forty-one steps the gradient's length is below one times ten to the "
-        "minus eight: we stop, at the minimum at (zero, zero).",
+        "minus eight: we stop, at the minimum at zero, zero.",
     ),
     (
         "On a log scale steady progress is a straight line; η = 0.5 lands exactly on 0 "
@@ -245,33 +245,33 @@ CAPTIONS = [
     ),
     (
         "A function f and a point x_t = 3.5, where f = 10.539 and the slope f′ = 5.19.",
-        "A function f and a point x t equals three point five, where f equals ten point "
-        "five three nine and the slope f prime equals five point one nine.",
+        "A function f and a point x t equals three point five, where f equals ten "
+        "point five and the slope f prime equals five point one nine.",
     ),
     (
         "The step η = 1/L = 0.5 lands at the parabola's lowest point, x = 0.905: the "
         "bound promises f ≤ 3.806 there, and f is really -0.196, lower still.",
-        "The step eta equals one over L equals zero point five lands at the parabola's "
-        "lowest point, x equals zero point nine zero five: the bound promises f is at "
-        "most three point eight zero six there, and f is really minus zero point one "
-        "nine six, lower still.",
+        "The step eta equals one over L equals zero point five lands at the "
+        "parabola's lowest point, x equals zero point nine zero five: the bound "
+        "promises f is at most three point eight one there, and f is really minus "
+        "zero point one nine six, lower still.",
     ),
     (
         "For any η the bound promises a drop of at least η(1 − Lη/2)·f′(x_t)²: positive "
         "exactly between 0 and 2/L = 1, largest at 1/L. The true drop, dashed, is never "
         "smaller.",
-        "For any eta the bound promises a drop of at least eta times (one minus L eta "
-        "over two) times f prime of (x t) squared: positive exactly between zero and "
-        "two over L equals one, largest at one over L. The true drop, dashed, is never "
-        "smaller.",
+        "For any eta the bound promises a drop of at least eta times the quantity one "
+        "minus L eta over two, times f prime of x t, squared: positive exactly "
+        "between zero and two over L equals one, largest at one over L. The true "
+        "drop, dashed, is never smaller.",
     ),
     (
         "Past 2/L the bound promises nothing: at η = 1.5 it lets f rise by 20.2. A run "
         "with this η jumps to -4.285, then 5.569: its first step happens to go down, by "
         "luck, not by promise, and the run diverges.",
         "Past two over L the bound promises nothing: at eta equals one point five it "
-        "lets f rise by twenty point two. A run with this eta jumps to minus four point "
-        "two eight five, then five point five six nine: its first step happens to go "
+        "lets f rise by twenty point two. A run with this eta jumps to minus four "
+        "point two nine, then five point five seven: its first step happens to go "
         "down, by luck, not by promise, and the run diverges.",
     ),
     (
@@ -295,9 +295,10 @@ CAPTIONS = [
         "On a log axis, the gap f(x_t) − f* never rises above its bound "
         "(1 − μ/L)^t (f(x_0) − f*), dashed, at any step: convergence is linear, and "
         "slower the larger κ.",
-        "On a log axis, the gap f of x t minus f star never rises above its bound "
-        "(one minus mu over L) to the t (f of x zero minus f star), dashed, at any "
-        "step: convergence is linear, and slower the larger kappa.",
+        "On a log axis, the gap f of x t minus f star never rises above its bound the "
+        "quantity one minus mu over L, to the t times the quantity f of x zero minus "
+        "f star, dashed, at any step: convergence is linear, and slower the larger "
+        "kappa.",
     ),
     (
         "On κ = 100: at η = 1.9/L it zig-zags across the valley yet converges; at "
@@ -310,8 +311,8 @@ CAPTIONS = [
         "The notebook says η < 1/L converges (Layer 3) and η < 2/L guarantees descent "
         "(Layer 4): the picture supports η < 2/L; η = 1/L is the step the rate theorem "
         "uses.",
-        "The notebook says eta is below one over L converges (Layer three) and eta is "
-        "below two over L guarantees descent (Layer four): the picture supports eta is "
+        "The notebook says eta is below one over L converges, Layer three, and eta is "
+        "below two over L guarantees descent, Layer four: the picture supports eta is "
         "below two over L; eta equals one over L is the step the rate theorem uses.",
     ),
     (
@@ -320,8 +321,7 @@ CAPTIONS = [
     ),
     (
         "After 10,000 steps: 0.017 from (1, 1), not there yet.",
-        "After ten thousand steps: zero point zero one seven from (one, one), not there "
-        "yet.",
+        "After ten thousand steps: zero point zero one seven from one, one, not there yet.",
     ),
     (
         "Same start, same 2,000 steps; each optimizer gets its best learning rate from "
@@ -347,17 +347,17 @@ CAPTIONS = [
     (
         "Best here: η = 0.05, converged in 17 steps; η = 0.001 is still at x = 2.337 "
         "after 100 steps; η = 0.01 takes 92 steps.",
-        "Best here: eta equals zero point zero five, converged in seventeen steps; eta "
-        "equals zero point zero zero one is still at x equals two point three three "
-        "seven after one hundred steps; eta equals zero point zero one takes ninety-two "
-        "steps.",
+        "Best here: eta equals zero point zero five, converged in seventeen steps; "
+        "eta equals zero point zero zero one is still at x equals two point three "
+        "four after one hundred steps; eta equals zero point zero one takes "
+        "ninety-two steps.",
     ),
     (
         "The only minimum is x = 2.25 (f = -6.54). At x = 0, f′ = 0 too, but f keeps "
         "falling: not a minimum.",
-        "The only minimum is x equals two point two five (f equals minus six point five "
-        "four). At x equals zero, f prime equals zero too, but f keeps falling: not a "
-        "minimum.",
+        "The only minimum is x equals two point two five, f equals minus six point "
+        "five four. At x equals zero, f prime equals zero too, but f keeps falling: "
+        "not a minimum.",
     ),
     (
         "w1 reaches y along one path only: follow it back from the output.",
@@ -381,7 +381,7 @@ FORMULAS = [
     ("a loss of ≈ 3 %", "a loss of about three percent"),
     (
         "√ε, i.e. σ(w·x + b)",
-        "the square root of epsilon, that is sigma of (w times x plus b)",
+        "the square root of epsilon, that is sigma of the quantity w times x plus b",
     ),
     (
         "as h → 0, e.g. h = 10^{-8}",
@@ -390,9 +390,22 @@ FORMULAS = [
     ("x₀ = −2π; f's slope", "x zero equals minus two pi; f's slope"),
     (
         "(2, 1) and 5.7 × 10⁻⁵",
-        "(two, one) and five point seven times ten to the minus five",
+        "two, one and five point seven times ten to the minus five",
     ),
     ("x - 1 and -x, not multiply-adds", "x minus one and minus x, not multiply-adds"),
+    # The issue's own examples: code, a doubled phrase, a size, every digit kept.
+    ("Here f is x**2 + 3*y**2.", "Here f is x squared plus three y squared."),
+    ("The gradient ∇f(x0) points uphill.", "The gradient of f at x zero points uphill."),
+    ("A 2×2 matrix of 4 numbers.", "A two by two matrix of four numbers."),
+    (
+        "After 10,701 steps at 2.337.",
+        "After about eleven thousand steps at two point three four.",
+    ),
+    (
+        "eta is η(1 − Lη/2)‖∇f‖².",
+        "eta is eta times the quantity one minus L eta over two, times the norm of the "
+        "gradient of f squared.",
+    ),
 ]
 
 
@@ -402,7 +415,7 @@ def test_for_the_ear_says_the_caption(caption: str, spoken: str) -> None:
 
 
 def test_for_the_ear_reads_points_as_numbers_text_writes_them() -> None:
-    assert for_the_ear(f"at {point_text([1, -2.5])}") == "at (one, minus two point five)"
+    assert for_the_ear(f"at {point_text([1, -2.5])}") == "at one, minus two point five"
 
 
 # Everything a caption may show that the voice must put into words.
