@@ -32,6 +32,7 @@ import contextlib
 import dataclasses
 import functools
 import importlib
+import json
 import math
 import os
 import re
@@ -451,7 +452,7 @@ def as_toml(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return json.dumps(value, ensure_ascii=False)  # its escapes are TOML's too
     if isinstance(value, list | tuple):
         return "[" + ", ".join(as_toml(v) for v in value) + "]"
     if isinstance(value, dict):
