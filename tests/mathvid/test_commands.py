@@ -437,6 +437,7 @@ def test_help_shows_examples() -> None:
     assert done.returncode == 0
     for command in (
         "mathvid list",
+        "mathvid check",
         "mathvid render",
         "mathvid preview",
         "mathvid lesson",
