@@ -33,15 +33,18 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from mathvid.lesson import Lesson, LessonError, SceneEntry, load_lesson, slug
+from mathvid.voice import (
+    NARRATION,
+    RECORDING_TYPES,
+    Recording,
+    for_step,
+    recorded_sound,
+    recordings_of,
+)
 
-if TYPE_CHECKING:
-    from mathvid.voice import Recording
-
-NARRATION = "narration"
-"""The folder beside the lesson file that holds the teacher's recordings."""
 SCRIPT = "script.md"
 """``mathvid script``'s output, in that folder: no recording, and no mistake."""
 
@@ -118,8 +121,6 @@ def _count(n: int, noun: str) -> str:
 
 def _scene_problems(entry: SceneEntry, folder: Path) -> list[Problem]:
     """The mistakes in one scene's narration keys and recordings (``folder``)."""
-    from mathvid.voice import recordings_of
-
     recordings = recordings_of(folder)
     if not entry.narration and not recordings:
         return []
@@ -158,8 +159,6 @@ def _recording_problems(
 ) -> list[Problem]:
     """The mistakes of one of ``entry``'s ``recordings``: a step it names not among
     ``names``, another file recording its step, no sound, no words to caption it."""
-    from mathvid.voice import for_step, recorded_sound
-
     number = _step_of(recording.step, names)
     if number is None:
         return [_warning(recording.name, _no_step(recording.step, entry.id, names))]
@@ -183,8 +182,6 @@ def _recording_problems(
 def _step_of(key: str, names: list[str]) -> int | None:
     """The number (from 1) of the step of ``names`` that ``key`` (a number or a
     name's slug, as a lesson file or a recording names a step) means, if any."""
-    from mathvid.voice import for_step
-
     steps = enumerate(names, start=1)
     return next((n for n, name in steps if for_step({key: n}, n, name)), None)
 
@@ -230,8 +227,6 @@ def _why_unused(parts: tuple[str, ...], ids: list[str], lesson: Path) -> str | N
     >>> _why_unused(("gd", "2.m4a"), ["gd"], Path("lesson.toml"))
     'not a recording (.wav, .flac, .mp3): not used'
     """
-    from mathvid.voice import RECORDING_TYPES
-
     if len(parts) == 1:
         where = f"{NARRATION}/<scene-id>/<step>.wav"
         return None if parts[0] == SCRIPT else f"not in a scene's folder ({where})"

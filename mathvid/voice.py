@@ -46,6 +46,8 @@ from scenes.kit.speech import READING_RATE, cue_texts, for_the_ear
 
 T = TypeVar("T")
 RECORDING_TYPES = (".wav", ".flac", ".mp3")
+NARRATION = "narration"
+"""The folder beside a lesson file that holds its recordings, a folder per scene."""
 PAUSE_IN_SENTENCE = 0.15  # seconds between the cues of one sentence
 PAUSE_AFTER_SENTENCE = 0.35
 CACHED = "48 kHz 16-bit, trimmed, -16 LUFS"  # what a cached file holds: in its key
@@ -346,5 +348,5 @@ def narration_of(lesson: Lesson, entry: SceneEntry, voice: bool = True) -> Narra
     lesson file; None for silent videos (``voice = "none"``, or ``voice`` False)."""
     if not voice or lesson.voice == "none":
         return None
-    recordings = recordings_of(lesson.path.parent / "narration" / entry.id)
+    recordings = recordings_of(lesson.path.parent / NARRATION / entry.id)
     return Narration(lesson.voice, texts=entry.narration, recordings=recordings)
