@@ -191,7 +191,10 @@ def _recorded(recording: Recording, cues: list[str], worded: bool) -> Speech:
     """A teacher's recording of a step, its cues laid along its speech; ``worded``:
     whether the cues are the lesson's words for it (else the step's own text)."""
     samples = recorded_sound(recording)
-    timed = along_speech(cues, audio.speech_spans(samples))
+    # Trimmed to its speech, it has some; the whole of it, should the detector,
+    # reading the trimmed sound's levels afresh, find none.
+    spans = audio.speech_spans(samples) or [(0.0, len(samples) / audio.RATE)]
+    timed = along_speech(cues, spans)
     source = RECORDING if worded else RECORDING_STEP_TEXT
     return Speech(timed, audio.normalise(samples), source)
 
@@ -279,7 +282,7 @@ def _boundaries(
         for at, j in places:
             before = [w for w in ways if w[0] < at]  # strictly after the previous one
             if before:
-                cost, path = min((w[1], w[2]) for w in before)
+                _, cost, path = min(before, key=lambda w: w[1])
                 cost += abs(at - want) / scale + (inside if j is None else 0.0)
                 next_ways.append((at, cost, [*path, (at, j)]))
         ways = next_ways

@@ -6,18 +6,21 @@ teacher's recording is captioned along its speech."""
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Callable
 from pathlib import Path
 
 import av
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import mathvid.studio.server
 from mathvid.cli import main
 from mathvid.stills import scene_manifest
 from mathvid.transcript import transcript_text
-from mathvid.voice import Narration, Narrator, Recording
+from mathvid.voice import Narration, Narrator, Recording, along_speech
 from scenes.derivatives import TangentLine
 
 # TangentLine has three steps: "The curve", "Secant becomes tangent", "The tangent
@@ -263,7 +266,28 @@ def test_a_recording_without_words_is_captioned_with_the_steps_text_and_says_so(
 
 
 def test_cues_of_one_sentence_share_one_burst_by_their_length() -> None:
-    from mathvid.voice import along_speech
-
     cues = along_speech(["a" * 10, "b" * 29 + "."], [(1.0, 3.0)])
     assert [dataclasses.astuple(c)[1:] for c in cues] == [(1.0, 1.5), (1.5, 3.0)]
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(
+    texts=st.lists(
+        st.from_regex(r"[a-z ]{1,60}\.?", fullmatch=True), min_size=1, max_size=8
+    ),
+    steps=st.lists(
+        st.tuples(st.floats(0.05, 1.0), st.floats(0.05, 3.0)), min_size=1, max_size=8
+    ),
+)
+def test_cues_along_any_speech_are_in_order_and_cover_it(
+    texts: list[str], steps: list[tuple[float, float]]
+) -> None:
+    spans, at = [], 0.0
+    for silence, sound in steps:  # spans: a pause, then speech, again and again
+        spans.append((at + silence, at + silence + sound))
+        at += silence + sound
+    cues = along_speech(texts, spans)
+    assert [c.text for c in cues] == texts
+    assert cues[0].start == spans[0][0] and cues[-1].end == pytest.approx(spans[-1][1])
+    assert all(c.end > c.start for c in cues)
+    assert all(b.start >= a.end - 1e-9 for a, b in itertools.pairwise(cues))
