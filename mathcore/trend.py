@@ -31,6 +31,9 @@ class LossTrend:
         Updates taken (one less than the losses).
     rises : int
         How many steps ended higher than they started.
+    flat : int
+        How many steps left a positive loss exactly where it was (a run at a floor
+        of zero is not stuck: it is there).
     first_rise, last_rise : int or None
         The first and the last such step (1-based), None when there is none.
     first, last : float
@@ -42,6 +45,7 @@ class LossTrend:
 
     steps: int
     rises: int
+    flat: int
     first_rise: int | None
     last_rise: int | None
     first: float
@@ -50,8 +54,8 @@ class LossTrend:
 
     @property
     def falls_every_step(self) -> bool:
-        """Every step lowered the loss (or kept it, at a floor of exact zero)."""
-        return self.rises == 0
+        """Every step lowered the loss (or kept it at a floor of exact zero)."""
+        return self.rises == 0 and self.flat == 0
 
     @property
     def fell(self) -> bool:
@@ -62,10 +66,12 @@ class LossTrend:
 def loss_trend(losses: ArrayLike) -> LossTrend:
     """The facts of ``losses`` (f at the start, then after each step)."""
     f = np.asarray(losses, dtype=np.float64)
-    up = np.flatnonzero(np.diff(f) > 0) + 1
+    change = np.diff(f)
+    up = np.flatnonzero(change > 0) + 1
     return LossTrend(
         steps=len(f) - 1,
         rises=len(up),
+        flat=int(np.sum((change == 0) & (f[1:] > 0))),
         first_rise=int(up[0]) if len(up) else None,
         last_rise=int(up[-1]) if len(up) else None,
         first=float(f[0]),
@@ -75,7 +81,7 @@ def loss_trend(losses: ArrayLike) -> LossTrend:
 
 
 def _slowing(f: np.ndarray) -> bool:
-    """The log-loss fell by less over the second half than over the first."""
+    """The log-loss fell over both halves, by less over the second."""
     if len(f) < 3 or not np.all(np.isfinite(f)) or f[-1] >= f[0]:
         return False
     # A floor of exact zero has no logarithm: measure from the smallest positive loss.
@@ -84,4 +90,4 @@ def _slowing(f: np.ndarray) -> bool:
         return False
     logs = np.log10(np.maximum(f, floor))
     middle = len(f) // 2
-    return bool(logs[0] - logs[middle] > logs[middle] - logs[-1])
+    return bool(logs[0] - logs[middle] > logs[middle] - logs[-1] > 0)

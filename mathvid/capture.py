@@ -75,12 +75,10 @@ class CaptureMixin:
         self.moment_frame: np.ndarray | None = None
         super().__init__(*args, **kwargs)
 
-    def step(
-        self, name: str, caption: str, duration: float | None = None, say: str = ""
-    ) -> None:
+    def step(self, *args: Any, **kwargs: Any) -> None:
         if self.manifest["steps"]:
             self._snapshot()  # the step that is ending
-        super().step(name, caption, duration, say)
+        super().step(*args, **kwargs)  # whatever LessonScene.step takes
 
     def tear_down(self) -> None:
         super().tear_down()

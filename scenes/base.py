@@ -116,6 +116,7 @@ class LessonScene(Scene):
         duration: float | None = None,
         say: str = "",
         facts: Any = None,
+        draws: str = "",
     ) -> None:
         """Start a section called ``name`` whose caption is ``caption``.
 
@@ -128,6 +129,8 @@ class LessonScene(Scene):
         (the narrator puts a caption's numbers and formulas into words itself).
         ``facts`` (a dataclass or dict from ``mathcore``) are what the step's words
         assert, kept in the manifest so that a test can check them against the run.
+        ``draws`` says in one to three plain sentences what the step puts on screen,
+        for viewers who cannot see it (the descriptions track).
         """
         self._hold()
         self.next_section(name)
@@ -139,6 +142,8 @@ class LessonScene(Scene):
             entry["say"] = say
         if facts is not None:
             entry["facts"] = _plain(facts)
+        if draws:
+            entry["draws"] = draws
         self.manifest["steps"].append(entry)
         if self.narrator is not None:
             words = say or caption

@@ -42,7 +42,7 @@ from mathcore.runs import (
 )
 from scenes import params
 from scenes.base import LessonScene
-from scenes.kit import explore, look, numbers, plots, text
+from scenes.kit import explore, look, numbers, plots, spoken, text
 from scenes.kit.paths import (
     iterate_marks,
     loss_text,
@@ -162,10 +162,8 @@ class DescentBowl(LessonScene):
         counter, loss = self._readout(traj, s, view.window)
         head = column(formula, VGroup(rule, eta).arrange(RIGHT, buff=0.6), counter, loss)
 
-        self.step(
-            "The function",
-            "Gradient descent: find which way is uphill, step the other way, repeat.",
-        )
+        idea = "Gradient descent: find which way is uphill, step the other way, repeat."
+        self.step("The function", idea, say=f"Here {spoken.objective(f)}. {idea}")
         self.play(FadeIn(frame), Create(contours), run_time=1.2)
         self.play(FadeIn(star), FadeIn(start), Write(formula), FadeIn(head[1:]))
         self.add(path, marks, current)
@@ -360,6 +358,12 @@ class DescentBowl(LessonScene):
                 f"{v.step}."
             )
         at = f"the minimum at {numbers.point_text(v.minimum.point)}"
+        if n == 0:
+            return (
+                "No step is taken: the start is already at " + at + "."
+                if v.status == "converged"
+                else "No step is allowed: the run stays at its start."
+            )
         if v.status == "converged":
             tol = f"{p.tol:.0e}".replace("e-0", "e-")
             return (

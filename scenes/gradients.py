@@ -39,7 +39,7 @@ from mathcore import fields
 from mathcore.functions import Objective
 from scenes import params
 from scenes.base import Lesson3DScene
-from scenes.kit import look, numbers, plots
+from scenes.kit import look, numbers, plots, spoken
 from scenes.kit.maps import height_map
 from scenes.kit.mesh import MeshSurface
 from scenes.kit.surfaces import flat_look, height_surface, three_d_axes
@@ -124,8 +124,9 @@ class GradientBowl(Lesson3DScene):
         formula = MathTex(f.latex, color=look.CURVE, font_size=look.TITLE_SIZE)
         formula = column(formula)
 
+        landscape = "A function of two inputs is a landscape: f is its height."
         self.step(
-            "The landscape", "A function of two inputs is a landscape: f is its height."
+            "The landscape", landscape, say=f"{landscape} Here {spoken.objective(f)}."
         )
         phi, theta = p.start_view
         self.set_camera_orientation(

@@ -43,7 +43,7 @@ from mathcore.runs import (
 from mathcore.tuning import fastest_converged
 from scenes import params
 from scenes.base import LessonScene
-from scenes.kit import look, numbers, plots, text
+from scenes.kit import look, numbers, plots, spoken, text
 from scenes.kit.paths import (
     moving_dot,
     outcome,
@@ -158,9 +158,11 @@ class QuarticRates(LessonScene):
         self._record_runs(b, best)
         axes = plots.plot_axes(b.window, PLOT_WIDTH, PLOT_HEIGHT).move_to(PLOT_CENTRE)
 
+        start = f"from x = {numbers.fmt(p.x0)}"
         self.step(
             "The function",
-            f"Gradient descent on this function from x = {numbers.fmt(p.x0)}.",
+            f"Gradient descent on this function {start}.",
+            say=f"Here {spoken.objective(b.f)}. Gradient descent starts {start}.",
         )
         formula = self._show_function(b, axes, p.curve_samples)
 

@@ -1,4 +1,4 @@
-"""Five optimizers race down Rosenbrock's valley, each at its best learning rate
+"""Optimizers race down Rosenbrock's valley, each at its best learning rate
 from one grid; then the tuning behind the result.
 
 Render it with plain Manim from the repo root::
@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, NamedTuple
+from typing import Annotated, Any, NamedTuple
 
 import numpy as np
 from manim import (
@@ -186,6 +186,40 @@ def course(p: OptimizerRaceParams, sv: RunMap) -> _Course:
     return _Course(axes, frame, contours, start, stars)
 
 
+def race_facts(runs: dict[str, Trajectory]) -> dict[str, Any]:
+    """What the race's words state: who races, each one's final loss, who ends lowest."""
+    finals = {name: float(t.losses[-1]) for name, t in runs.items()}
+    lowest = [name for name, loss in finals.items() if loss == min(finals.values())]
+    return {"racers": list(runs), "final_losses": finals, "lowest": lowest}
+
+
+def entrants(n: int) -> str:
+    """The first step's name (it reaches files, chapters and slides): the count raced.
+
+    >>> entrants(5), entrants(1)
+    ('Five optimizers', 'One optimizer')
+    """
+    return f"{numbers.number_word(n).capitalize()} optimizer{'' if n == 1 else 's'}"
+
+
+def standings(facts: dict[str, Any]) -> str:
+    """Who ended lowest, as a sentence.
+
+    >>> standings({"racers": ["GD", "Adam"], "lowest": ["Adam"]})
+    'This time Adam ends lowest.'
+    >>> standings({"racers": ["GD"], "lowest": ["GD"]})
+    'GD races alone.'
+    """
+    if len(facts["racers"]) == 1:
+        return f"{facts['racers'][0]} races alone."
+    lowest = facts["lowest"]
+    if len(lowest) == len(facts["racers"]):
+        return "This time they all end at the same loss."
+    if len(lowest) == 1:
+        return f"This time {lowest[0]} ends lowest."
+    return f"This time {', '.join(lowest[:-1])} and {lowest[-1]} end lowest, level."
+
+
 class OptimizerRace(LessonScene):
     """GD, momentum, Nesterov, RMSprop and Adam race down the valley; then, why so."""
 
@@ -200,11 +234,13 @@ class OptimizerRace(LessonScene):
         ground = course(p, sv)
         table = _Legend(searches, colours, sv.runs)
 
+        facts = race_facts(sv.runs)
         self.step(
-            "Five optimizers",
-            f"Same start, same {p.steps:,} steps; each optimizer gets its best "
-            f"learning rate from the same grid of {len(lrs)}.",
+            entrants(len(sv.runs)),
+            f"Same start, the same budget of {p.steps:,} steps; each optimizer gets "
+            f"its best learning rate from the same grid of {len(lrs)}.",
             duration=4,
+            facts=facts,
         )
         rule = self._line_up(ground, table, lrs)
 
@@ -218,8 +254,10 @@ class OptimizerRace(LessonScene):
 
         self.step(
             "It depends on tuning",
-            "Change the learning rates, the budget or the start, and the order can change.",
+            f"{standings(facts)} Change the learning rates, the budget or the start, "
+            "and the order can change.",
             duration=5,
+            facts=facts,
         )
         race_view = VGroup(
             ground.frame, ground.contours, paths, heads, ground.start, ground.stars

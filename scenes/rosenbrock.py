@@ -58,10 +58,11 @@ from mathcore.runs import (
     timeline,
     zoom_box,
 )
+from mathcore.trend import LossTrend, loss_trend
 from mathcore.tuning import Outcome, outcome
 from scenes import params
 from scenes.base import LessonScene
-from scenes.kit import explore, look, numbers, plots, text
+from scenes.kit import explore, look, numbers, plots, spoken, text
 from scenes.kit.paths import (
     MARKER_RADIUS,
     PATH_WIDTH,
@@ -157,12 +158,61 @@ def milestone(p: RosenbrockMilestoneParams) -> RunMap:
     params.within("steps", p.steps, 1, params.MAX_STEPS)
     params.within("lr", p.lr, 0.0, math.inf, low_open=True)
     runs = {"GD": run(f, p.x0, gd(p.lr), p.steps, p.tol)}
+    if runs["GD"].n_steps == 0:
+        why = f"‖∇f‖ is below tol = {p.tol:g} at the start: the run takes no step"
+        raise params.ParamError("x0", why)
 
     def diverged(name: str, v: landscape.Verdict) -> params.ParamError:
         why = f"with η = {p.lr:g} the run diverges at step {v.step}: try a smaller η"
         return params.ParamError("lr", why)
 
     return run_map(f, runs, p.window, p.levels, diverged)
+
+
+def descent_caption(trend: LossTrend, lr: float) -> str:
+    """What the run does, step by step: "downhill every time" only when it is.
+
+    >>> descent_caption(loss_trend([4.0, 3.0, 2.0]), 0.001)
+    '2 small steps of size 0.001, downhill every time.'
+    >>> descent_caption(loss_trend([4.0, 5.0, 4.5, 6.0] + [3.0] * 30), 0.002)
+    '33 small steps of size 0.002. The loss rises twice in the first 3, then falls.'
+    """
+    steps = f"{trend.steps:,} small {_plural(trend.steps, 'step')} of size {lr:g}"
+    if trend.falls_every_step:
+        return f"{steps}, downhill every time."
+    if trend.rises == 0:
+        return f"{steps}. None goes up, but {trend.flat:,} leave the loss where it was."
+    rises = numbers.times_word(trend.rises)
+    if trend.last_rise <= max(trend.steps // 10, 1):
+        return (
+            f"{steps}. The loss rises {rises} in the first {trend.last_rise:,}, then falls."
+        )
+    ends = "lower" if trend.fell else "higher"
+    return f"{steps}. Not every step goes down: the loss rises {rises}, and ends {ends}."
+
+
+def loss_caption(trend: LossTrend) -> str:
+    """The loss curve in words: "slower and slower" only when it slows.
+
+    >>> loss_caption(loss_trend([1000.0, 100.0, 50.0, 40.0, 35.0]))
+    'On a log scale the loss keeps falling, slower and slower.'
+    >>> loss_caption(loss_trend([1.0, 2.0, 0.5, 0.25]))
+    'On a log scale the loss rises at first, then falls.'
+    """
+    if trend.falls_every_step:
+        how = "slower and slower" if trend.slowing else "at every step"
+        return f"On a log scale the loss keeps falling, {how}."
+    if trend.rises == 0:
+        return "On a log scale the loss never rises, though it does not always fall."
+    if not trend.fell:
+        return "On a log scale the loss ends higher than it started."
+    if trend.last_rise <= max(trend.steps // 10, 1):
+        return "On a log scale the loss rises at first, then falls."
+    return "On a log scale the loss goes up and down, and ends lower than it started."
+
+
+def _plural(n: int, word: str) -> str:
+    return word if n == 1 else f"{word}s"
 
 
 def loss_digits(value: float) -> str:
@@ -188,13 +238,16 @@ class RosenbrockMilestone(LessonScene):
         self._record_run(sv, result, len(sample.indices))
         axes = plots.map_axes(sv.view.window)
 
-        self.step("The function", self._intro_caption(sv.f, sv.view.minima))
+        intro = self._intro_caption(sv.f, sv.view.minima)
+        self.step("The function", intro, say=f"{spoken.objective(sv.f)}. {intro}")
         header = self._show_function(p, sv, axes, result)
 
+        trend = loss_trend(traj.losses)
         self.step(
             "Gradient descent",
-            f"{p.steps:,} small steps of size {p.lr:g}, downhill every time.",
+            descent_caption(trend, p.lr),
             duration=p.descent_seconds,
+            facts=trend,
         )
         racer = explore.Racer("GD", p.lr, look.TANGENT)
         spec = explore.explorable(
@@ -213,9 +266,7 @@ class RosenbrockMilestone(LessonScene):
         self._descend(p, axes, sample, clock, traj.losses, header, result)
 
         self.step(
-            "The loss curve",
-            "On a log scale the loss keeps falling, slower and slower along the floor.",
-            duration=p.loss_seconds,
+            "The loss curve", loss_caption(trend), duration=p.loss_seconds, facts=trend
         )
         self._loss_curve(p, axes, sample, clock, traj.losses, header)
 

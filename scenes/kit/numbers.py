@@ -128,6 +128,11 @@ def number_word(n: int) -> str:
     return words[n] if 0 <= n < len(words) else str(n)
 
 
+def times_word(n: int) -> str:
+    """How often, as a caption says it: "once", "twice", "3 times", "1,204 times"."""
+    return {1: "once", 2: "twice"}.get(n, f"{n:,} times")
+
+
 # Live numbers. A DecimalNumber re-typesets on every ``set_value``: it copies a whole
 # MathTex per character (~1.5 ms a glyph). A readout that follows an animation would
 # spend most of each frame doing that, usually to show the digits it already shows.
