@@ -1,0 +1,169 @@
+"""Every claim a scene's words make about its run, re-checked against the run.
+
+The words are chosen from facts (``mathcore.trend``, the race's standings); here each
+claim a caption or a step name makes is read back out of the words and checked
+against a run this test computes itself (gradient descent written out again, not
+``mathcore.optimize``), for random lessons: other functions, starts, rates and
+budgets, rising and falling runs, optimizer subsets.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from mathcore.optimize import run
+from mathcore.symbolic import resolve_objective
+from mathcore.trend import loss_trend
+from mathcore.tuning import OPTIMIZERS
+from mathvid.stills import scene_manifest
+from scenes.params import ParamError
+from scenes.race import OptimizerRace, entrants
+from scenes.rosenbrock import RosenbrockMilestone, descent_caption, loss_caption
+
+COUNTS = {"once": 1, "twice": 2}
+
+
+def count(words: str) -> int:
+    """'once', 'twice', '3 times', '1,204 times' as a number."""
+    return COUNTS.get(words) or int(words.split()[0].replace(",", ""))
+
+
+def gradient_descent(function: str, x0, lr: float, steps: int, tol: float) -> np.ndarray:
+    """The notebook's loop, written out again: the losses f(x_0), f(x_1), …"""
+    f = resolve_objective(function, dim=2)
+    x, losses = np.asarray(x0, dtype=float), [float(f.value(x0))]
+    for _ in range(steps):
+        g = f.gradient(x)
+        if np.linalg.norm(g) < tol:
+            break
+        x = x - lr * g
+        losses.append(float(f.value(x)))
+    return np.array(losses)
+
+
+def check_descent_words(caption: str, losses: np.ndarray) -> None:
+    """Each claim of the descent step's caption, against the losses."""
+    drops = np.diff(losses)
+    rises = np.flatnonzero(drops > 0) + 1
+    assert caption.startswith(f"{len(losses) - 1:,} small step")
+    if "downhill every time" in caption:
+        assert np.all(drops < 0)
+    if "None goes up" in caption:
+        assert len(rises) == 0
+    if m := re.search(r"The loss rises (.+?) in the first ([\d,]+), then falls", caption):
+        assert len(rises) == count(m[1])
+        assert rises[-1] == int(m[2].replace(",", ""))
+    if "Not every step goes down" in caption:
+        assert len(rises) > 0
+        m = re.search(r"rises (.+?), and ends (lower|higher)", caption)
+        assert len(rises) == count(m[1])
+        assert (losses[-1] < losses[0]) == (m[2] == "lower")
+
+
+def check_loss_words(caption: str, losses: np.ndarray) -> None:
+    """Each claim of the loss curve's caption, against the losses."""
+    falls = bool(np.all(np.diff(losses) < 0))
+    if "keeps falling" in caption:
+        assert falls
+    if "slower and slower" in caption:
+        half = len(losses) // 2
+        logs = np.log10(losses)
+        assert logs[0] - logs[half] > logs[half] - logs[-1] > 0
+    if "rises at first, then falls" in caption:
+        assert not falls and losses[-1] < losses[0]
+    if "ends higher" in caption:
+        assert losses[-1] >= losses[0]
+    if "ends lower" in caption:
+        assert losses[-1] < losses[0]
+    if "never rises" in caption:
+        assert np.all(np.diff(losses) <= 0)
+
+
+@given(st.lists(st.floats(0.01, 100.0), min_size=2, max_size=60))
+def test_the_descent_words_hold_for_any_run(losses: list[float]) -> None:
+    values = np.array(losses)
+    trend = loss_trend(values)
+    check_descent_words(descent_caption(trend, 0.01), values)
+    check_loss_words(loss_caption(trend), values)
+
+
+@given(
+    function=st.sampled_from(["rosenbrock", "himmelblau", "x**2 + 3*y**2", "bowl"]),
+    x0=st.tuples(st.floats(-1.8, 1.8), st.floats(-0.8, 2.8)),
+    lr=st.floats(1e-4, 2e-3),
+    steps=st.integers(5, 2000),
+)
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_the_milestone_says_only_what_its_run_did(function, x0, lr, steps) -> None:
+    p = dataclasses.replace(
+        RosenbrockMilestone.Params(),
+        function=function,
+        x0=tuple(round(v, 2) for v in x0),
+        lr=lr,
+        steps=steps,
+        descent_seconds=1.0,
+        loss_seconds=1.0,
+    )
+    try:
+        manifest = scene_manifest(RosenbrockMilestone, p)
+    except ParamError:
+        assume(False)  # a run the scene refuses to show says nothing
+    losses = gradient_descent(function, p.x0, lr, steps, p.tol)
+    by_name = {s["name"]: s for s in manifest["steps"]}
+    check_descent_words(by_name["Gradient descent"]["caption"], losses)
+    check_loss_words(by_name["The loss curve"]["caption"], losses)
+    assert by_name["Gradient descent"]["facts"]["rises"] == int(np.sum(np.diff(losses) > 0))
+
+
+def test_the_issue_s_rising_run_is_not_called_downhill() -> None:
+    p = dataclasses.replace(
+        RosenbrockMilestone.Params(), x0=(-1.5, 2.0), lr=0.0015, steps=5000
+    )
+    steps = {s["name"]: s for s in scene_manifest(RosenbrockMilestone, p)["steps"]}
+    caption = steps["Gradient descent"]["caption"]
+    assert "downhill every time" not in caption
+    assert "The loss rises 15 times in the first 25, then falls." in caption
+
+
+@given(st.sets(st.sampled_from(list(OPTIMIZERS)), min_size=1, max_size=5))
+@settings(max_examples=4, deadline=None)
+def test_the_race_names_its_entrants_and_its_leader_truly(chosen: set[str]) -> None:
+    names = tuple(n for n in OPTIMIZERS if n in chosen)
+    p = dataclasses.replace(
+        OptimizerRace.Params(),
+        optimizers=names,
+        steps=300,
+        lrs_per_decade=1,
+        race_seconds=1.0,
+    )
+    manifest = scene_manifest(OptimizerRace, p)
+    first = manifest["steps"][0]["name"]
+    assert (
+        first.split()[0].lower() == ["one", "two", "three", "four", "five"][len(names) - 1]
+    )
+    assert first == entrants(len(names))
+    finals = {}
+    for name, rows in manifest["values"]["tuning"].items():
+        (chosen_row,) = [r for r in rows if r["chosen"]]
+        f = resolve_objective(p.function, dim=2)
+        finals[name] = float(
+            run(f, p.x0, OPTIMIZERS[name](chosen_row["lr"]), p.steps, p.tol).losses[-1]
+        )
+    last = manifest["steps"][-1]["caption"]
+    if len(names) == 1:
+        assert last.startswith(f"{names[0]} races alone.")
+    elif m := re.match(r"This time (\w+) ends lowest\.", last):
+        assert finals[m[1]] == min(finals.values())
+        assert sorted(finals.values())[1] > finals[m[1]]
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 5])
+def test_a_step_name_that_counts_says_the_count(n: int) -> None:
+    words = ["One optimizer", "Two optimizers", "Three optimizers", "Four optimizers"]
+    assert entrants(n) == [*words, "Five optimizers"][n - 1]
