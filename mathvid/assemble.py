@@ -3,21 +3,26 @@ a poster per scene, and the transcript.
 
 Scenes rendered at one quality share codec, size and frame rate, so the lesson's
 video is their packets copied one after another (no re-encoding, no quality loss)
-with a chapter per scene. When scenes are narrated, their sound is joined the same
-way, silence standing in for a silent scene, and encoded once. Everything is
-written under temporary names and renamed into place at the end.
+with a chapter per scene. Their sound is copied the same way: each scene's sound
+was set to its loudness once, when the scene rendered, and a step in the lesson
+sounds as it does in its scene's video (:func:`_sound` says what the join costs
+at each scene's edge). Everything is written under temporary names and renamed
+into place at the end.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import heapq
+import itertools
 import json
+import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
 import av
-import numpy as np
 import srt
 
 from mathvid import audio
@@ -58,9 +63,6 @@ def assemble(
     video = out_dir / f"{name}.mp4"
     videos = [r.video for _, r in scenes]
     chapters = _concatenate(videos, [t for t, _ in scenes], video)
-    sound = _joined_sound(videos, chapters)
-    if sound is not None:
-        audio.mux_normalised(video, sound, video)
     manifests = [
         (r.id, t, json.loads(r.manifest.read_text(encoding="utf-8"))) for t, r in scenes
     ]
@@ -77,45 +79,26 @@ def assemble(
     return LessonFiles(video, vtt, srt_path, posters, tuple(chapters), transcript)
 
 
-def _joined_sound(videos: list[Path], chapters: list[Chapter]) -> np.ndarray | None:
-    """The scenes' sound tracks one after another, each exactly its chapter long
-    (silence for a silent scene); None when no scene has sound."""
-    pieces, heard = [], False
-    for path, chapter in zip(videos, chapters, strict=True):
-        with av.open(str(path)) as container:
-            has_sound = bool(container.streams.audio)
-        sound = audio.audio_of(path) if has_sound else np.zeros(0, np.float32)
-        heard |= has_sound
-        length = round(chapter.end * audio.RATE) - round(chapter.start * audio.RATE)
-        pieces.append(audio.cut(sound, 0.0, length / audio.RATE))
-    return np.concatenate(pieces) if heard else None
-
-
 def _concatenate(videos: list[Path], titles: list[str], target: Path) -> list[Chapter]:
-    """Copy the packets of ``videos`` one after another into ``target``, with chapters."""
-    chapters: list[Chapter] = []
+    """Copy the packets of ``videos``, picture and sound, one after another into
+    ``target``, with a chapter per video."""
+    ends = [audio.video_span(path)[1] for path in videos]
+    starts = list(itertools.accumulate(ends, initial=Fraction(0)))
+    places = _sound_places(starts)
     with replacing(target) as tmp, av.open(str(tmp), "w", format="mp4") as out:
-        stream = None
-        offset = 0  # in the output stream's time base
-        for path, title in zip(videos, titles, strict=True):
-            with av.open(str(path)) as src:
-                source = src.streams.video[0]
-                if stream is None:
-                    stream = out.add_stream_from_template(source)
-                _check_same_format(stream, source, path)
-                end = offset
-                for packet in src.demux(source):
-                    if packet.dts is None:  # the flushing packet
-                        continue
-                    packet.pts += offset
-                    packet.dts += offset
-                    end = max(end, packet.pts + packet.duration)
-                    packet.stream = stream
-                    out.mux(packet)
-                start_s = float(offset * source.time_base)
-                chapters.append(Chapter(title, start_s, float(end * source.time_base)))
-                offset = end
+        picture, sound = _streams(out, videos)
+        for path, start, end, place in zip(videos, starts, ends, places, strict=False):
+            packets = _pictures(path, picture, start)
+            if sound is not None:
+                sounds = _sound(path, sound, *place, round(end * audio.RATE))
+                packets = heapq.merge(packets, sounds, key=_time)
+            for packet in packets:
+                out.mux(packet)
         time_base = Fraction(1, 1000)
+        chapters = [
+            Chapter(title, float(start), float(start + end))
+            for title, start, end in zip(titles, starts, ends, strict=False)
+        ]
         out.set_chapters(
             [
                 {
@@ -129,6 +112,112 @@ def _concatenate(videos: list[Path], titles: list[str], target: Path) -> list[Ch
             ]
         )
     return chapters
+
+
+def _streams(
+    out: av.container.OutputContainer, videos: list[Path]
+) -> tuple[av.VideoStream, av.AudioStream | None]:
+    """The lesson's picture stream, shaped as the first video's, and its sound
+    stream as the first sound's (None when no video has sound)."""
+    with av.open(str(videos[0])) as src:
+        picture = out.add_stream_from_template(src.streams.video[0])
+    for path in videos:
+        with av.open(str(path)) as src:
+            if src.streams.audio:
+                return picture, out.add_stream_from_template(src.streams.audio[0])
+    return picture, None
+
+
+def _pictures(path: Path, stream: av.VideoStream, start: Fraction) -> Iterator[av.Packet]:
+    """The video packets of ``path`` into ``stream``, moved to ``start`` seconds."""
+    with av.open(str(path)) as src:
+        source = src.streams.video[0]
+        _check_same_format(stream, source, path)
+        shift = start / source.time_base
+        if shift.denominator != 1:
+            raise ValueError(f"{path}: starts at {float(start)} s, between two ticks")
+        for packet in src.demux(source):
+            if packet.dts is None:  # the flushing packet
+                continue
+            packet.pts += int(shift)
+            packet.dts += int(shift)
+            packet.stream = stream
+            yield packet
+
+
+def _sound_places(starts: list[Fraction]) -> list[tuple[int, int]]:
+    """Where the sound of each scene goes in the lesson, in samples: (where its
+    sample 0 goes, where the lesson's sound goes on without it).
+
+    ``starts`` are the scenes' starts in seconds, and the lesson's end. A scene's
+    sound starts at the first AAC frame of the lesson at or after its picture (up
+    to 21 ms late, never early: no scene's first word is heard under the scene
+    before), and stops at the next scene's priming frame, or the lesson's end.
+
+    >>> _sound_places([Fraction(0), Fraction(1, 15), Fraction(2, 15)])
+    [(0, 3072), (4096, 6400)]
+    """
+    frames = [math.ceil(start * audio.RATE / audio.AAC_FRAME) for start in starts[:-1]]
+    stops = [(frame - 1) * audio.AAC_FRAME for frame in frames[1:]]
+    return list(
+        zip(
+            [frame * audio.AAC_FRAME for frame in frames],
+            [*stops, round(starts[-1] * audio.RATE)],
+            strict=True,
+        )
+    )
+
+
+def _sound(
+    path: Path, stream: av.AudioStream, at: int, stop: int, samples: int
+) -> Iterator[av.Packet]:
+    """The sound packets of scene ``path`` into ``stream``, its sample 0 at the
+    lesson's sample ``at`` (where an AAC frame starts), up to sample ``stop``;
+    ``samples`` of silence when the scene has no sound.
+
+    Packets are copied, not decoded and encoded again, so the lesson plays the
+    scene's very samples. An AAC frame overlaps the one before it, so at the end
+    of a scene its last frame gives way to the next scene's priming frame: the
+    scene's last 21–64 ms decode without the frames that complete them. They are
+    silence: every step keeps half a second of quiet after its speech
+    (``scenes.base.PAUSE``).
+    """
+    with av.open(str(path)) as src:
+        if src.streams.audio:
+            source = src.streams.audio[0]
+            _check_same_sound(stream, source, path)
+            packets = (p for p in src.demux(source) if p.dts is not None)
+        else:
+            packets = audio.silence(samples)
+        end = None
+        for packet in packets:
+            packet.pts += at
+            packet.dts += at
+            if packet.pts >= stop:
+                break
+            if end is not None and packet.pts != end:
+                raise ValueError(f"{path}: its sound has a gap at {packet.pts} samples")
+            packet.duration = min(audio.AAC_FRAME, stop - packet.pts)
+            end = packet.pts + packet.duration
+            packet.stream = stream
+            yield packet
+        if end != stop:
+            raise ValueError(f"{path}: its sound ends before its picture")
+
+
+def _time(packet: av.Packet) -> Fraction:
+    return packet.dts * packet.time_base
+
+
+def _check_same_sound(stream: av.AudioStream, source: av.AudioStream, path: Path) -> None:
+    def shape(s: av.AudioStream) -> tuple:
+        codec = s.codec_context
+        return codec.name, codec.sample_rate, codec.channels, bytes(codec.extradata or b"")
+
+    if shape(stream) != shape(source) or source.time_base != Fraction(1, audio.RATE):
+        raise ValueError(
+            f"{path}: its sound is {shape(source)[:3]}, the lesson's {shape(stream)[:3]}"
+        )
 
 
 def _check_same_format(stream: av.VideoStream, source: av.VideoStream, path: Path) -> None:

@@ -535,7 +535,7 @@ def mux(video: str | Path, audio: np.ndarray, out: str | Path) -> Path:
     samples = np.asarray(audio, dtype=np.float32)
     if samples.ndim != 1:
         raise ValueError(f"mux: audio must be mono (one dimension), got {samples.shape}")
-    start, end = _video_span(video)
+    start, end = video_span(video)
     track = _fitted(samples, round((end - start) * RATE))
     with (
         replacing(out) as tmp,
@@ -585,6 +585,23 @@ def mux_normalised(
     return sound
 
 
+def silence(samples: int) -> Iterator[av.Packet]:
+    """``samples`` of silence as :func:`mux` encodes sound into an MP4: AAC
+    packets from the priming frame's (pts −:data:`AAC_FRAME`), time base 1/RATE.
+
+    Examples
+    --------
+    >>> [(p.pts, p.duration) for p in silence(1500)]
+    [(-1024, 1024), (0, 1024), (1024, 476)]
+    """
+    codec = av.CodecContext.create(SOUND_CODECS[".mp4"], "w")
+    codec.sample_rate, codec.layout, codec.format = RATE, "mono", "fltp"
+    codec.bit_rate, codec.time_base = AAC_BIT_RATE, Fraction(1, RATE)
+    for packet in _encoded(np.zeros(samples, np.float32), codec, 0):
+        packet.time_base = codec.time_base
+        yield packet
+
+
 def audio_of(path: str | Path) -> np.ndarray:
     """The sound track of the video at ``path`` (mono float32 at :data:`RATE`).
 
@@ -594,7 +611,7 @@ def audio_of(path: str | Path) -> np.ndarray:
     return decode(path)
 
 
-def _video_span(path: Path) -> tuple[Fraction, Fraction]:
+def video_span(path: Path) -> tuple[Fraction, Fraction]:
     """(first, end) presentation time of ``path``'s video, in seconds."""
     with av.open(str(path)) as src:
         if not src.streams.video:
@@ -621,7 +638,9 @@ def _copied(
         yield packet
 
 
-def _encoded(track: np.ndarray, stream: av.AudioStream, first: int) -> Iterator[av.Packet]:
+def _encoded(
+    track: np.ndarray, stream: av.AudioStream | av.AudioCodecContext, first: int
+) -> Iterator[av.Packet]:
     """``track`` encoded by ``stream``'s encoder, its sample 0 at ``first`` (1/RATE s)."""
     for offset in range(0, track.size, AAC_FRAME):
         frame = av.AudioFrame.from_ndarray(

@@ -1,0 +1,145 @@
+"""The lesson's sound is its scenes' sound: joined as it is, never made loud again.
+
+A narrated lesson of two scenes at 480p15 is joined by ``mathvid lesson``; each
+step's sound in ``lesson.mp4`` is measured against the same step in its scene's
+video, both decoded (PyAV). The scene files are the reference: their sound was set
+to its loudness once, when they rendered (``test_narration.py`` checks that).
+"""
+
+from __future__ import annotations
+
+import json
+
+import av
+import numpy as np
+import pytest
+from scipy.signal import correlate
+
+from mathvid import audio
+from mathvid.audio import RATE
+from tests.mathvid.command import mathvid
+
+LESSON = """title = "Two narrated scenes"
+
+[[scene]]
+id = "table"
+scene = "scenes.derivatives:DerivativeTable"
+title = "The table of derivatives"
+
+[[scene]]
+id = "step-size"
+scene = "scenes.derivatives:StepSizeError"
+title = "Choosing h for a numerical derivative"
+"""
+
+EDGE = 0.3  # seconds: a step's last, and its speech's last (the voice fading out)
+SILENT = -70.0  # dBFS: under it, a stretch is silence (BS.1770's absolute gate)
+TAIL = 0.064  # seconds at a scene's end that give way to the next scene's first frame
+
+
+def rms(x: np.ndarray) -> float:
+    """RMS level in dBFS (−inf for digital silence)."""
+    with np.errstate(divide="ignore"):
+        return float(10 * np.log10(np.mean(np.square(x, dtype=np.float64))))
+
+
+def span(x: np.ndarray, start: float, end: float) -> np.ndarray:
+    return x[round(start * RATE) : round(end * RATE)]
+
+
+def lag(lesson: np.ndarray, at: float, scene: np.ndarray) -> int:
+    """Samples after ``at`` s where ``scene``'s sound best matches the lesson's,
+    searched a frame of AAC either side."""
+    first, reach = round(at * RATE), 2 * audio.AAC_FRAME
+    inner = scene[: scene.size - round(TAIL * RATE)]
+    here = lesson[max(0, first - reach) : first + inner.size + reach]
+    fits = correlate(here, inner, mode="valid", method="fft")
+    return int(np.argmax(fits)) + max(0, first - reach) - first
+
+
+@pytest.fixture(scope="module")
+def joined(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The lesson joined, with each scene: its start in the lesson, its sound as
+    its own video has it, its manifest, and where its sound is in the lesson."""
+    folder = tmp_path_factory.mktemp("joined")
+    lesson = folder / "lesson.toml"
+    lesson.write_text(LESSON)
+    media = folder / "media"
+    done = mathvid("lesson", "-q", "l", "--lesson", lesson, "--media", media)
+    assert done.returncode == 0, done.stderr
+    video = media / "lesson" / "lesson" / "l" / "lesson.mp4"
+    sound = audio.audio_of(video)
+    scenes, start = [], 0.0
+    for scene_id in ("table", "step-size"):
+        rendered = media / "lesson" / "scenes" / scene_id / "l"
+        manifest = json.loads((rendered / "scene.json").read_text(encoding="utf-8"))
+        own = audio.audio_of(rendered / "scene.mp4")
+        scenes.append((start, own, manifest, lag(sound, start, own)))
+        start += manifest["duration"]
+    return {"video": video, "sound": sound, "scenes": scenes}
+
+
+def steps(manifest: dict) -> list[tuple[float, float, float]]:
+    """(start, end, end of its speech) of each step of a scene, in the scene."""
+    ends = [s["start"] for s in manifest["steps"][1:]] + [manifest["duration"]]
+    return [
+        (s["start"], end, s["speech"]["end"])
+        for s, end in zip(manifest["steps"], ends, strict=True)
+    ]
+
+
+def test_each_step_is_as_loud_in_the_lesson_as_in_its_scene(joined: dict) -> None:
+    lesson = joined["sound"]
+    measured = 0
+    for at, scene, manifest, _ in joined["scenes"]:
+        for start, end, _ in steps(manifest):
+            theirs = audio.loudness(span(scene, start, end))
+            ours = audio.loudness(span(lesson, at + start, at + end))
+            assert abs(ours - theirs) <= 0.5, (start, ours, theirs)
+            # The step's last 0.3 s: as loud as in the scene, or as silent.
+            theirs = rms(span(scene, end - EDGE, end))
+            ours = rms(span(lesson, at + end - EDGE, at + end))
+            if theirs > SILENT:
+                assert abs(ours - theirs) <= 0.5, (end, ours, theirs)
+            else:
+                assert ours < SILENT, (end, ours, theirs)
+            measured += 1
+    assert measured >= 5
+
+
+def test_each_scenes_samples_are_in_the_lesson_as_they_are(joined: dict) -> None:
+    # Packets copied, not encoded again: the scene's sound, at most an AAC frame
+    # late (21 ms) and never early; only the scene's last 64 ms, silence, give way
+    # to the next scene's first frame. The decoder fills some bands with noise of
+    # the coded level (AAC's noise substitution), drawn anew in each decoding run:
+    # decoded twice, the same packets differ some 60 dB under the sound, where a
+    # second encoding's error would be 20-30 dB under it.
+    lesson = joined["sound"]
+    for at, scene, manifest, late in joined["scenes"]:
+        assert 0 <= late < audio.AAC_FRAME
+        inner = scene[: scene.size - round(TAIL * RATE)]
+        first = round(at * RATE) + late
+        error = lesson[first : first + inner.size] - inner
+        assert rms(error) < rms(inner) - 50
+        assert rms(scene[inner.size :]) < SILENT
+        # The end of each step's speech, the voice fading out, where a second
+        # limiter lifted the quiet sound most.
+        shift = at + late / RATE
+        for _, _, spoken in steps(manifest):
+            theirs = rms(span(scene, spoken - EDGE, spoken))
+            ours = rms(span(lesson, shift + spoken - EDGE, shift + spoken))
+            assert theirs > SILENT and abs(ours - theirs) <= 0.5, (spoken, ours, theirs)
+
+
+def test_the_lessons_sound_does_not_clip_and_lasts_as_its_picture(joined: dict) -> None:
+    sound = joined["sound"]
+    assert np.abs(sound).max() <= 1.0
+    with av.open(str(joined["video"])) as src:
+        picture = src.streams.video[0]
+        frame = 1 / float(picture.average_rate)
+        seconds = float(picture.duration * picture.time_base)
+        track = src.streams.audio[0]
+        assert abs(float(track.duration * track.time_base) - seconds) <= frame
+    assert abs(sound.size / RATE - seconds) <= frame
+    at, _, manifest, _ = joined["scenes"][-1]
+    assert abs(at + manifest["duration"] - seconds) <= frame
