@@ -210,6 +210,12 @@ LOG_COLUMN_LEFT = 1.6
 STEP_TICKS = 6
 
 
+NOTEBOOK_SAYS = (
+    "The notebook says any η below 1/L converges, in Layer 3. And any η below 2/L "
+    "guarantees descent, in Layer 4."
+)
+
+
 def kappa_text(r: LinearRun) -> str:
     """κ as a viewer reads it: 3 significant digits."""
     return numbers.fmt(r.curvature.kappa, 3)
@@ -289,10 +295,10 @@ class ConvergenceRate(LessonScene):
         )
         if not all(r.curvature.quadratic for r in c.runs):
             return (
-                f"With η = 1/L each run closes in on its minimum, the slowest direction "
-                f"by about 1 − μ/L per step ({shrink or '0'}); not every function is a "
-                "quadratic, but each is strongly convex on the window its run stays "
-                "in, so the theorem holds."
+                f"With η = 1/L each run closes in on its minimum. The slowest direction "
+                f"shrinks by about 1 − μ/L per step: {shrink or '0'}. Not every function "
+                "is a quadratic. But each is strongly convex where its run goes, so the "
+                "theorem holds."
             )
         caption = (
             "With η = 1/L, 1 − ηL = 0: the steepest direction is solved in one step, "
@@ -301,21 +307,22 @@ class ConvergenceRate(LessonScene):
         if landed:
             which = " and ".join(f"κ = {kappa_text(r)}" for r in landed)
             caption += f" {which} lands on the minimum at once"
+        if landed:
+            caption += "."
         if crawl:
             caption += (
-                f"{'; the others jump' if landed else ' Each path jumps'} to the valley "
-                f"floor, then {'crawl' if landed else 'crawls'} along it, the distance "
-                "shrinking by "
-                f"1 − μ/L per step: {shrink}"
+                f" {'The others jump' if landed else 'Each path jumps'} to the valley "
+                f"floor, then {'crawl' if landed else 'crawls'} along it. The distance "
+                f"shrinks by 1 − μ/L per step: {shrink}."
             )
-        return caption + "."
+        return caption
 
     @staticmethod
     def _gaps_caption(c: Plan) -> str:
         return (
-            "On a log axis, the gap f(x_t) − f* never rises above its bound "
-            "(1 − μ/L)^t (f(x_0) − f*), dashed, at any step: convergence is linear, "
-            "and slower the larger κ."
+            "On a log axis, the gap f(x_t) − f* never rises above its dashed bound. "
+            "The bound is (1 − μ/L)^t times the first gap. Convergence is linear, and "
+            "slower the larger κ."
         )
 
     @staticmethod
@@ -324,27 +331,24 @@ class ConvergenceRate(LessonScene):
         parts = []
         for run_, v in zip(c.closing, c.verdicts, strict=True):
             parts.append(f"at η = {numbers.fmt(run_.factor, 4)}/L it {_fate(run_, v)}")
-        return f"On κ = {kappa_text(r)}: " + "; ".join(parts) + "."
+        return f"On κ = {kappa_text(r)}: " + ". And ".join(parts) + "."
 
     @staticmethod
     def _verdict_caption(c: Plan) -> str:
         if _supports_two_over_l(c):
             return (
-                "The notebook says η < 1/L converges (Layer 3) and η < 2/L guarantees "
-                "descent (Layer 4): the picture supports η < 2/L; η = 1/L is the step "
-                "the rate theorem uses."
+                f"{NOTEBOOK_SAYS} The picture supports the bound 2/L. And η = 1/L is the "
+                "step the rate theorem uses."
             )
         if _past_yet_converging(c):
             return (
-                "The notebook says η < 1/L converges (Layer 3) and η < 2/L guarantees "
-                "descent (Layer 4): below 2/L descent is sure; past it nothing is "
-                "promised, though this run still converges, as f curves less along it "
-                "than L, its most over the window. η = 1/L is the rate theorem's step."
+                f"{NOTEBOOK_SAYS} Below 2/L descent is sure; past it nothing is promised. "
+                "This run still converges, as f curves less along it than L, its most "
+                "over the window. η = 1/L is the rate theorem's step."
             )
         return (
-            "The notebook says η < 1/L converges (Layer 3) and η < 2/L guarantees "
-            "descent (Layer 4); these closing steps do not straddle 2/L, so the "
-            "picture only shows η = 1/L, the rate theorem's step."
+            f"{NOTEBOOK_SAYS} These closing steps do not straddle 2/L. So the picture "
+            "only shows η = 1/L, the rate theorem's step."
         )
 
     # ---------------------------------------------------------------- steps

@@ -217,9 +217,9 @@ class VectorJacobian(LessonScene):
         rows, cols = len(OUTPUTS), len(INPUTS)
         self.step(
             "The Jacobian",
-            f"The Jacobian of g has a row for each output and a column for each input: "
-            f"entry by entry, the slope of g_j along x_i, {rows * cols} numbers at "
-            f"{numbers.point_text(p.x0)}.",
+            "The Jacobian of g has a row for each output and a column for each input. "
+            f"Entry by entry it holds the slope of g_j along x_i: {rows * cols} numbers "
+            f"at {numbers.point_text(p.x0)}.",
         )
         formulas = _matrix(pl.J.latex)
         values = _matrix([[numbers.fmt(c, p.digits) for c in r] for r in pl.J.values])
@@ -346,14 +346,14 @@ class VectorJacobian(LessonScene):
         """The step "Sum over j": each input's slope, term by term, as the notebook
         writes it; J's and v's entries in each term are boxed as it appears."""
         d = p.digits
-        sums = "; ".join(
-            f"for {s.wrt}, {' + '.join(_term(s, j, d) for j in range(len(OUTPUTS)))}"
-            f" = {numbers.fmt(s.total, d)}"
+        sums = " ".join(
+            f"For {s.wrt}, {' + '.join(_term(s, j, d) for j in range(len(OUTPUTS)))}"
+            f" = {numbers.fmt(s.total, d)}."
             for s in pl.sums
         )
         self.step(
             "Sum over j",
-            f"Each input's slope adds up v_j times the slope of g_j: {sums}. "
+            f"Each input's slope adds up v_j times the slope of g_j. {sums} "
             "That is J transpose times v.",
         )
         rule = _fit(
@@ -404,9 +404,9 @@ class VectorJacobian(LessonScene):
         d, bp = p.digits, pl.backward
         self.step(
             "One backward pass",
-            "Backpropagation gets there in one pass: seeded with 1 at f, it brings "
-            f"v = {_plain(bp.upstream, d)} to g1, g2, g3, and x and y collect "
-            f"{_plain(bp.grads, d)} on the way back. J is never built.",
+            "Backpropagation gets there in one pass. Seeded with 1 at f, it brings "
+            f"v = {_plain(bp.upstream, d)} to g1, g2, g3. On the way back, x and y "
+            f"collect {_plain(bp.grads, d)}. J is never built.",
         )
         graph = ChainGraph(bp, d)
         self.play(

@@ -236,8 +236,8 @@ class DescentLemma(LessonScene):
 
         self.step(
             "The function and a point",
-            f"A function f and a point x_t = {t_vals[0]}, where f = {t_vals[1]} "
-            f"and the slope f′ = {t_vals[2]}.",
+            f"A function f and a point x_t = {t_vals[0]}. There f = {t_vals[1]}, "
+            f"and its slope f′ = {t_vals[2]}.",
         )
         head = self._show_function(d, axes, p)
 
@@ -495,7 +495,7 @@ class DescentLemma(LessonScene):
     @staticmethod
     def _bound_caption(d: Lemma) -> str:
         return (
-            f"On this window f never curves more than L = {numbers.fmt(d.L)}, so the "
+            f"On this window f never curves more than L = {numbers.fmt(d.L)}. So the "
             "parabola through x_t with f's slope and curvature L lies above f everywhere."
         )
 
@@ -504,8 +504,8 @@ class DescentLemma(LessonScene):
         q = d.bound
         return (
             f"The step η = 1/L = {numbers.fmt(1 / d.L)} lands at the parabola's lowest "
-            f"point, x = {numbers.fmt(d.step)}: the bound promises f ≤ "
-            f"{numbers.fmt(q.minimum)} there, and f is really "
+            f"point, x = {numbers.fmt(d.step)}. There the bound promises f ≤ "
+            f"{numbers.fmt(q.minimum)}, and f is really "
             f"{numbers.fmt(d.step_value)}{DescentLemma._lower(d)}."
         )
 
@@ -526,9 +526,9 @@ class DescentLemma(LessonScene):
         above = bool(np.all(d.actual[finite] >= d.guaranteed[finite] - 1e-9))
         true = " The true drop, dashed, is never smaller." if above else ""
         return (
-            "For any η the bound promises a drop of at least η(1 − Lη/2)·f′(x_t)²: "
-            f"positive exactly between 0 and 2/L = {numbers.fmt(roots[1])}, largest at "
-            f"1/L.{true}"
+            "For any η the bound promises a drop of at least η(1 − Lη/2)·f′(x_t)². "
+            f"It is positive exactly between 0 and 2/L = {numbers.fmt(roots[1])}, and "
+            f"largest at 1/L.{true}"
         )
 
     @staticmethod
@@ -543,8 +543,8 @@ class DescentLemma(LessonScene):
         if v.status == "diverged":
             if t.n_steps >= 1 and t.losses[1] < t.losses[0]:
                 return (
-                    f"{start} A run with this η jumps to {hops}: its first step happens "
-                    "to go down, by luck, not by promise, and the run diverges."
+                    f"{start} A run with this η jumps to {hops}. Its first step happens "
+                    "to go down, by luck, not by promise. Then the run diverges."
                 )
             return f"{start} A run with this η jumps to {hops}, and diverges."
         if v.status == "converged":
@@ -555,8 +555,8 @@ class DescentLemma(LessonScene):
         where = f"after {t.n_steps} steps it is at x = {numbers.fmt(float(t.final[0]))}"
         if t.losses[-1] < t.losses[0]:
             return (
-                f"{start} This run jumps to {hops}; {where}, lower than it began: f "
-                "curves less where it goes, so this η happens to work here, but nothing "
+                f"{start} This run jumps to {hops}; {where}, lower than it began. f "
+                "curves less where it goes, so this η happens to work here. But nothing "
                 "promised it."
             )
         return f"{start} This run jumps to {hops}; {where}, and has not settled."

@@ -399,7 +399,7 @@ class QuarticRates(LessonScene):
         )
         return (
             f"Too large: with η = {numbers.fmt(t.lr)} the first step throws x to "
-            f"{numbers.fmt(float(t.points[1, 0]))}; {fate}: the run diverges."
+            f"{numbers.fmt(float(t.points[1, 0]))}. Then {fate}: the run diverges."
         )
 
     @staticmethod
@@ -418,9 +418,10 @@ class QuarticRates(LessonScene):
                     f"x = {numbers.fmt(float(t.final[0]))} "
                     f"after {t.n_steps} steps"
                 )
+        others = "".join(f" {part}." for part in parts)  # "η = …": η stays lower case
         return (
             f"Best here: η = {numbers.fmt(runs[best].lr)}, converged in "
-            f"{runs[best].n_steps} steps; " + "; ".join(parts) + "."
+            f"{runs[best].n_steps} steps.{others}"
         )
 
     @staticmethod

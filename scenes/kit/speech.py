@@ -630,11 +630,18 @@ def cue_texts(text: str) -> list[str]:
     """
     cues = []
     for sentence in re.split(r"(?<=[.!?])\s+", " ".join(text.split())):
-        lines = textwrap.wrap(sentence, LINE_CHARS, break_on_hyphens=False)
+        # A short bracketed group, (3, 2, 1), stays on one line, so in one cue: the
+        # voice says each cue on its own, and a group cut in two is heard as two.
+        kept = re.sub(r"\([^()]{1,40}\)", lambda m: m.group().replace(" ", _KEEP), sentence)
+        lines = textwrap.wrap(kept, LINE_CHARS, break_on_hyphens=False)
         cues += [
-            "\n".join(lines[i : i + CUE_LINES]) for i in range(0, len(lines), CUE_LINES)
+            "\n".join(lines[i : i + CUE_LINES]).replace(_KEEP, " ")
+            for i in range(0, len(lines), CUE_LINES)
         ]
     return [c for c in cues if c]
+
+
+_KEEP = "\xa0"  # a space textwrap does not break at (it breaks at ASCII spaces only)
 
 
 def reading_time(cues: list[str]) -> float:

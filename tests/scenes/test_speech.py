@@ -140,10 +140,10 @@ CAPTIONS = [
         "from the exact value.",
     ),
     (
-        "The notebook's h = 1e-08 fits forward differences; central ones are 262× less "
-        "accurate there.",
+        "The notebook's h = 1e-08 fits forward differences. Central ones are 262× "
+        "less accurate there.",
         "The notebook's h equals one times ten to the minus eight fits forward "
-        "differences; central ones are about two hundred and sixty times less "
+        "differences. Central ones are about two hundred and sixty times less "
         "accurate there.",
     ),
     (
@@ -168,11 +168,11 @@ CAPTIONS = [
         "multiply-adds.",
     ),
     (
-        "Central differences nudge each parameter up and down and run the whole network "
-        "again: 2P = 62 forward passes, 1,488 multiply-adds.",
-        "Central differences nudge each parameter up and down and run the whole "
-        "network again: two P equals sixty-two forward passes, about one thousand "
-        "five hundred multiply-adds.",
+        "Central differences nudge each parameter up and down, and run the whole "
+        "network again. That is 2P = 62 forward passes: 1,488 multiply-adds.",
+        "Central differences nudge each parameter up and down, and run the whole "
+        "network again. That is two P equals sixty-two forward passes: about one "
+        "thousand five hundred multiply-adds.",
     ),
     (
         "Backprop runs forward once and backward once: 24 plus 36 is 60 multiply-adds, "
@@ -188,11 +188,11 @@ CAPTIONS = [
         "does about seven thousand two hundred times less work.",
     ),
     (
-        "Both ways give the same gradient: the largest of the 31 differences is "
-        "1.4 × 10^-11, within the 3.7 × 10^-10 central differences may miss by.",
-        "Both ways give the same gradient: the largest of the thirty-one differences is "
-        "one point four times ten to the minus eleven, within the three point seven "
-        "times ten to the minus ten central differences may miss by.",
+        "Both ways give the same gradient. The largest of the 31 differences is 1.4 × "
+        "10^-11. Central differences may miss by up to 3.7 × 10^-10.",
+        "Both ways give the same gradient. The largest of the thirty-one differences "
+        "is one point four times ten to the minus eleven. Central differences may "
+        "miss by up to three point seven times ten to the minus ten.",
     ),
     (
         "g turns the point (2, 1) into three numbers, (2, 3, 1), and f turns those "
@@ -201,25 +201,26 @@ CAPTIONS = [
         "those three into one: f equals seven.",
     ),
     (
-        "The Jacobian of g has a row for each output and a column for each input: entry "
-        "by entry, the slope of g_j along x_i, 6 numbers at (2, 1).",
-        "The Jacobian of g has a row for each output and a column for each input: "
-        "entry by entry, the slope of g j along x i, six numbers at two, one.",
+        "The Jacobian of g has a row for each output and a column for each input. "
+        "Entry by entry it holds the slope of g_j along x_i: 6 numbers at (2, 1).",
+        "The Jacobian of g has a row for each output and a column for each input. "
+        "Entry by entry it holds the slope of g j along x i: six numbers at two, one.",
     ),
     (
-        "Each input's slope adds up v_j times the slope of g_j: for x, 3·1 + 2·1 + 1·0 "
-        "= 5; for y, 3·2 + 2·1 + 1·2 = 10. That is J transpose times v.",
-        "Each input's slope adds up v j times the slope of g j: for x, three times one "
-        "plus two times one plus one times zero equals five; for y, three times two "
-        "plus two times one plus one times two equals ten. That is J transpose times v.",
+        "Each input's slope adds up v_j times the slope of g_j. For x, 3·1 + 2·1 + "
+        "1·0 = 5. For y, 3·2 + 2·1 + 1·2 = 10. That is J transpose times v.",
+        "Each input's slope adds up v j times the slope of g j. For x, three times "
+        "one plus two times one plus one times zero equals five. For y, three times "
+        "two plus two times one plus one times two equals ten. That is J transpose "
+        "times v.",
     ),
     (
-        "Backpropagation gets there in one pass: seeded with 1 at f, it brings "
-        "v = (3, 2, 1) to g1, g2, g3, and x and y collect (5, 10) on the way back. "
-        "J is never built.",
-        "Backpropagation gets there in one pass: seeded with one at f, it brings v "
-        "equals three, two, one to g one, g two, g three, and x and y collect five, "
-        "ten on the way back. J is never built.",
+        "Backpropagation gets there in one pass. Seeded with 1 at f, it brings v = "
+        "(3, 2, 1) to g1, g2, g3. On the way back, x and y collect (5, 10). J is "
+        "never built.",
+        "Backpropagation gets there in one pass. Seeded with one at f, it brings v "
+        "equals three, two, one to g one, g two, g three. On the way back, x and y "
+        "collect five, ten. J is never built.",
     ),
     (
         "The gradient points uphill; we move η times it, downhill.",
@@ -244,35 +245,35 @@ CAPTIONS = [
         "point higher up: the loss grows instead.",
     ),
     (
-        "A function f and a point x_t = 3.5, where f = 10.539 and the slope f′ = 5.19.",
-        "A function f and a point x t equals three point five, where f equals ten "
-        "point five and the slope f prime equals five point one nine.",
+        "A function f and a point x_t = 3.5. There f = 10.539, and its slope f′ = 5.19.",
+        "A function f and a point x t equals three point five. There f equals ten "
+        "point five, and its slope f prime equals five point one nine.",
     ),
     (
-        "The step η = 1/L = 0.5 lands at the parabola's lowest point, x = 0.905: the "
-        "bound promises f ≤ 3.806 there, and f is really -0.196, lower still.",
+        "The step η = 1/L = 0.5 lands at the parabola's lowest point, x = 0.905. "
+        "There the bound promises f ≤ 3.806, and f is really -0.196, lower still.",
         "The step eta equals one over L equals zero point five lands at the "
-        "parabola's lowest point, x equals zero point nine zero five: the bound "
-        "promises f is at most three point eight one there, and f is really minus "
-        "zero point one nine six, lower still.",
+        "parabola's lowest point, x equals zero point nine zero five. There the bound "
+        "promises f is at most three point eight one, and f is really minus zero "
+        "point one nine six, lower still.",
     ),
     (
-        "For any η the bound promises a drop of at least η(1 − Lη/2)·f′(x_t)²: positive "
-        "exactly between 0 and 2/L = 1, largest at 1/L. The true drop, dashed, is never "
-        "smaller.",
+        "For any η the bound promises a drop of at least η(1 − Lη/2)·f′(x_t)². It is "
+        "positive exactly between 0 and 2/L = 1, and largest at 1/L. The true drop, "
+        "dashed, is never smaller.",
         "For any eta the bound promises a drop of at least eta times the quantity one "
-        "minus L eta over two, times f prime of x t, squared: positive exactly "
-        "between zero and two over L equals one, largest at one over L. The true "
+        "minus L eta over two, times f prime of x t, squared. It is positive exactly "
+        "between zero and two over L equals one, and largest at one over L. The true "
         "drop, dashed, is never smaller.",
     ),
     (
-        "Past 2/L the bound promises nothing: at η = 1.5 it lets f rise by 20.2. A run "
-        "with this η jumps to -4.285, then 5.569: its first step happens to go down, by "
-        "luck, not by promise, and the run diverges.",
+        "Past 2/L the bound promises nothing: at η = 1.5 it lets f rise by 20.2. A "
+        "run with this η jumps to -4.285, then 5.569. Its first step happens to go "
+        "down, by luck, not by promise. Then the run diverges.",
         "Past two over L the bound promises nothing: at eta equals one point five it "
         "lets f rise by twenty point two. A run with this eta jumps to minus four "
-        "point two nine, then five point five seven: its first step happens to go "
-        "down, by luck, not by promise, and the run diverges.",
+        "point two nine, then five point five seven. Its first step happens to go "
+        "down, by luck, not by promise. Then the run diverges.",
     ),
     (
         "Three bowls with condition numbers κ = L/μ of 1, 10, 100: the larger κ, the "
@@ -281,39 +282,40 @@ CAPTIONS = [
         "hundred: the larger kappa, the narrower the valley.",
     ),
     (
-        "With η = 1/L, 1 − ηL = 0: the steepest direction is solved in one step, so no "
-        "path zig-zags. κ = 1 lands on the minimum at once; the others jump to the "
-        "valley floor, then crawl along it, the distance shrinking by 1 − μ/L per step: "
+        "With η = 1/L, 1 − ηL = 0: the steepest direction is solved in one step, so "
+        "no path zig-zags. κ = 1 lands on the minimum at once. The others jump to the "
+        "valley floor, then crawl along it. The distance shrinks by 1 − μ/L per step: "
         "0.9 for κ = 10, 0.99 for κ = 100.",
         "With eta equals one over L, one minus eta L equals zero: the steepest "
         "direction is solved in one step, so no path zig-zags. kappa equals one lands "
-        "on the minimum at once; the others jump to the valley floor, then crawl along "
-        "it, the distance shrinking by one minus mu over L per step: zero point nine "
-        "for kappa equals ten, zero point nine nine for kappa equals one hundred.",
+        "on the minimum at once. The others jump to the valley floor, then crawl "
+        "along it. The distance shrinks by one minus mu over L per step: zero point "
+        "nine for kappa equals ten, zero point nine nine for kappa equals one "
+        "hundred.",
     ),
     (
-        "On a log axis, the gap f(x_t) − f* never rises above its bound "
-        "(1 − μ/L)^t (f(x_0) − f*), dashed, at any step: convergence is linear, and "
-        "slower the larger κ.",
-        "On a log axis, the gap f of x t minus f star never rises above its bound the "
-        "quantity one minus mu over L, to the t times the quantity f of x zero minus "
-        "f star, dashed, at any step: convergence is linear, and slower the larger "
-        "kappa.",
+        "On a log axis, the gap f(x_t) − f* never rises above its dashed bound. The "
+        "bound is (1 − μ/L)^t times the first gap. Convergence is linear, and slower "
+        "the larger κ.",
+        "On a log axis, the gap f of x t minus f star never rises above its dashed "
+        "bound. The bound is the quantity one minus mu over L, to the t times the "
+        "first gap. Convergence is linear, and slower the larger kappa.",
     ),
     (
-        "On κ = 100: at η = 1.9/L it zig-zags across the valley yet converges; at "
+        "On κ = 100: at η = 1.9/L it zig-zags across the valley yet converges. And at "
         "η = 2.05/L it diverges, leaving at step 11.",
         "On kappa equals one hundred: at eta equals one point nine over L it zig-zags "
-        "across the valley yet converges; at eta equals two point zero five over L it "
-        "diverges, leaving at step eleven.",
+        "across the valley yet converges. And at eta equals two point zero five over "
+        "L it diverges, leaving at step eleven.",
     ),
     (
-        "The notebook says η < 1/L converges (Layer 3) and η < 2/L guarantees descent "
-        "(Layer 4): the picture supports η < 2/L; η = 1/L is the step the rate theorem "
-        "uses.",
-        "The notebook says eta is below one over L converges, Layer three, and eta is "
-        "below two over L guarantees descent, Layer four: the picture supports eta is "
-        "below two over L; eta equals one over L is the step the rate theorem uses.",
+        "The notebook says any η below 1/L converges, in Layer 3. And any η below 2/L "
+        "guarantees descent, in Layer 4. The picture supports the bound 2/L. And η = "
+        "1/L is the step the rate theorem uses.",
+        "The notebook says any eta below one over L converges, in Layer three. And "
+        "any eta below two over L guarantees descent, in Layer four. The picture "
+        "supports the bound two over L. And eta equals one over L is the step the "
+        "rate theorem uses.",
     ),
     (
         "10,000 small steps of size 0.001, downhill every time.",
@@ -324,10 +326,10 @@ CAPTIONS = [
         "After ten thousand steps: zero point zero one seven from one, one, not there yet.",
     ),
     (
-        "Same start, same 2,000 steps; each optimizer gets its best learning rate from "
-        "the same grid of 21.",
-        "Same start, same two thousand steps; each optimizer gets its best learning "
-        "rate from the same grid of twenty-one.",
+        "Same start, the same budget of 2,000 steps; each optimizer gets its best "
+        "learning rate from the same grid of 21.",
+        "Same start, the same budget of two thousand steps; each optimizer gets its "
+        "best learning rate from the same grid of twenty-one.",
     ),
     (
         "Exercise 1: sin x + cos y as a surface, its height in colour.",
@@ -339,17 +341,17 @@ CAPTIONS = [
         "of x.",
     ),
     (
-        "Too large: with η = 0.1 the first step throws x to -7.2; by step 6 the numbers "
-        "overflow: the run diverges.",
+        "Too large: with η = 0.1 the first step throws x to -7.2. Then by step 6 the "
+        "numbers overflow: the run diverges.",
         "Too large: with eta equals zero point one the first step throws x to minus "
-        "seven point two; by step six the numbers overflow: the run diverges.",
+        "seven point two. Then by step six the numbers overflow: the run diverges.",
     ),
     (
-        "Best here: η = 0.05, converged in 17 steps; η = 0.001 is still at x = 2.337 "
-        "after 100 steps; η = 0.01 takes 92 steps.",
-        "Best here: eta equals zero point zero five, converged in seventeen steps; "
+        "Best here: η = 0.05, converged in 17 steps. η = 0.001 is still at x = 2.337 "
+        "after 100 steps. η = 0.01 takes 92 steps.",
+        "Best here: eta equals zero point zero five, converged in seventeen steps. "
         "eta equals zero point zero zero one is still at x equals two point three "
-        "four after one hundred steps; eta equals zero point zero one takes "
+        "four after one hundred steps. eta equals zero point zero one takes "
         "ninety-two steps.",
     ),
     (
