@@ -83,11 +83,11 @@ def _concatenate(videos: list[Path], titles: list[str], target: Path) -> list[Ch
     """Copy the packets of ``videos``, picture and sound, one after another into
     ``target``, with a chapter per video."""
     ends = [audio.video_span(path)[1] for path in videos]
-    starts = list(itertools.accumulate(ends, initial=Fraction(0)))
-    places = _sound_places(starts)
+    bounds = list(itertools.accumulate(ends, initial=Fraction(0)))  # and the end
+    starts, places = bounds[:-1], _sound_places(bounds)
     with replacing(target) as tmp, av.open(str(tmp), "w", format="mp4") as out:
         picture, sound = _streams(out, videos)
-        for path, start, end, place in zip(videos, starts, ends, places, strict=False):
+        for path, start, end, place in zip(videos, starts, ends, places, strict=True):
             packets = _pictures(path, picture, start)
             if sound is not None:
                 sounds = _sound(path, sound, *place, round(end * audio.RATE))
@@ -97,7 +97,7 @@ def _concatenate(videos: list[Path], titles: list[str], target: Path) -> list[Ch
         time_base = Fraction(1, 1000)
         chapters = [
             Chapter(title, float(start), float(start + end))
-            for title, start, end in zip(titles, starts, ends, strict=False)
+            for title, start, end in zip(titles, starts, ends, strict=True)
         ]
         out.set_chapters(
             [
@@ -133,14 +133,12 @@ def _pictures(path: Path, stream: av.VideoStream, start: Fraction) -> Iterator[a
     with av.open(str(path)) as src:
         source = src.streams.video[0]
         _check_same_format(stream, source, path)
-        shift = start / source.time_base
-        if shift.denominator != 1:
-            raise ValueError(f"{path}: starts at {float(start)} s, between two ticks")
+        shift = int(start / source.time_base)  # whole ticks: one time base for all
         for packet in src.demux(source):
             if packet.dts is None:  # the flushing packet
                 continue
-            packet.pts += int(shift)
-            packet.dts += int(shift)
+            packet.pts += shift
+            packet.dts += shift
             packet.stream = stream
             yield packet
 
@@ -189,13 +187,13 @@ def _sound(
             packets = (p for p in src.demux(source) if p.dts is not None)
         else:
             packets = audio.silence(samples)
-        end = None
+        end = at - audio.AAC_FRAME  # where the previous scene stopped, for priming
         for packet in packets:
             packet.pts += at
             packet.dts += at
             if packet.pts >= stop:
                 break
-            if end is not None and packet.pts != end:
+            if packet.pts != end:
                 raise ValueError(f"{path}: its sound has a gap at {packet.pts} samples")
             packet.duration = min(audio.AAC_FRAME, stop - packet.pts)
             end = packet.pts + packet.duration
@@ -206,6 +204,7 @@ def _sound(
 
 
 def _time(packet: av.Packet) -> Fraction:
+    """When ``packet`` is decoded, in seconds: the order packets are muxed in."""
     return packet.dts * packet.time_base
 
 

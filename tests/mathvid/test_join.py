@@ -15,9 +15,10 @@ import numpy as np
 import pytest
 from scipy.signal import correlate
 
-from mathvid import audio
+from mathvid import assemble, audio
 from mathvid.audio import RATE
 from tests.mathvid.command import mathvid
+from tests.mathvid.test_audio import make_video, tone
 
 LESSON = """title = "Two narrated scenes"
 
@@ -143,3 +144,25 @@ def test_the_lessons_sound_does_not_clip_and_lasts_as_its_picture(joined: dict) 
     assert abs(sound.size / RATE - seconds) <= frame
     at, _, manifest, _ = joined["scenes"][-1]
     assert abs(at + manifest["duration"] - seconds) <= frame
+
+
+def test_a_silent_scene_is_silence_between_its_neighbours(tmp_path) -> None:
+    # Three small videos at 15 fps, none a whole number of AAC frames long: the
+    # middle one silent, the others with a tone through all but their last 0.5 s.
+    lengths = (2.0, 3 + 1 / 15, 1.4)
+    videos = []
+    for n, seconds in enumerate(lengths):
+        video = make_video(tmp_path / f"{n}.mp4", seconds)
+        if n != 1:
+            audio.mux(video, tone(0.0, seconds - 0.5, seconds), video)
+        videos.append(video)
+    chapters = assemble._concatenate(videos, ["a", "b", "c"], tmp_path / "lesson.mp4")
+    assert [c.end - c.start for c in chapters] == pytest.approx(lengths)
+    lesson = audio.audio_of(tmp_path / "lesson.mp4")
+    assert lesson.size == round(sum(lengths) * RATE)
+    heard = audio.speech_spans(lesson)
+    late = audio.AAC_FRAME / RATE
+    assert len(heard) == 2
+    for (start, end), chapter in zip(heard, (chapters[0], chapters[2]), strict=True):
+        assert chapter.start - 0.01 <= start <= chapter.start + late + 0.01
+        assert abs(end - (chapter.end - 0.5)) <= late + 0.01
