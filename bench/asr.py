@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import itertools
 import logging
 import os
 import re
@@ -33,6 +34,10 @@ VARIANTS = {
     "back propagation": "backpropagation",
     "back propagate": "backpropagate",
     "okay": "ok",
+    # Letters Whisper writes as the words they sound like ("the slope along you").
+    "you": "u",
+    "why": "y",
+    "ex": "x",
     # Whisper spells American; the lesson and the plain sentences may not.
     "flavour": "flavor",
     "colour": "color",
@@ -114,9 +119,12 @@ def whisper(threads: int = 2):
     )
 
 
-def transcribe(samples: np.ndarray, rate: int, threads: int = 2) -> str:
+def transcribe(
+    samples: np.ndarray, rate: int, threads: int = 2, prompt: str | None = None
+) -> str:
     """What Whisper base hears in mono float ``samples`` at ``rate`` Hz (beam 5,
-    English, each call on its own: no text carried over from a previous one)."""
+    English, each call on its own: no text carried over from a previous one);
+    ``prompt``: text it takes as said just before (a listener who knows the words)."""
     from scipy.signal import resample_poly
 
     g = np.gcd(RATE, rate)
@@ -127,6 +135,7 @@ def transcribe(samples: np.ndarray, rate: int, threads: int = 2) -> str:
         beam_size=5,
         condition_on_previous_text=False,
         vad_filter=False,
+        initial_prompt=prompt,
     )
     return " ".join(s.text.strip() for s in segments)
 
@@ -232,10 +241,11 @@ def score(reference: str, hypothesis: str, terms: frozenset[str]) -> Score:
     reference that the hypothesis has at the aligned place."""
     import jiwer
 
-    ref, hyp = reference.split(), hypothesis.split()
+    ref = reference.split()
+    hyp = rejoined(ref, hypothesis.split())
     if not ref:
         return Score(errors=len(hyp))
-    out = jiwer.process_words(reference, hypothesis or "")
+    out = jiwer.process_words(reference, " ".join(hyp) or "")
     result = Score(words=len(ref))
     result.errors = out.substitutions + out.deletions + out.insertions
     chunks = out.alignments[0]
@@ -252,6 +262,31 @@ def score(reference: str, hypothesis: str, terms: frozenset[str]) -> Score:
                     _heard_as(chunk, i, hyp, chunks[k + 1 : k + 2])
                 )
     return result
+
+
+def rejoined(ref: list[str], hyp: list[str]) -> list[str]:
+    """``hyp`` with words written together or apart as ``ref`` writes them: Whisper
+    writes the letters "x t" as "xt" and "zig zags" as "zigzags", which a listener
+    heard right.
+
+    >>> rejoined("f of x t zig zags".split(), "f of xt zig zag s".split())
+    ['f', 'of', 'x', 't', 'zig', 'zags']
+    """
+    apart = {a + b: [a, b] for a, b in itertools.pairwise(ref)}
+    words = set(ref)
+    out: list[str] = []
+    i = 0
+    while i < len(hyp):
+        word = hyp[i]
+        if word not in words and word in apart:
+            out += apart[word]
+        elif i + 1 < len(hyp) and word + hyp[i + 1] in words and word not in words:
+            out.append(word + hyp[i + 1])
+            i += 1
+        else:
+            out.append(word)
+        i += 1
+    return out
 
 
 def _heard_as(chunk, i: int, hyp: list[str], following: list) -> str:
