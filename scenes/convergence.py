@@ -233,21 +233,48 @@ class ConvergenceRate(LessonScene):
         kappas = ", ".join(kappa_text(r) for r in c.runs)
         self.step(
             "Three condition numbers",
-            f"Three bowls with condition numbers κ = L/μ of {kappas}: the larger κ, "
-            "the narrower the valley.",
+            f"Three bowls, with condition numbers κ of {kappas}. κ = L/μ is the "
+            "largest curvature over the smallest: the larger κ, the narrower the valley.",
+            draws=f"Three contour maps side by side, titled κ = {_kappas(c)}, each with "
+            f"the start {numbers.point_text(p.x0)} and its minimum as a star. Under "
+            "each: its formula's μ, L and step η = 1/L.",
         )
         panels = self._maps(c, p)
 
-        self.step("Runs at η = 1/L", self._runs_caption(c, p))
+        self.step(
+            "Runs at η = 1/L",
+            self._runs_caption(c, p),
+            draws="On each map a run at η = 1/L traces its path from the start. Under "
+            "each, its last gap above the minimum: "
+            + numbers.listed([numbers.readable_text(float(r.gaps[-1]), 4) for r in c.runs])
+            + ".",
+        )
         self._runs(c, p, panels)
 
-        self.step("Gaps against the bound", self._gaps_caption(c))
+        self.step(
+            "Gaps against the bound",
+            self._gaps_caption(c),
+            draws="The maps give way to a log plot of each run's gap against the step: "
+            "a solid curve per κ, each under its dashed bound. Beside: the rates "
+            + numbers.listed([numbers.fmt(r.curvature.rate, 4) for r in c.runs])
+            + ", one per κ, and each last gap under its last bound.",
+        )
         axes, legend = self._gaps(c, p, panels)
 
-        self.step("Near 2/L and past it", self._closing_caption(c))
+        self.step(
+            "Near 2/L and past it",
+            self._closing_caption(c),
+            draws=_closing_draws(c, p),
+        )
         column_top = self._closing(c, p, VGroup(axes, legend))
 
-        self.step("Which statement holds", self._verdict_caption(c))
+        self.step(
+            "Which statement holds",
+            self._verdict_caption(c),
+            draws="Beside the map, four lines: Layer 3 says η below 1/L converges; "
+            "Layer 4 says η below 2/L gives sure descent. Then: "
+            f"{_verdict_words(c)}, and η = 1/L is the rate theorem's step.",
+        )
         self._statements(c, column_top)
 
     # ---------------------------------------------------------------- records
@@ -295,13 +322,15 @@ class ConvergenceRate(LessonScene):
         )
         if not all(r.curvature.quadratic for r in c.runs):
             return (
-                f"With η = 1/L each run closes in on its minimum. The slowest direction "
+                f"With the step size η = 1/L, each run closes in on its minimum. The "
+                "slowest direction "
                 f"shrinks by about 1 − μ/L per step: {shrink or '0'}. Not every function "
                 "is a quadratic. But each is strongly convex where its run goes, so the "
                 "theorem holds."
             )
         caption = (
-            "With η = 1/L, 1 − ηL = 0: the steepest direction is solved in one step, "
+            "With the step size η = 1/L, 1 − ηL = 0: the steepest direction is solved in "
+            "one step, "
             "so no path zig-zags."
         )
         if landed:
@@ -500,6 +529,34 @@ class ConvergenceRate(LessonScene):
             self.play(FadeIn(row), run_time=0.6)
         self.play(FadeIn(VGroup(*rows[2:])), run_time=0.8)
         self.wait(3.0)
+
+
+def _kappas(c: Plan) -> str:
+    """The condition numbers of the runs, listed."""
+    return numbers.listed([kappa_text(r) for r in c.runs])
+
+
+def _closing_draws(c: Plan, p: ConvergenceRateParams) -> str:
+    """What the step "Near 2/L and past it" draws, in words."""
+    r = c.runs[c.steep]
+    fates = [
+        f"at η = {numbers.readable_text(run_.factor)}/L it {_fate(run_, v)}"
+        for run_, v in zip(c.closing, c.verdicts, strict=True)
+    ]
+    return (
+        f"The contour map of the function with κ = {kappa_text(r)}, L = "
+        f"{numbers.fmt(r.curvature.L)}, and two runs from "
+        f"{numbers.point_text(p.x0)}. A{'; '.join(fates)[1:]}."
+    )
+
+
+def _verdict_words(c: Plan) -> str:
+    """What the closing runs say of 2/L, as the last step writes it."""
+    if _supports_two_over_l(c):
+        return "the picture supports η below 2/L"
+    if _past_yet_converging(c):
+        return "past 2/L nothing is promised, yet this run converges"
+    return "these steps do not straddle 2/L"
 
 
 def _left(r: LinearRun, v: landscape.Verdict) -> int:

@@ -137,8 +137,7 @@ def count(n: int) -> str:
 
 def spoken_sci(value: float) -> str:
     """A small number as a caption writes it: 1.4 × 10^-11."""
-    mantissa, exponent = numbers.scientific(value, 1)
-    return f"{mantissa:.1f} × 10^{exponent}"
+    return numbers.sci_text(value)
 
 
 class BackpropCost(LessonScene):
@@ -200,6 +199,10 @@ class BackpropCost(LessonScene):
             "The network",
             f"A network with {widths[0]} inputs, {hidden} of {widths[1]} and one output "
             f"has P = {n} parameters. One forward pass costs F = {f} multiply-adds.",
+            draws="A network drawn as columns of "
+            f"{numbers.listed(list(map(str, widths)))} neurons, a line for each weight, "
+            "and its loss above the output. Beside it: "
+            f"P = {n:,} weights and biases, and F = {f:,} multiply-adds a forward pass.",
         )
         sums = " + ".join(f"{a}\\cdot{b}" for a, b in itertools.pairwise(widths))
         facts = text.column(
@@ -223,9 +226,11 @@ class BackpropCost(LessonScene):
         c = q.cost.central
         self.step(
             "Central differences",
-            "Central differences nudge each parameter up and down and run the whole "
-            f"network again: 2P = {c.forward_passes:,} forward passes, "
+            "Central differences nudge each parameter up and down, and run the whole "
+            f"network again. That is 2P = {c.forward_passes:,} forward passes: "
             f"{c.multiply_adds:,} multiply-adds.",
+            draws="Each weight and bias lights up in turn, while counters climb to "
+            f"{c.forward_passes:,} forward passes and {c.multiply_adds:,} multiply-adds.",
         )
         parts = diagram.parameter_parts()
         k = ValueTracker(0)
@@ -271,6 +276,9 @@ class BackpropCost(LessonScene):
             "Backprop",
             f"Backprop runs forward once and backward once: {f} plus {back} is "
             f"{b.multiply_adds} multiply-adds, {numbers.fmt(q.cost.ratio, 1)} times fewer.",
+            draws="Flashes sweep forward through the layers, then back, a layer at a time. "
+            f"Beside: backprop's {b.multiply_adds:,} multiply-adds, for one forward and "
+            "one backward pass.",
         )
         rows = text.below(
             facts[-1],
@@ -304,6 +312,9 @@ class BackpropCost(LessonScene):
             "Reuse",
             "Inside one neuron: the gradient at z is computed once and every input of "
             "z, x, w and b, reuses it. That sharing is the dynamic programming.",
+            draws="The screen clears for the graph of one neuron, y = σ(w x + b). The "
+            "gradient at z is marked as computed once, and the lines below show x, w "
+            "and b each reusing it.",
         )
         heading = title(r"y = \sigma(w\,x + b)")
         view = GraphView(t, 4, center_y=0.35, row_step=1.5, zoom=1.0)
@@ -344,6 +355,11 @@ class BackpropCost(LessonScene):
             f"Grow the network from P = {q.sweep[0].n_params:,} to {last.n_params:,}: "
             "central differences grow like P squared, backprop like P. At the largest, "
             f"backprop does {last.ratio:,.0f} times less work.",
+            draws=f"Log-log axes of multiply-adds against P, from P = "
+            f"{q.sweep[0].n_params:,} to {last.n_params:,}: a line of dots for central "
+            f"differences, then one for backprop. Beside: their slopes, "
+            f"{numbers.fmt(q.central_slope, 2)} and {numbers.fmt(q.backprop_slope, 2)}, "
+            f"and {round(last.ratio):,} times less work at the largest P.",
         )
         plot = CostPlot(q.sweep)
         self.play(*_clear(self), run_time=0.6)
@@ -382,12 +398,21 @@ class BackpropCost(LessonScene):
         """The step "Same gradient": a few gradients both ways, the largest gap
         against what central differences are expected to miss by."""
         a = q.agreement
+        within = a.max_difference <= a.expected_error
         self.step(
             "Same gradient",
-            f"Both ways give the same gradient: the largest of the {len(a.backprop)} "
-            f"differences is {spoken_sci(a.max_difference)}, within the "
-            f"{spoken_sci(a.expected_error)} central differences may miss by.",
+            f"{'Both ways give the same gradient' if within else 'The two ways differ'}. "
+            f"The largest of the {len(a.backprop)} differences is "
+            f"{spoken_sci(a.max_difference)}. Central differences may miss by up to "
+            f"{spoken_sci(a.expected_error)}.",
+            facts={"max_difference": a.max_difference, "expected_error": a.expected_error},
+            draws=f"A table lists {numbers.number_word(len(compared(q, p)))} gradients "
+            "both ways, "
+            "backprop beside central differences. Below: the largest difference, "
+            f"{spoken_sci(a.max_difference)}, and the expected error, "
+            f"{spoken_sci(a.expected_error)}.",
         )
+
         table = gradient_table(q, p).move_to(0.6 * UP)
         verdict = VGroup(
             text.tex(
@@ -526,10 +551,16 @@ class CostPlot:
         self.right = float(self.frame[0].get_right()[0])
 
 
+def compared(q: Plan, p: BackpropCostParams) -> np.ndarray:
+    """The parameters whose gradients the last step lists, spread over all of them."""
+    last = q.cost.n_params - 1
+    return np.unique(np.linspace(0, last, p.compared).round().astype(int))
+
+
 def gradient_table(q: Plan, p: BackpropCostParams) -> VGroup:
     """A few of ∂L/∂θ by backprop and by central differences, and their gap."""
     a, names = q.agreement, mlp.parameter_names(q.net.widths)
-    picks = np.unique(np.linspace(0, len(names) - 1, p.compared).round().astype(int))
+    picks = compared(q, p)
     size = look.LABEL_SIZE
     cells: list[Mobject] = [
         MathTex("", font_size=size),

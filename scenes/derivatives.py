@@ -123,17 +123,24 @@ class TangentLine(LessonScene):
         formula.next_to(axes, RIGHT, buff=0.8).to_edge(UP, buff=0.8)
 
         self.step(
-            "The curve", "A derivative asks: nudge the input, how fast does f change?"
+            "The curve",
+            "A derivative asks: nudge the input, how fast does f change?",
+            draws=f"Axes from x = {numbers.fmt(p.x_range[0])} to "
+            f"{numbers.fmt(p.x_range[1])}, with the curve of f and its formula.",
         )
         self.play(Create(axes), Create(curve), Write(formula), run_time=1.5)
 
         self.step(
-            "Secant becomes tangent", "Shrink the step h: the secant's slope settles."
+            "Secant becomes tangent",
+            "Shrink the step h: the secant's slope settles.",
+            draws=_secant_draws(f, p),
         )
         self._secant_limit(f, axes, formula, p)
 
         self.step(
-            "Sweeping the tangent", "The tangent's slope is the derivative, point by point."
+            "Sweeping the tangent",
+            "The tangent's slope is the derivative, point by point.",
+            draws=_sweep_draws(f, p),
         )
         # Each part on its own (they were added one by one), updaters off first: an
         # always_redraw part would otherwise be rebuilt, visible, after its fade.
@@ -239,6 +246,37 @@ class TangentLine(LessonScene):
         self.wait(1)
 
 
+def _secant_draws(f: Objective, p: TangentLineParams) -> str:
+    """What the step "Secant becomes tangent" draws, in words.
+
+    >>> _secant_draws(params.objective("square", 1), TangentLineParams()).split(". ")[1]
+    'The step h goes from 1.5 to 0.01, then f′(1) = 2 is written.'
+    """
+    x0, hs = numbers.fmt(p.limit_at), [numbers.fmt(h) for h in p.secant_steps]
+    slope = numbers.fmt(tangent_line(f, p.limit_at).slope)
+    moves = f"goes from {hs[0]} to {hs[-1]}" if len(hs) > 1 else f"is {hs[0]}"
+    return (
+        f"A secant line cuts the curve at x = {x0} and at x + h, with h and its slope "
+        f"written beside. The step h {moves}, then f′({x0}) = {slope} is written."
+    )
+
+
+def _sweep_draws(f: Objective, p: TangentLineParams) -> str:
+    """What the step "Sweeping the tangent" draws, in words.
+
+    >>> _sweep_draws(params.objective("square", 1), TangentLineParams()).split(". ")[1]
+    'It stops at x = -1, 0 and 2, where the slopes are -2, 0 and 4.'
+
+    """
+    xs = [numbers.fmt(x) for x in p.rest_points]
+    slopes = [numbers.fmt(tangent_line(f, x).slope) for x in p.rest_points]
+    where = "where the slope is" if len(xs) == 1 else "where the slopes are"
+    return (
+        "A tangent line and a dot slide along the curve, with the slope f′(x) beside. "
+        f"It stops at x = {numbers.listed(xs)}, {where} {numbers.listed(slopes)}."
+    )
+
+
 def _secant(
     f: Objective,
     axes: Axes,
@@ -337,13 +375,20 @@ class DerivativeTable(LessonScene):
         title.to_edge(UP, buff=0.4)
         table.group.next_to(title, DOWN, buff=0.45)
 
-        self.step("The rules", "Each function has a rule for its slope: its derivative.")
+        self.step(
+            "The rules",
+            "Each function has a rule for its slope: its derivative.",
+            draws=f"A table titled Derivatives you should know. Row by row, "
+            f"{numbers.number_word(len(rows))} functions appear, each with its derivative.",
+        )
         table.reveal(self, range(2), 0.5, FadeIn(title))
         self.wait(0.5)
 
         self.step(
             "Numbers at x = 2",
             f"Check each rule at x = {numbers.fmt(p.x)} with a central difference.",
+            draws=f"Two columns fill in beside each rule: its value at x = "
+            f"{numbers.fmt(p.x)} from a central difference, and the exact value.",
         )
         table.reveal(self, range(2, 4), 0.5)
         self.wait(0.5)
@@ -351,7 +396,10 @@ class DerivativeTable(LessonScene):
         self.step(
             "How close?",
             f"With h = {p.h:g} every estimate lands a hair from the exact value.",
+            draws="The last column fills in: each estimate's error, at most "
+            f"{numbers.readable_text(max(r.error for r in rows))}.",
         )
+
         table.reveal(self, range(4, 5), 0.4)
         self.wait(1.5)
 
@@ -450,7 +498,11 @@ class StepSizeError(LessonScene):
     ) -> None:
         """The step "Truncation and round-off": the axes, then forward and central."""
         self.step(
-            "Truncation and round-off", "Big h: the formula is off. Tiny h: rounding wins."
+            "Truncation and round-off",
+            "Big h: the formula is off. Tiny h: rounding wins.",
+            draws="Log-log axes of an estimate's error against the step h, with f and x "
+            "written above. The forward difference's error curve is drawn, then the "
+            "central difference's.",
         )
         self.play(Create(axes), FadeIn(labels), FadeIn(title))
         self.play(Create(curves["forward"]), FadeIn(legend[0]), run_time=1.5)
@@ -466,7 +518,13 @@ class StepSizeError(LessonScene):
     ) -> VGroup:
         """The step "The measured best h": each scheme's best h marked and written
         under the legend; returns what is written."""
-        self.step("The measured best h", "Measured: each scheme has its own sweet spot.")
+        best = {s: numbers.sci_text(study.best_h[s]) for s in ("forward", "central")}
+        self.step(
+            "The measured best h",
+            "Measured: each scheme has its own sweet spot.",
+            draws="A dot marks the lowest point of each curve, and its h is written: "
+            f"{best['forward']} for forward, {best['central']} for central.",
+        )
         marks, tags = VGroup(), VGroup()
         for s in ("forward", "central"):
             point = axes.c2p(study.best_h[s], study.best_error[s])
@@ -495,13 +553,17 @@ class StepSizeError(LessonScene):
         the central error there is from the best, written under ``tags``."""
         self.step(
             "What the notebook says",
-            f"The notebook's h = {p.notebook_h:g} fits forward differences; "
+            f"The notebook's h = {p.notebook_h:g} fits forward differences. "
             + (
-                f"central ones are {penalty:,.0f}× less accurate there."
+                f"Central ones are {penalty:,.0f}× less accurate there."
                 if penalty >= 2
-                else "for this f central ones do about as well there."
+                else "For this f, central ones do about as well there."
             ),
             duration=4,
+            draws="A dashed line marks the notebook's h = "
+            f"{numbers.sci_text(p.notebook_h, 0)}, with a dot on the central curve. "
+            f"Beside it: the central error there is {numbers.readable_text(penalty, 0)} "
+            "times the best.",
         )
         at = axes.c2p(p.notebook_h, study.error_at("central", p.notebook_h))
         claim = DashedLine(
@@ -529,7 +591,12 @@ class StepSizeError(LessonScene):
 
     def _complex_step(self, curves: dict[str, VMobject], legend: VGroup) -> None:
         """The step "The complex step": its curve, with no round-off floor."""
-        self.step("The complex step", "Without subtraction there is no round-off floor.")
+        self.step(
+            "The complex step",
+            "Without subtraction there is no round-off floor.",
+            draws="The complex step's error curve is drawn, and its name joins the legend.",
+        )
+
         self.play(Create(curves["complex"]), FadeIn(legend[2]), run_time=1.5)
         self.wait(1.5)
 

@@ -48,6 +48,7 @@ from scenes.kit.paths import (
     loss_text,
     moving_dot,
     outcome,
+    outcome_words,
     step_arrow,
     traced_path,
     trajectory_record,
@@ -129,6 +130,63 @@ def descent(p: DescentBowlParams) -> Descent:
     return Descent(f, traj, view, levels, landscape.verdict(traj, view.window, view.minima))
 
 
+def _map_draws(d: Descent, p: DescentBowlParams) -> str:
+    """What the step "The function" draws, in words.
+
+    >>> print(_map_draws(descent(DescentBowlParams()), DescentBowlParams()))
+    ... # doctest: +ELLIPSIS
+    The contour map of f over x from -5 to 5 and y from -5 to 5, with the start (4, 3) ...
+    """
+    stars = plots.stars_text(d.view.minima)
+    return (
+        f"The contour map of f over {numbers.window_text(d.view.window)}, with the "
+        f"start {numbers.point_text(d.run.points[0])} as a green dot"
+        + (f" and {stars}." if stars else ".")
+        + f" Beside it: the formula of f, the update rule with η = {numbers.fmt(p.lr)}, "
+        "and counters of the step and the loss."
+    )
+
+
+def _worked_draws(f: Objective, traj: Trajectory, t: int) -> str:
+    """What the step "Step t + 1 by hand" draws, in words."""
+    x_t, x_next = traj.points[t], traj.points[t + 1]
+    grad = fields.gradient_field(f, x_t).vectors
+    return (
+        f"At {numbers.point_text(x_t)} one arrow shows the gradient, "
+        f"{numbers.point_text(grad)}, uphill, and another the step η times it, downhill. "
+        f"The dot moves along it to {numbers.point_text(x_next)}, the sum written beside."
+    )
+
+
+def _rest_draws(d: Descent) -> str:
+    """What the step "The rest, faster" draws, in words."""
+    v, run_ = d.verdict, d.run
+    if v.status == "diverged":
+        return f"The path grows step by step until the run diverges, at step {v.step}."
+    return (
+        f"The path grows step by step, {run_.n_steps:,} in all, with the counters, and "
+        f"ends at {numbers.point_text(run_.final, numbers.readable_text)}."
+    )
+
+
+def _end_draws(d: Descent) -> str:
+    """What the step "Where it stops" draws, in words."""
+    v, run_ = d.verdict, d.run
+    if v.status == "diverged":
+        return f"Beside the map: {outcome_words(v)}."
+    said = (
+        f"Beside the map: {outcome_words(v)}, the last point "
+        f"{numbers.point_text(run_.final, numbers.readable_text)} and its loss, "
+        f"{numbers.readable_text(float(run_.losses[-1]), 4)}."
+    )
+    if v.minimum is None:
+        return said + " A dot marks where it ends."
+    return (
+        f"{said} A dot marks where it ends, {numbers.sci_text(v.distance)} from the "
+        f"minimum {numbers.point_text(v.minimum.point)}."
+    )
+
+
 class DescentBowl(LessonScene):
     """Gradient descent on the bowl: the rule with its numbers, then the whole path."""
 
@@ -163,7 +221,12 @@ class DescentBowl(LessonScene):
         head = column(formula, VGroup(rule, eta).arrange(RIGHT, buff=0.6), counter, loss)
 
         idea = "Gradient descent: find which way is uphill, step the other way, repeat."
-        self.step("The function", idea, say=f"Here {spoken.objective(f)}. {idea}")
+        self.step(
+            "The function",
+            idea,
+            say=f"Here {spoken.objective(f)}. {idea}",
+            draws=_map_draws(d, p),
+        )
         self.play(FadeIn(frame), Create(contours), run_time=1.2)
         self.play(FadeIn(star), FadeIn(start), Write(formula), FadeIn(head[1:]))
         self.add(path, marks, current)
@@ -171,17 +234,21 @@ class DescentBowl(LessonScene):
 
         worked = VGroup()
         for t in range(min(p.worked_steps, traj.n_steps)):
-            self.step(f"Step {t + 1} by hand", self._worked_caption(traj, t))
+            self.step(
+                f"Step {t + 1} by hand",
+                self._worked_caption(traj, t),
+                draws=_worked_draws(f, traj, t),
+            )
             worked = self._worked_step(f, traj, t, s, to_point, head, worked, p)
 
-        self.step("The rest, faster", self._rest_caption(d))
+        self.step("The rest, faster", self._rest_caption(d), draws=_rest_draws(d))
         self.play(FadeOut(worked))
         self.play(
             s.animate.set_value(traj.n_steps), run_time=p.rest_seconds, rate_func=linear
         )
         self.wait(0.5)
 
-        self.step("Where it stops", self._stop_caption(d, p))
+        self.step("Where it stops", self._stop_caption(d, p), draws=_end_draws(d))
         racer = explore.Racer("GD", p.lr, look.POINT)
         spec = explore.explorable(
             axes,
@@ -328,12 +395,18 @@ class DescentBowl(LessonScene):
     @staticmethod
     def _worked_caption(traj: Trajectory, t: int) -> str:
         if t == 0:
-            return "The gradient points uphill; we move η times it, downhill."
-        shrinking = traj.grad_norms[t] < traj.grad_norms[t - 1]
-        return "Same rule at the new point: " + (
-            "a smaller gradient, a smaller step."
-            if shrinking
-            else "a larger gradient, a larger step."
+            return (
+                "The gradient points uphill. We move against it, scaled by the "
+                "learning rate η."
+            )
+        norms = traj.grad_norms[t - 1 : t + 1]
+        before, now = (numbers.fmt(n) for n in norms)
+        if before == now:  # as written: a change the screen does not show is not said
+            return f"Step {t + 1}, same rule: the gradient's length stays {now}."
+        change = "shrinks" if norms[1] < norms[0] else "grows"
+        return (
+            f"Step {t + 1}, same rule: the gradient's length {change} from {before} to "
+            f"{now}, and the step with it."
         )
 
     @staticmethod

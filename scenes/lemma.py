@@ -52,6 +52,7 @@ from scenes.kit import look, numbers, plots, text
 from scenes.kit.paths import (
     moving_dot,
     outcome,
+    outcome_words,
     step_arrow,
     traced_path,
     trajectory_record,
@@ -221,6 +222,18 @@ def _panel_window(
     return ((0.0, 1.08 * max(too_large, 2.4) / L), (low - pad, high + pad))
 
 
+def _too_large_draws(d: Lemma) -> str:
+    """What the step "Too large" draws, in words."""
+    promise = float(smoothness.guaranteed_decrease(d.lr, d.bound.slope, d.L))
+    exit_ = windowed(graph_points(d.run), d.window)
+    ends = "leaves the plot" if exit_.exited else "ends at a dot"
+    return (
+        f"On the panel, η = {numbers.fmt(d.lr)} is marked below 0: the bound lets f "
+        f"rise by {numbers.fmt(abs(promise))}. On the plot, the run with this η is "
+        f"traced and {ends}: {outcome_words(d.verdict)}."
+    )
+
+
 class DescentLemma(LessonScene):
     """The descent lemma: the parabola above f, the step 1/L, the decrease vs η."""
 
@@ -238,19 +251,45 @@ class DescentLemma(LessonScene):
             "The function and a point",
             f"A function f and a point x_t = {t_vals[0]}. There f = {t_vals[1]}, "
             f"and its slope f′ = {t_vals[2]}.",
+            draws=f"A plot of f for x from {numbers.fmt(d.window[0][0])} to "
+            f"{numbers.fmt(d.window[0][1])}, its formula above. A dot marks the point "
+            f"x = {t_vals[0]}, where f = {t_vals[1]} and the slope is {t_vals[2]}.",
         )
         head = self._show_function(d, axes, p)
 
-        self.step("A parabola above f", self._bound_caption(d))
+        self.step(
+            "A parabola above f",
+            self._bound_caption(d),
+            draws=f"Beside: L = {numbers.fmt(d.L)}, the most f curves, and the lemma's "
+            "inequality. A parabola through the point, with f's slope there and "
+            "curvature L, is drawn above f.",
+        )
         rows = self._show_bound(d, axes, head, p)
 
-        self.step("The step η = 1/L", self._step_caption(d))
+        self.step(
+            "The step η = 1/L",
+            self._step_caption(d),
+            draws="An arrow jumps from the point to the parabola's lowest point, at x = "
+            f"{numbers.fmt(d.step)}. Beside: the bound there, f at most "
+            f"{numbers.fmt(q.minimum)}, and f's true value, {numbers.fmt(d.step_value)}, "
+            "marked on f and joined to the bound by a dashed line.",
+        )
         worked = self._show_step(d, axes, rows)
 
-        self.step("The guaranteed decrease", self._decrease_caption(d))
+        self.step(
+            "The guaranteed decrease",
+            self._decrease_caption(d),
+            draws="The decrease formula is written beside, and a panel plots the "
+            "decrease against η: the promised one, above 0 between 0 and 2/L and highest "
+            "at 1/L, and the true one, dashed.",
+        )
         panel = self._show_decrease(d, rows, worked)
 
-        self.step(f"Too large: η = {numbers.fmt(p.too_large)}/L", self._run_caption(d))
+        self.step(
+            f"Too large: η = {numbers.fmt(p.too_large)}/L",
+            self._run_caption(d),
+            draws=_too_large_draws(d),
+        )
         self._show_too_large(d, axes, panel, p)
 
     # ------------------------------------------------------------------ steps
@@ -503,8 +542,8 @@ class DescentLemma(LessonScene):
     def _step_caption(d: Lemma) -> str:
         q = d.bound
         return (
-            f"The step η = 1/L = {numbers.fmt(1 / d.L)} lands at the parabola's lowest "
-            f"point, x = {numbers.fmt(d.step)}. There the bound promises f ≤ "
+            f"The step size η = 1/L = {numbers.fmt(1 / d.L)} lands at the parabola's "
+            f"lowest point, x = {numbers.fmt(d.step)}. There the bound promises f ≤ "
             f"{numbers.fmt(q.minimum)}, and f is really "
             f"{numbers.fmt(d.step_value)}{DescentLemma._lower(d)}."
         )

@@ -47,6 +47,7 @@ from scenes.kit import look, numbers, plots, spoken, text
 from scenes.kit.paths import (
     moving_dot,
     outcome,
+    outcome_words,
     step_arrow,
     traced_path,
     trajectory_record,
@@ -145,6 +146,55 @@ def ball_colour(i: int) -> ManimColor:
     return QUARTIC_COLOURS[i % len(QUARTIC_COLOURS)]
 
 
+KINDS = {"minimum": "a minimum", "flat": "not a minimum", "maximum": "a maximum"}
+"""A point where f′ = 0, by its kind, as descriptions say it."""
+
+
+def _function_draws(b: Balls) -> str:
+    """What the step "The function" draws, in words."""
+    (lo, hi), _ = b.window
+    said = (
+        f"A plot of f for x from {numbers.fmt(lo)} to {numbers.fmt(hi)}, its formula above."
+    )
+    if not b.landmarks:
+        return said
+    marks = [f"x = {numbers.fmt(m.x)}, {KINDS[m.kind]}" for m in b.landmarks]
+    return f"{said} Marks show where f′ = 0: {numbers.listed(marks)}."
+
+
+def _result_words(t: Trajectory, v: landscape.Verdict) -> str:
+    """A run's result as the legend writes it, in words."""
+    if v.status == "diverged":
+        return f"{outcome_words(v)}, its first step to x = {numbers.fmt(t.points[1, 0])}"
+    if v.status == "stopped":
+        return f"not there after {t.n_steps} steps, at x = {numbers.fmt(t.final[0])}"
+    return outcome_words(v)
+
+
+def _diverged_draws(b: Balls, diverged: list[int]) -> str:
+    """What the step "Too large" draws, in words."""
+    if not diverged:
+        return "No ball leaves: the picture stays as it is."
+    said = [
+        f"η = {numbers.fmt(b.runs[i].lr)}: {_result_words(b.runs[i], b.verdicts[i])}"
+        for i in diverged
+    ]
+    return f"Under the legend, the runs that diverge: {'; '.join(said)}."
+
+
+def _best_draws(b: Balls, best: int | None, diverged: list[int]) -> str:
+    """What the step "Which rate is best" draws, in words."""
+    rest = [i for i in range(len(b.runs)) if i not in diverged]
+    said = [
+        f"η = {numbers.fmt(b.runs[i].lr)}: {_result_words(b.runs[i], b.verdicts[i])}"
+        for i in rest
+    ]
+    shown = f"The other results appear: {'; '.join(said)}." if said else ""
+    if best is None:
+        return shown or "No other result appears: every run diverged."
+    return f"{shown} The fastest to converge, η = {numbers.fmt(b.runs[best].lr)}, is boxed."
+
+
 class QuarticRates(LessonScene):
     """One ball per learning rate on x⁴ − 3x³ + 2; one of them flies off and diverges."""
 
@@ -163,24 +213,45 @@ class QuarticRates(LessonScene):
             "The function",
             f"Gradient descent on this function {start}.",
             say=f"Here {spoken.objective(b.f)}. Gradient descent starts {start}.",
+            draws=_function_draws(b),
         )
         formula = self._show_function(b, axes, p.curve_samples)
 
         self.step(
             f"{numbers.number_word(len(runs)).capitalize()} learning rates",
-            f"Same start, {numbers.number_word(len(runs))} step sizes: "
+            f"Same start, {numbers.number_word(len(runs))} step sizes η: "
             "every ball follows x ← x − η f′(x).",
+            draws=f"{numbers.number_word(len(runs)).capitalize()} balls start at x = "
+            f"{numbers.fmt(p.x0)}, one for each η: "
+            f"{numbers.listed([numbers.fmt(t.lr) for t in runs])}. They roll along the "
+            "curve, each leaving a trail, while a counter counts the steps.",
         )
         rows, results, exits = self._roll(b, axes, formula, p)
 
         diverged = [i for i, v in enumerate(b.verdicts) if v.status == "diverged"]
-        self.step("Too large", self._too_large_caption(b, diverged))
+        self.step(
+            "Too large",
+            self._too_large_caption(b, diverged),
+            draws=_diverged_draws(b, diverged),
+        )
         self._show_diverged(results, exits, diverged)
 
-        self.step("Which rate is best", self._best_caption(runs, best))
+        self.step(
+            "Which rate is best",
+            self._best_caption(runs, best),
+            draws=_best_draws(b, best, diverged),
+        )
         self._show_best(rows, results, best, diverged)
 
-        self.step("Where the minima are", self._minima_caption(b.landmarks))
+        self.step(
+            "Where the minima are",
+            self._minima_caption(b.landmarks),
+            draws="A short flat line touches the curve where f′ = 0, with a note each: "
+            + numbers.listed(
+                [f"x = {numbers.fmt(m.x)}, {KINDS[m.kind]}" for m in b.landmarks]
+            )
+            + ".",
+        )
         self._answer_minima(b.f, axes, b.landmarks, VGroup(rows, results))
 
     def _record_runs(self, b: Balls, best: int | None) -> None:

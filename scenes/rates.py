@@ -49,6 +49,7 @@ from scenes.kit.paths import (
     loss_text,
     moving_dot,
     outcome,
+    outcome_words,
     traced_path,
     trajectory_record,
 )
@@ -173,6 +174,38 @@ def rate_colour(lr: float, rates: Sequence[float]) -> ManimColor:
     return RATE_COLOURS[sorted(set(rates)).index(lr) % len(RATE_COLOURS)]
 
 
+def _panels_draws(r: Rates, p: LearningRatesParams) -> str:
+    """What the step "Four learning rates" draws, in words."""
+    stars = plots.stars_text(r.view.minima)
+    rates_ = numbers.listed([numbers.fmt(lr) for lr in p.panel_rates])
+    ends = numbers.listed([outcome_words(v) for v in r.verdicts])
+    return (
+        f"{numbers.number_word(len(r.panels)).capitalize()} contour maps of f, each "
+        f"with the start {numbers.point_text(p.x0)} as a green dot"
+        + (f" and {stars}." if stars else ".")
+        + f" On each, a run traces its path, with η = {rates_}. Beside each, its final "
+        f"loss and its end: {ends}."
+    )
+
+
+def _curves_draws(r: Rates, p: LearningRatesParams, curves: Sequence[LogCurve]) -> str:
+    """What the step "Loss on a log scale" draws, in words."""
+    rates_ = numbers.listed([numbers.fmt(t.lr) for t in r.curves])
+    said = (
+        "The maps give way to a log plot of the loss against the step, up to "
+        f"{p.curve_steps:,}. A curve is drawn for each η, {rates_}, with how it ended."
+    )
+    zero = [(t, c) for t, c in zip(r.curves, curves, strict=True) if c.first_zero]
+    if zero:
+        t, c = zero[0]
+        unit = "step" if c.first_zero == 1 else "steps"
+        said += (
+            f" A mark shows η = {numbers.fmt(t.lr)} at exactly 0 after {c.first_zero} "
+            f"{unit}."
+        )
+    return said
+
+
 class LearningRates(LessonScene):
     """Four learning rates side by side, their loss curves, and the bound 2/L."""
 
@@ -189,7 +222,8 @@ class LearningRates(LessonScene):
         self.step(
             "Four learning rates",
             f"Same function, same start, {p.panel_steps} steps: "
-            "only the learning rate changes.",
+            "only the learning rate η changes.",
+            draws=_panels_draws(r, p),
         )
         self._offer_explore(r, p)
         panels = self._panels(r, p, all_rates)
@@ -197,10 +231,23 @@ class LearningRates(LessonScene):
         probe = r.probe
         scale = log_scale([t.losses for t in r.curves] + [probe.trajectory.losses])
         curves = [log_curve(t.losses, scale.floor) for t in r.curves]
-        self.step("Loss on a log scale", self._log_caption(r.curves, curves))
+        self.step(
+            "Loss on a log scale",
+            self._log_caption(r.curves, curves),
+            draws=_curves_draws(r, p, curves),
+        )
         axes, legend = self._loss_curves(p, all_rates, r, curves, scale, panels)
 
-        self.step("The stability bound", self._bound_caption(probe))
+        self.step(
+            "The stability bound",
+            self._bound_caption(probe),
+            draws="Below the legend: descent is sure for η below 2/L = "
+            f"{numbers.fmt(probe.bound)}. A run with η = "
+            f"{numbers.fmt(probe.trajectory.lr)}, {numbers.fmt(p.past_bound)} times 2/L, "
+            "is drawn: each step multiplies its loss by "
+            f"{numbers.fmt(probe.growth, 2)}, to "
+            f"{numbers.sci_text(float(probe.trajectory.losses[-1]))}.",
+        )
         self._stability(
             probe,
             log_curve(probe.trajectory.losses, scale.floor),
@@ -242,14 +289,15 @@ class LearningRates(LessonScene):
     @staticmethod
     def _bound_caption(probe: StabilityProbe) -> str:
         bound = f"η = 2/L = {numbers.fmt(probe.bound)}"
+        curvature = "L is the most f curves. "
         if probe.growth > 1:
             return (
-                f"Past {bound} each step jumps over the minimum to a point higher up: "
-                "the loss grows instead."
+                f"{curvature}Past {bound} each step jumps over the minimum to a point "
+                "higher up: the loss grows instead."
             )
         return (
-            f"Below {bound} descent is sure; past it nothing promises descent, "
-            "though this run still happens to go down."
+            f"{curvature}Below {bound} descent is sure. Past it nothing promises "
+            "descent, though this run still happens to go down."
         )
 
     def _panels(self, r: Rates, p: LearningRatesParams, rates: Sequence[float]) -> VGroup:

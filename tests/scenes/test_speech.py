@@ -3,6 +3,7 @@ table of real captions, and every caption of the lesson put wholly into words.""
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 from mathvid.stills import scene_manifest
 from scenes.kit.maps import pi_label
 from scenes.kit.numbers import fmt, number_word, point_text, readable, sci
-from scenes.kit.speech import for_the_ear, integer_words, number
+from scenes.kit.speech import cue_texts, for_the_ear, integer_words, number
 from tests.scenes.checks import lesson_scenes
 
 NUMBERS = [
@@ -223,8 +224,8 @@ CAPTIONS = [
         "collect five, ten. J is never built.",
     ),
     (
-        "The gradient points uphill; we move η times it, downhill.",
-        "The gradient points uphill; we move eta times it, downhill.",
+        "The gradient points uphill. We move against it, scaled by the learning rate η.",
+        "The gradient points uphill. We move against it, scaled by the learning rate eta.",
     ),
     (
         "After 41 steps the gradient's length is below 1e-8: we stop, at the minimum "
@@ -239,10 +240,10 @@ CAPTIONS = [
         "lands exactly on zero after one step.",
     ),
     (
-        "Past η = 2/L = 1 each step jumps over the minimum to a point higher up: the "
-        "loss grows instead.",
-        "Past eta equals two over L equals one each step jumps over the minimum to a "
-        "point higher up: the loss grows instead.",
+        "L is the most f curves. Past η = 2/L = 1 each step jumps over the minimum to "
+        "a point higher up: the loss grows instead.",
+        "L is the most f curves. Past eta equals two over L equals one each step "
+        "jumps over the minimum to a point higher up: the loss grows instead.",
     ),
     (
         "A function f and a point x_t = 3.5. There f = 10.539, and its slope f′ = 5.19.",
@@ -250,9 +251,9 @@ CAPTIONS = [
         "point five, and its slope f prime equals five point one nine.",
     ),
     (
-        "The step η = 1/L = 0.5 lands at the parabola's lowest point, x = 0.905. "
+        "The step size η = 1/L = 0.5 lands at the parabola's lowest point, x = 0.905. "
         "There the bound promises f ≤ 3.806, and f is really -0.196, lower still.",
-        "The step eta equals one over L equals zero point five lands at the "
+        "The step size eta equals one over L equals zero point five lands at the "
         "parabola's lowest point, x equals zero point nine zero five. There the bound "
         "promises f is at most three point eight one, and f is really minus zero "
         "point one nine six, lower still.",
@@ -276,21 +277,22 @@ CAPTIONS = [
         "down, by luck, not by promise. Then the run diverges.",
     ),
     (
-        "Three bowls with condition numbers κ = L/μ of 1, 10, 100: the larger κ, the "
-        "narrower the valley.",
-        "Three bowls with condition numbers kappa equals L over mu of one, ten, one "
-        "hundred: the larger kappa, the narrower the valley.",
+        "Three bowls, with condition numbers κ of 1, 10, 100. κ = L/μ is the largest "
+        "curvature over the smallest: the larger κ, the narrower the valley.",
+        "Three bowls, with condition numbers kappa of one, ten, one hundred. kappa "
+        "equals L over mu is the largest curvature over the smallest: the larger "
+        "kappa, the narrower the valley.",
     ),
     (
-        "With η = 1/L, 1 − ηL = 0: the steepest direction is solved in one step, so "
-        "no path zig-zags. κ = 1 lands on the minimum at once. The others jump to the "
-        "valley floor, then crawl along it. The distance shrinks by 1 − μ/L per step: "
-        "0.9 for κ = 10, 0.99 for κ = 100.",
-        "With eta equals one over L, one minus eta L equals zero: the steepest "
-        "direction is solved in one step, so no path zig-zags. kappa equals one lands "
-        "on the minimum at once. The others jump to the valley floor, then crawl "
-        "along it. The distance shrinks by one minus mu over L per step: zero point "
-        "nine for kappa equals ten, zero point nine nine for kappa equals one "
+        "With the step size η = 1/L, 1 − ηL = 0: the steepest direction is solved in "
+        "one step, so no path zig-zags. κ = 1 lands on the minimum at once. The "
+        "others jump to the valley floor, then crawl along it. The distance shrinks "
+        "by 1 − μ/L per step: 0.9 for κ = 10, 0.99 for κ = 100.",
+        "With the step size eta equals one over L, one minus eta L equals zero: the "
+        "steepest direction is solved in one step, so no path zig-zags. kappa equals "
+        "one lands on the minimum at once. The others jump to the valley floor, then "
+        "crawl along it. The distance shrinks by one minus mu over L per step: zero "
+        "point nine for kappa equals ten, zero point nine nine for kappa equals one "
         "hundred.",
     ),
     (
@@ -336,9 +338,9 @@ CAPTIONS = [
         "Exercise one: sine x plus cosine y as a surface, its height in colour.",
     ),
     (
-        "Same start, four step sizes: every ball follows x ← x − η f′(x).",
-        "Same start, four step sizes: every ball follows x becomes x minus eta f prime "
-        "of x.",
+        "Same start, four step sizes η: every ball follows x ← x − η f′(x).",
+        "Same start, four step sizes eta: every ball follows x becomes x minus eta f "
+        "prime of x.",
     ),
     (
         "Too large: with η = 0.1 the first step throws x to -7.2. Then by step 6 the "
@@ -467,3 +469,49 @@ def test_every_caption_of_the_lesson_is_said_in_words(lesson_captions: list[str]
         assert not ON_SCREEN_ONLY.search(spoken), (caption, spoken)
         assert "  " not in spoken and spoken == spoken.strip(), (caption, spoken)
         assert spoken[-1] in ".!?", (caption, spoken)  # the voice still hears the end
+
+
+DIGITS = "(?:zero|one|two|three|four|five|six|seven|eight|nine)"
+
+
+def spoken_steps(manifest: dict) -> list[str]:
+    """What the voice says in each step of a scene: each caption cue of its words,
+    for the ear, as the narrator speaks them."""
+    return [
+        " ".join(
+            for_the_ear(c.replace("\n", " "))
+            for c in cue_texts(s.get("say") or s["caption"])
+        )
+        for s in manifest["steps"]
+    ]
+
+
+def test_nothing_the_lesson_says_is_code_or_data(lesson_manifests) -> None:
+    for manifest in lesson_manifests:
+        for said in spoken_steps(manifest):
+            assert not re.search(r"[*_\\]|\bNone\b|\bnan\b", said), said
+            # A word said twice in a row, but for digits ("zero point nine nine").
+            doubled = re.search(rf"\b(?!{DIGITS}\b)(\w+) \1\b", said, flags=re.IGNORECASE)
+            assert not doubled, said
+
+
+def test_the_lesson_speaks_in_sentences_an_ear_can_hold(lesson_manifests) -> None:
+    for manifest in lesson_manifests:
+        for said in spoken_steps(manifest):
+            for sentence in re.split(r"(?<=[.!?])\s+", said):
+                assert len(sentence.split()) <= 30, sentence
+
+
+def test_no_step_repeats_a_sentence_of_the_step_before(lesson_manifests) -> None:
+    for manifest in lesson_manifests:
+        steps = [set(re.split(r"(?<=[.!?])\s+", s)) for s in spoken_steps(manifest)]
+        for before, after in itertools.pairwise(steps):
+            assert not before & after, before & after
+
+
+def test_a_scene_says_what_eta_is_the_first_time_it_says_eta(lesson_manifests) -> None:
+    for manifest in lesson_manifests:
+        said = " ".join(spoken_steps(manifest))
+        if m := re.search(r"\beta\b", said):
+            before = said[: m.start()].split()[-3:]
+            assert {"rate", "size", "sizes"} & set(before), (manifest["scene"], before)
