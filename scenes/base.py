@@ -57,7 +57,7 @@ class Speech:
 
     cues: tuple[Cue, ...]
     audio: np.ndarray = dataclasses.field(repr=False)
-    source: str  # "voice" or "recording"
+    source: str  # "voice", "recording", or "recording-step-text" (no words given)
     rate: int = 48_000
 
     @property
