@@ -120,7 +120,7 @@ def test_captions_say_what_the_picture_shows(rendered) -> None:
     assert "κ = 1 lands on the minimum at once" in captions[1]
     assert "never rises above" in captions[2]
     assert "zig-zags" in captions[3] and "leaving at step 11" in captions[3]
-    assert "supports η < 2/L" in captions[4]
+    assert "supports the bound 2/L" in captions[4]
 
 
 def test_a_non_quadratic_is_checked_and_said() -> None:
