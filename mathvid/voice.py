@@ -42,7 +42,7 @@ import numpy as np
 from mathvid import audio
 from mathvid.lesson import Lesson, SceneEntry, slug
 from scenes.base import Cue, Speech
-from scenes.kit.speech import READING_RATE, cue_texts, for_the_ear
+from scenes.kit.speech import READING_RATE, cue_texts, for_the_ear, for_the_eye
 
 T = TypeVar("T")
 RECORDING_TYPES = (".wav", ".flac", ".mp3")
@@ -138,15 +138,17 @@ class Narrator:
         cues = cue_texts(given or caption)
         recording = for_step(self._recordings, number, name)
         if recording is not None:
-            return _recorded(recording, cues, given is not None)
+            shown = [for_the_eye(c) for c in cues]
+            return _recorded(recording, shown, given is not None)
         return self._spoken(cues)
 
     def _spoken(self, cues: list[str]) -> Speech:
         pieces, timed, at = [], [], 0.0
         for i, cue in enumerate(cues):
             samples = self._cue_speech(cue)
-            length = max(len(samples) / audio.RATE, len(cue) / READING_RATE)
-            timed.append(Cue(cue, at, at + length))
+            shown = for_the_eye(cue)  # the voice reads the cue's formulas from the code
+            length = max(len(samples) / audio.RATE, len(shown) / READING_RATE)
+            timed.append(Cue(shown, at, at + length))
             pause = (
                 PAUSE_AFTER_SENTENCE if cue.endswith((".", "!", "?")) else PAUSE_IN_SENTENCE
             )

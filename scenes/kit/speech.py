@@ -340,16 +340,35 @@ def _code(s: str) -> str:
     from its expression tree (:func:`scenes.kit.spoken.formula`), never as stars."""
     from scenes.kit.spoken import formula  # it says numbers with this module's words
 
-    def say(m: re.Match[str]) -> str:
+    return _formulas_in(s, lambda code: f" {formula(code)} ")
+
+
+def _formulas_in(text: str, convert: Callable[[str], str]) -> str:
+    """``text`` with each formula written as code in it replaced by ``convert(code)``;
+    what only looks like code (no product, or no formula) is left as it is."""
+
+    def replace(m: re.Match[str]) -> str:
         code = m.group().strip()
         if "*" not in code or not re.search(r"[\w)]", code):
             return m.group()
         try:
-            return f" {formula(code)} "
+            return m.group().replace(code, convert(code))
         except ValueError:  # not a formula after all (FormulaError is one)
             return m.group()
 
-    return _CODE.sub(say, s)
+    return _CODE.sub(replace, text)
+
+
+def for_the_eye(text: str) -> str:
+    """A lesson's words as a caption shows them: a formula written as code in the
+    lesson file (``x**2 + 3*y**2``) written as a formula (``x² + 3y²``).
+
+    >>> for_the_eye("Here f is x**2 + 3*y**2, a stretched bowl.")
+    'Here f is x² + 3y², a stretched bowl.'
+    """
+    from scenes.kit.spoken import written
+
+    return _formulas_in(text, written)
 
 
 def _abbreviations(s: str) -> str:
@@ -633,6 +652,7 @@ def cue_texts(text: str) -> list[str]:
         # A short bracketed group, (3, 2, 1), stays on one line, so in one cue: the
         # voice says each cue on its own, and a group cut in two is heard as two.
         kept = re.sub(r"\([^()]{1,40}\)", lambda m: m.group().replace(" ", _KEEP), sentence)
+        kept = _formulas_in(kept, lambda code: code.replace(" ", _KEEP))  # and a formula
         lines = textwrap.wrap(kept, LINE_CHARS, break_on_hyphens=False)
         cues += [
             "\n".join(lines[i : i + CUE_LINES]).replace(_KEEP, " ")

@@ -23,6 +23,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
@@ -72,6 +73,24 @@ def formula(text: str, as_written: bool = False) -> str:
         return _tidy(say(_parsed(text, as_written)))
     finally:
         _AS_WRITTEN.reset(token)
+
+
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def written(text: str) -> str:
+    """The formula ``text`` as a caption writes it, on one line, from the same tree
+    and in the same order as :func:`formula` says it.
+
+    >>> written("x**2 + 3*y**2"), written("sin(x)*exp(-y**2)")
+    ('x² + 3y²', 'exp(−y²)·sin(x)')
+    """
+    import sympy as sp
+
+    s = sp.sstr(parse_formula(text))
+    s = re.sub(r"\*\*(-?\d+)\b", lambda m: m[1].translate(_SUPERSCRIPT), s)
+    s = re.sub(r"(?<![\w.])(\d+)\*(?=[A-Za-z(])", r"\1", s)  # 3*y: 3y
+    return s.replace("**", "^").replace("*", "·").replace("-", "−")
 
 
 def _parsed(text: str, as_written: bool) -> sp.Expr:

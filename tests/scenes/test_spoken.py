@@ -9,6 +9,7 @@ import pytest
 
 from mathcore.functions import CATALOGUE
 from scenes.kit import spoken
+from scenes.kit.speech import for_the_eye
 
 # (formula, as a screen reader's ClearSpeak voice would say it, tidied for our voice)
 TABLE = [
@@ -66,3 +67,17 @@ def test_no_catalogue_function_is_said_as_code(name: str) -> None:
     said = spoken.objective(CATALOGUE[name]())
     assert not re.search(r"[*_\\^()\[\]{}/]|None|star", said), said
     assert not re.search(r"\b(\w+) \1\b", said), said  # no word said twice in a row
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("x**2 + 3*y**2", "x² + 3y²"),
+        ("x**4 - 3*x**3 + 2", "x⁴ − 3x³ + 2"),
+        ("2*x*y", "2x·y"),
+        ("x**(1/2)", "sqrt(x)"),
+    ],
+)
+def test_a_lesson_s_code_formula_is_shown_as_a_formula(text: str, shown: str) -> None:
+    assert spoken.written(text) == shown
+    assert for_the_eye(f"Here f is {text}.") == f"Here f is {shown}."
