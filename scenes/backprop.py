@@ -14,7 +14,7 @@ Render one scene with plain Manim from the repo root::
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -38,6 +38,7 @@ from manim.mobject.mobject import _AnimationBuilder
 from mathcore.graph import Trace
 from mathcore.networks import (
     CompositionCheck,
+    GradientCheck,
     Link,
     backprop,
     chain_example,
@@ -124,6 +125,7 @@ class ChainRuleGraph(LessonScene):
             self,
             view.t,
             "Backward: start from 1 at the output and multiply by each edge's local rate.",
+            p.digits,
         )
         _backward(self, view, edge_symbols(chain_example(p.x)), p.digits)
         self.wait(1)
@@ -135,6 +137,10 @@ class ChainRuleGraph(LessonScene):
             "A composition",
             "sin²(x) is sine, then squaring: the rates multiply, 2·sin x times cos x.",
             duration=9,
+            draws="The graph gives way to one of h(x) = sin² x at x = "
+            f"{numbers.fmt(composition_at(p).value, p.digits)}, its values filled in. "
+            + _back_draws(backprop(composition_example(composition_at(p).value)), p.digits)
+            + " The chain rule's lines are written under it.",
         )
         at = composition_at(p)
         ct = backprop(composition_example(at.value))
@@ -163,6 +169,7 @@ class ChainRuleGraph(LessonScene):
             "Checking numerically",
             "A finite difference, with no chain rule at all, lands on the same slope.",
             duration=4,
+            draws=_check_draws(composition_check(composition_at(p).value), p.check_digits),
         )
         at = composition_at(p)
         check = composition_check(at.value)
@@ -177,6 +184,61 @@ class ChainRuleGraph(LessonScene):
         self.play(FadeIn(rows[1], shift=0.2 * UP), run_time=0.6)
         self.play(Write(rows[2]), run_time=0.8)
         self.wait(1.5)
+
+
+def _torch_draws(check: GradientCheck, root: str, shown: Sequence[str]) -> str:
+    """What the step "Check with PyTorch" draws, in words.
+
+    >>> check = check_against_torch("neuron", {"x": 2.0, "w": 0.5, "b": -1.0})
+    >>> print(_torch_draws(check, "y", ("w", "b")))  # doctest: +ELLIPSIS
+    A table sets our numbers beside PyTorch's, ... Below: all agree within ... 10^-12.
+    """
+    rows = ["output", *shown]
+    crossed = [k for k in rows if not check.matches[k]]
+    marks = (
+        "Every row is ticked as a match."
+        if not crossed
+        else f"The rows of {numbers.listed(crossed)} are crossed: they differ."
+    )
+    below = (
+        f"all agree within a relative error of {numbers.sci_text(check.rtol, 0)}"
+        if check.all_match
+        else "a mismatch"
+    )
+    return (
+        "A table sets our numbers beside PyTorch's, a row for the output "
+        f"{root} and one for each gradient of {numbers.listed(list(shown))}. "
+        f"{marks} Below: {below}."
+    )
+
+
+def _check_draws(check: CompositionCheck, d: int) -> str:
+    """What the step "Checking numerically" draws, in words (``d``: the decimals).
+
+    >>> print(_check_draws(composition_check(0.5), 6))  # doctest: +ELLIPSIS
+    Three rows replace those lines. The chain rule gives 0.841471; a central ...
+    """
+    return (
+        "Three rows replace those lines. The chain rule gives "
+        f"{numbers.fmt(check.chain_rule, d)}; a central difference gives "
+        f"{numbers.fmt(check.numerical, d)}, off by "
+        f"{numbers.readable_text(check.difference)}; by hand, sin 2x gives "
+        f"{numbers.fmt(check.closed_form, d)}."
+    )
+
+
+def _back_draws(t: Trace, digits: int) -> str:
+    """Where the gradients of graph ``t`` flow back to, in words.
+
+    >>> print(_back_draws(backprop(neuron(x=2.0, w=0.5, b=-1.0)), 4))
+    The gradients flow back to x, w and b: 0.125, 0.5 and 0.25.
+    """
+    leaves = [n for n in t.nodes if n.op == ""]
+    flow = "gradient flows" if len(leaves) == 1 else "gradients flow"
+    return (
+        f"The {flow} back to {numbers.listed([n.label for n in leaves])}: "
+        f"{numbers.listed([numbers.fmt(n.grad, digits) for n in leaves])}."
+    )
 
 
 def _check_rows(check: CompositionCheck, at: str, d: int) -> VGroup:
@@ -214,15 +276,34 @@ def _forward_step(
 ) -> None:
     """The step "Forward pass": the heading and the empty graph, then its values."""
     scene.record("forward", {n.label: n.value for n in view.t.nodes})
-    scene.step("Forward pass", caption, duration=duration)
+    leaves = [n for n in view.t.nodes if n.op == ""]
+    root = view.root
+    scene.step(
+        "Forward pass",
+        caption,
+        duration=duration,
+        draws=f"A computation graph of {numbers.number_word(len(view.t.nodes))} nodes, "
+        "left to right, with its formula above. Each value is filled in, from "
+        + numbers.listed(
+            [f"{n.label} = {numbers.fmt(n.value, view.digits)}" for n in leaves]
+        )
+        + f" to {root.label} = {numbers.fmt(root.value, view.digits)}.",
+    )
     scene.play(Write(heading), FadeIn(view.skeleton()), run_time=1.2)
     view.forward(scene, run_time=run_time)
     scene.wait(rest)
 
 
-def _backward_step(scene: LessonScene, t: Trace, caption: str) -> None:
+def _backward_step(scene: LessonScene, t: Trace, caption: str, digits: int) -> None:
     """The step "Backward pass" begins: its caption, the numbers it will show."""
-    scene.step("Backward pass", caption, duration=6)
+    scene.step(
+        "Backward pass",
+        caption,
+        duration=6,
+        draws=f"The output {t.nodes[-1].label} is seeded with 1, and each edge gets its "
+        "local rate, written on it. " + _back_draws(t, digits),
+    )
+
     scene.record("local", _locals(t))
     scene.record("grads", {n.label: n.grad for n in t.nodes if n.op != "const"})
 
@@ -297,6 +378,7 @@ class NeuronBackprop(LessonScene):
             self,
             t,
             "Each gradient is the gradient above it times the local rate of its edge.",
+            p.digits,
         )
         view.seed(self)
         z = view.id("z")
@@ -345,8 +427,13 @@ def _check_step(
     duration: float,
 ) -> None:
     """The step "Check with PyTorch": the same model in autograd, its numbers by ours."""
-    scene.step("Check with PyTorch", caption, duration=duration)
     check = check_against_torch(model, inputs, rtol=p.match_rtol)
+    scene.step(
+        "Check with PyTorch",
+        caption,
+        duration=duration,
+        draws=_torch_draws(check, root, p.shown),
+    )
     scene.record("torch.output", check.torch.output)
     scene.record("torch.grads", dict(check.torch.grads))
     scene.record("match", dict(check.matches))
@@ -441,6 +528,7 @@ class TwoLayerBackprop(LessonScene):
             f"The path to {p.wrt}",
             f"{p.wrt} reaches y along one path only: follow it back from the output.",
             duration=2.5,
+            draws=_path_draws(chain_links(two_layer(**inputs), p.wrt)),
         )
         links = chain_links(two_layer(**inputs), p.wrt)
         self.record(
@@ -474,6 +562,10 @@ class TwoLayerBackprop(LessonScene):
             "Link by link",
             "Multiply the local rates one link at a time, like gears turning gears.",
             duration=10,
+            draws=f"Under the graph, the gradient of {view.root.label} with respect to "
+            f"{p.wrt} is built as a product of {numbers.number_word(len(links))} local "
+            f"rates, a link at a time. It ends at "
+            f"{numbers.fmt(links[-1].product, p.digits)}.",
         )
         readout = _product_readout(view, links, p)
         self.play(FadeIn(readout.frame), run_time=0.6)
@@ -516,6 +608,21 @@ class TwoLayerBackprop(LessonScene):
         )
         readout.product.set_value(product)  # the number it now shows, as its value
         self.wait(0.3)
+
+
+def _path_draws(links: Sequence[Link]) -> str:
+    """What the step "The path to …" draws, in words (``links``: output first).
+
+    >>> from mathcore.networks import two_layer
+    >>> links = chain_links(two_layer(x=1.0, w1=0.5, b1=0.1, w2=-0.3, b2=0.2), "b2")
+    >>> print(_path_draws(links))
+    The path b2, z2, y is lit and the rest of the graph dims. The output y is seeded with 1.
+    """
+    path = [links[-1].source, *(k.target for k in reversed(links))]
+    return (
+        f"The path {', '.join(path)} is lit and the rest of the graph dims. "
+        f"The output {path[-1]} is seeded with 1."
+    )
 
 
 def _light_path(

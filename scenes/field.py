@@ -109,6 +109,39 @@ class GradientFieldParams:
         field_survey(self, need_minimum=False)
 
 
+def _perpendicular_draws(sv: FieldSurvey) -> str:
+    """What the step "Perpendicular to the level set" draws, in words.
+
+    >>> print(_perpendicular_draws(field_survey(GradientFieldParams())))
+    ... # doctest: +ELLIPSIS
+    The other arrows fade. The arrow at (0.449, 1.346) grows and ... f = 0.656.
+    """
+    crossing = fields.level_crossing(sv.f, sv.field.points[sv.focus])
+    return (
+        "The other arrows fade. The arrow at "
+        f"{numbers.point_text(crossing.point)} grows and crosses its level line at a "
+        f"right angle, marked, on the level f = {numbers.fmt(crossing.level)}."
+    )
+
+
+def _sweep_draws(sv: FieldSurvey, p: GradientFieldParams) -> str:
+    """What the step "The directional derivative" draws, in words.
+
+    >>> print(_sweep_draws(field_survey(GradientFieldParams()), GradientFieldParams()))
+    ... # doctest: +ELLIPSIS
+    A unit arrow u turns about (0.449, 1.346), ... top, 1.327, is the gradient's length.
+    """
+    point = fields.level_crossing(sv.f, sv.field.points[sv.focus]).point
+    sweep = fields.directional_sweep(
+        sv.f, point, p.sweep_start, p.sweep_turns, p.sweep_samples
+    )
+    return (
+        f"A unit arrow u turns about {numbers.point_text(point)}, and the slope "
+        "along u is read out and graphed against its angle. The graph's top, "
+        f"{numbers.fmt(sweep.max_value)}, is the gradient's length."
+    )
+
+
 class SweepFigure(NamedTuple):
     """What the sweep shows beside the map: u and its label, the readout of D_u f,
     and the graph of D_u f against θ with its labels and the dot tracing it."""
@@ -132,24 +165,35 @@ class GradientField(LessonScene):
         sv = field_survey(p)
         axes, formula = self._map_and_formula(sv)
 
-        self.step("Level sets", "Colour shows height; each line joins points of equal f.")
+        self.step(
+            "Level sets",
+            "Colour shows height; each line joins points of equal f.",
+            draws=f"A map of f over {numbers.window_text(sv.window)}, coloured by "
+            "height, with contour lines and a key of their levels. The formula of f "
+            "is beside it.",
+        )
         contours, key = self._level_sets(sv, axes, formula, p)
 
         self.step(
             "The gradient field",
             "Each arrow is the gradient normalised to one length: all point uphill.",
+            draws=f"A grid of {p.arrow_grid} by {p.arrow_grid} arrows grows on the map, "
+            "all one length, each along the gradient, uphill. The key gives way to "
+            "the gradient's formula.",
         )
         arrows, rows = self._gradient_arrows(sv, axes, formula, key, p)
 
         self.step(
             "Perpendicular to the level set",
             "Along a level line f does not change, so the gradient crosses it square on.",
+            draws=_perpendicular_draws(sv),
         )
         crossing, parts = self._perpendicular(sv, contours.grid, axes, arrows, rows, p)
 
         self.step(
             "The directional derivative",
             "Turn a unit vector u: the slope along u is the gradient dotted with u.",
+            draws=_sweep_draws(sv, p),
         )
         self._sweep(sv.f, axes, crossing, parts, formula, p)
 

@@ -106,6 +106,23 @@ class GradientBowlParams:
         field_survey(self, need_minimum=True)
 
 
+def _uphill_draws(f: Objective, p: GradientBowlParams) -> str:
+    """What the step "Gradients point uphill" draws, in words.
+
+    >>> _uphill_draws(params.objective("bowl", 2), GradientBowlParams()).split(". ")[1]
+    'Beside the map: the gradient at (-2, -2) is (-4, -4).'
+
+    """
+    field = fields.gradient_field(f, p.arrow_points)
+    n = len(field.points)
+    return (
+        f"{numbers.number_word(n).capitalize()} dots on the map, each with an arrow "
+        f"{numbers.fmt(p.arrow_scale)} times the gradient there, pointing uphill. "
+        f"Beside the map: the gradient at {numbers.point_text(field.points[0])} is "
+        f"{numbers.point_text(field.vectors[0])}."
+    )
+
+
 class GradientBowl(Lesson3DScene):
     """The bowl as a surface, flattened to its contour map; ∇f points uphill, −∇f down."""
 
@@ -126,7 +143,12 @@ class GradientBowl(Lesson3DScene):
 
         landscape = "A function of two inputs is a landscape: f is its height."
         self.step(
-            "The landscape", landscape, say=f"{landscape} Here {spoken.objective(f)}."
+            "The landscape",
+            landscape,
+            say=f"{landscape} Here {spoken.objective(f)}.",
+            draws=f"A surface whose height is f, over {numbers.window_text(sv.window)}, "
+            "seen from an angle, with the formula of f above."
+            + (" The camera circles round it." if p.orbit_degrees else ""),
         )
         phi, theta = p.start_view
         self.set_camera_orientation(
@@ -142,6 +164,8 @@ class GradientBowl(Lesson3DScene):
         self.step(
             "The contour map",
             "Seen from above, each height is a line of its own: the contour map.",
+            draws="The surface flattens into a map seen from above: heights become "
+            "bands of colour, and contour lines join points of equal height.",
         )
         self._flatten(sv, axes, surface, p)
 
@@ -149,13 +173,19 @@ class GradientBowl(Lesson3DScene):
             "Gradients point uphill",
             "The gradient is the steepest way up "
             f"(arrows: {numbers.fmt(p.arrow_scale)} ∇f).",
+            draws=_uphill_draws(f, p),
         )
         arrows, rows = self._uphill(f, axes, formula, p)
 
         self.step(
             "The way down",
             "Turn the gradient around: minus the gradient is the steepest way down.",
+            draws=f"The arrow at {numbers.point_text(p.downhill_point)} flips round to "
+            "minus the gradient, pointing downhill. "
+            + ("A green dot marks " if len(sv.minima) == 1 else "Green dots mark ")
+            + f"{plots.minima_text(sv.minima)}.",
         )
+
         self._downhill(sv, axes, arrows, rows, p)
 
     def _flatten(

@@ -179,6 +179,9 @@ class VectorJacobian(LessonScene):
             f"g turns the point {numbers.point_text(p.x0)} into three numbers, "
             f"{_plain(pl.gx, d)}, and f turns those three into one: "
             f"f = {numbers.fmt(pl.fx, d)}.",
+            draws="The formulas of g and f are written at the top. Below them: the point "
+            f"{_plain(p.x0, d)}, g there, {_plain(pl.gx, d)}, and f = "
+            f"{numbers.fmt(pl.fx, d)}.",
         )
         heading = _fit(
             MathTex(
@@ -220,6 +223,9 @@ class VectorJacobian(LessonScene):
             "The Jacobian of g has a row for each output and a column for each input. "
             f"Entry by entry it holds the slope of g_j along x_i: {rows * cols} numbers "
             f"at {numbers.point_text(p.x0)}.",
+            draws="Those values shrink to one line. The Jacobian of g appears, a row per "
+            "output and a column per input, each entry's formula and value lit in turn. "
+            "Its rows: " + numbers.listed([_plain(r, p.digits) for r in pl.J.values]) + ".",
         )
         formulas = _matrix(pl.J.latex)
         values = _matrix([[numbers.fmt(c, p.digits) for c in r] for r in pl.J.values])
@@ -319,6 +325,8 @@ class VectorJacobian(LessonScene):
             "The upstream gradient",
             f"f's own gradient at g = {_plain(pl.gx, d)} is v = {_plain(pl.v.values, d)}: "
             "how fast f changes with each output of g.",
+            draws="The formulas go, and beside the Jacobian's values comes v, the "
+            f"gradient of f at g, as a column: {_plain(pl.v.values, d)}.",
         )
         head = text.tex(r"J_g =")
         v_head = text.tex(r"v = \nabla_g f =")
@@ -355,6 +363,10 @@ class VectorJacobian(LessonScene):
             "Sum over j",
             f"Each input's slope adds up v_j times the slope of g_j. {sums} "
             "That is J transpose times v.",
+            draws="The rule for the sum is written below. Term by term, each boxed in "
+            "the Jacobian and in v, the lines add up to "
+            + numbers.listed([f"{numbers.fmt(s.total, d)} for {s.wrt}" for s in pl.sums])
+            + ".",
         )
         rule = _fit(
             MathTex(
@@ -407,6 +419,9 @@ class VectorJacobian(LessonScene):
             "Backpropagation gets there in one pass. Seeded with 1 at f, it brings "
             f"v = {_plain(bp.upstream, d)} to g1, g2, g3. On the way back, x and y "
             f"collect {_plain(bp.grads, d)}. J is never built.",
+            draws="The screen clears for a graph: x and y, then g1, g2 and g3, then f. "
+            f"A 1 at f flows back to the g nodes as {_plain(bp.upstream, d)}, then to x "
+            f"and y as {_plain(bp.grads, d)}, written below.",
         )
         graph = ChainGraph(bp, d)
         self.play(
@@ -445,7 +460,12 @@ class VectorJacobian(LessonScene):
             f"Both ways give {_plain(pl.backward.grads, d)}. Building J takes three "
             "backward passes, one per output, or two forward ones, one per input; "
             "the vector–Jacobian product takes one.",
+            draws="A table sets the sum beside the backward pass: "
+            f"{_plain([s.total for s in pl.sums], d)} and {_plain(pl.backward.grads, d)}. "
+            "Below: forming the Jacobian takes three backward passes or two forward "
+            "ones; the vector–Jacobian product takes one.",
         )
+
         table = _agreement(pl, d).scale(1.3).move_to(0.6 * UP)
         cost = VGroup(
             text.tex(

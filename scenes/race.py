@@ -220,6 +220,21 @@ def standings(facts: dict[str, Any]) -> str:
     return f"This time {', '.join(lowest[:-1])} and {lowest[-1]} end lowest, level."
 
 
+def _line_up_draws(
+    p: OptimizerRaceParams, sv: RunMap, searches: dict[str, LrSearch], n_lrs: int
+) -> str:
+    """What the race's first step draws, in words."""
+    stars = plots.stars_text(sv.view.minima)
+    chosen = numbers.listed(
+        [f"{name} {numbers.fmt(s.best_lr, 5)}" for name, s in searches.items()]
+    )
+    return (
+        f"The contour map of f, with the start {numbers.point_text(p.x0)} as a ring"
+        + (f" and {stars}." if stars else ".")
+        + f" Beside: each optimizer with its best learning rate of {n_lrs}: {chosen}."
+    )
+
+
 class OptimizerRace(LessonScene):
     """GD, momentum, Nesterov, RMSprop and Adam race down the valley; then, why so."""
 
@@ -241,6 +256,7 @@ class OptimizerRace(LessonScene):
             f"its best learning rate from the same grid of {len(lrs)}.",
             duration=4,
             facts=facts,
+            draws=_line_up_draws(p, sv, searches, len(lrs)),
         )
         rule = self._line_up(ground, table, lrs)
 
@@ -248,6 +264,9 @@ class OptimizerRace(LessonScene):
             "The race",
             "Step by step, side by side: where each one is, and its loss.",
             duration=p.race_seconds,
+            draws="Each optimizer's path grows from the start, step by step, while the "
+            f"legend counts the steps and each loss, for up to {p.steps:,} steps. "
+            f"{standings(facts)}",
         )
         self._offer_explore(p, sv, ground.axes, lrs, searches, colours)
         paths, heads = self._race(p, sv.runs, ground.axes, colours, table)
@@ -258,6 +277,9 @@ class OptimizerRace(LessonScene):
             "and the order can change.",
             duration=5,
             facts=facts,
+            draws="The map gives way to a plot of each optimizer's loss against its "
+            "learning rate, with its chosen rate marked. A note says that what the race "
+            "shows depends on tuning, and on the start.",
         )
         race_view = VGroup(
             ground.frame, ground.contours, paths, heads, ground.start, ground.stars

@@ -223,6 +223,21 @@ def loss_digits(value: float) -> str:
     return numbers.sci(value)
 
 
+def _milestone_draws(p: RosenbrockMilestoneParams, result: Outcome) -> str:
+    """What the step "Milestone" draws, in words."""
+    loss = result.final_loss
+    shown = (
+        f"{loss:.6f}" if loss == 0 or 1e-6 <= abs(loss) < 1e5 else numbers.sci_text(loss)
+    )
+    final = numbers.point_text(result.final_point, lambda v: numbers.fmt(v, 6))
+    return (
+        f"The results replace the column: {result.n_steps:,} steps at lr "
+        f"{numbers.fmt(p.lr, 6)}, the final point {final}, the final loss {shown}, and "
+        f"the distance to {numbers.point_text(result.minimum)}, {result.distance:.6f}."
+        + (" An inset magnifies the gap." if result.distance >= 5e-7 else "")
+    )
+
+
 class RosenbrockMilestone(LessonScene):
     """Gradient descent crawls along Rosenbrock's valley; its loss; how close it got."""
 
@@ -239,7 +254,15 @@ class RosenbrockMilestone(LessonScene):
         axes = plots.map_axes(sv.view.window)
 
         intro = self._intro_caption(sv.f, sv.view.minima)
-        self.step("The function", intro, say=f"{spoken.objective(sv.f)}. {intro}")
+        self.step(
+            "The function",
+            intro,
+            say=f"{spoken.objective(sv.f)}. {intro}",
+            draws=f"The contour map of f over {numbers.window_text(sv.view.window)}, with "
+            f"the start {numbers.point_text(traj.points[0])} as a green dot and the "
+            f"minimum {numbers.point_text(result.minimum)} as a star. Beside: the "
+            "formula of f and a key.",
+        )
         header = self._show_function(p, sv, axes, result)
 
         trend = loss_trend(traj.losses)
@@ -248,6 +271,9 @@ class RosenbrockMilestone(LessonScene):
             descent_caption(trend, p.lr),
             duration=p.descent_seconds,
             facts=trend,
+            draws="The path grows step by step from the start, with counters of the step "
+            f"and the loss. After {result.n_steps:,} steps it stops at "
+            f"{numbers.point_text(result.final_point)}.",
         )
         racer = explore.Racer("GD", p.lr, look.TANGENT)
         spec = explore.explorable(
@@ -266,11 +292,18 @@ class RosenbrockMilestone(LessonScene):
         self._descend(p, axes, sample, clock, traj.losses, header, result)
 
         self.step(
-            "The loss curve", loss_caption(trend), duration=p.loss_seconds, facts=trend
+            "The loss curve",
+            loss_caption(trend),
+            duration=p.loss_seconds,
+            facts=trend,
+            draws="Beside the map, the loss is plotted against the step on a log scale, "
+            "while a dot retraces the path.",
         )
         self._loss_curve(p, axes, sample, clock, traj.losses, header)
 
-        self.step("Milestone", self._milestone_caption(result))
+        self.step(
+            "Milestone", self._milestone_caption(result), draws=_milestone_draws(p, result)
+        )
         self._milestone(p, sv, axes, result, header)
 
     def _record_run(self, sv: RunMap, result: Outcome, drawn_points: int) -> None:

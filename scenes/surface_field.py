@@ -33,7 +33,7 @@ from manim import (
 
 from scenes import params
 from scenes.base import Lesson3DScene
-from scenes.kit import look, plots
+from scenes.kit import look, numbers, plots
 from scenes.kit.maps import field_arrows, height_map
 from scenes.kit.mesh import MeshSurface
 from scenes.kit.surfaces import flat_look, height_surface, three_d_axes
@@ -101,19 +101,28 @@ class SurfaceAndField(Lesson3DScene):
         self.step(
             "The surface",
             "Exercise 1: sin x + cos y as a surface, its height in colour.",
+            draws=f"A surface whose height is f, coloured by height, over "
+            f"{numbers.window_text(sv.sampled)}, with the exercise's formula above."
+            + (" It turns about its vertical axis." if p.turn_degrees else ""),
         )
         self._turn_surface(axes, surface, title, p)
 
         self.step(
             "Its contour map",
             "The same heights seen from above: a contour map beside the surface.",
+            draws="Beside the surface, a contour map of f over "
+            f"{numbers.window_text(sv.window)}: bands of colour by height, and contour "
+            "lines joining points of equal height.",
         )
         flat = self._contour_map(sv, p)
 
         self.step(
             "Gradient arrows",
             "Gradient arrows cross the contour lines, pointing up toward the peak.",
+            draws=f"A grid of {p.arrow_grid} by {p.arrow_grid} arrows "
+            "grows on the map, all one length, each along the gradient, uphill.",
         )
+
         self._gradient_arrows(sv, flat, p)
 
     def _surface_and_title(

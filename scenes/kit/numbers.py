@@ -65,9 +65,13 @@ def readable(value: float, digits: int = 3) -> str:
     return sci(value)
 
 
-def point_text(v: Sequence[float]) -> str:
-    """A point as plain text for captions, e.g. ``(1, 2.5)``."""
-    return "(" + ", ".join(fmt(float(c)) for c in v) + ")"
+def point_text(v: Sequence[float], number: Callable[[float], str] = fmt) -> str:
+    """A point as plain text for captions, each coordinate written by ``number``.
+
+    >>> point_text((1.0, 2.5)), point_text((2e-9, 1.0), readable_text)
+    ('(1, 2.5)', '(2.0 × 10^-9, 1)')
+    """
+    return "(" + ", ".join(number(float(c)) for c in v) + ")"
 
 
 def scientific(value: float, digits: int = 2) -> tuple[float, int]:
@@ -112,6 +116,49 @@ def sci(value: float, digits: int = 1, *, drop_one: bool = False) -> str:
     return rf"{mantissa:.{digits}f} \times {power}"
 
 
+def points_text(points: Sequence[Sequence[float]]) -> str:
+    """Points as a sentence lists them, each :func:`point_text`.
+
+    >>> points_text([(1, 1)]), points_text([(3, 2), (-2.805, 3.131), (0, 0)])
+    ('(1, 1)', '(3, 2), (-2.805, 3.131) and (0, 0)')
+    """
+    return listed([point_text(p) for p in points])
+
+
+def window_text(window: Sequence[Sequence[float]]) -> str:
+    """A map's window (``((x0, x1), (y0, y1))``) as words.
+
+    >>> window_text(((-5, 5), (-2.5, 4)))
+    'x from -5 to 5 and y from -2.5 to 4'
+    """
+    (x0, x1), (y0, y1) = window
+    return f"x from {fmt(x0)} to {fmt(x1)} and y from {fmt(y0)} to {fmt(y1)}"
+
+
+def sci_text(value: float, digits: int = 1) -> str:
+    """A number in scientific notation as plain text, as a caption writes it.
+
+    >>> sci_text(1.4e-11), sci_text(3.2e31, 2), sci_text(0.0)
+    ('1.4 × 10^-11', '3.20 × 10^31', '0')
+    """
+    if value == 0:
+        return "0"
+    mantissa, exponent = scientific(value, digits)
+
+    return f"{mantissa:.{digits}f} × 10^{exponent}"
+
+
+def readable_text(value: float, digits: int = 3) -> str:
+    """:func:`readable` as plain text: :func:`fmt`, or :func:`sci_text` when tiny or huge.
+
+    >>> readable_text(2.25), readable_text(5.7e-5), readable_text(0.0)
+    ('2.25', '5.7 × 10^-5', '0')
+    """
+    if value == 0 or not math.isfinite(value) or 1e-3 <= abs(value) < 1e5:
+        return fmt(value, digits)
+    return sci_text(value)
+
+
 def vector(v: Sequence[float], digits: int = 3) -> str:
     """A point as LaTeX, e.g. ``(2.4,\\ 1.8)``."""
     return r"(" + r",\ ".join(fmt(float(c), digits) for c in v) + r")"
@@ -126,6 +173,16 @@ def number_word(n: int) -> str:
     """Small counts in words, as a caption says them: 4 → "four"."""
     words = ("zero", "one", "two", "three", "four", "five", "six")
     return words[n] if 0 <= n < len(words) else str(n)
+
+
+def listed(items: Sequence[str]) -> str:
+    """Items as a sentence lists them, for words read rather than typeset.
+
+    >>> listed(["-1"]), listed(["-1", "0"]), listed(["-1", "0", "2"])
+    ('-1', '-1 and 0', '-1, 0 and 2')
+    """
+    *head, last = items
+    return f"{', '.join(head)} and {last}" if head else last
 
 
 def times_word(n: int) -> str:

@@ -157,12 +157,23 @@ def loss_text(value: float) -> str:
 
 def outcome(v: landscape.Verdict) -> str:
     """How a run ended, in words, as LaTeX text."""
+    return rf"\text{{{outcome_words(v)}}}"
+
+
+def outcome_words(v: landscape.Verdict) -> str:
+    """How a run ended, in words.
+
+    >>> outcome_words(landscape.Verdict("converged", 1, None, None))
+    'converged in 1 step'
+    >>> outcome_words(landscape.Verdict("stopped", 50, None, None))
+    'stopped after 50 steps'
+    """
+    unit = "step" if v.step == 1 else "steps"
     if v.status == "converged":
-        unit = "step" if v.step == 1 else "steps"
-        return rf"\text{{converged in {v.step} {unit}}}"
+        return f"converged in {v.step} {unit}"
     if v.status == "diverged":
-        return rf"\text{{diverged at step {v.step}}}"
-    return rf"\text{{stopped after {v.step} steps}}"
+        return f"diverged at step {v.step}"
+    return f"stopped after {v.step} {unit}"
 
 
 def trajectory_record(t: Trajectory, v: landscape.Verdict | None = None) -> dict:

@@ -40,7 +40,7 @@ from scenes.kit.look import (
     MUTED,
     shades,
 )
-from scenes.kit.numbers import fmt
+from scenes.kit.numbers import fmt, points_text
 from scenes.kit.text import MAP_CENTRE, MAP_SIDE, tex
 
 if TYPE_CHECKING:
@@ -258,6 +258,31 @@ def minimum_stars(
     """A :func:`minimum_star` on every minimum (``mathcore.landscape`` critical
     points: Himmelblau has four)."""
     return VGroup(*[minimum_star(to_point(*m.point), colour, radius) for m in minima])
+
+
+def minima_text(minima: Sequence) -> str:
+    """Minima (``mathcore.landscape`` critical points) in words; none: "".
+
+    >>> from types import SimpleNamespace as P
+    >>> minima_text([P(point=(1.0, 1.0))]), minima_text([P(point=(0, 1)), P(point=(2, 0))])
+    ('the minimum (1, 1)', 'the minima (0, 1) and (2, 0)')
+    """
+    if not minima:
+        return ""
+    points = points_text([m.point for m in minima])
+    return f"the minimum {points}" if len(minima) == 1 else f"the minima {points}"
+
+
+def stars_text(minima: Sequence) -> str:
+    """What :func:`minimum_stars` draws, in words; none: "".
+
+    >>> from types import SimpleNamespace as P
+    >>> stars_text([P(point=(0, 1)), P(point=(2, 0))])
+    'the minima (0, 1) and (2, 0) as stars'
+    """
+    if not minima:
+        return ""
+    return minima_text(minima) + (" as a star" if len(minima) == 1 else " as stars")
 
 
 def minimum_star(
