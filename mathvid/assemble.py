@@ -28,7 +28,7 @@ import srt
 from mathvid import audio
 from mathvid.media import replacing, write_text
 from mathvid.render import Rendered
-from mathvid.transcript import transcript_html, transcript_text
+from mathvid.transcript import Overrides, transcript_html, transcript_text
 from mathvid.vtt import to_webvtt
 
 
@@ -54,8 +54,10 @@ def assemble(
     out_dir: Path,
     name: str = "lesson",
     title: str = "Lesson",
+    overrides: Overrides | None = None,
 ) -> LessonFiles:
-    """Join ``scenes`` (chapter title, rendered scene), in order, into ``out_dir``.
+    """Join ``scenes`` (chapter title, rendered scene), in order, into ``out_dir``;
+    ``overrides`` are the lesson's words per scene and step, for the transcript.
 
     ``out_dir`` then holds this lesson only: posters of scenes it no longer has go.
     """
@@ -66,8 +68,10 @@ def assemble(
     manifests = [
         (r.id, t, json.loads(r.manifest.read_text(encoding="utf-8"))) for t, r in scenes
     ]
-    write_text(out_dir / "transcript.txt", transcript_text(title, manifests))
-    transcript = write_text(out_dir / "transcript.html", transcript_html(title, manifests))
+    write_text(out_dir / "transcript.txt", transcript_text(title, manifests, overrides))
+    transcript = write_text(
+        out_dir / "transcript.html", transcript_html(title, manifests, overrides)
+    )
     subtitles = _shifted_captions([r.captions for _, r in scenes], chapters)
     vtt = write_text(out_dir / f"{name}.vtt", to_webvtt(subtitles))
     srt_path = write_text(out_dir / f"{name}.srt", srt.compose(subtitles))

@@ -364,7 +364,11 @@ def _lesson(args: argparse.Namespace) -> int:
     titles = [e.title for e in lesson.scenes]
     out = lesson_media(args.media, lesson.path) / "lesson"
     out /= quality_folder(args.quality, lesson.theme)
-    files = assemble(list(zip(titles, rendered, strict=True)), out, title=lesson.title)
+    words = {e.id: dict(e.narration) for e in lesson.scenes}
+    files = assemble(
+        list(zip(titles, rendered, strict=True)), out, title=lesson.title, overrides=words
+    )
+
     print(
         f"lesson: {files.video}  ({len(files.chapters)} chapters, "
         f"{files.chapters[-1].end:.0f} s, joined in {time.perf_counter() - start:.1f} s)"

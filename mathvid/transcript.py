@@ -3,12 +3,14 @@ description), as ``transcript.txt`` and ``transcript.html`` (the full text
 alternative of the video, WCAG 1.2.8).
 
 A step's words are what its narration says (its cues, in order) or, in a silent
-lesson, its caption; a teacher's recording that the lesson gives no words for is
-captioned with the step's own text, and the transcript says so (:data:`NOTES`).
+lesson, the words the lesson gives for it (``[scene.narration]``, passed in as
+``overrides``), else its caption; a teacher's recording that the lesson gives no
+words for is captioned with the step's own text, and the transcript says so (:data:`NOTES`).
 
 Examples
 --------
->>> manifest = {"steps": [{"name": "The curve", "caption": "A curve."}], "values": {}}
+>>> manifest = {"steps": [{"name": "The curve", "caption": "A curve.",
+...     "draws": "The curve of f."}]}
 >>> print(transcript_text("Calculus", [("tangent", "Tangents", manifest)]))
 Calculus
 <BLANKLINE>
@@ -16,30 +18,45 @@ Calculus
 <BLANKLINE>
 The curve
 A curve.
-[Shown: The curve. A curve.]
+[Shown: The curve of f.]
 <BLANKLINE>
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
 from mathvid.descriptions import descriptions
+from mathvid.voice import for_step
 
 TEMPLATE = Path(__file__).with_name("transcript.html")
 
 Chapter = tuple[str, str, dict[str, Any]]  # scene id, chapter title, its manifest
+Overrides = Mapping[str, Mapping[str, str]]
+"""By scene id, the words ``[scene.narration]`` gives: step (number or slug) → words."""
 
 
-def words(step: dict[str, Any]) -> str:
-    """What a step says: its speech's cues, or its caption when it is not spoken."""
+def words(step: dict[str, Any], given: str | None = None) -> str:
+    """What a step says: its speech's cues; when it is not spoken, the words
+    ``given`` for it by the lesson, else its caption.
+
+    >>> words({"caption": "A curve."}), words({"caption": "A curve."}, "Look.")
+    ('A curve.', 'Look.')
+    """
     speech = step.get("speech")
     if not speech:
-        return step["caption"]
+        return given or step["caption"]
     return " ".join(" ".join(c["text"].split()) for c in speech["cues"])
+
+
+def _given(overrides: Overrides | None, scene_id: str, n: int, step: dict) -> str | None:
+    """The words the lesson gives for step ``n`` (0-based) of scene ``scene_id``."""
+    table = (overrides or {}).get(scene_id, {})
+    return for_step(table, n + 1, step["name"])
 
 
 NOTES = {"recording-step-text": "(recorded; captions from the step's text)"}
@@ -47,7 +64,7 @@ NOTES = {"recording-step-text": "(recorded; captions from the step's text)"}
 :mod:`mathvid.voice` names them), where they may not be what is heard."""
 
 
-def said(step: dict[str, Any]) -> str:
+def said(step: dict[str, Any], given: str | None = None) -> str:
     """A step's words as the transcript gives them, with its note (:data:`NOTES`).
 
     >>> said({"caption": "A curve.", "speech": {"source": "recording-step-text",
@@ -55,21 +72,26 @@ def said(step: dict[str, Any]) -> str:
     "A curve. (recorded; captions from the step's text)"
     """
     note = NOTES.get((step.get("speech") or {}).get("source", ""))
-    return f"{words(step)} {note}" if note else words(step)
+    return f"{words(step, given)} {note}" if note else words(step, given)
 
 
-def transcript_text(title: str, chapters: list[Chapter]) -> str:
-    """The transcript as plain text."""
+def transcript_text(
+    title: str, chapters: list[Chapter], overrides: Overrides | None = None
+) -> str:
+    """The transcript as plain text (``overrides``: the lesson's words per step)."""
     lines = [title, ""]
-    for i, (_, chapter_title, manifest) in enumerate(chapters, start=1):
+    for i, (scene_id, chapter_title, manifest) in enumerate(chapters, start=1):
         lines += [f"{i}. {chapter_title}", ""]
         told = descriptions(manifest)
-        for step, description in zip(manifest["steps"], told, strict=True):
-            lines += [step["name"], said(step), f"[Shown: {description}]", ""]
+        for n, (step, shown) in enumerate(zip(manifest["steps"], told, strict=True)):
+            given = _given(overrides, scene_id, n, step)
+            lines += [step["name"], said(step, given), f"[Shown: {shown}]", ""]
     return "\n".join(lines)
 
 
-def transcript_html(title: str, chapters: list[Chapter]) -> str:
+def transcript_html(
+    title: str, chapters: list[Chapter], overrides: Overrides | None = None
+) -> str:
     """The transcript as a page: a heading per chapter and per step (HTML-escaped).
 
     >>> html = transcript_html("<T>", [("s", "<C>", {"steps": []})])
@@ -83,8 +105,14 @@ def transcript_html(title: str, chapters: list[Chapter]) -> str:
             "id": scene_id,
             "title": chapter_title,
             "steps": [
-                {"name": s["name"], "words": said(s), "description": d}
-                for s, d in zip(manifest["steps"], descriptions(manifest), strict=True)
+                {
+                    "name": s["name"],
+                    "words": said(s, _given(overrides, scene_id, n, s)),
+                    "description": d,
+                }
+                for n, (s, d) in enumerate(
+                    zip(manifest["steps"], descriptions(manifest), strict=True)
+                )
             ],
         }
         for scene_id, chapter_title, manifest in chapters
