@@ -111,13 +111,16 @@ def log_plottable(losses: Iterable[ArrayLike]) -> None:
     scenes.params.ParamError: f falls to -0.5 along the runs: ... needs f ≥ 0
     """
     finite = [np.asarray(v, dtype=np.float64) for v in losses]
-    lowest = min(float(np.min(v[np.isfinite(v)], initial=np.inf)) for v in finite)
+    finite = [v[np.isfinite(v)] for v in finite]
+    lowest = min(float(np.min(v, initial=np.inf)) for v in finite)
     if lowest < 0:
         raise ParamError(
             "function",
             f"f falls to {lowest:.3g} along the runs: losses are drawn on a log scale, "
             "which needs f ≥ 0",
         )
+    if not any(np.any(v > 0) for v in finite):
+        raise ParamError("x0", "f is 0 all along the runs: a log scale has nothing to show")
 
 
 # --------------------------------------------------------------------------------------

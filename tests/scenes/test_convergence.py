@@ -148,7 +148,7 @@ def test_past_two_over_l_of_the_window_a_run_may_still_converge() -> None:
     assert c.closing[1].curvature.L == pytest.approx(74.5 + np.hypot(49.5, 24), rel=1e-12)
     assert c.verdicts[1].status != "diverged" and c.closing[1].settling
     caption = ConvergenceRate._verdict_caption(c)
-    assert "nothing is promised, though this run still converges" in caption
+    assert "nothing is promised. This run still converges" in caption
 
 
 def test_a_run_far_past_two_over_l_is_said_to_leave_not_to_overflow() -> None:
