@@ -6,8 +6,8 @@ inline as ``[[ ... ]]``, which piper-tts 1.8 reads as they are) are each spoken 
 a few short carrier sentences by the lesson's voice (:class:`mathvid.voice.Narrator`,
 deterministic, at the speed found below), transcribed by Whisper base
 (:mod:`bench.asr`), and counted as heard when the transcript has the real word at
-its place: by a listener who does not know the words, and by one primed with a
-glossary of them. Also measured: the Piper ``length_scale`` (the lesson's
+its place (with ``--primed``, also by a listener who knows the words: Whisper
+prompted with a glossary of them). Also measured: the Piper ``length_scale`` (the lesson's
 ``speed`` is its inverse) that makes the lesson's own steps 150 words a minute, and
 whether a pause after a spoken formula lowers the word errors.
 
@@ -183,37 +183,40 @@ def scale_for(rates: dict[float, float], wpm: float = TARGET_WPM) -> float:
 
 
 def heard(voice, way: str, term: Term, prompt: str | None) -> tuple[int, float, list[str]]:
-    """``way`` said in each of ``term``'s carriers, one after another with a second of
-    silence between (one clip, as a step holds a few sentences), transcribed (after
-    ``prompt``, when given): how many times the word is heard at its place, the
-    clip's word error rate, and what was heard where it was not."""
-    gap = np.zeros(RATE, np.float32)
-    clip = [x for c in term.carriers for x in (voice.synthesise(c.format(way)), gap)]
-    meant = " ".join(c.format(_meant(way, term.word)) for c in term.carriers)
-    text = asr.normalise(asr.transcribe(np.concatenate(clip), RATE, 2, prompt))
-    score = asr.score(asr.normalise(meant), text, frozenset({term.word}))
-    return score.heard.get(term.word, 0), score.wer, score.misheard.get(term.word, [])
+    """``way`` said in each of ``term``'s carriers, each sentence transcribed on its
+    own (after ``prompt``, when given): how many times the word is heard at its
+    place, the sentences' word error rate, and what was heard where it was not.
+
+    On its own, because Whisper hearing five sentences in one clip writes what it
+    made of the first five times: "eta" heard in 5 of 5 such clips, 0 of 5 apart."""
+    total = asr.Score()
+    for carrier in term.carriers:
+        samples = voice.synthesise(carrier.format(way))
+        text = asr.normalise(asr.transcribe(samples, RATE, 2, prompt))
+        meant = asr.normalise(carrier.format(_meant(way, term.word)))
+        total.add(asr.score(meant, text, frozenset({term.word})))
+    return total.heard.get(term.word, 0), total.wer, total.misheard.get(term.word, [])
 
 
-def study_term(term: Term, voice) -> list[dict]:
-    """Each way of saying ``term``: how often a listener hears it in the carriers,
-    not knowing the word and knowing it (:data:`GLOSSARY` said before)."""
+def study_term(term: Term, voice, primed: bool) -> list[dict]:
+    """Each way of saying ``term``: how often a listener hears it in the carriers
+    (and, if ``primed``, one who knows the words: :data:`GLOSSARY` said before)."""
     rows = []
     for way in term.ways:
         naive, wer, instead = heard(voice, way, term, None)
-        primed, _, _ = heard(voice, way, term, GLOSSARY)
+        known = heard(voice, way, term, GLOSSARY)[0] if primed else None
         rows.append(
             {
                 "term": term.word,
                 "way": way,
                 "heard": naive,
-                "primed": primed,
+                "primed": known,
                 "tried": len(term.carriers),
                 "wer": wer,
                 "as": instead,
             }
         )
-        log(f"{term.word:16} {way!r:24} {naive}/{len(term.carriers)}, primed {primed}")
+        log(f"{term.word:16} {way!r:24} {naive}/{len(term.carriers)}, primed {known}")
     return rows
 
 
@@ -274,12 +277,12 @@ def report(rates: dict, scale: float, terms: list[dict], pauses: dict) -> str:
         "",
         f"Measured {time.strftime('%Y-%m-%d %H:%M')}. Each way of giving a word to "
         f"the voice is said in {len(LETTER)} short carrier sentences by "
-        f"en_US-joe-medium at length scale {scale} (speed {1 / scale:.3f}), one "
-        "after another with a second of silence between (one clip, as a step holds "
-        "a few sentences), transcribed by Whisper base (beam 5, English); “heard” "
-        "counts the sentences whose transcript has the real word at its place: "
-        "by a listener who does not know the lesson's words (no prompt) and by one "
-        "who does (“primed”: Whisper prompted with a glossary of them). "
+        f"en_US-joe-medium at length scale {scale} (speed {1 / scale:.3f}), each "
+        "sentence transcribed on its own by Whisper base (beam 5, English; heard "
+        "together in one clip, Whisper repeats what it made of the first: bare "
+        "“eta” is then 5 of 5); “heard” counts the sentences whose transcript has "
+        "the real word at its place, by a listener who does not know the lesson's "
+        "words (“primed”, with `--primed`: Whisper prompted with a glossary). "
         "`[[…]]` is IPA given to piper-tts 1.8 inline (it reads it as is). Re-run "
         "with `.venv/bin/python -m bench.pronunciation`.",
         "",
@@ -298,8 +301,8 @@ def report(rates: dict, scale: float, terms: list[dict], pauses: dict) -> str:
         p = plain[word]
         instead = ", ".join(f"“{t}”" for t in sorted(set(p["as"]))[:4])
         lines.append(
-            f"| {word} | `{b['way']}` | {b['heard']}/{b['tried']} | {b['primed']} | "
-            f"`{p['way']}` | {p['heard']}/{p['tried']} | {p['primed']} | {instead} |"
+            f"| {word} | `{b['way']}` | {b['heard']}/{b['tried']} | {_n(b['primed'])} | "
+            f"`{p['way']}` | {p['heard']}/{p['tried']} | {_n(p['primed'])} | {instead} |"
         )
     lines += [
         "",
@@ -311,14 +314,23 @@ def report(rates: dict, scale: float, terms: list[dict], pauses: dict) -> str:
         "|---|---|---|",
     ]
     lines += [f"| {p} s | {v['wer']:.1%} | {v['wpm']:.0f} |" for p, v in pauses.items()]
-    lines += ["", "Every way tried:", "", "| word | way | heard | primed | clip's WER |"]
+    lines += [
+        "",
+        "Every way tried:",
+        "",
+        "| word | way | heard | primed | sentences' WER |",
+    ]
     lines += ["|---|---|---|---|---|"]
     lines += [
-        f"| {r['term']} | `{r['way']}` | {r['heard']}/{r['tried']} | {r['primed']} | "
+        f"| {r['term']} | `{r['way']}` | {r['heard']}/{r['tried']} | {_n(r['primed'])} | "
         f"{r['wer']:.0%} |"
         for r in terms
     ]
     return "\n".join(lines) + "\n"
+
+
+def _n(count: int | None) -> str:
+    return "—" if count is None else str(count)
 
 
 def _first_way(word: str) -> str:
@@ -327,8 +339,8 @@ def _first_way(word: str) -> str:
 
 def _better(row: dict, other: dict) -> bool:
     """More often heard, by both listeners; on a tie, fewer errors in its clip."""
-    mine = (row["heard"] + row["primed"], -row["wer"])
-    return mine > (other["heard"] + other["primed"], -other["wer"])
+    mine = (row["heard"] + (row["primed"] or 0), -row["wer"])
+    return mine > (other["heard"] + (other["primed"] or 0), -other["wer"])
 
 
 def log(text: str) -> None:
@@ -339,12 +351,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.pronunciation")
     parser.add_argument("--terms", nargs="*", help="only these words; printed, not written")
     parser.add_argument("--scale", type=float, help="this length scale, not measured")
+    parser.add_argument(
+        "--primed", action="store_true", help="also a listener who knows the words"
+    )
     args = parser.parse_args()
     rates = {} if args.scale else speaking_rates(lesson_texts())
     scale = args.scale or scale_for(rates)
     voice = narrator(1 / scale)
     chosen = [t for t in TERMS if not args.terms or t.word in args.terms]
-    terms = [row for term in chosen for row in study_term(term, voice)]
+    terms = [row for term in chosen for row in study_term(term, voice, args.primed)]
     pauses = {} if args.terms else study_pauses(voice)
     text = report(rates, scale, terms, pauses)
     if args.terms:
