@@ -14,7 +14,7 @@ import re
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from mathcore.optimize import run
@@ -22,6 +22,8 @@ from mathcore.symbolic import resolve_objective
 from mathcore.trend import loss_trend
 from mathcore.tuning import OPTIMIZERS
 from mathvid.stills import scene_manifest
+from scenes.descent import DescentBowl
+from scenes.kit.numbers import fmt
 from scenes.params import ParamError
 from scenes.race import OptimizerRace, entrants
 from scenes.rosenbrock import RosenbrockMilestone, descent_caption, loss_caption
@@ -36,15 +38,23 @@ def count(words: str) -> int:
 
 def gradient_descent(function: str, x0, lr: float, steps: int, tol: float) -> np.ndarray:
     """The notebook's loop, written out again: the losses f(x_0), f(x_1), …"""
+    return descent_run(function, x0, lr, steps, tol)[0]
+
+
+def descent_run(function: str, x0, lr: float, steps: int, tol: float):
+    """The losses, the gradients' lengths and whether ‖∇f‖ < tol stopped the loop."""
     f = resolve_objective(function, dim=2)
-    x, losses = np.asarray(x0, dtype=float), [float(f.value(x0))]
-    for _ in range(steps):
-        g = f.gradient(x)
-        if np.linalg.norm(g) < tol:
-            break
-        x = x - lr * g
-        losses.append(float(f.value(x)))
-    return np.array(losses)
+    x, losses, norms = np.asarray(x0, dtype=float), [], []
+    with np.errstate(all="ignore"):
+        for _ in range(steps + 1):
+            losses.append(float(f.value(x)))
+            norms.append(float(np.linalg.norm(f.gradient(x))))
+            if norms[-1] < tol:
+                return np.array(losses), np.array(norms), True
+            if len(losses) > steps or not np.isfinite(losses[-1]):
+                break
+            x = x - lr * f.gradient(x)
+    return np.array(losses), np.array(norms), False
 
 
 def check_descent_words(caption: str, losses: np.ndarray) -> None:
@@ -167,3 +177,46 @@ def test_the_race_names_its_entrants_and_its_leader_truly(chosen: set[str]) -> N
 def test_a_step_name_that_counts_says_the_count(n: int) -> None:
     words = ["One optimizer", "Two optimizers", "Three optimizers", "Four optimizers"]
     assert entrants(n) == [*words, "Five optimizers"][n - 1]
+
+
+@given(
+    function=st.sampled_from(["bowl", "himmelblau", "x**2 + 3*y**2", "sincos"]),
+    x0=st.tuples(st.floats(-4.0, 4.0), st.floats(-4.0, 4.0)),
+    lr=st.floats(0.01, 1.2),
+    steps=st.integers(0, 80),
+)
+@example(function="bowl", x0=(4.0, 3.0), lr=0.2, steps=50)  # converges, worked steps
+@example(function="bowl", x0=(4.0, 3.0), lr=1.05, steps=50)  # diverges
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_the_descent_says_only_what_its_run_did(function, x0, lr, steps) -> None:
+    p = dataclasses.replace(
+        DescentBowl.Params(),
+        function=function,
+        x0=tuple(round(v, 2) for v in x0),
+        lr=round(lr, 3),
+        steps=steps,
+        rest_seconds=1.0,
+    )
+    try:
+        manifest = scene_manifest(DescentBowl, p)
+    except ParamError:
+        assume(False)
+    losses, norms, converged = descent_run(function, p.x0, p.lr, steps, p.tol)
+    for step in manifest["steps"]:
+        caption = step["caption"]
+        if m := re.match(
+            r"Step (\d+), same rule: .* length (shrinks|grows) from (.+) to (.+?),", caption
+        ):
+            t = int(m[1]) - 1
+            assert (m[3], m[4]) == (fmt(norms[t - 1]), fmt(norms[t]))
+            assert (norms[t] < norms[t - 1]) == (m[2] == "shrinks")
+        if "steps shrink as the slope flattens" in caption:
+            assert norms[-1] < norms[0]
+        if m := re.match(r"After (\d+) steps the gradient's length is below", caption):
+            assert converged and int(m[1]) == len(losses) - 1
+        if m := re.match(r"(\d+) steps later the run stops where it is", caption):
+            assert not converged and int(m[1]) == steps == len(losses) - 1
+        if "No step is taken" in caption:
+            assert converged and len(losses) == 1
+        if m := re.search(r"diverged at step (\d+)|leaves the map at step (\d+)", caption):
+            assert not converged and losses[-1] > losses[0]
