@@ -52,6 +52,21 @@ VARIANTS = {
     "normalise": "normalize",
     "normalised": "normalized",
 }
+# Ways the voice may be given a word (bench/pronunciation.py's study), and the word
+# meant: the reference is what the viewer should understand, not the respelling.
+RESPELT = {
+    "ee-tuh": "eta",
+    "ee-ta": "eta",
+    "[[ˈiːtə]]": "eta",
+    "mew": "mu",
+    "kap-uh": "kappa",
+    "lam-da": "lambda",
+    "lamda": "lambda",
+    "sig ma": "sigma",
+    "lipshitz": "Lipschitz",
+    "[[dʒəkˈoʊbiən]]": "Jacobian",
+    "[[lˈɪpʃɪts]]": "Lipschitz",
+}
 GREEK = {
     "α": "alpha",
     "β": "beta",
@@ -141,6 +156,19 @@ def transcribe(
 
 
 # ------------------------------------------------------------------ normalising
+
+
+def meant(said: str) -> str:
+    """The words ``said`` (as fed to the voice) stand for: respellings
+    (:data:`RESPELT`) and inline phonemes back to the written word.
+
+    >>> meant("With ee-tuh equal to [[ˈiːtə]] and Lipshitz")
+    'With eta equal to eta and Lipschitz'
+    """
+    for spelt, word in RESPELT.items():
+        pattern = re.escape(spelt) if spelt.startswith("[[") else rf"\b{re.escape(spelt)}\b"
+        said = re.sub(pattern, word, said, flags=re.IGNORECASE)
+    return re.sub(r"\[\[[^\]]*\]\]", " ", said)  # phonemes of no known word
 
 
 def normalise(text: str) -> str:

@@ -5,7 +5,8 @@ Each step of each scene is spoken exactly as a render speaks it (the scene runs 
 its animations skipped and :class:`mathvid.voice.Narrator` as its narrator, so the
 scene's own captions, ``say`` texts and the lesson's ``[scene.narration]`` words are
 used, from the project's speech cache); no video is made. What was meant is the text
-the narrator fed to the voice; the step's audio is what Whisper hears.
+the narrator fed to the voice, its respellings of hard words read back as the words
+(:data:`bench.asr.RESPELT`); the step's audio is what Whisper hears.
 
 Reported: the word error rate overall and per chapter, next to the same voice
 reading plain English (:data:`PLAIN`); how often each Greek letter and technical
@@ -165,7 +166,7 @@ def heard(steps: list[Step], threads: int) -> tuple[list[dict], float]:
         text = asr.transcribe(step.audio, step.rate, threads)
         work += time.perf_counter() - start
         speech += step.seconds
-        reference, hypothesis = asr.normalise(step.words), asr.normalise(text)
+        reference, hypothesis = asr.normalise(asr.meant(step.words)), asr.normalise(text)
         rows.append(
             {
                 "chapter": step.chapter,
