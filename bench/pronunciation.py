@@ -88,15 +88,15 @@ TERMS = (
     # espeak says eta with a flapped t ("eeda"); the others: a clear t, "ay-ta".
     Term(
         "eta",
-        ("eta", "[[ˈiːtə]]", "ee-ta", "eighta", "[[ˈeɪtə]]", "the step size eta"),
+        ("eta", "ee-tuh", "ee-ta", "[[ˈiːtə]]", "eighta", "[[ˈeɪtə]]", "the step size eta"),
         LETTER,
     ),
     Term("mu", ("mu", "mew", "the Greek letter mu"), LETTER),
-    Term("kappa", ("kappa", "cappa", "[[kˈæpə]]"), LETTER),
+    Term("kappa", ("kappa", "kap-uh", "cappa", "kapa", "[[kˈæpə]]"), LETTER),
     Term("sigma", ("sigma", "sig ma", "[[sˈɪɡmə]]"), LETTER),
-    Term("lambda", ("lambda", "lamda", "[[lˈæmdə]]"), LETTER),
+    Term("lambda", ("lambda", "lamda", "lam-da", "[[lˈæmdə]]"), LETTER),
     Term("alpha", ("alpha",), LETTER),
-    Term("nabla", ("nabla", "nahbla", "[[nˈɑːblə]]"), NOUN),
+    Term("nabla", ("nabla", "nahbla", "nab-la", "[[nˈɑːblə]]"), NOUN),
     Term("gradient", ("gradient",), NOUN),
     Term("derivative", ("derivative",), NOUN),
     Term("tangent", ("tangent", "tangent line"), NOUN),
@@ -109,7 +109,7 @@ TERMS = (
     Term("jacobian", ("Jacobian", "Jakobian", "[[dʒəkˈoʊbiən]]", "Jacobian matrix"), NOUN),
     Term("rosenbrock", ("Rosenbrock", "Rosen brock", "Rosenbrock function"), NOUN),
     Term("lipschitz", ("Lipschitz", "Lipshitz", "Lip shits", "[[lˈɪpʃɪts]]"), NOUN),
-    Term("hessian", ("Hessian", "Hesh-un"), NOUN),
+    Term("hessian", ("Hessian", "Hesh-un", "Hess-ian"), NOUN),
     _teen("nineteen", "[[nˌaɪntˈiːn]]"),
     _teen("fifteen", "[[fˌɪftˈiːn]]"),
     _teen("thirteen", "[[θˌɜːtˈiːn]]"),
@@ -281,8 +281,12 @@ def report(rates: dict, scale: float, terms: list[dict], pauses: dict) -> str:
         "sentence transcribed on its own by Whisper base (beam 5, English; heard "
         "together in one clip, Whisper repeats what it made of the first: bare "
         "“eta” is then 5 of 5); “heard” counts the sentences whose transcript has "
-        "the real word at its place, by a listener who does not know the lesson's "
-        "words (“primed”, with `--primed`: Whisper prompted with a glossary). "
+        "the real word at its place, for a listener who does not know the lesson's "
+        "words (with `--primed`, also “primed”: Whisper prompted with a glossary "
+        "of them). "
+        "Counts of 5 move by one or two between runs at length scales 0.01 apart "
+        "(Piper's noise is seeded by the words and the speed): read 5/5 against "
+        "2/5, not 4/5 against 3/5. "
         "`[[…]]` is IPA given to piper-tts 1.8 inline (it reads it as is). Re-run "
         "with `.venv/bin/python -m bench.pronunciation`.",
         "",
@@ -306,8 +310,8 @@ def report(rates: dict, scale: float, terms: list[dict], pauses: dict) -> str:
         )
     lines += [
         "",
-        "A pause after a spoken formula (the formula and what follows said as two "
-        "cues with silence between; 0 s: one sentence), "
+        "A pause after a spoken formula (the formula, with a comma, and what "
+        "follows said as two cues with silence between; 0 s: one sentence), "
         f"{len(FORMULAS)} formula sentences:",
         "",
         "| pause | WER | words a minute |",
