@@ -427,6 +427,11 @@ def report(r: dict, qualities: list[str]) -> str:
         "",
         f"## Re-render of the unchanged lesson: {r['rerender']['wall']} s",
         "",
+    ]
+    # Measured by hand, not by this script (bench/joining.md): kept as written.
+    if (HERE / "joining.md").exists():
+        lines += [(HERE / "joining.md").read_text().rstrip("\n"), ""]
+    lines += [
         "## run_batch",
         "",
         f"{b['runs']} Rosenbrock runs × {b['steps']} steps, histories kept: "
