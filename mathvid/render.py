@@ -165,7 +165,7 @@ def scene_sources(module: str) -> list[Path]:
     Examples
     --------
     >>> [p.name for p in scene_sources("scenes.base")]
-    ['base.py', 'mesh.py', 'speech.py']
+    ['base.py', 'mesh.py', 'number_words.py', 'speech.py', 'spoken.py']
     """
     found: dict[str, Path] = {}
     todo = [module]

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from mathcore.functions import CATALOGUE, Objective
 from mathcore.symbolic import parse_formula
-from scenes.kit.speech import integer_words, number
+from scenes.kit.number_words import integer_words, number
 
 if TYPE_CHECKING:
     import sympy as sp
