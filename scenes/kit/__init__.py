@@ -7,7 +7,10 @@
 - :mod:`~scenes.kit.plots`: axes, frames and ticks, contour maps, arrows, minima;
 - :mod:`~scenes.kit.paths`: runs drawn step by step or sampled, moving dots;
 - :mod:`~scenes.kit.surfaces` and :mod:`~scenes.kit.mesh`: 3-D surfaces and axes;
-- :mod:`~scenes.kit.graphs`: computation graphs with values and gradients.
+- :mod:`~scenes.kit.graphs`: computation graphs with values and gradients;
+- :mod:`~scenes.kit.speech`: captions as a narrator says them, cut into cues
+  (:mod:`~scenes.kit.number_words`: numbers in words; :mod:`~scenes.kit.spoken`:
+  formulas said from their expression tree).
 
 The kit draws; every number it draws comes from ``mathcore``.
 """
