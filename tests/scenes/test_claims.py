@@ -20,11 +20,12 @@ from hypothesis import strategies as st
 from mathcore.optimize import run
 from mathcore.symbolic import resolve_objective
 from mathcore.trend import loss_trend
-from mathcore.tuning import OPTIMIZERS
+from mathcore.tuning import OPTIMIZERS, fastest_converged
 from mathvid.stills import scene_manifest
 from scenes.descent import DescentBowl
 from scenes.kit.numbers import fmt
 from scenes.params import ParamError
+from scenes.quartic import QuarticRates, balls
 from scenes.race import OptimizerRace, entrants
 from scenes.rosenbrock import RosenbrockMilestone, descent_caption, loss_caption
 
@@ -220,3 +221,64 @@ def test_the_descent_says_only_what_its_run_did(function, x0, lr, steps) -> None
             assert converged and len(losses) == 1
         if m := re.search(r"diverged at step (\d+)|leaves the map at step (\d+)", caption):
             assert not converged and losses[-1] > losses[0]
+
+
+def quartic_run(x0: float, lr: float, steps: int, tol: float):
+    """Gradient descent on f(x) = x⁴ − 3x³ + 2 written out again (f′ = 4x³ − 9x²):
+    the points, and whether |f′| < tol stopped it."""
+    xs = [np.float64(x0)]  # NumPy floats overflow to inf, as a run does
+    with np.errstate(all="ignore"):
+        for _ in range(steps):
+            slope = 4 * xs[-1] ** 3 - 9 * xs[-1] ** 2
+            if abs(slope) < tol:
+                return np.array(xs), True
+            xs.append(xs[-1] - lr * slope)
+            if not np.isfinite(xs[-1]):
+                break
+    converged = abs(4 * xs[-1] ** 3 - 9 * xs[-1] ** 2) < tol
+    return np.array(xs), bool(converged)
+
+
+@given(
+    x0=st.floats(-1.5, 4.5),
+    rates=st.lists(
+        st.sampled_from([0.001, 0.005, 0.01, 0.02, 0.05, 0.1]),
+        min_size=1,
+        max_size=4,
+        unique=True,
+    ),
+    steps=st.integers(5, 300),
+)
+@example(x0=4.0, rates=[0.001, 0.01, 0.05, 0.1], steps=100)  # the exercise
+@settings(max_examples=25, deadline=None)
+def test_the_exercise_names_the_best_rate_and_the_too_large_one_truly(x0, rates, steps):
+    p = dataclasses.replace(
+        QuarticRates.Params(), x0=round(x0, 2), rates=tuple(rates), steps=steps
+    )
+    try:
+        b = balls(p)
+    except ParamError:
+        assume(False)
+    runs = list(b.runs)
+    best = QuarticRates._best_caption(runs, fastest_converged(runs))
+    truth = {lr: quartic_run(p.x0, lr, steps, p.tol) for lr in rates}
+    if m := re.match(r"Best here: η = (\S+), converged in (\d+) steps\.", best):
+        lr = float(m[1])
+        points, converged = truth[lr]
+        assert converged and len(points) - 1 == int(m[2])
+        fewer = [len(x) for x, c in truth.values() if c]
+        assert len(points) == min(fewer)  # no rate converged in fewer steps
+    else:
+        assert best == "None of these rates converges within the step limit."
+        assert not any(c for _, c in truth.values())
+    for m in re.finditer(r"η = (\S+) takes (\d+) steps", best):
+        points, converged = truth[float(m[1])]
+        assert converged and len(points) - 1 == int(m[2])
+    diverged = [i for i, v in enumerate(b.verdicts) if v.status == "diverged"]
+    large = QuarticRates._too_large_caption(b, diverged)
+    if m := re.match(
+        r"Too large: with η = (\S+) the first step throws x to (\S+)\.", large
+    ):
+        points, _ = truth[float(m[1])]
+        assert fmt(float(points[1])) == m[2]
+        assert not truth[float(m[1])][1]  # it does not converge
