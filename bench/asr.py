@@ -64,6 +64,7 @@ RESPELT = {
     "lamda": "lambda",
     "sig ma": "sigma",
     "lipshitz": "Lipschitz",
+    "seekant": "secant",
     "[[dʒəkˈoʊbiən]]": "Jacobian",
     "[[lˈɪpʃɪts]]": "Lipschitz",
 }

@@ -110,6 +110,30 @@ TERMS = (
     Term("rosenbrock", ("Rosenbrock", "Rosen brock", "Rosenbrock function"), NOUN),
     Term("lipschitz", ("Lipschitz", "Lipshitz", "Lip shits", "[[lˈɪpʃɪts]]"), NOUN),
     Term("hessian", ("Hessian", "Hesh-un", "Hess-ian"), NOUN),
+    Term(
+        "multiply adds",
+        ("multiply-adds", "multiply adds", "multiply, adds", "multiply and adds"),
+        (
+            "That is sixty {}.",
+            "One forward pass costs twenty four {}.",
+            "It takes one thousand {} in all.",
+        ),
+    ),
+    Term(
+        "autograd",
+        ("autograd", "auto grad", "auto-grad"),
+        ("PyTorch's {} does the same bookkeeping.", "With {} the gradient comes free."),
+    ),
+    Term(
+        "tanh",
+        ("tanh", "tanch", "tan h", "than"),
+        ("Two {} layers of three.", "The network uses {}.", "Each {} layer squashes."),
+    ),
+    Term(
+        "secant",
+        ("secant", "seekant", "see-kant"),
+        ("Shrink the step: the {}'s slope settles.", "The {} becomes the tangent."),
+    ),
     _teen("nineteen", "[[nˌaɪntˈiːn]]"),
     _teen("fifteen", "[[fˌɪftˈiːn]]"),
     _teen("thirteen", "[[θˌɜːtˈiːn]]"),

@@ -199,10 +199,13 @@ SPELLINGS = {
     "sigma": "sig ma",
     "lambda": "lamda",
     "Lipschitz": "Lipshitz",
+    "secant": "seekant",
+    "multiply-adds": "multiply, adds",
 }
 """Words this voice says better spelt as they sound: bench/pronunciation.py counts
 how often a recogniser hears each back as the word meant ("eta" as written: 0 of 5,
-"ee-tuh": 4 of 5). For the voice only: captions and transcript keep the word."""
+"ee-tuh": 4 of 5; "multiply-adds", heard as "multipliads", 0 of 3, with the comma
+2 of 3). For the voice only: captions and transcript keep the word."""
 
 
 def respelt(words: str) -> str:
