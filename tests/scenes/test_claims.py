@@ -235,7 +235,7 @@ def quartic_run(x0: float, lr: float, steps: int, tol: float):
             xs.append(xs[-1] - lr * slope)
             if not np.isfinite(xs[-1]):
                 break
-    converged = abs(4 * xs[-1] ** 3 - 9 * xs[-1] ** 2) < tol
+        converged = abs(4 * xs[-1] ** 3 - 9 * xs[-1] ** 2) < tol
     return np.array(xs), bool(converged)
 
 
