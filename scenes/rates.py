@@ -39,6 +39,7 @@ from mathcore.runs import (
     log_curve,
     log_scale,
 )
+from mathcore.trend import LossTrend, loss_trend
 from mathcore.tuning import StabilityProbe, stability_probe
 from scenes import params
 from scenes.base import LessonScene
@@ -169,6 +170,30 @@ LOG_PLOT_WIDTH, LOG_PLOT_HEIGHT = 7.0, 5.6
 CURVE_TICKS = 6  # tick labels along the step axis, ends included
 
 
+def bound_caption(probe: StabilityProbe, trend: LossTrend) -> str:
+    """The stability bound, and what the run past it did: "each step … higher up"
+    only when every step raised the loss.
+
+    >>> from mathcore.functions import bowl
+    >>> p = stability_probe(bowl(), [4.0, 3.0], factor=1.05, steps=10)
+    >>> bound_caption(p, loss_trend(p.trajectory.losses))[24:]
+    'Past η = 2/L = 1 each step jumps over the minimum to a point higher up.'
+    """
+    bound = f"η = 2/L = {numbers.fmt(probe.bound)}"
+    curvature = "L is the most f curves. "
+    if trend.rises == trend.steps > 0:
+        return (
+            f"{curvature}Past {bound} each step jumps over the minimum to a point "
+            "higher up."
+        )
+    if not trend.fell:
+        return f"{curvature}Past {bound} this run ends higher than it started."
+    return (
+        f"{curvature}Below {bound} descent is sure. Past it nothing promises "
+        "descent, though this run still happens to end lower."
+    )
+
+
 def rate_colour(lr: float, rates: Sequence[float]) -> ManimColor:
     """The colour of ``lr``: by its place in the sorted union of a scene's rates."""
     return RATE_COLOURS[sorted(set(rates)).index(lr) % len(RATE_COLOURS)]
@@ -240,13 +265,14 @@ class LearningRates(LessonScene):
 
         self.step(
             "The stability bound",
-            self._bound_caption(probe),
+            bound_caption(probe, loss_trend(probe.trajectory.losses)),
             draws="Below the legend: descent is sure for η below 2/L = "
             f"{numbers.fmt(probe.bound)}. A run with η = "
             f"{numbers.fmt(probe.trajectory.lr)}, {numbers.fmt(p.past_bound)} times 2/L, "
-            "is drawn: each step multiplies its loss by "
+            "is drawn: on average each step multiplies its loss by "
             f"{numbers.fmt(probe.growth, 2)}, to "
             f"{numbers.sci_text(float(probe.trajectory.losses[-1]))}.",
+            facts=loss_trend(probe.trajectory.losses),
         )
         self._stability(
             probe,
@@ -287,19 +313,6 @@ class LearningRates(LessonScene):
         return caption + "."
 
     @staticmethod
-    def _bound_caption(probe: StabilityProbe) -> str:
-        bound = f"η = 2/L = {numbers.fmt(probe.bound)}"
-        curvature = "L is the most f curves. "
-        if probe.growth > 1:
-            return (
-                f"{curvature}Past {bound} each step jumps over the minimum to a point "
-                "higher up: the loss grows instead."
-            )
-        return (
-            f"{curvature}Below {bound} descent is sure. Past it nothing promises "
-            "descent, though this run still happens to go down."
-        )
-
     def _panels(self, r: Rates, p: LearningRatesParams, rates: Sequence[float]) -> VGroup:
         s = ValueTracker(0)
         window, ticks = r.view.window, r.view.ticks

@@ -27,6 +27,7 @@ from scenes.kit.numbers import fmt
 from scenes.params import ParamError
 from scenes.quartic import QuarticRates, balls
 from scenes.race import OptimizerRace, entrants
+from scenes.rates import LearningRates, bound_caption, rates
 from scenes.rosenbrock import RosenbrockMilestone, descent_caption, loss_caption
 
 COUNTS = {"once": 1, "twice": 2}
@@ -282,3 +283,28 @@ def test_the_exercise_names_the_best_rate_and_the_too_large_one_truly(x0, rates,
         points, _ = truth[float(m[1])]
         assert fmt(float(points[1])) == m[2]
         assert not truth[float(m[1])][1]  # it does not converge
+
+
+@given(
+    function=st.sampled_from(["bowl", "himmelblau", "x**2 + 3*y**2", "x**4 + y**2"]),
+    x0=st.tuples(st.floats(-3.0, 3.0), st.floats(-3.0, 3.0)),
+    past=st.floats(1.01, 1.5),
+)
+@example(function="bowl", x0=(4.0, 3.0), past=1.05)  # the lesson's
+@settings(max_examples=15, deadline=None)
+def test_the_stability_bound_says_what_its_run_past_it_did(function, x0, past) -> None:
+    p = dataclasses.replace(
+        LearningRates.Params(), function=function, x0=x0, past_bound=round(past, 3)
+    )
+    try:
+        probe = rates(p).probe
+    except ParamError:
+        assume(False)
+    losses = gradient_descent(function, p.x0, probe.lr, p.curve_steps, p.tol)
+    caption = bound_caption(probe, loss_trend(probe.trajectory.losses))
+    if "each step jumps over the minimum to a point higher up" in caption:
+        assert np.all(np.diff(losses) > 0)
+    if "ends higher than it started" in caption:
+        assert losses[-1] >= losses[0]
+    if "happens to end lower" in caption:
+        assert losses[-1] < losses[0]

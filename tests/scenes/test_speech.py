@@ -242,9 +242,9 @@ CAPTIONS = [
     ),
     (
         "L is the most f curves. Past η = 2/L = 1 each step jumps over the minimum to "
-        "a point higher up: the loss grows instead.",
+        "a point higher up.",
         "L is the most f curves. Past eta equals two over L equals one each step "
-        "jumps over the minimum to a point higher up: the loss grows instead.",
+        "jumps over the minimum to a point higher up.",
     ),
     (
         "A function f and a point x_t = 3.5. There f = 10.539, and its slope f′ = 5.19.",
