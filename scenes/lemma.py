@@ -535,7 +535,8 @@ class DescentLemma(LessonScene):
     def _bound_caption(d: Lemma) -> str:
         return (
             f"On this window f never curves more than L = {numbers.fmt(d.L)}. So the "
-            "parabola through x_t with f's slope and curvature L lies above f everywhere."
+            "parabola through x_t, with the slope of f and curvature L, lies above f "
+            "everywhere."
         )
 
     @staticmethod

@@ -312,7 +312,6 @@ class LearningRates(LessonScene):
             )
         return caption + "."
 
-    @staticmethod
     def _panels(self, r: Rates, p: LearningRatesParams, rates: Sequence[float]) -> VGroup:
         s = ValueTracker(0)
         window, ticks = r.view.window, r.view.ticks
