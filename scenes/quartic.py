@@ -297,7 +297,8 @@ class QuarticRates(LessonScene):
                 VGroup(rows[best], results[best]), buff=0.1, color=look.GOOD
             )
             shown.append(Create(box))
-        self.play(*shown)
+        if shown:  # every run diverged: nothing more to show
+            self.play(*shown)
         self.wait(4.0)  # the longest caption: the answer to "which rate is best"
 
     def _landmark_marks(self, f: Objective, axes: Axes, landmarks) -> VGroup:

@@ -308,3 +308,17 @@ def test_the_stability_bound_says_what_its_run_past_it_did(function, x0, past) -
         assert losses[-1] >= losses[0]
     if "happens to end lower" in caption:
         assert losses[-1] < losses[0]
+
+
+def test_an_exercise_where_every_rate_diverges_says_so_and_builds() -> None:
+    # x³ − 2x falls without end to the left of its maximum: every ball heads away.
+    p = dataclasses.replace(QuarticRates.Params(), function="x**3 - 2*x", x0=-1.0)
+    captions = [s["caption"] for s in scene_manifest(QuarticRates, p)["steps"]]
+    assert "None of these rates converges within the step limit." in captions
+    for lr in p.rates:
+        x = -1.0
+        for _ in range(p.steps):
+            x -= lr * (3 * x**2 - 2)
+            if abs(x) > 1e6:
+                break
+        assert x < -1.1 and abs(3 * x**2 - 2) > p.tol  # leftwards, nowhere flat
