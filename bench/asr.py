@@ -26,6 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
+from scenes.kit import number_words
+
 RATE = 16_000  # what Whisper listens at
 MODEL_FILES = ("config.json", "tokenizer.json", "vocabulary.txt")
 # One spoken word written in more than one way: not an error of hearing.
@@ -52,43 +54,8 @@ VARIANTS = {
     "normalise": "normalize",
     "normalised": "normalized",
 }
-# Ways the voice may be given a word (bench/pronunciation.py's study), and the word
-# meant: the reference is what the viewer should understand, not the respelling.
-RESPELT = {
-    "ee-tuh": "eta",
-    "ee-ta": "eta",
-    "[[ˈiːtə]]": "eta",
-    "mew": "mu",
-    "kap-uh": "kappa",
-    "lam-da": "lambda",
-    "lamda": "lambda",
-    "sig ma": "sigma",
-    "lipshitz": "Lipschitz",
-    "seekant": "secant",
-    "[[dʒəkˈoʊbiən]]": "Jacobian",
-    "[[lˈɪpʃɪts]]": "Lipschitz",
-}
-GREEK = {
-    "α": "alpha",
-    "β": "beta",
-    "γ": "gamma",
-    "δ": "delta",
-    "ε": "epsilon",
-    "η": "eta",
-    "θ": "theta",
-    "κ": "kappa",
-    "λ": "lambda",
-    "μ": "mu",
-    "π": "pi",
-    "σ": "sigma",
-    "∇": "nabla",
-}
-ONES = (
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen "
-    "fourteen fifteen sixteen seventeen eighteen nineteen"
-).split()
-TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
-SCALES = ("", "thousand", "million", "billion", "trillion")
+# Greek letters by the names a narrator uses, and nabla (Whisper may write symbols).
+GREEK = number_words.GREEK | {"∇": "nabla"}
 
 
 def model_dir() -> Path:
@@ -160,16 +127,18 @@ def transcribe(
 
 
 def meant(said: str) -> str:
-    """The words ``said`` (as fed to the voice) stand for: respellings
-    (:data:`RESPELT`) and inline phonemes back to the written word.
+    """The words ``said`` (as fed to the voice) stand for: the voice's respellings
+    (:data:`mathvid.voice.SPELLINGS`) read back as the words, inline phonemes of no
+    such word dropped.
 
-    >>> meant("With ee-tuh equal to [[ˈiːtə]] and Lipshitz")
-    'With eta equal to eta and Lipschitz'
+    >>> meant("With ee-tuh, mew and Lipshitz [[ˈiːtə]].")
+    'With eta, mu and Lipschitz  .'
     """
-    for spelt, word in RESPELT.items():
-        pattern = re.escape(spelt) if spelt.startswith("[[") else rf"\b{re.escape(spelt)}\b"
-        said = re.sub(pattern, word, said, flags=re.IGNORECASE)
-    return re.sub(r"\[\[[^\]]*\]\]", " ", said)  # phonemes of no known word
+    from mathvid.voice import SPELLINGS
+
+    for word, spelt in SPELLINGS.items():
+        said = re.sub(rf"(?<!\w){re.escape(spelt)}(?!\w)", word, said, flags=re.IGNORECASE)
+    return re.sub(r"\[\[[^\]]*\]\]", " ", said)
 
 
 def normalise(text: str) -> str:
@@ -185,56 +154,12 @@ def normalise(text: str) -> str:
     s = s.translate(str.maketrans("²³⁻−–—-/", "23      "))
     s = s.replace("%", " percent ")
     s = re.sub(r"(?<=\d),(?=\d{3}\b)", "", s)  # 10,701 → 10701
-    s = re.sub(r"\d*\.\d+|\d+", lambda m: f" {number_words(m.group())} ", s)
+    s = re.sub(r"\d*\.\d+|\d+", lambda m: f" {number_words.number(m.group())} ", s)
     s = re.sub(r"[^a-z' ]+", " ", s).replace("'", "")
     s = " ".join(s.split())
     for written, word in VARIANTS.items():
         s = re.sub(rf"\b{written}\b", word, s)
     return s
-
-
-def number_words(digits: str) -> str:
-    """A number written in digits, as said (British, as mathvid says them).
-
-    >>> number_words("10701"), number_words("0.015"), number_words(".5")
-    ('ten thousand seven hundred and one', 'zero point zero one five', 'point five')
-    """
-    whole, _, fraction = digits.partition(".")
-    words = integer_words(int(whole)) if whole else ""
-    if fraction:
-        words += " point " + " ".join(ONES[int(d)] for d in fraction)
-    return words.strip()
-
-
-def integer_words(n: int) -> str:
-    """A whole number in words.
-
-    >>> integer_words(10_701)
-    'ten thousand seven hundred and one'
-    """
-    if n < 1000:
-        return _below_thousand(n)
-    groups = []
-    scale = 0
-    while n:
-        n, group = divmod(n, 1000)
-        if group:
-            words = _below_thousand(group)
-            if scale == 0 and groups == [] and group < 100 and n:
-                words = "and " + words  # "one thousand and five"
-            groups.append(f"{words} {SCALES[scale]}".strip())
-        scale += 1
-    return " ".join(reversed(groups))
-
-
-def _below_thousand(n: int) -> str:
-    if n < 20:
-        return ONES[n]
-    if n < 100:
-        tens, ones = divmod(n, 10)
-        return TENS[tens] + (f" {ONES[ones]}" if ones else "")
-    hundreds, rest = divmod(n, 100)
-    return f"{ONES[hundreds]} hundred" + (f" and {_below_thousand(rest)}" if rest else "")
 
 
 # ------------------------------------------------------------------ scoring

@@ -6,7 +6,7 @@ its animations skipped and :class:`mathvid.voice.Narrator` as its narrator, so t
 scene's own captions, ``say`` texts and the lesson's ``[scene.narration]`` words are
 used, from the project's speech cache); no video is made. What was meant is the text
 the narrator fed to the voice, its respellings of hard words read back as the words
-(:data:`bench.asr.RESPELT`); the step's audio is what Whisper hears.
+(:func:`bench.asr.meant`); the step's audio is what Whisper hears.
 
 Reported: the word error rate overall and per chapter, next to the same voice
 reading plain English (:data:`PLAIN`); how often each Greek letter and technical
@@ -132,11 +132,7 @@ def lesson_steps(only: list[str] | None = None) -> list[Step]:
             continue
         narrator = listening_narrator(narration_of(lesson, entry) or Narration(), cache)
         scene_manifest(entry.scene_cls, entry.params, narrator=narrator)
-        for number, name, fed, speech in narrator.steps:
-            if speech.source != "voice":  # a teacher's recording: its words are unknown
-                continue
-            words = " ".join(fed)
-            steps.append(Step(entry.id, number, name, words, speech.audio, speech.rate))
+        steps += spoken(entry.id, narrator)
         log(f"spoken: {entry.id} ({len(narrator.steps)} steps)")
     return steps
 
@@ -147,14 +143,19 @@ def plain_steps() -> list[Step]:
     from mathvid.voice import Narration
 
     narrator = listening_narrator(Narration(), voice_cache(ROOT / "media" / "lesson"))
-    steps = []
-    for i in range(0, len(PLAIN), PLAIN_PER_STEP):
-        text = " ".join(PLAIN[i : i + PLAIN_PER_STEP])
-        speech = narrator.speak(i // PLAIN_PER_STEP + 1, "plain", text)
-        words = " ".join(narrator.steps[-1][2])
-        number = i // PLAIN_PER_STEP + 1
-        steps.append(Step("plain", number, "plain", words, speech.audio, speech.rate))
-    return steps
+    for number, i in enumerate(range(0, len(PLAIN), PLAIN_PER_STEP), 1):
+        narrator.speak(number, "plain", " ".join(PLAIN[i : i + PLAIN_PER_STEP]))
+    return spoken("plain", narrator)
+
+
+def spoken(chapter: str, narrator) -> list[Step]:
+    """The steps ``narrator`` (a :func:`listening_narrator`) spoke with the voice; a
+    teacher's recording is left out (its words are unknown)."""
+    return [
+        Step(chapter, number, name, " ".join(fed), speech.audio, speech.rate)
+        for number, name, fed, speech in narrator.steps
+        if speech.source == "voice"
+    ]
 
 
 def heard(steps: list[Step], threads: int) -> tuple[list[dict], float]:

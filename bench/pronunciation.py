@@ -32,16 +32,16 @@ from pathlib import Path
 import numpy as np
 
 from bench import asr
+from mathvid.audio import RATE
+from scenes.kit.number_words import integer_words
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "pronunciation.md"
-CACHE = (
-    ROOT / "media" / ".bench-voice"
-)  # the study's own: it says much the lesson never does
+# The study's own voice cache: it says much the lesson never does.
+CACHE = ROOT / "media" / ".bench-voice"
 TARGET_WPM = 150.0
 SCALES = (1.0, 1.1, 1.2, 1.3, 1.4)  # length scales tried for the speaking rate
-RATE = 48_000
 
 
 @dataclass(frozen=True)
@@ -77,11 +77,11 @@ COUNT = (
 )
 
 
-def _teen(word: str, stressed: str) -> Term:
+def _teen(n: int, stressed: str) -> Term:
     """A teen number: its word, split, in digits, and in phonemes with the stress on
     "teen" (espeak stresses the first syllable, which Whisper hears as "-ty")."""
-    split = word[:-4] + " teen"
-    return Term(word, (word, split, str(asr.ONES.index(word)), stressed), COUNT)
+    word = integer_words(n)
+    return Term(word, (word, word[:-4] + " teen", str(n), stressed), COUNT)
 
 
 TERMS = (
@@ -134,10 +134,10 @@ TERMS = (
         ("secant", "seekant", "see-kant"),
         ("Shrink the step: the {}'s slope settles.", "The {} becomes the tangent."),
     ),
-    _teen("nineteen", "[[nˌaɪntˈiːn]]"),
-    _teen("fifteen", "[[fˌɪftˈiːn]]"),
-    _teen("thirteen", "[[θˌɜːtˈiːn]]"),
-    _teen("seventeen", "[[sˌɛvəntˈiːn]]"),
+    _teen(19, "[[nˌaɪntˈiːn]]"),
+    _teen(15, "[[fˌɪftˈiːn]]"),
+    _teen(13, "[[θˌɜːtˈiːn]]"),
+    _teen(17, "[[sˌɛvəntˈiːn]]"),
 )
 # What a listener who knows the lesson's words has in mind (Whisper's prompt).
 GLOSSARY = (
