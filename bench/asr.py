@@ -199,7 +199,7 @@ def score(reference: str, hypothesis: str, terms: frozenset[str]) -> Score:
     hyp = rejoined(ref, hypothesis.split())
     if not ref:
         return Score(errors=len(hyp))
-    out = jiwer.process_words(reference, " ".join(hyp) or "")
+    out = jiwer.process_words(reference, " ".join(hyp))
     result = Score(words=len(ref))
     result.errors = out.substitutions + out.deletions + out.insertions
     chunks = out.alignments[0]
