@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import numpy as np
 import pytest
@@ -31,6 +33,7 @@ from scenes.rates import LearningRates, bound_caption, rates
 from scenes.rosenbrock import RosenbrockMilestone, descent_caption, loss_caption
 
 COUNTS = {"once": 1, "twice": 2}
+T = TypeVar("T")
 
 
 def count(words: str) -> int:
@@ -58,6 +61,16 @@ def descent_run(function: str, x0, lr: float, steps: int, tol: float):
                 return np.array(losses), np.array(norms), True
             x = x - lr * f.gradient(x)
     return np.array(losses), np.array(norms), False
+
+
+def shown(plan: Callable[..., T], *args: Any) -> T:
+    """``plan(*args)``, or the example dropped when the scene refuses its parameters:
+    a run the scene refuses to show says nothing."""
+    try:
+        return plan(*args)
+    except ParamError:
+        assume(False)
+        raise  # assume(False) does not return
 
 
 def check_descent_words(caption: str, losses: np.ndarray) -> None:
@@ -123,10 +136,7 @@ def test_the_milestone_says_only_what_its_run_did(function, x0, lr, steps) -> No
         descent_seconds=1.0,
         loss_seconds=1.0,
     )
-    try:
-        manifest = scene_manifest(RosenbrockMilestone, p)
-    except ParamError:
-        assume(False)  # a run the scene refuses to show says nothing
+    manifest = shown(scene_manifest, RosenbrockMilestone, p)
     losses = gradient_descent(function, p.x0, lr, steps, p.tol)
     by_name = {s["name"]: s for s in manifest["steps"]}
     check_descent_words(by_name["Gradient descent"]["caption"], losses)
@@ -200,10 +210,7 @@ def test_the_descent_says_only_what_its_run_did(function, x0, lr, steps) -> None
         steps=steps,
         rest_seconds=1.0,
     )
-    try:
-        manifest = scene_manifest(DescentBowl, p)
-    except ParamError:
-        assume(False)
+    manifest = shown(scene_manifest, DescentBowl, p)
     losses, norms, converged = descent_run(function, p.x0, p.lr, steps, p.tol)
     for step in manifest["steps"]:
         caption = step["caption"]
@@ -258,10 +265,7 @@ def test_the_exercise_names_the_best_rate_and_the_too_large_one_truly(x0, rates,
     p = dataclasses.replace(
         QuarticRates.Params(), x0=round(x0, 2), rates=tuple(rates), steps=steps
     )
-    try:
-        b = balls(p)
-    except ParamError:
-        assume(False)
+    b = shown(balls, p)
     runs = list(b.runs)
     best = QuarticRates._best_caption(runs, fastest_converged(runs))
     truth = {lr: quartic_run(p.x0, lr, steps, p.tol) for lr in rates}
@@ -298,10 +302,7 @@ def test_the_stability_bound_says_what_its_run_past_it_did(function, x0, past) -
     p = dataclasses.replace(
         LearningRates.Params(), function=function, x0=x0, past_bound=round(past, 3)
     )
-    try:
-        probe = rates(p).probe
-    except ParamError:
-        assume(False)
+    probe = shown(rates, p).probe
     losses = gradient_descent(function, p.x0, probe.lr, p.curve_steps, p.tol)
     caption = bound_caption(probe, loss_trend(probe.trajectory.losses))
     if "each step jumps over the minimum to a point higher up" in caption:
