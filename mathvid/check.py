@@ -140,7 +140,9 @@ def _scene_problems(entry: SceneEntry, folder: Path) -> list[Problem]:
 @functools.lru_cache(maxsize=32)
 def step_names(scene_cls: type, params: Any) -> tuple[str, ...]:
     """The names of the steps of ``scene_cls`` with ``params``: its ``construct`` run
-    silent with every animation skipped (kept: a command checks, then renders).
+    silent with every animation skipped. Kept for the process: a lesson that shows
+    one scene twice, or the tests, check it again (a render runs in its own process
+    and does not use it).
 
     >>> from scenes.derivatives import TangentLine
     >>> step_names(TangentLine, TangentLine.Params())[0]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from mathvid.lesson import Lesson
 from mathvid.render import current_manifest
-from mathvid.voice import for_step, recordings_of
+from mathvid.voice import NARRATION, for_step, recordings_of
 
 
 def script(lesson: Lesson, media: Path, ids: list[str]) -> tuple[str, int, int]:
@@ -27,7 +27,7 @@ def script(lesson: Lesson, media: Path, ids: list[str]) -> tuple[str, int, int]:
     steps = recorded = 0
     for entry in (lesson.entry(i) for i in ids):
         manifest = current_manifest(entry, media)  # silent: no speech in its lengths
-        folder = lesson.path.parent / "narration" / entry.id
+        folder = lesson.path.parent / NARRATION / entry.id
         have = {r.step: r for r in recordings_of(folder)}
         texts = dict(entry.narration)
         lines += [f"## {entry.id}: {entry.title}", ""]

@@ -31,7 +31,7 @@ from typing import Any
 import jinja2
 
 from mathvid.descriptions import descriptions
-from mathvid.voice import for_step
+from mathvid.voice import RECORDING_STEP_TEXT, for_step
 
 TEMPLATE = Path(__file__).with_name("transcript.html")
 
@@ -53,13 +53,7 @@ def words(step: dict[str, Any], given: str | None = None) -> str:
     return " ".join(" ".join(c["text"].split()) for c in speech["cues"])
 
 
-def _given(overrides: Overrides | None, scene_id: str, n: int, step: dict) -> str | None:
-    """The words the lesson gives for step ``n`` (0-based) of scene ``scene_id``."""
-    table = (overrides or {}).get(scene_id, {})
-    return for_step(table, n + 1, step["name"])
-
-
-NOTES = {"recording-step-text": "(recorded; captions from the step's text)"}
+NOTES = {RECORDING_STEP_TEXT: "(recorded; captions from the step's text)"}
 """What the transcript adds to a step's words, by its speech's source (as
 :mod:`mathvid.voice` names them), where they may not be what is heard."""
 
@@ -82,10 +76,8 @@ def transcript_text(
     lines = [title, ""]
     for i, (scene_id, chapter_title, manifest) in enumerate(chapters, start=1):
         lines += [f"{i}. {chapter_title}", ""]
-        told = descriptions(manifest)
-        for n, (step, shown) in enumerate(zip(manifest["steps"], told, strict=True)):
-            given = _given(overrides, scene_id, n, step)
-            lines += [step["name"], said(step, given), f"[Shown: {shown}]", ""]
+        for step in _steps(scene_id, manifest, overrides):
+            lines += [step["name"], step["words"], f"[Shown: {step['description']}]", ""]
     return "\n".join(lines)
 
 
@@ -104,17 +96,25 @@ def transcript_html(
         {
             "id": scene_id,
             "title": chapter_title,
-            "steps": [
-                {
-                    "name": s["name"],
-                    "words": said(s, _given(overrides, scene_id, n, s)),
-                    "description": d,
-                }
-                for n, (s, d) in enumerate(
-                    zip(manifest["steps"], descriptions(manifest), strict=True)
-                )
-            ],
+            "steps": _steps(scene_id, manifest, overrides),
         }
         for scene_id, chapter_title, manifest in chapters
     ]
     return template.render(title=title, chapters=data)
+
+
+def _steps(
+    scene_id: str, manifest: dict[str, Any], overrides: Overrides | None
+) -> list[dict[str, str]]:
+    """Each step of scene ``scene_id`` as the transcript gives it: its name, its words
+    (:func:`said`, with the lesson's words for it) and its description."""
+    given = (overrides or {}).get(scene_id, {})
+    steps = zip(manifest["steps"], descriptions(manifest), strict=True)
+    return [
+        {
+            "name": step["name"],
+            "words": said(step, for_step(given, number, step["name"])),
+            "description": shown,
+        }
+        for number, (step, shown) in enumerate(steps, start=1)
+    ]
