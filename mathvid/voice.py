@@ -148,8 +148,8 @@ class Narrator:
     def _spoken(self, cues: list[str]) -> Speech:
         pieces, timed, at = [], [], 0.0
         for i, cue in enumerate(cues):
-            samples = self._cue_speech(cue)
             shown = for_the_eye(cue)  # the voice reads the cue's formulas from the code
+            samples = self._cue_speech(cue, shown)
             length = max(len(samples) / audio.RATE, len(shown) / READING_RATE)
             timed.append(Cue(shown, at, at + length))
             pause = (
@@ -161,13 +161,13 @@ class Narrator:
         track = np.concatenate(pieces) if pieces else np.zeros(0, np.float32)
         return Speech(tuple(timed), track, "voice")
 
-    def _cue_speech(self, cue: str) -> np.ndarray:
+    def _cue_speech(self, cue: str, shown: str) -> np.ndarray:
         """A cue spoken, silence trimmed; slower when the voice would say it faster
-        than its text can be read (:data:`READING_RATE`), so that the cue is on
-        screen exactly while it is heard."""
+        than its text as ``shown`` can be read (:data:`READING_RATE`), so that the
+        cue is on screen exactly while it is heard."""
         words, speed = respelt(for_the_ear(cue.replace("\n", " "))), self.narration.speed
         samples = self.synthesise(words, speed)
-        reading = len(cue) / READING_RATE
+        reading = len(shown) / READING_RATE
         if 0 < len(samples) < reading * audio.RATE:
             speed *= len(samples) / (reading * audio.RATE)
             samples = self.synthesise(words, speed)
