@@ -133,17 +133,17 @@ class ChainRuleGraph(LessonScene):
     def _composition(self, p: ChainRuleParams, heading: Mobject) -> VGroup:
         """The step "A composition": sin²(x)'s graph, forward then backward; returns
         the chain rule's lines written under it."""
+        at = composition_at(p)
+        ct = backprop(composition_example(at.value))
         self.step(
             "A composition",
             "sin²(x) is sine, then squaring: the rates multiply, 2·sin x times cos x.",
             duration=9,
             draws="The graph gives way to one of h(x) = sin² x at x = "
-            f"{numbers.fmt(composition_at(p).value, p.digits)}, its values filled in. "
-            + _back_draws(backprop(composition_example(composition_at(p).value)), p.digits)
+            f"{numbers.fmt(at.value, p.digits)}, its values filled in. "
+            + _back_draws(ct, p.digits)
             + " The chain rule's lines are written under it.",
         )
-        at = composition_at(p)
-        ct = backprop(composition_example(at.value))
         self.record("composition.forward", {n.label: n.value for n in ct.nodes})
         self.record("composition.local", _locals(ct))
         self.record("composition.grads", {n.label: n.grad for n in ct.nodes})
@@ -165,14 +165,14 @@ class ChainRuleGraph(LessonScene):
     def _numerical_check(self, p: ChainRuleParams, comp_lines: VGroup) -> None:
         """The step "Checking numerically": chain rule, finite difference and the
         closed form, one row each, in place of the chain rule's lines."""
+        at = composition_at(p)
+        check = composition_check(at.value)
         self.step(
             "Checking numerically",
             "A finite difference, with no chain rule at all, lands on the same slope.",
             duration=4,
-            draws=_check_draws(composition_check(composition_at(p).value), p.check_digits),
+            draws=_check_draws(check, p.check_digits),
         )
-        at = composition_at(p)
-        check = composition_check(at.value)
         self.record("composition.chain_rule", check.chain_rule)
         self.record("composition.numerical", check.numerical)
         self.record("composition.closed_form", check.closed_form)
@@ -524,13 +524,13 @@ class TwoLayerBackprop(LessonScene):
     ) -> tuple[tuple[Link, ...], list[tuple[int, int]]]:
         """The step "The path to w1": that path lit, the rest of the graph dimmed,
         the output seeded; returns the path's links and its edges, output first."""
+        links = chain_links(two_layer(**inputs), p.wrt)
         self.step(
             f"The path to {p.wrt}",
             f"{p.wrt} reaches y along one path only: follow it back from the output.",
             duration=2.5,
-            draws=_path_draws(chain_links(two_layer(**inputs), p.wrt)),
+            draws=_path_draws(links),
         )
-        links = chain_links(two_layer(**inputs), p.wrt)
         self.record(
             "links",
             [

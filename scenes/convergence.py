@@ -14,6 +14,7 @@ Render it with plain Manim from the repo root::
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -230,14 +231,15 @@ class ConvergenceRate(LessonScene):
         p: ConvergenceRateParams = self.params
         c = plan(p)
         self._record(c)
-        kappas = ", ".join(kappa_text(r) for r in c.runs)
+        kappas = [kappa_text(r) for r in c.runs]
         self.step(
             "Three condition numbers",
-            f"Three bowls, with condition numbers κ of {kappas}. κ = L/μ is the "
-            "largest curvature over the smallest: the larger κ, the narrower the valley.",
-            draws=f"Three contour maps side by side, titled κ = {_kappas(c)}, each with "
-            f"the start {numbers.point_text(p.x0)} and its minimum as a star. Under "
-            "each: its formula's μ, L and step η = 1/L.",
+            f"Three bowls, with condition numbers κ of {', '.join(kappas)}. κ = L/μ is "
+            "the largest curvature over the smallest: the larger κ, the narrower the "
+            "valley.",
+            draws="Three contour maps side by side, titled κ = "
+            f"{numbers.listed(kappas)}, each with the start {numbers.point_text(p.x0)} "
+            "and its minimum as a star. Under each: its formula's μ, L and step η = 1/L.",
         )
         panels = self._maps(c, p)
 
@@ -357,9 +359,7 @@ class ConvergenceRate(LessonScene):
     @staticmethod
     def _closing_caption(c: Plan) -> str:
         r = c.runs[c.steep]
-        parts = []
-        for run_, v in zip(c.closing, c.verdicts, strict=True):
-            parts.append(f"at η = {numbers.fmt(run_.factor, 4)}/L it {_fate(run_, v)}")
+        parts = _fates(c, lambda factor: numbers.fmt(factor, 4))
         return f"On κ = {kappa_text(r)}: " + ". And ".join(parts) + "."
 
     @staticmethod
@@ -531,23 +531,24 @@ class ConvergenceRate(LessonScene):
         self.wait(3.0)
 
 
-def _kappas(c: Plan) -> str:
-    """The condition numbers of the runs, listed."""
-    return numbers.listed([kappa_text(r) for r in c.runs])
-
-
 def _closing_draws(c: Plan, p: ConvergenceRateParams) -> str:
     """What the step "Near 2/L and past it" draws, in words."""
     r = c.runs[c.steep]
-    fates = [
-        f"at η = {numbers.readable_text(run_.factor)}/L it {_fate(run_, v)}"
-        for run_, v in zip(c.closing, c.verdicts, strict=True)
-    ]
+    fates = "; ".join(_fates(c, numbers.readable_text))
     return (
         f"The contour map of the function with κ = {kappa_text(r)}, L = "
         f"{numbers.fmt(r.curvature.L)}, and two runs from "
-        f"{numbers.point_text(p.x0)}. A{'; '.join(fates)[1:]}."
+        f"{numbers.point_text(p.x0)}. {fates[0].upper()}{fates[1:]}."
     )
+
+
+def _fates(c: Plan, factor_text: Callable[[float], str]) -> list[str]:
+    """How each closing run went, "at η = 1.9/L it …", its factor written by
+    ``factor_text``."""
+    return [
+        f"at η = {factor_text(run_.factor)}/L it {_fate(run_, v)}"
+        for run_, v in zip(c.closing, c.verdicts, strict=True)
+    ]
 
 
 def _verdict_words(c: Plan) -> str:

@@ -135,11 +135,6 @@ def count(n: int) -> str:
     return f"{n:,}".replace(",", "{,}")
 
 
-def spoken_sci(value: float) -> str:
-    """A small number as a caption writes it: 1.4 × 10^-11."""
-    return numbers.sci_text(value)
-
-
 class BackpropCost(LessonScene):
     """One backward pass against one pass per parameter: counted, plotted, checked."""
 
@@ -399,20 +394,17 @@ class BackpropCost(LessonScene):
         against what central differences are expected to miss by."""
         a = q.agreement
         within = a.max_difference <= a.expected_error
+        largest, expected = map(numbers.sci_text, (a.max_difference, a.expected_error))
         self.step(
             "Same gradient",
             f"{'Both ways give the same gradient' if within else 'The two ways differ'}. "
-            f"The largest of the {len(a.backprop)} differences is "
-            f"{spoken_sci(a.max_difference)}. Central differences may miss by up to "
-            f"{spoken_sci(a.expected_error)}.",
+            f"The largest of the {len(a.backprop)} differences is {largest}. Central "
+            f"differences may miss by up to {expected}.",
             facts={"max_difference": a.max_difference, "expected_error": a.expected_error},
             draws=f"A table lists {numbers.number_word(len(compared(q, p)))} gradients "
-            "both ways, "
-            "backprop beside central differences. Below: the largest difference, "
-            f"{spoken_sci(a.max_difference)}, and the expected error, "
-            f"{spoken_sci(a.expected_error)}.",
+            "both ways, backprop beside central differences. Below: the largest "
+            f"difference, {largest}, and the expected error, {expected}.",
         )
-
         table = gradient_table(q, p).move_to(0.6 * UP)
         verdict = VGroup(
             text.tex(

@@ -137,24 +137,22 @@ def _map_draws(d: Descent, p: DescentBowlParams) -> str:
     ... # doctest: +ELLIPSIS
     The contour map of f over x from -5 to 5 and y from -5 to 5, with the start (4, 3) ...
     """
-    stars = plots.stars_text(d.view.minima)
     return (
-        f"The contour map of f over {numbers.window_text(d.view.window)}, with the "
-        f"start {numbers.point_text(d.run.points[0])} as a green dot"
-        + (f" and {stars}." if stars else ".")
-        + f" Beside it: the formula of f, the update rule with η = {numbers.fmt(p.lr)}, "
-        "and counters of the step and the loss."
+        f"The contour map of f over {numbers.window_text(d.view.window)}, with "
+        f"{plots.start_text(d.run.points[0], d.view.minima)}. Beside it: the formula "
+        f"of f, the update rule with η = {numbers.fmt(p.lr)}, and counters of the step "
+        "and the loss."
     )
 
 
-def _worked_draws(f: Objective, traj: Trajectory, t: int) -> str:
-    """What the step "Step t + 1 by hand" draws, in words."""
-    x_t, x_next = traj.points[t], traj.points[t + 1]
-    grad = fields.gradient_field(f, x_t).vectors
+def _worked_draws(field: fields.GradientField, x_next: np.ndarray) -> str:
+    """What the step "Step t + 1 by hand" draws, in words (``field``: the gradient at
+    x_t)."""
     return (
-        f"At {numbers.point_text(x_t)} one arrow shows the gradient, "
-        f"{numbers.point_text(grad)}, uphill, and another the step η times it, downhill. "
-        f"The dot moves along it to {numbers.point_text(x_next)}, the sum written beside."
+        f"At {numbers.point_text(field.points)} one arrow shows the gradient, "
+        f"{numbers.point_text(field.vectors)}, uphill, and another the step η times "
+        f"it, downhill. The dot moves along it to {numbers.point_text(x_next)}, the "
+        "sum written beside."
     )
 
 
@@ -234,12 +232,13 @@ class DescentBowl(LessonScene):
 
         worked = VGroup()
         for t in range(min(p.worked_steps, traj.n_steps)):
+            field = fields.gradient_field(f, traj.points[t])
             self.step(
                 f"Step {t + 1} by hand",
                 self._worked_caption(traj, t),
-                draws=_worked_draws(f, traj, t),
+                draws=_worked_draws(field, traj.points[t + 1]),
             )
-            worked = self._worked_step(f, traj, t, s, to_point, head, worked, p)
+            worked = self._worked_step(field, traj, t, s, to_point, head, worked, p)
 
         self.step("The rest, faster", self._rest_caption(d), draws=_rest_draws(d))
         self.play(FadeOut(worked))
@@ -340,7 +339,7 @@ class DescentBowl(LessonScene):
 
     def _worked_step(
         self,
-        f: Objective,
+        field: fields.GradientField,
         traj: Trajectory,
         t: int,
         s: ValueTracker,
@@ -349,9 +348,9 @@ class DescentBowl(LessonScene):
         previous: VGroup,
         p: DescentBowlParams,
     ) -> VGroup:
-        """One update with its numbers: ∇f at x_t, the step −η∇f, and x_{t+1}."""
+        """One update with its numbers: ∇f at x_t (``field``), the step −η∇f, and
+        x_{t+1}."""
         x_t, x_next = traj.points[t], traj.points[t + 1]
-        field = fields.gradient_field(f, x_t)
         grad = field.vectors
         self.record(
             f"worked[{t}]",

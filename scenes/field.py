@@ -109,14 +109,18 @@ class GradientFieldParams:
         field_survey(self, need_minimum=False)
 
 
-def _perpendicular_draws(sv: FieldSurvey) -> str:
+def _focus_crossing(sv: FieldSurvey) -> fields.LevelCrossing:
+    """The level set through the base of the arrow singled out."""
+    return fields.level_crossing(sv.f, sv.field.points[sv.focus])
+
+
+def _perpendicular_draws(crossing: fields.LevelCrossing) -> str:
     """What the step "Perpendicular to the level set" draws, in words.
 
-    >>> print(_perpendicular_draws(field_survey(GradientFieldParams())))
+    >>> print(_perpendicular_draws(_focus_crossing(field_survey(GradientFieldParams()))))
     ... # doctest: +ELLIPSIS
     The other arrows fade. The arrow at (0.449, 1.346) grows and ... f = 0.656.
     """
-    crossing = fields.level_crossing(sv.f, sv.field.points[sv.focus])
     return (
         "The other arrows fade. The arrow at "
         f"{numbers.point_text(crossing.point)} grows and crosses its level line at a "
@@ -124,19 +128,26 @@ def _perpendicular_draws(sv: FieldSurvey) -> str:
     )
 
 
-def _sweep_draws(sv: FieldSurvey, p: GradientFieldParams) -> str:
+def _directional_sweep(
+    f: Objective, crossing: fields.LevelCrossing, p: GradientFieldParams
+) -> fields.DirectionalSweep:
+    """D_u f at the focus point for each direction u turns through."""
+    return fields.directional_sweep(
+        f, crossing.point, p.sweep_start, p.sweep_turns, p.sweep_samples
+    )
+
+
+def _sweep_draws(sweep: fields.DirectionalSweep) -> str:
     """What the step "The directional derivative" draws, in words.
 
-    >>> print(_sweep_draws(field_survey(GradientFieldParams()), GradientFieldParams()))
+    >>> p = GradientFieldParams()
+    >>> sv = field_survey(p)
+    >>> print(_sweep_draws(_directional_sweep(sv.f, _focus_crossing(sv), p)))
     ... # doctest: +ELLIPSIS
     A unit arrow u turns about (0.449, 1.346), ... top, 1.327, is the gradient's length.
     """
-    point = fields.level_crossing(sv.f, sv.field.points[sv.focus]).point
-    sweep = fields.directional_sweep(
-        sv.f, point, p.sweep_start, p.sweep_turns, p.sweep_samples
-    )
     return (
-        f"A unit arrow u turns about {numbers.point_text(point)}, and the slope "
+        f"A unit arrow u turns about {numbers.point_text(sweep.point)}, and the slope "
         "along u is read out and graphed against its angle. The graph's top, "
         f"{numbers.fmt(sweep.max_value)}, is the gradient's length."
     )
@@ -183,19 +194,21 @@ class GradientField(LessonScene):
         )
         arrows, rows = self._gradient_arrows(sv, axes, formula, key, p)
 
+        crossing = _focus_crossing(sv)
         self.step(
             "Perpendicular to the level set",
             "Along a level line f does not change, so the gradient crosses it square on.",
-            draws=_perpendicular_draws(sv),
+            draws=_perpendicular_draws(crossing),
         )
-        crossing, parts = self._perpendicular(sv, contours.grid, axes, arrows, rows, p)
+        parts = self._perpendicular(sv, crossing, contours.grid, axes, arrows, rows, p)
 
+        sweep = _directional_sweep(sv.f, crossing, p)
         self.step(
             "The directional derivative",
             "Turn a unit vector u: the slope along u is the gradient dotted with u.",
-            draws=_sweep_draws(sv, p),
+            draws=_sweep_draws(sweep),
         )
-        self._sweep(sv.f, axes, crossing, parts, formula, p)
+        self._sweep(sv.f, axes, crossing, sweep, parts, formula, p)
 
     def _map_and_formula(self, sv: FieldSurvey) -> tuple[Axes, VGroup]:
         """The map's axes (on the left) and f's formula (atop the text column)."""
@@ -276,15 +289,17 @@ class GradientField(LessonScene):
     def _perpendicular(
         self,
         sv: FieldSurvey,
+        crossing: fields.LevelCrossing,
         g: fields.Grid,
         axes: Axes,
         arrows: VGroup,
         rows: VGroup,
         p: GradientFieldParams,
-    ) -> tuple[fields.LevelCrossing, dict[str, Mobject]]:
-        """The focus arrow's level line; the arrow grows and crosses it square on."""
+    ) -> dict[str, Mobject]:
+        """The focus arrow's level line (through ``crossing``); the arrow grows and
+        crosses it square on."""
         row, col = sv.focus
-        crossing, level, head = self._focus_crossing(sv, g, p)
+        level, head = self._focus_level(sv, crossing, g, p)
         line, focus, tangent, mark, dot = self._square_crossing(
             crossing, level, head, axes, p
         )
@@ -307,7 +322,7 @@ class GradientField(LessonScene):
         )
         self.wait(1)
         arrows.remove(small)
-        return crossing, {
+        return {
             "arrows": arrows,
             "line": line,
             "tangent": tangent,
@@ -316,12 +331,15 @@ class GradientField(LessonScene):
             "focus": focus,
         }
 
-    def _focus_crossing(
-        self, sv: FieldSurvey, g: fields.Grid, p: GradientFieldParams
-    ) -> tuple[fields.LevelCrossing, fields.ContourLevel, np.ndarray]:
-        """The level set through the focus arrow's base, and where that arrow ends."""
+    def _focus_level(
+        self,
+        sv: FieldSurvey,
+        crossing: fields.LevelCrossing,
+        g: fields.Grid,
+        p: GradientFieldParams,
+    ) -> tuple[fields.ContourLevel, np.ndarray]:
+        """The level line through the focus arrow's base, and where that arrow ends."""
         row, col = sv.focus
-        crossing = fields.level_crossing(sv.f, sv.field.points[row, col])
         [level] = fields.contour_lines(sv.f, g, [crossing.level])
         head = fields.arrow_heads(
             fields.gradient_field(sv.f, crossing.point), length=p.focus_length
@@ -337,7 +355,7 @@ class GradientField(LessonScene):
                 "arrow_head": head,
             },
         )
-        return crossing, level, head
+        return level, head
 
     @staticmethod
     def _square_crossing(
@@ -370,12 +388,14 @@ class GradientField(LessonScene):
         f: Objective,
         axes: Axes,
         crossing: fields.LevelCrossing,
+        sweep: fields.DirectionalSweep,
         parts: dict[str, Mobject],
         formula: VGroup,
         p: GradientFieldParams,
     ) -> None:
-        """u turns about the focus point while D_u f is read out and graphed."""
-        sweep = self._record_sweep(f, crossing, p)
+        """u turns about the focus point while D_u f (``sweep``) is read out and
+        graphed."""
+        self._record_sweep(sweep)
         theta = ValueTracker(sweep.angles[0])
 
         def slope_at(angle: float) -> float:
@@ -400,13 +420,8 @@ class GradientField(LessonScene):
         self._turn_u(shown, theta, sweep, slope_at, u_arrow, p)
         self._largest_along_gradient(shown.graph, sweep)
 
-    def _record_sweep(
-        self, f: Objective, crossing: fields.LevelCrossing, p: GradientFieldParams
-    ) -> fields.DirectionalSweep:
+    def _record_sweep(self, sweep: fields.DirectionalSweep) -> None:
         """D_u f at the focus point for each direction u turns through."""
-        sweep = fields.directional_sweep(
-            f, crossing.point, p.sweep_start, p.sweep_turns, p.sweep_samples
-        )
         self.record(
             "directional.samples",
             {
@@ -424,7 +439,6 @@ class GradientField(LessonScene):
                 "value": sweep.max_value,
             },
         )
-        return sweep
 
     @staticmethod
     def _readout_and_graph(

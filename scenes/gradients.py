@@ -36,7 +36,6 @@ from manim import (
 )
 
 from mathcore import fields
-from mathcore.functions import Objective
 from scenes import params
 from scenes.base import Lesson3DScene
 from scenes.kit import look, numbers, plots, spoken
@@ -106,14 +105,15 @@ class GradientBowlParams:
         field_survey(self, need_minimum=True)
 
 
-def _uphill_draws(f: Objective, p: GradientBowlParams) -> str:
-    """What the step "Gradients point uphill" draws, in words.
+def _uphill_draws(field: fields.GradientField, p: GradientBowlParams) -> str:
+    """What the step "Gradients point uphill" draws, in words (``field``: its arrows).
 
-    >>> _uphill_draws(params.objective("bowl", 2), GradientBowlParams()).split(". ")[1]
+    >>> p = GradientBowlParams()
+    >>> field = fields.gradient_field(params.objective("bowl", 2), p.arrow_points)
+    >>> _uphill_draws(field, p).split(". ")[1]
     'Beside the map: the gradient at (-2, -2) is (-4, -4).'
 
     """
-    field = fields.gradient_field(f, p.arrow_points)
     n = len(field.points)
     return (
         f"{numbers.number_word(n).capitalize()} dots on the map, each with an arrow "
@@ -169,13 +169,14 @@ class GradientBowl(Lesson3DScene):
         )
         self._flatten(sv, axes, surface, p)
 
+        field = fields.gradient_field(f, p.arrow_points)
         self.step(
             "Gradients point uphill",
             "The gradient is the steepest way up "
             f"(arrows: {numbers.fmt(p.arrow_scale)} ∇f).",
-            draws=_uphill_draws(f, p),
+            draws=_uphill_draws(field, p),
         )
-        arrows, rows = self._uphill(f, axes, formula, p)
+        arrows, rows = self._uphill(field, axes, formula, p)
 
         self.step(
             "The way down",
@@ -231,9 +232,12 @@ class GradientBowl(Lesson3DScene):
         self.wait(0.5)
 
     def _uphill(
-        self, f: Objective, axes: ThreeDAxes, formula: VGroup, p: GradientBowlParams
+        self,
+        field: fields.GradientField,
+        axes: ThreeDAxes,
+        formula: VGroup,
+        p: GradientBowlParams,
     ) -> tuple[VGroup, VGroup]:
-        field = fields.gradient_field(f, p.arrow_points)
         heads = fields.arrow_heads(field, scale=p.arrow_scale)
         self.record(
             "arrows",

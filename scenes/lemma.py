@@ -113,6 +113,7 @@ class Lemma:
     guaranteed: np.ndarray  # η(1 − Lη/2) f′(x_t)²
     actual: np.ndarray  # f(x_t) − f(x_t − η f′(x_t)); NaN where the step leaves the window
     lr: float  # the too-large η
+    promise: float  # the decrease the bound promises at lr (below 0: a rise)
     run: Trajectory
     verdict: landscape.Verdict
     window: Window  # x (the window) and f
@@ -166,6 +167,7 @@ def lemma(p: DescentLemmaParams) -> Lemma:
         guaranteed=guaranteed,
         actual=actual,
         lr=lr,
+        promise=float(smoothness.guaranteed_decrease(lr, bound.slope, L)),
         run=traj,
         verdict=landscape.verdict(traj, window, (), graph_points(traj)),
         window=window,
@@ -224,12 +226,11 @@ def _panel_window(
 
 def _too_large_draws(d: Lemma) -> str:
     """What the step "Too large" draws, in words."""
-    promise = float(smoothness.guaranteed_decrease(d.lr, d.bound.slope, d.L))
     exit_ = windowed(graph_points(d.run), d.window)
     ends = "leaves the plot" if exit_.exited else "ends at a dot"
     return (
         f"On the panel, η = {numbers.fmt(d.lr)} is marked below 0: the bound lets f "
-        f"rise by {numbers.fmt(abs(promise))}. On the plot, the run with this η is "
+        f"rise by {numbers.fmt(abs(d.promise))}. On the plot, the run with this η is "
         f"traced and {ends}: {outcome_words(d.verdict)}."
     )
 
@@ -397,7 +398,7 @@ class DescentLemma(LessonScene):
     ) -> None:
         """η past 2/L: its negative promise on the panel, and the run it makes."""
         panel_axes, formula = panel
-        promise = float(smoothness.guaranteed_decrease(d.lr, d.bound.slope, d.L))
+        promise = d.promise
         mark = Dot(panel_axes.c2p(d.lr, promise), radius=0.08, color=TOO_LARGE)
         drop = DashedLine(
             panel_axes.c2p(d.lr, 0), panel_axes.c2p(d.lr, promise), color=TOO_LARGE
@@ -516,12 +517,11 @@ class DescentLemma(LessonScene):
                 "best_rate": smoothness.best_rate(d.L),
             },
         )
-        promise = float(smoothness.guaranteed_decrease(d.lr, q.slope, d.L))
         self.record(
             "too_large",
             {
                 "lr": d.lr,
-                "promise": promise,
+                "promise": d.promise,
                 "bound_at_step": float(q.at_step(d.lr)),
                 "run": trajectory_record(d.run, d.verdict),
             },
@@ -573,11 +573,10 @@ class DescentLemma(LessonScene):
 
     @staticmethod
     def _run_caption(d: Lemma) -> str:
-        promise = float(smoothness.guaranteed_decrease(d.lr, d.bound.slope, d.L))
         t, v = d.run, d.verdict
         start = (
             f"Past 2/L the bound promises nothing: at η = {numbers.fmt(d.lr)} it lets f "
-            f"rise by {numbers.fmt(-promise)}."
+            f"rise by {numbers.fmt(-d.promise)}."
         )
         hops = ", then ".join(numbers.fmt(float(x)) for x in t.points[1:3, 0])
         if v.status == "diverged":

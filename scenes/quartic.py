@@ -158,8 +158,12 @@ def _function_draws(b: Balls) -> str:
     )
     if not b.landmarks:
         return said
-    marks = [f"x = {numbers.fmt(m.x)}, {KINDS[m.kind]}" for m in b.landmarks]
-    return f"{said} Marks show where f′ = 0: {numbers.listed(marks)}."
+    return f"{said} Marks show where f′ = 0: {_landmarks_text(b.landmarks)}."
+
+
+def _landmarks_text(landmarks) -> str:
+    """The points where f′ = 0, each with its kind, listed."""
+    return numbers.listed([f"x = {numbers.fmt(m.x)}, {KINDS[m.kind]}" for m in landmarks])
 
 
 def _result_words(t: Trajectory, v: landscape.Verdict) -> str:
@@ -171,25 +175,25 @@ def _result_words(t: Trajectory, v: landscape.Verdict) -> str:
     return outcome_words(v)
 
 
+def _results_text(b: Balls, shown: Sequence[int]) -> str:
+    """The results of the runs ``shown`` (indices), as the legend writes them."""
+    return "; ".join(
+        f"η = {numbers.fmt(b.runs[i].lr)}: {_result_words(b.runs[i], b.verdicts[i])}"
+        for i in shown
+    )
+
+
 def _diverged_draws(b: Balls, diverged: list[int]) -> str:
     """What the step "Too large" draws, in words."""
     if not diverged:
         return "No ball leaves: the picture stays as it is."
-    said = [
-        f"η = {numbers.fmt(b.runs[i].lr)}: {_result_words(b.runs[i], b.verdicts[i])}"
-        for i in diverged
-    ]
-    return f"Under the legend, the runs that diverge: {'; '.join(said)}."
+    return f"Under the legend, the runs that diverge: {_results_text(b, diverged)}."
 
 
 def _best_draws(b: Balls, best: int | None, diverged: list[int]) -> str:
     """What the step "Which rate is best" draws, in words."""
     rest = [i for i in range(len(b.runs)) if i not in diverged]
-    said = [
-        f"η = {numbers.fmt(b.runs[i].lr)}: {_result_words(b.runs[i], b.verdicts[i])}"
-        for i in rest
-    ]
-    shown = f"The other results appear: {'; '.join(said)}." if said else ""
+    shown = f"The other results appear: {_results_text(b, rest)}." if rest else ""
     if best is None:
         return shown or "No other result appears: every run diverged."
     return f"{shown} The fastest to converge, η = {numbers.fmt(b.runs[best].lr)}, is boxed."
@@ -247,10 +251,7 @@ class QuarticRates(LessonScene):
             "Where the minima are",
             self._minima_caption(b.landmarks),
             draws="A short flat line touches the curve where f′ = 0, with a note each: "
-            + numbers.listed(
-                [f"x = {numbers.fmt(m.x)}, {KINDS[m.kind]}" for m in b.landmarks]
-            )
-            + ".",
+            f"{_landmarks_text(b.landmarks)}.",
         )
         self._answer_minima(b.f, axes, b.landmarks, VGroup(rows, results))
 

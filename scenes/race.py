@@ -199,7 +199,7 @@ def entrants(n: int) -> str:
     >>> entrants(5), entrants(1)
     ('Five optimizers', 'One optimizer')
     """
-    return f"{numbers.number_word(n).capitalize()} optimizer{'' if n == 1 else 's'}"
+    return f"{numbers.number_word(n).capitalize()} {numbers.plural(n, 'optimizer')}"
 
 
 def standings(facts: dict[str, Any]) -> str:
@@ -217,21 +217,19 @@ def standings(facts: dict[str, Any]) -> str:
         return "This time they all end at the same loss."
     if len(lowest) == 1:
         return f"This time {lowest[0]} ends lowest."
-    return f"This time {', '.join(lowest[:-1])} and {lowest[-1]} end lowest, level."
+    return f"This time {numbers.listed(lowest)} end lowest, level."
 
 
 def _line_up_draws(
     p: OptimizerRaceParams, sv: RunMap, searches: dict[str, LrSearch], n_lrs: int
 ) -> str:
     """What the race's first step draws, in words."""
-    stars = plots.stars_text(sv.view.minima)
     chosen = numbers.listed(
         [f"{name} {numbers.fmt(s.best_lr, 5)}" for name, s in searches.items()]
     )
     return (
-        f"The contour map of f, with the start {numbers.point_text(p.x0)} as a ring"
-        + (f" and {stars}." if stars else ".")
-        + f" Beside: each optimizer with its best learning rate of {n_lrs}: {chosen}."
+        f"The contour map of f, with {plots.start_text(p.x0, sv.view.minima, 'a ring')}."
+        f" Beside: each optimizer with its best learning rate of {n_lrs}: {chosen}."
     )
 
 

@@ -201,15 +201,12 @@ def rate_colour(lr: float, rates: Sequence[float]) -> ManimColor:
 
 def _panels_draws(r: Rates, p: LearningRatesParams) -> str:
     """What the step "Four learning rates" draws, in words."""
-    stars = plots.stars_text(r.view.minima)
     rates_ = numbers.listed([numbers.fmt(lr) for lr in p.panel_rates])
     ends = numbers.listed([outcome_words(v) for v in r.verdicts])
     return (
         f"{numbers.number_word(len(r.panels)).capitalize()} contour maps of f, each "
-        f"with the start {numbers.point_text(p.x0)} as a green dot"
-        + (f" and {stars}." if stars else ".")
-        + f" On each, a run traces its path, with η = {rates_}. Beside each, its final "
-        f"loss and its end: {ends}."
+        f"with {plots.start_text(p.x0, r.view.minima)}. On each, a run traces its "
+        f"path, with η = {rates_}. Beside each, its final loss and its end: {ends}."
     )
 
 
@@ -220,15 +217,26 @@ def _curves_draws(r: Rates, p: LearningRatesParams, curves: Sequence[LogCurve]) 
         "The maps give way to a log plot of the loss against the step, up to "
         f"{p.curve_steps:,}. A curve is drawn for each η, {rates_}, with how it ended."
     )
-    zero = [(t, c) for t, c in zip(r.curves, curves, strict=True) if c.first_zero]
+    zero = _lands_on_zero(r.curves, curves)
     if zero:
-        t, c = zero[0]
-        unit = "step" if c.first_zero == 1 else "steps"
-        said += (
-            f" A mark shows η = {numbers.fmt(t.lr)} at exactly 0 after {c.first_zero} "
-            f"{unit}."
-        )
+        said += f" A mark shows η = {zero[0]} at exactly 0 after {zero[1]}."
     return said
+
+
+def _lands_on_zero(
+    runs: Sequence[Trajectory], curves: Sequence[LogCurve]
+) -> tuple[str, str] | None:
+    """The first run whose loss lands exactly on 0, as words say it: its η and
+    after how long ("3 steps"); None when none does."""
+    for t, c in zip(runs, curves, strict=True):
+        if c.first_zero:
+            return numbers.fmt(t.lr), _steps(c.first_zero)
+    return None
+
+
+def _steps(n: int) -> str:
+    """``n`` steps, in words: "1 step", "3 steps"."""
+    return f"{n} {numbers.plural(n, 'step')}"
 
 
 class LearningRates(LessonScene):
@@ -254,6 +262,7 @@ class LearningRates(LessonScene):
         panels = self._panels(r, p, all_rates)
 
         probe = r.probe
+        trend = loss_trend(probe.trajectory.losses)
         scale = log_scale([t.losses for t in r.curves] + [probe.trajectory.losses])
         curves = [log_curve(t.losses, scale.floor) for t in r.curves]
         self.step(
@@ -265,14 +274,14 @@ class LearningRates(LessonScene):
 
         self.step(
             "The stability bound",
-            bound_caption(probe, loss_trend(probe.trajectory.losses)),
+            bound_caption(probe, trend),
             draws="Below the legend: descent is sure for η below 2/L = "
             f"{numbers.fmt(probe.bound)}. A run with η = "
             f"{numbers.fmt(probe.trajectory.lr)}, {numbers.fmt(p.past_bound)} times 2/L, "
             "is drawn: on average each step multiplies its loss by "
             f"{numbers.fmt(probe.growth, 2)}, to "
             f"{numbers.sci_text(float(probe.trajectory.losses[-1]))}.",
-            facts=loss_trend(probe.trajectory.losses),
+            facts=trend,
         )
         self._stability(
             probe,
@@ -303,13 +312,9 @@ class LearningRates(LessonScene):
     @staticmethod
     def _log_caption(runs: Sequence[Trajectory], curves: Sequence[LogCurve]) -> str:
         caption = "On a log scale steady progress is a straight line"
-        zero = [(t, c) for t, c in zip(runs, curves, strict=True) if c.first_zero]
+        zero = _lands_on_zero(runs, curves)
         if zero:
-            t, c = zero[0]
-            unit = "step" if c.first_zero == 1 else "steps"
-            caption += (
-                f"; η = {numbers.fmt(t.lr)} lands exactly on 0 after {c.first_zero} {unit}"
-            )
+            caption += f"; η = {zero[0]} lands exactly on 0 after {zero[1]}"
         return caption + "."
 
     def _panels(self, r: Rates, p: LearningRatesParams, rates: Sequence[float]) -> VGroup:
@@ -414,10 +419,9 @@ class LearningRates(LessonScene):
             curves.add(traced_path(axes.c2p, c.points, s, colour))
             rows.add(text.tex(rf"\eta = {numbers.fmt(t.lr)}:\ " + outcome(v), colour))
             if c.first_zero is not None:
-                unit = "step" if c.first_zero == 1 else "steps"
                 at_zero = axes.c2p(*c.points[c.first_zero])
                 note = text.tex(
-                    rf"\text{{exactly 0 after {c.first_zero} {unit}}}",
+                    rf"\text{{exactly 0 after {_steps(c.first_zero)}}}",
                     colour,
                     look.LABEL_SIZE,
                 ).next_to(at_zero, UP + RIGHT, buff=0.15)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -78,6 +79,9 @@ from scenes.plans import RunMap, run_map
 
 INSET_SIDE = 2.5
 INSET_GAP = 0.2
+INSET_FROM = 5e-7
+"""The least distance to the minimum the inset magnifies: one that shows with six
+decimals."""
 
 
 @dataclass(frozen=True)
@@ -177,7 +181,7 @@ def descent_caption(trend: LossTrend, lr: float) -> str:
     >>> descent_caption(loss_trend([4.0, 5.0, 4.5, 6.0] + [3.0] * 30), 0.002)
     '33 small steps of size 0.002. The loss rises twice in the first 3, then falls.'
     """
-    steps = f"{trend.steps:,} small {_plural(trend.steps, 'step')} of size {lr:g}"
+    steps = f"{trend.steps:,} small {numbers.plural(trend.steps, 'step')} of size {lr:g}"
     if trend.falls_every_step:
         return f"{steps}, downhill every time."
     if trend.rises == 0:
@@ -211,30 +215,28 @@ def loss_caption(trend: LossTrend) -> str:
     return "On a log scale the loss goes up and down, and ends lower than it started."
 
 
-def _plural(n: int, word: str) -> str:
-    return word if n == 1 else f"{word}s"
+def loss_digits(value: float, sci: Callable[[float], str] = numbers.sci) -> str:
+    """A loss with the notebook's six decimals, or ``sci`` (LaTeX, or
+    :func:`~scenes.kit.numbers.sci_text` for words) when that would show only zeros
+    or too many digits.
 
-
-def loss_digits(value: float) -> str:
-    """A loss with the notebook's six decimals, or scientific when that would
-    show only zeros or too many digits."""
+    >>> loss_digits(0.25), loss_digits(1.4e-11, numbers.sci_text)
+    ('0.250000', '1.4 × 10^-11')
+    """
     if value == 0 or 1e-6 <= abs(value) < 1e5:
         return f"{value:.6f}"
-    return numbers.sci(value)
+    return sci(value)
 
 
 def _milestone_draws(p: RosenbrockMilestoneParams, result: Outcome) -> str:
     """What the step "Milestone" draws, in words."""
-    loss = result.final_loss
-    shown = (
-        f"{loss:.6f}" if loss == 0 or 1e-6 <= abs(loss) < 1e5 else numbers.sci_text(loss)
-    )
+    shown = loss_digits(result.final_loss, numbers.sci_text)
     final = numbers.point_text(result.final_point, lambda v: numbers.fmt(v, 6))
     return (
         f"The results replace the column: {result.n_steps:,} steps at lr "
         f"{numbers.fmt(p.lr, 6)}, the final point {final}, the final loss {shown}, and "
         f"the distance to {numbers.point_text(result.minimum)}, {result.distance:.6f}."
-        + (" An inset magnifies the gap." if result.distance >= 5e-7 else "")
+        + (" An inset magnifies the gap." if result.distance >= INSET_FROM else "")
     )
 
 
@@ -355,7 +357,7 @@ class RosenbrockMilestone(LessonScene):
         (none when the gap is below the six decimals shown: nothing to magnify)."""
         self.record("milestone", result.__dict__)
         self.play(FadeOut(self.column_parts))
-        if result.distance >= 5e-7:
+        if result.distance >= INSET_FROM:
             self.play(FadeIn(self._inset(p, sv, axes, result)), run_time=1)
         lines = self._result_lines(p, result)
         lines.next_to(header, DOWN, buff=0.8, aligned_edge=LEFT)

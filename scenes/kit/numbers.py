@@ -185,6 +185,15 @@ def listed(items: Sequence[str]) -> str:
     return f"{', '.join(head)} and {last}" if head else last
 
 
+def plural(n: int, word: str) -> str:
+    """``word`` as it goes with ``n``: "step" for 1, "steps" else.
+
+    >>> plural(1, "step"), plural(0, "step"), plural(50, "optimizer")
+    ('step', 'steps', 'optimizers')
+    """
+    return word if n == 1 else f"{word}s"
+
+
 def times_word(n: int) -> str:
     """How often, as a caption says it: "once", "twice", "3 times", "1,204 times"."""
     return {1: "once", 2: "twice"}.get(n, f"{n:,} times")

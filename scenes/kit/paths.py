@@ -27,7 +27,7 @@ from mathcore import landscape
 from mathcore.optimize import Trajectory
 from mathcore.runs import PathSample, Timeline, cursor, windowed
 from scenes.kit.look import BACKGROUND, INK
-from scenes.kit.numbers import readable
+from scenes.kit.numbers import plural, readable
 from scenes.kit.plots import ToPoints, Window, arrow
 
 PATH_WIDTH = 4.0
@@ -168,7 +168,7 @@ def outcome_words(v: landscape.Verdict) -> str:
     >>> outcome_words(landscape.Verdict("stopped", 50, None, None))
     'stopped after 50 steps'
     """
-    unit = "step" if v.step == 1 else "steps"
+    unit = plural(v.step, "step")
     if v.status == "converged":
         return f"converged in {v.step} {unit}"
     if v.status == "diverged":

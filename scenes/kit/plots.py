@@ -40,7 +40,7 @@ from scenes.kit.look import (
     MUTED,
     shades,
 )
-from scenes.kit.numbers import fmt, points_text
+from scenes.kit.numbers import fmt, point_text, points_text
 from scenes.kit.text import MAP_CENTRE, MAP_SIDE, tex
 
 if TYPE_CHECKING:
@@ -283,6 +283,18 @@ def stars_text(minima: Sequence) -> str:
     if not minima:
         return ""
     return minima_text(minima) + (" as a star" if len(minima) == 1 else " as stars")
+
+
+def start_text(start: Sequence[float], minima: Sequence, mark: str = "a green dot") -> str:
+    """The start, drawn as ``mark``, and :func:`minimum_stars`, in words.
+
+    >>> from types import SimpleNamespace as P
+    >>> start_text((4.0, 3.0), [P(point=(0, 0))]), start_text((4, 3), [], "a ring")
+    ('the start (4, 3) as a green dot and the minimum (0, 0) as a star', \
+'the start (4, 3) as a ring')
+    """
+    said = f"the start {point_text(start)} as {mark}"
+    return f"{said} and {stars_text(minima)}" if minima else said
 
 
 def minimum_star(
