@@ -7,11 +7,13 @@ with a chapter per scene. Their sound is copied the same way: each scene's sound
 was set to its loudness once, when the scene rendered, and a step in the lesson
 sounds as it does in its scene's video (:func:`_sound` says what the join costs
 at each scene's edge). Everything is written under temporary names and renamed
-into place at the end.
+into place at the end, one file after another, once all are complete: until then
+the previous lesson stays whole.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import heapq
 import itertools
@@ -24,9 +26,10 @@ from pathlib import Path
 
 import av
 import srt
+from PIL import Image
 
 from mathvid import audio
-from mathvid.media import replacing, write_text
+from mathvid.media import replacing, replacing_all
 from mathvid.render import Rendered
 from mathvid.transcript import Overrides, transcript_html, transcript_text
 from mathvid.vtt import to_webvtt
@@ -62,34 +65,50 @@ def assemble(
     ``out_dir`` then holds this lesson only: posters of scenes it no longer has go.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
-    video = out_dir / f"{name}.mp4"
-    videos = [r.video for _, r in scenes]
-    chapters = _concatenate(videos, [t for t, _ in scenes], video)
-    manifests = [
-        (r.id, t, json.loads(r.manifest.read_text(encoding="utf-8"))) for t, r in scenes
-    ]
-    write_text(out_dir / "transcript.txt", transcript_text(title, manifests, overrides))
-    transcript = write_text(
-        out_dir / "transcript.html", transcript_html(title, manifests, overrides)
+    (out_dir / "posters").mkdir(exist_ok=True)
+    files = LessonFiles(
+        out_dir / f"{name}.mp4",
+        out_dir / f"{name}.vtt",
+        out_dir / f"{name}.srt",
+        tuple(out_dir / "posters" / f"{r.id}.png" for _, r in scenes),
+        (),
+        out_dir / "transcript.html",
     )
-    subtitles = _shifted_captions([r.captions for _, r in scenes], chapters)
-    vtt = write_text(out_dir / f"{name}.vtt", to_webvtt(subtitles))
-    srt_path = write_text(out_dir / f"{name}.srt", srt.compose(subtitles))
-    posters = tuple(
-        poster_frame(r.video, out_dir / "posters" / f"{r.id}.png") for _, r in scenes
-    )
-    for stale in set((out_dir / "posters").glob("*.png")) - set(posters):
+    text = out_dir / "transcript.txt"
+    targets = [files.video, files.vtt, files.srt, files.transcript, text, *files.posters]
+    # All written under temporary names first, then renamed one after another: a
+    # join killed or failing half way leaves the previous lesson whole (its video,
+    # captions and transcript still belong together).
+    with replacing_all(targets, within=out_dir) as temporaries:
+        tmp = dict(zip(targets, temporaries, strict=True))
+        videos = [r.video for _, r in scenes]
+        chapters = _concatenate(videos, [t for t, _ in scenes], tmp[files.video])
+        manifests = [
+            (r.id, t, json.loads(r.manifest.read_text(encoding="utf-8"))) for t, r in scenes
+        ]
+        _write(tmp[text], transcript_text(title, manifests, overrides))
+        _write(tmp[files.transcript], transcript_html(title, manifests, overrides))
+        subtitles = _shifted_captions([r.captions for _, r in scenes], chapters)
+        _write(tmp[files.vtt], to_webvtt(subtitles))
+        _write(tmp[files.srt], srt.compose(subtitles))
+        for (_, r), poster in zip(scenes, files.posters, strict=True):
+            last_frame(r.video).save(tmp[poster], format="PNG")
+    for stale in set((out_dir / "posters").glob("*.png")) - set(files.posters):
         stale.unlink()
-    return LessonFiles(video, vtt, srt_path, posters, tuple(chapters), transcript)
+    return dataclasses.replace(files, chapters=tuple(chapters))
+
+
+def _write(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
 
 
 def _concatenate(videos: list[Path], titles: list[str], target: Path) -> list[Chapter]:
     """Copy the packets of ``videos``, picture and sound, one after another into
-    ``target``, with a chapter per video."""
+    the new file ``target`` (a temporary name), with a chapter per video."""
     ends = [audio.video_span(path)[1] for path in videos]
     bounds = list(itertools.accumulate(ends, initial=Fraction(0)))  # and the end
     starts, places = bounds[:-1], _sound_places(bounds)
-    with replacing(target) as tmp, av.open(str(tmp), "w", format="mp4") as out:
+    with av.open(str(target), "w", format="mp4") as out:
         picture, sound = _streams(out, videos)
         for path, start, end, place in zip(videos, starts, ends, places, strict=True):
             packets = _pictures(path, picture, start)
@@ -250,6 +269,14 @@ def poster_frame(video: Path, target: Path, first: bool = False) -> Path:
     still being written there is finished in the next clip's first frame.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
+    picture = last_frame(video, first)
+    with replacing(target) as tmp:
+        picture.save(tmp, format="PNG")
+    return target
+
+
+def last_frame(video: Path, first: bool = False) -> Image.Image:
+    """The last frame of ``video`` (or its ``first``) as a picture."""
     chosen = None
     with av.open(str(video)) as src:
         # Seek to the keyframe before the last second rather than decode it all.
@@ -261,6 +288,4 @@ def poster_frame(video: Path, target: Path, first: bool = False) -> Path:
                 break
     if chosen is None:
         raise ValueError(f"{video}: no frames")
-    with replacing(target) as tmp:
-        chosen.to_image().save(tmp, format="PNG")
-    return target
+    return chosen.to_image()

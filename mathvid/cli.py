@@ -424,14 +424,12 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _script(args: argparse.Namespace) -> int:
-    from mathvid.script import script
+    from mathvid.script import save, script
 
     lesson = load_lesson(args.lesson)
     ids = args.ids or [e.id for e in lesson.scenes]
     text, steps, recorded = script(lesson, lesson_media(args.media, lesson.path), ids)
-    path = lesson.path.parent / "narration" / "script.md"
-    path.parent.mkdir(exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    path = save(lesson, text)
     print(f"script: {path}  ({recorded} of {steps} steps recorded)")
     return 0
 

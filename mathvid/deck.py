@@ -17,7 +17,6 @@ extension of ``presentation.xml``, written here.
 
 from __future__ import annotations
 
-import tempfile
 import uuid
 from pathlib import Path
 from typing import Any
@@ -28,7 +27,7 @@ from pptx.util import Emu, Inches, Pt
 
 from mathvid.export import bundle_data
 from mathvid.lesson import Lesson, LessonError
-from mathvid.media import replacing
+from mathvid.media import check_target, replacing, temporary_folder
 from mathvid.render import Rendered
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)  # 16:9, PowerPoint's default since 2013
@@ -40,14 +39,13 @@ P = "http://schemas.openxmlformats.org/presentationml/2006/main"
 
 def export_deck(lesson: Lesson, rendered: list[Rendered], out: Path) -> Path:
     """The deck of the ``rendered`` scenes of ``lesson``, written to ``out`` (.pptx)."""
-    out = out.resolve()
+    out = check_target(out).resolve()  # the link itself, before it is resolved
     if out.suffix.lower() != ".pptx":
         raise LessonError(f"{out}: --pptx writes a .pptx file")
     deck = Presentation()
     deck.slide_width, deck.slide_height = WIDTH, HEIGHT
     _title_slide(deck, lesson.title)
-    with tempfile.TemporaryDirectory(prefix="mathvid-deck-") as folder:
-        work = Path(folder)
+    with temporary_folder("mathvid-deck-") as work:
         data = bundle_data(lesson, rendered, work)
         sections = []
         for scene in data["scenes"]:

@@ -21,9 +21,9 @@ and swapped in whole.
 from __future__ import annotations
 
 import base64
+import glob
 import json
 import shutil
-import tempfile
 import uuid
 from pathlib import Path
 from typing import Any
@@ -37,7 +37,13 @@ from mathvid.clips import CONVERTERS
 from mathvid.descriptions import descriptions, descriptions_vtt
 from mathvid.inline import inline_json
 from mathvid.lesson import Lesson, LessonError, slug
-from mathvid.media import write_text
+from mathvid.media import (
+    check_target,
+    remove_left_behind,
+    tag,
+    temporary_folder,
+    write_text,
+)
 from mathvid.render import Rendered, _replace_folder
 from mathvid.transcript import words
 from scenes.kit.themes import THEMES
@@ -57,13 +63,15 @@ def export(
 ) -> Path:
     """Write the bundle of the ``rendered`` scenes of ``lesson`` (in the lesson's
     order) to ``outdir``; each clip also as each of ``formats`` ("gif", "webm")."""
-    outdir = outdir.resolve()
+    outdir = check_target(outdir).resolve()  # the link itself, before it is resolved
     if outdir.exists() and not (outdir / MARKER).exists():
         if not outdir.is_dir() or any(outdir.iterdir()):
             raise LessonError(
                 f"{outdir}: exists and is not a mathvid bundle; give a new or empty folder"
             )
-    work = outdir.with_name(f".{outdir.name}.{uuid.uuid4().hex[:8]}.tmp")
+    # Named with this process: the next export removes it if this one is killed.
+    remove_left_behind(outdir.parent, f".{glob.escape(outdir.name)}.*.tmp")
+    work = outdir.with_name(f".{outdir.name}.{tag()}.tmp")
     try:
         work.mkdir(parents=True)
         data = bundle_data(lesson, rendered, work, formats)
@@ -83,11 +91,10 @@ def export_single_file(lesson: Lesson, rendered: list[Rendered], out: Path) -> P
     """The player with every clip, poster and caption inside it, as one HTML file at
     ``out``, for learning platforms that take one file (no presenter's view: it
     would be a second file)."""
-    out = out.resolve()
+    out = check_target(out).resolve()  # the link itself, before it is resolved
     if out.suffix.lower() not in (".html", ".htm"):
         raise LessonError(f"{out}: --single-file writes an .html file")
-    with tempfile.TemporaryDirectory(prefix="mathvid-single-") as folder:
-        work = Path(folder)
+    with temporary_folder("mathvid-single-") as work:
         data = bundle_data(lesson, rendered, work)
         add_explore(data, rendered, work)
         for scene in data["scenes"]:

@@ -3,10 +3,11 @@
 Renders, stills, previews and tests all build Manim's configuration with
 :func:`manim_config`. It reads the project's ``manim.cfg`` (wherever the command
 runs), points LaTeX at the cache every process shares (:func:`tex_cache`), locks
-that cache across processes, and installs the parsed-formula cache
+each formula of that cache across processes, and installs the parsed-formula cache
 (:mod:`mathvid.svg_cache`) and the faster frame encoder (:mod:`mathvid.encoding`).
 
-This module imports no other part of ``mathvid`` but those two leaves, so rendering
+This module imports no other part of ``mathvid`` but those two leaves and
+:mod:`mathvid.media` (a leaf too), so rendering
 (:mod:`mathvid.render`) and stills (:mod:`mathvid.stills`) can both build on it.
 
 Examples
@@ -19,9 +20,10 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -132,31 +134,97 @@ def _sandbox_latex() -> None:
 
 
 def _lock_latex_compiles() -> None:
-    """Let one process at a time compile LaTeX into the shared cache, or read it back.
+    """Let processes share the LaTeX cache: each formula compiled by one at a time,
+    different formulas at once.
 
     Manim is not made for a cache shared by processes at once (parallel scenes, tests
     on both cores): after each compile it deletes every non-SVG file in the cache,
-    other processes' .tex and .dvi mid-compile included, and it parses each SVG through
-    a temporary copy with a fixed name beside it, which a second reader overwrites and
-    deletes. Both steps run under one file lock, which holds across processes and lives
-    beside the cache, not in it, where that clean-up would delete it too.
+    other processes' .tex and .dvi mid-compile included; it writes the .tex and the
+    SVG in place, where a killed process leaves half a file that passes for the
+    formula; and it parses each SVG through a temporary copy with a fixed name beside
+    it, which a second reader overwrites and deletes. So a formula is typeset by
+    :func:`_typeset`, under a lock of its own, and parsed under the same lock. A
+    LaTeX that hangs then holds only the processes that need its formula (until
+    :data:`LATEX_SECONDS`), never a command that typesets another one, or nothing.
     """
     import manim.mobject.text.tex_mobject as tex_mobject
     from manim.mobject.svg.svg_mobject import SVGMobject
 
     if getattr(tex_mobject.tex_to_svg_file, "locked", False):
         return
-    tex_mobject.tex_to_svg_file = _under_tex_lock(tex_mobject.tex_to_svg_file)
-    SVGMobject.generate_mobject = _under_tex_lock(SVGMobject.generate_mobject)
+    tex_mobject.tex_to_svg_file = _typeset
+    SVGMobject.generate_mobject = _parsed_under_lock(SVGMobject.generate_mobject)
 
 
-def _under_tex_lock(function: Callable) -> Callable:
-    def locked(*args: Any, **kwargs: Any) -> Any:
-        lock = tex_cache().parent / ".tex.lock"
-        lock.parent.mkdir(parents=True, exist_ok=True)
-        with open(lock, "w") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            return function(*args, **kwargs)
+@contextlib.contextmanager
+def formula_lock(cache: Path, name: str) -> Iterator[None]:
+    """Hold the lock of the formula ``name`` (its file's stem) of the LaTeX cache
+    ``cache``, across processes. The locks live beside the cache, not in it."""
+    locks = cache.parent / ".tex.locks"
+    locks.mkdir(parents=True, exist_ok=True)
+    with open(locks / f"{name}.lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
 
-    locked.locked = True  # type: ignore[attr-defined]
-    return locked
+
+def _typeset(
+    expression: str, environment: str | None = None, tex_template: Any = None
+) -> Path:
+    """Manim's ``tex_to_svg_file`` for a cache that processes share: the SVG of the
+    formula, at the name Manim gives it, compiled under the formula's lock if the
+    cache lacks it.
+
+    The compile runs under a name of this process's own (:func:`mathvid.media.tag`),
+    removed after it, and the SVG is renamed into place whole: a process killed
+    mid-compile leaves no file that passes for the formula, and the next compile
+    of the formula removes what it left. A failed compile keeps its .log for the
+    error to point at, until then.
+    """
+    from manim import config
+    from manim.utils import tex_file_writing as writing
+
+    from mathvid.media import remove_left_behind, tag
+
+    template = tex_template or config["tex_template"]
+    if environment is None:
+        code = template.get_texcode_for_expression(expression)
+    else:
+        code = template.get_texcode_for_expression_in_env(expression, environment)
+    cache = config.get_dir("tex_dir")
+    name = writing.tex_hash(code)
+    svg = cache / f"{name}.svg"
+    if svg.exists():  # whole: an SVG only ever appears by a rename
+        return svg
+    cache.mkdir(parents=True, exist_ok=True)
+    with formula_lock(cache, name):
+        if svg.exists():  # compiled by the process that held the lock
+            return svg
+        remove_left_behind(cache, f"{name}-*")
+        for log in cache.glob(f"{name}-{os.getpid()}-*.log"):  # an earlier failure's
+            log.unlink(missing_ok=True)
+        job = cache / f"{name}-{tag()}.tex"
+        try:
+            job.write_text(code, encoding="utf-8")
+            dvi = writing.compile_tex(job, template.tex_compiler, template.output_format)
+            os.replace(writing.convert_to_svg(dvi, template.output_format), svg)
+        finally:
+            for leftover in cache.glob(f"{job.stem}.*"):
+                if leftover.suffix != ".log" or svg.exists():
+                    leftover.unlink(missing_ok=True)
+    return svg
+
+
+_typeset.locked = True  # type: ignore[attr-defined]
+
+
+def _parsed_under_lock(generate_mobject: Callable) -> Callable:
+    """``SVGMobject.generate_mobject`` under the lock of the SVG's formula: Manim
+    parses through a copy with a fixed name beside the SVG."""
+
+    def parsed(self: Any) -> Any:
+        from manim import config
+
+        with formula_lock(config.get_dir("tex_dir"), self.get_file_path().stem):
+            return generate_mobject(self)
+
+    return parsed

@@ -28,10 +28,14 @@ Examples
 from __future__ import annotations
 
 import contextlib
+import glob
 import hashlib
 import os
+import re
+import shutil
+import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 OWNER = ".lesson"
@@ -84,30 +88,177 @@ def _write_owner(owner: Path, lesson: Path) -> None:
     write_text(owner, f"{lesson}\n")
 
 
+class UnsafePath(OSError):
+    """A write refused because its target is a symbolic link, or resolves outside
+    the folder it belongs in; the message is one line, naming the path."""
+
+
+def check_target(path: Path, within: Path | None = None) -> Path:
+    """``path``, if mathvid may write it: UnsafePath when it is a symbolic link (a
+    write would land wherever the link points) or, ``within`` given, when it
+    resolves outside that folder (a linked folder on the way)."""
+    if path.is_symlink():
+        raise UnsafePath(f"{path}: is a symbolic link; mathvid writes through no link")
+    if within is not None and not path.resolve().is_relative_to(within.resolve()):
+        raise UnsafePath(
+            f"{path}: resolves outside {within}; mathvid writes through no link"
+        )
+    return path
+
+
+def tag() -> str:
+    """A mark for a temporary name of this process: its pid and 12 random hex digits.
+
+    Every temporary file and folder of mathvid carries one, so a later run can tell
+    those of a process that is gone (killed, its machine restarted) and remove them
+    (:func:`remove_left_behind`).
+
+    >>> owner(f"x-{tag()}") == os.getpid()
+    True
+    """
+    return f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
+
+
+_TAG = re.compile(r"(?<![^.-])(\d+)-[0-9a-f]{12}(?![0-9a-f])")
+
+
+def owner(name: str) -> int | None:
+    """The pid in the last :func:`tag` of the file name ``name``; None without one.
+
+    >>> owner(".lesson.4242-0123456789ab.tmp.mp4"), owner("tangent-l-7-0123456789ab")
+    (4242, 7)
+    >>> owner("lesson.mp4") is None
+    True
+    """
+    found = _TAG.findall(name)
+    return int(found[-1]) if found else None
+
+
+def alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (a zombie has ended: only its exit status
+    waits to be read, which in a container nobody may ever do)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def remove_left_behind(folder: Path, pattern: str = "*") -> list[Path]:
+    """Remove the temporary files and folders matching ``pattern`` in ``folder``
+    whose :func:`tag` names a process that is gone; return them, sorted.
+
+    Examples
+    --------
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> (folder / ".a.999999999-0123456789ab.tmp.mp4").touch()
+    >>> (folder / f".a.{tag()}.tmp.mp4").touch()  # this process's: in use
+    >>> [p.name for p in remove_left_behind(folder, ".a.*.tmp.mp4")]
+    ['.a.999999999-0123456789ab.tmp.mp4']
+    """
+    removed = []
+    for path in sorted(folder.glob(pattern)):
+        pid = owner(path.name)
+        if pid is None or pid == os.getpid() or alive(pid):
+            continue
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+        removed.append(path)
+    return removed
+
+
+def temporary_name(path: Path) -> Path:
+    """A temporary name beside ``path``, its suffix kept (for tools that go by it)."""
+    return path.with_name(f".{path.stem}.{tag()}.tmp{path.suffix}")
+
+
 @contextlib.contextmanager
-def replacing(path: Path) -> Iterator[Path]:
+def replacing_all(
+    paths: Sequence[Path], within: Path | None = None
+) -> Iterator[list[Path]]:
+    """Temporary names beside each of ``paths`` to write the files to; renamed over
+    ``paths``, one after another, only once the block has ended without error (they
+    are all complete then); removed if it raises or the process is killed first
+    (the next write of a path removes a killed process's temporaries).
+
+    So files that go together (a video, its captions, its transcript) are never
+    seen half new: until the renames, all are the old ones. Each target is checked
+    first (:func:`check_target`): no symbolic link, nothing outside ``within``.
+    """
+    for path in paths:
+        check_target(path, within)
+        pattern = f".{glob.escape(path.stem)}.*.tmp{glob.escape(path.suffix)}"
+        remove_left_behind(path.parent, pattern)
+    temporaries = []
+    try:
+        for path in paths:
+            temporaries.append(temporary_name(path))
+            # Made here, exclusively: the writer opens a file that is ours, never a
+            # link someone placed under a name they guessed.
+            temporaries[-1].open("x").close()
+        yield list(temporaries)
+        for path, tmp in zip(paths, temporaries, strict=True):
+            os.replace(tmp, path)
+    finally:
+        for tmp in temporaries:
+            tmp.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def replacing(path: Path, within: Path | None = None) -> Iterator[Path]:
     """A temporary name beside ``path`` (its suffix kept, for tools that go by it)
     to write the file to; renamed over ``path`` when the block ends, removed if it
-    raises. Every output of mathvid is written so: a reader never sees half a file.
+    raises. Every output of mathvid is written so: a reader never sees half a file,
+    and a write never goes through a link (see :func:`replacing_all`).
 
-    >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     target = Path(folder) / "out.txt"
     ...     with replacing(target) as tmp:
     ...         _ = tmp.write_text("done")
     ...     sorted(p.name for p in Path(folder).iterdir()), target.read_text()
     (['out.txt'], 'done')
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     (Path(folder) / "link").symlink_to("/etc/hostname")
+    ...     with replacing(Path(folder) / "link") as tmp:
+    ...         pass  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    mathvid.media.UnsafePath: .../link: is a symbolic link; mathvid writes through no link
     """
-    tmp = path.with_name(f".{path.stem}.{uuid.uuid4().hex[:8]}.tmp{path.suffix}")
-    try:
+    with replacing_all([path], within) as (tmp,):
         yield tmp
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
-def write_text(path: Path, text: str) -> Path:
+def write_text(path: Path, text: str, within: Path | None = None) -> Path:
     """``text`` written to ``path`` whole (see :func:`replacing`); ``path``."""
-    with replacing(path) as tmp:
+    with replacing(path, within) as tmp:
         tmp.write_text(text, encoding="utf-8")
     return path
+
+
+@contextlib.contextmanager
+def temporary_folder(prefix: str, parent: Path | None = None) -> Iterator[Path]:
+    """A new folder ``<prefix><tag>`` in ``parent`` (the system's temporary folder
+    by default), removed when the block ends; those of processes that are gone are
+    removed first.
+
+    Only by the process that made it: a child forked inside the block that leaves
+    it does not remove its parent's folder.
+    """
+    parent = Path(tempfile.gettempdir()) if parent is None else parent
+    remove_left_behind(parent, f"{glob.escape(prefix)}*")
+    folder = parent / f"{prefix}{tag()}"
+    folder.mkdir(mode=0o700, parents=True)
+    maker = os.getpid()
+    try:
+        yield folder
+    finally:
+        if os.getpid() == maker:
+            shutil.rmtree(folder, ignore_errors=True)

@@ -69,7 +69,7 @@ def preview(
         stills = step_stills(entry.scene_cls, entry.params, PREVIEW_SIZE, lesson.theme)
         label, frame = stills[_step_index(step, [name for name, _ in stills], scene_id)]
     previews = folder / "previews"
-    return _save(frame, previews / f"{scene_id}-{_slug(label)}.png")
+    return _save(frame, previews / f"{scene_id}-{_slug(label)}.png", folder)
 
 
 def check_moment(at: str | None, step: str | None) -> float | None:
@@ -197,9 +197,10 @@ def _slug(label: str) -> str:
     return re.sub(r"[^a-z0-9.]+", "-", label.lower()).strip("-") or "end"
 
 
-def _save(frame: np.ndarray, target: Path) -> Path:
-    """``frame`` as the PNG ``target``, which is replaced whole, never half written."""
+def _save(frame: np.ndarray, target: Path, within: Path) -> Path:
+    """``frame`` as the PNG ``target``, which is replaced whole, never half written,
+    nor through a link or a folder that leads out of ``within``."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    with replacing(target) as tmp:
+    with replacing(target, within) as tmp:
         Image.fromarray(frame).save(tmp)
     return target.resolve()

@@ -22,19 +22,26 @@ import ast
 import concurrent.futures as cf
 import contextlib
 import fcntl
+import glob
 import hashlib
 import json
 import multiprocessing
 import os
 import shutil
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mathvid.manim_setup import ROOT, has_alpha, manim_config
+from mathvid.media import alive as alive  # for those asking render about a worker
+from mathvid.media import (
+    check_target,
+    remove_left_behind,
+    tag,
+    temporary_folder,
+)
 
 if TYPE_CHECKING:
     from mathvid.voice import Narration
@@ -228,8 +235,9 @@ def voice_cache(media: Path) -> Path:
 
 def work_folder(media: Path, job: Job) -> Path:
     """A folder of its own under ``media/.tmp`` for one render of ``job``, named with
-    the process that owns it, so that a later start can tell it was left behind."""
-    return media / ".tmp" / f"{job.id}-{job.quality}-{os.getpid()}-{uuid.uuid4().hex[:12]}"
+    the process that owns it (:func:`mathvid.media.tag`), so that a later start can
+    tell it was left behind."""
+    return media / ".tmp" / f"{job.id}-{job.quality}-{tag()}"
 
 
 def clean_left_behind(media: Path) -> list[Path]:
@@ -240,33 +248,12 @@ def clean_left_behind(media: Path) -> list[Path]:
     --------
     >>> import tempfile
     >>> media = Path(tempfile.mkdtemp())
-    >>> (media / ".tmp" / "s-l-999999999-ab").mkdir(parents=True)
-    >>> (media / ".tmp" / f"s-l-{os.getpid()}-cd").mkdir()
+    >>> (media / ".tmp" / "s-l-999999999-0123456789ab").mkdir(parents=True)
+    >>> (media / ".tmp" / f"s-l-{tag()}").mkdir()
     >>> [p.name for p in clean_left_behind(media)]
-    ['s-l-999999999-ab']
+    ['s-l-999999999-0123456789ab']
     """
-    removed = []
-    for folder in sorted((media / ".tmp").glob("*-*-*-*")):
-        pid = folder.name.rsplit("-", 2)[-2]
-        if pid.isdigit() and not alive(int(pid)):
-            shutil.rmtree(folder, ignore_errors=True)
-            removed.append(folder)
-    return removed
-
-
-def alive(pid: int) -> bool:
-    """Whether process ``pid`` still runs (a zombie has ended: only its exit status
-    waits to be read, which in a container nobody may ever do)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process
-        return True
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
-    except (OSError, IndexError):
-        return True
+    return remove_left_behind(media / ".tmp")
 
 
 def _die_with(main: int) -> None:
@@ -381,12 +368,11 @@ def render_remote(job: Job) -> dict[str, bytes]:
     import pickle
     import subprocess
     import sys
-    import tempfile
 
-    with tempfile.TemporaryDirectory(prefix="mathvid-worker-") as media:
+    with temporary_folder("mathvid-worker-") as media:
         done = subprocess.run(
             [sys.executable, "-m", "mathvid.render"],
-            input=pickle.dumps((job, media)),
+            input=pickle.dumps((job, str(media))),
             capture_output=True,
             cwd=ROOT,
         )
@@ -412,8 +398,10 @@ def _store(job: Job, files: dict[str, bytes], media: Path) -> Rendered:
         work = work_folder(media, job)
         try:
             for name, data in files.items():
-                (work / name).parent.mkdir(parents=True, exist_ok=True)
-                (work / name).write_bytes(data)
+                # A name from elsewhere: within the work folder, or refused.
+                target = check_target(work / name, within=work)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
             _replace_folder(work, folder)
         finally:
             shutil.rmtree(work, ignore_errors=True)
@@ -533,7 +521,10 @@ def _mix_in(wav: Path, video: Path, sections: list[dict]) -> None:
 def _replace_folder(new: Path, folder: Path) -> None:
     """Put ``new`` where ``folder`` is, never leaving a half-written folder there."""
     folder.parent.mkdir(parents=True, exist_ok=True)
-    old = folder.with_name(f".{folder.name}.old-{uuid.uuid4().hex[:8]}")
+    check_target(folder)
+    # Tagged: if this process is killed between the renames, the next run removes it.
+    old = folder.with_name(f".{folder.name}.{tag()}.old")
+    remove_left_behind(folder.parent, f".{glob.escape(folder.name)}.*.old")
     if folder.exists():
         os.rename(folder, old)
     os.rename(new, folder)

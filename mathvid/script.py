@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from mathvid.lesson import Lesson
+from mathvid.media import write_text
 from mathvid.render import current_manifest
 from mathvid.voice import NARRATION, for_step, recordings_of
 
@@ -47,3 +48,15 @@ def script(lesson: Lesson, media: Path, ids: list[str]) -> tuple[str, int, int]:
                 "",
             ]
     return "\n".join(lines), steps, recorded
+
+
+def save(lesson: Lesson, text: str) -> Path:
+    """``text`` written as the lesson's ``narration/script.md``; its path.
+
+    Replaced whole, and refused in one line (:class:`mathvid.media.UnsafePath`)
+    when it is a symbolic link or a linked folder leads out of the lesson's folder:
+    the script never overwrites a file elsewhere.
+    """
+    path = lesson.path.parent / NARRATION / "script.md"
+    path.parent.mkdir(exist_ok=True)
+    return write_text(path, text, within=lesson.path.parent)

@@ -7,13 +7,13 @@ previews are built on this.
 
 from __future__ import annotations
 
-import tempfile
 from typing import Any
 
 import numpy as np
 
 from mathvid.encoding import straight_alpha
 from mathvid.manim_setup import has_alpha, manim_config
+from mathvid.media import temporary_folder
 
 STILL_SIZE = (480, 270)
 """Width and height of a still: small, fast, still legible, 16:9."""
@@ -132,7 +132,8 @@ def run_skipping_animations(
 
     from mathvid.capture import capturing
 
-    with tempfile.TemporaryDirectory(prefix="mathvid-stills-") as media:
+    # Named with this process: the next run removes it if this one is killed.
+    with temporary_folder("mathvid-stills-") as media:
         with tempconfig(manim_config(skipping_options(size, media), theme)):
             scene = capturing(scene_cls)(
                 params,

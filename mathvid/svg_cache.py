@@ -23,12 +23,12 @@ True
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from mathvid.media import replacing  # a leaf: it imports no project code
 
 _IN_MEMORY: dict[str, bytes] = {}  # this process's pickles, by key
 _folder = Path("TexPaths")  # where the pickles live: set by install()
@@ -44,7 +44,8 @@ def install(pickles: Path) -> None:
     pickles in the folder ``pickles``; idempotent.
 
     The folder is given, not looked up, so this module depends on no other part of
-    mathvid (:mod:`mathvid.manim_setup` decides where the caches live).
+    mathvid but the leaf :mod:`mathvid.media` (:mod:`mathvid.manim_setup` decides
+    where the caches live).
     """
     from manim.mobject.svg.svg_mobject import SVGMobject
 
@@ -99,12 +100,12 @@ def _load(key: str) -> Any:
 def _store(key: str, parts: Any) -> None:
     data = pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL)
     _IN_MEMORY[key] = data
-    # Written beside, then renamed: another process never reads half a pickle.
+    # Written beside, then renamed: another process never reads half a pickle, and a
+    # killed one's temporary is removed by the next write of the key.
     target = folder() / f"{key}.pickle"
-    tmp = target.with_name(f".{key}.{uuid.uuid4().hex[:8]}.tmp")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
+        with replacing(target) as tmp:
+            tmp.write_bytes(data)
     except OSError:  # a read-only cache still works, one process at a time
-        tmp.unlink(missing_ok=True)
+        pass
