@@ -228,8 +228,15 @@ def _parser() -> argparse.ArgumentParser:
         "address: pick a scene, scrub its timeline, edit its parameters (written to "
         "the lesson file); every save of the lesson or the code redraws the frame.",
     )
+
+    def port(text: str) -> int:
+        """A TCP port from the command line: 0 (any free one) to 65535."""
+        if not (text.isascii() and text.isdigit()) or int(text) > 65535:
+            raise argparse.ArgumentTypeError(f"{text!r}: expected a port from 0 to 65535")
+        return int(text)
+
     cmd.add_argument(
-        "--port", type=int, default=8765, help="the port, or the next free one (8765)"
+        "--port", type=port, default=8765, help="the port, or the next free one (8765)"
     )
     cmd.set_defaults(run=_studio)
 

@@ -23,10 +23,14 @@ start = [1.5, -1.0]
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import tomlkit
 from tomlkit.exceptions import TOMLKitError
+
+LONE_LF = re.compile(r"(?<!\r)\n")
+"""A line ending without its carriage return."""
 
 
 class EditError(ValueError):
@@ -37,8 +41,8 @@ def with_params(text: str, scene_id: str, values: dict[str, Any]) -> str:
     """``text`` (a lesson file) with the parameters of scene ``scene_id`` set to
     ``values``; a value of None removes the parameter (back to the scene's default).
 
-    Only the values change: comments, order and spacing stay as the teacher left
-    them. Whether the values are right is the lesson reader's to say.
+    Only the values change: comments, order, spacing and line endings stay as the
+    teacher left them. Whether the values are right is the lesson reader's to say.
     """
     try:
         document = tomlkit.parse(text)
@@ -56,7 +60,9 @@ def with_params(text: str, scene_id: str, values: dict[str, Any]) -> str:
             params.pop(name, None)
         else:
             params[name] = _toml(value)
-    return tomlkit.dumps(document)
+    edited = tomlkit.dumps(document)
+    # tomlkit ends the lines it adds with LF: a CRLF file stays CRLF throughout.
+    return LONE_LF.sub("\r\n", edited) if "\r\n" in text else edited
 
 
 def _toml(value: Any) -> Any:

@@ -7,14 +7,22 @@
     GET  /api/frame?scene=ID&t=S   the PNG of that moment (what ``mathvid preview`` draws)
     GET  /api/clip?scene=ID        the scene's clip when current; else 202 and it renders
     GET  /api/events               server-sent events: what changed, clip progress
-    POST /api/params               {"scene": ID, "params": {name: value}}: written to
-                                   the lesson file, or the one-line error
+    POST /api/params               {"scene": ID, "params": {name: value}, "version": V}:
+                                   written to the lesson file if it is still at version
+                                   V (as /api/scenes gave it), or the one-line error
 
 It listens on 127.0.0.1 only; it answers only requests addressed to that name (or
-``localhost``) and its port, so a web page elsewhere cannot reach it through a DNS
-name it points at 127.0.0.1; a POST must carry the token the page was served with
-and come from the page's own origin; files are served from the studio's own folder
-only (Starlette's ``StaticFiles``).
+``localhost``) and its port, the whole ``Host`` header checked (Starlette's
+``TrustedHostMiddleware``, then the port), so a web page elsewhere cannot reach it
+through a DNS name it points at 127.0.0.1; a POST must carry the token the page was
+served with and come from the page's own origin; files are served from the studio's
+own folder only (Starlette's ``StaticFiles``).
+
+It is strict about what it reads: a body of at most BODY_BYTES (413 before reading
+more), JSON nested at most JSON_DEPTH deep (400), every request of the worker under a
+time limit (503, and a new worker), edits one at a time and each against the version
+it was based on (409 if the file changed since), errors in one line that name files
+but not the folders they are in.
 """
 
 from __future__ import annotations
@@ -23,6 +31,7 @@ import asyncio
 import errno
 import hmac
 import json
+import re
 import secrets
 import socket
 from collections.abc import AsyncIterator
@@ -30,6 +39,10 @@ from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import (
     FileResponse,
@@ -40,17 +53,30 @@ from starlette.responses import (
 )
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mathvid.export import page
-from mathvid.media import write_text
-from mathvid.studio.edits import EditError, with_params
-from mathvid.studio.state import Clips, Studio, StudioError
+from mathvid.studio.edits import EditError
+from mathvid.studio.state import Clips, Studio, StudioError, public
 
 HERE = Path(__file__).resolve().parent
 HOST = "127.0.0.1"
 PORT = 8765
 TOKEN_HEADER = "x-studio-token"
+NAMES = ("127.0.0.1", "localhost")
+"""The names the studio answers to."""
+BODY_BYTES = 64 * 1024
+"""The largest request body read (a parameter edit is a few hundred bytes)."""
+JSON_DEPTH = 16
+"""The deepest nesting of a request's JSON (an edit's is 3, or 4 with a list)."""
+STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
+"""A JSON string (its brackets are not nesting)."""
+
+
+class BadRequest(StudioError):
+    """A request the studio does not read: one line saying what it expects."""
+
+    status = 400
 
 
 def app(studio: Studio, port: int, token: str) -> Starlette:
@@ -89,19 +115,9 @@ def app(studio: Studio, port: int, token: str) -> Starlette:
         return StreamingResponse(_stream(studio), media_type="text/event-stream")
 
     async def params(request: Request) -> JSONResponse:
-        try:
-            body = await request.json()
-            scene_id, values = body["scene"], body["params"]
-            assert isinstance(scene_id, str) and isinstance(values, dict)
-        except (ValueError, KeyError, TypeError, AssertionError):
-            raise StudioError('expected {"scene": ID, "params": {name: value}}') from None
-        typed = await studio.typed(scene_id, values)
-        text = studio.lesson_path.read_text(encoding="utf-8")
-        edited = with_params(text, scene_id, typed)
-        await studio.check(edited)
-        write_text(studio.lesson_path, edited)
-        await studio.reload()
-        return JSONResponse({"scene": studio.scene(scene_id)})
+        scene_id, values, version = _edit(await request.body())
+        scene = await studio.edit(scene_id, values, version)
+        return JSONResponse({"scene": scene, "version": studio.lesson.get("version")})
 
     routes = [
         Route("/", home),
@@ -112,34 +128,40 @@ def app(studio: Studio, port: int, token: str) -> Starlette:
         Route("/api/params", params, methods=["POST"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
-    handlers = {StudioError: _refused, EditError: _refused}
-    web = Starlette(routes=routes, exception_handlers=handlers)
-    return Guard(web, port, token)  # type: ignore[return-value]
+    handlers = {StudioError: _refused, EditError: _refused, HTTPException: _refused}
+    middleware = [
+        # DNS rebinding: a name of an attacker's pointing at 127.0.0.1 is refused.
+        Middleware(TrustedHostMiddleware, allowed_hosts=NAMES, www_redirect=False),
+        Middleware(Guard, port=port, token=token),
+        Middleware(BodyLimit, limit=BODY_BYTES),
+    ]
+    return Starlette(routes=routes, middleware=middleware, exception_handlers=handlers)
 
 
 class Guard:
     """Refuses what the studio must not answer, before any route sees it: a Host
-    other than the loopback name and port it serves (DNS rebinding), a request that
-    changes something without the page's token or from another origin."""
+    header that is not exactly one of its names and its port (the names are checked
+    before, by ``TrustedHostMiddleware``), a request that changes something without
+    the page's token or from another origin."""
 
     def __init__(self, app: ASGIApp, port: int, token: str) -> None:
         self.app, self.token = app, token
-        self.hosts = {f"{HOST}:{port}", f"localhost:{port}"}
+        self.hosts = {f"{name}:{port}" for name in NAMES}
         self.origins = {f"http://{host}" for host in self.hosts}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             refusal = self.refusal(scope)
             if refusal:
-                response = JSONResponse({"error": refusal[1]}, status_code=refusal[0])
-                await response(scope, receive, send)
+                await _answer(refusal, scope, receive, send)
                 return
         await self.app(scope, receive, send)
 
     def refusal(self, scope: Scope) -> tuple[int, str] | None:
-        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
-        if headers.get("host") not in self.hosts:
-            return 421, "this server answers only to its loopback address"
+        headers = Headers(scope=scope)
+        hosts = headers.getlist("host")
+        if len(hosts) != 1 or hosts[0] not in self.hosts:
+            return 400, "this server answers only to its loopback address and port"
         if scope["method"] in ("GET", "HEAD"):
             return None
         origin = headers.get("origin")
@@ -150,10 +172,94 @@ class Guard:
         return None
 
 
+class BodyLimit:
+    """Refuses a request body longer than ``limit`` bytes with 413: by its declared
+    length before reading any of it, or while reading one sent in chunks."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).getlist("content-length")
+        refusal = None
+        if declared and not (len(declared) == 1 and declared[0].isdigit()):
+            refusal = 400, "Content-Length: expected one number of bytes"
+        elif declared and int(declared[0]) > self.limit:
+            refusal = 413, self.too_long
+        if refusal:
+            await _answer(refusal, scope, receive, send)
+            return
+        read = 0
+
+        async def limited() -> Message:
+            nonlocal read
+            message = await receive()
+            read += len(message.get("body", b""))
+            if read > self.limit:  # a route reads no further: the 413 is answered
+                raise HTTPException(413, self.too_long)
+            return message
+
+        await self.app(scope, limited, send)
+
+    @property
+    def too_long(self) -> str:
+        return f"a request body is at most {self.limit // 1024} KB"
+
+
+async def _answer(
+    refusal: tuple[int, str], scope: Scope, receive: Receive, send: Send
+) -> None:
+    response = JSONResponse({"error": refusal[1]}, status_code=refusal[0])
+    await response(scope, receive, send)
+
+
 async def _refused(request: Request, err: Exception) -> JSONResponse:
-    message = str(err)
-    status = 404 if message.startswith("no scene") else 422
-    return JSONResponse({"error": message}, status_code=status)
+    """A refusal in one line, naming no folder of this computer."""
+    if isinstance(err, HTTPException):
+        status, message = err.status_code, str(err.detail)
+    else:
+        status, message = getattr(err, "status", 422), str(err)
+    return JSONResponse({"error": public(message)}, status_code=status)
+
+
+def _edit(body: bytes) -> tuple[str, dict, str]:
+    """The scene, values and version of an edit's body; BadRequest in one line."""
+    expected = 'expected {"scene": ID, "params": {name: value}, "version": V}'
+    data = _json(body)
+    if not isinstance(data, dict):
+        raise BadRequest(expected)
+    scene_id, values, version = (data.get(k) for k in ("scene", "params", "version"))
+    if not (
+        isinstance(scene_id, str) and isinstance(values, dict) and isinstance(version, str)
+    ):
+        raise BadRequest(expected)
+    return scene_id, values, version
+
+
+def _json(body: bytes) -> Any:
+    """``body`` read as JSON nested at most JSON_DEPTH deep, without NaN or
+    infinities; BadRequest in one line otherwise (never a RecursionError)."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadRequest("the request body is not UTF-8") from None
+    depth = deepest = 0
+    for bracket in re.findall(r"[\[\]{}]", STRINGS.sub("", text)):
+        depth += 1 if bracket in "[{" else -1
+        deepest = max(deepest, depth)
+    if deepest > JSON_DEPTH:
+        raise BadRequest(f"the request's JSON is nested more than {JSON_DEPTH} deep")
+    try:
+        return json.loads(text, parse_constant=_no_constant)
+    except (ValueError, RecursionError) as err:
+        raise BadRequest(f"the request body is not JSON: {str(err)[:100]}") from None
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
 
 
 def _seconds(request: Request) -> float:
@@ -176,7 +282,7 @@ async def _scenes(studio: Studio, wait: bool) -> dict[str, Any]:
                 asked = studio.manifest(scene["id"])  # the worker runs the scene
                 manifest = await asked if wait else _later(asked)
         except StudioError as err:
-            error = str(err)
+            error = public(str(err))
         out.append({**scene, **_timeline(manifest), "error": error})
     lesson = {k: v for k, v in studio.lesson.items() if k != "scenes"}
     return {**lesson, "scenes": out, "lesson_error": studio.lesson_error}
@@ -212,7 +318,8 @@ async def _stream(studio: Studio) -> AsyncIterator[str]:
 
 def free_socket(port: int = PORT, tries: int = 50) -> socket.socket:
     """A socket bound to 127.0.0.1 at ``port``, or the next free port after it."""
-    for candidate in range(port, port + tries):
+    last = min(port + tries, 65536) - 1  # ports end at 65535
+    for candidate in range(port, last + 1):
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
@@ -224,7 +331,7 @@ def free_socket(port: int = PORT, tries: int = 50) -> socket.socket:
             continue
         sock.listen(128)  # connections wait from now on, even before the server starts
         return sock
-    raise OSError(f"no free port from {port} to {port + tries - 1}")
+    raise OSError(f"no free port from {port} to {last}")
 
 
 def serve(lesson: Path, media: Path, port: int = PORT, ready: Any = print) -> None:

@@ -17,13 +17,16 @@ import itertools
 import json
 import math
 import os
+import re
 import sys
 from collections import OrderedDict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
-from mathvid.media import lesson_media
+from mathvid.media import lesson_media, write_text
+from mathvid.studio.edits import with_params
+from mathvid.studio.worker import LessonGone, read_lesson, version_of
 
 FRAMES_KEPT = 256
 """Frames kept in memory, the most recently asked for (a few MB)."""
@@ -34,7 +37,13 @@ SINGLE_THREADED = {
 }
 """The worker forks: its numerics libraries start no threads a fork would lose."""
 DRAW_SECONDS = 300.0
-"""The longest the page waits for a frame (a scene that never ends, say)."""
+"""The longest the page waits for a frame or a manifest (a scene that never ends)."""
+CALL_SECONDS = 60.0
+"""The longest any other request of the worker takes (reading or checking a lesson)."""
+START_SECONDS = 300.0
+"""The longest the worker takes to start (it imports Manim and the project)."""
+ABSOLUTE = re.compile(r"(?<![\w.~-])/(?:[^/\s'\"]+/)+(?=[^/\s'\"])")
+"""The folders of an absolute path in a message: answers name files, not where."""
 CLIP_QUALITY = "l"
 """A clip the studio renders itself to play a scene: 480p15, the fastest."""
 
@@ -42,12 +51,50 @@ CLIP_QUALITY = "l"
 class StudioError(ValueError):
     """Something the page asked for that cannot be given; one line saying why."""
 
+    status = 422
+
+
+class MissingScene(StudioError):
+    """A scene the lesson does not have."""
+
+    status = 404
+
+
+class Stale(StudioError):
+    """An edit based on a version of the lesson file that is no longer the file's."""
+
+    status = 409
+
+
+class WorkerError(StudioError):
+    """The worker did not answer: it stopped, or took too long (it is replaced)."""
+
+    status = 503
+
+
+def public(message: str) -> str:
+    """``message`` with every absolute path shortened to its last part.
+
+    >>> public("/home/ann/course/lesson.toml:3: x: '/tmp/a/b.png' not found")
+    "lesson.toml:3: x: 'b.png' not found"
+    """
+    return ABSOLUTE.sub("", message)
+
+
+def terminal(line: str) -> None:
+    """One line for the person who started the studio."""
+    print(f"studio: {line}", file=sys.stderr, flush=True)
+
 
 class Studio:
     """The lesson as the worker last reported it, and the requests in flight."""
 
-    def __init__(self, lesson: Path, media: Path) -> None:
+    def __init__(
+        self, lesson: Path, media: Path, say: Callable[[str], None] = terminal
+    ) -> None:
         self.lesson_path = lesson.resolve()
+        self.say = say
+        self.seconds = {"draw": DRAW_SECONDS, "call": CALL_SECONDS, "start": START_SECONDS}
         self.media = lesson_media(media, self.lesson_path)
         self.folder = self.media / "studio"
         self.lesson: dict[str, Any] = {}
@@ -61,6 +108,9 @@ class Studio:
         self._ids = itertools.count(1)
         self._subscribers: set[asyncio.Queue] = set()
         self._worker: asyncio.subprocess.Process | None = None
+        self._live = False  # the worker has started and takes requests
+        self._stopping = False
+        self._edits = asyncio.Lock()  # one writer of the lesson file
         self._tasks: list[asyncio.Task] = []
 
     # -------------------------------------------------------------- life cycle
@@ -70,7 +120,12 @@ class Studio:
         self.folder.mkdir(parents=True, exist_ok=True)
         for old in self.folder.glob("*.png"):
             old.unlink()
-        self._worker = await asyncio.create_subprocess_exec(
+        await self._start_worker()
+        self._tasks.append(asyncio.create_task(self._watch()))
+
+    async def _start_worker(self) -> None:
+        """A new worker; once it is ready, the lesson read by a new generation."""
+        self._worker = worker = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
             "mathvid.studio.worker",
@@ -83,17 +138,41 @@ class Studio:
             env={**os.environ, **SINGLE_THREADED},
         )
         ready = self._future("ready")
-        self._tasks.append(asyncio.create_task(self._read_answers()))
-        await ready
+        self._tasks.append(asyncio.create_task(self._read_answers(worker)))
+        await self._call(ready, "start", "starting the worker")
+        self._live = True
         await self.reload(code=True)
-        self._tasks.append(asyncio.create_task(self._watch()))
+
+    async def _restart(self) -> None:
+        try:
+            await self._start_worker()
+        except StudioError as err:
+            self.say(public(str(err)))
+
+    def _replace(self) -> None:
+        """End the worker (it does not answer); its reader starts a new one."""
+        if self._worker is not None and self._worker.returncode is None:
+            self._worker.kill()
 
     async def stop(self) -> None:
+        self._stopping = True
         for task in self._tasks:
             task.cancel()
         if self._worker and self._worker.returncode is None:
             self._worker.kill()
             await self._worker.wait()
+
+    async def _call(self, answer: asyncio.Future, seconds: str, what: str) -> Any:
+        """``answer``, awaited at most ``self.seconds[seconds]``; past that, the worker
+        is replaced and WorkerError says so in one line."""
+        limit = self.seconds[seconds]
+        try:
+            return await asyncio.wait_for(answer, limit)
+        except TimeoutError:
+            self._replace()
+            raise WorkerError(
+                f"{what} took more than {limit:g} s; the studio's worker is restarted"
+            ) from None
 
     # -------------------------------------------------------------- asking
 
@@ -101,7 +180,7 @@ class Studio:
         for scene in self.lesson.get("scenes", []):
             if scene["id"] == scene_id:
                 return scene
-        raise StudioError(f"no scene {scene_id!r} in {self.lesson_path.name}")
+        raise MissingScene(f"no scene {scene_id!r} in {self.lesson_path.name}")
 
     async def frame(self, scene_id: str, t: float) -> bytes:
         """The PNG of ``scene_id`` at ``t`` seconds, as ``mathvid preview`` draws it."""
@@ -117,11 +196,11 @@ class Studio:
             ("frame", request),
             {"op": "frame", "scene": scene_id, "key": key, "t": t, "id": request},
         )
+        path = Path(await self._call(answer, "draw", "drawing the frame"))
         try:
-            path = Path(await asyncio.wait_for(answer, DRAW_SECONDS))
-        except TimeoutError:
-            raise StudioError(f"drawing took more than {DRAW_SECONDS:g} s") from None
-        png = path.read_bytes()
+            png = path.read_bytes()
+        except OSError:
+            raise WorkerError("the frame's picture is gone; ask again") from None
         path.unlink(missing_ok=True)
         self.frames[(scene_id, key, t)] = png
         while len(self.frames) > FRAMES_KEPT:
@@ -135,7 +214,8 @@ class Studio:
             return known
         key = self.scene(scene_id)["key"]
         what = ("manifest", scene_id, key)
-        return await self._ask(what, {"op": "manifest", "scene": scene_id, "key": key})
+        asked = self._ask(what, {"op": "manifest", "scene": scene_id, "key": key})
+        return await self._call(asked, "draw", "running the scene")
 
     def known_manifest(self, scene_id: str) -> dict | None:
         """The scene's manifest if known (in memory, or on disk from an earlier run);
@@ -153,7 +233,7 @@ class Studio:
         request = next(self._ids)
         answer = self._future(("check", request))
         self._send({"op": "check", "text": text, "id": request})
-        await answer
+        await self._call(answer, "call", "checking the lesson")
 
     async def typed(self, scene_id: str, values: dict) -> dict:
         """``values`` as the scene's parameters declare them (2 as 2.0 for a number)."""
@@ -161,7 +241,7 @@ class Studio:
         request = next(self._ids)
         answer = self._future(("typed", request))
         self._send({"op": "typed", "scene": scene_id, "params": values, "id": request})
-        return await answer
+        return await self._call(answer, "call", "reading the values")
 
     async def reload(self, code: bool = False) -> None:
         """Have the worker read the lesson again (and, after an edit to the ``code``,
@@ -169,7 +249,54 @@ class Studio:
         lesson = self._future("lesson")
         self._restarted = self._restarted or code
         self._send({"op": "start"} if code else {"op": "reload"})
-        await lesson
+        await self._call(lesson, "call" if not code else "start", "reading the lesson")
+
+    # -------------------------------------------------------------- editing
+
+    async def edit(self, scene_id: str, values: dict, version: str) -> dict:
+        """Write ``values`` as the parameters of ``scene_id`` into the lesson file,
+        if the file is still at ``version``; the scene as the worker then reads it.
+
+        Edits are made one at a time (each reads the file the previous one wrote);
+        an edit based on another version is refused (:class:`Stale`): the page shows
+        the file's values again rather than write over a change it has not seen.
+        """
+        async with self._edits:
+            text, now = self._lesson_text()
+            if version != now:
+                raise Stale(
+                    "the lesson file changed since the page read it; "
+                    "its values are shown again"
+                )
+            typed = await self.typed(scene_id, values)
+            edited = with_params(text, scene_id, typed)
+            await self.check(edited)
+            if self._lesson_text()[1] != now:  # saved elsewhere meanwhile
+                raise Stale("the lesson file changed while the edit was checked")
+            write_text(self.lesson_path, edited)
+            await self.reload()
+            return self.scene(scene_id)
+
+    def _lesson_text(self) -> tuple[str, str]:
+        """The lesson file's text (its line endings kept) and version; StudioError
+        in one line, said to the page and the terminal, if it is gone or unreadable."""
+        try:
+            data = read_lesson(self.lesson_path)
+            return data.decode("utf-8"), version_of(data)
+        except LessonGone as err:
+            self._lesson_failed(str(err))
+            raise StudioError(str(err)) from None
+        except UnicodeDecodeError:
+            raise StudioError(f"{self.lesson_path.name}: not UTF-8 text") from None
+
+    def _lesson_failed(self, error: str) -> None:
+        """The lesson cannot be read (``error``): said once in the terminal, and to
+        the page."""
+        error = public(error)
+        if error != self.lesson_error:
+            self.say(error)
+        self.lesson_error = error
+        self.publish({"type": "lesson-error", "error": error})
 
     def subscribe(self) -> asyncio.Queue:
         queue: asyncio.Queue = asyncio.Queue()
@@ -180,14 +307,19 @@ class Studio:
         self._subscribers.discard(queue)
 
     def publish(self, event: dict) -> None:
+        if "error" in event:
+            event = {**event, "error": public(event["error"])}
         for queue in self._subscribers:
             queue.put_nowait(event)
 
     # -------------------------------------------------------------- the worker's answers
 
     def _send(self, message: dict) -> None:
+        starting = message.get("op") == "start"
         if self._worker is None or self._worker.returncode is not None:
-            raise StudioError("the studio's worker has stopped; restart mathvid studio")
+            raise WorkerError("the studio's worker has stopped; restart mathvid studio")
+        if not (self._live or starting):
+            raise WorkerError("the studio's worker is starting; ask again in a moment")
         self._worker.stdin.write(json.dumps(message).encode() + b"\n")
 
     def _ask(self, what: Any, message: dict) -> asyncio.Future:
@@ -216,34 +348,63 @@ class Studio:
         self._waiting.setdefault(what, []).append(future)
         return future
 
-    def _settle(self, what: Any, value: Any = None, error: str | None = None) -> None:
+    def _settle(
+        self,
+        what: Any,
+        value: Any = None,
+        error: str | None = None,
+        kind: type[StudioError] = StudioError,
+    ) -> None:
         self._asked.pop(what, None)
         for future in self._waiting.pop(what, []):
             if not future.done():
                 if error is None:
                     future.set_result(value)
                 else:
-                    future.set_exception(StudioError(error))
+                    future.set_exception(kind(public(error)))
 
-    async def _read_answers(self) -> None:
-        assert self._worker is not None and self._worker.stdout is not None
-        async for line in self._worker.stdout:
-            if line.strip():
-                self._answer(json.loads(line))
-        error = "the studio's worker stopped; restart mathvid studio"
+    async def _read_answers(self, worker: asyncio.subprocess.Process) -> None:
+        """Each answer of ``worker`` as it comes; once it has stopped, what it was
+        asked is refused in one line and a new worker is started."""
+        async for message in _messages(worker.stdout):
+            try:
+                self._answer(message)
+            except (KeyError, TypeError, ValueError, OSError) as err:
+                self.say(f"an answer of the worker was not understood: {err!r}")
+        code = await worker.wait()
+        if worker is not self._worker or self._stopping:
+            return
+        was_live, self._live = self._live, False
+        error = f"the studio's worker stopped ({_ending(code)})"
+        self.say(error + ("; starting a new one" if was_live else ""))
         for what in list(self._waiting):
-            self._settle(what, error=error)
+            self._settle(what, error=f"{error}; ask again", kind=WorkerError)
+        if was_live:
+            self._tasks.append(asyncio.create_task(self._restart()))
+
+    def _lost(self, scene: str | None, error: str) -> None:
+        """A process of the worker died (killed, say): what it would have answered
+        for ``scene`` (for every scene if None) is refused, to be asked again."""
+        self.say(error)
+        for what, asked in list(self._asked.items()):
+            if scene is None or asked["scene"] == scene:
+                self._settle(what, error=f"{error}; ask again", kind=WorkerError)
+        if scene is None:  # the generation: its checks and readings too
+            for what in list(self._waiting):
+                if isinstance(what, tuple) and what[0] in ("typed", "check"):
+                    self._settle(what, error=f"{error}; ask again", kind=WorkerError)
 
     def _answer(self, message: dict) -> None:
         event = message["event"]
-        if event == "ready":
+        if event == "lost":
+            self._lost(message["scene"], message["error"])
+        elif event == "ready":
             self._settle("ready")
         elif event == "lesson":
             self._new_lesson(json.loads(Path(message["path"]).read_text("utf-8")))
             Path(message["path"]).unlink(missing_ok=True)
         elif event == "lesson-error":
-            self.lesson_error = message["error"]
-            self.publish({"type": "lesson-error", "error": message["error"]})
+            self._lesson_failed(message["error"])
             self._settle("lesson", error=message["error"])
         elif event == "failed":  # a request the worker could not handle
             self._settle((message["op"], message["id"]), error=message["error"])
@@ -305,6 +466,29 @@ class Studio:
                 yield await queue.get()
         finally:
             self.unsubscribe(queue)
+
+
+async def _messages(stream: asyncio.StreamReader) -> AsyncIterator[dict]:
+    """The JSON lines of ``stream`` until it ends; a line that is not one (too long
+    for the reader, say) is skipped, never the end of the reading."""
+    while True:
+        try:
+            line = await stream.readline()
+        except ValueError:  # longer than the reader's limit: not an answer of ours
+            continue
+        if not line:
+            return
+        try:
+            message = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(message, dict):
+            yield message
+
+
+def _ending(code: int) -> str:
+    """How a process with return code ``code`` ended, in words."""
+    return f"killed by signal {-code}" if code < 0 else f"exit status {code}"
 
 
 class Clips:

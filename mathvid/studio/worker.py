@@ -27,16 +27,19 @@ from __future__ import annotations
 import ctypes
 import dataclasses
 import gc
+import hashlib
 import importlib
 import json
 import os
 import select
 import signal
+import stat
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from mathvid.media import replacing, write_text  # a leaf: it imports no project code
 
@@ -53,6 +56,44 @@ OUT = 1
 """The answers' pipe (the zygote's stdout when it started)."""
 WRITE_ENDS: set[int] = set()
 """This process's pipes to its children: a new child closes them (or none sees EOF)."""
+LESSON_BYTES = 4 << 20
+"""The largest lesson file the studio reads (a lesson is a few KB)."""
+WATCH = 0.2
+"""Seconds between looks at the children: a child's death is said this promptly."""
+FAILED = 70
+"""The exit status of a process that ended on an error instead of answering."""
+
+
+class LessonGone(ValueError):
+    """The lesson file cannot be read as one (gone, a folder, too big); one line."""
+
+
+def read_lesson(path: Path) -> bytes:
+    """The bytes of the lesson file ``path``, a regular file of at most LESSON_BYTES;
+    :class:`LessonGone` naming the file (not its folder) otherwise."""
+    try:
+        # Not blocking: opening a FIFO would wait for a writer.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        raise LessonGone(f"{path.name}: the lesson file is gone") from None
+    except OSError as err:
+        raise LessonGone(f"{path.name}: cannot read: {err.strerror}") from None
+    kind = os.fstat(fd).st_mode
+    if not stat.S_ISREG(kind):
+        os.close(fd)
+        now = "now a folder" if stat.S_ISDIR(kind) else "no longer a plain file"
+        raise LessonGone(f"{path.name}: the lesson file is {now}")
+    os.set_blocking(fd, True)
+    with open(fd, "rb") as file:
+        data = file.read(LESSON_BYTES + 1)
+    if len(data) > LESSON_BYTES:
+        raise LessonGone(f"{path.name}: more than {LESSON_BYTES >> 20} MB")
+    return data
+
+
+def version_of(data: bytes) -> str:
+    """The version of a lesson file's bytes, as the page and the server compare it."""
+    return hashlib.sha256(data).hexdigest()[:16]
 
 
 # ---------------------------------------------------------------------------- plumbing
@@ -78,12 +119,41 @@ class Inbox:
 
 
 def send(message: dict) -> None:
-    """One answer to the server, written whole (a long error is shortened)."""
+    """One answer to the server, written whole (a long error is shortened).
+
+    An answer longer than PIPE_BUF could be interleaved with another process's:
+    ValueError instead (its request is then answered as failed).
+    """
     data = json.dumps(message).encode() + b"\n"
     if len(data) > PIPE_BUF and "error" in message:
         message = {**message, "error": message["error"][:1000] + "…"}
         data = json.dumps(message).encode() + b"\n"
+    if len(data) > PIPE_BUF:
+        raise ValueError(f"an answer of {len(data)} bytes is too long to send")
     os.write(OUT, data)
+
+
+def lost(scene: str | None, who: str, status: int) -> None:
+    """Tell the server that a child died without answering: what it was asked for
+    ``scene`` (every scene if None) will not come."""
+    how = (
+        f"was killed (signal {os.WTERMSIG(status)})"
+        if os.WIFSIGNALED(status)
+        else f"stopped (exit status {os.waitstatus_to_exitcode(status)})"
+    )
+    send({"event": "lost", "scene": scene, "error": f"the studio's {who} {how}"})
+
+
+def died(pid: int) -> int | None:
+    """The wait status of child ``pid`` if it has ended unanswered (killed, or an
+    error), reaping it; None while it runs or when it ended well."""
+    try:
+        done, status = os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return None
+    if not done or (os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0):
+        return None
+    return status
 
 
 def tell(fd: int, message: dict) -> bool:
@@ -127,15 +197,20 @@ def end(pid: int, fd: int | None) -> None:
         pass
 
 
-def reap(pids: set[int]) -> None:
-    """Collect the children of ``pids`` that have exited (no zombies)."""
+def reap(pids: set[int]) -> list[int]:
+    """Collect the children of ``pids`` that have exited (no zombies); the wait
+    statuses of those that ended unanswered (killed, or an error)."""
+    bad = []
     for pid in list(pids):
         try:
-            done, _ = os.waitpid(pid, os.WNOHANG)
+            done, status = os.waitpid(pid, os.WNOHANG)
         except ChildProcessError:
-            done = pid
+            done, status = pid, 0
         if done:
             pids.discard(pid)
+            if not (os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0):
+                bad.append(status)
+    return bad
 
 
 def one_line(err: BaseException) -> str:
@@ -161,7 +236,12 @@ def main() -> None:
     gc.freeze()  # the libraries' objects stay shared with every fork
     send({"event": "ready"})
     inbox, generation = Inbox(0), None
-    while (messages := inbox.read(None)) is not None:
+    while (messages := inbox.read(WATCH)) is not None:
+        if generation and (status := died(generation[0])) is not None:
+            # Killed, say: what it was asked will not come; a new one reads the lesson.
+            lost(None, "worker", status)
+            end(*generation)
+            generation = _start_generation(lesson, media, folder)
         for message in messages:
             if message["op"] == "start":
                 if generation:
@@ -221,10 +301,17 @@ def _start_generation(lesson: Path, media: Path, folder: Path) -> tuple[int, int
     pid, channel = fork()
     if pid:
         return pid, channel
+    _child(lambda: Generation(lesson, media, folder).serve(channel))
+
+
+def _child(work: Callable[[], object]) -> NoReturn:
+    """Do ``work`` as a forked child and exit: 0 when done, FAILED on an error (its
+    parent then says that what the child was asked will not come)."""
     try:
-        Generation(lesson, media, folder).serve(channel)
-    finally:
-        os._exit(0)
+        work()
+    except BaseException:
+        os._exit(FAILED)
+    os._exit(0)
 
 
 # ---------------------------------------------------------------------------- generation
@@ -251,6 +338,7 @@ class Generation:
         self.runs: dict[str, Run] = {}
         self.queue: list[str] = []  # scenes waiting for a run just for their manifest
         self.docs: dict[type, Any] = {}
+        self.version = ""  # of the lesson file, as last read
 
     @property
     def keys(self) -> dict[str, str]:
@@ -259,7 +347,7 @@ class Generation:
 
     def serve(self, inbox: Inbox) -> None:
         self.load()
-        while (messages := inbox.read(0.2)) is not None:
+        while (messages := inbox.read(WATCH)) is not None:
             for message in messages:
                 try:
                     self.handle(message)
@@ -299,14 +387,20 @@ class Generation:
                 )
 
     def load(self) -> None:
-        """Read the lesson again; end the runs whose inputs changed; say what it is."""
+        """Read the lesson again; end the runs whose inputs changed; say what it is,
+        with the version of the file it was read from."""
         from mathvid.lesson import load_lesson
 
         try:
+            version = version_of(read_lesson(self.path))
             self.lesson = load_lesson(self.path)
+            if version_of(read_lesson(self.path)) != version:
+                version = ""  # changed while read: no edit is based on this; the
+                # watcher reads it again
         except Exception as err:  # any failure is the teacher's to read
             send({"event": "lesson-error", "error": one_line(err)})
             return
+        self.version = version
         self.clips = {e.id: self._clip(e) for e in self.lesson.scenes}
         for scene, run in list(self.runs.items()):
             if self.keys.get(scene) != run.key:
@@ -375,7 +469,7 @@ class Generation:
                     "params": params,
                 }
             )
-        return {"title": self.lesson.title, "path": str(self.path), "scenes": scenes}
+        return {"title": self.lesson.title, "version": self.version, "scenes": scenes}
 
     def _start(self, scene: str, checkpoints: bool) -> Run:
         old = self.runs.pop(scene, None)
@@ -384,10 +478,7 @@ class Generation:
         entry = self.lesson.entry(scene)
         pid, fd = fork()
         if pid == 0:
-            try:
-                SceneRun(self, entry, checkpoints).go(fd)
-            finally:
-                os._exit(0)
+            _child(lambda: SceneRun(self, entry, checkpoints).go(fd))
         run = Run(self.keys[scene], pid, fd, checkpoints, time.monotonic())
         self.runs[scene] = run
         return run
@@ -395,10 +486,13 @@ class Generation:
     def _tidy(self) -> None:
         """Reap finished runs, keep the KEEP_RUNS most recent, start a queued one."""
         for scene, run in list(self.runs.items()):
-            if os.waitpid(run.pid, os.WNOHANG)[0]:
+            done, status = os.waitpid(run.pid, os.WNOHANG)
+            if done:
                 WRITE_ENDS.discard(run.fd)
                 os.close(run.fd)
                 del self.runs[scene]
+                if not (os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0):
+                    lost(scene, "run of the scene", status)
         kept = sorted(
             (r for r in self.runs.values() if r.checkpoints), key=lambda r: -r.used
         )
@@ -462,7 +556,7 @@ class SceneRun:
                 self.answer(scene, failure)  # exits
             self._finished(scene, failure)
             while self.checkpoints and self._route(block=True):
-                reap(self.children)
+                pass
 
     def at_play(self, scene: Any) -> None:
         """At the start of each play: fork a checkpoint when due; route requests."""
@@ -484,8 +578,9 @@ class SceneRun:
     def _serve_as_checkpoint(self, scene: Any, inbox: Inbox) -> None:
         """Wait for moments; fork a frame for each (which returns from here)."""
         self.role = "checkpoint"
-        while (messages := inbox.read(1.0)) is not None:
-            reap(self.children)
+        while (messages := inbox.read(WATCH)) is not None:
+            for status in reap(self.children):
+                lost(self.entry.id, "drawing of a frame", status)
             for message in messages:
                 pid, pipe = fork()
                 if pid == 0:
@@ -500,9 +595,10 @@ class SceneRun:
     def _route(self, block: bool) -> bool:
         """Send each waiting request to the latest checkpoint at or before its moment,
         or answer it when no frame could; False once the server closed the pipe."""
-        messages = self.inbox.read(None if block else 0)
+        messages = self.inbox.read(WATCH if block else 0)
         if messages is None:
             return False
+        self._forget_dead_checkpoints()
         waiting, self.waiting = self.waiting + messages, []
         for message in waiting:
             t = float(message["t"])
@@ -514,11 +610,22 @@ class SceneRun:
                 error = self.past(t)
             if error:
                 send({"event": "frame-error", "id": message["id"], "error": error})
-            elif marks:
-                tell(marks[-1][2], message)
-            else:
+            elif marks and not tell(marks[-1][2], message):
+                self.waiting.append(message)  # that checkpoint died: the next look
+            elif not marks:
                 self.waiting.append(message)  # the run has not got that far yet
         return True
+
+    def _forget_dead_checkpoints(self) -> None:
+        """Drop the checkpoints that died (killed, say): moments go to earlier ones,
+        and the server hears that what they were drawing will not come."""
+        for mark in list(self.marks):
+            status = died(mark[1])
+            if status is not None:
+                self.marks.remove(mark)
+                WRITE_ENDS.discard(mark[2])
+                os.close(mark[2])
+                lost(self.entry.id, "checkpoint of the scene", status)
 
     def past(self, t: float) -> str:
         from mathvid.stills import PastTheEnd

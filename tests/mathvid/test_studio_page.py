@@ -125,7 +125,7 @@ def test_a_teacher_authors_a_scene_without_the_terminal(
     wait(browser, lambda: error.text != "")
     bad = tmp_path / "lesson.toml"
     bad.write_text(kept.replace("limit_at = 2.0", 'limit_at = "left"'))
-    assert error.text == cli_error(bad).replace(str(bad), str(site.lesson.resolve()))
+    assert error.text == cli_error(bad).replace(str(bad), site.lesson.name)
     assert site.lesson.read_text() == kept
     assert frame(browser)["count"] == state["count"]
     assert np.array_equal(pixels(browser), edited)

@@ -5,7 +5,11 @@
 
 const data = JSON.parse(document.getElementById("studio-data").textContent);
 const $ = (id) => document.getElementById(id);
-const state = { scenes: [], id: null, t: 0, playing: false };
+// version: of the lesson file the values shown were read from; an edit says it, and
+// the studio refuses one based on a file that has changed since (409).
+const state = { scenes: [], id: null, t: 0, playing: false, version: null };
+let editing = Promise.resolve(); // edits are sent one after another, each with the
+// version the one before it wrote
 let asking = false; // a frame request is in flight
 let again = false; // the playhead moved meanwhile: ask once more when it is back
 
@@ -24,6 +28,7 @@ async function loadScenes() {
     if (s.steps || !last || !last.steps) return s;
     return { ...s, steps: last.steps, duration: last.duration, stale: true };
   });
+  state.version = lesson.version;
   $("lesson-title").textContent = `${lesson.title} — ${data.lesson}`;
   showError("lesson-error", lesson.lesson_error);
   drawSceneList();
@@ -247,7 +252,9 @@ function drawParams() {
     input.name = p.name;
     input.value = shown(p.value);
     input.spellcheck = false;
-    input.addEventListener("change", () => edit(p, input));
+    input.addEventListener("change", () => {
+      editing = editing.then(() => edit(p, input));
+    });
     const doc = document.createElement("div");
     doc.className = "doc";
     doc.textContent = `${p.type} · default ${shown(p.default)}${p.doc ? " · " + p.doc : ""}`;
@@ -293,17 +300,34 @@ function parsed(p, text) {
 
 async function edit(p, input) {
   const error = $(`error-${p.name}`);
-  const answer = await fetch("/api/params", {
-    method: "POST",
-    headers: { "Content-Type": "application/json", "X-Studio-Token": data.token },
-    body: JSON.stringify({ scene: state.id, params: { [p.name]: parsed(p, input.value) } }),
-  });
-  const body = await answer.json();
+  let answer, body;
+  try {
+    answer = await fetch("/api/params", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-Studio-Token": data.token },
+      body: JSON.stringify({
+        scene: state.id,
+        params: { [p.name]: parsed(p, input.value) },
+        version: state.version,
+      }),
+    });
+    body = await answer.json();
+  } catch (failure) {
+    error.textContent = `the studio does not answer (${failure.message})`;
+    return;
+  }
   if (answer.ok) {
     error.textContent = "";
     input.removeAttribute("aria-invalid");
+    state.version = body.version;
     replaceScene(body.scene);
     askFrame();
+  } else if (answer.status === 409) {
+    // The file changed since these values were read: show its values again (this
+    // field's too), and say why the edit was not made.
+    await loadScenes();
+    if (scene()) drawParams();
+    $(`error-${p.name}`).textContent = body.error;
   } else {
     error.textContent = body.error;
     input.setAttribute("aria-invalid", "true");
