@@ -84,42 +84,81 @@ MARGIN = 0.1  # dB below the ceiling the limiter aims for: gain modulation overs
 # ----------------------------------------------------------------------------- files
 
 
-def decode(path: str | Path | BinaryIO) -> np.ndarray:
+RATES = (8_000, 192_000)
+"""The sample rates (Hz) a sound may come at, a telephone's to a studio's highest.
+A header outside them is wrong, and resampled from 1 Hz a file's every sample
+would become 48,000 (a WAV claiming 14 hours at 1 Hz asked for 18 GB)."""
+
+
+def decode(path: str | Path | BinaryIO, max_seconds: float | None = None) -> np.ndarray:
     """The first audio stream of ``path`` (a file, or its bytes in a file object) as
     mono float32 at :data:`RATE`.
 
-    Any format FFmpeg reads (WAV, FLAC, MP3, Ogg, MP4…), any rate, integer or float
-    samples; channels are averaged.
+    Any format FFmpeg reads (WAV, FLAC, MP3, Ogg, MP4…), any rate within
+    :data:`RATES`, integer or float samples; channels are averaged. The rate is
+    checked before a sample is decoded, and the length (at most ``max_seconds``,
+    when given) as they are: what a header claims is never trusted to size memory.
 
     Raises
     ------
     ValueError
-        ``path`` has no audio stream or cannot be decoded (one line, with the path).
+        ``path`` has no audio stream, cannot be decoded, has a rate outside
+        :data:`RATES` or more than ``max_seconds`` of sound (one line, with the path).
     FileNotFoundError
         ``path`` does not exist.
     """
     try:
         with av.open(path if hasattr(path, "read") else str(path)) as container:
             if not container.streams.audio:
-                raise ValueError(f"{path}: no audio stream")
-            samples, rate = _decoded(container, container.streams.audio[0])
+                raise ValueError("no audio stream")
+            stream = container.streams.audio[0]
+            samples, rate = _decoded(container, stream, _header_rate(stream), max_seconds)
     except FileNotFoundError:
         raise
     except av.FFmpegError as error:
         raise ValueError(f"{path}: cannot decode audio ({error})") from None
+    except ValueError as error:
+        raise ValueError(f"{path}: {error}") from None
     return resample(samples, rate)
 
 
+def _header_rate(stream: av.AudioStream) -> int:
+    """The sample rate ``stream``'s header gives, checked (:data:`RATES`)."""
+    # No decoder opens for what the header describes (0 bits a sample): PyAV then
+    # has no codec context, and the stream no rate.
+    if stream.codec_context is None:
+        raise ValueError("cannot decode audio (no decoder for what its header describes)")
+    return _checked_rate(stream.codec_context.sample_rate)
+
+
+def _checked_rate(rate: int) -> int:
+    """``rate``, when it is within :data:`RATES`.
+
+    >>> _checked_rate(1)
+    Traceback (most recent call last):
+    ...
+    ValueError: a sample rate of 1 Hz (a sound's is 8 to 192 kHz)
+    """
+    if not RATES[0] <= rate <= RATES[1]:
+        low, high = (r // 1000 for r in RATES)
+        raise ValueError(f"a sample rate of {rate} Hz (a sound's is {low} to {high} kHz)")
+    return rate
+
+
 def _decoded(
-    container: av.container.InputContainer, stream: av.AudioStream
+    container: av.container.InputContainer,
+    stream: av.AudioStream,
+    rate: int,
+    max_seconds: float | None = None,
 ) -> tuple[np.ndarray, int]:
-    """(mono float32 samples, rate) of ``stream``, at its own rate."""
+    """(mono float32 samples, rate) of ``stream``, at its own rate (``rate``, as its
+    header says, until a frame says otherwise), at most ``max_seconds`` of them."""
     # Planar float keeps the layout, so averaging the rows mixes the channels at
     # equal weight: a stereo file with the same signal in both reads at its level
     # (swresample's own downmix would scale each side by 1/√2).
     resampler = av.AudioResampler(format="fltp")
     chunks: list[np.ndarray] = []
-    rate, start, end, last = stream.rate, None, None, 0
+    start, end, last, seconds = None, None, 0, 0.0
     for packet in container.demux(stream):
         if packet.pts is not None and packet.duration:
             stop = (packet.pts + packet.duration) * packet.time_base
@@ -129,7 +168,12 @@ def _decoded(
                 start = frame.pts * frame.time_base
             last = frame.samples
             for out in resampler.resample(frame):
-                rate = out.sample_rate
+                rate = _checked_rate(out.sample_rate)
+                seconds += out.samples / rate
+                if max_seconds is not None and seconds > max_seconds:
+                    raise ValueError(
+                        f"longer than {_minutes(max_seconds)}, the most it may be"
+                    )
                 chunks.append(out.to_ndarray().mean(axis=0))
     samples = np.concatenate(chunks) if chunks else np.zeros(0, np.float32)
     # Decoders return whole codec frames; the last packet's duration says how much
@@ -139,6 +183,17 @@ def _decoded(
         if 0 < excess < last:
             samples = samples[: samples.size - excess]
     return samples.astype(np.float32), rate
+
+
+def _minutes(seconds: float) -> str:
+    """``seconds`` as a length in words.
+
+    >>> _minutes(600), _minutes(90), _minutes(1)
+    ('10 minutes', '1.5 minutes', '1 second')
+    """
+    if seconds < 60:
+        return f"{seconds:g} second{'' if seconds == 1 else 's'}"
+    return f"{seconds / 60:g} minute{'' if seconds == 60 else 's'}"
 
 
 def resample(samples: np.ndarray, rate: int) -> np.ndarray:

@@ -31,6 +31,7 @@ import io
 import json
 import math
 import re
+import stat
 import wave
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -61,15 +62,32 @@ IN_SPEECH = 0.5
 length of the two cues it parts (within a sentence; :data:`IN_SPEECH_SENTENCE` between
 sentences, where a speaker almost always pauses)."""
 IN_SPEECH_SENTENCE = 1.5
+MOST_WORDS_A_MINUTE = 160
+"""The fastest a cue is said at the default pace: short words (numbers, letters,
+"x squared") come out faster than the lesson's mean at one length scale, and
+lecturers speak 120 to 160 words a minute about mathematics."""
+WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
+"""A spoken word ("ee-tuh" and "f's" are one)."""
+MAX_RECORDING_SECONDS = 600.0
+"""A step's recording is at most 10 minutes: longer, it is not one step (and its
+samples are many; they are counted as they are decoded)."""
+MAX_RECORDING_BYTES = 1 << 30
+"""A recording's file is at most 1 GiB (10 minutes of 192 kHz 32-bit stereo is
+0.9 GB), so that one is never read whole into memory past that."""
+MIN_SPEECH = 0.2
+"""Seconds of speech (:func:`audio.speech_spans`) that a recording must hold: less
+is a click or a breath, not a word."""
 
 
 @dataclass(frozen=True)
 class Recording:
-    """A teacher's recording of one step: which step, the file's name, its bytes."""
+    """A teacher's recording of one step: which step, the file's name, its bytes
+    (none, when ``refused`` says why the file was not read)."""
 
     step: str  # the step's number ("2") or its name's slug ("the-rest-faster")
     name: str  # the file's path, as messages name it
     data: bytes = field(repr=False)
+    refused: str = ""
 
     @property
     def digest(self) -> str:
@@ -164,12 +182,14 @@ class Narrator:
     def _cue_speech(self, cue: str, shown: str) -> np.ndarray:
         """A cue spoken, silence trimmed; slower when the voice would say it faster
         than its text as ``shown`` can be read (:data:`READING_RATE`), so that the
-        cue is on screen exactly while it is heard."""
+        cue is on screen exactly while it is heard, or faster than
+        :data:`MOST_WORDS_A_MINUTE` (at the narration's pace)."""
         words, speed = respelt(for_the_ear(cue.replace("\n", " "))), self.narration.speed
         samples = self.synthesise(words, speed)
-        reading = len(shown) / READING_RATE
-        if 0 < len(samples) < reading * audio.RATE:
-            speed *= len(samples) / (reading * audio.RATE)
+        most = MOST_WORDS_A_MINUTE * speed / Narration.speed
+        least = max(len(shown) / READING_RATE, 60 * len(WORD.findall(words)) / most)
+        if 0 < len(samples) < least * audio.RATE:
+            speed *= len(samples) / (least * audio.RATE)
             samples = self.synthesise(words, speed)
         return samples
 
@@ -231,13 +251,19 @@ def _recorded(recording: Recording, cues: list[str], worded: bool) -> Speech:
     return Speech(timed, audio.normalise(samples), source)
 
 
-def recorded_sound(recording: Recording) -> np.ndarray:
-    """The sound of ``recording``, silence trimmed (see :func:`audio.trim`).
+def recorded_sound(
+    recording: Recording, max_seconds: float = MAX_RECORDING_SECONDS
+) -> np.ndarray:
+    """The sound of ``recording``, its offset removed and silence trimmed (see
+    :func:`audio.trim`): checked before it is used, for ``mathvid check`` and
+    before anything renders.
 
     Raises
     ------
     ValueError
-        One line naming the file: it does not decode, or it holds no sound.
+        One line naming the file: it could not be read, does not decode, has a rate
+        outside :data:`audio.RATES`, is longer than ``max_seconds``, holds no
+        samples, samples that are not numbers, or no speech.
 
     Examples
     --------
@@ -246,21 +272,45 @@ def recorded_sound(recording: Recording) -> np.ndarray:
     ...
     ValueError: narration/gd/2.wav: cannot decode audio (Invalid data found when ...)
     """
-    if not recording.data:
-        raise ValueError(f"{recording.name}: the file is empty")
+    try:
+        return _checked_sound(_decoded_recording(recording, max_seconds))
+    except ValueError as err:
+        raise ValueError(f"{recording.name}: {err}") from None
+
+
+def _decoded_recording(recording: Recording, max_seconds: float) -> np.ndarray:
+    """``recording``'s samples, as :func:`audio.decode` gives them (or its refusal
+    in a line of its own, without the file's name)."""
+    if recording.refused or not recording.data:
+        raise ValueError(recording.refused or "the file is empty")
     buffer = io.BytesIO(recording.data)
     try:
-        samples = audio.trim(audio.decode(buffer))
+        return audio.decode(buffer, max_seconds)
     except ValueError as err:
-        # Named by the file, not the buffer, and without FFmpeg's error number and
-        # file name (it has none): "cannot decode audio (Invalid data found …)".
+        # Without the buffer's name, FFmpeg's error number and file name (it has
+        # none): "cannot decode audio (Invalid data found …)".
         message = re.sub(r"\[Errno -?\d+\] |: '<none>'", "", str(err))
-        raise ValueError(
-            f"{recording.name}: {message.replace(f'{buffer}: ', '')}"
-        ) from None
+        raise ValueError(message.replace(f"{buffer}: ", "")) from None
+
+
+def _checked_sound(samples: np.ndarray) -> np.ndarray:
+    """``samples``, refused when they are none, not numbers or hold no speech; its
+    offset removed and trimmed to its speech."""
     if not samples.size:
-        raise ValueError(f"{recording.name}: no sound in it (silent or empty)")
-    return samples
+        raise ValueError("no samples in it: a header and no sound")
+    bad = np.flatnonzero(~np.isfinite(samples))
+    if bad.size:
+        at = bad[0] / audio.RATE
+        raise ValueError(f"samples that are not numbers (NaN or infinite), from {at:.2f} s")
+    # An offset (a constant level) reads as sound to the energy detector, and a
+    # recorder's offset clicks where the sound is cut: it goes.
+    samples = samples - np.float32(samples.mean())
+    spans = audio.speech_spans(samples)
+    speech = sum(end - start for start, end in spans)
+    if speech < MIN_SPEECH:
+        heard = f"only {speech:.2f} s of sound" if spans else "silent, or too quiet"
+        raise ValueError(f"no speech in it ({heard})")
+    return audio.trim(samples)
 
 
 def along_speech(texts: list[str], spans: list[tuple[float, float]]) -> tuple[Cue, ...]:
@@ -367,14 +417,46 @@ def _piper(words: str, speed: float) -> tuple[np.ndarray, int]:
 
 def recordings_of(folder: Path) -> tuple[Recording, ...]:
     """The recordings in ``folder`` (``narration/<scene-id>/``), each named by its
-    step's number (``2.wav``) or name (``the-rest-faster.flac``)."""
+    step (:func:`step_key`: ``2.wav``, ``the-rest-faster.flac``). A file that is
+    not a regular one (a FIFO would never end), or is larger than
+    :data:`MAX_RECORDING_BYTES`, is not read: its recording says why."""
     if not folder.is_dir():
         return ()
     found = sorted(p for p in folder.iterdir() if p.suffix.lower() in RECORDING_TYPES)
-    return tuple(
-        Recording(p.stem if p.stem.isdigit() else slug(p.stem), str(p), p.read_bytes())
-        for p in found
-    )
+    return tuple(_recording(p) for p in found)
+
+
+def _recording(path: Path) -> Recording:
+    """The recording in the file ``path``, or why it is not read."""
+    step, name = step_key(path.stem), str(path)
+    try:
+        kind = path.stat()  # through a link: the file it points to is what is read
+    except OSError as err:
+        return Recording(step, name, b"", f"cannot be read ({err.strerror})")
+    if not stat.S_ISREG(kind.st_mode):
+        return Recording(step, name, b"", "not a regular file")
+    if kind.st_size > MAX_RECORDING_BYTES:
+        size = f"{kind.st_size / 2**30:.1f} GiB"
+        return Recording(step, name, b"", f"{size}: a recording is at most 1 GiB")
+    try:
+        return Recording(step, name, path.read_bytes())
+    except OSError as err:
+        return Recording(step, name, b"", f"cannot be read ({err.strerror})")
+
+
+def step_key(name: str) -> str:
+    """How a recording's file name (or a ``[scene.narration]`` key) names a step: by
+    its number from 1 (digits), else by its name's slug. A name whose slug is a
+    number it does not spell (``-1``, `` 2``) is neither, and is kept as written,
+    so that it names no step (``-1`` would otherwise be step 1).
+
+    >>> step_key("2"), step_key("The rest, faster"), step_key("-1"), step_key("+2")
+    ('2', 'the-rest-faster', '-1', '+2')
+    """
+    if name.isdigit():
+        return name
+    key = slug(name)
+    return name if not key or key.isdigit() else key
 
 
 def narration_of(lesson: Lesson, entry: SceneEntry, voice: bool = True) -> Narration | None:

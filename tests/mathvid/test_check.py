@@ -122,7 +122,7 @@ MISTAKES = {
     "silent recording": (
         WORDS,
         ("tangent/2.wav", lambda p: write_wav(p, np.zeros(RATE))),
-        "{file}: no sound in it (silent or empty)",
+        "{file}: no speech in it (silent, or too quiet)",
         True,
     ),
     "recorded step without words": (
