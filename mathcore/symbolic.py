@@ -154,6 +154,10 @@ MAX_NODES = 300
 """The most operations, numbers and names a formula may hold."""
 MAX_NUMBER = 1e300
 """The largest number a formula may hold, written or built (``(10**100)**3``)."""
+MAX_WHOLE = 2**53
+"""The largest whole number a formula may hold, written or computed from its
+numbers (``10**20``, ``1e20``): the largest a float holds exactly. NumPy is given
+a larger one as a Python integer it cannot compute with (``sin(10**100)``)."""
 
 
 def parse_formula(text: str, variables: tuple[str, ...] = ("x", "y")) -> sp.Expr:
@@ -252,7 +256,7 @@ def _to_sympy(node: ast.AST, symbols: dict[str, sp.Symbol]) -> sp.Expr:
         # The decimal as written, exactly: 0.1 is 1/10, not the nearest double.
         # (Fraction parses it; SymPy's own Rational(str) would go through sympify.)
         exact = Fraction(repr(node.value))
-        return sp.Rational(exact.numerator, exact.denominator)
+        return _within_whole(sp.Rational(exact.numerator, exact.denominator))
     if isinstance(node, ast.Name):
         if node.id in symbols:
             return symbols[node.id]
@@ -267,9 +271,9 @@ def _to_sympy(node: ast.AST, symbols: dict[str, sp.Symbol]) -> sp.Expr:
             big = left.is_number and left != 0 and abs(right) * sp.log(abs(left), 10) > 300
             if abs(right) > 100 or big:
                 raise FormulaError("exponents are limited to ±100 and powers to 1e300")
-        return _BINARY[type(node.op)](left, right)
+        return _within_whole(_BINARY[type(node.op)](left, right))
     if isinstance(node, ast.UnaryOp) and type(node.op) in _UNARY:
-        return _UNARY[type(node.op)](_to_sympy(node.operand, symbols))
+        return _within_whole(_UNARY[type(node.op)](_to_sympy(node.operand, symbols)))
     if isinstance(node, ast.Call):
         name = node.func.id if isinstance(node.func, ast.Name) else None
         if name not in functions:
@@ -279,8 +283,30 @@ def _to_sympy(node: ast.AST, symbols: dict[str, sp.Symbol]) -> sp.Expr:
             )
         if len(node.args) != 1 or node.keywords:
             raise FormulaError(f"{name}() takes exactly one argument")
-        return functions[name](_to_sympy(node.args[0], symbols))
+        return _within_whole(functions[name](_to_sympy(node.args[0], symbols)))
     raise FormulaError(f"not allowed in a formula: {ast.unparse(node)!r}")
+
+
+def _within_whole(value: sp.Expr) -> sp.Expr:
+    """``value``, or FormulaError if it is a whole number beyond :data:`MAX_WHOLE`
+    (checked as each number is written or computed, so ``(10**100)**3`` stops at
+    ``10**100``; a coefficient SymPy derives, as in ``(3*x)**40``, is not one).
+
+    >>> parse_formula("2**53 * x")
+    9007199254740992*x
+    >>> parse_formula("sin(10**100)")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    mathcore.symbolic.FormulaError: the formula holds the whole number 1.00e+100, ...
+    """
+    import sympy as sp
+
+    if value.is_Integer and abs(value) > MAX_WHOLE:
+        raise FormulaError(
+            f"the formula holds the whole number {str(sp.Float(value, 3)).lower()}, beyond "
+            f"2**53 = {MAX_WHOLE}, the largest a float holds exactly"
+        )
+    return value
 
 
 def objective_from_formula(
@@ -346,7 +372,9 @@ def _compiled(
 
     def compile_(e: sp.Expr) -> Callable:
         # |x|'' is a Dirac delta at 0, which NumPy cannot print: 0 almost everywhere.
-        return sp.lambdify(xs, e, [{"DiracDelta": _dirac_delta}, "numpy"])
+        return sp.lambdify(
+            xs, _floats_for_numpy(e), [{"DiracDelta": _dirac_delta}, "numpy"]
+        )
 
     f, df = compile_(expr), [compile_(g) for g in grad]
     d2f = [[compile_(h) for h in row] for row in hess]
@@ -363,6 +391,22 @@ def _compiled(
         minima=(),
         domain=domain or ((-3.0, 3.0),) * len(xs),
     )
+
+
+def _floats_for_numpy(e: sp.Expr) -> sp.Expr:
+    """``e`` with its whole numbers beyond :data:`MAX_WHOLE` as floats: a formula
+    holds none, but SymPy derives some (``(3*x)**40`` is ``3**40*x**40``), and NumPy
+    given one as a Python integer fails (``np.sin(3**40)``, or a derivative that is
+    that constant).
+
+    >>> f = objective_from_formula("(2**40*x) * 2**40", dim=1)  # f' = 2**80
+    >>> f.gradient([1.0]).tolist()
+    [1.2089258196146292e+24]
+    """
+    import sympy as sp
+
+    big = {n: sp.Float(n, 17) for n in e.atoms(sp.Integer) if abs(n) > MAX_WHOLE}
+    return e.xreplace(big) if big else e
 
 
 def _dirac_delta(x: Any, *_: Any) -> Any:
