@@ -292,6 +292,8 @@ def _later(coroutine: Any) -> None:
     """Ask now, answer later: the manifest arrives as an event."""
     TASKS.add(task := asyncio.ensure_future(coroutine))
     task.add_done_callback(TASKS.discard)
+    # A failure reaches the page as an event: taken here, not logged with a traceback.
+    task.add_done_callback(lambda done: done.cancelled() or done.exception())
 
 
 TASKS: set[asyncio.Future] = set()

@@ -26,7 +26,7 @@ from typing import Any
 
 from mathvid.media import lesson_media, write_text
 from mathvid.studio.edits import with_params
-from mathvid.studio.worker import LessonGone, read_lesson, version_of
+from mathvid.studio.worker import LessonGone, one_line, read_lesson, version_of
 
 FRAMES_KEPT = 256
 """Frames kept in memory, the most recently asked for (a few MB)."""
@@ -273,7 +273,10 @@ class Studio:
             await self.check(edited)
             if self._lesson_text()[1] != now:  # saved elsewhere meanwhile
                 raise Stale("the lesson file changed while the edit was checked")
-            write_text(self.lesson_path, edited)
+            try:
+                write_text(self.lesson_path, edited)
+            except OSError as err:  # a link put in its place, say
+                raise StudioError(public(one_line(err))) from None
             await self.reload()
             return self.scene(scene_id)
 

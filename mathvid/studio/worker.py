@@ -381,10 +381,12 @@ class Generation:
             if run is None or not run.checkpoints:
                 run = self._start(scene, checkpoints=True)
             run.used = time.monotonic()
-            if not tell(run.fd, message):
-                send(
-                    {"event": "frame-error", "id": message["id"], "error": "the run ended"}
-                )
+            if not tell(run.fd, message):  # it ended (killed, say): a new one
+                run = self._start(scene, checkpoints=True)
+                run.used = time.monotonic()
+                if not tell(run.fd, message):
+                    error = "the scene's run ended"
+                    send({"event": "frame-error", "id": message["id"], "error": error})
 
     def load(self) -> None:
         """Read the lesson again; end the runs whose inputs changed; say what it is,
@@ -598,7 +600,7 @@ class SceneRun:
         messages = self.inbox.read(WATCH if block else 0)
         if messages is None:
             return False
-        self._forget_dead_checkpoints()
+        self._check_checkpoints()
         waiting, self.waiting = self.waiting + messages, []
         for message in waiting:
             t = float(message["t"])
@@ -611,21 +613,20 @@ class SceneRun:
             if error:
                 send({"event": "frame-error", "id": message["id"], "error": error})
             elif marks and not tell(marks[-1][2], message):
-                self.waiting.append(message)  # that checkpoint died: the next look
+                self.waiting.append(message)  # that checkpoint died: said next look
             elif not marks:
                 self.waiting.append(message)  # the run has not got that far yet
         return True
 
-    def _forget_dead_checkpoints(self) -> None:
-        """Drop the checkpoints that died (killed, say): moments go to earlier ones,
-        and the server hears that what they were drawing will not come."""
-        for mark in list(self.marks):
-            status = died(mark[1])
+    def _check_checkpoints(self) -> None:
+        """If a checkpoint died (killed, say): tell the server that what it was
+        drawing will not come, and end this run; the next request starts a new one
+        (a run missing checkpoints could not draw every moment)."""
+        for _, pid, _ in self.marks:
+            status = died(pid)
             if status is not None:
-                self.marks.remove(mark)
-                WRITE_ENDS.discard(mark[2])
-                os.close(mark[2])
                 lost(self.entry.id, "checkpoint of the scene", status)
+                os._exit(0)  # its checkpoints die with it
 
     def past(self, t: float) -> str:
         from mathvid.stills import PastTheEnd
