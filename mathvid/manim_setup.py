@@ -162,6 +162,7 @@ def formula_lock(cache: Path, name: str) -> Iterator[None]:
     ``cache``, across processes. The locks live beside the cache, not in it."""
     locks = cache.parent / ".tex.locks"
     locks.mkdir(parents=True, exist_ok=True)
+    # Appended to, never truncated: a link placed there changes nothing it points to.
     with open(locks / f"{name}.lock", "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         yield

@@ -34,6 +34,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 import uuid
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -163,8 +164,7 @@ def remove_left_behind(folder: Path, pattern: str = "*") -> list[Path]:
     """
     removed = []
     for path in sorted(folder.glob(pattern)):
-        pid = owner(path.name)
-        if pid is None or pid == os.getpid() or alive(pid):
+        if not _left_behind(path):
             continue
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path, ignore_errors=True)
@@ -172,6 +172,24 @@ def remove_left_behind(folder: Path, pattern: str = "*") -> list[Path]:
             path.unlink(missing_ok=True)
         removed.append(path)
     return removed
+
+
+_UNTAGGED = re.compile(r"\..+\.[0-9a-f]{8}\.tmp(\.[^.]*)?")
+"""A temporary of mathvid from before names carried a pid: ``.lesson.3f2a9c1d.tmp.mp4``."""
+UNTAGGED_HOURS = 1.0
+"""Age past which an untagged temporary is left behind: no write takes an hour."""
+
+
+def _left_behind(path: Path) -> bool:
+    """Whether the temporary ``path`` belongs to a process that is gone."""
+    pid = owner(path.name)
+    if pid is None:
+        if not _UNTAGGED.fullmatch(path.name):
+            return False
+        with contextlib.suppress(OSError):
+            return path.lstat().st_mtime < time.time() - 3600 * UNTAGGED_HOURS
+        return False
+    return pid != os.getpid() and not alive(pid)
 
 
 def temporary_name(path: Path) -> Path:

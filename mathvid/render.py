@@ -413,7 +413,8 @@ def scene_lock(media: Path, scene_id: str) -> Iterator[None]:
     """Hold the scene's lock: one render of a scene at a time, across processes."""
     locks = media / ".locks"
     locks.mkdir(parents=True, exist_ok=True)
-    with open(locks / f"{scene_id}.lock", "w") as handle:
+    # Appended to, never truncated: a link placed there changes nothing it points to.
+    with open(locks / f"{scene_id}.lock", "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield

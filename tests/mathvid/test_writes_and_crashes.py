@@ -213,10 +213,15 @@ def test_the_temporaries_of_a_dead_process_are_removed_by_the_next_write(
     theirs = tmp_path / f".lesson.{dead}-{hex12}.tmp.mp4"
     running = tmp_path / f".lesson.{os.getppid()}-{hex12}.tmp.mp4"  # a live process's
     other = tmp_path / f".other.{dead}-{hex12}.tmp.mp4"  # another file's: not this write's
-    for path in (theirs, running, other):
+    # From before temporaries carried a pid: gone once old enough to be no write's.
+    untagged, recent = (tmp_path / f".lesson.{n}.tmp.mp4" for n in ("0123abcd", "4567ef01"))
+    for path in (theirs, running, other, untagged, recent):
         path.write_text("half")
+    hours_ago = time.time() - 3600 * (media.UNTAGGED_HOURS + 1)
+    os.utime(untagged, (hours_ago, hours_ago))
     media.write_text(tmp_path / "lesson.mp4", "whole")
-    assert not theirs.exists() and running.exists() and other.exists()
+    assert not theirs.exists() and not untagged.exists()
+    assert running.exists() and other.exists() and recent.exists()
     folder = tmp_path / f"mathvid-stills-{dead}-{hex12}"
     folder.mkdir()
     with media.temporary_folder("mathvid-stills-", tmp_path) as mine:
