@@ -28,6 +28,7 @@ Examples
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import dataclasses
 import functools
@@ -37,6 +38,7 @@ import math
 import os
 import re
 import signal
+import stat
 import threading
 import tomllib
 import types
@@ -55,7 +57,42 @@ THEMES = tuple(themes.THEMES)
 compositing (WebM with alpha)."""
 SCENE_KEYS = {"id", "scene", "title", "params", "narration"}
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
+SCENE_PATTERN = re.compile(r"scenes(?:\.[A-Za-z_][A-Za-z0-9_]*)+:[A-Za-z_][A-Za-z0-9_]*")
 T = TypeVar("T")
+
+# Bounds on what a lesson file may hold, each far above what a lesson needs (the
+# notebook's lesson: 12 KB, 18 scenes, at most 700 characters a step), so that a
+# file made by mistake or on purpose is refused in one line, in well under a second,
+# instead of taking minutes and gigabytes (tomllib is quadratic in a key's parts, and
+# recurses on nested arrays).
+MAX_BYTES = 4 * 2**20
+"""The largest lesson file, in bytes."""
+MAX_LINES = 100_000
+"""The most lines a lesson file may have."""
+MAX_TOKENS = 250_000
+"""The most keys, values, strings and brackets a lesson file may hold."""
+MAX_NESTING = 16
+"""The deepest arrays and inline tables may nest (``[[[…]]]``)."""
+MAX_KEY_PARTS = 16
+"""The most parts a dotted key may have (``a.b.c`` has three)."""
+MAX_SCENES = 500
+"""The most scenes a lesson may have (``list`` runs each one)."""
+MAX_NARRATION_KEYS = 100
+"""The most ``[scene.narration]`` entries a scene may have (a scene has ~10 steps)."""
+MAX_PARAMS = 100
+"""The most ``[scene.params]`` entries a scene may have (a scene has ~10 fields)."""
+MAX_WORDS = 4000
+"""The most characters of words a step may be given to say (the longest of the
+notebook's lesson: 700)."""
+MAX_DIGITS = 15
+"""The most digits a number in a step's words may have, in a row (a listener holds
+a few; the voice says whole numbers in words up to the trillions)."""
+MAX_TITLE = 200
+"""The longest title (the lesson's, a chapter's) and step name, in characters."""
+MAX_ID = 64
+"""The longest scene id (it names folders and files)."""
+MAX_STEP = 999
+"""The largest step number a narration key may give."""
 
 
 class LessonError(ValueError):
@@ -66,8 +103,27 @@ class LessonError(ValueError):
     """
 
     def __init__(self, message: str, *more: str) -> None:
+        message, *more = map(_one_line, (message, *more))
         super().__init__(message)
         self.problems = (message, *more)
+
+
+MAX_MESSAGE = 600
+"""The longest refusal, in characters: a value it quotes is cut in the middle."""
+
+
+def _one_line(message: str) -> str:
+    """``message`` on one line, cut in the middle past :data:`MAX_MESSAGE`
+    characters (a refusal that quotes a huge value still reads as one line).
+
+    >>> _one_line("a.toml:3: x: bad\\nvalue"), len(_one_line("x" * 10_000))
+    ('a.toml:3: x: bad value', 600)
+    """
+    message = " ".join(message.splitlines())
+    if len(message) <= MAX_MESSAGE:
+        return message
+    half = (MAX_MESSAGE - 3) // 2
+    return f"{message[:half]} … {message[-(MAX_MESSAGE - 3 - half) :]}"
 
 
 def _gathered(makers: Iterable[Callable[[], T]]) -> list[T]:
@@ -125,30 +181,98 @@ class Lesson:
 def load_lesson(path: str | Path) -> Lesson:
     """Read and check ``path``; raise :class:`LessonError` with a one-line reason."""
     path = Path(path)
+    return parse_lesson(_read(path), path)
+
+
+def _read(path: Path) -> str:
+    """The text of ``path``: a regular file of at most :data:`MAX_BYTES`, in UTF-8.
+
+    It is opened without waiting (a FIFO would wait for a writer; a device never
+    ends) and checked as opened, not by its name, so that what is checked is what
+    is read.
+    """
+    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC
     try:
-        text = path.read_text(encoding="utf-8")
+        fd = os.open(path, flags)
     except OSError as err:
         raise LessonError(f"{path}: cannot read: {err.strerror}") from None
-    return parse_lesson(text, path)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise LessonError(
+                f"{path}: cannot read: it is {_kind(info.st_mode)}, not a file"
+            )
+        if info.st_size > MAX_BYTES:
+            raise LessonError(_too_big(path))
+        data = _read_at_most(fd, MAX_BYTES + 1)
+    except OSError as err:
+        raise LessonError(f"{path}: cannot read: {err.strerror}") from None
+    finally:
+        os.close(fd)
+    if len(data) > MAX_BYTES:  # it grew since it was measured
+        raise LessonError(_too_big(path))
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        raise LessonError(
+            f"{path}:{line}: not UTF-8 text (byte 0x{data[err.start]:02x}); "
+            "save the lesson file as UTF-8"
+        ) from None
+
+
+def _read_at_most(fd: int, limit: int) -> bytes:
+    """The bytes of ``fd`` up to its end, or the first ``limit`` of them."""
+    chunks, size = [], 0
+    while size < limit and (chunk := os.read(fd, limit - size)):
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
+def _kind(mode: int) -> str:
+    """What a file that is not a regular one is, in words."""
+    kinds = (
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    )
+    return next((name for test, name in kinds if test(mode)), "not a regular file")
+
+
+def _too_big(path: Path) -> str:
+    return f"{path}: larger than {MAX_BYTES // 2**20} MB; a lesson file is a few KB"
 
 
 def parse_lesson(text: str, path: Path) -> Lesson:
     """The lesson ``text`` says, as if read from ``path`` (errors name that file)."""
+    if len(text) > MAX_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        raise LessonError(_too_big(path))
+    _prescan(text, path)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise LessonError(f"{path}: not valid TOML: {err}") from None
+    except RecursionError:  # the prescan's bounds keep it from happening
+        raise LessonError(f"{path}: not valid TOML: nested too deeply") from None
     where = _Locator(path, text)
     unknown = set(data) - {"title", "voice", "theme", "scene"}
     if unknown:
         key = sorted(unknown)[0]
         raise LessonError(
-            f"{where.top(key)}: {key}: unknown key "
+            f"{where.top(key)}: {_shown(key)}: unknown key "
             "(expected title, voice, theme, [[scene]])"
         )
     raw_scenes = data.get("scene", [])
     if not isinstance(raw_scenes, list) or not raw_scenes:
         raise LessonError(f"{path}: no [[scene]] entries")
+    if len(raw_scenes) > MAX_SCENES:
+        raise LessonError(
+            f"{where.scene(MAX_SCENES)}: scene: more than {MAX_SCENES} scenes "
+            f"({len(raw_scenes)}); split the lesson into several lesson files"
+        )
     scenes = tuple(
         _gathered(
             functools.partial(_scene, i, raw, where) for i, raw in enumerate(raw_scenes)
@@ -159,11 +283,61 @@ def parse_lesson(text: str, path: Path) -> Lesson:
         if entry.id in seen:
             raise LessonError(f"{where.scene(i, 'id')}: id: {entry.id!r} is used twice")
         seen.add(entry.id)
-    title = data.get("title", path.stem)
-    if not isinstance(title, str):
-        raise LessonError(f"{where.top('title')}: title: expected a string")
+    if "title" in data:
+        title = _title(data["title"], f"{where.top('title')}: title", "the lesson's title")
+    else:  # the file's name, which must show everywhere too
+        title = _title(path.stem, f"{path}: title (none given: the file's name)", "it")
     voice, theme = (_choice(data, key, choices, where) for key, choices in CHOICES)
     return Lesson(path=path, title=title, scenes=scenes, voice=voice, theme=theme)
+
+
+# One token of TOML that matters to :func:`_prescan`: a string or a comment (skipped
+# whole: what they hold is no key), or a bracket, brace, "=", "," or ".". Possessive
+# quantifiers and optional closing quotes keep it linear on any text (an unclosed
+# string runs to its line's end, or the file's; tomllib then refuses the file).
+_TOKEN = re.compile(
+    r'"""(?:[^"\\]++|\\.|"(?!""))*+(?:"{3,5})?'
+    r"|'''(?:[^']++|'(?!''))*+(?:'{3,5})?"
+    r'|"(?:[^"\\\n]++|\\.)*+"?'
+    r"|'[^'\n]*+'?"
+    r"|#[^\n]*+"
+    r"|[\[\]{}=,.]",
+    re.DOTALL,
+)
+
+
+def _prescan(text: str, path: Path) -> None:
+    """LessonError if ``text`` has more lines or tokens, deeper nesting or longer
+    dotted keys than a lesson file has (:data:`MAX_LINES`, :data:`MAX_TOKENS`,
+    :data:`MAX_NESTING`, :data:`MAX_KEY_PARTS`).
+
+    A linear look before tomllib, which is quadratic in a key's parts (100,000
+    parts took a minute and 3.5 GB) and recurses on nesting (RecursionError at 500).
+
+    >>> _prescan("a" + ".a" * 20 + " = 1", Path("x.toml"))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    mathvid.lesson.LessonError: x.toml:1: a dotted key of more than 16 parts; ...
+    """
+    if text.count("\n") >= MAX_LINES:
+        raise LessonError(f"{path}: more than {MAX_LINES:,} lines; this is no lesson file")
+    depth = parts = 0
+    for count, token in enumerate(_TOKEN.finditer(text)):
+        kind = token[0][0]
+        if count >= MAX_TOKENS:
+            why = f"more than {MAX_TOKENS:,} keys, values and strings"
+        elif kind in "[{" and (depth := depth + 1) > MAX_NESTING:
+            why = f"lists or tables nested more than {MAX_NESTING} deep"
+        elif kind == "." and (parts := parts + 1) >= MAX_KEY_PARTS:
+            why = f"a dotted key of more than {MAX_KEY_PARTS} parts"
+        else:
+            if kind in "]}":
+                depth = max(depth - 1, 0)
+            if kind not in "\"'.":  # a key's parts may be quoted: "a"."b"
+                parts = 0
+            continue
+        line = text.count("\n", 0, token.start()) + 1
+        raise LessonError(f"{path}:{line}: {why}; this is no lesson file")
 
 
 CHOICES = (("voice", VOICES), ("theme", THEMES))
@@ -178,21 +352,24 @@ def _choice(data: dict, key: str, choices: tuple[str, ...], where: _Locator) -> 
     return value
 
 
-def _scene(i: int, raw: dict[str, Any], where: _Locator) -> SceneEntry:
+def _scene(i: int, raw: Any, where: _Locator) -> SceneEntry:
+    if not isinstance(raw, dict):
+        raise LessonError(f"{where.scene(i)}: scene: expected a [[scene]] table")
     for key in sorted(set(raw) - SCENE_KEYS):
         expected = ", ".join(sorted(SCENE_KEYS))
         at = where.scene(i, key)
-        raise LessonError(f"{at}: {key}: unknown key (expected {expected})")
+        raise LessonError(f"{at}: {_shown(key)}: unknown key (expected {expected})")
     for key in ("id", "scene", "title"):
         if key not in raw:
             raise LessonError(f"{where.scene(i)}: {key}: missing in scene {i + 1}")
         if not isinstance(raw[key], str) or not raw[key].strip():
             raise LessonError(f"{where.scene(i, key)}: {key}: expected a non-empty string")
-    if not ID_PATTERN.fullmatch(raw["id"]):
+    if len(raw["id"]) > MAX_ID or not ID_PATTERN.fullmatch(raw["id"]):
         raise LessonError(
-            f"{where.scene(i, 'id')}: id: {raw['id']!r} should be lower-case letters, "
-            "digits and dashes"
+            f"{where.scene(i, 'id')}: id: {_shown(raw['id'])!r} should be lower-case "
+            f"letters, digits and dashes, at most {MAX_ID}"
         )
+    _title(raw["title"], f"{where.scene(i, 'title')}: title", "a chapter's title")
     scene_cls = _scene_class(raw["scene"], where.scene(i, "scene"))
     params, (narration, narration_at) = _gathered(
         [
@@ -203,6 +380,59 @@ def _scene(i: int, raw: dict[str, Any], where: _Locator) -> SceneEntry:
     return SceneEntry(
         raw["id"], raw["title"], raw["scene"], scene_cls, params, narration, narration_at
     )
+
+
+# Characters some output cannot hold: control characters (XML 1.0, hence the deck's
+# slides, refuses most; a chapter's metadata and a Markdown heading end at a line
+# break), line and paragraph separators, surrogates, and Unicode's noncharacters
+# (U+FFFE, U+FFFF and the like, which XML refuses too).
+_UNHELD = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(rf"\U{p + 0xFFFE:08x}\U{p + 0xFFFF:08x}" for p in range(0, 0x110000, 0x10000))
+    + "]"
+)
+
+
+def _held(text: str, at: str) -> None:
+    """LessonError at ``at`` (``file:line: key``) if ``text`` holds a character
+    that a page, a slide, a video's chapter, a caption or the script cannot hold.
+
+    >>> _held("Gradients\\u0001", "a.toml:5: title")
+    Traceback (most recent call last):
+    ...
+    mathvid.lesson.LessonError: a.toml:5: title: holds the control character U+0001, ...
+    """
+    if m := _UNHELD.search(text):
+        kind = "control character" if m[0].isascii() or ord(m[0]) < 0xA0 else "character"
+        raise LessonError(
+            f"{at}: holds the {kind} U+{ord(m[0]):04X}, which slides, chapters and "
+            "captions cannot hold"
+        )
+
+
+def _title(value: Any, at: str, what: str) -> str:
+    """``value`` as a title (``what``: whose) that every output shows: a non-empty
+    string of at most :data:`MAX_TITLE` characters that each can hold."""
+    if not isinstance(value, str) or not value.strip():
+        raise LessonError(f"{at}: expected a non-empty string")
+    if len(value) > MAX_TITLE:
+        raise LessonError(
+            f"{at}: {what} is {len(value):,} characters long; at most {MAX_TITLE}"
+        )
+    _held(value, at)
+    return value
+
+
+def _shown(text: str, limit: int = 60) -> str:
+    """A key or value of the file as a message quotes it: as written when it is
+    printable, else with JSON's escapes (a line break as \\n); cut past ``limit``.
+
+    >>> _shown("The curve"), _shown("a\\nb"), _shown("x" * 100, 10)
+    ('The curve', 'a\\\\nb', 'xxxxxxxxx…')
+    """
+    if not text.isprintable():
+        text = json.dumps(text, ensure_ascii=False)[1:-1]
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def slug(name: str) -> str:
@@ -221,23 +451,78 @@ def _narration(
     and where each key is written (``file:line: narration.KEY``)."""
     if not isinstance(raw, dict):
         raise LessonError(f"{where.scene(i, 'narration')}: narration: expected a table")
+    if len(raw) > MAX_NARRATION_KEYS:
+        raise LessonError(
+            f"{where.table(i, 'narration')}: narration: {len(raw):,} entries; a scene "
+            f"has a few steps (at most {MAX_NARRATION_KEYS} entries)"
+        )
     texts, places = [], []
     for key, text in raw.items():
-        at = f"{where.narration(i, key)}: narration.{key}"
-        if not isinstance(text, str) or not text.strip():
-            raise LessonError(f"{at}: expected the words to say, in quotes")
-        step = key if key.isdigit() else slug(key)
-        texts.append((step, " ".join(text.split())))
+        at = f"{where.narration(i, key)}: narration.{_shown(key)}"
+        texts.append((_step(key, at), _words(text, at)))
         places.append(at)
     return tuple(texts), tuple(places)
+
+
+def _step(key: str, at: str) -> str:
+    """A ``[scene.narration]`` key as the step it names: its number from 1
+    (``"2"``), or its name's slug; LessonError at ``at`` for anything else
+    (``-1`` and ``0`` name no step).
+
+    >>> _step("02", "a"), _step("The curve", "a")
+    ('2', 'the-curve')
+    >>> _step("-1", "a.toml:9: narration.-1")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    mathvid.lesson.LessonError: a.toml:9: narration.-1: expected a step's number ...
+    """
+    expected = f"expected a step's number (1 to {MAX_STEP}) or a step's name"
+    if key.isascii() and key.isdigit():
+        if len(key) > len(str(MAX_STEP)) or not 1 <= int(key) <= MAX_STEP:
+            raise LessonError(f"{at}: {expected}; steps are numbered from 1")
+        return str(int(key))
+    step = slug(key)
+    if len(key) > MAX_TITLE or not step or step.isdigit():
+        raise LessonError(f"{at}: {expected}")
+    return step
+
+
+_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
+"""A run of digits, with thousands commas or without."""
+
+
+def _words(text: Any, at: str) -> str:
+    """``text``, the words a step says (spaces and line breaks made one space);
+    LessonError at ``at`` unless they are at most :data:`MAX_WORDS` characters, every
+    output can hold them, and their numbers have at most :data:`MAX_DIGITS` digits
+    in a row."""
+    if not isinstance(text, str) or not text.strip():
+        raise LessonError(f"{at}: expected the words to say, in quotes")
+    words = " ".join(text.split())
+    if len(words) > MAX_WORDS:
+        raise LessonError(
+            f"{at}: {len(words):,} characters of words for one step; at most "
+            f"{MAX_WORDS:,} (split them over the steps)"
+        )
+    _held(words, at)
+    for number in _NUMBER.finditer(words):
+        digits = len(number[0].replace(",", ""))
+        if digits > MAX_DIGITS:
+            raise LessonError(
+                f"{at}: a number of {digits:,} digits; a listener holds a few, and "
+                f"the voice says at most {MAX_DIGITS} (round it, or say it in words)"
+            )
+    return words
 
 
 def _scene_class(spec: str, at: str) -> type:
     from scenes.base import LessonScene  # imports Manim: only once a lesson is read
 
     module_name, _, class_name = spec.partition(":")
-    if not module_name.startswith("scenes.") or not class_name:
-        raise LessonError(f"{at}: scene: expected 'scenes.<module>:<Class>', got {spec!r}")
+    if len(spec) > MAX_TITLE or not SCENE_PATTERN.fullmatch(spec):
+        raise LessonError(
+            f"{at}: scene: expected 'scenes.<module>:<Class>', got {_shown(spec)!r}"
+        )
     try:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError:
@@ -257,6 +542,11 @@ def _params(scene_cls: type, raw: Any, i: int, where: _Locator) -> Any:
     defaults = scene_cls.Params()
     if not isinstance(raw, dict):
         raise LessonError(f"{where.scene(i, 'params')}: params: expected a table")
+    if len(raw) > MAX_PARAMS:
+        raise LessonError(
+            f"{where.table(i, 'params')}: params: {len(raw):,} entries; "
+            f"{scene_cls.__name__} has {len(dataclasses.fields(defaults))} parameters"
+        )
     values = dict(
         _gathered(
             functools.partial(_param, scene_cls, defaults, key, value, where.param(i, key))
@@ -463,14 +753,26 @@ def as_toml(value: object) -> str:
 
 
 class _Locator:
-    """``file:line`` of a key, found in the text (tomllib keeps no positions)."""
+    """``file:line`` of a key, found in the text (tomllib keeps no positions).
+
+    The lines that set a key (``key =``, ``"a key" =``) and the table headers are
+    indexed once, so that finding each of many keys costs no pass over the file.
+    """
+
+    _KEY = re.compile(r"""\s*(?:"((?:[^"\\\n]|\\.)*)"|'([^'\n]*)'|([A-Za-z0-9_-]+))\s*=""")
 
     def __init__(self, path: Path, text: str) -> None:
         self.path = path
         self.lines = text.splitlines()
-        self.starts = [
-            n for n, line in enumerate(self.lines) if line.strip() == "[[scene]]"
-        ]
+        self.keys: dict[str, list[int]] = {}  # key → the lines that set it, in order
+        self.headers: dict[str, list[int]] = {}  # "[scene.params]" → its lines
+        for n, line in enumerate(self.lines):
+            if line.lstrip().startswith("["):
+                self.headers.setdefault(line.strip(), []).append(n)
+            elif m := self._KEY.match(line):
+                key = next(g for g in m.groups() if g is not None)
+                self.keys.setdefault(key, []).append(n)
+        self.starts = self.headers.get("[[scene]]", [])
 
     def top(self, key: str) -> str:
         end = self.starts[0] if self.starts else len(self.lines)
@@ -486,13 +788,16 @@ class _Locator:
     def narration(self, i: int, key: str) -> str:
         return self._in_table(i, "narration", key)
 
+    def table(self, i: int, name: str) -> str:
+        """Where scene ``i``'s table ``name`` begins: its header, or its key."""
+        start, end = self._block(i)
+        header = _first(self.headers.get(f"[scene.{name}]", []), start, end)
+        return self.scene(i, name) if header is None else f"{self.path}:{header + 1}"
+
     def _in_table(self, i: int, name: str, key: str) -> str:
         start, end = self._block(i)
-        table = next(
-            (n for n in range(start, end) if self.lines[n].strip() == f"[scene.{name}]"),
-            start,
-        )
-        return self._find(table, end, key)
+        table = _first(self.headers.get(f"[scene.{name}]", []), start, end)
+        return self._find(start if table is None else table, end, key)
 
     def _block(self, i: int) -> tuple[int, int]:
         if i >= len(self.starts):  # inline tables or arrays: no header to find
@@ -501,8 +806,11 @@ class _Locator:
         return self.starts[i], end
 
     def _find(self, start: int, end: int, key: str) -> str:
-        pattern = re.compile(rf"\s*[\"']?{re.escape(key)}[\"']?\s*=")
-        for n in range(start, end):
-            if pattern.match(self.lines[n]):
-                return f"{self.path}:{n + 1}"
-        return f"{self.path}:{start + 1}"
+        n = _first(self.keys.get(key, []), start, end)
+        return f"{self.path}:{(start if n is None else n) + 1}"
+
+
+def _first(lines: list[int], start: int, end: int) -> int | None:
+    """The first of the sorted ``lines`` in ``[start, end)``, if any."""
+    at = bisect.bisect_left(lines, start)
+    return lines[at] if at < len(lines) and lines[at] < end else None
