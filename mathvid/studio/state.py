@@ -318,10 +318,9 @@ class Studio:
     # -------------------------------------------------------------- the worker's answers
 
     def _send(self, message: dict) -> None:
-        starting = message.get("op") == "start"
         if self._worker is None or self._worker.returncode is not None:
             raise WorkerError("the studio's worker has stopped; restart mathvid studio")
-        if not (self._live or starting):
+        if not self._live:
             raise WorkerError("the studio's worker is starting; ask again in a moment")
         self._worker.stdin.write(json.dumps(message).encode() + b"\n")
 
