@@ -39,6 +39,13 @@ _TENS = (
     "ninety",
 )
 _SCALES = ("", "thousand", "million", "billion", "trillion", "quadrillion", "quintillion")
+WORDED = 1000 ** len(_SCALES)
+"""Whole numbers below this (10**21: up to the quintillions) are said in words;
+larger ones digit by digit, as written (no listener holds them anyway)."""
+MAX_DIGITS = 1000
+"""The most digits in a row a number may be written with: a longer one is no number
+a narrator says (ValueError), and converting it would take time and memory."""
+_TOO_LONG = re.compile(rf"\d{{{MAX_DIGITS + 1}}}")
 
 # Denominators said as parts ("two thirds"); larger ones are said "over": "one
 # over twelve" is clearer aloud than "one twelfth" next to a written 1/12.
@@ -153,7 +160,10 @@ def number(value: float | str) -> str:
     ...
     ValueError: not a number: 'x'
     """
-    words = _read(_compact(_written(value)))
+    written = _written(value)
+    if _TOO_LONG.search(written):
+        raise ValueError(f"a number of more than {MAX_DIGITS} digits: {written[:20]}…")
+    words = _read(_compact(written))
     if words is None:
         raise ValueError(f"not a number: {value!r}")
     return words
@@ -166,7 +176,7 @@ def _written(value: object) -> str:
     if isinstance(value, bool) or not isinstance(value, Real):
         raise ValueError(f"not a number: {value!r}")
     if isinstance(value, Integral):
-        return str(int(value))
+        return _digits(int(value))
     v = float(value)
     if math.isnan(v):
         return "nan"
@@ -262,22 +272,36 @@ def _integer_text(text: str) -> str:
 
 
 def integer_words(n: int) -> str:
-    """A whole number ≥ 0 in words, British style.
+    """A whole number ≥ 0 in words, British style; from :data:`WORDED` (10**21)
+    on, digit by digit; ValueError past :data:`MAX_DIGITS` digits.
 
     Examples
     --------
     >>> integer_words(0), integer_words(31), integer_words(1005), integer_words(10701)
     ('zero', 'thirty-one', 'one thousand and five', 'ten thousand seven hundred and one')
+    >>> integer_words(10**20), integer_words(1234 * 10**20)
+    ('one hundred quintillion', 'one two three four zero zero zero zero zero zero zero \
+zero zero zero zero zero zero zero zero zero zero zero zero zero')
     """
+    if n >= WORDED:
+        return " ".join(_ONES[int(d)] for d in _digits(n))
     if n < 1000:
         return _below_thousand(n) if n else "zero"
-    scale = min((len(str(n)) - 1) // 3, len(_SCALES) - 1)
+    scale = (len(str(n)) - 1) // 3
     high, low = divmod(n, 1000**scale)
     words = f"{integer_words(high)} {_SCALES[scale]}"
     if low == 0:
         return words
     # "one thousand and five", but "one thousand four hundred and eighty-eight".
     return words + (" and " if low < 100 else " ") + integer_words(low)
+
+
+def _digits(n: int) -> str:
+    """``n`` written in digits; ValueError past :data:`MAX_DIGITS` of them (checked
+    before Python writes it: that takes time quadratic in the digits)."""
+    if abs(n) >= 10**MAX_DIGITS:
+        raise ValueError(f"a number of more than {MAX_DIGITS} digits")
+    return str(n)
 
 
 def _below_thousand(n: int) -> str:
