@@ -250,7 +250,10 @@ def _to_sympy(node: ast.AST, symbols: dict[str, sp.Symbol]) -> sp.Expr:
     import sympy as sp
 
     functions, constants = _vocabulary()
-    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+    if isinstance(node, ast.Constant) and type(node.value) is int:
+        # Not through float(): a whole number written with 400 digits overflows it.
+        return _within_whole(sp.Integer(node.value))
+    if isinstance(node, ast.Constant) and type(node.value) is float:
         if not math.isfinite(node.value):
             raise FormulaError(f"not a finite number: {node.value}")
         # The decimal as written, exactly: 0.1 is 1/10, not the nearest double.
