@@ -508,6 +508,11 @@ def test_a_lesson_file_deleted_or_made_a_folder_while_running(site) -> None:
             assert answer.json()["error"] == said["error"]
             if change == "now a folder":
                 site.lesson.rmdir()
+            start = events.mark()
+            site.lesson.write_bytes(kept)  # back: read again, and edits answered
+            events.wait_for(lambda e: e["type"] == "changed", start)
+            assert post(site, "s0", {"limit_at": 1.0}, version(site)).status_code == 200
+            kept = site.lesson.read_bytes()
     finally:
         site.lesson.write_bytes(kept)
     lines = [line for line in site.output if "the lesson file is" in line]
