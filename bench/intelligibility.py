@@ -70,6 +70,7 @@ PLAIN = (
     "A squeeze of lemon makes the soup taste much fresher.",
     "The market opens early, and the best fruit is gone by noon.",
 )
+QUIET = 0.5  # seconds of silence around each step as transcribed (see framed)
 PLAIN_PER_STEP = 3  # sentences a "step" of plain English holds, as a lesson step does
 
 
@@ -158,13 +159,23 @@ def spoken(chapter: str, narrator) -> list[Step]:
     ]
 
 
+def framed(samples: np.ndarray, rate: int) -> np.ndarray:
+    """A step's speech with :data:`QUIET` seconds of silence either side, as a
+    viewer hears it: in a video a step's words follow the silence of the previous
+    step's end (or the title) and are followed by its animation. Cut right at the
+    first word, Whisper mishears it ("a neuron" as "and neuron", plain English's
+    "stir the sauce" as "its heard the sauce")."""
+    quiet = np.zeros(round(QUIET * rate), dtype=np.float32)
+    return np.concatenate([quiet, samples.astype(np.float32), quiet])
+
+
 def heard(steps: list[Step], threads: int) -> tuple[list[dict], float]:
     """Each step's reference, transcript and score; and Whisper's seconds of work
     per second of speech."""
     rows, work, speech = [], 0.0, 0.0
     for step in steps:
         start = time.perf_counter()
-        text = asr.transcribe(step.audio, step.rate, threads)
+        text = asr.transcribe(framed(step.audio, step.rate), step.rate, threads)
         work += time.perf_counter() - start
         speech += step.seconds
         reference, hypothesis = asr.normalise(asr.meant(step.words)), asr.normalise(text)

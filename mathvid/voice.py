@@ -66,6 +66,7 @@ MOST_WORDS_A_MINUTE = 160
 """The fastest a cue is said at the default pace: short words (numbers, letters,
 "x squared") come out faster than the lesson's mean at one length scale, and
 lecturers speak 120 to 160 words a minute about mathematics."""
+SLOWER_TRIES = 3  # syntheses at most to bring a cue down to its least length
 WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
 """A spoken word ("ee-tuh" and "f's" are one)."""
 MAX_RECORDING_SECONDS = 600.0
@@ -188,7 +189,11 @@ class Narrator:
         samples = self.synthesise(words, speed)
         most = MOST_WORDS_A_MINUTE * speed / Narration.speed
         least = max(len(shown) / READING_RATE, 60 * len(WORD.findall(words)) / most)
-        if 0 < len(samples) < least * audio.RATE:
+        # Piper's length falls short of its scale (pauses in a sentence do not
+        # stretch), so a second correction is sometimes needed.
+        for _ in range(SLOWER_TRIES):
+            if not 0 < len(samples) < 0.99 * least * audio.RATE:
+                break
             speed *= len(samples) / (least * audio.RATE)
             samples = self.synthesise(words, speed)
         return samples

@@ -405,7 +405,7 @@ class DescentBowl(LessonScene):
         change = "shrinks" if norms[1] < norms[0] else "grows"
         return (
             f"Step {t + 1}, same rule: the gradient's length {change} from {before} to "
-            f"{now}, and the step with it."
+            f"{now}, and so does the step."
         )
 
     @staticmethod

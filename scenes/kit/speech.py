@@ -105,6 +105,20 @@ def _abbreviations(s: str) -> str:
     return re.sub(r"\band/or\b", "and or", s)
 
 
+_HYPERBOLIC = {
+    "tanh": "hyperbolic tangent",
+    "sinh": "hyperbolic sine",
+    "cosh": "hyperbolic cosine",
+}
+
+
+def _hyperbolic(s: str) -> str:
+    """``tanh`` said in full, as a formula's tanh is (:mod:`scenes.kit.spoken`):
+    there is no one way to say it short ("tanch", "than"), and a listener hears
+    "two tanh layers" as "two ten layers"."""
+    return re.sub(r"\b(tanh|sinh|cosh)\b", lambda m: _HYPERBOLIC[m[1]], s)
+
+
 def _plain(s: str) -> str:
     """One spelling for each thing: LaTeX, sub- and superscripts, ASCII relations."""
     s = unlatex(s)
@@ -352,6 +366,7 @@ _REWRITES: tuple[Callable[[str], str], ...] = (
     _plain,
     _relations,
     _functions,
+    _hyperbolic,
     _powers,
     _products,
     _numbers,

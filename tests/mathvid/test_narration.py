@@ -22,7 +22,8 @@ import srt
 import tomli_w
 
 from mathvid import audio
-from mathvid.voice import Narration, Narrator, Recording
+from mathvid.voice import MOST_WORDS_A_MINUTE, WORD, Narration, Narrator, Recording
+from scenes.kit.speech import for_the_ear
 from tests.mathvid.command import mathvid
 from tests.scenes.checks import assert_caption_rules
 
@@ -271,3 +272,18 @@ def test_no_voice_gives_a_silent_video(site: dict, tmp_path: Path) -> None:
     steps = json.loads(video.with_suffix(".json").read_text(encoding="utf-8"))["steps"]
     captions = " ".join(step["caption"] for step in steps)
     assert " ".join(cue.content for cue in cues).split() == captions.split()
+
+
+@pytest.mark.parametrize("pace", [1.0, 1.3])
+def test_short_words_are_said_no_faster_than_a_lecturer_speaks(
+    tmp_path: Path, pace: float
+) -> None:
+    # Letters and small numbers: at one length scale the voice says these faster
+    # than the lesson's mean; a lecturer would not.
+    caption = "x squared is 4 at 2 and 9 at 3 and 16 at 4."  # 226 a minute at 1.3
+    narration = Narration(speed=pace * Narration.speed)
+    speech = Narrator(narration, tmp_path).speak(1, "Short words", caption)
+    spoken = len(WORD.findall(for_the_ear(caption)))
+    per_minute = 60 * spoken / (speech.audio.size / audio.RATE)
+    assert per_minute <= MOST_WORDS_A_MINUTE * pace * 1.03
+    assert per_minute >= MOST_WORDS_A_MINUTE * pace * 0.85  # slowed, not stalled
