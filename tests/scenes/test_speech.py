@@ -165,9 +165,9 @@ CAPTIONS = [
     (
         "A network with 4 inputs, two tanh layers of 3 and one output has P = 31 "
         "parameters. One forward pass costs F = 24 multiply-adds.",
-        "A network with four inputs, two hyperbolic tangent layers of three and one output has P "
-        "equals thirty-one parameters. One forward pass costs F equals twenty-four "
-        "multiply-adds.",
+        "A network with four inputs, two hyperbolic tangent layers of three and one "
+        "output has P equals thirty-one parameters. One forward pass costs F equals "
+        "twenty-four multiply-adds.",
     ),
     (
         "Central differences nudge each parameter up and down, and run the whole "
