@@ -337,7 +337,8 @@ class ConvergenceRate(LessonScene):
         )
         if landed:
             which = " and ".join(f"κ = {kappa_text(r)}" for r in landed)
-            caption += f" {which} lands on the minimum at once"
+            verb = "lands" if len(landed) == 1 else "land"
+            caption += f" {which} {verb} on the minimum at once"
         if landed:
             caption += "."
         if crawl:
@@ -374,6 +375,11 @@ class ConvergenceRate(LessonScene):
                 f"{NOTEBOOK_SAYS} Below 2/L descent is sure; past it nothing is promised. "
                 "This run still converges, as f curves less along it than L, its most "
                 "over the window. η = 1/L is the rate theorem's step."
+            )
+        if _straddles(c):  # one below 2/L, one past it, yet not a contrast
+            return (
+                f"{NOTEBOOK_SAYS} Below 2/L descent is sure; past it nothing is "
+                "promised. η = 1/L is the rate theorem's step."
             )
         return (
             f"{NOTEBOOK_SAYS} These closing steps do not straddle 2/L. So the picture "
@@ -516,6 +522,8 @@ class ConvergenceRate(LessonScene):
             verdict = r"\text{the picture supports } \eta < 2/L"
         elif _past_yet_converging(c):
             verdict = r"\text{past } 2/L\text{: no promise, yet this run converges}"
+        elif _straddles(c):
+            verdict = r"\text{past } 2/L\text{: nothing is promised}"
         else:
             verdict = r"\text{these steps do not straddle } 2/L"
         rows = [
@@ -557,6 +565,8 @@ def _verdict_words(c: Plan) -> str:
         return "the picture supports η below 2/L"
     if _past_yet_converging(c):
         return "past 2/L nothing is promised, yet this run converges"
+    if _straddles(c):
+        return "past 2/L nothing is promised"
     return "these steps do not straddle 2/L"
 
 
@@ -570,8 +580,12 @@ def _fate(r: LinearRun, v: landscape.Verdict) -> str:
     which only bound f's curvature over the window)."""
     if v.status == "diverged":
         return f"diverges, leaving at step {_left(r, v)}"
+    if r.settling and not r.zigzags:
+        return "converges"
+    if r.settling and r.factor > r.curvature.kappa:  # ημ > 1: it overshoots even
+        return "overshoots back and forth yet converges"  # along the valley's floor
     if r.settling:
-        return "zig-zags across the valley yet converges" if r.zigzags else "converges"
+        return "zig-zags across the valley yet converges"
     return "does not settle"
 
 
@@ -582,6 +596,12 @@ def _supports_two_over_l(c: Plan) -> bool:
     below = any(r.factor < 2 and v.status != "diverged" and r.settling for r, v in pairs)
     past = any(r.factor > 2 and v.status == "diverged" for r, v in pairs)
     return below and past
+
+
+def _straddles(c: Plan) -> bool:
+    """Whether one closing step is below 2/L and one past it."""
+    factors = [r.factor for r in c.closing]
+    return min(factors) < 2 < max(factors)
 
 
 def _past_yet_converging(c: Plan) -> bool:

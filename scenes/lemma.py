@@ -592,13 +592,31 @@ class DescentLemma(LessonScene):
                 "less where it goes. The lemma no longer says why."
             )
         where = f"after {t.n_steps} steps it is at x = {numbers.fmt(float(t.final[0]))}"
-        if t.losses[-1] < t.losses[0]:
+        if t.losses[-1] < t.losses[0] and DescentLemma._settling(t):
             return (
                 f"{start} This run jumps to {hops}; {where}, lower than it began. f "
                 "curves less where it goes, so this η happens to work here. But nothing "
                 "promised it."
             )
+        if t.losses[-1] < t.losses[0]:  # lower, yet still bouncing (a 2-cycle, say)
+            return (
+                f"{start} This run jumps to {hops}; {where}, lower than it began. But "
+                "it has not settled, and nothing promised it would go down."
+            )
         return f"{start} This run jumps to {hops}; {where}, and has not settled."
+
+    @staticmethod
+    def _settling(t: Trajectory) -> bool:
+        """Whether a run is coming to rest: each of its last three steps at most 0.9
+        of the one before, the last under a twentieth of the first. A run bouncing
+        between two points keeps its stride, and is not."""
+        strides = np.abs(np.diff(t.points[:, 0]))
+        last = strides[-4:]
+        return bool(
+            len(strides) >= 4
+            and np.all(last[1:] <= 0.9 * last[:-1])
+            and last[-1] < 0.05 * strides[0]
+        )
 
 
 def _polyline(axes: Axes, xs: np.ndarray, ys: np.ndarray) -> VMobject:
