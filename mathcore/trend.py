@@ -91,3 +91,24 @@ def _slowing(f: np.ndarray) -> bool:
     logs = np.log10(np.maximum(f, floor))
     middle = len(f) // 2
     return bool(logs[0] - logs[middle] > logs[middle] - logs[-1] > 0)
+
+
+def settling(points: ArrayLike) -> bool:
+    """Whether a run's steps are coming to rest: each of its last three at most 0.9
+    of the one before, the last under a twentieth of the first. A run bouncing
+    between two points keeps its stride, and is not (its loss may still be below
+    where it began).
+
+    >>> settling([[3.0], [1.0], [0.5], [0.25], [0.1], [0.05]])
+    True
+    >>> settling([[1.0], [-1.0], [1.0], [-1.0], [1.0], [-1.0]])
+    False
+    """
+    x = np.asarray(points, dtype=np.float64)
+    strides = np.linalg.norm(np.diff(x.reshape(len(x), -1), axis=0), axis=1)
+    last = strides[-4:]
+    return bool(
+        len(strides) >= 4
+        and np.all(last[1:] <= 0.9 * last[:-1])
+        and last[-1] < 0.05 * strides[0]
+    )

@@ -353,8 +353,8 @@ class ConvergenceRate(LessonScene):
     def _gaps_caption(c: Plan) -> str:
         return (
             "On a log axis, the gap f(x_t) − f* never rises above its dashed bound. "
-            "The bound is (1 − μ/L)^t times the first gap. Convergence is linear, and "
-            "slower the larger κ."
+            "The bound is (1 − μ/L)^t times the first gap: a straight line here. "
+            "Convergence is linear, and the bound falls slower the larger κ."
         )
 
     @staticmethod

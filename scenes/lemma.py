@@ -46,6 +46,7 @@ from mathcore import landscape, smoothness
 from mathcore.functions import Objective
 from mathcore.optimize import Trajectory, gd, run
 from mathcore.runs import graph_points, windowed
+from mathcore.trend import settling
 from scenes import params
 from scenes.base import LessonScene
 from scenes.kit import look, numbers, plots, text
@@ -592,7 +593,7 @@ class DescentLemma(LessonScene):
                 "less where it goes. The lemma no longer says why."
             )
         where = f"after {t.n_steps} steps it is at x = {numbers.fmt(float(t.final[0]))}"
-        if t.losses[-1] < t.losses[0] and DescentLemma._settling(t):
+        if t.losses[-1] < t.losses[0] and settling(t.points):
             return (
                 f"{start} This run jumps to {hops}; {where}, lower than it began. f "
                 "curves less where it goes, so this η happens to work here. But nothing "
@@ -604,19 +605,6 @@ class DescentLemma(LessonScene):
                 "it has not settled, and nothing promised it would go down."
             )
         return f"{start} This run jumps to {hops}; {where}, and has not settled."
-
-    @staticmethod
-    def _settling(t: Trajectory) -> bool:
-        """Whether a run is coming to rest: each of its last three steps at most 0.9
-        of the one before, the last under a twentieth of the first. A run bouncing
-        between two points keeps its stride, and is not."""
-        strides = np.abs(np.diff(t.points[:, 0]))
-        last = strides[-4:]
-        return bool(
-            len(strides) >= 4
-            and np.all(last[1:] <= 0.9 * last[:-1])
-            and last[-1] < 0.05 * strides[0]
-        )
 
 
 def _polyline(axes: Axes, xs: np.ndarray, ys: np.ndarray) -> VMobject:
