@@ -11,8 +11,8 @@ Errors stop a render before any scene renders; warnings are said and it goes on.
   is longer than 10 minutes, holds no samples, samples that are not numbers (NaN,
   infinite) or no speech (:func:`mathvid.voice.recorded_sound`);
 - a file under ``narration/`` that matches no scene or step (warning):
-  ``narration/gd/7.wav`` for a scene of five steps, ``narration/gd/-1.wav``, ``narration/gdd/1.wav`` for no
-  scene, a file that is not a recording (not used);
+  ``narration/gd/7.wav`` for a scene of five steps, ``narration/gd/-1.wav``,
+  ``narration/gdd/1.wav`` for no scene, a file that is not a recording (not used);
 - a recorded step for which ``[scene.narration]`` gives no words (warning): its
   captions are then the step's own text, which the recording may not say.
 
@@ -46,7 +46,6 @@ from mathvid.voice import (
     for_step,
     recorded_sound,
     recordings_of,
-    step_key,
 )
 
 SCRIPT = "script.md"
@@ -130,9 +129,9 @@ def _scene_problems(entry: SceneEntry, folder: Path) -> list[Problem]:
         return []
     names = list(step_names(entry.scene_cls, entry.params))
     problems = [
-        Problem(f"{at}: {_no_step(_written(key, at), entry.id, names)}")
+        Problem(f"{at}: {_no_step(key, entry.id, names)}")
         for (key, _), at in zip(entry.narration, entry.narration_at, strict=True)
-        if _step_of(_written(key, at), names) is None
+        if _step_of(key, names) is None
     ]
     return problems + [
         problem
@@ -192,18 +191,6 @@ def _step_of(key: str, names: list[str]) -> int | None:
     return next((n for n, name in steps if for_step({key: n}, n, name)), None)
 
 
-def _written(key: str, at: str) -> str:
-    """A ``[scene.narration]`` key as :func:`step_key` reads what the lesson file
-    says (``at``: ``file:line: narration.KEY``), where the loader made a number of
-    it (its slug): ``-1`` is no step, not step 1.
-
-    >>> _written("1", "lesson.toml:9: narration.-1"), _written("1", "l:9: narration.1")
-    ('-1', '1')
-    """
-    written = at.rpartition(": narration.")[2]
-    return step_key(written) if key.isdigit() and step_key(written) != key else key
-
-
 def _no_step(key: str, scene_id: str, names: list[str]) -> str:
     """Why ``key`` names no step of the scene ``scene_id``, and what it could mean.
 
@@ -215,7 +202,7 @@ def _no_step(key: str, scene_id: str, names: list[str]) -> str:
     'no step of this name in gd; did you mean "Where it stops"?'
     """
     has = f"{scene_id} has {_count(len(names), 'step')}"
-    if key.isdigit() and int(key) > 0:
+    if key.isascii() and key.isdigit() and int(key) > 0:
         return f"no step {key}: {has}"
     if key.isdigit() or slug(key).isdigit():
         return f"no step {key}: steps are named by their number from 1 or their name; {has}"

@@ -450,16 +450,17 @@ def _recording(path: Path) -> Recording:
 
 
 def step_key(name: str) -> str:
-    """How a recording's file name (or a ``[scene.narration]`` key) names a step: by
-    its number from 1 (digits), else by its name's slug. A name whose slug is a
-    number it does not spell (``-1``, `` 2``) is neither, and is kept as written,
-    so that it names no step (``-1`` would otherwise be step 1).
+    """How a recording's file name names a step, as the lesson loader reads a
+    ``[scene.narration]`` key: by its number from 1 (ASCII digits, ``02`` is 2),
+    else by its name's slug. A name that is neither (``0``, ``-1``, `` 2``: a slug
+    that is a number the name does not spell) is kept as written, so that it names
+    no step (``-1`` was step 1).
 
-    >>> step_key("2"), step_key("The rest, faster"), step_key("-1"), step_key("+2")
-    ('2', 'the-rest-faster', '-1', '+2')
+    >>> [step_key(n) for n in ("2", "02", "The rest, faster", "0", "-1", "+2")]
+    ['2', '2', 'the-rest-faster', '0', '-1', '+2']
     """
-    if name.isdigit():
-        return name
+    if name.isascii() and name.isdigit():
+        return str(int(name)) if int(name) > 0 else name
     key = slug(name)
     return name if not key or key.isdigit() else key
 
