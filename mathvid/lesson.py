@@ -763,7 +763,9 @@ class _Locator:
 
     def __init__(self, path: Path, text: str) -> None:
         self.path = path
-        self.lines = text.splitlines()
+        # TOML's lines end at "\n" alone (splitlines would also end one at a U+2028
+        # or U+0085 inside a string, and count the lines after it wrong).
+        self.lines = text.split("\n")
         self.keys: dict[str, list[int]] = {}  # key → the lines that set it, in order
         self.headers: dict[str, list[int]] = {}  # "[scene.params]" → its lines
         for n, line in enumerate(self.lines):

@@ -87,6 +87,7 @@ BAD: dict[str, tuple[str | bytes, int | None, str]] = {
     "key +1": (NARRATION + '"+1" = "Plus one."\n', 8, "expected a step"),
     "key of no letters": (NARRATION + '"η" = "Eta."\n', 8, "expected a step"),
     "key empty": (NARRATION + '"" = "Nothing."\n', 8, "expected a step"),
+    "key after a U+2028": (NARRATION + '1 = "a\u2028b"\n-1 = "c"\n', 9, "narration.-1"),
     # Titles every output must show (the page, slides, chapters, captions, script).
     "chapter title U+0001": (HEAD + 'title = "Tan\\u0001gent"\n', 6, "title: holds"),
     "chapter title U+FFFE": (HEAD + 'title = "Tan\\uFFFEgent"\n', 6, "U+FFFE"),
