@@ -78,6 +78,9 @@ MAX_RECORDING_BYTES = 1 << 30
 MIN_SPEECH = 0.2
 """Seconds of speech (:func:`audio.speech_spans`) that a recording must hold: less
 is a click or a breath, not a word."""
+MAX_PEAK = 1000.0
+"""The largest sample a recording may hold (float samples may pass full scale, ±1,
+when a recording is hot; past +60 dB it is no recording, and squares overflow)."""
 
 
 @dataclass(frozen=True)
@@ -268,7 +271,8 @@ def recorded_sound(
     ValueError
         One line naming the file: it could not be read, does not decode, has a rate
         outside :data:`audio.RATES`, is longer than ``max_seconds``, holds no
-        samples, samples that are not numbers, or no speech.
+        samples, samples that are not numbers or past :data:`MAX_PEAK`, or no
+        speech (less than :data:`MIN_SPEECH`).
 
     Examples
     --------
@@ -299,17 +303,20 @@ def _decoded_recording(recording: Recording, max_seconds: float) -> np.ndarray:
 
 
 def _checked_sound(samples: np.ndarray) -> np.ndarray:
-    """``samples``, refused when they are none, not numbers or hold no speech; its
-    offset removed and trimmed to its speech."""
+    """``samples``, refused when they are none, not numbers, past :data:`MAX_PEAK` or
+    hold no speech; its offset removed and trimmed to its speech."""
     if not samples.size:
         raise ValueError("no samples in it: a header and no sound")
     bad = np.flatnonzero(~np.isfinite(samples))
     if bad.size:
         at = bad[0] / audio.RATE
         raise ValueError(f"samples that are not numbers (NaN or infinite), from {at:.2f} s")
+    peak = float(np.abs(samples).max())
+    if peak > MAX_PEAK:
+        raise ValueError(f"samples up to {peak:.3g}: a sound's are within ±1")
     # An offset (a constant level) reads as sound to the energy detector, and a
     # recorder's offset clicks where the sound is cut: it goes.
-    samples = samples - np.float32(samples.mean())
+    samples = samples - np.float32(samples.mean(dtype=np.float64))
     spans = audio.speech_spans(samples)
     speech = sum(end - start for start, end in spans)
     if speech < MIN_SPEECH:

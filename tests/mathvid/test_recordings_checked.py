@@ -114,6 +114,10 @@ BAD: dict[str, tuple[Callable[[Path], None], str]] = {
         written(spoilt(np.inf, 0.75)),
         "samples that are not numbers (NaN or infinite), from 0.75 s",
     ),
+    "samples past any sound's range": (
+        written(floats(voice(1.0) * 1e38)),
+        "samples up to 3e+37: a sound's are within ±1",
+    ),
     "two seconds of silence": (
         written(pcm16(np.zeros(88_200), 44_100)),
         "no speech in it (silent, or too quiet)",
