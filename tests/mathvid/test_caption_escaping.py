@@ -185,7 +185,7 @@ def _writers() -> list[str]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             call = isinstance(node, ast.Call) and ast.unparse(node.func) == "srt.compose"
             header = isinstance(node, ast.Constant) and str(node.value).startswith("WEBVTT")
-            if call or (header and "descriptions" not in path.name):
+            if call or header:
                 found.append(f"{path.relative_to(MATHVID.parent)}:{node.lineno}")
     return found
 
