@@ -32,7 +32,7 @@ from mathvid import audio
 from mathvid.media import replacing, replacing_all
 from mathvid.render import Rendered
 from mathvid.transcript import Overrides, transcript_html, transcript_text
-from mathvid.vtt import to_webvtt
+from mathvid.vtt import from_srt, to_srt, to_webvtt
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,7 @@ def assemble(
         _write(tmp[files.transcript], transcript_html(title, manifests, overrides))
         subtitles = _shifted_captions([r.captions for _, r in scenes], chapters)
         _write(tmp[files.vtt], to_webvtt(subtitles))
-        _write(tmp[files.srt], srt.compose(subtitles))
+        _write(tmp[files.srt], to_srt(subtitles))
         for (_, r), poster in zip(scenes, files.posters, strict=True):
             last_frame(r.video).save(tmp[poster], format="PNG")
     for stale in set((out_dir / "posters").glob("*.png")) - set(files.posters):
@@ -255,7 +255,7 @@ def _shifted_captions(files: list[Path], chapters: list[Chapter]) -> list[srt.Su
     for path, chapter in zip(files, chapters, strict=True):
         shift = dt.timedelta(seconds=chapter.start)
         text = path.read_text(encoding="utf-8") if path.exists() else ""
-        for sub in srt.parse(text):
+        for sub in from_srt(text):
             out.append(srt.Subtitle(0, sub.start + shift, sub.end + shift, sub.content))
     return list(srt.sort_and_reindex(out))
 

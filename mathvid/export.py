@@ -46,6 +46,7 @@ from mathvid.media import (
 )
 from mathvid.render import Rendered, _replace_folder
 from mathvid.transcript import words
+from mathvid.vtt import from_srt
 from scenes.kit.themes import THEMES
 
 MARKER = ".mathvid-bundle"
@@ -146,7 +147,7 @@ def bundle_data(
     scenes = []
     for scene in rendered:
         entry = lesson.entry(scene.id)
-        cues = list(srt.parse(scene.captions.read_text(encoding="utf-8")))
+        cues = from_srt(scene.captions.read_text(encoding="utf-8"))
         manifest = json.loads(scene.manifest.read_text(encoding="utf-8"))
         # Captions are timed in scene time, clips in frames (each animation rounds up
         # to whole frames): place cues by the step's start in scene time, no drift.

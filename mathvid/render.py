@@ -457,6 +457,7 @@ def _render_into(job: Job, manim_media: Path, voice_cache: Path) -> None:
     from manim import tempconfig  # Manim is slow to import: only when rendering.
 
     from mathvid.voice import Narrator
+    from mathvid.vtt import to_srt
 
     module, _, name = job.scene.partition(":")
     scene_cls = getattr(importlib.import_module(module), name)
@@ -477,6 +478,9 @@ def _render_into(job: Job, manim_media: Path, voice_cache: Path) -> None:
             scene.render()
         except Exception as err:
             raise RenderError(f"{name}: {_one_line(err)}") from err
+    # Manim writes its captions unescaped: a lesson's "A --> B" would end a cue.
+    srt_file = manim_media / "video" / f"{name}.srt"
+    srt_file.write_text(to_srt(scene.renderer.file_writer.subcaptions), encoding="utf-8")
     if scene.speeches:  # beside the video, for _collect to mix in
         from mathvid import audio
 

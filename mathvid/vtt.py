@@ -110,3 +110,17 @@ def to_srt(subtitles: list[srt.Subtitle]) -> str:
         srt.Subtitle(s.index, s.start, s.end, srt_text(s.content)) for s in subtitles
     ]
     return srt.compose(escaped)
+
+
+def from_srt(document: str) -> list[srt.Subtitle]:
+    """The subtitles of an SRT document :func:`to_srt` wrote, their text as given
+    (its word joiners taken out).
+
+    >>> cue = srt.Subtitle(1, dt.timedelta(seconds=1), dt.timedelta(seconds=2), "A --> B")
+    >>> from_srt(to_srt([cue]))[0].content
+    'A --> B'
+    """
+    return [
+        srt.Subtitle(s.index, s.start, s.end, s.content.replace(JOINER, ""))
+        for s in srt.parse(document)
+    ]

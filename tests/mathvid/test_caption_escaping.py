@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from mathvid.descriptions import descriptions_vtt
 from mathvid.vtt import JOINER, to_srt, to_webvtt
+from tests.mathvid.command import mathvid
 
 MATHVID = Path(__file__).resolve().parents[2] / "mathvid"
 
@@ -190,10 +191,33 @@ def _writers() -> list[str]:
     return found
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 23: mathvid/assemble.py writes lesson.srt with srt.compose; it is to "
-    "call mathvid.vtt.to_srt (not this change's file)",
-)
 def test_every_caption_document_is_written_through_the_escaping_writers() -> None:
     assert _writers() == []
+
+
+HOSTILE_WORDS = "A --> B, and then 00:00:00.000 --> 09:59:59.000 again."
+
+
+def test_a_lesson_s_hostile_words_stay_in_their_cues(tmp_path: Path) -> None:
+    # Manim writes a scene's captions itself, unescaped (srt.compose): the render
+    # writes them again through to_srt, and the lesson's captions follow.
+    lesson = tmp_path / "lesson.toml"
+    lesson.write_text(
+        'title = "Hostile"\n\n[[scene]]\nid = "tangent"\n'
+        'scene = "scenes.derivatives:TangentLine"\ntitle = "The tangent"\n'
+        f'[scene.narration]\n1 = "{HOSTILE_WORDS}"\n',
+        encoding="utf-8",
+    )
+    done = mathvid("lesson", "-q", "l", "--lesson", lesson, "--media", tmp_path / "m")
+    assert done.returncode == 0, done.stderr
+    out = next((tmp_path / "m").rglob("lesson.srt")).parent
+    scene = next((tmp_path / "m").rglob("scene.srt"))
+    for document, read in (
+        (scene, read_srt),
+        (out / "lesson.srt", read_srt),
+        (out / "lesson.vtt", read_vtt),
+    ):
+        got = read(document.read_text(encoding="utf-8"))
+        words = " ".join(text.replace("\n", " ") for _, _, text in got)
+        assert HOSTILE_WORDS in words, (document.name, got)
+        assert max(end for _, end, _ in got) < 60, (document.name, got)  # no 10 h cue
