@@ -370,7 +370,8 @@ class NeuronBackprop(LessonScene):
             self,
             view,
             heading,
-            "A neuron: weigh the input, add the bias, squash it with the sigmoid.",
+            "A neuron weighs its input, adds a bias, and squashes the sum with the "
+            "sigmoid.",
             duration=4.5,
         )
 

@@ -269,7 +269,7 @@ class BackpropCost(LessonScene):
         back = b.multiply_adds - f
         self.step(
             "Backprop",
-            f"Backprop runs forward once and backward once: {f} plus {back} is "
+            f"Backpropagation runs forward once and backward once: {f} plus {back} is "
             f"{b.multiply_adds} multiply-adds, {numbers.fmt(q.cost.ratio, 1)} times fewer.",
             draws="Flashes sweep forward through the layers, then back, a layer at a time. "
             f"Beside: backprop's {b.multiply_adds:,} multiply-adds, for one forward and "
@@ -348,8 +348,8 @@ class BackpropCost(LessonScene):
         self.step(
             "Growing P",
             f"Grow the network from P = {q.sweep[0].n_params:,} to {last.n_params:,}: "
-            "central differences grow like P squared, backprop like P. At the largest, "
-            f"backprop does {last.ratio:,.0f} times less work.",
+            "central differences grow like P squared, and backpropagation like P. At "
+            f"the largest, backpropagation does {last.ratio:,.0f} times less work.",
             draws=f"Log-log axes of multiply-adds against P, from P = "
             f"{q.sweep[0].n_params:,} to {last.n_params:,}: a line of dots for central "
             f"differences, then one for backprop. Beside: their slopes, "

@@ -124,7 +124,7 @@ class TangentLine(LessonScene):
 
         self.step(
             "The curve",
-            "A derivative asks: nudge the input, how fast does f change?",
+            "A derivative asks how fast f changes when we nudge the input.",
             draws=f"Axes from x = {numbers.fmt(p.x_range[0])} to "
             f"{numbers.fmt(p.x_range[1])}, with the curve of f and its formula.",
         )
@@ -132,7 +132,7 @@ class TangentLine(LessonScene):
 
         self.step(
             "Secant becomes tangent",
-            "Shrink the step h: the secant's slope settles.",
+            "As the step h shrinks, the slope of the secant settles.",
             draws=_secant_draws(f, p),
         )
         self._secant_limit(f, axes, formula, p)

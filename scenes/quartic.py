@@ -223,8 +223,8 @@ class QuarticRates(LessonScene):
 
         self.step(
             f"{numbers.number_word(len(runs)).capitalize()} learning rates",
-            f"Same start, {numbers.number_word(len(runs))} step sizes η: "
-            "every ball follows x ← x − η f′(x).",
+            f"Same start, and {numbers.number_word(len(runs))} step sizes η. Every ball "
+            "follows the rule x ← x − η f′(x).",
             draws=f"{numbers.number_word(len(runs)).capitalize()} balls start at x = "
             f"{numbers.fmt(p.x0)}, one for each η: "
             f"{numbers.listed([numbers.fmt(t.lr) for t in runs])}. They roll along the "

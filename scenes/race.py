@@ -260,7 +260,7 @@ class OptimizerRace(LessonScene):
 
         self.step(
             "The race",
-            "Step by step, side by side: where each one is, and its loss.",
+            "Side by side, one step at a time: where each one is, and its loss.",
             duration=p.race_seconds,
             draws="Each optimizer's path grows from the start, step by step, while the "
             f"legend counts the steps and each loss, for up to {p.steps:,} steps. "

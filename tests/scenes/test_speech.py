@@ -177,17 +177,18 @@ CAPTIONS = [
         "thousand five hundred multiply-adds.",
     ),
     (
-        "Backprop runs forward once and backward once: 24 plus 36 is 60 multiply-adds, "
-        "24.8 times fewer.",
-        "Backprop runs forward once and backward once: twenty-four plus thirty-six is "
-        "sixty multiply-adds, twenty-four point eight times fewer.",
+        "Backpropagation runs forward once and backward once: 24 plus 36 is 60 "
+        "multiply-adds, 24.8 times fewer.",
+        "Backpropagation runs forward once and backward once: twenty-four plus "
+        "thirty-six is sixty multiply-adds, twenty-four point eight times fewer.",
     ),
     (
         "Grow the network from P = 19 to 10,701: central differences grow like P "
-        "squared, backprop like P. At the largest, backprop does 7,226 times less work.",
+        "squared, and backpropagation like P. At the largest, backpropagation does "
+        "7,226 times less work.",
         "Grow the network from P equals nineteen to about eleven thousand: central "
-        "differences grow like P squared, backprop like P. At the largest, backprop "
-        "does about seven thousand two hundred times less work.",
+        "differences grow like P squared, and backpropagation like P. At the largest, "
+        "backpropagation does about seven thousand two hundred times less work.",
     ),
     (
         "Both ways give the same gradient. The largest of the 31 differences is 1.4 × "
@@ -298,11 +299,12 @@ CAPTIONS = [
     ),
     (
         "On a log axis, the gap f(x_t) − f* never rises above its dashed bound. The "
-        "bound is (1 − μ/L)^t times the first gap. Convergence is linear, and slower "
-        "the larger κ.",
+        "bound is (1 − μ/L)^t times the first gap: a straight line here. Convergence "
+        "is linear, and the bound falls slower the larger κ.",
         "On a log axis, the gap f of x t minus f star never rises above its dashed "
         "bound. The bound is the quantity one minus mu over L, to the t times the "
-        "first gap. Convergence is linear, and slower the larger kappa.",
+        "first gap: a straight line here. Convergence is linear, and the bound falls "
+        "slower the larger kappa.",
     ),
     (
         "On κ = 100: at η = 1.9/L it zig-zags across the valley yet converges. And at "
@@ -339,9 +341,9 @@ CAPTIONS = [
         "Exercise one: sine x plus cosine y as a surface, its height in colour.",
     ),
     (
-        "Same start, four step sizes η: every ball follows x ← x − η f′(x).",
-        "Same start, four step sizes eta: every ball follows x becomes x minus eta f "
-        "prime of x.",
+        "Same start, and four step sizes η. Every ball follows the rule x ← x − η f′(x).",
+        "Same start, and four step sizes eta. Every ball follows the rule x becomes x "
+        "minus eta f prime of x.",
     ),
     (
         "Too large: with η = 0.1 the first step throws x to -7.2. Then by step 6 the "
