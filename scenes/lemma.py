@@ -567,7 +567,7 @@ class DescentLemma(LessonScene):
         above = bool(np.all(d.actual[finite] >= d.guaranteed[finite] - 1e-9))
         true = " The true drop, dashed, is never smaller." if above else ""
         return (
-            "For any η the bound promises a drop of at least η(1 − Lη/2)·f′(x_t)². "
+            "For any η, the bound promises a drop of at least η(1 − Lη/2)·f′(x_t)². "
             f"It is positive exactly between 0 and 2/L = {numbers.fmt(roots[1])}, and "
             f"largest at 1/L.{true}"
         )

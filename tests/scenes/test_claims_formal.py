@@ -160,7 +160,7 @@ def check_lemma_words(words: list[str], p) -> None:
         assert abs(really - promised) <= 1.5e-3 * span
 
     m = re.fullmatch(
-        r"For any η the bound promises a drop of at least η\(1 − Lη/2\)·f′\(x_t\)². It "
+        r"For any η, the bound promises a drop of at least η\(1 − Lη/2\)·f′\(x_t\)². It "
         r"is positive exactly between 0 and 2/L = (\S+), and largest at 1/L\.(.*)",
         decrease,
     )

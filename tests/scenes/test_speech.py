@@ -261,10 +261,10 @@ CAPTIONS = [
         "point one nine six, lower still.",
     ),
     (
-        "For any η the bound promises a drop of at least η(1 − Lη/2)·f′(x_t)². It is "
+        "For any η, the bound promises a drop of at least η(1 − Lη/2)·f′(x_t)². It is "
         "positive exactly between 0 and 2/L = 1, and largest at 1/L. The true drop, "
         "dashed, is never smaller.",
-        "For any eta the bound promises a drop of at least eta times the quantity one "
+        "For any eta, the bound promises a drop of at least eta times the quantity one "
         "minus L eta over two, times f prime of x t, squared. It is positive exactly "
         "between zero and two over L equals one, and largest at one over L. The true "
         "drop, dashed, is never smaller.",
