@@ -253,8 +253,8 @@ def held(written: str) -> str:
 
     >>> held("10,701"), held("10,000"), held("2.337")
     ('about eleven thousand', 'ten thousand', 'two point three four')
-    >>> held("1,488")
-    'about one thousand five hundred'
+    >>> held("1,488"), held("78,123,456,789,012,345,678")
+    ('about one thousand five hundred', 'about seventy-eight quintillion')
     >>> held("0.0805"), held("-0.000123")
     ('zero point zero eight zero five', 'minus zero point zero zero zero one two three')
     """
@@ -262,15 +262,18 @@ def held(written: str) -> str:
     if not m:
         return number(written)
     sign, whole, decimals = m[1], m[2].replace(",", ""), m[3] or ""
-    value = float(f"{whole}.{decimals or 0}")
+    if not decimals:  # rounded as an integer: a float loses a long one's figures
+        n = int(whole)
+        rounded = round(n, HELD_FIGURES - 1 - len(str(n)))
+        return number(written) if rounded == n else f"about {number(f'{sign}{rounded:,}')}"
+    value = float(f"{whole}.{decimals}")
     if value == 0:
         return number(written)
-    figures = HELD_FIGURES if decimals else HELD_FIGURES - 1
-    shift = figures - 1 - math.floor(math.log10(value))
+    shift = HELD_FIGURES - 1 - math.floor(math.log10(value))
     rounded = round(value, shift)
     if rounded == value:
         return number(written)
-    if not decimals or shift <= 0:
+    if shift <= 0:
         return f"about {number(sign + f'{int(rounded):,}')}"
     text = f"{rounded:.{shift}f}".rstrip("0").rstrip(".")
     return number(sign + text)
