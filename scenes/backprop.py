@@ -124,7 +124,8 @@ class ChainRuleGraph(LessonScene):
         _backward_step(
             self,
             view.t,
-            "Backward: start from 1 at the output and multiply by each edge's local rate.",
+            "Backward: start from 1 at the output, then multiply by each edge's local "
+            "rate.",
             p.digits,
         )
         _backward(self, view, edge_symbols(chain_example(p.x)), p.digits)
@@ -399,7 +400,7 @@ class NeuronBackprop(LessonScene):
             heading,
             view.root.label,
             p,
-            "PyTorch's autograd does the same bookkeeping and gets the same numbers.",
+            "Autograd, in PyTorch, keeps the same books and gets the same numbers.",
             duration=5,
         )
 

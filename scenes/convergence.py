@@ -354,7 +354,7 @@ class ConvergenceRate(LessonScene):
         return (
             "On a log axis, the gap f(x_t) − f* never rises above its dashed bound. "
             "The bound is (1 − μ/L)^t times the first gap: a straight line here. "
-            "Convergence is linear, and the bound falls slower the larger κ."
+            "Convergence is linear, and the larger κ, the slower the bound falls."
         )
 
     @staticmethod
@@ -551,10 +551,10 @@ def _closing_draws(c: Plan, p: ConvergenceRateParams) -> str:
 
 
 def _fates(c: Plan, factor_text: Callable[[float], str]) -> list[str]:
-    """How each closing run went, "at η = 1.9/L it …", its factor written by
+    """How each closing run went, "at η = 1.9/L the run …", its factor written by
     ``factor_text``."""
     return [
-        f"at η = {factor_text(run_.factor)}/L it {_fate(run_, v)}"
+        f"at η = {factor_text(run_.factor)}/L the run {_fate(run_, v)}"
         for run_, v in zip(c.closing, c.verdicts, strict=True)
     ]
 

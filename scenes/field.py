@@ -205,7 +205,8 @@ class GradientField(LessonScene):
         sweep = _directional_sweep(sv.f, crossing, p)
         self.step(
             "The directional derivative",
-            "Turn a unit vector u: the slope along u is the gradient dotted with u.",
+            "Turn a unit vector, called u. The slope along u is the gradient dotted "
+            "with u.",
             draws=_sweep_draws(sweep),
         )
         self._sweep(sv.f, axes, crossing, sweep, parts, formula, p)

@@ -163,7 +163,7 @@ class GradientBowl(Lesson3DScene):
 
         self.step(
             "The contour map",
-            "Seen from above, each height is a line of its own: the contour map.",
+            "Seen from above, each height draws a line of its own: the contour map.",
             draws="The surface flattens into a map seen from above: heights become "
             "bands of colour, and contour lines join points of equal height.",
         )

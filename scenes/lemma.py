@@ -545,8 +545,8 @@ class DescentLemma(LessonScene):
         q = d.bound
         return (
             f"The step size η = 1/L = {numbers.fmt(1 / d.L)} lands at the parabola's "
-            f"lowest point, x = {numbers.fmt(d.step)}. There the bound promises f ≤ "
-            f"{numbers.fmt(q.minimum)}, and f is really "
+            f"lowest point, x = {numbers.fmt(d.step)}. The bound promises f ≤ "
+            f"{numbers.fmt(q.minimum)} there. In fact f is "
             f"{numbers.fmt(d.step_value)}{DescentLemma._lower(d)}."
         )
 

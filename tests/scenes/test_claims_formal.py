@@ -143,7 +143,7 @@ def check_lemma_words(words: list[str], p) -> None:
 
     m = re.fullmatch(
         r"The step size η = 1/L = (\S+) lands at the parabola's lowest point, "
-        r"x = (\S+)\. There the bound promises f ≤ (\S+), and f is really (\S+), "
+        r"x = (\S+)\. The bound promises f ≤ (\S+) there\. In fact f is (\S+), "
         r"(lower still|exactly the promise)\.",
         step,
     )
@@ -450,7 +450,7 @@ def check_convergence_words(words: list[str], p) -> None:
     assert len(fates) == len(p.closing_factors)
     closing_runs = []
     for fate, factor in zip(fates, p.closing_factors, strict=True):
-        m = re.fullmatch(r"at η = (\S+)/L it (.+)", fate)
+        m = re.fullmatch(r"at η = (\S+)/L the run (.+)", fate)
         assert agrees(m[1], factor, 4)
         r = descend_2d(b, p.x0, factor / b.L, p.steps)
         closing_runs.append(r)

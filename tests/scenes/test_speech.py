@@ -154,8 +154,8 @@ CAPTIONS = [
         "gradient of f.",
     ),
     (
-        "Backward: start from 1 at the output and multiply by each edge's local rate.",
-        "Backward: start from one at the output and multiply by each edge's local rate.",
+        "Backward: start from 1 at the output, then multiply by each edge's local rate.",
+        "Backward: start from one at the output, then multiply by each edge's local rate.",
     ),
     (
         "sin²(x) is sine, then squaring: the rates multiply, 2·sin x times cos x.",
@@ -254,10 +254,10 @@ CAPTIONS = [
     ),
     (
         "The step size η = 1/L = 0.5 lands at the parabola's lowest point, x = 0.905. "
-        "There the bound promises f ≤ 3.806, and f is really -0.196, lower still.",
+        "The bound promises f ≤ 3.806 there. In fact f is -0.196, lower still.",
         "The step size eta equals one over L equals zero point five lands at the "
-        "parabola's lowest point, x equals zero point nine zero five. There the bound "
-        "promises f is at most three point eight one, and f is really minus zero "
+        "parabola's lowest point, x equals zero point nine zero five. The bound "
+        "promises f is at most three point eight one there. In fact f is minus zero "
         "point one nine six, lower still.",
     ),
     (
@@ -300,18 +300,18 @@ CAPTIONS = [
     (
         "On a log axis, the gap f(x_t) − f* never rises above its dashed bound. The "
         "bound is (1 − μ/L)^t times the first gap: a straight line here. Convergence "
-        "is linear, and the bound falls slower the larger κ.",
+        "is linear, and the larger κ, the slower the bound falls.",
         "On a log axis, the gap f of x t minus f star never rises above its dashed "
         "bound. The bound is the quantity one minus mu over L, to the t times the "
-        "first gap: a straight line here. Convergence is linear, and the bound falls "
-        "slower the larger kappa.",
+        "first gap: a straight line here. Convergence is linear, and the larger "
+        "kappa, the slower the bound falls.",
     ),
     (
-        "On κ = 100: at η = 1.9/L it zig-zags across the valley yet converges. And at "
-        "η = 2.05/L it diverges, leaving at step 11.",
-        "On kappa equals one hundred: at eta equals one point nine over L it zig-zags "
-        "across the valley yet converges. And at eta equals two point zero five over "
-        "L it diverges, leaving at step eleven.",
+        "On κ = 100: at η = 1.9/L the run zig-zags across the valley yet converges. "
+        "And at η = 2.05/L the run diverges, leaving at step 11.",
+        "On kappa equals one hundred: at eta equals one point nine over L the run "
+        "zig-zags across the valley yet converges. And at eta equals two point zero "
+        "five over L the run diverges, leaving at step eleven.",
     ),
     (
         "The notebook says any η below 1/L converges, in Layer 3. And any η below 2/L "
