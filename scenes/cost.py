@@ -349,7 +349,7 @@ class BackpropCost(LessonScene):
             "Growing P",
             f"Grow the network from P = {q.sweep[0].n_params:,} to {last.n_params:,}: "
             "central differences grow like P squared, and backpropagation like P. At "
-            f"the largest, backpropagation does {last.ratio:,.0f} times less work.",
+            f"the largest, the work of backpropagation is {last.ratio:,.0f} times less.",
             draws=f"Log-log axes of multiply-adds against P, from P = "
             f"{q.sweep[0].n_params:,} to {last.n_params:,}: a line of dots for central "
             f"differences, then one for backprop. Beside: their slopes, "

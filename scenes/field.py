@@ -205,7 +205,7 @@ class GradientField(LessonScene):
         sweep = _directional_sweep(sv.f, crossing, p)
         self.step(
             "The directional derivative",
-            "Turn a unit vector, called u. The slope along u is the gradient dotted "
+            "Turn a vector u of length one. The slope along u is the gradient dotted "
             "with u.",
             draws=_sweep_draws(sweep),
         )

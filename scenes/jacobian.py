@@ -459,7 +459,7 @@ class VectorJacobian(LessonScene):
             "Both agree",
             f"Both ways give {_plain(pl.backward.grads, d)}. Building J takes three "
             "backward passes, one per output, or two forward passes, one per input. "
-            "The vector–Jacobian product takes one.",
+            "But the vector–Jacobian product takes only one.",
             draws="A table sets the sum beside the backward pass: "
             f"{_plain([s.total for s in pl.sums], d)} and {_plain(pl.backward.grads, d)}. "
             "Below: forming the Jacobian takes three backward passes or two forward "

@@ -184,11 +184,11 @@ CAPTIONS = [
     ),
     (
         "Grow the network from P = 19 to 10,701: central differences grow like P "
-        "squared, and backpropagation like P. At the largest, backpropagation does "
-        "7,226 times less work.",
+        "squared, and backpropagation like P. At the largest, the work of "
+        "backpropagation is 7,226 times less.",
         "Grow the network from P equals nineteen to about eleven thousand: central "
         "differences grow like P squared, and backpropagation like P. At the largest, "
-        "backpropagation does about seven thousand two hundred times less work.",
+        "the work of backpropagation is about seven thousand two hundred times less.",
     ),
     (
         "Both ways give the same gradient. The largest of the 31 differences is 1.4 × "
