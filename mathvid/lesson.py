@@ -38,7 +38,6 @@ import math
 import os
 import re
 import signal
-import stat
 import threading
 import tomllib
 import types
@@ -48,6 +47,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from mathvid.media import Unreadable, read_file
 from scenes.kit import themes
 
 VOICES = ("joe", "none")
@@ -185,32 +185,18 @@ def load_lesson(path: str | Path) -> Lesson:
 
 
 def _read(path: Path) -> str:
-    """The text of ``path``: a regular file of at most :data:`MAX_BYTES`, in UTF-8.
-
-    It is opened without waiting (a FIFO would wait for a writer; a device never
-    ends) and checked as opened, not by its name, so that what is checked is what
-    is read.
-    """
-    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC
+    """The text of ``path``: a regular file of at most :data:`MAX_BYTES`
+    (:func:`mathvid.media.read_file`), in UTF-8."""
     try:
-        fd = os.open(path, flags)
-    except OSError as err:
-        raise LessonError(f"{path}: cannot read: {err.strerror}") from None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise LessonError(
-                f"{path}: cannot read: it is {_kind(info.st_mode)}, not a file"
-            )
-        if info.st_size > MAX_BYTES:
-            raise LessonError(_too_big(path))
-        data = _read_at_most(fd, MAX_BYTES + 1)
-    except OSError as err:
-        raise LessonError(f"{path}: cannot read: {err.strerror}") from None
-    finally:
-        os.close(fd)
-    if len(data) > MAX_BYTES:  # it grew since it was measured
-        raise LessonError(_too_big(path))
+        data = read_file(path, MAX_BYTES)
+    except Unreadable as err:
+        if err.kind == "too large":
+            raise LessonError(_too_big(path)) from None
+        why = {
+            "gone": "No such file or directory",
+            "not a file": f"it is {err.detail}, not a file",
+        }
+        raise LessonError(f"{path}: cannot read: {why.get(err.kind, err.detail)}") from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -219,27 +205,6 @@ def _read(path: Path) -> str:
             f"{path}:{line}: not UTF-8 text (byte 0x{data[err.start]:02x}); "
             "save the lesson file as UTF-8"
         ) from None
-
-
-def _read_at_most(fd: int, limit: int) -> bytes:
-    """The bytes of ``fd`` up to its end, or the first ``limit`` of them."""
-    chunks, size = [], 0
-    while size < limit and (chunk := os.read(fd, limit - size)):
-        chunks.append(chunk)
-        size += len(chunk)
-    return b"".join(chunks)
-
-
-def _kind(mode: int) -> str:
-    """What a file that is not a regular one is, in words."""
-    kinds = (
-        (stat.S_ISDIR, "a folder"),
-        (stat.S_ISFIFO, "a FIFO (named pipe)"),
-        (stat.S_ISCHR, "a character device"),
-        (stat.S_ISBLK, "a block device"),
-        (stat.S_ISSOCK, "a socket"),
-    )
-    return next((name for test, name in kinds if test(mode)), "not a regular file")
 
 
 def _too_big(path: Path) -> str:

@@ -31,7 +31,6 @@ import io
 import json
 import math
 import re
-import stat
 import wave
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -42,6 +41,7 @@ import numpy as np
 
 from mathvid import audio
 from mathvid.lesson import Lesson, SceneEntry, slug
+from mathvid.media import Unreadable, read_file
 from scenes.base import Cue, Speech
 from scenes.kit.speech import READING_RATE, cue_texts, for_the_ear, for_the_eye
 
@@ -62,10 +62,11 @@ IN_SPEECH = 0.5
 length of the two cues it parts (within a sentence; :data:`IN_SPEECH_SENTENCE` between
 sentences, where a speaker almost always pauses)."""
 IN_SPEECH_SENTENCE = 1.5
-MOST_WORDS_A_MINUTE = 160
+MOST_WORDS_A_MINUTE = 155
 """The fastest a cue is said at the default pace: short words (numbers, letters,
 "x squared") come out faster than the lesson's mean at one length scale, and
-lecturers speak 120 to 160 words a minute about mathematics."""
+lecturers speak 120 to 160 words a minute about mathematics (a cue's rate is within
+1 % of this, and pauses between cues slow a step further)."""
 SLOWER_TRIES = 3  # syntheses at most to bring a cue down to its least length
 WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
 """A spoken word ("ee-tuh" and "f's" are one)."""
@@ -442,18 +443,17 @@ def _recording(path: Path) -> Recording:
     """The recording in the file ``path``, or why it is not read."""
     step, name = step_key(path.stem), str(path)
     try:
-        kind = path.stat()  # through a link: the file it points to is what is read
-    except OSError as err:
-        return Recording(step, name, b"", f"cannot be read ({err.strerror})")
-    if not stat.S_ISREG(kind.st_mode):
-        return Recording(step, name, b"", "not a regular file")
-    if kind.st_size > MAX_RECORDING_BYTES:
-        size = f"{kind.st_size / 2**30:.1f} GiB"
-        return Recording(step, name, b"", f"{size}: a recording is at most 1 GiB")
-    try:
-        return Recording(step, name, path.read_bytes())
-    except OSError as err:
-        return Recording(step, name, b"", f"cannot be read ({err.strerror})")
+        # Through a link: the file it points to is what is read.
+        return Recording(step, name, read_file(path, MAX_RECORDING_BYTES))
+    except Unreadable as err:
+        why = {
+            "not a file": "not a regular file",
+            "too large": f"{err.detail}: a recording is at most 1 GiB",
+            "gone": "cannot be read (No such file or directory)",
+        }
+        return Recording(
+            step, name, b"", why.get(err.kind, f"cannot be read ({err.detail})")
+        )
 
 
 def step_key(name: str) -> str:

@@ -33,7 +33,6 @@ import json
 import os
 import select
 import signal
-import stat
 import sys
 import time
 import uuid
@@ -41,7 +40,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
-from mathvid.media import replacing, write_text  # a leaf: it imports no project code
+from mathvid.media import (  # a leaf: it imports no project code
+    Unreadable,
+    read_file,
+    replacing,
+    write_text,
+)
 
 PIPE_BUF = 4096
 """Writes of at most this many bytes to a pipe are never interleaved (POSIX)."""
@@ -69,26 +73,21 @@ class LessonGone(ValueError):
 
 
 def read_lesson(path: Path) -> bytes:
-    """The bytes of the lesson file ``path``, a regular file of at most LESSON_BYTES;
-    :class:`LessonGone` naming the file (not its folder) otherwise."""
+    """The bytes of the lesson file ``path``, a regular file of at most LESSON_BYTES
+    (:func:`mathvid.media.read_file`); :class:`LessonGone` naming the file (not its
+    folder) otherwise."""
     try:
-        # Not blocking: opening a FIFO would wait for a writer.
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    except FileNotFoundError:
-        raise LessonGone(f"{path.name}: the lesson file is gone") from None
-    except OSError as err:
-        raise LessonGone(f"{path.name}: cannot read: {err.strerror}") from None
-    kind = os.fstat(fd).st_mode
-    if not stat.S_ISREG(kind):
-        os.close(fd)
-        now = "now a folder" if stat.S_ISDIR(kind) else "no longer a plain file"
-        raise LessonGone(f"{path.name}: the lesson file is {now}")
-    os.set_blocking(fd, True)
-    with open(fd, "rb") as file:
-        data = file.read(LESSON_BYTES + 1)
-    if len(data) > LESSON_BYTES:
-        raise LessonGone(f"{path.name}: more than {LESSON_BYTES >> 20} MB")
-    return data
+        return read_file(path, LESSON_BYTES)
+    except Unreadable as err:
+        why = {
+            "gone": "the lesson file is gone",
+            "not a file": "the lesson file is now a folder"
+            if err.detail == "a folder"
+            else "the lesson file is no longer a plain file",
+            "too large": f"more than {LESSON_BYTES >> 20} MB",
+        }
+        said = why.get(err.kind, f"cannot read: {err.detail}")
+        raise LessonGone(f"{path.name}: {said}") from None
 
 
 def version_of(data: bytes) -> str:
