@@ -267,13 +267,17 @@ def report(r: dict) -> list[str]:
         f"Measured {r['date']}: every narrated step of the lesson spoken as a render "
         "speaks it (no video), transcribed by Whisper base (faster-whisper, CPU, int8, "
         f"beam 5, English, {r['threads']} threads, {r['whisper_rtf']} s of work per "
-        "second of speech) and compared with the words fed to the voice (lower case, "
+        "second of speech), each step with 0.5 s of silence either side as a video "
+        "plays it, and compared with the words fed to the voice (lower case, "
         "no punctuation, numbers as words). Plain English: the same voice reading "
         f"{len(PLAIN)} everyday sentences (bench/intelligibility.py). Words a minute: "
         "of each step's speech, the pauses between its cues included. Every step's "
         "transcript, worst first: bench/intelligibility.json. Re-run with "
         "`.venv/bin/python -m bench --only intelligibility` (after `make bench` has "
-        "installed bench/requirements.lock once).",
+        "installed bench/requirements.lock once). Piper's noise is seeded by the words "
+        "and the pace, so any change to either draws new noise: the same lesson with "
+        "cues capped at 155 words a minute instead of 160 measured 3.0 % (plain "
+        "English 1.3 %). Read a difference under a point as noise.",
         "",
         "| chapter | words | WER | words a minute |",
         "|---|---|---|---|",

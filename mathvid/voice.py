@@ -62,11 +62,11 @@ IN_SPEECH = 0.5
 length of the two cues it parts (within a sentence; :data:`IN_SPEECH_SENTENCE` between
 sentences, where a speaker almost always pauses)."""
 IN_SPEECH_SENTENCE = 1.5
-MOST_WORDS_A_MINUTE = 155
+MOST_WORDS_A_MINUTE = 160
 """The fastest a cue is said at the default pace: short words (numbers, letters,
 "x squared") come out faster than the lesson's mean at one length scale, and
-lecturers speak 120 to 160 words a minute about mathematics (a cue's rate is within
-1 % of this, and pauses between cues slow a step further)."""
+lecturers speak 120 to 160 words a minute about mathematics (pauses between cues
+slow a step further)."""
 SLOWER_TRIES = 3  # syntheses at most to bring a cue down to its least length
 WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
 """A spoken word ("ee-tuh" and "f's" are one)."""
@@ -196,7 +196,7 @@ class Narrator:
         # Piper's length falls short of its scale (pauses in a sentence do not
         # stretch), so a second correction is sometimes needed.
         for _ in range(SLOWER_TRIES):
-            if not 0 < len(samples) < 0.99 * least * audio.RATE:
+            if not 0 < len(samples) < least * audio.RATE:
                 break
             speed *= len(samples) / (least * audio.RATE)
             samples = self.synthesise(words, speed)
