@@ -212,10 +212,15 @@ def _cues_within(cues: list[srt.Subtitle], start: float, duration: float) -> lis
     ...         srt.Subtitle(2, s(seconds=1.533), s(3), "b")]
     >>> [c["text"] for c in _cues_within(cues, 0.0, 1.5333)]
     ['a']
+    >>> _cues_within(cues, 1.5329999999999995, 2.0)[0]["start"]
+    0.0
     """
     out = []
     for cue in cues:
         a, b = cue.start.total_seconds() - start, cue.end.total_seconds() - start
         if min(b, duration) - max(a, 0.0) > TOUCHING:
-            out.append({"start": max(a, 0.0), "end": min(b, duration), "text": cue.content})
+            # To the millisecond, as captions are timed: a cue starting with its step
+            # starts at 0, not 4e-16 (the player would show nothing at 0).
+            a, b = round(max(a, 0.0), 3), round(min(b, duration), 3)
+            out.append({"start": a, "end": b, "text": cue.content})
     return out

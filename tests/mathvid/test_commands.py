@@ -17,11 +17,11 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
-import srt
 import webvtt
 from PIL import Image
 
 from mathvid.lesson import slug
+from mathvid.vtt import from_srt
 from tests.mathvid.command import ROOT, cli_args, mathvid
 from tests.mathvid.conftest import poll
 
@@ -177,7 +177,7 @@ def test_lesson_has_a_chapter_per_scene_and_parseable_captions(site: dict) -> No
         duration, 0.01
     )
     cues = webvtt.read(str(out / "lesson.vtt"))
-    subtitles = list(srt.parse((out / "lesson.srt").read_text()))
+    subtitles = from_srt((out / "lesson.srt").read_text())
     assert len(cues) == len(subtitles) >= 6
     # The table's first caption starts where its chapter starts.
     table_cue = next(c for c in cues if "rule for its slope" in c.text)

@@ -30,6 +30,7 @@ import pytest
 import srt
 
 from mathvid.render import render_scene
+from mathvid.vtt import from_srt
 from tests.scenes.goldens import compare_with_goldens
 
 WIDTH, HEIGHT, FPS = 854, 480, 15  # -ql
@@ -112,7 +113,7 @@ def assert_caption_rules(cues: list[srt.Subtitle]) -> None:
 def assert_captions(video: Path, manifest: dict[str, Any]) -> None:
     """At least three steps; the cues shown during each step, in the video's .srt,
     are its caption, word for word; every cue keeps the caption rules."""
-    cues = list(srt.parse(video.with_suffix(".srt").read_text(encoding="utf-8")))
+    cues = from_srt(video.with_suffix(".srt").read_text(encoding="utf-8"))
     steps = manifest["steps"]
     assert len(steps) >= 3
     assert_caption_rules(cues)

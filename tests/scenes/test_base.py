@@ -28,6 +28,7 @@ from manim import (
 import mathvid.capture as capture
 import scenes.base as base
 from mathvid.stills import step_stills
+from mathvid.vtt import from_srt
 
 
 class InsAndOuts(base.LessonScene):
@@ -204,12 +205,11 @@ class Silent(base.LessonScene):
 
 
 def test_a_silent_step_lasts_as_long_as_reading_its_cues_and_a_pause(tmp_path) -> None:
-    import srt
 
     from tests.scenes.checks import assert_caption_rules
 
     scene, video = rendered(Silent, (64, 36), tmp_path)
-    cues = list(srt.parse(video.with_suffix(".srt").read_text(encoding="utf-8")))
+    cues = from_srt(video.with_suffix(".srt").read_text(encoding="utf-8"))
     assert_caption_rules(cues)
     # Cut into cues, nothing lost, in order; the first caption takes several.
     words = " ".join(c.content for c in cues).split()

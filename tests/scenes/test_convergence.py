@@ -158,9 +158,8 @@ def test_a_run_far_past_two_over_l_is_said_to_leave_not_to_overflow() -> None:
     )
     c = plan(p)
     assert c.closing[1].left_at == 1 and c.closing[1].trajectory.diverged_at > 100
-    assert (
-        "at η = 10/L it diverges, leaving at step 1." in ConvergenceRate._closing_caption(c)
-    )
+    said = ConvergenceRate._closing_caption(c)
+    assert "at η = 10/L the run diverges, leaving at step 1." in said
 
 
 # ------------------------------------------------------------ golden frames
