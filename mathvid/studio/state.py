@@ -26,7 +26,13 @@ from typing import Any
 
 from mathvid.media import lesson_media, write_text
 from mathvid.studio.edits import with_params
-from mathvid.studio.worker import LessonGone, one_line, read_lesson, version_of
+from mathvid.studio.worker import (
+    CLIP_QUALITY,
+    LessonGone,
+    one_line,
+    read_lesson,
+    version_of,
+)
 
 FRAMES_KEPT = 256
 """Frames kept in memory, the most recently asked for (a few MB)."""
@@ -44,8 +50,6 @@ START_SECONDS = 300.0
 """The longest the worker takes to start (it imports Manim and the project)."""
 ABSOLUTE = re.compile(r"(?<![\w.~-])/(?:[^/\s'\"]+/)+(?=[^/\s'\"])")
 """The folders of an absolute path in a message: answers name files, not where."""
-CLIP_QUALITY = "l"
-"""A clip the studio renders itself to play a scene: 480p15, the fastest."""
 
 
 class StudioError(ValueError):

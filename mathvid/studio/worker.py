@@ -60,6 +60,8 @@ OUT = 1
 """The answers' pipe (the zygote's stdout when it started)."""
 WRITE_ENDS: set[int] = set()
 """This process's pipes to its children: a new child closes them (or none sees EOF)."""
+CLIP_QUALITY = "l"
+"""A clip the studio renders itself to play a scene: 480p15, the fastest."""
 LESSON_BYTES = 4 << 20
 """The largest lesson file the studio reads (a lesson is a few KB)."""
 WATCH = 0.2
@@ -432,7 +434,6 @@ class Generation:
     def _clip(self, entry: Any) -> tuple[str, str]:
         """The inputs key of the scene's clip, and where it is in the media folder."""
         from mathvid.render import Job, inputs_key, scene_folder
-        from mathvid.studio.state import CLIP_QUALITY
         from mathvid.voice import narration_of
 
         narration = narration_of(self.lesson, entry)
