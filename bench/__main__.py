@@ -71,7 +71,7 @@ def main() -> None:
     if args.quick:
         args.repeats = args.lesson_repeats = 1
     qualities = ["l"] if args.quick else ["l", "h"]
-    from mathvid.lesson import load_lesson
+    from lesson.file import load_lesson
 
     lesson = load_lesson(ROOT / "lesson.toml")
     results: dict = {
@@ -187,10 +187,10 @@ def _lesson_render(quality: str, *options: str) -> dict:
 def measure_synthesis(repeats: int) -> dict:
     """Piper's speed on one core: seconds of work per second of speech, for the
     lesson's first captions spoken into an empty cache (session load included)."""
-    from mathvid.lesson import load_lesson
-    from mathvid.stills import scene_manifest
-    from mathvid.voice import Narration, Narrator, cue_texts
-    from scenes.kit.speech import for_the_ear
+    from lesson.file import load_lesson
+    from lesson.words.speech import for_the_ear
+    from mathvid.run.stills import scene_manifest
+    from mathvid.sound.voice import Narration, Narrator, cue_texts
 
     lesson = load_lesson(ROOT / "lesson.toml")
     captions = [
@@ -231,7 +231,7 @@ def measure_previews(lesson, repeats: int) -> dict:
     """Time to the PNG of the moment halfway through each scene, start-up included;
     narrated, with the scene's speech already spoken once (as it is while a teacher
     edits: the cache holds every sentence not changed)."""
-    from mathvid.stills import scene_manifest
+    from mathvid.run.stills import scene_manifest
 
     out = {}
     media = tempfile.mkdtemp(prefix="bench-")
@@ -418,7 +418,7 @@ def report(r: dict, qualities: list[str]) -> str:
             "",
             f"Piper's en_US-joe-medium, {v['cues']} cues of the lesson's first captions "
             f"({v['speech_seconds']} s of speech) into an empty cache, a session per "
-            f"cue (see mathvid/voice.py); median of {v['runs']} runs.",
+            f"cue (see mathvid/sound/voice.py); median of {v['runs']} runs.",
         ]
     if r.get("intelligibility"):
         from bench.intelligibility import report as intelligibility_report

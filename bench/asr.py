@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from scenes.kit import number_words
+from lesson.words import number_words
 
 RATE = 16_000  # what Whisper listens at
 MODEL_FILES = ("config.json", "tokenizer.json", "vocabulary.txt")
@@ -128,13 +128,13 @@ def transcribe(
 
 def meant(said: str) -> str:
     """The words ``said`` (as fed to the voice) stand for: the voice's respellings
-    (:data:`mathvid.voice.SPELLINGS`) read back as the words, inline phonemes of no
+    (:data:`mathvid.sound.voice.SPELLINGS`) read back as the words, inline phonemes of no
     such word dropped.
 
     >>> meant("With ee-tuh, mew and Lipshitz [[ˈiːtə]].")
     'With eta, mu and Lipschitz  .'
     """
-    from mathvid.voice import SPELLINGS
+    from mathvid.sound.voice import SPELLINGS
 
     for word, spelt in SPELLINGS.items():
         said = re.sub(rf"(?<!\w){re.escape(spelt)}(?!\w)", word, said, flags=re.IGNORECASE)

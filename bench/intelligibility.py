@@ -2,7 +2,7 @@
 listener (Whisper base, see :mod:`bench.asr`).
 
 Each step of each scene is spoken exactly as a render speaks it (the scene runs with
-its animations skipped and :class:`mathvid.voice.Narrator` as its narrator, so the
+its animations skipped and :class:`mathvid.sound.voice.Narrator` as its narrator, so the
 scene's own captions, ``say`` texts and the lesson's ``[scene.narration]`` words are
 used, from the project's speech cache); no video is made. What was meant is the text
 the narrator fed to the voice, its respellings of hard words read back as the words
@@ -91,9 +91,9 @@ class Step:
 
 
 def listening_narrator(narration, cache: Path):
-    """A :class:`mathvid.voice.Narrator` that also keeps, for each step it speaks,
+    """A :class:`mathvid.sound.voice.Narrator` that also keeps, for each step it speaks,
     the words it fed to the voice and the step's speech."""
-    from mathvid.voice import Narrator
+    from mathvid.sound.voice import Narrator
 
     class Listening(Narrator):
         def __init__(self) -> None:
@@ -120,10 +120,10 @@ def listening_narrator(narration, cache: Path):
 def lesson_steps(only: list[str] | None = None) -> list[Step]:
     """Every narrated step of the lesson (or of the scenes ``only`` names), spoken
     as a render speaks it, without drawing a frame."""
-    from mathvid.lesson import load_lesson
-    from mathvid.render import voice_cache
-    from mathvid.stills import scene_manifest
-    from mathvid.voice import Narration, narration_of
+    from lesson.file import load_lesson
+    from mathvid.run.render import voice_cache
+    from mathvid.run.stills import scene_manifest
+    from mathvid.sound.voice import Narration, narration_of
 
     lesson = load_lesson(ROOT / "lesson.toml")
     cache = voice_cache(ROOT / "media" / "lesson")
@@ -140,8 +140,8 @@ def lesson_steps(only: list[str] | None = None) -> list[Step]:
 
 def plain_steps() -> list[Step]:
     """:data:`PLAIN` spoken by the lesson's voice, a few sentences a step."""
-    from mathvid.render import voice_cache
-    from mathvid.voice import Narration
+    from mathvid.run.render import voice_cache
+    from mathvid.sound.voice import Narration
 
     narrator = listening_narrator(Narration(), voice_cache(ROOT / "media" / "lesson"))
     for number, i in enumerate(range(0, len(PLAIN), PLAIN_PER_STEP), 1):

@@ -3,7 +3,7 @@
 For every Greek letter, technical term and number form the lesson says, a few ways
 to write it for Piper (its spelling, respellings, a phrase around it, IPA phonemes
 inline as ``[[ ... ]]``, which piper-tts 1.8 reads as they are) are each spoken in
-a few short carrier sentences by the lesson's voice (:class:`mathvid.voice.Narrator`,
+a few short carrier sentences by the lesson's voice (:class:`mathvid.sound.voice.Narrator`,
 deterministic, at the speed found below), transcribed by Whisper base
 (:mod:`bench.asr`), and counted as heard when the transcript has the real word at
 its place (with ``--primed``, also by a listener who knows the words: Whisper
@@ -32,8 +32,8 @@ from pathlib import Path
 import numpy as np
 
 from bench import asr
-from mathvid.audio import RATE
-from scenes.kit.number_words import integer_words
+from lesson.words.number_words import integer_words
+from mathvid.sound.audio import RATE
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
@@ -160,7 +160,7 @@ PAUSES = (0.0, 0.15, 0.35)  # seconds of silence between a formula and what foll
 
 def narrator(speed: float):
     """The lesson's voice at ``speed`` (1 / length scale), its cache the study's."""
-    from mathvid.voice import Narration, Narrator
+    from mathvid.sound.voice import Narration, Narrator
 
     return Narrator(Narration(speed=speed), CACHE)
 

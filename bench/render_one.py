@@ -22,12 +22,12 @@ def video_seconds(path: Path) -> float:
 
 
 def main(kind: str, what: str, quality: str) -> None:
-    from mathvid.manim_setup import manim_config
-    from mathvid.render import QUALITIES, ROOT, Job, render
+    from mathvid.run.manim_setup import manim_config
+    from mathvid.run.render import QUALITIES, ROOT, Job, render
 
     with tempfile.TemporaryDirectory(prefix="bench-") as media:
         if kind == "lesson":
-            from mathvid.lesson import load_lesson
+            from lesson.file import load_lesson
 
             entry = load_lesson(ROOT / "lesson.toml").entry(what)
             video = render(

@@ -2,14 +2,14 @@
 
 Errors stop a render before any scene renders; warnings are said and it goes on.
 
-- every value the lesson loader refuses (error), as :func:`mathvid.lesson.load_lesson`
+- every value the lesson loader refuses (error), as :func:`lesson.file.load_lesson`
   says it, all of them at once;
 - a ``[scene.narration]`` key that names no step of its scene (error: its words
   would never be said), with the step names it could mean;
 - a recording that cannot be used (error), by its path: it is not a regular file
   or is too large to read, does not decode, has a sample rate outside 8 to 192 kHz,
   is longer than 10 minutes, holds no samples, samples that are not numbers (NaN,
-  infinite) or no speech (:func:`mathvid.voice.recorded_sound`);
+  infinite) or no speech (:func:`mathvid.sound.voice.recorded_sound`);
 - a file under ``narration/`` that matches no scene or step (warning):
   ``narration/gd/7.wav`` for a scene of five steps, ``narration/gd/-1.wav``,
   ``narration/gdd/1.wav`` for no scene, a file that is not a recording (not used);
@@ -17,7 +17,7 @@ Errors stop a render before any scene renders; warnings are said and it goes on.
   captions are then the step's own text, which the recording may not say.
 
 A scene's steps are found by running its ``construct`` with every animation skipped,
-silent (:func:`mathvid.stills.scene_manifest`: no speech synthesised, one small
+silent (:func:`mathvid.run.stills.scene_manifest`: no speech synthesised, one small
 frame drawn): 0.6 to 6 s a scene, about 2 s (37 s for the 18 of ``lesson.toml`` on
 2 busy cores); only scenes with narration keys or recordings need them.
 
@@ -38,8 +38,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mathvid.lesson import Lesson, LessonError, SceneEntry, load_lesson, slug
-from mathvid.voice import (
+from lesson.file import Lesson, LessonError, SceneEntry, load_lesson, slug
+from mathvid.sound.voice import (
     NARRATION,
     RECORDING_TYPES,
     Recording,
@@ -151,7 +151,7 @@ def step_names(scene_cls: type, params: Any) -> tuple[str, ...]:
     >>> step_names(TangentLine, TangentLine.Params())[0]
     'The curve'
     """
-    from mathvid.stills import scene_manifest  # Manim: only for a scene that needs it
+    from mathvid.run.stills import scene_manifest  # Manim: only for a scene that needs it
 
     return tuple(s["name"] for s in scene_manifest(scene_cls, params)["steps"])
 

@@ -14,11 +14,11 @@ import sys
 import time
 from pathlib import Path
 
-from mathvid.lesson import THEMES, Lesson, LessonError, as_toml, load_lesson
-from mathvid.manim_setup import has_alpha
+from lesson.file import THEMES, Lesson, LessonError, as_toml, load_lesson
 from mathvid.media import lesson_media
 from mathvid.params_doc import SceneDoc, scene_docs
-from mathvid.render import (
+from mathvid.run.manim_setup import has_alpha
+from mathvid.run.render import (
     QUALITIES,
     Job,
     Rendered,
@@ -251,7 +251,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from mathvid.voice import narration_of
+    from mathvid.sound.voice import narration_of
 
     lesson = load_lesson(args.lesson)
     media = lesson_media(args.media, lesson.path)
@@ -306,7 +306,7 @@ def _render_entries(
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from mathvid.check import before_rendering
-    from mathvid.voice import narration_of
+    from mathvid.sound.voice import narration_of
 
     check_latex()
     voice = not args.no_voice
@@ -350,7 +350,7 @@ def _render_entries(
 
 
 def _preview(args: argparse.Namespace) -> int:
-    from mathvid.preview import check_moment, preview, watch
+    from mathvid.run.preview import check_moment, preview, watch
 
     if args.watch:
         check_moment(args.at, args.step)  # a mistake is said once, not after every save
@@ -360,7 +360,7 @@ def _preview(args: argparse.Namespace) -> int:
 
 
 def _lesson(args: argparse.Namespace) -> int:
-    from mathvid.assemble import assemble
+    from mathvid.publish.assemble import assemble
 
     lesson = _themed_lesson(args)
     _opaque(lesson, "lesson")
@@ -402,8 +402,8 @@ def _render_all(
 
 
 def _export(args: argparse.Namespace) -> int:
-    from mathvid.deck import export_deck
-    from mathvid.export import export, export_single_file
+    from mathvid.publish.deck import export_deck
+    from mathvid.publish.export import export, export_single_file
 
     lesson = _themed_lesson(args)
     _opaque(lesson, "export")
@@ -431,7 +431,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _script(args: argparse.Namespace) -> int:
-    from mathvid.script import save, script
+    from mathvid.publish.script import save, script
 
     lesson = load_lesson(args.lesson)
     ids = args.ids or [e.id for e in lesson.scenes]

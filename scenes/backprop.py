@@ -35,6 +35,7 @@ from manim import (
 )
 from manim.mobject.mobject import _AnimationBuilder
 
+from lesson import params
 from mathcore.graph import Trace
 from mathcore.networks import (
     CompositionCheck,
@@ -51,7 +52,6 @@ from mathcore.networks import (
     two_layer,
 )
 from mathcore.symbolic import Constant, parse_constant
-from scenes import params
 from scenes.base import LessonScene
 from scenes.kit import look, numbers
 from scenes.kit.graphs import (

@@ -12,8 +12,8 @@ held while the words go on); the captions are the speech's cues, timed to it; an
 the speeches are kept, with when each starts, for mathvid to mix into the video.
 
 A silent scene is paced the same way for the eye: its captions are cut into the same
-cues (:func:`scenes.kit.speech.cue_texts`), and a step lasts at least as long as
-reading them at :data:`~scenes.kit.speech.READING_RATE`, plus :data:`PAUSE`; its
+cues (:func:`lesson.words.speech.cue_texts`), and a step lasts at least as long as
+reading them at :data:`~lesson.words.speech.READING_RATE`, plus :data:`PAUSE`; its
 cues share the step's time by their length, so none is read faster than that.
 """
 
@@ -29,8 +29,8 @@ from typing import Any, ClassVar, Protocol
 import numpy as np
 from manim import Scene, ThreeDScene, config
 
+from lesson.words.speech import cue_texts, reading_time
 from scenes.kit.mesh import SurfaceCamera
-from scenes.kit.speech import cue_texts, reading_time
 
 PAUSE = 0.5
 """Seconds of quiet after a step's speech (or reading) before the next step begins."""
@@ -82,7 +82,7 @@ def spread(texts: list[str], seconds: float) -> tuple[Cue, ...]:
 
 
 class Narrator(Protocol):
-    """Speaks a scene's steps (``mathvid.voice.Narrator`` is one)."""
+    """Speaks a scene's steps (``mathvid.sound.voice.Narrator`` is one)."""
 
     def speak(self, number: int, name: str, caption: str) -> Speech: ...
 
@@ -201,7 +201,7 @@ class LessonScene(Scene):
         The cues share the step, or its ``duration`` when given, but never less than
         their reading time and :data:`PAUSE` (:meth:`_hold` gave every step that
         much), so that none is read faster than
-        :data:`~scenes.kit.speech.READING_RATE`, nor overlaps the next step's.
+        :data:`~lesson.words.speech.READING_RATE`, nor overlaps the next step's.
         """
         steps = self.manifest["steps"]
         ends = [s["start"] for s in steps[1:]] + [now]

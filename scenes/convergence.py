@@ -35,11 +35,11 @@ from manim import (
     linear,
 )
 
+from lesson import params
 from mathcore import fields, landscape
 from mathcore.convergence import LinearRun, linear_run, valley_levels
 from mathcore.functions import Objective
 from mathcore.runs import LogCurve, LogScale, log_curve, log_scale
-from scenes import params
 from scenes.base import LessonScene
 from scenes.kit import look, numbers, plots, text
 from scenes.kit.paths import (

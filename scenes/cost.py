@@ -42,10 +42,10 @@ from manim import (
     linear,
 )
 
+from lesson import params
 from mathcore import mlp
 from mathcore.graph import Trace
 from mathcore.networks import backprop, neuron
-from scenes import params
 from scenes.base import LessonScene
 from scenes.kit import look, numbers, plots, text
 from scenes.kit.graphs import GraphView, flash, partial, title

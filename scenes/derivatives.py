@@ -38,6 +38,7 @@ from manim import (
     smooth,
 )
 
+from lesson import params
 from mathcore import landscape
 from mathcore.calculus import (
     StepSizeStudy,
@@ -47,7 +48,6 @@ from mathcore.calculus import (
 )
 from mathcore.functions import Objective
 from mathcore.symbolic import derivative_table
-from scenes import params
 from scenes.base import LessonScene
 from scenes.kit import look, numbers, plots, text
 

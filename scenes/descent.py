@@ -34,15 +34,16 @@ from manim import (
     linear,
 )
 
+from lesson import params
+from lesson.words import spoken
 from mathcore import fields, landscape
 from mathcore.functions import Objective
 from mathcore.optimize import Trajectory, gd, run
 from mathcore.runs import (
     cursor,
 )
-from scenes import params
 from scenes.base import LessonScene
-from scenes.kit import explore, look, numbers, plots, spoken, text
+from scenes.kit import explore, look, numbers, plots, text
 from scenes.kit.paths import (
     iterate_marks,
     loss_text,

@@ -40,10 +40,10 @@ from manim import (
     smooth,
 )
 
+from lesson import params
 from mathcore import fields
 from mathcore.calculus import directional_derivative
 from mathcore.functions import Objective
-from scenes import params
 from scenes.base import LessonScene
 from scenes.kit import look, numbers, plots
 from scenes.kit.maps import HeightMap, field_arrows, height_map, level_key

@@ -35,10 +35,11 @@ from manim import (
     Write,
 )
 
+from lesson import params
+from lesson.words import spoken
 from mathcore import fields
-from scenes import params
 from scenes.base import Lesson3DScene
-from scenes.kit import look, numbers, plots, spoken
+from scenes.kit import look, numbers, plots
 from scenes.kit.maps import height_map
 from scenes.kit.mesh import MeshSurface
 from scenes.kit.surfaces import flat_look, height_surface, three_d_axes

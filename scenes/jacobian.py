@@ -39,9 +39,9 @@ from manim import (
     Write,
 )
 
+from lesson import params
 from mathcore import jacobians
 from mathcore.jacobians import INPUTS, OUTPUTS, BackwardPass, ChainSum, Partials
-from scenes import params
 from scenes.base import LessonScene
 from scenes.kit import look, numbers, text
 from scenes.kit.graphs import ROW, factor_tex, flash, node_box

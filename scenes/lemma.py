@@ -42,12 +42,12 @@ from manim import (
     linear,
 )
 
+from lesson import params
 from mathcore import landscape, smoothness
 from mathcore.functions import Objective
 from mathcore.optimize import Trajectory, gd, run
 from mathcore.runs import graph_points, windowed
 from mathcore.trend import settling
-from scenes import params
 from scenes.base import LessonScene
 from scenes.kit import look, numbers, plots, text
 from scenes.kit.paths import (

@@ -17,12 +17,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lesson import params
 from mathcore import fields, landscape
 from mathcore.fields import log_levels
 from mathcore.functions import Objective
 from mathcore.landscape import Window
 from mathcore.optimize import Trajectory
-from scenes import params
 from scenes.kit import numbers
 
 

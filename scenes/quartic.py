@@ -32,6 +32,8 @@ from manim import (
     linear,
 )
 
+from lesson import params
+from lesson.words import spoken
 from mathcore import landscape
 from mathcore.functions import Objective
 from mathcore.optimize import Trajectory, gd, run
@@ -41,9 +43,8 @@ from mathcore.runs import (
     windowed,
 )
 from mathcore.tuning import fastest_converged
-from scenes import params
 from scenes.base import LessonScene
-from scenes.kit import look, numbers, plots, spoken, text
+from scenes.kit import look, numbers, plots, text
 from scenes.kit.paths import (
     moving_dot,
     outcome,

@@ -32,6 +32,7 @@ from manim import (
     linear,
 )
 
+from lesson import params
 from mathcore import landscape
 from mathcore.fields import contour_lines, grid
 from mathcore.functions import Objective
@@ -43,7 +44,6 @@ from mathcore.runs import (
     timeline,
 )
 from mathcore.tuning import OPTIMIZERS, LrSearch, lr_grid, tune
-from scenes import params
 from scenes.base import LessonScene
 from scenes.kit import explore, look, numbers, plots, text
 from scenes.kit.numbers import SciReadout

@@ -30,6 +30,7 @@ from manim import (
     linear,
 )
 
+from lesson import params
 from mathcore import fields, landscape
 from mathcore.functions import Objective
 from mathcore.optimize import Trajectory, gd, run
@@ -41,7 +42,6 @@ from mathcore.runs import (
 )
 from mathcore.trend import LossTrend, loss_trend
 from mathcore.tuning import StabilityProbe, stability_probe
-from scenes import params
 from scenes.base import LessonScene
 from scenes.kit import explore, look, numbers, plots, text
 from scenes.kit.paths import (

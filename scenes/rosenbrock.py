@@ -41,6 +41,8 @@ from manim import (
     linear,
 )
 
+from lesson import params
+from lesson.words import spoken
 from mathcore import landscape
 from mathcore.fields import contour_lines, grid, log_levels
 from mathcore.functions import Objective
@@ -61,9 +63,8 @@ from mathcore.runs import (
 )
 from mathcore.trend import LossTrend, loss_trend
 from mathcore.tuning import Outcome, outcome
-from scenes import params
 from scenes.base import LessonScene
-from scenes.kit import explore, look, numbers, plots, spoken, text
+from scenes.kit import explore, look, numbers, plots, text
 from scenes.kit.paths import (
     MARKER_RADIUS,
     PATH_WIDTH,

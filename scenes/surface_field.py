@@ -31,7 +31,7 @@ from manim import (
     smooth,
 )
 
-from scenes import params
+from lesson import params
 from scenes.base import Lesson3DScene
 from scenes.kit import look, numbers, plots
 from scenes.kit.maps import field_arrows, height_map

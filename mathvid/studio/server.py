@@ -55,7 +55,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mathvid.export import page
+from mathvid.publish.export import page
 from mathvid.studio.edits import EditError
 from mathvid.studio.state import Clips, Studio, StudioError, public
 

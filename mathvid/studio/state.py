@@ -456,7 +456,7 @@ class Studio:
         """Tell the worker of every edit: the lesson is read again, code imported anew."""
         from watchfiles import awatch
 
-        from mathvid.preview import watched
+        from mathvid.run.preview import watched
 
         folders, wanted = watched(self.lesson_path)
         async for changes in awatch(*folders, watch_filter=wanted, recursive=False):
@@ -507,7 +507,7 @@ class Clips:
 
     def current(self, scene_id: str) -> Path | None:
         """The scene's clip if it shows the scene as it is now."""
-        from mathvid.render import is_current
+        from mathvid.run.render import is_current
 
         scene = self.studio.scene(scene_id)
         clip = self.studio.media / scene["clip"]

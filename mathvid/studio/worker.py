@@ -13,7 +13,7 @@ Every process is a fork of the one above it, so nothing is imported twice::
 An edit to the code starts a new generation (nothing stale survives a fork); an edit
 to the lesson is read again by the generation, which ends the runs whose inputs
 changed. A moment is drawn by the same code as ``mathvid preview``
-(:mod:`mathvid.capture`), continuing the very scene a preview would run from the
+(:mod:`mathvid.run.capture`), continuing the very scene a preview would run from the
 start: the same pixels, after a fraction of the work.
 
 Requests go down the tree as JSON lines through pipes; every process answers on the
@@ -40,12 +40,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
-from mathvid.media import (  # a leaf: it imports no project code
-    Unreadable,
-    read_file,
-    replacing,
-    write_text,
-)
+from lesson.reading import Unreadable, read_file  # leaves: they import no project code
+from mathvid.media import replacing, write_text
 
 PIPE_BUF = 4096
 """Writes of at most this many bytes to a pipe are never interleaved (POSIX)."""
@@ -76,7 +72,7 @@ class LessonGone(ValueError):
 
 def read_lesson(path: Path) -> bytes:
     """The bytes of the lesson file ``path``, a regular file of at most LESSON_BYTES
-    (:func:`mathvid.media.read_file`); :class:`LessonGone` naming the file (not its
+    (:func:`lesson.reading.read_file`); :class:`LessonGone` naming the file (not its
     folder) otherwise."""
     try:
         return read_file(path, LESSON_BYTES)
@@ -288,9 +284,14 @@ def preload(lesson: Path) -> None:
 
 
 def _import_project(lesson: Path) -> None:
-    for name in ("mathvid.stills", "mathvid.voice", "mathvid.render", "mathvid.params_doc"):
+    for name in (
+        "mathvid.run.stills",
+        "mathvid.sound.voice",
+        "mathvid.run.render",
+        "mathvid.params_doc",
+    ):
         importlib.import_module(name)
-    from mathvid.lesson import load_lesson
+    from lesson.file import load_lesson
 
     try:
         load_lesson(lesson)  # imports its scenes, and what they import
@@ -392,7 +393,7 @@ class Generation:
     def load(self) -> None:
         """Read the lesson again; end the runs whose inputs changed; say what it is,
         with the version of the file it was read from."""
-        from mathvid.lesson import load_lesson
+        from lesson.file import load_lesson
 
         try:
             version = version_of(read_lesson(self.path))
@@ -416,7 +417,7 @@ class Generation:
 
     def check(self, text: str) -> str | None:
         """Why ``text`` would not do as the lesson file (one line), or None."""
-        from mathvid.lesson import parse_lesson
+        from lesson.file import parse_lesson
 
         try:
             parse_lesson(text, self.path)
@@ -426,15 +427,15 @@ class Generation:
 
     def typed(self, message: dict) -> dict:
         """The values of ``message["params"]`` as the scene's Params declare them."""
-        from mathvid.lesson import typed_params
+        from lesson.file import typed_params
 
         entry = self.lesson.entry(message["scene"])
         return typed_params(entry.scene_cls, message["params"])
 
     def _clip(self, entry: Any) -> tuple[str, str]:
         """The inputs key of the scene's clip, and where it is in the media folder."""
-        from mathvid.render import Job, inputs_key, scene_folder
-        from mathvid.voice import narration_of
+        from mathvid.run.render import Job, inputs_key, scene_folder
+        from mathvid.sound.voice import narration_of
 
         narration = narration_of(self.lesson, entry)
         theme = self.lesson.theme
@@ -533,11 +534,11 @@ class SceneRun:
         """Run the scene; then, as the run, answer requests until the pipe closes."""
         from manim import tempconfig
 
-        from mathvid.manim_setup import manim_config
-        from mathvid.preview import PREVIEW_SIZE
-        from mathvid.render import voice_cache
-        from mathvid.stills import skipping_options
-        from mathvid.voice import Narrator, narration_of
+        from mathvid.run.manim_setup import manim_config
+        from mathvid.run.preview import PREVIEW_SIZE
+        from mathvid.run.render import voice_cache
+        from mathvid.run.stills import skipping_options
+        from mathvid.sound.voice import Narrator, narration_of
 
         self.inbox = inbox
         narration = narration_of(self.generation.lesson, self.entry)
@@ -629,7 +630,7 @@ class SceneRun:
                 os._exit(0)  # its checkpoints die with it
 
     def past(self, t: float) -> str:
-        from mathvid.stills import PastTheEnd
+        from mathvid.run.stills import PastTheEnd
 
         return str(PastTheEnd(self.entry.id, t, self.duration))
 
@@ -680,9 +681,9 @@ class SceneRun:
 
 
 def studio_scene(scene_cls: type) -> type:
-    """``scene_cls`` as previews run it (:func:`mathvid.capture.capturing`), telling
+    """``scene_cls`` as previews run it (:func:`mathvid.run.capture.capturing`), telling
     its :class:`SceneRun` of every play."""
-    from mathvid.capture import capturing
+    from mathvid.run.capture import capturing
 
     return type(scene_cls.__name__, (_Checkpointed, capturing(scene_cls)), {})
 

@@ -1,6 +1,6 @@
 """The scene kit: what every scene draws with, so that a scene reads as its steps.
 
-- :mod:`~scenes.kit.look`: palette, type sizes, the height ramp (:mod:`~scenes.kit.themes`:
+- :mod:`~scenes.kit.look`: palette, type sizes, the height ramp (:mod:`~lesson.themes`:
   the palettes it is painted in);
 - :mod:`~scenes.kit.numbers`: numbers as the viewer reads them, live readouts;
 - :mod:`~scenes.kit.text`: lines of text and the column beside a plot;
@@ -8,8 +8,8 @@
 - :mod:`~scenes.kit.paths`: runs drawn step by step or sampled, moving dots;
 - :mod:`~scenes.kit.surfaces` and :mod:`~scenes.kit.mesh`: 3-D surfaces and axes;
 - :mod:`~scenes.kit.graphs`: computation graphs with values and gradients;
-- :mod:`~scenes.kit.speech`: captions as a narrator says them, cut into cues
-  (:mod:`~scenes.kit.number_words`: numbers in words; :mod:`~scenes.kit.spoken`:
+- :mod:`~lesson.words.speech`: captions as a narrator says them, cut into cues
+  (:mod:`~lesson.words.number_words`: numbers in words; :mod:`~lesson.words.spoken`:
   formulas said from their expression tree).
 
 The kit draws; every number it draws comes from ``mathcore``.

@@ -5,7 +5,7 @@ shows (function, start, optimizers, learning rates, budget).
 The player draws the explored runs itself, on a canvas over the paused video, so a
 start point it draws must land where the video draws it: it maps a point of the
 map's window to the frame as ``axes.c2p`` does, from the corners recorded here.
-The runs are not computed here: ``mathvid.explore`` runs them with ``mathcore``
+The runs are not computed here: ``mathvid.publish.explore`` runs them with ``mathcore``
 when a bundle is exported.
 
 Examples

@@ -25,7 +25,7 @@ from manim import (
     interpolate_color,
 )
 
-from scenes.kit.themes import DARK, THEMES, Theme
+from lesson.themes import DARK, THEMES, Theme
 
 # The palette: shared swatches, repainted in place by use(), so that every name
 # bound to one (a default argument, a module's table of run colours) follows the

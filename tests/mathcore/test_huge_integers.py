@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from lesson.file import LessonError, load_lesson
 from mathcore.symbolic import FormulaError, objective_from_formula, parse_formula
-from mathvid.lesson import LessonError, load_lesson
 
 SECONDS = 10
 

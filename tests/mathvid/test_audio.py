@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 from scipy.signal import butter, correlate, lfilter, sosfilt
 
-from mathvid import audio
-from mathvid.audio import RATE
+from mathvid.sound import audio
+from mathvid.sound.audio import RATE
 
 
 def tone(

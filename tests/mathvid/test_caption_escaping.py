@@ -16,8 +16,8 @@ import webvtt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mathvid.descriptions import descriptions_vtt
-from mathvid.vtt import JOINER, to_srt, to_webvtt
+from mathvid.publish.descriptions import descriptions_vtt
+from mathvid.publish.vtt import JOINER, to_srt, to_webvtt
 from tests.mathvid.command import mathvid
 
 MATHVID = Path(__file__).resolve().parents[2] / "mathvid"
@@ -177,7 +177,7 @@ def test_any_words_are_one_cue_in_both_formats(pieces: list[str]) -> None:
 
 
 def _writers() -> list[str]:
-    """Where mathvid writes caption documents other than through mathvid.vtt:
+    """Where mathvid writes caption documents other than through mathvid.publish.vtt:
     ``srt.compose`` called, or a ``WEBVTT`` header spelt out."""
     found = []
     for path in sorted(MATHVID.rglob("*.py")):

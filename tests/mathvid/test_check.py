@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 
 import mathvid.studio.server
 from mathvid.cli import main
-from mathvid.stills import scene_manifest
-from mathvid.transcript import transcript_text
-from mathvid.voice import Narration, Narrator, Recording, along_speech
+from mathvid.publish.transcript import transcript_text
+from mathvid.run.stills import scene_manifest
+from mathvid.sound.voice import Narration, Narrator, Recording, along_speech
 from scenes.derivatives import TangentLine
 
 # TangentLine has three steps: "The curve", "Secant becomes tangent", "The tangent

@@ -9,11 +9,11 @@ import av
 import numpy as np
 import pytest
 
-from mathvid.clips import to_gif, to_webm
+from mathvid.publish.clips import to_gif, to_webm
 
 RATE = 30
 # (colour, first tick, ticks shown): a still moment of 1.5 s is one frame, as renders
-# store them (mathvid.encoding).
+# store them (mathvid.run.encoding).
 SHOTS = [((220, 40, 40), 0, 15), ((40, 200, 60), 15, 45), ((40, 60, 220), 60, 15)]
 SECONDS = 75 / RATE
 TONE = 440.0

@@ -20,8 +20,8 @@ import pytest
 import webvtt
 from PIL import Image
 
-from mathvid.lesson import slug
-from mathvid.vtt import from_srt
+from lesson.file import slug
+from mathvid.publish.vtt import from_srt
 from tests.mathvid.command import ROOT, cli_args, mathvid
 from tests.mathvid.conftest import poll
 
@@ -362,7 +362,7 @@ def test_missing_latex_is_one_line_naming_the_fix(site: dict, tmp_path: Path) ->
 
 
 def test_a_killed_render_leaves_no_worker_and_its_work_is_cleaned(site: dict) -> None:
-    from mathvid.render import alive, clean_left_behind
+    from mathvid.run.render import alive, clean_left_behind
 
     lesson = lesson_file(site["folder"], "killed", tangent="sweep_seconds = 1.75")
     media = site["media"] / "killed"
@@ -547,7 +547,7 @@ def test_lecture_page_shows_hostile_titles_as_text_and_runs_none(
 ) -> None:
     from selenium.webdriver.common.by import By
 
-    from mathvid.export import page
+    from mathvid.publish.export import page
 
     scenes = [
         {
@@ -822,7 +822,7 @@ def test_pptx_deck_reads_back_slide_by_slide(site: dict) -> None:
     from pptx import Presentation
     from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-    from mathvid.transcript import words
+    from mathvid.publish.transcript import words
 
     out = site["folder"] / "deck" / "lesson.pptx"
     out.parent.mkdir()

@@ -11,8 +11,8 @@ import pytest
 from manim import RIGHT, Circle, Create, Scene, Square, tempconfig
 from manim.scene.video_segment_encoder import VideoSegmentEncoder
 
-from mathvid import encoding
-from mathvid.manim_setup import manim_config
+from mathvid.run import encoding
+from mathvid.run.manim_setup import manim_config
 
 FPS = 30
 

@@ -25,7 +25,7 @@ from mathcore import landscape
 from mathcore.optimize import run
 from mathcore.symbolic import resolve_objective
 from mathcore.tuning import OPTIMIZERS
-from mathvid import explore
+from mathvid.publish import explore
 from tests.mathvid.command import mathvid
 from tests.mathvid.conftest import poll
 

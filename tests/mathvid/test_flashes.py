@@ -9,7 +9,7 @@ import av
 import numpy as np
 import pytest
 
-from mathvid.flashes import check, most_flashes_in_a_second, relative_luminance
+from mathvid.publish.flashes import check, most_flashes_in_a_second, relative_luminance
 
 W, H, FPS = 96, 54, 60
 

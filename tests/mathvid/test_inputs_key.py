@@ -5,8 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from mathvid import render
-from mathvid.render import Job, inputs_key
+from mathvid.run import render
+from mathvid.run.render import Job, inputs_key
 
 ROOT = Path(__file__).resolve().parents[2]
 

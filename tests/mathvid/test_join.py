@@ -15,8 +15,9 @@ import numpy as np
 import pytest
 from scipy.signal import correlate
 
-from mathvid import assemble, audio
-from mathvid.audio import RATE
+from mathvid.publish import assemble
+from mathvid.sound import audio
+from mathvid.sound.audio import RATE
 from tests.mathvid.command import mathvid
 from tests.mathvid.test_audio import make_video, tone
 

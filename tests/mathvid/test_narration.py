@@ -3,7 +3,7 @@ in sync with the animation, captions timed to the speech, loudness normalised.
 
 One render of the project's lesson at 480p15 with its voice, plus a recording for
 one step and new words for another, is checked by listening to it: an energy-based
-voice-activity detector (``mathvid.audio.speech_spans``, tested on silence, noise
+voice-activity detector (``mathvid.sound.audio.speech_spans``, tested on silence, noise
 and tones in ``test_audio.py``) finds where speech is, and that must be where each
 step's manifest says its speech is, and where its caption cues start.
 """
@@ -20,10 +20,10 @@ import numpy as np
 import pytest
 import tomli_w
 
-from mathvid import audio
-from mathvid.voice import MOST_WORDS_A_MINUTE, WORD, Narration, Narrator, Recording
-from mathvid.vtt import from_srt
-from scenes.kit.speech import for_the_ear
+from lesson.words.speech import for_the_ear
+from mathvid.publish.vtt import from_srt
+from mathvid.sound import audio
+from mathvid.sound.voice import MOST_WORDS_A_MINUTE, WORD, Narration, Narrator, Recording
 from tests.mathvid.command import mathvid
 from tests.scenes.checks import assert_caption_rules
 

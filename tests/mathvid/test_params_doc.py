@@ -6,8 +6,8 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Literal, Optional
 
+from lesson.file import load_lesson
 from mathvid.cli import format_scene
-from mathvid.lesson import load_lesson
 from mathvid.params_doc import ParamDoc, SceneDoc, param_docs, scene_classes, scene_doc
 from tests.mathvid.command import ROOT, mathvid
 

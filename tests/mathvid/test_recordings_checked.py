@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 
 from mathvid.cli import main
-from mathvid.voice import Recording, for_step, recorded_sound, recordings_of
+from mathvid.sound.voice import Recording, for_step, recorded_sound, recordings_of
 from tests.mathvid.command import ROOT, cli_args
 
 # TangentLine's steps: "The curve", "Secant becomes tangent", "The tangent slides".

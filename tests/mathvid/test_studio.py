@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from mathvid.lesson import load_lesson
-from mathvid.preview import preview
-from mathvid.stills import scene_manifest
+from lesson.file import load_lesson
+from mathvid.run.preview import preview
+from mathvid.run.stills import scene_manifest
 from tests.mathvid.studio_site import Events, running
 
 

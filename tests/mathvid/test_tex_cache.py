@@ -11,7 +11,9 @@ from pathlib import Path
 from tests.mathvid.command import ROOT
 
 STILLS = (
-    "from mathvid.stills import step_stills\nfrom scenes.{m} import {c}\nstep_stills({c})\n"
+    "from mathvid.run.stills import step_stills\n"
+    "from scenes.{m} import {c}\n"
+    "step_stills({c})\n"
 )
 
 
@@ -39,7 +41,7 @@ def test_two_processes_fill_an_empty_cache_at_once(tmp_path: Path) -> None:
 FORMULAS = (
     "import json, sys\n"
     "from manim import MathTex, tempconfig\n"
-    "from mathvid.manim_setup import manim_config\n"
+    "from mathvid.run.manim_setup import manim_config\n"
     "with tempconfig(manim_config({'media_dir': sys.argv[1]})):\n"
     "    m = MathTex(r'\\frac{\\partial f}{\\partial x} = 2x', color='#ff8800')\n"
     "    colours = [c.to_hex() for c in m.get_fill_colors()]\n"

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from mathvid.lesson import LessonError, load_lesson
+from lesson.file import LessonError, load_lesson
+from tests.lesson.test_params import SCENES, spec
 from tests.mathvid.command import ROOT
-from tests.scenes.test_lesson_params import SCENES, spec
 
 PAYLOADS = [
     r"\input{/etc/hostname}",
@@ -60,7 +60,7 @@ def test_tex_in_any_text_field_is_refused_at_load(tmp_path: Path, payload: str) 
 COMPILE = """
 import json
 from manim import MathTex, tempconfig
-from mathvid.manim_setup import manim_config
+from mathvid.run.manim_setup import manim_config
 typeset = []
 with tempconfig(manim_config({"verbosity": "CRITICAL"})):
     for payload in PAYLOADS:

@@ -12,8 +12,8 @@ import av
 import numpy as np
 import pytest
 
-from mathvid import audio
-from mathvid.audio import RATE
+from mathvid.sound import audio
+from mathvid.sound.audio import RATE
 from tests.mathvid.command import mathvid
 
 LESSON = """title = "One scene"
@@ -162,8 +162,8 @@ def css_hex(colour: str) -> str:
 def test_the_player_is_drawn_in_the_lessons_theme_and_reads(
     theme: str, tmp_path: Path, browser
 ) -> None:
-    from mathvid.export import PLAYER, page
-    from scenes.kit.themes import THEMES
+    from lesson.themes import THEMES
+    from mathvid.publish.export import PLAYER, page
     from tests.scenes.test_themes import contrast
 
     step = {"name": "A step", "clip": "clip.mp4", "duration": 2.0, "poster": "",

@@ -254,7 +254,7 @@ def _chapters(video: Path) -> list[str]:
 # every new file but the posters is complete and nothing is renamed yet.
 KILLED = """
 import os, signal, sys, time
-from mathvid import assemble
+from mathvid.publish import assemble
 if sys.argv[1] == "slow":
     pictures = assemble._pictures
     def slow(*args):
@@ -349,7 +349,7 @@ exec {latex} "$@"
 TYPESET = """
 import sys
 from manim import MathTex, tempconfig
-from mathvid.manim_setup import manim_config
+from mathvid.run.manim_setup import manim_config
 with tempconfig(manim_config({"media_dir": sys.argv[1]})):
     MathTex(sys.argv[2])
 """

@@ -29,8 +29,8 @@ import av
 import pytest
 import srt
 
-from mathvid.render import render_scene
-from mathvid.vtt import from_srt
+from mathvid.publish.vtt import from_srt
+from mathvid.run.render import render_scene
 from tests.scenes.goldens import compare_with_goldens
 
 WIDTH, HEIGHT, FPS = 854, 480, 15  # -ql

@@ -1,6 +1,6 @@
 """Golden frames: the last frame of every step of a scene, compared with a tolerance.
 
-Frames are the small stills of :func:`mathvid.stills.step_stills`, stored as PNG in
+Frames are the small stills of :func:`mathvid.run.stills.step_stills`, stored as PNG in
 ``tests/scenes/goldens/<Scene>/``, or ``tests/scenes/goldens/<name>/`` for a set
 given its own name (a scene with other parameters than its defaults, e.g.
 ``DescentBowl-himmelblau``, or a theme: ``TangentLine-light``; a transparent
@@ -22,8 +22,8 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from mathvid.lesson import slug
-from mathvid.stills import step_stills
+from lesson.file import slug
+from mathvid.run.stills import step_stills
 
 GOLDENS = Path(__file__).parent / "goldens"
 PIXEL_THRESHOLD = 40

@@ -15,9 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from manim import ThreeDScene, VMobject, config
 
+from lesson.params import Formula, ParamError
 from mathcore import landscape
 from mathcore.symbolic import resolve_objective
-from mathvid.stills import run_skipping_animations
+from mathvid.run.stills import run_skipping_animations
 from scenes import (
     descent,
     field,
@@ -26,7 +27,6 @@ from scenes import (
     race,
     rosenbrock,
 )
-from scenes.params import Formula, ParamError
 from tests.scenes.checks import lesson_scenes
 
 
@@ -159,7 +159,7 @@ def test_what_a_scene_cannot_show_is_refused_naming_the_parameter(
 
 
 def test_a_lesson_file_names_the_line_of_a_function_a_scene_cannot_show(tmp_path) -> None:
-    from mathvid.lesson import LessonError, load_lesson
+    from lesson.file import LessonError, load_lesson
 
     lesson = tmp_path / "lesson.toml"
     lesson.write_text(

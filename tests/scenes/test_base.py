@@ -25,10 +25,10 @@ from manim import (
     there_and_back,
 )
 
-import mathvid.capture as capture
+import mathvid.run.capture as capture
 import scenes.base as base
-from mathvid.stills import step_stills
-from mathvid.vtt import from_srt
+from mathvid.publish.vtt import from_srt
+from mathvid.run.stills import step_stills
 
 
 class InsAndOuts(base.LessonScene):
@@ -88,7 +88,7 @@ def rendered(scene_cls: type, size: tuple[int, int], media: Path) -> tuple:
     ``media``: the scene, and its video's path."""
     from manim import tempconfig
 
-    from mathvid.manim_setup import manim_config
+    from mathvid.run.manim_setup import manim_config
 
     options = {
         "pixel_width": size[0],
@@ -159,7 +159,7 @@ class FixedNarrator:
 
 
 def test_a_narrated_step_lasts_as_long_as_its_speech_and_a_pause() -> None:
-    from mathvid.stills import run_skipping_animations
+    from mathvid.run.stills import run_skipping_animations
 
     narrator = FixedNarrator(2.0)
     scene = run_skipping_animations(Narrated, None, (64, 36), narrator=narrator)

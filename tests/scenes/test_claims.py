@@ -19,14 +19,14 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
+from lesson.params import ParamError
 from mathcore.optimize import run
 from mathcore.symbolic import resolve_objective
 from mathcore.trend import loss_trend
 from mathcore.tuning import OPTIMIZERS, fastest_converged
-from mathvid.stills import scene_manifest
+from mathvid.run.stills import scene_manifest
 from scenes.descent import DescentBowl
 from scenes.kit.numbers import fmt
-from scenes.params import ParamError
 from scenes.quartic import QuarticRates, balls
 from scenes.race import OptimizerRace, entrants
 from scenes.rates import LearningRates, bound_caption, rates

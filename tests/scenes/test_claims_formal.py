@@ -3,7 +3,7 @@
 The descent lemma (DescentLemma) and linear convergence (ConvergenceRate) say what
 their runs did: L, the step 1/L and where it lands, the promised decrease, how a
 run past 2/L went, κ, the rates, how the closing runs ended. Here each claim is read
-back out of the captions the scene shows (:func:`mathvid.stills.scene_manifest`)
+back out of the captions the scene shows (:func:`mathvid.run.stills.scene_manifest`)
 and checked against this test's own numbers: f, f′, f″, ∇f and the Hessian from
 SymPy, dense grids, and gradient descent written out again (not ``mathcore``), for
 random lessons: other functions, points, steps past 2/L, budgets and closing steps.
@@ -20,7 +20,7 @@ import sympy as sp
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from mathvid.stills import scene_manifest
+from mathvid.run.stills import scene_manifest
 from scenes.convergence import ConvergenceRate, kappa_text, plan
 from scenes.lemma import DescentLemma, lemma
 from tests.scenes.test_claims import shown

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from scenes import params
+from lesson import params
 from scenes.convergence import ConvergenceRate, ConvergenceRateParams, plan
 from tests import notebook
 from tests.scenes.checks import (

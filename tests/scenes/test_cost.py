@@ -15,8 +15,9 @@ import numpy as np
 import pytest
 import torch
 
+from lesson import params
 from mathcore import mlp
-from scenes import cost, params
+from scenes import cost
 from tests.scenes.checks import (
     assert_captions,
     assert_goldens,

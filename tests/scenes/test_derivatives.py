@@ -8,7 +8,7 @@ import mpmath
 import numpy as np
 import pytest
 
-from mathvid.stills import scene_manifest
+from mathvid.run.stills import scene_manifest
 from scenes import derivatives
 from scenes.kit import look
 from tests import notebook

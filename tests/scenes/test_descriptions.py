@@ -15,14 +15,14 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from mathvid.descriptions import description, descriptions_vtt
-from mathvid.stills import scene_manifest
-from mathvid.transcript import transcript_text
-from mathvid.voice import Narration, Narrator
+from lesson.params import ParamError
+from mathvid.publish.descriptions import description, descriptions_vtt
+from mathvid.publish.transcript import transcript_text
+from mathvid.run.stills import scene_manifest
+from mathvid.sound.voice import Narration, Narrator
 from scenes.derivatives import TangentLine
 from scenes.descent import DescentBowl
 from scenes.kit.numbers import point_text
-from scenes.params import ParamError
 from scenes.quartic import QuarticRates
 from scenes.rates import LearningRates
 from scenes.rosenbrock import RosenbrockMilestone

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mathvid import flashes
-from mathvid.render import render_scene
+from mathvid.publish import flashes
+from mathvid.run.render import render_scene
 from tests.scenes.checks import lesson_scenes
 
 

@@ -20,11 +20,11 @@ import pytest
 import sympy
 import torch
 
+from lesson.params import ParamError
 from mathcore import landscape
-from mathvid.render import render_scene
+from mathvid.run.render import render_scene
 from scenes import field, gradients, plans, surface_field
 from scenes.kit import look
-from scenes.params import ParamError
 from tests import notebook
 from tests.scenes.checks import (
     assert_captions,

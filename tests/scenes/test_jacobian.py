@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 import torch
 
-from scenes import jacobian, params
+from lesson import params
+from scenes import jacobian
 from tests.scenes.checks import (
     assert_captions,
     assert_goldens,

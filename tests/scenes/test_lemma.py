@@ -15,7 +15,8 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from scenes import lemma, params
+from lesson import params
+from scenes import lemma
 from tests import notebook
 from tests.scenes.checks import (
     assert_captions,

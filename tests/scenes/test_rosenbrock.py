@@ -17,8 +17,8 @@ import scipy.optimize
 import torch
 
 from mathcore.functions import rosenbrock as rosenbrock_objective
-from mathvid.render import render_scene
-from mathvid.stills import run_skipping_animations
+from mathvid.run.render import render_scene
+from mathvid.run.stills import run_skipping_animations
 from scenes import race, rosenbrock
 from scenes.kit import look
 from tests import notebook

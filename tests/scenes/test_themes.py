@@ -14,12 +14,13 @@ import numpy as np
 import pytest
 from manim import VMobject
 
-from mathvid.lesson import THEMES, load_lesson
-from mathvid.stills import run_skipping_animations, step_stills
+from lesson import themes
+from lesson.file import THEMES, load_lesson
+from mathvid.run.stills import run_skipping_animations, step_stills
 from scenes import race
 from scenes.derivatives import TangentLine
 from scenes.descent import DescentBowl
-from scenes.kit import look, themes
+from scenes.kit import look
 from tests.mathvid.command import ROOT
 from tests.scenes.checks import assert_goldens
 

@@ -30,7 +30,7 @@ from typing import Any
 
 import srt
 
-from mathvid.vtt import to_webvtt
+from mathvid.publish.vtt import to_webvtt
 
 
 def description(manifest: dict[str, Any], n: int) -> str:

@@ -11,7 +11,7 @@ Examples
 >>> objective("x**2 + y", 1)
 Traceback (most recent call last):
 ...
-scenes.params.ParamError: 'x**2 + y' uses y; this scene needs one of x alone
+lesson.params.ParamError: 'x**2 + y' uses y; this scene needs one of x alone
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ def within(
     >>> within("steps", 10**12, 0, 100_000)
     Traceback (most recent call last):
     ...
-    scenes.params.ParamError: must be at most 100000, got 1000000000000
+    lesson.params.ParamError: must be at most 100000, got 1000000000000
     """
     if value > high:
         raise ParamError(key, f"must be at most {high:g}, got {value!r}")
@@ -92,7 +92,7 @@ def window(key: str, value: Window, dim: int) -> Window:
     >>> window("window", ((0, 1), (1, 0)), 2)
     Traceback (most recent call last):
     ...
-    scenes.params.ParamError: window: need finite lo < hi on every axis, got ((0, 1), ...
+    lesson.params.ParamError: window: need finite lo < hi on every axis, got ((0, 1), ...
     """
     try:
         return check_window(value, dim)
@@ -108,7 +108,7 @@ def log_plottable(losses: Iterable[ArrayLike]) -> None:
     >>> log_plottable([[1.0, -0.5]])  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    scenes.params.ParamError: f falls to -0.5 along the runs: ... needs f ≥ 0
+    lesson.params.ParamError: f falls to -0.5 along the runs: ... needs f ≥ 0
     """
     finite = [np.asarray(v, dtype=np.float64) for v in losses]
     finite = [v[np.isfinite(v)] for v in finite]
@@ -238,7 +238,7 @@ def declared(key: str, value: Any, hint: Any) -> None:
     >>> declared("steps", (5, 0), tuple[Annotated[int, Between(1, 10)], ...])
     Traceback (most recent call last):
     ...
-    scenes.params.ParamError: must be at least 1, got 0
+    lesson.params.ParamError: must be at least 1, got 0
     """
     if typing.get_origin(hint) is Annotated:
         declared(key, value, typing.get_args(hint)[0])

@@ -4,11 +4,11 @@ Renders, stills, previews and tests all build Manim's configuration with
 :func:`manim_config`. It reads the project's ``manim.cfg`` (wherever the command
 runs), points LaTeX at the cache every process shares (:func:`tex_cache`), locks
 each formula of that cache across processes, and installs the parsed-formula cache
-(:mod:`mathvid.svg_cache`) and the faster frame encoder (:mod:`mathvid.encoding`).
+(:mod:`mathvid.run.svg_cache`) and the faster frame encoder (:mod:`mathvid.run.encoding`).
 
 This module imports no other part of ``mathvid`` but those two leaves and
 :mod:`mathvid.media` (a leaf too), so rendering
-(:mod:`mathvid.render`) and stills (:mod:`mathvid.stills`) can both build on it.
+(:mod:`mathvid.run.render`) and stills (:mod:`mathvid.run.stills`) can both build on it.
 
 Examples
 --------
@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 """The repository root: where ``manim.cfg``, ``scenes/`` and ``mathcore/`` live."""
 
 
@@ -45,7 +45,7 @@ def manim_config(options: dict[str, Any], theme: str = "dark") -> Any:
     """Manim's settings from the project's ``manim.cfg`` (wherever the command runs),
     updated with ``options``: for ``tempconfig``. The palette is painted in
     ``theme`` (:func:`scenes.kit.look.use`), and the background is the theme's."""
-    from mathvid import encoding, svg_cache  # with Manim: only when rendering
+    from mathvid.run import encoding, svg_cache  # with Manim: only when rendering
     from scenes.kit import look
 
     _lock_latex_compiles()
@@ -81,7 +81,7 @@ def manim_config(options: dict[str, Any], theme: str = "dark") -> Any:
 
 def has_alpha(theme: str) -> bool:
     """Whether frames drawn in ``theme`` keep their alpha (the transparent theme's)."""
-    from scenes.kit.themes import THEMES
+    from lesson.themes import THEMES
 
     return THEMES[theme].transparent
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from mathvid.lesson import LessonError, load_lesson
+from lesson.file import LessonError, load_lesson
 from scenes.derivatives import TangentLineParams
 from tests.scenes.checks import all_scene_classes
 
@@ -164,7 +164,7 @@ def test_loading_the_lesson_leaves_sympy_unloaded() -> None:
     # SymPy takes half a second to import, and a preview of a scene that reads no
     # formula never needs it: reading the lesson must not pull it in.
     code = (
-        "import sys; from mathvid.lesson import load_lesson; "
+        "import sys; from lesson.file import load_lesson; "
         "load_lesson('lesson.toml'); print('sympy' in sys.modules)"
     )
     done = subprocess.run(

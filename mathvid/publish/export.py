@@ -8,7 +8,7 @@
     OUTDIR/posters/<scene>.png              one picture per scene
     OUTDIR/posters/<scene>/NN-<step>.png    one per step: its finished picture
     OUTDIR/clips/<scene>/descriptions.vtt   what each step shows, in words (WebVTT)
-    OUTDIR/explore/<scene>.js               the runs a viewer explores (mathvid.explore)
+    OUTDIR/explore/<scene>.js               the runs a viewer explores (publish.explore)
 
 The pages carry their data (titles, clips, captions, notes) inline, because a page
 opened from ``file://`` may not fetch files or load caption tracks; they load only
@@ -31,12 +31,8 @@ from typing import Any
 import jinja2
 import srt
 
-from mathvid import explore
-from mathvid.assemble import poster_frame
-from mathvid.clips import CONVERTERS
-from mathvid.descriptions import descriptions, descriptions_vtt
-from mathvid.inline import inline_json
-from mathvid.lesson import Lesson, LessonError, slug
+from lesson.file import Lesson, LessonError, slug
+from lesson.themes import THEMES
 from mathvid.media import (
     check_target,
     remove_left_behind,
@@ -44,10 +40,14 @@ from mathvid.media import (
     temporary_folder,
     write_text,
 )
-from mathvid.render import Rendered, _replace_folder
-from mathvid.transcript import words
-from mathvid.vtt import from_srt
-from scenes.kit.themes import THEMES
+from mathvid.publish import explore
+from mathvid.publish.assemble import poster_frame
+from mathvid.publish.clips import CONVERTERS
+from mathvid.publish.descriptions import descriptions, descriptions_vtt
+from mathvid.publish.inline import inline_json
+from mathvid.publish.transcript import words
+from mathvid.publish.vtt import from_srt
+from mathvid.run.render import Rendered, _replace_folder
 
 MARKER = ".mathvid-bundle"
 TOUCHING = 0.01
@@ -121,7 +121,7 @@ def page(
 ) -> str:
     """A page of the bundle (the player unless ``template`` says otherwise):
     ``title`` HTML-escaped by Jinja2, ``data`` as inline JSON, in the colours of
-    ``theme`` (``palette``: :data:`scenes.kit.themes.THEMES`).
+    ``theme`` (``palette``: :data:`lesson.themes.THEMES`).
 
     Text in the data never ends the script nor opens a comment: ``<``, ``>`` and
     ``&`` are written as JSON escapes, as are U+2028 and U+2029.
@@ -195,7 +195,7 @@ def bundle_data(
 def add_explore(data: dict[str, Any], rendered: list[Rendered], work: Path) -> None:
     """Write into ``work`` the runs a viewer may explore on the scenes that offer
     them (their manifest's ``explore``), and say in ``data`` on which steps and
-    where (:func:`mathvid.explore.write`)."""
+    where (:func:`mathvid.publish.explore.write`)."""
     for scene, done in zip(data["scenes"], rendered, strict=True):
         manifest = json.loads(done.manifest.read_text(encoding="utf-8"))
         if "explore" in manifest:

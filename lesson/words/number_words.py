@@ -3,8 +3,8 @@ r"""Numbers in words, as the screen writes them: what a narrator says for ``10,7
 
 The words follow the written form, not the value: ``0.50`` is "zero point five
 zero", ``1e-8`` "one times ten to the minus eight". Numbers are said in British
-English ("one hundred and one"). :mod:`scenes.kit.speech` says whole captions with
-these words, and :mod:`scenes.kit.spoken` says formulas with them.
+English ("one hundred and one"). :mod:`lesson.words.speech` says whole captions with
+these words, and :mod:`lesson.words.spoken` says formulas with them.
 
 Examples
 --------

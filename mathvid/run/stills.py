@@ -11,9 +11,9 @@ from typing import Any
 
 import numpy as np
 
-from mathvid.encoding import straight_alpha
-from mathvid.manim_setup import has_alpha, manim_config
 from mathvid.media import temporary_folder
+from mathvid.run.encoding import straight_alpha
+from mathvid.run.manim_setup import has_alpha, manim_config
 
 STILL_SIZE = (480, 270)
 """Width and height of a still: small, fast, still legible, 16:9."""
@@ -74,7 +74,7 @@ def moment_still(
     >>> moment_still(TangentLine, 1e6)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    mathvid.stills.PastTheEnd: TangentLine lasts ... s; 1e+06 s is past its end
+    mathvid.run.stills.PastTheEnd: TangentLine lasts ... s; 1e+06 s is past its end
     """
     scene = run_skipping_animations(
         scene_cls, params, size, capture_at=at, narrator=narrator, theme=theme
@@ -126,11 +126,11 @@ def run_skipping_animations(
     theme: str = "dark",
 ) -> Any:
     """Run ``scene_cls``'s construct with every animation jumping to its end state,
-    in ``theme``; the scene, with the stills asked for (see :mod:`mathvid.capture`);
+    in ``theme``; the scene, with the stills asked for (see :mod:`mathvid.run.capture`);
     spoken by ``narrator`` when given (the steps then last as long as their speech)."""
     from manim import tempconfig  # Manim is slow to import: only when rendering.
 
-    from mathvid.capture import capturing
+    from mathvid.run.capture import capturing
 
     # Named with this process: the next run removes it if this one is killed.
     with temporary_folder("mathvid-stills-") as media:

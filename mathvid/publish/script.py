@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mathvid.lesson import Lesson
+from lesson.file import Lesson
 from mathvid.media import write_text
-from mathvid.render import current_manifest
-from mathvid.voice import NARRATION, for_step, recordings_of
+from mathvid.run.render import current_manifest
+from mathvid.sound.voice import NARRATION, for_step, recordings_of
 
 
 def script(lesson: Lesson, media: Path, ids: list[str]) -> tuple[str, int, int]:

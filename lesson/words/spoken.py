@@ -27,9 +27,9 @@ import re
 from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
+from lesson.words.number_words import integer_words, number
 from mathcore.functions import CATALOGUE, Objective
 from mathcore.symbolic import parse_formula
-from scenes.kit.number_words import integer_words, number
 
 if TYPE_CHECKING:
     import sympy as sp

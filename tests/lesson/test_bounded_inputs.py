@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mathvid.lesson import LessonError, load_lesson
+from lesson.file import LessonError, load_lesson
 from tests.mathcore.test_huge_integers import deadline
 from tests.mathvid.command import mathvid
 
@@ -224,8 +224,8 @@ def test_no_words_of_the_lesson_reach_latex(tmp_path: Path, monkeypatch) -> None
     # typeset; they are said, captioned and shown as text, never typeset.
     import manim.mobject.text.tex_mobject as tex_mobject
 
-    from mathvid.stills import scene_manifest
-    from mathvid.voice import Narrator, narration_of
+    from mathvid.run.stills import scene_manifest
+    from mathvid.sound.voice import Narrator, narration_of
 
     class QuietNarrator(Narrator):
         def synthesise(self, words: str, speed: float | None = None) -> np.ndarray:

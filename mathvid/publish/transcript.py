@@ -30,8 +30,8 @@ from typing import Any
 
 import jinja2
 
-from mathvid.descriptions import descriptions
-from mathvid.voice import RECORDING_STEP_TEXT, for_step
+from mathvid.publish.descriptions import descriptions
+from mathvid.sound.voice import RECORDING_STEP_TEXT, for_step
 
 TEMPLATE = Path(__file__).with_name("transcript.html")
 
@@ -55,7 +55,7 @@ def words(step: dict[str, Any], given: str | None = None) -> str:
 
 NOTES = {RECORDING_STEP_TEXT: "(recorded; captions from the step's text)"}
 """What the transcript adds to a step's words, by its speech's source (as
-:mod:`mathvid.voice` names them), where they may not be what is heard."""
+:mod:`mathvid.sound.voice` names them), where they may not be what is heard."""
 
 
 def said(step: dict[str, Any], given: str | None = None) -> str:

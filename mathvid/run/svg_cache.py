@@ -14,7 +14,7 @@ changed formula, style or Manim release never reads a stale entry.
 Examples
 --------
 >>> from manim import MathTex
->>> from mathvid.manim_setup import tex_cache
+>>> from mathvid.run.manim_setup import tex_cache
 >>> install(tex_cache().parent / "TexPaths")
 >>> bool(MathTex("x^2").width > 0)
 True
@@ -44,7 +44,7 @@ def install(pickles: Path) -> None:
     pickles in the folder ``pickles``; idempotent.
 
     The folder is given, not looked up, so this module depends on no other part of
-    mathvid but the leaf :mod:`mathvid.media` (:mod:`mathvid.manim_setup` decides
+    mathvid but the leaf :mod:`mathvid.media` (:mod:`mathvid.run.manim_setup` decides
     where the caches live).
     """
     from manim.mobject.svg.svg_mobject import SVGMobject

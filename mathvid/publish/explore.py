@@ -41,7 +41,7 @@ from mathcore.functions import Objective
 from mathcore.optimize import run_batch, stable_learning_rate
 from mathcore.symbolic import resolve_objective
 from mathcore.tuning import OPTIMIZERS
-from mathvid.inline import inline_json
+from mathvid.publish.inline import inline_json
 
 HEAD = 60
 """Steps a run keeps one by one from its start, where each step still shows."""

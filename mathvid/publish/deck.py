@@ -25,10 +25,10 @@ from lxml import etree
 from pptx import Presentation
 from pptx.util import Emu, Inches, Pt
 
-from mathvid.export import bundle_data
-from mathvid.lesson import Lesson, LessonError
+from lesson.file import Lesson, LessonError
 from mathvid.media import check_target, replacing, temporary_folder
-from mathvid.render import Rendered
+from mathvid.publish.export import bundle_data
+from mathvid.run.render import Rendered
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)  # 16:9, PowerPoint's default since 2013
 CLIP_WIDTH = Inches(9.6)  # room under it for two lines of captions

@@ -1,9 +1,9 @@
 r"""Captions as a narrator says them.
 
 - :func:`for_the_ear`: a caption (plain text with Unicode math) as the voice says
-  it: every number in words (:mod:`scenes.kit.number_words`, to the figures a
+  it: every number in words (:mod:`lesson.words.number_words`, to the figures a
   listener holds: :func:`held`), every symbol in words, a formula written as code
-  from its tree (:mod:`scenes.kit.spoken`), the rest as is;
+  from its tree (:mod:`lesson.words.spoken`), the rest as is;
 - :func:`for_the_eye`: a lesson's words as a caption shows them;
 - :func:`cue_texts`: a caption cut into caption cues (at most :data:`CUE_LINES`
   lines of :data:`LINE_CHARS` characters), and :func:`reading_time`, how long they
@@ -22,7 +22,7 @@ import re
 import textwrap
 from collections.abc import Callable
 
-from scenes.kit.number_words import (
+from lesson.words.number_words import (
     DEC,
     EXPONENT,
     GREEK,
@@ -32,7 +32,7 @@ from scenes.kit.number_words import (
     superscripts,
     unlatex,
 )
-from scenes.kit.spoken import formula, written
+from lesson.words.spoken import formula, written
 
 # ---------------------------------------------------------------- captions
 
@@ -69,7 +69,7 @@ _CODE = re.compile(rf"{_CODE_TOKEN}(?:[ \t]*{_CODE_TOKEN})*")
 
 def _code(s: str) -> str:
     """A formula written as code (``x**2 + 3*y**2``, as a lesson file writes one) said
-    from its expression tree (:func:`scenes.kit.spoken.formula`), never as stars."""
+    from its expression tree (:func:`lesson.words.spoken.formula`), never as stars."""
     return _formulas_in(s, lambda code: f" {formula(code)} ")
 
 
@@ -113,7 +113,7 @@ _HYPERBOLIC = {
 
 
 def _hyperbolic(s: str) -> str:
-    """``tanh`` said in full, as a formula's tanh is (:mod:`scenes.kit.spoken`):
+    """``tanh`` said in full, as a formula's tanh is (:mod:`lesson.words.spoken`):
     there is no one way to say it short ("tanch", "than"), and a listener hears
     "two tanh layers" as "two ten layers"."""
     return re.sub(r"\b(tanh|sinh|cosh)\b", lambda m: _HYPERBOLIC[m[1]], s)

@@ -47,8 +47,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from mathvid.media import Unreadable, read_file
-from scenes.kit import themes
+from lesson import themes
+from lesson.reading import Unreadable, read_file
 
 VOICES = ("joe", "none")
 """Voices a lesson may name: Piper's en_US-joe-medium (offline), or none (silent)."""
@@ -186,7 +186,7 @@ def load_lesson(path: str | Path) -> Lesson:
 
 def _read(path: Path) -> str:
     """The text of ``path``: a regular file of at most :data:`MAX_BYTES`
-    (:func:`mathvid.media.read_file`), in UTF-8."""
+    (:func:`lesson.reading.read_file`), in UTF-8."""
     try:
         data = read_file(path, MAX_BYTES)
     except Unreadable as err:
@@ -282,7 +282,7 @@ def _prescan(text: str, path: Path) -> None:
     >>> _prescan("a" + ".a" * 20 + " = 1", Path("x.toml"))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    mathvid.lesson.LessonError: x.toml:1: a dotted key of more than 16 parts; ...
+    lesson.file.LessonError: x.toml:1: a dotted key of more than 16 parts; ...
     """
     if text.count("\n") >= MAX_LINES:
         raise LessonError(f"{path}: more than {MAX_LINES:,} lines; this is no lesson file")
@@ -365,7 +365,7 @@ def _held(text: str, at: str) -> None:
     >>> _held("Gradients\\u0001", "a.toml:5: title")
     Traceback (most recent call last):
     ...
-    mathvid.lesson.LessonError: a.toml:5: title: holds the control character U+0001, ...
+    lesson.file.LessonError: a.toml:5: title: holds the control character U+0001, ...
     """
     if m := _UNHELD.search(text):
         kind = "control character" if m[0].isascii() or ord(m[0]) < 0xA0 else "character"
@@ -439,7 +439,7 @@ def _step(key: str, at: str) -> str:
     >>> _step("-1", "a.toml:9: narration.-1")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    mathvid.lesson.LessonError: a.toml:9: narration.-1: expected a step's number ...
+    lesson.file.LessonError: a.toml:9: narration.-1: expected a step's number ...
     """
     expected = f"expected a step's number (1 to {MAX_STEP}) or a step's name"
     if key.isascii() and key.isdigit():
@@ -502,7 +502,7 @@ def _scene_class(spec: str, at: str) -> type:
 
 
 def _params(scene_cls: type, raw: Any, i: int, where: _Locator) -> Any:
-    from scenes.params import ParamError
+    from lesson.params import ParamError
 
     defaults = scene_cls.Params()
     if not isinstance(raw, dict):
@@ -547,7 +547,7 @@ def _param(
     """``key = value`` of ``[scene.params]`` (written at ``at``) as the type that
     ``scene_cls.Params`` declares, in its range; LessonError if it is not.
     ``defaults`` (the scene's ``Params()``) give the example a refusal shows."""
-    from scenes.params import ParamError, declared
+    from lesson.params import ParamError, declared
 
     fields = {f.name for f in dataclasses.fields(defaults)}
     if key not in fields:
@@ -622,7 +622,7 @@ def _coerce(value: Any, hint: Any) -> Any:
     """``value`` from TOML as the dataclass field type ``hint``, or TypeError saying
     why (:class:`_Mismatch` when it is of another type or length)."""
     origin, args = typing.get_origin(hint), typing.get_args(hint)
-    if origin is typing.Annotated:  # its range is checked apart (scenes.params)
+    if origin is typing.Annotated:  # its range is checked apart (lesson.params)
         return _coerce(value, args[0])
     if origin in (types.UnionType, typing.Union):
         for option in args:

@@ -12,11 +12,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mathvid.stills import scene_manifest
+from lesson.words.number_words import integer_words, number
+from lesson.words.speech import cue_texts, for_the_ear
+from mathvid.run.stills import scene_manifest
 from scenes.kit.maps import pi_label
-from scenes.kit.number_words import integer_words, number
 from scenes.kit.numbers import fmt, number_word, point_text, readable, sci
-from scenes.kit.speech import cue_texts, for_the_ear
 from tests.scenes.checks import lesson_scenes
 
 NUMBERS = [

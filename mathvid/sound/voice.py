@@ -1,7 +1,7 @@
 """The narrator: what each step of a scene says, in whose voice, and for how long.
 
 A step's caption is split into caption cues (at most two lines of 42 characters),
-each cue is put into words for the ear (:func:`scenes.kit.speech.for_the_ear`) and
+each cue is put into words for the ear (:func:`lesson.words.speech.for_the_ear`) and
 spoken by Piper's ``en_US-joe-medium`` voice, which ships as a Python package:
 nothing is downloaded. The cues follow each other with a short pause, so every
 cue's time on screen is exactly the time its words are heard (a cue the voice would
@@ -39,11 +39,11 @@ from typing import TypeVar
 
 import numpy as np
 
-from mathvid import audio
-from mathvid.lesson import Lesson, SceneEntry, slug
-from mathvid.media import Unreadable, read_file
+from lesson.file import Lesson, SceneEntry, slug
+from lesson.reading import Unreadable, read_file
+from lesson.words.speech import READING_RATE, cue_texts, for_the_ear, for_the_eye
+from mathvid.sound import audio
 from scenes.base import Cue, Speech
-from scenes.kit.speech import READING_RATE, cue_texts, for_the_ear, for_the_eye
 
 T = TypeVar("T")
 RECORDING_TYPES = (".wav", ".flac", ".mp3")

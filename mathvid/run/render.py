@@ -34,7 +34,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mathvid.manim_setup import ROOT, has_alpha, manim_config
 from mathvid.media import alive as alive  # for those asking render about a worker
 from mathvid.media import (
     check_target,
@@ -42,9 +41,10 @@ from mathvid.media import (
     tag,
     temporary_folder,
 )
+from mathvid.run.manim_setup import ROOT, has_alpha, manim_config
 
 if TYPE_CHECKING:
-    from mathvid.voice import Narration
+    from mathvid.sound.voice import Narration
 
 HERE = Path(__file__).resolve().parent
 
@@ -85,7 +85,7 @@ class Job:
     params: Any
     quality: str
     narration: Narration | None = None  # None: a silent video
-    theme: str = "dark"  # a name in scenes.kit.themes.THEMES
+    theme: str = "dark"  # a name in lesson.themes.THEMES
 
     @property
     def suffix(self) -> str:
@@ -152,7 +152,7 @@ def inputs_key(job: Job) -> str:
     sources += [HERE / "manim_setup.py", HERE / "encoding.py", HERE / "svg_cache.py"]
     sources += sorted((ROOT / "mathcore").glob("*.py"))
     if job.narration is not None:  # what the words are and how they become sound
-        sources += [HERE / "voice.py", HERE / "audio.py", ROOT / "scenes/kit/speech.py"]
+        sources += [HERE.parent / "sound/voice.py", HERE.parent / "sound/audio.py"]
     narration = "silent" if job.narration is None else job.narration.key()
     digest = hashlib.sha256(
         f"{job.scene}\n{job.params!r}\n{job.quality}\n{narration}\n{job.theme}\n".encode()
@@ -164,15 +164,17 @@ def inputs_key(job: Job) -> str:
 
 
 def scene_sources(module: str) -> list[Path]:
-    """The files of ``module`` and of the ``scenes`` modules it imports, in turn.
+    """The files of ``module`` and of the ``scenes`` and ``lesson`` modules it
+    imports, in turn.
 
     Only those: editing one scene re-renders that scene, while editing a module it
-    builds on (the kit, ``scenes.kit``) re-renders every scene using it.
+    builds on (the kit, ``scenes.kit``; its words, ``lesson.words``) re-renders every
+    scene using it.
 
     Examples
     --------
     >>> [p.name for p in scene_sources("scenes.base")]
-    ['base.py', 'mesh.py', 'number_words.py', 'speech.py', 'spoken.py']
+    ['number_words.py', 'speech.py', 'spoken.py', 'base.py', 'mesh.py']
     """
     found: dict[str, Path] = {}
     todo = [module]
@@ -187,8 +189,8 @@ def scene_sources(module: str) -> list[Path]:
 
 
 def _scene_imports(path: Path) -> list[str]:
-    """The ``scenes`` modules the file at ``path`` imports (and names it imports from
-    them, which may be modules); parsed once per version of the file."""
+    """The ``scenes`` and ``lesson`` modules the file at ``path`` imports (and names
+    it imports from them, which may be modules); parsed once per version of the file."""
     stat = path.stat()
     version = (stat.st_mtime_ns, stat.st_size)
     known = _IMPORTS.get(path)
@@ -199,7 +201,10 @@ def _scene_imports(path: Path) -> list[str]:
                 names += [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
             elif isinstance(node, ast.Import):
                 names += [a.name for a in node.names]
-        known = _IMPORTS[path] = (version, [n for n in names if n.startswith("scenes.")])
+        known = _IMPORTS[path] = (
+            version,
+            [n for n in names if n.startswith(("scenes.", "lesson."))],
+        )
     return known[1]
 
 
@@ -371,7 +376,7 @@ def render_remote(job: Job) -> dict[str, bytes]:
 
     with temporary_folder("mathvid-worker-") as media:
         done = subprocess.run(
-            [sys.executable, "-m", "mathvid.render"],
+            [sys.executable, "-m", "mathvid.run.render"],
             input=pickle.dumps((job, str(media))),
             capture_output=True,
             cwd=ROOT,
@@ -436,8 +441,8 @@ def current_manifest(
         folder = scene_folder(media.resolve(), entry.id, quality)
         if is_current(folder, inputs_key(job)):
             return json.loads((folder / "scene.json").read_text(encoding="utf-8"))
-    from mathvid.stills import scene_manifest
-    from mathvid.voice import Narrator
+    from mathvid.run.stills import scene_manifest
+    from mathvid.sound.voice import Narrator
 
     narrator = None if narration is None else Narrator(narration, voice_cache(media))
     return scene_manifest(entry.scene_cls, entry.params, narrator)
@@ -456,8 +461,8 @@ def _render_into(job: Job, manim_media: Path, voice_cache: Path) -> None:
 
     from manim import tempconfig  # Manim is slow to import: only when rendering.
 
-    from mathvid.voice import Narrator
-    from mathvid.vtt import to_srt
+    from mathvid.publish.vtt import to_srt
+    from mathvid.sound.voice import Narrator
 
     module, _, name = job.scene.partition(":")
     scene_cls = getattr(importlib.import_module(module), name)
@@ -482,7 +487,7 @@ def _render_into(job: Job, manim_media: Path, voice_cache: Path) -> None:
     srt_file = manim_media / "video" / f"{name}.srt"
     srt_file.write_text(to_srt(scene.renderer.file_writer.subcaptions), encoding="utf-8")
     if scene.speeches:  # beside the video, for _collect to mix in
-        from mathvid import audio
+        from mathvid.sound import audio
 
         track = audio.soundtrack(scene.speeches, scene.manifest["duration"])
         audio.write_wav(manim_media / "video" / f"{name}.wav", track)
@@ -512,7 +517,7 @@ def _collect(job: Job, manim_media: Path, out: Path, key: str) -> None:
 def _mix_in(wav: Path, video: Path, sections: list[dict]) -> None:
     """The scene's sound (``wav``), loudness-normalised, into its ``video`` and each
     step's clip (named in ``sections``, from the video's folder)."""
-    from mathvid import audio
+    from mathvid.sound import audio
 
     track = audio.mux_normalised(video, audio.decode(wav), video)
     start = 0.0

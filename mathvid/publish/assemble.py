@@ -28,11 +28,11 @@ import av
 import srt
 from PIL import Image
 
-from mathvid import audio
 from mathvid.media import replacing, replacing_all
-from mathvid.render import Rendered
-from mathvid.transcript import Overrides, transcript_html, transcript_text
-from mathvid.vtt import from_srt, to_srt, to_webvtt
+from mathvid.publish.transcript import Overrides, transcript_html, transcript_text
+from mathvid.publish.vtt import from_srt, to_srt, to_webvtt
+from mathvid.run.render import Rendered
+from mathvid.sound import audio
 
 
 @dataclass(frozen=True)

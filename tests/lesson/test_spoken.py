@@ -7,9 +7,9 @@ import re
 
 import pytest
 
+from lesson.words import spoken
+from lesson.words.speech import for_the_eye
 from mathcore.functions import CATALOGUE
-from scenes.kit import spoken
-from scenes.kit.speech import for_the_eye
 
 # (formula, as a screen reader's ClearSpeak voice would say it, tidied for our voice)
 TABLE = [

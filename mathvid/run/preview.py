@@ -18,13 +18,13 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from mathvid.lesson import load_lesson
-from mathvid.manim_setup import ROOT
+from lesson.file import load_lesson
 from mathvid.media import lesson_media, replacing
-from mathvid.stills import PastTheEnd, moment_still, step_stills
+from mathvid.run.manim_setup import ROOT
+from mathvid.run.stills import PastTheEnd, moment_still, step_stills
 
 PREVIEW_SIZE = (960, 540)
-WATCHED_CODE = ("scenes", "mathcore")
+WATCHED_CODE = ("scenes", "lesson", "mathcore")
 """The folders of the repository whose Python files a preview is drawn from."""
 
 
@@ -45,8 +45,8 @@ def preview(
     ``at`` is a time in seconds ("3.5s"); ``step`` a step's number from 1 or its
     name; with neither, the still is the scene's last frame.
     """
-    from mathvid.render import voice_cache
-    from mathvid.voice import Narrator, narration_of
+    from mathvid.run.render import voice_cache
+    from mathvid.sound.voice import Narrator, narration_of
 
     seconds = check_moment(at, step)
     lesson = load_lesson(lesson_path)
@@ -90,10 +90,10 @@ def parse_seconds(text: str) -> float:
     --------
     >>> parse_seconds("3.5s"), parse_seconds("12 s"), parse_seconds(".5s")
     (3.5, 12.0, 0.5)
-    >>> parse_seconds("3")
+    >>> parse_seconds("3")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    mathvid.preview.PreviewError: --at 3: write seconds as 3s, or say --step 3 for step 3
+    mathvid.run.preview.PreviewError: --at 3: write seconds as 3s, or say --step 3 ...
     """
     text = text.strip()
     seconds = re.fullmatch(r"(\d+(?:\.\d*)?|\.\d+)\s*s", text, re.IGNORECASE)

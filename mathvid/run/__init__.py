@@ -1,0 +1,2 @@
+"""Running Manim: its set-up, renders of scenes, stills and previews, frames into
+video."""
