@@ -552,27 +552,23 @@ def compared(q: Plan, p: BackpropCostParams) -> np.ndarray:
 def gradient_table(q: Plan, p: BackpropCostParams) -> VGroup:
     """A few of ∂L/∂θ by backprop and by central differences, and their gap."""
     a, names = q.agreement, mlp.parameter_names(q.net.widths)
-    picks = compared(q, p)
-    size = look.LABEL_SIZE
-    cells: list[Mobject] = [
-        MathTex("", font_size=size),
-        MathTex(r"\text{backprop}", color=look.TANGENT, font_size=size),
-        MathTex(r"\text{central differences}", color=look.SECANT, font_size=size),
-        MathTex(r"|\text{difference}|", color=look.MUTED, font_size=size),
+    head = [
+        "",
+        (r"\text{backprop}", look.TANGENT),
+        (r"\text{central differences}", look.SECANT),
+        (r"|\text{difference}|", look.MUTED),
     ]
-    for i in picks:
-        cells += [
-            MathTex(rf"\partial L/\partial {parameter_tex(names[i])}", font_size=size),
+    rows = [
+        [
+            rf"\partial L/\partial {parameter_tex(names[i])}",
             # Every decimal written out, 0s too: the columns line up digit by digit.
-            MathTex(f"{a.backprop[i]:.{p.digits}f}", font_size=size),
-            MathTex(f"{a.central[i]:.{p.digits}f}", font_size=size),
-            MathTex(
-                numbers.sci(abs(a.backprop[i] - a.central[i])),
-                color=look.MUTED,
-                font_size=size,
-            ),
+            f"{a.backprop[i]:.{p.digits}f}",
+            f"{a.central[i]:.{p.digits}f}",
+            (numbers.sci(abs(a.backprop[i] - a.central[i])), look.MUTED),
         ]
-    table = VGroup(*cells).arrange_in_grid(cols=4, buff=(0.6, 0.3))
+        for i in compared(q, p)
+    ]
+    table = text.table(head, rows, size=look.LABEL_SIZE, buff=(0.6, 0.3))
     return text.keep_in_frame(table.scale_to_fit_width(min(table.width, 13.0)))
 
 

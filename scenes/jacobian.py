@@ -581,16 +581,17 @@ def _plain(v: Sequence[float], d: int) -> str:
 
 def _agreement(pl: Plan, d: int) -> VGroup:
     """Rows ∂/∂x and ∂/∂y: by the sum J_gᵀ v, and by the backward pass."""
-    size = look.TEXT_SIZE
-    cells: list[Mobject] = [
-        MathTex("", font_size=size),
-        text.tex(r"\text{sum over } j\ (J_g^\top v)", look.POINT),
-        text.tex(r"\text{backward pass}", look.TANGENT),
+    head = [
+        "",
+        (r"\text{sum over } j\ (J_g^\top v)", look.POINT),
+        (r"\text{backward pass}", look.TANGENT),
     ]
-    for s, g in zip(pl.sums, pl.backward.grads, strict=True):
-        cells += [
-            text.tex(rf"\partial (f\circ g)/\partial {s.wrt}"),
-            text.tex(numbers.fmt(s.total, d)),
-            text.tex(numbers.fmt(g, d)),
+    rows = [
+        [
+            rf"\partial (f\circ g)/\partial {s.wrt}",
+            numbers.fmt(s.total, d),
+            numbers.fmt(g, d),
         ]
-    return VGroup(*cells).arrange_in_grid(cols=3, buff=(0.9, 0.4))
+        for s, g in zip(pl.sums, pl.backward.grads, strict=True)
+    ]
+    return text.table(head, rows, buff=(0.9, 0.4))

@@ -41,7 +41,7 @@ from mathcore.networks import (
     GradientCheck,
 )
 from scenes.base import LessonScene
-from scenes.kit import look, numbers
+from scenes.kit import look, numbers, text
 
 BOX_WIDTH, BOX_HEIGHT = 1.3, 1.2
 ROW = 0.33  # label, value and gradient lines of a box, from its centre
@@ -350,30 +350,22 @@ def comparison_table(
     check: GradientCheck, rows: Iterable[str], root: str, digits: int
 ) -> VGroup:
     """The output and gradients, ours beside PyTorch's, a match mark on each row."""
-    size = look.TEXT_SIZE
-    cells: list[Mobject] = [
-        MathTex("", font_size=size),
-        MathTex(r"\text{ours}", color=look.TANGENT, font_size=size),
-        MathTex(r"\text{PyTorch}", color=look.SECANT, font_size=size),
-        MathTex(r"\text{match}", color=look.MUTED, font_size=size),
+    head = [
+        "",
+        (r"\text{ours}", look.TANGENT),
+        (r"\text{PyTorch}", look.SECANT),
+        (r"\text{match}", look.MUTED),
     ]
     entries = [(tex_name(root), check.ours.output, check.torch.output, "output")]
     entries += [
         (partial(root, n), check.ours.grads[n], check.torch.grads[n], n) for n in rows
     ]
+    cells: list[list[text.Cell]] = []
     for name, ours, theirs, key in entries:
         ok = check.matches[key]
-        cells += [
-            MathTex(name, font_size=size),
-            MathTex(numbers.fmt(ours, digits), font_size=size),
-            MathTex(numbers.fmt(theirs, digits), font_size=size),
-            MathTex(
-                r"\checkmark" if ok else r"\times",
-                color=look.GOOD if ok else look.TANGENT,
-                font_size=size,
-            ),
-        ]
-    return VGroup(*cells).arrange_in_grid(cols=4, buff=(0.9, 0.32))
+        mark = (r"\checkmark", look.GOOD) if ok else (r"\times", look.TANGENT)
+        cells.append([name, numbers.fmt(ours, digits), numbers.fmt(theirs, digits), mark])
+    return text.table(head, cells)
 
 
 def verdict(check: GradientCheck) -> MathTex:

@@ -1,11 +1,15 @@
-"""Text on screen: a line of text or formula, and the column of text beside a plot.
+"""Text on screen: a line of text or formula, a table of numbers, and the column of
+text beside a plot.
 
 Scenes put their plot on the left of the frame and their words in a column on the
 right (:func:`column`, :func:`below`); nothing may leave the frame
-(:func:`fit_right`, :func:`keep_in_frame`).
+(:func:`fit_right`, :func:`keep_in_frame`). A table of numbers (ours beside a
+reference, say) is :func:`table`.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 from manim import (
@@ -55,6 +59,36 @@ def keep_in_frame(mobject: Mobject, buff: float = 0.1) -> Mobject:
 def tex(text: str, colour: ManimColor = INK, size: float = TEXT_SIZE) -> MathTex:
     """A line of text or a formula: MathTex in the house colour and size."""
     return MathTex(text, color=colour, font_size=size)
+
+
+Cell = str | tuple[str, ManimColor]
+"""A table's cell: its TeX, in ink, or (TeX, colour)."""
+
+
+def table(
+    head: Sequence[Cell],
+    rows: Iterable[Sequence[Cell]],
+    size: float = TEXT_SIZE,
+    buff: tuple[float, float] = (0.9, 0.32),
+) -> VGroup:
+    """A table of numbers: the column names ``head`` over ``rows``, every cell a line
+    of TeX (:func:`tex`) of type size ``size``, in a grid ``buff`` apart (across,
+    down) whose columns are as wide as their widest cell.
+
+    The cells are the group's members, row by row: ``table(...)[i::n]`` is column
+    ``i`` of ``n``, to show a column at a time. A first column that names the rows
+    takes an empty name, ``""``.
+
+    >>> t = table(["", ("a", INK)], [["x", "1"], ["y", "2"]])
+    >>> len(t), bool(t[2].get_center()[1] > t[4].get_center()[1])
+    (6, True)
+    """
+    cells = [
+        tex(cell, size=size) if isinstance(cell, str) else tex(cell[0], cell[1], size)
+        for row in (head, *rows)
+        for cell in row
+    ]
+    return VGroup(*cells).arrange_in_grid(cols=len(head), buff=buff)
 
 
 def stack(*rows: Mobject, width: float, buff: float = 0.2) -> VGroup:
