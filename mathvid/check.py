@@ -38,7 +38,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from lesson.file import Lesson, LessonError, SceneEntry, load_lesson, slug
+from lesson.errors import LessonError
+from lesson.file import Lesson, SceneEntry, load_lesson, slug
 from mathvid.sound.voice import (
     NARRATION,
     RECORDING_TYPES,
@@ -153,7 +154,7 @@ def step_names(scene_cls: type, params: Any) -> tuple[str, ...]:
     """
     from mathvid.run.stills import scene_manifest  # Manim: only for a scene that needs it
 
-    return tuple(s["name"] for s in scene_manifest(scene_cls, params)["steps"])
+    return tuple(s.name for s in scene_manifest(scene_cls, params).steps)
 
 
 def _recording_problems(

@@ -14,10 +14,13 @@ import sys
 import time
 from pathlib import Path
 
-from lesson.file import THEMES, Lesson, LessonError, as_toml, load_lesson
+from lesson.errors import LessonError
+from lesson.file import THEMES, Lesson, load_lesson
+from lesson.scene_params import as_toml
 from mathvid.media import lesson_media
 from mathvid.params_doc import SceneDoc, scene_docs
 from mathvid.run.manim_setup import has_alpha
+from mathvid.run.parallel import render_many
 from mathvid.run.render import (
     QUALITIES,
     Job,
@@ -26,7 +29,6 @@ from mathvid.run.render import (
     check_latex,
     current_manifest,
     quality_folder,
-    render_many,
 )
 
 DESCRIPTION = """Animated explainer videos of calculus for deep learning.
@@ -258,11 +260,10 @@ def _list(args: argparse.Namespace) -> int:
     print(f"{lesson.title}  (outputs in {media}/)")
     for entry in lesson.scenes:
         manifest = current_manifest(entry, media, narration_of(lesson, entry))
-        steps = manifest["steps"]
-        print(f"\n{entry.id}  {entry.title}  ({manifest['duration']:.1f} s, {entry.scene})")
-        for i, step in enumerate(steps):
-            end = steps[i + 1]["start"] if i + 1 < len(steps) else manifest["duration"]
-            print(f"  {i + 1:2d}. {step['name']:<36} {end - step['start']:5.1f} s")
+        print(f"\n{entry.id}  {entry.title}  ({manifest.duration:.1f} s, {entry.scene})")
+        spans = manifest.spans()
+        for i, (step, (start, end)) in enumerate(zip(manifest.steps, spans, strict=True)):
+            print(f"  {i + 1:2d}. {step.name:<36} {end - start:5.1f} s")
     return 0
 
 

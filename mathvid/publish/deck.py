@@ -25,7 +25,8 @@ from lxml import etree
 from pptx import Presentation
 from pptx.util import Emu, Inches, Pt
 
-from lesson.file import Lesson, LessonError
+from lesson.errors import LessonError
+from lesson.file import Lesson
 from mathvid.media import check_target, replacing, temporary_folder
 from mathvid.publish.export import bundle_data
 from mathvid.run.render import Rendered

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import base64
 import glob
-import json
 import shutil
 import uuid
 from pathlib import Path
@@ -31,7 +30,8 @@ from typing import Any
 import jinja2
 import srt
 
-from lesson.file import Lesson, LessonError, slug
+from lesson.errors import LessonError
+from lesson.file import Lesson, slug
 from lesson.themes import THEMES
 from mathvid.media import (
     check_target,
@@ -47,7 +47,7 @@ from mathvid.publish.descriptions import descriptions, descriptions_vtt
 from mathvid.publish.inline import inline_json
 from mathvid.publish.transcript import words
 from mathvid.publish.vtt import from_srt
-from mathvid.run.render import Rendered, _replace_folder
+from mathvid.run.render import Rendered, replace_folder
 
 MARKER = ".mathvid-bundle"
 TOUCHING = 0.01
@@ -82,7 +82,7 @@ def export(
             html = page(lesson.title, data, template, lesson.theme)
             (work / name).write_text(html, encoding="utf-8")
         (work / MARKER).write_text("made by mathvid export; replaced on the next export\n")
-        _replace_folder(work, outdir)
+        replace_folder(work, outdir)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return outdir / "index.html"
@@ -148,10 +148,10 @@ def bundle_data(
     for scene in rendered:
         entry = lesson.entry(scene.id)
         cues = from_srt(scene.captions.read_text(encoding="utf-8"))
-        manifest = json.loads(scene.manifest.read_text(encoding="utf-8"))
+        manifest = scene.manifest()
         # Captions are timed in scene time, clips in frames (each animation rounds up
         # to whole frames): place cues by the step's start in scene time, no drift.
-        starts = [step["start"] for step in manifest["steps"]]
+        starts = [step.start for step in manifest.steps]
         (work / "clips" / entry.id).mkdir(parents=True)
         told = descriptions(manifest)
         (work / "clips" / entry.id / "descriptions.vtt").write_text(
@@ -176,7 +176,7 @@ def bundle_data(
                     "duration": section.duration,
                     "cues": _cues_within(cues, start, section.duration),
                     "poster": str(poster.relative_to(work)),
-                    "notes": words(manifest["steps"][n]),
+                    "notes": words(manifest.steps[n]),
                     "description": told[n],
                 }
             )
@@ -197,9 +197,9 @@ def add_explore(data: dict[str, Any], rendered: list[Rendered], work: Path) -> N
     them (their manifest's ``explore``), and say in ``data`` on which steps and
     where (:func:`mathvid.publish.explore.write`)."""
     for scene, done in zip(data["scenes"], rendered, strict=True):
-        manifest = json.loads(done.manifest.read_text(encoding="utf-8"))
-        if "explore" in manifest:
-            scene["explore"] = explore.write(scene["id"], manifest["explore"], work)
+        offered = done.manifest().explore
+        if offered is not None:
+            scene["explore"] = explore.write(scene["id"], offered, work)
 
 
 def _cues_within(cues: list[srt.Subtitle], start: float, duration: float) -> list[dict]:

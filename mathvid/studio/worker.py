@@ -16,54 +16,52 @@ changed. A moment is drawn by the same code as ``mathvid preview``
 (:mod:`mathvid.run.capture`), continuing the very scene a preview would run from the
 start: the same pixels, after a fraction of the work.
 
-Requests go down the tree as JSON lines through pipes; every process answers on the
-one pipe the server reads, each answer one JSON line shorter than ``PIPE_BUF``, so
-answers from several processes are never interleaved. Frames and manifests travel as
-files in the studio's folder. Each process dies with its parent (``PR_SET_PDEATHSIG``).
+Requests go down the tree as JSON lines through pipes, and every process answers on
+the one pipe the server reads (:mod:`mathvid.studio.pipes`). Frames and manifests
+travel as files in the studio's folder. A scene's run, its checkpoints and frames
+are :mod:`mathvid.studio.runs`; the zygote and the generations are here.
 """
 
 from __future__ import annotations
 
-import ctypes
 import dataclasses
 import gc
 import hashlib
 import importlib
 import json
 import os
-import select
-import signal
 import sys
 import time
 import uuid
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
-from lesson.reading import Unreadable, read_file  # leaves: they import no project code
-from mathvid.media import replacing, write_text
+# Leaves: they import no other project code.
+from lesson.reading import Unreadable, read_file
+from mathvid.media import write_text
+from mathvid.studio.pipes import (
+    WATCH,
+    WRITE_ENDS,
+    Inbox,
+    answer_on,
+    child,
+    died,
+    end,
+    fork,
+    lost,
+    one_line,
+    send,
+    tell,
+)
 
-PIPE_BUF = 4096
-"""Writes of at most this many bytes to a pipe are never interleaved (POSIX)."""
-SPACING = 0.1
-"""CPU seconds of scene building between checkpoints: a frame redoes at most this."""
 KEEP_RUNS = 3
 """Scene runs kept with their checkpoints, the most recently used."""
-PROJECT = ("mathvid", "scenes", "mathcore")
+PROJECT = ("mathvid", "scenes", "mathcore", "lesson")
 """The packages whose code a generation imports fresh; the zygote never imports them."""
-
-OUT = 1
-"""The answers' pipe (the zygote's stdout when it started)."""
-WRITE_ENDS: set[int] = set()
-"""This process's pipes to its children: a new child closes them (or none sees EOF)."""
 CLIP_QUALITY = "l"
 """A clip the studio renders itself to play a scene: 480p15, the fastest."""
 LESSON_BYTES = 4 << 20
 """The largest lesson file the studio reads (a lesson is a few KB)."""
-WATCH = 0.2
-"""Seconds between looks at the children: a child's death is said this promptly."""
-FAILED = 70
-"""The exit status of a process that ended on an error instead of answering."""
 
 
 class LessonGone(ValueError):
@@ -93,129 +91,6 @@ def version_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 
 
-# ---------------------------------------------------------------------------- plumbing
-
-
-class Inbox:
-    """JSON lines arriving on a pipe."""
-
-    def __init__(self, fd: int) -> None:
-        self.fd, self.rest = fd, b""
-
-    def read(self, timeout: float | None) -> list[dict] | None:
-        """The messages that came within ``timeout`` seconds ([] if none); None once
-        the sender has closed the pipe."""
-        ready, _, _ = select.select([self.fd], [], [], timeout)
-        if not ready:
-            return []
-        chunk = os.read(self.fd, 1 << 16)
-        if not chunk:
-            return None
-        *lines, self.rest = (self.rest + chunk).split(b"\n")
-        return [json.loads(line) for line in lines if line.strip()]
-
-
-def send(message: dict) -> None:
-    """One answer to the server, written whole (a long error is shortened).
-
-    An answer longer than PIPE_BUF could be interleaved with another process's:
-    ValueError instead (its request is then answered as failed).
-    """
-    data = json.dumps(message).encode() + b"\n"
-    if len(data) > PIPE_BUF and "error" in message:
-        message = {**message, "error": message["error"][:1000] + "…"}
-        data = json.dumps(message).encode() + b"\n"
-    if len(data) > PIPE_BUF:
-        raise ValueError(f"an answer of {len(data)} bytes is too long to send")
-    os.write(OUT, data)
-
-
-def lost(scene: str | None, who: str, status: int) -> None:
-    """Tell the server that a child died without answering: what it was asked for
-    ``scene`` (every scene if None) will not come."""
-    how = (
-        f"was killed (signal {os.WTERMSIG(status)})"
-        if os.WIFSIGNALED(status)
-        else f"stopped (exit status {os.waitstatus_to_exitcode(status)})"
-    )
-    send({"event": "lost", "scene": scene, "error": f"the studio's {who} {how}"})
-
-
-def died(pid: int) -> int | None:
-    """The wait status of child ``pid`` if it has ended unanswered (killed, or an
-    error), reaping it; None while it runs or when it ended well."""
-    try:
-        done, status = os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        return None
-    if not done or (os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0):
-        return None
-    return status
-
-
-def tell(fd: int, message: dict) -> bool:
-    """``message`` down the pipe ``fd`` to a child; False if the child is gone."""
-    try:
-        os.write(fd, json.dumps(message).encode() + b"\n")
-        return True
-    except (BrokenPipeError, OSError):
-        return False
-
-
-def fork() -> tuple[int, Any]:
-    """Fork, with a pipe from parent to child: ``(pid, the pipe's write end)`` in the
-    parent, ``(0, an Inbox on its read end)`` in the child, which dies with its parent
-    and holds no pipe to its siblings."""
-    read, write = os.pipe()
-    parent = os.getpid()
-    pid = os.fork()
-    if pid:
-        os.close(read)
-        WRITE_ENDS.add(write)
-        return pid, write
-    ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    if os.getppid() != parent:  # the parent died before that took effect
-        os._exit(0)
-    for fd in (write, *WRITE_ENDS):
-        os.close(fd)
-    WRITE_ENDS.clear()
-    return 0, Inbox(read)
-
-
-def end(pid: int, fd: int | None) -> None:
-    """Stop a child (and so its own children) and reap it."""
-    if fd is not None:
-        WRITE_ENDS.discard(fd)
-        os.close(fd)
-    try:
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-    except (ProcessLookupError, ChildProcessError):
-        pass
-
-
-def reap(pids: set[int]) -> list[int]:
-    """Collect the children of ``pids`` that have exited (no zombies); the wait
-    statuses of those that ended unanswered (killed, or an error)."""
-    bad = []
-    for pid in list(pids):
-        try:
-            done, status = os.waitpid(pid, os.WNOHANG)
-        except ChildProcessError:
-            done, status = pid, 0
-        if done:
-            pids.discard(pid)
-            if not (os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0):
-                bad.append(status)
-    return bad
-
-
-def one_line(err: BaseException) -> str:
-    """An exception as the CLI would say it: its first line."""
-    lines = str(err).strip().splitlines()
-    return lines[0] if lines else type(err).__name__
-
-
 # ---------------------------------------------------------------------------- zygote
 
 
@@ -225,8 +100,7 @@ def main() -> None:
     Reads ``{"op": "start"}`` (a new generation) and requests for the generation on
     stdin; answers on stdout. Output of scene code goes to stderr.
     """
-    global OUT
-    OUT = os.dup(1)
+    answer_on(os.dup(1))
     os.dup2(2, 1)
     lesson, media, folder = (Path(a) for a in sys.argv[1:4])
     preload(lesson)
@@ -289,6 +163,7 @@ def _import_project(lesson: Path) -> None:
         "mathvid.sound.voice",
         "mathvid.run.render",
         "mathvid.params_doc",
+        "mathvid.studio.runs",
     ):
         importlib.import_module(name)
     from lesson.file import load_lesson
@@ -303,17 +178,7 @@ def _start_generation(lesson: Path, media: Path, folder: Path) -> tuple[int, int
     pid, channel = fork()
     if pid:
         return pid, channel
-    _child(lambda: Generation(lesson, media, folder).serve(channel))
-
-
-def _child(work: Callable[[], object]) -> NoReturn:
-    """Do ``work`` as a forked child and exit: 0 when done, FAILED on an error (its
-    parent then says that what the child was asked will not come)."""
-    try:
-        work()
-    except BaseException:
-        os._exit(FAILED)
-    os._exit(0)
+    child(lambda: Generation(lesson, media, folder).serve(channel))
 
 
 # ---------------------------------------------------------------------------- generation
@@ -427,7 +292,7 @@ class Generation:
 
     def typed(self, message: dict) -> dict:
         """The values of ``message["params"]`` as the scene's Params declare them."""
-        from lesson.file import typed_params
+        from lesson.scene_params import typed_params
 
         entry = self.lesson.entry(message["scene"])
         return typed_params(entry.scene_cls, message["params"])
@@ -478,10 +343,12 @@ class Generation:
         old = self.runs.pop(scene, None)
         if old:
             end(old.pid, old.fd)
+        from mathvid.studio.runs import SceneRun
+
         entry = self.lesson.entry(scene)
         pid, fd = fork()
         if pid == 0:
-            _child(lambda: SceneRun(self, entry, checkpoints).go(fd))
+            child(lambda: SceneRun(self, entry, checkpoints).go(fd))
         run = Run(self.keys[scene], pid, fd, checkpoints, time.monotonic())
         self.runs[scene] = run
         return run
@@ -508,199 +375,6 @@ class Generation:
             scene = self.queue.pop(0)
             if scene not in self.runs:
                 self._start(scene, checkpoints=False)
-
-
-# ---------------------------------------------------------------------------- scene runs
-
-
-class SceneRun:
-    """One scene run (and, after forks, its checkpoints and frames)."""
-
-    def __init__(self, generation: Generation, entry: Any, checkpoints: bool) -> None:
-        self.generation, self.entry = generation, entry
-        self.key = generation.keys[entry.id]
-        self.checkpoints = checkpoints
-        self.role = "run"  # then "checkpoint" or "frame" in the forks
-        self.marks: list[tuple[float, int, int]] = []  # (scene time, pid, pipe)
-        self.plays = 0
-        self.last = 0.0  # process time of the last checkpoint
-        self.inbox: Inbox | None = None
-        self.waiting: list[dict] = []
-        self.request: dict = {}
-        self.children: set[int] = set()
-        self.ended, self.failure, self.duration = False, None, 0.0
-
-    def go(self, inbox: Inbox) -> None:
-        """Run the scene; then, as the run, answer requests until the pipe closes."""
-        from manim import tempconfig
-
-        from mathvid.run.manim_setup import manim_config
-        from mathvid.run.preview import PREVIEW_SIZE
-        from mathvid.run.render import voice_cache
-        from mathvid.run.stills import skipping_options
-        from mathvid.sound.voice import Narrator, narration_of
-
-        self.inbox = inbox
-        narration = narration_of(self.generation.lesson, self.entry)
-        voices = voice_cache(self.generation.media)
-        narrator = None if narration is None else Narrator(narration, voices)
-        media = self.generation.folder / "manim"
-        options = skipping_options(PREVIEW_SIZE, media)
-        with tempconfig(manim_config(options, self.generation.lesson.theme)):
-            scene = studio_scene(self.entry.scene_cls)(
-                self.entry.params, narrator=narrator, studio=self
-            )
-            try:
-                scene.render()
-                failure = None
-            except Exception as err:  # the teacher's code, said in one line
-                failure = one_line(err)
-            if self.role == "frame":
-                self.answer(scene, failure)  # exits
-            self._finished(scene, failure)
-            while self.checkpoints and self._route(block=True):
-                pass
-
-    def at_play(self, scene: Any) -> None:
-        """At the start of each play: fork a checkpoint when due; route requests."""
-        if self.role != "run":
-            return
-        self.plays += 1
-        due = not self.marks or time.process_time() - self.last >= SPACING
-        if self.checkpoints and due:
-            gc.freeze()  # what is shared with the checkpoint stays shared: the run's
-            # collections no longer write to those objects (copying their pages)
-            pid, fd = fork()
-            if pid == 0:
-                self._serve_as_checkpoint(scene, fd)
-                return  # a frame, going on to its moment
-            self.marks.append((scene.renderer.time, pid, fd))
-            self.last = time.process_time()
-        self._route(block=False)
-
-    def _serve_as_checkpoint(self, scene: Any, inbox: Inbox) -> None:
-        """Wait for moments; fork a frame for each (which returns from here)."""
-        self.role = "checkpoint"
-        while (messages := inbox.read(WATCH)) is not None:
-            for status in reap(self.children):
-                lost(self.entry.id, "drawing of a frame", status)
-            for message in messages:
-                pid, pipe = fork()
-                if pid == 0:
-                    self.role, self.request = "frame", message
-                    scene.capture_at = float(message["t"])
-                    return
-                self.children.add(pid)
-                WRITE_ENDS.discard(pipe)
-                os.close(pipe)  # a frame needs no requests
-        os._exit(0)
-
-    def _route(self, block: bool) -> bool:
-        """Send each waiting request to the latest checkpoint at or before its moment,
-        or answer it when no frame could; False once the server closed the pipe."""
-        messages = self.inbox.read(WATCH if block else 0)
-        if messages is None:
-            return False
-        self._check_checkpoints()
-        waiting, self.waiting = self.waiting + messages, []
-        for message in waiting:
-            t = float(message["t"])
-            marks = [m for m in self.marks if m[0] <= t]
-            error = None
-            if self.ended and self.failure and not marks:
-                error = self.failure
-            elif self.ended and not self.failure and t > self.duration + 1e-9:
-                error = self.past(t)
-            if error:
-                send({"event": "frame-error", "id": message["id"], "error": error})
-            elif marks and not tell(marks[-1][2], message):
-                self.waiting.append(message)  # that checkpoint died: said next look
-            elif not marks:
-                self.waiting.append(message)  # the run has not got that far yet
-        return True
-
-    def _check_checkpoints(self) -> None:
-        """If a checkpoint died (killed, say): tell the server that what it was
-        drawing will not come, and end this run; the next request starts a new one
-        (a run missing checkpoints could not draw every moment)."""
-        for _, pid, _ in self.marks:
-            status = died(pid)
-            if status is not None:
-                lost(self.entry.id, "checkpoint of the scene", status)
-                os._exit(0)  # its checkpoints die with it
-
-    def past(self, t: float) -> str:
-        from mathvid.run.stills import PastTheEnd
-
-        return str(PastTheEnd(self.entry.id, t, self.duration))
-
-    def _finished(self, scene: Any, failure: str | None) -> None:
-        """The run is over: say the manifest (or the failure)."""
-        self.ended, self.failure = True, failure
-        if failure:
-            send(
-                {
-                    "event": "run-error",
-                    "scene": self.entry.id,
-                    "key": self.key,
-                    "error": failure,
-                }
-            )
-            return
-        self.duration = scene.manifest["duration"]
-        manifest = {**scene.manifest, "plays": self.plays}
-        path = self.generation.folder / f"manifest-{self.entry.id}-{self.key[:16]}.json"
-        write_text(path, json.dumps(manifest))
-        send(
-            {
-                "event": "manifest",
-                "scene": self.entry.id,
-                "key": self.key,
-                "path": str(path),
-            }
-        )
-
-    def answer(self, scene: Any, failure: str | None) -> None:
-        """As a frame: the PNG of the moment asked for, or why not; then exit."""
-        from PIL import Image
-
-        request = self.request
-        t = float(request["t"])
-        self.duration = scene.manifest["duration"]
-        if failure is None and t > self.duration + 1e-9:
-            failure = self.past(t)
-        if failure:
-            send({"event": "frame-error", "id": request["id"], "error": failure})
-        else:
-            path = self.generation.folder / f"frame-{request['id']}.png"
-            with replacing(path) as tmp:
-                picture = Image.fromarray(scene.moment_frame[..., :3])
-                picture.save(tmp, "PNG", compress_level=1)
-            send({"event": "frame", "id": request["id"], "path": str(path)})
-        os._exit(0)
-
-
-def studio_scene(scene_cls: type) -> type:
-    """``scene_cls`` as previews run it (:func:`mathvid.run.capture.capturing`), telling
-    its :class:`SceneRun` of every play."""
-    from mathvid.run.capture import capturing
-
-    return type(scene_cls.__name__, (_Checkpointed, capturing(scene_cls)), {})
-
-
-class _Checkpointed:
-    def __init__(self, *args: Any, studio: SceneRun, **kwargs: Any) -> None:
-        self.studio = studio
-        super().__init__(*args, **kwargs)
-
-    def play(self, *args: Any, **kwargs: Any) -> None:
-        self.studio.at_play(self)
-        super().play(*args, **kwargs)
-
-    def tear_down(self) -> None:
-        super().tear_down()  # a moment not reached is the scene's end
-        if self.studio.role == "frame":
-            self.studio.answer(self, None)  # and exits: no last-frame file to write
 
 
 if __name__ == "__main__":

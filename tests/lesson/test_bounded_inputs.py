@@ -13,7 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lesson.file import LessonError, load_lesson
+from lesson.errors import LessonError
+from lesson.file import load_lesson
 from tests.mathcore.test_huge_integers import deadline
 from tests.mathvid.command import mathvid
 
@@ -246,6 +247,6 @@ def test_no_words_of_the_lesson_reach_latex(tmp_path: Path, monkeypatch) -> None
     narrator = QuietNarrator(narration_of(lesson, entry), tmp_path / "voice")
     with deadline(300):
         manifest = scene_manifest(entry.scene_cls, entry.params, narrator)
-    assert "TEXMARK" in json.dumps(manifest)  # the words were used: said and captioned
+    assert "TEXMARK" in manifest.to_json()  # the words were used: said and captioned
     assert typeset  # the scene typeset its own formulas
     assert not [t for t in typeset if "TEXMARK" in t or r"\def" in t or r"\input" in t]

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from lesson.file import LessonError, load_lesson
+from lesson.errors import LessonError
+from lesson.file import load_lesson
 from scenes.derivatives import TangentLineParams
 from tests.scenes.checks import all_scene_classes
 

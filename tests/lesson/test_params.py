@@ -15,7 +15,8 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lesson.file import LessonError, load_lesson
+from lesson.errors import LessonError
+from lesson.file import load_lesson
 from mathvid.run.stills import run_skipping_animations
 from scenes import (
     backprop,
@@ -150,10 +151,10 @@ def test_any_value_in_a_lesson_file_is_refused_in_one_line_or_builds(
 
 
 def test_a_check_that_runs_too_long_is_stopped_in_one_line(tmp_path, monkeypatch) -> None:
-    import lesson.file
+    import lesson.scene_params
 
     # Checking Himmelblau with contours on a 1000 × 1000 grid takes far past 10 ms.
-    monkeypatch.setattr(lesson.file, "CHECK_SECONDS", 0.01)
+    monkeypatch.setattr(lesson.scene_params, "CHECK_SECONDS", 0.01)
     start = time.perf_counter()
     with pytest.raises(LessonError, match=r"took more than 0\.01 s") as err:
         load_with(

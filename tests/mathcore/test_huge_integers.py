@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from lesson.file import LessonError, load_lesson
+from lesson.errors import LessonError
+from lesson.file import load_lesson
 from mathcore.symbolic import FormulaError, objective_from_formula, parse_formula
 
 SECONDS = 10

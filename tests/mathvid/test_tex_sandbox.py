@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from lesson.file import LessonError, load_lesson
+from lesson.errors import LessonError
+from lesson.file import load_lesson
 from tests.lesson.test_params import SCENES, spec
 from tests.mathvid.command import ROOT
 

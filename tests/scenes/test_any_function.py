@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from manim import ThreeDScene, VMobject, config
 
 from lesson.params import Formula, ParamError
-from mathcore import landscape
+from mathcore import critical, windows
 from mathcore.symbolic import resolve_objective
 from mathvid.run.stills import run_skipping_animations
 from scenes import (
@@ -112,14 +112,14 @@ def test_every_scene_builds_or_refuses_in_one_line(data) -> None:
         assert err.key in {f.name for f in dataclasses.fields(params)}
         return
     scene = run_skipping_animations(scene_cls, params, (160, 90))
-    values = scene.manifest["values"]
+    values = scene.manifest.values
     dim = 1 if scene_cls in ONE_D_SCENES else 2
     f = resolve_objective(params.function, dim=dim, check=False)
     if "window" in values and "minima" in values:
         window = tuple(tuple(axis) for axis in values["window"])
-        expected = [m.point for m in landscape.minima(f, window)]
+        expected = [m.point for m in critical.minima(f, window)]
         np.testing.assert_allclose(values["minima"], expected, atol=1e-9)
-        assert landscape.inside(params.x0, window)
+        assert windows.inside(params.x0, window)
     if not isinstance(scene, ThreeDScene):
         assert_in_frame(scene)
 
@@ -159,7 +159,8 @@ def test_what_a_scene_cannot_show_is_refused_naming_the_parameter(
 
 
 def test_a_lesson_file_names_the_line_of_a_function_a_scene_cannot_show(tmp_path) -> None:
-    from lesson.file import LessonError, load_lesson
+    from lesson.errors import LessonError
+    from lesson.file import load_lesson
 
     lesson = tmp_path / "lesson.toml"
     lesson.write_text(
@@ -198,6 +199,6 @@ def test_the_milestones_window_grows_to_hold_himmelblaus_run_from_the_notebooks_
     )
     assert sv.view.window[0][0] <= -2.81 and sv.view.window[1][1] >= 3.14
     for t in sv.runs.values():
-        assert landscape.inside_each(t.points, sv.view.window).all()
-        reached = landscape.nearest(t.final, sv.view.minima)
+        assert windows.inside_each(t.points, sv.view.window).all()
+        reached = critical.nearest(t.final, sv.view.minima)
         assert np.linalg.norm(t.final - sv.view.minima[reached].point) < 1e-2
