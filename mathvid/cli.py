@@ -12,13 +12,14 @@ import argparse
 import dataclasses
 import sys
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from lesson.errors import LessonError
 from lesson.file import THEMES, Lesson, load_lesson
-from lesson.scene_params import as_toml
 from mathvid.media import lesson_media
-from mathvid.params_doc import SceneDoc, scene_docs
+from mathvid.params_doc import format_scene, scene_docs
 from mathvid.run.manim_setup import has_alpha
 from mathvid.run.parallel import render_many
 from mathvid.run.render import (
@@ -87,81 +88,98 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+@dataclass(frozen=True)
+class Command:
+    """One ``mathvid`` command as its ``--help`` shows it, and what runs it."""
+
+    name: str
+    run: Callable[[argparse.Namespace], int]
+    help: str  # its line in ``mathvid --help``
+    shares: tuple[str, ...] = ("lesson",)  # option groups of :func:`_shared_options`
+    arguments: Callable[[argparse.ArgumentParser], None] | None = None  # its own
+    description: str | None = None
+    usage: str | None = None
+
+
 def _parser() -> argparse.ArgumentParser:
+    """``mathvid``'s command line: each of :data:`COMMANDS`, with the options it
+    shares with others and its own arguments."""
     parser = argparse.ArgumentParser(
         prog="mathvid",
         description=DESCRIPTION,
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
+    shared = _shared_options()
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for command in COMMANDS:
+        cmd = sub.add_parser(
+            command.name,
+            parents=[shared[name] for name in command.shares],
+            help=command.help,
+            description=command.description,
+            usage=command.usage,
+        )
+        if command.arguments is not None:
+            command.arguments(cmd)
+        cmd.set_defaults(run=command.run)
+    return parser
+
+
+def _shared_options() -> dict[str, argparse.ArgumentParser]:
+    """The options several commands take: "lesson" (which lesson file, which
+    outputs' folder: every command but ``scenes``) and "rendering" (how scenes are
+    rendered: the commands that render)."""
+    lesson = argparse.ArgumentParser(add_help=False)
+    lesson.add_argument(
         "--lesson",
         type=Path,
         default=Path("lesson.toml"),
         metavar="FILE",
         help="the lesson file (default: lesson.toml)",
     )
-    common.add_argument(
+    lesson.add_argument(
         "--media",
         type=Path,
         default=Path("media"),
         metavar="DIR",
         help="the outputs' folder (default: media); this lesson's go to DIR/<lesson>/",
     )
-    quality = argparse.ArgumentParser(add_help=False)
-    quality.add_argument(
+    rendering = argparse.ArgumentParser(add_help=False)
+    rendering.add_argument(
         "-q",
         "--quality",
         choices=list(QUALITIES),
         default="m",
         help="l 480p15, m 720p30 (default), h 1080p60, k 2160p60",
     )
-    quality.add_argument("-j", "--jobs", type=int, default=None, help="parallel renders")
-    quality.add_argument(
+    rendering.add_argument("-j", "--jobs", type=int, default=None, help="parallel renders")
+    rendering.add_argument(
         "--no-voice", action="store_true", help="silent videos, whatever the lesson says"
     )
-    quality.add_argument(
+    rendering.add_argument(
         "--theme",
         choices=THEMES,
         default=None,
         help="dark, light (white slides), transparent (WebM with alpha, for "
         "compositing; `render` only); default: the lesson's, else dark",
     )
-    quality.add_argument(
+    rendering.add_argument(
         "--scheduler",
         metavar="ADDRESS",
         default=None,
         help="render on a Dask cluster, e.g. tcp://10.0.0.5:8786 (see the README)",
     )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    return {"lesson": lesson, "rendering": rendering}
 
-    cmd = sub.add_parser("list", parents=[common], help="the lesson's scenes and steps")
-    cmd.set_defaults(run=_list)
 
-    cmd = sub.add_parser(
-        "check",
-        parents=[common],
-        help="the lesson's mistakes, without rendering",
-        description="Read the lesson file and its narration/ folder without rendering "
-        "and say every mistake, a line each with its file and line: refused values, "
-        "[scene.narration] keys that name no step, recordings that do not decode or "
-        "are silent (errors, exit status 1); files under narration/ that no scene or "
-        "step uses, recorded steps without words for their captions (warnings).",
-    )
-    cmd.set_defaults(run=_check)
-
-    cmd = sub.add_parser("render", parents=[common, quality], help="render scenes")
+def _scene_ids(cmd: argparse.ArgumentParser) -> None:
+    """``render ID ...``, ``script ID ...``: the scenes, all when none is given."""
     cmd.add_argument("ids", nargs="*", metavar="ID", help="scene ids (default: all)")
-    cmd.set_defaults(run=_render)
 
-    cmd = sub.add_parser(
-        "preview",
-        parents=[common],
-        help="a still PNG of any moment",
-        description="A still PNG of a moment of a scene: a time, the end of a step, "
-        "or (with neither) the scene's last frame.",
-    )
+
+def _preview_arguments(cmd: argparse.ArgumentParser) -> None:
+    """``preview ID [--at SECONDS | --step STEP] [--watch]``."""
     cmd.add_argument("id", metavar="ID")
     cmd.add_argument(
         "--at", metavar="SECONDS", default=None, help="a time into the scene: 3s, 3.5s"
@@ -173,19 +191,11 @@ def _parser() -> argparse.ArgumentParser:
         help="the end of a step: its number from 1, or its name",
     )
     cmd.add_argument("--watch", action="store_true", help="again whenever a file changes")
-    cmd.set_defaults(run=_preview)
 
-    cmd = sub.add_parser("lesson", parents=[common, quality], help="the whole lesson")
-    cmd.set_defaults(run=_lesson)
 
-    cmd = sub.add_parser(
-        "export",
-        parents=[common, quality],
-        help="a lecture bundle",
-        usage="mathvid export [options] OUTDIR [ID ...]\n"
-        "       mathvid export [options] --single-file FILE.html [ID ...]\n"
-        "       mathvid export [options] --pptx FILE.pptx [ID ...]",
-    )
+def _export_arguments(cmd: argparse.ArgumentParser) -> None:
+    """``export OUTDIR [ID ...]``, or one file (``--single-file``, ``--pptx``) of
+    the scenes; each clip also as GIF or WebM."""
     cmd.add_argument(
         "targets",
         nargs="*",
@@ -209,47 +219,20 @@ def _parser() -> argparse.ArgumentParser:
         cmd.add_argument(
             f"--{kind}", action="store_true", help=f"each clip also as a .{kind}"
         )
-    cmd.set_defaults(run=_export)
 
-    cmd = sub.add_parser(
-        "script",
-        parents=[common],
-        help="the narration script, to read aloud and record",
-        description="Write the narration script (per scene and step: the words, the "
-        "step's length, whether it is recorded) as Markdown beside the lesson file, "
-        "in narration/script.md.",
-    )
-    cmd.add_argument("ids", nargs="*", metavar="ID", help="scene ids (default: all)")
-    cmd.set_defaults(run=_script)
 
-    cmd = sub.add_parser(
-        "studio",
-        parents=[common],
-        help="author the lesson in the browser",
-        description="Serve the studio on this computer (127.0.0.1) and print its "
-        "address: pick a scene, scrub its timeline, edit its parameters (written to "
-        "the lesson file); every save of the lesson or the code redraws the frame.",
-    )
-
-    def port(text: str) -> int:
-        """A TCP port from the command line: 0 (any free one) to 65535."""
-        if not (text.isascii() and text.isdigit()) or int(text) > 65535:
-            raise argparse.ArgumentTypeError(f"{text!r}: expected a port from 0 to 65535")
-        return int(text)
-
+def _studio_arguments(cmd: argparse.ArgumentParser) -> None:
+    """``studio [--port PORT]``."""
     cmd.add_argument(
-        "--port", type=port, default=8765, help="the port, or the next free one (8765)"
+        "--port", type=_port, default=8765, help="the port, or the next free one (8765)"
     )
-    cmd.set_defaults(run=_studio)
 
-    cmd = sub.add_parser(
-        "scenes",
-        help="every scene class and its parameters",
-        description="Every scene class a lesson file can use, with its parameters: "
-        "type, default (as a lesson file writes it) and meaning.",
-    )
-    cmd.set_defaults(run=_scenes)
-    return parser
+
+def _port(text: str) -> int:
+    """A TCP port from the command line: 0 (any free one) to 65535."""
+    if not (text.isascii() and text.isdigit()) or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a port from 0 to 65535")
+    return int(text)
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -458,16 +441,70 @@ def _scenes(args: argparse.Namespace) -> int:
     return 0
 
 
-def format_scene(doc: SceneDoc) -> str:
-    """A scene's ``module:Class``, summary, and a row per parameter: name, type,
-    default (as a lesson file writes it) and meaning, in aligned columns."""
-    rows = [(p.name, p.type, as_toml(p.default), p.doc) for p in doc.params]
-    widths = [max((len(row[i]) for row in rows), default=0) for i in range(3)]
-    lines = [doc.spec, f"  {doc.summary}".rstrip()]
-    for name, kind, default, meaning in rows:
-        line = f"    {name:<{widths[0]}}  {kind:<{widths[1]}}  = {default:<{widths[2]}}"
-        lines.append(f"{line}  {meaning}".rstrip())
-    return "\n".join(lines if rows else [*lines, "    (no parameters)"])
+RENDERING = ("lesson", "rendering")
+"""The option groups of a command that renders (:func:`_shared_options`)."""
+COMMANDS = (
+    Command("list", _list, "the lesson's scenes and steps"),
+    Command(
+        "check",
+        _check,
+        "the lesson's mistakes, without rendering",
+        description="Read the lesson file and its narration/ folder without "
+        "rendering and say every mistake, a line each with its file and line: "
+        "refused values, [scene.narration] keys that name no step, recordings "
+        "that do not decode or are silent (errors, exit status 1); files under "
+        "narration/ that no scene or step uses, recorded steps without words for "
+        "their captions (warnings).",
+    ),
+    Command("render", _render, "render scenes", RENDERING, _scene_ids),
+    Command(
+        "preview",
+        _preview,
+        "a still PNG of any moment",
+        arguments=_preview_arguments,
+        description="A still PNG of a moment of a scene: a time, the end of a "
+        "step, or (with neither) the scene's last frame.",
+    ),
+    Command("lesson", _lesson, "the whole lesson", RENDERING),
+    Command(
+        "export",
+        _export,
+        "a lecture bundle",
+        RENDERING,
+        _export_arguments,
+        usage="mathvid export [options] OUTDIR [ID ...]\n"
+        "       mathvid export [options] --single-file FILE.html [ID ...]\n"
+        "       mathvid export [options] --pptx FILE.pptx [ID ...]",
+    ),
+    Command(
+        "script",
+        _script,
+        "the narration script, to read aloud and record",
+        arguments=_scene_ids,
+        description="Write the narration script (per scene and step: the words, "
+        "the step's length, whether it is recorded) as Markdown beside the lesson "
+        "file, in narration/script.md.",
+    ),
+    Command(
+        "studio",
+        _studio,
+        "author the lesson in the browser",
+        arguments=_studio_arguments,
+        description="Serve the studio on this computer (127.0.0.1) and print its "
+        "address: pick a scene, scrub its timeline, edit its parameters (written "
+        "to the lesson file); every save of the lesson or the code redraws the "
+        "frame.",
+    ),
+    Command(
+        "scenes",
+        _scenes,
+        "every scene class and its parameters",
+        shares=(),
+        description="Every scene class a lesson file can use, with its "
+        "parameters: type, default (as a lesson file writes it) and meaning.",
+    ),
+)
+"""Every command, in the order ``mathvid --help`` lists them."""
 
 
 if __name__ == "__main__":

@@ -9,8 +9,8 @@ meaning is the string written right after it (an attribute docstring, PEP 257)::
         \"\"\"The step's size: x ← x − learning_rate · ∇f(x).\"\"\"
 
 Here they become plain data (:class:`SceneDoc`, :class:`ParamDoc`) for ``mathvid
-scenes``, the README and the studio alike, so the documentation cannot drift from
-the code.
+scenes`` (:func:`format_scene`), the README and the studio alike, so the
+documentation cannot drift from the code.
 
 Examples
 --------
@@ -33,6 +33,8 @@ import types
 import typing
 from dataclasses import dataclass
 from typing import Any
+
+from lesson.scene_params import as_toml
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,18 @@ def scene_docs(package: str = "scenes") -> list[SceneDoc]:
     """Every scene class of ``package``'s modules, module by module, each in the
     order its module defines them."""
     return [scene_doc(cls) for cls in scene_classes(package)]
+
+
+def format_scene(doc: SceneDoc) -> str:
+    """A scene's ``module:Class``, summary, and a row per parameter: name, type,
+    default (as a lesson file writes it) and meaning, in aligned columns."""
+    rows = [(p.name, p.type, as_toml(p.default), p.doc) for p in doc.params]
+    widths = [max((len(row[i]) for row in rows), default=0) for i in range(3)]
+    lines = [doc.spec, f"  {doc.summary}".rstrip()]
+    for name, kind, default, meaning in rows:
+        line = f"    {name:<{widths[0]}}  {kind:<{widths[1]}}  = {default:<{widths[2]}}"
+        lines.append(f"{line}  {meaning}".rstrip())
+    return "\n".join(lines if rows else [*lines, "    (no parameters)"])
 
 
 def scene_doc(scene_cls: type) -> SceneDoc:

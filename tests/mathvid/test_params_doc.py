@@ -7,8 +7,14 @@ from dataclasses import dataclass, field
 from typing import Literal, Optional
 
 from lesson.file import load_lesson
-from mathvid.cli import format_scene
-from mathvid.params_doc import ParamDoc, SceneDoc, param_docs, scene_classes, scene_doc
+from mathvid.params_doc import (
+    ParamDoc,
+    SceneDoc,
+    format_scene,
+    param_docs,
+    scene_classes,
+    scene_doc,
+)
 from tests.mathvid.command import ROOT, mathvid
 
 
