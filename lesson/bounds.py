@@ -95,8 +95,9 @@ def prescan(text: str, path: Path) -> None:
     dotted keys than a lesson file has (:data:`MAX_LINES`, :data:`MAX_TOKENS`,
     :data:`MAX_NESTING`, :data:`MAX_KEY_PARTS`).
 
-    A linear look before tomllib, which is quadratic in a key's parts (100,000
-    parts took a minute and 3.5 GB) and recurses on nesting (RecursionError at 500).
+    A linear look before tomllib, which is quadratic in a key's parts (a long
+    dotted key takes it minutes and gigabytes) and recurses on nesting
+    (RecursionError at 500).
 
     >>> prescan("a" + ".a" * 20 + " = 1", Path("x.toml"))  # doctest: +ELLIPSIS
     Traceback (most recent call last):

@@ -115,7 +115,9 @@ def typed_params(scene_cls: type, values: dict[str, Any]) -> dict[str, Any]:
 
 
 CHECK_SECONDS = float(os.environ.get("MATHVID_CHECK_SECONDS", 60.0))
-"""The longest a scene's check of a lesson's parameters may take (a few ms to 2 s)."""
+"""The longest a scene's check of a lesson's parameters may take: far longer than
+a check of any value the scenes can show takes, so that only one that would run
+on and on is stopped."""
 
 
 @contextlib.contextmanager

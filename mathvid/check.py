@@ -18,8 +18,8 @@ Errors stop a render before any scene renders; warnings are said and it goes on.
 
 A scene's steps are found by running its ``construct`` with every animation skipped,
 silent (:func:`mathvid.run.stills.scene_manifest`: no speech synthesised, one small
-frame drawn): 0.6 to 6 s a scene, about 2 s (37 s for the 18 of ``lesson.toml`` on
-2 busy cores); only scenes with narration keys or recordings need them.
+frame drawn), which takes seconds a scene: only scenes with narration keys or
+recordings need them.
 
 Examples
 --------

@@ -2,8 +2,8 @@
 
 Manim hands each frame to PyAV as a new RGBA array, which PyAV copies into a new
 frame and converts to the encoder's YUV; a still moment of n frames (a ``wait``)
-is copied, converted and encoded n times. At 1080p60 that was about 17 ms per
-repeated frame, and narration holds a step's last frame while the voice finishes.
+is copied, converted and encoded n times, each as costly as a new picture; and
+narration holds a step's last frame while the voice finishes.
 Here each segment keeps one RGBA frame whose buffer is refilled, and a frame
 repeated n times is encoded twice: at its first tick and at its last. The video is
 then variable-frame-rate (MP4 stores each frame's time, and every player honours

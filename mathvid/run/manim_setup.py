@@ -35,7 +35,7 @@ def tex_cache() -> Path:
     """Where compiled LaTeX is kept between renders: ``media/Tex`` of the project.
 
     Every render, still and test shares it, so each formula is compiled once (a
-    LaTeX compile costs about 0.1 s; a scene has dozens of formulas).
+    LaTeX compile is a process of its own; a scene has dozens of formulas).
     ``MATHVID_TEX_CACHE`` puts it elsewhere.
     """
     return Path(os.environ.get("MATHVID_TEX_CACHE", ROOT / "media" / "Tex"))
@@ -87,7 +87,8 @@ def has_alpha(theme: str) -> bool:
 
 
 LATEX_SECONDS = float(os.environ.get("MATHVID_LATEX_SECONDS", 60.0))
-"""The longest one LaTeX or dvisvgm run may take: a formula is compiled in 0.1 s."""
+"""The longest one LaTeX or dvisvgm run may take: far longer than a formula takes,
+so that only a run that would never end is stopped."""
 
 # kpathsea reads these from the environment: LaTeX may read and write files only in
 # the formula cache, where it runs (no other absolute path, no "..", no dot files;

@@ -2,9 +2,10 @@
 
 A ``MathTex`` is LaTeX compiled to SVG (cached by Manim in ``media/Tex``), then the
 SVG parsed into Manim paths, which Manim caches only inside one process and hands
-out as deep copies. Parsing costs 30–50 ms a formula and a deep copy 15 ms; a scene
-has dozens of formulas and every preview, still and render is a new process. The
-paths pickled beside the LaTeX cache load in 2–3 ms.
+out as deep copies. Parsing an SVG costs more than a deep copy of its paths, and
+both far more than loading them back from a pickle; a scene has dozens of formulas
+and every preview, still and render is a new process. So the paths are pickled
+beside the LaTeX cache.
 
 The pickles are this project's own files, written by the same code that reads them
 (``pickle`` runs what a file says: never point the cache at files from elsewhere).
