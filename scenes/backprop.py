@@ -26,7 +26,6 @@ from manim import (
     FadeIn,
     FadeOut,
     FadeTransform,
-    MathTex,
     Mobject,
     ReplacementTransform,
     Transform,
@@ -53,7 +52,7 @@ from mathcore.networks import (
 )
 from mathcore.symbolic import Constant, parse_constant
 from scenes.base import LessonScene
-from scenes.kit import look, numbers
+from scenes.kit import look, numbers, text
 from scenes.kit.graphs import (
     GraphView,
     ProductReadout,
@@ -247,21 +246,21 @@ def _check_rows(check: CompositionCheck, at: str, d: int) -> VGroup:
     (and how far off it is), by hand; ``at`` is x as LaTeX, ``d`` the decimals."""
     off = numbers.sci(check.difference, drop_one=True)
     return VGroup(
-        MathTex(
+        text.tex(
             rf"\text{{chain rule: }} h'({at}) = {numbers.fmt(check.chain_rule, d)}",
-            color=look.TANGENT,
-            font_size=look.TEXT_SIZE,
+            colour=look.TANGENT,
+            size=look.TEXT_SIZE,
         ),
-        MathTex(
+        text.tex(
             rf"\text{{central difference: }} {numbers.fmt(check.numerical, d)}",
             rf"\quad\text{{(off by }} {off}\text{{)}}",
-            color=look.SECANT,
-            font_size=look.TEXT_SIZE,
+            colour=look.SECANT,
+            size=look.TEXT_SIZE,
         ),
-        MathTex(
+        text.tex(
             rf"\text{{by hand: }} 2\sin x\cos x = \sin(2\cdot {at})"
             rf" = {numbers.fmt(check.closed_form, d)}",
-            font_size=look.TEXT_SIZE,
+            size=look.TEXT_SIZE,
         ),
     ).arrange(DOWN, buff=0.3)
 

@@ -399,7 +399,7 @@ class ConvergenceRate(LessonScene):
             star = plots.minimum_star(axes.c2p(*r.minimum), radius=0.12)
             start = Dot(axes.c2p(*p.x0), radius=0.07, color=INK_START)
             cv = r.curvature
-            title = text.tex(rf"\kappa = {kappa_text(r)}", RUN_COLOURS[i])
+            title = text.tex(rf"\kappa = {kappa_text(r)}", colour=RUN_COLOURS[i])
             title.next_to(frame[0], UP, buff=0.2)
             formula = text.tex(f.latex, size=look.LABEL_SIZE)
             formula.scale_to_fit_width(min(formula.width, PANEL_SIDE + 0.6))
@@ -407,8 +407,8 @@ class ConvergenceRate(LessonScene):
             facts = text.tex(
                 rf"\mu = {numbers.fmt(cv.mu)},\ L = {numbers.fmt(cv.L)},\ "
                 rf"\eta = 1/L = {numbers.fmt(cv.lr)}",
-                look.MUTED,
-                look.LABEL_SIZE,
+                colour=look.MUTED,
+                size=look.LABEL_SIZE,
             )
             facts.scale_to_fit_width(min(facts.width, PANEL_SIDE + 0.6))
             facts.next_to(frame, DOWN, buff=0.15)
@@ -440,8 +440,8 @@ class ConvergenceRate(LessonScene):
             results.add(
                 text.tex(
                     rf"f(x_{{{n}}}) - f^* = {numbers.readable(float(r.gaps[-1]), 4)}",
-                    RUN_COLOURS[i],
-                    look.LABEL_SIZE,
+                    colour=RUN_COLOURS[i],
+                    size=look.LABEL_SIZE,
                 ).next_to(panel[-1], DOWN, buff=0.2)
             )
         self.play(FadeIn(results), run_time=0.8)
@@ -493,7 +493,7 @@ class ConvergenceRate(LessonScene):
         start = Dot(to_point(*p.x0), radius=0.08, color=INK_START)
         head = text.tex(
             rf"\kappa = {kappa_text(r)},\ L = {numbers.fmt(r.curvature.L)}",
-            RUN_COLOURS[c.steep],
+            colour=RUN_COLOURS[c.steep],
         )
         s = ValueTracker(0)
         moving, rows = [], [head]
@@ -527,9 +527,11 @@ class ConvergenceRate(LessonScene):
         else:
             verdict = r"\text{these steps do not straddle } 2/L"
         rows = [
-            text.tex(r"\text{Layer 3: } \eta < 1/L \text{ converges}", look.MUTED),
-            text.tex(r"\text{Layer 4: } \eta < 2/L \text{: sure descent}", look.MUTED),
-            text.tex(verdict, look.GOOD if supported else look.POINT),
+            text.tex(r"\text{Layer 3: } \eta < 1/L \text{ converges}", colour=look.MUTED),
+            text.tex(
+                r"\text{Layer 4: } \eta < 2/L \text{: sure descent}", colour=look.MUTED
+            ),
+            text.tex(verdict, colour=look.GOOD if supported else look.POINT),
             text.tex(r"\eta = 1/L\text{: the rate theorem's step}", size=look.LABEL_SIZE),
         ]
         column(*rows, top=top - 0.45, buff=0.22)
@@ -623,13 +625,13 @@ def _gap_row(r: LinearRun, colour: ManimColor) -> VGroup:
     n = r.trajectory.n_steps
     head = text.tex(
         rf"\kappa = {kappa_text(r)}:\ 1 - \mu/L = {numbers.fmt(r.curvature.rate, 4)}",
-        colour,
+        colour=colour,
     )
     last = text.tex(
         rf"t = {n}:\ {numbers.readable(float(r.gaps[-1]), 3)} \le "
         rf"{numbers.readable(float(r.bound[-1]), 3)}",
-        colour,
-        look.LABEL_SIZE,
+        colour=colour,
+        size=look.LABEL_SIZE,
     )
     return VGroup(head, last).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
 
@@ -643,10 +645,10 @@ def _closing_row(r: LinearRun, v: landscape.Verdict, colour: ManimColor) -> VGro
         how = r"\text{zig-zags, converges}" if r.zigzags else r"\text{converges}"
     else:
         how = r"\text{does not settle}"
-    eta = text.tex(rf"\eta = {k}/L = {numbers.readable(r.lr, 4)}", colour)
+    eta = text.tex(rf"\eta = {k}/L = {numbers.readable(r.lr, 4)}", colour=colour)
     factor = text.tex(
         rf"|1 - \eta L| = {numbers.fmt(abs(1 - r.factor), 3)}:\ " + how,
-        colour,
-        look.LABEL_SIZE,
+        colour=colour,
+        size=look.LABEL_SIZE,
     )
     return VGroup(eta, factor).arrange(DOWN, aligned_edge=LEFT, buff=0.12)

@@ -31,7 +31,6 @@ from manim import (
     FadeIn,
     FadeOut,
     Line,
-    MathTex,
     Mobject,
     SurroundingRectangle,
     ValueTracker,
@@ -202,11 +201,15 @@ class BackpropCost(LessonScene):
         sums = " + ".join(f"{a}\\cdot{b}" for a, b in itertools.pairwise(widths))
         facts = text.column(
             text.tex(rf"P = {count(n)}\ \text{{weights and biases}}"),
-            text.tex(rf"F = {sums} = {count(f)}", look.CURVE),
-            text.tex(r"\text{multiply-adds per forward pass}", look.CURVE, look.LABEL_SIZE),
+            text.tex(rf"F = {sums} = {count(f)}", colour=look.CURVE),
+            text.tex(
+                r"\text{multiply-adds per forward pass}",
+                colour=look.CURVE,
+                size=look.LABEL_SIZE,
+            ),
             top=3.2,
         )
-        loss = text.tex(r"L = \tfrac12\,(y - t)^2", look.MUTED).next_to(
+        loss = text.tex(r"L = \tfrac12\,(y - t)^2", colour=look.MUTED).next_to(
             diagram.output, UP, buff=0.75
         )
         self.play(Create(diagram.lines), FadeIn(diagram.neurons), run_time=1.5)
@@ -245,7 +248,7 @@ class BackpropCost(LessonScene):
         adds = numbers.LightInteger(0, color=look.SECANT, font_size=look.TEXT_SIZE)
         rows = text.below(
             facts[0],
-            text.tex(r"\text{central differences:}", look.SECANT),
+            text.tex(r"\text{central differences:}", colour=look.SECANT),
             VGroup(text.tex(r"\text{forward passes}\ 2P ="), passes).arrange(RIGHT),
             VGroup(text.tex(r"\text{multiply-adds}\ 2P\cdot F ="), adds).arrange(RIGHT),
             buff=0.6,
@@ -277,10 +280,12 @@ class BackpropCost(LessonScene):
         )
         rows = text.below(
             facts[-1],
-            text.tex(r"\text{backprop: one forward, one backward pass}", look.TANGENT),
+            text.tex(
+                r"\text{backprop: one forward, one backward pass}", colour=look.TANGENT
+            ),
             text.tex(
                 rf"\text{{multiply-adds}}\ {f} + {back} = {count(b.multiply_adds)}",
-                look.TANGENT,
+                colour=look.TANGENT,
             ),
             buff=0.5,
         )
@@ -320,17 +325,17 @@ class BackpropCost(LessonScene):
         z = view.id("z")
         view.pass_back(self, view.operand_edges(view.root.id))
         mark = SurroundingRectangle(view.grads[z], color=look.POINT, buff=0.08)
-        once = text.tex(r"\text{computed once}", look.POINT, look.LABEL_SIZE)
+        once = text.tex(r"\text{computed once}", colour=look.POINT, size=look.LABEL_SIZE)
         once.next_to(view.boxes[z], DOWN, buff=0.2)
         self.play(Create(mark), FadeIn(once), run_time=0.6)
         view.pass_back(self, view.operand_edges(z))
         uses = VGroup(
             *(
-                MathTex(
+                text.tex(
                     rf"{partial('y', name)} = ",
                     partial("y", "z"),
                     rf"\cdot {partial('z', name)}",
-                    font_size=look.LABEL_SIZE,
+                    size=look.LABEL_SIZE,
                 )
                 for name in ("x", "w", "b")
             )
@@ -366,22 +371,24 @@ class BackpropCost(LessonScene):
                 run_time=p.sweep_seconds,
             )
         column = text.column(
-            text.tex(r"\text{central differences}", look.SECANT),
+            text.tex(r"\text{central differences}", colour=look.SECANT),
             text.tex(
                 rf"\text{{slope}}\ {numbers.fmt(q.central_slope, 2)}\text{{, like }} P^2",
-                look.SECANT,
+                colour=look.SECANT,
             ),
-            text.tex(r"\text{backprop}", look.TANGENT),
+            text.tex(r"\text{backprop}", colour=look.TANGENT),
             text.tex(
                 rf"\text{{slope}}\ {numbers.fmt(q.backprop_slope, 2)}\text{{, like }} P",
-                look.TANGENT,
+                colour=look.TANGENT,
             ),
             text.tex(rf"\text{{at}}\ P = {count(last.n_params)}\text{{:}}"),
             text.tex(
                 rf"{numbers.sci(last.central.multiply_adds)}\ \text{{vs}}\ "
                 rf"{numbers.sci(last.backprop.multiply_adds)}"
             ),
-            text.tex(rf"{count(round(last.ratio))}\text{{ times less work}}", look.GOOD),
+            text.tex(
+                rf"{count(round(last.ratio))}\text{{ times less work}}", colour=look.GOOD
+            ),
             left=plot.right + 0.5,
             top=2.9,
         )
@@ -410,12 +417,12 @@ class BackpropCost(LessonScene):
             text.tex(
                 rf"\max_i |\text{{backprop}} - \text{{central}}| = "
                 rf"{numbers.sci(a.max_difference)}",
-                look.GOOD,
+                colour=look.GOOD,
             ),
             text.tex(
                 rf"\text{{expected error}}\ 10\,\varepsilon^{{2/3}}\max(1, L) = "
                 rf"{numbers.sci(a.expected_error)}",
-                look.MUTED,
+                colour=look.MUTED,
             ),
         ).arrange(DOWN, buff=0.25)
         verdict.next_to(table, DOWN, buff=0.5)
@@ -473,7 +480,7 @@ class NetworkDiagram(VGroup):
         bottom = min(c.get_bottom()[1] for c in self.neurons)
         self.sizes = VGroup(
             *(
-                text.tex(str(n), look.MUTED, look.LABEL_SIZE).move_to(
+                text.tex(str(n), colour=look.MUTED, size=look.LABEL_SIZE).move_to(
                     [layer[0].get_x(), bottom - 0.35, 0]
                 )
                 for n, layer in zip(widths, self.layers, strict=True)

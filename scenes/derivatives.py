@@ -119,7 +119,7 @@ class TangentLine(LessonScene):
         curve = axes.plot(
             lambda x: float(f.value([x])), color=look.CURVE, x_range=p.x_range
         )
-        formula = MathTex(f.latex, color=look.CURVE, font_size=look.TITLE_SIZE)
+        formula = text.tex(f.latex, colour=look.CURVE, size=look.TITLE_SIZE)
         formula.next_to(axes, RIGHT, buff=0.8).to_edge(UP, buff=0.8)
 
         self.step(
@@ -193,10 +193,10 @@ class TangentLine(LessonScene):
         """Under the readout, written in: as h → 0 the slope is f'(x0)."""
         exact = tangent_line(f, x0).slope
         self.record("secant.limit", exact)
-        limit = MathTex(
+        limit = text.tex(
             rf"\xrightarrow{{\;h \to 0\;}} f'({numbers.fmt(x0)}) = {numbers.fmt(exact)}",
-            color=look.TANGENT,
-            font_size=look.TEXT_SIZE,
+            colour=look.TANGENT,
+            size=look.TEXT_SIZE,
         ).next_to(readout, DOWN, aligned_edge=LEFT, buff=0.4)
         self.play(Write(limit))
         self.wait(1)
@@ -217,7 +217,7 @@ class TangentLine(LessonScene):
                 axes.c2p(x.get_value(), float(f.value([x.get_value()]))), color=look.POINT
             )
         )
-        label = MathTex(r"f'(x) =", font_size=look.TEXT_SIZE)
+        label = text.tex(r"f'(x) =", size=look.TEXT_SIZE)
         slope = numbers.LightDecimal(
             tangent_line(f, x.get_value()).slope,
             num_decimal_places=2,
@@ -232,10 +232,10 @@ class TangentLine(LessonScene):
             self.play(x.animate.set_value(x0), run_time=p.sweep_seconds, rate_func=smooth)
             t = tangent_line(f, x0)
             self.record(f"tangent.at[{x0:g}]", {"x0": t.x0, "y0": t.y0, "slope": t.slope})
-            rest = MathTex(
+            rest = text.tex(
                 rf"f'({numbers.fmt(x0)}) = {numbers.fmt(t.slope)}",
-                color=look.TANGENT,
-                font_size=look.TEXT_SIZE,
+                colour=look.TANGENT,
+                size=look.TEXT_SIZE,
             )
             rest.next_to(
                 rests if len(rests) else readout, DOWN, aligned_edge=LEFT, buff=0.3
@@ -306,9 +306,9 @@ def _secant_readout(
 ) -> tuple[VGroup, numbers.LightDecimal]:
     """h = …, and the difference quotient = its value (``slope_now``, not yet
     following h); the readout and that value."""
-    quotient = MathTex(r"\frac{f(x+h) - f(x)}{h}", "=", font_size=look.TEXT_SIZE)
+    quotient = text.tex(r"\frac{f(x+h) - f(x)}{h}", "=", size=look.TEXT_SIZE)
     slope = numbers.LightDecimal(slope_now, num_decimal_places=3, font_size=look.TEXT_SIZE)
-    h_label = MathTex("h =", font_size=look.TEXT_SIZE)
+    h_label = text.tex("h =", size=look.TEXT_SIZE)
     h_value = numbers.LightDecimal(
         h.get_value(), num_decimal_places=2, font_size=look.TEXT_SIZE
     )
@@ -409,9 +409,9 @@ class _Table:
 
     def __init__(self, headers: list[str], rows: list[list[str]], col_colors: list) -> None:
         size = look.TEXT_SIZE + 4
-        self.header = [MathTex(h, font_size=size, color=look.MUTED) for h in headers]
+        self.header = [text.tex(h, size=size, colour=look.MUTED) for h in headers]
         self.rows = [
-            [MathTex(c, font_size=size, color=col_colors[j]) for j, c in enumerate(row)]
+            [text.tex(c, size=size, colour=col_colors[j]) for j, c in enumerate(row)]
             for row in rows
         ]
         grid = [self.header, *self.rows]
@@ -471,8 +471,8 @@ class StepSizeError(LessonScene):
         penalty = self.record("notebook_penalty", study.penalty("central", p.notebook_h))
 
         axes, labels = _error_axes()
-        title = MathTex(
-            rf"{f.latex}, \quad x = {numbers.fmt(p.x)}", font_size=look.TEXT_SIZE
+        title = text.tex(
+            rf"{f.latex}, \quad x = {numbers.fmt(p.x)}", size=look.TEXT_SIZE
         ).to_corner(UP + RIGHT)
         colors = {"forward": look.SECANT, "central": look.TANGENT, "complex": look.GOOD}
         curves = {
@@ -528,10 +528,10 @@ class StepSizeError(LessonScene):
         marks, tags = VGroup(), VGroup()
         for s in ("forward", "central"):
             point = axes.c2p(study.best_h[s], study.best_error[s])
-            tag = MathTex(
+            tag = text.tex(
                 rf"h^* \approx {numbers.sci(study.best_h[s])}",
-                font_size=look.LABEL_SIZE,
-                color=colors[s],
+                size=look.LABEL_SIZE,
+                colour=colors[s],
             )
             tag.next_to(tags if tags else legend, DOWN, buff=0.3, aligned_edge=LEFT)
             tags.add(tag)
@@ -569,16 +569,16 @@ class StepSizeError(LessonScene):
         claim = DashedLine(
             axes.c2p(p.notebook_h, 1e-17), axes.c2p(p.notebook_h, 1), color=look.MUTED
         )
-        tex = {"font_size": look.LABEL_SIZE, "color": look.TANGENT}
+        style = {"size": look.LABEL_SIZE, "colour": look.TANGENT}
         verdict = (
             VGroup(
-                MathTex(
-                    rf"\text{{notebook's }} h = {numbers.sci(p.notebook_h, 0)}:", **tex
+                text.tex(
+                    rf"\text{{notebook's }} h = {numbers.sci(p.notebook_h, 0)}:", **style
                 ),
-                MathTex(
+                text.tex(
                     rf"\text{{central error }} {numbers.readable(penalty, 0)}"
                     r"\times \text{ best}",
-                    **tex,
+                    **style,
                 ),
             )
             .arrange(DOWN, aligned_edge=LEFT)
@@ -616,8 +616,8 @@ def _error_axes() -> tuple[Axes, VGroup]:
     labels = VGroup(
         # At the axis' right end: below it, under the tick labels, it fell off
         # the bottom of the frame.
-        MathTex("h", font_size=look.TEXT_SIZE).next_to(axes.x_axis, RIGHT, buff=0.25),
-        MathTex(r"|\text{estimate} - f'(x)|", font_size=look.LABEL_SIZE)
+        text.tex("h", size=look.TEXT_SIZE).next_to(axes.x_axis, RIGHT, buff=0.25),
+        text.tex(r"|\text{estimate} - f'(x)|", size=look.LABEL_SIZE)
         .next_to(axes, UP, buff=0.15)
         .align_to(axes, LEFT),
     )
@@ -628,8 +628,8 @@ def _legend(colors: dict[str, ManimColor]) -> VGroup:
     """The three schemes, each in its colour, one under another."""
     return VGroup(
         *[
-            MathTex(text, font_size=look.LABEL_SIZE, color=colors[s])
-            for s, text in (
+            text.tex(name, size=look.LABEL_SIZE, colour=colors[s])
+            for s, name in (
                 ("forward", r"\text{forward } O(h)"),
                 ("central", r"\text{central } O(h^2)"),
                 ("complex", r"\text{complex step}"),

@@ -27,7 +27,6 @@ from manim import (
     FadeIn,
     FadeOut,
     GrowArrow,
-    MathTex,
     ValueTracker,
     VGroup,
     Write,
@@ -213,7 +212,7 @@ class DescentBowl(LessonScene):
         marks = iterate_marks(to_point, traj.points, s, look.POINT, box=box)
         current = moving_dot(to_point, traj.points, s, look.POINT, box)
 
-        formula = text.tex(f.latex, look.CURVE, look.TITLE_SIZE)
+        formula = text.tex(f.latex, colour=look.CURVE, size=look.TITLE_SIZE)
         rule = text.tex(r"x_{t+1} = x_t - \eta\, \nabla f(x_t)")
         eta = text.tex(rf"\eta = {numbers.fmt(p.lr)}")
         counter, loss = self._readout(traj, s, view.window)
@@ -268,17 +267,19 @@ class DescentBowl(LessonScene):
         """How the run ended, where, and at what loss."""
         traj, v = d.run, d.verdict
         rows = [
-            text.tex(outcome(v), look.GOOD if v.status == "converged" else look.TANGENT)
+            text.tex(
+                outcome(v), colour=look.GOOD if v.status == "converged" else look.TANGENT
+            )
         ]
         if v.status == "converged":
             rows.append(
                 text.tex(
                     rf"\lVert \nabla f \rVert < {numbers.sci(p.tol, 0, drop_one=True)}",
-                    look.MUTED,
+                    colour=look.MUTED,
                 )
             )
         elif v.status == "stopped":
-            rows.append(text.tex(r"\text{(step limit)}", look.MUTED))
+            rows.append(text.tex(r"\text{(step limit)}", colour=look.MUTED))
         n = traj.n_steps
         rows.append(text.tex(rf"x_{{{n}}} = {numbers.readable_vector(traj.final)}"))
         rows.append(text.tex(rf"f(x_{{{n}}}) = {loss_text(float(traj.losses[-1]))}"))
@@ -287,8 +288,8 @@ class DescentBowl(LessonScene):
                 text.tex(
                     rf"\text{{minimum }} {numbers.vector(v.minimum.point)}:\ "
                     rf"{numbers.sci(v.distance)}\ \text{{away}}",
-                    look.MUTED,
-                    look.LABEL_SIZE,
+                    colour=look.MUTED,
+                    size=look.LABEL_SIZE,
                 )
             )
         final = below(head, *rows)
@@ -362,23 +363,23 @@ class DescentBowl(LessonScene):
         down = step_arrow(to_point(*x_t), to_point(*x_next), look.GOOD)
         # Labels sit either side of the line the two arrows share.
         side = _normal(up.get_end() - up.get_start())
-        up_label = text.tex(r"\nabla f", look.TANGENT, look.LABEL_SIZE)
+        up_label = text.tex(r"\nabla f", colour=look.TANGENT, size=look.LABEL_SIZE)
         up_label.move_to(up.get_center() + LABEL_OFFSET * side)
-        down_label = text.tex(r"-\eta \nabla f", look.GOOD, look.LABEL_SIZE)
+        down_label = text.tex(r"-\eta \nabla f", colour=look.GOOD, size=look.LABEL_SIZE)
         down_label.move_to(down.get_center() - LABEL_OFFSET * side)
         x_name = rf"x_{{{t + 1}}}"
-        plugged = MathTex(
+        plugged = text.tex(
             x_name,
             "=",
             rf"{numbers.vector(x_t)} - {numbers.fmt(p.lr)}\, {numbers.vector(grad)}",
-            font_size=look.TEXT_SIZE,
+            size=look.TEXT_SIZE,
         )
-        result = MathTex(
-            "=", numbers.vector(x_next), color=look.POINT, font_size=look.TEXT_SIZE
+        result = text.tex(
+            "=", numbers.vector(x_next), colour=look.POINT, size=look.TEXT_SIZE
         )
         lines = below(
             head,
-            text.tex(rf"\nabla f(x_{{{t}}}) = {numbers.vector(grad)}", look.TANGENT),
+            text.tex(rf"\nabla f(x_{{{t}}}) = {numbers.vector(grad)}", colour=look.TANGENT),
             plugged,
             result,
         )

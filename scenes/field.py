@@ -45,7 +45,7 @@ from mathcore import fields
 from mathcore.calculus import directional_derivative
 from mathcore.functions import Objective
 from scenes.base import LessonScene
-from scenes.kit import look, numbers, plots
+from scenes.kit import look, numbers, plots, text
 from scenes.kit.maps import HeightMap, field_arrows, height_map, level_key
 from scenes.kit.text import COLUMN_LEFT, FRAME_RIGHT, below, column
 from scenes.plans import FieldSurvey, field_survey
@@ -224,7 +224,7 @@ class GradientField(LessonScene):
             },
         )
         axes = plots.map_axes(sv.window, MAP_SIDE, MAP_CENTRE)
-        formula = column(MathTex(f.latex, color=look.CURVE, font_size=look.TITLE_SIZE))
+        formula = column(text.tex(f.latex, colour=look.CURVE, size=look.TITLE_SIZE))
         return axes, formula
 
     def _level_sets(
@@ -267,19 +267,19 @@ class GradientField(LessonScene):
         arrows = field_arrows(sv.field.points, sv.heads, axes.c2p, plots.ARROW_WIDTH)
         rows = below(
             formula,
-            MathTex(
+            text.tex(
                 r"\nabla f = " + gradient_tex(sv.f),
-                color=look.TANGENT,
-                font_size=look.TEXT_SIZE,
+                colour=look.TANGENT,
+                size=look.TEXT_SIZE,
             ),
-            MathTex(
+            text.tex(
                 r"\text{arrows: } \nabla f / \lVert \nabla f \rVert",
-                font_size=look.TEXT_SIZE,
+                size=look.TEXT_SIZE,
             ),
-            MathTex(
+            text.tex(
                 r"\text{(normalised, as the notebook)}",
-                color=look.MUTED,
-                font_size=look.LABEL_SIZE,
+                colour=look.MUTED,
+                size=look.LABEL_SIZE,
             ),
         )
         self.play(FadeOut(key), FadeIn(rows))
@@ -304,13 +304,13 @@ class GradientField(LessonScene):
         line, focus, tangent, mark, dot = self._square_crossing(
             crossing, level, head, axes, p
         )
-        text = below(
+        note = below(
             rows,
-            MathTex(r"\nabla f \perp \text{level line}", font_size=look.TEXT_SIZE),
-            MathTex(
+            text.tex(r"\nabla f \perp \text{level line}", size=look.TEXT_SIZE),
+            text.tex(
                 rf"\text{{level: }} f = {numbers.fmt(crossing.level)}",
-                color=look.POINT,
-                font_size=look.TEXT_SIZE,
+                colour=look.POINT,
+                size=look.TEXT_SIZE,
             ),
         )
         small = arrows[row * p.arrow_grid + col]
@@ -319,7 +319,7 @@ class GradientField(LessonScene):
             ReplacementTransform(small, focus),
             Create(tangent),
             Create(mark),
-            FadeIn(text),
+            FadeIn(note),
         )
         self.wait(1)
         arrows.remove(small)
@@ -328,7 +328,7 @@ class GradientField(LessonScene):
             "line": line,
             "tangent": tangent,
             "mark": mark,
-            "text": VGroup(rows, text),
+            "text": VGroup(rows, note),
             "focus": focus,
         }
 
@@ -412,7 +412,7 @@ class GradientField(LessonScene):
             return plots.arrow(base, tip, look.SECANT, plots.ARROW_WIDTH + 2)
 
         u = u_arrow(sweep.angles[0])
-        u_label = MathTex("u", color=look.SECANT, font_size=look.TEXT_SIZE)
+        u_label = text.tex("u", colour=look.SECANT, size=look.TEXT_SIZE)
         u_label.next_to(u.get_end(), u.get_unit_vector(), buff=0.1)
         shown = SweepFigure(
             u, u_label, *self._readout_and_graph(formula, sweep, slope_at, theta)
@@ -450,7 +450,7 @@ class GradientField(LessonScene):
     ) -> tuple[VGroup, Axes, MathTex, MathTex, Dot]:
         """The readout D_u f = ∇f·u under the formula; the graph of D_u f over θ."""
         readout = VGroup(
-            MathTex(r"D_u f = \nabla f \cdot u =", font_size=look.TEXT_SIZE),
+            text.tex(r"D_u f = \nabla f \cdot u =", size=look.TEXT_SIZE),
             numbers.LightDecimal(
                 slope_at(theta.get_value()), num_decimal_places=3, font_size=look.TEXT_SIZE
             ),
@@ -465,9 +465,9 @@ class GradientField(LessonScene):
             tips=False,
         )
         below(readout, graph, buff=0.7).shift(0.9 * RIGHT)
-        theta_label = MathTex(r"\theta", font_size=look.TEXT_SIZE, color=look.MUTED)
+        theta_label = text.tex(r"\theta", size=look.TEXT_SIZE, colour=look.MUTED)
         theta_label.next_to(graph.x_axis, RIGHT, buff=0.15)
-        graph_label = MathTex("D_u f", font_size=look.LABEL_SIZE, color=look.SECANT)
+        graph_label = text.tex("D_u f", size=look.LABEL_SIZE, colour=look.SECANT)
         graph_label.next_to(graph.y_axis.get_top(), LEFT, buff=0.15)
         trace_dot = Dot(graph.c2p(sweep.angles[0], slope_at(sweep.angles[0])))
         trace_dot.set_color(look.SECANT)
@@ -544,20 +544,18 @@ class GradientField(LessonScene):
         )
         result = below(
             graph,
-            MathTex(
+            text.tex(
                 r"\text{largest along } \nabla f:\ "
                 rf"D_u f = \lVert \nabla f \rVert = {numbers.fmt(sweep.max_value)}",
-                color=look.TANGENT,
-                font_size=look.TEXT_SIZE,
+                colour=look.TANGENT,
+                size=look.TEXT_SIZE,
             ),
-            MathTex(
+            text.tex(
                 r"\nabla f \cdot u \le \lVert \nabla f \rVert\,\lVert u \rVert"
                 r" = \lVert \nabla f \rVert",
-                font_size=look.TEXT_SIZE,
+                size=look.TEXT_SIZE,
             ),
-            MathTex(
-                r"\text{(Cauchy--Schwarz)}", color=look.MUTED, font_size=look.LABEL_SIZE
-            ),
+            text.tex(r"\text{(Cauchy--Schwarz)}", colour=look.MUTED, size=look.LABEL_SIZE),
             left=COLUMN_LEFT,
         )
         self.play(Create(top), FadeIn(result))

@@ -28,7 +28,6 @@ from manim import (
     FadeOut,
     GrowArrow,
     LaggedStart,
-    MathTex,
     ReplacementTransform,
     ThreeDAxes,
     VGroup,
@@ -39,7 +38,7 @@ from lesson import params
 from lesson.words import spoken
 from mathcore import fields
 from scenes.base import Lesson3DScene
-from scenes.kit import look, numbers, plots
+from scenes.kit import look, numbers, plots, text
 from scenes.kit.maps import height_map
 from scenes.kit.mesh import MeshSurface
 from scenes.kit.surfaces import flat_look, height_surface, three_d_axes
@@ -139,7 +138,7 @@ class GradientBowl(Lesson3DScene):
         flat_look(self)
         axes = three_d_axes(sv.window, sv.heights, MAP_SIDE, 3.6)
         surface = height_surface(f, axes, sv.window, p.surface_resolution)
-        formula = MathTex(f.latex, color=look.CURVE, font_size=look.TITLE_SIZE)
+        formula = text.tex(f.latex, colour=look.CURVE, size=look.TITLE_SIZE)
         formula = column(formula)
 
         landscape = "A function of two inputs is a landscape: f is its height."
@@ -259,20 +258,20 @@ class GradientBowl(Lesson3DScene):
         )
         rows = below(
             formula,
-            MathTex(
+            text.tex(
                 rf"\nabla f{numbers.vector(field.points[0])} = "
                 + numbers.vector(field.vectors[0]),
-                color=look.TANGENT,
-                font_size=look.TEXT_SIZE,
+                colour=look.TANGENT,
+                size=look.TEXT_SIZE,
             ),
-            MathTex(
+            text.tex(
                 rf"\text{{arrows: }} {numbers.fmt(p.arrow_scale)}\,\nabla f",
-                font_size=look.TEXT_SIZE,
+                size=look.TEXT_SIZE,
             ),
-            MathTex(
+            text.tex(
                 r"\text{(the notebook's scale)}",
-                color=look.MUTED,
-                font_size=look.LABEL_SIZE,
+                colour=look.MUTED,
+                size=look.LABEL_SIZE,
             ),
         )
         self.add_fixed_in_frame_mobjects(rows)
@@ -309,12 +308,12 @@ class GradientBowl(Lesson3DScene):
         gx, gy = (numbers.fmt(c) for c in vector)
         more = below(
             rows,
-            MathTex(
+            text.tex(
                 rf"-\nabla f({x0}, {y0}) = -({gx},\ {gy})",
-                color=look.GOOD,
-                font_size=look.TEXT_SIZE,
+                colour=look.GOOD,
+                size=look.TEXT_SIZE,
             ),
-            MathTex(r"\text{the steepest way down}", font_size=look.TEXT_SIZE),
+            text.tex(r"\text{the steepest way down}", size=look.TEXT_SIZE),
         )
         bottom = VGroup(*[Dot(axes.c2p(*m.point, 0), color=look.GOOD) for m in sv.minima])
         self.add_fixed_in_frame_mobjects(more)

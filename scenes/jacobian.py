@@ -184,17 +184,17 @@ class VectorJacobian(LessonScene):
             f"{numbers.fmt(pl.fx, d)}.",
         )
         heading = _fit(
-            MathTex(
+            text.tex(
                 r"g(x, y) = \big(" + r",\ ".join(pl.g_latex) + r"\big),\qquad "
                 r"f(g_1, g_2, g_3) = " + pl.f_latex,
-                font_size=look.TEXT_SIZE + 4,
+                size=look.TEXT_SIZE + 4,
             )
         ).to_edge(UP, buff=0.35)
         point, gx, fx = (numbers.vector(p.x0, d), numbers.vector(pl.gx, d), pl.fx)
         block = VGroup(
-            MathTex(rf"(x, y) = {point}", color=look.POINT, font_size=look.TITLE_SIZE),
-            MathTex(rf"g(x, y) = {gx}", color=look.CURVE, font_size=look.TITLE_SIZE),
-            MathTex(rf"f(g(x, y)) = {numbers.fmt(fx, d)}", font_size=look.TITLE_SIZE),
+            text.tex(rf"(x, y) = {point}", colour=look.POINT, size=look.TITLE_SIZE),
+            text.tex(rf"g(x, y) = {gx}", colour=look.CURVE, size=look.TITLE_SIZE),
+            text.tex(rf"f(g(x, y)) = {numbers.fmt(fx, d)}", size=look.TITLE_SIZE),
         ).arrange(DOWN, buff=0.45)
         _fit(block).move_to(0.3 * DOWN)
         self.play(Write(heading), run_time=1.2)
@@ -202,11 +202,11 @@ class VectorJacobian(LessonScene):
             self.play(FadeIn(line, shift=0.2 * DOWN), run_time=0.6)
         self.wait(1.2)
         at = _fit(
-            MathTex(
+            text.tex(
                 rf"\text{{at }} (x, y) = {point}:\quad g = {gx},\quad"
                 rf" f = {numbers.fmt(fx, d)}",
-                color=look.MUTED,
-                font_size=look.LABEL_SIZE,
+                colour=look.MUTED,
+                size=look.LABEL_SIZE,
             )
         ).next_to(heading, DOWN, buff=0.3)
         return heading, VGroup(block, at)
@@ -229,11 +229,11 @@ class VectorJacobian(LessonScene):
         )
         formulas = _matrix(pl.J.latex)
         values = _matrix([[numbers.fmt(c, p.digits) for c in r] for r in pl.J.values])
-        head, eq = MathTex("J_g =", font_size=look.TEXT_SIZE), text.tex("=")
+        head, eq = text.tex("J_g =", size=look.TEXT_SIZE), text.tex("=")
         line = VGroup(head, formulas, eq, values).arrange(RIGHT, buff=0.3)
         tags = VGroup(
             *(
-                text.tex(name, look.MUTED, look.LABEL_SIZE)
+                text.tex(name, colour=look.MUTED, size=look.LABEL_SIZE)
                 .set_x(column.get_x())
                 .set_y(formulas.get_top()[1] + 0.3)
                 for name, column in zip(INPUTS, formulas.get_columns(), strict=True)
@@ -286,11 +286,11 @@ class VectorJacobian(LessonScene):
         k = j * len(INPUTS) + i
         formula, value = formulas.get_entries()[k], values.get_entries()[k]
         line = _fit(
-            MathTex(
+            text.tex(
                 rf"\partial g_{j + 1}/\partial {INPUTS[i]} = {pl.J.latex[j][i]}"
                 rf" = {numbers.fmt(pl.J.values[j][i], p.digits)}",
-                color=look.POINT,
-                font_size=look.TEXT_SIZE,
+                colour=look.POINT,
+                size=look.TEXT_SIZE,
             )
         ).move_to(READOUT_Y * UP)
         # The entry lit before goes back to ink as this one lights up (only it: the
@@ -369,11 +369,11 @@ class VectorJacobian(LessonScene):
             + ".",
         )
         rule = _fit(
-            MathTex(
+            text.tex(
                 r"\frac{\partial (f\circ g)}{\partial x_i} = \sum_j "
                 r"\frac{\partial f}{\partial g_j}\,\frac{\partial g_j}{\partial x_i}"
                 r" = (J_g^\top v)_i",
-                font_size=look.TEXT_SIZE,
+                size=look.TEXT_SIZE,
             )
         ).move_to(1.45 * DOWN)
         self.play(Write(rule), run_time=1.0)
@@ -441,11 +441,11 @@ class VectorJacobian(LessonScene):
             run_time=p.pass_seconds,
         )
         note = _fit(
-            MathTex(
+            text.tex(
                 rf"\text{{one backward pass: }} \nabla_x (f\circ g) = "
                 rf"{numbers.vector(bp.grads, d)}",
-                color=look.TANGENT,
-                font_size=look.TEXT_SIZE,
+                colour=look.TANGENT,
+                size=look.TEXT_SIZE,
             )
         ).to_edge(DOWN, buff=0.35)
         self.play(FadeIn(note, shift=0.2 * UP), run_time=0.6)
@@ -471,9 +471,11 @@ class VectorJacobian(LessonScene):
             text.tex(
                 r"\text{forming } J_g:\ 3 \text{ backward passes (one per output)}"
                 r"\text{ or } 2 \text{ forward passes (one per input)}",
-                look.MUTED,
+                colour=look.MUTED,
             ),
-            text.tex(r"\text{the VJP } v^\top J_g:\ 1 \text{ backward pass}", look.GOOD),
+            text.tex(
+                r"\text{the VJP } v^\top J_g:\ 1 \text{ backward pass}", colour=look.GOOD
+            ),
         ).arrange(DOWN, buff=0.3)
         _fit(cost).next_to(table, DOWN, buff=0.7)
         self.play(*(FadeOut(m) for m in self.mobjects if m is not heading), run_time=0.6)
@@ -503,23 +505,29 @@ class ChainGraph:
             _box(n, v, s, digits) for n, v, s in zip(names, values, spots, strict=True)
         ]
         self.grads = [
-            text.tex(numbers.fmt(g, digits), look.TANGENT, look.LABEL_SIZE).move_to(
-                s + ROW * DOWN
-            )
+            text.tex(
+                numbers.fmt(g, digits), colour=look.TANGENT, size=look.LABEL_SIZE
+            ).move_to(s + ROW * DOWN)
             for g, s in zip(grads, spots, strict=True)
         ]
         self.to_g = [_arrow(boxes[i], boxes[j]) for j in (2, 3, 4) for i in (0, 1)]
         self.to_f = [_arrow(boxes[j], boxes[5]) for j in (2, 3, 4)]
         self.legend = VGroup(
-            text.tex(r"\text{value}", look.CURVE, look.LABEL_SIZE),
-            text.tex(r"\partial f/\partial(\text{node})", look.TANGENT, look.LABEL_SIZE),
+            text.tex(r"\text{value}", colour=look.CURVE, size=look.LABEL_SIZE),
+            text.tex(
+                r"\partial f/\partial(\text{node})",
+                colour=look.TANGENT,
+                size=look.LABEL_SIZE,
+            ),
         ).arrange(DOWN, aligned_edge=RIGHT, buff=0.15)
         self.legend.move_to(boxes[5]).shift(1.6 * UP).align_to(boxes[5], RIGHT)
         self.skeleton = VGroup(*self.to_g, *self.to_f, *boxes)
 
 
 def _box(name: str, value: float, at: np.ndarray, digits: int) -> VGroup:
-    number = text.tex(numbers.fmt(value, digits), look.CURVE, look.LABEL_SIZE).move_to(at)
+    number = text.tex(
+        numbers.fmt(value, digits), colour=look.CURVE, size=look.LABEL_SIZE
+    ).move_to(at)
     return node_box(name, at).add(number)
 
 
@@ -544,7 +552,7 @@ def _fit(m: Mobject, width: float = FRAME_WIDTH) -> Mobject:
 def _matrix(cells: Sequence[Sequence[str]], colour=look.INK) -> MobjectMatrix:
     """A matrix of TeX cells, centred in columns spaced for the widest of them
     (Manim's spacing is centre to centre: long formulas would overlap)."""
-    rows = [[text.tex(c, colour) for c in row] for row in cells]
+    rows = [[text.tex(c, colour=colour) for c in row] for row in cells]
     wide = max(m.width for row in rows for m in row)
     tall = max(m.height for row in rows for m in row)
     return MobjectMatrix(
@@ -561,11 +569,11 @@ def _sum_line(s: ChainSum, d: int) -> MathTex:
         ("+ " if j else "") + rf"{factor_tex(vj, d)}\cdot {factor_tex(jji, d)}"
         for j, (vj, jji) in enumerate(s.factors)
     ]
-    return MathTex(
+    return text.tex(
         rf"\partial (f\circ g)/\partial {s.wrt} =",
         *terms,
         rf"= {numbers.fmt(s.total, d)}",
-        font_size=look.TEXT_SIZE,
+        size=look.TEXT_SIZE,
     )
 
 

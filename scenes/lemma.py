@@ -310,13 +310,15 @@ class DescentLemma(LessonScene):
         q = d.bound
         at = axes.c2p(q.x, q.value)
         dot = Dot(at, radius=0.1, color=look.POINT).set_z_index(3)
-        label = text.tex("x_t", look.POINT, look.LABEL_SIZE).next_to(at, RIGHT, buff=0.15)
+        label = text.tex("x_t", colour=look.POINT, size=look.LABEL_SIZE).next_to(
+            at, RIGHT, buff=0.15
+        )
         head = column(
-            text.tex(d.f.latex, look.CURVE, look.TITLE_SIZE),
+            text.tex(d.f.latex, colour=look.CURVE, size=look.TITLE_SIZE),
             text.tex(
                 rf"x_t = {numbers.fmt(q.x)},\ \ f(x_t) = {numbers.fmt(q.value)},\ \ "
                 rf"f'(x_t) = {numbers.fmt(q.slope)}",
-                look.POINT,
+                colour=look.POINT,
             ),
         )
         self.play(Create(frame), Create(curve), Write(head[0]), run_time=1.5)
@@ -330,9 +332,10 @@ class DescentLemma(LessonScene):
         """L, the lemma's inequality, and the parabola drawn above f."""
         rows = below(
             head,
-            text.tex(rf"L = \max f'' = {numbers.fmt(d.L)}", BOUND),
+            text.tex(rf"L = \max f'' = {numbers.fmt(d.L)}", colour=BOUND),
             text.tex(
-                r"f(y) \le f(x_t) + f'(x_t)(y - x_t) + \tfrac{L}{2}(y - x_t)^2", BOUND
+                r"f(y) \le f(x_t) + f'(x_t)(y - x_t) + \tfrac{L}{2}(y - x_t)^2",
+                colour=BOUND,
             ),
         )
         parabola = plots.function_curve(axes.c2p, d.window, d.bound, p.curve_samples, BOUND)
@@ -356,11 +359,14 @@ class DescentLemma(LessonScene):
             text.tex(
                 rf"\eta = \tfrac{{1}}{{L}} = {numbers.fmt(1 / d.L)}:\ \ "
                 rf"x_{{t+1}} = {numbers.fmt(d.step)}",
-                look.POINT,
+                colour=look.POINT,
             ),
-            text.tex(rf"\text{{bound: }} f(x_{{t+1}}) \le {numbers.fmt(q.minimum)}", BOUND),
             text.tex(
-                rf"\text{{true: }} f(x_{{t+1}}) = {numbers.fmt(d.step_value)}", look.GOOD
+                rf"\text{{bound: }} f(x_{{t+1}}) \le {numbers.fmt(q.minimum)}", colour=BOUND
+            ),
+            text.tex(
+                rf"\text{{true: }} f(x_{{t+1}}) = {numbers.fmt(d.step_value)}",
+                colour=look.GOOD,
             ),
         )
         self.play(GrowArrow(jump), FadeIn(lines[0]))
@@ -375,7 +381,7 @@ class DescentLemma(LessonScene):
             rows,
             text.tex(
                 r"f(x_t) - f(x_{t+1}) \ge \eta\left(1 - \tfrac{L\eta}{2}\right) f'(x_t)^2",
-                look.GOOD,
+                colour=look.GOOD,
             ),
         )
         axes, frame = self._panel_axes(d)
@@ -411,7 +417,7 @@ class DescentLemma(LessonScene):
                 rf"{numbers.fmt(d.lr)}:\ \ "
                 rf"f(x_{{t+1}}) \le f(x_t) {'+' if promise < 0 else '-'} "
                 rf"{numbers.fmt(abs(promise))}",
-                TOO_LARGE,
+                colour=TOO_LARGE,
             ),
             buff=0.25,
         )
@@ -428,7 +434,7 @@ class DescentLemma(LessonScene):
             run_time=p.run_seconds,
             rate_func=linear,
         )
-        ending = text.tex(outcome(d.verdict), TOO_LARGE, look.LABEL_SIZE)
+        ending = text.tex(outcome(d.verdict), colour=TOO_LARGE, size=look.LABEL_SIZE)
         if exit_.exited:
             self._exit_arrow(axes, exit_, ending)
         else:
@@ -452,7 +458,9 @@ class DescentLemma(LessonScene):
             tick=-0.08,
             label_buff=0.1,
         )
-        name = text.tex(r"\eta", look.INK, 28).next_to(frame[0], RIGHT, buff=0.12)
+        name = text.tex(r"\eta", colour=look.INK, size=28).next_to(
+            frame[0], RIGHT, buff=0.12
+        )
         name.align_to(frame[0], DOWN)
         return axes, VGroup(frame, name, self._legend(axes, d))
 
@@ -468,7 +476,7 @@ class DescentLemma(LessonScene):
             line = Line(ORIGIN, 0.45 * RIGHT, color=colour, stroke_width=3)
             key = DashedVMobject(line, num_dashes=3) if dashed else line
             rows.add(
-                VGroup(key, text.tex(rf"\text{{{label}}}", colour, 22)).arrange(
+                VGroup(key, text.tex(rf"\text{{{label}}}", colour=colour, size=22)).arrange(
                     RIGHT, buff=0.12
                 )
             )
@@ -481,7 +489,7 @@ class DescentLemma(LessonScene):
         start = axes.c2p(*exit_.exit_point)
         ahead = axes.c2p(*(exit_.exit_point + 1e-3 * exit_.exit_direction)) - start
         pointer = step_arrow(start, start + 0.45 * ahead / np.linalg.norm(ahead), TOO_LARGE)
-        left = text.tex(r"\text{left the plot:}", TOO_LARGE, look.LABEL_SIZE)
+        left = text.tex(r"\text{left the plot:}", colour=TOO_LARGE, size=look.LABEL_SIZE)
         if exit_.exit_point[1] >= axes.y_range[1]:  # out of the top: a line above it
             note = VGroup(left, ending).arrange(RIGHT, buff=0.15)
             note.next_to(pointer.get_end(), LEFT, buff=0.15)

@@ -273,7 +273,7 @@ class QuarticRates(LessonScene):
         curve = plots.function_curve(
             axes.c2p, b.window, lambda x: b.f.value(x[:, None]), samples
         )
-        formula = column(text.tex(b.f.latex, look.CURVE, look.TITLE_SIZE))
+        formula = column(text.tex(b.f.latex, colour=look.CURVE, size=look.TITLE_SIZE))
         marks = self._landmark_marks(b.f, axes, b.landmarks)
         self.play(Create(frame), Create(curve), Write(formula), run_time=1.5)
         self.play(FadeIn(marks))
@@ -309,14 +309,16 @@ class QuarticRates(LessonScene):
             at = axes.c2p(m.x, m.value)
             if m.kind == "minimum":
                 group.add(plots.minimum_star(at))
-                label = text.tex(rf"\text{{minimum}}\ x = {numbers.fmt(m.x)}", look.INK)
+                label = text.tex(
+                    rf"\text{{minimum}}\ x = {numbers.fmt(m.x)}", colour=look.INK
+                )
                 label.next_to(at, DOWN, buff=0.3)
                 text.keep_in_frame(label)
             else:
                 slope = float(f.gradient([m.x])[0])
                 group.add(Dot(at, radius=0.09, color=look.SECANT))
                 label = text.tex(
-                    rf"f'({numbers.fmt(m.x)}) = {numbers.fmt(slope)}", look.SECANT
+                    rf"f'({numbers.fmt(m.x)}) = {numbers.fmt(slope)}", colour=look.SECANT
                 )
                 label.next_to(at, DOWN + LEFT, buff=0.15)
             group.add(text.keep_in_frame(label))
@@ -375,10 +377,10 @@ class QuarticRates(LessonScene):
             rows.add(
                 VGroup(
                     Dot(radius=0.1, color=colour),
-                    text.tex(rf"\eta = {numbers.fmt(t.lr)}", colour),
+                    text.tex(rf"\eta = {numbers.fmt(t.lr)}", colour=colour),
                 ).arrange(RIGHT, buff=0.25)
             )
-            results.add(text.tex(self._result(t, v), look.INK, look.LABEL_SIZE))
+            results.add(text.tex(self._result(t, v), colour=look.INK, size=look.LABEL_SIZE))
         return rows, results
 
     def _exits(self, b: Balls, axes: Axes) -> dict[int, VGroup]:
@@ -399,8 +401,8 @@ class QuarticRates(LessonScene):
             ahead = to_point(*(w.exit_point + 1e-3 * w.exit_direction)) - start
             pointer = step_arrow(start, start + 0.8 * ahead / np.linalg.norm(ahead), colour)
             note = VGroup(
-                text.tex(r"\text{left the plot}", colour, look.LABEL_SIZE),
-                text.tex(outcome(v), colour, look.LABEL_SIZE),
+                text.tex(r"\text{left the plot}", colour=colour, size=look.LABEL_SIZE),
+                text.tex(outcome(v), colour=colour, size=look.LABEL_SIZE),
             ).arrange(DOWN, aligned_edge=RIGHT, buff=0.12)
             note.next_to(start, DOWN + LEFT, buff=0.25)
             text.keep_in_frame(note)
@@ -452,7 +454,7 @@ class QuarticRates(LessonScene):
             *[
                 text.tex(
                     rf"x = {numbers.fmt(m.x)}:\ " + kinds[m.kind],
-                    look.GOOD if m.kind == "minimum" else look.SECANT,
+                    colour=look.GOOD if m.kind == "minimum" else look.SECANT,
                 )
                 for m in landmarks
             ],

@@ -330,9 +330,11 @@ class OptimizerRace(LessonScene):
             text.tex(
                 rf"\text{{best of {len(lrs)} lrs from }} 10^{{{low_exponent}}}"
                 rf"\text{{ to }} {numbers.fmt(lrs[-1])}\text{{:}}",
-                look.MUTED,
+                colour=look.MUTED,
             ),
-            text.tex(r"\text{fewest steps to converge, else lowest loss}", look.MUTED),
+            text.tex(
+                r"\text{fewest steps to converge, else lowest loss}", colour=look.MUTED
+            ),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
         rule.next_to(table.group, DOWN, buff=0.45, aligned_edge=LEFT)
         self.play(
@@ -392,8 +394,8 @@ class OptimizerRace(LessonScene):
         self.play(FadeOut(race_view))
         plot = _TuningPlot(p, searches, colours)
         note = VGroup(
-            text.tex(r"\text{What the race shows depends}", look.POINT),
-            text.tex(r"\text{on tuning (and on the start point).}", look.POINT),
+            text.tex(r"\text{What the race shows depends}", colour=look.POINT),
+            text.tex(r"\text{on tuning (and on the start point).}", colour=look.POINT),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
         note.next_to(rule, DOWN, buff=0.45, aligned_edge=LEFT)
         self.play(FadeIn(plot.group))
@@ -412,17 +414,21 @@ class _Legend:
         runs: dict[str, Trajectory],
     ) -> None:
         header = [
-            text.tex(r"\text{optimizer}", look.MUTED),
-            text.tex(r"\text{best lr}", look.MUTED),
-            text.tex(r"\text{loss}", look.MUTED),
+            text.tex(r"\text{optimizer}", colour=look.MUTED),
+            text.tex(r"\text{best lr}", colour=look.MUTED),
+            text.tex(r"\text{loss}", colour=look.MUTED),
         ]
         rows, self.losses = [], {}
         for name, search in searches.items():
-            label = text.tex(rf"\text{{{name}}}", colours[name])
+            label = text.tex(rf"\text{{{name}}}", colour=colours[name])
             readout = SciReadout(float(runs[name].losses[0]), colours[name])
             self.losses[name] = readout
             rows.append(
-                [label, text.tex(numbers.fmt(search.best_lr, 5), colours[name]), readout]
+                [
+                    label,
+                    text.tex(numbers.fmt(search.best_lr, 5), colour=colours[name]),
+                    readout,
+                ]
             )
         # Fixed columns: each cell left-aligned at its column's x, rows 0.62 apart.
         lefts = [0.0, 2.35, 3.85]
@@ -439,7 +445,7 @@ class _Legend:
         self.counter_row = VGroup(
             text.tex(r"\text{step}"),
             self.counter,
-            text.tex(rf"\text{{of {first.steps:,}}}", look.MUTED),
+            text.tex(rf"\text{{of {first.steps:,}}}", colour=look.MUTED),
         ).arrange(RIGHT, buff=0.25)
         self.counter.set_value(0)
         self.counter_row.move_to([COLUMN_LEFT, COLUMN_TOP, 0], aligned_edge=UP + LEFT)
@@ -482,13 +488,13 @@ class _TuningPlot:
         ).add_coordinates()
         self.axes.move_to(MAP_CENTRE + 0.35 * RIGHT + 0.1 * UP)
         names = VGroup(
-            text.tex(r"\text{learning rate}", look.MUTED, look.LABEL_SIZE).next_to(
-                self.axes.x_axis, DOWN, buff=0.55
-            ),
+            text.tex(
+                r"\text{learning rate}", colour=look.MUTED, size=look.LABEL_SIZE
+            ).next_to(self.axes.x_axis, DOWN, buff=0.55),
             text.tex(
                 rf"\text{{loss after {p.steps:,} steps (diverged: left out)}}",
-                look.MUTED,
-                look.LABEL_SIZE,
+                colour=look.MUTED,
+                size=look.LABEL_SIZE,
             ).next_to(self.axes, UP, buff=0.2, aligned_edge=LEFT),
         )
         self.group = VGroup(self.axes, names)

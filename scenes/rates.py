@@ -335,12 +335,14 @@ class LearningRates(LessonScene):
             frame = inner_frame(to_point, window, *ticks, PANEL_TICK_SIZE)
             start = Dot(to_point(*traj.points[0]), radius=START_RADIUS, color=look.GOOD)
             star = plots.minimum_stars(to_point, r.view.minima, radius=0.12)
-            title = text.tex(rf"\eta = {numbers.fmt(lr)}", colour)
+            title = text.tex(rf"\eta = {numbers.fmt(lr)}", colour=colour)
             title.next_to(frame[0], RIGHT, buff=0.35).align_to(frame[0], UP)
             result = VGroup(
                 text.tex(r"\text{final } f =", size=look.LABEL_SIZE),
-                text.tex(loss_text(float(traj.losses[-1])), colour, look.TEXT_SIZE),
-                text.tex(outcome(verdict), look.MUTED, look.LABEL_SIZE),
+                text.tex(
+                    loss_text(float(traj.losses[-1])), colour=colour, size=look.TEXT_SIZE
+                ),
+                text.tex(outcome(verdict), colour=look.MUTED, size=look.LABEL_SIZE),
             ).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
             result.next_to(title, DOWN, buff=0.3, aligned_edge=LEFT)
             panels.add(VGroup(contours, frame, star, start, title))
@@ -417,13 +419,15 @@ class LearningRates(LessonScene):
             )
             colour = rate_colour(t.lr, rates)
             curves.add(traced_path(axes.c2p, c.points, s, colour))
-            rows.add(text.tex(rf"\eta = {numbers.fmt(t.lr)}:\ " + outcome(v), colour))
+            rows.add(
+                text.tex(rf"\eta = {numbers.fmt(t.lr)}:\ " + outcome(v), colour=colour)
+            )
             if c.first_zero is not None:
                 at_zero = axes.c2p(*c.points[c.first_zero])
                 note = text.tex(
                     rf"\text{{exactly 0 after {_steps(c.first_zero)}}}",
-                    colour,
-                    look.LABEL_SIZE,
+                    colour=colour,
+                    size=look.LABEL_SIZE,
                 ).next_to(at_zero, UP + RIGHT, buff=0.15)
                 notes.add(note, Dot(at_zero, radius=0.08, color=colour))
         return curves, rows, notes
@@ -443,7 +447,11 @@ class LearningRates(LessonScene):
         )
         rule = VGroup(
             text.tex(r"\text{descent is sure for } \eta < 2/L"),
-            text.tex(r"L:\ \text{largest curvature of } f", look.MUTED, look.LABEL_SIZE),
+            text.tex(
+                r"L:\ \text{largest curvature of } f",
+                colour=look.MUTED,
+                size=look.LABEL_SIZE,
+            ),
             text.tex(rf"2/L = {numbers.fmt(probe.bound)}"),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
         rule.next_to(legend, DOWN, buff=0.5, aligned_edge=LEFT)
@@ -451,15 +459,17 @@ class LearningRates(LessonScene):
         path = traced_path(axes.c2p, curve.points, s, UNSTABLE)
         label = VGroup(
             text.tex(
-                rf"\eta = {numbers.fmt(t.lr)} = {numbers.fmt(factor)} \cdot 2/L", UNSTABLE
+                rf"\eta = {numbers.fmt(t.lr)} = {numbers.fmt(factor)} \cdot 2/L",
+                colour=UNSTABLE,
             ),
             text.tex(
-                rf"f \times {numbers.fmt(probe.growth, 2)} \text{{ per step}}", UNSTABLE
+                rf"f \times {numbers.fmt(probe.growth, 2)} \text{{ per step}}",
+                colour=UNSTABLE,
             ),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
         label.next_to(rule, DOWN, buff=0.45, aligned_edge=LEFT)
         end = text.tex(
-            rf"f(x_{{{t.n_steps}}}) = {numbers.sci(float(t.losses[-1]))}", UNSTABLE
+            rf"f(x_{{{t.n_steps}}}) = {numbers.sci(float(t.losses[-1]))}", colour=UNSTABLE
         ).next_to(label, DOWN, buff=0.15, aligned_edge=LEFT)
         self.play(FadeIn(rule), FadeIn(label))
         self.add(path)

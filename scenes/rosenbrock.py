@@ -328,7 +328,7 @@ class RosenbrockMilestone(LessonScene):
         contours = plots.contour_map(lines, axes.c2p, look.CURVE, plots.faded(look.CURVE))
         start = marker(axes.c2p(sv.runs["GD"].points[0]), look.GOOD)
         star = plots.top_star(axes.c2p(result.minimum), look.POINT)
-        formula = text.tex(sv.f.latex, look.CURVE)
+        formula = text.tex(sv.f.latex, colour=look.CURVE)
         key = VGroup(
             VGroup(marker(ORIGIN, look.GOOD), text.tex(r"\text{start}")).arrange(RIGHT),
             VGroup(plots.top_star(ORIGIN, look.POINT), text.tex(r"\text{minimum}")).arrange(
@@ -374,15 +374,16 @@ class RosenbrockMilestone(LessonScene):
             text.tex(
                 rf"\text{{final point}} \; ({numbers.fmt(result.final_point[0], 6)},\,"
                 rf"{numbers.fmt(result.final_point[1], 6)})",
-                look.TANGENT,
+                colour=look.TANGENT,
             ),
             text.tex(
-                rf"\text{{final loss}} \; {loss_digits(result.final_loss)}", look.TANGENT
+                rf"\text{{final loss}} \; {loss_digits(result.final_loss)}",
+                colour=look.TANGENT,
             ),
             text.tex(
                 rf"\text{{distance to }} ({numbers.fmt(result.minimum[0])},\,"
                 rf"{numbers.fmt(result.minimum[1])}) \; {result.distance:.6f}",
-                look.POINT,
+                colour=look.POINT,
             ),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.45)
 
@@ -543,12 +544,12 @@ class RosenbrockMilestone(LessonScene):
         # Manim's Axes leave the origin's label out; step 0 deserves one.
         plot.add_coordinates([plot.x_axis.x_min, *plot.x_axis.get_tick_range()], None)
         names = VGroup(
-            text.tex(r"\text{step}", look.MUTED, look.LABEL_SIZE).next_to(
+            text.tex(r"\text{step}", colour=look.MUTED, size=look.LABEL_SIZE).next_to(
                 plot.x_axis, DOWN, buff=0.55
             ),
-            text.tex(r"\text{loss (log scale)}", look.MUTED, look.LABEL_SIZE).next_to(
-                plot, UP, buff=0.2, aligned_edge=LEFT
-            ),
+            text.tex(
+                r"\text{loss (log scale)}", colour=look.MUTED, size=look.LABEL_SIZE
+            ).next_to(plot, UP, buff=0.2, aligned_edge=LEFT),
         )
         block = VGroup(plot, names)
         block.next_to(header, DOWN, buff=0.6).align_to([COLUMN_LEFT, 0, 0], LEFT)

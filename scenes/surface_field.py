@@ -33,7 +33,7 @@ from manim import (
 
 from lesson import params
 from scenes.base import Lesson3DScene
-from scenes.kit import look, numbers, plots
+from scenes.kit import look, numbers, plots, text
 from scenes.kit.maps import field_arrows, height_map
 from scenes.kit.mesh import MeshSurface
 from scenes.kit.surfaces import flat_look, height_surface, three_d_axes
@@ -149,7 +149,7 @@ class SurfaceAndField(Lesson3DScene):
         # surface into the left half; it turns about its own vertical axis there.
         land = VGroup(axes, surface).shift(3.3 * LEFT + 0.4 * OUT)
         land.rotate(p.start_turn * DEGREES, axis=OUT, about_point=axes.c2p(0, 0, 0))
-        title = MathTex(r"\text{Exercise 1: }", f.latex, font_size=look.TEXT_SIZE + 4)
+        title = text.tex(r"\text{Exercise 1: }", f.latex, size=look.TEXT_SIZE + 4)
         title.to_edge(UP, buff=0.35)
         title[1].set_color(look.CURVE)
         return axes, surface, title

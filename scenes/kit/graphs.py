@@ -158,11 +158,11 @@ class GraphView:
             m.scale(zoom, about_point=np.array([0.0, center_y, 0.0]))
         # What the two colours in a box mean; the gradient's line shows with the seed.
         self.legend = VGroup(
-            MathTex(r"\text{value}", color=look.CURVE, font_size=look.LABEL_SIZE),
-            MathTex(
+            text.tex(r"\text{value}", colour=look.CURVE, size=look.LABEL_SIZE),
+            text.tex(
                 rf"\partial {tex_name(self.root.label)}/\partial(\text{{node}})",
-                color=look.TANGENT,
-                font_size=look.LABEL_SIZE,
+                colour=look.TANGENT,
+                size=look.LABEL_SIZE,
             ),
         ).arrange(DOWN, aligned_edge=RIGHT, buff=0.15)
         self.legend.to_corner(UP + RIGHT, buff=0.4).shift(0.75 * DOWN)
@@ -188,22 +188,20 @@ class GraphView:
         if n.op == "const":
             # Constants are small grey leaves: they take part, but need no gradient.
             shape = Circle(CONST_RADIUS, color=look.MUTED, stroke_width=3)
-            label = MathTex(tex_name(n.label), color=look.MUTED, font_size=look.LABEL_SIZE)
+            label = text.tex(tex_name(n.label), colour=look.MUTED, size=look.LABEL_SIZE)
             self.boxes[n.id] = VGroup(shape, label).move_to(at)
             return
         self.boxes[n.id] = node_box(n.label, at)
-        self.values[n.id] = MathTex(
-            numbers.fmt(n.value, self.digits), color=look.CURVE, font_size=look.LABEL_SIZE
+        self.values[n.id] = text.tex(
+            numbers.fmt(n.value, self.digits), colour=look.CURVE, size=look.LABEL_SIZE
         ).move_to(at)
         if n.op:
-            tag = MathTex(
-                definition(self.t, n), color=look.MUTED, font_size=look.LABEL_SIZE
-            )
+            tag = text.tex(definition(self.t, n), colour=look.MUTED, size=look.LABEL_SIZE)
             self.tags[n.id] = tag.next_to(self.boxes[n.id][0], UP, buff=0.12)
         # The gradient goes inside the box, under the value: outside, a label wider
         # than the box would collide with the edges that come in from the side.
-        self.grads[n.id] = MathTex(
-            numbers.fmt(n.grad, self.digits), color=look.TANGENT, font_size=look.LABEL_SIZE
+        self.grads[n.id] = text.tex(
+            numbers.fmt(n.grad, self.digits), colour=look.TANGENT, size=look.LABEL_SIZE
         ).move_to(at + ROW * DOWN)
 
     def _edge(self, s: int, t: int, local: float) -> None:
@@ -216,8 +214,8 @@ class GraphView:
         )
         if self.is_const(s):
             return
-        label = MathTex(
-            numbers.fmt(local, self.digits), color=look.TANGENT, font_size=look.LABEL_SIZE
+        label = text.tex(
+            numbers.fmt(local, self.digits), colour=look.TANGENT, size=look.LABEL_SIZE
         )
         d = _unit(end - start)
         normal = np.array([-d[1], d[0], 0.0])  # left of the direction: above for →
@@ -303,7 +301,7 @@ def node_box(name: str, at: np.ndarray) -> VGroup:
         color=look.INK,
         stroke_width=3,
     ).move_to(at)
-    label = MathTex(tex_name(name), color=look.INK, font_size=look.TEXT_SIZE)
+    label = text.tex(tex_name(name), colour=look.INK, size=look.TEXT_SIZE)
     return VGroup(shape, label.move_to(at + ROW * UP))
 
 
@@ -316,7 +314,7 @@ def flash(arrow: Arrow, colour: ManimColor, backwards: bool = False) -> ShowPass
 
 def title(*parts: str) -> MathTex:
     """A scene's formula, across the top."""
-    return MathTex(*parts, font_size=look.TITLE_SIZE).to_edge(UP, buff=0.35)
+    return text.tex(*parts, size=look.TITLE_SIZE).to_edge(UP, buff=0.35)
 
 
 def readout_line(
@@ -332,17 +330,17 @@ def readout_line(
     local = t.edge(s, tgt).local_grad
     if dst.id == root.id:
         name = tex_name(symbols[src.label, dst.label])
-        return MathTex(
+        return text.tex(
             rf"{partial(root.label, src.label)} = {name}",
             rf"= {numbers.fmt(src.grad, digits)}",
-            font_size=look.TEXT_SIZE,
+            size=look.TEXT_SIZE,
         )
-    return MathTex(
+    return text.tex(
         rf"{partial(root.label, src.label)} = {partial(root.label, dst.label)}"
         rf"\cdot {partial(dst.label, src.label)}",
         rf"= {factor_tex(dst.grad, digits)} \cdot {factor_tex(local, digits)}"
         rf" = {numbers.fmt(src.grad, digits)}",
-        font_size=look.TEXT_SIZE,
+        size=look.TEXT_SIZE,
     )
 
 
@@ -372,12 +370,12 @@ def verdict(check: GradientCheck) -> MathTex:
     """One line under the table: do all gradients (and the output) agree?"""
     if check.all_match:
         rtol = numbers.sci(check.rtol, 0, drop_one=True)
-        return MathTex(
+        return text.tex(
             rf"\text{{all agree within a relative error of }} {rtol}",
-            color=look.GOOD,
-            font_size=look.TEXT_SIZE,
+            colour=look.GOOD,
+            size=look.TEXT_SIZE,
         )
-    return MathTex(r"\text{mismatch!}", color=look.TANGENT, font_size=look.TEXT_SIZE)
+    return text.tex(r"\text{mismatch!}", colour=look.TANGENT, size=look.TEXT_SIZE)
 
 
 class ProductReadout(VGroup):
@@ -398,16 +396,16 @@ class ProductReadout(VGroup):
         line_gap: float = 0.62,
     ) -> None:
         size = look.TEXT_SIZE
-        self.head = MathTex(rf"{head} =", font_size=size)
-        self.equals = MathTex("=", font_size=size)
-        self.symbols = [MathTex(s, font_size=size) for s in symbols]
-        self.numbers = [MathTex(n, font_size=size) for n in numbers]
+        self.head = text.tex(rf"{head} =", size=size)
+        self.equals = text.tex("=", size=size)
+        self.symbols = [text.tex(s, size=size) for s in symbols]
+        self.numbers = [text.tex(n, size=size) for n in numbers]
         self.dots = [
-            VGroup(MathTex(r"\cdot", font_size=size), MathTex(r"\cdot", font_size=size))
+            VGroup(text.tex(r"\cdot", size=size), text.tex(r"\cdot", size=size))
             for _ in symbols[1:]
         ]
         self.product = product
-        self.tail = VGroup(MathTex("=", font_size=size), product)
+        self.tail = VGroup(text.tex("=", size=size), product)
         # Columns as wide as the wider of a name and its number, so they line up.
         top, low = 0.0, -line_gap
         cursor = self.head.width + buff

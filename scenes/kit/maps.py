@@ -14,13 +14,14 @@ from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 import numpy as np
-from manim import DOWN, DR, LEFT, ORIGIN, RIGHT, UL, UP, Line, MathTex, VGroup, VMobject
+from manim import DOWN, DR, LEFT, ORIGIN, RIGHT, UL, UP, Line, VGroup, VMobject
 
 from mathcore import fields, landscape
 from mathcore.functions import Objective
 from scenes.kit.look import BACKGROUND, LABEL_SIZE, TANGENT, TEXT_SIZE, height_colour
 from scenes.kit.numbers import fmt
 from scenes.kit.plots import ToPoint, ToPoints, Window, arrow, contour_paths, plot_frame
+from scenes.kit.text import tex
 
 
 def pi_label(value: float) -> str:
@@ -59,8 +60,8 @@ def named_frame(
     )
     (x0, x1), (y0, y1) = window
     names = VGroup(
-        MathTex("x", font_size=TEXT_SIZE).next_to(to_point(x1, y0), DR, buff=0.15),
-        MathTex("y", font_size=TEXT_SIZE).next_to(to_point(x0, y1), UL, buff=0.15),
+        tex("x", size=TEXT_SIZE).next_to(to_point(x1, y0), DR, buff=0.15),
+        tex("y", size=TEXT_SIZE).next_to(to_point(x0, y1), UL, buff=0.15),
     )
     return frame.add(names)
 
@@ -141,10 +142,10 @@ def level_key(levels: Sequence[float]) -> VGroup:
             for k in range(n + 1)
         ]
     ).arrange(RIGHT, buff=0)
-    low = MathTex(fmt(levels[0]), font_size=LABEL_SIZE)
-    high = MathTex(fmt(levels[-1]), font_size=LABEL_SIZE)
+    low = tex(fmt(levels[0]), size=LABEL_SIZE)
+    high = tex(fmt(levels[-1]), size=LABEL_SIZE)
     low.next_to(swatches[1].get_left(), DOWN, buff=0.2)
     high.next_to(swatches[-1].get_left(), DOWN, buff=0.2)
-    title = MathTex(r"\text{height: low} \to \text{high}", font_size=LABEL_SIZE)
+    title = tex(r"\text{height: low} \to \text{high}", size=LABEL_SIZE)
     title.next_to(swatches, UP, buff=0.2, aligned_edge=LEFT)
     return VGroup(title, swatches, low, high)

@@ -23,13 +23,13 @@ from manim import (
     DecimalNumber,
     Integer,
     ManimColor,
-    MathTex,
     Mobject,
     VGroup,
     VMobject,
 )
 
 from scenes.kit.look import TEXT_SIZE
+from scenes.kit.text import tex
 
 MAX_WIDTH = 12
 """The most characters :func:`fmt` writes a number with."""
@@ -293,7 +293,7 @@ class SciReadout(VGroup):
         self.mantissa = LightDecimal(
             mantissa, num_decimal_places=2, font_size=size, color=colour
         )
-        self.times = MathTex(r"\times 10", font_size=size, color=colour)
+        self.times = tex(r"\times 10", size=size, colour=colour)
         self.exponent = LightInteger(exponent, font_size=0.7 * size, color=colour)
         super().__init__(self.mantissa, self.times, self.exponent)
         self._place()

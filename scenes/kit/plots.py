@@ -144,12 +144,12 @@ def plot_frame(
 
     def bottom(t: float) -> tuple[Line, MathTex]:
         at = to_point(t, y0)
-        label = MathTex(x_label(t), font_size=font_size).next_to(at, DOWN, label_buff)
+        label = tex(x_label(t), size=font_size).next_to(at, DOWN, label_buff)
         return Line(at, at + tick * DOWN, color=MUTED, stroke_width=2), label
 
     def left(t: float) -> tuple[Line, MathTex]:
         at = to_point(x0, t)
-        label = MathTex(y_label(t), font_size=font_size).next_to(at, LEFT, label_buff)
+        label = tex(y_label(t), size=font_size).next_to(at, LEFT, label_buff)
         return Line(at, at + tick * LEFT, color=MUTED, stroke_width=2), label
 
     if paired:

@@ -56,9 +56,14 @@ def keep_in_frame(mobject: Mobject, buff: float = 0.1) -> Mobject:
     return mobject.shift(np.array([dx, dy, 0.0]))
 
 
-def tex(text: str, colour: ManimColor = INK, size: float = TEXT_SIZE) -> MathTex:
-    """A line of text or a formula: MathTex in the house colour and size."""
-    return MathTex(text, color=colour, font_size=size)
+def tex(*parts: str, colour: ManimColor = INK, size: float = TEXT_SIZE) -> MathTex:
+    """A line of text or a formula, in ``colour`` (ink unless told) and type size
+    ``size``: the one way a scene sets TeX.
+
+    Given several ``parts``, they are one line whose parts stay apart (``[i]``), to be
+    coloured or moved on their own; the TeX is theirs joined by spaces, as Manim's.
+    """
+    return MathTex(*parts, color=colour, font_size=size)
 
 
 Cell = str | tuple[str, ManimColor]
@@ -78,13 +83,11 @@ def table(
     The cells are the group's members, row by row: ``table(...)[i::n]`` is column
     ``i`` of ``n``, to show a column at a time. A first column that names the rows
     takes an empty name, ``""``.
-
-    >>> t = table(["", ("a", INK)], [["x", "1"], ["y", "2"]])
-    >>> len(t), bool(t[2].get_center()[1] > t[4].get_center()[1])
-    (6, True)
     """
     cells = [
-        tex(cell, size=size) if isinstance(cell, str) else tex(cell[0], cell[1], size)
+        tex(cell, size=size)
+        if isinstance(cell, str)
+        else tex(cell[0], colour=cell[1], size=size)
         for row in (head, *rows)
         for cell in row
     ]

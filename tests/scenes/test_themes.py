@@ -115,7 +115,7 @@ def test_the_probe_would_see_a_white_label() -> None:
     class Careless(TangentLine):
         def construct(self) -> None:
             super().construct()
-            self.add(text.tex("x", "#FFFFFF"))
+            self.add(text.tex("x", colour="#FFFFFF"))
 
     assert white_parts(Careless, None)["VMobjectFromSVGPath"] == 1
 
