@@ -11,7 +11,8 @@ import time
 import numpy as np
 
 from mathcore.functions import rosenbrock
-from mathcore.optimize import gd, run_batch
+from mathcore.optimize import run_batch
+from mathcore.optimizers import gd
 from tests.notebook import gradient_descent, rosenbrock_grad
 from tests.notebook import rosenbrock as notebook_rosenbrock
 

@@ -27,13 +27,14 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from mathcore.functions import Objective
-from mathcore.landscape import UnshowableError, Window, check_window
+from mathcore.landscape import UnshowableError
 from mathcore.symbolic import (
     FormulaError,
     parse_constant,
     parse_formula,
     resolve_objective,
 )
+from mathcore.windows import Window, check_window
 
 MAX_STEPS = 100_000
 """The longest run a scene watches: longer ones are not shown step by step."""

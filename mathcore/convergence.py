@@ -6,18 +6,19 @@ L-smooth, gradient descent with η = 1/L keeps
     f(x_t) − f* ≤ (1 − μ/L)^t (f(x_0) − f*).
 
 μ and L are the smallest and largest eigenvalues of f's Hessian over a window
-(exact for a quadratic, whose Hessian is constant; sampled on a grid otherwise).
-This module measures them, runs GD with a step given as a multiple of 1/L, and
-sets the run's gaps f(x_t) − f* beside the theorem's bound, step by step.
+(:func:`mathcore.curvature.measure`: exact for a quadratic, whose Hessian is
+constant; sampled on a grid otherwise). This module runs GD with a step given as
+a multiple of 1/L, refusing f unless it is strongly convex there (μ > 0: the
+theorem says nothing otherwise), and sets the run's gaps f(x_t) − f* beside the
+theorem's bound, step by step.
 
 Examples
 --------
 >>> from mathcore.symbolic import objective_from_formula
 >>> f = objective_from_formula("(x^2 + 10*y^2)/2")
->>> c = curvature(f, ((-5, 5), (-5, 5)))
->>> c.mu, c.L, c.kappa, c.lr, c.quadratic
-(1.0, 10.0, 10.0, 0.1, True)
 >>> r = linear_run(f, [4.0, 3.0], ((-5, 5), (-5, 5)), steps=20)
+>>> r.curvature.kappa, r.lr, r.curvature.rate
+(10.0, 0.1, 0.9)
 >>> r.holds, r.left_at, float(r.gaps[1])  # the steep y is solved in one step
 (True, None, 6.48)
 """
@@ -30,91 +31,17 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from mathcore.critical import minima
+from mathcore.curvature import Curvature, measure
 from mathcore.fields import log_levels
 from mathcore.functions import Objective
-from mathcore.landscape import (
-    UnshowableError,
-    Window,
-    curvature_bound,
-    inside_each,
-    minima,
-    sample,
-)
-from mathcore.optimize import Trajectory, gd, run
+from mathcore.landscape import UnshowableError, sample
+from mathcore.optimize import run
+from mathcore.optimizers import gd
+from mathcore.trajectory import Trajectory
+from mathcore.windows import Window, inside_each
 
 Array = NDArray[np.float64]
-
-
-@dataclass(frozen=True)
-class Curvature:
-    """μ and L of f over a window: its Hessian's smallest and largest eigenvalue;
-    ``quadratic`` when the Hessian is the same all over the window (then μ and L
-    are exact, not sampled)."""
-
-    mu: float
-    L: float
-    quadratic: bool = False
-
-    @property
-    def kappa(self) -> float:
-        """The condition number κ = L/μ (1 for a round bowl)."""
-        return self.L / self.mu
-
-    @property
-    def lr(self) -> float:
-        """η = 1/L, the step the rate theorem takes."""
-        return 1.0 / self.L
-
-    @property
-    def rate(self) -> float:
-        """1 − μ/L: the theorem's factor on f(x_t) − f* per step."""
-        return 1.0 - self.mu / self.L
-
-
-def strong_convexity(objective: Objective, window: Window, samples: int = 41) -> float:
-    """μ: the smallest eigenvalue of the Hessian over a grid of ``window`` (the
-    partner of :func:`mathcore.landscape.curvature_bound`, which gives L).
-    UnshowableError where the Hessian is not finite.
-
-    >>> from mathcore.functions import bowl, sincos
-    >>> strong_convexity(bowl(), ((-1, 1), (-1, 1)))
-    2.0
-    >>> strong_convexity(sincos(), ((-3, 3), (-3, 3))) < 0  # a saddle curves down
-    True
-    """
-    points, _ = sample(objective, window, samples)
-    with np.errstate(all="ignore"):
-        h = objective.hessian(points)
-    bad = ~np.isfinite(h).reshape(len(points), -1).all(axis=1)
-    if bad.any():
-        where = ", ".join(f"{c:.3g}" for c in points[np.argmax(bad)])
-        raise UnshowableError(f"the Hessian of f is not finite at ({where}) in the window")
-    return float(np.linalg.eigvalsh(h)[..., 0].min())
-
-
-def curvature(objective: Objective, window: Window, samples: int = 41) -> Curvature:
-    """μ and L of ``objective`` over ``window``; UnshowableError unless f is
-    strongly convex there (μ > 0): the rate theorem says nothing otherwise.
-
-    >>> from mathcore.symbolic import objective_from_formula
-    >>> curvature(objective_from_formula("x^2 - y^2"), ((-1, 1), (-1, 1)))
-    ... # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    mathcore.landscape.UnshowableError: f is not strongly convex ... eigenvalue is -2 ...
-    """
-    mu = strong_convexity(objective, window, samples)
-    L = curvature_bound(objective, window, samples)
-    points, _ = sample(objective, window, samples)
-    h = objective.hessian(points).reshape(len(points), -1)
-    # The same Hessian everywhere (to rounding): a quadratic, μ and L exact.
-    quadratic = bool(np.all(np.ptp(h, axis=0) <= 1e-12 * (1.0 + np.abs(h).max())))
-    if not mu > 0:
-        raise UnshowableError(
-            "f is not strongly convex on the window: its Hessian's smallest "
-            f"eigenvalue is {mu:.3g} (μ must be > 0)"
-        )
-    return Curvature(mu=mu, L=L, quadratic=quadratic)
 
 
 def rate_bound(gap0: float, mu: float, L: float, steps: int) -> Array:
@@ -264,15 +191,26 @@ def linear_run(
 ) -> LinearRun:
     """Run GD with η = ``factor``/L from ``x0`` (μ, L over ``window``) and set its
     gaps beside the bound. UnshowableError when f is not strongly convex on the
-    window (:func:`curvature`) or has no minimum in it.
+    window (μ ≤ 0), its Hessian is not finite there, or it has no minimum in it.
 
     >>> from mathcore.symbolic import objective_from_formula
     >>> f = objective_from_formula("(x^2 + 100*y^2)/2")
     >>> r = linear_run(f, [4.0, 3.0], ((-5, 5), (-5, 5)), 30, factor=2.05)
     >>> r.left_at, round(r.contraction, 12)  # |1 − 2.05| = 1.05: y grows, leaves
     (11, 1.05)
+    >>> saddle = objective_from_formula("x^2 - y^2")
+    >>> linear_run(saddle, [0.5, 0.5], ((-1, 1), (-1, 1)), 5)
+    ... # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    mathcore.landscape.UnshowableError: f is not strongly convex ... eigenvalue is -2 ...
     """
-    c = curvature(objective, window)
+    c = measure(objective, window)
+    if not c.mu > 0:
+        raise UnshowableError(
+            "f is not strongly convex on the window: its Hessian's smallest "
+            f"eigenvalue is {c.mu:.3g} (μ must be > 0)"
+        )
     found = minima(objective, window)
     if not found:
         raise UnshowableError("f has no minimum in the window to converge to")

@@ -12,14 +12,16 @@ the guaranteed decrease: positive exactly for 0 < η < 2/L, largest at η = 1/L,
 where y is the parabola's own minimum. Only the upper curvature bound is used, so f
 need not be convex.
 
-This module finds L over an interval (:func:`smoothness`), builds q
-(:func:`upper_bound`) and the decrease, promised and actual, as functions of η.
+L over an interval is :func:`mathcore.curvature.largest_refined`'s; this module
+builds q (:func:`upper_bound`) and the decrease, promised and actual, as functions
+of η.
 
 Examples
 --------
+>>> from mathcore.curvature import largest_refined
 >>> from mathcore.symbolic import resolve_objective
 >>> f = resolve_objective("x**2 + sin(x)", dim=1)  # f'' = 2 − sin x ≤ 3
->>> L = smoothness(f, (-3.0, 3.0))
+>>> L = largest_refined(f, (-3.0, 3.0))
 >>> round(L, 12)
 3.0
 >>> q = upper_bound(f, 2.0, L)
@@ -31,96 +33,14 @@ True
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from mathcore.functions import Objective
-from mathcore.landscape import UnshowableError, curvature_bound
 
 Array = NDArray[np.float64]
-
-GOLDEN = (math.sqrt(5.0) - 1.0) / 2.0  # 0.618…: golden-section shrink factor
-
-
-# --------------------------------------------------------------------------------------
-# L: the largest curvature over an interval.
-
-
-def smoothness(
-    objective: Objective, interval: tuple[float, float], samples: int = 2001
-) -> float:
-    """L = the largest f'' over ``interval`` (0 if f curves nowhere upward): the
-    least L for which f lies under every parabola q of :func:`upper_bound` on it.
-
-    :func:`mathcore.landscape.curvature_bound` takes the largest f'' on a grid; the
-    true largest value usually lies between two grid points, a little higher, and a
-    parabola with the grid's L could then dip below f. So every grid peak (a point
-    whose f'' is at least its neighbours', ends included) is refined by a
-    golden-section search on the cells either side of it, to rounding. What could
-    still be missed is a peak narrower than the grid's spacing (``samples`` points).
-
-    Raises UnshowableError when f'' is not finite on the grid.
-
-    Examples
-    --------
-    >>> from mathcore.functions import quartic
-    >>> smoothness(quartic(), (0.0, 4.0))  # f'' = 12x² − 18x: largest at the end
-    120.0
-    >>> from mathcore.symbolic import resolve_objective
-    >>> f = resolve_objective("cos(3*x)", dim=1)  # f'' = −9 cos 3x, 9 at x = π/3
-    >>> grid = curvature_bound(f, ((0.0, 2.0),), 8)
-    >>> round(grid, 3), round(smoothness(f, (0.0, 2.0), 8), 12)
-    (8.632, 9.0)
-    """
-    lo, hi = _interval(interval)
-    xs = np.linspace(lo, hi, samples)
-    h = _curvature(objective, xs)
-    if not np.isfinite(h).all():
-        bad = float(xs[np.argmax(~np.isfinite(h))])
-        raise UnshowableError(f"f'' is not a finite number at x = {bad:.3g} in the window")
-    best = curvature_bound(objective, ((lo, hi),), samples)  # the grid's largest
-    padded = np.concatenate([[-np.inf], h, [-np.inf]])
-    peaks = np.flatnonzero((h >= padded[:-2]) & (h >= padded[2:]))
-    if len(peaks):
-        a = xs[np.maximum(peaks - 1, 0)]
-        b = xs[np.minimum(peaks + 1, samples - 1)]
-        best = max(best, float(_golden_max(objective, a, b).max()))
-    return best
-
-
-def _curvature(objective: Objective, xs: ArrayLike) -> Array:
-    """f'' at each x (a 1-D objective's 1×1 Hessian)."""
-    with np.errstate(all="ignore"):
-        return objective.hessian(np.asarray(xs, dtype=np.float64)[:, None])[:, 0, 0]
-
-
-def _golden_max(objective: Objective, a: Array, b: Array, iterations: int = 80) -> Array:
-    """The largest f'' seen by a golden-section search on each bracket [a_i, b_i]
-    (all brackets at once): a bracket holding one peak shrinks onto it (to 0.618⁸⁰
-    of its width: rounding). Both probes are evaluated afresh each round: a few
-    hundred evaluations of f'' in all, and a shorter loop."""
-    a, b = a.astype(np.float64).copy(), b.astype(np.float64).copy()
-    c, d = b - GOLDEN * (b - a), a + GOLDEN * (b - a)
-    hc, hd = _curvature(objective, c), _curvature(objective, d)
-    best = np.fmax(hc, hd)
-    for _ in range(iterations):
-        left = hc >= hd  # the peak is in [a, d]: drop (d, b]
-        b = np.where(left, d, b)
-        a = np.where(left, a, c)
-        c, d = b - GOLDEN * (b - a), a + GOLDEN * (b - a)
-        hc, hd = _curvature(objective, c), _curvature(objective, d)
-        best = np.fmax(best, np.fmax(hc, hd))
-    return best
-
-
-def _interval(interval: tuple[float, float]) -> tuple[float, float]:
-    lo, hi = (float(v) for v in interval)
-    if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
-        raise ValueError(f"interval: need finite lo < hi, got {interval}")
-    return lo, hi
 
 
 # --------------------------------------------------------------------------------------

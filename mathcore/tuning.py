@@ -25,7 +25,8 @@ final point, the final loss and the distance to the (nearest known) minimum.
 Examples
 --------
 >>> from mathcore.functions import bowl, rosenbrock
->>> from mathcore.optimize import gd, run
+>>> from mathcore.optimize import run
+>>> from mathcore.optimizers import gd
 >>> s = search_lr(bowl(), [4.0, 3.0], gd, lrs=[0.1, 0.5, 0.9, 1.5], steps=1000)
 >>> s.best_lr, s.statuses.tolist()
 (0.5, ['converged', 'converged', 'converged', 'diverged'])
@@ -46,20 +47,12 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from mathcore import curvature
 from mathcore.functions import Objective
-from mathcore.landscape import curvature_bound
-from mathcore.optimize import (
-    Optimizer,
-    Trajectory,
-    adam,
-    gd,
-    momentum,
-    nesterov,
-    rmsprop,
-    run,
-    run_batch,
-    stable_learning_rate,
-)
+from mathcore.optimize import run, run_batch
+from mathcore.optimizers import Optimizer, adam, gd, momentum, nesterov, rmsprop
+from mathcore.trajectory import Trajectory
+from mathcore.windows import Window
 
 Array = NDArray[np.float64]
 OptimizerFactory = Callable[[ArrayLike], Optimizer]
@@ -208,7 +201,7 @@ def search_lr(
     objective : Objective
     x0 : array_like of shape (dim,)
     factory : callable lr -> optimizer
-        E.g. :func:`~mathcore.optimize.adam`; it must accept an array of lrs.
+        E.g. :func:`~mathcore.optimizers.adam`; it must accept an array of lrs.
     lrs : array_like, increasing; default ``lr_grid()``
     steps, tol
         The budget and stopping tolerance of every run (see
@@ -349,8 +342,8 @@ class StabilityProbe:
     Attributes
     ----------
     bound : float
-        2/L, with L the largest curvature at the start point
-        (:func:`mathcore.optimize.stable_learning_rate`) or over a window.
+        2/L (:func:`mathcore.curvature.stable_rate`), with L the largest
+        curvature at the start point or over a window.
     lr : float
         ``factor`` · bound, the rate actually run.
     trajectory : Trajectory
@@ -370,11 +363,11 @@ def stability_probe(
     factor: float,
     steps: int,
     tol: float = 1e-8,
-    window: tuple[tuple[float, float], ...] | None = None,
+    window: Window | None = None,
 ) -> StabilityProbe:
     """Run GD at ``factor`` times the stable learning rate 2/L, with L the largest
-    curvature at ``x0``, or over ``window`` when given
-    (:func:`mathcore.landscape.curvature_bound`).
+    curvature at ``x0`` (:func:`mathcore.curvature.largest_at`), or over ``window``
+    when given (:func:`mathcore.curvature.largest`).
 
     Examples
     --------
@@ -384,10 +377,10 @@ def stability_probe(
     (1.0, 1.05, 1.21)
     """
     if window is None:
-        bound = stable_learning_rate(objective, x0)
+        L = curvature.largest_at(objective, x0)
     else:
-        curvature = curvature_bound(objective, window)
-        bound = 2.0 / curvature if curvature > 0 else math.inf
+        L = curvature.largest(objective, window)
+    bound = curvature.stable_rate(L)
     if not math.isfinite(bound):
         raise ValueError("f curves nowhere upward here, so no step is too large")
     if not factor > 0:
@@ -405,7 +398,8 @@ def fastest_converged(trajectories: Sequence[Trajectory]) -> int | None:
     Examples
     --------
     >>> from mathcore.functions import bowl
-    >>> from mathcore.optimize import gd, run
+    >>> from mathcore.optimize import run
+    >>> from mathcore.optimizers import gd
     >>> runs = [run(bowl(), [4.0, 3.0], gd(lr), 100) for lr in (0.01, 0.3, 0.1)]
     >>> fastest_converged(runs)
     1

@@ -36,10 +36,10 @@ from manim import (
 )
 
 from lesson import params
-from mathcore import fields, landscape
+from mathcore import fields, landscape, windows
 from mathcore.convergence import LinearRun, linear_run, valley_levels
 from mathcore.functions import Objective
-from mathcore.runs import LogCurve, LogScale, log_curve, log_scale
+from mathcore.logaxis import LogCurve, LogScale, log_curve, log_scale
 from scenes.base import LessonScene
 from scenes.kit import look, numbers, plots, text
 from scenes.kit.paths import (
@@ -162,7 +162,7 @@ def plan(p: ConvergenceRateParams) -> Plan:
     params.window("window", p.window, 2)
     params.within("steps", p.steps, 1, 1000)
     fs = _functions(p.functions)
-    if not landscape.inside(p.x0, p.window):
+    if not windows.inside(p.x0, p.window):
         raise params.ParamError(
             "x0", "x0 lies outside the window, where μ and L are measured"
         )

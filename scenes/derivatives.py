@@ -39,7 +39,7 @@ from manim import (
 )
 
 from lesson import params
-from mathcore import landscape
+from mathcore import landscape, windows
 from mathcore.calculus import (
     StepSizeStudy,
     forward_difference,
@@ -93,17 +93,17 @@ def y_window(p: TangentLineParams) -> tuple[float, float]:
     ParamError when f cannot be drawn there."""
     f = params.objective(p.function, 1)
     with params.refused("x_range"):
-        landscape.check_window((p.x_range,), 1)
+        windows.check_window((p.x_range,), 1)
     with params.refused():
         landscape.require_finite(f, (p.x_range,))
     xs = np.linspace(*p.x_range, 401)
     heights = f.value(xs[:, None])[:, None]
-    return landscape.frame(heights, (p.y_range,), margin=0.05)[0]
+    return windows.frame(heights, (p.y_range,), margin=0.05)[0]
 
 
 def _tick_step(axis: tuple[float, float]) -> float | int:
     # A whole step as an int: Manim labels the ticks 2, 4, … rather than 2.0, 4.0, …
-    step = landscape.nice_step(axis[1] - axis[0], 6)
+    step = windows.nice_step(axis[1] - axis[0], 6)
     return int(step) if step.is_integer() else step
 
 

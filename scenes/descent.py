@@ -4,7 +4,7 @@ Render it with plain Manim from the repo root::
 
     manim render scenes/descent.py DescentBowl -ql
 
-The run is one :class:`~mathcore.optimize.Trajectory`, drawn with one step counter
+The run is one :class:`~mathcore.trajectory.Trajectory`, drawn with one step counter
 (a ``ValueTracker`` holding a fractional step ``s``; see :mod:`scenes.kit.paths`):
 fifty steps cost one mobject and one animation, not fifty.
 """
@@ -35,12 +35,14 @@ from manim import (
 
 from lesson import params
 from lesson.words import spoken
-from mathcore import fields, landscape
+from mathcore import fields, landscape, windows
 from mathcore.functions import Objective
-from mathcore.optimize import Trajectory, gd, run
+from mathcore.optimize import run
+from mathcore.optimizers import gd
 from mathcore.runs import (
     cursor,
 )
+from mathcore.trajectory import Trajectory
 from scenes.base import LessonScene
 from scenes.kit import explore, look, numbers, plots, text
 from scenes.kit.paths import (
@@ -319,7 +321,7 @@ class DescentBowl(LessonScene):
         """``t = …`` and ``f(x_t) = …``, following the step counter; they stop at
         the run's last step before it first leaves the map, where its path and dot
         stop too (the losses of a run flying off would run off the frame)."""
-        off_map = np.flatnonzero(~landscape.inside_each(traj.points, window))
+        off_map = np.flatnonzero(~windows.inside_each(traj.points, window))
         last = int(off_map[0]) - 1 if len(off_map) else traj.n_steps
 
         def shown_step() -> int:

@@ -43,10 +43,13 @@ from manim import (
 )
 
 from lesson import params
-from mathcore import landscape, smoothness
+from mathcore import curvature, landscape, smoothness, windows
+from mathcore.clipping import windowed
 from mathcore.functions import Objective
-from mathcore.optimize import Trajectory, gd, run
-from mathcore.runs import graph_points, windowed
+from mathcore.optimize import run
+from mathcore.optimizers import gd
+from mathcore.runs import graph_points
+from mathcore.trajectory import Trajectory
 from mathcore.trend import settling
 from scenes.base import LessonScene
 from scenes.kit import look, numbers, plots, text
@@ -135,7 +138,7 @@ def lemma(p: DescentLemmaParams) -> Lemma:
     params.within("too_large", p.too_large, 2.0, 100.0, low_open=True)
     with params.refused():
         landscape.require_finite(f, ((lo, hi),), 401)
-        L = smoothness.smoothness(f, (lo, hi))
+        L = curvature.largest_refined(f, (lo, hi))
     if not L > 0:
         raise params.ParamError(
             "function",
@@ -145,7 +148,7 @@ def lemma(p: DescentLemmaParams) -> Lemma:
     bound = smoothness.upper_bound(f, p.x0, L)
     xs = np.linspace(lo, hi, p.curve_samples)
     heights = np.concatenate([f.value(xs[:, None]), [bound.minimum]])
-    y_window = landscape.frame(heights[:, None], margin=0.06, target=10)[0]
+    y_window = windows.frame(heights[:, None], margin=0.06, target=10)[0]
     _require_visible_step(bound, (lo, hi), y_window)
     step = bound.minimiser
     dense = np.linspace(lo, hi, 20001)
@@ -172,7 +175,7 @@ def lemma(p: DescentLemmaParams) -> Lemma:
         run=traj,
         verdict=landscape.verdict(traj, window, (), graph_points(traj)),
         window=window,
-        ticks=(landscape.ticks((lo, hi), 7), landscape.ticks(y_window, 5)),
+        ticks=(windows.ticks((lo, hi), 7), windows.ticks(y_window, 5)),
         panel=_panel_window(L, p.too_large, guaranteed, actual),
     )
 
@@ -452,7 +455,7 @@ class DescentLemma(LessonScene):
             axes.c2p,
             d.panel,
             [k / d.L for k in ks],
-            landscape.ticks(d.panel[1], 4),
+            windows.ticks(d.panel[1], 4),
             x_label=lambda t: "0" if t == 0 else rf"{round(t * d.L)}/L",
             font_size=24,
             tick=-0.08,

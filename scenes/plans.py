@@ -18,11 +18,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from lesson import params
-from mathcore import fields, landscape
+from mathcore import critical, fields, landscape, windows
 from mathcore.fields import log_levels
 from mathcore.functions import Objective
-from mathcore.landscape import Window
-from mathcore.optimize import Trajectory
+from mathcore.trajectory import Trajectory
+from mathcore.windows import Window
 from scenes.kit import numbers
 
 
@@ -41,7 +41,7 @@ class RunMap:
 def run_map(
     f: Objective,
     runs: dict[str, Trajectory],
-    window: landscape.Window,
+    window: windows.Window,
     levels: tuple[float, float, int],
     diverged: Callable[[str, landscape.Verdict], params.ParamError],
 ) -> RunMap:
@@ -87,7 +87,7 @@ class FieldSurvey:
     sampled: Window
     ticks: tuple[tuple[float, ...], tuple[float, ...]]
     heights: tuple[float, float, float] | None  # None: the scene draws no surface
-    minima: tuple[landscape.CriticalPoint, ...]
+    minima: tuple[critical.CriticalPoint, ...]
     focus: tuple[int, int] | None  # None: the scene singles out no arrow
     field: fields.GradientField | None  # the arrows' grid; None: no field drawn
     heads: np.ndarray | None  # where each arrow of the field ends
@@ -114,7 +114,7 @@ def surface_heights(
     low, high = landscape.height_range(f, window, at_least=given[:2])
     if (low, high) == tuple(given[:2]):
         return given
-    return (low, high, landscape.nice_step(high - low, 4))
+    return (low, high, windows.nice_step(high - low, 4))
 
 
 def normalised_field(f: Objective, p) -> tuple[fields.GradientField, np.ndarray]:
@@ -128,10 +128,10 @@ def map_window(p, field: tuple[fields.GradientField, np.ndarray] | None) -> Wind
     """``p.window`` grown (square, on nice numbers) to hold what the map shows: the
     bowl's arrow bases, or every normalised arrow of a field whole."""
     if field is None:
-        return landscape.frame(p.arrow_points, p.window, square=True)
+        return windows.frame(p.arrow_points, p.window, square=True)
     points, heads = field[0].points, field[1]
     arrows = np.concatenate([points.reshape(-1, 2), heads.reshape(-1, 2)])
-    return landscape.frame(arrows, p.window, margin=0.0, square=True)
+    return windows.frame(arrows, p.window, margin=0.0, square=True)
 
 
 def focus_cell(field: fields.GradientField, p) -> tuple[int, int]:
@@ -188,7 +188,7 @@ def field_survey(p, need_minimum: bool = False) -> FieldSurvey:
         sampled = sampled or window
         landscape.require_finite(f, window)
         landscape.require_relief(f, sampled)
-        found = tuple(landscape.minima(f, window))
+        found = tuple(critical.minima(f, window))
         if need_minimum and not found:
             raise landscape.UnshowableError(
                 "f has no minimum in the window to point down to"
@@ -196,7 +196,7 @@ def field_survey(p, need_minimum: bool = False) -> FieldSurvey:
         heights = None
         if hasattr(p, "height_range"):  # the scenes that draw a surface
             heights = surface_heights(f, sampled, p.height_range)
-    x_ticks, y_ticks = landscape.plot_ticks(window, TICK_TARGET, about=sampled)
+    x_ticks, y_ticks = windows.plot_ticks(window, TICK_TARGET, about=sampled)
     if p.ticks:
         x_ticks = y_ticks = tuple(p.ticks)
     focus = focus_cell(field[0], p) if hasattr(p, "focus") else None

@@ -34,14 +34,13 @@ from manim import (
 
 from lesson import params
 from lesson.words import spoken
-from mathcore import landscape
+from mathcore import critical, landscape, windows
+from mathcore.clipping import windowed
 from mathcore.functions import Objective
-from mathcore.optimize import Trajectory, gd, run
-from mathcore.runs import (
-    cursor,
-    graph_points,
-    windowed,
-)
+from mathcore.optimize import run
+from mathcore.optimizers import gd
+from mathcore.runs import cursor, graph_points
+from mathcore.trajectory import Trajectory
 from mathcore.tuning import fastest_converged
 from scenes.base import LessonScene
 from scenes.kit import look, numbers, plots, text
@@ -106,7 +105,7 @@ class Balls:
     verdicts: tuple[landscape.Verdict, ...]
     window: Window
     ticks: tuple[tuple[float, ...], tuple[float, ...]]
-    landmarks: tuple[landscape.StationaryPoint, ...]
+    landmarks: tuple[critical.StationaryPoint, ...]
 
 
 @functools.lru_cache(maxsize=16)  # check() at load, then construct(): once
@@ -120,19 +119,19 @@ def balls(p: QuarticRatesParams) -> Balls:
         runs = tuple(run(f, [p.x0], gd(lr), p.steps, p.tol) for lr in p.rates)
         xs = np.concatenate([[p.x0], *[landscape.shown_points(t)[:, 0] for t in runs]])
         least = p.window[0] if p.window else f.domain[0]
-        x_window = landscape.frame(xs[:, None], (least,), margin=0.05)
+        x_window = windows.frame(xs[:, None], (least,), margin=0.05)
         landscape.require_finite(f, x_window)
-        marks = landscape.stationary_points(f, x_window[0])
+        marks = critical.stationary_points(f, x_window[0])
         if not any(m.kind == "minimum" for m in marks):
             raise landscape.UnshowableError(f"f has no minimum for x in {x_window[0]}")
         shown = np.concatenate([xs, [m.x for m in marks]])
         heights = np.column_stack([shown, f.value(shown[:, None])])
         # Headroom above and below: a ball that leaves the plot gets an arrow.
-        window = landscape.frame(heights, margin=0.15)
+        window = windows.frame(heights, margin=0.15)
         if p.window:
-            window = landscape.frame(heights, (x_window[0], p.window[1]), margin=0.15)
+            window = windows.frame(heights, (x_window[0], p.window[1]), margin=0.15)
     verdicts = tuple(landscape.verdict(t, window, (), graph_points(t)) for t in runs)
-    ticks = (landscape.ticks(window[0], 7), landscape.ticks(window[1], 5))
+    ticks = (windows.ticks(window[0], 7), windows.ticks(window[1], 5))
     return Balls(f, runs, verdicts, window, ticks, tuple(marks))
 
 

@@ -36,13 +36,9 @@ from lesson import params
 from mathcore import landscape
 from mathcore.fields import contour_lines, grid
 from mathcore.functions import Objective
-from mathcore.optimize import Trajectory
-from mathcore.runs import (
-    at_step,
-    log_scale,
-    sample_path,
-    timeline,
-)
+from mathcore.logaxis import log_scale
+from mathcore.runs import at_step, sample_path, timeline
+from mathcore.trajectory import Trajectory
 from mathcore.tuning import OPTIMIZERS, LrSearch, lr_grid, tune
 from scenes.base import LessonScene
 from scenes.kit import explore, look, numbers, plots, text

@@ -33,13 +33,10 @@ from manim import (
 from lesson import params
 from mathcore import fields, landscape
 from mathcore.functions import Objective
-from mathcore.optimize import Trajectory, gd, run
-from mathcore.runs import (
-    LogCurve,
-    LogScale,
-    log_curve,
-    log_scale,
-)
+from mathcore.logaxis import LogCurve, LogScale, log_curve, log_scale
+from mathcore.optimize import run
+from mathcore.optimizers import gd
+from mathcore.trajectory import Trajectory
 from mathcore.trend import LossTrend, loss_trend
 from mathcore.tuning import StabilityProbe, stability_probe
 from scenes.base import LessonScene

@@ -44,25 +44,16 @@ from manim import (
 from lesson import params
 from lesson.words import spoken
 from mathcore import landscape
+from mathcore.clipping import clip_polyline
 from mathcore.fields import contour_lines, grid, log_levels
 from mathcore.functions import Objective
-from mathcore.optimize import gd, run
-from mathcore.runs import (
-    LogScale,
-    PathSample,
-    Timeline,
-    at_step,
-    clear_corner,
-    clip_polyline,
-    inset_box,
-    log_scale,
-    loss_curve,
-    sample_path,
-    timeline,
-    zoom_box,
-)
+from mathcore.logaxis import LogScale, log_scale, loss_curve
+from mathcore.optimize import run
+from mathcore.optimizers import gd
+from mathcore.runs import PathSample, Timeline, at_step, sample_path, timeline
 from mathcore.trend import LossTrend, loss_trend
 from mathcore.tuning import Outcome, outcome
+from mathcore.windows import clear_corner, inset_box, zoom_box
 from scenes.base import LessonScene
 from scenes.kit import explore, look, numbers, plots, text
 from scenes.kit.paths import (
@@ -143,7 +134,7 @@ def inset_axes(
 ) -> tuple[Axes, bool]:
     """Axes of the inset magnifying ``box``, in the corner of the map that covers no
     marker (start, end, minima, the magnified spot) and the least of the path
-    (:func:`mathcore.runs.clear_corner`); and whether that corner is an upper one."""
+    (:func:`mathcore.windows.clear_corner`); and whether that corner is an upper one."""
     (x0, x1), (y0, _) = view.window
     unit = (x1 - x0) / (axes.c2p(x1, y0)[0] - axes.c2p(x0, y0)[0])  # data per scene unit
     spot = [[x, y] for x in box[0] for y in box[1]]

@@ -36,9 +36,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from mathcore import landscape
+from mathcore import curvature, landscape, windows
 from mathcore.functions import Objective
-from mathcore.optimize import run_batch, stable_learning_rate
+from mathcore.optimize import run_batch
 from mathcore.symbolic import resolve_objective
 from mathcore.tuning import OPTIMIZERS
 from mathvid.publish.inline import inline_json
@@ -105,7 +105,7 @@ def stride_for(steps: int) -> int:
     return max(1, math.ceil((steps - HEAD) / (POINTS - HEAD - 2)))
 
 
-def starts(window: landscape.Window, side: int, own: list[float]) -> NDArray[np.float64]:
+def starts(window: windows.Window, side: int, own: list[float]) -> NDArray[np.float64]:
     """The start points: the centres of ``side`` × ``side`` cells of ``window`` (row
     by row from the bottom left), then the scene's own start ``own``.
 
@@ -140,10 +140,10 @@ def learning_rates(
         k = int(np.argmin(np.abs(np.log(scene) - math.log(own))))
         low = min(max(k - n // 2, 0), max(len(scene) - n, 0))
         return sorted({own, *scene[low : low + n]})
-    bound = stable_learning_rate(f, spec["start"])
+    bound = curvature.stable_rate(curvature.largest_at(f, spec["start"]))
     if not math.isfinite(bound):
-        curvature = landscape.curvature_bound(f, _window(spec))
-        bound = 2.0 / curvature if curvature > 0 else 10.0 * max(scene)
+        L = curvature.largest(f, _window(spec))
+        bound = curvature.stable_rate(L) if L > 0 else 10.0 * max(scene)
     low, high = scene[0] / 10, 1.5 * max(bound, scene[-1])
     spread = np.geomspace(low, high, n - len(scene) + 1)
     # A log-spaced rate within 15 % of one of the scene's is the scene's.
@@ -151,12 +151,12 @@ def learning_rates(
     return sorted({*scene, *(float(r) for r in far)})
 
 
-def _window(spec: dict[str, Any]) -> landscape.Window:
+def _window(spec: dict[str, Any]) -> windows.Window:
     (x0, x1), (y0, y1) = spec["window"]
     return ((float(x0), float(x1)), (float(y0), float(y1)))
 
 
-def box(window: landscape.Window, reach: float = REACH) -> landscape.Window:
+def box(window: windows.Window, reach: float = REACH) -> windows.Window:
     """The box points are stored in: ``window`` grown by ``reach`` widths each side.
 
     >>> box(((0.0, 1.0), (2.0, 4.0)), 1.0)
@@ -165,14 +165,14 @@ def box(window: landscape.Window, reach: float = REACH) -> landscape.Window:
     return tuple((lo - reach * (hi - lo), hi + reach * (hi - lo)) for lo, hi in window)
 
 
-def cut(points: NDArray[np.float64], bounds: landscape.Window) -> NDArray[np.float64]:
+def cut(points: NDArray[np.float64], bounds: windows.Window) -> NDArray[np.float64]:
     """``points`` up to the first outside ``bounds``, which is replaced by where the
     segment to it crosses the edge of ``bounds``.
 
     >>> cut(np.array([[0.0, 0.0], [0.5, 0.5], [3.0, 1.0]]), ((-1, 1), (-1, 1))).tolist()
     [[0.0, 0.0], [0.5, 0.5], [1.0, 0.6]]
     """
-    outside = np.flatnonzero(~landscape.inside_each(points, bounds))
+    outside = np.flatnonzero(~windows.inside_each(points, bounds))
     if not len(outside):
         return points
     k = int(outside[0])
@@ -187,7 +187,7 @@ def cut(points: NDArray[np.float64], bounds: landscape.Window) -> NDArray[np.flo
     return np.vstack([points[:k], a + t * (b - a)])
 
 
-def quantise(points: NDArray[np.float64], bounds: landscape.Window) -> NDArray[np.uint16]:
+def quantise(points: NDArray[np.float64], bounds: windows.Window) -> NDArray[np.uint16]:
     """Points inside ``bounds`` as uint16 pairs, 0 and :data:`LEVELS` at its edges.
 
     >>> quantise(np.array([[0.0, 1.0], [0.5, 0.0]]), ((0, 1), (0, 1))).tolist()
@@ -199,7 +199,7 @@ def quantise(points: NDArray[np.float64], bounds: landscape.Window) -> NDArray[n
     return np.rint(scaled * LEVELS).astype(np.uint16)
 
 
-def dequantise(codes: NDArray[np.uint16], bounds: landscape.Window) -> NDArray[np.float64]:
+def dequantise(codes: NDArray[np.uint16], bounds: windows.Window) -> NDArray[np.float64]:
     """The points ``codes`` stand for (:func:`quantise` undone, to within a step).
 
     >>> dequantise(np.array([[0, 65535]], dtype=np.uint16), ((0, 1), (2, 4))).tolist()
@@ -323,9 +323,9 @@ def compute(spec: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
 
 
 def _pack(
-    traj, window: landscape.Window, bounds: landscape.Window, stride: int, runs: _Runs
+    traj, window: windows.Window, bounds: windows.Window, stride: int, runs: _Runs
 ) -> None:
-    """Judge and thin one run (a ``mathcore.optimize.Trajectory``) into ``runs``."""
+    """Judge and thin one run (a ``mathcore.trajectory.Trajectory``) into ``runs``."""
     verdict = landscape.verdict(traj, window, ())
     steps = kept_steps(traj.n_steps, HEAD, stride)
     points = cut(traj.points[steps], bounds)

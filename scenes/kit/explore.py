@@ -28,7 +28,7 @@ from typing import Any, Protocol
 
 from manim import Axes, ManimColor, config
 
-from mathcore.landscape import Window
+from mathcore.windows import Window
 from scenes.kit import look
 from scenes.kit.paths import PATH_WIDTH
 

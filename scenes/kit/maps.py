@@ -16,7 +16,7 @@ from typing import NamedTuple
 import numpy as np
 from manim import DOWN, DR, LEFT, ORIGIN, RIGHT, UL, UP, Line, VGroup, VMobject
 
-from mathcore import fields, landscape
+from mathcore import fields, windows
 from mathcore.functions import Objective
 from scenes.kit.look import BACKGROUND, LABEL_SIZE, TANGENT, TEXT_SIZE, height_colour
 from scenes.kit.numbers import fmt
@@ -92,7 +92,7 @@ def height_map(
     labelled in π."""
     levels = fields.linear_levels(f, fields.grid(sampled, samples), n_levels)
     g = fields.grid(window, samples)
-    in_pi = landscape.half_pi_multiples([t for axis in ticks for t in axis])
+    in_pi = windows.half_pi_multiples([t for axis in ticks for t in axis])
     return HeightMap(
         levels,
         g,

@@ -23,9 +23,10 @@ from functools import partial
 import numpy as np
 from manim import Axes, Circle, Dot, ManimColor, Mobject, Scene, ValueTracker, VMobject
 
-from mathcore import landscape
-from mathcore.optimize import Trajectory
-from mathcore.runs import PathSample, Timeline, cursor, windowed
+from mathcore import landscape, windows
+from mathcore.clipping import windowed
+from mathcore.runs import PathSample, Timeline, cursor
+from mathcore.trajectory import Trajectory
 from scenes.kit.look import BACKGROUND, INK
 from scenes.kit.numbers import plural, readable
 from scenes.kit.plots import ToPoints, Window, arrow
@@ -39,7 +40,7 @@ MARKER_RADIUS = 0.12  # a start or end marker
 def _needed(box: Window | None, points: np.ndarray) -> Window | None:
     """``box``, or None when every point lies inside it: a window is convex, so
     such a run never leaves it and its updaters need not cut it each frame."""
-    if box is None or landscape.inside_each(points, box).all():
+    if box is None or windows.inside_each(points, box).all():
         return None
     return box
 
@@ -113,7 +114,7 @@ def iterate_marks(
     template = Circle(radius=radius).points
     marks = VMobject(fill_color=colour, fill_opacity=1, stroke_width=0)
     box = _needed(box, points)
-    kept = np.ones(len(points), bool) if box is None else landscape.inside_each(points, box)
+    kept = np.ones(len(points), bool) if box is None else windows.inside_each(points, box)
     shown, index = points[kept], np.cumsum(kept) - 1
 
     def draw(m: VMobject, s: float) -> None:

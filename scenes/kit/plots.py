@@ -29,7 +29,7 @@ from manim import (
     interpolate_color,
 )
 
-from mathcore import landscape, runs
+from mathcore import clipping, windows
 from scenes.kit.look import (
     BACKGROUND,
     CONTOUR_HIGH,
@@ -45,10 +45,10 @@ from scenes.kit.text import MAP_CENTRE, MAP_SIDE, tex
 
 if TYPE_CHECKING:
     from mathcore.fields import ContourLevel
-    from mathcore.runs import LogScale
+    from mathcore.logaxis import LogScale
 
 
-Window = landscape.Window
+Window = windows.Window
 """((x_min, x_max), (y_min, y_max)) in data units: mathcore's one window type."""
 
 
@@ -375,7 +375,7 @@ def function_curve(
     smooth through ``samples`` points, cut where it leaves the window."""
     xs = np.linspace(*window[0], samples)
     curve = VGroup()
-    for piece in runs.clip_polyline(np.column_stack([xs, fn(xs)]), window):
+    for piece in clipping.clip_polyline(np.column_stack([xs, fn(xs)]), window):
         path = VMobject(stroke_color=colour, stroke_width=4)
         path.set_points_smoothly(to_points(piece))
         curve.add(path)
@@ -400,7 +400,7 @@ def log_plot(
 ) -> LogPlot:
     """Axes of step (0 to ``steps``) against log10 of a value on ``scale``'s decades.
 
-    Curves arrive from :func:`mathcore.runs.log_curve` as (step, log10 value), on a
+    Curves arrive from :func:`mathcore.logaxis.log_curve` as (step, log10 value), on a
     linear axis of exponents, so a pen moving between two steps moves straight. The
     floor stands for an exact 0: it is labelled 0, with a break in the axis just
     above it (0 is infinitely far down a log axis). ``names`` are the LaTeX of the

@@ -13,7 +13,7 @@ from functools import partial
 import numpy as np
 from manim import ThreeDAxes, ThreeDScene, VMobject
 
-from mathcore import landscape
+from mathcore import windows
 from mathcore.functions import Objective
 from scenes.kit.look import BACKGROUND, HEIGHT_COLOURS, MUTED
 from scenes.kit.mesh import MeshSurface
@@ -68,9 +68,7 @@ def three_d_axes(
 def _tick_step(axis: tuple[float, float]) -> float:
     """A tick every whole unit while that makes at most a dozen, else a nice step."""
     span = axis[1] - axis[0]
-    return (
-        max(1.0, landscape.nice_step(span, 12)) if span >= 1 else landscape.nice_step(span)
-    )
+    return max(1.0, windows.nice_step(span, 12)) if span >= 1 else windows.nice_step(span)
 
 
 def _sheen_ends(pieces: list[VMobject], light: np.ndarray) -> tuple[np.ndarray, ...]:

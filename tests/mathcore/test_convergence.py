@@ -20,8 +20,8 @@ import sympy as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mathcore import convergence
-from mathcore.landscape import UnshowableError, curvature_bound
+from mathcore import convergence, curvature
+from mathcore.landscape import UnshowableError
 from mathcore.symbolic import objective_from_formula
 from tests import notebook
 
@@ -63,7 +63,7 @@ def notebook_points(A: np.ndarray, x0, lr: float, steps: int, tol: float = 1e-8)
 
 @pytest.mark.parametrize("kappa", [1.0, 10.0, 100.0])
 def test_mu_and_l_of_the_lessons_quadratics(kappa: float) -> None:
-    c = convergence.curvature(objective_from_formula(f"(x^2 + {kappa!r}*y^2)/2"), WINDOW)
+    c = curvature.measure(objective_from_formula(f"(x^2 + {kappa!r}*y^2)/2"), WINDOW)
     assert (c.mu, c.L, c.kappa, c.lr, c.quadratic) == (1.0, kappa, kappa, 1 / kappa, True)
     assert c.rate == 1 - 1 / kappa
 
@@ -71,22 +71,22 @@ def test_mu_and_l_of_the_lessons_quadratics(kappa: float) -> None:
 @pytest.mark.parametrize(("a", "b", "c"), [(3.0, 1.0, 2.0), (0.75, -0.25, 0.15), (5, 2, 1)])
 def test_mu_and_l_of_a_tilted_quadratic_are_a_s_eigenvalues(a, b, c) -> None:
     formula, A = quadratic(a, b, c)
-    got = convergence.curvature(objective_from_formula(formula), WINDOW)
+    got = curvature.measure(objective_from_formula(formula), WINDOW)
     mu, L = closed_eigenvalues(A)
     assert got.mu == pytest.approx(mu, rel=1e-12)
     assert got.L == pytest.approx(L, rel=1e-12)
     assert got.quadratic
-    assert got.L == curvature_bound(objective_from_formula(formula), WINDOW)
+    assert got.L == curvature.largest(objective_from_formula(formula), WINDOW)
 
 
 def test_mu_and_l_of_a_non_quadratic_against_sympys_hessian() -> None:
     expr = X**2 + X * Y + Y**2 + sp.exp(X / 2)
     hessian = sp.lambdify((X, Y), sp.hessian(expr, (X, Y)), "numpy")
-    axis = np.linspace(-5, 5, 41)  # the grid curvature() samples
+    axis = np.linspace(-5, 5, 41)  # the grid curvature.measure samples
     eig = np.array(
         [np.linalg.eigvalsh(np.array(hessian(x, y), float)) for x in axis for y in axis]
     )
-    got = convergence.curvature(objective_from_formula(str(expr)), WINDOW)
+    got = curvature.measure(objective_from_formula(str(expr)), WINDOW)
     assert got.mu == pytest.approx(eig[:, 0].min(), rel=1e-12)
     assert got.L == pytest.approx(eig[:, 1].max(), rel=1e-12)
     assert not got.quadratic
@@ -108,13 +108,15 @@ def test_mu_and_l_of_a_non_quadratic_against_sympys_hessian() -> None:
 )
 def test_a_function_not_strongly_convex_is_refused(formula: str, why: str) -> None:
     with pytest.raises(UnshowableError, match=why):
-        convergence.curvature(objective_from_formula(formula), WINDOW)
+        convergence.linear_run(objective_from_formula(formula), [1.0, 1.0], WINDOW, 5)
 
 
 def test_a_hessian_not_finite_is_refused() -> None:
     f = objective_from_formula("1/x + y^2", check=False)
     with pytest.raises(UnshowableError, match="not finite"):
-        convergence.curvature(f, WINDOW)
+        curvature.measure(f, WINDOW)
+    with pytest.raises(UnshowableError, match="not finite"):
+        convergence.linear_run(f, [1.0, 1.0], WINDOW, 5)
 
 
 # ---------------------------------------------------------------- the bound

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import optimize as sopt
 
-from mathcore import landscape
+from mathcore import critical, curvature, landscape, windows
 from mathcore.functions import CATALOGUE, Objective, quartic
 from mathcore.symbolic import objective_from_formula
 
@@ -91,7 +91,7 @@ def scipy_roots(f: Objective, window, n: int = 14) -> list[np.ndarray]:
     axes = [np.linspace(lo, hi, n) for lo, hi in window]
     for start in np.stack(np.meshgrid(*axes), -1).reshape(-1, 2):
         res = sopt.root(f.gradient, start, jac=f.hessian, method="hybr")
-        if not res.success or not landscape.inside(res.x, window):
+        if not res.success or not windows.inside(res.x, window):
             continue
         if np.linalg.norm(f.gradient(res.x)) > 1e-8:
             continue
@@ -107,8 +107,8 @@ def scipy_roots(f: Objective, window, n: int = 14) -> list[np.ndarray]:
 def test_minima_include_the_catalogues_known_minima(name: str) -> None:
     f = CATALOGUE[name]()
     window = WINDOWS[name]
-    found = [np.array(m.point) for m in landscape.minima(f, window)]
-    known = [np.array(m) for m in f.minima if landscape.inside(m, window)]
+    found = [np.array(m.point) for m in critical.minima(f, window)]
+    known = [np.array(m) for m in f.minima if windows.inside(m, window)]
     assert known, "each window holds at least one known minimum"
     for m in known:
         assert min(np.linalg.norm(m - q) for q in found) < 1e-7, (name, m)
@@ -118,7 +118,7 @@ def test_minima_include_the_catalogues_known_minima(name: str) -> None:
 def test_minima_match_scipys_multistart_minimiser(name: str) -> None:
     f = CATALOGUE[name]()
     window = WINDOWS[name]
-    ours = [np.array(m.point) for m in landscape.minima(f, window)]
+    ours = [np.array(m.point) for m in critical.minima(f, window)]
     theirs = scipy_minima(f, window)
     assert len(ours) == len(theirs), (ours, theirs)
     for q in theirs:
@@ -131,7 +131,7 @@ def test_minima_match_scipys_multistart_minimiser(name: str) -> None:
 def test_every_critical_point_matches_minpacks_roots(formula: str) -> None:
     f = CATALOGUE[formula]() if formula in CATALOGUE else objective_from_formula(formula)
     window = ((-4.0, 4.0), (-4.0, 4.0))
-    ours = landscape.critical_points(f, window)
+    ours = critical.critical_points(f, window)
     theirs = scipy_roots(f, window)
     assert len(ours) == len(theirs)
     for q in theirs:
@@ -145,7 +145,7 @@ def test_every_critical_point_matches_minpacks_roots(formula: str) -> None:
 def test_himmelblau_has_four_minima_four_saddles_and_a_maximum() -> None:
     kinds = [
         c.kind
-        for c in landscape.critical_points(CATALOGUE["himmelblau"](), WINDOWS["himmelblau"])
+        for c in critical.critical_points(CATALOGUE["himmelblau"](), WINDOWS["himmelblau"])
     ]
     assert sorted(kinds) == ["maximum"] + ["minimum"] * 4 + ["saddle"] * 4
 
@@ -153,9 +153,9 @@ def test_himmelblau_has_four_minima_four_saddles_and_a_maximum() -> None:
 def test_critical_points_are_sorted_by_value_and_inside_the_window() -> None:
     f = CATALOGUE["himmelblau"]()
     window = ((0.0, 5.0), (0.0, 5.0))
-    found = landscape.critical_points(f, window)
+    found = critical.critical_points(f, window)
     assert [c.point for c in found if c.kind == "minimum"] == [(3.0, 2.0)]
-    assert all(landscape.inside(c.point, window) for c in found)
+    assert all(windows.inside(c.point, window) for c in found)
     values = [c.value for c in found]
     assert values == sorted(values)
 
@@ -171,18 +171,18 @@ def test_critical_points_are_sorted_by_value_and_inside_the_window() -> None:
     ],
 )
 def test_stationary_points_against_sympy(expr: sp.Expr, interval) -> None:
-    found = landscape.stationary_points(objective_1d(expr, str(expr)), interval)
+    found = critical.stationary_points(objective_1d(expr, str(expr)), interval)
     expected = sympy_stationary(expr, *interval)
     assert [p.kind for p in found] == [k for _, k in expected]
     for p, (x, _) in zip(found, expected, strict=True):
         assert p.x == pytest.approx(x, abs=1e-9)
         assert p.value == pytest.approx(float(expr.subs(X, x)), abs=1e-12)
-    critical = landscape.critical_points(objective_1d(expr, str(expr)), (interval,))
-    assert sorted(c.point[0] for c in critical) == pytest.approx([x for x, _ in expected])
+    as_2d = critical.critical_points(objective_1d(expr, str(expr)), (interval,))
+    assert sorted(c.point[0] for c in as_2d) == pytest.approx([x for x, _ in expected])
 
 
 def test_the_quartic_flat_point_keeps_falling_on_both_sides() -> None:
-    flat, minimum = landscape.stationary_points(quartic(), (-2.0, 4.5))
+    flat, minimum = critical.stationary_points(quartic(), (-2.0, 4.5))
     assert (flat.kind, flat.slope_signs) == ("flat", (-1, -1))
     assert (minimum.kind, minimum.slope_signs) == ("minimum", (-1, 1))
     assert minimum.x == pytest.approx(9 / 4, abs=1e-12)
@@ -196,7 +196,7 @@ def test_the_quartic_flat_point_keeps_falling_on_both_sides() -> None:
 
 @given(st.floats(1e-6, 1e6), st.integers(2, 10))
 def test_nice_step_is_one_two_or_five_and_gives_about_target_ticks(span, target) -> None:
-    step = landscape.nice_step(span, target)
+    step = windows.nice_step(span, target)
     mantissa = step / 10 ** math.floor(math.log10(step) + 1e-12)
     assert round(mantissa, 9) in (1.0, 2.0, 5.0)
     count = span / step
@@ -204,17 +204,17 @@ def test_nice_step_is_one_two_or_five_and_gives_about_target_ticks(span, target)
 
 
 def test_ticks_match_the_notebooks_axes() -> None:
-    assert landscape.ticks((-5.0, 5.0)) == (-4.0, -2.0, 0.0, 2.0, 4.0)
-    assert landscape.ticks((-6.0, 6.0), 3) == (-5.0, 0.0, 5.0)
-    assert landscape.ticks((0.0, 80.0), 5) == (0.0, 20.0, 40.0, 60.0, 80.0)
+    assert windows.ticks((-5.0, 5.0)) == (-4.0, -2.0, 0.0, 2.0, 4.0)
+    assert windows.ticks((-6.0, 6.0), 3) == (-5.0, 0.0, 5.0)
+    assert windows.ticks((0.0, 80.0), 5) == (0.0, 20.0, 40.0, 60.0, 80.0)
 
 
 def test_ticks_in_pi_are_fractions_of_pi_worked_by_hand() -> None:
     pi = math.pi
     # [−3.8, 3.8] is 7.6/π ≈ 2.42 π wide; /6 ≈ 0.40 π, the nice step 0.5 π.
-    assert landscape.ticks((-3.8, 3.8), 6, pi=True) == (-pi, -pi / 2, 0.0, pi / 2, pi)
+    assert windows.ticks((-3.8, 3.8), 6, pi=True) == (-pi, -pi / 2, 0.0, pi / 2, pi)
     # [0, 2π]: 2 π / 5 = 0.4 π, so steps of π/2.
-    assert landscape.ticks((0.0, 2 * pi), 5, pi=True) == (
+    assert windows.ticks((0.0, 2 * pi), 5, pi=True) == (
         0.0,
         pi / 2,
         pi,
@@ -222,7 +222,7 @@ def test_ticks_in_pi_are_fractions_of_pi_worked_by_hand() -> None:
         2 * pi,
     )
     # [−10π, 10π]: 20 π / 5 = 4 π, so steps of 5π.
-    assert landscape.ticks((-10 * pi, 10 * pi), 5, pi=True) == (
+    assert windows.ticks((-10 * pi, 10 * pi), 5, pi=True) == (
         -10 * pi,
         -5 * pi,
         0.0,
@@ -230,27 +230,27 @@ def test_ticks_in_pi_are_fractions_of_pi_worked_by_hand() -> None:
         10 * pi,
     )
     # [−π/4, π/4]: 0.1 π would be finer than π/2; π/2 it is, and only 0 falls in.
-    assert landscape.ticks((-pi / 4, pi / 4), 5, pi=True) == (0.0,)
+    assert windows.ticks((-pi / 4, pi / 4), 5, pi=True) == (0.0,)
 
 
 def test_plot_ticks_are_in_pi_when_the_windows_ends_are_multiples_of_half_pi() -> None:
     pi = math.pi
-    assert landscape.half_pi_multiples([-pi, pi, 0.0, 3 * pi / 2])
-    assert not landscape.half_pi_multiples([-3.8, 3.8])
-    assert not landscape.half_pi_multiples([0.0, 3.0])
+    assert windows.half_pi_multiples([-pi, pi, 0.0, 3 * pi / 2])
+    assert not windows.half_pi_multiples([-3.8, 3.8])
+    assert not windows.half_pi_multiples([0.0, 3.0])
     in_pi = (-pi, -pi / 2, 0.0, pi / 2, pi)
     # The notebook's sin x + cos y: [−π, π]², ticks at multiples of π/2.
-    assert landscape.plot_ticks(((-pi, pi), (-pi, pi)), 6) == (in_pi, in_pi)
+    assert windows.plot_ticks(((-pi, pi), (-pi, pi)), 6) == (in_pi, in_pi)
     # Its map shows [−3.8, 3.8]² around the arrows on [−π, π]²: still in π.
     around = ((-pi, pi), (-pi, pi))
-    assert landscape.plot_ticks(((-3.8, 3.8),) * 2, 6, about=around) == (in_pi, in_pi)
+    assert windows.plot_ticks(((-3.8, 3.8),) * 2, 6, about=around) == (in_pi, in_pi)
     # The same map on its own: whole numbers, 7.6 / 6 ≈ 1.27, so steps of 2.
-    assert landscape.plot_ticks(((-3.8, 3.8),), 6) == ((-2.0, 0.0, 2.0),)
+    assert windows.plot_ticks(((-3.8, 3.8),), 6) == ((-2.0, 0.0, 2.0),)
     # The bowl's [−3, 3]²: 6 / 6 = 1, so every whole number.
     whole = (-3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0)
-    assert landscape.plot_ticks(((-3.0, 3.0), (-3.0, 3.0)), 6) == (whole, whole)
+    assert windows.plot_ticks(((-3.0, 3.0), (-3.0, 3.0)), 6) == (whole, whole)
     # One axis on π/2 multiples is not enough: both ends of every axis must be.
-    assert landscape.plot_ticks(((0.0, pi), (0.0, 3.0)), 6)[0] == (0.0, 1.0, 2.0, 3.0)
+    assert windows.plot_ticks(((0.0, pi), (0.0, 3.0)), 6)[0] == (0.0, 1.0, 2.0, 3.0)
 
 
 points_2d = st.lists(
@@ -261,7 +261,7 @@ points_2d = st.lists(
 @settings(max_examples=200)
 @given(points_2d, st.booleans(), st.floats(0.0, 0.5))
 def test_frame_holds_its_points_with_margin_on_whole_steps(points, square, margin) -> None:
-    window = landscape.frame(points, margin=margin, square=square)
+    window = windows.frame(points, margin=margin, square=square)
     p = np.array(points)
     span = np.maximum(p.max(0) - p.min(0), 1e-3 * (1 + np.abs(p.min(0))))
     for axis, (lo, hi) in enumerate(window):
@@ -274,9 +274,9 @@ def test_frame_holds_its_points_with_margin_on_whole_steps(points, square, margi
 
 def test_frame_keeps_a_window_that_already_shows_everything() -> None:
     base = ((-5.0, 5.0), (-5.0, 5.0))
-    assert landscape.frame([[4.0, 3.0], [0.0, 0.0]], at_least=base) == base
-    grown = landscape.frame([[4.0, 3.0], [10.0, 10.0]], at_least=base, square=True)
-    assert landscape.inside([10.0, 10.0], grown) and grown[0][0] <= -5.0
+    assert windows.frame([[4.0, 3.0], [0.0, 0.0]], at_least=base) == base
+    grown = windows.frame([[4.0, 3.0], [10.0, 10.0]], at_least=base, square=True)
+    assert windows.inside([10.0, 10.0], grown) and grown[0][0] <= -5.0
 
 
 # ------------------------------------------------------------------ sampling
@@ -309,7 +309,7 @@ def test_contour_levels_are_linear_on_the_bowl_and_log_on_rosenbrock() -> None:
     ("name", "window"),
     [("rosenbrock", WINDOWS["rosenbrock"]), ("himmelblau", WINDOWS["himmelblau"])],
 )
-def test_curvature_bound_is_the_hessians_largest_eigenvalue(name, window) -> None:
+def test_largest_curvature_is_the_hessians_largest_eigenvalue(name, window) -> None:
     # SymPy's Hessian (not the catalogue's) on a finer grid: L from the coarse grid
     # is at most the true maximum and within a few per cent of it.
     x, y = sp.symbols("x y", real=True)
@@ -324,7 +324,7 @@ def test_curvature_bound_is_the_hessians_largest_eigenvalue(name, window) -> Non
         for a in axes[0]
         for b in axes[1]
     )
-    bound = landscape.curvature_bound(CATALOGUE[name](), window)
+    bound = curvature.largest(CATALOGUE[name](), window)
     assert bound <= worst * (1 + 1e-12)
     assert bound >= 0.97 * worst
 

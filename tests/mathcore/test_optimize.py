@@ -5,7 +5,7 @@
 - The notebook's ``gradient_descent`` loop, ``rosenbrock`` and ``rosenbrock_grad``,
   as transcribed in ``tests/notebook.py``: its experiments must come out the same.
 - Closed forms (GD on the bowl), plain-Python float iterations (where runs blow
-  up), SciPy's Rosenbrock Hessian.
+  up).
 """
 
 from __future__ import annotations
@@ -16,25 +16,14 @@ import warnings
 
 import numpy as np
 import pytest
-import scipy.optimize
 import torch
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from mathcore.functions import Objective, beale, bowl, himmelblau, quartic, rosenbrock
-from mathcore.optimize import (
-    SGD,
-    Trajectory,
-    TrajectoryBatch,
-    adam,
-    gd,
-    momentum,
-    nesterov,
-    rmsprop,
-    run,
-    run_batch,
-    stable_learning_rate,
-)
+from mathcore.functions import Objective, beale, bowl, quartic, rosenbrock
+from mathcore.optimize import run, run_batch
+from mathcore.optimizers import SGD, adam, gd, momentum, nesterov, rmsprop
+from mathcore.trajectory import Trajectory, TrajectoryBatch
 from tests import notebook
 
 # ------------------------------------------------------------------------------------
@@ -359,29 +348,6 @@ def test_exercise_2_quartic_learning_rates() -> None:
 
 
 # ------------------------------------------------------------------------------------
-# stable_learning_rate.
-
-
-def test_stable_learning_rate_values() -> None:
-    assert stable_learning_rate(bowl(), [4.0, 3.0]) == pytest.approx(1.0, rel=1e-15)
-    assert stable_learning_rate(quartic(), [4.0]) == pytest.approx(2 / 120, rel=1e-15)
-    largest = np.linalg.eigvalsh(scipy.optimize.rosen_hess(np.array([1.0, 1.0])))[-1]
-    assert stable_learning_rate(rosenbrock(), [1.0, 1.0]) == pytest.approx(
-        2 / largest, rel=1e-12
-    )
-    assert stable_learning_rate(quartic(), [0.5]) == math.inf  # f'' = −6 < 0
-    assert stable_learning_rate(himmelblau(), [0.0, 0.0]) == math.inf  # a maximum
-
-
-def test_stable_learning_rate_separates_convergence_from_divergence() -> None:
-    bound = stable_learning_rate(bowl(), [4.0, 3.0])
-    batch = run_batch(bowl(), [4.0, 3.0], gd([0.99 * bound, 1.01 * bound]), 20_000)
-    assert batch.status.tolist() == ["converged", "diverged"]
-    # Just above the bound GD still shrinks nothing: the loss grows every step.
-    assert np.all(np.diff(batch[1].losses) > 0)
-
-
-# ------------------------------------------------------------------------------------
 # Bad input.
 
 OK_X0 = [1.0, 2.0]
@@ -439,8 +405,6 @@ BAD_INPUTS = [
     (lambda: rmsprop(eps=-1.0), "eps"),
     (lambda: rmsprop(momentum=-0.5), "momentum"),
     (lambda: rmsprop(weight_decay=np.inf), "weight_decay"),
-    (lambda: stable_learning_rate(bowl(), [np.nan, 0.0]), "x"),
-    (lambda: stable_learning_rate(bowl(), [1.0]), "x"),
 ]
 
 

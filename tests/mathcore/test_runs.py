@@ -18,21 +18,21 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mathcore import runs
+from mathcore import clipping, logaxis, runs, windows
+from mathcore.clipping import clip_polyline
 from mathcore.functions import bowl, quartic, rosenbrock
-from mathcore.optimize import gd, run
+from mathcore.logaxis import log_scale, loss_curve
+from mathcore.optimize import run
+from mathcore.optimizers import gd
 from mathcore.runs import (
     PathSample,
     arc_lengths,
     at_step,
-    clip_polyline,
     even_arc_indices,
-    log_scale,
-    loss_curve,
     sample_path,
     timeline,
-    zoom_box,
 )
+from mathcore.windows import zoom_box
 
 X = sp.Symbol("x", real=True)
 
@@ -96,7 +96,7 @@ def test_clip_polyline_matches_dense_sampling() -> None:
     box = ((-1.0, 2.0), (-0.5, 1.5))
     for _ in range(20):
         v = rng.uniform(-3, 4, size=(8, 2))
-        pieces = runs.clip_polyline(v, box)
+        pieces = clipping.clip_polyline(v, box)
         # Every piece lies in the box ...
         for piece in pieces:
             assert _inside(piece, box).all()
@@ -110,7 +110,7 @@ def test_clip_polyline_matches_dense_sampling() -> None:
 
 def test_clip_polyline_of_a_curve_keeps_its_two_arms_separate() -> None:
     xs = np.linspace(-3, 3, 61)
-    pieces = runs.clip_polyline(np.column_stack([xs, xs**2]), ((-3, 3), (0, 4)))
+    pieces = clipping.clip_polyline(np.column_stack([xs, xs**2]), ((-3, 3), (0, 4)))
     assert len(pieces) == 1  # the parabola leaves only through the top, at ±2
     assert pieces[0][0].tolist() == pytest.approx([-2.0, 4.0], abs=1e-3)
     assert pieces[0][-1].tolist() == pytest.approx([2.0, 4.0], abs=1e-3)
@@ -118,13 +118,13 @@ def test_clip_polyline_of_a_curve_keeps_its_two_arms_separate() -> None:
     dense = np.cos(3 * np.linspace(-3, 3, 100_001)) > 0
     arcs = int(dense[0]) + int(np.count_nonzero(dense[1:] & ~dense[:-1]))
     assert arcs == 3
-    assert len(runs.clip_polyline(w, ((-3, 3), (0, 2)))) == arcs
+    assert len(clipping.clip_polyline(w, ((-3, 3), (0, 2)))) == arcs
 
 
 def test_windowed_cuts_the_diverging_quartic_run_at_the_top_edge() -> None:
     t = run(quartic(), [4.0], gd(0.1), steps=100)
     box = ((-2.0, 4.5), (-20.0, 80.0))
-    w = runs.windowed(runs.graph_points(t), box)
+    w = clipping.windowed(runs.graph_points(t), box)
     assert w.exited and w.exit_segment == 0
     # The chord from (4, f(4)) to (x1, f(x1)) meets y = 80 where the line says.
     f = lambda x: x**4 - 3 * x**3 + 2  # noqa: E731
@@ -135,10 +135,10 @@ def test_windowed_cuts_the_diverging_quartic_run_at_the_top_edge() -> None:
         w.exit_direction, (b - a) / np.linalg.norm(b - a), rtol=1e-12
     )
     assert w.vertices.tolist() == [a.tolist(), w.exit_point.tolist()]
-    stays = runs.windowed([[0.0, 0.0], [1.0, 1.0]], box)
+    stays = clipping.windowed([[0.0, 0.0], [1.0, 1.0]], box)
     assert not stays.exited and stays.exit_point is None
     with pytest.raises(ValueError, match="start inside"):
-        runs.windowed([[9.0, 0.0], [0.0, 0.0]], box)
+        clipping.windowed([[9.0, 0.0], [0.0, 0.0]], box)
 
 
 # ------------------------------------------------------------------ log axes
@@ -146,26 +146,26 @@ def test_windowed_cuts_the_diverging_quartic_run_at_the_top_edge() -> None:
 
 def test_log_scale_has_room_below_the_smallest_loss_and_round_ticks() -> None:
     curves = [[25.0, 9.0, 1.2e-17], [25.0, 0.0], [25.0, 4.7e9]]
-    s = runs.log_scale(curves)
+    s = logaxis.log_scale(curves)
     assert s.floor <= 1.2e-17 / 10  # at least one decade below
     assert 10.0**s.high_exp >= 4.7e9
     assert len(s.ticks) <= 8 and s.ticks[0] == s.low_exp and s.ticks[-1] == s.high_exp
     assert all(k % s.step == 0 for k in s.ticks)
     assert (s.low_exp, s.high_exp, s.step) == (-20, 10, 5)
     with pytest.raises(ValueError):
-        runs.log_scale([[0.0, 0.0]])
+        logaxis.log_scale([[0.0, 0.0]])
     with pytest.raises(ValueError):
-        runs.log_scale([[-1.0, 2.0]])
+        logaxis.log_scale([[-1.0, 2.0]])
 
 
 def test_log_curve_puts_exact_zeros_on_the_floor_only() -> None:
-    c = runs.log_curve([25.0, 1e-17, 0.0, 0.0], floor=1e-20)
+    c = logaxis.log_curve([25.0, 1e-17, 0.0, 0.0], floor=1e-20)
     assert c.values.tolist() == [25.0, 1e-17, 1e-20, 1e-20]
     assert c.first_zero == 2
     np.testing.assert_allclose(c.exponents, [math.log10(25), -17, -20, -20])
-    assert runs.log_curve([3.0, 2.0], 1e-3).first_zero is None
+    assert logaxis.log_curve([3.0, 2.0], 1e-3).first_zero is None
     with pytest.raises(ValueError, match="floor"):
-        runs.log_curve([25.0, 1e-30], floor=1e-20)  # would hide a real value
+        logaxis.log_curve([25.0, 1e-30], floor=1e-20)  # would hide a real value
 
 
 # The milestone's run, shared by the tests that use it (0.3 s).
@@ -378,8 +378,8 @@ def test_clear_corner_covers_the_fewest_points_to_avoid_then_the_fewest_others(
         low = 10.0 - gap - side if "upper" in corner else -10.0 + gap
         return sum(left <= x <= left + side and low <= y <= low + side for x, y in rows)
 
-    chosen = runs.clear_corner(window, side, gap, avoid, points)
-    best = min((count(avoid, c), count(points, c)) for c in runs.CORNERS)
+    chosen = windows.clear_corner(window, side, gap, avoid, points)
+    best = min((count(avoid, c), count(points, c)) for c in windows.CORNERS)
     assert (count(avoid, chosen), count(points, chosen)) == best
 
 
@@ -389,11 +389,11 @@ def test_the_milestones_inset_stays_in_the_upper_left_and_clears_himmelblaus_min
     # Rosenbrock from (−1, 1): the upper left of [−2, 2] × [−1, 3] is empty.
     window = ((-2.0, 2.0), (-1.0, 3.0))
     avoid = [[-1.0, 1.0], [1.0, 1.0], MILESTONE.points[-1]]
-    assert runs.clear_corner(window, 1.6, 0.08, avoid, MILESTONE.points) == "upper left"
+    assert windows.clear_corner(window, 1.6, 0.08, avoid, MILESTONE.points) == "upper left"
     # Himmelblau's minimum (−2.805, 3.131) sits in the upper left of [−4, 2] × [−2, 4].
     himmelblau = [[3.0, 2.0], [-2.805118, 3.131313], [-3.779310, -3.283186], [-1.0, 1.0]]
-    corner = runs.clear_corner(((-4.0, 2.0), (-2.0, 4.0)), 2.4, 0.12, himmelblau)
-    box = runs.inset_box(((-4.0, 2.0), (-2.0, 4.0)), 2.4, 0.12, corner)
+    corner = windows.clear_corner(((-4.0, 2.0), (-2.0, 4.0)), 2.4, 0.12, himmelblau)
+    box = windows.inset_box(((-4.0, 2.0), (-2.0, 4.0)), 2.4, 0.12, corner)
     assert corner != "upper left"
     assert not any(
         box[0][0] <= x <= box[0][1] and box[1][0] <= y <= box[1][1] for x, y in himmelblau

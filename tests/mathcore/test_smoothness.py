@@ -1,4 +1,5 @@
-"""mathcore.smoothness against SymPy and SciPy: L, the parabola above f, the decrease.
+"""mathcore.smoothness against SymPy and SciPy: L (mathcore.curvature.largest_refined),
+the parabola above f, the decrease.
 
 References written here: f'' by SymPy, maximised on a dense grid and polished by
 ``scipy.optimize.minimize_scalar``; the lemma's algebra by SymPy; f on 10⁵ points.
@@ -11,8 +12,8 @@ import pytest
 import sympy as sp
 from scipy.optimize import minimize_scalar
 
-from mathcore import smoothness
-from mathcore.landscape import UnshowableError, curvature_bound
+from mathcore import curvature, smoothness
+from mathcore.landscape import UnshowableError
 from mathcore.symbolic import resolve_objective
 
 X = sp.Symbol("x", real=True)
@@ -48,7 +49,7 @@ def reference_L(formula: str, window: tuple[float, float]) -> float:
 @pytest.mark.parametrize(("formula", "window", "_"), CASES, ids=[c[0] for c in CASES])
 def test_L_is_the_largest_second_derivative_on_the_window(formula, window, _) -> None:
     f = resolve_objective(formula, dim=1)
-    assert smoothness.smoothness(f, window) == pytest.approx(
+    assert curvature.largest_refined(f, window) == pytest.approx(
         reference_L(formula, window), rel=1e-11, abs=1e-12
     )
 
@@ -56,7 +57,7 @@ def test_L_is_the_largest_second_derivative_on_the_window(formula, window, _) ->
 def test_L_of_the_default_is_its_closed_form() -> None:
     # f'' = 2 tanh²(x − 2): largest at x = −5, the end farthest from 2.
     f = resolve_objective("x**2 - 2*log(cosh(x - 2))", dim=1)
-    assert smoothness.smoothness(f, (-5.0, 5.0)) == pytest.approx(
+    assert curvature.largest_refined(f, (-5.0, 5.0)) == pytest.approx(
         2 * np.tanh(7.0) ** 2, rel=1e-14
     )
 
@@ -64,16 +65,20 @@ def test_L_of_the_default_is_its_closed_form() -> None:
 def test_refining_finds_a_peak_between_grid_points() -> None:
     # f'' = −9 cos 3x peaks at π/3 (value 9); a coarse grid misses it by ~0.4.
     f = resolve_objective("cos(3*x)", dim=1)
-    coarse = curvature_bound(f, ((0.0, 2.0),), 8)
+    coarse = curvature.largest(f, ((0.0, 2.0),), 8)
     assert coarse < 8.7
-    assert smoothness.smoothness(f, (0.0, 2.0), samples=8) == pytest.approx(9.0, rel=1e-12)
+    assert curvature.largest_refined(f, (0.0, 2.0), samples=8) == pytest.approx(
+        9.0, rel=1e-12
+    )
 
 
 def test_no_upward_curvature_gives_zero_and_a_pole_is_refused() -> None:
-    assert smoothness.smoothness(resolve_objective("3*x + 1", dim=1), (-1.0, 1.0)) == 0.0
-    assert smoothness.smoothness(resolve_objective("-x**2", dim=1), (-1.0, 1.0)) == 0.0
+    assert (
+        curvature.largest_refined(resolve_objective("3*x + 1", dim=1), (-1.0, 1.0)) == 0.0
+    )
+    assert curvature.largest_refined(resolve_objective("-x**2", dim=1), (-1.0, 1.0)) == 0.0
     with pytest.raises(UnshowableError, match="not a finite number"):
-        smoothness.smoothness(
+        curvature.largest_refined(
             resolve_objective("1/x", dim=1, check=False), (-1.0, 1.0), samples=3
         )
 
@@ -84,7 +89,7 @@ def test_the_parabola_lies_above_f_on_a_dense_grid(formula, window, points) -> N
     f_ref = sp.lambdify(X, expr, "numpy")
     df_ref = sp.lambdify(X, sp.diff(expr, X), "numpy")
     f = resolve_objective(formula, dim=1)
-    L = smoothness.smoothness(f, window)
+    L = curvature.largest_refined(f, window)
     ys = np.linspace(*window, DENSE)
     fy = np.broadcast_to(f_ref(ys), ys.shape)
     for x in points:
@@ -102,7 +107,7 @@ def test_a_smaller_L_would_cross_f() -> None:
     # L is the least such curvature: 1% less and the parabola dips under f
     # (at x_t = −4.5, near where f'' is largest).
     f = resolve_objective("x**2 - 2*log(cosh(x - 2))", dim=1)
-    L = smoothness.smoothness(f, (-5.0, 5.0))
+    L = curvature.largest_refined(f, (-5.0, 5.0))
     q = smoothness.upper_bound(f, -4.5, 0.99 * L)
     assert smoothness.lowest_gap(f, q, np.linspace(-5.0, 5.0, DENSE)) < 0
 
@@ -154,7 +159,7 @@ def test_the_true_decrease_is_at_least_the_promise(formula, window, points) -> N
     f_ref = sp.lambdify(X, expr, "numpy")
     df_ref = sp.lambdify(X, sp.diff(expr, X), "numpy")
     f = resolve_objective(formula, dim=1)
-    L = smoothness.smoothness(f, window)
+    L = curvature.largest_refined(f, window)
     rates = np.linspace(0.0, 2.0 / L, 2001)[1:-1]
     for x in points:
         g = float(df_ref(x))

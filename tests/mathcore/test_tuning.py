@@ -20,7 +20,8 @@ import scipy.optimize
 
 from mathcore import tuning
 from mathcore.functions import bowl, himmelblau, quartic, rosenbrock
-from mathcore.optimize import gd, run
+from mathcore.optimize import run
+from mathcore.optimizers import gd
 from mathcore.tuning import OPTIMIZERS, lr_grid, outcome, score, search_lr, tune
 from tests import notebook
 

@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from mathcore import landscape
+from mathcore import landscape, windows
 from mathcore.optimize import run
 from mathcore.symbolic import resolve_objective
 from mathcore.tuning import OPTIMIZERS
@@ -108,7 +108,7 @@ def test_a_packed_run_is_mathcores_run_to_within_a_quantisation_step(spec: dict)
                 )
                 steps = kept(header, b - a, int(arrays["last"][index]))
                 truth = traj.points[steps]
-                inside = landscape.inside_each(truth, header["box"])
+                inside = windows.inside_each(truth, header["box"])
                 # Every point inside the box is stored; one outside ends the run,
                 # cut on its way out, at the box's edge.
                 assert inside[:-1].all()

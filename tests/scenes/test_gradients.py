@@ -21,7 +21,7 @@ import sympy
 import torch
 
 from lesson.params import ParamError
-from mathcore import landscape
+from mathcore import windows
 from mathvid.run.render import render_scene
 from scenes import field, gradients, plans, surface_field
 from scenes.kit import look
@@ -264,7 +264,7 @@ def test_the_window_grows_to_hold_every_arrow_whole() -> None:
         far.check()  # (2, 2), the downhill arrow, is no longer among the arrows
     assert caught.value.key == "downhill_point"
     far = dataclasses.replace(far, downhill_point=(4.0, 4.0))
-    assert landscape.inside([4.0, 4.0], plans.field_survey(far, True).window)
+    assert windows.inside([4.0, 4.0], plans.field_survey(far, True).window)
 
 
 def test_the_singled_out_arrow_is_derived_or_refused_where_the_gradient_vanishes() -> None:
