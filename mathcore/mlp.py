@@ -317,7 +317,7 @@ def gradient_cost(net: MLP) -> Cost:
     cost = Cost(net.widths, net.n_params)
     forward(net, cost.forward_pass)
     backprop(net, cost.backprop)
-    # Taking them would cost 2P passes of O(P) each: seconds for the sweep's largest.
+    # Counted, not taken: 2P passes of O(P) each are too slow for the sweep's largest.
     cost.central.forward_passes = 2 * net.n_params
     cost.central.multiply_adds = 2 * net.n_params * cost.forward_pass.multiply_adds
     return cost
