@@ -194,9 +194,9 @@ def measure_synthesis(repeats: int) -> dict:
 
     lesson = load_lesson(ROOT / "lesson.toml")
     captions = [
-        step["caption"]
+        step.caption
         for entry in lesson.scenes[:3]
-        for step in scene_manifest(entry.scene_cls, entry.params)["steps"]
+        for step in scene_manifest(entry.scene_cls, entry.params).steps
     ]
     words = [for_the_ear(c.replace("\n", " ")) for t in captions for c in cue_texts(t)]
     rtfs, spoken = [], 0.0
@@ -236,7 +236,7 @@ def measure_previews(lesson, repeats: int) -> dict:
     out = {}
     media = tempfile.mkdtemp(prefix="bench-")
     for entry in lesson.scenes:
-        middle = scene_manifest(entry.scene_cls, entry.params)["duration"] / 2
+        middle = scene_manifest(entry.scene_cls, entry.params).duration / 2
         command = [*CLI, "preview", entry.id, "--at", f"{middle:.2f}s", "--media", media]
         timed(command, parse=False)  # speaks the scene's words into the cache
         walls = [timed(command, parse=False)["wall"] for _ in range(repeats)]

@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from bench import asr
+from lesson.manifest import AUDIO_RATE
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
@@ -153,7 +154,7 @@ def spoken(chapter: str, narrator) -> list[Step]:
     """The steps ``narrator`` (a :func:`listening_narrator`) spoke with the voice; a
     teacher's recording is left out (its words are unknown)."""
     return [
-        Step(chapter, number, name, " ".join(fed), speech.audio, speech.rate)
+        Step(chapter, number, name, " ".join(fed), speech.audio, AUDIO_RATE)
         for number, name, fed, speech in narrator.steps
         if speech.source == "voice"
     ]

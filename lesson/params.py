@@ -1,8 +1,9 @@
 """Parameters a scene refuses, and the function a scene's ``function`` names.
 
-A scene's ``Params`` may define ``check()``: the lesson loader calls it before
-anything renders, and it raises :class:`ParamError` naming the parameter at fault,
-so the teacher reads one line ``file:line: params.KEY: why``.
+A scene's ``Params`` is a frozen dataclass subclassing :class:`Params`; its
+``check()`` (nothing to refuse, unless the scene says otherwise) is called by the
+lesson loader before anything renders, and raises :class:`ParamError` naming the
+parameter at fault, so the teacher reads one line ``file:line: params.KEY: why``.
 
 Examples
 --------
@@ -46,6 +47,29 @@ class ParamError(ValueError):
     def __init__(self, key: str, why: str) -> None:
         super().__init__(why)
         self.key = key
+
+
+class Params:
+    """What a scene's parameters declare: a frozen dataclass whose defaults are the
+    notebook's values subclasses this, and overrides :meth:`check` when some values
+    are ones the scene cannot show.
+
+    >>> from dataclasses import dataclass
+    >>> @dataclass(frozen=True)
+    ... class Steps(Params):
+    ...     steps: int = 50
+    ...     def check(self) -> None:
+    ...         within("steps", self.steps, 0, MAX_STEPS)
+    >>> Steps(10).check()
+    >>> Steps(-1).check()
+    Traceback (most recent call last):
+    ...
+    lesson.params.ParamError: must be at least 0, got -1
+    """
+
+    def check(self) -> None:
+        """Raise :class:`ParamError` if the scene cannot show these values (the
+        lesson loader calls it before anything renders); here, nothing to refuse."""
 
 
 @functools.lru_cache(maxsize=64)

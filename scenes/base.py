@@ -1,10 +1,12 @@
 """The base of every lesson scene: parameters, steps with captions, a data manifest.
 
 A :class:`LessonScene` subclass declares ``Params``, a frozen dataclass whose
-defaults are the notebook's values. Each pedagogical step starts with
+defaults are the notebook's values (a :class:`lesson.params.Params`: its ``check()``
+refuses what the scene cannot show). Each pedagogical step starts with
 :meth:`LessonScene.step` (a Manim section plus its caption), and every number the
 scene shows is recorded with :meth:`LessonScene.record`, so that the manifest
-written beside the video (``<video>.json``) can be checked against ``mathcore``.
+(:class:`lesson.manifest.Manifest`) written beside the video (``<video>.json``) can
+be checked against ``mathcore``.
 
 Given a :class:`Narrator`, each step is also spoken: the step lasts as long as its
 animation or its speech, whichever is longer, plus :data:`PAUSE` (the last frame is
@@ -15,20 +17,27 @@ A silent scene is paced the same way for the eye: its captions are cut into the 
 cues (:func:`lesson.words.speech.cue_texts`), and a step lasts at least as long as
 reading them at :data:`~lesson.words.speech.READING_RATE`, plus :data:`PAUSE`; its
 cues share the step's time by their length, so none is read faster than that.
+
+What a tool may hook into a run (mathvid's stills, previews and studio) is declared
+here: it passes :class:`Observer` objects (``observers=``), told of each step, each
+play and the end; a scene is never subclassed or patched from outside.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import json
 import math
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
 import numpy as np
 from manim import Scene, ThreeDScene, config
 
+from lesson.manifest import AUDIO_RATE, Cue, Manifest, Step
+from lesson.manifest import Speech as Spoken
+from lesson.params import Params
 from lesson.words.speech import cue_texts, reading_time
 from scenes.kit.mesh import SurfaceCamera
 
@@ -37,32 +46,22 @@ PAUSE = 0.5
 
 
 @dataclasses.dataclass(frozen=True)
-class NoParams:
+class NoParams(Params):
     """Parameters of a scene that has none."""
 
 
 @dataclasses.dataclass(frozen=True)
-class Cue:
-    """One caption cue of a step's speech: its text (at most two lines) and when it
-    is heard, in seconds from the step's start."""
-
-    text: str
-    start: float
-    end: float
-
-
-@dataclasses.dataclass(frozen=True)
 class Speech:
-    """What a step says: its cues, and the audio (mono float32 at ``rate``)."""
+    """What a step says: its cues, and the audio (mono float32 at
+    :data:`lesson.manifest.AUDIO_RATE`)."""
 
     cues: tuple[Cue, ...]
     audio: np.ndarray = dataclasses.field(repr=False)
     source: str  # "voice", "recording", or "recording-step-text" (no words given)
-    rate: int = 48_000
 
     @property
     def duration(self) -> float:
-        return len(self.audio) / self.rate
+        return len(self.audio) / AUDIO_RATE
 
 
 def spread(texts: list[str], seconds: float) -> tuple[Cue, ...]:
@@ -87,26 +86,64 @@ class Narrator(Protocol):
     def speak(self, number: int, name: str, caption: str) -> Speech: ...
 
 
+class Observer:
+    """What a tool may hook into a run of a :class:`LessonScene`: each method is
+    called at its moment with the scene, and does nothing here; an observer
+    overrides those it needs (mathvid's stills and previews keep frames, the
+    studio forks checkpoints).
+
+    A run with its animations skipped (Manim's ``skip_animations``: stills,
+    previews) is told :meth:`on_animations` and :meth:`on_frames` too, so that it can
+    jump over animations or draw a moment in the middle of one.
+    """
+
+    def on_step(self, scene: LessonScene) -> None:
+        """A step is about to begin (``scene.manifest.steps`` holds those before it;
+        the last one's frame is on screen, its words not yet held out)."""
+
+    def on_play(self, scene: LessonScene) -> None:
+        """A play (animations, or a wait) is about to begin, at
+        ``scene.renderer.time``: nothing of it is compiled yet."""
+
+    def on_animations(self, scene: LessonScene) -> None:
+        """Skipping animations: a play's ``scene.animations`` are compiled (the
+        renderer's clock is already at its end) and about to begin; the observer
+        may replace them."""
+
+    def on_frames(self, scene: LessonScene) -> None:
+        """Skipping animations: a play's frames are about to be drawn (Manim's
+        ``play_internal``; a still wait has none); the play runs from
+        ``scene.renderer.time - scene.duration``. The observer may draw a moment of
+        it (``scene.update_to_time``) and end the scene there
+        (``manim.utils.exceptions.EndSceneEarlyException``)."""
+
+    def on_end(self, scene: LessonScene) -> None:
+        """The scene has ended (its manifest has its duration, its captions are
+        added); nothing is drawn after this."""
+
+
 class LessonScene(Scene):
     """A Manim scene with typed parameters, captioned steps and a data manifest."""
 
-    Params: ClassVar[type] = NoParams
+    Params: ClassVar[type[Params]] = NoParams
 
     def __init__(
-        self, params: Any = None, narrator: Narrator | None = None, **kwargs: Any
+        self,
+        params: Params | None = None,
+        narrator: Narrator | None = None,
+        observers: Sequence[Observer] = (),
+        **kwargs: Any,
     ) -> None:
         self._read: list[tuple[list[str], float | None]] = []  # silent: cues, duration
         self._held_until = 0.0  # the step goes on at least until then (its words)
         self._shows: list[str] = []  # values recorded before the first step
         self.narrator = narrator
+        self.observers = tuple(observers)
         self.speeches: list[tuple[float, Speech]] = []  # (when, what) of each step
         self.params = params if params is not None else self.Params()
-        self.manifest: dict[str, Any] = {
-            "scene": type(self).__name__,
-            "params": _plain(dataclasses.asdict(self.params)),
-            "steps": [],
-            "values": {},
-        }
+        self.manifest = Manifest(
+            type(self).__name__, _plain(dataclasses.asdict(self.params))
+        )
         super().__init__(**kwargs)
 
     def step(
@@ -132,30 +169,24 @@ class LessonScene(Scene):
         ``draws`` says in one to three plain sentences what the step puts on screen,
         for viewers who cannot see it (the descriptions track).
         """
+        for observer in self.observers:
+            observer.on_step(self)
         self._hold()
         self.next_section(name)
         start = self.renderer.time
-        entry = {"name": name, "caption": caption, "start": start, "shows": []}
-        if not self.manifest["steps"]:
-            entry["shows"], self._shows = self._shows, []
-        if say:
-            entry["say"] = say
+        steps = self.manifest.steps
+        entry = Step(name, caption, start, say=say, draws=draws)
+        if not steps:
+            entry.shows, self._shows = self._shows, []
         if facts is not None:
-            entry["facts"] = _plain(facts)
-        if draws:
-            entry["draws"] = draws
-        self.manifest["steps"].append(entry)
+            entry.facts = _plain(facts)
+        steps.append(entry)
         if self.narrator is not None:
-            words = say or caption
-            speech = self.narrator.speak(len(self.manifest["steps"]), name, words)
+            speech = self.narrator.speak(len(steps), name, entry.said)
             self.speeches.append((start, speech))
-            entry["speech"] = {
-                "source": speech.source,
-                "start": start,
-                "end": start + speech.duration,
-                "cues": [dataclasses.asdict(c) for c in speech.cues],
-            }
-            self._held_until = start + speech.duration + PAUSE
+            end = start + speech.duration
+            entry.speech = Spoken(speech.source, start, end, speech.cues)
+            self._held_until = end + PAUSE
         else:
             cues = cue_texts(caption)
             self._read.append((cues, duration))
@@ -171,31 +202,32 @@ class LessonScene(Scene):
             # live updaters would otherwise draw every frame of the hold).
             self.wait(held, frozen_frame=True)
             # The step's length less this is its animation's (a script's target).
-            self.manifest["steps"][-1]["held"] = held
+            self.manifest.steps[-1].held = held
 
     def record(self, key: str, value: Any) -> Any:
         """Note a number (or structure of numbers) the viewer sees; returns it. The
         step being shown notes it too (its description says what it shows)."""
-        self.manifest["values"][key] = _plain(value)
+        self.manifest.values[key] = _plain(value)
         # Before the first step, what is recorded is shown by the first step.
-        shows = (
-            self.manifest["steps"][-1]["shows"] if self.manifest["steps"] else self._shows
-        )
+        steps = self.manifest.steps
+        shows = steps[-1].shows if steps else self._shows
         if key not in shows:
             shows.append(key)
         return value
 
     def tear_down(self) -> None:
         self._hold()
-        self.manifest["duration"] = now = self.renderer.time
-        timed = [(start, s.cues) for start, s in self.speeches] or self._silent_cues(now)
+        self.manifest.duration = now = self.renderer.time
+        timed = [(start, s.cues) for start, s in self.speeches] or self._silent_cues()
         for start, cues in timed:
             for cue in cues:
                 self.add_subcaption(
                     cue.text, duration=cue.end - cue.start, offset=start + cue.start - now
                 )
+        for observer in self.observers:
+            observer.on_end(self)
 
-    def _silent_cues(self, now: float) -> list[tuple[float, tuple[Cue, ...]]]:
+    def _silent_cues(self) -> list[tuple[float, tuple[Cue, ...]]]:
         """Each silent step's start and timed cues, once the steps' lengths are known.
 
         The cues share the step, or its ``duration`` when given, but never less than
@@ -203,24 +235,48 @@ class LessonScene(Scene):
         much), so that none is read faster than
         :data:`~lesson.words.speech.READING_RATE`, nor overlaps the next step's.
         """
-        steps = self.manifest["steps"]
-        ends = [s["start"] for s in steps[1:]] + [now]
         timed = []
-        for step, end, (cues, duration) in zip(steps, ends, self._read, strict=True):
-            length = end - step["start"]
+        spans = self.manifest.spans()
+        for (start, end), (cues, duration) in zip(spans, self._read, strict=True):
+            length = end - start
             if duration is not None:
                 length = min(length, max(duration, reading_time(cues) + PAUSE))
-            timed.append((step["start"], spread(cues, length)))
+            timed.append((start, spread(cues, length)))
         return timed
+
+    def play(self, *args: Any, **kwargs: Any) -> None:
+        for observer in self.observers:
+            observer.on_play(self)
+        super().play(*args, **kwargs)
+
+    def begin_animations(self) -> None:
+        skipping = self.renderer.skip_animations
+        if skipping:
+            for observer in self.observers:
+                observer.on_animations(self)
+        super().begin_animations()
+        if skipping:
+            # Manim paints what stays still onto a background image, to draw only
+            # what moves on top of it each frame. Skipping, no frame is drawn; and
+            # a still drawn after a wait would paint the still parts twice over
+            # that image (their antialiased edges twice as strong) where the video
+            # paints them once.
+            self.static_mobjects = []
+
+    def play_internal(self, skip_rendering: bool = False) -> None:
+        skipping = self.renderer.skip_animations
+        if skipping:
+            for observer in self.observers:
+                observer.on_frames(self)
+        # Skipping, Manim would still draw the end of each animation, for no frame.
+        super().play_internal(skip_rendering or skipping)
 
     def render(self, preview: bool = False) -> bool:
         rerun = super().render(preview)
         writer = self.renderer.file_writer
         if writer.output_spec.is_video:  # stills (previews, golden frames) need none
             movie = Path(writer.movie_file_path)
-            _write_atomically(
-                movie.with_suffix(".json"), json.dumps(self.manifest, indent=2)
-            )
+            _write_atomically(movie.with_suffix(".json"), self.manifest.to_json())
         return rerun
 
 

@@ -17,7 +17,6 @@ import dataclasses
 import datetime as dt
 import heapq
 import itertools
-import json
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -83,9 +82,7 @@ def assemble(
         tmp = dict(zip(targets, temporaries, strict=True))
         videos = [r.video for _, r in scenes]
         chapters = _concatenate(videos, [t for t, _ in scenes], tmp[files.video])
-        manifests = [
-            (r.id, t, json.loads(r.manifest.read_text(encoding="utf-8"))) for t, r in scenes
-        ]
+        manifests = [(r.id, t, r.manifest()) for t, r in scenes]
         _write(tmp[text], transcript_text(title, manifests, overrides))
         _write(tmp[files.transcript], transcript_html(title, manifests, overrides))
         subtitles = _shifted_captions([r.captions for _, r in scenes], chapters)

@@ -10,8 +10,9 @@ includes them.
 
 Examples
 --------
->>> manifest = {"steps": [{"name": "The curve", "caption": "f(x) = x².", "start": 0.0,
-...     "draws": "The curve of f, with a dot at x = 2."}], "duration": 4.0}
+>>> from lesson.manifest import Manifest, Step
+>>> manifest = Manifest("TangentLine", {}, [Step("The curve", "f(x) = x².", 0.0,
+...     draws="The curve of f, with a dot at x = 2.")], duration=4.0)
 >>> description(manifest, 0)
 'The curve of f, with a dot at x = 2.'
 >>> print(descriptions_vtt(manifest))
@@ -26,37 +27,36 @@ The curve of f, with a dot at x = 2.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import srt
 
+from lesson.manifest import Manifest
 from mathvid.publish.vtt import to_webvtt
 
 
-def description(manifest: dict[str, Any], n: int) -> str:
+def description(manifest: Manifest, n: int) -> str:
     """Step ``n`` of the scene of ``manifest``, in words: what it draws.
 
-    >>> description({"steps": [{"name": "Where it stops", "caption": "…"}]}, 0)
+    >>> from lesson.manifest import Manifest, Step
+    >>> description(Manifest("S", {}, [Step("Where it stops", "…", 0.0)]), 0)
     'Where it stops.'
     """
-    step = manifest["steps"][n]
-    drawn, name = " ".join(step.get("draws", "").split()), step["name"]
+    step = manifest.steps[n]
+    drawn, name = " ".join(step.draws.split()), step.name
     return drawn or (name if name.endswith((".", "?", "!")) else f"{name}.")
 
 
-def descriptions_vtt(manifest: dict[str, Any]) -> str:
+def descriptions_vtt(manifest: Manifest) -> str:
     """The scene's descriptions as a WebVTT file: a cue per step, over the step."""
-    starts = [s["start"] for s in manifest["steps"]]
-    ends = [*starts[1:], manifest["duration"]]
     cues = [
         srt.Subtitle(n + 1, dt.timedelta(seconds=a), dt.timedelta(seconds=b), text)
-        for n, (a, b, text) in enumerate(
-            zip(starts, ends, descriptions(manifest), strict=True)
+        for n, ((a, b), text) in enumerate(
+            zip(manifest.spans(), descriptions(manifest), strict=True)
         )
     ]
     return to_webvtt(cues)
 
 
-def descriptions(manifest: dict[str, Any]) -> list[str]:
+def descriptions(manifest: Manifest) -> list[str]:
     """Every step's description, in order."""
-    return [description(manifest, n) for n in range(len(manifest["steps"]))]
+    return [description(manifest, n) for n in range(len(manifest.steps))]

@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from lesson.manifest import Explore, Racer
 from mathcore import curvature, landscape, windows
 from mathcore.functions import Objective
 from mathcore.optimize import run_batch
@@ -64,17 +65,18 @@ class Grid:
     lrs: int
 
 
-def grid_for(spec: dict[str, Any]) -> Grid:
-    """The grid for a scene's ``spec``: the finest whose file stays a few MB.
+def grid_for(optimizers: int, steps: int) -> Grid:
+    """The grid for a scene's run of ``optimizers`` optimizers and at most ``steps``
+    steps: the finest whose file stays a few MB.
 
-    >>> grid_for({"optimizers": [{"name": "GD"}], "steps": 50})
+    >>> grid_for(1, 50)
     Grid(side=32, lrs=16)
-    >>> grid_for({"optimizers": [{"name": "GD"}] * 5, "steps": 2000})
+    >>> grid_for(5, 2000)
     Grid(side=12, lrs=5)
     """
-    if len(spec["optimizers"]) > 1:
+    if optimizers > 1:
         return Grid(12, 5)
-    if spec["steps"] > HEAD:
+    if steps > HEAD:
         return Grid(16, 12)
     return Grid(32, 16)
 
@@ -118,29 +120,29 @@ def starts(window: windows.Window, side: int, own: list[float]) -> NDArray[np.fl
     return np.vstack([np.column_stack([x.ravel(), y.ravel()]), [own]])
 
 
-def learning_rates(
-    f: Objective, spec: dict[str, Any], racer: dict[str, Any], n: int
-) -> list[float]:
+def learning_rates(f: Objective, spec: Explore, racer: Racer, n: int) -> list[float]:
     """The rates ``racer`` is explored at: with several optimizers, the ``n`` rates of
-    the scene's grid (``spec["lrs"]``) around its own; else ``n`` log-spaced from a
+    the scene's grid (``spec.lrs``) around its own; else ``n`` log-spaced from a
     tenth of the scene's smallest to past the stability bound 2/L of ``f`` (the
     scene's function) at the start (the scene's own rates among them, so its runs
     are there exactly).
 
-    >>> spec = {"function": "bowl", "start": [4.0, 3.0], "lrs": [], "optimizers": [1],
-    ...         "window": [[-5, 5], [-5, 5]]}
+    >>> from lesson.manifest import Marker
+    >>> racer = Racer("GD", 0.2, "#ffd166")
+    >>> spec = Explore([], [], [[-5, 5], [-5, 5]], "bowl", [4.0, 3.0], 50, 1e-8,
+    ...                [racer], [], Marker("#06d6a0", 0.13), 0.04, {})
     >>> f = resolve_objective("bowl", dim=2)
-    >>> rates = learning_rates(f, spec, {"name": "GD", "lr": 0.2}, 16)
+    >>> rates = learning_rates(f, spec, racer, 16)
     >>> 0.2 in rates, rates[0] == 0.02, rates[-1] > 1.0, len(rates)
     (True, True, True, 16)
     """
-    own = float(racer["lr"])
-    scene = sorted({own, *spec["lrs"]})
-    if len(spec["optimizers"]) > 1 and spec["lrs"]:
+    own = float(racer.lr)
+    scene = sorted({own, *spec.lrs})
+    if len(spec.optimizers) > 1 and spec.lrs:
         k = int(np.argmin(np.abs(np.log(scene) - math.log(own))))
         low = min(max(k - n // 2, 0), max(len(scene) - n, 0))
         return sorted({own, *scene[low : low + n]})
-    bound = curvature.stable_rate(curvature.largest_at(f, spec["start"]))
+    bound = curvature.stable_rate(curvature.largest_at(f, spec.start))
     if not math.isfinite(bound):
         L = curvature.largest(f, _window(spec))
         bound = curvature.stable_rate(L) if L > 0 else 10.0 * max(scene)
@@ -151,8 +153,8 @@ def learning_rates(
     return sorted({*scene, *(float(r) for r in far)})
 
 
-def _window(spec: dict[str, Any]) -> windows.Window:
-    (x0, x1), (y0, y1) = spec["window"]
+def _window(spec: Explore) -> windows.Window:
+    (x0, x1), (y0, y1) = spec.window
     return ((float(x0), float(x1)), (float(y0), float(y1)))
 
 
@@ -277,23 +279,21 @@ class _Runs:
     last: list[int]
 
 
-def compute(spec: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
+def compute(spec: Explore) -> tuple[dict[str, Any], bytes]:
     """Every run of ``spec``'s grid, packed: the header the player reads and the
     arrays' bytes (not yet deflated)."""
-    f = resolve_objective(spec["function"], dim=2)
-    window, grid = _window(spec), grid_for(spec)
+    f = resolve_objective(spec.function, dim=2)
+    window, grid = _window(spec), grid_for(len(spec.optimizers), spec.steps)
     bounds = box(window)
-    x0s = starts(window, grid.side, spec["start"])
-    stride = stride_for(spec["steps"])
+    x0s = starts(window, grid.side, spec.start)
+    stride = stride_for(spec.steps)
     runs = _Runs([], [], [], [], [])
     racers = []
-    for racer in spec["optimizers"]:
+    for racer in spec.optimizers:
         lrs = learning_rates(f, spec, racer, grid.lrs)
-        racers.append({**racer, "lrs": lrs})
+        racers.append({**racer.as_dict(), "lrs": lrs})
         for lr in lrs:
-            batch = run_batch(
-                f, x0s, OPTIMIZERS[racer["name"]](lr), spec["steps"], spec["tol"]
-            )
+            batch = run_batch(f, x0s, OPTIMIZERS[racer.name](lr), spec.steps, spec.tol)
             for i in range(len(batch)):
                 _pack(batch.trajectory(i), window, bounds, stride, runs)
     scale = loss_scale(np.concatenate(runs.losses))
@@ -309,7 +309,7 @@ def compute(spec: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
     layout, data = _layout(arrays)
     header = {
         "version": 1,
-        "spec": spec,
+        "spec": spec.as_dict(),
         "grid": {"side": grid.side, "starts": len(x0s), "head": HEAD, "stride": stride},
         "racers": racers,
         "runs": len(counts),
@@ -377,7 +377,7 @@ def script(scene_id: str, header: dict[str, Any], data: bytes) -> str:
     return f"(window.mathvidExplore = window.mathvidExplore || {{}})[{key}] = {text};\n"
 
 
-def write(scene_id: str, spec: dict[str, Any], folder: Path) -> dict[str, Any]:
+def write(scene_id: str, spec: Explore, folder: Path) -> dict[str, Any]:
     """Compute ``spec``'s runs and write them to ``folder/explore/<scene_id>.js``;
     what the page's data says of them (the steps that offer them, the file, its size)."""
     header, data = compute(spec)
@@ -385,7 +385,7 @@ def write(scene_id: str, spec: dict[str, Any], folder: Path) -> dict[str, Any]:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(script(scene_id, header, data), encoding="ascii")
     return {
-        "steps": list(spec["offered"]),
+        "steps": list(spec.offered),
         "src": str(path.relative_to(folder)),
         "bytes": path.stat().st_size,
     }

@@ -32,17 +32,17 @@ def script(lesson: Lesson, media: Path, ids: list[str]) -> tuple[str, int, int]:
         have = {r.step: r for r in recordings_of(folder)}
         texts = dict(entry.narration)
         lines += [f"## {entry.id}: {entry.title}", ""]
-        marks = manifest["steps"]
-        ends = [s["start"] for s in marks[1:]] + [manifest["duration"]]
-        for number, (step, end) in enumerate(zip(marks, ends, strict=True), start=1):
-            said = step.get("say", step["caption"])
-            words = for_step(texts, number, step["name"]) or said
-            done = for_step(have, number, step["name"]) is not None
+        spans = manifest.spans()
+        for number, (step, (start, end)) in enumerate(
+            zip(manifest.steps, spans, strict=True), start=1
+        ):
+            words = for_step(texts, number, step.name) or step.said
+            done = for_step(have, number, step.name) is not None
             steps, recorded = steps + 1, recorded + done
             status = "recorded" if done else f"to record as `{folder.name}/{number}.wav`"
-            length = end - step["start"] - step.get("held", 0.0)
+            length = end - start - (step.held or 0.0)
             lines += [
-                f"### {number}. {step['name']} ({length:.1f} s; {status})",
+                f"### {number}. {step.name} ({length:.1f} s; {status})",
                 "",
                 words,
                 "",

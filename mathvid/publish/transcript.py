@@ -9,8 +9,9 @@ words for is captioned with the step's own text, and the transcript says so (:da
 
 Examples
 --------
->>> manifest = {"steps": [{"name": "The curve", "caption": "A curve.",
-...     "draws": "The curve of f."}]}
+>>> from lesson.manifest import Manifest, Step
+>>> manifest = Manifest("S", {}, [Step("The curve", "A curve.", 0.0,
+...     draws="The curve of f.")])
 >>> print(transcript_text("Calculus", [("tangent", "Tangents", manifest)]))
 Calculus
 <BLANKLINE>
@@ -26,31 +27,31 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 import jinja2
 
+from lesson.manifest import Manifest, Step
 from mathvid.publish.descriptions import descriptions
 from mathvid.sound.voice import RECORDING_STEP_TEXT, for_step
 
 TEMPLATE = Path(__file__).with_name("transcript.html")
 
-Chapter = tuple[str, str, dict[str, Any]]  # scene id, chapter title, its manifest
+Chapter = tuple[str, str, Manifest]  # scene id, chapter title, its manifest
 Overrides = Mapping[str, Mapping[str, str]]
 """By scene id, the words ``[scene.narration]`` gives: step (number or slug) → words."""
 
 
-def words(step: dict[str, Any], given: str | None = None) -> str:
+def words(step: Step, given: str | None = None) -> str:
     """What a step says: its speech's cues; when it is not spoken, the words
     ``given`` for it by the lesson, else its caption.
 
-    >>> words({"caption": "A curve."}), words({"caption": "A curve."}, "Look.")
+    >>> step = Step("The curve", "A curve.", 0.0)
+    >>> words(step), words(step, "Look.")
     ('A curve.', 'Look.')
     """
-    speech = step.get("speech")
-    if not speech:
-        return given or step["caption"]
-    return " ".join(" ".join(c["text"].split()) for c in speech["cues"])
+    if step.speech is None:
+        return given or step.caption
+    return step.speech.words
 
 
 NOTES = {RECORDING_STEP_TEXT: "(recorded; captions from the step's text)"}
@@ -58,14 +59,15 @@ NOTES = {RECORDING_STEP_TEXT: "(recorded; captions from the step's text)"}
 :mod:`mathvid.sound.voice` names them), where they may not be what is heard."""
 
 
-def said(step: dict[str, Any], given: str | None = None) -> str:
+def said(step: Step, given: str | None = None) -> str:
     """A step's words as the transcript gives them, with its note (:data:`NOTES`).
 
-    >>> said({"caption": "A curve.", "speech": {"source": "recording-step-text",
-    ...       "cues": [{"text": "A curve."}]}})
+    >>> from lesson.manifest import Cue, Speech
+    >>> speech = Speech("recording-step-text", 0.0, 1.0, (Cue("A curve.", 0.0, 1.0),))
+    >>> said(Step("The curve", "A curve.", 0.0, speech=speech))
     "A curve. (recorded; captions from the step's text)"
     """
-    note = NOTES.get((step.get("speech") or {}).get("source", ""))
+    note = NOTES.get(step.speech.source if step.speech else "")
     return f"{words(step, given)} {note}" if note else words(step, given)
 
 
@@ -86,7 +88,7 @@ def transcript_html(
 ) -> str:
     """The transcript as a page: a heading per chapter and per step (HTML-escaped).
 
-    >>> html = transcript_html("<T>", [("s", "<C>", {"steps": []})])
+    >>> html = transcript_html("<T>", [("s", "<C>", Manifest("S", {}))])
     >>> "&lt;T&gt;" in html and "<T>" not in html
     True
     """
@@ -104,16 +106,16 @@ def transcript_html(
 
 
 def _steps(
-    scene_id: str, manifest: dict[str, Any], overrides: Overrides | None
+    scene_id: str, manifest: Manifest, overrides: Overrides | None
 ) -> list[dict[str, str]]:
     """Each step of scene ``scene_id`` as the transcript gives it: its name, its words
     (:func:`said`, with the lesson's words for it) and its description."""
     given = (overrides or {}).get(scene_id, {})
-    steps = zip(manifest["steps"], descriptions(manifest), strict=True)
+    steps = zip(manifest.steps, descriptions(manifest), strict=True)
     return [
         {
-            "name": step["name"],
-            "words": said(step, for_step(given, number, step["name"])),
+            "name": step.name,
+            "words": said(step, for_step(given, number, step.name)),
             "description": shown,
         }
         for number, (step, shown) in enumerate(steps, start=1)

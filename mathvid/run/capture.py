@@ -1,25 +1,26 @@
 """Stills taken while a scene runs with its animations skipped: previews and goldens.
 
 A scene author writes a :class:`scenes.base.LessonScene` and never sees this.
-:func:`capturing` makes a subclass of the scene that, run with animations skipped,
+:class:`Capture` is an observer (:class:`scenes.base.Observer`) that, passed to a
+scene run with animations skipped,
 
-- keeps the last frame of every step (``capture_steps``), and
+- keeps the last frame of every step (``steps``), and
 - draws the frame at one moment, mid-animation if need be, and ends the scene there
-  (``capture_at``, in seconds),
+  (``at``, in seconds),
 
 and that jumps over animations whose end state is known without playing them.
 
 Examples
 --------
 >>> from scenes.derivatives import TangentLine
->>> cls = capturing(TangentLine)
->>> (cls.__name__, issubclass(cls, TangentLine), capturing(TangentLine) is cls)
-('TangentLine', True, True)
+>>> capture = Capture(steps=True)
+>>> scene = TangentLine(observers=[capture])  # then run it skipping animations
+>>> (capture.step_frames, capture.moment_frame)
+([], None)
 """
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 import numpy as np
@@ -42,102 +43,76 @@ from manim import (
 )
 from manim.utils.exceptions import EndSceneEarlyException
 
-
-@functools.cache
-def capturing(scene_cls: type) -> type:
-    """``scene_cls`` with :class:`CaptureMixin` in front: same name, same behaviour,
-    plus the keyword arguments ``capture_steps`` and ``capture_at``.
-
-    The name is kept because Manim names its output files and the manifest names
-    the scene after the class.
-    """
-    return type(scene_cls.__name__, (CaptureMixin, scene_cls), {})
+from scenes.base import Observer
 
 
-class CaptureMixin:
-    """Keeps step stills and a moment's still of a :class:`LessonScene` being run.
+class Capture(Observer):
+    """Keeps step stills (``steps``) and a moment's still (``at`` seconds into the
+    scene) of the :class:`scenes.base.LessonScene` it observes.
 
-    Goes in front of a lesson scene class (see :func:`capturing`); relies on its
-    ``manifest`` (the steps so far) and on Manim's ``Scene``.
+    ``step_frames`` holds each step's name and last frame, ``moment_frame`` the
+    moment's once drawn; ``at`` may be set while the scene runs (the studio sets
+    it in a fork of a run, before the play holding the moment begins).
     """
 
-    def __init__(
-        self,
-        *args: Any,
-        capture_steps: bool = False,
-        capture_at: float | None = None,
-        **kwargs: Any,
-    ) -> None:
-        self.capture_steps = capture_steps
+    def __init__(self, steps: bool = False, at: float | None = None) -> None:
+        self.steps = steps
         self.step_frames: list[tuple[str, np.ndarray]] = []
-        # A still at ``capture_at`` seconds (previews): the scene stops once it has it.
-        self.capture_at = capture_at
+        # A still at ``at`` seconds (previews): the scene stops once it has it.
+        self.at = at
         self.moment_frame: np.ndarray | None = None
-        super().__init__(*args, **kwargs)
 
-    def step(self, *args: Any, **kwargs: Any) -> None:
-        if self.manifest["steps"]:
-            self._snapshot()  # the step that is ending
-        super().step(*args, **kwargs)  # whatever LessonScene.step takes
+    def on_step(self, scene: Any) -> None:
+        if scene.manifest.steps:
+            self._snapshot(scene)  # the step that is ending
 
-    def tear_down(self) -> None:
-        super().tear_down()
-        if self.capture_at is not None and self.moment_frame is None:
-            self._capture_moment()  # asked for the scene's end, or a moment past it
-        self._snapshot()
+    def on_end(self, scene: Any) -> None:
+        if self.at is not None and self.moment_frame is None:
+            self._capture_moment(scene)  # asked for the scene's end, or a moment past it
+        self._snapshot(scene)
 
-    def begin_animations(self) -> None:
-        """Begin this play's animations; skipping towards a still, jump over those
-        whose end is their mobject as it is (see :func:`_jump_to_end`)."""
-        if self.renderer.skip_animations and not self._moment_in_this_play():
-            self.animations = [_jump_to_end(a, self) for a in self.animations]
-        super().begin_animations()
-        if self.renderer.skip_animations:
-            # Manim paints what stays still onto a background image, to draw only
-            # what moves on top of it each frame. Skipping, no frame is drawn; and
-            # a still drawn after a wait would paint the still parts twice over
-            # that image (their antialiased edges twice as strong) where the video
-            # paints them once.
-            self.static_mobjects = []
+    def on_animations(self, scene: Any) -> None:
+        """Jump over the animations whose end is their mobject as it is (see
+        :func:`_jump_to_end`), unless the moment falls in this play."""
+        if not self._moment_in_this_play(scene):
+            scene.animations = [_jump_to_end(a, scene) for a in scene.animations]
 
-    def play_internal(self, skip_rendering: bool = False) -> None:
-        """Play the current animations; when a still at ``capture_at`` is wanted and
-        this animation spans it, draw that moment and end the scene there.
+    def on_frames(self, scene: Any) -> None:
+        """When the still at ``at`` is wanted and this play spans it, draw that
+        moment and end the scene there.
 
         With animations skipped, the renderer has already moved its clock to the end
         of this animation, so it started at ``time − duration``.
         """
-        skipping = self.renderer.skip_animations
-        if skipping and self._moment_in_this_play():
-            start = self.renderer.time - self.duration
+        if self._moment_in_this_play(scene):
+            start = scene.renderer.time - scene.duration
             # Before start: the moment lies in a wait, whose picture is the current one.
-            if self.capture_at > start:
-                self.update_to_time(self.capture_at - start)
-            self._capture_moment()
+            if self.at > start:
+                scene.update_to_time(self.at - start)
+            self._capture_moment(scene)
             raise EndSceneEarlyException()
-        # Skipping, Manim still draws the end of each animation, for no frame.
-        super().play_internal(skip_rendering or skipping)
 
-    def _moment_in_this_play(self) -> bool:
-        """Whether the still at ``capture_at`` is still wanted and falls before the
-        end of the current play (skipping, the renderer's clock is at that end)."""
-        at = self.capture_at
-        return at is not None and self.moment_frame is None and at < self.renderer.time
+    def _moment_in_this_play(self, scene: Any) -> bool:
+        """Whether the still at ``at`` is still wanted and falls before the end of
+        the current play (skipping, the renderer's clock is at that end)."""
+        at = self.at
+        return at is not None and self.moment_frame is None and at < scene.renderer.time
 
-    def _capture_moment(self) -> None:
-        self.renderer.update_frame(self, ignore_skipping=True)
-        self.moment_frame = self.renderer.get_frame()
+    def _capture_moment(self, scene: Any) -> None:
+        scene.renderer.update_frame(scene, ignore_skipping=True)
+        self.moment_frame = scene.renderer.get_frame()
 
-    def _snapshot(self) -> None:
+    def _snapshot(self, scene: Any) -> None:
         """Keep the current frame as the last frame of the step that is ending.
 
-        Only when asked (``capture_steps``): golden-frame tests and previews use it,
+        Only when asked (``steps``): golden-frame tests and previews use it,
         usually with animations skipped, so the frame is drawn here on purpose.
         """
-        if self.capture_steps:
-            self.renderer.update_frame(self, ignore_skipping=True)
-            name = self.manifest["steps"][-1]["name"] if self.manifest["steps"] else ""
-            self.step_frames.append((name, self.renderer.get_frame()))
+        if self.steps:
+            scene.renderer.update_frame(scene, ignore_skipping=True)
+            steps = scene.manifest.steps
+            name = steps[-1].name if steps else ""
+            self.step_frames.append((name, scene.renderer.get_frame()))
 
 
 # Animations that only bring a mobject in or take it out: at their end the mobject

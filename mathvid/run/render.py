@@ -1,4 +1,5 @@
-"""Render the lesson's scenes into ``media/``: safely, in parallel, and only when needed.
+"""Render the lesson's scenes into ``media/``: safely, and only when needed (many at
+once: :mod:`mathvid.run.parallel`).
 
 Each scene of the lesson renders into its own folder of the lesson's media folder
 (``media/<lesson>/``, see :mod:`mathvid.media`)::
@@ -19,27 +20,26 @@ never leave a truncated file where a good one was. A scene whose inputs (its cod
 from __future__ import annotations
 
 import ast
-import concurrent.futures as cf
 import contextlib
 import fcntl
 import glob
 import hashlib
 import json
-import multiprocessing
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from lesson.file import scene_names
+from lesson.manifest import Manifest
 from mathvid.media import alive as alive  # for those asking render about a worker
 from mathvid.media import (
     check_target,
     remove_left_behind,
     tag,
-    temporary_folder,
 )
 from mathvid.run.manim_setup import ROOT, has_alpha, manim_config
 
@@ -120,8 +120,12 @@ class Rendered:
         return self.folder / "scene.srt"
 
     @property
-    def manifest(self) -> Path:
+    def manifest_file(self) -> Path:
         return self.folder / "scene.json"
+
+    def manifest(self) -> Manifest:
+        """The scene's data manifest (steps, their times, values)."""
+        return Manifest.read(self.manifest_file)
 
     def sections(self) -> list[Section]:
         """The scene's steps, each with its clip and where it starts in the scene video."""
@@ -146,13 +150,13 @@ def quality_folder(quality: str, theme: str = "dark") -> str:
 def inputs_key(job: Job) -> str:
     """A digest of everything a render depends on: code, numerics, parameters,
     quality, theme."""
-    sources = scene_sources(job.scene.partition(":")[0])
+    sources = scene_sources(scene_names(job.scene)[0])
     sources += [ROOT / "manim.cfg", ROOT / "requirements.lock", Path(__file__)]
     # How Manim is set up, and how frames become files.
     sources += [HERE / "manim_setup.py", HERE / "encoding.py", HERE / "svg_cache.py"]
     sources += sorted((ROOT / "mathcore").glob("*.py"))
     if job.narration is not None:  # what the words are and how they become sound
-        sources += [HERE.parent / "sound/voice.py", HERE.parent / "sound/audio.py"]
+        sources += sorted((HERE.parent / "sound").glob("*.py"))
     narration = "silent" if job.narration is None else job.narration.key()
     digest = hashlib.sha256(
         f"{job.scene}\n{job.params!r}\n{job.quality}\n{narration}\n{job.theme}\n".encode()
@@ -173,8 +177,9 @@ def scene_sources(module: str) -> list[Path]:
 
     Examples
     --------
-    >>> [p.name for p in scene_sources("scenes.base")]
-    ['number_words.py', 'speech.py', 'spoken.py', 'base.py', 'mesh.py']
+    >>> [p.name for p in scene_sources("scenes.base")]  # doctest: +NORMALIZE_WHITESPACE
+    ['manifest.py', 'params.py', 'number_words.py', 'speech.py', 'spoken.py',
+     'base.py', 'mesh.py']
     """
     found: dict[str, Path] = {}
     todo = [module]
@@ -211,6 +216,12 @@ def _scene_imports(path: Path) -> list[str]:
 _IMPORTS: dict[Path, tuple[tuple[int, int], list[str]]] = {}
 
 
+def is_current(folder: Path, key: str) -> bool:
+    """Whether the render in ``folder`` was made from the inputs ``key`` digests."""
+    key_file = folder / "inputs.key"
+    return key_file.exists() and key_file.read_text() == key
+
+
 def render(job: Job, media: Path) -> Rendered:
     """Render ``job`` into ``media`` unless its outputs are current; return them."""
     check_quality(job.quality)
@@ -225,7 +236,7 @@ def render(job: Job, media: Path) -> Rendered:
         try:
             _render_into(job, work / "manim", voice_cache(media))
             _collect(job, work / "manim", work / "out", key)
-            _replace_folder(work / "out", folder)
+            replace_folder(work / "out", folder)
         finally:
             shutil.rmtree(work, ignore_errors=True)
     return Rendered(job.id, folder, seconds=time.perf_counter() - start, suffix=job.suffix)
@@ -261,158 +272,6 @@ def clean_left_behind(media: Path) -> list[Path]:
     return remove_left_behind(media / ".tmp")
 
 
-def _die_with(main: int) -> None:
-    """In a worker: end at once when the process ``main`` that asked for it ends.
-
-    Not the parent's death signal: a worker's parent is the forkserver, which lives on
-    while any worker does. A thread waits on a pidfd of ``main`` (Linux), so a main
-    process killed with ``kill -9`` leaves no worker rendering on and publishing.
-    """
-    import select
-    import threading
-
-    fd = os.pidfd_open(main)
-
-    def wait() -> None:
-        select.select([fd], [], [])
-        os._exit(1)
-
-    threading.Thread(target=wait, daemon=True, name="die-with-main").start()
-
-
-def render_many(
-    jobs: list[Job],
-    media: Path,
-    workers: int | None = None,
-    on_done: Callable[[str, Rendered | None, str | None], None] | None = None,
-    scheduler: str | None = None,
-) -> tuple[list[Rendered], dict[str, str]]:
-    """Render ``jobs`` in parallel worker processes, one scene per process, or on the
-    Dask cluster whose scheduler is at ``scheduler``.
-
-    Returns the outputs in job order and a one-line error per scene that failed; the
-    other scenes' outputs are kept. ``on_done(id, rendered, error)`` is called as each
-    scene finishes.
-    """
-    results: dict[str, Rendered] = {}
-    errors: dict[str, str] = {}
-    # Scenes already current need no worker process (nor Manim): answer them here.
-    for job in jobs:
-        folder = scene_folder(media.resolve(), job.id, job.quality, job.theme)
-        if is_current(folder, inputs_key(job)):
-            results[job.id] = Rendered(job.id, folder, skipped=True, suffix=job.suffix)
-            if on_done:
-                on_done(job.id, results[job.id], None)
-    stale = [job for job in jobs if job.id not in results]
-    if not stale:
-        return [results[j.id] for j in jobs], errors
-    if scheduler:
-        _render_on_cluster(stale, media, scheduler, results, errors, on_done)
-        return [results[j.id] for j in jobs if j.id in results], errors
-    check_latex()
-    clean_left_behind(media.resolve())
-    workers = max(1, min(workers or os.cpu_count() or 1, len(stale)))
-    # forkserver with Manim preloaded: each scene gets a fresh process (Manim's
-    # config is global) without paying for Manim's import every time.
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["manim", "mathcore.functions", "scenes.base"])
-    with cf.ProcessPoolExecutor(
-        workers,
-        mp_context=ctx,
-        max_tasks_per_child=1,
-        initializer=_die_with,
-        initargs=(os.getpid(),),
-    ) as pool:
-        futures = {pool.submit(render, job, media): job for job in stale}
-        for future in cf.as_completed(futures):
-            job = futures[future]
-            try:
-                results[job.id] = future.result()
-            except Exception as err:  # reported per scene; the others go on
-                errors[job.id] = _one_line(err)
-            if on_done:
-                on_done(job.id, results.get(job.id), errors.get(job.id))
-    return [results[j.id] for j in jobs if j.id in results], errors
-
-
-def _render_on_cluster(
-    jobs: list[Job],
-    media: Path,
-    scheduler: str,
-    results: dict[str, Rendered],
-    errors: dict[str, str],
-    on_done: Callable[[str, Rendered | None, str | None], None] | None,
-) -> None:
-    """Render ``jobs`` on Dask workers and store what they send back in ``media``."""
-    from distributed import Client, as_completed
-
-    try:
-        client = Client(scheduler, timeout="15s")
-    except (OSError, TimeoutError) as err:
-        raise RenderError(
-            f"cannot reach the Dask scheduler at {scheduler}: {err}"
-        ) from None
-    with client:
-        futures = {client.submit(render_remote, job, pure=False): job for job in jobs}
-        for future in as_completed(futures):
-            job = futures[future]
-            try:
-                results[job.id] = _store(job, future.result(), media.resolve())
-            except Exception as err:  # reported per scene; the others go on
-                errors[job.id] = _one_line(err)
-            if on_done:
-                on_done(job.id, results.get(job.id), errors.get(job.id))
-
-
-def render_remote(job: Job) -> dict[str, bytes]:
-    """On a Dask worker: render ``job`` in a fresh process into a private folder and
-    return its files as bytes, so nothing relies on a file system shared with the client.
-
-    A fresh process, because Manim's configuration is global and a worker is reused.
-    """
-    import pickle
-    import subprocess
-    import sys
-
-    with temporary_folder("mathvid-worker-") as media:
-        done = subprocess.run(
-            [sys.executable, "-m", "mathvid.run.render"],
-            input=pickle.dumps((job, str(media))),
-            capture_output=True,
-            cwd=ROOT,
-        )
-        if done.returncode != 0:
-            lines = done.stderr.decode(errors="replace").strip().splitlines()
-            raise RenderError(
-                lines[-1] if lines else f"worker exit status {done.returncode}"
-            )
-        folder = scene_folder(Path(media), job.id, job.quality, job.theme)
-        return {
-            str(path.relative_to(folder)): path.read_bytes()
-            for path in sorted(folder.rglob("*"))
-            if path.is_file()
-        }
-
-
-def _store(job: Job, files: dict[str, bytes], media: Path) -> Rendered:
-    """Write a scene's files, as a worker sent them, into ``media``, safely."""
-    if files.get("inputs.key", b"").decode() != inputs_key(job):
-        raise RenderError("the worker's code or parameters differ from this checkout's")
-    folder = scene_folder(media, job.id, job.quality, job.theme)
-    with scene_lock(media, job.id):
-        work = work_folder(media, job)
-        try:
-            for name, data in files.items():
-                # A name from elsewhere: within the work folder, or refused.
-                target = check_target(work / name, within=work)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(data)
-            _replace_folder(work, folder)
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
-    return Rendered(job.id, folder, suffix=job.suffix)
-
-
 @contextlib.contextmanager
 def scene_lock(media: Path, scene_id: str) -> Iterator[None]:
     """Hold the scene's lock: one render of a scene at a time, across processes."""
@@ -429,7 +288,7 @@ def scene_lock(media: Path, scene_id: str) -> Iterator[None]:
 
 def current_manifest(
     entry: Any, media: Path, narration: Narration | None = None
-) -> dict[str, Any]:
+) -> Manifest:
     """A scene's manifest (steps, their start times, duration), from a current render
     at any quality when there is one, else by running the scene with animations skipped
     (and its speech synthesised, when narrated: it sets the steps' lengths).
@@ -440,18 +299,12 @@ def current_manifest(
         job = Job(entry.id, entry.scene, entry.params, quality, narration)
         folder = scene_folder(media.resolve(), entry.id, quality)
         if is_current(folder, inputs_key(job)):
-            return json.loads((folder / "scene.json").read_text(encoding="utf-8"))
+            return Manifest.read(folder / "scene.json")
     from mathvid.run.stills import scene_manifest
     from mathvid.sound.voice import Narrator
 
     narrator = None if narration is None else Narrator(narration, voice_cache(media))
     return scene_manifest(entry.scene_cls, entry.params, narrator)
-
-
-def is_current(folder: Path, key: str) -> bool:
-    """Whether the render in ``folder`` was made from the inputs ``key`` digests."""
-    key_file = folder / "inputs.key"
-    return key_file.exists() and key_file.read_text() == key
 
 
 def _render_into(job: Job, manim_media: Path, voice_cache: Path) -> None:
@@ -464,7 +317,7 @@ def _render_into(job: Job, manim_media: Path, voice_cache: Path) -> None:
     from mathvid.publish.vtt import to_srt
     from mathvid.sound.voice import Narrator
 
-    module, _, name = job.scene.partition(":")
+    module, name = scene_names(job.scene)
     scene_cls = getattr(importlib.import_module(module), name)
     options = {
         "quality": QUALITIES[job.quality],
@@ -482,21 +335,21 @@ def _render_into(job: Job, manim_media: Path, voice_cache: Path) -> None:
         try:
             scene.render()
         except Exception as err:
-            raise RenderError(f"{name}: {_one_line(err)}") from err
+            raise RenderError(f"{name}: {one_line(err)}") from err
     # Manim writes its captions unescaped: a lesson's "A --> B" would end a cue.
     srt_file = manim_media / "video" / f"{name}.srt"
     srt_file.write_text(to_srt(scene.renderer.file_writer.subcaptions), encoding="utf-8")
     if scene.speeches:  # beside the video, for _collect to mix in
         from mathvid.sound import audio
 
-        track = audio.soundtrack(scene.speeches, scene.manifest["duration"])
+        track = audio.soundtrack(scene.speeches, scene.manifest.duration)
         audio.write_wav(manim_media / "video" / f"{name}.wav", track)
 
 
 def _collect(job: Job, manim_media: Path, out: Path, key: str) -> None:
     """Move Manim's outputs to their stable names in ``out``; the key file goes last."""
     video_dir = manim_media / "video"
-    name = job.scene.partition(":")[2]
+    name = scene_names(job.scene)[1]
     (out / "sections").mkdir(parents=True)
     os.replace(video_dir / f"{name}{job.suffix}", out / f"scene{job.suffix}")
     os.replace(video_dir / f"{name}.srt", out / "scene.srt")
@@ -528,7 +381,7 @@ def _mix_in(wav: Path, video: Path, sections: list[dict]) -> None:
         start += duration
 
 
-def _replace_folder(new: Path, folder: Path) -> None:
+def replace_folder(new: Path, folder: Path) -> None:
     """Put ``new`` where ``folder`` is, never leaving a half-written folder there."""
     folder.parent.mkdir(parents=True, exist_ok=True)
     check_target(folder)
@@ -541,7 +394,7 @@ def _replace_folder(new: Path, folder: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _one_line(err: BaseException) -> str:
+def one_line(err: BaseException) -> str:
     text = str(err).strip().splitlines()
     return text[0] if text else type(err).__name__
 
@@ -562,14 +415,3 @@ def render_scene(
         quality,
     )
     return render(job, media_dir).video
-
-
-if __name__ == "__main__":  # a render job sent by render_remote, pickled on stdin
-    import pickle
-    import sys
-
-    job, media = pickle.loads(sys.stdin.buffer.read())
-    try:
-        render(job, Path(media))
-    except RenderError as err:
-        sys.exit(str(err))

@@ -7,13 +7,17 @@ previews are built on this.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from lesson.manifest import Manifest
 from mathvid.media import temporary_folder
 from mathvid.run.encoding import straight_alpha
 from mathvid.run.manim_setup import has_alpha, manim_config
+
+if TYPE_CHECKING:
+    from mathvid.run.capture import Capture
 
 STILL_SIZE = (480, 270)
 """Width and height of a still: small, fast, still legible, 16:9."""
@@ -34,19 +38,20 @@ def step_stills(
     >>> [name for name, _ in step_stills(TangentLine)][:2]
     ['The curve', 'Secant becomes tangent']
     """
-    scene = run_skipping_animations(scene_cls, params, size, True, theme=theme)
-    return [(name, _picture(frame, theme)) for name, frame in scene.step_frames]
+    from mathvid.run.capture import Capture
+
+    capture = Capture(steps=True)
+    run_skipping_animations(scene_cls, params, size, capture, theme=theme)
+    return [(name, _picture(frame, theme)) for name, frame in capture.step_frames]
 
 
-def scene_manifest(
-    scene_cls: type, params: Any = None, narrator: Any = None
-) -> dict[str, Any]:
+def scene_manifest(scene_cls: type, params: Any = None, narrator: Any = None) -> Manifest:
     """The data manifest a render of ``scene_cls`` would write, without the video.
 
     Examples
     --------
     >>> from scenes.derivatives import TangentLine
-    >>> scene_manifest(TangentLine)["values"]["tangent.at[2]"]
+    >>> scene_manifest(TangentLine).values["tangent.at[2]"]
     {'x0': 2.0, 'y0': 4.0, 'slope': 4.0}
     """
     return run_skipping_animations(scene_cls, params, (64, 36), narrator=narrator).manifest
@@ -76,15 +81,16 @@ def moment_still(
     ...
     mathvid.run.stills.PastTheEnd: TangentLine lasts ... s; 1e+06 s is past its end
     """
-    scene = run_skipping_animations(
-        scene_cls, params, size, capture_at=at, narrator=narrator, theme=theme
-    )
+    from mathvid.run.capture import Capture
+
+    capture = Capture(at=at)
+    scene = run_skipping_animations(scene_cls, params, size, capture, narrator, theme)
     # Stopped at the moment, the scene's clock is at the end of the play holding it;
     # run to its end without reaching the moment, the clock is the scene's length.
-    duration = scene.manifest["duration"]
+    duration = scene.manifest.duration
     if at > duration + _SAME_MOMENT:
         raise PastTheEnd(scene_cls.__name__, at, duration)
-    return _picture(scene.moment_frame, theme)
+    return _picture(capture.moment_frame, theme)
 
 
 def _picture(frame: np.ndarray, theme: str) -> np.ndarray:
@@ -120,26 +126,23 @@ def run_skipping_animations(
     scene_cls: type,
     params: Any,
     size: tuple[int, int],
-    capture_steps: bool = False,
-    capture_at: float | None = None,
+    capture: Capture | None = None,
     narrator: Any = None,
     theme: str = "dark",
 ) -> Any:
     """Run ``scene_cls``'s construct with every animation jumping to its end state,
-    in ``theme``; the scene, with the stills asked for (see :mod:`mathvid.run.capture`);
-    spoken by ``narrator`` when given (the steps then last as long as their speech)."""
+    in ``theme``; the scene. ``capture`` (:class:`mathvid.run.capture.Capture`)
+    keeps the stills asked for; ``narrator``, when given, speaks the steps (they
+    then last as long as their speech)."""
     from manim import tempconfig  # Manim is slow to import: only when rendering.
-
-    from mathvid.run.capture import capturing
 
     # Named with this process: the next run removes it if this one is killed.
     with temporary_folder("mathvid-stills-") as media:
         with tempconfig(manim_config(skipping_options(size, media), theme)):
-            scene = capturing(scene_cls)(
-                params,
-                narrator=narrator,
-                capture_steps=capture_steps,
-                capture_at=capture_at,
-            )
+            from mathvid.run.capture import Capture
+
+            # Jumping over animations is the capture's: a run always has one.
+            observers = [capture or Capture()]
+            scene = scene_cls(params, narrator=narrator, observers=observers)
             scene.render()
     return scene

@@ -34,10 +34,11 @@ from typing import Any, BinaryIO
 import av
 import numpy as np
 
+from lesson.manifest import AUDIO_RATE
 from mathvid.media import replacing
 
-RATE = 48_000
-"""Samples a second of every track inside mathvid."""
+RATE = AUDIO_RATE
+"""Samples a second of every track inside mathvid (a scene's speech is at it)."""
 
 SOUND_CODECS = {".mp4": "aac", ".webm": "libopus"}
 """The sound's codec in each kind of video :func:`mux` writes."""

@@ -40,10 +40,11 @@ from typing import TypeVar
 import numpy as np
 
 from lesson.file import Lesson, SceneEntry, slug
+from lesson.manifest import Cue
 from lesson.reading import Unreadable, read_file
 from lesson.words.speech import READING_RATE, cue_texts, for_the_ear, for_the_eye
 from mathvid.sound import audio
-from scenes.base import Cue, Speech
+from scenes.base import Speech
 
 T = TypeVar("T")
 RECORDING_TYPES = (".wav", ".flac", ".mp3")

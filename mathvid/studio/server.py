@@ -55,6 +55,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from lesson.manifest import Manifest
 from mathvid.publish.export import page
 from mathvid.studio.edits import EditError
 from mathvid.studio.state import Clips, Studio, StudioError, public
@@ -300,16 +301,14 @@ TASKS: set[asyncio.Future] = set()
 """Requests sent for the page's sake, kept until done (asyncio keeps weak references)."""
 
 
-def _timeline(manifest: dict | None) -> dict[str, Any]:
+def _timeline(manifest: Manifest | None) -> dict[str, Any]:
     if manifest is None:
         return {"steps": None, "duration": None}
-    steps, duration = manifest["steps"], manifest["duration"]
-    ends = [s["start"] for s in steps[1:]] + [duration]
     timeline = [
-        {"name": s["name"], "caption": s["caption"], "start": s["start"], "end": end}
-        for s, end in zip(steps, ends, strict=True)
+        {"name": s.name, "caption": s.caption, "start": start, "end": end}
+        for s, (start, end) in zip(manifest.steps, manifest.spans(), strict=True)
     ]
-    return {"steps": timeline, "duration": duration}
+    return {"steps": timeline, "duration": manifest.duration}
 
 
 async def _stream(studio: Studio) -> AsyncIterator[str]:

@@ -24,6 +24,7 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
+from lesson.manifest import Manifest
 from mathvid.media import lesson_media, write_text
 from mathvid.studio.edits import with_params
 from mathvid.studio.worker import (
@@ -103,7 +104,7 @@ class Studio:
         self.folder = self.media / "studio"
         self.lesson: dict[str, Any] = {}
         self.lesson_error: str | None = None
-        self.manifests: dict[tuple[str, str], dict] = {}
+        self.manifests: dict[tuple[str, str], Manifest] = {}
         self.run_errors: dict[tuple[str, str], str] = {}
         self.frames: OrderedDict[tuple[str, str, float], bytes] = OrderedDict()
         self._waiting: dict[Any, list[asyncio.Future]] = {}
@@ -211,7 +212,7 @@ class Studio:
             self.frames.popitem(last=False)
         return png
 
-    async def manifest(self, scene_id: str) -> dict:
+    async def manifest(self, scene_id: str) -> Manifest:
         """The scene's manifest (steps, their start times, duration), once run."""
         known = self.known_manifest(scene_id)
         if known is not None:
@@ -221,7 +222,7 @@ class Studio:
         asked = self._ask(what, {"op": "manifest", "scene": scene_id, "key": key})
         return await self._call(asked, "draw", "running the scene")
 
-    def known_manifest(self, scene_id: str) -> dict | None:
+    def known_manifest(self, scene_id: str) -> Manifest | None:
         """The scene's manifest if known (in memory, or on disk from an earlier run);
         StudioError if its run failed."""
         key = self.scene(scene_id)["key"]
@@ -229,7 +230,7 @@ class Studio:
             raise StudioError(self.run_errors[(scene_id, key)])
         cached = self._manifest_file(scene_id, key)
         if (scene_id, key) not in self.manifests and cached.exists():
-            self.manifests[(scene_id, key)] = json.loads(cached.read_text("utf-8"))
+            self.manifests[(scene_id, key)] = Manifest.read(cached)
         return self.manifests.get((scene_id, key))
 
     async def check(self, text: str) -> None:
@@ -442,7 +443,7 @@ class Studio:
     def _new_manifest(self, message: dict) -> None:
         what = (message["scene"], message["key"])
         # The worker writes it where the next start of the studio finds it.
-        manifest = json.loads(Path(message["path"]).read_text("utf-8"))
+        manifest = Manifest.read(Path(message["path"]))
         self.manifests[what] = manifest
         self._settle(("manifest", *what), manifest)
         self.publish({"type": "manifest", "scene": message["scene"]})
@@ -543,7 +544,7 @@ class Clips:
         less than said before: the work folder empties once the render is done)."""
         studio = self.studio
         with contextlib.suppress(StudioError):
-            plays = (await studio.manifest(scene_id)).get("plays", 0)
+            plays = (await studio.manifest(scene_id)).plays or 0
         share = 0.0
         while True:
             done = len(list((studio.media / ".tmp").glob(f"{scene_id}-*/manim/**/*.mp4")))

@@ -14,20 +14,23 @@ Examples
 >>> axes = plots.map_axes(((-5.0, 5.0), (-5.0, 5.0)))
 >>> spec = explorable(axes, ((-5.0, 5.0), (-5.0, 5.0)), "bowl", (4.0, 3.0), 50, 1e-8,
 ...                   [Racer("GD", 0.2, look.POINT)], look.GOOD, 0.13)
->>> spec["map"] == [round(v, 6) for v in (*axes.c2p(-5, -5)[:2], *axes.c2p(5, 5)[:2])]
+>>> spec.map == [round(v, 6) for v in (*axes.c2p(-5, -5)[:2], *axes.c2p(5, 5)[:2])]
 True
->>> spec["optimizers"][0]["colour"] == look.POINT.to_hex()
+>>> spec.optimizers[0].colour == look.POINT.to_hex()
 True
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 from manim import Axes, ManimColor, config
 
+from lesson import manifest
+from lesson.manifest import Explore, Manifest, Marker
 from mathcore.windows import Window
 from scenes.kit import look
 from scenes.kit.paths import PATH_WIDTH
@@ -39,7 +42,7 @@ STROKE_UNIT = 0.01
 class HasManifest(Protocol):
     """A scene with a manifest of steps (``scenes.base.LessonScene``)."""
 
-    manifest: dict[str, Any]
+    manifest: Manifest
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,7 @@ def explorable(
     lrs: Sequence[float] = (),
     start_rim: bool = False,
     path_width: float = PATH_WIDTH,
-) -> dict[str, Any]:
+) -> Explore:
     """A run on the map ``axes`` places ``window`` on, as plain data for the player.
 
     Colours are read from :mod:`scenes.kit.look` now, so they are the theme's the
@@ -94,25 +97,23 @@ def explorable(
     """
     (x0, x1), (y0, y1) = window
     low, high = axes.c2p(x0, y0), axes.c2p(x1, y1)
-    return {
-        "frame": [float(config.frame_width), float(config.frame_height)],
-        "map": [round(float(v), 6) for v in (low[0], low[1], high[0], high[1])],
-        "window": [[float(x0), float(x1)], [float(y0), float(y1)]],
-        "function": function,
-        "start": [float(v) for v in start],
-        "steps": int(steps),
-        "tol": float(tol),
-        "optimizers": [
-            {"name": r.name, "lr": float(r.lr), "colour": r.colour.to_hex()} for r in racers
-        ],
-        "lrs": sorted({float(lr) for lr in lrs}),
-        "marker": {
-            "colour": start_colour.to_hex(),
-            "radius": float(start_radius),
-            "rim": look.INK.to_hex() if start_rim else None,
-        },
-        "path_width": path_width * STROKE_UNIT,
-        "palette": {
+    return Explore(
+        frame=[float(config.frame_width), float(config.frame_height)],
+        map=[round(float(v), 6) for v in (low[0], low[1], high[0], high[1])],
+        window=[[float(x0), float(x1)], [float(y0), float(y1)]],
+        function=function,
+        start=[float(v) for v in start],
+        steps=int(steps),
+        tol=float(tol),
+        optimizers=[manifest.Racer(r.name, float(r.lr), r.colour.to_hex()) for r in racers],
+        lrs=sorted({float(lr) for lr in lrs}),
+        marker=Marker(
+            start_colour.to_hex(),
+            float(start_radius),
+            look.INK.to_hex() if start_rim else None,
+        ),
+        path_width=path_width * STROKE_UNIT,
+        palette={
             "background": look.BACKGROUND.to_hex(),
             "ink": look.INK.to_hex(),
             "muted": look.MUTED.to_hex(),
@@ -120,10 +121,10 @@ def explorable(
             "bad": look.TANGENT.to_hex(),
             "point": look.POINT.to_hex(),
         },
-    }
+    )
 
 
-def offer(scene: HasManifest, spec: dict[str, Any]) -> None:
+def offer(scene: HasManifest, spec: Explore) -> None:
     """Let the viewer explore ``spec`` (:func:`explorable`) on the step ``scene`` is
     showing; a scene offers one map, on one or more steps.
 
@@ -131,13 +132,20 @@ def offer(scene: HasManifest, spec: dict[str, Any]) -> None:
     what the player draws with, not a number the step shows (a description would
     read it out).
 
-    >>> class Scene: manifest = {"steps": [{"name": "a"}, {"name": "b"}]}
-    >>> scene = Scene()
-    >>> offer(scene, {"function": "bowl"}); offer(scene, {"function": "bowl"})
-    >>> scene.manifest["explore"]
-    {'function': 'bowl', 'offered': [1]}
+    >>> from lesson.manifest import Step
+    >>> from scenes.kit import plots
+    >>> class Scene:
+    ...     manifest = Manifest("S", {}, [Step("a", "A.", 0.0), Step("b", "B.", 1.0)])
+    >>> window = ((-5.0, 5.0), (-5.0, 5.0))
+    >>> scene, spec = Scene(), explorable(plots.map_axes(window), window, "bowl",
+    ...     (4.0, 3.0), 50, 1e-8, [Racer("GD", 0.2, look.POINT)], look.GOOD, 0.13)
+    >>> offer(scene, spec); offer(scene, spec)
+    >>> scene.manifest.explore.offered
+    [1]
     """
-    step = len(scene.manifest["steps"]) - 1
-    shown = scene.manifest.setdefault("explore", {**spec, "offered": []})
-    if step not in shown["offered"]:
-        shown["offered"].append(step)
+    step = len(scene.manifest.steps) - 1
+    if scene.manifest.explore is None:  # the scene's first offer: its spec, kept
+        scene.manifest.explore = dataclasses.replace(spec, offered=[])
+    shown = scene.manifest.explore
+    if step not in shown.offered:
+        shown.offered.append(step)

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from lesson.manifest import Manifest
 from lesson.words.number_words import integer_words, number
 from lesson.words.speech import cue_texts, for_the_ear
 from mathvid.run.stills import scene_manifest
@@ -430,15 +431,15 @@ ON_SCREEN_ONLY = re.compile(r"[\d=<>≤≥≈×·∇∂ημκσπ′²³⁻_^\\{
 
 
 @pytest.fixture(scope="module")
-def lesson_manifests() -> list[dict]:
+def lesson_manifests() -> list[Manifest]:
     """Every lesson scene's manifest at its defaults (~20 s to build)."""
     return [scene_manifest(cls, cls.Params()) for cls in lesson_scenes()]
 
 
 @pytest.fixture(scope="module")
-def lesson_captions(lesson_manifests: list[dict]) -> list[str]:
+def lesson_captions(lesson_manifests: list[Manifest]) -> list[str]:
     """Every step's caption of every lesson scene at its defaults."""
-    return [step["caption"] for m in lesson_manifests for step in m["steps"]]
+    return [step.caption for m in lesson_manifests for step in m.steps]
 
 
 def numbers_in(value: object) -> list[float]:
@@ -452,7 +453,7 @@ def numbers_in(value: object) -> list[float]:
 
 
 def test_every_number_the_lesson_shows_is_said_in_words(lesson_manifests) -> None:
-    shown = {n for m in lesson_manifests for n in numbers_in(m["values"])}
+    shown = {n for m in lesson_manifests for n in numbers_in(m.values)}
     assert len(shown) > 1000
     for value in shown:
         for written in (fmt(value), readable(value)):
@@ -477,15 +478,12 @@ def test_every_caption_of_the_lesson_is_said_in_words(lesson_captions: list[str]
 DIGITS = "(?:zero|one|two|three|four|five|six|seven|eight|nine)"
 
 
-def spoken_steps(manifest: dict) -> list[str]:
+def spoken_steps(manifest: Manifest) -> list[str]:
     """What the voice says in each step of a scene: each caption cue of its words,
     for the ear, as the narrator speaks them."""
     return [
-        " ".join(
-            for_the_ear(c.replace("\n", " "))
-            for c in cue_texts(s.get("say") or s["caption"])
-        )
-        for s in manifest["steps"]
+        " ".join(for_the_ear(c.replace("\n", " ")) for c in cue_texts(s.said))
+        for s in manifest.steps
     ]
 
 
@@ -517,4 +515,4 @@ def test_a_scene_says_what_eta_is_the_first_time_it_says_eta(lesson_manifests) -
         said = " ".join(spoken_steps(manifest))
         if m := re.search(r"\beta\b", said):
             before = said[: m.start()].split()[-3:]
-            assert {"rate", "size", "sizes"} & set(before), (manifest["scene"], before)
+            assert {"rate", "size", "sizes"} & set(before), (manifest.scene, before)

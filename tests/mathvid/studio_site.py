@@ -21,7 +21,7 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parents[2]
-COPIED = ("mathvid", "scenes", "mathcore", "manim.cfg", "requirements.lock")
+COPIED = ("mathvid", "scenes", "mathcore", "lesson", "manim.cfg", "requirements.lock")
 
 LESSON = """# A lesson for the studio's tests.
 title = "Studio test"

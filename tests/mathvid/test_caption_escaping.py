@@ -16,6 +16,7 @@ import webvtt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from lesson.manifest import Manifest, Step
 from mathvid.publish.descriptions import descriptions_vtt
 from mathvid.publish.vtt import JOINER, to_srt, to_webvtt
 from tests.mathvid.command import mathvid
@@ -138,17 +139,11 @@ def test_no_line_of_an_srt_subtitle_is_shaped_like_a_timing_or_an_index() -> Non
 
 
 def test_descriptions_are_escaped_too() -> None:
-    manifest = {
-        "steps": [
-            {
-                "name": "One",
-                "start": 0.0,
-                "draws": "x --> y, 00:00:00.000 --> 09:59:59.000",
-            },
-            {"name": "Two", "start": 2.0, "draws": "<i>two</i> & more"},
-        ],
-        "duration": 5.0,
-    }
+    steps = [
+        Step("One", "", 0.0, draws="x --> y, 00:00:00.000 --> 09:59:59.000"),
+        Step("Two", "", 2.0, draws="<i>two</i> & more"),
+    ]
+    manifest = Manifest("S", {}, steps, duration=5.0)
     assert read_vtt(descriptions_vtt(manifest)) == [
         (0.0, 2.0, "x --> y, 00:00:00.000 --> 09:59:59.000"),
         (2.0, 5.0, "<i>two</i> & more"),

@@ -255,10 +255,10 @@ def test_a_recording_without_words_is_captioned_with_the_steps_text_and_says_so(
     recording = Recording("1", str(path), path.read_bytes())
     narrator = Narrator(Narration(recordings=(recording,)), tmp_path / "voice")
     manifest = scene_manifest(TangentLine, None, narrator)
-    first = manifest["steps"][0]
-    assert first["speech"]["source"] == "recording-step-text"
-    text = " ".join(first.get("say", first["caption"]).split())
-    assert " ".join(" ".join(c["text"].split()) for c in first["speech"]["cues"]) == text
+    first = manifest.steps[0]
+    assert first.speech.source == "recording-step-text"
+    text = " ".join(first.said.split())
+    assert first.speech.words == text
     transcript = transcript_text("T", [("tangent", "Tangent", manifest)])
     said = f"{text} (recorded; captions from the step's text)"
     assert said in transcript.splitlines()

@@ -9,6 +9,7 @@ the header as the page rebuilds them, not by the packing code.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import io
 import json
 import math
@@ -21,6 +22,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from lesson.manifest import Explore, Marker, Racer
 from mathcore import landscape, windows
 from mathcore.optimize import run
 from mathcore.symbolic import resolve_objective
@@ -29,27 +31,30 @@ from mathvid.publish import explore
 from tests.mathvid.command import mathvid
 from tests.mathvid.conftest import poll
 
-BOWL = {
-    "function": "bowl",
-    "start": [4.0, 3.0],
-    "steps": 50,
-    "tol": 1e-8,
-    "window": [[-5.0, 5.0], [-5.0, 5.0]],
-    "optimizers": [{"name": "GD", "lr": 0.2, "colour": "#FFD166"}],
-    "lrs": [],
-}
+BOWL = Explore(
+    frame=[14.222, 8.0],
+    map=[-3.0, -3.0, 3.0, 3.0],
+    window=[[-5.0, 5.0], [-5.0, 5.0]],
+    function="bowl",
+    start=[4.0, 3.0],
+    steps=50,
+    tol=1e-8,
+    optimizers=[Racer("GD", 0.2, "#FFD166")],
+    lrs=[],
+    marker=Marker("#06D6A0", 0.13),
+    path_width=0.04,
+    palette={},
+)
 # Long runs (thinned after the head), and several optimizers on one grid of rates.
-VALLEY = BOWL | {
-    "function": "rosenbrock",
-    "start": [-1.0, 1.0],
-    "steps": 400,
-    "window": [[-2.0, 2.0], [-1.0, 3.0]],
-    "optimizers": [
-        {"name": "GD", "lr": 0.001, "colour": "#FF6B6B"},
-        {"name": "Adam", "lr": 0.1, "colour": "#06D6A0"},
-    ],
-    "lrs": [0.0001, 0.001, 0.01, 0.1, 1.0],
-}
+VALLEY = dataclasses.replace(
+    BOWL,
+    function="rosenbrock",
+    start=[-1.0, 1.0],
+    steps=400,
+    window=[[-2.0, 2.0], [-1.0, 3.0]],
+    optimizers=[Racer("GD", 0.001, "#FF6B6B"), Racer("Adam", 0.1, "#06D6A0")],
+    lrs=[0.0001, 0.001, 0.01, 0.1, 1.0],
+)
 
 
 def grid_start(header: dict, i: int) -> np.ndarray:
@@ -69,7 +74,7 @@ def kept(header: dict, count: int, last: int) -> list[int]:
     return [*steps[:-1], last]
 
 
-def packed(spec: dict) -> tuple[dict, dict]:
+def packed(spec: Explore) -> tuple[dict, dict]:
     """The header and arrays of ``spec``'s runs, read back from the script the
     player loads."""
     text = explore.script("scene", *explore.compute(spec))
@@ -79,10 +84,10 @@ def packed(spec: dict) -> tuple[dict, dict]:
 
 
 @pytest.mark.parametrize("spec", [BOWL, VALLEY], ids=["bowl", "valley"])
-def test_a_packed_run_is_mathcores_run_to_within_a_quantisation_step(spec: dict) -> None:
+def test_a_packed_run_is_mathcores_run_to_within_a_quantisation_step(spec: Explore) -> None:
     header, arrays = packed(spec)
-    f = resolve_objective(spec["function"], dim=2)
-    window = tuple(tuple(axis) for axis in spec["window"])
+    f = resolve_objective(spec.function, dim=2)
+    window = tuple(tuple(axis) for axis in spec.window)
     (bx0, bx1), (by0, by1) = header["box"]
     step = np.array([bx1 - bx0, by1 - by0]) / header["levels"]
     low, high = header["loss"]["low"], header["loss"]["high"]
@@ -98,7 +103,7 @@ def test_a_packed_run_is_mathcores_run_to_within_a_quantisation_step(spec: dict)
             for i in (0, n_starts // 3, n_starts // 2 + 5, n_starts - 1):
                 index = first + k * n_starts + i
                 x0 = grid_start(header, i)
-                traj = run(f, x0, OPTIMIZERS[racer["name"]](lr), spec["steps"], spec["tol"])
+                traj = run(f, x0, OPTIMIZERS[racer["name"]](lr), spec.steps, spec.tol)
                 verdict = landscape.verdict(traj, window, ())
                 assert header["status"][arrays["status"][index]] == verdict.status
                 assert arrays["told"][index] == verdict.step

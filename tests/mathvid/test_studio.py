@@ -38,13 +38,9 @@ def test_scenes_lists_each_scenes_steps_with_the_times_a_run_of_it_has(site) -> 
     ]
     for scene, entry in zip(lesson["scenes"], load_lesson(site.lesson).scenes, strict=True):
         manifest = scene_manifest(entry.scene_cls, entry.params)  # in this process
-        starts = [s["start"] for s in manifest["steps"]]
-        ends = [*starts[1:], manifest["duration"]]
-        assert [s["name"] for s in scene["steps"]] == [s["name"] for s in manifest["steps"]]
-        assert [(s["start"], s["end"]) for s in scene["steps"]] == list(
-            zip(starts, ends, strict=True)
-        )
-        assert scene["duration"] == manifest["duration"] > 5
+        assert [s["name"] for s in scene["steps"]] == [s.name for s in manifest.steps]
+        assert [(s["start"], s["end"]) for s in scene["steps"]] == manifest.spans()
+        assert scene["duration"] == manifest.duration > 5
     tangent = lesson["scenes"][0]
     limit_at = next(p for p in tangent["params"] if p["name"] == "limit_at")
     assert (

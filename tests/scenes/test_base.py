@@ -27,6 +27,7 @@ from manim import (
 
 import mathvid.run.capture as capture
 import scenes.base as base
+from lesson.manifest import AUDIO_RATE
 from mathvid.publish.vtt import from_srt
 from mathvid.run.stills import step_stills
 
@@ -113,8 +114,7 @@ def test_each_step_still_is_the_videos_frame_at_the_end_of_the_step(tmp_path) ->
     from tests.scenes.goldens import PIXEL_THRESHOLD
 
     scene, video = rendered(TangentLine, (480, 270), tmp_path)
-    steps = scene.manifest["steps"]
-    ends = [s["start"] for s in steps[1:]] + [scene.manifest["duration"]]
+    ends = [end for _, end in scene.manifest.spans()]
     frames = video_frames(video)
     for (name, still), end in zip(step_stills(TangentLine), ends, strict=True):
         shown = [frame for t, frame in frames if t < end - 1e-6][-1]
@@ -154,7 +154,7 @@ class FixedNarrator:
         half = self.seconds / 2
         cues = (base.Cue(caption, 0.0, half), base.Cue("and more", half, self.seconds))
         return base.Speech(
-            cues, np.zeros(round(self.seconds * 48_000), np.float32), "voice"
+            cues, np.zeros(round(self.seconds * AUDIO_RATE), np.float32), "voice"
         )
 
 
@@ -163,7 +163,7 @@ def test_a_narrated_step_lasts_as_long_as_its_speech_and_a_pause() -> None:
 
     narrator = FixedNarrator(2.0)
     scene = run_skipping_animations(Narrated, None, (64, 36), narrator=narrator)
-    first, second = scene.manifest["steps"]
+    first, second = scene.manifest.as_dict()["steps"]  # as the file has them
     # The narrator is asked for the words to say, by step number and name.
     assert narrator.asked == [(1, "short", "Said otherwise."), (2, "long", "A long step.")]
     assert first["say"] == "Said otherwise." and "say" not in second
@@ -180,7 +180,7 @@ def test_a_narrated_step_lasts_as_long_as_its_speech_and_a_pause() -> None:
     }
     assert 2.0 + base.PAUSE <= second["start"] < 2.0 + base.PAUSE + 1 / 15 + 1e-9
     # Step 2: 3 s of animation outlast its 2 s of speech and the pause: no hold.
-    assert scene.manifest["duration"] == pytest.approx(second["start"] + 3.0)
+    assert scene.manifest.duration == pytest.approx(second["start"] + 3.0)
 
 
 WORDY = (
@@ -223,7 +223,7 @@ def test_a_silent_step_lasts_as_long_as_reading_its_cues_and_a_pause(tmp_path) -
     assert length == pytest.approx(wordy + base.PAUSE + 3.0 + 5.0, abs=1.01 / 15)
     # The manifest says what was held (the script's target length leaves it out);
     # the animation and the hold each round up to whole frames.
-    steps = scene.manifest["steps"]
+    steps = scene.manifest.as_dict()["steps"]  # as the file has them
     assert steps[0]["held"] == pytest.approx(wordy + base.PAUSE - 0.5, abs=2.01 / 15)
     assert "held" not in steps[1] and "held" not in steps[2]
     # The wordy step's cues follow each other and fill it, up to where "slow" starts.

@@ -138,18 +138,18 @@ def test_the_milestone_says_only_what_its_run_did(function, x0, lr, steps) -> No
     )
     manifest = shown(scene_manifest, RosenbrockMilestone, p)
     losses = gradient_descent(function, p.x0, lr, steps, p.tol)
-    by_name = {s["name"]: s for s in manifest["steps"]}
-    check_descent_words(by_name["Gradient descent"]["caption"], losses)
-    check_loss_words(by_name["The loss curve"]["caption"], losses)
-    assert by_name["Gradient descent"]["facts"]["rises"] == int(np.sum(np.diff(losses) > 0))
+    by_name = {s.name: s for s in manifest.steps}
+    check_descent_words(by_name["Gradient descent"].caption, losses)
+    check_loss_words(by_name["The loss curve"].caption, losses)
+    assert by_name["Gradient descent"].facts["rises"] == int(np.sum(np.diff(losses) > 0))
 
 
 def test_the_issue_s_rising_run_is_not_called_downhill() -> None:
     p = dataclasses.replace(
         RosenbrockMilestone.Params(), x0=(-1.5, 2.0), lr=0.0015, steps=5000
     )
-    steps = {s["name"]: s for s in scene_manifest(RosenbrockMilestone, p)["steps"]}
-    caption = steps["Gradient descent"]["caption"]
+    steps = {s.name: s for s in scene_manifest(RosenbrockMilestone, p).steps}
+    caption = steps["Gradient descent"].caption
     assert "downhill every time" not in caption
     assert "The loss rises 15 times in the first 25, then falls." in caption
 
@@ -166,19 +166,19 @@ def test_the_race_names_its_entrants_and_its_leader_truly(chosen: set[str]) -> N
         race_seconds=1.0,
     )
     manifest = scene_manifest(OptimizerRace, p)
-    first = manifest["steps"][0]["name"]
+    first = manifest.steps[0].name
     assert (
         first.split()[0].lower() == ["one", "two", "three", "four", "five"][len(names) - 1]
     )
     assert first == entrants(len(names))
     finals = {}
-    for name, rows in manifest["values"]["tuning"].items():
+    for name, rows in manifest.values["tuning"].items():
         (chosen_row,) = [r for r in rows if r["chosen"]]
         f = resolve_objective(p.function, dim=2)
         finals[name] = float(
             run(f, p.x0, OPTIMIZERS[name](chosen_row["lr"]), p.steps, p.tol).losses[-1]
         )
-    last = manifest["steps"][-1]["caption"]
+    last = manifest.steps[-1].caption
     if len(names) == 1:
         assert last.startswith(f"{names[0]} races alone.")
     elif m := re.match(r"This time (\w+) ends lowest\.", last):
@@ -212,8 +212,8 @@ def test_the_descent_says_only_what_its_run_did(function, x0, lr, steps) -> None
     )
     manifest = shown(scene_manifest, DescentBowl, p)
     losses, norms, converged = descent_run(function, p.x0, p.lr, steps, p.tol)
-    for step in manifest["steps"]:
-        caption = step["caption"]
+    for step in manifest.steps:
+        caption = step.caption
         if m := re.match(
             r"Step (\d+), same rule: .* length (shrinks|grows) from (.+) to (.+?),", caption
         ):
@@ -316,7 +316,7 @@ def test_the_stability_bound_says_what_its_run_past_it_did(function, x0, past) -
 def test_an_exercise_where_every_rate_diverges_says_so_and_builds() -> None:
     # x³ − 2x falls without end to the left of its maximum: every ball heads away.
     p = dataclasses.replace(QuarticRates.Params(), function="x**3 - 2*x", x0=-1.0)
-    captions = [s["caption"] for s in scene_manifest(QuarticRates, p)["steps"]]
+    captions = [s.caption for s in scene_manifest(QuarticRates, p).steps]
     assert "None of these rates converges within the step limit." in captions
     for lr in p.rates:
         x = -1.0

@@ -54,7 +54,7 @@ def numpy_function(expr: sp.Expr, *symbols: sp.Symbol):
 
 def captions(scene: type, p) -> list[str]:
     """The captions of a lesson's scene, step by step (None: the scene refuses it)."""
-    return [s["caption"] for s in shown(scene_manifest, scene, p)["steps"]]
+    return [s.caption for s in shown(scene_manifest, scene, p).steps]
 
 
 # ------------------------------------------------------------------ DescentLemma

@@ -18,6 +18,7 @@ from tests.scenes.checks import (
     assert_goldens,
     assert_video,
     golden_matches,
+    read_manifest,
 )
 
 SCENES = [derivatives.TangentLine, derivatives.DerivativeTable, derivatives.StepSizeError]
@@ -27,27 +28,27 @@ SCENES = [derivatives.TangentLine, derivatives.DerivativeTable, derivatives.Step
 def test_renders_at_low_quality_with_captions(scene_cls: type, rendered: dict) -> None:
     video = rendered[scene_cls.__name__]
     assert_video(video, 8)
-    assert_captions(video, scene_manifest(scene_cls))
+    assert_captions(video, read_manifest(video))
 
 
 def test_tangent_line_shows_the_true_slopes_of_x_squared() -> None:
     manifest = scene_manifest(derivatives.TangentLine)
-    params = manifest["params"]
+    params = manifest.params
     assert params["rest_points"] == [-1.0, 0.0, 2.0]  # the notebook's three panels
     for x0 in params["rest_points"]:
-        shown = manifest["values"][f"tangent.at[{x0:g}]"]
+        shown = manifest.values[f"tangent.at[{x0:g}]"]
         assert shown == {"x0": x0, "y0": x0**2, "slope": 2 * x0}
     # Secant slopes of x² through x0 and x0 + h are 2x0 + h, up to rounding.
-    x0 = manifest["values"]["secant.x0"]
-    for h, slope in manifest["values"]["secant.slopes"].items():
+    x0 = manifest.values["secant.x0"]
+    for h, slope in manifest.values["secant.slopes"].items():
         assert slope == pytest.approx(2 * x0 + float(h), rel=1e-12)
-    assert manifest["values"]["secant.limit"] == 2 * x0
+    assert manifest.values["secant.limit"] == 2 * x0
 
 
 def test_derivative_table_against_mpmath() -> None:
     manifest = scene_manifest(derivatives.DerivativeTable)
-    x, h = manifest["params"]["x"], manifest["params"]["h"]
-    rows = manifest["values"]["rows"]
+    x, h = manifest.params["x"], manifest.params["h"]
+    rows = manifest.values["rows"]
     assert [r["name"] for r in rows] == list(DERIVATIVE_TABLE)
     for row in rows:
         f = DERIVATIVE_TABLE[row["name"]]
@@ -63,8 +64,8 @@ def test_derivative_table_against_mpmath() -> None:
 
 def test_step_size_scene_marks_the_measured_optimum() -> None:
     manifest = scene_manifest(derivatives.StepSizeError)
-    values = manifest["values"]
-    hs, x = np.array(values["hs"]), manifest["params"]["x"]
+    values = manifest.values
+    hs, x = np.array(values["hs"]), manifest.params["x"]
     # Recompute the central error curve independently with mpmath's exact cos(1).
     exact = float(mpmath.cos(x))
     central = np.abs((np.sin(x + hs) - np.sin(x - hs)) / (2 * hs) - exact)

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from lesson.manifest import Manifest, Step
 from lesson.params import ParamError
 from mathvid.publish.descriptions import description, descriptions_vtt
 from mathvid.publish.transcript import transcript_text
@@ -41,7 +42,7 @@ LONGEST = 400  # characters: what a listener takes in during a step
 
 
 @pytest.fixture(scope="module")
-def lesson_manifests() -> list[dict]:
+def lesson_manifests() -> list[Manifest]:
     """Every lesson scene's manifest at its defaults (~25 s to build)."""
     return [scene_manifest(cls, cls.Params()) for cls in lesson_scenes()]
 
@@ -90,20 +91,19 @@ def stands_for_a_recorded_number(value: float, half: float, known: np.ndarray) -
     return bool(np.any(np.abs(np.abs(known) - abs(value)) <= slack))
 
 
-def check_descriptions(manifest: dict) -> None:
+def check_descriptions(manifest: Manifest) -> None:
     """The descriptions of a scene's steps: one to three sentences each, plain,
     whole, and made of numbers the manifest records."""
     known = np.array(
-        recorded(manifest["params"])
-        + recorded(manifest["values"])
-        + [n for s in manifest["steps"] for n in recorded(s.get("facts", {}))]
+        recorded(manifest.params)
+        + recorded(manifest.values)
+        + [n for s in manifest.steps for n in recorded(s.facts or {})]
     )
-    scene = manifest["scene"]
-    for n, step in enumerate(manifest["steps"]):
-        where = f"{scene}, step {n + 1} ({step['name']})"
-        assert step.get("draws"), f"{where}: no draws"
+    for n, step in enumerate(manifest.steps):
+        where = f"{manifest.scene}, step {n + 1} ({step.name})"
+        assert step.draws, f"{where}: no draws"
         text = description(manifest, n)
-        assert text == " ".join(step["draws"].split()), where
+        assert text == " ".join(step.draws.split()), where
         said = sentences(text)
         assert 1 <= len(said) <= 3, f"{where}: {len(said)} sentences: {text}"
         assert text[-1] in ".!?" and len(text) <= LONGEST, f"{where}: {text}"
@@ -122,25 +122,23 @@ def test_every_step_of_the_lesson_is_described_in_sentences(lesson_manifests) ->
     assert len(lesson_manifests) == 18
     for manifest in lesson_manifests:
         check_descriptions(manifest)
-    steps = sum(len(m["steps"]) for m in lesson_manifests)
-    described = {
-        description(m, n) for m in lesson_manifests for n in range(len(m["steps"]))
-    }
+    steps = sum(len(m.steps) for m in lesson_manifests)
+    described = {description(m, n) for m in lesson_manifests for n in range(len(m.steps))}
     assert steps > 60 and len(described) == steps  # no two steps told alike
 
 
 def test_a_description_says_the_start_the_scene_used(lesson_manifests) -> None:
-    [descent] = [m for m in lesson_manifests if m["scene"] == "DescentBowl"]
-    start = point_text(descent["params"]["x0"])
+    [descent] = [m for m in lesson_manifests if m.scene == "DescentBowl"]
+    start = point_text(descent.params["x0"])
     assert start == "(4, 3)"
     assert f"the start {start}" in description(descent, 0)
-    final = descent["values"]["final"]
+    final = descent.values["final"]
     assert final["status"] == "converged"
     assert f"converged in {final['step']} steps" in description(descent, -1)
 
 
 def test_the_check_catches_a_dump_and_a_number_from_nowhere() -> None:
-    manifest = {"scene": "S", "params": {"x0": [4.0, 3.0]}, "values": {}, "steps": []}
+    manifest = Manifest("S", {"x0": [4.0, 3.0]})
     for draws in (
         "Shown: tangent.at[2]: x0 2.",  # a key and a bracket
         "The path ends at 7.25.",  # a number nobody recorded
@@ -148,22 +146,21 @@ def test_the_check_catches_a_dump_and_a_number_from_nowhere() -> None:
         "A window from (-4, 4) to (-4, 4).",
         "The minimum is None.",
     ):
-        manifest["steps"] = [{"name": "A step", "caption": "", "draws": draws}]
+        manifest.steps = [Step("A step", "", 0.0, draws=draws)]
         with pytest.raises(AssertionError):
             check_descriptions(manifest)
-    manifest["steps"] = [{"name": "A step", "caption": "", "draws": "From (4, 3)."}]
+    manifest.steps = [Step("A step", "", 0.0, draws="From (4, 3).")]
     check_descriptions(manifest)
 
 
 def test_an_old_manifest_without_draws_is_described_by_the_step_name() -> None:
-    manifest = {
-        "steps": [
-            {"name": "Where it stops", "caption": "x.", "start": 0.0, "shows": ["final"]},
-            {"name": "How close?", "caption": "y.", "start": 2.0, "shows": []},
-        ],
-        "values": {"final": {"step": None, "window": [[-4, 4], [-4, 4]]}},
-        "duration": 4.0,
-    }
+    manifest = Manifest(
+        "S",
+        {},
+        [Step("Where it stops", "x.", 0.0, ["final"]), Step("How close?", "y.", 2.0)],
+        {"final": {"step": None, "window": [[-4, 4], [-4, 4]]}},
+        duration=4.0,
+    )
     assert description(manifest, 0) == "Where it stops."
     assert description(manifest, 1) == "How close?"
     assert "None" not in descriptions_vtt(manifest)
@@ -177,7 +174,7 @@ FUNCTIONS = st.sampled_from(["bowl", "rosenbrock", "himmelblau", "x**2 + 3*y**2"
 POINTS = st.sampled_from([(-1.5, 2.0), (2.0, -1.0), (-2.5, -2.0), (0.5, 2.5), (3.0, 1.0)])
 
 
-def manifest_or_refused(cls: type, **changes) -> dict:
+def manifest_or_refused(cls: type, **changes) -> Manifest:
     """The dry run's manifest of ``cls`` with ``changes``; a draw the scene refuses
     is skipped (as the lesson file would refuse it)."""
     p = dataclasses.replace(cls.Params(), **changes)
@@ -259,8 +256,8 @@ def test_the_transcript_gives_the_lessons_words_for_a_step(tmp_path: Path) -> No
         lines = transcript.splitlines()
         at = lines.index("Secant becomes tangent")
         assert lines[at + 1] == words
-        caption = manifest["steps"][1]["caption"]
+        caption = manifest.steps[1].caption
         assert caption not in transcript and words in transcript
         assert lines[at + 2] == f"[Shown: {description(manifest, 1)}]"
     # Another step keeps its own words.
-    assert silent["steps"][0]["caption"] in transcript
+    assert silent.steps[0].caption in transcript

@@ -1,0 +1,198 @@
+"""Render many scenes at once: in worker processes of this machine, one scene per
+process, or on a Dask cluster (:func:`render_many`).
+
+A worker renders with :func:`mathvid.run.render.render`, into the same media folder
+and under the same per-scene lock as a render in this process. A Dask worker renders
+in a fresh process of its own (``python -m mathvid.run.parallel``, the job pickled
+on stdin) and sends the files back, which are stored here as safely.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import multiprocessing
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+from mathvid.media import check_target, temporary_folder
+from mathvid.run.manim_setup import ROOT
+from mathvid.run.render import (
+    Job,
+    Rendered,
+    RenderError,
+    check_latex,
+    clean_left_behind,
+    inputs_key,
+    is_current,
+    one_line,
+    render,
+    replace_folder,
+    scene_folder,
+    scene_lock,
+    work_folder,
+)
+
+
+def _die_with(main: int) -> None:
+    """In a worker: end at once when the process ``main`` that asked for it ends.
+
+    Not the parent's death signal: a worker's parent is the forkserver, which lives on
+    while any worker does. A thread waits on a pidfd of ``main`` (Linux), so a main
+    process killed with ``kill -9`` leaves no worker rendering on and publishing.
+    """
+    import select
+    import threading
+
+    fd = os.pidfd_open(main)
+
+    def wait() -> None:
+        select.select([fd], [], [])
+        os._exit(1)
+
+    threading.Thread(target=wait, daemon=True, name="die-with-main").start()
+
+
+def render_many(
+    jobs: list[Job],
+    media: Path,
+    workers: int | None = None,
+    on_done: Callable[[str, Rendered | None, str | None], None] | None = None,
+    scheduler: str | None = None,
+) -> tuple[list[Rendered], dict[str, str]]:
+    """Render ``jobs`` in parallel worker processes, one scene per process, or on the
+    Dask cluster whose scheduler is at ``scheduler``.
+
+    Returns the outputs in job order and a one-line error per scene that failed; the
+    other scenes' outputs are kept. ``on_done(id, rendered, error)`` is called as each
+    scene finishes.
+    """
+    results: dict[str, Rendered] = {}
+    errors: dict[str, str] = {}
+    # Scenes already current need no worker process (nor Manim): answer them here.
+    for job in jobs:
+        folder = scene_folder(media.resolve(), job.id, job.quality, job.theme)
+        if is_current(folder, inputs_key(job)):
+            results[job.id] = Rendered(job.id, folder, skipped=True, suffix=job.suffix)
+            if on_done:
+                on_done(job.id, results[job.id], None)
+    stale = [job for job in jobs if job.id not in results]
+    if not stale:
+        return [results[j.id] for j in jobs], errors
+    if scheduler:
+        _render_on_cluster(stale, media, scheduler, results, errors, on_done)
+        return [results[j.id] for j in jobs if j.id in results], errors
+    check_latex()
+    clean_left_behind(media.resolve())
+    workers = max(1, min(workers or os.cpu_count() or 1, len(stale)))
+    # forkserver with Manim preloaded: each scene gets a fresh process (Manim's
+    # config is global) without paying for Manim's import every time.
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["manim", "mathcore.functions", "scenes.base"])
+    with cf.ProcessPoolExecutor(
+        workers,
+        mp_context=ctx,
+        max_tasks_per_child=1,
+        initializer=_die_with,
+        initargs=(os.getpid(),),
+    ) as pool:
+        futures = {pool.submit(render, job, media): job for job in stale}
+        for future in cf.as_completed(futures):
+            job = futures[future]
+            try:
+                results[job.id] = future.result()
+            except Exception as err:  # reported per scene; the others go on
+                errors[job.id] = one_line(err)
+            if on_done:
+                on_done(job.id, results.get(job.id), errors.get(job.id))
+    return [results[j.id] for j in jobs if j.id in results], errors
+
+
+def _render_on_cluster(
+    jobs: list[Job],
+    media: Path,
+    scheduler: str,
+    results: dict[str, Rendered],
+    errors: dict[str, str],
+    on_done: Callable[[str, Rendered | None, str | None], None] | None,
+) -> None:
+    """Render ``jobs`` on Dask workers and store what they send back in ``media``."""
+    from distributed import Client, as_completed
+
+    try:
+        client = Client(scheduler, timeout="15s")
+    except (OSError, TimeoutError) as err:
+        raise RenderError(
+            f"cannot reach the Dask scheduler at {scheduler}: {err}"
+        ) from None
+    with client:
+        futures = {client.submit(render_remote, job, pure=False): job for job in jobs}
+        for future in as_completed(futures):
+            job = futures[future]
+            try:
+                results[job.id] = _store(job, future.result(), media.resolve())
+            except Exception as err:  # reported per scene; the others go on
+                errors[job.id] = one_line(err)
+            if on_done:
+                on_done(job.id, results.get(job.id), errors.get(job.id))
+
+
+def render_remote(job: Job) -> dict[str, bytes]:
+    """On a Dask worker: render ``job`` in a fresh process into a private folder and
+    return its files as bytes, so nothing relies on a file system shared with the client.
+
+    A fresh process, because Manim's configuration is global and a worker is reused.
+    """
+    import pickle
+    import subprocess
+    import sys
+
+    with temporary_folder("mathvid-worker-") as media:
+        done = subprocess.run(
+            [sys.executable, "-m", "mathvid.run.parallel"],
+            input=pickle.dumps((job, str(media))),
+            capture_output=True,
+            cwd=ROOT,
+        )
+        if done.returncode != 0:
+            lines = done.stderr.decode(errors="replace").strip().splitlines()
+            raise RenderError(
+                lines[-1] if lines else f"worker exit status {done.returncode}"
+            )
+        folder = scene_folder(Path(media), job.id, job.quality, job.theme)
+        return {
+            str(path.relative_to(folder)): path.read_bytes()
+            for path in sorted(folder.rglob("*"))
+            if path.is_file()
+        }
+
+
+def _store(job: Job, files: dict[str, bytes], media: Path) -> Rendered:
+    """Write a scene's files, as a worker sent them, into ``media``, safely."""
+    if files.get("inputs.key", b"").decode() != inputs_key(job):
+        raise RenderError("the worker's code or parameters differ from this checkout's")
+    folder = scene_folder(media, job.id, job.quality, job.theme)
+    with scene_lock(media, job.id):
+        work = work_folder(media, job)
+        try:
+            for name, data in files.items():
+                # A name from elsewhere: within the work folder, or refused.
+                target = check_target(work / name, within=work)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+            replace_folder(work, folder)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    return Rendered(job.id, folder, suffix=job.suffix)
+
+
+if __name__ == "__main__":  # a render job sent by render_remote, pickled on stdin
+    import pickle
+    import sys
+
+    job, media = pickle.loads(sys.stdin.buffer.read())
+    try:
+        render(job, Path(media))
+    except RenderError as err:
+        sys.exit(str(err))

@@ -1,0 +1,230 @@
+"""A scene run in the studio's worker (:mod:`mathvid.studio.worker`): the scene run
+with its animations skipped, forking a checkpoint now and then (every
+:data:`SPACING` seconds of work) at the start of a play; a checkpoint waits for
+moments, and forks a frame for each, which goes on from there to the moment, draws
+it, and exits::
+
+    run           one scene run with its animations skipped
+    └ checkpoint  the scene as it was then, waiting for moments to draw
+      └ frame     goes on from there to the moment, draws it, and exits
+
+The run is told of each play, and a frame of the scene's end, as the scene's
+observer (:class:`scenes.base.Observer`); the moment is drawn by the same
+:class:`mathvid.run.capture.Capture` as ``mathvid preview``. Imported by a
+generation only: it is project code, fresh after every edit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gc
+import os
+import time
+from typing import TYPE_CHECKING, Any
+
+from mathvid.media import replacing, write_text
+from mathvid.run.capture import Capture
+from mathvid.studio.pipes import (
+    WATCH,
+    WRITE_ENDS,
+    Inbox,
+    died,
+    fork,
+    lost,
+    one_line,
+    reap,
+    send,
+    tell,
+)
+from scenes.base import Observer
+
+if TYPE_CHECKING:
+    from mathvid.studio.worker import Generation
+
+SPACING = 0.1
+"""CPU seconds of scene building between checkpoints: a frame redoes at most this."""
+
+
+class SceneRun:
+    """One scene run (and, after forks, its checkpoints and frames)."""
+
+    def __init__(self, generation: Generation, entry: Any, checkpoints: bool) -> None:
+        self.generation, self.entry = generation, entry
+        self.key = generation.keys[entry.id]
+        self.checkpoints = checkpoints
+        self.role = "run"  # then "checkpoint" or "frame" in the forks
+        self.marks: list[tuple[float, int, int]] = []  # (scene time, pid, pipe)
+        self.plays = 0
+        self.last = 0.0  # process time of the last checkpoint
+        self.inbox: Inbox | None = None
+        self.waiting: list[dict] = []
+        self.request: dict = {}
+        self.children: set[int] = set()
+        self.ended, self.failure, self.duration = False, None, 0.0
+        self.capture = Capture()  # a frame's fork sets the moment it draws
+
+    def go(self, inbox: Inbox) -> None:
+        """Run the scene; then, as the run, answer requests until the pipe closes."""
+        from manim import tempconfig
+
+        from mathvid.run.manim_setup import manim_config
+        from mathvid.run.preview import PREVIEW_SIZE
+        from mathvid.run.render import voice_cache
+        from mathvid.run.stills import skipping_options
+        from mathvid.sound.voice import Narrator, narration_of
+
+        self.inbox = inbox
+        narration = narration_of(self.generation.lesson, self.entry)
+        voices = voice_cache(self.generation.media)
+        narrator = None if narration is None else Narrator(narration, voices)
+        media = self.generation.folder / "manim"
+        options = skipping_options(PREVIEW_SIZE, media)
+        with tempconfig(manim_config(options, self.generation.lesson.theme)):
+            observers = [self.capture, _Checkpoints(self)]
+            scene = self.entry.scene_cls(
+                self.entry.params, narrator=narrator, observers=observers
+            )
+            try:
+                scene.render()
+                failure = None
+            except Exception as err:  # the teacher's code, said in one line
+                failure = one_line(err)
+            if self.role == "frame":
+                self.answer(scene, failure)  # exits
+            self._finished(scene, failure)
+            while self.checkpoints and self._route(block=True):
+                pass
+
+    def at_play(self, scene: Any) -> None:
+        """At the start of each play: fork a checkpoint when due; route requests."""
+        if self.role != "run":
+            return
+        self.plays += 1
+        due = not self.marks or time.process_time() - self.last >= SPACING
+        if self.checkpoints and due:
+            gc.freeze()  # what is shared with the checkpoint stays shared: the run's
+            # collections no longer write to those objects (copying their pages)
+            pid, fd = fork()
+            if pid == 0:
+                self._serve_as_checkpoint(scene, fd)
+                return  # a frame, going on to its moment
+            self.marks.append((scene.renderer.time, pid, fd))
+            self.last = time.process_time()
+        self._route(block=False)
+
+    def _serve_as_checkpoint(self, scene: Any, inbox: Inbox) -> None:
+        """Wait for moments; fork a frame for each (which returns from here)."""
+        self.role = "checkpoint"
+        while (messages := inbox.read(WATCH)) is not None:
+            for status in reap(self.children):
+                lost(self.entry.id, "drawing of a frame", status)
+            for message in messages:
+                pid, pipe = fork()
+                if pid == 0:
+                    self.role, self.request = "frame", message
+                    self.capture.at = float(message["t"])
+                    return
+                self.children.add(pid)
+                WRITE_ENDS.discard(pipe)
+                os.close(pipe)  # a frame needs no requests
+        os._exit(0)
+
+    def _route(self, block: bool) -> bool:
+        """Send each waiting request to the latest checkpoint at or before its moment,
+        or answer it when no frame could; False once the server closed the pipe."""
+        messages = self.inbox.read(WATCH if block else 0)
+        if messages is None:
+            return False
+        self._check_checkpoints()
+        waiting, self.waiting = self.waiting + messages, []
+        for message in waiting:
+            t = float(message["t"])
+            marks = [m for m in self.marks if m[0] <= t]
+            error = None
+            if self.ended and self.failure and not marks:
+                error = self.failure
+            elif self.ended and not self.failure and t > self.duration + 1e-9:
+                error = self.past(t)
+            if error:
+                send({"event": "frame-error", "id": message["id"], "error": error})
+            elif marks and not tell(marks[-1][2], message):
+                self.waiting.append(message)  # that checkpoint died: said next look
+            elif not marks:
+                self.waiting.append(message)  # the run has not got that far yet
+        return True
+
+    def _check_checkpoints(self) -> None:
+        """If a checkpoint died (killed, say): tell the server that what it was
+        drawing will not come, and end this run; the next request starts a new one
+        (a run missing checkpoints could not draw every moment)."""
+        for _, pid, _ in self.marks:
+            status = died(pid)
+            if status is not None:
+                lost(self.entry.id, "checkpoint of the scene", status)
+                os._exit(0)  # its checkpoints die with it
+
+    def past(self, t: float) -> str:
+        from mathvid.run.stills import PastTheEnd
+
+        return str(PastTheEnd(self.entry.id, t, self.duration))
+
+    def _finished(self, scene: Any, failure: str | None) -> None:
+        """The run is over: say the manifest (or the failure)."""
+        self.ended, self.failure = True, failure
+        if failure:
+            send(
+                {
+                    "event": "run-error",
+                    "scene": self.entry.id,
+                    "key": self.key,
+                    "error": failure,
+                }
+            )
+            return
+        self.duration = scene.manifest.duration
+        manifest = dataclasses.replace(scene.manifest, plays=self.plays)
+        path = self.generation.folder / f"manifest-{self.entry.id}-{self.key[:16]}.json"
+        write_text(path, manifest.to_json(indent=None))
+        send(
+            {
+                "event": "manifest",
+                "scene": self.entry.id,
+                "key": self.key,
+                "path": str(path),
+            }
+        )
+
+    def answer(self, scene: Any, failure: str | None) -> None:
+        """As a frame: the PNG of the moment asked for, or why not; then exit."""
+        from PIL import Image
+
+        request = self.request
+        t = float(request["t"])
+        self.duration = scene.manifest.duration
+        if failure is None and t > self.duration + 1e-9:
+            failure = self.past(t)
+        if failure:
+            send({"event": "frame-error", "id": request["id"], "error": failure})
+        else:
+            path = self.generation.folder / f"frame-{request['id']}.png"
+            with replacing(path) as tmp:
+                picture = Image.fromarray(self.capture.moment_frame[..., :3])
+                picture.save(tmp, "PNG", compress_level=1)
+            send({"event": "frame", "id": request["id"], "path": str(path)})
+        os._exit(0)
+
+
+class _Checkpoints(Observer):
+    """The observer (:class:`scenes.base.Observer`) through which a scene tells its
+    :class:`SceneRun` of every play, and a frame's run of the scene's end."""
+
+    def __init__(self, run: SceneRun) -> None:
+        self.run = run
+
+    def on_play(self, scene: Any) -> None:
+        self.run.at_play(scene)
+
+    def on_end(self, scene: Any) -> None:
+        # After the capture's: a moment not reached is the scene's end.
+        if self.run.role == "frame":
+            self.run.answer(scene, None)  # and exits: no last-frame file to write
