@@ -49,11 +49,10 @@ def from_table(scene_cls: type, raw: Any, i: int, where: Locator) -> Any:
         raise LessonError(f"{where.scene(i, 'params')}: params: {err}") from None
     # Can the scene show what the file asks for? A scene's own defaults are checked
     # by the tests, so a scene the file leaves alone costs nothing at start-up.
-    check = getattr(params, "check", None)
-    if values and check is not None:
+    if values:
         try:
             with _time_limit(CHECK_SECONDS):
-                check()
+                params.check()
         except ParamError as err:
             at = where.param(i, err.key)
             raise LessonError(f"{at}: params.{err.key}: {err}") from None

@@ -70,7 +70,7 @@ from scenes.kit.graphs import (
 
 
 @dataclass(frozen=True)
-class ChainRuleParams:
+class ChainRuleParams(params.Params):
     """The notebook's chain rule examples: y = (x + 2)² at x = 3, sin²(x) at π/4."""
 
     x: params.Coordinate = 3.0
@@ -334,7 +334,7 @@ def _backward(
 
 
 @dataclass(frozen=True)
-class NeuronParams:
+class NeuronParams(params.Params):
     """The notebook's neuron y = σ(w·x + b) at x = 2, w = 0.5, b = −1."""
 
     x: params.Coordinate = 2.0
@@ -458,7 +458,7 @@ TWO_LAYER_INPUTS = params.OneOf(("x", "w1", "b1", "w2", "b2"))
 
 
 @dataclass(frozen=True)
-class TwoLayerParams:
+class TwoLayerParams(params.Params):
     """Exercise 3: y = σ(w2·σ(w1·x + b1) + b2) with the notebook's values."""
 
     x: params.Coordinate = 1.0

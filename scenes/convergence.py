@@ -62,7 +62,7 @@ INK_START = look.INK  # the shared start
 
 
 @dataclass(frozen=True)
-class ConvergenceRateParams:
+class ConvergenceRateParams(params.Params):
     """Three quadratics of κ = 1, 10, 100 from one start, 50 steps at η = 1/L."""
 
     functions: Annotated[

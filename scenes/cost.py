@@ -57,7 +57,7 @@ ACTIVATION = params.OneOf(mlp.ACTIVATIONS)
 
 
 @dataclass(frozen=True)
-class BackpropCostParams:
+class BackpropCostParams(params.Params):
     """A 4-input MLP with two tanh hidden layers, drawn at width 3 (P = 31) and swept
     from width 2 to 100 (P = 19 to 10 701). There is no ``function``: the object
     differentiated is a network's loss, not a formula of x and y."""

@@ -53,7 +53,7 @@ from scenes.kit import look, numbers, plots, text
 
 
 @dataclass(frozen=True)
-class TangentLineParams:
+class TangentLineParams(params.Params):
     """The notebook's tangent-line figure: f(x) = x², tangents at −1, 0 and 2."""
 
     function: Annotated[str, params.Formula(1)] = "square"
@@ -321,7 +321,7 @@ def _secant_readout(
 
 
 @dataclass(frozen=True)
-class DerivativeTableParams:
+class DerivativeTableParams(params.Params):
     """The notebook's table: central differences at x = 2 with its h = 1e-7."""
 
     x: Annotated[float, params.Between(0.0, 700.0, low_open=True)] = 2.0
@@ -438,7 +438,7 @@ class _Table:
 
 
 @dataclass(frozen=True)
-class StepSizeErrorParams:
+class StepSizeErrorParams(params.Params):
     """Error against h for f = sin at x = 1 (any smooth f shows the same shape)."""
 
     function: Annotated[str, params.Formula(1)] = "sin(x)"

@@ -73,7 +73,7 @@ def _normal(direction: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class DescentBowlParams:
+class DescentBowlParams(params.Params):
     """The notebook's first descent: x² + y² from (4, 3), lr 0.2, 50 steps, tol 1e-8."""
 
     function: Annotated[str, params.Formula(2)] = "bowl"

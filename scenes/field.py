@@ -63,7 +63,7 @@ def gradient_tex(f: Objective) -> str:
 
 
 @dataclass(frozen=True)
-class GradientFieldParams:
+class GradientFieldParams(params.Params):
     """The notebook's sin x + cos y figure: 8×8 normalised arrows on [−π, π]²."""
 
     function: Annotated[str, params.Formula(2)] = "sincos"

@@ -53,7 +53,7 @@ DR, UL = DOWN + RIGHT, UP + LEFT
 
 
 @dataclass(frozen=True)
-class GradientBowlParams:
+class GradientBowlParams(params.Params):
     """The notebook's bowl figure: x² + y² on [−3, 3]², arrows of 0.15·∇f at 7 points."""
 
     function: Annotated[str, params.Formula(2)] = "bowl"

@@ -53,7 +53,7 @@ MATRIX_HEIGHT = 3.3  # the most the Jacobian's line may take, its column names i
 
 
 @dataclass(frozen=True)
-class VectorJacobianParams:
+class VectorJacobianParams(params.Params):
     """g(x, y) = (x·y, x + y, y²), then f = g1·g2 + g3, at (x, y) = (2, 1)."""
 
     g: Annotated[

@@ -76,7 +76,7 @@ RATE_SAMPLES = 241  # η samples of the decrease curves
 
 
 @dataclass(frozen=True)
-class DescentLemmaParams:
+class DescentLemmaParams(params.Params):
     """The descent lemma on a flat-shouldered bowl, x² − 2 log cosh(x − 2), at x_t = 3.5.
 
     Its curvature 2 tanh²(x − 2) stays under 2 and nears it away from x = 2, so a

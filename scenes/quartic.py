@@ -60,7 +60,7 @@ ToPoint = plots.ToPoint
 
 
 @dataclass(frozen=True)
-class QuarticRatesParams:
+class QuarticRatesParams(params.Params):
     """Exercise 2: f(x) = x⁴ − 3x³ + 2 from x0 = 4 with four learning rates.
 
     The exercise names no step count; 100 is ``gradient_descent``'s default.

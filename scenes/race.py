@@ -59,7 +59,7 @@ OPTIMIZER_COLOURS = {
 
 
 @dataclass(frozen=True)
-class OptimizerRaceParams:
+class OptimizerRaceParams(params.Params):
     """Five optimizers on Rosenbrock from (−1, 1), each at its best lr from one grid."""
 
     function: Annotated[str, params.Formula(2)] = "rosenbrock"

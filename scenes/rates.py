@@ -65,7 +65,7 @@ UNSTABLE = look.TANGENT
 
 
 @dataclass(frozen=True)
-class LearningRatesParams:
+class LearningRatesParams(params.Params):
     """The notebook's comparisons: four rates on the bowl, then loss curves."""
 
     function: Annotated[str, params.Formula(2)] = "bowl"

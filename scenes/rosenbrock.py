@@ -77,7 +77,7 @@ decimals."""
 
 
 @dataclass(frozen=True)
-class RosenbrockMilestoneParams:
+class RosenbrockMilestoneParams(params.Params):
     """The notebook's milestone: GD from (−1, 1), lr 0.001, 10,000 steps."""
 
     function: Annotated[str, params.Formula(2)] = "rosenbrock"

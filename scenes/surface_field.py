@@ -43,7 +43,7 @@ DR, UL = DOWN + RIGHT, UP + LEFT
 
 
 @dataclass(frozen=True)
-class SurfaceAndFieldParams:
+class SurfaceAndFieldParams(params.Params):
     """Exercise 1: sin x + cos y as a surface beside its contour plot with arrows."""
 
     function: Annotated[str, params.Formula(2)] = "sincos"

@@ -179,8 +179,7 @@ def manifest_or_refused(cls: type, **changes) -> Manifest:
     is skipped (as the lesson file would refuse it)."""
     p = dataclasses.replace(cls.Params(), **changes)
     try:
-        if hasattr(p, "check"):
-            p.check()
+        p.check()
     except ParamError:
         assume(False)
     return scene_manifest(cls, p)
