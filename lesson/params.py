@@ -151,7 +151,10 @@ def log_plottable(losses: Iterable[ArrayLike]) -> None:
 # --------------------------------------------------------------------------------------
 # Ranges declared on a field's type: ``steps: Annotated[int, Between(1, MAX_STEPS)]``.
 # The lesson loader checks every value a lesson file sets against them (for tuples,
-# each element), so a mistake is one line with the file, line and key.
+# each element), so a mistake is one line with the file, line and key. A range of
+# one field is declared here and nowhere else (`mathvid scenes` shows it); a
+# Params' check() is for what takes code: a value against another field, or
+# against what the function allows.
 
 
 @dataclass(frozen=True)

@@ -160,7 +160,6 @@ def plan(p: ConvergenceRateParams) -> Plan:
     a function is not strongly convex on the window or not finite, a run at 1/L
     leaves the window, or the start is not finite."""
     params.window("window", p.window, 2)
-    params.within("steps", p.steps, 1, 1000)
     fs = _functions(p.functions)
     if not windows.inside(p.x0, p.window):
         raise params.ParamError(

@@ -12,7 +12,6 @@ fifty steps cost one mobject and one animation, not fifty.
 from __future__ import annotations
 
 import functools
-import math
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -121,10 +120,8 @@ class Descent:
 @functools.lru_cache(maxsize=16)  # check() at load, then construct(): once
 def descent(p: DescentBowlParams) -> Descent:
     """The run of ``p`` and the map framed around it; ParamError when f cannot be
-    shown (not finite, no minimum in the window) or the steps are out of range."""
+    shown (not finite, no minimum in the window)."""
     f = params.objective(p.function, 2)
-    params.within("steps", p.steps, 0, params.MAX_STEPS)
-    params.within("lr", p.lr, 0.0, math.inf, low_open=True)
     with params.refused():
         traj = run(f, p.x0, gd(p.lr), p.steps, p.tol)
         view = landscape.view(f, landscape.shown_points(traj), p.window)

@@ -134,8 +134,6 @@ def lemma(p: DescentLemmaParams) -> Lemma:
     f = params.objective(p.function, 1)
     ((lo, hi),) = params.window("window", p.window, 1)
     params.within("x0", p.x0, lo, hi)
-    params.within("steps", p.steps, 1, 1000)
-    params.within("too_large", p.too_large, 2.0, 100.0, low_open=True)
     with params.refused():
         landscape.require_finite(f, ((lo, hi),), 401)
         L = curvature.largest_refined(f, (lo, hi))

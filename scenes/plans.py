@@ -176,7 +176,6 @@ def field_survey(p, need_minimum: bool = False) -> FieldSurvey:
     sampled = None
     if hasattr(p, "arrow_window"):
         sampled = params.window("arrow_window", p.arrow_window, 2)
-        params.within("arrow_grid", p.arrow_grid, 2, 40)
     elif tuple(p.downhill_point) not in p.arrow_points:
         raise params.ParamError("downhill_point", "must be one of arrow_points")
     field = None

@@ -8,7 +8,6 @@ Render it with plain Manim from the repo root::
 from __future__ import annotations
 
 import functools
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated
@@ -59,6 +58,10 @@ Window = plots.Window
 ToPoint = plots.ToPoint
 
 
+# The function's own colour (blue) is left to its curve.
+QUARTIC_COLOURS = (look.POINT, look.INK, look.GOOD, look.TANGENT)
+
+
 @dataclass(frozen=True)
 class QuarticRatesParams(params.Params):
     """Exercise 2: f(x) = x⁴ − 3x³ + 2 from x0 = 4 with four learning rates.
@@ -70,7 +73,12 @@ class QuarticRatesParams(params.Params):
     """The function to descend: a catalogue name or a formula in x."""
     x0: params.Coordinate = 4.0
     """Where every run starts."""
-    rates: Annotated[tuple[params.Rate, ...], params.Items(1, 4)] = (0.001, 0.01, 0.05, 0.1)
+    rates: Annotated[tuple[params.Rate, ...], params.Items(1, len(QUARTIC_COLOURS))] = (
+        0.001,
+        0.01,
+        0.05,
+        0.1,
+    )
     """The learning rates compared, one ball each (at most four)."""
     steps: params.Steps = 100
     """The most updates each run takes."""
@@ -112,9 +120,6 @@ class Balls:
 def balls(p: QuarticRatesParams) -> Balls:
     """The runs of ``p`` on the graph of f; ParamError when it cannot be shown."""
     f = params.objective(p.function, 1)
-    params.within("steps", p.steps, 1, params.MAX_STEPS)
-    params.within("rates", len(p.rates), 1, len(QUARTIC_COLOURS))
-    params.within("rates", min(p.rates), 0.0, math.inf, low_open=True)
     with params.refused():
         runs = tuple(run(f, [p.x0], gd(lr), p.steps, p.tol) for lr in p.rates)
         xs = np.concatenate([[p.x0], *[landscape.shown_points(t)[:, 0] for t in runs]])
@@ -135,8 +140,6 @@ def balls(p: QuarticRatesParams) -> Balls:
     return Balls(f, runs, verdicts, window, ticks, tuple(marks))
 
 
-# The function's own colour (blue) is left to its curve.
-QUARTIC_COLOURS = (look.POINT, look.INK, look.GOOD, look.TANGENT)
 PLOT_WIDTH, PLOT_HEIGHT = 6.6, 6.1
 PLOT_CENTRE = np.array([-3.15, -0.05, 0.0])
 

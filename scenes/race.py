@@ -121,7 +121,6 @@ def race_searches(f: Objective, p: OptimizerRaceParams) -> dict[str, LrSearch]:
             "optimizers",
             f"choose among {', '.join(OPTIMIZER_COLOURS)}, got {list(p.optimizers)}",
         )
-    params.within("lrs_per_decade", p.lrs_per_decade, 1, 20)
     try:
         lrs = lr_grid(*p.lr_range, p.lrs_per_decade)
     except ValueError as err:
@@ -142,7 +141,6 @@ def race(p: OptimizerRaceParams) -> tuple[RunMap, dict[str, LrSearch]]:
     (:func:`scenes.plans.run_map`); ParamError naming ``lr_range`` when an
     optimizer's best run still diverges, since a race cannot show it."""
     f = params.objective(p.function, 2)
-    params.within("steps", p.steps, 1, params.MAX_STEPS)
     searches = race_searches(f, p)
     runs = {name: s.best_run for name, s in searches.items()}
 

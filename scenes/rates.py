@@ -8,7 +8,6 @@ Render it with plain Manim from the repo root::
 from __future__ import annotations
 
 import functools
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated
@@ -88,7 +87,7 @@ class LearningRatesParams(params.Params):
     """How many contour lines per panel."""
     contour_samples: params.Samples = 41
     """Grid points per side the contour lines are traced on."""
-    curve_rates: Annotated[tuple[params.Rate, ...], params.Items(1, 5)] = (
+    curve_rates: Annotated[tuple[params.Rate, ...], params.Items(1, len(RATE_COLOURS))] = (
         0.01,
         0.1,
         0.3,
@@ -130,12 +129,6 @@ class Rates:
 def rates(p: LearningRatesParams) -> Rates:
     """The runs of ``p`` and the map they share; ParamError when f cannot be shown."""
     f = params.objective(p.function, 2)
-    for key, steps in (("panel_steps", p.panel_steps), ("curve_steps", p.curve_steps)):
-        params.within(key, steps, 1, params.MAX_STEPS)
-    for key, lrs in (("panel_rates", p.panel_rates), ("curve_rates", p.curve_rates)):
-        params.within(key, min(lrs, default=1.0), 0.0, math.inf, low_open=True)
-    params.within("curve_rates", len(p.curve_rates), 1, len(RATE_COLOURS))
-    params.within("past_bound", p.past_bound, 1.0, 10.0, low_open=True)
     with params.refused():
         panels = tuple(run(f, p.x0, gd(lr), p.panel_steps, p.tol) for lr in p.panel_rates)
         shown = np.concatenate([landscape.shown_points(t) for t in panels])
