@@ -51,7 +51,7 @@ from scenes.kit.graphs import GraphView, flash, partial, title
 
 MAX_PARAMS = 20_000
 """The largest network swept: central differences on it take 2P forward passes of
-~P multiply–adds each, about a second."""
+~P multiply–adds each, a time that grows as P²."""
 
 ACTIVATION = params.OneOf(mlp.ACTIVATIONS)
 

@@ -247,7 +247,7 @@ class VectorJacobian(LessonScene):
         readout: MathTex | None = None
         block, at = point
         # The values shrink into their line as it fades in: a morph of three lines of
-        # glyphs into one aligns a thousand parts, most of a preview's time.
+        # glyphs into one would align every part of every glyph.
         self.play(
             FadeOut(block, target_position=at, scale=0.4),
             FadeIn(at, scale=1.5),
@@ -302,8 +302,8 @@ class VectorJacobian(LessonScene):
         self.play(
             FadeIn(formula.set_color(look.POINT), scale=1.3),
             FadeIn(value.set_color(look.POINT)),
-            # A cross-fade: morphing one line of glyphs into another costs a
-            # second of copying per entry, for no clearer a picture.
+            # A cross-fade: morphing one line of glyphs into another copies and
+            # aligns every glyph, for no clearer a picture.
             FadeIn(line),
             *([] if readout is None else [FadeOut(readout)]),
             run_time=p.entry_seconds,

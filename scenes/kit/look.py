@@ -121,7 +121,7 @@ class Recolor(Animation):
 
     ``mobject.animate.set_color(colour)`` ends the same, but as a Transform it copies
     the mobject and aligns every point of it with the copy's: for a matrix of
-    formulas, most of a second for a change of colour.
+    formulas, far more work than a change of colour needs.
 
     >>> from manim import Square
     >>> square = Square(color=INK, fill_opacity=0.5)

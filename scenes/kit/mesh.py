@@ -1,8 +1,9 @@
-"""A surface drawn as one mobject: the pixels of Manim's ``Surface``, 10× faster.
+"""A surface drawn as one mobject: the pixels of Manim's ``Surface``, without its
+Python work per face.
 
 Stock :class:`manim.Surface` is a group of one ``VMobject`` per face, so Manim's
 Cairo camera does per-face Python work every frame (family walks, bounding boxes,
-style look-ups): about 3 frames/s for 24×24 faces at 1080p. :class:`MeshSurface`
+style look-ups), for each of a surface's hundreds of faces. :class:`MeshSurface`
 holds the same faces, with the same Bézier control points, in one array; its
 camera, :class:`SurfaceCamera`, projects them, sorts them by depth with the rest of
 the scene and picks their colours in NumPy, and leaves Cairo only the drawing.

@@ -200,10 +200,10 @@ def times_word(n: int) -> str:
 
 
 # Live numbers. A DecimalNumber re-typesets on every ``set_value``: it copies a whole
-# MathTex per character (~1.5 ms a glyph). A readout that follows an animation would
-# spend most of each frame doing that, usually to show the digits it already shows.
-# So: plain outlines copied instead of MathTex (LightDecimal), and a new value set
-# only when the text it shows changes (show, follow).
+# MathTex per character. A readout that follows an animation would spend most of each
+# frame doing that, usually to show the digits it already shows. So: plain outlines
+# copied instead of MathTex (LightDecimal), and a new value set only when the text it
+# shows changes (show, follow).
 
 _GLYPHS: dict[tuple[str, type | None], VMobject] = {}
 
@@ -212,7 +212,7 @@ Number = TypeVar("Number", bound=DecimalNumber)
 
 
 class LightDecimal(DecimalNumber):
-    """A DecimalNumber whose characters are copied from plain outlines, 3× faster.
+    """A DecimalNumber whose characters are copied from plain outlines, not MathTex.
 
     Each character's outline is extracted once from Manim's MathTex into a plain
     VMobject (same points, same style) and that is copied instead: it looks the
