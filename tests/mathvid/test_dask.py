@@ -18,7 +18,7 @@ scene = "scenes.derivatives:DerivativeTable"
 title = "Table"
 [[scene]]
 id = "steps"
-scene = "scenes.derivatives:StepSizeError"
+scene = "scenes.step_size:StepSizeError"
 title = "Step size"
 """
 

@@ -30,7 +30,7 @@ title = "The table of derivatives"
 
 [[scene]]
 id = "step-size"
-scene = "scenes.derivatives:StepSizeError"
+scene = "scenes.step_size:StepSizeError"
 title = "Choosing h for a numerical derivative"
 """
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from mathvid.run.stills import scene_manifest
-from scenes import derivatives
+from scenes import derivatives, step_size
 from scenes.kit import look
 from tests import notebook
 from tests.references import DERIVATIVE_TABLE
@@ -21,7 +21,7 @@ from tests.scenes.checks import (
     read_manifest,
 )
 
-SCENES = [derivatives.TangentLine, derivatives.DerivativeTable, derivatives.StepSizeError]
+SCENES = [derivatives.TangentLine, derivatives.DerivativeTable, step_size.StepSizeError]
 
 
 @pytest.mark.parametrize("scene_cls", SCENES, ids=lambda c: c.__name__)
@@ -63,7 +63,7 @@ def test_derivative_table_against_mpmath() -> None:
 
 
 def test_step_size_scene_marks_the_measured_optimum() -> None:
-    manifest = scene_manifest(derivatives.StepSizeError)
+    manifest = scene_manifest(step_size.StepSizeError)
     values = manifest.values
     hs, x = np.array(values["hs"]), manifest.params["x"]
     # Recompute the central error curve independently with mpmath's exact cos(1).
