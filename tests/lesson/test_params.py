@@ -27,6 +27,7 @@ from scenes import (
     race,
     rates,
     rosenbrock,
+    two_layer,
 )
 from tests.scenes.checks import all_scene_classes, lesson_scenes
 
@@ -79,7 +80,7 @@ TABLE = [
     (descent.DescentBowl, {"window": [[0.0, 1e300], [0.0, 1.0]]}, "window", "at most"),
     (quartic.QuarticRates, {"function": "x*y"}, "function", "uses y"),
     (backprop.NeuronBackprop, {"shown": ["zz"]}, "shown", "choose among"),
-    (backprop.TwoLayerBackprop, {"wrt": "h"}, "wrt", "choose among"),
+    (two_layer.TwoLayerBackprop, {"wrt": "h"}, "wrt", "choose among"),
     (race.OptimizerRace, {"optimizers": ["Evil"]}, "optimizers", "choose among"),
     (rosenbrock.RosenbrockMilestone, {"zoom_samples": 0}, "zoom_samples", "at least"),
     (rates.LearningRates, {"panel_rates": [0.1, -1.0]}, "panel_rates", "more than 0"),

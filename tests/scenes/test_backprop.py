@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import torch
 
-from scenes import backprop
+from scenes import backprop, two_layer
 from scenes.kit import look
 from tests import notebook
 from tests.scenes.checks import (
@@ -27,7 +27,7 @@ from tests.scenes.checks import (
     read_manifest,
 )
 
-SCENES = [backprop.ChainRuleGraph, backprop.NeuronBackprop, backprop.TwoLayerBackprop]
+SCENES = [backprop.ChainRuleGraph, backprop.NeuronBackprop, two_layer.TwoLayerBackprop]
 
 
 def close(a: float, b: float) -> bool:
@@ -172,4 +172,4 @@ def test_a_wrong_path_colour_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
     # The path highlight and the backward flash use POINT; the forward pass and the
     # PyTorch table do not, so exactly the two middle steps must fail.
     monkeypatch.setattr(look, "POINT", look.GOOD)
-    assert golden_matches(backprop.TwoLayerBackprop) == [True, False, False, True]
+    assert golden_matches(two_layer.TwoLayerBackprop) == [True, False, False, True]
