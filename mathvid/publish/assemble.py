@@ -31,7 +31,7 @@ from mathvid.media import replacing, replacing_all
 from mathvid.publish.transcript import Overrides, transcript_html, transcript_text
 from mathvid.publish.vtt import from_srt, to_srt, to_webvtt
 from mathvid.run.render import Rendered
-from mathvid.sound import audio
+from mathvid.sound import audio, muxing
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,7 @@ def _write(path: Path, text: str) -> None:
 def _concatenate(videos: list[Path], titles: list[str], target: Path) -> list[Chapter]:
     """Copy the packets of ``videos``, picture and sound, one after another into
     the new file ``target`` (a temporary name), with a chapter per video."""
-    ends = [audio.video_span(path)[1] for path in videos]
+    ends = [muxing.video_span(path)[1] for path in videos]
     bounds = list(itertools.accumulate(ends, initial=Fraction(0)))  # and the end
     starts, places = bounds[:-1], _sound_places(bounds)
     with av.open(str(target), "w", format="mp4") as out:
@@ -175,11 +175,11 @@ def _sound_places(starts: list[Fraction]) -> list[tuple[int, int]]:
     >>> _sound_places([Fraction(0), Fraction(1, 15), Fraction(2, 15)])
     [(0, 3072), (4096, 6400)]
     """
-    frames = [math.ceil(start * audio.RATE / audio.AAC_FRAME) for start in starts[:-1]]
-    stops = [(frame - 1) * audio.AAC_FRAME for frame in frames[1:]]
+    frames = [math.ceil(start * audio.RATE / muxing.AAC_FRAME) for start in starts[:-1]]
+    stops = [(frame - 1) * muxing.AAC_FRAME for frame in frames[1:]]
     return list(
         zip(
-            [frame * audio.AAC_FRAME for frame in frames],
+            [frame * muxing.AAC_FRAME for frame in frames],
             [*stops, round(starts[-1] * audio.RATE)],
             strict=True,
         )
@@ -206,8 +206,8 @@ def _sound(
             _check_same_sound(stream, source, path)
             packets = (p for p in src.demux(source) if p.dts is not None)
         else:
-            packets = audio.silence(samples)
-        end = at - audio.AAC_FRAME  # where the previous scene stopped, for priming
+            packets = muxing.silence(samples)
+        end = at - muxing.AAC_FRAME  # where the previous scene stopped, for priming
         for packet in packets:
             packet.pts += at
             packet.dts += at
@@ -215,7 +215,7 @@ def _sound(
                 break
             if packet.pts != end:
                 raise ValueError(f"{path}: its sound has a gap at {packet.pts} samples")
-            packet.duration = min(audio.AAC_FRAME, stop - packet.pts)
+            packet.duration = min(muxing.AAC_FRAME, stop - packet.pts)
             end = packet.pts + packet.duration
             packet.stream = stream
             yield packet

@@ -370,14 +370,14 @@ def _collect(job: Job, manim_media: Path, out: Path, key: str) -> None:
 def _mix_in(wav: Path, video: Path, sections: list[dict]) -> None:
     """The scene's sound (``wav``), loudness-normalised, into its ``video`` and each
     step's clip (named in ``sections``, from the video's folder)."""
-    from mathvid.sound import audio
+    from mathvid.sound import audio, muxing
 
-    track = audio.mux_normalised(video, audio.decode(wav), video)
+    track = muxing.mux_normalised(video, audio.decode(wav), video)
     start = 0.0
     for item in sections:
         duration = float(item["duration"])
         clip = video.parent / item["clip"]
-        audio.mux(clip, audio.cut(track, start, duration), clip)
+        muxing.mux(clip, audio.cut(track, start, duration), clip)
         start += duration
 
 

@@ -43,7 +43,7 @@ from lesson.file import Lesson, SceneEntry, slug
 from lesson.manifest import Cue
 from lesson.reading import Unreadable, read_file
 from lesson.words.speech import READING_RATE, cue_texts, for_the_ear, for_the_eye
-from mathvid.sound import audio
+from mathvid.sound import audio, loudness, voice_activity
 from scenes.base import Speech
 
 T = TypeVar("T")
@@ -78,7 +78,7 @@ MAX_RECORDING_BYTES = 1 << 30
 """A recording's file is at most 1 GiB (10 minutes of 192 kHz 32-bit stereo is
 0.9 GB), so that one is never read whole into memory past that."""
 MIN_SPEECH = 0.2
-"""Seconds of speech (:func:`audio.speech_spans`) that a recording must hold: less
+"""Seconds of speech (:func:`voice_activity.speech_spans`) that a recording must hold: less
 is a click or a breath, not a word."""
 MAX_PEAK = 1000.0
 """The largest sample a recording may hold (float samples may pass full scale, ±1,
@@ -216,7 +216,7 @@ class Narrator:
             samples, rate = _piper(words, speed)
             spoken = audio.resample(samples.astype(np.float32) / 32768.0, rate)
             self.cache.mkdir(parents=True, exist_ok=True)
-            audio.write_wav(path, audio.normalise(audio.trim(spoken)))
+            audio.write_wav(path, loudness.normalise(voice_activity.trim(spoken)))
         with wave.open(str(path), "rb") as f:
             raw = np.frombuffer(f.readframes(f.getnframes()), dtype="<i2")
         return raw.astype(np.float32) / 32768.0
@@ -255,17 +255,17 @@ def _recorded(recording: Recording, cues: list[str], worded: bool) -> Speech:
     samples = recorded_sound(recording)
     # Trimmed to its speech, it has some; the whole of it, should the detector,
     # reading the trimmed sound's levels afresh, find none.
-    spans = audio.speech_spans(samples) or [(0.0, len(samples) / audio.RATE)]
+    spans = voice_activity.speech_spans(samples) or [(0.0, len(samples) / audio.RATE)]
     timed = along_speech(cues, spans)
     source = RECORDING if worded else RECORDING_STEP_TEXT
-    return Speech(timed, audio.normalise(samples), source)
+    return Speech(timed, loudness.normalise(samples), source)
 
 
 def recorded_sound(
     recording: Recording, max_seconds: float = MAX_RECORDING_SECONDS
 ) -> np.ndarray:
     """The sound of ``recording``, its offset removed and silence trimmed (see
-    :func:`audio.trim`): checked before it is used, for ``mathvid check`` and
+    :func:`voice_activity.trim`): checked before it is used, for ``mathvid check`` and
     before anything renders.
 
     Raises
@@ -319,17 +319,17 @@ def _checked_sound(samples: np.ndarray) -> np.ndarray:
     # An offset (a constant level) reads as sound to the energy detector, and a
     # recorder's offset clicks where the sound is cut: it goes.
     samples = samples - np.float32(samples.mean(dtype=np.float64))
-    spans = audio.speech_spans(samples)
+    spans = voice_activity.speech_spans(samples)
     speech = sum(end - start for start, end in spans)
     if speech < MIN_SPEECH:
         heard = f"only {speech:.2f} s of sound" if spans else "silent, or too quiet"
         raise ValueError(f"no speech in it ({heard})")
-    return audio.trim(samples)
+    return voice_activity.trim(samples)
 
 
 def along_speech(texts: list[str], spans: list[tuple[float, float]]) -> tuple[Cue, ...]:
     """Cues of ``texts`` laid along a recording's speech ``spans`` (seconds, as
-    :func:`audio.speech_spans` finds them): the first starts with the speech, the
+    :func:`voice_activity.speech_spans` finds them): the first starts with the speech, the
     last ends with it, and each cue's share of the time spoken (pauses left out) is
     near its share of the characters, its boundaries moved into pauses where that
     costs least (:func:`_boundaries`). A cue ending in a pause ends with its

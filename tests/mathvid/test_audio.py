@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from scipy.signal import butter, correlate, lfilter, sosfilt
 
-from mathvid.sound import audio
+from mathvid.sound import audio, loudness, muxing, voice_activity
 from mathvid.sound.audio import RATE
 
 
@@ -123,7 +123,7 @@ def test_decode_any_format_rate_and_layout(
     assert abs(x.size - 2 * RATE) <= (256 if codec == "vorbis" else 0), x.size
     middle = x[round(0.7 * RATE) : round(1.3 * RATE)]
     assert abs(level(middle) - level(tone(0, 2)[: middle.size])) <= tolerance
-    assert_spans(audio.speech_spans(x), [(0.5, 1.5)], 0.02)
+    assert_spans(voice_activity.speech_spans(x), [(0.5, 1.5)], 0.02)
 
 
 def test_decode_mixes_channels_at_equal_weight(tmp_path) -> None:
@@ -164,50 +164,51 @@ def test_resample_keeps_frequency_and_level() -> None:
 
 
 def test_no_speech_in_silence_or_low_noise() -> None:
-    assert audio.speech_spans(np.zeros(2 * RATE, np.float32)) == []
-    assert audio.speech_spans(np.zeros(0, np.float32)) == []
+    assert voice_activity.speech_spans(np.zeros(2 * RATE, np.float32)) == []
+    assert voice_activity.speech_spans(np.zeros(0, np.float32)) == []
     noise = np.random.default_rng(1).standard_normal(2 * RATE) * 10 ** (-70 / 20)
     assert abs(level(noise) + 70) < 0.1
-    assert audio.speech_spans(noise) == []
-    assert audio.trim(noise).size == 0
+    assert voice_activity.speech_spans(noise) == []
+    assert voice_activity.trim(noise).size == 0
 
 
 def test_a_tone_is_found_where_it_is() -> None:
-    assert_spans(audio.speech_spans(tone(0.5, 1.5)), [(0.5, 1.5)], 0.02)
+    assert_spans(voice_activity.speech_spans(tone(0.5, 1.5)), [(0.5, 1.5)], 0.02)
     # The same over a recording's noise floor (−60 dBFS).
     noise = np.random.default_rng(2).standard_normal(2 * RATE) * 10 ** (-60 / 20)
-    assert_spans(audio.speech_spans(tone(0.5, 1.5) + noise), [(0.5, 1.5)], 0.02)
+    assert_spans(voice_activity.speech_spans(tone(0.5, 1.5) + noise), [(0.5, 1.5)], 0.02)
 
 
 def test_short_gaps_join_long_ones_split() -> None:
     close = tone(0.3, 0.8, 2.5) + tone(0.9, 1.4, 2.5)
-    assert_spans(audio.speech_spans(close), [(0.3, 1.4)], 0.02)
+    assert_spans(voice_activity.speech_spans(close), [(0.3, 1.4)], 0.02)
     apart = tone(0.3, 0.8, 2.5) + tone(1.3, 1.8, 2.5)
-    assert_spans(audio.speech_spans(apart), [(0.3, 0.8), (1.3, 1.8)], 0.02)
-    assert_spans(audio.speech_spans(apart, min_silence=0.6), [(0.3, 1.8)], 0.02)
+    assert_spans(voice_activity.speech_spans(apart), [(0.3, 0.8), (1.3, 1.8)], 0.02)
+    assert_spans(voice_activity.speech_spans(apart, min_silence=0.6), [(0.3, 1.8)], 0.02)
 
 
 def test_a_click_is_not_speech() -> None:
     click = tone(1.0, 1.02, 2.0)
-    assert audio.speech_spans(click) == []
-    assert_spans(audio.speech_spans(click, min_speech=0.0), [(1.0, 1.02)], 0.01)
+    assert voice_activity.speech_spans(click) == []
+    assert_spans(voice_activity.speech_spans(click, min_speech=0.0), [(1.0, 1.02)], 0.01)
 
 
 def test_speechlike_bursts_are_covered() -> None:
     # Each syllable dips to −15 dB and at a burst's start the envelope rises from
     # there: the edges are within 30 ms, and the syllables join into one span.
-    assert_spans(audio.speech_spans(speechlike()), [(0.3, 1.1), (1.8, 2.6)], 0.03)
+    assert_spans(voice_activity.speech_spans(speechlike()), [(0.3, 1.1), (1.8, 2.6)], 0.03)
 
 
 def test_trim_keeps_the_speech_and_a_margin() -> None:
     x = tone(0.5, 1.5)
-    cut = audio.trim(x, margin=0.02)
+    cut = voice_activity.trim(x, margin=0.02)
     assert abs(cut.size / RATE - 1.04) <= 0.02
     start = np.flatnonzero(cut)[0] / RATE
     assert 0.01 <= start <= 0.03  # the margin, give or take half a 10 ms frame
-    first = round((audio.speech_spans(x)[0][0] - 0.02) * RATE)
+    first = round((voice_activity.speech_spans(x)[0][0] - 0.02) * RATE)
     assert np.array_equal(cut, x[first : first + cut.size])
-    assert audio.trim(x[RATE // 2 :], margin=0.05)[0] == x[RATE // 2]  # no room before
+    starts_speaking = x[RATE // 2 :]  # no room before the speech for a margin
+    assert voice_activity.trim(starts_speaking, margin=0.05)[0] == starts_speaking[0]
 
 
 # ----------------------------------------------------------------------------- loudness
@@ -239,22 +240,22 @@ def test_loudness_of_a_sine_is_what_bs1770_says() -> None:
     t = np.arange(5 * RATE) / RATE
     sine = 10 ** (-20 / 20) * np.sin(2 * np.pi * 997 * t)
     assert k_weighted_loudness(sine) == pytest.approx(-23.01, abs=0.005)
-    assert audio.loudness(sine) == pytest.approx(-23.01, abs=0.01)
+    assert loudness.loudness(sine) == pytest.approx(-23.01, abs=0.01)
     # Music-like material at other frequencies agrees with the standard too.
     for freq in (50, 440, 5000, 12_000):
         x = 0.3 * np.sin(2 * np.pi * freq * t)
-        assert audio.loudness(x) == pytest.approx(k_weighted_loudness(x), abs=0.01), freq
+        assert loudness.loudness(x) == pytest.approx(k_weighted_loudness(x), abs=0.01), freq
 
 
 def test_loudness_of_silence_and_of_short_clips() -> None:
-    assert audio.loudness(np.zeros(RATE)) == -np.inf
-    assert audio.loudness(np.zeros(0)) == -np.inf
-    assert audio.loudness(np.full(RATE, 1e-5)) == -np.inf  # under the −70 LUFS gate
+    assert loudness.loudness(np.zeros(RATE)) == -np.inf
+    assert loudness.loudness(np.zeros(0)) == -np.inf
+    assert loudness.loudness(np.full(RATE, 1e-5)) == -np.inf  # under the −70 LUFS gate
     t = np.arange(RATE) / RATE
     sine = 0.1 * np.sin(2 * np.pi * 997 * t)
     # Shorter than a 400 ms gating block: one block of its own length.
     for n in (RATE // 4, 12_345, 19_199):
-        assert audio.loudness(sine[:n]) == pytest.approx(-23.01, abs=0.1), n
+        assert loudness.loudness(sine[:n]) == pytest.approx(-23.01, abs=0.1), n
 
 
 def test_true_peak_sees_the_crest_between_samples() -> None:
@@ -264,19 +265,19 @@ def test_true_peak_sees_the_crest_between_samples() -> None:
     sample_peak = 20 * np.log10(np.abs(quarter).max())
     assert sample_peak == pytest.approx(-3.01, abs=0.01)
     faded = np.hanning(RATE) * quarter  # not abrupt at the ends, which would ring
-    assert audio.true_peak(faded) == pytest.approx(0.0, abs=0.05)
-    assert audio.true_peak(quarter) > sample_peak + 2.9
+    assert loudness.true_peak(faded) == pytest.approx(0.0, abs=0.05)
+    assert loudness.true_peak(quarter) > sample_peak + 2.9
     # A sine whose samples do reach the crest reads its sample peak.
     sine = 0.5 * np.sin(2 * np.pi * 1000 * n / RATE)
-    assert audio.true_peak(sine) == pytest.approx(20 * np.log10(0.5), abs=0.02)
-    assert audio.true_peak(np.zeros(10)) == -np.inf
-    assert audio.true_peak(np.zeros(0)) == -np.inf
+    assert loudness.true_peak(sine) == pytest.approx(20 * np.log10(0.5), abs=0.02)
+    assert loudness.true_peak(np.zeros(10)) == -np.inf
+    assert loudness.true_peak(np.zeros(0)) == -np.inf
 
 
 def test_true_peak_is_the_same_in_chunks() -> None:
     x = speechlike().astype(np.float64)
-    whole = audio._peaks(x, chunk=x.size)
-    np.testing.assert_allclose(audio._peaks(x, chunk=1000), whole, rtol=0, atol=1e-12)
+    whole = loudness._peaks(x, chunk=x.size)
+    np.testing.assert_allclose(loudness._peaks(x, chunk=1000), whole, rtol=0, atol=1e-12)
 
 
 @pytest.mark.parametrize(
@@ -290,10 +291,10 @@ def test_true_peak_is_the_same_in_chunks() -> None:
     ],
 )
 def test_normalise_meets_loudness_and_true_peak(signal) -> None:
-    out = audio.normalise(signal)
+    out = loudness.normalise(signal)
     assert out.dtype == np.float32 and out.shape == signal.shape
-    assert audio.loudness(out) == pytest.approx(-16.0, abs=0.5)
-    assert audio.true_peak(out) <= -1.0
+    assert loudness.loudness(out) == pytest.approx(-16.0, abs=0.5)
+    assert loudness.true_peak(out) <= -1.0
 
 
 def test_normalise_louder_targets_need_the_limiter() -> None:
@@ -302,28 +303,28 @@ def test_normalise_louder_targets_need_the_limiter() -> None:
     assert crest > 25
     # At −16 LUFS the plosives would peak near +12 dBTP: the limiter takes them
     # down, and only around them: most of the speech keeps its gain.
-    out = audio.normalise(x)
-    gained = x.astype(np.float64) * 10 ** ((-16 - audio.loudness(x)) / 20)
+    out = loudness.normalise(x)
+    gained = x.astype(np.float64) * 10 ** ((-16 - loudness.loudness(x)) / 20)
     reduced = np.abs(out) < np.abs(gained) * 10 ** (-0.5 / 20)
     assert reduced.mean() < 0.15
     for target, ceiling in ((-12.0, -1.0), (-20.0, -3.0)):
-        out = audio.normalise(x, target, ceiling)
-        assert audio.loudness(out) == pytest.approx(target, abs=0.5)
-        assert audio.true_peak(out) <= ceiling
+        out = loudness.normalise(x, target, ceiling)
+        assert loudness.loudness(out) == pytest.approx(target, abs=0.5)
+        assert loudness.true_peak(out) <= ceiling
 
 
 def test_silence_stays_silence() -> None:
     for quiet in (np.zeros(RATE, np.float32), np.zeros(0, np.float32), np.full(RATE, 1e-5)):
-        out = audio.normalise(quiet)
+        out = loudness.normalise(quiet)
         assert out.dtype == np.float32 and np.array_equal(out, quiet.astype(np.float32))
     with pytest.raises(ValueError, match="finite"):
-        audio.normalise(np.array([0.0, np.nan] * RATE))
+        loudness.normalise(np.array([0.0, np.nan] * RATE))
 
 
 def test_the_limiter_leaves_quiet_signals_alone() -> None:
     x = tone(0.2, 0.8, 1.0)
-    assert np.array_equal(audio.limit(x, -1.0), x)
-    assert audio.true_peak(audio.limit(4 * x, -1.0)) <= -1.0
+    assert np.array_equal(loudness.limit(x, -1.0), x)
+    assert loudness.true_peak(loudness.limit(4 * x, -1.0)) <= -1.0
 
 
 # ----------------------------------------------------------------------------- video
@@ -356,7 +357,7 @@ def video_packets(path: Path) -> list[tuple]:
 def test_mux_adds_aac_and_copies_the_video(tmp_path) -> None:
     video = make_video(tmp_path / "scene.mp4")
     sound = tone(0.5, 1.5)
-    out = audio.mux(video, sound, tmp_path / "narrated.mp4")
+    out = muxing.mux(video, sound, tmp_path / "narrated.mp4")
     assert out == tmp_path / "narrated.mp4"
     assert video_packets(out) == video_packets(video)
     with av.open(str(out)) as src:
@@ -370,47 +371,47 @@ def test_mux_adds_aac_and_copies_the_video(tmp_path) -> None:
     # hides it, and the last packet covers only the sound that is left.
     first = packets[0].pts
     end = packets[-1].pts + packets[-1].duration
-    assert first == -audio.AAC_FRAME
-    assert abs(duration - 2.0) <= audio.AAC_FRAME / RATE
-    assert (end - first) / RATE <= 2.0 + 2 * audio.AAC_FRAME / RATE
+    assert first == -muxing.AAC_FRAME
+    assert abs(duration - 2.0) <= muxing.AAC_FRAME / RATE
+    assert (end - first) / RATE <= 2.0 + 2 * muxing.AAC_FRAME / RATE
     # Decoded, it is the tone where it was put: no delay once priming is dropped.
-    heard = audio.audio_of(out)
+    heard = muxing.audio_of(out)
     assert heard.size == 2 * RATE
     lags = correlate(heard, sound, mode="full", method="fft")
     lag = int(np.argmax(lags)) - (sound.size - 1)
     assert lag == 0
     assert np.corrcoef(heard, sound)[0, 1] > 0.999
-    assert_spans(audio.speech_spans(heard), [(0.5, 1.5)], 0.03)
+    assert_spans(voice_activity.speech_spans(heard), [(0.5, 1.5)], 0.03)
 
 
 def test_mux_encodes_about_128_kbps(tmp_path) -> None:
     # The encoder spends fewer bits on a tone or on silence: measure it on noise.
     video = make_video(tmp_path / "scene.mp4")
     noise = 0.1 * np.random.default_rng(4).standard_normal(2 * RATE).astype(np.float32)
-    with av.open(str(audio.mux(video, noise, tmp_path / "noise.mp4"))) as src:
+    with av.open(str(muxing.mux(video, noise, tmp_path / "noise.mp4"))) as src:
         assert 110_000 <= src.streams.audio[0].bit_rate <= 140_000
 
 
 def test_mux_cuts_long_audio_and_pads_short(tmp_path) -> None:
     video = make_video(tmp_path / "scene.mp4")
-    long = audio.audio_of(audio.mux(video, tone(0.5, 2.8, 3.0), tmp_path / "long.mp4"))
+    long = muxing.audio_of(muxing.mux(video, tone(0.5, 2.8, 3.0), tmp_path / "long.mp4"))
     assert long.size == 2 * RATE
-    assert_spans(audio.speech_spans(long), [(0.5, 2.0)], 0.03)
-    short = audio.audio_of(audio.mux(video, tone(0.2, 0.6, 0.7), tmp_path / "short.mp4"))
+    assert_spans(voice_activity.speech_spans(long), [(0.5, 2.0)], 0.03)
+    short = muxing.audio_of(muxing.mux(video, tone(0.2, 0.6, 0.7), tmp_path / "short.mp4"))
     assert short.size == 2 * RATE
-    assert_spans(audio.speech_spans(short), [(0.2, 0.6)], 0.03)
+    assert_spans(voice_activity.speech_spans(short), [(0.2, 0.6)], 0.03)
     assert np.abs(short[round(0.8 * RATE) :]).max() < 1e-3  # the padding is silent
 
 
 def test_mux_over_its_own_input_and_again(tmp_path) -> None:
     video = make_video(tmp_path / "scene.mp4")
     before = video_packets(video)
-    audio.mux(video, tone(0.5, 1.5), video)
-    audio.mux(video, tone(1.0, 1.5), video)  # replaces the sound track it now has
+    muxing.mux(video, tone(0.5, 1.5), video)
+    muxing.mux(video, tone(1.0, 1.5), video)  # replaces the sound track it now has
     assert video_packets(video) == before
     with av.open(str(video)) as src:
         assert len(src.streams.audio) == 1
-    assert_spans(audio.speech_spans(audio.audio_of(video)), [(1.0, 1.5)], 0.03)
+    assert_spans(voice_activity.speech_spans(muxing.audio_of(video)), [(1.0, 1.5)], 0.03)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["scene.mp4"]
 
 
@@ -430,8 +431,8 @@ def test_mux_is_reproducible_and_keeps_chapters(tmp_path) -> None:
                 for i, (s, e, t) in enumerate([(0, 1000, "One"), (1000, 2000, "Two")])
             ]
         )
-    a = audio.mux(chaptered, tone(0.5, 1.5), tmp_path / "a.mp4")
-    b = audio.mux(chaptered, tone(0.5, 1.5), tmp_path / "b.mp4")
+    a = muxing.mux(chaptered, tone(0.5, 1.5), tmp_path / "a.mp4")
+    b = muxing.mux(chaptered, tone(0.5, 1.5), tmp_path / "b.mp4")
     assert (
         hashlib.sha256(a.read_bytes()).digest() == hashlib.sha256(b.read_bytes()).digest()
     )
@@ -449,9 +450,9 @@ def test_a_failed_mux_leaves_nothing_half_written(tmp_path, monkeypatch) -> None
         yield from []
         raise OSError("disk full")
 
-    monkeypatch.setattr(audio, "_encoded", failing)
+    monkeypatch.setattr(muxing, "_encoded", failing)
     with pytest.raises(OSError, match="disk full"):
-        audio.mux(video, tone(0.5, 1.5), out)
+        muxing.mux(video, tone(0.5, 1.5), out)
     assert out.read_bytes() == b"the previous good file"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["narrated.mp4", "scene.mp4"]
 
@@ -459,10 +460,10 @@ def test_a_failed_mux_leaves_nothing_half_written(tmp_path, monkeypatch) -> None
 def test_mux_needs_a_video_and_mono_audio(tmp_path) -> None:
     sound = write_audio(tmp_path / "voice.wav", "pcm_s16le", RATE, tone_at(RATE))
     with pytest.raises(ValueError, match="no video stream"):
-        audio.mux(sound, tone(0, 1), tmp_path / "out.mp4")
+        muxing.mux(sound, tone(0, 1), tmp_path / "out.mp4")
     video = make_video(tmp_path / "scene.mp4")
     with pytest.raises(ValueError, match="mono"):
-        audio.mux(video, np.zeros((2, RATE), np.float32), tmp_path / "out.mp4")
+        muxing.mux(video, np.zeros((2, RATE), np.float32), tmp_path / "out.mp4")
 
 
 def test_cut_tiles_a_track() -> None:

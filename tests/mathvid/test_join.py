@@ -16,7 +16,7 @@ import pytest
 from scipy.signal import correlate
 
 from mathvid.publish import assemble
-from mathvid.sound import audio
+from mathvid.sound import loudness, muxing, voice_activity
 from mathvid.sound.audio import RATE
 from tests.mathvid.command import mathvid
 from tests.mathvid.test_audio import make_video, tone
@@ -52,7 +52,7 @@ def span(x: np.ndarray, start: float, end: float) -> np.ndarray:
 def lag(lesson: np.ndarray, at: float, scene: np.ndarray) -> int:
     """Samples after ``at`` s where ``scene``'s sound best matches the lesson's,
     searched a frame of AAC either side."""
-    first, reach = round(at * RATE), 2 * audio.AAC_FRAME
+    first, reach = round(at * RATE), 2 * muxing.AAC_FRAME
     inner = scene[: scene.size - round(TAIL * RATE)]
     here = lesson[max(0, first - reach) : first + inner.size + reach]
     fits = correlate(here, inner, mode="valid", method="fft")
@@ -70,12 +70,12 @@ def joined(tmp_path_factory: pytest.TempPathFactory) -> dict:
     done = mathvid("lesson", "-q", "l", "--lesson", lesson, "--media", media)
     assert done.returncode == 0, done.stderr
     video = media / "lesson" / "lesson" / "l" / "lesson.mp4"
-    sound = audio.audio_of(video)
+    sound = muxing.audio_of(video)
     scenes, start = [], 0.0
     for scene_id in ("table", "step-size"):
         rendered = media / "lesson" / "scenes" / scene_id / "l"
         manifest = json.loads((rendered / "scene.json").read_text(encoding="utf-8"))
-        own = audio.audio_of(rendered / "scene.mp4")
+        own = muxing.audio_of(rendered / "scene.mp4")
         scenes.append((start, own, manifest, lag(sound, start, own)))
         start += manifest["duration"]
     return {"video": video, "sound": sound, "scenes": scenes}
@@ -95,8 +95,8 @@ def test_each_step_is_as_loud_in_the_lesson_as_in_its_scene(joined: dict) -> Non
     measured = 0
     for at, scene, manifest, _ in joined["scenes"]:
         for start, end, _ in steps(manifest):
-            theirs = audio.loudness(span(scene, start, end))
-            ours = audio.loudness(span(lesson, at + start, at + end))
+            theirs = loudness.loudness(span(scene, start, end))
+            ours = loudness.loudness(span(lesson, at + start, at + end))
             assert abs(ours - theirs) <= 0.5, (start, ours, theirs)
             # The step's last 0.3 s: as loud as in the scene, or as silent.
             theirs = rms(span(scene, end - EDGE, end))
@@ -118,7 +118,7 @@ def test_each_scenes_samples_are_in_the_lesson_as_they_are(joined: dict) -> None
     # second encoding's error would be 20-30 dB under it.
     lesson = joined["sound"]
     for at, scene, manifest, late in joined["scenes"]:
-        assert 0 <= late < audio.AAC_FRAME
+        assert 0 <= late < muxing.AAC_FRAME
         inner = scene[: scene.size - round(TAIL * RATE)]
         first = round(at * RATE) + late
         error = lesson[first : first + inner.size] - inner
@@ -155,14 +155,14 @@ def test_a_silent_scene_is_silence_between_its_neighbours(tmp_path) -> None:
     for n, seconds in enumerate(lengths):
         video = make_video(tmp_path / f"{n}.mp4", seconds)
         if n != 1:
-            audio.mux(video, tone(0.0, seconds - 0.5, seconds), video)
+            muxing.mux(video, tone(0.0, seconds - 0.5, seconds), video)
         videos.append(video)
     chapters = assemble._concatenate(videos, ["a", "b", "c"], tmp_path / "lesson.mp4")
     assert [c.end - c.start for c in chapters] == pytest.approx(lengths)
-    lesson = audio.audio_of(tmp_path / "lesson.mp4")
+    lesson = muxing.audio_of(tmp_path / "lesson.mp4")
     assert lesson.size == round(sum(lengths) * RATE)
-    heard = audio.speech_spans(lesson)
-    late = audio.AAC_FRAME / RATE
+    heard = voice_activity.speech_spans(lesson)
+    late = muxing.AAC_FRAME / RATE
     assert len(heard) == 2
     for (start, end), chapter in zip(heard, (chapters[0], chapters[2]), strict=True):
         assert chapter.start - 0.01 <= start <= chapter.start + late + 0.01

@@ -3,9 +3,9 @@ in sync with the animation, captions timed to the speech, loudness normalised.
 
 One render of the project's lesson at 480p15 with its voice, plus a recording for
 one step and new words for another, is checked by listening to it: an energy-based
-voice-activity detector (``mathvid.sound.audio.speech_spans``, tested on silence, noise
-and tones in ``test_audio.py``) finds where speech is, and that must be where each
-step's manifest says its speech is, and where its caption cues start.
+voice-activity detector (``mathvid.sound.voice_activity.speech_spans``, tested on
+silence, noise and tones in ``test_audio.py``) finds where speech is, and that must be
+where each step's manifest says its speech is, and where its caption cues start.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import tomli_w
 
 from lesson.words.speech import for_the_ear
 from mathvid.publish.vtt import from_srt
-from mathvid.sound import audio
+from mathvid.sound import audio, loudness, muxing, voice_activity
 from mathvid.sound.voice import MOST_WORDS_A_MINUTE, WORD, Narration, Narrator, Recording
 from tests.mathvid.command import mathvid
 from tests.scenes.checks import assert_caption_rules
@@ -109,13 +109,13 @@ def test_the_lesson_has_sound_as_long_as_its_picture(site: dict) -> None:
             < 0.05
         )
         assert len(video.chapters()) == len(site["ids"])
-    sound = audio.audio_of(site["video"])
-    assert abs(audio.loudness(sound) + 16.0) <= 1.0 and audio.true_peak(sound) <= -1.0
+    sound = muxing.audio_of(site["video"])
+    assert abs(loudness.loudness(sound) + 16.0) <= 1.0 and loudness.true_peak(sound) <= -1.0
 
 
 def test_speech_fills_each_steps_speech_span_and_nothing_else(site: dict) -> None:
-    track = audio.audio_of(site["video"])
-    heard = audio.speech_spans(track, min_silence=0.4)
+    track = muxing.audio_of(site["video"])
+    heard = voice_activity.speech_spans(track, min_silence=0.4)
     said = []
     for scene_id, offset in chapter_starts(site).items():
         for step in site["manifests"][scene_id]["steps"]:
@@ -134,8 +134,8 @@ def test_speech_fills_each_steps_speech_span_and_nothing_else(site: dict) -> Non
 
 
 def test_caption_cues_start_with_their_speech(site: dict) -> None:
-    track = audio.audio_of(site["video"])
-    onsets = np.array([s for s, _ in audio.speech_spans(track, min_silence=0.1)])
+    track = muxing.audio_of(site["video"])
+    onsets = np.array([s for s, _ in voice_activity.speech_spans(track, min_silence=0.1)])
     cues = from_srt(Path(site["out"] / "lesson.srt").read_text(encoding="utf-8"))
     assert len(cues) > 2 * len(site["ids"])
     for cue in cues:
@@ -150,9 +150,9 @@ def test_every_cue_keeps_the_caption_rules(site: dict) -> None:
 
 def test_each_scene_is_at_minus_16_lufs_without_clipping(site: dict) -> None:
     for scene_id in site["ids"]:
-        sound = audio.audio_of(site["scenes"] / scene_id / "l" / "scene.mp4")
-        assert abs(audio.loudness(sound) + 16.0) <= 1.0, scene_id
-        assert audio.true_peak(sound) <= -1.0, scene_id
+        sound = muxing.audio_of(site["scenes"] / scene_id / "l" / "scene.mp4")
+        assert abs(loudness.loudness(sound) + 16.0) <= 1.0, scene_id
+        assert loudness.true_peak(sound) <= -1.0, scene_id
 
 
 def test_a_recording_replaces_the_voice_and_sets_the_steps_length(site: dict) -> None:

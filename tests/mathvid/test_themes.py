@@ -12,7 +12,7 @@ import av
 import numpy as np
 import pytest
 
-from mathvid.sound import audio
+from mathvid.sound import muxing
 from mathvid.sound.audio import RATE
 from tests.mathvid.command import mathvid
 
@@ -124,12 +124,12 @@ def test_a_clear_video_keeps_its_alpha_when_narrated(tmp_path: Path) -> None:
         out.mux(stream.encode(None))
     t = np.arange(2 * RATE) / RATE
     sound = (0.3 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
-    narrated = audio.mux(video, sound, tmp_path / "narrated.webm")
+    narrated = muxing.mux(video, sound, tmp_path / "narrated.webm")
     with av.open(str(narrated)) as src:
         assert src.streams.audio[0].codec_context.name == "opus"
     _, frame = rgba_frames(narrated)[5]
     assert frame[0, 0, 3] == 0 and frame[20, 10, 3] == 255
-    heard = audio.audio_of(narrated)
+    heard = muxing.audio_of(narrated)
     spectrum = np.abs(np.fft.rfft(heard[: RATE // 2 * 2]))
     assert np.fft.rfftfreq(RATE // 2 * 2, 1 / RATE)[np.argmax(spectrum)] == pytest.approx(
         440, abs=2
