@@ -57,8 +57,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from lesson.manifest import Manifest
 from mathvid.publish.export import page
+from mathvid.studio.clips import Clips
 from mathvid.studio.edits import EditError
-from mathvid.studio.state import Clips, Studio, StudioError, public
+from mathvid.studio.errors import StudioError, public
+from mathvid.studio.state import Studio
 
 HERE = Path(__file__).resolve().parent
 HOST = "127.0.0.1"

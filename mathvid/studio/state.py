@@ -17,7 +17,6 @@ import itertools
 import json
 import math
 import os
-import re
 import sys
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
@@ -27,8 +26,8 @@ from typing import Any
 from lesson.manifest import Manifest
 from mathvid.media import lesson_media, write_text
 from mathvid.studio.edits import with_params
+from mathvid.studio.errors import MissingScene, Stale, StudioError, WorkerError, public
 from mathvid.studio.worker import (
-    CLIP_QUALITY,
     LessonGone,
     one_line,
     read_lesson,
@@ -49,41 +48,6 @@ CALL_SECONDS = 60.0
 """The longest any other request of the worker takes (reading or checking a lesson)."""
 START_SECONDS = 300.0
 """The longest the worker takes to start (it imports Manim and the project)."""
-ABSOLUTE = re.compile(r"(?<![\w.~-])/(?:[^/\s'\"]+/)+(?=[^/\s'\"])")
-"""The folders of an absolute path in a message: answers name files, not where."""
-
-
-class StudioError(ValueError):
-    """Something the page asked for that cannot be given; one line saying why."""
-
-    status = 422
-
-
-class MissingScene(StudioError):
-    """A scene the lesson does not have."""
-
-    status = 404
-
-
-class Stale(StudioError):
-    """An edit based on a version of the lesson file that is no longer the file's."""
-
-    status = 409
-
-
-class WorkerError(StudioError):
-    """The worker did not answer: it stopped, or took too long (it is replaced)."""
-
-    status = 503
-
-
-def public(message: str) -> str:
-    """``message`` with every absolute path shortened to its last part.
-
-    >>> public("/home/ann/course/lesson.toml:3: x: '/tmp/a/b.png' not found")
-    "lesson.toml:3: x: 'b.png' not found"
-    """
-    return ABSOLUTE.sub("", message)
 
 
 def terminal(line: str) -> None:
@@ -496,58 +460,3 @@ async def _messages(stream: asyncio.StreamReader) -> AsyncIterator[dict]:
 def _ending(code: int) -> str:
     """How a process with return code ``code`` ended, in words."""
     return f"killed by signal {-code}" if code < 0 else f"exit status {code}"
-
-
-class Clips:
-    """Each scene's clip to play in the page: its render at low quality when current,
-    otherwise rendered in the background (``mathvid render -q l``), with progress."""
-
-    def __init__(self, studio: Studio) -> None:
-        self.studio = studio
-        self.renders: dict[str, asyncio.Task] = {}
-
-    def current(self, scene_id: str) -> Path | None:
-        """The scene's clip if it shows the scene as it is now."""
-        from mathvid.run.render import is_current
-
-        scene = self.studio.scene(scene_id)
-        clip = self.studio.media / scene["clip"]
-        return clip if is_current(clip.parent, scene["key"]) else None
-
-    def start(self, scene_id: str) -> None:
-        """Render the clip unless it is being rendered."""
-        task = self.renders.get(scene_id)
-        if task is None or task.done():
-            self.renders[scene_id] = asyncio.create_task(self._render(scene_id))
-
-    async def _render(self, scene_id: str) -> None:
-        studio = self.studio
-        command = [sys.executable, "-m", "mathvid.cli", "render", scene_id]
-        command += ["-q", CLIP_QUALITY, "--lesson", str(studio.lesson_path)]
-        command += ["--media", str(studio.media.parent), "-j", "1"]
-        process = await asyncio.create_subprocess_exec(
-            *command, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE
-        )
-        progress = asyncio.create_task(self._progress(scene_id))
-        _, stderr = await process.communicate()
-        progress.cancel()
-        if process.returncode == 0:
-            studio.publish(
-                {"type": "clip", "scene": scene_id, "progress": 1.0, "ready": True}
-            )
-        else:
-            lines = stderr.decode(errors="replace").strip().splitlines() or ["failed"]
-            studio.publish({"type": "clip", "scene": scene_id, "error": lines[-1]})
-
-    async def _progress(self, scene_id: str) -> None:
-        """Every half second: the share of the scene's plays already encoded (never
-        less than said before: the work folder empties once the render is done)."""
-        studio = self.studio
-        with contextlib.suppress(StudioError):
-            plays = (await studio.manifest(scene_id)).plays or 0
-        share = 0.0
-        while True:
-            done = len(list((studio.media / ".tmp").glob(f"{scene_id}-*/manim/**/*.mp4")))
-            share = max(share, min(done / plays, 0.99) if plays else 0.0)
-            studio.publish({"type": "clip", "scene": scene_id, "progress": share})
-            await asyncio.sleep(0.5)

@@ -26,8 +26,9 @@ import pytest
 from starlette.testclient import TestClient
 
 from mathvid.cli import main
+from mathvid.studio.errors import WorkerError
 from mathvid.studio.server import BODY_BYTES, JSON_DEPTH, app
-from mathvid.studio.state import Studio, WorkerError
+from mathvid.studio.state import Studio
 from tests.mathvid.studio_site import LESSON, Events, Site, running
 
 PORT = 8765
