@@ -21,7 +21,15 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from mathvid.run.stills import scene_manifest
-from scenes.convergence import ConvergenceRate, kappa_text, plan
+from scenes.convergence import ConvergenceRate
+from scenes.convergence_plan import (
+    closing_caption,
+    gaps_caption,
+    kappa_text,
+    plan,
+    runs_caption,
+    verdict_caption,
+)
 from scenes.lemma import DescentLemma, lemma
 from tests.scenes.test_claims import shown
 
@@ -45,6 +53,8 @@ def numpy_function(expr: sp.Expr, *symbols: sp.Symbol):
     fn = sp.lambdify(symbols, expr, "numpy")
 
     def call(*args):
+        # As float64 arrays: a Python float's ** overflows with an exception, not inf.
+        args = [np.asarray(a, dtype=np.float64) for a in args]
         with np.errstate(all="ignore"):
             out = np.asarray(fn(*args), dtype=np.float64)
         return out + np.zeros(np.broadcast(*args).shape)
@@ -516,10 +526,10 @@ def convergence_words(p) -> list[str]:
     """ConvergenceRate's captions after the first, from its caption functions."""
     c = shown(plan, p)
     return [
-        ConvergenceRate._runs_caption(c, p),
-        ConvergenceRate._gaps_caption(c),
-        ConvergenceRate._closing_caption(c),
-        ConvergenceRate._verdict_caption(c),
+        runs_caption(c, p),
+        gaps_caption(c),
+        closing_caption(c),
+        verdict_caption(c),
     ]
 
 

@@ -16,7 +16,14 @@ import numpy as np
 import pytest
 
 from lesson import params
-from scenes.convergence import ConvergenceRate, ConvergenceRateParams, plan
+from scenes.convergence import ConvergenceRate
+from scenes.convergence_plan import (
+    ConvergenceRateParams,
+    closing_caption,
+    plan,
+    runs_caption,
+    verdict_caption,
+)
 from tests import notebook
 from tests.scenes.checks import (
     assert_captions,
@@ -132,7 +139,7 @@ def test_a_non_quadratic_is_checked_and_said() -> None:
     # H = diag(2 + 1.2 x², 2) over [−5, 5]²: μ = 2, L = 32.
     assert (r.curvature.mu, r.curvature.L, r.curvature.quadratic) == (2.0, 32.0, False)
     assert r.holds and r.left_at is None
-    assert "strongly convex" in ConvergenceRate._runs_caption(plan(p), p)
+    assert "strongly convex" in runs_caption(plan(p), p)
 
 
 def test_past_two_over_l_of_the_window_a_run_may_still_converge() -> None:
@@ -147,7 +154,7 @@ def test_past_two_over_l_of_the_window_a_run_may_still_converge() -> None:
     # The most at the corner x + y = 10: H = [[1 + 24, 24], [24, 100 + 24]].
     assert c.closing[1].curvature.L == pytest.approx(74.5 + np.hypot(49.5, 24), rel=1e-12)
     assert c.verdicts[1].status != "diverged" and c.closing[1].settling
-    caption = ConvergenceRate._verdict_caption(c)
+    caption = verdict_caption(c)
     assert "nothing is promised. This run still converges" in caption
 
 
@@ -158,7 +165,7 @@ def test_a_run_far_past_two_over_l_is_said_to_leave_not_to_overflow() -> None:
     )
     c = plan(p)
     assert c.closing[1].left_at == 1 and c.closing[1].trajectory.diverged_at > 100
-    said = ConvergenceRate._closing_caption(c)
+    said = closing_caption(c)
     assert "at η = 10/L the run diverges, leaving at step 1." in said
 
 
