@@ -12,28 +12,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
-from manim import (
-    DOWN,
-    LEFT,
-    UP,
-    FadeIn,
-    FadeOut,
-    Mobject,
-    VGroup,
-    Write,
-)
+from manim import DOWN, LEFT, UP, FadeIn, FadeOut, Mobject, VGroup, Write
 
-from mathcore.networks import (
-    GradientCheck,
-    check_against_torch,
-)
+from mathcore.networks import GradientCheck, check_against_torch
 from scenes.base import LessonScene
 from scenes.kit import numbers
-from scenes.kit.graphs import (
-    GraphView,
-    comparison_table,
-    verdict,
-)
+from scenes.kit.graphs import GraphView, comparison_table, verdict
 
 
 class Checked(Protocol):

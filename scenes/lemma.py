@@ -14,10 +14,7 @@ with such an η is shown for what it does. Every number is from
 
 from __future__ import annotations
 
-import functools
 import math
-from dataclasses import dataclass
-from typing import Annotated
 
 import numpy as np
 from manim import (
@@ -42,29 +39,30 @@ from manim import (
     linear,
 )
 
-from lesson import params
-from mathcore import curvature, landscape, smoothness, windows
+from mathcore import smoothness, windows
 from mathcore.clipping import windowed
-from mathcore.functions import Objective
-from mathcore.optimize import run
-from mathcore.optimizers import gd
 from mathcore.runs import graph_points
-from mathcore.trajectory import Trajectory
-from mathcore.trend import settling
 from scenes.base import LessonScene
 from scenes.kit import look, numbers, plots, text
 from scenes.kit.paths import (
     moving_dot,
     outcome,
-    outcome_words,
     step_arrow,
     traced_path,
     trajectory_record,
 )
 from scenes.kit.plots import inner_frame
 from scenes.kit.text import below, column
-
-Window = plots.Window
+from scenes.lemma_plan import (
+    DescentLemmaParams,
+    Lemma,
+    bound_caption,
+    decrease_caption,
+    lemma,
+    run_caption,
+    step_caption,
+    too_large_draws,
+)
 
 BOUND = look.SECANT  # the parabola: an approximation of f, from above
 TOO_LARGE = look.TANGENT  # a step past 2/L: derivatives gone wrong
@@ -72,169 +70,6 @@ PLOT_WIDTH, PLOT_HEIGHT = 6.6, 6.1
 PLOT_CENTRE = np.array([-3.15, -0.05, 0.0])
 PANEL_WIDTH, PANEL_HEIGHT = 4.6, 2.2
 PANEL_CENTRE = np.array([4.15, -2.48, 0.0])
-RATE_SAMPLES = 241  # η samples of the decrease curves
-
-
-@dataclass(frozen=True)
-class DescentLemmaParams(params.Params):
-    """The descent lemma on a flat-shouldered bowl, x² − 2 log cosh(x − 2), at x_t = 3.5.
-
-    Its curvature 2 tanh²(x − 2) stays under 2 and nears it away from x = 2, so a
-    step past 2/L keeps overshooting further.
-    """
-
-    function: Annotated[str, params.Formula(1)] = "x**2 - 2*log(cosh(x - 2))"
-    """The function: a catalogue name or a formula in x."""
-    x0: params.Coordinate = 3.5
-    """The point x_t the parabola touches f at; the too-large run starts there."""
-    window: Annotated[plots.Window, params.Region(1)] = ((-5.0, 5.0),)
-    """The x range shown; L is the largest f'' over it, and the parabola lies above f
-    on it."""
-    too_large: Annotated[float, params.Between(2.0, 100.0, low_open=True)] = 3.0
-    """The step past the bound, as a multiple of 1/L: η = too_large / L."""
-    steps: Annotated[int, params.Between(1, 1000)] = 12
-    """The most updates the too-large run takes."""
-    curve_samples: Annotated[int, params.Between(2, 5000)] = 400
-    """Points the curves of f and of the parabola are drawn through."""
-    run_seconds: params.Seconds = 2.5
-    """Seconds the too-large run takes to play."""
-
-    def check(self) -> None:
-        """Refuse a function, point or window the scene cannot show (see :func:`lemma`)."""
-        lemma(self)
-
-
-@dataclass(frozen=True)
-class Lemma:
-    """What DescentLemma shows, from mathcore."""
-
-    f: Objective
-    L: float
-    bound: smoothness.UpperBound
-    step: float  # x_{t+1} with η = 1/L: the parabola's lowest point
-    step_value: float  # f there
-    rates: np.ndarray  # η samples of the decrease panel
-    guaranteed: np.ndarray  # η(1 − Lη/2) f′(x_t)²
-    actual: np.ndarray  # f(x_t) − f(x_t − η f′(x_t)); NaN where the step leaves the window
-    lr: float  # the too-large η
-    promise: float  # the decrease the bound promises at lr (below 0: a rise)
-    run: Trajectory
-    verdict: landscape.Verdict
-    window: Window  # x (the window) and f
-    ticks: tuple[tuple[float, ...], tuple[float, ...]]
-    panel: Window  # η and the decrease
-
-
-@functools.lru_cache(maxsize=16)  # check() at load, then construct(): once
-def lemma(p: DescentLemmaParams) -> Lemma:
-    """Everything the scene shows for ``p``; ParamError (one line, naming the key) for
-    a function not finite on the window, one with no upward curvature there (L = 0:
-    no parabola to draw), a point outside the window or where f′ = 0, or a step
-    η = 1/L that leaves the window (the bound holds only inside it)."""
-    f = params.objective(p.function, 1)
-    ((lo, hi),) = params.window("window", p.window, 1)
-    params.within("x0", p.x0, lo, hi)
-    with params.refused():
-        landscape.require_finite(f, ((lo, hi),), 401)
-        L = curvature.largest_refined(f, (lo, hi))
-    if not L > 0:
-        raise params.ParamError(
-            "function",
-            "f'' ≤ 0 all over the window (f is straight or bends down there): "
-            "there is no curvature L > 0 to draw a parabola with",
-        )
-    bound = smoothness.upper_bound(f, p.x0, L)
-    xs = np.linspace(lo, hi, p.curve_samples)
-    heights = np.concatenate([f.value(xs[:, None]), [bound.minimum]])
-    y_window = windows.frame(heights[:, None], margin=0.06, target=10)[0]
-    _require_visible_step(bound, (lo, hi), y_window)
-    step = bound.minimiser
-    dense = np.linspace(lo, hi, 20001)
-    if smoothness.lowest_gap(f, bound, dense) < -1e-9 * (y_window[1] - y_window[0]):
-        raise params.ParamError(
-            "function", "f'' changes too fast on this window to bound it from a grid"
-        )
-    lr = p.too_large / L
-    with params.refused("x0"):
-        traj = run(f, [p.x0], gd(lr), p.steps)
-    window = ((lo, hi), y_window)
-    rates, guaranteed, actual = _decrease_curves(f, bound, (lo, hi), max(p.too_large, 2.4))
-    return Lemma(
-        f=f,
-        L=L,
-        bound=bound,
-        step=step,
-        step_value=float(f.value([step])),
-        rates=rates,
-        guaranteed=guaranteed,
-        actual=actual,
-        lr=lr,
-        promise=float(smoothness.guaranteed_decrease(lr, bound.slope, L)),
-        run=traj,
-        verdict=landscape.verdict(traj, window, (), graph_points(traj)),
-        window=window,
-        ticks=(windows.ticks((lo, hi), 7), windows.ticks(y_window, 5)),
-        panel=_panel_window(L, p.too_large, guaranteed, actual),
-    )
-
-
-def _require_visible_step(
-    bound: smoothness.UpperBound,
-    x_window: tuple[float, float],
-    y_window: tuple[float, float],
-) -> None:
-    """ParamError on ``x0`` when f′(x_t) = 0 (no step) or the step η = 1/L is too
-    small to see or leaves the window."""
-    lo, hi = x_window
-    promised = bound.value - bound.minimum  # f′²/(2L)
-    if not promised > 1e-4 * (y_window[1] - y_window[0]):
-        raise params.ParamError(
-            "x0",
-            f"f′({numbers.fmt(bound.x)}) = {bound.slope:.3g}: the step from there is too "
-            "small to see; choose a point where f slopes",
-        )
-    if not lo <= bound.minimiser <= hi:
-        raise params.ParamError(
-            "x0",
-            f"the step η = 1/L from {numbers.fmt(bound.x)} lands at "
-            f"x = {numbers.fmt(bound.minimiser)}, outside the window [{lo:g}, {hi:g}], "
-            "where f'' ≤ L is not known",
-        )
-
-
-def _decrease_curves(
-    f: Objective, bound: smoothness.UpperBound, x_window: tuple[float, float], most: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """η from 0 to a little past ``most``/L; the guaranteed and the actual decrease
-    (NaN where the step leaves the window: nothing is promised there)."""
-    rates = np.linspace(0.0, 1.08 * most / bound.L, RATE_SAMPLES)
-    guaranteed = smoothness.guaranteed_decrease(rates, bound.slope, bound.L)
-    landing = bound.x - rates * bound.slope
-    inside = (landing >= x_window[0]) & (landing <= x_window[1])
-    actual = np.full_like(rates, np.nan)
-    actual[inside] = smoothness.actual_decrease(f, bound.x, rates[inside])
-    return rates, guaranteed, actual
-
-
-def _panel_window(
-    L: float, too_large: float, guaranteed: np.ndarray, actual: np.ndarray
-) -> Window:
-    """η from 0 to past the too-large η; the decrease from its lowest to its highest."""
-    values = np.concatenate([guaranteed, actual[np.isfinite(actual)], [0.0]])
-    low, high = float(values.min()), float(values.max())
-    pad = 0.08 * (high - low)
-    return ((0.0, 1.08 * max(too_large, 2.4) / L), (low - pad, high + pad))
-
-
-def _too_large_draws(d: Lemma) -> str:
-    """What the step "Too large" draws, in words."""
-    exit_ = windowed(graph_points(d.run), d.window)
-    ends = "leaves the plot" if exit_.exited else "ends at a dot"
-    return (
-        f"On the panel, η = {numbers.fmt(d.lr)} is marked below 0: the bound lets f "
-        f"rise by {numbers.fmt(abs(d.promise))}. On the plot, the run with this η is "
-        f"traced and {ends}: {outcome_words(d.verdict)}."
-    )
 
 
 class DescentLemma(LessonScene):
@@ -262,7 +97,7 @@ class DescentLemma(LessonScene):
 
         self.step(
             "A parabola above f",
-            self._bound_caption(d),
+            bound_caption(d),
             draws=f"Beside: L = {numbers.fmt(d.L)}, the most f curves, and the lemma's "
             "inequality. A parabola through the point, with f's slope there and "
             "curvature L, is drawn above f.",
@@ -271,7 +106,7 @@ class DescentLemma(LessonScene):
 
         self.step(
             "The step η = 1/L",
-            self._step_caption(d),
+            step_caption(d),
             draws="An arrow jumps from the point to the parabola's lowest point, at x = "
             f"{numbers.fmt(d.step)}. Beside: the bound there, f at most "
             f"{numbers.fmt(q.minimum)}, and f's true value, {numbers.fmt(d.step_value)}, "
@@ -281,7 +116,7 @@ class DescentLemma(LessonScene):
 
         self.step(
             "The guaranteed decrease",
-            self._decrease_caption(d),
+            decrease_caption(d),
             draws="The decrease formula is written beside, and a panel plots the "
             "decrease against η: the promised one, above 0 between 0 and 2/L and highest "
             "at 1/L, and the true one, dashed.",
@@ -290,8 +125,8 @@ class DescentLemma(LessonScene):
 
         self.step(
             f"Too large: η = {numbers.fmt(p.too_large)}/L",
-            self._run_caption(d),
-            draws=_too_large_draws(d),
+            run_caption(d),
+            draws=too_large_draws(d),
         )
         self._show_too_large(d, axes, panel, p)
 
@@ -538,82 +373,6 @@ class DescentLemma(LessonScene):
         )
         self.record("window", d.window)
         self.record("panel", d.panel)
-
-    # ------------------------------------------------------------------ captions
-
-    @staticmethod
-    def _bound_caption(d: Lemma) -> str:
-        return (
-            f"On this window f never curves more than L = {numbers.fmt(d.L)}. So the "
-            "parabola through x_t, with the slope of f and curvature L, lies above f "
-            "everywhere."
-        )
-
-    @staticmethod
-    def _step_caption(d: Lemma) -> str:
-        q = d.bound
-        return (
-            f"The step size η = 1/L = {numbers.fmt(1 / d.L)} lands at the parabola's "
-            f"lowest point, x = {numbers.fmt(d.step)}. The bound promises f ≤ "
-            f"{numbers.fmt(q.minimum)} there. In fact f is "
-            f"{numbers.fmt(d.step_value)}{DescentLemma._lower(d)}."
-        )
-
-    @staticmethod
-    def _lower(d: Lemma) -> str:
-        """ ", lower still" when f is below the bound's minimum by a visible amount."""
-        visible = 1e-3 * (d.window[1][1] - d.window[1][0])
-        return (
-            ", lower still"
-            if d.step_value < d.bound.minimum - visible
-            else ", exactly the promise"
-        )
-
-    @staticmethod
-    def _decrease_caption(d: Lemma) -> str:
-        roots = smoothness.decrease_roots(d.L)
-        finite = np.isfinite(d.actual)
-        above = bool(np.all(d.actual[finite] >= d.guaranteed[finite] - 1e-9))
-        true = " The true drop, dashed, is never smaller." if above else ""
-        return (
-            "For any η, the bound promises a drop of at least η(1 − Lη/2)·f′(x_t)². "
-            f"It is positive exactly between 0 and 2/L = {numbers.fmt(roots[1])}, and "
-            f"largest at 1/L.{true}"
-        )
-
-    @staticmethod
-    def _run_caption(d: Lemma) -> str:
-        t, v = d.run, d.verdict
-        start = (
-            f"Past 2/L the bound promises nothing: at η = {numbers.fmt(d.lr)} it lets f "
-            f"rise by {numbers.fmt(-d.promise)}."
-        )
-        hops = ", then ".join(numbers.fmt(float(x)) for x in t.points[1:3, 0])
-        if v.status == "diverged":
-            if t.n_steps >= 1 and t.losses[1] < t.losses[0]:
-                return (
-                    f"{start} A run with this η jumps to {hops}. Its first step happens "
-                    "to go down, by luck, not by promise. Then the run diverges."
-                )
-            return f"{start} A run with this η jumps to {hops}, and diverges."
-        if v.status == "converged":
-            return (
-                f"{start} This run still converges, in {t.n_steps} steps: f curves "
-                "less where it goes. The lemma no longer says why."
-            )
-        where = f"after {t.n_steps} steps it is at x = {numbers.fmt(float(t.final[0]))}"
-        if t.losses[-1] < t.losses[0] and settling(t.points):
-            return (
-                f"{start} This run jumps to {hops}; {where}, lower than it began. f "
-                "curves less where it goes, so this η happens to work here. But nothing "
-                "promised it."
-            )
-        if t.losses[-1] < t.losses[0]:  # lower, yet still bouncing (a 2-cycle, say)
-            return (
-                f"{start} This run jumps to {hops}; {where}, lower than it began. But "
-                "it has not settled, and nothing promised it would go down."
-            )
-        return f"{start} This run jumps to {hops}; {where}, and has not settled."
 
 
 def _polyline(axes: Axes, xs: np.ndarray, ys: np.ndarray) -> VMobject:

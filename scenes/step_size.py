@@ -36,10 +36,7 @@ from manim import (
 
 from lesson import params
 from mathcore import landscape
-from mathcore.calculus import (
-    StepSizeStudy,
-    step_size_study,
-)
+from mathcore.calculus import StepSizeStudy, step_size_study
 from scenes.base import LessonScene
 from scenes.kit import look, numbers, text
 

@@ -29,12 +29,7 @@ from manim import (
 from manim.mobject.mobject import _AnimationBuilder
 
 from lesson import params
-from mathcore.networks import (
-    Link,
-    backprop,
-    chain_links,
-    two_layer,
-)
+from mathcore.networks import Link, backprop, chain_links, two_layer
 from scenes.base import LessonScene
 from scenes.graph_steps import check_step, forward_step
 from scenes.kit import look, numbers

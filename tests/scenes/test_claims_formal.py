@@ -30,7 +30,14 @@ from scenes.convergence_plan import (
     runs_caption,
     verdict_caption,
 )
-from scenes.lemma import DescentLemma, lemma
+from scenes.lemma import DescentLemma
+from scenes.lemma_plan import (
+    bound_caption,
+    decrease_caption,
+    lemma,
+    run_caption,
+    step_caption,
+)
 from tests.scenes.test_claims import shown
 
 X, Y = sp.symbols("x y")
@@ -112,10 +119,10 @@ def lemma_words(p) -> list[str]:
     first is written in ``construct``: see the test of the first step below)."""
     d = shown(lemma, p)
     return [
-        DescentLemma._bound_caption(d),
-        DescentLemma._step_caption(d),
-        DescentLemma._decrease_caption(d),
-        DescentLemma._run_caption(d),
+        bound_caption(d),
+        step_caption(d),
+        decrease_caption(d),
+        run_caption(d),
     ]
 
 

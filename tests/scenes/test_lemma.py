@@ -17,7 +17,7 @@ import pytest
 import sympy as sp
 
 from lesson import params
-from scenes import lemma
+from scenes import lemma, lemma_plan
 from tests import notebook
 from tests.scenes.checks import (
     assert_captions,
@@ -166,7 +166,7 @@ def test_scene_matches_its_golden_frames(update_goldens: bool) -> None:
 
 
 def test_golden_check_fails_for_another_point() -> None:
-    params_ = dataclasses.replace(lemma.DescentLemmaParams(), x0=3.0)
+    params_ = dataclasses.replace(lemma_plan.DescentLemmaParams(), x0=3.0)
     assert not all(golden_matches(lemma.DescentLemma, params_))
 
 
@@ -193,7 +193,7 @@ def test_golden_check_fails_for_another_point() -> None:
     ],
 )
 def test_refusals_are_one_line_param_errors(change, key, message) -> None:
-    p = dataclasses.replace(lemma.DescentLemmaParams(), **change)
+    p = dataclasses.replace(lemma_plan.DescentLemmaParams(), **change)
     with pytest.raises(params.ParamError, match=message) as err:
         p.check()
     assert err.value.key == key
@@ -202,7 +202,7 @@ def test_refusals_are_one_line_param_errors(change, key, message) -> None:
 
 def test_a_range_of_one_field_is_on_its_type() -> None:
     # The lesson loader refuses it before check() runs (tests/lesson/test_params.py).
-    hints = typing.get_type_hints(lemma.DescentLemmaParams, include_extras=True)
+    hints = typing.get_type_hints(lemma_plan.DescentLemmaParams, include_extras=True)
     with pytest.raises(params.ParamError, match="more than 2"):
         params.declared("too_large", 2.0, hints["too_large"])
     with pytest.raises(params.ParamError, match="at most 1000"):
