@@ -13,19 +13,14 @@ Render it with plain Manim from the repo root::
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Annotated
 
-import numpy as np
 from manim import (
     DOWN,
     LEFT,
     ORIGIN,
     RIGHT,
     UP,
-    Arrow,
     Create,
     FadeIn,
     FadeOut,
@@ -39,95 +34,16 @@ from manim import (
     Write,
 )
 
-from lesson import params
-from mathcore import jacobians
-from mathcore.jacobians import INPUTS, OUTPUTS, BackwardPass, ChainSum, Partials
+from mathcore.jacobians import INPUTS, OUTPUTS, ChainSum
 from scenes.base import LessonScene
+from scenes.jacobian_plan import Plan, VectorJacobianParams, plain, plan, term_text
 from scenes.kit import look, numbers, text
-from scenes.kit.graphs import ROW, factor_tex, flash, node_box
+from scenes.kit.graphs import ChainGraph, factor_tex, flash
 from scenes.kit.text import keep_in_frame
 
 FRAME_WIDTH = 13.4  # what a line of formulas may span (the frame is 14.2 wide)
 READOUT_Y = -2.2  # the line that names the Jacobian's entry being lit
 MATRIX_HEIGHT = 3.3  # the most the Jacobian's line may take, its column names included
-
-
-@dataclass(frozen=True)
-class VectorJacobianParams(params.Params):
-    """g(x, y) = (x·y, x + y, y²), then f = g1·g2 + g3, at (x, y) = (2, 1)."""
-
-    g: Annotated[
-        tuple[Annotated[str, params.Expression(INPUTS)], ...], params.Items(3, 3)
-    ] = ("x*y", "x + y", "y**2")
-    """The inner map g: R² → R³, three formulas in x and y (g1, g2, g3)."""
-    f: Annotated[str, params.Expression(OUTPUTS)] = "g1*g2 + g3"
-    """The outer function f: R³ → R, a formula in g1, g2 and g3."""
-    x0: params.Point = (2.0, 1.0)
-    """The point (x, y) at which everything is differentiated."""
-    digits: params.Digits = 3
-    """Decimals shown for the values and derivatives."""
-    entry_seconds: params.Seconds = 0.9
-    """Seconds each entry of the Jacobian takes to light up."""
-    term_seconds: params.Seconds = 0.6
-    """Seconds each term of the sum over j takes to appear."""
-    pass_seconds: params.Seconds = 1.2
-    """Seconds each hop of the backward pass takes (f to g, g to x and y)."""
-
-    def check(self) -> None:
-        """Refuse formulas that are not finite or not differentiable at the point."""
-        plan(self)
-
-
-@dataclass(frozen=True)
-class Plan:
-    """What VectorJacobian shows, from :mod:`mathcore.jacobians`."""
-
-    g_latex: tuple[str, ...]
-    f_latex: str
-    gx: tuple[float, ...]
-    fx: float
-    J: Partials
-    v: Partials
-    sums: tuple[ChainSum, ...]
-    backward: BackwardPass
-    vjp: tuple[float, ...]
-    """vᵀJ by a backward pass over Σ_j v_j·g_j with v held constant."""
-
-
-@functools.lru_cache(maxsize=16)  # check() at load, then construct(): once
-def plan(p: VectorJacobianParams) -> Plan:
-    """Everything the scene shows at ``p.x0``; ParamError (on ``g`` or ``f``) for a
-    formula that cannot be read, or is not finite or differentiable there."""
-    import sympy as sp
-
-    with params.refused("g"):
-        g = jacobians.parse_map(p.g)
-        gx = jacobians.evaluate(g, p.x0)
-        J = jacobians.jacobian(g, p.x0)
-    with params.refused("f"):
-        f = jacobians.parse_outer(p.f)
-        v = jacobians.gradient(f, gx)
-        composed = f.subs(dict(zip(sp.symbols(OUTPUTS, real=True), g, strict=True)))
-        fx = jacobians.number(composed, INPUTS, p.x0)
-    try:
-        vjp = jacobians.vjp(g, p.x0, v.values)
-    except (ValueError, ArithmeticError) as err:  # an operation the graph cannot take
-        raise params.ParamError("g", str(err)) from None
-    try:
-        backward = jacobians.backward_pass(g, f, p.x0)
-    except (ValueError, ArithmeticError) as err:
-        raise params.ParamError("f", str(err)) from None
-    return Plan(
-        tuple(sp.latex(e) for e in g),
-        sp.latex(f),
-        gx,
-        fx,
-        J,
-        v,
-        jacobians.chain_sum(J, v),
-        backward,
-        vjp,
-    )
 
 
 class VectorJacobian(LessonScene):
@@ -177,10 +93,10 @@ class VectorJacobian(LessonScene):
         self.step(
             "Two maps and a point",
             f"g turns the point {numbers.point_text(p.x0)} into three numbers, "
-            f"{_plain(pl.gx, d)}, and f turns those three into one: "
+            f"{plain(pl.gx, d)}, and f turns those three into one: "
             f"f = {numbers.fmt(pl.fx, d)}.",
             draws="The formulas of g and f are written at the top. Below them: the point "
-            f"{_plain(p.x0, d)}, g there, {_plain(pl.gx, d)}, and f = "
+            f"{plain(p.x0, d)}, g there, {plain(pl.gx, d)}, and f = "
             f"{numbers.fmt(pl.fx, d)}.",
         )
         heading = _fit(
@@ -225,7 +141,7 @@ class VectorJacobian(LessonScene):
             f"at {numbers.point_text(p.x0)}.",
             draws="Those values shrink to one line. The Jacobian of g appears, a row per "
             "output and a column per input, each entry's formula and value lit in turn. "
-            "Its rows: " + numbers.listed([_plain(r, p.digits) for r in pl.J.values]) + ".",
+            "Its rows: " + numbers.listed([plain(r, p.digits) for r in pl.J.values]) + ".",
         )
         formulas = _matrix(pl.J.latex)
         values = _matrix([[numbers.fmt(c, p.digits) for c in r] for r in pl.J.values])
@@ -323,10 +239,10 @@ class VectorJacobian(LessonScene):
         d = p.digits
         self.step(
             "The upstream gradient",
-            f"f's own gradient at g = {_plain(pl.gx, d)} is v = {_plain(pl.v.values, d)}: "
+            f"f's own gradient at g = {plain(pl.gx, d)} is v = {plain(pl.v.values, d)}: "
             "how fast f changes with each output of g.",
             draws="The formulas go, and beside the Jacobian's values comes v, the "
-            f"gradient of f at g, as a column: {_plain(pl.v.values, d)}.",
+            f"gradient of f at g, as a column: {plain(pl.v.values, d)}.",
         )
         head = text.tex(r"J_g =")
         v_head = text.tex(r"v = \nabla_g f =")
@@ -355,7 +271,7 @@ class VectorJacobian(LessonScene):
         writes it; J's and v's entries in each term are boxed as it appears."""
         d = p.digits
         sums = " ".join(
-            f"For {s.wrt}, {' + '.join(_term(s, j, d) for j in range(len(OUTPUTS)))}"
+            f"For {s.wrt}, {' + '.join(term_text(s, j, d) for j in range(len(OUTPUTS)))}"
             f" = {numbers.fmt(s.total, d)}."
             for s in pl.sums
         )
@@ -417,11 +333,11 @@ class VectorJacobian(LessonScene):
         self.step(
             "One backward pass",
             "Backpropagation gets there in one pass. Seeded with 1 at f, it brings "
-            f"v = {_plain(bp.upstream, d)} to g1, g2, g3. On the way back, x and y "
-            f"collect {_plain(bp.grads, d)}. J is never built.",
+            f"v = {plain(bp.upstream, d)} to g1, g2, g3. On the way back, x and y "
+            f"collect {plain(bp.grads, d)}. J is never built.",
             draws="The screen clears for a graph: x and y, then g1, g2 and g3, then f. "
-            f"A 1 at f flows back to the g nodes as {_plain(bp.upstream, d)}, then to x "
-            f"and y as {_plain(bp.grads, d)}, written below.",
+            f"A 1 at f flows back to the g nodes as {plain(bp.upstream, d)}, then to x "
+            f"and y as {plain(bp.grads, d)}, written below.",
         )
         graph = ChainGraph(bp, d)
         self.play(
@@ -457,11 +373,11 @@ class VectorJacobian(LessonScene):
         d = p.digits
         self.step(
             "Both agree",
-            f"Both ways give {_plain(pl.backward.grads, d)}. Building J takes three "
+            f"Both ways give {plain(pl.backward.grads, d)}. Building J takes three "
             "backward passes, one per output, or two forward passes, one per input. "
             "But the vector–Jacobian product takes only one.",
             draws="A table sets the sum beside the backward pass: "
-            f"{_plain([s.total for s in pl.sums], d)} and {_plain(pl.backward.grads, d)}. "
+            f"{plain([s.total for s in pl.sums], d)} and {plain(pl.backward.grads, d)}. "
             "Below: forming the Jacobian takes three backward passes or two forward "
             "ones; the vector–Jacobian product takes one.",
         )
@@ -486,60 +402,6 @@ class VectorJacobian(LessonScene):
 
 
 # ----------------------------------------------------------------- drawing
-
-
-class ChainGraph:
-    """f∘g as a three-column graph: x, y → g1, g2, g3 → f, each box with its value
-    (``skeleton``) and, hidden, its gradient ∂f/∂(node) (``grads``: x, y, g1, g2,
-    g3, f). Every number comes from the :class:`BackwardPass`."""
-
-    def __init__(self, bp: BackwardPass, digits: int) -> None:
-        centre = np.array([0.0, -0.35, 0.0])
-        spots = [centre + np.array([-4.6, y, 0.0]) for y in (0.95, -0.95)]
-        spots += [centre + np.array([0.0, y, 0.0]) for y in (1.75, 0.0, -1.75)]
-        spots.append(centre + np.array([4.6, 0.0, 0.0]))
-        names = [*INPUTS, *OUTPUTS, "f"]
-        values = [*bp.inputs, *bp.outputs, bp.f]
-        grads = [*bp.grads, *bp.upstream, 1.0]
-        boxes = [
-            _box(n, v, s, digits) for n, v, s in zip(names, values, spots, strict=True)
-        ]
-        self.grads = [
-            text.tex(
-                numbers.fmt(g, digits), colour=look.TANGENT, size=look.LABEL_SIZE
-            ).move_to(s + ROW * DOWN)
-            for g, s in zip(grads, spots, strict=True)
-        ]
-        self.to_g = [_arrow(boxes[i], boxes[j]) for j in (2, 3, 4) for i in (0, 1)]
-        self.to_f = [_arrow(boxes[j], boxes[5]) for j in (2, 3, 4)]
-        self.legend = VGroup(
-            text.tex(r"\text{value}", colour=look.CURVE, size=look.LABEL_SIZE),
-            text.tex(
-                r"\partial f/\partial(\text{node})",
-                colour=look.TANGENT,
-                size=look.LABEL_SIZE,
-            ),
-        ).arrange(DOWN, aligned_edge=RIGHT, buff=0.15)
-        self.legend.move_to(boxes[5]).shift(1.6 * UP).align_to(boxes[5], RIGHT)
-        self.skeleton = VGroup(*self.to_g, *self.to_f, *boxes)
-
-
-def _box(name: str, value: float, at: np.ndarray, digits: int) -> VGroup:
-    number = text.tex(
-        numbers.fmt(value, digits), colour=look.CURVE, size=look.LABEL_SIZE
-    ).move_to(at)
-    return node_box(name, at).add(number)
-
-
-def _arrow(source: VGroup, target: VGroup) -> Arrow:
-    return Arrow(
-        source[0].get_right(),
-        target[0].get_left(),
-        buff=0.08,
-        color=look.INK,
-        stroke_width=3,
-        tip_length=0.18,
-    )
 
 
 def _fit(m: Mobject, width: float = FRAME_WIDTH) -> Mobject:
@@ -575,16 +437,6 @@ def _sum_line(s: ChainSum, d: int) -> MathTex:
         rf"= {numbers.fmt(s.total, d)}",
         size=look.TEXT_SIZE,
     )
-
-
-def _term(s: ChainSum, j: int, d: int) -> str:
-    vj, jji = s.factors[j]
-    return f"{numbers.fmt(vj, d)}·{numbers.fmt(jji, d)}"
-
-
-def _plain(v: Sequence[float], d: int) -> str:
-    """A tuple of numbers for a caption: (2, 3, 1)."""
-    return "(" + ", ".join(numbers.fmt(c, d) for c in v) + ")"
 
 
 def _agreement(pl: Plan, d: int) -> VGroup:

@@ -2,6 +2,8 @@ r"""Computation graphs on screen: boxes for the nodes of a
 :func:`mathcore.graph.trace`, laid out left to right, with their values, local
 derivatives on the edges and gradients carried back; and the TeX of the chain rule
 that goes with them (node names, partials, readout lines, a table against PyTorch).
+:class:`ChainGraph` draws f∘g of a :class:`mathcore.jacobians.BackwardPass`, three
+columns (inputs, g's outputs, f), with what the pass carries back.
 
 Examples
 --------
@@ -37,6 +39,7 @@ from manim import (
 )
 
 from mathcore.graph import Node, Trace
+from mathcore.jacobians import INPUTS, OUTPUTS, BackwardPass
 from mathcore.networks import (
     GradientCheck,
 )
@@ -426,3 +429,61 @@ class ProductReadout(VGroup):
             self.head, self.equals, *self.symbols, *self.numbers, *self.dots, self.tail
         )
         self.frame = VGroup(self.head, self.equals, self.tail)
+
+
+# ----------------------------------------------------------------- f∘g, backwards
+
+
+class ChainGraph:
+    """f∘g as a three-column graph: x, y → g1, g2, g3 → f, each box with its value
+    (``skeleton``) and, hidden, its gradient ∂f/∂(node) (``grads``: x, y, g1, g2,
+    g3, f). Every number comes from the :class:`BackwardPass`."""
+
+    def __init__(self, bp: BackwardPass, digits: int) -> None:
+        centre = np.array([0.0, -0.35, 0.0])
+        spots = [centre + np.array([-4.6, y, 0.0]) for y in (0.95, -0.95)]
+        spots += [centre + np.array([0.0, y, 0.0]) for y in (1.75, 0.0, -1.75)]
+        spots.append(centre + np.array([4.6, 0.0, 0.0]))
+        names = [*INPUTS, *OUTPUTS, "f"]
+        values = [*bp.inputs, *bp.outputs, bp.f]
+        grads = [*bp.grads, *bp.upstream, 1.0]
+        boxes = [
+            _chain_box(n, v, s, digits)
+            for n, v, s in zip(names, values, spots, strict=True)
+        ]
+        self.grads = [
+            text.tex(
+                numbers.fmt(g, digits), colour=look.TANGENT, size=look.LABEL_SIZE
+            ).move_to(s + ROW * DOWN)
+            for g, s in zip(grads, spots, strict=True)
+        ]
+        self.to_g = [_chain_arrow(boxes[i], boxes[j]) for j in (2, 3, 4) for i in (0, 1)]
+        self.to_f = [_chain_arrow(boxes[j], boxes[5]) for j in (2, 3, 4)]
+        self.legend = VGroup(
+            text.tex(r"\text{value}", colour=look.CURVE, size=look.LABEL_SIZE),
+            text.tex(
+                r"\partial f/\partial(\text{node})",
+                colour=look.TANGENT,
+                size=look.LABEL_SIZE,
+            ),
+        ).arrange(DOWN, aligned_edge=RIGHT, buff=0.15)
+        self.legend.move_to(boxes[5]).shift(1.6 * UP).align_to(boxes[5], RIGHT)
+        self.skeleton = VGroup(*self.to_g, *self.to_f, *boxes)
+
+
+def _chain_box(name: str, value: float, at: np.ndarray, digits: int) -> VGroup:
+    number = text.tex(
+        numbers.fmt(value, digits), colour=look.CURVE, size=look.LABEL_SIZE
+    ).move_to(at)
+    return node_box(name, at).add(number)
+
+
+def _chain_arrow(source: VGroup, target: VGroup) -> Arrow:
+    return Arrow(
+        source[0].get_right(),
+        target[0].get_left(),
+        buff=0.08,
+        color=look.INK,
+        stroke_width=3,
+        tip_length=0.18,
+    )

@@ -18,7 +18,7 @@ import pytest
 import torch
 
 from lesson import params
-from scenes import jacobian
+from scenes import jacobian, jacobian_plan
 from tests.scenes.checks import (
     assert_captions,
     assert_goldens,
@@ -28,7 +28,7 @@ from tests.scenes.checks import (
 )
 
 SCENES = [jacobian.VectorJacobian]
-Params = jacobian.VectorJacobianParams
+Params = jacobian_plan.VectorJacobianParams
 
 
 def close(a: float, b: float) -> bool:
@@ -148,7 +148,7 @@ OTHER = [
 def test_the_plan_at_other_formulas_and_points_is_pytorchs(p, g_t, f_t) -> None:
     """What the scene would show (its plan, as recorded) for other parameters."""
     p.check()
-    pl = jacobian.plan(p)
+    pl = jacobian_plan.plan(p)
     ref = torch_chain(g_t, f_t, p.x0)
     assert all_close(pl.gx, ref["g"])
     assert all_close(pl.J.values, ref["J"])
