@@ -160,14 +160,7 @@ class GraphView:
         for m in self._parts():
             m.scale(zoom, about_point=np.array([0.0, center_y, 0.0]))
         # What the two colours in a box mean; the gradient's line shows with the seed.
-        self.legend = VGroup(
-            text.tex(r"\text{value}", colour=look.CURVE, size=look.LABEL_SIZE),
-            text.tex(
-                rf"\partial {tex_name(self.root.label)}/\partial(\text{{node}})",
-                colour=look.TANGENT,
-                size=look.LABEL_SIZE,
-            ),
-        ).arrange(DOWN, aligned_edge=RIGHT, buff=0.15)
+        self.legend = legend(self.root.label)
         self.legend.to_corner(UP + RIGHT, buff=0.4).shift(0.75 * DOWN)
 
     def _parts(self) -> list[Mobject]:
@@ -292,6 +285,19 @@ def _to_border(direction: np.ndarray, half: np.ndarray) -> np.ndarray:
         half[0] / abs(d[0]) if d[0] else math.inf, half[1] / abs(d[1]) if d[1] else math.inf
     )
     return d * scale
+
+
+def legend(root: str) -> VGroup:
+    """What the two colours in a box mean: its value, and the gradient of ``root``
+    with respect to it."""
+    return VGroup(
+        text.tex(r"\text{value}", colour=look.CURVE, size=look.LABEL_SIZE),
+        text.tex(
+            rf"\partial {tex_name(root)}/\partial(\text{{node}})",
+            colour=look.TANGENT,
+            size=look.LABEL_SIZE,
+        ),
+    ).arrange(DOWN, aligned_edge=RIGHT, buff=0.15)
 
 
 def node_box(name: str, at: np.ndarray) -> VGroup:
@@ -459,14 +465,7 @@ class ChainGraph:
         ]
         self.to_g = [_chain_arrow(boxes[i], boxes[j]) for j in (2, 3, 4) for i in (0, 1)]
         self.to_f = [_chain_arrow(boxes[j], boxes[5]) for j in (2, 3, 4)]
-        self.legend = VGroup(
-            text.tex(r"\text{value}", colour=look.CURVE, size=look.LABEL_SIZE),
-            text.tex(
-                r"\partial f/\partial(\text{node})",
-                colour=look.TANGENT,
-                size=look.LABEL_SIZE,
-            ),
-        ).arrange(DOWN, aligned_edge=RIGHT, buff=0.15)
+        self.legend = legend("f")
         self.legend.move_to(boxes[5]).shift(1.6 * UP).align_to(boxes[5], RIGHT)
         self.skeleton = VGroup(*self.to_g, *self.to_f, *boxes)
 
