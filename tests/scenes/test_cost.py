@@ -17,7 +17,7 @@ import torch
 
 from lesson import params
 from mathcore import mlp
-from scenes import cost
+from scenes import cost, cost_plan
 from tests.scenes.checks import (
     assert_captions,
     assert_goldens,
@@ -147,7 +147,7 @@ def test_scene_matches_its_golden_frames(update_goldens: bool) -> None:
 
 
 def test_another_seed_changes_only_the_gradients() -> None:
-    params_ = dataclasses.replace(cost.BackpropCostParams(), seed=1)
+    params_ = dataclasses.replace(cost_plan.BackpropCostParams(), seed=1)
     assert golden_matches(cost.BackpropCost, params_) == [True] * 5 + [False]
 
 
@@ -163,7 +163,7 @@ def test_another_seed_changes_only_the_gradients() -> None:
     ],
 )
 def test_refusals_are_one_line(change: dict, match: str) -> None:
-    p = dataclasses.replace(cost.BackpropCostParams(), **change)
+    p = dataclasses.replace(cost_plan.BackpropCostParams(), **change)
     with pytest.raises(params.ParamError, match=match) as err:
         p.check()
     assert "\n" not in str(err.value)
