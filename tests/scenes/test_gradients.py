@@ -23,7 +23,7 @@ import torch
 from lesson.params import ParamError
 from mathcore import windows
 from mathvid.run.render import render_scene
-from scenes import field, gradients, plans, surface_field
+from scenes import field, field_plan, gradients, plans, surface_field
 from scenes.kit import look
 from tests import notebook
 from tests.scenes.checks import (
@@ -242,16 +242,16 @@ def test_the_maps_ticks_are_derived_as_the_notebook_drew_them() -> None:
     whole = (-3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0)
     assert plans.field_survey(gradients.GradientBowlParams(), True).ticks == (whole, whole)
     in_pi = (-np.pi, -np.pi / 2, 0.0, np.pi / 2, np.pi)
-    for params in (field.GradientFieldParams(), surface_field.SurfaceAndFieldParams()):
+    for params in (field_plan.GradientFieldParams(), surface_field.SurfaceAndFieldParams()):
         assert plans.field_survey(params).ticks == (in_pi, in_pi)
     # Given ticks are kept, on both edges.
-    given = dataclasses.replace(field.GradientFieldParams(), ticks=(-2.0, 0.0, 2.0))
+    given = dataclasses.replace(field_plan.GradientFieldParams(), ticks=(-2.0, 0.0, 2.0))
     assert plans.field_survey(given).ticks == ((-2.0, 0.0, 2.0),) * 2
 
 
 def test_the_window_grows_to_hold_every_arrow_whole() -> None:
     params = dataclasses.replace(
-        field.GradientFieldParams(), arrow_window=((-5.0, 5.0), (-5.0, 5.0))
+        field_plan.GradientFieldParams(), arrow_window=((-5.0, 5.0), (-5.0, 5.0))
     )
     sv = plans.field_survey(params)
     # Arrows of length 0.5 on [−5, 5]² reach ±5.5: the map grows to [−6, 6]².
@@ -270,7 +270,7 @@ def test_the_window_grows_to_hold_every_arrow_whole() -> None:
 def test_the_singled_out_arrow_is_derived_or_refused_where_the_gradient_vanishes() -> None:
     # The bowl on a 3 × 3 grid of [−1, 1]²: ∇f = 0 at the middle arrow (1, 1).
     bowl = dataclasses.replace(
-        field.GradientFieldParams(),
+        field_plan.GradientFieldParams(),
         function="bowl",
         arrow_window=((-1.0, 1.0), (-1.0, 1.0)),
         arrow_grid=3,
