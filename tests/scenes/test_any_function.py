@@ -26,6 +26,7 @@ from scenes import (
     quartic,
     race,
     rosenbrock,
+    rosenbrock_plan,
 )
 from tests.scenes.checks import lesson_scenes
 
@@ -192,7 +193,7 @@ def test_the_milestones_window_grows_to_hold_himmelblaus_run_from_the_notebooks_
     params = dataclasses.replace(scene_cls.Params(), function="himmelblau")
     params.check()
     sv = (
-        rosenbrock.milestone(params)
+        rosenbrock_plan.milestone(params)
         if scene_cls is rosenbrock.RosenbrockMilestone
         else race.race(params)[0]
     )

@@ -30,7 +30,8 @@ from scenes.kit.numbers import fmt
 from scenes.quartic import QuarticRates, balls
 from scenes.race import OptimizerRace, entrants
 from scenes.rates import LearningRates, bound_caption, rates
-from scenes.rosenbrock import RosenbrockMilestone, descent_caption, loss_caption
+from scenes.rosenbrock import RosenbrockMilestone
+from scenes.rosenbrock_plan import descent_caption, loss_caption
 
 COUNTS = {"once": 1, "twice": 2}
 T = TypeVar("T")

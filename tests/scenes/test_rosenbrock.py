@@ -19,7 +19,7 @@ import torch
 from mathcore.functions import rosenbrock as rosenbrock_objective
 from mathvid.run.render import render_scene
 from mathvid.run.stills import run_skipping_animations
-from scenes import race, rosenbrock
+from scenes import race, rosenbrock, rosenbrock_plan
 from scenes.kit import look
 from tests import notebook
 from tests.scenes.checks import (
@@ -156,7 +156,7 @@ def test_mobject_count_does_not_grow_with_the_number_of_steps() -> None:
     full = family_size(rosenbrock.RosenbrockMilestone)
     short = family_size(
         rosenbrock.RosenbrockMilestone,
-        dataclasses.replace(rosenbrock.RosenbrockMilestoneParams(), steps=1_000),
+        dataclasses.replace(rosenbrock_plan.RosenbrockMilestoneParams(), steps=1_000),
     )
     # 10,000 steps are one path: a few hundred mobjects (glyphs, contour levels),
     # the same as for 1,000 steps but for a digit or two of the numbers shown.
@@ -169,7 +169,7 @@ def test_golden_frames(scene_cls: type, update_goldens: bool) -> None:
 
 
 def test_golden_check_fails_for_a_different_learning_rate() -> None:
-    params = dataclasses.replace(rosenbrock.RosenbrockMilestoneParams(), lr=0.0002)
+    params = dataclasses.replace(rosenbrock_plan.RosenbrockMilestoneParams(), lr=0.0002)
     # The valley has no path yet; every later step shows the run, which now stops
     # short of the minimum (loss ≈ 0.1 after 10,000 steps).
     matches = golden_matches(rosenbrock.RosenbrockMilestone, params)
