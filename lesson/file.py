@@ -74,7 +74,7 @@ class Lesson:
     title: str
     scenes: tuple[SceneEntry, ...]
     voice: str = "joe"
-    theme: str = "dark"
+    theme: str = themes.DEFAULT.name
 
     def entry(self, scene_id: str) -> SceneEntry:
         """The scene called ``scene_id``; LessonError listing the ids if there is none."""

@@ -185,7 +185,6 @@ class Explore:
     lrs: list[float]
     marker: Marker
     path_width: float
-    palette: dict[str, str]
     offered: list[int] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
@@ -201,7 +200,6 @@ class Explore:
             "lrs": self.lrs,
             "marker": self.marker.as_dict(),
             "path_width": self.path_width,
-            "palette": self.palette,
             "offered": self.offered,
         }
 
@@ -219,7 +217,6 @@ class Explore:
             data["lrs"],
             Marker(**data["marker"]),
             data["path_width"],
-            data["palette"],
             list(data.get("offered", [])),
         )
 

@@ -47,3 +47,5 @@ LIGHT = Theme(
 )  # fmt: skip
 TRANSPARENT = dataclasses.replace(LIGHT, name="transparent", transparent=True)
 THEMES = {theme.name: theme for theme in (DARK, LIGHT, TRANSPARENT)}
+DEFAULT = DARK
+"""The theme of a lesson that names none, and of a scene rendered by plain ``manim``."""

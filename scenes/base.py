@@ -8,8 +8,10 @@ scene shows is recorded with :meth:`LessonScene.record`, so that the manifest
 (:class:`lesson.manifest.Manifest`) written beside the video (``<video>.json``) can
 be checked against ``mathcore``.
 
-Given a :class:`Narrator`, each step is also spoken: the step lasts as long as its
-animation or its speech, whichever is longer, plus :data:`PAUSE` (the last frame is
+Given a :class:`Narrator`, each step is also spoken: what it says is decided in
+:func:`lesson.words.said.step_words` (the lesson's words for it, which the narrator
+offers, else the scene's; in cues, each as shown and as said), and the narrator
+turns that into sound. The step lasts as long as its animation or its speech, whichever is longer, plus :data:`PAUSE` (the last frame is
 held while the words go on); the captions are the speech's cues, timed to it; and
 the speeches are kept, with when each starts, for mathvid to mix into the video.
 
@@ -28,7 +30,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
@@ -38,7 +40,10 @@ from manim import Scene, ThreeDScene, config
 from lesson.manifest import AUDIO_RATE, Cue, Manifest, Step
 from lesson.manifest import Speech as Spoken
 from lesson.params import Params
+from lesson.themes import DEFAULT, Theme
+from lesson.words.said import StepWords, step_words
 from lesson.words.speech import cue_texts, reading_time
+from scenes.kit import look
 from scenes.kit.mesh import SurfaceCamera
 
 PAUSE = 0.5
@@ -81,9 +86,15 @@ def spread(texts: list[str], seconds: float) -> tuple[Cue, ...]:
 
 
 class Narrator(Protocol):
-    """Speaks a scene's steps (``mathvid.sound.voice.Narrator`` is one)."""
+    """Speaks a scene's steps (``mathvid.sound.voice.Narrator`` is one): it offers
+    the lesson's words for them (``texts``: a step, by its number or its name's
+    slug, → the words said instead of the scene's), and turns what a step says
+    (:class:`lesson.words.said.StepWords`) into sound."""
 
-    def speak(self, number: int, name: str, caption: str) -> Speech: ...
+    @property
+    def texts(self) -> Mapping[str, str]: ...
+
+    def speak(self, words: StepWords) -> Speech: ...
 
 
 class Observer:
@@ -132,8 +143,11 @@ class LessonScene(Scene):
         params: Params | None = None,
         narrator: Narrator | None = None,
         observers: Sequence[Observer] = (),
+        theme: Theme = DEFAULT,
         **kwargs: Any,
     ) -> None:
+        look.use(theme)  # before anything is drawn: mobjects take the palette when made
+        self.theme = theme
         self._read: list[tuple[list[str], float | None]] = []  # silent: cues, duration
         self._held_until = 0.0  # the step goes on at least until then (its words)
         self._shows: list[str] = []  # values recorded before the first step
@@ -163,7 +177,8 @@ class LessonScene(Scene):
         :data:`PAUSE`.
         With a narrator, the step is spoken, and the cues of what is said are the
         captions: ``say`` when the words for the ear differ from the caption's
-        (the narrator puts a caption's numbers and formulas into words itself).
+        (:func:`lesson.words.said.step_words` puts a caption's numbers and formulas
+        into words itself), unless the lesson gives its own for the step.
         ``facts`` (a dataclass or dict from ``mathcore``) are what the step's words
         assert, kept in the manifest so that a test can check them against the run.
         ``draws`` says in one to three plain sentences what the step puts on screen,
@@ -182,7 +197,8 @@ class LessonScene(Scene):
             entry.facts = _plain(facts)
         steps.append(entry)
         if self.narrator is not None:
-            speech = self.narrator.speak(len(steps), name, entry.said)
+            words = step_words(len(steps), name, entry.said, self.narrator.texts)
+            speech = self.narrator.speak(words)
             self.speeches.append((start, speech))
             end = start + speech.duration
             entry.speech = Spoken(speech.source, start, end, speech.cues)

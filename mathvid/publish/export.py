@@ -30,9 +30,9 @@ from typing import Any
 import jinja2
 import srt
 
+from lesson import themes
 from lesson.errors import LessonError
 from lesson.file import Lesson, slug
-from lesson.themes import THEMES
 from mathvid.media import (
     check_target,
     remove_left_behind,
@@ -117,7 +117,10 @@ def _inline(path: Path, kind: str) -> str:
 
 
 def page(
-    title: str, data: dict[str, Any], template: Path = PLAYER, theme: str = "dark"
+    title: str,
+    data: dict[str, Any],
+    template: Path = PLAYER,
+    theme: str = themes.DEFAULT.name,
 ) -> str:
     """A page of the bundle (the player unless ``template`` says otherwise):
     ``title`` HTML-escaped by Jinja2, ``data`` as inline JSON, in the colours of
@@ -136,7 +139,9 @@ def page(
         undefined=jinja2.StrictUndefined,
     )
     template = environment.from_string(template.read_text(encoding="utf-8"))
-    return template.render(title=title, data=inline_json(data), palette=THEMES[theme])
+    return template.render(
+        title=title, data=inline_json(data), palette=themes.THEMES[theme]
+    )
 
 
 def bundle_data(

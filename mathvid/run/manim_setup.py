@@ -27,6 +27,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from lesson.themes import DEFAULT, THEMES
+
 ROOT = Path(__file__).resolve().parents[2]
 """The repository root: where ``manim.cfg``, ``scenes/`` and ``mathcore/`` live."""
 
@@ -41,12 +43,11 @@ def tex_cache() -> Path:
     return Path(os.environ.get("MATHVID_TEX_CACHE", ROOT / "media" / "Tex"))
 
 
-def manim_config(options: dict[str, Any], theme: str = "dark") -> Any:
+def manim_config(options: dict[str, Any], theme: str = DEFAULT.name) -> Any:
     """Manim's settings from the project's ``manim.cfg`` (wherever the command runs),
-    updated with ``options``: for ``tempconfig``. The palette is painted in
-    ``theme`` (:func:`scenes.kit.look.use`), and the background is the theme's."""
+    updated with ``options``: for ``tempconfig``. The background is ``theme``'s (the
+    scene is handed the theme itself, and draws in it: :class:`scenes.base.LessonScene`)."""
     from mathvid.run import encoding, svg_cache  # with Manim: only when rendering
-    from scenes.kit import look
 
     _lock_latex_compiles()
     _sandbox_latex()
@@ -57,7 +58,7 @@ def manim_config(options: dict[str, Any], theme: str = "dark") -> Any:
     from manim import logger
     from manim._config.utils import ManimConfig, make_config_parser
 
-    painted = look.use(theme)
+    painted = THEMES[theme]
     # Cairo blends in premultiplied alpha: a clear frame must be clear black, or
     # the half-covered pixels at every edge come out pale.
     clear = "#000000" if painted.transparent else painted.background
@@ -81,8 +82,6 @@ def manim_config(options: dict[str, Any], theme: str = "dark") -> Any:
 
 def has_alpha(theme: str) -> bool:
     """Whether frames drawn in ``theme`` keep their alpha (the transparent theme's)."""
-    from lesson.themes import THEMES
-
     return THEMES[theme].transparent
 
 

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from lesson.file import scene_names
 from lesson.manifest import Manifest
+from lesson.themes import DEFAULT, THEMES
 from mathvid.media import alive as alive  # for those asking render about a worker
 from mathvid.media import (
     check_target,
@@ -85,7 +86,7 @@ class Job:
     params: Any
     quality: str
     narration: Narration | None = None  # None: a silent video
-    theme: str = "dark"  # a name in lesson.themes.THEMES
+    theme: str = DEFAULT.name  # a name in lesson.themes.THEMES
 
     @property
     def suffix(self) -> str:
@@ -138,13 +139,15 @@ class Rendered:
         return out
 
 
-def scene_folder(media: Path, scene_id: str, quality: str, theme: str = "dark") -> Path:
+def scene_folder(
+    media: Path, scene_id: str, quality: str, theme: str = DEFAULT.name
+) -> Path:
     return media / "scenes" / scene_id / quality_folder(quality, theme)
 
 
-def quality_folder(quality: str, theme: str = "dark") -> str:
+def quality_folder(quality: str, theme: str = DEFAULT.name) -> str:
     """The name of a quality's outputs in ``theme``: ``m``, or ``m-light``."""
-    return quality if theme == "dark" else f"{quality}-{theme}"
+    return quality if theme == DEFAULT.name else f"{quality}-{theme}"
 
 
 def inputs_key(job: Job) -> str:
@@ -331,7 +334,7 @@ def _render_into(job: Job, manim_media: Path, voice_cache: Path) -> None:
         options["format"] = "webm"
     with tempconfig(manim_config(options, job.theme)):
         narrator = None if job.narration is None else Narrator(job.narration, voice_cache)
-        scene = scene_cls(job.params, narrator=narrator)
+        scene = scene_cls(job.params, narrator=narrator, theme=THEMES[job.theme])
         try:
             scene.render()
         except Exception as err:

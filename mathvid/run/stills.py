@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from lesson.manifest import Manifest
+from lesson.themes import DEFAULT, THEMES
 from mathvid.media import temporary_folder
 from mathvid.run.encoding import straight_alpha
 from mathvid.run.manim_setup import has_alpha, manim_config
@@ -27,7 +28,7 @@ def step_stills(
     scene_cls: type,
     params: Any = None,
     size: tuple[int, int] = STILL_SIZE,
-    theme: str = "dark",
+    theme: str = DEFAULT.name,
 ) -> list[tuple[str, np.ndarray]]:
     """Each step's name and last frame (RGB, ``size[1]`` × ``size[0]`` × 3; RGBA
     when ``theme`` is transparent).
@@ -63,7 +64,7 @@ def moment_still(
     params: Any = None,
     size: tuple[int, int] = STILL_SIZE,
     narrator: Any = None,
-    theme: str = "dark",
+    theme: str = DEFAULT.name,
 ) -> np.ndarray:
     """The frame at ``at`` seconds into the scene (RGB, or RGBA in a transparent
     ``theme``), mid-animation if need be; on the narrated scene's clock when a
@@ -128,7 +129,7 @@ def run_skipping_animations(
     size: tuple[int, int],
     capture: Capture | None = None,
     narrator: Any = None,
-    theme: str = "dark",
+    theme: str = DEFAULT.name,
 ) -> Any:
     """Run ``scene_cls``'s construct with every animation jumping to its end state,
     in ``theme``; the scene. ``capture`` (:class:`mathvid.run.capture.Capture`)
@@ -143,6 +144,8 @@ def run_skipping_animations(
 
             # Jumping over animations is the capture's: a run always has one.
             observers = [capture or Capture()]
-            scene = scene_cls(params, narrator=narrator, observers=observers)
+            scene = scene_cls(
+                params, narrator=narrator, observers=observers, theme=THEMES[theme]
+            )
             scene.render()
     return scene

@@ -22,6 +22,7 @@ import os
 import time
 from typing import TYPE_CHECKING, Any
 
+from lesson.themes import THEMES
 from mathvid.media import replacing, write_text
 from mathvid.run.capture import Capture
 from mathvid.studio.pipes import (
@@ -79,10 +80,14 @@ class SceneRun:
         narrator = None if narration is None else Narrator(narration, voices)
         media = self.generation.folder / "manim"
         options = skipping_options(PREVIEW_SIZE, media)
-        with tempconfig(manim_config(options, self.generation.lesson.theme)):
+        theme = self.generation.lesson.theme
+        with tempconfig(manim_config(options, theme)):
             observers = [self.capture, _Checkpoints(self)]
             scene = self.entry.scene_cls(
-                self.entry.params, narrator=narrator, observers=observers
+                self.entry.params,
+                narrator=narrator,
+                observers=observers,
+                theme=THEMES[theme],
             )
             try:
                 scene.render()

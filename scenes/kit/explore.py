@@ -73,8 +73,9 @@ def explorable(
 ) -> Explore:
     """A run on the map ``axes`` places ``window`` on, as plain data for the player.
 
-    Colours are read from :mod:`scenes.kit.look` now, so they are the theme's the
-    scene is drawn in.
+    The runs' colours are read from :mod:`scenes.kit.look` now, so they are the
+    theme's the scene is drawn in; the page's own colours come from the lesson's
+    theme (``palette.css``).
 
     Parameters
     ----------
@@ -113,14 +114,6 @@ def explorable(
             look.INK.to_hex() if start_rim else None,
         ),
         path_width=path_width * STROKE_UNIT,
-        palette={
-            "background": look.BACKGROUND.to_hex(),
-            "ink": look.INK.to_hex(),
-            "muted": look.MUTED.to_hex(),
-            "good": look.GOOD.to_hex(),
-            "bad": look.TANGENT.to_hex(),
-            "point": look.POINT.to_hex(),
-        },
     )
 
 

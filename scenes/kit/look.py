@@ -25,7 +25,7 @@ from manim import (
     interpolate_color,
 )
 
-from lesson.themes import DARK, THEMES, Theme
+from lesson.themes import DARK, DEFAULT, THEMES, Theme
 
 # The palette: shared swatches, repainted in place by use(), so that every name
 # bound to one (a default argument, a module's table of run colours) follows the
@@ -54,13 +54,26 @@ LABEL_SIZE = 28
 
 
 def use(theme: Theme | str) -> Theme:
-    """Paint the palette in ``theme`` (a Theme or its name); the theme.
+    """Paint the palette in ``theme`` (a Theme or its name), and make its ink the
+    colour Manim gives a mobject given none; the theme.
 
-    Mobjects made afterwards take its colours; call it before building a scene.
+    Mobjects made afterwards take its colours: a scene calls it with the theme it is
+    handed before it draws anything (:class:`scenes.base.LessonScene`).
 
     >>> use("light").background, BACKGROUND.to_hex(), use(DARK).name
     ('#FFFFFF', '#FFFFFF', 'dark')
     """
+    theme = _paint(theme)
+    # Manim draws a mobject given no colour in white; in the house look it is the
+    # palette's ink (the same swatch, so it follows the theme): a tick label or a
+    # counter given no colour reads in every theme.
+    for kind in (Mobject, Dot, Rectangle):
+        kind.set_default(color=INK)
+    return theme
+
+
+def _paint(theme: Theme | str) -> Theme:
+    """The swatches painted in ``theme``: this module's state only, not Manim's."""
     theme = THEMES[theme] if isinstance(theme, str) else theme
     for swatch, value in (
         (BACKGROUND, theme.background), (INK, theme.ink), (MUTED, theme.muted),
@@ -81,13 +94,9 @@ def _repaint(swatch: ManimColor, value: str | ManimColor) -> None:
     swatch._internal_value[:] = ManimColor(value)._internal_value
 
 
-use(DARK)
-
-# Manim draws a mobject given no colour in white; in the house look it is the
-# palette's ink (the same swatch, so it follows the theme): a tick label or a
-# counter given no colour reads in every theme.
-for _kind in (Mobject, Dot, Rectangle):
-    _kind.set_default(color=INK)
+# Importing the kit changes nothing in Manim: the swatches start in the default
+# theme, and Manim's own defaults are set only by use().
+_paint(DEFAULT)
 
 
 def height_colour(t: float) -> ManimColor:

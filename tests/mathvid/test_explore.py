@@ -23,6 +23,7 @@ import pytest
 from PIL import Image
 
 from lesson.manifest import Explore, Marker, Racer
+from lesson.themes import DARK
 from mathcore import landscape, windows
 from mathcore.optimize import run
 from mathcore.symbolic import resolve_objective
@@ -43,7 +44,6 @@ BOWL = Explore(
     lrs=[],
     marker=Marker("#06D6A0", 0.13),
     path_width=0.04,
-    palette={},
 )
 # Long runs (thinned after the head), and several optimizers on one grid of rates.
 VALLEY = dataclasses.replace(
@@ -189,7 +189,13 @@ STATE = """const c = document.getElementById('explore-map');
 return {status: c.dataset.status, lr: Number(c.dataset.lr), start: c.dataset.start,
         text: document.getElementById('explore-status').textContent,
         hidden: c.hidden, button: document.getElementById('explore-button').hidden,
-        step: Number(document.body.dataset.step)};"""
+        step: Number(document.body.dataset.step),
+        colour: getComputedStyle(document.getElementById('explore-status')).color};"""
+
+
+def css_rgb(colour: str) -> str:
+    """``#RRGGBB`` as the browser reports a computed colour: ``rgb(r, g, b)``."""
+    return "rgb({}, {}, {})".format(*(int(colour[i : i + 2], 16) for i in (1, 3, 5)))
 
 
 def wait_until(driver, predicate, seconds: float = 10.0) -> dict:
@@ -276,11 +282,15 @@ def test_dragging_the_start_and_moving_the_rate_change_the_run(
     first = wait_until(browser, lambda s: True)
     assert first["start"] == "4,3" and first["lr"] == 0.2
     assert "converged at step 41" in first["text"]  # the scene's own run
+    # Said in the lesson's theme (dark): converged in its "good" colour, diverged in
+    # the colour of derivatives gone wrong.
+    assert first["colour"] == css_rgb(DARK.good)
     # The rate: its largest, past 2/L = 1, diverges; its smallest runs out of steps.
     slider = browser.find_element(By.ID, "explore-lr")
     slider.send_keys(Keys.END)
     state = wait_until(browser, lambda s: s["status"] == "diverged")
     assert state["lr"] > 1.0 and "diverged" in state["text"] and state["step"] == 3
+    assert state["colour"] == css_rgb(DARK.tangent)
     slider.send_keys(Keys.HOME)
     state = wait_until(browser, lambda s: s["status"] == "stopped")
     assert "max steps" in state["text"]
