@@ -188,9 +188,9 @@ def measure_synthesis(repeats: int) -> dict:
     """Piper's speed on one core: seconds of work per second of speech, for the
     lesson's first captions spoken into an empty cache (session load included)."""
     from lesson.file import load_lesson
-    from lesson.words.speech import for_the_ear
+    from lesson.words.speech import cue_texts, for_the_ear
     from mathvid.run.stills import scene_manifest
-    from mathvid.sound.voice import Narration, Narrator, cue_texts
+    from mathvid.sound.voice import Narration, Narrator
 
     lesson = load_lesson(ROOT / "lesson.toml")
     captions = [

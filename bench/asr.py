@@ -128,13 +128,13 @@ def transcribe(
 
 def meant(said: str) -> str:
     """The words ``said`` (as fed to the voice) stand for: the voice's respellings
-    (:data:`mathvid.sound.voice.SPELLINGS`) read back as the words, inline phonemes of no
+    (:data:`lesson.words.said.SPELLINGS`) read back as the words, inline phonemes of no
     such word dropped.
 
     >>> meant("With ee-tuh, mew and Lipshitz [[ˈiːtə]].")
     'With eta, mu and Lipschitz  .'
     """
-    from mathvid.sound.voice import SPELLINGS
+    from lesson.words.said import SPELLINGS
 
     for word, spelt in SPELLINGS.items():
         said = re.sub(rf"(?<!\w){re.escape(spelt)}(?!\w)", word, said, flags=re.IGNORECASE)

@@ -32,6 +32,7 @@ import numpy as np
 
 from bench import asr
 from lesson.manifest import AUDIO_RATE
+from lesson.words.said import StepWords, step_words
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
@@ -109,10 +110,10 @@ def listening_narrator(narration, cache: Path):
                 self.fed.append(words)
             return super().synthesise(words, speed)
 
-        def speak(self, number: int, name: str, caption: str):
+        def speak(self, words: StepWords):
             self.fed = []
-            speech = super().speak(number, name, caption)
-            self.steps.append((number, name, self.fed, speech))
+            speech = super().speak(words)
+            self.steps.append((words.number, words.name, self.fed, speech))
             return speech
 
     return Listening()
@@ -146,7 +147,8 @@ def plain_steps() -> list[Step]:
 
     narrator = listening_narrator(Narration(), voice_cache(ROOT / "media" / "lesson"))
     for number, i in enumerate(range(0, len(PLAIN), PLAIN_PER_STEP), 1):
-        narrator.speak(number, "plain", " ".join(PLAIN[i : i + PLAIN_PER_STEP]))
+        text = " ".join(PLAIN[i : i + PLAIN_PER_STEP])
+        narrator.speak(step_words(number, "plain", text, {}))
     return spoken("plain", narrator)
 
 

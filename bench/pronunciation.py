@@ -33,6 +33,7 @@ import numpy as np
 
 from bench import asr
 from lesson.words.number_words import integer_words
+from lesson.words.said import step_words
 from mathvid.sound.audio import RATE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -183,7 +184,7 @@ def speaking_rates(texts: list[str]) -> dict[float, float]:
     rates = {}
     for scale in SCALES:
         voice = narrator(1 / scale)
-        seconds = sum(voice.speak(1, "rate", t).duration for t in texts)
+        seconds = sum(voice.speak(step_words(1, "rate", t, {})).duration for t in texts)
         rates[scale] = round(60 * words / seconds, 1)
         log(f"length scale {scale}: {rates[scale]} words a minute")
     return rates

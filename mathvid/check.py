@@ -40,11 +40,11 @@ from typing import Any
 
 from lesson.errors import LessonError
 from lesson.file import Lesson, SceneEntry, load_lesson, slug
+from lesson.words.said import for_step
 from mathvid.sound.voice import (
     NARRATION,
     RECORDING_TYPES,
     Recording,
-    for_step,
     recorded_sound,
     recordings_of,
 )

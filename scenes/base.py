@@ -11,9 +11,10 @@ be checked against ``mathcore``.
 Given a :class:`Narrator`, each step is also spoken: what it says is decided in
 :func:`lesson.words.said.step_words` (the lesson's words for it, which the narrator
 offers, else the scene's; in cues, each as shown and as said), and the narrator
-turns that into sound. The step lasts as long as its animation or its speech, whichever is longer, plus :data:`PAUSE` (the last frame is
-held while the words go on); the captions are the speech's cues, timed to it; and
-the speeches are kept, with when each starts, for mathvid to mix into the video.
+turns that into sound. The step lasts as long as its animation or its speech,
+whichever is longer, plus :data:`PAUSE` (the last frame is held while the words go
+on); the captions are the speech's cues, timed to it; and the speeches are kept,
+with when each starts, for mathvid to mix into the video.
 
 A silent scene is paced the same way for the eye: its captions are cut into the same
 cues (:func:`lesson.words.speech.cue_texts`), and a step lasts at least as long as

@@ -12,9 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from lesson.file import Lesson
+from lesson.words.said import for_step
 from mathvid.media import write_text
 from mathvid.run.render import current_manifest
-from mathvid.sound.voice import NARRATION, for_step, recordings_of
+from mathvid.sound.voice import NARRATION, recordings_of
 
 
 def script(lesson: Lesson, media: Path, ids: list[str]) -> tuple[str, int, int]:

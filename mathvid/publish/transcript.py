@@ -31,8 +31,9 @@ from pathlib import Path
 import jinja2
 
 from lesson.manifest import Manifest, Step
+from lesson.words.said import for_step
 from mathvid.publish.descriptions import descriptions
-from mathvid.sound.voice import RECORDING_STEP_TEXT, for_step
+from mathvid.sound.voice import RECORDING_STEP_TEXT
 
 TEMPLATE = Path(__file__).with_name("transcript.html")
 

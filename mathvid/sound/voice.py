@@ -1,15 +1,16 @@
 """The narrator: what each step of a scene says, in whose voice, and for how long.
 
-A step's caption is split into caption cues (at most two lines of 42 characters),
-each cue is put into words for the ear (:func:`lesson.words.speech.for_the_ear`) and
-spoken by Piper's ``en_US-joe-medium`` voice, which ships as a Python package:
-nothing is downloaded. The cues follow each other with a short pause, so every
-cue's time on screen is exactly the time its words are heard (a cue the voice would
-say faster than it can be read is said slower). A teacher's own
-recording of a step (``narration/<scene-id>/<step>.wav``, ``.flac`` or ``.mp3``)
-replaces the voice for that step; its captions are the words ``[scene.narration]``
-gives for the step (else the step's own text, and the manifest says so), cut into
-cues laid along the recording's speech (:func:`along_speech`).
+What a step says comes decided (:func:`lesson.words.said.step_words`: whose words,
+in caption cues of at most two lines of 42 characters, each as shown and as said);
+the narrator only turns it into sound. Each cue's words are spoken by Piper's
+``en_US-joe-medium`` voice, which ships as a Python package: nothing is downloaded.
+The cues follow each other with a short pause, so every cue's time on screen is
+exactly the time its words are heard (a cue the voice would say faster than it can
+be read is said slower). A teacher's own recording of a step
+(``narration/<scene-id>/<step>.wav``, ``.flac`` or ``.mp3``) replaces the voice for
+that step; its captions are the step's cues (the words ``[scene.narration]`` gives
+for the step, else the step's own text, and the manifest says so) laid along the
+recording's speech (:func:`along_speech`).
 
 Piper's voice adds random noise, drawn inside its ONNX model from a generator that
 is seeded when the session is made. So each cue is spoken by a fresh session seeded
@@ -32,21 +33,19 @@ import json
 import math
 import re
 import wave
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
 
 import numpy as np
 
 from lesson.file import Lesson, SceneEntry, slug
 from lesson.manifest import Cue
 from lesson.reading import Unreadable, read_file
-from lesson.words.speech import READING_RATE, cue_texts, for_the_ear, for_the_eye
+from lesson.words.said import SpokenCue, StepWords, for_step
+from lesson.words.speech import READING_RATE
 from mathvid.sound import audio, loudness, voice_activity
 from scenes.base import Speech
 
-T = TypeVar("T")
 RECORDING_TYPES = (".wav", ".flac", ".mp3")
 NARRATION = "narration"
 """The folder beside a lesson file that holds its recordings, a folder per scene."""
@@ -129,19 +128,6 @@ class Narration:
         )
 
 
-def for_step(table: Mapping[str, T], number: int, name: str) -> T | None:
-    """What ``table`` holds for step ``number`` (1-based) called ``name``: under its
-    number, else under its name's slug (as a lesson file or a recording names it).
-
-    >>> for_step({"2": "by number", "the-curve": "by name"}, 1, "The curve")
-    'by name'
-    """
-    for key in (str(number), slug(name)):
-        if key in table:
-            return table[key]
-    return None
-
-
 @functools.cache
 def engine() -> str:
     """The synthesiser's versions: a new version may speak differently."""
@@ -151,49 +137,47 @@ def engine() -> str:
 
 class Narrator:
     """Speaks the steps of one scene (see the module's docstring); the cache of
-    synthesised cues is the folder ``cache``."""
+    synthesised cues is the folder ``cache``. It offers the scene the lesson's
+    words for its steps (``texts``: step, by number or slug, → words), which
+    :func:`lesson.words.said.step_words` weighs against the scene's own."""
 
     def __init__(self, narration: Narration, cache: Path) -> None:
         self.narration = narration
         self.cache = cache
-        self._texts = dict(narration.texts)
+        self.texts = dict(narration.texts)
         self._recordings = {r.step: r for r in narration.recordings}
 
-    def speak(self, number: int, name: str, caption: str) -> Speech:
-        """The speech of step ``number`` (1-based) called ``name``."""
-        given = for_step(self._texts, number, name)
-        cues = cue_texts(given or caption)
-        recording = for_step(self._recordings, number, name)
+    def speak(self, words: StepWords) -> Speech:
+        """The speech of a step's ``words``: its recording, when the lesson has one,
+        else its cues spoken by the voice."""
+        recording = for_step(self._recordings, words.number, words.name)
         if recording is not None:
-            shown = [for_the_eye(c) for c in cues]
-            return _recorded(recording, shown, given is not None)
-        return self._spoken(cues)
+            shown = [cue.shown for cue in words.cues]
+            return _recorded(recording, shown, words.from_lesson)
+        return self._spoken(words.cues)
 
-    def _spoken(self, cues: list[str]) -> Speech:
+    def _spoken(self, cues: tuple[SpokenCue, ...]) -> Speech:
         pieces, timed, at = [], [], 0.0
         for i, cue in enumerate(cues):
-            shown = for_the_eye(cue)  # the voice reads the cue's formulas from the code
-            samples = self._cue_speech(cue, shown)
-            length = max(len(samples) / audio.RATE, len(shown) / READING_RATE)
-            timed.append(Cue(shown, at, at + length))
-            pause = (
-                PAUSE_AFTER_SENTENCE if cue.endswith((".", "!", "?")) else PAUSE_IN_SENTENCE
-            )
+            samples = self._cue_speech(cue)
+            length = max(len(samples) / audio.RATE, len(cue.shown) / READING_RATE)
+            timed.append(Cue(cue.shown, at, at + length))
+            pause = PAUSE_AFTER_SENTENCE if cue.ends_sentence else PAUSE_IN_SENTENCE
             gap = 0.0 if i == len(cues) - 1 else pause
             pieces.append(_padded(samples, length + gap))
             at += length + gap
         track = np.concatenate(pieces) if pieces else np.zeros(0, np.float32)
         return Speech(tuple(timed), track, "voice")
 
-    def _cue_speech(self, cue: str, shown: str) -> np.ndarray:
+    def _cue_speech(self, cue: SpokenCue) -> np.ndarray:
         """A cue spoken, silence trimmed; slower when the voice would say it faster
-        than its text as ``shown`` can be read (:data:`READING_RATE`), so that the
-        cue is on screen exactly while it is heard, or faster than
+        than its text as shown can be read (:data:`READING_RATE`), so that the cue
+        is on screen exactly while it is heard, or faster than
         :data:`MOST_WORDS_A_MINUTE` (at the narration's pace)."""
-        words, speed = respelt(for_the_ear(cue.replace("\n", " "))), self.narration.speed
+        words, speed = cue.said, self.narration.speed
         samples = self.synthesise(words, speed)
         most = MOST_WORDS_A_MINUTE * speed / Narration.speed
-        least = max(len(shown) / READING_RATE, 60 * len(WORD.findall(words)) / most)
+        least = max(len(cue.shown) / READING_RATE, 60 * len(WORD.findall(words)) / most)
         # Piper's length falls short of its scale (pauses in a sentence do not
         # stretch), so a second correction is sometimes needed.
         for _ in range(SLOWER_TRIES):
@@ -220,33 +204,6 @@ class Narrator:
         with wave.open(str(path), "rb") as f:
             raw = np.frombuffer(f.readframes(f.getnframes()), dtype="<i2")
         return raw.astype(np.float32) / 32768.0
-
-
-SPELLINGS = {
-    "eta": "ee-tuh",
-    "mu": "mew",
-    "kappa": "kap-uh",
-    "sigma": "sig ma",
-    "lambda": "lamda",
-    "Lipschitz": "Lipshitz",
-    "secant": "seekant",
-    "multiply-adds": "multiply, adds",
-}
-"""Words this voice says better spelt as they sound: bench/pronunciation.py counts
-how often a recogniser hears each back as the word meant ("eta" as written: 0 of 5,
-"ee-tuh": 4 of 5; "multiply-adds", heard as "multipliads", 0 of 3, with the comma
-2 of 3). For the voice only: captions and transcript keep the word."""
-
-
-def respelt(words: str) -> str:
-    """``words`` as given to the voice (:data:`SPELLINGS`).
-
-    >>> respelt("Eta equals mu over kappa, not beta.")
-    'ee-tuh equals mew over kap-uh, not beta.'
-    """
-    spellings = {word.lower(): spelt for word, spelt in SPELLINGS.items()}
-    pattern = r"\b(" + "|".join(spellings) + r")\b"
-    return re.sub(pattern, lambda m: spellings[m[1].lower()], words, flags=re.IGNORECASE)
 
 
 def _recorded(recording: Recording, cues: list[str], worded: bool) -> Speech:

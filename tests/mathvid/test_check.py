@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mathvid.studio.server
+from lesson.words.said import step_words
 from mathvid.cli import main
 from mathvid.publish.transcript import transcript_text
 from mathvid.run.stills import scene_manifest
@@ -236,7 +237,8 @@ def test_a_recordings_cues_follow_its_speech(tmp_path: Path) -> None:
     narration = Narration(
         texts=(("1", words),), recordings=(Recording("1", str(path), path.read_bytes()),)
     )
-    speech = Narrator(narration, tmp_path / "voice").speak(1, "The curve", "A curve.")
+    narrator = Narrator(narration, tmp_path / "voice")
+    speech = narrator.speak(step_words(1, "The curve", "A curve.", narrator.texts))
     assert speech.source == "recording"
     assert [" ".join(c.text.split()) for c in speech.cues] == [
         "It falls.",

@@ -20,6 +20,7 @@ import numpy as np
 import pytest
 import tomli_w
 
+from lesson.words.said import step_words
 from lesson.words.speech import for_the_ear
 from mathvid.publish.vtt import from_srt
 from mathvid.sound import audio, loudness, muxing, voice_activity
@@ -247,7 +248,7 @@ def test_a_recording_that_is_not_sound_is_one_line_naming_it(tmp_path: Path) -> 
     bad = Recording("1", "1.wav", b"RIFF, but not really")
     narrator = Narrator(Narration(recordings=(bad,)), tmp_path)
     with pytest.raises(ValueError, match=r"^1\.wav: ") as caught:
-        narrator.speak(1, "The curve", "A curve.")
+        narrator.speak(step_words(1, "The curve", "A curve.", narrator.texts))
     assert "\n" not in str(caught.value)
 
 
@@ -284,7 +285,7 @@ def test_short_words_are_said_no_faster_than_a_lecturer_speaks(
     # than the lesson's mean; a lecturer would not.
     caption = "x squared is 4 at 2 and 9 at 3 and 16 at 4."  # 226 a minute at 1.3
     narration = Narration(speed=pace * Narration.speed)
-    speech = Narrator(narration, tmp_path).speak(1, "Short words", caption)
+    speech = Narrator(narration, tmp_path).speak(step_words(1, "Short words", caption, {}))
     spoken = len(WORD.findall(for_the_ear(caption)))
     per_minute = 60 * spoken / (speech.audio.size / audio.RATE)
     assert per_minute <= MOST_WORDS_A_MINUTE * pace * 1.03

@@ -20,8 +20,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from lesson.words.said import for_step
 from mathvid.cli import main
-from mathvid.sound.voice import Recording, for_step, recorded_sound, recordings_of
+from mathvid.sound.voice import Recording, recorded_sound, recordings_of
 from tests.mathvid.command import ROOT, cli_args
 
 # TangentLine's steps: "The curve", "Secant becomes tangent", "The tangent slides".

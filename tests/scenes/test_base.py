@@ -28,6 +28,7 @@ from manim import (
 import mathvid.run.capture as capture
 import scenes.base as base
 from lesson.manifest import AUDIO_RATE
+from lesson.words.said import StepWords
 from mathvid.publish.vtt import from_srt
 from mathvid.run.stills import step_stills
 
@@ -148,9 +149,11 @@ class FixedNarrator:
 
     def __init__(self, seconds: float) -> None:
         self.seconds, self.asked = seconds, []
+        self.texts: dict[str, str] = {}  # the lesson gives no words of its own
 
-    def speak(self, number: int, name: str, caption: str) -> base.Speech:
-        self.asked.append((number, name, caption))
+    def speak(self, words: StepWords) -> base.Speech:
+        caption = " ".join(cue.shown for cue in words.cues)
+        self.asked.append((words.number, words.name, caption))
         half = self.seconds / 2
         cues = (base.Cue(caption, 0.0, half), base.Cue("and more", half, self.seconds))
         return base.Speech(
