@@ -27,7 +27,8 @@ from mathcore.tuning import OPTIMIZERS, fastest_converged
 from mathvid.run.stills import scene_manifest
 from scenes.descent import DescentBowl
 from scenes.kit.numbers import fmt
-from scenes.quartic import QuarticRates, balls
+from scenes.quartic import QuarticRates
+from scenes.quartic_plan import balls, best_caption, too_large_caption
 from scenes.race import OptimizerRace, entrants
 from scenes.rates import LearningRates, bound_caption, rates
 from scenes.rosenbrock import RosenbrockMilestone
@@ -268,7 +269,7 @@ def test_the_exercise_names_the_best_rate_and_the_too_large_one_truly(x0, rates,
     )
     b = shown(balls, p)
     runs = list(b.runs)
-    best = QuarticRates._best_caption(runs, fastest_converged(runs))
+    best = best_caption(runs, fastest_converged(runs))
     truth = {lr: quartic_run(p.x0, lr, steps, p.tol) for lr in rates}
     if m := re.match(r"Best here: η = (\S+), converged in (\d+) steps\.", best):
         lr = float(m[1])
@@ -283,7 +284,7 @@ def test_the_exercise_names_the_best_rate_and_the_too_large_one_truly(x0, rates,
         points, converged = truth[float(m[1])]
         assert converged and len(points) - 1 == int(m[2])
     diverged = [i for i, v in enumerate(b.verdicts) if v.status == "diverged"]
-    large = QuarticRates._too_large_caption(b, diverged)
+    large = too_large_caption(b, diverged)
     if m := re.match(
         r"Too large: with η = (\S+) the first step throws x to (\S+)\.", large
     ):
