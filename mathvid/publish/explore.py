@@ -130,7 +130,7 @@ def learning_rates(f: Objective, spec: Explore, racer: Racer, n: int) -> list[fl
     >>> from lesson.manifest import Marker
     >>> racer = Racer("GD", 0.2, "#ffd166")
     >>> spec = Explore([], [], [[-5, 5], [-5, 5]], "bowl", [4.0, 3.0], 50, 1e-8,
-    ...                [racer], [], Marker("#06d6a0", 0.13), 0.04, {})
+    ...                [racer], [], Marker("#06d6a0", 0.13), 0.04)
     >>> f = resolve_objective("bowl", dim=2)
     >>> rates = learning_rates(f, spec, racer, 16)
     >>> 0.2 in rates, rates[0] == 0.02, rates[-1] > 1.0, len(rates)
