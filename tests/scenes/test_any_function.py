@@ -25,6 +25,7 @@ from scenes import (
     gradients,
     quartic,
     race,
+    race_plan,
     rosenbrock,
     rosenbrock_plan,
 )
@@ -195,7 +196,7 @@ def test_the_milestones_window_grows_to_hold_himmelblaus_run_from_the_notebooks_
     sv = (
         rosenbrock_plan.milestone(params)
         if scene_cls is rosenbrock.RosenbrockMilestone
-        else race.race(params)[0]
+        else race_plan.race(params)[0]
     )
     assert sv.view.window[0][0] <= -2.81 and sv.view.window[1][1] >= 3.14
     for t in sv.runs.values():

@@ -29,7 +29,8 @@ from scenes.descent import DescentBowl
 from scenes.kit.numbers import fmt
 from scenes.quartic import QuarticRates
 from scenes.quartic_plan import balls, best_caption, too_large_caption
-from scenes.race import OptimizerRace, entrants
+from scenes.race import OptimizerRace
+from scenes.race_plan import entrants
 from scenes.rates import LearningRates, bound_caption, rates
 from scenes.rosenbrock import RosenbrockMilestone
 from scenes.rosenbrock_plan import descent_caption, loss_caption

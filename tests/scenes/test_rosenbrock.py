@@ -19,7 +19,7 @@ import torch
 from mathcore.functions import rosenbrock as rosenbrock_objective
 from mathvid.run.render import render_scene
 from mathvid.run.stills import run_skipping_animations
-from scenes import race, rosenbrock, rosenbrock_plan
+from scenes import race, race_plan, rosenbrock, rosenbrock_plan
 from scenes.kit import look
 from tests import notebook
 from tests.scenes.checks import (
@@ -179,7 +179,7 @@ def test_golden_check_fails_for_a_different_learning_rate() -> None:
 def test_golden_check_fails_for_a_wrong_optimizer_colour(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setitem(race.OPTIMIZER_COLOURS, "Adam", look.TANGENT)
+    monkeypatch.setitem(race_plan.OPTIMIZER_COLOURS, "Adam", look.TANGENT)
     # The legend is always shown.
     assert golden_matches(race.OptimizerRace) == [False, False, False]
 

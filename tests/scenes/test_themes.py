@@ -17,7 +17,7 @@ from manim import VMobject
 from lesson import themes
 from lesson.file import THEMES, load_lesson
 from mathvid.run.stills import run_skipping_animations, step_stills
-from scenes import race
+from scenes import race_plan
 from scenes.derivatives import TangentLine
 from scenes.descent import DescentBowl
 from scenes.kit import look
@@ -64,10 +64,10 @@ def test_every_colour_reads_as_text_on_its_background(name: str) -> None:
 def test_use_repaints_every_name_bound_to_a_colour() -> None:
     look.use("light")
     # A table built at import and a default argument follow the theme.
-    assert race.OPTIMIZER_COLOURS["GD"].to_hex() == themes.LIGHT.tangent
+    assert race_plan.OPTIMIZER_COLOURS["GD"].to_hex() == themes.LIGHT.tangent
     assert VMobject().color.to_hex() == themes.LIGHT.ink
     look.use("dark")
-    assert race.OPTIMIZER_COLOURS["GD"].to_hex() == themes.DARK.tangent
+    assert race_plan.OPTIMIZER_COLOURS["GD"].to_hex() == themes.DARK.tangent
 
 
 # A theme whose background no mobject could have by chance: a mobject drawn in
