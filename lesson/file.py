@@ -42,6 +42,8 @@ from typing import Any
 from lesson import bounds, scene_params, themes
 from lesson.bounds import MAX_ID, MAX_NARRATION_KEYS, MAX_SCENES, MAX_STEP, MAX_TITLE
 from lesson.errors import LessonError, Locator, gathered, shown
+from lesson.params import Params
+from lesson.words.said import slug
 
 VOICES = ("joe", "none")
 """Voices a lesson may name: Piper's en_US-joe-medium (offline), or none (silent)."""
@@ -180,15 +182,6 @@ def _scene(i: int, raw: Any, where: Locator) -> SceneEntry:
     )
 
 
-def slug(name: str) -> str:
-    """A step's name as a file name: ``"The rest, faster"`` → ``"the-rest-faster"``.
-
-    >>> slug("Step 1 by hand"), slug("Runs at η = 1/L")
-    ('step-1-by-hand', 'runs-at-1-l')
-    """
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-
-
 def _narration(
     raw: Any, i: int, where: Locator
 ) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
@@ -243,7 +236,7 @@ def scene_names(spec: str) -> tuple[str, str]:
 
 
 def _scene_class(spec: str, at: str) -> type:
-    from scenes.base import LessonScene  # imports Manim: only once a lesson is read
+    from manim import Scene  # only once a lesson is read: Manim takes a second
 
     module_name, class_name = scene_names(spec)
     if len(spec) > MAX_TITLE or not SCENE_PATTERN.fullmatch(spec):
@@ -255,9 +248,12 @@ def _scene_class(spec: str, at: str) -> type:
     except ModuleNotFoundError:
         raise LessonError(f"{at}: scene: no module {module_name!r}") from None
     scene_cls = getattr(module, class_name, None)
-    # A lesson scene is a LessonScene defined in the module named, not a base class
-    # (scenes.base:LessonScene) nor one a module merely imports.
-    real = isinstance(scene_cls, type) and issubclass(scene_cls, LessonScene)
+    # A lesson scene is a Manim scene with typed parameters (a Params, as
+    # scenes.base.LessonScene declares) defined in the module named: not a base class
+    # (scenes.base:LessonScene) nor one a module merely imports. Told by what it
+    # declares, so that the lesson file needs nothing from the scenes above it.
+    typed = isinstance(getattr(scene_cls, "Params", None), type)
+    real = typed and issubclass(scene_cls, Scene) and issubclass(scene_cls.Params, Params)
     if not (real and scene_cls.__module__ == module_name and module_name != "scenes.base"):
         raise LessonError(f"{at}: scene: no lesson scene {class_name!r} in {module_name}")
     return scene_cls

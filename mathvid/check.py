@@ -39,8 +39,8 @@ from pathlib import Path
 from typing import Any
 
 from lesson.errors import LessonError
-from lesson.file import Lesson, SceneEntry, load_lesson, slug
-from lesson.words.said import for_step
+from lesson.file import Lesson, SceneEntry, load_lesson
+from lesson.words.said import for_step, slug
 from mathvid.sound.voice import (
     NARRATION,
     RECORDING_TYPES,

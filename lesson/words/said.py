@@ -24,10 +24,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
-from lesson.file import slug
 from lesson.words.speech import cue_texts, for_the_ear, for_the_eye
 
 T = TypeVar("T")
+
+
+def slug(name: str) -> str:
+    """A step's name as a file name: ``"The rest, faster"`` → ``"the-rest-faster"``.
+
+    >>> slug("Step 1 by hand"), slug("Runs at η = 1/L")
+    ('step-1-by-hand', 'runs-at-1-l')
+    """
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
 @dataclass(frozen=True)

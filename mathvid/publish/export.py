@@ -32,7 +32,8 @@ import srt
 
 from lesson import themes
 from lesson.errors import LessonError
-from lesson.file import Lesson, slug
+from lesson.file import Lesson
+from lesson.words.said import slug
 from mathvid.media import (
     check_target,
     remove_left_behind,

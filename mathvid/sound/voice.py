@@ -38,10 +38,10 @@ from pathlib import Path
 
 import numpy as np
 
-from lesson.file import Lesson, SceneEntry, slug
+from lesson.file import Lesson, SceneEntry
 from lesson.manifest import Cue
 from lesson.reading import Unreadable, read_file
-from lesson.words.said import SpokenCue, StepWords, for_step
+from lesson.words.said import SpokenCue, StepWords, for_step, slug
 from lesson.words.speech import READING_RATE
 from mathvid.sound import audio, loudness, voice_activity
 from scenes.base import Speech

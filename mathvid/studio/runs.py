@@ -20,7 +20,8 @@ import dataclasses
 import gc
 import os
 import time
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any, Protocol
 
 from lesson.themes import THEMES
 from mathvid.media import replacing, write_text
@@ -39,8 +40,18 @@ from mathvid.studio.pipes import (
 )
 from scenes.base import Observer
 
-if TYPE_CHECKING:
-    from mathvid.studio.worker import Generation
+
+class Generation(Protocol):
+    """What a run needs of the worker's generation (:class:`mathvid.studio.worker.
+    Generation`): the lesson as read, where media and runs go, the scenes' keys."""
+
+    lesson: Any
+    media: Path
+    folder: Path
+
+    @property
+    def keys(self) -> dict[str, str]: ...
+
 
 SPACING = 0.1
 """CPU seconds of scene building between checkpoints: a frame redoes at most this."""

@@ -20,7 +20,7 @@ import pytest
 import webvtt
 from PIL import Image
 
-from lesson.file import slug
+from lesson.words.said import slug
 from mathvid.publish.vtt import from_srt
 from tests.mathvid.command import ROOT, cli_args, mathvid
 from tests.mathvid.conftest import poll

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from lesson.file import slug
+from lesson.words.said import slug
 from mathvid.run.stills import step_stills
 
 GOLDENS = Path(__file__).parent / "goldens"
