@@ -21,6 +21,7 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
+    Axes,
     Create,
     Dot,
     FadeIn,
@@ -247,6 +248,14 @@ class DescentBowl(LessonScene):
         self.wait(0.5)
 
         self.step("Where it stops", self._stop_caption(d, p), draws=_end_draws(d))
+        self._offer_explore(p, view, axes)
+        self._ending(d, to_point, head, star, p)
+
+    def _offer_explore(
+        self, p: DescentBowlParams, view: landscape.View, axes: Axes
+    ) -> None:
+        """The run, offered on this step for the viewer to explore
+        (:func:`scenes.kit.explore.explorable`)."""
         racer = explore.Racer("GD", p.lr, look.POINT)
         spec = explore.explorable(
             axes,
@@ -260,7 +269,6 @@ class DescentBowl(LessonScene):
             START_RADIUS,
         )
         explore.offer(self, spec)
-        self._ending(d, to_point, head, star, p)
 
     def _ending(self, d: Descent, to_point: ToPoint, head: VGroup, star: VGroup, p) -> None:
         """How the run ended, where, and at what loss."""

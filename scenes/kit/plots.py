@@ -133,34 +133,32 @@ def plot_frame(
     (3, 3)
     """
     (x0, x1), (y0, y1) = window
-    box = Polygon(
-        to_point(x0, y0),
-        to_point(x1, y0),
-        to_point(x1, y1),
-        to_point(x0, y1),
-        color=MUTED,
-        stroke_width=2,
-    )
-
-    def bottom(t: float) -> tuple[Line, MathTex]:
-        at = to_point(t, y0)
-        label = tex(x_label(t), size=font_size).next_to(at, DOWN, label_buff)
-        return Line(at, at + tick * DOWN, color=MUTED, stroke_width=2), label
-
-    def left(t: float) -> tuple[Line, MathTex]:
-        at = to_point(x0, t)
-        label = tex(y_label(t), size=font_size).next_to(at, LEFT, label_buff)
-        return Line(at, at + tick * LEFT, color=MUTED, stroke_width=2), label
-
+    corners = ((x0, y0), (x1, y0), (x1, y1), (x0, y1))
+    box = Polygon(*(to_point(*c) for c in corners), color=MUTED, stroke_width=2)
+    style = (font_size, tick, label_buff)
+    bottom = [_edge_mark(to_point(t, y0), DOWN, x_label(t), *style) for t in x_ticks]
+    left = [_edge_mark(to_point(x0, t), LEFT, y_label(t), *style) for t in y_ticks]
     if paired:
-        edges = [
-            e for x, y in zip(x_ticks, y_ticks, strict=True) for e in (bottom(x), left(y))
-        ]
+        edges = [e for pair in zip(bottom, left, strict=True) for e in pair]
     else:
-        edges = [bottom(t) for t in x_ticks] + [left(t) for t in y_ticks]
+        edges = bottom + left
     marks = VGroup(*[mark for mark, _ in edges])
     labels = VGroup(*[label for _, label in edges])
     return VGroup(box, marks, labels)
+
+
+def _edge_mark(
+    at: np.ndarray,
+    out: np.ndarray,
+    label: str,
+    font_size: float,
+    tick: float,
+    label_buff: float,
+) -> tuple[Line, MathTex]:
+    """A tick mark on a box's edge at ``at``, sticking out towards ``out``, and its
+    label beyond it."""
+    mark = Line(at, at + tick * out, color=MUTED, stroke_width=2)
+    return mark, tex(label, size=font_size).next_to(at, out, label_buff)
 
 
 def inner_frame(
