@@ -3,7 +3,8 @@
 - :mod:`~scenes.kit.look`: palette, type sizes, the height ramp (:mod:`~lesson.themes`:
   the palettes it is painted in);
 - :mod:`~scenes.kit.numbers`: numbers as the viewer reads them, live readouts;
-- :mod:`~scenes.kit.text`: lines of text and the column beside a plot;
+- :mod:`~scenes.kit.text`: a line of text or formula (``text.tex``, the one way a scene
+  sets TeX), a table of numbers (``text.table``), the column beside a plot;
 - :mod:`~scenes.kit.plots`: axes, frames and ticks, contour maps, arrows, minima;
 - :mod:`~scenes.kit.paths`: runs drawn step by step or sampled, moving dots;
 - :mod:`~scenes.kit.surfaces` and :mod:`~scenes.kit.mesh`: 3-D surfaces and axes;
