@@ -54,17 +54,21 @@ class Params:
     notebook's values subclasses this, and overrides :meth:`check` when some values
     are ones the scene cannot show.
 
+    A field's own range is its type's (:class:`Between` and the like); ``check`` is
+    for what takes code, such as one field against another:
+
     >>> from dataclasses import dataclass
     >>> @dataclass(frozen=True)
-    ... class Steps(Params):
-    ...     steps: int = 50
+    ... class Run(Params):
+    ...     steps: Steps = 50
+    ...     shown: Steps = 10
     ...     def check(self) -> None:
-    ...         within("steps", self.steps, 0, MAX_STEPS)
-    >>> Steps(10).check()
-    >>> Steps(-1).check()
+    ...         within("shown", self.shown, 1, self.steps)
+    >>> Run(50, 10).check()
+    >>> Run(5, 10).check()
     Traceback (most recent call last):
     ...
-    lesson.params.ParamError: must be at least 0, got -1
+    lesson.params.ParamError: must be at most 5, got 10
     """
 
     def check(self) -> None:
