@@ -181,8 +181,8 @@ def scene_sources(module: str) -> list[Path]:
     Examples
     --------
     >>> [p.name for p in scene_sources("scenes.base")]  # doctest: +NORMALIZE_WHITESPACE
-    ['manifest.py', 'params.py', 'number_words.py', 'speech.py', 'spoken.py',
-     'base.py', 'mesh.py']
+    ['manifest.py', 'params.py', 'themes.py', 'number_words.py', 'said.py',
+     'speech.py', 'spoken.py', 'base.py', 'look.py', 'mesh.py']
     """
     found: dict[str, Path] = {}
     todo = [module]

@@ -822,6 +822,7 @@ def test_pptx_deck_reads_back_slide_by_slide(site: dict) -> None:
     from pptx import Presentation
     from pptx.enum.shapes import MSO_SHAPE_TYPE
 
+    from lesson.manifest import Step
     from mathvid.publish.transcript import words
 
     out = site["folder"] / "deck" / "lesson.pptx"
@@ -855,7 +856,7 @@ def test_pptx_deck_reads_back_slide_by_slide(site: dict) -> None:
         boxes = [s.text_frame.text for s in slide.shapes if s.has_text_frame]
         # The captions as slide text: its cues in one paragraph, with no line breaks.
         assert " ".join(step["caption"].split()) in boxes
-        assert slide.notes_slide.notes_text_frame.text == words(step)
+        assert slide.notes_slide.notes_text_frame.text == words(Step.from_dict(step))
         # The clip is shown by its poster: the step's finished picture.
         clips = [c for _, t, _, c in expected if t == title]
         last = finished_picture(clips, clips.index(clip))
