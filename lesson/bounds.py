@@ -7,6 +7,7 @@ length and for characters that some output cannot hold.
 from __future__ import annotations
 
 import re
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,8 @@ MAX_ID = 64
 """The longest scene id (it names folders and files)."""
 MAX_STEP = 999
 """The largest step number a narration key may give."""
+MAX_ADDRESS = 2000
+"""The longest web address (a link a browser and a video site's description keep)."""
 
 
 def read_text(path: Path) -> str:
@@ -166,6 +169,36 @@ def title(value: Any, at: str, what: str) -> str:
         )
     _held(value, at)
     return value
+
+
+def web_address(value: Any, at: str) -> str:
+    """``value`` as a web address a description can link: ``http(s)://host/…``, at
+    most :data:`MAX_ADDRESS` characters, with no spaces or control characters.
+
+    >>> web_address("https://example.org/t.html", "x")
+    'https://example.org/t.html'
+    >>> web_address("file:///home/t.html", "lesson.toml:3: transcript_url")
+    Traceback (most recent call last):
+    lesson.errors.LessonError: lesson.toml:3: transcript_url: expected a web address \
+(https://…), got 'file:///home/t.html'
+    """
+    if not isinstance(value, str):
+        raise LessonError(f"{at}: expected a web address in quotes (https://…)")
+    if len(value) > MAX_ADDRESS:
+        raise LessonError(f"{at}: {len(value):,} characters long; at most {MAX_ADDRESS}")
+    if not _web_address(value):
+        raise LessonError(f"{at}: expected a web address (https://…), got {value!r}")
+    return value
+
+
+def _web_address(value: str) -> bool:
+    if not value.isprintable() or any(c.isspace() for c in value):
+        return False
+    try:
+        parts = urllib.parse.urlsplit(value)
+    except ValueError:  # a bracketed host that is no IPv6 address
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 _NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")

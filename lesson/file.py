@@ -5,6 +5,8 @@
     title = "Calculus for deep learning"
     voice = "joe"                         # Piper's en_US-joe-medium, or "none"
     theme = "dark"                        # or "light" (white slides), "transparent"
+    transcript_url = "https://example.org/calculus/transcript.html"  # optional:
+                                          # where the transcript is, for description.txt
 
     [[scene]]
     id = "descent"                        # letters, digits and dashes; unique
@@ -77,6 +79,7 @@ class Lesson:
     scenes: tuple[SceneEntry, ...]
     voice: str = "joe"
     theme: str = themes.DEFAULT.name
+    transcript_url: str | None = None  # where the teacher publishes the transcript
 
     def entry(self, scene_id: str) -> SceneEntry:
         """The scene called ``scene_id``; LessonError listing the ids if there is none."""
@@ -103,12 +106,12 @@ def parse_lesson(text: str, path: Path) -> Lesson:
     except RecursionError:  # the prescan's bounds keep it from happening
         raise LessonError(f"{path}: not valid TOML: nested too deeply") from None
     where = Locator(path, text)
-    unknown = set(data) - {"title", "voice", "theme", "scene"}
+    unknown = set(data) - {"title", "voice", "theme", "transcript_url", "scene"}
     if unknown:
         key = sorted(unknown)[0]
         raise LessonError(
             f"{where.top(key)}: {shown(key)}: unknown key "
-            "(expected title, voice, theme, [[scene]])"
+            "(expected title, voice, theme, transcript_url, [[scene]])"
         )
     raw_scenes = data.get("scene", [])
     if not isinstance(raw_scenes, list) or not raw_scenes:
@@ -137,7 +140,10 @@ def parse_lesson(text: str, path: Path) -> Lesson:
             path.stem, f"{path}: title (none given: the file's name)", "it"
         )
     voice, theme = (_choice(data, key, choices, where) for key, choices in CHOICES)
-    return Lesson(path=path, title=title, scenes=scenes, voice=voice, theme=theme)
+    url = data.get("transcript_url")
+    if url is not None:
+        url = bounds.web_address(url, f"{where.top('transcript_url')}: transcript_url")
+    return Lesson(path, title, scenes, voice, theme, url)
 
 
 CHOICES = (("voice", VOICES), ("theme", THEMES))

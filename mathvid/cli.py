@@ -344,6 +344,7 @@ def _preview(args: argparse.Namespace) -> int:
 
 
 def _lesson(args: argparse.Namespace) -> int:
+    from mathvid.publish import video_site
     from mathvid.publish.assemble import assemble
 
     lesson = _themed_lesson(args)
@@ -357,7 +358,11 @@ def _lesson(args: argparse.Namespace) -> int:
     out /= quality_folder(args.quality, lesson.theme)
     words = {e.id: dict(e.narration) for e in lesson.scenes}
     files = assemble(
-        list(zip(titles, rendered, strict=True)), out, title=lesson.title, overrides=words
+        list(zip(titles, rendered, strict=True)),
+        out,
+        title=lesson.title,
+        overrides=words,
+        transcript_url=lesson.transcript_url,
     )
 
     print(
@@ -367,6 +372,9 @@ def _lesson(args: argparse.Namespace) -> int:
     print(f"captions: {files.vtt}, {files.srt}")
     print(f"transcript: {files.transcript} (and .txt)")
     print(f"posters: {files.posters[0].parent}/")
+    print(f"for a video site: {files.site_chapters}, {files.description}")
+    for line in video_site.notes(files.chapters, lesson.transcript_url):
+        print(f"  {line}")
     return 0
 
 

@@ -1,5 +1,6 @@
 """Join rendered scenes into one lesson: MP4 with chapters, WebVTT and SRT captions,
-a poster per scene, and the transcript.
+a poster per scene, the transcript, and for video sites the chapter list and a
+description to paste (:mod:`mathvid.publish.video_site`).
 
 Scenes rendered at one quality share codec, size and frame rate, so the lesson's
 video is their packets copied one after another (no re-encoding, no quality loss)
@@ -29,6 +30,7 @@ from PIL import Image
 
 from mathvid.media import replacing, replacing_all
 from mathvid.publish.transcript import Overrides, transcript_html, transcript_text
+from mathvid.publish.video_site import chapters_text, description_text
 from mathvid.publish.vtt import from_srt, to_srt, to_webvtt
 from mathvid.run.render import Rendered
 from mathvid.sound import audio, muxing
@@ -49,6 +51,8 @@ class LessonFiles:
     posters: tuple[Path, ...]
     chapters: tuple[Chapter, ...]
     transcript: Path  # transcript.html; transcript.txt beside it
+    site_chapters: Path  # chapters.txt, for a video site's description
+    description: Path  # description.txt: title, chapters, the transcript's address
 
 
 def assemble(
@@ -57,9 +61,11 @@ def assemble(
     name: str = "lesson",
     title: str = "Lesson",
     overrides: Overrides | None = None,
+    transcript_url: str | None = None,
 ) -> LessonFiles:
     """Join ``scenes`` (chapter title, rendered scene), in order, into ``out_dir``;
-    ``overrides`` are the lesson's words per scene and step, for the transcript.
+    ``overrides`` are the lesson's words per scene and step, for the transcript, and
+    ``transcript_url`` where the transcript is published, for the description.
 
     ``out_dir`` then holds this lesson only: posters of scenes it no longer has go.
     """
@@ -72,9 +78,14 @@ def assemble(
         tuple(out_dir / "posters" / f"{r.id}.png" for _, r in scenes),
         (),
         out_dir / "transcript.html",
+        out_dir / "chapters.txt",
+        out_dir / "description.txt",
     )
     text = out_dir / "transcript.txt"
-    targets = [files.video, files.vtt, files.srt, files.transcript, text, *files.posters]
+    targets = [
+        files.video, files.vtt, files.srt, files.transcript, text,
+        files.site_chapters, files.description, *files.posters,
+    ]  # fmt: skip
     # All written under temporary names first, then renamed one after another: a
     # join killed or failing half way leaves the previous lesson whole (its video,
     # captions and transcript still belong together).
@@ -88,6 +99,8 @@ def assemble(
         subtitles = _shifted_captions([r.captions for _, r in scenes], chapters)
         _write(tmp[files.vtt], to_webvtt(subtitles))
         _write(tmp[files.srt], to_srt(subtitles))
+        _write(tmp[files.site_chapters], chapters_text(chapters))
+        _write(tmp[files.description], description_text(title, chapters, transcript_url))
         for (_, r), poster in zip(scenes, files.posters, strict=True):
             last_frame(r.video).save(tmp[poster], format="PNG")
     for stale in set((out_dir / "posters").glob("*.png")) - set(files.posters):

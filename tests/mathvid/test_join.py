@@ -167,3 +167,19 @@ def test_a_silent_scene_is_silence_between_its_neighbours(tmp_path) -> None:
     for (start, end), chapter in zip(heard, (chapters[0], chapters[2]), strict=True):
         assert chapter.start - 0.01 <= start <= chapter.start + late + 0.01
         assert abs(end - (chapter.end - 0.5)) <= late + 0.01
+
+
+def test_the_lesson_has_its_chapter_list_and_description_for_a_video_site(
+    joined: dict,
+) -> None:
+    # Chapters as a site reads them: whole seconds, truncated, from each scene's
+    # length; both scenes last over 10 s, so each is a chapter of its own.
+    second = int(joined["scenes"][1][0])
+    chapters = (
+        "0:00 The table of derivatives\n"
+        f"0:{second:02d} Choosing h for a numerical derivative\n"
+    )
+    folder = joined["video"].parent
+    assert (folder / "chapters.txt").read_text(encoding="utf-8") == chapters
+    description = (folder / "description.txt").read_text(encoding="utf-8")
+    assert description == f"Two narrated scenes\n\nChapters:\n{chapters}"
