@@ -5,6 +5,7 @@
     OUTDIR/index.html                       the player: open it from a USB stick
     OUTDIR/presenter.html                   the presenter's view (P in the player)
     OUTDIR/clips/<scene>/NN-<step>.mp4      one clip per step (and .gif, .webm if asked)
+    OUTDIR/clips/<scene>/NN-<step>.embed.html   the clip alone, for an <iframe>
     OUTDIR/posters/<scene>.png              one picture per scene
     OUTDIR/posters/<scene>/NN-<step>.png    one per step: its finished picture
     OUTDIR/clips/<scene>/descriptions.vtt   what each step shows, in words (WebVTT)
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import base64
 import glob
+import os
 import shutil
 import uuid
 from pathlib import Path
@@ -55,6 +57,7 @@ TOUCHING = 0.01
 """Seconds of overlap below which a caption only touches a step (rounding)."""
 PLAYER = Path(__file__).with_name("player.html")
 PRESENTER = Path(__file__).with_name("presenter.html")
+EMBED = Path(__file__).with_name("embed.html")
 
 
 def export(
@@ -186,6 +189,7 @@ def bundle_data(
                     "description": told[n],
                 }
             )
+            _embed(lesson, f"{entry.title}: {section.name}", steps[-1], work)
         poster = poster_frame(scene.video, work / "posters" / f"{entry.id}.png")
         scenes.append(
             {
@@ -196,6 +200,20 @@ def bundle_data(
             }
         )
     return {"title": lesson.title, "scenes": scenes}
+
+
+def _embed(lesson: Lesson, title: str, step: dict[str, Any], work: Path) -> None:
+    """The page beside ``step``'s clip that plays it alone (:data:`EMBED`), its
+    paths relative to it, so that the clip's folder works wherever it is put."""
+    clip = work / step["clip"]
+    data = {
+        "title": title,
+        "clip": clip.name,
+        "poster": os.path.relpath(work / step["poster"], clip.parent),
+        **{key: step[key] for key in ("duration", "cues", "description")},
+    }
+    html = page(title, data, EMBED, lesson.theme)
+    clip.with_suffix(".embed.html").write_text(html, encoding="utf-8")
 
 
 def add_explore(data: dict[str, Any], rendered: list[Rendered], work: Path) -> None:

@@ -698,7 +698,8 @@ def test_export_of_some_scenes_names_clips_by_step_and_writes_gif_and_webm(
     ]
     files = sorted(p.name for p in (bundle / "clips" / "table").iterdir())
     clips = [f"{name}.{kind}" for name in names for kind in ("gif", "mp4", "webm")]
-    assert files == sorted([*clips, "descriptions.vtt"])
+    pages = [f"{name}.embed.html" for name in names]
+    assert files == sorted([*clips, *pages, "descriptions.vtt"])
     assert not (bundle / "clips" / "tangent").exists()
     for name in names:
         lengths = []
@@ -958,3 +959,65 @@ def test_descriptions_say_what_each_step_shows_in_track_page_and_transcript(
     browser.find_element(By.TAG_NAME, "body").send_keys("d")
     assert description.is_displayed() and description.size["height"] > 10
     browser.find_element(By.TAG_NAME, "body").send_keys("d")
+
+
+EMBED_STATE = """
+const video = document.getElementById("video");
+const [captions, described] = video.textTracks;
+return {ready: video.readyState, duration: video.duration, paused: video.paused,
+        time: video.currentTime, poster: window.posterWidth ?? null,
+        captions: [captions.kind, captions.mode, [...captions.cues].map(c => c.text)],
+        described: [described.kind, [...described.cues].map(c => c.text)],
+        describing: document.body.classList.contains("describing")};
+"""
+
+
+@pytest.mark.parametrize("host", ["file", "http"])
+def test_a_clips_embed_page_plays_it_alone_with_captions_and_description(
+    site: dict, bundle: Path, browser, host: str
+) -> None:
+    import functools
+    import http.server
+    import threading
+
+    import webvtt
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    manifest = scene_manifest(site, "table")
+    name = f"01-{slug(manifest['steps'][0]['name'])}"
+    clips = bundle / "clips" / "table"
+    with av.open(str(clips / f"{name}.mp4")) as clip:
+        length = clip.duration / 1e6
+    # What the step says and shows, from the scene's own captions and the bundle's
+    # descriptions: every caption heard during the first step, and its description.
+    end = manifest["steps"][1]["start"]
+    said = [c.content for c in from_srt(scene_video(site, "table").with_suffix(".srt")
+            .read_text()) if c.start.total_seconds() < end - 0.01]  # fmt: skip
+    shown = webvtt.read(str(clips / "descriptions.vtt"))[0].text
+    page = clips / f"{name}.embed.html"
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(bundle))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = page.as_uri() if host == "file" else (
+            f"http://127.0.0.1:{server.server_port}/clips/table/{page.name}")  # fmt: skip
+        browser.get(url)
+        browser.execute_script(
+            "const i = new Image(); i.onload = () => { window.posterWidth ="
+            " i.naturalWidth; }; i.src = document.getElementById('video').poster;"
+        )
+        state = poll(browser, EMBED_STATE, lambda s: s["ready"] >= 1 and s["poster"], 20)
+        assert state["duration"] == pytest.approx(length, abs=0.07)
+        assert state["poster"] == 854
+        assert state["captions"] == ["captions", "showing", said]
+        assert state["described"] == ["descriptions", [shown]]
+        assert state["paused"] and not state["describing"]
+        body = browser.find_element("tag name", "body")
+        ActionChains(browser).send_keys_to_element(body, "c", "d", " ").perform()
+        state = poll(browser, EMBED_STATE, lambda s: s["time"] > 0.2, 20)
+        assert state["captions"][1] == "hidden" and state["describing"]
+        assert not state["paused"] and state["time"] > 0.2
+        errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+        assert errors == []
+    finally:
+        server.shutdown()
