@@ -15,22 +15,18 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+# Only light modules here: `mathvid preview` asks the warm preview daemon first and
+# must start fast (mathvid.run.preview_client); the rest is imported where it is used.
 from lesson.errors import LessonError
-from lesson.file import THEMES, Lesson, load_lesson
+from lesson.themes import THEMES
 from mathvid.media import lesson_media
-from mathvid.params_doc import format_scene, scene_docs
 from mathvid.run.manim_setup import has_alpha
-from mathvid.run.parallel import render_many
-from mathvid.run.render import (
-    QUALITIES,
-    Job,
-    Rendered,
-    RenderError,
-    check_latex,
-    current_manifest,
-    quality_folder,
-)
+
+if TYPE_CHECKING:
+    from lesson.file import Lesson
+    from mathvid.run.render import Rendered
 
 DESCRIPTION = """Animated explainer videos of calculus for deep learning.
 
@@ -68,12 +64,18 @@ EXAMPLES = """examples:
 """
 
 
+SAID = (ValueError, OSError, RuntimeError)
+"""The failures ``mathvid`` says in one line (LessonError is a ValueError, RenderError
+a RuntimeError; RuntimeError also: LaTeX that failed without a log, or ran past its
+time limit)."""
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = _parser(str(argv[0]) if argv else None).parse_args(argv)
     try:
         return args.run(args)
-    except (LessonError, RenderError, ValueError, OSError, RuntimeError) as err:
-        # RuntimeError: LaTeX that failed without a log, or ran past its time limit.
+    except SAID as err:
         lines = str(err).strip().splitlines() or [type(err).__name__]
         print(f"mathvid: {lines[0]}", file=sys.stderr)
         return 1
@@ -95,24 +97,27 @@ class Command:
     name: str
     run: Callable[[argparse.Namespace], int]
     help: str  # its line in ``mathvid --help``
-    shares: tuple[str, ...] = ("lesson",)  # option groups of :func:`_shared_options`
+    shares: tuple[str, ...] = ("lesson",)  # option groups of :data:`SHARED`
     arguments: Callable[[argparse.ArgumentParser], None] | None = None  # its own
     description: str | None = None
     usage: str | None = None
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(named: str | None = None) -> argparse.ArgumentParser:
     """``mathvid``'s command line: each of :data:`COMMANDS`, with the options it
-    shares with others and its own arguments."""
+    shares with others and its own arguments; only the command ``named``, if it is
+    one (a command's arguments are read the same without the others, and the
+    rendering options import the renderer)."""
     parser = argparse.ArgumentParser(
         prog="mathvid",
         description=DESCRIPTION,
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    shared = _shared_options()
+    commands = [c for c in COMMANDS if c.name == named] or COMMANDS
+    shared = {name: SHARED[name]() for c in commands for name in c.shares}
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for command in COMMANDS:
+    for command in commands:
         cmd = sub.add_parser(
             command.name,
             parents=[shared[name] for name in command.shares],
@@ -126,10 +131,9 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _shared_options() -> dict[str, argparse.ArgumentParser]:
-    """The options several commands take: "lesson" (which lesson file, which
-    outputs' folder: every command but ``scenes``) and "rendering" (how scenes are
-    rendered: the commands that render)."""
+def _lesson_options() -> argparse.ArgumentParser:
+    """The options of every command but ``scenes``: which lesson file, which
+    outputs' folder."""
     lesson = argparse.ArgumentParser(add_help=False)
     lesson.add_argument(
         "--lesson",
@@ -145,6 +149,13 @@ def _shared_options() -> dict[str, argparse.ArgumentParser]:
         metavar="DIR",
         help="the outputs' folder (default: media); this lesson's go to DIR/<lesson>/",
     )
+    return lesson
+
+
+def _rendering_options() -> argparse.ArgumentParser:
+    """The options of the commands that render: how scenes are rendered."""
+    from mathvid.run.render import QUALITIES
+
     rendering = argparse.ArgumentParser(add_help=False)
     rendering.add_argument(
         "-q",
@@ -159,7 +170,7 @@ def _shared_options() -> dict[str, argparse.ArgumentParser]:
     )
     rendering.add_argument(
         "--theme",
-        choices=THEMES,
+        choices=tuple(THEMES),
         default=None,
         help="dark, light (white slides), transparent (WebM with alpha, for "
         "compositing; `render` only); default: the lesson's, else dark",
@@ -170,7 +181,7 @@ def _shared_options() -> dict[str, argparse.ArgumentParser]:
         default=None,
         help="render on a Dask cluster, e.g. tcp://10.0.0.5:8786 (see the README)",
     )
-    return {"lesson": lesson, "rendering": rendering}
+    return rendering
 
 
 def _scene_ids(cmd: argparse.ArgumentParser) -> None:
@@ -236,6 +247,8 @@ def _port(text: str) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
+    from lesson.file import load_lesson
+    from mathvid.run.render import current_manifest
     from mathvid.sound.voice import narration_of
 
     lesson = load_lesson(args.lesson)
@@ -260,6 +273,8 @@ def _check(args: argparse.Namespace) -> int:
 
 def _themed_lesson(args: argparse.Namespace) -> Lesson:
     """The lesson file ``args`` name, in the theme ``--theme`` chooses (if it does)."""
+    from lesson.file import load_lesson
+
     lesson = load_lesson(args.lesson)
     return dataclasses.replace(lesson, theme=args.theme) if args.theme else lesson
 
@@ -290,6 +305,8 @@ def _render_entries(
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from mathvid.check import before_rendering
+    from mathvid.run.parallel import render_many
+    from mathvid.run.render import Job, check_latex
     from mathvid.sound.voice import narration_of
 
     check_latex()
@@ -334,6 +351,13 @@ def _render_entries(
 
 
 def _preview(args: argparse.Namespace) -> int:
+    from mathvid.run.preview_client import ask
+
+    # Drawn by the warm daemon when one answers; here, as before, when none does.
+    moment = (args.at, args.step)
+    if not args.watch and (png := ask(args.lesson, args.id, args.media, *moment)):
+        print(png)
+        return 0
     from mathvid.run.preview import check_moment, preview, watch
 
     if args.watch:
@@ -346,6 +370,7 @@ def _preview(args: argparse.Namespace) -> int:
 def _lesson(args: argparse.Namespace) -> int:
     from mathvid.publish import video_site
     from mathvid.publish.assemble import assemble
+    from mathvid.run.render import quality_folder
 
     lesson = _themed_lesson(args)
     _opaque(lesson, "lesson")
@@ -423,6 +448,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _script(args: argparse.Namespace) -> int:
+    from lesson.file import load_lesson
     from mathvid.publish.script import save, script
 
     lesson = load_lesson(args.lesson)
@@ -434,6 +460,7 @@ def _script(args: argparse.Namespace) -> int:
 
 
 def _studio(args: argparse.Namespace) -> int:
+    from lesson.file import load_lesson
     from mathvid.check import before_rendering
     from mathvid.studio.server import serve
 
@@ -445,12 +472,16 @@ def _studio(args: argparse.Namespace) -> int:
 
 
 def _scenes(args: argparse.Namespace) -> int:
+    from mathvid.params_doc import format_scene, scene_docs
+
     print("\n\n".join(format_scene(doc) for doc in scene_docs()))
     return 0
 
 
+SHARED = {"lesson": _lesson_options, "rendering": _rendering_options}
+"""The option groups several commands share, by name."""
 RENDERING = ("lesson", "rendering")
-"""The option groups of a command that renders (:func:`_shared_options`)."""
+"""The option groups of a command that renders (:data:`SHARED`)."""
 COMMANDS = (
     Command("list", _list, "the lesson's scenes and steps"),
     Command(
