@@ -13,7 +13,7 @@ STAMP  := $(VENV)/.installed
 QUIET_PIP := { grep -v 'is ignored: it is neither a file nor a directory' || true; }
 QUALITY ?= m
 
-.PHONY: setup system test-system test lesson goldens bench lint format clean
+.PHONY: setup system test-system test lesson notebook goldens bench lint format clean
 
 setup: system $(STAMP)
 
@@ -38,6 +38,11 @@ test: test-system setup
 
 lesson: setup
 	$(BIN)/mathvid lesson -q $(QUALITY)
+
+# JupyterLab on the lesson's folder (this one, with lesson.toml), the venv its kernel;
+# notebook-demo.ipynb shows mathvid.notebook's show, scrub and %%mathvid.
+notebook: setup
+	$(BIN)/jupyter lab --ServerApp.root_dir=. notebook-demo.ipynb
 
 # Rewrite the scenes' golden frames after an intended change; look at them, then commit.
 goldens: setup
