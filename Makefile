@@ -40,9 +40,11 @@ lesson: setup
 	$(BIN)/mathvid lesson -q $(QUALITY)
 
 # JupyterLab on the lesson's folder (this one, with lesson.toml), the venv its kernel;
-# notebook-demo.ipynb shows mathvid.notebook's show, scrub and %%mathvid.
+# notebook-demo.ipynb shows mathvid.notebook's show, scrub and %%mathvid. (As root, as
+# in a container, JupyterLab wants to be told.)
 notebook: setup
-	$(BIN)/jupyter lab --ServerApp.root_dir=. notebook-demo.ipynb
+	$(BIN)/jupyter lab --ServerApp.root_dir=. $(if $(filter 0,$(shell id -u)),--allow-root) \
+		notebook-demo.ipynb
 
 # Rewrite the scenes' golden frames after an intended change; look at them, then commit.
 goldens: setup
