@@ -31,7 +31,16 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e . 2>&1 | $(QUIET_PIP)
 	@touch $@
 
-test: test-system setup
+# The browser tests' JavaScript (tests/browser/package.json: a SCORM 1.2 runtime and
+# the SCORM schemas), from its lock by npm ci; again only when the lock changes.
+NODE_DIR   := tests/browser
+NODE_STAMP := $(NODE_DIR)/node_modules/.installed
+
+$(NODE_STAMP): $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json
+	cd $(NODE_DIR) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
+test: test-system setup $(NODE_STAMP)
 	$(BIN)/ruff check --no-cache .
 	$(BIN)/ruff format --no-cache --check .
 	$(BIN)/python -m pytest -n 2 --dist loadfile

@@ -8,6 +8,9 @@ set -euo pipefail
 
 packages=(libcairo2-dev libpango1.0-dev pkg-config texlive-latex-base texlive-latex-extra dvisvgm)
 [ "${1:-}" = test ] && packages+=(chromium chromium-driver libreoffice-impress poppler-utils)
+# And Node.js, whose npm installs the browser tests' JavaScript (tests/browser): in
+# Debian's own nodejs package npm is a package of its own.
+[ "${1:-}" = test ] && { packages+=(nodejs); command -v npm >/dev/null || packages+=(npm); }
 # A Debian system Python needs python3-venv for `python3 -m venv`; pyenv builds do not.
 python3 -c 'import ensurepip, venv' 2>/dev/null || packages+=(python3-venv python3-dev)
 
