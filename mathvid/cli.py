@@ -55,6 +55,8 @@ EXAMPLES = """examples:
   mathvid export --single-file lesson.html
                                         the player, clips and all, in one HTML file
   mathvid export --pptx lesson.pptx     a PowerPoint deck: a slide per step
+  mathvid export --scorm lesson.zip     a SCORM 1.2 package for Moodle, Canvas: it
+                                        tracks completion and resumes where left
   mathvid lesson --no-voice             the same, silent (voice = "none" in the file)
   mathvid script                        the narration script to record, in
                                         narration/script.md
@@ -205,14 +207,14 @@ def _preview_arguments(cmd: argparse.ArgumentParser) -> None:
 
 
 def _export_arguments(cmd: argparse.ArgumentParser) -> None:
-    """``export OUTDIR [ID ...]``, or one file (``--single-file``, ``--pptx``) of
-    the scenes; each clip also as GIF or WebM."""
+    """``export OUTDIR [ID ...]``, or one file (``--single-file``, ``--pptx``,
+    ``--scorm``) of the scenes; each clip also as GIF or WebM."""
     cmd.add_argument(
         "targets",
         nargs="*",
         metavar="OUTDIR [ID ...]",
-        help="the bundle's folder, then scene ids (default: all); with --single-file "
-        "or --pptx, only scene ids",
+        help="the bundle's folder, then scene ids (default: all); with --single-file, "
+        "--pptx or --scorm, only scene ids",
     )
     cmd.add_argument(
         "--pptx",
@@ -225,6 +227,13 @@ def _export_arguments(cmd: argparse.ArgumentParser) -> None:
         type=Path,
         metavar="FILE.html",
         help="one self-contained HTML file instead of a folder (clips inside)",
+    )
+    cmd.add_argument(
+        "--scorm",
+        type=Path,
+        metavar="FILE.zip",
+        help="a SCORM 1.2 package for a learning platform instead: the bundle and "
+        "transcript in a zip; it reports progress, time spent and completion",
     )
     for kind in ("gif", "webm"):
         cmd.add_argument(
@@ -421,14 +430,21 @@ def _render_all(
 def _export(args: argparse.Namespace) -> int:
     from mathvid.publish.deck import export_deck
     from mathvid.publish.export import export, export_single_file
+    from mathvid.publish.scorm import check_package, export_scorm
 
     lesson = _themed_lesson(args)
     _opaque(lesson, "export")
     targets = list(args.targets)
-    one_file = args.single_file or args.pptx
+    if args.scorm and (args.single_file or args.pptx):
+        raise ValueError(
+            "export: --scorm makes a package alone; leave out --single-file and --pptx"
+        )
+    if args.scorm:
+        check_package(args.scorm)  # before rendering
+    one_file = args.single_file or args.pptx or args.scorm
     if not one_file and not targets:
         raise ValueError(
-            "export: give the bundle's folder (OUTDIR), --single-file or --pptx"
+            "export: give the bundle's folder (OUTDIR), --single-file, --pptx or --scorm"
         )
     outdir = None if one_file else Path(targets.pop(0))
     ids = [lesson.entry(i).id for i in targets] or [e.id for e in lesson.scenes]
@@ -439,9 +455,11 @@ def _export(args: argparse.Namespace) -> int:
         print(f"lecture: {export_single_file(lesson, rendered, args.single_file)}")
     if args.pptx:
         print(f"deck: {export_deck(lesson, rendered, args.pptx)}")
+    formats = tuple(kind for kind in ("gif", "webm") if getattr(args, kind))
+    if args.scorm:
+        print(f"package: {export_scorm(lesson, rendered, args.scorm, formats)}")
     if one_file:
         return 0
-    formats = tuple(kind for kind in ("gif", "webm") if getattr(args, kind))
     page = export(lesson, rendered, outdir, formats)
     print(f"lecture: {page}")
     return 0
@@ -513,7 +531,8 @@ COMMANDS = (
         _export_arguments,
         usage="mathvid export [options] OUTDIR [ID ...]\n"
         "       mathvid export [options] --single-file FILE.html [ID ...]\n"
-        "       mathvid export [options] --pptx FILE.pptx [ID ...]",
+        "       mathvid export [options] --pptx FILE.pptx [ID ...]\n"
+        "       mathvid export [options] --scorm FILE.zip [ID ...]",
     ),
     Command(
         "script",

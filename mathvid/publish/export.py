@@ -65,9 +65,11 @@ def export(
     rendered: list[Rendered],
     outdir: Path,
     formats: tuple[str, ...] = (),
+    scorm: bool = False,
 ) -> Path:
     """Write the bundle of the ``rendered`` scenes of ``lesson`` (in the lesson's
-    order) to ``outdir``; each clip also as each of ``formats`` ("gif", "webm")."""
+    order) to ``outdir``; each clip also as each of ``formats`` ("gif", "webm");
+    with ``scorm``, its player reports to a learning platform (publish.scorm)."""
     outdir = check_target(outdir).resolve()  # the link itself, before it is resolved
     if outdir.exists() and not (outdir / MARKER).exists():
         if not outdir.is_dir() or any(outdir.iterdir()):
@@ -83,7 +85,7 @@ def export(
         add_explore(data, rendered, work)
         data["channel"] = f"mathvid-{uuid.uuid4().hex}"  # this bundle's pages only
         for name, template in (("index.html", PLAYER), ("presenter.html", PRESENTER)):
-            html = page(lesson.title, data, template, lesson.theme)
+            html = page(lesson.title, data, template, lesson.theme, scorm)
             (work / name).write_text(html, encoding="utf-8")
         (work / MARKER).write_text("made by mathvid export; replaced on the next export\n")
         replace_folder(work, outdir)
@@ -125,10 +127,12 @@ def page(
     data: dict[str, Any],
     template: Path = PLAYER,
     theme: str = themes.DEFAULT.name,
+    scorm: bool = False,
 ) -> str:
     """A page of the bundle (the player unless ``template`` says otherwise):
     ``title`` HTML-escaped by Jinja2, ``data`` as inline JSON, in the colours of
-    ``theme`` (``palette``: :data:`lesson.themes.THEMES`).
+    ``theme`` (``palette``: :data:`lesson.themes.THEMES`); with ``scorm``, the
+    player's SCORM script (``scorm.js``) in it.
 
     Text in the data never ends the script nor opens a comment: ``<``, ``>`` and
     ``&`` are written as JSON escapes, as are U+2028 and U+2029.
@@ -144,7 +148,7 @@ def page(
     )
     template = environment.from_string(template.read_text(encoding="utf-8"))
     return template.render(
-        title=title, data=inline_json(data), palette=themes.THEMES[theme]
+        title=title, data=inline_json(data), palette=themes.THEMES[theme], scorm=scorm
     )
 
 
