@@ -55,8 +55,8 @@ EXAMPLES = """examples:
   mathvid export --single-file lesson.html
                                         the player, clips and all, in one HTML file
   mathvid export --pptx lesson.pptx     a PowerPoint deck: a slide per step
-  mathvid export --scorm lesson.zip     a SCORM 1.2 package for Moodle, Canvas: it
-                                        tracks completion and resumes where left
+  mathvid export --scorm lesson.zip     a SCORM 1.2 package for Moodle or Canvas:
+                                        completion tracked, each visit resumed
   mathvid lesson --no-voice             the same, silent (voice = "none" in the file)
   mathvid script                        the narration script to record, in
                                         narration/script.md
