@@ -19,7 +19,8 @@ Errors stop a render before any scene renders; warnings are said and it goes on.
 A scene's steps are found by running its ``construct`` with every animation skipped,
 silent (:func:`mathvid.run.stills.scene_manifest`: no speech synthesised, one small
 frame drawn), which takes seconds a scene: only scenes with narration keys or
-recordings need them.
+recordings need them, and ``mathvid check`` keeps those runs with the lesson's media
+(:func:`mathvid.lengths.silent_run`), so that it answers at once the next time.
 
 Examples
 --------
@@ -41,6 +42,7 @@ from typing import Any
 from lesson.errors import LessonError
 from lesson.file import Lesson, SceneEntry, load_lesson
 from lesson.words.said import for_step, slug
+from mathvid.lengths import STEPS, keep_runs, silent_run
 from mathvid.sound.voice import (
     NARRATION,
     RECORDING_TYPES,
@@ -66,24 +68,30 @@ def _warning(where: object, why: str) -> Problem:
     return Problem(f"{where}: warning: {why}", error=False)
 
 
-def check_lesson(path: Path) -> list[Problem]:
-    """Every mistake of the lesson file ``path`` and of its ``narration/`` folder."""
+def check_lesson(path: Path, media: Path | None = None) -> list[Problem]:
+    """Every mistake of the lesson file ``path`` and of its ``narration/`` folder;
+    the scenes' silent runs kept under ``media`` (the outputs' folder) when given."""
     try:
         lesson = load_lesson(path)
     except LessonError as err:
         return [Problem(line) for line in err.problems]
-    return narration_problems(lesson)
+    return narration_problems(lesson, runs=None if media is None else media / STEPS)
 
 
-def narration_problems(lesson: Lesson, ids: Iterable[str] | None = None) -> list[Problem]:
+def narration_problems(
+    lesson: Lesson, ids: Iterable[str] | None = None, runs: Path | None = None
+) -> list[Problem]:
     """The mistakes in the narration of ``lesson``'s scenes ``ids`` (all by default):
-    its ``[scene.narration]`` keys, recordings, and the files of ``narration/``."""
+    its ``[scene.narration]`` keys, recordings, and the files of ``narration/``; the
+    scenes' silent runs kept in the folder ``runs`` when given."""
     folder = lesson.path.parent / NARRATION
     wanted = set(ids) if ids is not None else {e.id for e in lesson.scenes}
     problems = _stray_files(lesson, folder)
+    if runs is not None:  # made on all cores, those that are not kept
+        keep_runs([e for e in lesson.scenes if e.id in wanted and _worded(e, folder)], runs)
     for entry in lesson.scenes:
         if entry.id in wanted:
-            problems += _scene_problems(entry, folder / entry.id)
+            problems += _scene_problems(entry, folder / entry.id, runs)
     return problems
 
 
@@ -123,12 +131,16 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
-def _scene_problems(entry: SceneEntry, folder: Path) -> list[Problem]:
-    """The mistakes in one scene's narration keys and recordings (``folder``)."""
+def _scene_problems(entry: SceneEntry, folder: Path, runs: Path | None) -> list[Problem]:
+    """The mistakes in one scene's narration keys and recordings (``folder``); its
+    silent run kept in ``runs`` when given."""
     recordings = recordings_of(folder)
     if not entry.narration and not recordings:
         return []
-    names = list(step_names(entry.scene_cls, entry.params))
+    if runs is None:
+        names = list(step_names(entry.scene_cls, entry.params))
+    else:
+        names = [step.name for step in silent_run(entry, runs)[0].steps]
     problems = [
         Problem(f"{at}: {_no_step(key, entry.id, names)}")
         for (key, _), at in zip(entry.narration, entry.narration_at, strict=True)
@@ -139,6 +151,13 @@ def _scene_problems(entry: SceneEntry, folder: Path) -> list[Problem]:
         for recording in recordings
         for problem in _recording_problems(recording, recordings, entry, names)
     ]
+
+
+def _worded(entry: SceneEntry, narration: Path) -> bool:
+    """Whether ``entry`` has words, or may have recordings (files in
+    ``narration/<id>/``), to check against its steps."""
+    folder = narration / entry.id
+    return bool(entry.narration) or (folder.is_dir() and any(folder.iterdir()))
 
 
 @functools.lru_cache(maxsize=32)

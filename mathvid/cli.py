@@ -257,25 +257,30 @@ def _port(text: str) -> int:
 
 def _list(args: argparse.Namespace) -> int:
     from lesson.file import load_lesson
-    from mathvid.run.render import current_manifest
-    from mathvid.sound.voice import narration_of
+    from mathvid.lengths import ESTIMATED, lesson_lengths
 
     lesson = load_lesson(args.lesson)
     media = lesson_media(args.media, lesson.path)
     print(f"{lesson.title}  (outputs in {media}/)")
-    for entry in lesson.scenes:
-        manifest = current_manifest(entry, media, narration_of(lesson, entry))
-        print(f"\n{entry.id}  {entry.title}  ({manifest.duration:.1f} s, {entry.scene})")
+    estimated = False
+    for entry, lengths in zip(lesson.scenes, lesson_lengths(lesson, media), strict=True):
+        manifest, mark = lengths.manifest, lengths.mark
+        estimated |= bool(mark())
+        duration = f"{mark()}{manifest.duration:.1f} s"
+        print(f"\n{entry.id}  {entry.title}  ({duration}, {entry.scene})")
         spans = manifest.spans()
         for i, (step, (start, end)) in enumerate(zip(manifest.steps, spans, strict=True)):
-            print(f"  {i + 1:2d}. {step.name:<36} {end - start:5.1f} s")
+            length = f"{mark(i)}{end - start:.1f}"
+            print(f"  {i + 1:2d}. {step.name:<36} {length:>5} s")
+    if estimated:
+        print(f"\n≈: {ESTIMATED}")
     return 0
 
 
 def _check(args: argparse.Namespace) -> int:
     from mathvid.check import check_lesson, summary
 
-    problems = check_lesson(args.lesson)
+    problems = check_lesson(args.lesson, args.media)
     print("\n".join([*(p.line for p in problems), summary(args.lesson, problems)]))
     return 1 if any(p.error for p in problems) else 0
 

