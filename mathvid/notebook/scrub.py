@@ -74,7 +74,7 @@ class Scrubber:
         self.chosen = choose(scene, overrides)
         self.manifest = manifest_of(self.chosen)
         self.time = w.FloatSlider(
-            0.0,
+            self.first_moment,
             min=0.0,
             max=self.end,
             step=1 / FRAME_RATE,
@@ -108,6 +108,12 @@ class Scrubber:
     def end(self) -> float:
         """The last moment the slider reaches: the scene's last frame."""
         return max(0.0, (self.manifest.duration or 0.0) - 1 / FRAME_RATE)
+
+    @property
+    def first_moment(self) -> float:
+        """Where the slider starts: the first step's last frame (the scene's first
+        is often empty)."""
+        return min(self.manifest.span(0)[1] - 1 / FRAME_RATE, self.end)
 
     def step_at(self, seconds: float) -> int:
         """The index of the step shown at ``seconds``."""
@@ -229,7 +235,10 @@ def frame(chosen: Chosen, seconds: float) -> bytes:
         from mathvid.run.preview import preview
 
         png = preview(lesson, scene_id, chosen.root, at)
-    return Path(png).read_bytes()
+    # The widget holds the picture: a file per moment scrubbed to would pile up.
+    picture = Path(png).read_bytes()
+    Path(png).unlink(missing_ok=True)
+    return picture
 
 
 def fields(chosen: Chosen) -> dict[str, Field]:
