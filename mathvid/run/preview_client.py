@@ -39,8 +39,11 @@ CONNECT_SECONDS = 1.0
 ANSWER_SECONDS = 300.0
 """To wait for the picture; a daemon's worker that dies is noticed at once (the
 connection closes), so this bounds only a worker that hangs."""
-SESSION_ONLY = frozenset({"PYTEST_CURRENT_TEST", "PWD", "OLDPWD", "SHLVL", "_"})
-"""Variables that describe the calling shell or test, not how a preview is drawn."""
+SESSION_ONLY = frozenset(
+    {"PYTEST_CURRENT_TEST", "PWD", "OLDPWD", "SHLVL", "_", "COLUMNS", "LINES"}
+)
+"""Variables that describe the calling shell, terminal or test, not how a preview is
+drawn."""
 SOCKET_PATH_MAX = 100
 """Unix socket paths are limited to 107 bytes on Linux; longer: no daemon."""
 

@@ -165,7 +165,7 @@ class Daemon:
                 return True  # not a request: the client draws its preview itself
             self.last = time.monotonic()
             if op != "preview":
-                reply = {"stopping": True} if op == "stop" else {"ready": True}
+                reply = {"stopping" if op == "stop" else "ready": os.getpid()}
                 _say(conn, {"taken": True}, reply)
                 return op != "stop"
             edits = changed(self.stamp, stamp := code_stamp())
