@@ -1,5 +1,5 @@
 """The themes a lesson is drawn in: each a background and the seven colours that say
-what a thing is (:mod:`scenes.kit.look` paints its palette in one).
+what a thing is (a render is handed one: :func:`scenes.kit.look.drawing_in`).
 
 Plain data, without Manim: the lesson file's check and the lecture pages read them.
 

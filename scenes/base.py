@@ -147,8 +147,7 @@ class LessonScene(Scene):
         theme: Theme = DEFAULT,
         **kwargs: Any,
     ) -> None:
-        look.use(theme)  # before anything is drawn: mobjects take the palette when made
-        self.theme = theme
+        self.theme = theme  # what it is drawn in: render() draws inside look.drawing_in
         self._read: list[tuple[list[str], float | None]] = []  # silent: cues, duration
         self._held_until = 0.0  # the step goes on at least until then (its words)
         self._shows: list[str] = []  # values recorded before the first step
@@ -289,7 +288,10 @@ class LessonScene(Scene):
         super().play_internal(skip_rendering or skipping)
 
     def render(self, preview: bool = False) -> bool:
-        rerun = super().render(preview)
+        # The scene's theme for its render only: the swatches its mobjects take as
+        # they are made, and Manim's default colour, restored after (even on error).
+        with look.drawing_in(self.theme):
+            rerun = super().render(preview)
         writer = self.renderer.file_writer
         if writer.output_spec.is_video:  # stills (previews, golden frames) need none
             movie = Path(writer.movie_file_path)

@@ -62,11 +62,10 @@ from scenes.kit.paths import (
 from scenes.kit.plots import contour_map, inner_frame
 from scenes.kit.text import COLUMN_TOP, column
 
-# One colour per function, the same on its map and its curves; the closing runs in
-# the colours of a run that converges and one gone wrong.
-RUN_COLOURS = (look.GOOD, look.CURVE, look.SECANT)
-NEAR, PAST = look.GOOD, look.TANGENT
-INK_START = look.INK  # the shared start
+# One colour per function (by role: look.swatch), the same on its map and its
+# curves; the closing runs in the colours of a run that converges and one gone wrong.
+RUN_COLOURS = ("good", "curve", "secant")
+CLOSING_COLOURS = ("good", "tangent")
 
 
 PANEL_SIDE = 3.7
@@ -184,9 +183,11 @@ class ConvergenceRate(LessonScene):
             lines = contour_map(fields.contour_lines(f, grid, c.levels[i]), axes.c2p)
             frame = inner_frame(axes.c2p, window, *ticks, PANEL_TICK_SIZE)
             star = plots.minimum_star(axes.c2p(*r.minimum), radius=0.12)
-            start = Dot(axes.c2p(*p.x0), radius=0.07, color=INK_START)
+            start = Dot(axes.c2p(*p.x0), radius=0.07, color=look.INK)
             cv = r.curvature
-            title = text.tex(rf"\kappa = {kappa_text(r)}", colour=RUN_COLOURS[i])
+            title = text.tex(
+                rf"\kappa = {kappa_text(r)}", colour=look.swatch(RUN_COLOURS[i])
+            )
             title.next_to(frame[0], UP, buff=0.2)
             formula = text.tex(f.latex, size=look.LABEL_SIZE)
             formula.scale_to_fit_width(min(formula.width, PANEL_SIDE + 0.6))
@@ -210,7 +211,7 @@ class ConvergenceRate(LessonScene):
         moving = []
         for i, (r, panel) in enumerate(zip(c.runs, panels, strict=True)):
             to_point, points = panel.axes.c2p, r.trajectory.points
-            colour = RUN_COLOURS[i]
+            colour = look.swatch(RUN_COLOURS[i])
             moving += [
                 traced_path(to_point, points, s, colour, width=3),
                 iterate_marks(to_point, points, s, colour, radius=0.03),
@@ -227,7 +228,7 @@ class ConvergenceRate(LessonScene):
             results.add(
                 text.tex(
                     rf"f(x_{{{n}}}) - f^* = {numbers.readable(float(r.gaps[-1]), 4)}",
-                    colour=RUN_COLOURS[i],
+                    colour=look.swatch(RUN_COLOURS[i]),
                     size=look.LABEL_SIZE,
                 ).next_to(panel[-1], DOWN, buff=0.2)
             )
@@ -248,7 +249,7 @@ class ConvergenceRate(LessonScene):
         s = ValueTracker(0)
         pens, bounds, rows = VGroup(), VGroup(), []
         for i, r in enumerate(c.runs):
-            colour = RUN_COLOURS[i]
+            colour = look.swatch(RUN_COLOURS[i])
             gap = log_curve(r.gaps, c.scale.floor)
             bound = log_curve(r.bound, c.scale.floor)
             pens.add(traced_path(axes.c2p, gap.points, s, colour))
@@ -277,14 +278,15 @@ class ConvergenceRate(LessonScene):
         lines = contour_map(fields.contour_lines(f, grid, c.levels[c.steep]), to_point)
         frame = inner_frame(to_point, window, *c.view.ticks, 24)
         star = plots.minimum_star(to_point(*r.minimum), radius=0.14)
-        start = Dot(to_point(*p.x0), radius=0.08, color=INK_START)
+        start = Dot(to_point(*p.x0), radius=0.08, color=look.INK)
         head = text.tex(
             rf"\kappa = {kappa_text(r)},\ L = {numbers.fmt(r.curvature.L)}",
-            colour=RUN_COLOURS[c.steep],
+            colour=look.swatch(RUN_COLOURS[c.steep]),
         )
         s = ValueTracker(0)
         moving, rows = [], [head]
-        for run_, v, colour in zip(c.closing, c.verdicts, (NEAR, PAST), strict=True):
+        colours = map(look.swatch, CLOSING_COLOURS)
+        for run_, v, colour in zip(c.closing, c.verdicts, colours, strict=True):
             points = run_.trajectory.points
             moving += [
                 traced_path(to_point, points, s, colour, window, width=3),

@@ -411,9 +411,10 @@ def _fit(m: Mobject, width: float = FRAME_WIDTH) -> Mobject:
     return keep_in_frame(m)
 
 
-def _matrix(cells: Sequence[Sequence[str]], colour=look.INK) -> MobjectMatrix:
-    """A matrix of TeX cells, centred in columns spaced for the widest of them
-    (Manim's spacing is centre to centre: long formulas would overlap)."""
+def _matrix(cells: Sequence[Sequence[str]], colour=None) -> MobjectMatrix:
+    """A matrix of TeX cells in ``colour`` (ink unless told), centred in columns
+    spaced for the widest of them (Manim's spacing is centre to centre: long
+    formulas would overlap)."""
     rows = [[text.tex(c, colour=colour) for c in row] for row in cells]
     wide = max(m.width for row in rows for m in row)
     tall = max(m.height for row in rows for m in row)

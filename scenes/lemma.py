@@ -64,8 +64,8 @@ from scenes.lemma_plan import (
     too_large_draws,
 )
 
-BOUND = look.SECANT  # the parabola: an approximation of f, from above
-TOO_LARGE = look.TANGENT  # a step past 2/L: derivatives gone wrong
+# The parabola in the colour of approximations (of f, from above): look.SECANT; a
+# step past 2/L in the colour of derivatives gone wrong: look.TANGENT.
 PLOT_WIDTH, PLOT_HEIGHT = 6.6, 6.1
 PLOT_CENTRE = np.array([-3.15, -0.05, 0.0])
 PANEL_WIDTH, PANEL_HEIGHT = 4.6, 2.2
@@ -168,13 +168,15 @@ class DescentLemma(LessonScene):
         """L, the lemma's inequality, and the parabola drawn above f."""
         rows = below(
             head,
-            text.tex(rf"L = \max f'' = {numbers.fmt(d.L)}", colour=BOUND),
+            text.tex(rf"L = \max f'' = {numbers.fmt(d.L)}", colour=look.SECANT),
             text.tex(
                 r"f(y) \le f(x_t) + f'(x_t)(y - x_t) + \tfrac{L}{2}(y - x_t)^2",
-                colour=BOUND,
+                colour=look.SECANT,
             ),
         )
-        parabola = plots.function_curve(axes.c2p, d.window, d.bound, p.curve_samples, BOUND)
+        parabola = plots.function_curve(
+            axes.c2p, d.window, d.bound, p.curve_samples, look.SECANT
+        )
         self.play(FadeIn(rows[0]))
         self.play(Create(parabola), FadeIn(rows[1]), run_time=2.0)
         self.wait(2.5)
@@ -187,7 +189,7 @@ class DescentLemma(LessonScene):
         low = axes.c2p(d.step, d.step_value)
         start = axes.c2p(q.x, q.value)
         jump = step_arrow(start, top, look.POINT)
-        on_bound = Dot(top, radius=0.09, color=BOUND).set_z_index(3)
+        on_bound = Dot(top, radius=0.09, color=look.SECANT).set_z_index(3)
         on_f = Dot(low, radius=0.09, color=look.GOOD).set_z_index(3)
         gap = DashedLine(top, low, color=look.GOOD, stroke_width=3)
         lines = below(
@@ -198,7 +200,8 @@ class DescentLemma(LessonScene):
                 colour=look.POINT,
             ),
             text.tex(
-                rf"\text{{bound: }} f(x_{{t+1}}) \le {numbers.fmt(q.minimum)}", colour=BOUND
+                rf"\text{{bound: }} f(x_{{t+1}}) \le {numbers.fmt(q.minimum)}",
+                colour=look.SECANT,
             ),
             text.tex(
                 rf"\text{{true: }} f(x_{{t+1}}) = {numbers.fmt(d.step_value)}",
@@ -242,9 +245,9 @@ class DescentLemma(LessonScene):
         """η past 2/L: its negative promise on the panel, and the run it makes."""
         panel_axes, formula = panel
         promise = d.promise
-        mark = Dot(panel_axes.c2p(d.lr, promise), radius=0.08, color=TOO_LARGE)
+        mark = Dot(panel_axes.c2p(d.lr, promise), radius=0.08, color=look.TANGENT)
         drop = DashedLine(
-            panel_axes.c2p(d.lr, 0), panel_axes.c2p(d.lr, promise), color=TOO_LARGE
+            panel_axes.c2p(d.lr, 0), panel_axes.c2p(d.lr, promise), color=look.TANGENT
         )
         rows = below(
             formula,
@@ -253,15 +256,15 @@ class DescentLemma(LessonScene):
                 rf"{numbers.fmt(d.lr)}:\ \ "
                 rf"f(x_{{t+1}}) \le f(x_t) {'+' if promise < 0 else '-'} "
                 rf"{numbers.fmt(abs(promise))}",
-                colour=TOO_LARGE,
+                colour=look.TANGENT,
             ),
             buff=0.25,
         )
         self.play(Create(drop), FadeIn(mark), FadeIn(rows))
         gp = graph_points(d.run)
         s = ValueTracker(0)
-        path = traced_path(axes.c2p, gp, s, TOO_LARGE, box=d.window, width=3)
-        ball = moving_dot(axes.c2p, gp, s, TOO_LARGE, box=d.window, radius=0.1)
+        path = traced_path(axes.c2p, gp, s, look.TANGENT, box=d.window, width=3)
+        ball = moving_dot(axes.c2p, gp, s, look.TANGENT, box=d.window, radius=0.1)
         self.add(path, ball)
         exit_ = windowed(gp, d.window)
         shown = d.run.n_steps if not exit_.exited else exit_.exit_segment + 1
@@ -270,11 +273,11 @@ class DescentLemma(LessonScene):
             run_time=p.run_seconds,
             rate_func=linear,
         )
-        ending = text.tex(outcome(d.verdict), colour=TOO_LARGE, size=look.LABEL_SIZE)
+        ending = text.tex(outcome(d.verdict), colour=look.TANGENT, size=look.LABEL_SIZE)
         if exit_.exited:
             self._exit_arrow(axes, exit_, ending)
         else:
-            end = Dot(axes.c2p(*gp[-1]), radius=0.1, color=TOO_LARGE)
+            end = Dot(axes.c2p(*gp[-1]), radius=0.1, color=look.TANGENT)
             self.play(FadeIn(end), FadeIn(below(rows, ending, buff=0.12)))
         self.wait(2.5)
 
@@ -324,8 +327,10 @@ class DescentLemma(LessonScene):
         """Where the run leaves the plot: an arrow on its way out, and how it ended."""
         start = axes.c2p(*exit_.exit_point)
         ahead = axes.c2p(*(exit_.exit_point + 1e-3 * exit_.exit_direction)) - start
-        pointer = step_arrow(start, start + 0.45 * ahead / np.linalg.norm(ahead), TOO_LARGE)
-        left = text.tex(r"\text{left the plot:}", colour=TOO_LARGE, size=look.LABEL_SIZE)
+        pointer = step_arrow(
+            start, start + 0.45 * ahead / np.linalg.norm(ahead), look.TANGENT
+        )
+        left = text.tex(r"\text{left the plot:}", colour=look.TANGENT, size=look.LABEL_SIZE)
         if exit_.exit_point[1] >= axes.y_range[1]:  # out of the top: a line above it
             note = VGroup(left, ending).arrange(RIGHT, buff=0.15)
             note.next_to(pointer.get_end(), LEFT, buff=0.15)

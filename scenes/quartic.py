@@ -66,7 +66,7 @@ PLOT_CENTRE = np.array([-3.15, -0.05, 0.0])
 
 def ball_colour(i: int) -> ManimColor:
     """The colour of the ``i``-th run's ball, trail and legend row."""
-    return QUARTIC_COLOURS[i % len(QUARTIC_COLOURS)]
+    return look.swatch(QUARTIC_COLOURS[i % len(QUARTIC_COLOURS)])
 
 
 class QuarticRates(LessonScene):

@@ -24,12 +24,12 @@ from mathcore.optimizers import gd
 from mathcore.runs import graph_points
 from mathcore.trajectory import Trajectory
 from mathcore.windows import Window
-from scenes.kit import look, numbers
+from scenes.kit import numbers
 from scenes.kit.paths import outcome_words
 
-# A ball's colour per rate (so at most this many rates); the function's own colour
-# (blue) is left to its curve.
-QUARTIC_COLOURS = (look.POINT, look.INK, look.GOOD, look.TANGENT)
+# A ball's colour per rate, by role (look.swatch): so at most this many rates; the
+# function's own colour (blue) is left to its curve.
+QUARTIC_COLOURS = ("point", "ink", "good", "tangent")
 
 
 @dataclass(frozen=True)

@@ -89,7 +89,7 @@ class OptimizerRace(LessonScene):
         sv, searches = race(p)
         lrs = lr_grid(*p.lr_range, p.lrs_per_decade)
         self._record_tuning(sv, lrs, searches)
-        colours = {name: OPTIMIZER_COLOURS[name] for name in p.optimizers}
+        colours = {name: look.swatch(OPTIMIZER_COLOURS[name]) for name in p.optimizers}
         ground = course(p, sv)
         table = _Legend(searches, colours, sv.runs)
 

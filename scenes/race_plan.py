@@ -19,17 +19,17 @@ from mathcore.functions import Objective
 from mathcore.trajectory import Trajectory
 from mathcore.tuning import OPTIMIZERS, LrSearch, lr_grid, tune
 from mathcore.windows import Window
-from scenes.kit import look, numbers, plots
+from scenes.kit import numbers, plots
 from scenes.plans import RunMap, run_map
 
-# Each optimizer's colour (its path, legend row and loss curve): the optimizers that
-# can race.
+# Each optimizer's colour by role (look.swatch: its path, legend row and loss
+# curve): the optimizers that can race.
 OPTIMIZER_COLOURS = {
-    "GD": look.TANGENT,
-    "Momentum": look.SECANT,
-    "Nesterov": look.INK,
-    "RMSprop": look.CURVE,
-    "Adam": look.GOOD,
+    "GD": "tangent",
+    "Momentum": "secant",
+    "Nesterov": "ink",
+    "RMSprop": "curve",
+    "Adam": "good",
 }
 
 

@@ -57,10 +57,10 @@ Window = plots.Window
 ToPoint = plots.ToPoint
 
 
-# One colour per learning rate, the same in every figure of the scene; a rate past
-# the stability bound is drawn in the colour of derivatives gone wrong.
-RATE_COLOURS = (look.SECANT, look.CURVE, look.INK, look.GOOD, look.POINT)
-UNSTABLE = look.TANGENT
+# One colour per learning rate (by role: look.swatch), the same in every figure of
+# the scene; a rate past the stability bound is drawn in the colour of derivatives
+# gone wrong (look.TANGENT).
+RATE_COLOURS = ("secant", "curve", "ink", "good", "point")
 
 
 @dataclass(frozen=True)
@@ -186,7 +186,7 @@ def bound_caption(probe: StabilityProbe, trend: LossTrend) -> str:
 
 def rate_colour(lr: float, rates: Sequence[float]) -> ManimColor:
     """The colour of ``lr``: by its place in the sorted union of a scene's rates."""
-    return RATE_COLOURS[sorted(set(rates)).index(lr) % len(RATE_COLOURS)]
+    return look.swatch(RATE_COLOURS[sorted(set(rates)).index(lr) % len(RATE_COLOURS)])
 
 
 def _panels_draws(r: Rates, p: LearningRatesParams) -> str:
@@ -446,20 +446,21 @@ class LearningRates(LessonScene):
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
         rule.next_to(legend, DOWN, buff=0.5, aligned_edge=LEFT)
         s = ValueTracker(0)
-        path = traced_path(axes.c2p, curve.points, s, UNSTABLE)
+        path = traced_path(axes.c2p, curve.points, s, look.TANGENT)
         label = VGroup(
             text.tex(
                 rf"\eta = {numbers.fmt(t.lr)} = {numbers.fmt(factor)} \cdot 2/L",
-                colour=UNSTABLE,
+                colour=look.TANGENT,
             ),
             text.tex(
                 rf"f \times {numbers.fmt(probe.growth, 2)} \text{{ per step}}",
-                colour=UNSTABLE,
+                colour=look.TANGENT,
             ),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
         label.next_to(rule, DOWN, buff=0.45, aligned_edge=LEFT)
         end = text.tex(
-            rf"f(x_{{{t.n_steps}}}) = {numbers.sci(float(t.losses[-1]))}", colour=UNSTABLE
+            rf"f(x_{{{t.n_steps}}}) = {numbers.sci(float(t.losses[-1]))}",
+            colour=look.TANGENT,
         ).next_to(label, DOWN, buff=0.15, aligned_edge=LEFT)
         self.play(FadeIn(rule), FadeIn(label))
         self.add(path)

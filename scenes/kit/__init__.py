@@ -1,7 +1,7 @@
 """The scene kit: what every scene draws with, so that a scene reads as its steps.
 
-- :mod:`~scenes.kit.look`: palette, type sizes, the height ramp (:mod:`~lesson.themes`:
-  the palettes it is painted in);
+- :mod:`~scenes.kit.look`: the palette of the render (of the :mod:`~lesson.themes`
+  theme a scene is handed), type sizes, the height ramp;
 - :mod:`~scenes.kit.numbers`: numbers as the viewer reads them, live readouts;
 - :mod:`~scenes.kit.text`: a line of text or formula (``text.tex``, the one way a scene
   sets TeX), a table of numbers (``text.table``), the column beside a plot;

@@ -1,17 +1,31 @@
-"""The house look: palette and its themes, type sizes, the height ramp and a change
-of colour (:class:`Recolor`), the same in every scene.
+"""The house look: the palette a scene is drawn in, type sizes, the height ramp and a
+change of colour (:class:`Recolor`), the same in every scene.
 
 Colours say what a thing is (the function, its derivative, an approximation, the
 point of interest, a minimum), so a viewer learns them once for the whole lesson.
 
+A theme (:mod:`lesson.themes`) is a value handed to a render: a scene draws inside
+:func:`drawing_in` its theme, and this module's swatches (``look.INK``,
+``look.CURVE``, ...) are then read from that render's :class:`Palette`. Outside a
+render they are the default theme's; importing the kit changes nothing in Manim.
+
 Examples
 --------
->>> height_colour(0.5) == CURVE
-True
+>>> from scenes.kit import look
+>>> with drawing_in("light"):
+...     look.INK.to_hex()
+'#1B1F24'
+>>> look.INK.to_hex(), height_colour(0.5) == look.CURVE
+('#E8EAED', True)
 """
 
 from __future__ import annotations
 
+import contextvars
+import dataclasses
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -25,27 +39,71 @@ from manim import (
     interpolate_color,
 )
 
-from lesson.themes import DARK, DEFAULT, THEMES, Theme
+from lesson.themes import DEFAULT, THEMES, Theme
 
-# The palette: shared swatches, repainted in place by use(), so that every name
-# bound to one (a default argument, a module's table of run colours) follows the
-# theme without being looked up again.
-BACKGROUND = ManimColor(DARK.background)
-INK = ManimColor(DARK.ink)
-MUTED = ManimColor(DARK.muted)
-CURVE = ManimColor(DARK.curve)
-TANGENT = ManimColor(DARK.tangent)
-SECANT = ManimColor(DARK.secant)
-POINT = ManimColor(DARK.point)
-GOOD = ManimColor(DARK.good)
 
-# Heights on one ramp in every scene: from the background's end (low) through the
-# function's colour towards ink (high), so a surface and its contour map read the same.
-HEIGHT_COLOURS = (ManimColor(0), CURVE, ManimColor(0))
+@dataclass(frozen=True)
+class Palette:
+    """A theme's colours as Manim draws them, with the colours derived from them.
 
-# Contour lines recede (dim, low contrast) so that paths, drawn bright, lead.
-CONTOUR_LOW = ManimColor(0)
-CONTOUR_HIGH = ManimColor(0)
+    A role's colour is the field of its name (``palette.tangent``); this module
+    answers ``look.TANGENT`` with the current palette's (:func:`palette`).
+
+    >>> Palette.of(THEMES["light"]).background.to_hex()
+    '#FFFFFF'
+    """
+
+    # The theme's colours (what each says: lesson.themes.Theme).
+    background: ManimColor
+    ink: ManimColor
+    muted: ManimColor
+    curve: ManimColor
+    tangent: ManimColor
+    secant: ManimColor
+    point: ManimColor
+    good: ManimColor
+    # Heights on one ramp in every scene: from the background's end (low) through the
+    # function's colour towards ink (high), so a surface and its contour map read the
+    # same.
+    height_colours: tuple[ManimColor, ManimColor, ManimColor]
+    # Contour lines recede (dim, low contrast) so that paths, drawn bright, lead.
+    contour_low: ManimColor
+    contour_high: ManimColor
+
+    @classmethod
+    def of(cls, theme: Theme) -> Palette:
+        """The palette of ``theme``.
+
+        The ramp's ends and the contour colours are the house look's (the default
+        theme's) in every theme, as the lesson's videos have always drawn them; only
+        the ramp's middle, the function's colour, is the theme's.
+        """
+        own, house = _swatches(theme), _swatches(DEFAULT)
+        return cls(
+            **own,
+            height_colours=(
+                interpolate_color(house["background"], house["curve"], 0.3),
+                own["curve"],
+                interpolate_color(house["curve"], house["ink"], 0.7),
+            ),
+            contour_low=interpolate_color(house["background"], house["curve"], 0.6),
+            contour_high=interpolate_color(house["background"], house["muted"], 0.4),
+        )
+
+
+ROLES = ("background", "ink", "muted", "curve", "tangent", "secant", "point", "good")
+"""The theme's colours, by what they say (a scene's table of colours names roles)."""
+
+
+def _swatches(theme: Theme) -> dict[str, ManimColor]:
+    return {role: ManimColor(getattr(theme, role)) for role in ROLES}
+
+
+# The palette of the render running in this context (a thread, a task): none
+# sees another's. Outside a render, the default theme's (a frozen value, shared).
+_DEFAULT_PALETTE = Palette.of(DEFAULT)
+_CURRENT = contextvars.ContextVar[Palette]("palette", default=_DEFAULT_PALETTE)
+_SWATCHES = {field.name.upper(): field.name for field in dataclasses.fields(Palette)}
 
 # Sizes that stay legible on a projector at 16:9.
 TITLE_SIZE = 44
@@ -53,62 +111,78 @@ TEXT_SIZE = 32
 LABEL_SIZE = 28
 
 
-def use(theme: Theme | str) -> Theme:
-    """Paint the palette in ``theme`` (a Theme or its name), and make its ink the
-    colour Manim gives a mobject given none; the theme.
+def __getattr__(name: str) -> Any:
+    """``look.INK`` and the other swatches: the current palette's (PEP 562)."""
+    try:
+        return getattr(_CURRENT.get(), _SWATCHES[name])
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
 
-    Mobjects made afterwards take its colours: a scene calls it with the theme it is
-    handed before it draws anything (:class:`scenes.base.LessonScene`).
 
-    >>> use("light").background, BACKGROUND.to_hex(), use(DARK).name
-    ('#FFFFFF', '#FFFFFF', 'dark')
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_SWATCHES])
+
+
+def palette() -> Palette:
+    """The palette of the render running now (the default theme's outside one)."""
+    return _CURRENT.get()
+
+
+def swatch(role: str) -> ManimColor:
+    """The current palette's colour for ``role`` (one of :data:`ROLES`).
+
+    >>> swatch("curve") == palette().curve
+    True
     """
-    theme = _paint(theme)
-    # Manim draws a mobject given no colour in white; in the house look it is the
-    # palette's ink (the same swatch, so it follows the theme): a tick label or a
-    # counter given no colour reads in every theme.
-    for kind in (Mobject, Dot, Rectangle):
-        kind.set_default(color=INK)
-    return theme
+    return getattr(_CURRENT.get(), role)
 
 
-def _paint(theme: Theme | str) -> Theme:
-    """The swatches painted in ``theme``: this module's state only, not Manim's."""
-    theme = THEMES[theme] if isinstance(theme, str) else theme
-    for swatch, value in (
-        (BACKGROUND, theme.background), (INK, theme.ink), (MUTED, theme.muted),
-        (CURVE, theme.curve), (TANGENT, theme.tangent), (SECANT, theme.secant),
-        (POINT, theme.point), (GOOD, theme.good),
-        (HEIGHT_COLOURS[0], interpolate_color(BACKGROUND, CURVE, 0.3)),
-        (HEIGHT_COLOURS[2], interpolate_color(CURVE, INK, 0.7)),
-        (CONTOUR_LOW, interpolate_color(BACKGROUND, CURVE, 0.6)),
-        (CONTOUR_HIGH, interpolate_color(BACKGROUND, MUTED, 0.4)),
-    ):  # fmt: skip
-        _repaint(swatch, value)
-    return theme
+# Manim draws a mobject given no colour in white; in the house look it is the
+# palette's ink: a tick label or a counter given no colour reads in every theme.
+_INKED = (Mobject, Dot, Rectangle)
 
 
-def _repaint(swatch: ManimColor, value: str | ManimColor) -> None:
-    # ManimColor has no setter; a copy of a ManimColor shares its array, so the
-    # array is written, not replaced.
-    swatch._internal_value[:] = ManimColor(value)._internal_value
+@contextmanager
+def drawing_in(theme: Theme | str) -> Iterator[Palette]:
+    """Draw in ``theme`` (a Theme or its name) for the duration; its palette.
 
+    The swatches are its palette's, and a mobject made with no colour takes its
+    ink; afterwards both are as before, Manim's defaults included. A scene renders
+    inside it (:meth:`scenes.base.LessonScene.render`).
 
-# Importing the kit changes nothing in Manim: the swatches start in the default
-# theme, and Manim's own defaults are set only by use().
-_paint(DEFAULT)
+    >>> with drawing_in("light") as light:
+    ...     Dot().color == light.ink, palette().background.to_hex()
+    (True, '#FFFFFF')
+    >>> Dot().color.to_hex(), palette().background.to_hex()
+    ('#FFFFFF', '#101418')
+    """
+    drawn = Palette.of(THEMES[theme] if isinstance(theme, str) else theme)
+    token = _CURRENT.set(drawn)
+    # Manim's set_default wraps the class's __init__; the one it had is put back.
+    # Those are Manim's, shared by the process: one render at a time changes them.
+    inits = [(kind, kind.__dict__["__init__"]) for kind in _INKED]
+    for kind in _INKED:
+        kind.set_default(color=drawn.ink)
+    try:
+        yield drawn
+    finally:
+        for kind, init in inits:
+            kind.__init__ = init
+        _CURRENT.reset(token)
 
 
 def height_colour(t: float) -> ManimColor:
     """The height ramp's colour at ``t`` in [0, 1] (0 lowest, 1 highest).
 
-    >>> height_colour(0.5) == CURVE, height_colour(-1.0) == HEIGHT_COLOURS[0]
+    >>> low, mid, high = palette().height_colours
+    >>> height_colour(0.5) == mid, height_colour(-1.0) == low
     (True, True)
     """
+    low, mid, high = _CURRENT.get().height_colours
     t = min(max(t, 0.0), 1.0)
     if t <= 0.5:
-        return interpolate_color(HEIGHT_COLOURS[0], HEIGHT_COLOURS[1], 2 * t)
-    return interpolate_color(HEIGHT_COLOURS[1], HEIGHT_COLOURS[2], 2 * t - 1)
+        return interpolate_color(low, mid, 2 * t)
+    return interpolate_color(mid, high, 2 * t - 1)
 
 
 def shades(
@@ -118,7 +192,8 @@ def shades(
 
     One colour per contour level, low to high.
 
-    >>> shades(INK, BACKGROUND, 3, 0.5)[0] == INK
+    >>> ink, background = palette().ink, palette().background
+    >>> shades(ink, background, 3, 0.5)[0] == ink
     True
     """
     return [interpolate_color(start, end, reach * k / max(n - 1, 1)) for k in range(n)]
@@ -133,10 +208,11 @@ class Recolor(Animation):
     formulas, far more work than a change of colour needs.
 
     >>> from manim import Square
-    >>> square = Square(color=INK, fill_opacity=0.5)
-    >>> change = Recolor(square, POINT)
+    >>> point = palette().point
+    >>> square = Square(color=palette().ink, fill_opacity=0.5)
+    >>> change = Recolor(square, point)
     >>> change.begin(); change.interpolate(1.0)
-    >>> square.get_fill_color() == POINT, square.get_stroke_color() == POINT
+    >>> square.get_fill_color() == point, square.get_stroke_color() == point
     (True, True)
     >>> float(square.get_fill_opacity())
     0.5

@@ -18,7 +18,8 @@ from manim import DOWN, DR, LEFT, ORIGIN, RIGHT, UL, UP, Line, VGroup, VMobject
 
 from mathcore import fields, windows
 from mathcore.functions import Objective
-from scenes.kit.look import BACKGROUND, LABEL_SIZE, TANGENT, TEXT_SIZE, height_colour
+from scenes.kit import look
+from scenes.kit.look import LABEL_SIZE, TEXT_SIZE, height_colour
 from scenes.kit.numbers import fmt
 from scenes.kit.plots import ToPoint, ToPoints, Window, arrow, contour_paths, plot_frame
 from scenes.kit.text import tex
@@ -97,7 +98,7 @@ def height_map(
         levels,
         g,
         band_shapes(fields.contour_bands(f, g, levels), to_points),
-        contour_paths(fields.contour_lines(f, g, levels), to_points, BACKGROUND, 1.5),
+        contour_paths(fields.contour_lines(f, g, levels), to_points, look.BACKGROUND, 1.5),
         named_frame(to_point, window, ticks, pi_label if in_pi else fmt),
     )
 
@@ -108,7 +109,9 @@ def field_arrows(
     """A gradient field as arrows from each grid point to its head (both arrays of
     (…, 2) rows from :func:`mathcore.fields.arrow_heads`)."""
     pairs = zip(points.reshape(-1, 2), heads.reshape(-1, 2), strict=True)
-    return VGroup(*[arrow(to_point(*a), to_point(*b), TANGENT, width) for a, b in pairs])
+    return VGroup(
+        *[arrow(to_point(*a), to_point(*b), look.TANGENT, width) for a, b in pairs]
+    )
 
 
 def band_shapes(bands: list[fields.ContourBand], to_points: ToPoints) -> VGroup:

@@ -27,7 +27,7 @@ from mathcore import landscape, windows
 from mathcore.clipping import windowed
 from mathcore.runs import PathSample, Timeline, cursor
 from mathcore.trajectory import Trajectory
-from scenes.kit.look import BACKGROUND, INK
+from scenes.kit import look
 from scenes.kit.numbers import plural, readable
 from scenes.kit.plots import ToPoints, Window, arrow
 
@@ -219,7 +219,7 @@ def follower(
 ) -> Dot:
     """A dot at the exact point of ``step()``."""
     dot = Dot(axes.c2p(sample.point(step())), radius=radius, color=colour)
-    dot.set_stroke(BACKGROUND, width=1.5)
+    dot.set_stroke(look.BACKGROUND, width=1.5)
     dot.add_updater(lambda m: m.move_to(axes.c2p(sample.point(step()))))
     return dot
 
@@ -231,7 +231,7 @@ def stepper(tracker: ValueTracker, clock: Timeline) -> Callable[[], int]:
 
 def follower_on(plot: Axes, curve: PathSample, step: Callable[[], int]) -> Dot:
     """A dot at the tip of a growing curve drawn on ``plot``."""
-    dot = Dot(plot.c2p(curve.point(step())), radius=0.06, color=INK)
+    dot = Dot(plot.c2p(curve.point(step())), radius=0.06, color=look.INK)
     dot.add_updater(lambda m: m.move_to(plot.c2p(curve.point(step()))))
     return dot
 
@@ -239,7 +239,7 @@ def follower_on(plot: Axes, curve: PathSample, step: Callable[[], int]) -> Dot:
 def marker(point: np.ndarray, colour: ManimColor, radius: float = MARKER_RADIUS) -> Dot:
     """A start or end marker: a filled dot with a light rim, as the notebook's."""
     return Dot(
-        point, radius=radius, color=colour, stroke_color=INK, stroke_width=2
+        point, radius=radius, color=colour, stroke_color=look.INK, stroke_width=2
     ).set_z_index(2)
 
 

@@ -30,16 +30,8 @@ from manim import (
 )
 
 from mathcore import clipping, windows
-from scenes.kit.look import (
-    BACKGROUND,
-    CONTOUR_HIGH,
-    CONTOUR_LOW,
-    CURVE,
-    INK,
-    LABEL_SIZE,
-    MUTED,
-    shades,
-)
+from scenes.kit import look
+from scenes.kit.look import LABEL_SIZE, shades
 from scenes.kit.numbers import fmt, point_text, points_text
 from scenes.kit.text import MAP_CENTRE, MAP_SIDE, tex
 
@@ -134,7 +126,7 @@ def plot_frame(
     """
     (x0, x1), (y0, y1) = window
     corners = ((x0, y0), (x1, y0), (x1, y1), (x0, y1))
-    box = Polygon(*(to_point(*c) for c in corners), color=MUTED, stroke_width=2)
+    box = Polygon(*(to_point(*c) for c in corners), color=look.MUTED, stroke_width=2)
     style = (font_size, tick, label_buff)
     bottom = [_edge_mark(to_point(t, y0), DOWN, x_label(t), *style) for t in x_ticks]
     left = [_edge_mark(to_point(x0, t), LEFT, y_label(t), *style) for t in y_ticks]
@@ -157,7 +149,7 @@ def _edge_mark(
 ) -> tuple[Line, MathTex]:
     """A tick mark on a box's edge at ``at``, sticking out towards ``out``, and its
     label beyond it."""
-    mark = Line(at, at + tick * out, color=MUTED, stroke_width=2)
+    mark = Line(at, at + tick * out, color=look.MUTED, stroke_width=2)
     return mark, tex(label, size=font_size).next_to(at, out, label_buff)
 
 
@@ -251,10 +243,13 @@ def arrow(
 
 
 def minimum_stars(
-    to_point: ToPoint, minima: Sequence, colour: ManimColor = INK, radius: float = 0.17
+    to_point: ToPoint,
+    minima: Sequence,
+    colour: ManimColor | None = None,
+    radius: float = 0.17,
 ) -> VGroup:
     """A :func:`minimum_star` on every minimum (``mathcore.landscape`` critical
-    points: Himmelblau has four)."""
+    points: Himmelblau has four), in ``colour`` (ink unless told)."""
     return VGroup(*[minimum_star(to_point(*m.point), colour, radius) for m in minima])
 
 
@@ -297,15 +292,19 @@ def start_text(start: Sequence[float], minima: Sequence, mark: str = "a green do
 
 def minimum_star(
     at: np.ndarray,
-    colour: ManimColor = INK,
+    colour: ManimColor | None = None,
     radius: float = 0.17,
     stroke_width: float = 1.0,
 ) -> Star:
-    """The true minimum, as the notebook's five-pointed star, with a light rim."""
+    """The true minimum, as the notebook's five-pointed star in ``colour`` (ink
+    unless told), with a light rim."""
     star = Star(
-        outer_radius=radius, color=colour, fill_opacity=1, stroke_width=stroke_width
+        outer_radius=radius,
+        color=look.INK if colour is None else colour,
+        fill_opacity=1,
+        stroke_width=stroke_width,
     )
-    return star.set_stroke(INK).move_to(at)
+    return star.set_stroke(look.INK).move_to(at)
 
 
 def line_through(
@@ -335,14 +334,17 @@ CONTOUR_WIDTH = 1.6
 def contour_map(
     contours: Sequence[ContourLevel],
     to_points: ToPoints,
-    low: ManimColor = CONTOUR_LOW,
-    high: ManimColor = CONTOUR_HIGH,
+    low: ManimColor | None = None,
+    high: ManimColor | None = None,
     *,
     width: float = CONTOUR_WIDTH,
     joined: bool = True,
 ) -> VGroup:
     """Level lines shaded from ``low`` (the lowest level) to ``high``: the map a run
-    is drawn on (:func:`contour_paths` does the drawing)."""
+    is drawn on (:func:`contour_paths` does the drawing). Unless told, the palette's
+    contour colours, which recede."""
+    low = look.CONTOUR_LOW if low is None else low
+    high = look.CONTOUR_HIGH if high is None else high
     colours = shades(low, high, len(contours))
     return contour_paths(contours, to_points, colours, width, joined=joined)
 
@@ -354,7 +356,7 @@ CONTOUR_FADE = 0.65
 
 def faded(colour: ManimColor) -> ManimColor:
     """``colour`` most of the way to the background: a map's highest level lines."""
-    return interpolate_color(colour, BACKGROUND, CONTOUR_FADE)
+    return interpolate_color(colour, look.BACKGROUND, CONTOUR_FADE)
 
 
 def top_star(at: np.ndarray, colour: ManimColor) -> Star:
@@ -367,10 +369,12 @@ def function_curve(
     window: Window,
     fn: Callable[[np.ndarray], np.ndarray],
     samples: int,
-    colour: ManimColor = CURVE,
+    colour: ManimColor | None = None,
 ) -> VGroup:
     """The graph of ``fn`` (a function of an array of x) over the window's x range:
-    smooth through ``samples`` points, cut where it leaves the window."""
+    smooth through ``samples`` points, cut where it leaves the window; in ``colour``
+    (the function's, unless told)."""
+    colour = look.CURVE if colour is None else colour
     xs = np.linspace(*window[0], samples)
     curve = VGroup()
     for piece in clipping.clip_polyline(np.column_stack([xs, fn(xs)]), window):
@@ -417,7 +421,7 @@ def log_plot(
             Line(
                 gap + dy * UP + 0.14 * LEFT + 0.05 * DOWN,
                 gap + dy * UP + 0.14 * RIGHT + 0.05 * UP,
-                color=MUTED,
+                color=look.MUTED,
                 stroke_width=3,
             )
             for dy in (-0.05, 0.05)

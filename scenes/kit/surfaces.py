@@ -15,7 +15,7 @@ from manim import ThreeDAxes, ThreeDScene, VMobject
 
 from mathcore import windows
 from mathcore.functions import Objective
-from scenes.kit.look import BACKGROUND, HEIGHT_COLOURS, MUTED
+from scenes.kit import look
 from scenes.kit.mesh import MeshSurface
 from scenes.kit.plots import Window
 
@@ -34,9 +34,9 @@ def height_surface(
         resolution=(resolution, resolution),
         fill_opacity=1,
         stroke_width=0.4,
-        stroke_color=BACKGROUND,
+        stroke_color=look.BACKGROUND,
     )
-    return surface.set_fill_by_value(axes, colorscale=list(HEIGHT_COLOURS), axis=2)
+    return surface.set_fill_by_value(axes, colorscale=list(look.HEIGHT_COLOURS), axis=2)
 
 
 def three_d_axes(
@@ -50,7 +50,7 @@ def three_d_axes(
         x_length=side,
         y_length=side,
         z_length=height,
-        axis_config={"color": MUTED},
+        axis_config={"color": look.MUTED},
         tips=False,
     )
     axes.set_shade_in_3d(True).set_sheen(0)

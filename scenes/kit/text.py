@@ -26,7 +26,8 @@ from manim import (
     config,
 )
 
-from scenes.kit.look import INK, TEXT_SIZE
+from scenes.kit import look
+from scenes.kit.look import TEXT_SIZE
 
 # The frame's layout (Manim units; the frame is 14.2 × 8): a square map on the
 # left, equal scales so shapes are true; text in a column on the right.
@@ -56,14 +57,14 @@ def keep_in_frame(mobject: Mobject, buff: float = 0.1) -> Mobject:
     return mobject.shift(np.array([dx, dy, 0.0]))
 
 
-def tex(*parts: str, colour: ManimColor = INK, size: float = TEXT_SIZE) -> MathTex:
+def tex(*parts: str, colour: ManimColor | None = None, size: float = TEXT_SIZE) -> MathTex:
     """A line of text or a formula, in ``colour`` (ink unless told) and type size
     ``size``: the one way a scene sets TeX.
 
     Given several ``parts``, they are one line whose parts stay apart (``[i]``), to be
     coloured or moved on their own; the TeX is theirs joined by spaces, as Manim's.
     """
-    return MathTex(*parts, color=colour, font_size=size)
+    return MathTex(*parts, color=look.INK if colour is None else colour, font_size=size)
 
 
 Cell = str | tuple[str, ManimColor]

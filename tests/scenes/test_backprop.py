@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 import torch
 
+from lesson import themes
 from scenes import backprop, two_layer
-from scenes.kit import look
 from tests import notebook
 from tests.scenes.checks import (
     assert_captions,
@@ -171,5 +171,6 @@ def test_another_composition_point_changes_only_the_composition_steps() -> None:
 def test_a_wrong_path_colour_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
     # The path highlight and the backward flash use POINT; the forward pass and the
     # PyTorch table do not, so exactly the two middle steps must fail.
-    monkeypatch.setattr(look, "POINT", look.GOOD)
+    dark = themes.DARK  # the scene drawn in a theme whose point is its good colour
+    monkeypatch.setitem(themes.THEMES, "dark", dataclasses.replace(dark, point=dark.good))
     assert golden_matches(two_layer.TwoLayerBackprop) == [True, False, False, True]

@@ -8,9 +8,9 @@ import mpmath
 import numpy as np
 import pytest
 
+from lesson import themes
 from mathvid.run.stills import scene_manifest
 from scenes import derivatives, step_size
-from scenes.kit import look
 from tests import notebook
 from tests.references import DERIVATIVE_TABLE
 from tests.scenes.checks import (
@@ -88,7 +88,8 @@ def test_golden_check_fails_for_a_moved_tangent_point() -> None:
 
 
 def test_golden_check_fails_for_a_wrong_colour(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(look, "TANGENT", look.GOOD)
+    dark = themes.DARK  # the scene drawn in a theme whose tangent is its good colour
+    monkeypatch.setitem(themes.THEMES, "dark", dataclasses.replace(dark, tangent=dark.good))
     assert golden_matches(derivatives.TangentLine) == [True, False, False]
 
 

@@ -20,11 +20,11 @@ import pytest
 import sympy
 import torch
 
+from lesson import themes
 from lesson.params import ParamError
 from mathcore import windows
 from mathvid.run.render import render_scene
 from scenes import field, field_plan, gradients, plans, surface_field
-from scenes.kit import look
 from tests import notebook
 from tests.scenes.checks import (
     assert_captions,
@@ -38,14 +38,14 @@ SCENES = [gradients.GradientBowl, field.GradientField, surface_field.SurfaceAndF
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory: pytest.TempPathFactory) -> Callable[[type], Path]:
-    """Render each scene at 480p15 once, on first use; returns the video's path."""
-    media = tmp_path_factory.mktemp("media")
+def rendered(scene_media: Path) -> Callable[[type], Path]:
+    """Render each scene at 480p15 once in the session, on first use; returns the
+    video's path."""
     videos: dict[type, Path] = {}
 
     def video(scene_cls: type) -> Path:
         if scene_cls not in videos:
-            videos[scene_cls] = render_scene(scene_cls, "l", media)
+            videos[scene_cls] = render_scene(scene_cls, "l", scene_media)
         return videos[scene_cls]
 
     return video
@@ -304,5 +304,6 @@ def test_a_different_downhill_arrow_is_caught_in_the_last_step_only() -> None:
 def test_a_wrong_colour_for_u_is_caught_in_the_sweep_only(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(look, "SECANT", look.GOOD)
+    dark = themes.DARK  # the scene drawn in a theme whose secant is its good colour
+    monkeypatch.setitem(themes.THEMES, "dark", dataclasses.replace(dark, secant=dark.good))
     assert golden_matches(field.GradientField) == [True, True, True, False]

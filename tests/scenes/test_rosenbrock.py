@@ -20,7 +20,6 @@ from mathcore.functions import rosenbrock as rosenbrock_objective
 from mathvid.run.render import render_scene
 from mathvid.run.stills import run_skipping_animations
 from scenes import race, race_plan, rosenbrock, rosenbrock_plan
-from scenes.kit import look
 from tests import notebook
 from tests.scenes.checks import (
     assert_captions,
@@ -34,11 +33,10 @@ SCENES = [rosenbrock.RosenbrockMilestone, race.OptimizerRace]
 
 
 @pytest.fixture(scope="module")
-def renders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Each scene rendered at -ql once: its video. (How long it takes is measured in
-    bench/RESULTS.md, on a quiet machine, not here.)"""
-    media = tmp_path_factory.mktemp("media")
-    return {cls.__name__: render_scene(cls, "l", media) for cls in SCENES}
+def renders(scene_media: Path) -> dict[str, Path]:
+    """Each scene rendered at -ql once in the session: its video. (How long it takes
+    is measured in bench/RESULTS.md, on a quiet machine, not here.)"""
+    return {cls.__name__: render_scene(cls, "l", scene_media) for cls in SCENES}
 
 
 def manifest(renders: dict, cls: type) -> dict:
@@ -179,7 +177,7 @@ def test_golden_check_fails_for_a_different_learning_rate() -> None:
 def test_golden_check_fails_for_a_wrong_optimizer_colour(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setitem(race_plan.OPTIMIZER_COLOURS, "Adam", look.TANGENT)
+    monkeypatch.setitem(race_plan.OPTIMIZER_COLOURS, "Adam", "tangent")
     # The legend is always shown.
     assert golden_matches(race.OptimizerRace) == [False, False, False]
 

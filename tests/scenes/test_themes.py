@@ -2,35 +2,34 @@
 
 Each palette is legible on its background (WCAG contrast, computed here from the
 definition), every scene draws nothing in Manim's own white (invisible on a white
-slide), and two scenes per theme keep their golden frames.
+slide), and two scenes per theme keep their golden frames. A theme is a value a
+render is handed: scenes in two themes rendered one after the other, or in two
+threads, do not see each other's, and after a render Manim is as it was.
 """
 
 from __future__ import annotations
 
 import collections
 import dataclasses
+import subprocess
+import sys
+import threading
 
 import numpy as np
 import pytest
-from manim import VMobject
+from manim import Dot, Mobject, Rectangle, VMobject
 
 from lesson import themes
 from lesson.file import THEMES, load_lesson
 from mathvid.run.stills import run_skipping_animations, step_stills
-from scenes import race_plan
+from scenes import convergence, quartic_plan, race_plan, rates
 from scenes.derivatives import TangentLine
 from scenes.descent import DescentBowl
-from scenes.kit import look
+from scenes.kit import look, text
 from tests.mathvid.command import ROOT
 from tests.scenes.checks import assert_goldens
 
 COLOURS = ("ink", "muted", "curve", "tangent", "secant", "point", "good")
-
-
-@pytest.fixture(autouse=True)
-def dark_after() -> None:
-    yield
-    look.use("dark")
 
 
 def luminance(hex_colour: str) -> float:
@@ -61,13 +60,87 @@ def test_every_colour_reads_as_text_on_its_background(name: str) -> None:
     assert low["ink"] >= 7.0  # the text itself: AAA
 
 
-def test_use_repaints_every_name_bound_to_a_colour() -> None:
-    look.use("light")
-    # A table built at import and a default argument follow the theme.
-    assert race_plan.OPTIMIZER_COLOURS["GD"].to_hex() == themes.LIGHT.tangent
-    assert VMobject().color.to_hex() == themes.LIGHT.ink
-    look.use("dark")
-    assert race_plan.OPTIMIZER_COLOURS["GD"].to_hex() == themes.DARK.tangent
+def manims_defaults() -> dict[type, object]:
+    """The constructors Manim's ``set_default`` wraps, of the classes look inks."""
+    return {kind: kind.__dict__["__init__"] for kind in (Mobject, Dot, Rectangle)}
+
+
+def test_a_theme_is_drawn_in_for_the_duration_only() -> None:
+    before = manims_defaults()
+    with look.drawing_in("light") as light:
+        assert light == look.palette() and look.TANGENT.to_hex() == themes.LIGHT.tangent
+        # A mobject given no colour, and a kit default argument, take its ink.
+        assert VMobject().color.to_hex() == themes.LIGHT.ink
+        assert text.tex("x").get_color().to_hex() == themes.LIGHT.ink
+        with look.drawing_in(themes.DARK):  # nested: the inner, then the outer again
+            assert Dot().color.to_hex() == look.INK.to_hex() == themes.DARK.ink
+        assert Dot().color.to_hex() == themes.LIGHT.ink
+    assert look.INK.to_hex() == themes.DEFAULT.ink
+    assert manims_defaults() == before and VMobject().color.to_hex() == "#FFFFFF"
+
+
+def test_a_scene_tables_of_colours_name_roles() -> None:
+    # Bound at import, a colour could not follow the theme of the render.
+    tables = [
+        convergence.RUN_COLOURS, convergence.CLOSING_COLOURS, rates.RATE_COLOURS,
+        quartic_plan.QUARTIC_COLOURS, tuple(race_plan.OPTIMIZER_COLOURS.values()),
+    ]  # fmt: skip
+    assert all(role in look.ROLES for table in tables for role in table)
+    with look.drawing_in("light"):
+        assert look.swatch(race_plan.OPTIMIZER_COLOURS["GD"]) == look.TANGENT
+
+
+def test_scenes_in_two_themes_one_after_the_other_do_not_leak() -> None:
+    before = manims_defaults()
+    dark = step_stills(TangentLine, theme="dark")
+    light = step_stills(TangentLine, theme="light")
+    again = step_stills(TangentLine, theme="dark")
+    assert all(np.array_equal(a, b) for (_, a), (_, b) in zip(dark, again, strict=True))
+    assert not np.array_equal(dark[0][1], light[0][1])
+    assert manims_defaults() == before and look.INK.to_hex() == themes.DEFAULT.ink
+
+
+def test_a_render_that_fails_leaves_manim_as_it_was() -> None:
+    class Failing(TangentLine):
+        def construct(self) -> None:
+            raise RuntimeError("drawn wrong")
+
+    before = manims_defaults()
+    with pytest.raises(RuntimeError, match="drawn wrong"):
+        run_skipping_animations(Failing, None, (64, 36), theme="light")
+    assert manims_defaults() == before and look.INK.to_hex() == themes.DEFAULT.ink
+
+
+def test_each_thread_sees_its_own_palette() -> None:
+    both_in = threading.Barrier(2)
+    seen = {}
+
+    def draw(name: str) -> None:
+        with look.drawing_in(name):
+            both_in.wait(timeout=10)  # the two themes at once
+            seen[name] = look.BACKGROUND.to_hex()
+            both_in.wait(timeout=10)
+
+    threads = [threading.Thread(target=draw, args=(n,)) for n in ("dark", "light")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert seen == {"dark": themes.DARK.background, "light": themes.LIGHT.background}
+
+
+def test_importing_the_kit_changes_nothing_in_manim() -> None:
+    check = """
+import manim
+kinds = (manim.Mobject, manim.Dot, manim.Rectangle)
+before = [kind.__dict__["__init__"] for kind in kinds]
+import scenes.kit, scenes.kit.look, scenes.kit.plots, scenes.base
+assert [kind.__dict__["__init__"] for kind in kinds] == before
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", check], cwd=ROOT, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
 
 
 # A theme whose background no mobject could have by chance: a mobject drawn in
@@ -110,8 +183,6 @@ def test_no_scene_draws_in_manims_white() -> None:
 
 
 def test_the_probe_would_see_a_white_label() -> None:
-    from scenes.kit import text
-
     class Careless(TangentLine):
         def construct(self) -> None:
             super().construct()
