@@ -241,6 +241,16 @@ def test_the_cell_magic_shows_its_scene(folder, executed) -> None:
     assert [text for *_, text in chapters] == [s.name for s in rendered.manifest().steps]
 
 
+def test_an_exported_notebook_keeps_its_clips(executed) -> None:
+    from nbconvert import HTMLExporter
+
+    page, _ = HTMLExporter().from_notebook_node(executed)
+    assert page.count("<video") == 2  # show's and the magic's, each with its tracks
+    for kind in ("captions", "chapters"):
+        track = f'<track [^>]*kind="{kind}"[^>]* src="data:text/vtt'
+        assert len(re.findall(track, page)) == 2
+
+
 def test_a_scene_id_needs_a_lesson_file(tmp_path: Path, monkeypatch, capsys) -> None:
     from mathvid import notebook
 
