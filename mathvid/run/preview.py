@@ -5,6 +5,11 @@ as building the scene, not rendering it. The moment is a time (``--at 3.5s``) or
 end of a step (``--step 2``, ``--step "The update rule"``); with neither, the
 scene's last frame. ``--watch`` makes a new still whenever a scene, ``mathcore`` or
 the lesson file changes, for working beside an editor.
+
+``mathvid preview`` first asks the warm preview daemon
+(:mod:`mathvid.run.preview_client`, :mod:`mathvid.run.preview_daemon`), which draws
+with :func:`preview` too, without the second of start-up and imports; when none
+answers, the command calls :func:`preview` itself.
 """
 
 from __future__ import annotations
@@ -119,7 +124,8 @@ def watch(
 ) -> int:
     """Preview again after every change to the scenes, ``mathcore`` or the lesson file.
 
-    Each preview runs in a fresh process, so edited code is what gets drawn.
+    Each preview is a ``mathvid preview`` of its own (drawn by the warm daemon when
+    one runs, which imports edited code afresh), so edited code is what gets drawn.
     """
     command = [sys.executable, "-m", "mathvid.cli", "preview", scene_id]
     command += ["--lesson", str(lesson_path), "--media", str(media)]

@@ -66,9 +66,9 @@ def ask(
         return None
     request = {
         "op": "preview",
-        "lesson": str(lesson.absolute()),
-        "scene": scene_id,
-        "media": str(media.absolute()),
+        "lesson": str(lesson),  # as given: read from the client's folder ("cwd"),
+        "scene": scene_id,  # and named as given in what the command says
+        "media": str(media),
         "at": at,
         "step": step,
         "cwd": os.getcwd(),

@@ -145,6 +145,13 @@ def test_a_refusal_is_said_in_the_same_line(
         assert ours.returncode == theirs.returncode == 1
         assert ours.stderr == theirs.stderr and ours.stderr.count("\n") == 1
         assert ours.stderr == f"mathvid: {refused.value}\n"
+    # A lesson named from the client's folder is named so in what is said.
+    relative = os.path.relpath(lesson, ROOT)
+    args = ("preview", "nosuch", "--lesson", relative, "--media", tmp_path)
+    ours = mathvid(*args)
+    theirs = mathvid(*args, env={**os.environ, "MATHVID_PREVIEW_DAEMON": "0"})
+    assert ours.stderr == theirs.stderr
+    assert ours.stderr.startswith(f"mathvid: {relative}: no scene 'nosuch'")
 
 
 def test_two_previews_at_once_are_both_drawn(
