@@ -43,7 +43,7 @@ PREVIEWS = ".notebook"
 class Chosen:
     """One scene as a notebook asked for it.
 
-    ``lesson`` holds just this scene (with the folder's voice and theme);
+    ``lesson`` is the folder's, ``entry`` in it (with its voice and theme);
     ``table`` is its ``[scene.params]`` as a lesson file writes it; ``render_id``
     names its renders (the lesson's scene id when the parameters are the lesson's).
     """
@@ -100,7 +100,7 @@ def choose(scene: str | type, overrides: dict[str, Any]) -> Chosen:
     else:
         entry = _class_entry(scene)
         table = {}
-        lesson = lesson or Lesson(path, "notebook", (entry,))
+        lesson = lesson or Lesson(path, "notebook", ())
     return _checked(lesson, entry, table, overrides)
 
 
@@ -134,8 +134,10 @@ def _checked(
         table = {**table, **{key: _as_written(v) for key, v in overrides.items()}}
         params = from_table(entry.scene_cls, table, 0, _Called(entry.id))
         entry = dataclasses.replace(entry, params=params)
+    # The folder's other scenes stay: a check of the narration/ folder knows them.
+    others = tuple(e for e in lesson.scenes if e.id != entry.id)
     return Chosen(
-        dataclasses.replace(lesson, scenes=(entry,)),
+        dataclasses.replace(lesson, scenes=(*others, entry)),
         entry,
         table,
         _render_id(lesson, entry, table),
