@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+
+from tests.sharing import session_folder
 
 # Helper modules that assert: rewrite them too, so that their failures explain.
 pytest.register_assert_rewrite("tests.scenes.checks", "tests.scenes.goldens")
@@ -17,3 +21,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture
 def update_goldens(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-goldens"))
+
+
+@pytest.fixture(scope="session")
+def scene_media(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The media folder the session's tests render single scenes into, both workers'
+    (:func:`mathvid.run.render.render_scene`: default parameters, silent).
+
+    A scene is rendered there once: a second render of it, from another test file or
+    the other worker, waits on the scene's lock (:func:`mathvid.run.render.render`)
+    and finds it current.
+    """
+    folder = session_folder(tmp_path_factory) / "scene-media"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -22,8 +22,10 @@ from PIL import Image
 
 from lesson.words.said import slug
 from mathvid.publish.vtt import from_srt
+from scenes.derivatives import DerivativeTable, TangentLine
 from tests.mathvid.command import ROOT, cli_args, mathvid
 from tests.mathvid.conftest import poll
+from tests.sharing import seeded
 
 # Silent: what these tests check does not depend on speech (test_narration.py
 # renders the narrated lesson).
@@ -40,6 +42,9 @@ id = "table"
 scene = "scenes.derivatives:DerivativeTable"
 title = "The table of derivatives"
 {table}"""
+
+
+SCENES = {"tangent": TangentLine, "table": DerivativeTable}
 
 
 def lesson_file(folder: Path, name: str, tangent: str = "", table: str = "") -> Path:
@@ -81,10 +86,13 @@ def digest(path: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """A lesson rendered once at low quality: (lesson file, media folder)."""
+def site(tmp_path_factory: pytest.TempPathFactory, scene_media: Path) -> dict[str, Path]:
+    """A lesson rendered once at low quality: (lesson file, media folder). Its scenes
+    are copies of the session's renders of them, which ``mathvid render`` finds
+    current."""
     folder = tmp_path_factory.mktemp("site")
     lesson, media = lesson_file(folder, "lesson"), folder / "media"
+    seeded(media, lesson, scene_media, SCENES)
     done = mathvid("render", "-q", "l", "--lesson", lesson, "--media", media)
     assert done.returncode == 0, done.stderr
     return {"folder": folder, "lesson": lesson, "media": media}

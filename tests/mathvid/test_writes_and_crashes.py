@@ -24,7 +24,9 @@ import av
 import pytest
 
 from mathvid import media
+from scenes.derivatives import DerivativeTable, TangentLine
 from tests.mathvid.command import ROOT, cli_args, mathvid
+from tests.sharing import seeded
 
 LESSON = """title = "Tiny"
 voice = "none"
@@ -55,13 +57,16 @@ def _ended() -> int:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def site(tmp_path_factory: pytest.TempPathFactory, scene_media: Path) -> dict[str, Path]:
     """The lesson rendered and joined once: its folder, file, media folder, the
-    folder of its joined outputs, and a folder outside it all."""
+    folder of its joined outputs, and a folder outside it all. Its scenes are copies
+    of the session's renders of them, which ``mathvid lesson`` finds current."""
     folder = tmp_path_factory.mktemp("writes")
     lesson = folder / "lesson" / "lesson.toml"
     lesson.parent.mkdir()
     lesson.write_text(LESSON.format(title="The tangent line"))
+    scenes = {"tangent": TangentLine, "table": DerivativeTable}
+    seeded(folder / "media", lesson, scene_media, scenes)
     done = mathvid("lesson", "-q", "l", "--lesson", lesson, "--media", folder / "media")
     assert done.returncode == 0, done.stderr
     outside = folder / "outside"

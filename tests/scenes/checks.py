@@ -1,7 +1,8 @@
 """The checks every scene test makes: its video, its captions, its golden frames.
 
 - :func:`render_scenes` renders scenes at -ql (the ``rendered`` fixture of
-  ``conftest.py`` does it once per test module); :func:`read_manifest` reads the
+  ``conftest.py``, into the session's one media folder for scenes, so that each is
+  rendered once however many test files read it); :func:`read_manifest` reads the
   data manifest written beside a video.
 - :func:`assert_video` decodes a video with PyAV: 854×480 at 15 frames/s, and a
   length strictly between the bounds given (in seconds of video).
@@ -26,7 +27,6 @@ from pathlib import Path
 from typing import Any
 
 import av
-import pytest
 import srt
 
 from mathvid.publish.vtt import from_srt
@@ -44,11 +44,9 @@ def lesson_scenes() -> list[type]:
     return [getattr(importlib.import_module(mod), name) for mod, name in specs]
 
 
-def render_scenes(
-    scenes: list[type], tmp_path_factory: pytest.TempPathFactory
-) -> dict[str, Path]:
-    """Each scene rendered at -ql into one temporary media folder: name → video."""
-    media = tmp_path_factory.mktemp("media")
+def render_scenes(scenes: list[type], media: Path) -> dict[str, Path]:
+    """Each scene rendered at -ql into the media folder ``media`` (unless a render
+    there is current): name → video."""
     return {cls.__name__: render_scene(cls, "l", media) for cls in scenes}
 
 

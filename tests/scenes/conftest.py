@@ -10,8 +10,7 @@ from tests.scenes.checks import render_scenes
 
 
 @pytest.fixture(scope="module")
-def rendered(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> dict[str, Path]:
-    """The test module's ``SCENES``, each rendered at -ql once: name → video."""
-    return render_scenes(request.module.SCENES, tmp_path_factory)
+def rendered(request: pytest.FixtureRequest, scene_media: Path) -> dict[str, Path]:
+    """The test module's ``SCENES``, each rendered at -ql (once in the session):
+    name → video."""
+    return render_scenes(request.module.SCENES, scene_media)
