@@ -87,6 +87,7 @@ class Scrubber:
         self.steps = w.HTML()
         self.fields = fields(self.chosen)
         self.params = {name: field.widget for name, field in self.fields.items()}
+        self._first = {name: widget.value for name, widget in self.params.items()}
         self.message = w.Label(style={"text_color": "crimson"})
         self.image = w.Image(format="png", layout=w.Layout(max_width="854px"))
         rows = [field.row for field in self.fields.values()]
@@ -113,6 +114,8 @@ class Scrubber:
     def first_moment(self) -> float:
         """Where the slider starts: the first step's last frame (the scene's first
         is often empty)."""
+        if not self.manifest.steps:
+            return 0.0
         return min(self.manifest.span(0)[1] - 1 / FRAME_RATE, self.end)
 
     def step_at(self, seconds: float) -> int:
@@ -168,8 +171,6 @@ class Scrubber:
 
     def _steps_changed(self) -> None:
         """The slider's end, the steps' list and bar, for the run now shown."""
-        if not hasattr(self, "_first"):  # the fields' first values: the call's
-            self._first = {name: f.widget.value for name, f in self.fields.items()}
         with self._quietly():
             self.time.max = max(self.end, self.time.min)
             self.time.value = min(self.time.value, self.end)
