@@ -15,8 +15,15 @@ def cli_args(*args: object) -> list[str]:
     return [sys.executable, "-m", "mathvid.cli", *map(str, args)]
 
 
-def mathvid(*args: object, env: dict | None = None) -> subprocess.CompletedProcess[str]:
-    """Run ``mathvid`` to the end (15 minutes at most), capturing its text output."""
+def mathvid(
+    *args: object, env: dict | None = None, minutes: float = 15
+) -> subprocess.CompletedProcess[str]:
+    """Run ``mathvid`` to the end (``minutes`` at most), capturing its text output."""
     return subprocess.run(
-        cli_args(*args), cwd=ROOT, capture_output=True, text=True, timeout=900, env=env
+        cli_args(*args),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60 * minutes,
+        env=env,
     )
