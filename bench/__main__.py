@@ -31,6 +31,12 @@ from pathlib import Path
 
 from bench.preview import measure_previews, preview_report, preview_targets
 from bench.studio import measure_studio
+from bench.synthesis import (
+    listing_report,
+    measure_listing,
+    measure_synthesis,
+    synthesis_report,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
@@ -47,6 +53,7 @@ SURFACE_SCENES = STOCK["StockSurface"]
 # each from the command's arguments and the lesson.
 QUICK = {
     "synthesis": lambda args, lesson: measure_synthesis(args.repeats),
+    "listing": lambda args, lesson: measure_listing(args.repeats),
     "run_batch": lambda args, lesson: measure_run_batch(args.repeats),
     "rerender": lambda args, lesson: measure_rerender(args.repeats),
     "preview": lambda args, lesson: measure_previews(lesson, args.repeats),
@@ -183,36 +190,6 @@ def _lesson_render(quality: str, *options: str) -> dict:
     video = sum(json.loads(p.read_text())["duration"] for p in manifests)
     shutil.rmtree(media, ignore_errors=True)
     return {"wall": round(wall, 1), "video_seconds": round(video, 1)}
-
-
-def measure_synthesis(repeats: int) -> dict:
-    """Piper's speed on one core: seconds of work per second of speech, for the
-    lesson's first captions spoken into an empty cache (session load included)."""
-    from lesson.file import load_lesson
-    from lesson.words.speech import cue_texts, for_the_ear
-    from mathvid.run.stills import scene_manifest
-    from mathvid.sound.voice import Narration, Narrator
-
-    lesson = load_lesson(ROOT / "lesson.toml")
-    captions = [
-        step.caption
-        for entry in lesson.scenes[:3]
-        for step in scene_manifest(entry.scene_cls, entry.params).steps
-    ]
-    words = [for_the_ear(c.replace("\n", " ")) for t in captions for c in cue_texts(t)]
-    rtfs, spoken = [], 0.0
-    for _ in range(repeats):
-        with tempfile.TemporaryDirectory(prefix="bench-voice-") as cache:
-            narrator = Narrator(Narration(), Path(cache))
-            start = time.perf_counter()
-            spoken = sum(narrator.synthesise(w).size for w in words) / 48_000
-            rtfs.append((time.perf_counter() - start) / spoken)
-    return {
-        "rtf": round(statistics.median(rtfs), 3),
-        "cues": len(words),
-        "speech_seconds": round(spoken, 1),
-        "runs": repeats,
-    }
 
 
 def measure_intelligibility() -> dict | None:
@@ -388,15 +365,9 @@ def report(r: dict, qualities: list[str]) -> str:
     if "studio" in r:
         lines += studio_report(r["studio"])
     if "synthesis" in r:
-        v = r["synthesis"]
-        lines += [
-            "",
-            f"## Speech synthesis: RTF {v['rtf']} on one core",
-            "",
-            f"Piper's en_US-joe-medium, {v['cues']} cues of the lesson's first captions "
-            f"({v['speech_seconds']} s of speech) into an empty cache, a session per "
-            f"cue (see mathvid/sound/voice.py); median of {v['runs']} runs.",
-        ]
+        lines += synthesis_report(r["synthesis"])
+    if "listing" in r:
+        lines += listing_report(r["listing"])
     if r.get("intelligibility"):
         from bench.intelligibility import report as intelligibility_report
 
