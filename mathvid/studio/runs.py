@@ -26,6 +26,7 @@ from typing import Any, Protocol
 from lesson.themes import THEMES
 from mathvid.media import replacing, write_text
 from mathvid.run.capture import Capture
+from mathvid.studio.drafts import AHEAD, DRAFT_FPS, JPEG_QUALITY, stop_file
 from mathvid.studio.pipes import (
     WATCH,
     WRITE_ENDS,
@@ -55,6 +56,9 @@ class Generation(Protocol):
 
 SPACING = 0.1
 """CPU seconds of scene building between checkpoints: a frame redoes at most this."""
+BACKGROUND = 10
+"""How much nicer than the others a run just for a manifest is: its scene is not
+the one the teacher looks at, and the CPU goes first to the frames they wait for."""
 
 
 class SceneRun:
@@ -67,6 +71,7 @@ class SceneRun:
         self.role = "run"  # then "checkpoint" or "frame" in the forks
         self.marks: list[tuple[float, int, int]] = []  # (scene time, pid, pipe)
         self.plays = 0
+        self.now = 0.0  # the scene's time at the start of the current play
         self.last = 0.0  # process time of the last checkpoint
         self.inbox: Inbox | None = None
         self.waiting: list[dict] = []
@@ -74,6 +79,7 @@ class SceneRun:
         self.children: set[int] = set()
         self.ended, self.failure, self.duration = False, None, 0.0
         self.capture = Capture()  # a frame's fork sets the moment it draws
+        self.draft: Draft | None = None  # a draft's fork draws from its moment on
 
     def go(self, inbox: Inbox) -> None:
         """Run the scene; then, as the run, answer requests until the pipe closes."""
@@ -86,6 +92,8 @@ class SceneRun:
         from mathvid.sound.voice import Narrator, narration_of
 
         self.inbox = inbox
+        if not self.checkpoints:
+            os.nice(BACKGROUND)
         narration = narration_of(self.generation.lesson, self.entry)
         voices = voice_cache(self.generation.media)
         narrator = None if narration is None else Narrator(narration, voices)
@@ -107,6 +115,8 @@ class SceneRun:
                 failure = one_line(err)
             if self.role == "frame":
                 self.answer(scene, failure)  # exits
+            if self.draft is not None:
+                self.draft.end(failure)  # exits
             self._finished(scene, failure)
             while self.checkpoints and self._route(block=True):
                 pass
@@ -116,6 +126,7 @@ class SceneRun:
         if self.role != "run":
             return
         self.plays += 1
+        self.now = scene.renderer.time
         due = not self.marks or time.process_time() - self.last >= SPACING
         if self.checkpoints and due:
             gc.freeze()  # what is shared with the checkpoint stays shared: the run's
@@ -129,7 +140,8 @@ class SceneRun:
         self._route(block=False)
 
     def _serve_as_checkpoint(self, scene: Any, inbox: Inbox) -> None:
-        """Wait for moments; fork a frame for each (which returns from here)."""
+        """Wait for moments; fork a frame or a draft for each (which returns from
+        here, to go on with the scene)."""
         self.role = "checkpoint"
         while (messages := inbox.read(WATCH)) is not None:
             for status in reap(self.children):
@@ -138,7 +150,14 @@ class SceneRun:
                 pid, pipe = fork()
                 if pid == 0:
                     self.role, self.request = "frame", message
-                    self.capture.at = float(message["t"])
+                    if message["op"] == "draft":
+                        self.role = "draft"
+                        self.draft = Draft(message, self.generation.folder)
+                        # Played, not jumped over: the capture is left out.
+                        others = [o for o in scene.observers if o is not self.capture]
+                        scene.observers = (self.draft, *others)
+                    else:
+                        self.capture.at = float(message["t"])
                     return
                 self.children.add(pid)
                 WRITE_ENDS.discard(pipe)
@@ -146,8 +165,10 @@ class SceneRun:
         os._exit(0)
 
     def _route(self, block: bool) -> bool:
-        """Send each waiting request to the latest checkpoint at or before its moment,
-        or answer it when no frame could; False once the server closed the pipe."""
+        """Send each waiting request to the latest checkpoint at or before its moment
+        once the run has gone past the moment (the frame then redoes at most SPACING
+        of work, instead of racing the run for the CPU from further back), or answer
+        it when no frame could; False once the server closed the pipe."""
         messages = self.inbox.read(WATCH if block else 0)
         if messages is None:
             return False
@@ -163,10 +184,10 @@ class SceneRun:
                 error = self.past(t)
             if error:
                 send({"event": "frame-error", "id": message["id"], "error": error})
-            elif marks and not tell(marks[-1][2], message):
-                self.waiting.append(message)  # that checkpoint died: said next look
-            elif not marks:
+            elif not marks or not (self.ended or self.now > t or marks[-1][0] == t):
                 self.waiting.append(message)  # the run has not got that far yet
+            elif not tell(marks[-1][2], message):
+                self.waiting.append(message)  # that checkpoint died: said next look
         return True
 
     def _check_checkpoints(self) -> None:
@@ -244,3 +265,69 @@ class _Checkpoints(Observer):
         # After the capture's: a moment not reached is the scene's end.
         if self.run.role == "frame":
             self.run.answer(scene, None)  # and exits: no last-frame file to write
+
+
+class Draft(Observer):
+    """The observer of a draft's fork (:mod:`mathvid.studio.drafts`): draws each
+    moment, from the one asked for, as the scene reaches it; ends the process with
+    the scene."""
+
+    def __init__(self, request: dict, folder: Path) -> None:
+        self.id = int(request["id"])
+        self.first = self.next = float(request["t"])
+        self.folder = folder
+        self.count = 0
+        self.started: float | None = None  # when the first picture was said
+
+    def on_play(self, scene: Any) -> None:
+        # The moments before this play lie in a still wait: the picture as it is.
+        while self.next < scene.renderer.time:
+            self._draw(scene)
+
+    def on_frames(self, scene: Any) -> None:
+        """The moments of this play, each at its point of the animations (which the
+        renderer then ends, as it does any play)."""
+        end = scene.renderer.time
+        start = end - scene.duration
+        while self.next < end:
+            if self.next > start:
+                scene.update_to_time(self.next - start)
+            self._draw(scene)
+
+    def on_end(self, scene: Any) -> None:
+        while self.next <= scene.renderer.time + 1e-9:
+            self._draw(scene)
+        self.end(None)
+
+    def end(self, failure: str | None) -> None:
+        """Say that the draft is over (or why it failed), and exit."""
+        if failure:
+            send({"event": "frame-error", "id": self.id, "error": failure})
+        else:
+            send({"event": "draft-end", "id": self.id})
+        os._exit(0)
+
+    def _draw(self, scene: Any) -> None:
+        from PIL import Image
+
+        stop = stop_file(self.folder, self.id)
+        if stop.exists():
+            stop.unlink(missing_ok=True)
+            os._exit(0)  # the page stopped playing
+        self._keep_pace()
+        scene.renderer.update_frame(scene, ignore_skipping=True)
+        picture = Image.fromarray(scene.renderer.get_frame()[..., :3])
+        path = self.folder / f"draft-{self.id}-{self.count}.jpg"
+        with replacing(path) as tmp:
+            picture.save(tmp, "JPEG", quality=JPEG_QUALITY)
+        send({"event": "draft", "id": self.id, "t": self.next, "path": str(path)})
+        self.count += 1
+        self.next = self.first + self.count / DRAFT_FPS
+
+    def _keep_pace(self) -> None:
+        if self.started is None:
+            self.started = time.monotonic()
+        played = time.monotonic() - self.started
+        ahead = self.next - self.first - played
+        if ahead > AHEAD:
+            time.sleep(ahead - AHEAD)

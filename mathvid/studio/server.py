@@ -6,6 +6,10 @@
     GET  /api/scenes               the lesson: ids, titles, parameters, steps and times
     GET  /api/frame?scene=ID&t=S   the PNG of that moment (what ``mathvid preview`` draws)
     GET  /api/clip?scene=ID        the scene's clip when current; else 202 and it renders
+    GET  /api/draft?scene=ID&t=S   the scene played from S on, drawn ahead of the playing
+                                   by the warm worker: pictures, each a 32-byte header
+                                   (its moment in seconds, then its length, in ASCII,
+                                   16 characters each) and a JPEG, as they are drawn
     GET  /api/events               server-sent events: what changed, clip progress
     POST /api/params               {"scene": ID, "params": {name: value}, "version": V}:
                                    written to the lesson file if it is still at version
@@ -114,6 +118,16 @@ def app(studio: Studio, port: int, token: str) -> Starlette:
         clips.start(scene_id)
         return JSONResponse({"rendering": True}, status_code=202)
 
+    async def draft(request: Request) -> StreamingResponse:
+        scene_id, t = request.query_params.get("scene", ""), _seconds(request)
+        pictures = studio.draft(scene_id, t)
+        first = await anext(pictures)  # a moment past the end: refused, in one line
+        return StreamingResponse(
+            _pictures(first, pictures),
+            media_type="application/octet-stream",
+            headers={"Cache-Control": "no-store"},
+        )
+
     async def events(request: Request) -> StreamingResponse:
         return StreamingResponse(_stream(studio), media_type="text/event-stream")
 
@@ -127,6 +141,7 @@ def app(studio: Studio, port: int, token: str) -> Starlette:
         Route("/api/scenes", scenes),
         Route("/api/frame", frame),
         Route("/api/clip", clip),
+        Route("/api/draft", draft),
         Route("/api/events", events),
         Route("/api/params", params, methods=["POST"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
@@ -311,6 +326,21 @@ def _timeline(manifest: Manifest | None) -> dict[str, Any]:
         for s, (start, end) in zip(manifest.steps, manifest.spans(), strict=True)
     ]
     return {"steps": timeline, "duration": manifest.duration}
+
+
+async def _pictures(
+    first: tuple[float, bytes], rest: AsyncIterator[tuple[float, bytes]]
+) -> AsyncIterator[bytes]:
+    """A draft's pictures as the page reads them (see the module's docstring); the
+    drawing stops when the page stops reading."""
+    picture: tuple[float, bytes] | None = first
+    try:
+        while picture is not None:
+            moment, jpeg = picture
+            yield f"{moment:16.6f}{len(jpeg):16d}".encode() + jpeg
+            picture = await anext(rest, None)
+    finally:
+        await rest.aclose()
 
 
 async def _stream(studio: Studio) -> AsyncIterator[str]:

@@ -19,12 +19,13 @@ import math
 import os
 import sys
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 from lesson.manifest import Manifest
 from mathvid.media import lesson_media, write_text
+from mathvid.studio.drafts import Drafts
 from mathvid.studio.edits import with_params
 from mathvid.studio.errors import MissingScene, Stale, StudioError, WorkerError, public
 from mathvid.studio.worker import (
@@ -48,6 +49,8 @@ CALL_SECONDS = 60.0
 """The longest any other request of the worker takes (reading or checking a lesson)."""
 START_SECONDS = 300.0
 """The longest the worker takes to start (it imports Manim and the project)."""
+HOT = 2
+"""Scenes the worker runs again at once after an edit: the last ones looked at."""
 
 
 def terminal(line: str) -> None:
@@ -71,7 +74,9 @@ class Studio:
         self.manifests: dict[tuple[str, str], Manifest] = {}
         self.run_errors: dict[tuple[str, str], str] = {}
         self.frames: OrderedDict[tuple[str, str, float], bytes] = OrderedDict()
+        self.hot: OrderedDict[str, None] = OrderedDict()  # scenes last drawn, last last
         self._waiting: dict[Any, list[asyncio.Future]] = {}
+        self.drafts = Drafts(self.folder)
         self._asked: dict[Any, dict] = {}  # what is waited for → the request sent
         self._restarted = False  # a new generation is starting: its runs are new
         self._ids = itertools.count(1)
@@ -87,8 +92,9 @@ class Studio:
     async def start(self) -> None:
         """Start the worker, wait for the lesson, and start watching files."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        for old in self.folder.glob("*.png"):
-            old.unlink()
+        for pattern in ("*.png", "draft-*", "doc-*.json"):  # this run's own
+            for old in self.folder.glob(pattern):
+                old.unlink()
         await self._start_worker()
         self._tasks.append(asyncio.create_task(self._watch()))
 
@@ -131,13 +137,17 @@ class Studio:
             self._worker.kill()
             await self._worker.wait()
 
-    async def _call(self, answer: asyncio.Future, seconds: str, what: str) -> Any:
+    async def _call(
+        self, answer: Any, seconds: str, what: str, replace: bool = True
+    ) -> Any:
         """``answer``, awaited at most ``self.seconds[seconds]``; past that, the worker
-        is replaced and WorkerError says so in one line."""
+        is replaced (if ``replace``) and WorkerError says so in one line."""
         limit = self.seconds[seconds]
         try:
             return await asyncio.wait_for(answer, limit)
         except TimeoutError:
+            if not replace:
+                raise WorkerError(f"{what} took more than {limit:g} s") from None
             self._replace()
             raise WorkerError(
                 f"{what} took more than {limit:g} s; the studio's worker is restarted"
@@ -156,6 +166,10 @@ class Studio:
         if not math.isfinite(t) or t < 0:
             raise StudioError(f"t={t}: expected seconds from 0")
         key = self.scene(scene_id)["key"]
+        self.hot[scene_id] = None
+        self.hot.move_to_end(scene_id)
+        while len(self.hot) > HOT:
+            self.hot.popitem(last=False)
         cached = self.frames.get((scene_id, key, t))
         if cached is not None:
             self.frames.move_to_end((scene_id, key, t))
@@ -175,6 +189,30 @@ class Studio:
         while len(self.frames) > FRAMES_KEPT:
             self.frames.popitem(last=False)
         return png
+
+    async def draft(self, scene_id: str, t: float) -> AsyncIterator[tuple[float, bytes]]:
+        """The scene played from ``t`` on, as the worker draws it ahead of the
+        playing (:mod:`mathvid.studio.drafts`): each picture's moment and JPEG as
+        soon as it is made, to the scene's end. Closing the iterator stops the
+        drawing; StudioError in one line for a moment not drawn (past the end)."""
+        if not math.isfinite(t) or t < 0:
+            raise StudioError(f"t={t}: expected seconds from 0")
+        key = self.scene(scene_id)["key"]
+        request = next(self._ids)
+
+        def wait(picture: Awaitable) -> Awaitable:
+            return self._call(picture, "draw", "drawing the draft", replace=False)
+
+        pictures = self.drafts.pictures(request, scene_id, wait)
+        message = {"op": "draft", "scene": scene_id, "key": key, "t": t, "id": request}
+        try:
+            self._send(message)
+            async for picture in pictures:
+                yield picture
+        except ValueError as err:  # said by the worker
+            raise StudioError(public(str(err))) from None
+        finally:
+            await pictures.aclose()
 
     async def manifest(self, scene_id: str) -> Manifest:
         """The scene's manifest (steps, their start times, duration), once run."""
@@ -217,7 +255,7 @@ class Studio:
         import the project anew); return once it has."""
         lesson = self._future("lesson")
         self._restarted = self._restarted or code
-        self._send({"op": "start"} if code else {"op": "reload"})
+        self._send({"op": "start" if code else "reload", "hot": list(self.hot)})
         await self._call(lesson, "call" if not code else "start", "reading the lesson")
 
     # -------------------------------------------------------------- editing
@@ -350,6 +388,7 @@ class Studio:
         self.say(error + ("; starting a new one" if was_live else ""))
         for what in list(self._waiting):
             self._settle(what, error=f"{error}; ask again", kind=WorkerError)
+        self.drafts.end(self.drafts.of(None), error)
         if was_live:
             self._tasks.append(asyncio.create_task(self._restart()))
 
@@ -357,6 +396,7 @@ class Studio:
         """A process of the worker died (killed, say): what it would have answered
         for ``scene`` (for every scene if None) is refused, to be asked again."""
         self.say(error)
+        self.drafts.end(self.drafts.of(scene), error)
         for what, asked in list(self._asked.items()):
             if scene is None or asked["scene"] == scene:
                 self._settle(what, error=f"{error}; ask again", kind=WorkerError)
@@ -367,6 +407,8 @@ class Studio:
 
     def _answer(self, message: dict) -> None:
         event = message["event"]
+        if self.drafts.answer(message):
+            return
         if event == "lost":
             self._lost(message["scene"], message["error"])
         elif event == "ready":
@@ -399,6 +441,8 @@ class Studio:
         before = {s["id"]: s["key"] for s in self.lesson.get("scenes", [])}
         self.lesson, self.lesson_error = lesson, None
         changed = [s["id"] for s in lesson["scenes"] if before.get(s["id"]) != s["key"]]
+        for scene in changed:
+            self.drafts.end(self.drafts.of(scene), None)  # the page asks anew
         if before:
             self.publish({"type": "changed", "scenes": changed})
         self._ask_again()
@@ -425,9 +469,19 @@ class Studio:
 
         folders, wanted = watched(self.lesson_path)
         async for changes in awatch(*folders, watch_filter=wanted, recursive=False):
-            paths = {Path(path) for _, path in changes}
-            with contextlib.suppress(StudioError):
-                await self.reload(code=any(p.suffix == ".py" for p in paths))
+            code = any(Path(path).suffix == ".py" for _, path in changes)
+            if code or not self._read_already():
+                with contextlib.suppress(StudioError):
+                    await self.reload(code=code)
+
+    def _read_already(self) -> bool:
+        """Whether the lesson file is as the worker last read it (an edit from the
+        page, read again as it was written): then it is not read a second time."""
+        try:
+            version = version_of(read_lesson(self.lesson_path))
+        except LessonGone:
+            return False  # said by the reading
+        return self.lesson_error is None and version == self.lesson.get("version")
 
     async def events(self) -> AsyncIterator[dict]:
         """Every event from now on (for the page's event stream)."""

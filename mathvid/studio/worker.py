@@ -24,6 +24,7 @@ are :mod:`mathvid.studio.runs`; the zygote and the generations are here.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import gc
 import hashlib
@@ -117,7 +118,8 @@ def main() -> None:
             if message["op"] == "start":
                 if generation:
                     end(*generation)
-                generation = _start_generation(lesson, media, folder)
+                hot = message.get("hot", [])
+                generation = _start_generation(lesson, media, folder, hot)
             elif generation and not tell(generation[1], message):
                 end(*generation)  # it died (a bug of ours): a new one, asked again
                 generation = _start_generation(lesson, media, folder)
@@ -174,11 +176,13 @@ def _import_project(lesson: Path) -> None:
         pass  # a broken lesson: the generation will say so
 
 
-def _start_generation(lesson: Path, media: Path, folder: Path) -> tuple[int, int]:
+def _start_generation(
+    lesson: Path, media: Path, folder: Path, hot: list[str] = ()
+) -> tuple[int, int]:
     pid, channel = fork()
     if pid:
         return pid, channel
-    child(lambda: Generation(lesson, media, folder).serve(channel))
+    child(lambda: Generation(lesson, media, folder, hot).serve(channel))
 
 
 # ---------------------------------------------------------------------------- generation
@@ -196,15 +200,26 @@ class Run:
 
 
 class Generation:
-    """The project's code, fresh; the lesson; the runs of its scenes."""
+    """The project's code, fresh; the lesson; the runs of its scenes.
 
-    def __init__(self, lesson: Path, media: Path, folder: Path) -> None:
+    ``hot``: the scenes the teacher is looking at (the server says which, most
+    recent last). After an edit their runs start at once, before the other scenes'
+    keys are worked out: the frame the page asks for next is on its way.
+    """
+
+    def __init__(
+        self, lesson: Path, media: Path, folder: Path, hot: list[str] = ()
+    ) -> None:
         self.path, self.media, self.folder = lesson, media, folder
+        self.hot = list(hot)
         self.lesson: Any = None
         self.clips: dict[str, tuple[str, str]] = {}  # scene → (inputs key, clip)
+        # What a scene's key was worked out from → the key: the code does not
+        # change in a generation, so an edit works out only the keys it changed.
+        self.known: dict[str, str] = {}
         self.runs: dict[str, Run] = {}
         self.queue: list[str] = []  # scenes waiting for a run just for their manifest
-        self.docs: dict[type, Any] = {}
+        self.docs: dict[str, dict] = {}  # scene → its summary and parameters
         self.version = ""  # of the lesson file, as last read
 
     @property
@@ -226,6 +241,7 @@ class Generation:
     def handle(self, message: dict) -> None:
         op, scene = message["op"], message.get("scene")
         if op == "reload":
+            self.hot = message.get("hot", self.hot)
             self.load()
         elif op == "check":
             error = self.check(message["text"])
@@ -233,7 +249,7 @@ class Generation:
         elif op == "typed":
             send({"event": "typed", "id": message["id"], "params": self.typed(message)})
         elif scene not in self.keys or message.get("key") != self.keys[scene]:
-            if op == "frame":
+            if op in ("frame", "draft"):
                 gone = (
                     "the scene changed; ask again"
                     if scene in self.keys
@@ -243,7 +259,7 @@ class Generation:
         elif op == "manifest":
             if scene not in self.runs and scene not in self.queue:
                 self.queue.append(scene)
-        elif op == "frame":
+        elif op in ("frame", "draft"):  # a draft starts where a frame would be drawn
             run = self.runs.get(scene)
             if run is None or not run.checkpoints:
                 run = self._start(scene, checkpoints=True)
@@ -270,7 +286,16 @@ class Generation:
             send({"event": "lesson-error", "error": one_line(err)})
             return
         self.version = version
-        self.clips = {e.id: self._clip(e) for e in self.lesson.scenes}
+        # The scenes looked at first: each one's run starts as soon as its key is
+        # known, while the others' keys are worked out (on the other core).
+        order = sorted(self.lesson.scenes, key=lambda e: e.id not in self.hot)
+        clips = dict(self.clips)
+        for entry in order:
+            clips[entry.id] = self._clip(entry)
+            if entry.id in self.hot:
+                self.clips = clips
+                self._keep_running(entry.id)
+        self.clips = {e.id: clips[e.id] for e in self.lesson.scenes}
         for scene, run in list(self.runs.items()):
             if self.keys.get(scene) != run.key:
                 end(run.pid, run.fd)
@@ -297,6 +322,24 @@ class Generation:
         entry = self.lesson.entry(message["scene"])
         return typed_params(entry.scene_cls, message["params"])
 
+    def _doc_file(self, scene: str) -> Path:
+        """Where the doc of ``scene`` (``module:Class``) is kept for its code as it
+        is: a digest of its every file (a file gone meanwhile: a name of no code)."""
+        from lesson.file import scene_names
+        from mathvid.run.render import scene_sources
+
+        digest = hashlib.sha256(scene.encode())
+        for path in scene_sources(scene_names(scene)[0]):
+            with contextlib.suppress(OSError):
+                digest.update(path.read_bytes())
+        return self.folder / f"doc-{digest.hexdigest()[:32]}.json"
+
+    def _keep_running(self, scene: str) -> None:
+        """A run of ``scene`` as it now is, started unless there is one."""
+        run = self.runs.get(scene)
+        if run is None or run.key != self.keys[scene] or not run.checkpoints:
+            self._start(scene, checkpoints=True)
+
     def _clip(self, entry: Any) -> tuple[str, str]:
         """The inputs key of the scene's clip, and where it is in the media folder."""
         from mathvid.run.render import Job, inputs_key, scene_folder
@@ -306,38 +349,62 @@ class Generation:
         theme = self.lesson.theme
         job = Job(entry.id, entry.scene, entry.params, CLIP_QUALITY, narration, theme)
         folder = scene_folder(Path(), entry.id, CLIP_QUALITY, theme)
-        return inputs_key(job), str(folder / f"scene{job.suffix}")
+        said = "silent" if narration is None else narration.key()
+        inputs = f"{entry.scene}\n{entry.params!r}\n{said}\n{theme}"
+        if inputs not in self.known:
+            self.known[inputs] = inputs_key(job)
+        return self.known[inputs], str(folder / f"scene{job.suffix}")
 
     def _info(self) -> dict:
-        from mathvid.params_doc import scene_doc
-
         scenes = []
         for entry in self.lesson.scenes:
-            # A generation's code does not change: each class is read once.
-            doc = self.docs.get(entry.scene_cls) or scene_doc(entry.scene_cls)
-            self.docs[entry.scene_cls] = doc
+            doc = self._doc(entry)
             params = [
-                {
-                    "name": p.name,
-                    "type": p.type,
-                    "doc": p.doc,
-                    "default": p.default,
-                    "value": getattr(entry.params, p.name),
-                }
-                for p in doc.params
+                {**p, "value": getattr(entry.params, p["name"])} for p in doc["params"]
             ]
             scenes.append(
                 {
                     "id": entry.id,
                     "title": entry.title,
                     "scene": entry.scene,
-                    "summary": doc.summary,
+                    "summary": doc["summary"],
                     "key": self.keys[entry.id],
                     "clip": self.clips[entry.id][1],
                     "params": params,
                 }
             )
         return {"title": self.lesson.title, "version": self.version, "scenes": scenes}
+
+    def _doc(self, entry: Any) -> dict:
+        """The summary and parameters (without their values) of the entry's scene
+        class, as JSON holds them.
+
+        A generation's code does not change: each class is read once. Reading one
+        parses its module (for its fields' docstrings), so what was read is kept in
+        the studio's folder too, by a digest of the scene's code (every file of it,
+        :func:`mathvid.run.render.scene_sources`): after a code edit, a generation
+        reads again only the scenes the edit touched.
+        """
+        if entry.scene in self.docs:
+            return self.docs[entry.scene]
+        from mathvid.params_doc import scene_doc
+
+        kept = self._doc_file(entry.scene)
+        try:
+            doc = json.loads(kept.read_text("utf-8"))
+        except (OSError, ValueError):  # not kept yet
+            read = scene_doc(entry.scene_cls)
+            params = [
+                {"name": p.name, "type": p.type, "doc": p.doc, "default": p.default}
+                for p in read.params
+            ]
+            doc = {"summary": read.summary, "params": params}
+            # As the lesson event will write it (a tuple as a list, say).
+            doc = json.loads(json.dumps(doc, default=repr))
+            with contextlib.suppress(OSError):
+                write_text(kept, json.dumps(doc))
+        self.docs[entry.scene] = doc
+        return doc
 
     def _start(self, scene: str, checkpoints: bool) -> Run:
         old = self.runs.pop(scene, None)

@@ -6,6 +6,7 @@ import io
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import av
@@ -64,6 +65,49 @@ def test_moments_apart_are_different_pictures(site) -> None:
     a, b = (client.get("/api/frame", params={"scene": "table", "t": t}) for t in (0.5, 6.0))
     assert a.status_code == b.status_code == 200
     assert np.abs(pixels(a.content).astype(int) - pixels(b.content)).max() > 100
+
+
+def read_draft(answer, count: int) -> list[tuple[float, np.ndarray]]:
+    """The first ``count`` pictures of a draft as it streams: (moment, pixels)."""
+    pictures, buffer = [], b""
+    for chunk in answer.iter_bytes():
+        buffer += chunk
+        while len(buffer) >= 32 and len(buffer) >= 32 + int(buffer[16:32]):
+            size = int(buffer[16:32])
+            pictures.append((float(buffer[:16]), pixels(buffer[32 : 32 + size])))
+            buffer = buffer[32 + size :]
+        if len(pictures) >= count:
+            break
+    return pictures[:count]
+
+
+def test_a_draft_plays_the_scene_from_the_moment_asked_for(site) -> None:
+    client = site.client()
+    query = {"scene": "table", "t": 2.0}
+    with client.stream("GET", "/api/draft", params=query) as answer:
+        assert answer.status_code == 200
+        pictures = read_draft(answer, 20)
+    # Fifteen pictures a second from the moment on, at the studio's size.
+    assert [t for t, _ in pictures] == pytest.approx([2.0 + n / 15 for n in range(20)])
+    assert {p.shape for _, p in pictures} == {(540, 960, 3)}
+    # The first is the frame at that moment (as a JPEG), and the scene moves on.
+    frame = pixels(client.get("/api/frame", params=query).content).astype(int)
+    assert np.abs(pictures[0][1] - frame).mean() < 2
+    assert any(np.abs(p.astype(int) - pictures[0][1]).max() > 100 for _, p in pictures)
+    # Once the page stops reading, the drawing stops and leaves nothing behind.
+    folder = site.media / "lesson" / "studio"
+    deadline = time.monotonic() + 30
+    while list(folder.glob("draft-*")) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert list(folder.glob("draft-*")) == []
+
+
+def test_a_draft_past_the_end_is_refused_as_a_frame_is(site) -> None:
+    query = {"scene": "tangent", "t": "1e6"}
+    draft = site.client().get("/api/draft", params=query)
+    frame = site.client().get("/api/frame", params=query)
+    assert draft.status_code == frame.status_code == 422
+    assert draft.json()["error"] == frame.json()["error"]
 
 
 @pytest.mark.parametrize(

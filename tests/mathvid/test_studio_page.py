@@ -6,6 +6,8 @@ import base64
 import io
 import re
 import shutil
+import statistics
+import time
 from pathlib import Path
 
 import numpy as np
@@ -166,3 +168,69 @@ def test_the_readme_shows_the_studio() -> None:
     assert "docs/studio.png" in (ROOT / "README.md").read_text()
     assert Image.open(SCREENSHOT).size[0] >= 1200
     assert Path(SCREENSHOT).stat().st_size > 20_000  # a picture, not a blank page
+
+
+PLAYING = """const video = document.getElementById('clip');
+const img = document.getElementById('frame');
+return {playing: state.playing, t: state.t, draft: img.dataset.draft,
+        shown: Number(img.dataset.t), video: video.currentTime,
+        hidden: video.hidden, paused: video.paused};"""
+
+
+def test_space_plays_at_once_from_the_playhead_then_the_clip(browser, site) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    from tests.mathvid.conftest import poll
+
+    browser.get(site.url + "/")
+    wait(browser, lambda: frame(browser)["scene"] != "")
+    shown = frame(browser)["count"]
+    browser.find_element(By.CSS_SELECTOR, 'button[data-scene="table"]').click()
+    state = new_frame(browser, shown)
+    body = browser.find_element(By.TAG_NAME, "body")
+    body.send_keys(Keys.ARROW_RIGHT)
+    start = new_frame(browser, state["count"])["t"]
+    assert start > 0
+
+    # Space: the clip is not rendered; a draft plays from the playhead at once, and
+    # the playhead is the moment of the picture on screen.
+    body.send_keys(" ")
+    drafted = lambda s: s["draft"] == "true" and s["shown"] > start  # noqa: E731
+    state = poll(browser, PLAYING, drafted, 60)
+    assert state["playing"] == "draft" and state["shown"] > start
+    assert state["t"] == state["shown"]
+
+    # The clip, once rendered, takes over where the draft is (or, if the draft
+    # reached the scene's end first, plays at the next Space).
+    deadline = time.monotonic() + 600
+    clip = {"scene": "table"}
+    while site.client().get("/api/clip", params=clip).status_code != 200:
+        assert time.monotonic() < deadline
+        time.sleep(0.5)
+    state = poll(browser, PLAYING, lambda s: s["playing"] != "draft", 60)
+    if state["playing"] is not True:
+        body.send_keys(Keys.ARROW_LEFT)
+        body.send_keys(" ")
+    state = poll(browser, PLAYING, lambda s: s["playing"] is True and not s["paused"], 60)
+    assert state["playing"] is True and not state["hidden"]
+    # The playhead follows the clip frame by frame: it is the time of the frame on
+    # screen (15 a second, at 480p15), not a clock read now and then (a timeupdate
+    # every quarter second or so, as it was), so a frame or less behind the clip's
+    # own clock (a busy machine's page may run late now and then: the median).
+    moments, lags = [], []
+    for _ in range(20):
+        state = browser.execute_script(PLAYING)
+        if state["playing"] is True and not state["paused"]:
+            moments.append(state["t"])
+            lags.append(abs(state["video"] - state["t"]))
+        time.sleep(0.07)
+    assert len(lags) >= 5 and statistics.median(lags) <= 1 / 15, (moments, lags)
+    assert all(abs(t * 15 - round(t * 15)) < 0.03 for t in moments), moments
+
+    # Space again: it stops, and the frame at the playhead is drawn.
+    count = frame(browser)["count"]
+    body.send_keys(" ")
+    state = new_frame(browser, count)
+    assert state["t"] == pytest.approx(browser.execute_script("return state.t"))
+    assert browser.execute_script(PLAYING)["draft"] == "false"

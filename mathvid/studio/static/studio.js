@@ -1,6 +1,9 @@
 // The mathvid studio page: scenes, a timeline with a playhead, the frame at the
 // playhead, the scene's parameters. The server draws frames; this page asks for one
 // at a time (the latest playhead position wins) and follows the server's events.
+// Space plays the scene's clip from the playhead, or, while the clip renders, a
+// draft the server draws ahead of the playing; the playhead is always the moment of
+// the picture on screen (the clip's own frame times, the draft's pictures').
 "use strict";
 
 const data = JSON.parse(document.getElementById("studio-data").textContent);
@@ -12,6 +15,8 @@ let editing = Promise.resolve(); // edits are sent one after another, each with 
 // version the one before it wrote
 let asking = false; // a frame request is in flight
 let again = false; // the playhead moved meanwhile: ask once more when it is back
+let draft = null; // the draft playing: its pictures as they come, and its clock
+const HEADER = 32; // a draft picture's header: its moment, then its length (ASCII)
 
 function scene() {
   return state.scenes.find((s) => s.id === state.id);
@@ -164,13 +169,7 @@ async function askFrame() {
   try {
     const answer = await fetch(`/api/frame?scene=${encodeURIComponent(id)}&t=${t}`);
     if (answer.ok) {
-      const img = $("frame");
-      const old = img.src;
-      img.src = URL.createObjectURL(await answer.blob());
-      if (old) URL.revokeObjectURL(old);
-      img.dataset.scene = id;
-      img.dataset.t = String(t);
-      img.dataset.count = String(Number(img.dataset.count || 0) + 1);
+      show(await answer.blob(), id, t, false);
       showError("scene-error", null);
     } else {
       showError("scene-error", (await answer.json()).error); // the last frame stays
@@ -186,29 +185,139 @@ async function askFrame() {
   }
 }
 
+function show(blob, id, t, drafted) {
+  // A picture of scene id at t: a frame, or a draft's picture while playing.
+  const img = $("frame");
+  const old = img.src;
+  img.src = URL.createObjectURL(blob);
+  if (old) URL.revokeObjectURL(old);
+  img.dataset.scene = id;
+  img.dataset.t = String(t);
+  img.dataset.draft = String(drafted);
+  img.dataset.count = String(Number(img.dataset.count || 0) + 1);
+}
+
 // ------------------------------------------------------------------ playing
 
 async function play() {
-  const answer = await fetch(`/api/clip?scene=${encodeURIComponent(state.id)}`, {
-    method: "GET",
-  });
+  const id = state.id;
+  const answer = await fetch(`/api/clip?scene=${encodeURIComponent(id)}`);
   if (answer.status === 202) {
-    state.playing = "waiting";
-    status("rendering the clip…");
-    return;
-  }
-  if (!answer.ok) {
+    playDraft(id, state.t); // the clip renders meanwhile, and replaces the draft
+  } else if (answer.ok) {
+    playClip(await answer.blob(), state.t);
+  } else {
     showError("scene-error", (await answer.json()).error);
-    return;
   }
+}
+
+function playClip(blob, from) {
   const video = $("clip");
-  video.src = URL.createObjectURL(await answer.blob());
-  video.currentTime = state.t;
+  const old = video.src;
+  video.src = URL.createObjectURL(blob);
+  if (old) URL.revokeObjectURL(old);
+  video.currentTime = from;
   video.hidden = false;
-  state.playing = true;
-  $("play").textContent = "⏸";
-  status("");
-  await video.play();
+  playing(true, "");
+  followClip(video);
+  video.play();
+}
+
+function followClip(video) {
+  // The playhead is the moment of the frame on screen, frame by frame (timeupdate
+  // comes only every quarter second or so: where it is all there is).
+  if (!("requestVideoFrameCallback" in video)) return;
+  const step = (now, frame) => {
+    if (state.playing !== true) return;
+    state.t = frame.mediaTime;
+    drawPlayhead();
+    video.requestVideoFrameCallback(step);
+  };
+  video.requestVideoFrameCallback(step);
+}
+
+async function playDraft(id, from) {
+  const run = { controller: new AbortController(), queue: [], done: false };
+  run.clock = null; // when the first picture was shown, and its moment
+  draft = run;
+  playing("draft", "playing a draft while the clip renders…");
+  requestAnimationFrame(() => showDraft(run));
+  const url = `/api/draft?scene=${encodeURIComponent(id)}&t=${from}`;
+  try {
+    const answer = await fetch(url, { signal: run.controller.signal });
+    if (answer.ok) await readPictures(answer.body.getReader(), run);
+    else showError("scene-error", (await answer.json()).error);
+  } catch (error) {
+    if (error.name !== "AbortError") {
+      showError("scene-error", `the studio does not answer (${error.message})`);
+    }
+  }
+  run.done = true;
+}
+
+async function readPictures(reader, run) {
+  // Each picture: HEADER bytes (its moment, its length), then its JPEG.
+  let buffer = new Uint8Array(0);
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done || draft !== run) return;
+    const joined = new Uint8Array(buffer.length + value.length);
+    joined.set(buffer);
+    joined.set(value, buffer.length);
+    buffer = joined;
+    while (buffer.length >= HEADER) {
+      const head = new TextDecoder().decode(buffer.subarray(0, HEADER));
+      const t = Number(head.slice(0, HEADER / 2));
+      const size = Number(head.slice(HEADER / 2));
+      if (buffer.length < HEADER + size) break;
+      const jpeg = buffer.slice(HEADER, HEADER + size);
+      run.queue.push({ t, blob: new Blob([jpeg], { type: "image/jpeg" }) });
+      buffer = buffer.slice(HEADER + size);
+    }
+  }
+}
+
+function showDraft(run) {
+  // Each picture at its moment on the draft's clock; when the drawing falls
+  // behind, the clock waits for it (a picture is never skipped, the playhead never
+  // ahead of the picture).
+  if (draft !== run) return;
+  const now = performance.now();
+  if (run.queue.length && !run.clock) run.clock = { at: now, t: run.queue[0].t };
+  let due = null;
+  while (run.queue.length && (run.queue[0].t - run.clock.t) * 1000 <= now - run.clock.at) {
+    due = run.queue.shift();
+  }
+  if (due) {
+    show(due.blob, state.id, due.t, true);
+    state.t = due.t;
+    drawPlayhead();
+  }
+  if (!run.queue.length && run.clock) run.clock = null; // waits for the next picture
+  if (run.done && !run.queue.length) togglePlay(); // the scene's end
+  else requestAnimationFrame(() => showDraft(run));
+}
+
+async function clipReady() {
+  // The clip replaces the draft, at the draft's moment.
+  if (state.playing !== "draft") return;
+  const answer = await fetch(`/api/clip?scene=${encodeURIComponent(state.id)}`);
+  if (answer.status !== 200 || state.playing !== "draft") return;
+  const blob = await answer.blob();
+  if (state.playing !== "draft") return;
+  stopDraft();
+  playClip(blob, state.t);
+}
+
+function stopDraft() {
+  if (draft) draft.controller.abort();
+  draft = null;
+}
+
+function playing(how, said) {
+  state.playing = how;
+  $("play").textContent = how ? "⏸" : "▶";
+  status(said);
 }
 
 function stopClip() {
@@ -217,9 +326,9 @@ function stopClip() {
     video.pause();
     state.t = video.currentTime;
   }
-  state.playing = false;
+  stopDraft(); // the playhead is at its last picture's moment
+  playing(false, "");
   video.hidden = true;
-  $("play").textContent = "▶";
 }
 
 function togglePlay() {
@@ -377,8 +486,10 @@ function follow() {
       showError("scene-error", event.error);
     } else if (event.type === "clip" && event.scene === state.id) {
       if (event.error) status(`the clip failed: ${event.error}`);
-      else if (event.ready && state.playing === "waiting") play();
-      else status(`rendering the clip… ${Math.round(event.progress * 100)} %`);
+      else if (event.ready) clipReady();
+      else if (state.playing === "draft") {
+        status(`playing a draft; the clip renders… ${Math.round(event.progress * 100)} %`);
+      }
     }
   };
 }
@@ -408,7 +519,8 @@ document.addEventListener("keydown", (event) => {
 });
 
 $("clip").addEventListener("timeupdate", () => {
-  if (state.playing === true) {
+  // Only where frames cannot be followed one by one (followClip).
+  if (state.playing === true && !("requestVideoFrameCallback" in $("clip"))) {
     state.t = $("clip").currentTime;
     drawPlayhead();
   }
