@@ -379,7 +379,7 @@ class DerivativeTable(LessonScene):
         self.wait(0.5)
 
         self.step(
-            "Numbers at x = 2",
+            f"Numbers at x = {numbers.fmt(p.x)}",
             f"Check each rule at x = {numbers.fmt(p.x)} with a central difference.",
             draws=f"Two columns fill in beside each rule: its value at x = "
             f"{numbers.fmt(p.x)} from a central difference, and the exact value.",

@@ -62,6 +62,16 @@ def test_derivative_table_against_mpmath() -> None:
         assert row["error"] < 1e-8 * max(1.0, abs(exact))
 
 
+def test_derivative_table_names_its_numbers_step_by_the_point_it_checks() -> None:
+    # The step's name is a chapter, a clip's file name and a slide's title: it must
+    # say the x the table is checked at, not the default's.
+    params = dataclasses.replace(derivatives.DerivativeTable.Params(), x=3.5)
+    manifest = scene_manifest(derivatives.DerivativeTable, params)
+    step = manifest.steps[1]
+    assert step.name == "Numbers at x = 3.5"
+    assert "x = 3.5" in step.caption and "x = 2" not in step.caption + step.name
+
+
 def test_step_size_scene_marks_the_measured_optimum() -> None:
     manifest = scene_manifest(step_size.StepSizeError)
     values = manifest.values
