@@ -1006,6 +1006,7 @@ def test_a_clips_embed_page_plays_it_alone_with_captions_and_description(
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(bundle))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    browser.get_log("browser")  # what earlier tests in this browser logged goes
     try:
         url = page.as_uri() if host == "file" else (
             f"http://127.0.0.1:{server.server_port}/clips/table/{page.name}")  # fmt: skip
