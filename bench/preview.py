@@ -27,9 +27,15 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from mathvid.studio.pipes import WATCH
+
 ROOT = Path(__file__).resolve().parent.parent
 WAYS = ("in_process", "cold", "warm")
 SAID = {"in_process": "in-process", "cold": "cold", "warm": "warm"}
+COLUMNS = (*WAYS, *(f"{way}_cpu" for way in WAYS))
+"""Seconds of wall time each way, then of CPU time (the command's, and for a warm
+preview the daemon's too): a busy machine stretches the first, hardly the second."""
+SAID |= {f"{way}_cpu": f"CPU {SAID[way]}" for way in WAYS}
 
 
 def measure_previews(lesson, repeats: int) -> dict:
@@ -37,24 +43,32 @@ def measure_previews(lesson, repeats: int) -> dict:
     from mathvid.run.preview_client import stop_daemon
     from mathvid.run.stills import scene_manifest
 
-    out = {}
+    out: dict = {"_load": [round(os.getloadavg()[0], 1)]}
     with _own_daemon(), tempfile.TemporaryDirectory(prefix="bench-") as media:
         for entry in lesson.scenes:
             middle = scene_manifest(entry.scene_cls, entry.params).duration / 2
             command = [sys.executable, "-m", "mathvid.cli", "preview", entry.id]
             command += ["--at", f"{middle:.2f}s", "--media", media]
             alone = {**os.environ, "MATHVID_PREVIEW_DAEMON": "0"}
-            _wall(command, alone)  # speaks the scene's words into the cache
-            walls: dict[str, list[float]] = {way: [] for way in WAYS}
+            _run(command, alone)  # speaks the scene's words into the cache
+            runs: dict[str, list[tuple[float, float]]] = {way: [] for way in WAYS}
             for _ in range(repeats):
-                walls["in_process"].append(_wall(command, alone))
+                runs["in_process"].append(_run(command, alone))
                 stop_daemon()
-                walls["cold"].append(_wall(command))  # and starts the daemon
-                _wait_for_daemon()
-                walls["warm"].append(_wall(command))
-            out[entry.id] = {w: round(statistics.median(walls[w]), 2) for w in WAYS}
+                runs["cold"].append(_run(command))  # and starts the daemon
+                daemon = _wait_for_daemon()
+                before = _tree_cpu(daemon)
+                wall, cpu = _run(command)
+                time.sleep(2 * WATCH)  # its preview process reaped: its time counted
+                runs["warm"].append((wall, cpu + _tree_cpu(daemon) - before))
+            out[entry.id] = {
+                f"{way}{kind}": round(statistics.median(run[i] for run in runs[way]), 2)
+                for way in WAYS
+                for i, kind in enumerate(("", "_cpu"))
+            }
             print(f"preview {entry.id}: {out[entry.id]}", file=sys.stderr, flush=True)
         stop_daemon()
+    out["_load"].append(round(os.getloadavg()[0], 1))
     return out
 
 
@@ -74,46 +88,72 @@ def _own_daemon() -> Iterator[None]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _wall(command: list[str], env: dict | None = None) -> float:
-    """Seconds ``command`` takes, run from the repository's root."""
+def _run(command: list[str], env: dict | None = None) -> tuple[float, float]:
+    """Seconds ``command`` takes, run from the repository's root: wall and CPU (its
+    own and its children's, user and system)."""
     start = time.perf_counter()
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env)
+    proc = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
-    if done.returncode != 0:
-        raise SystemExit(f"bench: {' '.join(command)} failed: {done.stderr[-500:]}")
-    return wall
+    if os.waitstatus_to_exitcode(status) != 0:
+        err = proc.stderr.read().decode()[-500:]
+        raise SystemExit(f"bench: {' '.join(command)} failed: {err}")
+    proc.stderr.close()
+    return wall, usage.ru_utime + usage.ru_stime
 
 
-def _wait_for_daemon(seconds: float = 120.0) -> None:
+def _wait_for_daemon(seconds: float = 120.0) -> int:
+    """The pid of the daemon, once it answers."""
     from mathvid.run.preview_client import call, socket_path
 
     deadline = time.monotonic() + seconds
-    while call(socket_path(), {"op": "ping"}, 1.0) is None:
+    while (answer := call(socket_path(), {"op": "ping"}, 1.0)) is None:
         if time.monotonic() > deadline:
             raise SystemExit("bench: the preview daemon did not start")
         time.sleep(0.1)
+    return answer["ready"]
+
+
+def _tree_cpu(pid: int) -> float:
+    """CPU seconds of process ``pid`` and of its children, living and reaped (the
+    daemon, its generation and the generation's finished previews)."""
+    ticks = 0
+    pids = [pid]
+    with contextlib.suppress(OSError):
+        pids += Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    for each in pids:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{each}/stat").read_text().rpartition(")")[2].split()
+            ticks += sum(int(f) for f in fields[11:15])  # utime stime cutime cstime
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def _ways(figure: dict) -> dict[str, dict[str, float]]:
     """Each scene's seconds by way; a figure measured before the daemon (a number a
     scene) was drawn in the command's own process."""
-    return {s: v if isinstance(v, dict) else {"in_process": v} for s, v in figure.items()}
+    return {
+        s: v if isinstance(v, dict) else {"in_process": v}
+        for s, v in figure.items()
+        if not s.startswith("_")  # "_load": the machine's, not a scene's
+    }
 
 
 def medians(figure: dict) -> dict[str, float]:
-    """The median over the scenes of each way measured."""
+    """The median over the scenes of each column measured."""
     ways = _ways(figure)
     return {
-        way: round(statistics.median(v[way] for v in ways.values()), 2)
-        for way in WAYS
-        if all(way in v for v in ways.values())
+        column: round(statistics.median(v[column] for v in ways.values()), 2)
+        for column in COLUMNS
+        if all(column in v for v in ways.values())
     }
 
 
 def preview_report(figure: dict) -> list[str]:
     """The preview section of bench/RESULTS.md."""
     ways = _ways(figure)
-    shown = [w for w in WAYS if w in medians(figure)]
+    shown = [column for column in COLUMNS if column in medians(figure)]
     summary = ", ".join(f"{SAID[w]} {s} s" for w, s in medians(figure).items())
     lines = [
         "## Preview latency (to the PNG, start-up included)",
@@ -123,8 +163,12 @@ def preview_report(figure: dict) -> list[str]:
         "own process as before the preview daemon (in-process, "
         "`MATHVID_PREVIEW_DAEMON=0`); from cold (no daemon running: the command "
         "draws it itself and starts one); warm (the daemon running, "
-        "mathvid/run/preview_daemon.py). Median over the scenes: "
-        f"{summary}. Re-run with `.venv/bin/python -m bench --only preview`.",
+        "mathvid/run/preview_daemon.py). CPU: the command's time, its children's "
+        "and, warm, the daemon's for the preview; on a busy machine the wall times "
+        "stretch, the CPU times hardly. Median over the scenes: "
+        f"{summary}; the machine's load average {figure.get('_load', '?')} "
+        "(1 minute; at the start, at the end). "
+        "Re-run with `.venv/bin/python -m bench --only preview`.",
         "",
         "| scene | " + " | ".join(SAID[w] for w in shown) + " |",
         "|---" * (len(shown) + 1) + "|",
