@@ -1,9 +1,13 @@
-"""The studio's speed, through its running server: a frame at any moment, a frame
-after a parameter edit in the lesson file, a frame after an edit to a scene's code.
+"""The studio's speed, through its running server: a frame at any moment; the frame
+after each edit of a scene (its first, and later ones), made in the page (a
+parameter), in the lesson file, or in the scene's code; and Space: from the key
+pressed to the first picture playing.
 
 The studio serves the lesson from a copy of the project (tests/mathvid/studio_site.py),
-whose scene code the edits change; its speech cache is the project's, so the steps'
-lengths are known and nothing is synthesised while timing.
+whose scene code the edits change; its speech cache is the project's, warmed first
+for every value the edits set (so the figures are of the studio, "speech warm", not
+of the voice). Every edit sets a value not set before, so no frame comes from the
+studio's cache of frames already drawn.
 """
 
 from __future__ import annotations
@@ -15,48 +19,115 @@ import tempfile
 import time
 from pathlib import Path
 
+import httpx
+
 from mathvid.studio.edits import with_params
 from tests.mathvid.studio_site import ROOT, Events, Site
 
 FRAMES = 15
 """Moments drawn per scene, at random (seeded), after the scene's first frame."""
-EDITS = 5
-"""Edits of each kind per scene measured."""
-EDITED = {  # scene → (parameter, two values to alternate between, its code)
-    "tangent-line": ("limit_at", (1.5, 2.0), "scenes/derivatives.py"),
-    "descent": ("lr", (0.25, 0.3), "scenes/descent.py"),
-    "rosenbrock": ("lr", (0.0012, 0.0015), "scenes/rosenbrock.py"),
+EDITS = 3
+"""Edits of each kind per scene measured: the first, then later ones."""
+EDITED = {  # scene → (parameter, a new value per edit, its code)
+    "tangent-line": (
+        "limit_at",
+        (1.5, 2.0, 1.25, 1.75, 0.5, 0.75),
+        "scenes/derivatives.py",
+    ),
+    "descent": ("lr", (0.25, 0.3, 0.15, 0.35, 0.22, 0.28), "scenes/descent.py"),
+    "rosenbrock": (
+        "lr",
+        (0.0012, 0.0015, 0.001, 0.0013, 0.0011, 0.0014),
+        "scenes/rosenbrock.py",
+    ),
 }
+KINDS = ("param", "lesson", "code")
+"""An edit in the page's form, the lesson file saved, the scene's code saved."""
 
 
-def measure_studio() -> dict:
-    """Medians, in seconds: per scene, a frame at a random moment of the loaded
-    scene; for three scenes, a frame after a lesson edit and after a code edit."""
+def measure_studio(frames: bool = True) -> dict:
+    """Medians, in seconds: a frame at a random moment of a loaded scene (per scene,
+    unless ``frames`` is false); for three scenes, the frame after the first and
+    later edits of each kind; Space to the first picture playing."""
     logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per request
+    lesson = (ROOT / "lesson.toml").read_text()
+    warm_speech(lesson)
     with tempfile.TemporaryDirectory(prefix="bench-studio-") as folder:
-        site = Site(Path(folder), (ROOT / "lesson.toml").read_text())
+        site = Site(Path(folder), lesson)
         site.media = ROOT / "media"  # the project's speech cache
         site.start(timeout=300)
         try:
             events = Events(site)
-            frames = {s: _frames(site, s) for s in _scene_ids(site)}
+            drawn = {s: _frames(site, s) for s in _scene_ids(site)} if frames else {}
             edits = {s: _edits(site, events, s) for s in EDITED}
+            space = {s: _space(site, events, s) for s in EDITED}
         finally:
             site.stop()
-    everything = [t for times in frames.values() for t in times]
+    return summary(drawn, edits, space)
+
+
+def summary(drawn: dict, edits: dict, space: dict) -> dict:
+    """The figures of :func:`measure_studio` from its measurements."""
+
+    def median(times: list[float]) -> float:
+        return round(statistics.median(times), 3)
+
+    def firsts(*kinds: str) -> float:
+        return median([e[k][0] for e in edits.values() for k in kinds])
+
+    later = [t for e in edits.values() for k in KINDS for t in e[k][1:]]
+    everything = [t for times in drawn.values() for t in times]
     return {
-        "frame": round(statistics.median(everything), 3),
-        "frame_by_scene": {s: round(statistics.median(t), 3) for s, t in frames.items()},
-        "lesson_edit": round(statistics.median(e["lesson"] for e in edits.values()), 3),
-        "code_edit": round(statistics.median(e["code"] for e in edits.values()), 3),
-        "edits": edits,
+        "frame": median(everything) if everything else None,
+        "frame_by_scene": {s: median(t) for s, t in drawn.items()},
+        "first_param_edit": firsts("param"),
+        "first_disk_edit": firsts("lesson", "code"),
+        "first_lesson_edit": firsts("lesson"),
+        "first_code_edit": firsts("code"),
+        "later_edit": median(later),
+        "later_edit_max": round(max(later), 3),
+        "lesson_edit": median([t for e in edits.values() for t in e["lesson"]]),
+        "code_edit": median([t for e in edits.values() for t in e["code"]]),
+        "space": median(list(space.values())),
+        "space_by_scene": {s: round(t, 3) for s, t in space.items()},
+        "edits": {s: {k: median(e[k]) for k in KINDS} for s, e in edits.items()},
+        "edit_times": {
+            s: {k: [round(t, 3) for t in e[k]] for k in KINDS} for s, e in edits.items()
+        },
         "frames_per_scene": FRAMES,
         "edits_per_scene": EDITS,
     }
 
 
+def warm_speech(lesson: str) -> None:
+    """Synthesise the speech of every scene edited at every value it is set to (a
+    preview past the scene's end runs it whole, speaking every step)."""
+    from mathvid.run.preview import PreviewError, preview
+
+    with tempfile.TemporaryDirectory(prefix="bench-speech-") as folder:
+        path = Path(folder) / "lesson.toml"
+        for scene, (name, values, _) in EDITED.items():
+            for value in values:
+                path.write_text(with_params(lesson, scene, {name: value}))
+                try:
+                    preview(path, scene, ROOT / "media", at="100000s")
+                except PreviewError:
+                    pass  # past the end, once every step has been spoken
+
+
 def _scene_ids(site: Site) -> list[str]:
-    return [s["id"] for s in site.client().get("/api/scenes").json()["scenes"]]
+    lesson = site.client().get("/api/scenes", params={"wait": 0}).json()
+    return [s["id"] for s in lesson["scenes"]]
+
+
+def _duration(site: Site, scene: str) -> float:
+    """The scene's length, once the studio has run it."""
+    while True:
+        lesson = site.client().get("/api/scenes", params={"wait": 0}).json()
+        found = next(s for s in lesson["scenes"] if s["id"] == scene)
+        if found["duration"]:
+            return found["duration"]
+        time.sleep(0.1)
 
 
 def _frame(site: Site, scene: str, t: float) -> float:
@@ -69,30 +140,45 @@ def _frame(site: Site, scene: str, t: float) -> float:
 
 
 def _frames(site: Site, scene: str) -> list[float]:
-    lesson = site.client().get("/api/scenes").json()
-    duration = next(s for s in lesson["scenes"] if s["id"] == scene)["duration"]
-    _frame(site, scene, 0.0)  # loads the scene
+    _frame(site, scene, 0.0)  # loads the scene (its run says how long it is)
+    duration = _duration(site, scene)
     moments = random.Random(scene).sample(range(int(duration * 100)), FRAMES)
     return [_frame(site, scene, m / 100) for m in moments]
 
 
-def _edits(site: Site, events: Events, scene: str) -> dict:
-    """From the file written to the PNG received, at the middle of the scene."""
+def _edits(site: Site, events: Events, scene: str) -> dict[str, list[float]]:
+    """From the edit made to the PNG received, at the middle of the scene: EDITS of
+    each kind, the first right after the scene's first frame."""
     name, values, code = EDITED[scene]
-    lesson = site.client().get("/api/scenes").json()
-    t = next(s for s in lesson["scenes"] if s["id"] == scene)["duration"] / 2
-    _frame(site, scene, t)
-    lessons, codes = [], []
+    t = _duration(site, scene) / 2
+    _frame(site, scene, t)  # the scene, loaded as the teacher looks at it
+    times: dict[str, list[float]] = {kind: [] for kind in KINDS}
+    fresh = iter(values)
     for n in range(EDITS):
-        text = with_params(site.lesson.read_text(), scene, {name: values[n % 2]})
-        lessons.append(_timed(site, events, scene, t, site.lesson, text))
+        times["param"].append(_param_edit(site, scene, t, {name: next(fresh)}))
+        text = with_params(site.lesson.read_text(), scene, {name: next(fresh)})
+        times["lesson"].append(_disk_edit(site, events, scene, t, site.lesson, text))
         source = site.root / code
         edited = source.read_text() + f"# bench edit {n}\n"
-        codes.append(_timed(site, events, scene, t, source, edited))
-    return {"lesson": statistics.median(lessons), "code": statistics.median(codes)}
+        times["code"].append(_disk_edit(site, events, scene, t, source, edited))
+    return times
 
 
-def _timed(
+def _param_edit(site: Site, scene: str, t: float, values: dict) -> float:
+    """Seconds from an edit sent as the page sends it to the PNG of ``scene`` at
+    ``t``, asked for once the edit is answered (as the page does)."""
+    version = site.client().get("/api/scenes", params={"wait": 0}).json()["version"]
+    headers = {"x-studio-token": site.token, "origin": site.url}
+    body = {"scene": scene, "params": values, "version": version}
+    start = time.perf_counter()
+    answer = site.client(**headers).post("/api/params", json=body)
+    if answer.status_code != 200:
+        raise RuntimeError(f"{scene}: {answer.text}")
+    _frame(site, scene, t)
+    return time.perf_counter() - start
+
+
+def _disk_edit(
     site: Site, events: Events, scene: str, t: float, path: Path, text: str
 ) -> float:
     """Seconds from ``text`` written to ``path`` to the PNG of ``scene`` at ``t``,
@@ -103,3 +189,80 @@ def _timed(
     events.wait_for(lambda e: e["type"] == "changed" and scene in e["scenes"], mark)
     _frame(site, scene, t)
     return time.perf_counter() - start
+
+
+def _space(site: Site, events: Events, scene: str) -> float:
+    """Seconds from Space at the middle of the scene to its first picture playing,
+    asked as the page asks: the clip (rendered in the background when not current),
+    and meanwhile the draft the worker draws from the playhead, in a studio that
+    has drafts. The clip's render is waited for before going on."""
+    t = _duration(site, scene) / 2
+    mark = events.mark()
+    clip = {"scene": scene}
+    start = time.perf_counter()
+    if (answer := site.client().get("/api/clip", params=clip)).status_code == 200:
+        return time.perf_counter() - start  # current: the clip plays
+    seconds = None
+    query = {"scene": scene, "t": t}
+    with site.client().stream("GET", "/api/draft", params=query) as draft:
+        if draft.status_code == 200:
+            next(draft.iter_bytes())
+            seconds = time.perf_counter() - start
+        elif draft.status_code != 404:
+            raise RuntimeError(f"{scene}: draft {draft.status_code}")
+    while answer.status_code == 202:
+        events.wait_for(
+            lambda e: (
+                e["type"] == "clip"
+                and e["scene"] == scene
+                and (e.get("ready") or "error" in e)
+            ),
+            mark,
+            timeout=900,
+        )
+        answer = site.client().get("/api/clip", params=clip)
+    if answer.status_code != 200:
+        raise httpx.HTTPError(f"{scene}: clip {answer.status_code}")
+    return seconds if seconds is not None else time.perf_counter() - start
+
+
+def studio_report(v: dict) -> list[str]:
+    """The studio's section of bench/RESULTS.md, from :func:`measure_studio`."""
+    lines = [
+        "",
+        "## The studio, through its server (seconds, to the PNG received)",
+        "",
+        f"A frame at a random moment of a loaded scene, median of {v['frames_per_scene']} "
+        f"moments per scene over all scenes: {v['frame']} s.",
+        "",
+        "After an edit, from the edit made to the frame at the middle of the scene "
+        "received (speech warm; every edit sets a value not set before; medians over "
+        f"{', '.join(v['edits'])}): the first edit of a scene in the page "
+        f"{v['first_param_edit']} s, in the lesson file {v['first_lesson_edit']} s, in "
+        f"the scene's code {v['first_code_edit']} s; later edits {v['later_edit']} s "
+        f"(the slowest {v['later_edit_max']} s).",
+        "",
+        "Space, from the key to the first picture playing (the draft the warm worker "
+        f"draws from the playhead while the clip renders), mid-scene: {v['space']} s.",
+        "",
+        "| scene | frame (median) |",
+        "|---|---|",
+    ]
+    lines += [f"| {k} | {t} |" for k, t in v["frame_by_scene"].items()]
+    lines += ["", "| scene | edit | first | later | Space |", "|---|---|---|---|---|"]
+    for scene, times in v["edit_times"].items():
+        for kind, (first, *later) in times.items():
+            space = v["space_by_scene"][scene] if kind == KINDS[0] else ""
+            later_times = ", ".join(f"{t:.3f}" for t in later)
+            lines.append(f"| {scene} | {kind} | {first:.3f} | {later_times} | {space} |")
+    return lines
+
+
+def studio_targets(v: dict) -> list[tuple[str, float, float]]:
+    """The studio's rows of the bench's targets: (target, measured, bound)."""
+    return [
+        ("studio: a frame of a loaded scene ≤ 0.3 s (median)", v["frame"], 0.3),
+        ("studio: the first parameter edit's frame ≤ 1.5 s", v["first_param_edit"], 1.5),
+        ("studio: the first disk edit's frame ≤ 1.5 s", v["first_disk_edit"], 1.5),
+        ("studio: a later edit's frame ≤ 0.8 s", v["later_edit"], 0.8),
+    ]

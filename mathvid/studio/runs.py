@@ -56,9 +56,10 @@ class Generation(Protocol):
 
 SPACING = 0.1
 """CPU seconds of scene building between checkpoints: a frame redoes at most this."""
-BACKGROUND = 10
+BACKGROUND = 5
 """How much nicer than the others a run just for a manifest is: its scene is not
-the one the teacher looks at, and the CPU goes first to the frames they wait for."""
+the one the teacher looks at, and the CPU goes first (about three to one) to the
+frames they wait for."""
 
 
 class SceneRun:
