@@ -85,6 +85,7 @@ class Studio:
         self._live = False  # the worker has started and takes requests
         self._stopping = False
         self._edits = asyncio.Lock()  # one writer of the lesson file
+        self._written = ""  # the version of the lesson file an edit last wrote
         self._tasks: list[asyncio.Task] = []
 
     # -------------------------------------------------------------- life cycle
@@ -282,6 +283,7 @@ class Studio:
                 raise Stale("the lesson file changed while the edit was checked")
             try:
                 write_text(self.lesson_path, edited)
+                self._written = version_of(edited.encode("utf-8"))
             except OSError as err:  # a link put in its place, say
                 raise StudioError(public(one_line(err))) from None
             await self.reload()
@@ -475,13 +477,18 @@ class Studio:
                     await self.reload(code=code)
 
     def _read_already(self) -> bool:
-        """Whether the lesson file is as the worker last read it (an edit from the
-        page, read again as it was written): then it is not read a second time."""
+        """Whether the lesson file is as the worker last read it, or as an edit from
+        the page wrote it (which reads it itself, and may still be at it: the
+        watcher sees the file first): then it is not read a second time."""
         try:
             version = version_of(read_lesson(self.lesson_path))
         except LessonGone:
             return False  # said by the reading
-        return self.lesson_error is None and version == self.lesson.get("version")
+        # The edit's write is seen once: the file may come back to it later.
+        written, self._written = self._written, ""
+        if self.lesson_error is not None:
+            return False  # read again: it may be readable now
+        return version in (written, self.lesson.get("version"))
 
     async def events(self) -> AsyncIterator[dict]:
         """Every event from now on (for the page's event stream)."""
