@@ -72,22 +72,24 @@ class Palette:
 
     @classmethod
     def of(cls, theme: Theme) -> Palette:
-        """The palette of ``theme``.
+        """The palette of ``theme``: its colours, and from them the height ramp
+        (from near the background, through the function's colour, towards ink) and
+        the contour colours (near the background, so that paths lead).
 
-        The ramp's ends and the contour colours are the house look's (the default
-        theme's) in every theme, as the lesson's videos have always drawn them; only
-        the ramp's middle, the function's colour, is the theme's.
+        >>> light = Palette.of(THEMES["light"])
+        >>> light.contour_low == interpolate_color(light.background, light.curve, 0.6)
+        True
         """
-        own, house = _swatches(theme), _swatches(DEFAULT)
+        own = _swatches(theme)
         return cls(
             **own,
             height_colours=(
-                interpolate_color(house["background"], house["curve"], 0.3),
+                interpolate_color(own["background"], own["curve"], 0.3),
                 own["curve"],
-                interpolate_color(house["curve"], house["ink"], 0.7),
+                interpolate_color(own["curve"], own["ink"], 0.7),
             ),
-            contour_low=interpolate_color(house["background"], house["curve"], 0.6),
-            contour_high=interpolate_color(house["background"], house["muted"], 0.4),
+            contour_low=interpolate_color(own["background"], own["curve"], 0.6),
+            contour_high=interpolate_color(own["background"], own["muted"], 0.4),
         )
 
 
