@@ -33,9 +33,11 @@ from bench.preview import measure_previews, preview_report, preview_targets
 from bench.studio import measure_studio, studio_report, studio_targets
 from bench.synthesis import (
     listing_report,
+    listing_targets,
     measure_listing,
     measure_synthesis,
     synthesis_report,
+    synthesis_targets,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -426,6 +428,10 @@ def targets(r: dict) -> list[str]:
         rows += preview_targets(r["preview"])
     if r.get("studio"):
         rows += studio_targets(r["studio"])
+    if r.get("synthesis"):
+        rows += synthesis_targets(r["synthesis"])
+    if r.get("listing"):
+        rows += listing_targets(r["listing"])
     rows.append(("re-render of the unchanged lesson ≤ 3 s", r["rerender"]["wall"], 3.0))
     rows.append(("run_batch ≥ 200× the loop per run", r["run_batch"]["speedup"], -200.0))
     if r.get("intelligibility"):
