@@ -18,7 +18,7 @@ Examples
 >>> from lesson.manifest import Manifest, Step
 >>> silent = Manifest("S", {}, [Step("a", "A", 0.0), Step("b", "B", 2.0)], duration=3.0)
 >>> silent.steps[1].held = 0.5  # read for half a second after a half-second animation
->>> narrated(silent, 60, [1.0, 1.0]).spans()  # each said in 1 s, then PAUSE
+>>> narrated(silent, 60, [1.0, 1.0]).spans()  # each said in 1 s, then a pause
 [(0.0, 2.0), (2.0, 3.5)]
 """
 
@@ -51,9 +51,6 @@ from mathvid.run.render import (
 from mathvid.sound.estimate import spoken_length
 from mathvid.sound.voice import Narration, Narrator, narration_of
 
-PAUSE = 0.5
-"""Seconds of quiet after a step's speech: :data:`scenes.base.PAUSE` (not imported:
-that is Manim, seconds to load)."""
 ESTIMATED = "lengths marked ≈ are estimates until the speech is synthesised"
 """The line the commands add when a length is an estimate."""
 STEPS = "steps"
@@ -193,8 +190,10 @@ def _code_digest() -> str:
 def narrated(silent: Manifest, frame_rate: float, speech: list[float]) -> Manifest:
     """``silent``'s manifest with each step said in ``speech`` seconds (by step), laid
     out as :meth:`scenes.base.LessonScene.step` does: a step lasts its animation, or
-    its speech and :data:`PAUSE` when that is longer, its last frame held for whole
-    frames at ``frame_rate``."""
+    its speech and :data:`scenes.base.PAUSE` when that is longer, its last frame held
+    for whole frames at ``frame_rate``."""
+    from scenes.base import PAUSE  # Manim: loaded already by the lesson's scenes
+
     out = copy.deepcopy(silent)
     at = silent.steps[0].start if silent.steps else 0.0
     for step, (start, end), said in zip(out.steps, silent.spans(), speech, strict=True):
