@@ -4,22 +4,18 @@ session's processes asks first.
 ``pytest -n 2 --dist loadfile`` sends whole test files to two worker processes, and a
 session fixture is made once per process. A render that several files read is
 therefore kept on disk, in a folder every worker of the session sees
-(:func:`session_folder`), and built under a lock (:func:`built_once`): the first
-worker to ask builds it, the other waits for it and reads the same files.
+(:func:`session_folder`); the render's own per-scene lock makes the second worker
+to ask wait for it and find it current. :func:`seeded` gives a lesson of a test's
+own copies of such renders.
 """
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import os
 import shutil
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-
-BUILT, FAILED = ".built", ".failed"
 
 
 def session_folder(factory: pytest.TempPathFactory) -> Path:
@@ -27,40 +23,6 @@ def session_folder(factory: pytest.TempPathFactory) -> Path:
     folders under xdist, the session's own folder without it."""
     base = factory.getbasetemp()
     return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
-
-
-@contextlib.contextmanager
-def held(lock: Path) -> Iterator[None]:
-    """Hold the lock file ``lock``, across processes, while the block runs."""
-    lock.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def built_once(folder: Path, build: Callable[[Path], None]) -> Path:
-    """``folder`` as ``build`` fills it, built by the first process that asks.
-
-    The others wait for the build and get the same folder. A build that failed
-    fails every test that asks for it, with its message, instead of being tried
-    again by each (a narrated lesson takes minutes).
-    """
-    with held(folder.parent / f"{folder.name}.lock"):
-        if (folder / FAILED).exists():
-            pytest.fail((folder / FAILED).read_text(encoding="utf-8"), pytrace=False)
-        if not (folder / BUILT).exists():
-            shutil.rmtree(folder, ignore_errors=True)
-            folder.mkdir(parents=True)
-            try:
-                build(folder)
-            except BaseException as err:
-                (folder / FAILED).write_text(f"{folder.name}: {err}", encoding="utf-8")
-                raise
-            (folder / BUILT).touch()
-    return folder
 
 
 def seeded(media: Path, lesson: Path, scene_media: Path, scenes: dict[str, type]) -> Path:
