@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from tests.sharing import session_folder
+
+# A preview daemon that a test's `mathvid preview` starts outlives the test: let it
+# go soon after the suite instead of staying ten minutes (mathvid.run.preview_client).
+os.environ.setdefault("MATHVID_PREVIEW_IDLE", "60")
 
 # Helper modules that assert: rewrite them too, so that their failures explain.
 pytest.register_assert_rewrite("tests.scenes.checks", "tests.scenes.goldens")
