@@ -400,10 +400,14 @@ def report(r: dict, qualities: list[str]) -> str:
         f"on all {b['loop_sample']} sampled runs: {b['bitwise_with_x_times_x']}.",
         "",
     ]
+    # Measured by hand, not by this script: the test suite's figures (made with
+    # pytest --durations), and speed figures that once sat in code comments.
+    lines += [(HERE / "test_suite.md").read_text().rstrip("\n"), ""]
     lines += targets(r)
     if (HERE / "pronunciation.md").exists():  # bench/pronunciation.py's study
         lines += ["", (HERE / "pronunciation.md").read_text()]
     lines += ["", (HERE / "bounds.md").read_text()]
+    lines += ["", (HERE / "comment_figures.md").read_text()]
     return "\n".join(lines)
 
 
