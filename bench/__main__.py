@@ -364,12 +364,15 @@ def report(r: dict, qualities: list[str]) -> str:
                 )
         lines.append("")
     lines += preview_report(r["preview"])
-    if "studio" in r:
-        lines += studio_report(r["studio"])
-    if "synthesis" in r:
-        lines += synthesis_report(r["synthesis"])
-    if "listing" in r:
-        lines += listing_report(r["listing"])
+    for key, section in (
+        ("studio", studio_report), ("synthesis", synthesis_report),
+        ("listing", listing_report),
+    ):  # fmt: skip
+        if key in r:
+            lines += section(r[key])
+            # What the one who measured saw (the machine's load, a baseline run by
+            # hand): it goes when the figure is measured again, as it should.
+            lines += [r[key]["note"], ""] if r[key].get("note") else []
     if r.get("intelligibility"):
         from bench.intelligibility import report as intelligibility_report
 
