@@ -225,13 +225,10 @@ def frame(chosen: Chosen, seconds: float) -> bytes:
     here."""
     lesson, scene_id = preview_lesson(chosen), chosen.entry.id
     at = f"{seconds:.3f}s"
-    png: str | Path | None = None
-    try:
-        from mathvid.run.preview_client import ask
-    except ImportError:  # a checkout without the daemon
-        pass
-    else:
-        png = ask(lesson, scene_id, chosen.root, at, None)
+    from mathvid.run.preview_client import ask
+
+    # A kernel lives on: the daemon it starts warms up at once, not when it ends.
+    png: str | Path | None = ask(lesson, scene_id, chosen.root, at, None, ending=False)
     if png is None:
         from mathvid.run.preview import preview
 

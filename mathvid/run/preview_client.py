@@ -54,10 +54,17 @@ class Refused(ValueError):
 
 
 def ask(
-    lesson: Path, scene_id: str, media: Path, at: str | None, step: str | None
+    lesson: Path,
+    scene_id: str,
+    media: Path,
+    at: str | None,
+    step: str | None,
+    ending: bool = True,
 ) -> str | None:
     """The path of the preview's PNG, drawn by the warm daemon; None when no daemon
-    answered (then it is drawn here, and a daemon is started for next time).
+    answered (then it is drawn here, and a daemon is started for next time: it warms
+    up once this process ends, unless this process is not ``ending`` soon, like a
+    notebook's kernel).
 
     Raises :class:`Refused` with the daemon's one line when the preview cannot be
     drawn (the same line the command says when it draws the preview itself).
@@ -76,7 +83,7 @@ def ask(
     }
     answer = call(path, request, ANSWER_SECONDS)
     if answer is None:
-        start_daemon(path, lesson.absolute())
+        start_daemon(path, lesson.absolute(), os.getpid() if ending else 0)
         return None
     if "error" in answer:
         raise Refused(answer["error"])
@@ -132,12 +139,12 @@ def idle_seconds() -> float:
     return float(os.environ.get("MATHVID_PREVIEW_IDLE") or IDLE_SECONDS)
 
 
-def start_daemon(path: Path, lesson: Path) -> None:
+def start_daemon(path: Path, lesson: Path, starter: int) -> None:
     """Start a daemon at ``path`` in the background (it exits at once if another
-    holds the socket); it warms up on ``lesson``'s scenes after this process ends,
-    so as not to slow the preview drawn here meanwhile."""
+    holds the socket); it warms up on ``lesson``'s scenes after process ``starter``
+    ends (0: at once), so as not to slow the preview drawn there meanwhile."""
     command = [sys.executable, "-m", "mathvid.run.preview_daemon", str(path)]
-    command += [str(lesson), str(os.getpid())]
+    command += [str(lesson), str(starter)]
     try:
         subprocess.Popen(
             command,

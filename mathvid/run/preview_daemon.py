@@ -61,13 +61,14 @@ Stamp = dict[str, tuple[int, int]]
 
 def main() -> None:
     """``python -m mathvid.run.preview_daemon SOCKET LESSON PID``: serve on SOCKET,
-    warmed up on LESSON's scenes once process PID (the starting preview) has ended."""
+    warmed up on LESSON's scenes once process PID (the starting preview) has ended,
+    or at once for PID 0."""
     path, lesson, starter = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
     lock = _lock(path)
     if lock is None:
         return  # another daemon serves this socket
     deadline = time.monotonic() + WAIT_FOR_STARTER
-    while alive(starter) and time.monotonic() < deadline:
+    while starter and alive(starter) and time.monotonic() < deadline:
         time.sleep(0.05)
     preload(lesson)
     gc.freeze()  # the libraries' objects stay shared with every fork

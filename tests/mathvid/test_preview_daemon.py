@@ -208,6 +208,22 @@ def test_the_daemon_exits_when_idle(lesson: Path, tmp_path: Path) -> None:
                 time.sleep(0.1)
 
 
+def test_a_process_that_lives_on_gets_its_daemon_warm_at_once(
+    own: Path, lesson: Path, tmp_path: Path
+) -> None:
+    # A notebook's kernel never ends: a daemon waiting for it to end before warming
+    # up would leave every frame to the kernel for WAIT_FOR_STARTER seconds.
+    from mathvid.run.preview_daemon import WAIT_FOR_STARTER
+
+    start = time.monotonic()
+    assert ask(lesson, "tangent", tmp_path, "1s", None, ending=False) is None
+    while time.monotonic() - start < WAIT_FOR_STARTER:
+        if call(socket_path(), {"op": "ping"}, 1.0):
+            break
+        time.sleep(0.2)
+    assert call(socket_path(), {"op": "ping"}, 1.0), "not warm while its starter lives"
+
+
 def test_the_socket_is_the_users_alone(shared: Path, lesson: Path) -> None:
     warm(lesson)
     assert stat.S_IMODE(socket_path().stat().st_mode) == 0o600
