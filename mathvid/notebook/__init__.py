@@ -18,19 +18,13 @@ which shows the ``[[scene]]`` blocks of TOML the cell holds.
 
 from __future__ import annotations
 
-import sys
 from typing import TYPE_CHECKING, Any
 
-from mathvid.notebook.choice import Chosen, choose
+from mathvid.notebook.choice import choose
+from mathvid.notebook.showing import SAID, say, show_chosen
 
 if TYPE_CHECKING:
     from mathvid.notebook.scrub import Scrubber
-    from mathvid.run.render import Rendered
-
-SAID = (ValueError, OSError, RuntimeError)
-"""The failures said in one line, as the ``mathvid`` command says them (a refused
-value is a LessonError, a ValueError; a failed render a RenderError, a
-RuntimeError)."""
 
 
 def show(scene: str | type, quality: str = "l", **params: Any) -> None:
@@ -46,21 +40,6 @@ def show(scene: str | type, quality: str = "l", **params: Any) -> None:
     show_chosen(chosen, quality)
 
 
-def show_chosen(chosen: Chosen, quality: str) -> None:
-    """Render ``chosen`` at ``quality`` if need be, and show its clip (or say in one
-    line why it cannot be)."""
-    from IPython.display import HTML, display
-
-    from mathvid.notebook.video import clip_html
-
-    try:
-        rendered = render(chosen, quality)
-    except SAID as err:
-        say(err)
-        return
-    display(HTML(clip_html(rendered, chosen.entry.title)))
-
-
 def scrub(scene: str | type, **params: Any) -> Scrubber | None:
     """An interactive view of ``scene`` with ``params``: a slider over its time,
     its steps, its parameters as fields, and the frame at the slider (drawn as
@@ -73,36 +52,6 @@ def scrub(scene: str | type, **params: Any) -> Scrubber | None:
     except SAID as err:
         say(err)
         return None
-
-
-def render(chosen: Chosen, quality: str) -> Rendered:
-    """``chosen`` rendered at ``quality`` as ``mathvid render`` renders it (a worker
-    process, the lesson's media folder, its cache); RenderError saying why not."""
-    from mathvid.check import before_rendering
-    from mathvid.run.parallel import render_many
-    from mathvid.run.render import Job, RenderError, check_quality
-    from mathvid.sound.voice import narration_of
-
-    check_quality(quality)
-    lesson, entry = chosen.lesson, chosen.entry
-    before_rendering(lesson, [entry.id], voice=True)
-    narration = narration_of(lesson, entry)
-    job = Job(chosen.render_id, entry.scene, entry.params, quality, narration, lesson.theme)
-    rendered, errors = render_many([job], chosen.media, workers=1)
-    if not rendered:
-        raise RenderError(f"{entry.id}: {errors.get(job.id, 'not rendered')}")
-    return rendered[0]
-
-
-def said(err: BaseException) -> str:
-    """``err`` in one line, as the ``mathvid`` command says it."""
-    lines = str(err).strip().splitlines() or [type(err).__name__]
-    return f"mathvid: {lines[0]}"
-
-
-def say(err: BaseException) -> None:
-    """``err`` in one line on the cell's error stream, without a traceback."""
-    print(said(err), file=sys.stderr)
 
 
 def load_ipython_extension(ipython: Any) -> None:

@@ -31,8 +31,8 @@ def register(ipython: Any) -> None:
 
 def mathvid(line: str, cell: str) -> None:
     """``%%mathvid [-q QUALITY]``: show the scenes of the cell's TOML."""
-    from mathvid.notebook import SAID, say, show_chosen
     from mathvid.notebook.choice import from_cell
+    from mathvid.notebook.showing import SAID, say, show_chosen
 
     try:
         quality = options(line)

@@ -37,6 +37,7 @@ from lesson.manifest import Manifest
 from lesson.params import OneOf
 from lesson.scene_params import as_toml
 from mathvid.notebook.choice import Chosen, choose, preview_lesson
+from mathvid.notebook.showing import SAID, said
 
 FRAME_RATE = 15
 """The slider's steps per second: the frames of a 480p15 render."""
@@ -152,8 +153,6 @@ class Scrubber:
     def _params_changed(self, change: dict) -> None:
         """Read every changed field as the lesson file reads it; on a refusal say it
         and keep the frame, else draw the new run at the slider's time."""
-        from mathvid.notebook import SAID, said
-
         try:
             written = {
                 name: field.read(self.chosen.entry.id)
@@ -198,8 +197,6 @@ class Scrubber:
     def _draw(self) -> None:
         """The frame at the slider, or the one-line reason it cannot be drawn (the
         last good frame stays)."""
-        from mathvid.notebook import SAID, said
-
         try:
             self.image.value = frame(self.chosen, self.time.value)
         except SAID as err:
