@@ -19,6 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from lesson.manifest import AUDIO_RATE
+
 ROOT = Path(__file__).resolve().parent.parent
 COMMANDS = ("list", "script", "check")
 TARGET = 0.06  # seconds of work a second of speech, on 2 cores (issue 25)
@@ -108,7 +110,7 @@ def _said(cache: Path, steps: list) -> tuple[float, list[float]]:
         unsaid = Narrator(narration, cache / "none")
         for cue in words.cues:
             speed = said.cue_speed(cue, said.cached_frames)
-            spoken += said.cached_frames(cue.said, speed) / 48_000
+            spoken += said.cached_frames(cue.said, speed) / AUDIO_RATE
         real, exact = spoken_length(said, words)
         guess, _ = spoken_length(unsaid, words)
         assert exact, words
@@ -126,7 +128,7 @@ def _tries(cache: Path) -> tuple[int, float]:
     for path in files:
         with wave.open(str(path), "rb") as f:
             frames += f.getnframes()
-    return len(files), frames / 48_000
+    return len(files), frames / AUDIO_RATE
 
 
 def synthesis_report(v: dict) -> list[str]:
