@@ -80,6 +80,7 @@ class Lesson:
     voice: str = "joe"
     theme: str = themes.DEFAULT.name
     transcript_url: str | None = None  # where the teacher publishes the transcript
+    variants: Any = None  # the [variants] table (lesson.variants.Variants), if any
 
     def entry(self, scene_id: str) -> SceneEntry:
         """The scene called ``scene_id``; LessonError listing the ids if there is none."""
@@ -106,12 +107,12 @@ def parse_lesson(text: str, path: Path) -> Lesson:
     except RecursionError:  # the prescan's bounds keep it from happening
         raise LessonError(f"{path}: not valid TOML: nested too deeply") from None
     where = Locator(path, text)
-    unknown = set(data) - {"title", "voice", "theme", "transcript_url", "scene"}
+    unknown = set(data) - {"title", "voice", "theme", "transcript_url", "scene", "variants"}
     if unknown:
         key = sorted(unknown)[0]
         raise LessonError(
             f"{where.top(key)}: {shown(key)}: unknown key "
-            "(expected title, voice, theme, transcript_url, [[scene]])"
+            "(expected title, voice, theme, transcript_url, [[scene]], [variants])"
         )
     raw_scenes = data.get("scene", [])
     if not isinstance(raw_scenes, list) or not raw_scenes:
@@ -143,7 +144,12 @@ def parse_lesson(text: str, path: Path) -> Lesson:
     url = data.get("transcript_url")
     if url is not None:
         url = bounds.web_address(url, f"{where.top('transcript_url')}: transcript_url")
-    return Lesson(path, title, scenes, voice, theme, url)
+    variants = None
+    if "variants" in data:
+        from lesson.variants import parse_variants
+
+        variants = parse_variants(data["variants"], raw_scenes, scenes, where)
+    return Lesson(path, title, scenes, voice, theme, url, variants)
 
 
 CHOICES = (("voice", VOICES), ("theme", THEMES))
