@@ -175,6 +175,12 @@ def _rendering_options() -> argparse.ArgumentParser:
         default=None,
         help="render on a Dask cluster, e.g. tcp://10.0.0.5:8786 (see the README)",
     )
+    rendering.add_argument(
+        "--variants",
+        action="store_true",
+        help="every variant of the lesson's pool (variants/pool.toml, made by "
+        "`mathvid variants`), each into media/<lesson>/variants/<id>/",
+    )
     return rendering
 
 

@@ -72,6 +72,10 @@ def _opaque(lesson: Lesson, command: str) -> None:
 
 def render(args: argparse.Namespace) -> int:
     lesson = _themed_lesson(args)
+    if args.variants:
+        from mathvid.variants import outputs
+
+        return outputs.render(lesson, args)
     entries = [lesson.entry(i) for i in args.ids] if args.ids else list(lesson.scenes)
     rendered = _render_entries(lesson, [e.id for e in entries], args)
     for r in rendered:
@@ -155,6 +159,10 @@ def lesson(args: argparse.Namespace) -> int:
 
     lesson = _themed_lesson(args)
     _opaque(lesson, "lesson")
+    if args.variants:
+        from mathvid.variants import outputs
+
+        return outputs.lesson_videos(lesson, args)
     rendered = _render_all(lesson, [e.id for e in lesson.scenes], args, "the lesson video")
     if rendered is None:
         return 1
@@ -206,6 +214,10 @@ def export(args: argparse.Namespace) -> int:
 
     lesson = _themed_lesson(args)
     _opaque(lesson, "export")
+    if args.variants:
+        from mathvid.variants import outputs
+
+        return outputs.export(lesson, args)
     targets = list(args.targets)
     if args.scorm and (args.single_file or args.pptx):
         raise ValueError(

@@ -377,10 +377,28 @@ def script(scene_id: str, header: dict[str, Any], data: bytes) -> str:
     return f"(window.mathvidExplore = window.mathvidExplore || {{}})[{key}] = {text};\n"
 
 
+_COMPUTED: dict[str, tuple[dict[str, Any], bytes]] = {}
+"""This process's latest grids, by their spec's ``repr`` (every number in it, exactly)."""
+KEPT = 8
+"""Grids :func:`computed` keeps: a few MB each."""
+
+
+def computed(spec: Explore) -> tuple[dict[str, Any], bytes]:
+    """:func:`compute` of ``spec``, once per process for the last :data:`KEPT` specs:
+    the variants of a lesson exported one after another (``mathvid export
+    --variants``) share the grids of the scenes they do not vary."""
+    key = repr(spec)
+    if key not in _COMPUTED:
+        if len(_COMPUTED) >= KEPT:
+            del _COMPUTED[next(iter(_COMPUTED))]  # the oldest
+        _COMPUTED[key] = compute(spec)
+    return _COMPUTED[key]
+
+
 def write(scene_id: str, spec: Explore, folder: Path) -> dict[str, Any]:
     """Compute ``spec``'s runs and write them to ``folder/explore/<scene_id>.js``;
     what the page's data says of them (the steps that offer them, the file, its size)."""
-    header, data = compute(spec)
+    header, data = computed(spec)
     path = folder / "explore" / f"{scene_id}.js"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(script(scene_id, header, data), encoding="ascii")

@@ -14,6 +14,7 @@ import multiprocessing
 import os
 import shutil
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from mathvid.media import check_target, temporary_folder
@@ -68,23 +69,48 @@ def render_many(
     other scenes' outputs are kept. ``on_done(id, rendered, error)`` is called as each
     scene finishes.
     """
+    tasks = [Task(job.id, job, media) for job in jobs]
+    results, errors = render_tasks(tasks, workers, on_done, scheduler)
+    return [results[j.id] for j in jobs if j.id in results], errors
+
+
+@dataclass(frozen=True)
+class Task:
+    """A job to render into a media folder, by a name unique among the tasks (a
+    scene's id; ``v01/descent`` for a variant's, :mod:`mathvid.variants.render`)."""
+
+    name: str
+    job: Job
+    media: Path
+
+
+def render_tasks(
+    tasks: list[Task],
+    workers: int | None = None,
+    on_done: Callable[[str, Rendered | None, str | None], None] | None = None,
+    scheduler: str | None = None,
+) -> tuple[dict[str, Rendered], dict[str, str]]:
+    """Render ``tasks`` as :func:`render_many` does, each into its own media folder;
+    the outputs and the one-line errors, by task name."""
     results: dict[str, Rendered] = {}
     errors: dict[str, str] = {}
     # Scenes already current need no worker process (nor Manim): answer them here.
-    for job in jobs:
-        folder = scene_folder(media.resolve(), job.id, job.quality, job.theme)
+    for task in tasks:
+        job = task.job
+        folder = scene_folder(task.media.resolve(), job.id, job.quality, job.theme)
         if is_current(folder, inputs_key(job)):
-            results[job.id] = Rendered(job.id, folder, skipped=True, suffix=job.suffix)
+            results[task.name] = Rendered(job.id, folder, skipped=True, suffix=job.suffix)
             if on_done:
-                on_done(job.id, results[job.id], None)
-    stale = [job for job in jobs if job.id not in results]
+                on_done(task.name, results[task.name], None)
+    stale = [task for task in tasks if task.name not in results]
     if not stale:
-        return [results[j.id] for j in jobs], errors
+        return results, errors
     if scheduler:
-        _render_on_cluster(stale, media, scheduler, results, errors, on_done)
-        return [results[j.id] for j in jobs if j.id in results], errors
+        _render_on_cluster(stale, scheduler, results, errors, on_done)
+        return results, errors
     check_latex()
-    clean_left_behind(media.resolve())
+    for media in dict.fromkeys(task.media.resolve() for task in stale):
+        clean_left_behind(media)
     workers = max(1, min(workers or os.cpu_count() or 1, len(stale)))
     # forkserver with Manim preloaded: each scene gets a fresh process (Manim's
     # config is global) without paying for Manim's import every time.
@@ -97,27 +123,27 @@ def render_many(
         initializer=_die_with,
         initargs=(os.getpid(),),
     ) as pool:
-        futures = {pool.submit(render, job, media): job for job in stale}
+        futures = {pool.submit(render, t.job, t.media): t for t in stale}
         for future in cf.as_completed(futures):
-            job = futures[future]
+            name = futures[future].name
             try:
-                results[job.id] = future.result()
+                results[name] = future.result()
             except Exception as err:  # reported per scene; the others go on
-                errors[job.id] = one_line(err)
+                errors[name] = one_line(err)
             if on_done:
-                on_done(job.id, results.get(job.id), errors.get(job.id))
-    return [results[j.id] for j in jobs if j.id in results], errors
+                on_done(name, results.get(name), errors.get(name))
+    return results, errors
 
 
 def _render_on_cluster(
-    jobs: list[Job],
-    media: Path,
+    tasks: list[Task],
     scheduler: str,
     results: dict[str, Rendered],
     errors: dict[str, str],
     on_done: Callable[[str, Rendered | None, str | None], None] | None,
 ) -> None:
-    """Render ``jobs`` on Dask workers and store what they send back in ``media``."""
+    """Render ``tasks`` on Dask workers and store what they send back in each
+    task's media folder."""
     from distributed import Client, as_completed
 
     try:
@@ -127,15 +153,16 @@ def _render_on_cluster(
             f"cannot reach the Dask scheduler at {scheduler}: {err}"
         ) from None
     with client:
-        futures = {client.submit(render_remote, job, pure=False): job for job in jobs}
+        futures = {client.submit(render_remote, t.job, pure=False): t for t in tasks}
         for future in as_completed(futures):
-            job = futures[future]
+            task = futures[future]
             try:
-                results[job.id] = _store(job, future.result(), media.resolve())
+                stored = _store(task.job, future.result(), task.media.resolve())
+                results[task.name] = stored
             except Exception as err:  # reported per scene; the others go on
-                errors[job.id] = one_line(err)
+                errors[task.name] = one_line(err)
             if on_done:
-                on_done(job.id, results.get(job.id), errors.get(job.id))
+                on_done(task.name, results.get(task.name), errors.get(task.name))
 
 
 def render_remote(job: Job) -> dict[str, bytes]:

@@ -248,7 +248,10 @@ def render(job: Job, media: Path) -> Rendered:
 def voice_cache(media: Path) -> Path:
     """Where synthesised speech is kept: beside the lessons' own folders when
     ``media`` is one (``media/voice/``), so lessons that say the same words share
-    their sound."""
+    their sound; a variant's folder (``media/<lesson>/variants/<id>/``) shares it too,
+    as most of a variant's words are its lesson's."""
+    if media.parent.name == "variants" and (media.parent.parent / ".lesson").exists():
+        return media.parent.parent.parent / "voice"
     return media.parent / "voice" if (media / ".lesson").exists() else media / "voice"
 
 
