@@ -210,7 +210,7 @@ def share(job: Job, key: str, source: Path, vmedia: Path) -> Rendered:
         if not is_current(folder, key):
             work = work_folder(vmedia, job)
             try:
-                shutil.copytree(source, work, copy_function=_link)
+                shutil.copytree(source, work, copy_function=link_or_copy)
                 if not is_current(work, key):  # re-rendered meanwhile, by another key
                     raise RenderError(f"{source}: changed while it was shared; again")
                 replace_folder(work, folder)
@@ -219,7 +219,7 @@ def share(job: Job, key: str, source: Path, vmedia: Path) -> Rendered:
     return Rendered(job.id, folder, suffix=job.suffix)
 
 
-def _link(source: str, target: str) -> None:
+def link_or_copy(source: str | Path, target: str | Path) -> None:
     """``target`` as a hard link to ``source``; a copy where no link can be made.
     Safe to share: a render never writes into a published file, it replaces the
     folder (:func:`mathvid.run.render.replace_folder`)."""
