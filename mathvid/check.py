@@ -9,7 +9,7 @@ Errors stop a render before any scene renders; warnings are said and it goes on.
 - a recording that cannot be used (error), by its path: it is not a regular file
   or is too large to read, does not decode, has a sample rate outside 8 to 192 kHz,
   is longer than 10 minutes, holds no samples, samples that are not numbers (NaN,
-  infinite) or no speech (:func:`mathvid.sound.voice.recorded_sound`);
+  infinite) or no speech (:func:`mathvid.sound.recording.recorded_sound`);
 - a file under ``narration/`` that matches no scene or step (warning):
   ``narration/gd/7.wav`` for a scene of five steps, ``narration/gd/-1.wav``,
   ``narration/gdd/1.wav`` for no scene, a file that is not a recording (not used);
@@ -20,7 +20,7 @@ A scene's steps are found by running its ``construct`` with every animation skip
 silent (:func:`mathvid.run.stills.scene_manifest`: no speech synthesised, one small
 frame drawn), which takes seconds a scene: only scenes with narration keys or
 recordings need them, and ``mathvid check`` keeps those runs with the lesson's media
-(:func:`mathvid.lengths.silent_run`), so that it answers at once the next time.
+(:func:`mathvid.run.silent.silent_run`), so that it answers at once the next time.
 
 Examples
 --------
@@ -42,8 +42,8 @@ from typing import Any
 from lesson.errors import LessonError
 from lesson.file import Lesson, SceneEntry, load_lesson
 from lesson.words.said import for_step, slug
-from mathvid.lengths import STEPS, keep_runs, silent_run
-from mathvid.sound.voice import (
+from mathvid.run.silent import STEPS, keep_runs, silent_run
+from mathvid.sound.recording import (
     NARRATION,
     RECORDING_TYPES,
     Recording,

@@ -2,16 +2,12 @@
 what ``mathvid list``, ``script`` and ``check`` show, in a second or two.
 
 A scene's steps, their words and how long each one's animation runs are the same
-whether it is narrated or not (the narration only holds a step's last frame while
-its words go on: :meth:`scenes.base.LessonScene.step`). So a scene is run once with
-its animations skipped and silent (:func:`silent_run`), and that run is kept, by a
-digest of everything it depends on (the scene's code, its parameters, mathcore,
-Manim's set-up), in ``steps/`` beside the speech cache, shared by every lesson
-file. Its narrated lengths are then laid out as a render would (:func:`narrated`),
-from each step's speech: a teacher's recording, the speech cache, or, for words not
-yet synthesised, an estimate from the words (:mod:`mathvid.sound.estimate`), which
-the commands mark with ``≈``. A render, a preview and the studio never use these:
-they synthesise and take the real lengths.
+whether it is narrated or not, so they come from its silent run, kept
+(:func:`mathvid.run.silent.silent_run`). Its narrated lengths are then laid out as
+a render would (:func:`narrated`), from each step's speech: a teacher's recording,
+the speech cache, or, for words not yet synthesised, an estimate from the words
+(:mod:`mathvid.sound.estimate`), which the commands mark with ``≈``. A render, a
+preview and the studio never use these: they synthesise and take the real lengths.
 
 Examples
 --------
@@ -25,21 +21,13 @@ Examples
 from __future__ import annotations
 
 import copy
-import functools
-import hashlib
-import json
 import math
-import multiprocessing
-import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from lesson.file import Lesson, SceneEntry
 from lesson.manifest import Manifest
 from lesson.words.said import step_words
-from mathvid.media import write_text
-from mathvid.run.manim_setup import ROOT
 from mathvid.run.render import (
     QUALITIES,
     Job,
@@ -48,14 +36,12 @@ from mathvid.run.render import (
     scene_folder,
     voice_cache,
 )
+from mathvid.run.silent import keep_runs, silent_run, steps_cache
 from mathvid.sound.estimate import spoken_length
 from mathvid.sound.voice import Narration, Narrator, narration_of
 
 ESTIMATED = "lengths marked ≈ are estimates until the speech is synthesised"
 """The line the commands add when a length is an estimate."""
-STEPS = "steps"
-"""The folder of kept silent runs, beside the speech cache (``voice/``)."""
-_RUN = Path(__file__).parent / "run"
 
 
 @dataclass(frozen=True)
@@ -71,12 +57,6 @@ class Lengths:
         scene's when None), else nothing."""
         guessed = any(self.estimated) if step is None else self.estimated[step]
         return "≈" if guessed else ""
-
-
-def steps_cache(media: Path) -> Path:
-    """Where silent runs are kept: beside the speech cache (``media/steps/``),
-    shared by the lessons under one media folder."""
-    return voice_cache(media).with_name(STEPS)
 
 
 def lesson_lengths(lesson: Lesson, media: Path) -> list[Lengths]:
@@ -125,66 +105,6 @@ def _rendered(job: Job, media: Path) -> Manifest | None:
         if (folder / "inputs.key").exists() and is_current(folder, inputs_key(at)):
             return Manifest.read(folder / "scene.json")
     return None
-
-
-def silent_run(entry: SceneEntry, cache: Path) -> tuple[Manifest, float]:
-    """The manifest of ``entry``'s scene run silent with its animations skipped,
-    and the frame rate it ran at (a step's hold is whole frames); kept in
-    ``cache`` by a digest of everything the run depends on."""
-    path = cache / f"{_run_key(entry)}.json"
-    if path.exists():
-        kept = json.loads(path.read_text(encoding="utf-8"))
-        return Manifest.from_dict(kept["manifest"]), kept["frame_rate"]
-    from mathvid.run.stills import run_skipping_animations
-
-    scene = run_skipping_animations(entry.scene_cls, entry.params, (64, 36))
-    rate = float(scene.renderer.camera.frame_rate)
-    kept = {"manifest": scene.manifest.as_dict(), "frame_rate": rate}
-    cache.mkdir(parents=True, exist_ok=True)
-    write_text(path, json.dumps(kept))
-    return scene.manifest, rate
-
-
-def keep_runs(entries: list[SceneEntry], cache: Path) -> None:
-    """Make the silent runs of ``entries`` that ``cache`` does not keep yet, on all
-    cores (a lesson listed for the first time, or after its code changed)."""
-    missing = list({_run_key(e): e for e in entries if not _kept(e, cache)}.values())
-    if len(missing) < 2:
-        return  # one is made where it is needed, without a process to start
-    workers = min(len(missing), os.cpu_count() or 1)
-    # Forked: the scenes' code is imported already (reading the lesson did).
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        # Longest first would be better; unknown before they run.
-        list(pool.map(silent_run, missing, [cache] * len(missing)))
-
-
-def _kept(entry: SceneEntry, cache: Path) -> bool:
-    return (cache / f"{_run_key(entry)}.json").exists()
-
-
-def _run_key(entry: SceneEntry) -> str:
-    """A digest of what a silent run of ``entry`` depends on: its scene and
-    parameters, and the code any scene may run (:func:`_code_digest`)."""
-    said = f"{entry.scene}\n{entry.params!r}\n{_code_digest()}"
-    return hashlib.sha256(said.encode()).hexdigest()
-
-
-@functools.cache
-def _code_digest() -> str:
-    """A digest of the code a scene's silent run may use: the scenes, the lesson's
-    words and types, mathcore, Manim's set-up and how a run skips its animations.
-    All of it, not only what a scene imports: one digest for every scene, read once
-    (an edit re-runs every scene once, seconds each)."""
-    sources = [ROOT / "manim.cfg", ROOT / "requirements.lock"]
-    for folder in ("scenes", "lesson", "mathcore"):
-        sources += sorted((ROOT / folder).rglob("*.py"))
-    run = ("stills.py", "capture.py", "manim_setup.py", "encoding.py", "svg_cache.py")
-    sources += [_RUN / name for name in run]
-    digest = hashlib.sha256()
-    for path in sources:
-        digest.update(f"{path.relative_to(ROOT)}\0".encode() + path.read_bytes())
-    return digest.hexdigest()
 
 
 def narrated(silent: Manifest, frame_rate: float, speech: list[float]) -> Manifest:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mathvid.media import check_target, temporary_folder
+from mathvid.run.ahead import say_ahead
 from mathvid.run.manim_setup import ROOT
 from mathvid.run.render import (
     Job,
@@ -111,6 +112,8 @@ def render_tasks(
     check_latex()
     for media in dict.fromkeys(task.media.resolve() for task in stale):
         clean_left_behind(media)
+    # The speech the scenes will say, first, on all cores: not one core a render.
+    say_ahead([task.job for task in stale], [task.media for task in stale])
     workers = max(1, min(workers or os.cpu_count() or 1, len(stale)))
     # forkserver with Manim preloaded: each scene gets a fresh process (Manim's
     # config is global) without paying for Manim's import every time.

@@ -50,7 +50,8 @@ def preview(
     ``at`` is a time in seconds ("3.5s"); ``step`` a step's number from 1 or its
     name; with neither, the still is the scene's last frame.
     """
-    from mathvid.run.render import voice_cache
+    from mathvid.run.ahead import say_ahead
+    from mathvid.run.render import Job, voice_cache
     from mathvid.sound.voice import Narrator, narration_of
 
     seconds = check_moment(at, step)
@@ -61,6 +62,9 @@ def preview(
     # Narrated, a step lasts as long as its speech: the moment is on that clock.
     narrator = None if narration is None else Narrator(narration, voice_cache(folder))
     if seconds is not None:
+        # The cues not yet said, on all cores, when the scene's steps are known.
+        job = Job(entry.id, entry.scene, entry.params, "l", narration)
+        say_ahead([job], folder, make=False)
         try:
             frame = moment_still(
                 entry.scene_cls, seconds, entry.params, PREVIEW_SIZE, narrator, lesson.theme

@@ -3,10 +3,11 @@ cache lacks, said by a pool of warm voices before anything asks for it.
 
 The narrator (:class:`mathvid.sound.voice.Narrator`) says a step's cues one after
 another, as the scene reaches them: on one core. :func:`say_all` says them ahead,
-a cue a task, on a process pool whose workers have each imported Piper and read
-its model once (a session is still made per cue, seeded from its words: the
-samples, and so the cache's keys and bytes, are exactly the narrator's). The
-narrator then finds every cue in the cache.
+a cue a task, on a process pool whose workers have each made the voice's session
+once (:func:`mathvid.sound.piper_model.session`: its noise is drawn from each cue's
+words, so the samples, and so the cache's keys and bytes, are exactly the
+narrator's). The narrator then finds every cue in the cache. A render says the
+cues of the scenes it renders so (:mod:`mathvid.run.ahead`).
 
 Examples
 --------
@@ -26,7 +27,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from lesson.words.said import SpokenCue
-from mathvid.sound import voice
+from mathvid.sound import piper_model
 from mathvid.sound.voice import Narration, Narrator
 
 
@@ -59,8 +60,8 @@ def say_all(
 
 
 def _warm() -> None:
-    """Make this process's voice ready: Piper imported, its model read (once)."""
-    voice.load_voice()
+    """Make this process's voice ready: Piper imported, its session made (once)."""
+    piper_model.session()
 
 
 def _say(narration: Narration, cache: Path, cue: SpokenCue) -> None:

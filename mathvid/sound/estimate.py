@@ -3,76 +3,29 @@ and ``script`` on a lesson whose words are new.
 
 A step's length is exact when its speech is known: a teacher's recording, or cues
 the voice has said before (the speech cache, read from the files' headers). A cue
-not yet said is estimated from its words: Piper's voice says a syllable in about
-:data:`SYLLABLE` seconds at the lesson's pace and a word :data:`WORD_GAP` more, a
-comma, colon or dash adds :data:`COMMA`, and the narrator never
-says a cue faster than :func:`mathvid.sound.voice.least_seconds` (it says it again,
-slower). The pauses between cues are laid out as the narrator lays them
-(:func:`mathvid.sound.voice.laid_out`). The constants were fitted to the lesson's
-own cues as the voice says them (bench/RESULTS.md, "Speech synthesis", gives the
-error; tests/mathvid/test_lengths.py checks its bound against real syntheses).
+not yet said is estimated from its words (:func:`mathvid.sound.pace.estimate_seconds`),
+and the narrator never says a cue faster than
+:func:`mathvid.sound.pace.least_seconds` (it says it again, slower). The pauses
+between cues are laid out as the narrator lays them
+(:func:`mathvid.sound.voice.laid_out`).
 """
 
 from __future__ import annotations
 
 import math
-import re
 
 from lesson.words.said import SpokenCue, StepWords
 from mathvid.sound import audio
-from mathvid.sound.voice import (
-    WORD,
-    Narration,
-    Narrator,
-    laid_out,
-    least_seconds,
-    recorded_sound,
-)
-
-SYLLABLE = 0.157  # seconds a syllable, at Narration.speed (fitted: see the docstring)
-WORD_GAP = 0.119  # seconds a word adds besides its syllables (its edges)
-COMMA = 0.393  # a comma, colon, semicolon or dash: a short pause
-START = 0.095  # what a cue costs besides its words (the voice's onset)
-VOWELS = re.compile(r"[aeiouy]+")
-BREAKS = re.compile(r"[,;:—–]| - ")
+from mathvid.sound.pace import PACE, estimate_seconds, first_pace
+from mathvid.sound.recording import recorded_sound
+from mathvid.sound.voice import Narrator, laid_out
 
 
-def syllables(word: str) -> int:
-    """About how many syllables ``word`` has when said: its groups of vowels, a
-    silent final ``e`` not counted; a number or letter by its letters' names is
-    counted as one (the voice is given numbers in words). A rough count ("gradient"
-    is two): the constants were fitted with it.
-
-    >>> [syllables(w) for w in ("derivative", "slope", "the", "x", "ee-tuh")]
-    [4, 1, 1, 1, 2]
-    """
-    word = word.lower()
-    groups = len(VOWELS.findall(word))
-    if word.endswith("e") and not word.endswith(("le", "ee")) and groups > 1:
-        groups -= 1
-    return max(groups, 1)
-
-
-def estimate_seconds(words: str, speed: float = Narration.speed) -> float:
-    """About how long the voice takes to say ``words`` at ``speed`` (silence
-    trimmed), before the narrator slows a cue it says too fast.
-
-    >>> round(estimate_seconds("The gradient points uphill."), 1)
-    1.5
-    """
-    said = [syllables(w) for w in WORD.findall(words)]
-    pauses = len(BREAKS.findall(words)) * COMMA
-    return (
-        (START + sum(said) * SYLLABLE + len(said) * WORD_GAP + pauses)
-        * Narration.speed
-        / speed
-    )
-
-
-def cue_seconds(cue: SpokenCue, speed: float = Narration.speed) -> float:
-    """About how long ``cue`` is heard: the voice's time, or the least the narrator
-    allows (:func:`mathvid.sound.voice.least_seconds`)."""
-    return max(estimate_seconds(cue.said, speed), least_seconds(cue, speed))
+def cue_seconds(cue: SpokenCue, speed: float = PACE) -> float:
+    """About how long ``cue`` is heard when the narration's pace is ``speed``: the
+    voice's time at the pace it is first said at (:func:`first_pace`: slower, when
+    that would say it in less than its least)."""
+    return estimate_seconds(cue.said, first_pace(cue, speed))
 
 
 def spoken_length(narrator: Narrator, words: StepWords) -> tuple[float, bool]:

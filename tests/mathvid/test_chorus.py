@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-import mathvid.sound.voice
+import mathvid.sound.piper_model
 from lesson.words.said import step_words
 from mathvid.sound.chorus import say_all
 from mathvid.sound.voice import Narration, Narrator
 
-# Short words, said slower a try or two (each try cached); a longer one said once.
+# Short words, said slower than the lesson's pace; a longer one too (160 a minute).
 WORDS = ["Here f is x**2.", "The slope of the curve at a point is its derivative."]
 
 
@@ -29,14 +29,14 @@ def test_cues_said_on_all_cores_are_the_narrators_byte_for_byte(
     assert say_all(Narration(), tmp_path / "ahead", cues, workers=2) == len(cues)
     made = sorted(p.name for p in (tmp_path / "alone").iterdir())
     assert made == sorted(p.name for p in (tmp_path / "ahead").iterdir())
-    assert len(made) > len(cues)  # a try at a slower pace is cached as well
+    assert len(made) >= len(cues)  # a try at a slower pace, when one was, as well
     for name in made:
         assert filecmp.cmp(tmp_path / "alone" / name, tmp_path / "ahead" / name, False)
 
     def no_piper(words: str, speed: float) -> None:
         raise AssertionError(f"synthesised {words!r} again")
 
-    monkeypatch.setattr(mathvid.sound.voice, "_piper", no_piper)
+    monkeypatch.setattr(mathvid.sound.piper_model, "say", no_piper)
     assert say_all(Narration(), tmp_path / "ahead", cues) == 0
     for words in steps:
         Narrator(Narration(), tmp_path / "ahead").speak(words)

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import mathvid.sound.voice
+import mathvid.sound.piper_model
 from lesson.words.said import step_words
 from mathvid.cli import main
 from mathvid.lengths import ESTIMATED, narrated, silent_run, speech_lengths
@@ -60,16 +60,16 @@ def said_before(
     on, any synthesis fails the test."""
     lesson, media = tmp_path / "lesson.toml", tmp_path / "media"
     lesson.write_text(LESSON)
-    monkeypatch.setattr(mathvid.sound.voice, "_piper", fake_piper)
+    monkeypatch.setattr(mathvid.sound.piper_model, "say", fake_piper)
     say(Narrator(Narration(texts=entry_of(lesson).narration), media / "voice"))
-    monkeypatch.setattr(mathvid.sound.voice, "_piper", no_piper)
+    monkeypatch.setattr(mathvid.sound.piper_model, "say", no_piper)
     return lesson, media
 
 
 def test_lengths_laid_out_from_the_silent_run_are_a_narrated_runs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(mathvid.sound.voice, "_piper", fake_piper)
+    monkeypatch.setattr(mathvid.sound.piper_model, "say", fake_piper)
     lesson = tmp_path / "lesson.toml"
     lesson.write_text(LESSON)
     entry = entry_of(lesson)

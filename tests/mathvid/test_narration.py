@@ -24,7 +24,8 @@ from lesson.words.said import step_words
 from lesson.words.speech import for_the_ear
 from mathvid.publish.vtt import from_srt
 from mathvid.sound import audio, loudness, muxing, voice_activity
-from mathvid.sound.voice import MOST_WORDS_A_MINUTE, WORD, Narration, Narrator, Recording
+from mathvid.sound.pace import MOST_WORDS_A_MINUTE, WORD
+from mathvid.sound.voice import Narration, Narrator, Recording
 from tests.mathvid.command import mathvid
 from tests.scenes.checks import assert_caption_rules
 
