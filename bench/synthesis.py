@@ -140,11 +140,13 @@ def synthesis_report(v: dict) -> list[str]:
         "",
         f"Piper's en_US-joe-medium saying every cue of the lesson ({v['cues']} cues, "
         f"{v['speech_seconds']} s of speech as the lesson keeps it) into an empty cache "
-        f"({v['tries']} syntheses, {v['said_seconds']} s of speech: a cue the voice "
-        "says faster than its least length is said again slower, each try cached): "
+        f"({v['tries']} syntheses, {v['said_seconds']} s of speech: each cue first "
+        "said at the pace its estimate finds slow enough, mathvid/sound/pace.py, and "
+        "said again slower when it was not, each try cached): "
         "on one core, then on a pool of all cores' warm voices "
-        "(mathvid/sound/chorus.py: each worker imports Piper and reads the model once; "
-        "a session per try, seeded by its words, so the cache's bytes are the same); "
+        "(mathvid/sound/chorus.py: each worker makes the voice's session once; its "
+        "noise drawn from each cue's words, mathvid/sound/piper_model.py, so the "
+        "cache's bytes are the same in any process); "
         f"seconds of work per second of speech, median of {v['runs']} runs each, "
         f"in the same run (load average {v['load']} meanwhile). CPU seconds per second "
         f"of speech: {v['cpu_one_core']} on one core, {v['cpu_all_cores']} in all "
@@ -157,13 +159,12 @@ def synthesis_report(v: dict) -> list[str]:
         f"worst {v['estimate_worst']:.1%} (its constants were fitted to these cues).",
         "",
         f"Against the target (at most {TARGET} s of work a second of speech on 2 "
-        f"cores): the voice says {v['said_seconds'] / v['speech_seconds']:.1f}× the "
+        f"cores): the voice says {v['said_seconds'] / v['speech_seconds']:.2f}× the "
         "speech the lesson keeps (the tries at a slower pace), and each second it says "
-        f"costs {v['cpu_one_core'] * v['speech_seconds'] / v['said_seconds']:.2f} CPU "
-        "seconds (a session made per try, seeded by its words, then the model run on "
-        "one thread, then resampled and normalised). Fewer tries would change the "
-        "cache's keys and the samples (a new pace draws new noise); so would a session "
-        "kept from try to try (its noise generator is seeded when it is made).",
+        f"costs {v['cpu_one_core'] * v['speech_seconds'] / v['said_seconds']:.3f} CPU "
+        "seconds on one core (the model run on one thread, then resampled, trimmed and "
+        "normalised; the session made once a process): on 2 free cores the pool's wall "
+        "figure is about half its CPU figure.",
     ]
 
 

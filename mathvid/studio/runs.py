@@ -86,9 +86,10 @@ class SceneRun:
         """Run the scene; then, as the run, answer requests until the pipe closes."""
         from manim import tempconfig
 
+        from mathvid.run.ahead import say_ahead
         from mathvid.run.manim_setup import manim_config
         from mathvid.run.preview import PREVIEW_SIZE
-        from mathvid.run.render import voice_cache
+        from mathvid.run.render import Job, voice_cache
         from mathvid.run.stills import skipping_options
         from mathvid.sound.voice import Narrator, narration_of
 
@@ -98,6 +99,10 @@ class SceneRun:
         narration = narration_of(self.generation.lesson, self.entry)
         voices = voice_cache(self.generation.media)
         narrator = None if narration is None else Narrator(narration, voices)
+        if narration is not None:  # the cues not said yet, on all cores, when known
+            entry = self.entry
+            job = Job(entry.id, entry.scene, entry.params, "l", narration)
+            say_ahead([job], self.generation.media, make=False)
         media = self.generation.folder / "manim"
         options = skipping_options(PREVIEW_SIZE, media)
         theme = self.generation.lesson.theme

