@@ -97,7 +97,7 @@ class Subset:
 
     >>> s = Subset(("GD", "Momentum", "Adam"), 2, 2)
     >>> s.draw(np.random.default_rng(1))
-    ['GD', 'Adam']
+    ['GD', 'Momentum']
     """
 
     items: tuple[Any, ...]
@@ -153,7 +153,7 @@ def substituted(expr: Any, values: dict[str, float]) -> str:
     >>> from mathcore.symbolic import parse_formula
     >>> t = parse_formula("a*(x - p)**2 + b*y**2", ("x", "y", "a", "p", "b"))
     >>> substituted(t, {"a": 1.5, "p": -1.0, "b": 2})
-    '1.5*(x + 1)**2 + 2*y**2'
+    '2*y**2 + 1.5*(x + 1)**2'
     """
     import sympy as sp
     from sympy.printing.str import StrPrinter

@@ -1,5 +1,5 @@
 """The ``mathvid`` command line: list, check, render, preview, lesson, export, script,
-studio, scenes, each read by :mod:`argparse` and run by its function in
+studio, variants, scenes, each read by :mod:`argparse` and run by its function in
 :mod:`mathvid.commands`.
 
 Every failure a user can cause or meet (a bad lesson file, a missing LaTeX, a scene
@@ -54,6 +54,9 @@ EXAMPLES = """examples:
                                         narration/script.md
   mathvid studio                        author in the browser: scrub, edit, see
                                         every save (prints its address)
+  mathvid variants --count 20           20 checked variants of the lesson, in
+                                        variants/pool.toml and variants/summary.md
+  mathvid variants assign roster.csv    a variant per student, and the marking table
   mathvid scenes                        every scene class and its parameters
 """
 
@@ -253,6 +256,41 @@ def _port(text: str) -> int:
     return int(text)
 
 
+def _variants_arguments(cmd: argparse.ArgumentParser) -> None:
+    """``variants [LESSON] [--count N]``, or ``variants assign ROSTER.csv [--out DIR]
+    [--as html|scorm]``."""
+    cmd.add_argument(
+        "words",
+        nargs="*",
+        metavar="LESSON | assign ROSTER.csv",
+        help="the lesson file (default: --lesson's); or assign and the roster, a CSV "
+        "file with a column of student ids",
+    )
+    cmd.add_argument(
+        "--count", type=_count, default=20, help="variants in the pool (default: 20)"
+    )
+    cmd.add_argument("-j", "--jobs", type=_count, default=None, help="parallel draws")
+    cmd.add_argument(
+        "--out", type=Path, default=None, metavar="DIR", help="assign: where the files go"
+    )
+    cmd.add_argument(
+        "--as",
+        dest="kind",
+        choices=("html", "scorm"),
+        default="html",
+        help="assign: each student's lesson as one HTML file (default) or a SCORM zip",
+    )
+
+
+def _count(text: str) -> int:
+    """A count from the command line: a whole number from 1 to 10,000."""
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 10_000:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: expected a whole number from 1 to 10000"
+        )
+    return int(text)
+
+
 SHARED = {"lesson": _lesson_options, "rendering": _rendering_options}
 """The option groups several commands share, by name."""
 RENDERING = ("lesson", "rendering")
@@ -309,6 +347,21 @@ COMMANDS = (
         "address: pick a scene, scrub its timeline, edit its parameters (written "
         "to the lesson file); every save of the lesson or the code redraws the "
         "frame.",
+    ),
+    Command(
+        "variants",
+        commands.variants,
+        "a pool of checked per-student variants, and handing them out",
+        arguments=_variants_arguments,
+        description="Draw variants of the lesson from its [variants] table, check "
+        "each (its constraints and every fact its words assert, against mathcore), "
+        "drop duplicates, and write variants/pool.toml and variants/summary.md "
+        "beside the lesson file. `mathvid variants assign ROSTER.csv` gives each "
+        "student a variant (the same one whenever the roster grows) and writes "
+        "their files and the teacher's table.",
+        usage="mathvid variants [LESSON] [--count N] [-j N]\n"
+        "       mathvid variants assign ROSTER.csv [--lesson FILE] [--out DIR] "
+        "[--as html|scorm]",
     ),
     Command(
         "scenes",

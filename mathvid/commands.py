@@ -273,6 +273,23 @@ def studio(args: argparse.Namespace) -> int:
     return 0
 
 
+def variants(args: argparse.Namespace) -> int:
+    """``mathvid variants [LESSON] --count N``: build the lesson's pool; ``mathvid
+    variants assign ROSTER.csv``: hand its variants out."""
+    from lesson.file import load_lesson
+    from mathvid.variants.summary import lesson_argument, make_pool
+
+    if args.words[:1] == ["assign"]:
+        if len(args.words) != 2:
+            raise LessonError("variants assign: name one roster file: assign ROSTER.csv")
+        from mathvid.variants.assign import assign
+
+        args.roster = Path(args.words[1])
+        return assign(args)
+    lesson = load_lesson(lesson_argument(args.words, args.lesson))
+    return make_pool(lesson, args.count, args.jobs)
+
+
 def scenes(args: argparse.Namespace) -> int:
     from mathvid.params_doc import format_scene, scene_docs
 
