@@ -1,14 +1,26 @@
-"""The pool of variants (issue 27): ``variants/pool.toml`` read back as written,
-refused in one line when it is not a pool."""
+"""The pool of variants (issue 27): every accepted variant keeps its constraints
+(checked again here by gradient descent written out), the draws are taken in order
+and duplicates dropped, a family that cannot keep its constraints is refused in one
+line; ``variants/pool.toml`` reads back as written; bad input is one line."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
+import sympy as sp
 
 from lesson.errors import LessonError
+from lesson.file import load_lesson
+from lesson.manifest import Manifest, Step
+from lesson.variants import draw
+from mathvid.cli import main
+from mathvid.variants.constraints import scene_runs
+from mathvid.variants.facts import disagreements, too_large
+from mathvid.variants.pool import DUPLICATE, PoolRefused, build
 from mathvid.variants.pool_file import Pool, Variant, pool_path, read_pool, write_pool
+from scenes.rates import LearningRatesParams
 
 VARIANT = Variant(
     "v01",
@@ -58,3 +70,179 @@ def test_a_bad_pool_is_refused_in_one_line(
         read_pool(path)
     assert words in str(err.value) and "\n" not in str(err.value)
     assert str(err.value).startswith(str(path))
+
+
+# A one-scene lesson whose pool is cheap to build: four possible variants, of which
+# gradient descent (written out below) brings three to ‖∇f‖ < tol within 60 steps.
+LESSON = """title = "Pool"
+
+[[scene]]
+id = "descent"
+scene = "scenes.descent:DescentBowl"
+title = "Descent"
+[scene.params]
+steps = 60
+worked_steps = 0
+n_levels = 5
+contour_samples = 21
+rest_seconds = 1
+
+[variants]
+seed = 11
+
+[variants.descent]
+function = { template = "a*x**2 + y**2", a = { one_of = [1, 2] } }
+lr = { one_of = [0.3, 0.45] }
+must = ["converges", "shown-within 100"]
+"""
+
+
+def descends(
+    a: float, lr: float, x0=(4.0, 3.0), steps: int = 60, tol: float = 1e-8
+) -> bool:
+    """Gradient descent on a·x² + y², written out again: ‖∇f‖ < tol within ``steps``?"""
+    x, y = x0
+    for _ in range(steps + 1):
+        gx, gy = 2 * a * x, 2 * y
+        if math.hypot(gx, gy) < tol:
+            return True
+        x, y = x - lr * gx, y - lr * gy
+    return False
+
+
+def coefficients(values: dict) -> tuple[float, float]:
+    """``a`` and ``lr`` of a draw, ``a`` read back from the formula's value at (1, 0)."""
+    f = sp.sympify(values["descent"]["function"])
+    return float(f.subs({"x": 1, "y": 0})), values["descent"]["lr"]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    path = tmp_path_factory.mktemp("pool") / "lesson.toml"
+    path.write_text(LESSON)
+    lesson = load_lesson(path)
+    return lesson, build(lesson, 2)[0]
+
+
+def test_the_pool_keeps_its_constraints_and_is_what_the_draws_give(built) -> None:
+    """Every accepted variant keeps its constraints; and draw by draw, an
+    independent verdict: refused when descent does not reach the minimum, a
+    duplicate when an earlier accepted draw drew the same. (One test: a pool is
+    built once.)"""
+    lesson, pool = built
+    assert [v.id for v in pool.variants] == ["v01", "v02"]
+    for v in pool.variants:
+        a, lr = coefficients(v.params)
+        assert descends(a, lr)
+        assert v.key["steps"] >= 0 and v.key["start"] == [4.0, 3.0]
+        assert v.key["minimum"] == [0.0, 0.0]
+    accepted, refused, duplicates = [], 0, 0
+    for i in range(pool.drawn):
+        a, lr = coefficients(draw(lesson.variants, i))
+        if not descends(a, lr):
+            refused += 1
+        elif (a, lr) in [x for _, x in accepted]:
+            duplicates += 1
+        else:
+            accepted.append((i, (a, lr)))
+    assert [v.draw for v in pool.variants] == [i for i, _ in accepted]
+    assert len(accepted) == 2 and pool.drawn == accepted[-1][0] + 1
+    assert pool.rejected.get(DUPLICATE, 0) == duplicates
+    assert pool.rejected.get("descent: does not converge within 60 steps", 0) == refused
+    assert len({v.shown for v in pool.variants}) == 2
+
+    write_pool(pool, lesson.path.parent / "pool.toml")
+    assert read_pool(lesson.path.parent / "pool.toml") == pool
+
+
+def test_a_family_that_cannot_keep_its_constraints_is_refused_in_one_line(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "lesson.toml"
+    path.write_text(LESSON.replace("lr = { one_of = [0.3, 0.45] }", "lr = 0.01"))
+    with pytest.raises(PoolRefused) as err:
+        build(load_lesson(path), 3)
+    message, limit = str(err.value), max(50, 20 * 3)  # the draws the issue allows
+    assert "\n" not in message
+    assert message.startswith(f"{path}: only 0 of 3 variants passed in {limit} draws")
+    reason = "'descent: does not converge within 60 steps'"
+    assert f"{reason} ({limit} of {limit} draws)" in message
+
+
+@pytest.fixture
+def folder(tmp_path: Path, monkeypatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def said(capsys, *argv: str) -> tuple[int, str]:
+    status = main(["variants", *argv])
+    return status, capsys.readouterr().err
+
+
+BAD_INPUT = {
+    "no lesson file": ((), "lesson.toml: cannot read"),
+    "two lesson files": (("a.toml", "b.toml"), "expected at most one lesson file"),
+    "no [variants] table": (("plain.toml",), "no [variants] table"),
+    "a run's constraint on a scene without one": (("tangent.toml",), "needs a run"),
+    "assign without a roster": (("assign",), "name one roster file"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_INPUT))
+def test_bad_input_is_one_line(folder: Path, capsys, case: str) -> None:
+    argv, words = BAD_INPUT[case]
+    plain = LESSON.split("[variants]")[0]
+    (folder / "plain.toml").write_text(plain)
+    tangent = plain.replace("scenes.descent:DescentBowl", "scenes.derivatives:TangentLine")
+    tangent = tangent.split("[scene.params]")[0] + (
+        "[variants]\nseed = 1\n[variants.descent]\nlimit_at = { one_of = [1, 2] }\n"
+        'must = ["converges"]\n'
+    )
+    (folder / "tangent.toml").write_text(tangent)
+    status, err = said(capsys, *argv)
+    assert status == 1 and err.count("\n") == 1 and words in err, err
+    if case == "a run's constraint on a scene without one":
+        assert err.startswith("mathvid: tangent.toml:11: variants.descent.must: ")
+
+
+def test_a_count_that_is_no_count_is_refused(capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["variants", "--count", "0"])
+    assert "expected a whole number from 1 to 10000" in capsys.readouterr().err
+
+
+def test_the_facts_a_step_asserts_are_checked_against_mathcore() -> None:
+    p = LearningRatesParams()
+    runs = scene_runs(p)
+    # Past the stability bound on x² + y² (L = 2, so η = 1.05 × 2/2): each step
+    # multiplies x by 1 − 2η = −1.1, so the loss by 1.21, from 25 at (4, 3).
+    losses = [25 * 1.21**t for t in range(p.curve_steps + 1)]
+    true = {
+        "steps": p.curve_steps,
+        "rises": p.curve_steps,
+        "flat": 0,
+        "first_rise": 1,
+        "last_rise": p.curve_steps,
+        "first": 25.0,
+        "last": losses[-1],
+        "slowing": False,
+    }
+
+    def told(facts: dict) -> Manifest:
+        return Manifest("S", {}, steps=[Step("The stability bound", "…", 0.0, facts=facts)])
+
+    assert disagreements("learning-rates", p, told(true), runs) == []
+    for wrong in ({"rises": 99}, {"last": losses[-2]}, {"slowing": True}):
+        assert disagreements("learning-rates", p, told(true | wrong), runs) == [
+            "learning-rates: the facts of step 'The stability bound' disagree with mathcore"
+        ]
+
+
+def test_shown_within_reads_every_number_a_step_writes() -> None:
+    steps = [Step("One", "After 1,204 steps: 3.2 × 10^-9.", 0.0, shows=["end"])]
+    m = Manifest("S", {}, steps, {"end": {"point": [2.0, -7.5], "done": True}})
+    assert too_large("descent", m, 1204) is None
+    assert too_large("descent", m, 1000) == "descent: shows a number larger than 1000"
+    m.values["end"]["point"][1] = -1500.0  # in the step's data, not its words
+    assert too_large("descent", m, 1204) == "descent: shows a number larger than 1204"
