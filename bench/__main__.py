@@ -39,6 +39,7 @@ from bench.synthesis import (
     synthesis_report,
     synthesis_targets,
 )
+from bench.variants import measure_variants, variants_report, variants_targets
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
@@ -61,6 +62,7 @@ QUICK = {
     "preview": lambda args, lesson: measure_previews(lesson, args.repeats),
     "studio": lambda args, lesson: measure_studio(),
     "intelligibility": lambda args, lesson: measure_intelligibility(),
+    "variants": lambda args, lesson: measure_variants(("l",) if args.quick else ("l", "h")),
 }
 
 
@@ -366,7 +368,7 @@ def report(r: dict, qualities: list[str]) -> str:
     lines += preview_report(r["preview"])
     for key, section in (
         ("studio", studio_report), ("synthesis", synthesis_report),
-        ("listing", listing_report),
+        ("listing", listing_report), ("variants", variants_report),
     ):  # fmt: skip
         if key in r:
             lines += section(r[key])
@@ -439,6 +441,8 @@ def targets(r: dict) -> list[str]:
         rows += synthesis_targets(r["synthesis"])
     if r.get("listing"):
         rows += listing_targets(r["listing"])
+    if r.get("variants"):
+        rows += variants_targets(r["variants"])
     rows.append(("re-render of the unchanged lesson ≤ 3 s", r["rerender"]["wall"], 3.0))
     rows.append(("run_batch ≥ 200× the loop per run", r["run_batch"]["speedup"], -200.0))
     if r.get("intelligibility"):

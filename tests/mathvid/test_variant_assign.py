@@ -123,3 +123,15 @@ def test_variants_not_rendered_yet_are_said_and_nothing_is_written(tmp_path: Pat
         assign(args)
     assert not out.exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".handout")]
+
+
+def test_the_command_says_a_bad_roster_in_one_line(tmp_path: Path) -> None:
+    from tests.mathvid.command import mathvid
+
+    lesson = tmp_path / "lesson.toml"
+    lesson.write_text(LESSON)
+    (tmp_path / "roster.csv").write_text("name\nAnn\n")
+    done = mathvid("variants", "assign", tmp_path / "roster.csv", "--lesson", lesson)
+    assert done.returncode == 1
+    assert done.stderr.count("\n") == 1 and "no id column" in done.stderr, done.stderr
+    assert not (tmp_path / "variants" / "handout").exists()
