@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from lesson.errors import LessonError
 from mathvid.media import lesson_media
 from mathvid.variants.render import (
+    check_words,
     lesson_jobs,
     pool_lessons,
     render_pool,
@@ -47,7 +48,8 @@ def rendered_pool(
     check_latex()
     voice = not args.no_voice
     before_rendering(lesson, ids, voice)
-    _, lessons = pool_lessons(lesson)
+    pool, lessons = pool_lessons(lesson)
+    check_words(lesson, pool, voice)
     jobs = {vid: lesson_jobs(drawn, ids, args.quality, voice) for vid, drawn in lessons}
     media = lesson_media(args.media, lesson.path)
     with Progress(

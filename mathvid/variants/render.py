@@ -87,6 +87,23 @@ def pool_lessons(lesson: Lesson) -> tuple[Pool, list[tuple[str, Lesson]]]:
     return pool, lessons
 
 
+def check_words(lesson: Lesson, pool: Pool, voice: bool) -> None:
+    """LessonError in one line when a scene the pool varies is narrated by words
+    written by hand (``[scene.narration]``) or recorded (``narration/<id>/``): they
+    say the lesson's numbers, not a variant's. Silent renders say none."""
+    from mathvid.sound.voice import narration_of
+
+    varied = {scene_id for v in pool.variants for scene_id in v.params}
+    for entry in lesson.scenes:
+        told = narration_of(lesson, entry, voice) if entry.id in varied else None
+        if told is not None and (told.texts or told.recordings):
+            how = "recorded" if told.recordings else "written in [scene.narration]"
+            raise LessonError(
+                f"{lesson.path}: {entry.id}: the pool varies its numbers but its words "
+                f"are {how} for the lesson's; remove them, or render with --no-voice"
+            )
+
+
 def lesson_jobs(lesson: Lesson, ids: list[str], quality: str, voice: bool) -> list[Job]:
     """The render jobs of ``lesson``'s scenes ``ids``, in the lesson's order."""
     from mathvid.sound.voice import narration_of

@@ -198,3 +198,22 @@ def test_assign_hands_each_student_their_variants_player(site, tmp_path: Path) -
         # The player describes its variant's first step: gradient (6, 7) or (12, 7).
         assert f"({6 * A[vid]}, 7)" in (out / name).read_text()
     assert "| ann.lee@uni.edu |" in (out / "teacher.md").read_text()
+
+
+def test_words_written_for_the_lessons_numbers_are_refused_for_a_varied_scene(
+    tmp_path: Path,
+) -> None:
+    from lesson.errors import LessonError
+    from lesson.file import load_lesson
+    from mathvid.variants.render import check_words
+
+    lesson = tmp_path / "lesson.toml"
+    text = LESSON.replace('voice = "none"\n', "")
+    lesson.write_text(
+        text.replace("[variants]", '[scene.narration]\n1 = "From 4, 3."\n\n[variants]')
+    )
+    with pytest.raises(
+        LessonError, match="descent: the pool varies its numbers but its words"
+    ):
+        check_words(load_lesson(lesson), pool(), voice=True)
+    check_words(load_lesson(lesson), pool(), voice=False)  # silent: no words said
