@@ -18,6 +18,11 @@
     [scene.narration]                     # words said instead of a step's caption
     2 = "Now the same rule again, at the new point."   # by number, or by name
 
+    [variants]                            # optional: each student's own numbers,
+    seed = 7                              # drawn by `mathvid variants` (see
+    [variants.descent]                    # lesson.variants)
+    lr = { between = [0.05, 0.3], step = 0.05 }
+
 Everything is checked before anything renders; a problem is one
 :class:`~lesson.errors.LessonError` naming the file, the line and the key. What a
 file may hold is bounded first (:mod:`lesson.bounds`); each scene's parameters are

@@ -7,7 +7,8 @@ again here (:func:`scene_runs`) and each constraint read off them.
   least one run).
 - ``diverges``: at least one run overflows, or ends higher than it started with
   its gradient grown (running away).
-- ``minima-apart D``: f's minima on the scene's window pairwise at least D apart.
+- ``minima-apart D``: f's minima on the scene's map (its window, grown as the scene
+  grows it around the runs) pairwise at least D apart.
 - ``shown-within M``: every number the scene writes (:mod:`mathvid.variants.facts`).
 """
 
@@ -21,7 +22,7 @@ import numpy as np
 
 from lesson.params import objective
 from lesson.variants import constraint
-from mathcore import critical
+from mathcore import critical, landscape, windows
 from mathcore.functions import Objective
 from mathcore.optimize import run
 from mathcore.optimizers import gd
@@ -59,7 +60,7 @@ def scene_runs(params: Any) -> SceneRuns | None:
 def _one_run(p: Any) -> SceneRuns:
     f = objective(p.function, 2)
     the_run = run(f, p.x0, gd(p.lr), p.steps, p.tol)
-    return SceneRuns(f, (("the run", the_run),), True, p.window, p.steps)
+    return SceneRuns(f, (("the run", the_run),), True, framed([the_run], p.window), p.steps)
 
 
 def _rates(p: Any) -> SceneRuns:
@@ -71,13 +72,16 @@ def _rates(p: Any) -> SceneRuns:
         (f"η = {lr:g}", run(f, p.x0, gd(lr), p.curve_steps, p.tol)) for lr in p.curve_rates
     ]
     steps = max(p.panel_steps, p.curve_steps)
-    return SceneRuns(f, tuple(runs), False, p.window, steps)
+    window = framed([t for _, t in runs[: len(p.panel_rates)]], p.window)
+    return SceneRuns(f, tuple(runs), False, window, steps)
 
 
 def _quartic(p: Any) -> SceneRuns:
     f = objective(p.function, 1)
     runs = tuple((f"η = {lr:g}", run(f, [p.x0], gd(lr), p.steps, p.tol)) for lr in p.rates)
-    return SceneRuns(f, runs, False, p.window[:1] if p.window else f.domain[:1], p.steps)
+    least = p.window[:1] if p.window else f.domain[:1]
+    xs = np.concatenate([[[p.x0]], *(landscape.shown_points(t) for _, t in runs)])
+    return SceneRuns(f, runs, False, windows.frame(xs, least, margin=0.05), p.steps)
 
 
 def _race(p: Any) -> SceneRuns:
@@ -85,7 +89,14 @@ def _race(p: Any) -> SceneRuns:
     lrs = lr_grid(*p.lr_range, p.lrs_per_decade)
     searches = tune(f, p.x0, list(p.optimizers), lrs, p.steps, p.tol)
     runs = tuple((n, s.best_run) for n, s in searches.items())
-    return SceneRuns(f, runs, True, p.window, p.steps)
+    return SceneRuns(f, runs, True, framed([t for _, t in runs], p.window), p.steps)
+
+
+def framed(runs: list[Trajectory], at_least: Any) -> Any:
+    """The map's window a scene frames around ``runs`` (those that do not run away)
+    and its own least window, as :func:`mathcore.landscape.view` frames it."""
+    shown = np.concatenate([landscape.shown_points(t) for t in runs])
+    return windows.frame(shown, at_least, square=True)
 
 
 RUNS = {

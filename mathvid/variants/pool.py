@@ -66,8 +66,11 @@ def judge(lesson: Any, i: int) -> Judged:
         return judged
     runs = {}
     for scene in lesson.variants.scenes:
-        params = drawn.entry(scene.id).params
-        runs[scene.id] = constraints.scene_runs(params)
+        try:
+            runs[scene.id] = constraints.scene_runs(drawn.entry(scene.id).params)
+        except (ValueError, ArithmeticError) as err:  # the scene's check passed: rare
+            _refuse(judged, f"{scene.id}: mathcore cannot run it", f"{err}")
+            continue
         for reason in constraints.failures(scene.id, scene.must, runs[scene.id]):
             _refuse(judged, reason)
     if not judged.reasons:

@@ -116,20 +116,17 @@ def coefficients(values: dict) -> tuple[float, float]:
     return float(f.subs({"x": 1, "y": 0})), values["descent"]["lr"]
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    path = tmp_path_factory.mktemp("pool") / "lesson.toml"
+def test_the_pool_keeps_its_constraints_and_is_what_the_draws_give(
+    tmp_path: Path, capsys
+) -> None:
+    """`mathvid variants LESSON --count 2`: every accepted variant keeps its
+    constraints; and draw by draw, an independent verdict: refused when descent
+    does not reach the minimum, a duplicate when an earlier accepted draw drew the
+    same. (One test: a pool is built once.)"""
+    path = tmp_path / "lesson.toml"
     path.write_text(LESSON)
-    lesson = load_lesson(path)
-    return lesson, build(lesson, 2)[0]
-
-
-def test_the_pool_keeps_its_constraints_and_is_what_the_draws_give(built) -> None:
-    """Every accepted variant keeps its constraints; and draw by draw, an
-    independent verdict: refused when descent does not reach the minimum, a
-    duplicate when an earlier accepted draw drew the same. (One test: a pool is
-    built once.)"""
-    lesson, pool = built
+    assert main(["variants", str(path), "--count", "2", "-j", "1"]) == 0
+    lesson, pool = load_lesson(path), read_pool(pool_path(path))
     assert [v.id for v in pool.variants] == ["v01", "v02"]
     for v in pool.variants:
         a, lr = coefficients(v.params)
@@ -150,9 +147,14 @@ def test_the_pool_keeps_its_constraints_and_is_what_the_draws_give(built) -> Non
     assert pool.rejected.get(DUPLICATE, 0) == duplicates
     assert pool.rejected.get("descent: does not converge within 60 steps", 0) == refused
     assert len({v.shown for v in pool.variants}) == 2
-
-    write_pool(pool, lesson.path.parent / "pool.toml")
-    assert read_pool(lesson.path.parent / "pool.toml") == pool
+    # What the teacher reads: a line per reason, and the summary beside the pool.
+    out = capsys.readouterr().out
+    assert out.startswith(f"{path}: 2 variants in {pool.drawn} draws (seed 11)")
+    assert all(f"{n:>5}  {reason}" in out for reason, n in pool.rejected.items())
+    summary = (tmp_path / "variants" / "summary.md").read_text()
+    assert all(
+        f"| {v.id} | {v.params['descent']['function']} |" in summary for v in pool.variants
+    )
 
 
 def test_a_family_that_cannot_keep_its_constraints_is_refused_in_one_line(
