@@ -31,10 +31,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lesson.errors import LessonError
-from mathvid.media import check_target, remove_left_behind, tag
+from mathvid.media import remove_left_behind, tag
 from mathvid.run.render import replace_folder
 from mathvid.variants.marking import teacher_csv, teacher_md
-from mathvid.variants.render import link_or_copy
+from mathvid.variants.render import check_ours, link_or_copy
 
 if TYPE_CHECKING:
     from lesson.file import Lesson
@@ -224,13 +224,7 @@ def _handout(out: Path) -> Iterator[Path]:
     """A folder to build the handout in, beside ``out``, swapped in for ``out``
     when the block ends without error; LessonError first if ``out`` holds anything
     but an earlier handout."""
-    out = check_target(out)
-    if out.exists() and not (out / HANDOUT).exists():
-        if not out.is_dir() or any(out.iterdir()):
-            raise LessonError(
-                f"{out}: exists and is not a handout of `mathvid variants assign`; "
-                "give a new or empty folder (--out DIR)"
-            )
+    out = check_ours(out, HANDOUT, "a handout of `mathvid variants assign` (--out DIR)")
     out = out.resolve()
     # Named with this process: the next run removes it if this one is killed.
     remove_left_behind(out.parent, f".{glob.escape(out.name)}.*.tmp")

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from lesson.errors import LessonError
 from mathvid.media import lesson_media
 from mathvid.variants.render import (
+    check_ours,
     check_words,
     lesson_jobs,
     pool_lessons,
@@ -144,15 +145,7 @@ def export(lesson: Lesson, args: argparse.Namespace) -> int:
 def bundles_folder(outdir: Path) -> Path:
     """``outdir``, made and marked as ``export --variants``'s, if it is new, empty
     or already its own; LessonError in one line if it holds anything else."""
-    from mathvid.media import check_target
-
-    outdir = check_target(outdir)
-    if outdir.exists() and not (outdir / BUNDLES).exists():
-        if not outdir.is_dir() or any(outdir.iterdir()):
-            raise LessonError(
-                f"{outdir}: exists and is not a folder of variant bundles; give a new "
-                "or empty folder"
-            )
+    outdir = check_ours(outdir, BUNDLES, "a folder of variant bundles")
     outdir.mkdir(parents=True, exist_ok=True)
     (outdir / BUNDLES).write_text(
         "made by mathvid export --variants: a bundle per variant\n"

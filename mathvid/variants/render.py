@@ -244,3 +244,17 @@ def link_or_copy(source: str | Path, target: str | Path) -> None:
         os.link(source, target)
     except OSError:
         shutil.copy2(source, target)
+
+
+def check_ours(folder: Path, mark: str, what: str) -> Path:
+    """``folder`` if mathvid may write it: new, empty, or holding ``mark`` (made by
+    the same command before); LessonError in one line saying ``what`` it is not."""
+    from mathvid.media import check_target
+
+    folder = check_target(folder)
+    if folder.exists() and not (folder / mark).exists():
+        if not folder.is_dir() or any(folder.iterdir()):
+            raise LessonError(
+                f"{folder}: exists and is not {what}; give a new or empty folder"
+            )
+    return folder
