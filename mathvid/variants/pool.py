@@ -85,11 +85,14 @@ def _refuse(judged: Judged, reason: str, example: str | None = None) -> None:
 
 def _silent_checks(judged: Judged, drawn: Any, runs: dict[str, Any]) -> None:
     """Each varied scene's silent run: it completes, its facts agree with mathcore,
-    its numbers keep ``shown-within``; the digest and the key of what it shows."""
+    its numbers keep ``shown-within``; the digest and the key of what it shows.
+    The first scene that fails refuses the draw: the others are not run."""
     from mathvid.run.stills import scene_manifest
 
     manifests = {}
     for scene in drawn.variants.scenes:
+        if judged.reasons:
+            return
         entry = drawn.entry(scene.id)
         try:
             manifests[scene.id] = manifest = scene_manifest(entry.scene_cls, entry.params)
@@ -97,7 +100,7 @@ def _silent_checks(judged: Judged, drawn: Any, runs: dict[str, Any]) -> None:
             _refuse(
                 judged, f"{scene.id}: its silent run fails", f"{type(err).__name__}: {err}"
             )
-            continue
+            return
         for text in scene.must:
             name, most = constraint(text)
             if name == "shown-within" and (
@@ -109,8 +112,9 @@ def _silent_checks(judged: Judged, drawn: Any, runs: dict[str, Any]) -> None:
                 scene.id, entry.params, manifest, runs[scene.id]
             ):
                 _refuse(judged, reason)
-    judged.shown = facts.shown_digest(manifests)
-    judged.key = marking_key(drawn, runs)
+    if not judged.reasons:
+        judged.shown = facts.shown_digest(manifests)
+        judged.key = marking_key(drawn, runs)
 
 
 def marking_key(drawn: Any, runs: dict[str, Any]) -> dict[str, Any]:

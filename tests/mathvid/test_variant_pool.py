@@ -19,7 +19,14 @@ from mathvid.cli import main
 from mathvid.variants.constraints import scene_runs
 from mathvid.variants.facts import disagreements, too_large
 from mathvid.variants.pool import DUPLICATE, PoolRefused, build
-from mathvid.variants.pool_file import Pool, Variant, pool_path, read_pool, write_pool
+from mathvid.variants.pool_file import (
+    Pool,
+    Variant,
+    pool_path,
+    read_pool,
+    variant_lesson,
+    write_pool,
+)
 from scenes.rates import LearningRatesParams
 
 VARIANT = Variant(
@@ -133,6 +140,12 @@ def test_the_pool_keeps_its_constraints_and_is_what_the_draws_give(
         assert descends(a, lr)
         assert v.key["steps"] >= 0 and v.key["start"] == [4.0, 3.0]
         assert v.key["minimum"] == [0.0, 0.0]
+        params = variant_lesson(lesson, v).entry("descent").params  # what V2 renders
+        assert (params.lr, params.function, params.steps) == (
+            lr,
+            v.params["descent"]["function"],
+            60,
+        )
     accepted, refused, duplicates = [], 0, 0
     for i in range(pool.drawn):
         a, lr = coefficients(draw(lesson.variants, i))
