@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.sharing import session_folder
+from tests.sharing import session_folder, stop_started
 
 # A preview daemon that a test's `mathvid preview` starts outlives the test: let it
 # go soon after the suite instead of staying ten minutes (mathvid.run.preview_client).
@@ -40,3 +40,23 @@ def scene_media(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = session_folder(tmp_path_factory) / "scene-media"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start the long renders that the collected test modules read, in the background
+    (a module's ``start_in_background(session_folder)``): under xdist each worker
+    collects every test, and the first to get here starts them
+    (:func:`tests.sharing.start`), so that they run while the tests before them do and
+    no worker sits waiting on one."""
+    if session.config.option.collectonly:
+        return
+    modules = {getattr(item, "module", None) for item in session.items}
+    starters = {getattr(m, "start_in_background", None) for m in modules} - {None}
+    if starters:
+        folder = session_folder(session.config._tmp_path_factory)
+        for start in sorted(starters, key=lambda f: f.__module__):
+            start(folder)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    stop_started(interrupted=exitstatus == pytest.ExitCode.INTERRUPTED)

@@ -13,6 +13,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
+import subprocess
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
@@ -43,3 +47,63 @@ def seeded(media: Path, lesson: Path, scene_media: Path, scenes: dict[str, type]
         render = render_scene(scene_cls, "l", scene_media).parent
         shutil.copytree(render, scene_folder(folder, scene_id, "l"))
     return folder
+
+
+# A command started in the background: its output and, once it has ended, its exit
+# status, written beside it (the status last, renamed into place: whoever sees it
+# sees the rest).
+_RUN = (
+    'out="$1"; shift; "$@" >"$out/stdout" 2>"$out/stderr"; '
+    'echo $? >"$out/status.part"; mv "$out/status.part" "$out/status"'
+)
+_started: list[subprocess.Popen] = []
+
+
+def start(folder: Path, command: Callable[[Path], Sequence[object]]) -> bool:
+    """Start ``mathvid`` in the background with the arguments ``command(folder)``
+    gives (after writing there what they name), unless a process of the session
+    already did: the first to make ``folder`` starts it, the others find it made.
+    :func:`finished` waits for its end. True if this process started it.
+    """
+    from tests.mathvid.command import ROOT, cli_args
+
+    try:
+        folder.mkdir(parents=True)
+    except FileExistsError:
+        return False
+    run = ["/bin/sh", "-c", _RUN, "sh", str(folder), *cli_args(*command(folder))]
+    quiet = subprocess.DEVNULL
+    _started.append(
+        subprocess.Popen(
+            run, cwd=ROOT, stdin=quiet, stdout=quiet, stderr=quiet, start_new_session=True
+        )
+    )
+    return True
+
+
+def finished(folder: Path, minutes: float = 28) -> subprocess.CompletedProcess[str]:
+    """What the command :func:`start` started in ``folder`` did, once it has ended
+    (``minutes`` at most: then it counts as failed, saying so)."""
+    status = folder / "status"
+    deadline = time.monotonic() + 60 * minutes
+    while not status.exists():
+        if time.monotonic() > deadline:
+            return subprocess.CompletedProcess(
+                [], -1, "", f"still running after {minutes} min"
+            )
+        time.sleep(0.5)
+    return subprocess.CompletedProcess(
+        [],
+        int(status.read_text()),
+        (folder / "stdout").read_text(encoding="utf-8", errors="replace"),
+        (folder / "stderr").read_text(encoding="utf-8", errors="replace"),
+    )
+
+
+def stop_started(interrupted: bool) -> None:
+    """At this process's end: wait for the commands it started (another process of
+    the session may still read them), or stop them when the session was stopped."""
+    for process in _started:
+        if interrupted:
+            os.killpg(process.pid, signal.SIGTERM)
+        process.wait()

@@ -1,14 +1,23 @@
 """Rendering on a Dask cluster gives, in the local media folder, byte for byte what a
-local render gives."""
+local render gives.
+
+The local render is the session's: ``test_join.py``'s lesson of the same two scenes,
+narrated at 480p15, rendered once (:func:`tests.mathvid.test_join.joined_media`);
+its scenes' folders are copied into the local media folder, where ``mathvid render``
+finds them current.
+"""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 from distributed import LocalCluster
 
+from mathvid.media import lesson_media
+from tests.mathvid import test_join
 from tests.mathvid.command import mathvid
 
 LESSON = """title = "Two scenes"
@@ -33,6 +42,24 @@ def files(folder: Path) -> dict[str, bytes]:
     }
 
 
+# The session's two narrated scenes, under this lesson's ids.
+JOINED = {"table": "table", "steps": "step-size"}
+
+
+def start_in_background(session: Path) -> None:
+    """The local render (``test_join.py``'s), started with the session."""
+    test_join.start_in_background(session)
+
+
+def seeded(media: Path, lesson: Path, factory: pytest.TempPathFactory) -> None:
+    """``media`` holding copies of the session's local renders of the lesson's scenes."""
+    joined = test_join.joined_media(factory) / "lesson" / "scenes"
+    for ours, theirs in JOINED.items():
+        shutil.copytree(
+            joined / theirs / "l", lesson_media(media, lesson) / "scenes" / ours / "l"
+        )
+
+
 @pytest.fixture(scope="module")
 def cluster():
     with LocalCluster(
@@ -41,7 +68,9 @@ def cluster():
         yield local
 
 
-def test_cluster_render_equals_local_render_byte_for_byte(cluster, tmp_path: Path) -> None:
+def test_cluster_render_equals_local_render_byte_for_byte(
+    cluster, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     lesson = tmp_path / "lesson.toml"
     lesson.write_text(LESSON)
     remote, local = tmp_path / "remote", tmp_path / "local"
@@ -49,6 +78,7 @@ def test_cluster_render_equals_local_render_byte_for_byte(cluster, tmp_path: Pat
     assert done.returncode == 0, done.stderr
     # Each scene went to a worker: the scheduler saw two render tasks.
     assert len(cluster.scheduler.task_prefixes["render_remote"].states) > 0
+    seeded(local, lesson, tmp_path_factory)
     done = render(lesson, local, "-j", "2")
     assert done.returncode == 0, done.stderr
     for scene_id in ("table", "steps"):

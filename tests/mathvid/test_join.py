@@ -9,6 +9,7 @@ to its loudness once, when they rendered (``test_narration.py`` checks that).
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import av
 import numpy as np
@@ -18,7 +19,7 @@ from scipy.signal import correlate
 from mathvid.publish import assemble
 from mathvid.sound import loudness, muxing, voice_activity
 from mathvid.sound.audio import RATE
-from tests.mathvid.command import mathvid
+from tests import sharing
 from tests.mathvid.test_audio import make_video, tone
 
 LESSON = """title = "Two narrated scenes"
@@ -59,16 +60,34 @@ def lag(lesson: np.ndarray, at: float, scene: np.ndarray) -> int:
     return int(np.argmax(fits)) + max(0, first - reach) - first
 
 
+def joined_lesson(folder: Path) -> tuple[object, ...]:
+    """The two-scene lesson, written into ``folder``: the arguments of the
+    ``mathvid lesson`` that joins it narrated at 480p15."""
+    lesson = folder / "lesson.toml"
+    lesson.write_text(LESSON)
+    return ("lesson", "-q", "l", "--lesson", lesson, "--media", folder / "media")
+
+
+def start_in_background(session: Path) -> None:
+    """Rendered with the session's start (``tests/conftest.py``), while other tests
+    run; ``test_dask.py`` reads its scenes too."""
+    sharing.start(session / "joined", joined_lesson)
+
+
+def joined_media(factory: pytest.TempPathFactory) -> Path:
+    """The media folder of the session's two-scene lesson, once it has been joined."""
+    folder = sharing.session_folder(factory) / "joined"
+    sharing.start(folder, joined_lesson)  # unless the session's start has
+    done = sharing.finished(folder)
+    assert done.returncode == 0, done.stderr
+    return folder / "media"
+
+
 @pytest.fixture(scope="module")
 def joined(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """The lesson joined, with each scene: its start in the lesson, its sound as
     its own video has it, its manifest, and where its sound is in the lesson."""
-    folder = tmp_path_factory.mktemp("joined")
-    lesson = folder / "lesson.toml"
-    lesson.write_text(LESSON)
-    media = folder / "media"
-    done = mathvid("lesson", "-q", "l", "--lesson", lesson, "--media", media)
-    assert done.returncode == 0, done.stderr
+    media = joined_media(tmp_path_factory)
     video = media / "lesson" / "lesson" / "l" / "lesson.mp4"
     sound = muxing.audio_of(video)
     scenes, start = [], 0.0
