@@ -49,7 +49,7 @@ from pathlib import Path
 from mathvid.media import alive
 from mathvid.run.preview_client import CONNECT_SECONDS, ROOT, idle_seconds
 from mathvid.studio.pipes import WATCH, WRITE_ENDS, child, end, fork, one_line, reap
-from mathvid.studio.worker import PROJECT, preload
+from mathvid.studio.worker import PROJECT, PROJECT_MODULES, preload
 
 REQUEST_BYTES = 1 << 16
 """The longest request line read (a request is a few hundred bytes)."""
@@ -272,9 +272,8 @@ class Generation:
         self.previews: set[int] = set()
 
     def serve(self) -> None:
-        for name in ("mathvid.run.preview", "mathvid.run.capture", "mathvid.run.render"):
+        for name in PROJECT_MODULES:
             importlib.import_module(name)
-        importlib.import_module("mathvid.sound.voice")
         from lesson.file import load_lesson
 
         with contextlib.suppress(Exception):  # a broken lesson: its previews say so

@@ -26,11 +26,13 @@ from typing import Any, Protocol
 from lesson.themes import THEMES
 from mathvid.media import replacing, write_text
 from mathvid.run.capture import Capture
+from mathvid.studio import pipes
 from mathvid.studio.drafts import AHEAD, DRAFT_FPS, JPEG_QUALITY, stop_file
 from mathvid.studio.pipes import (
     WATCH,
     WRITE_ENDS,
     Inbox,
+    answer_on,
     died,
     fork,
     lost,
@@ -107,7 +109,9 @@ class SceneRun:
         options = skipping_options(PREVIEW_SIZE, media)
         theme = self.generation.lesson.theme
         with tempconfig(manim_config(options, theme)):
-            observers = [self.capture, _Checkpoints(self)]
+            # The moments first: a frame forked in a play must be so before the
+            # capture decides whether its animations are jumped over.
+            observers = [_Moments(self), self.capture, _Checkpoints(self)]
             scene = self.entry.scene_cls(
                 self.entry.params,
                 narrator=narrator,
@@ -144,6 +148,44 @@ class SceneRun:
             self.marks.append((scene.renderer.time, pid, fd))
             self.last = time.process_time()
         self._route(block=False)
+
+    def at_animations(self, scene: Any) -> None:
+        """As a play's animations begin (the renderer's clock at the play's end):
+        draw each moment waited for that this play holds, in a fork going on from
+        here, and let that fork have the CPU until it has answered.
+
+        A frame asked for while the run has not yet reached its moment (the page's
+        frame after an edit) is so drawn as soon as the run gets there, as a preview
+        would draw it, rather than from the checkpoint before the moment once the
+        run has gone past it (the run's work past the moment, the frame's from the
+        checkpoint, before the answer).
+        """
+        if self.role != "run":
+            return
+        self._route(block=False)
+        end = scene.renderer.time
+        held = [m for m in self.waiting if self.now <= float(m["t"]) < end]
+        for message in held:
+            self.waiting.remove(message)
+            said, say = os.pipe()  # the frame's answer, passed on once it has ended
+            pid, pipe = fork()
+            if pid == 0:
+                os.close(pipe.fd)
+                os.close(said)
+                answer_on(say)
+                self.role, self.request = "frame", message
+                self.capture.at = float(message["t"])
+                return  # a frame: this play holds its moment
+            WRITE_ENDS.discard(pipe)
+            os.close(pipe)
+            os.close(say)
+            with os.fdopen(said, "rb") as answer:
+                told = answer.read()  # until the frame has exited (or died)
+            _, status = os.waitpid(pid, 0)
+            if told:  # one line, shorter than PIPE_BUF: written whole
+                os.write(pipes.OUT, told)
+            elif not (os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0):
+                lost(self.entry.id, "drawing of a frame", status)
 
     def _serve_as_checkpoint(self, scene: Any, inbox: Inbox) -> None:
         """Wait for moments; fork a frame or a draft for each (which returns from
@@ -271,6 +313,17 @@ class _Checkpoints(Observer):
         # After the capture's: a moment not reached is the scene's end.
         if self.run.role == "frame":
             self.run.answer(scene, None)  # and exits: no last-frame file to write
+
+
+class _Moments(Observer):
+    """The observer through which a run hears of each play's animations first
+    (:meth:`SceneRun.at_animations`), before the capture's."""
+
+    def __init__(self, run: SceneRun) -> None:
+        self.run = run
+
+    def on_animations(self, scene: Any) -> None:
+        self.run.at_animations(scene)
 
 
 class Draft(Observer):
