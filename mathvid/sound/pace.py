@@ -47,6 +47,12 @@ AIM = 1.04
 """How much longer than its least a cue slowed by :func:`first_pace` is aimed to
 last: the estimate is off by a few per cent either way, and a cue said too fast
 is said again (a second synthesis)."""
+SHORT_BY = 0.97
+"""A cue said in at least this share of its least is kept as said: the estimate
+misses a cue's length by up to 11 % either way (the voice's lengths are drawn with
+noise), and without it a third of the lesson's cues would be said twice. Laid out,
+such a cue is still on screen for its reading time
+(:func:`mathvid.sound.voice.laid_out`); 3 % over a lecturer's pace is not heard."""
 
 
 def least_seconds(cue: SpokenCue, speed: float) -> float:

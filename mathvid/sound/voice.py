@@ -42,7 +42,7 @@ from lesson.manifest import Cue
 from lesson.words.said import SpokenCue, StepWords, for_step
 from lesson.words.speech import READING_RATE
 from mathvid.sound import audio, loudness, piper_model, voice_activity
-from mathvid.sound.pace import AIM, PACE, first_pace, least_seconds
+from mathvid.sound.pace import AIM, PACE, SHORT_BY, first_pace, least_seconds
 from mathvid.sound.recording import (
     NARRATION,
     RECORDING,
@@ -152,14 +152,15 @@ class Narrator:
 
         The first try is at the pace the words' estimate finds slow enough
         (:func:`~mathvid.sound.pace.first_pace`); a cue said too fast all the same
-        is said again, slower by what it fell short (each try cached)."""
+        (shorter than :data:`~mathvid.sound.pace.SHORT_BY` of its least) is said
+        again, slower by what it fell short (each try cached)."""
         words, least = cue.said, least_seconds(cue, self.narration.speed)
         speed = first_pace(cue, self.narration.speed)
         n = frames(words, speed)
         # Piper's length falls short of its scale (pauses in a sentence do not
         # stretch), so a second correction is sometimes needed.
         for _ in range(SLOWER_TRIES):
-            if n is None or not 0 < n < least * audio.RATE:
+            if n is None or not 0 < n < least * SHORT_BY * audio.RATE:
                 break
             speed *= n / (least * AIM * audio.RATE)
             n = frames(words, speed)
