@@ -277,7 +277,7 @@ def variants(args: argparse.Namespace) -> int:
     """``mathvid variants [LESSON] --count N``: build the lesson's pool; ``mathvid
     variants assign ROSTER.csv``: hand its variants out."""
     from lesson.file import load_lesson
-    from mathvid.variants.summary import lesson_argument, make_pool
+    from mathvid.variants.summary import lesson_argument, make_pool, whole_number
 
     if args.words[:1] == ["assign"]:
         if len(args.words) != 2:
@@ -286,8 +286,10 @@ def variants(args: argparse.Namespace) -> int:
 
         args.roster = Path(args.words[1])
         return assign(args)
+    count = whole_number(args.count, "--count")
+    jobs = None if args.jobs is None else whole_number(args.jobs, "--jobs")
     lesson = load_lesson(lesson_argument(args.words, args.lesson))
-    return make_pool(lesson, args.count, args.jobs)
+    return make_pool(lesson, count, jobs)
 
 
 def scenes(args: argparse.Namespace) -> int:

@@ -62,6 +62,12 @@ def judge(lesson: Any, i: int) -> Judged:
         except LessonError as err:
             key = m[1] if (m := re.search(r": params\.(\w+):", str(err))) else "params"
             _refuse(judged, f"{scene_id}: the scene refuses its {key}", str(err))
+        except Exception as err:  # a scene's own check that fails otherwise: said
+            _refuse(
+                judged,
+                f"{scene_id}: the scene's check fails",
+                f"{type(err).__name__}: {err}",
+            )
     if judged.reasons:
         return judged
     runs = {}

@@ -194,3 +194,23 @@ def lesson_argument(words: list[str], lesson: Path) -> Path:
             f"variants: two lesson files, {words[0]} and --lesson {lesson}: name one"
         )
     return Path(words[0]) if words else lesson
+
+
+def whole_number(text: str, option: str, most: int = 10_000) -> int:
+    """A count given on the command line, from 1 to ``most``; LessonError in one
+    line naming ``option`` otherwise.
+
+    >>> whole_number("20", "--count")
+    20
+    >>> whole_number("0", "--count")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    lesson.errors.LessonError: variants: --count: expected a whole number from 1 ... got '0'
+    """
+    from lesson.errors import LessonError
+
+    if not (text.isascii() and text.isdigit() and 1 <= int(text) <= most):
+        raise LessonError(
+            f"variants: {option}: expected a whole number from 1 to {most}, got {text!r}"
+        )
+    return int(text)

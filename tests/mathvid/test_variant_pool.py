@@ -221,10 +221,11 @@ def test_bad_input_is_one_line(folder: Path, capsys, case: str) -> None:
         assert err.startswith("mathvid: tangent.toml:11: variants.descent.must: ")
 
 
-def test_a_count_that_is_no_count_is_refused(capsys) -> None:
-    with pytest.raises(SystemExit):
-        main(["variants", "--count", "0"])
-    assert "expected a whole number from 1 to 10000" in capsys.readouterr().err
+@pytest.mark.parametrize("argv", [("--count", "0"), ("--count", "x"), ("-j", "-1")])
+def test_a_count_that_is_no_count_is_refused_in_one_line(capsys, argv) -> None:
+    status, err = said(capsys, *argv)
+    assert status == 1 and err.count("\n") == 1
+    assert f"variants: {argv[0].replace('-j', '--jobs')}: expected a whole number" in err
 
 
 def test_the_facts_a_step_asserts_are_checked_against_mathcore() -> None:
