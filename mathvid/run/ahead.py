@@ -27,7 +27,13 @@ from pathlib import Path
 from lesson.file import SceneEntry, scene_names
 from lesson.words.said import SpokenCue, step_words
 from mathvid.run.render import Job, voice_cache
-from mathvid.run.silent import keep_runs, kept, silent_run, steps_cache
+from mathvid.run.silent import (
+    keep_runs,
+    kept,
+    scene_workers,
+    silent_run,
+    steps_cache,
+)
 from mathvid.sound.chorus import say_all
 from mathvid.sound.voice import Narration, Narrator
 
@@ -57,7 +63,8 @@ def say_ahead(
     for cache in {steps_cache(m) for *_, m in entries}:
         # On all cores, those not kept; a scene that fails is left to its render.
         with contextlib.suppress(Exception):
-            keep_runs([e for _, e, m in entries if steps_cache(m) == cache], cache)
+            runs = [e for _, e, m in entries if steps_cache(m) == cache]
+            keep_runs(runs, cache, scene_workers())
     said: dict[tuple[Narration, Path], list[SpokenCue]] = {}
     for job, entry, media in entries:
         # Cues are said alike whatever a scene's own words and recordings.

@@ -10,7 +10,6 @@ on stdin) and sends the files back, which are stored here as safely.
 from __future__ import annotations
 
 import concurrent.futures as cf
-import multiprocessing
 import os
 import shutil
 from collections.abc import Callable
@@ -35,6 +34,7 @@ from mathvid.run.render import (
     scene_lock,
     work_folder,
 )
+from mathvid.run.silent import scene_workers
 
 
 def _die_with(main: int) -> None:
@@ -115,10 +115,7 @@ def render_tasks(
     # The speech the scenes will say, first, on all cores: not one core a render.
     say_ahead([task.job for task in stale], [task.media for task in stale])
     workers = max(1, min(workers or os.cpu_count() or 1, len(stale)))
-    # forkserver with Manim preloaded: each scene gets a fresh process (Manim's
-    # config is global) without paying for Manim's import every time.
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["manim", "mathcore.functions", "scenes.base"])
+    ctx = scene_workers()  # a fresh process a scene, Manim imported
     with cf.ProcessPoolExecutor(
         workers,
         mp_context=ctx,

@@ -20,6 +20,7 @@ import json
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
+from multiprocessing.context import BaseContext
 from pathlib import Path
 
 from lesson.file import SceneEntry
@@ -31,6 +32,16 @@ from mathvid.run.render import voice_cache
 STEPS = "steps"
 """The folder of kept silent runs, beside the speech cache (``voice/``)."""
 _RUN = Path(__file__).parent
+
+
+def scene_workers() -> BaseContext:
+    """Processes to run scenes in: started by a forkserver that has imported Manim
+    and the scenes' base (each a fresh process, Manim's config being global, without
+    paying for Manim's import every time; never forked from a process whose other
+    threads may hold a lock)."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["manim", "mathcore.functions", "scenes.base"])
+    return context
 
 
 def steps_cache(media: Path) -> Path:
@@ -57,15 +68,19 @@ def silent_run(entry: SceneEntry, cache: Path) -> tuple[Manifest, float]:
     return scene.manifest, rate
 
 
-def keep_runs(entries: list[SceneEntry], cache: Path) -> None:
+def keep_runs(
+    entries: list[SceneEntry], cache: Path, context: BaseContext | None = None
+) -> None:
     """Make the silent runs of ``entries`` that ``cache`` does not keep yet, on all
-    cores (a lesson listed for the first time, or after its code changed)."""
+    cores (a lesson listed for the first time, or after its code changed), in
+    processes of ``context`` (forked by default: the scenes' code is imported
+    already, reading the lesson did; a process with threads running, such as a
+    progress display's, gives :func:`scene_workers`)."""
     missing = list({_run_key(e): e for e in entries if not kept(e, cache)}.values())
     if len(missing) < 2:
         return  # one is made where it is needed, without a process to start
     workers = min(len(missing), os.cpu_count() or 1)
-    # Forked: the scenes' code is imported already (reading the lesson did).
-    context = multiprocessing.get_context("fork")
+    context = context or multiprocessing.get_context("fork")
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
         # Longest first would be better; unknown before they run.
         list(pool.map(silent_run, missing, [cache] * len(missing)))
