@@ -136,24 +136,26 @@ class Template:
 
     text: str
     coefficients: tuple[tuple[str, Any], ...]
-    expr: Any = field(compare=False, repr=False)
+    terms: Any = field(compare=False, repr=False)  # split_terms(text)
 
     def draw(self, rng: np.random.Generator) -> Any:
-        return substituted(self.expr, {n: c.draw(rng) for n, c in self.coefficients})
+        return substituted(self.terms, {n: c.draw(rng) for n, c in self.coefficients})
 
     def extremes(self) -> list[Any]:
         ends = [(n, c.extremes()) for n, c in self.coefficients]
-        return [substituted(self.expr, {n: e[k] for n, e in ends}) for k in (0, -1)]
+        return [substituted(self.terms, {n: e[k] for n, e in ends}) for k in (0, -1)]
 
 
-def substituted(expr: Any, values: dict[str, float]) -> str:
-    """The formula ``expr`` with each coefficient of ``values`` as a number, as text
-    that reads well and parses back to the same function.
+def substituted(terms: Any, values: dict[str, float]) -> str:
+    """The formula of ``terms`` (:func:`split_terms`) with each coefficient of ``values`` as
+    a number, in the template's order, as text that reads well and parses back to
+    the same function (a term that comes to 0 is left out).
 
-    >>> from mathcore.symbolic import parse_formula
-    >>> t = parse_formula("a*(x - p)**2 + b*y**2", ("x", "y", "a", "p", "b"))
-    >>> substituted(t, {"a": 1.5, "p": -1.0, "b": 2})
-    '2*y**2 + 1.5*(x + 1)**2'
+    >>> t = split_terms("a*(x - p)**2 + b*y**2 - c*x", ("x", "y", "a", "p", "b", "c"))
+    >>> substituted(t, {"a": 1.5, "p": -1.0, "b": 2, "c": -0.5})
+    '1.5*(x + 1)**2 + 2*y**2 + 0.5*x'
+    >>> substituted(t, {"a": 1, "p": 0.5, "b": 0, "c": 3})
+    '(x - 0.5)**2 - 3*x'
     """
     import sympy as sp
     from sympy.printing.str import StrPrinter
@@ -165,8 +167,43 @@ def substituted(expr: Any, values: dict[str, float]) -> str:
     def number(v: float) -> Any:
         return sp.Integer(int(v)) if float(v).is_integer() else sp.Float(repr(float(v)))
 
-    subs = {s: number(values[s.name]) for s in expr.free_symbols if s.name in values}
-    return Decimal().doprint(expr.subs(subs))
+    text = ""
+    for sign, term in terms:
+        subs = {s: number(values[s.name]) for s in term.free_symbols if s.name in values}
+        value = sign * term.subs(subs)
+        if value == 0:
+            continue
+        said = Decimal().doprint(value)
+        if text:
+            said = f" - {said[1:]}" if said.startswith("-") else f" + {said}"
+        text += said
+    return text or "0"
+
+
+def split_terms(text: str, variables: tuple[str, ...]) -> tuple[tuple[int, Any], ...]:
+    """The terms ``text`` adds and subtracts at its top level, each with its sign,
+    as SymPy expressions (the formula read by the safe parser, term by term).
+
+    >>> split_terms("a*x**2 - (b - y)", ("x", "y", "a", "b"))
+    ((1, a*x**2), (-1, b), (1, y))
+    """
+    import ast
+
+    from mathcore.symbolic import parse_formula
+
+    source = text.replace("^", "**").strip()
+    found: list[tuple[int, Any]] = []
+
+    def walk(node: ast.expr, sign: int) -> None:
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Sub):
+            walk(node.left, sign)
+            walk(node.right, sign if isinstance(node.op, ast.Add) else -sign)
+        else:
+            term = ast.get_source_segment(source, node)
+            found.append((sign, parse_formula(term, variables)))
+
+    walk(ast.parse(source, mode="eval").body, 1)
+    return tuple(found)
 
 
 def family(raw: Any, numbers_only: bool = False) -> Any:
@@ -257,7 +294,7 @@ def _template(raw: dict, numbers_only: bool) -> Template:
             coefficients.append((name, family(raw[name], numbers_only=True)))
         except FamilyError as err:
             raise FamilyError(f"{name}: {err}") from None
-    return Template(text, tuple(coefficients), expr)
+    return Template(text, tuple(coefficients), split_terms(text, ("x", "y", *names)))
 
 
 FAMILIES = {

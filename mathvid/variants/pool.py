@@ -12,7 +12,6 @@ draws were made; then the pool is refused in one line naming what failed most.
 from __future__ import annotations
 
 import collections
-import concurrent.futures as cf
 import functools
 import itertools
 import multiprocessing
@@ -235,16 +234,14 @@ def _judgements(lesson: Any, jobs: int | None) -> Iterator[Judged]:
         yield from (judge(lesson, i) for i in itertools.count())
         return
     workers = jobs or os.cpu_count() or 1
-    ctx = multiprocessing.get_context("forkserver")
-    pool = cf.ProcessPoolExecutor(workers, mp_context=ctx)
-    ahead: collections.deque[cf.Future] = collections.deque()
-    try:
+    ahead: collections.deque[Any] = collections.deque()
+    # Leaving the block stops the workers at once (Pool.terminate): draws judged
+    # ahead that the pool no longer needs are not waited for.
+    with multiprocessing.get_context("forkserver").Pool(workers) as pool:
         for i in itertools.count():
-            ahead.append(pool.submit(_judge_file, str(lesson.path), i))
+            ahead.append(pool.apply_async(_judge_file, (str(lesson.path), i)))
             if len(ahead) >= 2 * workers:
-                yield ahead.popleft().result()
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+                yield ahead.popleft().get()
 
 
 def _judge_file(path: str, i: int) -> Judged:

@@ -184,6 +184,15 @@ def test_a_family_that_cannot_keep_its_constraints_is_refused_in_one_line(
     assert f"{reason} ({limit} of {limit} draws)" in message
 
 
+def test_draws_judged_on_worker_processes_are_taken_in_order(tmp_path: Path) -> None:
+    path = tmp_path / "lesson.toml"  # no variant keeps its constraints: cheap draws
+    path.write_text(LESSON.replace("lr = { one_of = [0.3, 0.45] }", "lr = 0.01"))
+    heard: list[int] = []
+    with pytest.raises(PoolRefused):
+        build(load_lesson(path), 1, lambda judged: heard.append(judged.draw), jobs=2)
+    assert heard == list(range(50))
+
+
 @pytest.fixture
 def folder(tmp_path: Path, monkeypatch) -> Path:
     monkeypatch.chdir(tmp_path)
