@@ -128,23 +128,18 @@ def _key_table(pool: Pool) -> list[str]:
     if not keyed:
         return []
     scene = keyed[0].key.get("scene", "")
-    runs = any("run" in v.key for v in keyed)  # a scene of several runs: which one
-    head = ["Variant", "Function", "Start", *(["Run"] if runs else []), "Ends at", "Steps"]
-    rows = [
-        [
-            v.id,
-            _value(v.key.get("function")),
-            _value(v.key.get("start")),
-            *([_value(v.key.get("run"))] if runs else []),
-            _value(v.key.get("minimum")),
-            "does not converge" if v.key.get("steps") == -1 else _value(v.key.get("steps")),
-        ]
-        for v in keyed
-    ]
+    from mathvid.variants.marking import shown  # as the teacher's table says it
+
+    names = ["function", "start", "minimum", "steps"]
+    if any("run" in v.key for v in keyed):  # a scene of several runs: which one
+        names.insert(2, "run")
+    heads = {"minimum": "Ends at", "steps": "Steps to converge"}
+    head = ["Variant", *(heads.get(n, n.capitalize()) for n in names)]
+    rows = [[v.id, *(shown(n, v.key.get(n)) for n in names)] for v in keyed]
     return [
         f"## Marking: the {scene} scene's run",
         "",
-        "Where the run ends (the minimum it reaches) and the updates it took to converge.",
+        "Where the run ends (the minimum it reaches) and the updates it takes to reach it.",
         "",
         *_table(head, rows),
     ]
