@@ -272,7 +272,7 @@ class Generation:
         self.previews: set[int] = set()
 
     def serve(self) -> None:
-        for name in PROJECT_MODULES:
+        for name in (*PROJECT_MODULES, "mathvid.cli"):  # each preview's, once
             importlib.import_module(name)
         from lesson.file import load_lesson
 
