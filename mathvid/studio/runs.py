@@ -164,7 +164,11 @@ class SceneRun:
             return
         self._route(block=False)
         end = scene.renderer.time
-        held = [m for m in self.waiting if self.now <= float(m["t"]) < end]
+        held = [
+            m
+            for m in self.waiting
+            if m["op"] == "frame" and self.now <= float(m["t"]) < end
+        ]  # a draft plays from a checkpoint (Draft), its animations not jumped over
         for message in held:
             self.waiting.remove(message)
             said, say = os.pipe()  # the frame's answer, passed on once it has ended
