@@ -26,6 +26,7 @@ from mathvid.publish.vtt import from_srt
 from mathvid.sound import audio, loudness, muxing, voice_activity
 from mathvid.sound.pace import MOST_WORDS_A_MINUTE, WORD
 from mathvid.sound.voice import Narration, Narrator, Recording
+from tests import sharing
 from tests.mathvid.command import mathvid
 from tests.scenes.checks import assert_caption_rules
 
@@ -57,25 +58,38 @@ def tone_recording(path: Path, seconds: float) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """The lesson, rendered narrated: a recording for tangent-line's first step and
-    new words for derivative-table's second."""
-    folder = tmp_path_factory.mktemp("narrated")
+def narrated_lesson(folder: Path) -> tuple[object, ...]:
+    """The lesson, with a recording for tangent-line's first step and new words for
+    derivative-table's second, written into ``folder``: the arguments of the
+    ``mathvid lesson`` that renders it narrated at 480p15."""
     data = tomllib.loads((ROOT / "lesson.toml").read_text(encoding="utf-8"))
     for scene in data["scene"]:
-        scene["scene"] = scene["scene"]  # the project's own scenes, as they are
         if scene["id"] == "derivative-table":
             scene["narration"] = {"2": "Now the numbers, at x equals two."}
     lesson = folder / "lesson.toml"
     lesson.write_text(tomli_w.dumps(data))
     (folder / "narration" / "tangent-line").mkdir(parents=True)
     tone_recording(folder / "narration" / "tangent-line" / "1.wav", RECORDED_SECONDS)
-    media = folder / "media"
+    return ("lesson", "-q", "l", "--lesson", lesson, "--media", folder / "media")
+
+
+def start_in_background(session: Path) -> None:
+    """The narrated lesson is the suite's longest render: started with the session
+    (``tests/conftest.py``), it is rendered while other tests run."""
+    sharing.start(session / "narrated", narrated_lesson)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The lesson, rendered narrated (:func:`narrated_lesson`), once in the session."""
+    folder = sharing.session_folder(tmp_path_factory) / "narrated"
+    sharing.start(folder, narrated_lesson)  # unless the session's start has
     # About 5 minutes on 2 quiet cores; over 15 when other work shares them. The
     # test's own limit (pyproject.toml's timeout, 30 minutes) still holds.
-    done = mathvid("lesson", "-q", "l", "--lesson", lesson, "--media", media, minutes=28)
+    done = sharing.finished(folder, minutes=28)
     assert done.returncode == 0, done.stderr
+    data = tomllib.loads((folder / "lesson.toml").read_text(encoding="utf-8"))
+    media = folder / "media"
     out = media / "lesson" / "lesson" / "l"
     scenes = media / "lesson" / "scenes"
     manifests = {
@@ -84,7 +98,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> dict:
     }
     return {
         "folder": folder,
-        "lesson": lesson,
+        "lesson": folder / "lesson.toml",
         "media": media,
         "video": out / "lesson.mp4",
         "vtt": out / "lesson.vtt",
