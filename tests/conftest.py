@@ -59,4 +59,6 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    stop_started(interrupted=exitstatus == pytest.ExitCode.INTERRUPTED)
+    # Stopped early (Ctrl-C, -x), no test is left to read what is still rendering.
+    stopped = exitstatus == pytest.ExitCode.INTERRUPTED or bool(session.shouldstop)
+    stop_started(interrupted=stopped)

@@ -6,7 +6,9 @@ session fixture is made once per process. A render that several files read is
 therefore kept on disk, in a folder every worker of the session sees
 (:func:`session_folder`); the render's own per-scene lock makes the second worker
 to ask wait for it and find it current. :func:`seeded` gives a lesson of a test's
-own copies of such renders.
+own copies of such renders. The longest renders, narrated lessons, are started in
+the background as the session starts (:func:`start`, from ``tests/conftest.py``)
+and waited for by the tests that read them (:func:`finished`).
 """
 
 from __future__ import annotations
@@ -104,6 +106,6 @@ def stop_started(interrupted: bool) -> None:
     """At this process's end: wait for the commands it started (another process of
     the session may still read them), or stop them when the session was stopped."""
     for process in _started:
-        if interrupted:
+        if interrupted and process.poll() is None:
             os.killpg(process.pid, signal.SIGTERM)
         process.wait()
