@@ -136,7 +136,8 @@ def _ways(figure: dict) -> dict[str, dict[str, float]]:
     return {
         s: v if isinstance(v, dict) else {"in_process": v}
         for s, v in figure.items()
-        if not s.startswith("_")  # "_load": the machine's, not a scene's
+        # "_load": the machine's, not a scene's; "note": what the one who measured saw
+        if not s.startswith("_") and s != "note"
     }
 
 
@@ -177,7 +178,8 @@ def preview_report(figure: dict) -> list[str]:
         f"| {scene} | " + " | ".join(str(v[w]) for w in shown) + " |"
         for scene, v in ways.items()
     ]
-    return lines
+    # It goes when the figure is measured again, as the other figures' notes do.
+    return lines + (["", figure["note"]] if figure.get("note") else [])
 
 
 def preview_targets(figure: dict) -> list[tuple[str, float, float]]:
