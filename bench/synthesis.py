@@ -140,9 +140,8 @@ def synthesis_report(v: dict) -> list[str]:
         "",
         f"Piper's en_US-joe-medium saying every cue of the lesson ({v['cues']} cues, "
         f"{v['speech_seconds']} s of speech as the lesson keeps it) into an empty cache "
-        f"({v['tries']} syntheses, {v['said_seconds']} s of speech: each cue first "
-        "said at the pace its estimate finds slow enough, mathvid/sound/pace.py, and "
-        "said again slower when it was not, each try cached): "
+        f"({v['tries']} syntheses, {v['said_seconds']} s of speech: a cue the voice "
+        "says faster than its least length is said again slower, each try cached): "
         "on one core, then on a pool of all cores' warm voices "
         "(mathvid/sound/chorus.py: each worker makes the voice's session once; its "
         "noise drawn from each cue's words, mathvid/sound/piper_model.py, so the "

@@ -16,16 +16,15 @@ import math
 
 from lesson.words.said import SpokenCue, StepWords
 from mathvid.sound import audio
-from mathvid.sound.pace import PACE, estimate_seconds, first_pace
+from mathvid.sound.pace import PACE, estimate_seconds, least_seconds
 from mathvid.sound.recording import recorded_sound
 from mathvid.sound.voice import Narrator, laid_out
 
 
 def cue_seconds(cue: SpokenCue, speed: float = PACE) -> float:
-    """About how long ``cue`` is heard when the narration's pace is ``speed``: the
-    voice's time at the pace it is first said at (:func:`first_pace`: slower, when
-    that would say it in less than its least)."""
-    return estimate_seconds(cue.said, first_pace(cue, speed))
+    """About how long ``cue`` is heard: the voice's time, or the least the narrator
+    allows (:func:`mathvid.sound.pace.least_seconds`)."""
+    return max(estimate_seconds(cue.said, speed), least_seconds(cue, speed))
 
 
 def spoken_length(narrator: Narrator, words: StepWords) -> tuple[float, bool]:

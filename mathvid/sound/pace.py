@@ -8,9 +8,7 @@ The narrator (:class:`mathvid.sound.voice.Narrator`) says each cue at
 :data:`SYLLABLE` seconds at the lesson's pace and a word :data:`WORD_GAP` more, a
 comma, colon or dash adds :data:`COMMA`. The constants were fitted to the lesson's
 own cues as the voice says them (bench/RESULTS.md, "Speech synthesis", gives the
-error; tests/mathvid/test_lengths.py checks its bound against real syntheses). So a
-cue is said at the pace :func:`first_pace` expects to be slow enough at once, and
-said again slower only when it was not.
+error; tests/mathvid/test_lengths.py checks its bound against real syntheses).
 
 Examples
 --------
@@ -43,16 +41,6 @@ COMMA = 0.393  # a comma, colon, semicolon or dash: a short pause
 START = 0.095  # what a cue costs besides its words (the voice's onset)
 VOWELS = re.compile(r"[aeiouy]+")
 BREAKS = re.compile(r"[,;:—–]| - ")
-AIM = 1.04
-"""How much longer than its least a cue slowed by :func:`first_pace` is aimed to
-last: the estimate is off by a few per cent either way, and a cue said too fast
-is said again (a second synthesis)."""
-SHORT_BY = 0.97
-"""A cue said in at least this share of its least is kept as said: the estimate
-misses a cue's length by up to 11 % either way (the voice's lengths are drawn with
-noise), and without it a third of the lesson's cues would be said twice. Laid out,
-such a cue is still on screen for its reading time
-(:func:`mathvid.sound.voice.laid_out`); 3 % over a lecturer's pace is not heard."""
 
 
 def least_seconds(cue: SpokenCue, speed: float) -> float:
@@ -93,19 +81,3 @@ def estimate_seconds(words: str, speed: float = PACE) -> float:
     said = [syllables(w) for w in WORD.findall(words)]
     pauses = len(BREAKS.findall(words)) * COMMA
     return (START + sum(said) * SYLLABLE + len(said) * WORD_GAP + pauses) * PACE / speed
-
-
-def first_pace(cue: SpokenCue, speed: float) -> float:
-    """The pace ``cue`` is first said at, when the narration's is ``speed``: that
-    one, or slower when the voice would say it in less than its least
-    (:func:`least_seconds`), by the estimate, aiming :data:`AIM` over it.
-
-    >>> first_pace(SpokenCue("x = 2, y = 3.", "x equals two, y equals three."), PACE)
-    0.7692307692307692
-    >>> slope = "The slope of the curve at a point is its derivative."
-    >>> round(first_pace(SpokenCue(slope, slope), PACE) / PACE, 2)  # 11 words in 4.3 s
-    0.84
-    """
-    guess = estimate_seconds(cue.said, speed)
-    least = least_seconds(cue, speed) * AIM
-    return speed if guess >= least else speed * guess / least

@@ -42,7 +42,7 @@ from lesson.manifest import Cue
 from lesson.words.said import SpokenCue, StepWords, for_step
 from lesson.words.speech import READING_RATE
 from mathvid.sound import audio, loudness, piper_model, voice_activity
-from mathvid.sound.pace import AIM, PACE, SHORT_BY, first_pace, least_seconds
+from mathvid.sound.pace import PACE, least_seconds
 from mathvid.sound.recording import (
     NARRATION,
     RECORDING,
@@ -148,21 +148,16 @@ class Narrator:
         that the cue is on screen exactly while it is heard, or faster than
         :data:`~mathvid.sound.pace.MOST_WORDS_A_MINUTE` (at the narration's pace).
         ``frames(words, speed)`` is how many samples the voice says ``words`` in at
-        ``speed`` (None when it is not known: then so is the pace).
-
-        The first try is at the pace the words' estimate finds slow enough
-        (:func:`~mathvid.sound.pace.first_pace`); a cue said too fast all the same
-        (shorter than :data:`~mathvid.sound.pace.SHORT_BY` of its least) is said
-        again, slower by what it fell short (each try cached)."""
-        words, least = cue.said, least_seconds(cue, self.narration.speed)
-        speed = first_pace(cue, self.narration.speed)
+        ``speed`` (None when it is not known: then so is the pace)."""
+        words, speed = cue.said, self.narration.speed
         n = frames(words, speed)
+        least = least_seconds(cue, speed)
         # Piper's length falls short of its scale (pauses in a sentence do not
         # stretch), so a second correction is sometimes needed.
         for _ in range(SLOWER_TRIES):
-            if n is None or not 0 < n < least * SHORT_BY * audio.RATE:
+            if n is None or not 0 < n < least * audio.RATE:
                 break
-            speed *= n / (least * AIM * audio.RATE)
+            speed *= n / (least * audio.RATE)
             n = frames(words, speed)
         return None if n is None else speed
 
