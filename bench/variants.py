@@ -22,6 +22,7 @@ less under load. The load average before and after each is recorded.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import subprocess
@@ -114,7 +115,8 @@ def _pool_lesson(folder: Path, lesson_text: str, count: int):
     made = pool_path(EXAMPLE)
     if lesson_text == _example_lesson() and made.exists():
         pool = read_pool(made)
-        if len(pool.variants) >= count:
+        if len(pool.variants) >= count:  # its first ``count``
+            pool = dataclasses.replace(pool, count=count, variants=pool.variants[:count])
             return lesson, pool, "examples/variants/pool.toml"
     variants: list = []
     for i in range(50 * count):
