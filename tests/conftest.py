@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.sharing import session_folder, stop_started
+from tests.sharing import made_once, session_folder, stop_started
 
 # A preview daemon that a test's `mathvid preview` starts outlives the test: let it
 # go soon after the suite instead of staying ten minutes (mathvid.run.preview_client).
@@ -40,6 +40,20 @@ def scene_media(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = session_folder(tmp_path_factory) / "scene-media"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+@pytest.fixture(scope="session")
+def lesson_manifests(tmp_path_factory: pytest.TempPathFactory) -> list:
+    """Every lesson scene's manifest at its defaults, silent (about 25 s to build),
+    built once in the session for the tests that read them (``lesson/test_speech.py``,
+    ``scenes/test_descriptions.py``)."""
+    from mathvid.run.stills import scene_manifest
+    from tests.scenes.checks import lesson_scenes
+
+    def build() -> list:
+        return [scene_manifest(cls, cls.Params()) for cls in lesson_scenes()]
+
+    return made_once(session_folder(tmp_path_factory) / "lesson-manifests.pickle", build)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

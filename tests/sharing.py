@@ -13,13 +13,16 @@ and waited for by the tests that read them (:func:`finished`).
 
 from __future__ import annotations
 
+import fcntl
 import os
+import pickle
 import shutil
 import signal
 import subprocess
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
@@ -49,6 +52,23 @@ def seeded(media: Path, lesson: Path, scene_media: Path, scenes: dict[str, type]
         render = render_scene(scene_cls, "l", scene_media).parent
         shutil.copytree(render, scene_folder(folder, scene_id, "l"))
     return folder
+
+
+T = TypeVar("T")
+
+
+def made_once(path: Path, make: Callable[[], T]) -> T:
+    """``make()``, made once in the session: by the first process to ask, which keeps
+    it at ``path`` (pickled), while the others wait for it there and read it."""
+    with open(path.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if path.exists():
+            return pickle.loads(path.read_bytes())
+        made = make()
+        part = path.with_suffix(".part")
+        part.write_bytes(pickle.dumps(made))
+        part.replace(path)
+        return made
 
 
 # A command started in the background: its output and, once it has ended, its exit

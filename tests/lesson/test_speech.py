@@ -15,10 +15,8 @@ from hypothesis import strategies as st
 from lesson.manifest import Manifest
 from lesson.words.number_words import integer_words, number
 from lesson.words.speech import cue_texts, for_the_ear
-from mathvid.run.stills import scene_manifest
 from scenes.kit.maps import pi_label
 from scenes.kit.numbers import fmt, number_word, point_text, readable, sci
-from tests.scenes.checks import lesson_scenes
 
 NUMBERS = [
     # integers
@@ -428,12 +426,6 @@ def test_for_the_ear_reads_points_as_numbers_text_writes_them() -> None:
 
 # Everything a caption may show that the voice must put into words.
 ON_SCREEN_ONLY = re.compile(r"[\d=<>≤≥≈×·∇∂ημκσπ′²³⁻_^\\{}−+*/‖←→√%]")
-
-
-@pytest.fixture(scope="module")
-def lesson_manifests() -> list[Manifest]:
-    """Every lesson scene's manifest at its defaults (~20 s to build)."""
-    return [scene_manifest(cls, cls.Params()) for cls in lesson_scenes()]
 
 
 @pytest.fixture(scope="module")

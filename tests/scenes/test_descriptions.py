@@ -27,7 +27,6 @@ from scenes.kit.numbers import point_text
 from scenes.quartic import QuarticRates
 from scenes.rates import LearningRates
 from scenes.rosenbrock import RosenbrockMilestone
-from tests.scenes.checks import lesson_scenes
 
 SENTENCE_END = re.compile(r"(?<=[.!?])(?:\s+|$)")
 # A number as a description writes it: 1,488; -0.0172; 2.7 × 10^-11; 1e-12. Not the
@@ -39,12 +38,6 @@ FORBIDDEN = ("None", "nan", "_", "…", "[", "]", "{", "}", "\\")
 DOTTED_KEY = re.compile(r"[A-Za-z]\.[A-Za-z]")  # contour.levels, tangent.at
 SAME_POINTS = re.compile(r"(\([^()]*\)) to \1")  # "from (-4, 4) to (-4, 4)"
 LONGEST = 400  # characters: what a listener takes in during a step
-
-
-@pytest.fixture(scope="module")
-def lesson_manifests() -> list[Manifest]:
-    """Every lesson scene's manifest at its defaults (~25 s to build)."""
-    return [scene_manifest(cls, cls.Params()) for cls in lesson_scenes()]
 
 
 def sentences(text: str) -> list[str]:
