@@ -192,8 +192,10 @@ def test_the_lesson_has_its_chapter_list_and_description_for_a_video_site(
     joined: dict,
 ) -> None:
     # Chapters as a site reads them: whole seconds, truncated, from each scene's
-    # length; both scenes last over 10 s, so each is a chapter of its own.
-    second = int(joined["scenes"][1][0])
+    # length; both scenes last over 10 s, so each is a chapter of its own. The
+    # manifest's duration is a sum of floats (16.99999999999998 for a 17.0 s video):
+    # to the millisecond, as the lesson's chapter marks are kept, before truncating.
+    second = int(round(joined["scenes"][1][0], 3))
     chapters = (
         "0:00 The table of derivatives\n"
         f"0:{second:02d} Choosing h for a numerical derivative\n"
