@@ -67,7 +67,7 @@ def teacher_md(title: str, rows: list[tuple[str, Variant, str]]) -> str:
     | s\\|1 | v01 | s_1.html |  |  |  |  | 5 |
     """
     head = ["student", "variant", "file", *KEY]
-    lines = [f"# {title}: who has which variant", "", *_table(head, map(_row, rows)), ""]
+    lines = [f"# {title}: who has which variant", "", *table(head, map(_row, rows)), ""]
     counts: dict[str, list[Any]] = {}
     for _, variant, _ in rows:
         counts.setdefault(variant.id, [variant, 0])[1] += 1
@@ -76,7 +76,7 @@ def teacher_md(title: str, rows: list[tuple[str, Variant, str]]) -> str:
         [v.id, str(n), *(shown(k, v.key.get(k)) for k in KEY)]
         for v, n in sorted(counts.values(), key=lambda c: c[0].id)
     )
-    lines += [*_table(["variant", "students", *KEY], body), ""]
+    lines += [*table(["variant", "students", *KEY], body), ""]
     return "\n".join(lines)
 
 
@@ -84,7 +84,7 @@ def _row(r: tuple[str, Variant, str]) -> list[str]:
     return row(*r)
 
 
-def _table(head: list[str], body: Any) -> list[str]:
+def table(head: list[str], body: Any) -> list[str]:
     """A Markdown table, ``|`` in a cell escaped."""
 
     def line(cells: list[str]) -> str:

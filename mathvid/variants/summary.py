@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from mathvid.variants.marking import shown, table
 from mathvid.variants.pool_file import Pool, pool_path, write_pool
 
 
@@ -128,8 +129,6 @@ def _key_table(pool: Pool) -> list[str]:
     if not keyed:
         return []
     scene = keyed[0].key.get("scene", "")
-    from mathvid.variants.marking import shown  # as the teacher's table says it
-
     names = ["function", "start", "minimum", "steps"]
     if any("run" in v.key for v in keyed):  # a scene of several runs: which one
         names.insert(2, "run")
@@ -146,11 +145,9 @@ def _key_table(pool: Pool) -> list[str]:
 
 
 def _table(head: list[str], rows: list[list[str]]) -> list[str]:
-    return [
-        "| " + " | ".join(head) + " |",
-        "|" + "---|" * len(head),
-        *("| " + " | ".join(map(_cell, row)) + " |" for row in rows),
-    ]
+    """The teacher's Markdown table (:func:`~mathvid.variants.marking.table`), a
+    line break in a cell made a space."""
+    return table(head, ([str(c).replace("\n", " ") for c in row] for row in rows))
 
 
 def _value(value: Any) -> str:
@@ -168,11 +165,6 @@ def _value(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)
-
-
-def _cell(text: str) -> str:
-    """``text`` safe in a Markdown table cell."""
-    return str(text).replace("|", "\\|").replace("\n", " ")
 
 
 def lesson_argument(words: list[str], lesson: Path) -> Path:
