@@ -1,38 +1,30 @@
 """Render many scenes at once: in worker processes of this machine, one scene per
-process, or on a Dask cluster (:func:`render_many`).
+process, or on a Dask cluster (:func:`render_many`; the cluster's side is
+:mod:`mathvid.run.cluster`).
 
 A worker renders with :func:`mathvid.run.render.render`, into the same media folder
-and under the same per-scene lock as a render in this process. A Dask worker renders
-in a fresh process of its own (``python -m mathvid.run.parallel``, the job pickled
-on stdin) and sends the files back, which are stored here as safely.
+and under the same per-scene lock as a render in this process.
 """
 
 from __future__ import annotations
 
 import concurrent.futures as cf
 import os
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from mathvid.media import check_target, temporary_folder
 from mathvid.run.ahead import say_ahead
-from mathvid.run.manim_setup import ROOT
 from mathvid.run.render import (
     Job,
     Rendered,
-    RenderError,
     check_latex,
     clean_left_behind,
     inputs_key,
     is_current,
     one_line,
     render,
-    replace_folder,
     scene_folder,
-    scene_lock,
-    work_folder,
 )
 from mathvid.run.silent import scene_workers
 
@@ -107,7 +99,9 @@ def render_tasks(
     if not stale:
         return results, errors
     if scheduler:
-        _render_on_cluster(stale, scheduler, results, errors, on_done)
+        from mathvid.run.cluster import render_on_cluster
+
+        render_on_cluster(stale, scheduler, results, errors, on_done)
         return results, errors
     check_latex()
     for media in dict.fromkeys(task.media.resolve() for task in stale):
@@ -133,93 +127,3 @@ def render_tasks(
             if on_done:
                 on_done(name, results.get(name), errors.get(name))
     return results, errors
-
-
-def _render_on_cluster(
-    tasks: list[Task],
-    scheduler: str,
-    results: dict[str, Rendered],
-    errors: dict[str, str],
-    on_done: Callable[[str, Rendered | None, str | None], None] | None,
-) -> None:
-    """Render ``tasks`` on Dask workers and store what they send back in each
-    task's media folder."""
-    from distributed import Client, as_completed
-
-    try:
-        client = Client(scheduler, timeout="15s")
-    except (OSError, TimeoutError) as err:
-        raise RenderError(
-            f"cannot reach the Dask scheduler at {scheduler}: {err}"
-        ) from None
-    with client:
-        futures = {client.submit(render_remote, t.job, pure=False): t for t in tasks}
-        for future in as_completed(futures):
-            task = futures[future]
-            try:
-                stored = _store(task.job, future.result(), task.media.resolve())
-                results[task.name] = stored
-            except Exception as err:  # reported per scene; the others go on
-                errors[task.name] = one_line(err)
-            if on_done:
-                on_done(task.name, results.get(task.name), errors.get(task.name))
-
-
-def render_remote(job: Job) -> dict[str, bytes]:
-    """On a Dask worker: render ``job`` in a fresh process into a private folder and
-    return its files as bytes, so nothing relies on a file system shared with the client.
-
-    A fresh process, because Manim's configuration is global and a worker is reused.
-    """
-    import pickle
-    import subprocess
-    import sys
-
-    with temporary_folder("mathvid-worker-") as media:
-        done = subprocess.run(
-            [sys.executable, "-m", "mathvid.run.parallel"],
-            input=pickle.dumps((job, str(media))),
-            capture_output=True,
-            cwd=ROOT,
-        )
-        if done.returncode != 0:
-            lines = done.stderr.decode(errors="replace").strip().splitlines()
-            raise RenderError(
-                lines[-1] if lines else f"worker exit status {done.returncode}"
-            )
-        folder = scene_folder(Path(media), job.id, job.quality, job.theme)
-        return {
-            str(path.relative_to(folder)): path.read_bytes()
-            for path in sorted(folder.rglob("*"))
-            if path.is_file()
-        }
-
-
-def _store(job: Job, files: dict[str, bytes], media: Path) -> Rendered:
-    """Write a scene's files, as a worker sent them, into ``media``, safely."""
-    if files.get("inputs.key", b"").decode() != inputs_key(job):
-        raise RenderError("the worker's code or parameters differ from this checkout's")
-    folder = scene_folder(media, job.id, job.quality, job.theme)
-    with scene_lock(media, job.id):
-        work = work_folder(media, job)
-        try:
-            for name, data in files.items():
-                # A name from elsewhere: within the work folder, or refused.
-                target = check_target(work / name, within=work)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(data)
-            replace_folder(work, folder)
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
-    return Rendered(job.id, folder, suffix=job.suffix)
-
-
-if __name__ == "__main__":  # a render job sent by render_remote, pickled on stdin
-    import pickle
-    import sys
-
-    job, media = pickle.loads(sys.stdin.buffer.read())
-    try:
-        render(job, Path(media))
-    except RenderError as err:
-        sys.exit(str(err))
