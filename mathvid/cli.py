@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 # Only light modules here: `mathvid preview` asks the warm preview daemon first and
 # must start fast (mathvid.run.preview_client); the rest is imported where it is used.
@@ -100,12 +101,20 @@ class Command:
     usage: str | None = None
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose mistakes are one line, as every other ``mathvid``
+    error is (argparse's own prints the usage first)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message}\n")
+
+
 def _parser(named: str | None = None) -> argparse.ArgumentParser:
     """``mathvid``'s command line: each of :data:`COMMANDS`, with the options it
     shares with others and its own arguments; only the command ``named``, if it is
     one (a command's arguments are read the same without the others, and the
     rendering options import the renderer)."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="mathvid",
         description=DESCRIPTION,
         epilog=EXAMPLES,
