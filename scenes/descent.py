@@ -428,6 +428,12 @@ class DescentBowl(LessonScene):
         norms = d.run.grad_norms
         if len(norms) > 1 and norms[-1] < norms[0]:
             return "The same update over and over: steps shrink as the slope flattens."
+        taken = norms[: d.run.n_steps]  # the step from x_t is η‖∇f(x_t)‖
+        if len(taken) > 1 and taken[-1] > taken[0]:
+            return (
+                "The same update over and over, but the steps grow: the last is "
+                "longer than the first."
+            )
         return "The same update over and over."
 
     @staticmethod
@@ -451,4 +457,12 @@ class DescentBowl(LessonScene):
                 f"After {n} steps the gradient's length is below {tol}: we stop, at {at}."
             )
         away = numbers.fmt(v.distance)
-        return f"{n} steps later the run stops where it is, {away} from {at}."
+        start = float(np.linalg.norm(np.subtract(p.x0, v.minimum.point)))
+        began = numbers.fmt(start)
+        # Said only when the numbers shown say so too: 3.999 against 2.5, not 2.5 twice.
+        farther = (
+            f": farther than it started, {began}"
+            if v.distance > start and away != began
+            else ""
+        )
+        return f"{n} steps later the run stops where it is, {away} from {at}{farther}."

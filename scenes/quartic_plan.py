@@ -173,44 +173,62 @@ def too_large_caption(b: Balls, diverged: list[int]) -> str:
         if t.status == "diverged"
         else f"from step {v.step} on it is off the plot, climbing"
     )
+    also = [f"η = {numbers.fmt(b.runs[i].lr)}" for i in diverged[1:]]
+    too = (
+        f" {numbers.listed(also)} {'diverge' if len(also) > 1 else 'diverges'} too."
+        if also
+        else ""
+    )
     return (
         f"Too large: with η = {numbers.fmt(t.lr)} the first step throws x to "
-        f"{numbers.fmt(float(t.points[1, 0]))}. Then {fate}: the run diverges."
+        f"{numbers.fmt(float(t.points[1, 0]))}. Then {fate}: the run diverges.{too}"
     )
 
 
 def best_caption(runs: list[Trajectory], best: int | None) -> str:
     """The caption of the step "Which rate is best": the fastest to converge, and
     how the others did."""
-    if best is None:
-        return "None of these rates converges within the step limit."
     parts = []
     for i, t in enumerate(runs):
         if i == best:
             continue
         if t.status == "converged":
             parts.append(f"η = {numbers.fmt(t.lr)} takes {t.n_steps} steps")
-        elif t.status == "max_steps" and t.losses[-1] <= t.losses[0]:
+        elif _closing_in(t):
             parts.append(
                 f"η = {numbers.fmt(t.lr)} is still at "
                 f"x = {numbers.fmt(float(t.final[0]))} "
                 f"after {t.n_steps} steps"
             )
     others = "".join(f" {part}." for part in parts)  # "η = …": η stays lower case
+    if best is None:  # those still closing in, said: none converged, not none moved
+        return f"None of these rates converges within the step limit.{others}"
     return (
         f"Best here: η = {numbers.fmt(runs[best].lr)}, converged in "
         f"{runs[best].n_steps} steps.{others}"
     )
 
 
+def _closing_in(t: Trajectory) -> bool:
+    """Whether a run the steps ran out on was still getting somewhere: lower and
+    flatter than where it started (a ball rolling off to −∞ is lower, not flatter)."""
+    return (
+        t.status == "max_steps"
+        and t.losses[-1] <= t.losses[0]
+        and t.grad_norms[-1] < t.grad_norms[0]
+    )
+
+
 def minima_caption(landmarks) -> str:
     """The caption of the last step: where f′ = 0, and which of those are minima."""
     minima = [m for m in landmarks if m.kind == "minimum"]
+    at = [f"x = {numbers.fmt(m.x)} (f = {numbers.fmt(m.value, 2)})" for m in minima]
     parts = []
-    for m in minima:
-        which = "The only minimum" if len(minima) == 1 else "A minimum"
-        value = numbers.fmt(m.value, 2)
-        parts.append(f"{which} is x = {numbers.fmt(m.x)} (f = {value}).")
+    if len(minima) == 1:
+        parts.append(f"The only minimum is {at[0]}.")
+    elif minima:
+        count = numbers.number_word(len(minima)).capitalize()
+        parts.append(f"{count} minima: {numbers.listed(at)}.")
     for m in landmarks:
         if m.kind == "flat":
             trend = "falling" if m.slope_signs[0] < 0 else "rising"

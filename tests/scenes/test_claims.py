@@ -279,8 +279,16 @@ def test_the_exercise_names_the_best_rate_and_the_too_large_one_truly(x0, rates,
         fewer = [len(x) for x, c in truth.values() if c]
         assert len(points) == min(fewer)  # no rate converged in fewer steps
     else:
-        assert best == "None of these rates converges within the step limit."
+        assert best.startswith("None of these rates converges within the step limit.")
         assert not any(c for _, c in truth.values())
+    for m in re.finditer(r"η = (\S+) is still at x = (\S+) after (\d+) steps", best):
+        points, converged = truth[float(m[1])]  # lower and flatter than its start
+        assert not converged and len(points) - 1 == int(m[3]) == steps
+        assert fmt(float(points[-1])) == m[2]
+        ends = (points[0], points[-1])
+        height = [x**4 - 3 * x**3 + 2 for x in ends]
+        slope = [abs(4 * x**3 - 9 * x**2) for x in ends]
+        assert height[1] <= height[0] and slope[1] < slope[0]
     for m in re.finditer(r"η = (\S+) takes (\d+) steps", best):
         points, converged = truth[float(m[1])]
         assert converged and len(points) - 1 == int(m[2])
