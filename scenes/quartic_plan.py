@@ -174,11 +174,7 @@ def too_large_caption(b: Balls, diverged: list[int]) -> str:
         else f"from step {v.step} on it is off the plot, climbing"
     )
     also = [f"η = {numbers.fmt(b.runs[i].lr)}" for i in diverged[1:]]
-    too = (
-        f" {numbers.listed(also)} {'diverge' if len(also) > 1 else 'diverges'} too."
-        if also
-        else ""
-    )
+    too = f" With {numbers.listed(also)} it diverges too." if also else ""
     return (
         f"Too large: with η = {numbers.fmt(t.lr)} the first step throws x to "
         f"{numbers.fmt(float(t.points[1, 0]))}. Then {fate}: the run diverges.{too}"

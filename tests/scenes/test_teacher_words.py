@@ -63,7 +63,7 @@ def test_every_rate_that_diverges_is_named_not_only_the_first() -> None:
     assert caption.startswith(
         f"Too large: with η = 0.3 the first step throws x to {fmt(runs[0.3][0][1])}."
     )
-    assert caption.endswith(" η = 0.6 diverges too.")
+    assert caption.endswith(" With η = 0.6 it diverges too.")
 
 
 def test_none_converging_still_says_which_rate_is_closing_in() -> None:
