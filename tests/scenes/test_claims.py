@@ -25,7 +25,7 @@ from mathcore.symbolic import resolve_objective
 from mathcore.trend import loss_trend
 from mathcore.tuning import OPTIMIZERS, fastest_converged
 from mathvid.run.stills import scene_manifest
-from scenes.descent import DescentBowl
+from scenes.descent import DescentBowl, descent
 from scenes.kit.numbers import fmt
 from scenes.quartic import QuarticRates
 from scenes.quartic_plan import balls, best_caption, too_large_caption
@@ -33,7 +33,7 @@ from scenes.race import OptimizerRace
 from scenes.race_plan import entrants
 from scenes.rates import LearningRates, bound_caption, rates
 from scenes.rosenbrock import RosenbrockMilestone
-from scenes.rosenbrock_plan import descent_caption, loss_caption
+from scenes.rosenbrock_plan import descent_caption, loss_caption, milestone
 
 COUNTS = {"once": 1, "twice": 2}
 T = TypeVar("T")
@@ -122,15 +122,26 @@ def test_the_descent_words_hold_for_any_run(losses: list[float]) -> None:
     check_loss_words(loss_caption(trend), values)
 
 
-@given(
-    function=st.sampled_from(["rosenbrock", "himmelblau", "x**2 + 3*y**2", "bowl"]),
-    x0=st.tuples(st.floats(-1.8, 1.8), st.floats(-0.8, 2.8)),
-    lr=st.floats(1e-4, 2e-3),
-    steps=st.integers(5, 2000),
+# A scene's manifest typesets its formulas, and drawn numbers are new formulas (about
+# 20 s of LaTeX an example, against 1.5 s from the formula cache): the tests that build
+# one draw the same examples every run (derandomize), so their formulas are cached
+# after the first; the words they check are also checked on new draws every run,
+# from the scene's own caption functions and run, without drawing (the tests beside).
+SHOWN = settings(
+    deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
 )
-@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-def test_the_milestone_says_only_what_its_run_did(function, x0, lr, steps) -> None:
-    p = dataclasses.replace(
+
+MILESTONE_DRAWS = {
+    "function": st.sampled_from(["rosenbrock", "himmelblau", "x**2 + 3*y**2", "bowl"]),
+    "x0": st.tuples(st.floats(-1.8, 1.8), st.floats(-0.8, 2.8)),
+    "lr": st.floats(1e-4, 2e-3),
+    "steps": st.integers(5, 2000),
+}
+
+
+def milestone_params(function: str, x0, lr: float, steps: int):
+    """The milestone's parameters for a drawn lesson."""
+    return dataclasses.replace(
         RosenbrockMilestone.Params(),
         function=function,
         x0=tuple(round(v, 2) for v in x0),
@@ -139,12 +150,44 @@ def test_the_milestone_says_only_what_its_run_did(function, x0, lr, steps) -> No
         descent_seconds=1.0,
         loss_seconds=1.0,
     )
+
+
+def milestone_words(p) -> tuple[str, str, int]:
+    """What RosenbrockMilestone says of its run, without drawing: the captions of
+    "Gradient descent" and "The loss curve", and how often the loss rises."""
+    trend = loss_trend(shown(milestone, p).runs["GD"].losses)
+    return descent_caption(trend, p.lr), loss_caption(trend), trend.rises
+
+
+def check_milestone_words(words: tuple[str, str, int], p) -> None:
+    """Each claim of :func:`milestone_words`, against the run written out again."""
+    losses = gradient_descent(p.function, p.x0, p.lr, p.steps, p.tol)
+    check_descent_words(words[0], losses)
+    check_loss_words(words[1], losses)
+    assert words[2] == int(np.sum(np.diff(losses) > 0))
+
+
+@given(**MILESTONE_DRAWS)
+@settings(SHOWN, max_examples=4)
+def test_the_milestone_says_only_what_its_run_did(function, x0, lr, steps) -> None:
+    p = milestone_params(function, x0, lr, steps)
     manifest = shown(scene_manifest, RosenbrockMilestone, p)
-    losses = gradient_descent(function, p.x0, lr, steps, p.tol)
     by_name = {s.name: s for s in manifest.steps}
-    check_descent_words(by_name["Gradient descent"].caption, losses)
-    check_loss_words(by_name["The loss curve"].caption, losses)
-    assert by_name["Gradient descent"].facts["rises"] == int(np.sum(np.diff(losses) > 0))
+    descent_step = by_name["Gradient descent"]
+    words = (
+        descent_step.caption,
+        by_name["The loss curve"].caption,
+        descent_step.facts["rises"],
+    )
+    assert words == milestone_words(p)  # the scene says what the words below say
+    check_milestone_words(words, p)
+
+
+@given(**MILESTONE_DRAWS)
+@settings(max_examples=25, deadline=None)
+def test_the_milestone_s_words_say_only_what_its_run_did(function, x0, lr, steps):
+    p = milestone_params(function, x0, lr, steps)
+    check_milestone_words(milestone_words(p), p)
 
 
 def test_the_issue_s_rising_run_is_not_called_downhill() -> None:
@@ -195,17 +238,17 @@ def test_a_step_name_that_counts_says_the_count(n: int) -> None:
     assert entrants(n) == [*words, "Five optimizers"][n - 1]
 
 
-@given(
-    function=st.sampled_from(["bowl", "himmelblau", "x**2 + 3*y**2", "sincos"]),
-    x0=st.tuples(st.floats(-4.0, 4.0), st.floats(-4.0, 4.0)),
-    lr=st.floats(0.01, 1.2),
-    steps=st.integers(0, 80),
-)
-@example(function="bowl", x0=(4.0, 3.0), lr=0.2, steps=50)  # converges, worked steps
-@example(function="bowl", x0=(4.0, 3.0), lr=1.05, steps=50)  # diverges
-@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-def test_the_descent_says_only_what_its_run_did(function, x0, lr, steps) -> None:
-    p = dataclasses.replace(
+DESCENT_DRAWS = {
+    "function": st.sampled_from(["bowl", "himmelblau", "x**2 + 3*y**2", "sincos"]),
+    "x0": st.tuples(st.floats(-4.0, 4.0), st.floats(-4.0, 4.0)),
+    "lr": st.floats(0.01, 1.2),
+    "steps": st.integers(0, 80),
+}
+
+
+def descent_params(function: str, x0, lr: float, steps: int):
+    """DescentBowl's parameters for a drawn lesson."""
+    return dataclasses.replace(
         DescentBowl.Params(),
         function=function,
         x0=tuple(round(v, 2) for v in x0),
@@ -213,10 +256,24 @@ def test_the_descent_says_only_what_its_run_did(function, x0, lr, steps) -> None
         steps=steps,
         rest_seconds=1.0,
     )
-    manifest = shown(scene_manifest, DescentBowl, p)
-    losses, norms, converged = descent_run(function, p.x0, p.lr, steps, p.tol)
-    for step in manifest.steps:
-        caption = step.caption
+
+
+def descent_words(p) -> list[str]:
+    """DescentBowl's captions after the first (which says the idea, no number), from
+    its caption functions and its run, without drawing."""
+    d = shown(descent, p)
+    worked = range(min(p.worked_steps, d.run.n_steps))
+    return [
+        *(DescentBowl._worked_caption(d.run, t) for t in worked),
+        DescentBowl._rest_caption(d),
+        DescentBowl._stop_caption(d, p),
+    ]
+
+
+def check_descent_claims(captions: list[str], p) -> None:
+    """Each claim of DescentBowl's captions, against the run written out again."""
+    losses, norms, converged = descent_run(p.function, p.x0, p.lr, p.steps, p.tol)
+    for caption in captions:
         if m := re.match(
             r"Step (\d+), same rule: .* length (shrinks|grows) from (.+) to (.+?),", caption
         ):
@@ -228,11 +285,33 @@ def test_the_descent_says_only_what_its_run_did(function, x0, lr, steps) -> None
         if m := re.match(r"After (\d+) steps the gradient's length is below", caption):
             assert converged and int(m[1]) == len(losses) - 1
         if m := re.match(r"(\d+) steps later the run stops where it is", caption):
-            assert not converged and int(m[1]) == steps == len(losses) - 1
+            assert not converged and int(m[1]) == p.steps == len(losses) - 1
         if "No step is taken" in caption:
             assert converged and len(losses) == 1
         if m := re.search(r"diverged at step (\d+)|leaves the map at step (\d+)", caption):
             assert not converged and losses[-1] > losses[0]
+
+
+@given(**DESCENT_DRAWS)
+@example(function="bowl", x0=(4.0, 3.0), lr=0.2, steps=50)  # converges, worked steps
+@example(function="bowl", x0=(4.0, 3.0), lr=1.05, steps=50)  # diverges
+@settings(SHOWN, max_examples=5)
+def test_the_descent_says_only_what_its_run_did(function, x0, lr, steps) -> None:
+    p = descent_params(function, x0, lr, steps)
+    manifest = shown(scene_manifest, DescentBowl, p)
+    captions = [step.caption for step in manifest.steps]
+    assert captions[1:] == descent_words(p)  # the scene says what the words below say
+    check_descent_claims(captions, p)
+
+
+@given(**DESCENT_DRAWS)
+@example(function="bowl", x0=(4.0, 3.0), lr=0.2, steps=0)  # no step allowed
+@example(function="bowl", x0=(0.0, 0.0), lr=0.2, steps=5)  # at the minimum already
+@example(function="bowl", x0=(4.0, 3.0), lr=0.2, steps=2)  # fewer steps than worked
+@settings(max_examples=40, deadline=None)
+def test_the_descent_s_words_say_only_what_its_run_did(function, x0, lr, steps):
+    p = descent_params(function, x0, lr, steps)
+    check_descent_claims(descent_words(p), p)
 
 
 def quartic_run(x0: float, lr: float, steps: int, tol: float):
