@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import collections
 import os
 from pathlib import Path
 
@@ -76,3 +77,69 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     # Stopped early (Ctrl-C, -x), no test is left to read what is still rendering.
     stopped = exitstatus == pytest.ExitCode.INTERRUPTED or bool(session.shouldstop)
     stop_started(interrupted=stopped)
+    if not stopped:
+        _keep_file_seconds(session.config)
+
+
+# The seconds each test file took when it last ran (setup, call and teardown of its
+# tests, summed), kept in pytest's cache (.pytest_cache) for the next run's order.
+FILE_SECONDS = "mathvid/file-seconds"
+_seconds: collections.Counter[str] = collections.Counter()
+
+
+def _file(nodeid: str) -> str:
+    return nodeid.split("::")[0]
+
+
+_TIMED = pytest.StashKey[dict]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Read once, by the process that starts the workers and hands it to them: both
+    # must sort alike, and a run ending meanwhile may rewrite the cache.
+    given = getattr(config, "workerinput", {}).get(FILE_SECONDS)
+    cache = getattr(config, "cache", None)  # None: run with -p no:cacheprovider
+    cached = cache.get(FILE_SECONDS, {}) if cache else {}
+    config.stash[_TIMED] = cached if given is None else given
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node) -> None:
+    node.workerinput[FILE_SECONDS] = node.config.stash[_TIMED]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The longest test files first, as long as they last took, so that the two
+    workers of ``-n 2 --dist loadfile --no-loadscope-reorder`` end about together
+    instead of one running a long file alone at the end. Until every collected file
+    has been timed, the files with the most tests first (xdist's own order). Sorting
+    is stable: a file's tests keep their order."""
+    seconds = config.stash[_TIMED]
+    tests = collections.Counter(_file(item.nodeid) for item in items)
+    if not seconds.keys() >= tests.keys():
+        seconds = {}
+
+    def longest_first(item: pytest.Item) -> tuple[float, int]:
+        name = _file(item.nodeid)
+        return -seconds.get(name, 0.0), -tests[name]
+
+    items.sort(key=longest_first)
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    _seconds[_file(report.nodeid)] += report.duration
+
+
+def _keep_file_seconds(config: pytest.Config) -> None:
+    """Add this run's seconds per file to the cache (the files it did not run keep
+    theirs); only the process that saw every worker's reports writes, and only when
+    it ran whole files (not some of their tests: ``-k``, ``-m``, ``--lf``, ``f::test``)."""
+    cache = getattr(config, "cache", None)  # None: run with -p no:cacheprovider
+    if hasattr(config, "workerinput") or cache is None or not _seconds:
+        return
+    o = config.option
+    if o.keyword or o.markexpr or o.lf or any("::" in a for a in config.args):
+        return
+    seconds = cache.get(FILE_SECONDS, {})
+    seconds.update({name: round(s, 1) for name, s in _seconds.items()})
+    cache.set(FILE_SECONDS, seconds)
