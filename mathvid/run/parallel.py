@@ -70,11 +70,14 @@ def render_many(
 @dataclass(frozen=True)
 class Task:
     """A job to render into a media folder, by a name unique among the tasks (a
-    scene's id; ``v01/descent`` for a variant's, :mod:`mathvid.variants.render`)."""
+    scene's id; ``v01/descent`` for a variant's, :mod:`mathvid.variants.render`),
+    with its speech cache when not the media folder's own (a variant's is its
+    lesson's: :func:`mathvid.run.render.voice_cache`)."""
 
     name: str
     job: Job
     media: Path
+    voices: Path | None = None
 
 
 def render_tasks(
@@ -87,11 +90,12 @@ def render_tasks(
     the outputs and the one-line errors, by task name."""
     results: dict[str, Rendered] = {}
     errors: dict[str, str] = {}
+    keys = {task.name: inputs_key(task.job) for task in tasks}  # passed on: read once
     # Scenes already current need no worker process (nor Manim): answer them here.
     for task in tasks:
         job = task.job
         folder = scene_folder(task.media.resolve(), job.id, job.quality, job.theme)
-        if is_current(folder, inputs_key(job)):
+        if is_current(folder, keys[task.name]):
             results[task.name] = Rendered(job.id, folder, skipped=True, suffix=job.suffix)
             if on_done:
                 on_done(task.name, results[task.name], None)
@@ -107,7 +111,11 @@ def render_tasks(
     for media in dict.fromkeys(task.media.resolve() for task in stale):
         clean_left_behind(media)
     # The speech the scenes will say, first, on all cores: not one core a render.
-    say_ahead([task.job for task in stale], [task.media for task in stale])
+    say_ahead(
+        [task.job for task in stale],
+        [task.media for task in stale],
+        voices=[task.voices for task in stale],
+    )
     workers = max(1, min(workers or os.cpu_count() or 1, len(stale)))
     ctx = scene_workers()  # a fresh process a scene, Manim imported
     with cf.ProcessPoolExecutor(
@@ -117,7 +125,9 @@ def render_tasks(
         initializer=_die_with,
         initargs=(os.getpid(),),
     ) as pool:
-        futures = {pool.submit(render, t.job, t.media): t for t in stale}
+        futures = {
+            pool.submit(render, t.job, t.media, keys[t.name], t.voices): t for t in stale
+        }
         for future in cf.as_completed(futures):
             name = futures[future].name
             try:

@@ -165,8 +165,8 @@ def inputs_key(job: Job) -> str:
         f"{job.scene}\n{job.params!r}\n{job.quality}\n{narration}\n{job.theme}\n".encode()
     )
     for path in sources:
-        if path.exists():
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        if (source := _source(path)) is not None:
+            digest.update(path.name.encode() + b"\0" + source.data)
     return digest.hexdigest()
 
 
@@ -189,34 +189,65 @@ def scene_sources(module: str) -> list[Path]:
     while todo:
         name = todo.pop()
         path = ROOT / (name.replace(".", "/") + ".py")
-        if name in found or not path.exists():
+        if name in found or (source := _source(path)) is None:
             continue
         found[name] = path
-        todo += _scene_imports(path)
+        todo += source.imports()
     return [found[name] for name in sorted(found)]
 
 
-def _scene_imports(path: Path) -> list[str]:
-    """The ``scenes`` and ``lesson`` modules the file at ``path`` imports (and names
-    it imports from them, which may be modules); parsed once per version of the file."""
-    stat = path.stat()
-    version = (stat.st_mtime_ns, stat.st_size)
-    known = _IMPORTS.get(path)
-    if known is None or known[0] != version:
-        names = []
-        for node in ast.walk(ast.parse(path.read_bytes())):
-            if isinstance(node, ast.ImportFrom) and node.module:
-                names += [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
-            elif isinstance(node, ast.Import):
-                names += [a.name for a in node.names]
-        known = _IMPORTS[path] = (
-            version,
-            [n for n in names if n.startswith(("scenes.", "lesson."))],
-        )
-    return known[1]
+@dataclass
+class _Source:
+    """A source file as read at one version (size, modification time, inode)."""
+
+    version: tuple[int, int, int]
+    data: bytes
+    _imports: list[str] | None = None
+
+    def imports(self) -> list[str]:
+        """The ``scenes`` and ``lesson`` modules the file imports (and names it
+        imports from them, which may be modules); parsed once."""
+        if self._imports is None:
+            names = []
+            for node in ast.walk(ast.parse(self.data)):
+                if isinstance(node, ast.ImportFrom) and node.module:
+                    names += [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+                elif isinstance(node, ast.Import):
+                    names += [a.name for a in node.names]
+            self._imports = [n for n in names if n.startswith(("scenes.", "lesson."))]
+        return self._imports
 
 
-_IMPORTS: dict[Path, tuple[tuple[int, int], list[str]]] = {}
+SETTLED_NS = 2_000_000_000
+"""How long a file must have been left alone before what was read of it is reused.
+
+A file's modification time moves in the kernel's clock ticks (a few ms), so a
+second edit within a tick of the first, at the same size, would leave its version
+as it was: a file changed this recently is read again at every call."""
+
+
+def _source(path: Path) -> _Source | None:
+    """The file at ``path``, read once per version (re-read while it is being
+    edited: :data:`SETTLED_NS`); None when there is none.
+
+    An inputs key reads every source a scene depends on, and is asked for several
+    times a render (and by the studio, at every edit): unchanged files are not read
+    again."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    version = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+    known = _SOURCES.get(path)
+    if known is not None and known.version == version:
+        return known
+    source = _Source(version, path.read_bytes())
+    if time.time_ns() - stat.st_mtime_ns > SETTLED_NS:
+        _SOURCES[path] = source
+    return source
+
+
+_SOURCES: dict[Path, _Source] = {}
 
 
 def is_current(folder: Path, key: str) -> bool:
@@ -225,19 +256,25 @@ def is_current(folder: Path, key: str) -> bool:
     return key_file.exists() and key_file.read_text() == key
 
 
-def render(job: Job, media: Path) -> Rendered:
-    """Render ``job`` into ``media`` unless its outputs are current; return them."""
+def render(
+    job: Job, media: Path, key: str | None = None, voices: Path | None = None
+) -> Rendered:
+    """Render ``job`` into ``media`` unless its outputs are current; return them.
+
+    ``key``: ``job``'s :func:`inputs_key`, when the caller has it already;
+    ``voices``: the speech cache, when not ``media``'s own (:func:`voice_cache`;
+    a variant's is its lesson's)."""
     check_quality(job.quality)
     media = media.resolve()
     folder = scene_folder(media, job.id, job.quality, job.theme)
-    key = inputs_key(job)
+    key = key or inputs_key(job)
     start = time.perf_counter()
     with scene_lock(media, job.id):
         if is_current(folder, key):
             return Rendered(job.id, folder, skipped=True, suffix=job.suffix)
         work = work_folder(media, job)
         try:
-            _render_into(job, work / "manim", voice_cache(media))
+            _render_into(job, work / "manim", voices or voice_cache(media))
             _collect(job, work / "manim", work / "out", key)
             replace_folder(work / "out", folder)
         finally:
@@ -248,10 +285,8 @@ def render(job: Job, media: Path) -> Rendered:
 def voice_cache(media: Path) -> Path:
     """Where synthesised speech is kept: beside the lessons' own folders when
     ``media`` is one (``media/voice/``), so lessons that say the same words share
-    their sound; a variant's folder (``media/<lesson>/variants/<id>/``) shares it too,
-    as most of a variant's words are its lesson's."""
-    if media.parent.name == "variants" and (media.parent.parent / ".lesson").exists():
-        return media.parent.parent.parent / "voice"
+    their sound. (A variant's render is given its lesson's: most of a variant's
+    words are its lesson's; :mod:`mathvid.variants.render`.)"""
     return media.parent / "voice" if (media / ".lesson").exists() else media / "voice"
 
 

@@ -44,17 +44,18 @@ def scene_workers() -> BaseContext:
     return context
 
 
-def steps_cache(media: Path) -> Path:
+def steps_cache(media: Path, voices: Path | None = None) -> Path:
     """Where silent runs are kept: beside the speech cache (``media/steps/``),
-    shared by the lessons under one media folder."""
-    return voice_cache(media).with_name(STEPS)
+    shared by the lessons under one media folder; beside ``voices`` when the
+    speech cache is given (a variant's is its lesson's)."""
+    return (voices or voice_cache(media)).with_name(STEPS)
 
 
 def silent_run(entry: SceneEntry, cache: Path) -> tuple[Manifest, float]:
     """The manifest of ``entry``'s scene run silent with its animations skipped,
     and the frame rate it ran at (a step's hold is whole frames); kept in
     ``cache`` by a digest of everything the run depends on."""
-    path = cache / f"{_run_key(entry)}.json"
+    path = cache / f"{run_key(entry)}.json"
     if path.exists():
         kept = json.loads(path.read_text(encoding="utf-8"))
         return Manifest.from_dict(kept["manifest"]), kept["frame_rate"]
@@ -76,7 +77,8 @@ def keep_runs(
     processes of ``context`` (forked by default: the scenes' code is imported
     already, reading the lesson did; a process with threads running, such as a
     progress display's, gives :func:`scene_workers`)."""
-    missing = list({_run_key(e): e for e in entries if not kept(e, cache)}.values())
+    keyed = {run_key(e): e for e in entries}
+    missing = [e for key, e in keyed.items() if not (cache / f"{key}.json").exists()]
     if len(missing) < 2:
         return  # one is made where it is needed, without a process to start
     workers = min(len(missing), os.cpu_count() or 1)
@@ -88,10 +90,10 @@ def keep_runs(
 
 def kept(entry: SceneEntry, cache: Path) -> bool:
     """Whether ``cache`` keeps ``entry``'s silent run (as its code now is)."""
-    return (cache / f"{_run_key(entry)}.json").exists()
+    return (cache / f"{run_key(entry)}.json").exists()
 
 
-def _run_key(entry: SceneEntry) -> str:
+def run_key(entry: SceneEntry) -> str:
     """A digest of what a silent run of ``entry`` depends on: its scene and
     parameters, and the code any scene may run (:func:`_code_digest`)."""
     said = f"{entry.scene}\n{entry.params!r}\n{_code_digest()}"

@@ -41,6 +41,7 @@ from mathvid.run.render import (
     replace_folder,
     scene_folder,
     scene_lock,
+    voice_cache,
     work_folder,
 )
 
@@ -156,7 +157,7 @@ def plan(media: Path, jobs: dict[str, list[Job]]) -> Plan:
         own = scene_folder(vmedia, job.id, job.quality, job.theme)
         if key not in held:
             held[key] = name
-            made.render.append(Task(name, job, vmedia))
+            made.render.append(Task(name, job, vmedia, voice_cache(media)))
         elif held[key] == own or is_current(own, key):
             made.current[name] = (job, vmedia)
         else:
