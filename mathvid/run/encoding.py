@@ -11,6 +11,11 @@ it): at every tick it shows the picture a constant-rate video would, the segment
 lasts exactly as long, and the second copy keeps a hold that ends a segment from
 being shortened to one tick. The tests compare both ways, tick by tick.
 
+And a drawn frame goes to the encoder's thread in a buffer that comes back once
+encoded (:func:`render_frame`), not in a new array a frame: at 1080p a new 8 MB
+array is fresh memory to fault in (this VM hands freed pages back to its host),
+and the encoder copied it once more into its own frame.
+
 Examples
 --------
 >>> install()
@@ -21,6 +26,7 @@ True
 
 from __future__ import annotations
 
+import queue
 from fractions import Fraction
 from typing import Any
 
@@ -31,15 +37,69 @@ from av.video.reformatter import VideoReformatter
 
 def install() -> None:
     """Make Manim's segment encoder use :func:`write_frame`; idempotent."""
+    from manim.renderer.cairo_renderer import CairoRenderer
     from manim.scene.video_segment_encoder import VideoSegmentEncoder
 
     if VideoSegmentEncoder.write_frame is not write_frame:
         MANIMS["write_frame"] = VideoSegmentEncoder.write_frame
         VideoSegmentEncoder.write_frame = write_frame
+    if CairoRenderer.render is not render_frame:
+        MANIMS["render"] = CairoRenderer.render
+        CairoRenderer.render = render_frame
 
 
 MANIMS: dict[str, Any] = {}
-"""Manim's own ``write_frame``, once replaced (the tests compare the two)."""
+"""Manim's own ``write_frame`` and ``render``, once replaced (the tests compare)."""
+
+
+class Pooled(np.ndarray):
+    """A frame's RGBA pixels held in the buffer of a PyAV frame (``frame``) that
+    goes back to ``pool`` once the encoder has converted it."""
+
+    frame: Any = None
+    pool: queue.SimpleQueue | None = None
+
+
+def render_frame(self: Any, scene: Any, time: float, moving_mobjects: Any = None) -> None:
+    """``CairoRenderer.render``: draw the frame, and hand it to the encoder in a
+    pooled buffer (Manim's makes a new array a frame)."""
+    self.update_frame(scene, moving_mobjects)
+    self.add_frame(_pooled_copy(self))
+
+
+def _pooled_copy(renderer: Any) -> np.ndarray:
+    """The camera's pixels copied into a free buffer of ``renderer``'s pool (one
+    made when none is free); a plain copy where PyAV pads a frame's rows."""
+    pixels = renderer.camera.pixel_array
+    pool = renderer.__dict__.setdefault("_frame_pool", queue.SimpleQueue())
+    try:
+        out = pool.get_nowait()
+    except queue.Empty:
+        out = _new_pooled(pixels.shape, pool)
+    if out is None or out.shape != pixels.shape:
+        return pixels.copy()
+    np.copyto(out, pixels)
+    return out
+
+
+def _new_pooled(shape: tuple[int, ...], pool: queue.SimpleQueue) -> Pooled | None:
+    """A buffer for frames of ``shape`` in a new PyAV frame, or None when its rows
+    are padded (it would not be one array).
+
+    >>> _new_pooled((240, 640, 4), queue.SimpleQueue()).frame.width
+    640
+    >>> _new_pooled((240, 426, 4), queue.SimpleQueue()) is None  # rows padded
+    True
+    """
+    height, width, depth = shape
+    frame = av.VideoFrame(width, height, "rgba")
+    plane = frame.planes[0]
+    if depth != 4 or plane.line_size != width * 4:
+        return None
+    data = np.frombuffer(plane, np.uint8)[: height * width * 4]
+    out = data.reshape(height, width, 4).view(Pooled)
+    out.frame, out.pool = frame, pool
+    return out
 
 
 def write_frame(self: Any, pixels: np.ndarray, *, repeat: int = 1) -> None:
@@ -51,6 +111,8 @@ def write_frame(self: Any, pixels: np.ndarray, *, repeat: int = 1) -> None:
     first = self._next_pts
     try:
         frame = _converted(self, pixels)
+        if getattr(pixels, "pool", None) is not None:  # converted: free again
+            pixels.pool.put(pixels)
         for pts in _ticks(spec.container_format, first, repeat):
             frame.pts = pts
             frame.time_base = time_base
@@ -92,21 +154,26 @@ def straight_alpha(rgba: np.ndarray) -> np.ndarray:
 
 
 def _converted(encoder: Any, pixels: np.ndarray) -> Any:
-    """``pixels`` in the encoder's pixel format, through the segment's RGBA frame."""
-    if getattr(encoder, "_rgba_frame", None) is None:
-        height, width, _ = pixels.shape
-        encoder._rgba_frame = av.VideoFrame(width, height, "rgba")
+    """``pixels`` in the encoder's pixel format, through their own PyAV frame when
+    pooled (:class:`Pooled`), else the segment's RGBA frame."""
+    if getattr(encoder, "_reformatter", None) is None:
         encoder._reformatter = VideoReformatter()
+    source = getattr(pixels, "frame", None)
     if encoder.spec.pixel_format == "yuva420p":  # a clear frame (transparent theme)
-        pixels = straight_alpha(pixels)
-    plane = encoder._rgba_frame.planes[0]
-    # Rows may be padded past width × 4 bytes: fill the visible part of each.
-    rows = np.frombuffer(plane, np.uint8).reshape(plane.height, plane.line_size)
-    rows[:, : pixels.shape[1] * 4] = pixels.reshape(pixels.shape[0], -1)
+        pixels, source = straight_alpha(pixels), None
+    if source is None:
+        if getattr(encoder, "_rgba_frame", None) is None:
+            height, width, _ = pixels.shape
+            encoder._rgba_frame = av.VideoFrame(width, height, "rgba")
+        source = encoder._rgba_frame
+        plane = source.planes[0]
+        # Rows may be padded past width × 4 bytes: fill the visible part of each.
+        rows = np.frombuffer(plane, np.uint8).reshape(plane.height, plane.line_size)
+        rows[:, : pixels.shape[1] * 4] = pixels.reshape(pixels.shape[0], -1)
     # The conversion PyAV's encode would make (same size, format and threads).
     codec = encoder._stream.codec_context
     return encoder._reformatter.reformat(
-        encoder._rgba_frame,
+        source,
         codec.width,
         codec.height,
         codec.format,
