@@ -30,14 +30,24 @@ def update_goldens(request: pytest.FixtureRequest) -> bool:
 
 
 @pytest.fixture(scope="session")
-def scene_media(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The media folder the session's tests render single scenes into, both workers'
+def scene_media(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """The media folder the tests render single scenes into, both workers'
     (:func:`mathvid.run.render.render_scene`: default parameters, silent).
 
     A scene is rendered there once: a second render of it, from another test file or
     the other worker, waits on the scene's lock (:func:`mathvid.run.render.render`)
-    and finds it current.
+    and finds it current. The folder is kept from session to session in pytest's
+    cache (``.pytest_cache/d/scene-media``), as a teacher's media folder is: a
+    render whose key (scene, parameters, quality, code:
+    :func:`mathvid.run.render.inputs_key`) is unchanged is the same render, found
+    current; a changed scene is rendered again. Without the cache (``-p
+    no:cacheprovider``), the session's own folder.
     """
+    cache = getattr(request.config, "cache", None)
+    if cache is not None:
+        return cache.mkdir("scene-media")
     folder = session_folder(tmp_path_factory) / "scene-media"
     folder.mkdir(parents=True, exist_ok=True)
     return folder

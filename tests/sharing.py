@@ -8,7 +8,8 @@ therefore kept on disk, in a folder every worker of the session sees
 to ask wait for it and find it current. :func:`seeded` gives a lesson of a test's
 own copies of such renders. The longest renders, narrated lessons, are started in
 the background as the session starts (:func:`start`, from ``tests/conftest.py``)
-and waited for by the tests that read them (:func:`finished`).
+and waited for by the tests that read them (:func:`finished`); their speech is the
+checkout's cached speech, kept from session to session (:func:`share_speech`).
 """
 
 from __future__ import annotations
@@ -52,6 +53,40 @@ def seeded(media: Path, lesson: Path, scene_media: Path, scenes: dict[str, type]
         render = render_scene(scene_cls, "l", scene_media).parent
         shutil.copytree(render, scene_folder(folder, scene_id, "l"))
     return folder
+
+
+SPEECH = Path(__file__).resolve().parents[1] / "media" / "voice"
+"""The checkout's speech cache, where ``mathvid lesson`` keeps the lesson's cues
+(:func:`mathvid.run.render.voice_cache` of ``media``): kept between sessions, as
+``media/Tex`` keeps formulas."""
+
+
+def share_speech(source: Path, into: Path) -> None:
+    """The synthesised cues of the speech cache ``source`` that the cache ``into``
+    lacks, added to it: a narrated render of the tests starts from the checkout's
+    (``share_speech(SPEECH, media / "voice")``) and adds to it what it said
+    (``share_speech(media / "voice", SPEECH)``).
+
+    A cue's file is what any render would make of its words (its noise is drawn from
+    them: :mod:`mathvid.sound.voice`), so a cached cue is the same sound. Hard links
+    where one file system holds both (mathvid writes every file anew, never into an
+    old one), else copies; each named into place whole.
+    """
+    from mathvid.media import owner, temporary_name
+
+    if not source.is_dir():
+        return
+    into.mkdir(parents=True, exist_ok=True)
+    have = {p.name for p in into.iterdir()}
+    for cue in source.iterdir():
+        if cue.name in have or owner(cue.name) is not None or not cue.is_file():
+            continue
+        part = temporary_name(into / cue.name)
+        try:
+            os.link(cue, part)
+        except OSError:  # another file system
+            shutil.copyfile(cue, part)
+        part.replace(into / cue.name)
 
 
 T = TypeVar("T")

@@ -65,6 +65,7 @@ def joined_lesson(folder: Path) -> tuple[object, ...]:
     ``mathvid lesson`` that joins it narrated at 480p15."""
     lesson = folder / "lesson.toml"
     lesson.write_text(LESSON)
+    sharing.share_speech(sharing.SPEECH, folder / "media" / "voice")
     return ("lesson", "-q", "l", "--lesson", lesson, "--media", folder / "media")
 
 
@@ -80,6 +81,7 @@ def joined_media(factory: pytest.TempPathFactory) -> Path:
     sharing.start(folder, joined_lesson)  # unless the session's start has
     done = sharing.finished(folder)
     assert done.returncode == 0, done.stderr
+    sharing.share_speech(folder / "media" / "voice", sharing.SPEECH)
     return folder / "media"
 
 

@@ -1,7 +1,7 @@
 """No scene of the lesson flashes more than three times in any second (WCAG 2.3.1).
 
 Each scene is checked as the scene tests render it, silent at -ql: the same renders
-(the session's ``scene_media``), read again here rather than made again.
+(``scene_media``), read again here rather than made again.
 """
 
 from __future__ import annotations
