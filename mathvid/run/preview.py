@@ -53,6 +53,7 @@ def preview(
     from mathvid.run.ahead import say_ahead
     from mathvid.run.render import Job, voice_cache
     from mathvid.sound.voice import Narrator, narration_of
+    from mathvid.studio.worker import CLIP_QUALITY
 
     seconds = check_moment(at, step)
     lesson = load_lesson(lesson_path)
@@ -63,8 +64,8 @@ def preview(
     narrator = None if narration is None else Narrator(narration, voice_cache(folder))
     if seconds is not None:
         # The cues not yet said, on all cores, when the scene's steps are known.
-        job = Job(entry.id, entry.scene, entry.params, "l", narration)
-        say_ahead([job], folder, make=False)
+        job = Job(entry.id, entry.scene, entry.params, CLIP_QUALITY, narration)
+        say_ahead([job], folder, make=False, entries=[entry], narrators=[narrator])
         try:
             frame = moment_still(
                 entry.scene_cls, seconds, entry.params, PREVIEW_SIZE, narrator, lesson.theme

@@ -94,6 +94,7 @@ class SceneRun:
         from mathvid.run.render import Job, voice_cache
         from mathvid.run.stills import skipping_options
         from mathvid.sound.voice import Narrator, narration_of
+        from mathvid.studio.worker import CLIP_QUALITY
 
         self.inbox = inbox
         if not self.checkpoints:
@@ -103,8 +104,14 @@ class SceneRun:
         narrator = None if narration is None else Narrator(narration, voices)
         if narration is not None:  # the cues not said yet, on all cores, when known
             entry = self.entry
-            job = Job(entry.id, entry.scene, entry.params, "l", narration)
-            say_ahead([job], self.generation.media, make=False)
+            job = Job(entry.id, entry.scene, entry.params, CLIP_QUALITY, narration)
+            say_ahead(
+                [job],
+                self.generation.media,
+                make=False,
+                entries=[entry],
+                narrators=[narrator],
+            )
         media = self.generation.folder / "manim"
         options = skipping_options(PREVIEW_SIZE, media)
         theme = self.generation.lesson.theme
