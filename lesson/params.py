@@ -273,7 +273,7 @@ def declared(key: str, value: Any, hint: Any) -> None:
     lesson.params.ParamError: must be at least 1, got 0
     """
     if typing.get_origin(hint) is Annotated:
-        declared(key, value, typing.get_args(hint)[0])
+        declared(key, value, unannotated(hint))
         for rule in hint.__metadata__:
             rule.check(key, value)
     elif typing.get_origin(hint) is tuple and isinstance(value, tuple):
@@ -281,6 +281,15 @@ def declared(key: str, value: Any, hint: Any) -> None:
         rules = [args[0]] * len(value) if args[-1:] == (Ellipsis,) else args
         for item, rule in zip(value, rules, strict=False):
             declared(key, item, rule)
+
+
+def unannotated(hint: Any) -> Any:
+    """``hint`` without the ranges it declares (nested ``Annotated`` are one).
+
+    >>> unannotated(Annotated[int, Between(1, 10)]), unannotated(float)
+    (<class 'int'>, <class 'float'>)
+    """
+    return typing.get_args(hint)[0] if typing.get_origin(hint) is Annotated else hint
 
 
 # The ranges most scenes share. A count of steps is bounded by what a scene can

@@ -30,6 +30,7 @@ import numpy as np
 from lesson import families
 from lesson.errors import LessonError, Locator, gathered, shown
 from lesson.families import Elements, FamilyError, Range, Template
+from lesson.params import unannotated
 
 CONSTRAINTS = {"converges": 0, "diverges": 0, "minima-apart": 1, "shown-within": 1}
 """The constraints a ``must`` list may name, with how many numbers each takes."""
@@ -130,7 +131,7 @@ def _checked(raw: Any, hint: Any, key: str, line: str) -> Any:
 def _typed(made: Any, hint: Any) -> Any:
     """``made`` fitted to the field: a range of a whole-number field draws whole
     numbers; a list's elements each fitted to their element's type."""
-    base = _base(hint)
+    base = unannotated(hint)
     if isinstance(made, Range) and base is int:
         if not all(float(v).is_integer() for v in (made.low, made.high, made.step or 1)):
             raise FamilyError("a whole-number field needs whole lo, hi and step")
@@ -146,13 +147,6 @@ def _typed(made: Any, hint: Any) -> Any:
     if isinstance(made, Template) and base is not str:
         raise FamilyError("a template gives a formula; this field is not one")
     return made
-
-
-def _base(hint: Any) -> Any:
-    """``hint`` without its Annotated ranges."""
-    while typing.get_origin(hint) is typing.Annotated:
-        hint = typing.get_args(hint)[0]
-    return hint
 
 
 def _fits(value: Any, hint: Any, key: str) -> None:

@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
-import glob
 import hashlib
 import hmac
 import re
@@ -31,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lesson.errors import LessonError
-from mathvid.media import remove_left_behind, tag
+from mathvid.media import temporary_folder, write_text
 from mathvid.run.render import replace_folder
 from mathvid.variants.marking import teacher_csv, teacher_md
 from mathvid.variants.render import check_ours, link_or_copy
@@ -143,8 +142,8 @@ def assign(args: argparse.Namespace) -> int:
         for _, variant, name in rows:
             link_or_copy(made[variant.id], work / name)
         shutil.rmtree(work / ".build")
-        (work / "teacher.csv").write_text(teacher_csv(rows), encoding="utf-8")
-        (work / "teacher.md").write_text(teacher_md(lesson.title, rows), encoding="utf-8")
+        write_text(work / "teacher.csv", teacher_csv(rows))
+        write_text(work / "teacher.md", teacher_md(lesson.title, rows))
     print(
         f"{len(students)} students, {len(used)} of {len(pool.variants)} variants "
         f"({renders[next(iter(used))][0]}): {out}/, the table in {out / 'teacher.md'}"
@@ -227,12 +226,8 @@ def _handout(out: Path) -> Iterator[Path]:
     out = check_ours(out, HANDOUT, "a handout of `mathvid variants assign` (--out DIR)")
     out = out.resolve()
     # Named with this process: the next run removes it if this one is killed.
-    remove_left_behind(out.parent, f".{glob.escape(out.name)}.*.tmp")
-    work = out.with_name(f".{out.name}.{tag()}.tmp")
-    try:
-        work.mkdir(parents=True)
+    with temporary_folder(f".{out.name}.", out.parent) as work:
         yield work
-        (work / HANDOUT).write_text("made by mathvid variants assign; replaced whole\n")
+        write_text(work / HANDOUT, "made by mathvid variants assign; replaced whole\n")
+        work.chmod(0o755)  # readable as any folder the teacher makes, not private
         replace_folder(work, out)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)

@@ -25,35 +25,57 @@ KEY = ("scene", "function", "start", "minimum", "steps")
 """The marking numbers of a variant, in the table's order (its ``key``)."""
 
 
-def shown(name: str, value: Any) -> str:
-    """A key's value as the table writes it: points as ``(1, -2.5)``, a run that does
-    not converge (``steps`` -1) said so, a missing value empty.
+def shown(name: str, value: Any, readable: bool = True) -> str:
+    """A variant's value (a drawn parameter, a marking number) as a table writes it:
+    points as ``(1, -2.5)``, a list of names joined, a run that does not converge
+    (``steps`` -1) said so, a missing value empty; a ``function`` as the screen
+    writes it (:func:`lesson.words.spoken.written`, from the tree its TeX is drawn
+    from), or, not ``readable``, in the lesson's formula language (which mathvid, a
+    spreadsheet's formula or a script reads back as it is).
 
     >>> shown("start", [1.0, -2.5]), shown("steps", -1), shown("steps", None)
     ('(1, -2.5)', 'does not converge', '')
+    >>> shown("optimizers", ["GD", "Adam"]), shown("function", "x**2 + 0.5*x*y")
+    ('GD, Adam', 'x² + x·y/2')
+    >>> shown("function", "x**2 + 0.5*x*y", readable=False), shown("function", "bowl")
+    ('x**2 + 0.5*x*y', 'bowl')
     """
     if value is None:
         return ""
     if name == "steps" and value == -1:
         return "does not converge"
     if isinstance(value, list | tuple):
-        return f"({', '.join(shown(name, v) for v in value)})"
+        each = [shown(name, v, readable) for v in value]
+        if all(isinstance(v, int | float) for v in value):
+            return f"({', '.join(each)})"
+        return ", ".join(each)
     if isinstance(value, float):
         return f"{value:g}"
+    if name == "function" and readable:
+        from lesson.words.spoken import written
+
+        try:
+            return written(str(value))
+        except ValueError:  # a function of the library's, by its name
+            return str(value)
     return str(value)
 
 
-def row(student: str, variant: Variant, file: str) -> list[str]:
-    """A student's row: id, variant, file, then the variant's :data:`KEY` numbers."""
-    return [student, variant.id, file, *(shown(k, variant.key.get(k)) for k in KEY)]
+def row(student: str, variant: Variant, file: str, readable: bool = True) -> list[str]:
+    """A student's row: id, variant, file, then the variant's :data:`KEY` numbers
+    (its function for reading, or not: :func:`shown`)."""
+    key = variant.key
+    return [student, variant.id, file, *(shown(k, key.get(k), readable) for k in KEY)]
 
 
 def teacher_csv(rows: list[tuple[str, Variant, str]]) -> str:
-    """``teacher.csv``: a row per (student, variant, file), with the header."""
+    """``teacher.csv``: a row per (student, variant, file), with the header; each
+    function in the lesson's formula language, as the pool file has it, for a
+    spreadsheet or a script to read (``teacher.md`` is the one to read)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["student", "variant", "file", *KEY])
-    writer.writerows(row(*r) for r in rows)
+    writer.writerows(row(*r, readable=False) for r in rows)
     return out.getvalue()
 
 

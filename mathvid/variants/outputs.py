@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lesson.errors import LessonError
-from mathvid.media import lesson_media
+from mathvid.media import lesson_media, write_text
 from mathvid.variants.render import (
     check_ours,
     check_words,
@@ -147,7 +147,6 @@ def bundles_folder(outdir: Path) -> Path:
     or already its own; LessonError in one line if it holds anything else."""
     outdir = check_ours(outdir, BUNDLES, "a folder of variant bundles")
     outdir.mkdir(parents=True, exist_ok=True)
-    (outdir / BUNDLES).write_text(
-        "made by mathvid export --variants: a bundle per variant\n"
-    )
+    marker = "made by mathvid export --variants: a bundle per variant\n"
+    write_text(outdir / BUNDLES, marker)
     return outdir

@@ -117,7 +117,7 @@ def _variants_table(pool: Pool) -> list[str]:
     )
     head = ["Variant", *(f"{s}: {k}" for s, k in columns)]
     rows = [
-        [v.id, *(_value(v.params.get(s, {}).get(k)) for s, k in columns)]
+        [v.id, *(shown(k, v.params.get(s, {}).get(k)) for s, k in columns)]
         for v in pool.variants
     ]
     return ["## What each variant draws", "", *_table(head, rows)]
@@ -148,23 +148,6 @@ def _table(head: list[str], rows: list[list[str]]) -> list[str]:
     """The teacher's Markdown table (:func:`~mathvid.variants.marking.table`), a
     line break in a cell made a space."""
     return table(head, ([str(c).replace("\n", " ") for c in row] for row in rows))
-
-
-def _value(value: Any) -> str:
-    """A drawn value as a table shows it.
-
-    >>> _value([1.0, -2.5]), _value(["GD", "Adam"]), _value(0.25), _value(None)
-    ('(1, -2.5)', 'GD, Adam', '0.25', '')
-    """
-    if value is None:
-        return ""
-    if isinstance(value, list | tuple):
-        if all(isinstance(v, int | float) for v in value):
-            return "(" + ", ".join(_value(v) for v in value) + ")"
-        return ", ".join(_value(v) for v in value)
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
 
 
 def lesson_argument(words: list[str], lesson: Path) -> Path:
