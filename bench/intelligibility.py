@@ -37,6 +37,7 @@ from lesson.words.said import StepWords, step_words
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
 TRANSCRIPTS = HERE / "intelligibility.json"
+TRIAL = Path("/tmp/intelligibility-trial.json")  # a trial's transcripts
 TARGET_WER, TARGET_TERM, TARGET_WPM = 0.03, 0.9, (140, 160)
 # Words a listener must catch: the Greek letters and the lesson's technical terms
 # (those the lesson says are reported, with how often each is said).
@@ -216,11 +217,14 @@ def summary(rows: list[dict]) -> dict:
     }
 
 
-def measure(only: list[str] | None = None, threads: int = 2) -> dict:
+def measure(
+    only: list[str] | None = None, threads: int = 2, keep: bool = True, plain: bool = True
+) -> dict:
     """The lesson's intelligibility (see the module's docstring), and plain English's;
-    the transcripts go to ``bench/intelligibility.json``."""
+    the transcripts go to ``bench/intelligibility.json`` (``keep``: a trial of other
+    noise settings keeps them in a file of its own beside it)."""
     lesson_rows, rtf = heard(lesson_steps(only), threads)
-    plain_rows, _ = heard(plain_steps(), threads)
+    plain_rows, _ = heard(plain_steps(), threads) if plain else ([], 0.0)
     chapters = {}
     for row in lesson_rows:
         chapters.setdefault(row["chapter"], []).append(row)
@@ -235,7 +239,7 @@ def measure(only: list[str] | None = None, threads: int = 2) -> dict:
     for part in (result["plain"], *result["chapters"].values()):
         del part["terms"]  # the lesson's counts are the ones reported
     if only is None:  # a chapter alone would overwrite the whole lesson's file
-        write_transcripts(lesson_rows + plain_rows)
+        write_transcripts(lesson_rows + plain_rows, TRANSCRIPTS if keep else TRIAL)
     else:
         for row in lesson_rows:
             log(f"\n{row['chapter']} {row['step']} ({row['score'].errors} errors)")
@@ -243,7 +247,7 @@ def measure(only: list[str] | None = None, threads: int = 2) -> dict:
     return result
 
 
-def write_transcripts(rows: list[dict]) -> None:
+def write_transcripts(rows: list[dict], path: Path = TRANSCRIPTS) -> None:
     """Every step's words as said and as heard, worst first, for whoever edits them."""
     out = [
         {k: v for k, v in row.items() if k != "score"}
@@ -251,7 +255,7 @@ def write_transcripts(rows: list[dict]) -> None:
         for row in rows
     ]
     out.sort(key=lambda r: -r["errors"])
-    TRANSCRIPTS.write_text(json.dumps(out, indent=1, ensure_ascii=False) + "\n")
+    path.write_text(json.dumps(out, indent=1, ensure_ascii=False) + "\n")
 
 
 # ------------------------------------------------------------------ report
@@ -329,8 +333,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.intelligibility")
     parser.add_argument("--scene", action="append", help="only this scene id (repeatable)")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--salt", default="", help="another draw of the voice's noise")
+    parser.add_argument("--noise-scale", type=float, help="Piper's noise_scale")
+    parser.add_argument("--noise-w", type=float, help="Piper's noise_w_scale")
+    parser.add_argument("--json", type=Path, help="write the result here too")
+    parser.add_argument("--no-plain", action="store_true", help="the lesson alone")
     args = parser.parse_args()
-    result = measure(args.scene, args.threads)
+    from mathvid.sound import piper_model
+
+    piper_model.SALT = args.salt
+    if args.noise_scale is not None:
+        piper_model.NOISE_SCALE = args.noise_scale
+    if args.noise_w is not None:
+        piper_model.NOISE_W = args.noise_w
+    trial = bool(piper_model.settings())
+    result = measure(args.scene, args.threads, keep=not trial, plain=not args.no_plain)
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=1, default=vars) + "\n")
     print("\n".join(report(result)))
 
 

@@ -109,8 +109,7 @@ def _said(cache: Path, steps: list) -> tuple[float, list[float]]:
         said = Narrator(narration, cache)
         unsaid = Narrator(narration, cache / "none")
         for cue in words.cues:
-            speed = said.cue_speed(cue, said.cached_frames)
-            spoken += said.cached_frames(cue.said, speed) / AUDIO_RATE
+            spoken += said.cue_frames(cue) / AUDIO_RATE
         real, exact = spoken_length(said, words)
         guess, _ = spoken_length(unsaid, words)
         assert exact, words
@@ -140,8 +139,10 @@ def synthesis_report(v: dict) -> list[str]:
         "",
         f"Piper's en_US-joe-medium saying every cue of the lesson ({v['cues']} cues, "
         f"{v['speech_seconds']} s of speech as the lesson keeps it) into an empty cache "
-        f"({v['tries']} syntheses, {v['said_seconds']} s of speech: a cue the voice "
-        "says faster than its least length is said again slower, each try cached): "
+        f"({v['tries']} syntheses, {v['said_seconds']} s of speech: each cue's pace is "
+        "chosen from the lengths the model's duration predictor gives before the voice "
+        "says it, mathvid/sound/pace.py; a cue still said short of its least length is "
+        "said again slower, each try cached): "
         "on one core, then on a pool of all cores' warm voices "
         "(mathvid/sound/chorus.py: each worker makes the voice's session once; its "
         "noise drawn from each cue's words, mathvid/sound/piper_model.py, so the "

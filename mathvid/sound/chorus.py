@@ -39,9 +39,7 @@ def say_all(
     ``cache``, those not in it yet, on ``workers`` processes (all cores by default);
     how many cues were said."""
     narrator = Narrator(narration, cache)
-    todo = {
-        cue: None for cue in cues if narrator.cue_speed(cue, narrator.cached_frames) is None
-    }
+    todo = {cue: None for cue in cues if narrator.cue_frames(cue) is None}
     if not todo:
         return 0
     # The longest first: the pool's last tasks are short, and its workers end together.
@@ -65,6 +63,5 @@ def _warm() -> None:
 
 
 def _say(narration: Narration, cache: Path, cue: SpokenCue) -> None:
-    """Say ``cue`` into ``cache`` at the pace the narrator finds (each try cached)."""
-    narrator = Narrator(narration, cache)
-    narrator.cue_speed(cue, lambda words, speed: len(narrator.synthesise(words, speed)))
+    """Say ``cue`` into ``cache`` at the pace the narrator finds, as it says it."""
+    Narrator(narration, cache).cue_speed(cue)

@@ -5,7 +5,7 @@ A step's length is exact when its speech is known: a teacher's recording, or cue
 the voice has said before (the speech cache, read from the files' headers). A cue
 not yet said is estimated from its words (:func:`mathvid.sound.pace.estimate_seconds`),
 and the narrator never says a cue faster than
-:func:`mathvid.sound.pace.least_seconds` (it says it again, slower). The pauses
+:func:`mathvid.sound.pace.least_seconds` (it slows it). The pauses
 between cues are laid out as the narrator lays them
 (:func:`mathvid.sound.voice.laid_out`).
 """
@@ -39,11 +39,11 @@ def spoken_length(narrator: Narrator, words: StepWords) -> tuple[float, bool]:
         return len(recorded_sound(recording)) / audio.RATE, True
     frames, exact = [], True
     for cue in words.cues:
-        speed = narrator.cue_speed(cue, narrator.cached_frames)
-        if speed is None:
+        said = narrator.cue_frames(cue)
+        if said is None:
             exact = False
             frames.append(cue_seconds(cue, narrator.narration.speed) * audio.RATE)
         else:
-            frames.append(narrator.cached_frames(cue.said, speed))
+            frames.append(said)
     laid = laid_out(words.cues, frames)
     return sum(math.ceil(seconds * audio.RATE) for *_, seconds in laid) / audio.RATE, exact

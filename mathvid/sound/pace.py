@@ -20,6 +20,7 @@ Examples
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from lesson.words.said import SpokenCue
 from lesson.words.speech import READING_RATE
@@ -39,6 +40,10 @@ SYLLABLE = 0.157  # seconds a syllable, at PACE (fitted: see the docstring)
 WORD_GAP = 0.119  # seconds a word adds besides its syllables (its edges)
 COMMA = 0.393  # a comma, colon, semicolon or dash: a short pause
 START = 0.095  # what a cue costs besides its words (the voice's onset)
+AIM = 1.02
+"""A slowed cue's predicted length is aimed this much over its least: the speech
+kept is about 1.02 times the prediction (median; 1 in 10 under 0.98: said again
+slower, :meth:`mathvid.sound.voice.Narrator.cue_speed`)."""
 VOWELS = re.compile(r"[aeiouy]+")
 BREAKS = re.compile(r"[,;:—–]| - ")
 
@@ -81,3 +86,22 @@ def estimate_seconds(words: str, speed: float = PACE) -> float:
     said = [syllables(w) for w in WORD.findall(words)]
     pauses = len(BREAKS.findall(words)) * COMMA
     return (START + sum(said) * SYLLABLE + len(said) * WORD_GAP + pauses) * PACE / speed
+
+
+def paced(seconds: Callable[[float], float], speed: float, least: float) -> float:
+    """The pace a cue is said at: ``speed`` when its speech lasts :data:`AIM` times
+    ``least`` seconds at it (``seconds(pace)``: as predicted, shorter at a faster
+    pace), else the fastest pace at which it does.
+
+    >>> paced(lambda pace: 2 / pace, 1.0, 1.5)
+    1.0
+    >>> round(paced(lambda pace: 1 / pace, 1.0, 2.0), 3)
+    0.49
+    """
+    if seconds(speed) >= AIM * least:
+        return speed
+    slow, fast = speed / 8, speed  # a cue is not said 8 times slower than its pace
+    for _ in range(40):  # to about 1e-12 of the pace: the answer's float is fixed
+        middle = (slow + fast) / 2
+        slow, fast = (middle, fast) if seconds(middle) >= AIM * least else (slow, middle)
+    return slow

