@@ -13,14 +13,17 @@ studio's cache of frames already drawn.
 from __future__ import annotations
 
 import logging
+import os
 import random
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 
+from bench.variants import tree_cpu
 from mathvid.studio.edits import with_params
 from tests.mathvid.studio_site import ROOT, Events, Site
 
@@ -52,6 +55,7 @@ def measure_studio(frames: bool = True) -> dict:
     logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per request
     lesson = (ROOT / "lesson.toml").read_text()
     warm_speech(lesson)
+    load = [round(os.getloadavg()[0], 1)]
     with tempfile.TemporaryDirectory(prefix="bench-studio-") as folder:
         site = Site(Path(folder), lesson)
         site.media = ROOT / "media"  # the project's speech cache
@@ -59,11 +63,34 @@ def measure_studio(frames: bool = True) -> dict:
         try:
             events = Events(site)
             drawn = {s: _frames(site, s) for s in _scene_ids(site)} if frames else {}
-            edits = {s: _edits(site, events, s) for s in EDITED}
+            cpu: dict[str, dict[str, list[float]]] = {}
+            edits = {s: _edits(site, events, s, cpu.setdefault(s, {})) for s in EDITED}
             space = {s: _space(site, events, s) for s in EDITED}
         finally:
             site.stop()
-    return summary(drawn, edits, space)
+    load.append(round(os.getloadavg()[0], 1))
+    return {**summary(drawn, edits, space), **cpu_summary(cpu), "_load": load}
+
+
+def cpu_summary(cpu: dict) -> dict:
+    """The CPU seconds of the studio's processes from each edit to its frame
+    (:func:`bench.variants.tree_cpu`: a process that ends unreaped, or whose parent
+    ends, takes its seconds with it), as :func:`summary` gives the wall times: a
+    busy machine stretches those, hardly these."""
+    if not cpu:
+        return {}
+    firsts = {k: [c[k][0] for c in cpu.values()] for k in KINDS}
+    later = [t for c in cpu.values() for k in KINDS for t in c[k][1:]]
+    return {
+        "first_param_edit_cpu": round(statistics.median(firsts["param"]), 3),
+        "first_disk_edit_cpu": round(
+            statistics.median(firsts["lesson"] + firsts["code"]), 3
+        ),
+        "later_edit_cpu": round(statistics.median(later), 3),
+        "edit_cpu": {
+            s: {k: [round(t, 3) for t in c[k]] for k in KINDS} for s, c in cpu.items()
+        },
+    }
 
 
 def summary(drawn: dict, edits: dict, space: dict) -> dict:
@@ -146,21 +173,32 @@ def _frames(site: Site, scene: str) -> list[float]:
     return [_frame(site, scene, m / 100) for m in moments]
 
 
-def _edits(site: Site, events: Events, scene: str) -> dict[str, list[float]]:
+def _edits(
+    site: Site, events: Events, scene: str, cpu: dict[str, list[float]]
+) -> dict[str, list[float]]:
     """From the edit made to the PNG received, at the middle of the scene: EDITS of
-    each kind, the first right after the scene's first frame."""
+    each kind, the first right after the scene's first frame; the studio's CPU
+    seconds over the same span into ``cpu``."""
     name, values, code = EDITED[scene]
     t = _duration(site, scene) / 2
     _frame(site, scene, t)  # the scene, loaded as the teacher looks at it
+    time.sleep(2)  # its run and checkpoints at rest: their CPU is not the edit's
     times: dict[str, list[float]] = {kind: [] for kind in KINDS}
+    cpu.update({kind: [] for kind in KINDS})
     fresh = iter(values)
+
+    def timed(kind: str, edit: Callable[..., float], *args: object) -> None:
+        before = tree_cpu(site.process.pid)
+        times[kind].append(edit(site, *args))
+        cpu[kind].append(tree_cpu(site.process.pid) - before)
+
     for n in range(EDITS):
-        times["param"].append(_param_edit(site, scene, t, {name: next(fresh)}))
+        timed("param", _param_edit, scene, t, {name: next(fresh)})
         text = with_params(site.lesson.read_text(), scene, {name: next(fresh)})
-        times["lesson"].append(_disk_edit(site, events, scene, t, site.lesson, text))
+        timed("lesson", _disk_edit, events, scene, t, site.lesson, text)
         source = site.root / code
         edited = source.read_text() + f"# bench edit {n}\n"
-        times["code"].append(_disk_edit(site, events, scene, t, source, edited))
+        timed("code", _disk_edit, events, scene, t, source, edited)
     return times
 
 
@@ -240,7 +278,7 @@ def studio_report(v: dict) -> list[str]:
         f"{', '.join(v['edits'])}): the first edit of a scene in the page "
         f"{v['first_param_edit']} s, in the lesson file {v['first_lesson_edit']} s, in "
         f"the scene's code {v['first_code_edit']} s; later edits {v['later_edit']} s "
-        f"(the slowest {v['later_edit_max']} s).",
+        f"(the slowest {v['later_edit_max']} s)." + _cpu_said(v),
         "",
         "Space, from the key to the first picture playing (the draft the warm worker "
         f"draws from the playhead while the clip renders), mid-scene: {v['space']} s.",
@@ -256,6 +294,21 @@ def studio_report(v: dict) -> list[str]:
             later_times = ", ".join(f"{t:.3f}" for t in later)
             lines.append(f"| {scene} | {kind} | {first:.3f} | {later_times} | {space} |")
     return lines
+
+
+def _cpu_said(v: dict) -> str:
+    """The CPU figures of the edits, and the machine's load, as a sentence (none
+    for a figure measured before they were)."""
+    if "first_param_edit_cpu" not in v:
+        return ""
+    return (
+        " CPU seconds of the studio's processes over the same spans (a busy machine "
+        "stretches the wall times, hardly these; a code edit's is a lower bound: the "
+        f"generation it replaces takes its own with it): the first edit in the page "
+        f"{v['first_param_edit_cpu']} s, on disk {v['first_disk_edit_cpu']} s, later "
+        f"edits {v['later_edit_cpu']} s; the machine's load average {v['_load']} "
+        "(1 minute; at the start, at the end)."
+    )
 
 
 def studio_targets(v: dict) -> list[tuple[str, float, float]]:
