@@ -17,9 +17,10 @@ Piper's voice adds random noise; here it is drawn from the cue's words
 samples in every process, whatever was said before, and the cache below holds what
 any render would make anyway.
 
-Synthesised cues are cached by a digest of (words, voice, speed, engine versions)
-as 16-bit WAV files: an unchanged sentence is never spoken twice, and a changed one
-re-synthesises that cue only.
+Synthesised cues are cached by a digest of (words, voice, speed, engine versions,
+noise settings) as 16-bit WAV files, and the pace each cue was said at beside them
+(so its length is read without the model): an unchanged sentence is never spoken
+twice, and a changed one re-synthesises that cue only.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from lesson.words.said import SpokenCue, StepWords, for_step
 from lesson.words.speech import READING_RATE
 from mathvid.media import write_text
 from mathvid.sound import audio, loudness, piper_model, voice_activity
-from mathvid.sound.pace import PACE, least_seconds, paced
+from mathvid.sound.pace import AIM, PACE, least_seconds, paced
 from mathvid.sound.recording import (
     NARRATION,
     RECORDING,
@@ -163,12 +164,13 @@ class Narrator:
         speed = paced(piper_model.predicted(words), self.narration.speed, least)
         least *= audio.RATE  # samples
         # The trimmed edges are predicted within a few percent: a cue said short of
-        # its least after all is said again, slower (about 1 in 10 slowed cues).
+        # its least after all is said again, slower (about 1 in 10 slowed cues), aimed
+        # as high over it (Piper's lengths come in whole frames).
         for tries in range(SLOWER_TRIES + 1):
             n = len(self.synthesise(words, speed))
             if tries == SLOWER_TRIES or not 0 < n < least:
                 break
-            speed *= n / least
+            speed *= n / (least * AIM)
         write_text(self._paced(cue), repr(speed))
         return speed
 

