@@ -70,6 +70,7 @@ def narrated_lesson(folder: Path) -> tuple[object, ...]:
     lesson.write_text(tomli_w.dumps(data))
     (folder / "narration" / "tangent-line").mkdir(parents=True)
     tone_recording(folder / "narration" / "tangent-line" / "1.wav", RECORDED_SECONDS)
+    sharing.share_speech(sharing.SPEECH, folder / "media" / "voice")
     return ("lesson", "-q", "l", "--lesson", lesson, "--media", folder / "media")
 
 
@@ -88,6 +89,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> dict:
     # test's own limit (pyproject.toml's timeout, 30 minutes) still holds.
     done = sharing.finished(folder, minutes=28)
     assert done.returncode == 0, done.stderr
+    sharing.share_speech(folder / "media" / "voice", sharing.SPEECH)
     data = tomllib.loads((folder / "lesson.toml").read_text(encoding="utf-8"))
     media = folder / "media"
     out = media / "lesson" / "lesson" / "l"
