@@ -217,3 +217,55 @@ def test_words_written_for_the_lessons_numbers_are_refused_for_a_varied_scene(
     ):
         check_words(load_lesson(lesson), pool(), voice=True)
     check_words(load_lesson(lesson), pool(), voice=False)  # silent: no words said
+
+
+def test_lesson_variants_joins_each_variants_own_lesson(site) -> None:
+    done = mathvid(
+        "lesson", "--variants", "-q", "l", "--lesson", site["lesson"], "--media",
+        site["local"],
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    transcripts = {}
+    for vid, a in A.items():
+        out = site["local"] / "lesson" / "variants" / vid / "lesson" / "l"
+        assert {"lesson.mp4", "lesson.vtt", "lesson.srt", "transcript.html"} <= {
+            p.name for p in out.iterdir()
+        }
+        assert f"{vid}: {out / 'lesson.mp4'}" in done.stdout
+        transcripts[vid] = (out / "transcript.txt").read_text()
+        # Its own numbers: the steps its run takes (from mathcore) in its captions and
+        # transcript, the first gradient (6a, 7) in what the transcript says is shown.
+        f = resolve_objective(FUNCTION.format(a=a), dim=2)
+        steps = run(f, np.array([4.0, 3.0]), gd(0.2), 50, 1e-8).n_steps
+        for name in ("transcript.txt", "lesson.vtt"):
+            assert f"After {steps} steps" in (out / name).read_text(), (vid, name)
+        assert f"({6 * a}, 7)" in transcripts[vid]
+    assert "(12, 7)" not in transcripts["v01"] and "(6, 7)" not in transcripts["v02"]
+
+
+def test_export_variants_writes_a_bundle_per_variant(site, tmp_path: Path) -> None:
+    out = tmp_path / "bundles"
+    done = mathvid(
+        "export", "--variants", out, "-q", "l", "--lesson", site["lesson"], "--media",
+        site["local"],
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == sorted(A)
+    players = {vid: (out / vid / "index.html").read_text() for vid in A}
+    for vid, a in A.items():
+        assert (out / vid / "presenter.html").is_file()
+        assert f"({6 * a}, 7)" in players[vid]
+    assert "(12, 7)" not in players["v01"] and "(6, 7)" not in players["v02"]
+    # Again into the same folder: its own, so replaced; a folder of others', refused.
+    assert mathvid(
+        "export", "--variants", out, "-q", "l", "--lesson", site["lesson"], "--media",
+        site["local"],
+    ).returncode == 0  # fmt: skip
+    other = tmp_path / "other"
+    (other / "notes.txt").parent.mkdir()
+    (other / "notes.txt").write_text("mine")
+    done = mathvid(
+        "export", "--variants", other, "-q", "l", "--lesson", site["lesson"], "--media",
+        site["local"],
+    )  # fmt: skip
+    assert done.returncode != 0 and "exists and is not" in done.stderr
