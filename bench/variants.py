@@ -16,7 +16,9 @@ project's own for ``lesson``). Wall and CPU seconds: the machine
 is shared, CPU times (this process's tree, living and reaped, from /proc) stretch
 less under load. The load average before and after each is recorded.
 
-    .venv/bin/python -m bench --only variants
+    .venv/bin/python -m bench --only variants     # all of them (1080p60 too)
+    .venv/bin/python -m bench.variants record pool 20      # one figure alone, kept
+    .venv/bin/python -m bench.variants record marginal h   # in results.json, RESULTS.md
 """
 
 from __future__ import annotations
@@ -252,7 +254,8 @@ def _example_lesson() -> str:
 
 def _on_cluster(media: Path, jobs: dict) -> dict:
     """Render ``jobs`` on a new local cluster of 2 single-thread workers: wall, the
-    workers' CPU, and each worker's busy seconds (its tasks' compute time)."""
+    CPU of this process's tree (the client, the scheduler, the workers and their
+    renders), and each worker's busy seconds (its tasks' compute time)."""
     from distributed import Client, LocalCluster, get_task_stream
 
     from mathvid.variants.render import render_pool
@@ -267,8 +270,7 @@ def _on_cluster(media: Path, jobs: dict) -> dict:
         pids = sorted(pid_of.values())
         with get_task_stream(client) as stream:
             wall, cpu = timed(
-                lambda: _ok(render_pool(media, jobs, scheduler=cluster.scheduler_address)),
-                *pids,
+                lambda: _ok(render_pool(media, jobs, scheduler=cluster.scheduler_address))
             )
         busy: dict[str, float] = {}
         for task in stream.data:
@@ -294,8 +296,32 @@ def _one_process(media: Path, jobs: dict) -> None:
     _ok(render_pool(media, jobs))  # all current now: the shares only
 
 
+def record(what: str, arg: str) -> dict:
+    """Measure one figure again in a fresh process, ``pool COUNT`` or ``marginal
+    QUALITY``, and keep it in ``bench/results.json`` (the other figures kept) and
+    ``bench/RESULTS.md``; the figure."""
+    from bench.__main__ import HERE, write
+
+    if what == "pool":
+        figure = _in_fresh_process("pool", "l", arg)
+    else:
+        figure = _in_fresh_process("marginal", arg)
+    results = json.loads((HERE / "results.json").read_text())
+    kept = results.setdefault("variants", {"marginal": {}})
+    if what == "pool":
+        kept["pool"] = figure
+    else:
+        kept["marginal"].setdefault(arg, {}).update(figure)
+    kept["date"] = time.strftime("%Y-%m-%d %H:%M")
+    write(results, ["l", "h"])
+    return figure
+
+
 if __name__ == "__main__":
     what, quality = sys.argv[1], sys.argv[2]  # then, for "pool", how many variants
+    if what == "record":  # record pool COUNT | record marginal QUALITY
+        print(json.dumps(record(quality, sys.argv[3])))
+        sys.exit()
     count = int(sys.argv[3]) if len(sys.argv) > 3 else POOL
     run = {
         "marginal": marginal,
