@@ -59,7 +59,30 @@ def objective(f: Objective) -> str:
     'f of x and y equals the quantity one minus x, squared'
     """
     args = " and ".join("xy"[: f.dim])
-    return f"f of {args} equals {formula(f.formula, as_written=f.name in CATALOGUE)}"
+    as_written = f.name in CATALOGUE
+    said = CATALOGUE_SAID.get(f.formula) if as_written else None
+    return f"f of {args} equals {said or formula(f.formula, as_written=as_written)}"
+
+
+CATALOGUE_SAID = {
+    "x**2": "x squared",
+    "x**2 + y**2": "x squared plus y squared",
+    "sin(x) + cos(y)": "sine of x plus cosine of y",
+    "(1 - x)**2 + 100*(y - x**2)**2": "the quantity one minus x, squared, plus one "
+    "hundred times the quantity y minus x squared, squared",
+    "x**4 - 3*x**3 + 2": "x to the fourth minus three x cubed plus two",
+    "(1.5 - x + x*y)**2 + (2.25 - x + x*y**2)**2 + (2.625 - x + x*y**3)**2": "the "
+    "quantity one point five minus x plus x y, squared, plus the quantity two point two "
+    "five minus x plus x y squared, squared, plus the quantity two point six two five "
+    "minus x plus x y cubed, squared",
+    "(x**2 + y - 11)**2 + (x + y**2 - 7)**2": "the quantity x squared plus y minus "
+    "eleven, squared, plus the quantity x plus y squared minus seven, squared",
+}
+"""The catalogue's formulas (each function's, at its default parameters) as
+:func:`formula` says them as written, kept: saying a catalogue function then needs no
+SymPy, whose import and first parse are 0.4 s of a cold preview. A formula not here (a
+Rosenbrock with other constants) is said from its tree; tests/lesson/test_spoken.py
+checks each against :func:`formula`."""
 
 
 def formula(text: str, as_written: bool = False) -> str:

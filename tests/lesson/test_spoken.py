@@ -63,6 +63,22 @@ def test_a_catalogue_function_is_said_in_the_order_its_formula_is_shown() -> Non
 
 
 @pytest.mark.parametrize("name", sorted(CATALOGUE))
+def test_a_catalogue_function_s_kept_words_are_those_said_from_its_tree(name: str) -> None:
+    f = CATALOGUE[name]()
+    assert spoken.CATALOGUE_SAID[f.formula] == spoken.formula(f.formula, as_written=True)
+
+
+def test_only_the_catalogue_s_formulas_are_kept() -> None:
+    formulas = {make().formula for make in CATALOGUE.values()}
+    assert set(spoken.CATALOGUE_SAID) == formulas
+    # Another Rosenbrock is said from its tree, in the order written too.
+    said = spoken.objective(CATALOGUE["rosenbrock"](a=2.0, b=10.0))
+    assert said.startswith(
+        "f of x and y equals the quantity two minus x, squared, plus ten"
+    )
+
+
+@pytest.mark.parametrize("name", sorted(CATALOGUE))
 def test_no_catalogue_function_is_said_as_code(name: str) -> None:
     said = spoken.objective(CATALOGUE[name]())
     assert not re.search(r"[*_\\^()\[\]{}/]|None|star", said), said
