@@ -1,5 +1,6 @@
 """Rendering on a Dask cluster gives, in the local media folder, byte for byte what a
-local render gives.
+local render gives; what the jobs share is made once on the cluster (each sentence
+said once, however many jobs say it).
 
 The local render is the session's: ``test_join.py``'s lesson of the same two scenes,
 narrated at 480p15, rendered once (:func:`tests.mathvid.test_join.joined_media`);
@@ -9,6 +10,7 @@ finds them current.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -17,8 +19,9 @@ import pytest
 from distributed import LocalCluster
 
 from mathvid.media import lesson_media
-from tests.mathvid import test_join
-from tests.mathvid.command import mathvid
+from mathvid.variants.pool_file import pool_path, write_pool
+from tests.mathvid import test_join, test_variant_render
+from tests.mathvid.command import ROOT, mathvid
 
 LESSON = """title = "Two scenes"
 [[scene]]
@@ -95,3 +98,60 @@ def test_an_unreachable_scheduler_is_one_line(tmp_path: Path) -> None:
     done = render(lesson, tmp_path / "m", "--scheduler", "tcp://127.0.0.1:9")
     assert done.returncode == 1
     assert done.stderr.strip().count("\n") == 0 and "Dask scheduler" in done.stderr
+
+
+# Every process started with it on its path logs each sentence the voice says.
+SAID = """import os
+from mathvid.sound import piper_model
+
+_say = piper_model.say
+
+
+def say(words, speed):
+    with open(os.environ["MATHVID_TEST_SAID"], "a", encoding="utf-8") as log:
+        log.write(f"{speed!r} {words}\\n")
+    return _say(words, speed)
+
+
+piper_model.say = say
+"""
+
+
+def test_a_narrated_pool_says_each_sentence_once_across_the_cluster(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two variants of a narrated descent, a coefficient apart (most of their
+    sentences alike), on a cluster of 2 workers: each sentence is synthesised once
+    in all its processes (the client's, the workers', their renders'). (That the
+    videos so made are a local render's, byte for byte, the test above shows.)"""
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(SAID)
+    said = tmp_path / "said.txt"
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(hook), str(ROOT)]))
+    monkeypatch.setenv("MATHVID_TEST_SAID", str(said))
+    lesson = tmp_path / "lesson.toml"
+    text = test_variant_render.LESSON.replace('voice = "none"\n', "")
+    table = text.index("[[scene]]")  # the descent alone
+    lesson.write_text(text[:table] + text[text.index("[[scene]]", table + 1) :])
+    write_pool(test_variant_render.pool(), pool_path(lesson))
+    remote = tmp_path / "remote"
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        address = cluster.scheduler_address
+        done = render(lesson, remote, "--variants", "--scheduler", address)
+        assert done.returncode == 0, done.stderr
+        computed = [
+            t.key
+            for t in cluster.scheduler.transition_log
+            if str(t.key).startswith("say-")
+            and (t.start, t.finish) == ("processing", "memory")
+        ]
+    lines = said.read_text(encoding="utf-8").splitlines()
+    assert lines and len(lines) == len(set(lines))  # each (pace, words) said once
+    # All of it by a task a cue, each computed once, kept in the client's cache.
+    assert (
+        len(computed) == len(set(computed)) == len(list((remote / "voice").glob("*.pace")))
+    )
+    assert len(lines) == len(list((remote / "voice").glob("*.wav")))
