@@ -11,10 +11,10 @@ it): at every tick it shows the picture a constant-rate video would, the segment
 lasts exactly as long, and the second copy keeps a hold that ends a segment from
 being shortened to one tick. The tests compare both ways, tick by tick.
 
-And a drawn frame goes to the encoder's thread in a buffer that comes back once
-encoded (:func:`render_frame`), not in a new array a frame: at 1080p a new 8 MB
-array is fresh memory to fault in (this VM hands freed pages back to its host),
-and the encoder copied it once more into its own frame.
+And a frame is drawn straight into a buffer that goes to the encoder's thread and
+comes back once converted (:func:`render_frame`): Manim copied each drawn frame
+into a new 8 MB array (at 1080p), which the encoder copied once more into its own
+frame.
 
 Examples
 --------
@@ -61,25 +61,37 @@ class Pooled(np.ndarray):
 
 
 def render_frame(self: Any, scene: Any, time: float, moving_mobjects: Any = None) -> None:
-    """``CairoRenderer.render``: draw the frame, and hand it to the encoder in a
-    pooled buffer (Manim's makes a new array a frame)."""
+    """``CairoRenderer.render``: the frame drawn straight into a free pooled buffer,
+    which then goes to the encoder as it is (Manim's draws into the camera's own
+    array and hands the encoder a new copy of it)."""
+    buffer = _free_buffer(self)
+    if buffer is None:  # no segment being written, or rows that PyAV pads
+        self.update_frame(scene, moving_mobjects)
+        self.add_frame(self.get_frame())
+        return
+    self.camera.pixel_array = buffer  # update_frame paints all of it, background first
     self.update_frame(scene, moving_mobjects)
-    self.add_frame(_pooled_copy(self))
+    self.add_frame(buffer)
 
 
-def _pooled_copy(renderer: Any) -> np.ndarray:
-    """The camera's pixels copied into a free buffer of ``renderer``'s pool (one
-    made when none is free); a plain copy where PyAV pads a frame's rows."""
-    pixels = renderer.camera.pixel_array
+def _free_buffer(renderer: Any) -> Pooled | None:
+    """A buffer of ``renderer``'s pool that the encoder is done with (a new one when
+    none is) while frames go to an open video segment, which gives each back; None
+    otherwise (a buffer never given back would stay tied to its Cairo context), or
+    where PyAV pads a frame's rows."""
+    job = getattr(renderer.file_writer, "_current_encode_job", None)
+    if renderer.skip_animations or job is None:
+        return None
     pool = renderer.__dict__.setdefault("_frame_pool", queue.SimpleQueue())
+    if pool is None:  # rows padded: not poolable at this size
+        return None
     try:
-        out = pool.get_nowait()
+        return pool.get_nowait()
     except queue.Empty:
-        out = _new_pooled(pixels.shape, pool)
-    if out is None or out.shape != pixels.shape:
-        return pixels.copy()
-    np.copyto(out, pixels)
-    return out
+        out = _new_pooled(renderer.camera.pixel_array.shape, pool)
+        if out is None:
+            renderer._frame_pool = None
+        return out
 
 
 def _new_pooled(shape: tuple[int, ...], pool: queue.SimpleQueue) -> Pooled | None:
