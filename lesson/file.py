@@ -92,18 +92,30 @@ class Lesson:
         for entry in self.scenes:
             if entry.id == scene_id:
                 return entry
-        ids = ", ".join(e.id for e in self.scenes)
-        raise LessonError(f"{self.path}: no scene {scene_id!r} (the lesson has: {ids})")
+        raise _no_scene(self.path, scene_id, self.scenes)
 
 
-def load_lesson(path: str | Path) -> Lesson:
-    """Read and check ``path``; raise :class:`LessonError` with a one-line reason."""
+def _no_scene(path: Path, scene_id: str, scenes: tuple[SceneEntry, ...]) -> LessonError:
+    ids = ", ".join(e.id for e in scenes)
+    return LessonError(f"{path}: no scene {scene_id!r} (the lesson has: {ids})")
+
+
+def load_lesson(path: str | Path, only: str | None = None) -> Lesson:
+    """Read and check ``path``; raise :class:`LessonError` with a one-line reason.
+
+    ``only``, a scene's id, reads that scene alone, as a preview draws it: the other
+    scenes' modules are not imported nor their parameters read (a third of a second of
+    a cold preview), nor the ``[variants]`` table, which names their parameters; their
+    ids, titles and narration keys are checked as always. The lesson then holds that
+    one scene; LessonError listing the ids if there is none.
+    """
     path = Path(path)
-    return parse_lesson(bounds.read_text(path), path)
+    return parse_lesson(bounds.read_text(path), path, only)
 
 
-def parse_lesson(text: str, path: Path) -> Lesson:
-    """The lesson ``text`` says, as if read from ``path`` (errors name that file)."""
+def parse_lesson(text: str, path: Path, only: str | None = None) -> Lesson:
+    """The lesson ``text`` says, as if read from ``path`` (errors name that file);
+    ``only``: that scene alone (see :func:`load_lesson`)."""
     bounds.prescan(text, path)
     try:
         data = tomllib.loads(text)
@@ -129,7 +141,8 @@ def parse_lesson(text: str, path: Path) -> Lesson:
         )
     scenes = tuple(
         gathered(
-            functools.partial(_scene, i, raw, where) for i, raw in enumerate(raw_scenes)
+            functools.partial(_scene, i, raw, where, only)
+            for i, raw in enumerate(raw_scenes)
         )
     )
     seen: set[str] = set()
@@ -137,6 +150,10 @@ def parse_lesson(text: str, path: Path) -> Lesson:
         if entry.id in seen:
             raise LessonError(f"{where.scene(i, 'id')}: id: {entry.id!r} is used twice")
         seen.add(entry.id)
+    if only is not None:
+        scenes, every = tuple(e for e in scenes if e.id == only), scenes
+        if not scenes:
+            raise _no_scene(path, only, every)
     if "title" in data:
         title = bounds.title(
             data["title"], f"{where.top('title')}: title", "the lesson's title"
@@ -150,7 +167,7 @@ def parse_lesson(text: str, path: Path) -> Lesson:
     if url is not None:
         url = bounds.web_address(url, f"{where.top('transcript_url')}: transcript_url")
     variants = None
-    if "variants" in data:
+    if "variants" in data and only is None:
         from lesson.variants import parse_variants
 
         variants = parse_variants(data["variants"], raw_scenes, scenes, where)
@@ -169,7 +186,9 @@ def _choice(data: dict, key: str, choices: tuple[str, ...], where: Locator) -> s
     return value
 
 
-def _scene(i: int, raw: Any, where: Locator) -> SceneEntry:
+def _scene(i: int, raw: Any, where: Locator, only: str | None = None) -> SceneEntry:
+    """The ``i``-th ``[[scene]]``; when ``only`` names another scene, without its
+    class (``NoneType``) and parameters (None): it is kept for its id alone."""
     if not isinstance(raw, dict):
         raise LessonError(f"{where.scene(i)}: scene: expected a [[scene]] table")
     for key in sorted(set(raw) - SCENE_KEYS):
@@ -187,6 +206,11 @@ def _scene(i: int, raw: Any, where: Locator) -> SceneEntry:
             f"letters, digits and dashes, at most {MAX_ID}"
         )
     bounds.title(raw["title"], f"{where.scene(i, 'title')}: title", "a chapter's title")
+    if only is not None and raw["id"] != only:
+        narration = _narration(raw.get("narration", {}), i, where)
+        return SceneEntry(
+            raw["id"], raw["title"], raw["scene"], type(None), None, *narration
+        )
     scene_cls = _scene_class(raw["scene"], where.scene(i, "scene"))
     params, (narration, narration_at) = gathered(
         [

@@ -56,7 +56,7 @@ def preview(
     from mathvid.studio.worker import CLIP_QUALITY
 
     seconds = check_moment(at, step)
-    lesson = load_lesson(lesson_path)
+    lesson = load_lesson(lesson_path, only=scene_id)  # no other scene's imports
     entry = lesson.entry(scene_id)
     folder = lesson_media(media, lesson.path)
     narration = narration_of(lesson, entry)

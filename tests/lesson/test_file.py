@@ -172,3 +172,43 @@ def test_loading_the_lesson_leaves_sympy_unloaded() -> None:
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "False"
+
+
+def test_a_preview_reads_its_scene_alone_importing_no_other() -> None:
+    # Importing the other scenes' modules takes a third of a second of a cold preview.
+    code = (
+        "import sys; from lesson.file import load_lesson; "
+        "e = load_lesson('lesson.toml', only='descent').entry('descent'); "
+        "print(e.scene_cls.__name__, sorted(m for m in sys.modules "
+        "if m.startswith('scenes.') and not m.startswith(('scenes.kit', 'scenes.base'))))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split(" ", 1) == ["DescentBowl", "['scenes.descent']\n"]
+    whole = load_lesson(ROOT / "lesson.toml")
+    for entry in whole.scenes:
+        alone = load_lesson(ROOT / "lesson.toml", only=entry.id)
+        assert alone.scenes == (entry,)
+        assert (alone.title, alone.voice, alone.theme) == (
+            whole.title,
+            whole.voice,
+            whole.theme,
+        )
+
+
+def test_a_scene_read_alone_is_refused_as_in_the_whole_lesson(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD)
+    with pytest.raises(LessonError) as whole:
+        load_lesson(path).entry("nope")
+    with pytest.raises(LessonError) as alone:
+        load_lesson(path, only="nope")
+    assert str(alone.value) == str(whole.value)
+    assert "(the lesson has: tangent)" in str(alone.value)
+    # Its own parameters are checked; another scene's ids and titles too.
+    bad = GOOD.replace("sweep_seconds = 1", "sweep_seconds = 'one'")
+    with pytest.raises(LessonError, match="sweep_seconds"):
+        load_lesson(write(tmp_path, bad), only="tangent")
+    twice = GOOD + HEAD.split("\n\n", 1)[1] + 'title = "Again"\n'
+    with pytest.raises(LessonError, match="used twice"):
+        load_lesson(write(tmp_path, twice), only="tangent")
