@@ -281,6 +281,7 @@ def _on_cluster(media: Path, jobs: dict) -> dict:
     return {
         "cluster_wall": round(wall, 1),
         "cluster_cpu": round(cpu, 1),
+        "cpu_of": "the client, the scheduler, the workers and their renders",
         "busy": {k: round(v, 1) for k, v in sorted(busy.items())},
     }
 
@@ -300,7 +301,7 @@ def record(what: str, arg: str) -> dict:
     """Measure one figure again in a fresh process, ``pool COUNT`` or ``marginal
     QUALITY``, and keep it in ``bench/results.json`` (the other figures kept) and
     ``bench/RESULTS.md``; the figure."""
-    from bench.__main__ import HERE, write
+    from bench.__main__ import HERE
 
     if what == "pool":
         figure = _in_fresh_process("pool", "l", arg)
@@ -313,8 +314,37 @@ def record(what: str, arg: str) -> dict:
     else:
         kept["marginal"].setdefault(arg, {}).update(figure)
     kept["date"] = time.strftime("%Y-%m-%d %H:%M")
-    write(results, ["l", "h"])
+    (HERE / "results.json").write_text(json.dumps(results, indent=2))
+    _reported(results)
     return figure
+
+
+TARGET_ROWS = ("| one more variant ", "| the same against the lesson with formulas cached")
+"""How RESULTS.md's targets table's rows of :func:`variants_targets` begin."""
+
+
+def _reported(results: dict) -> None:
+    """RESULTS.md's variants section and its rows of the targets table made again
+    from ``results``, the rest of the file as it is: unlike ``python -m bench
+    --only``, which writes the whole file again, dropping what was written into it
+    by hand."""
+    from bench.__main__ import HERE, report
+
+    path, new = HERE / "RESULTS.md", report(results, ["l", "h"])
+    text, head = path.read_text(), "## Variants (issue 27)\n"
+
+    def section(doc: str) -> tuple[int, int]:
+        start = doc.index(head)
+        return start, doc.find("\n## ", start + len(head)) % (len(doc) + 1)
+
+    (a, b), (c, d) = section(text), section(new)
+    text = text[:a] + new[c:d] + text[b:]
+    rows = [line for line in new.splitlines() if line.startswith(TARGET_ROWS)]
+    lines = text.splitlines()
+    at = [n for n, line in enumerate(lines) if line.startswith(TARGET_ROWS)]
+    if at:
+        lines[at[0] : at[-1] + 1] = rows
+    path.write_text("\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":
@@ -365,7 +395,8 @@ def variants_report(v: dict) -> list[str]:
             f"A pool of {p['variants']} variants of examples/variants.toml's lesson at "
             f"480p15 ({p['renders']} scene renders, {p['shared']} shared; pool "
             f"{p['pool']}): on a local Dask cluster of 2 single-thread workers "
-            f"{p['cluster_wall']} s wall ({p['cluster_cpu']} s CPU in the workers; busy: "
+            f"{p['cluster_wall']} s wall ({p['cluster_cpu']} s CPU in "
+            f"{p.get('cpu_of', 'the workers')}; busy: "
             f"{busy}), one after another in one process {p['one_process_wall']} s wall "
             f"({p['one_process_cpu']} s CPU). Cluster / one process: "
             f"{_ratio(p, 'cluster', 'one_process', 'wall')} wall, "
