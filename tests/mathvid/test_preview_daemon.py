@@ -245,3 +245,16 @@ def test_the_command_starts_without_the_heavy_libraries() -> None:
         [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True
     )
     assert done.stdout == "[]\n", done.stderr
+
+
+def test_a_cold_preview_imports_manim_without_ipython_and_ipython_still_imports() -> None:
+    # Manim imports IPython only for a notebook's magic; a preview's process has none.
+    script = (
+        "import sys; from mathvid.run.preview import import_manim; import_manim();"
+        "print('manim' in sys.modules, 'IPython' in sys.modules);"
+        "import IPython; print(IPython.get_ipython())"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True
+    )
+    assert done.stdout == "True False\nNone\n", done.stderr
