@@ -241,10 +241,7 @@ def test_the_command_starts_without_the_heavy_libraries() -> None:
         "print(sorted(m.partition('.')[0] for m in sys.modules"
         " if m.startswith(('numpy', 'manim', 'scenes', 'lesson.file', 'PIL'))))"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True
-    )
-    assert done.stdout == "[]\n", done.stderr
+    assert printed(script) == "[]\n"
 
 
 def test_a_cold_preview_imports_manim_without_ipython_and_ipython_still_imports() -> None:
@@ -254,7 +251,12 @@ def test_a_cold_preview_imports_manim_without_ipython_and_ipython_still_imports(
         "print('manim' in sys.modules, 'IPython' in sys.modules);"
         "import IPython; print(IPython.get_ipython())"
     )
+    assert printed(script) == "True False\nNone\n"
+
+
+def printed(script: str) -> str:
+    """What ``script`` prints in a fresh Python in the repository (else its errors)."""
     done = subprocess.run(
         [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True
     )
-    assert done.stdout == "True False\nNone\n", done.stderr
+    return done.stdout or done.stderr
