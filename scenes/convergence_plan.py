@@ -282,7 +282,7 @@ def gaps_caption(c: Plan) -> str:
     return (
         "On a log axis, the gap f(x_t) − f* never rises above its dashed bound. "
         "The bound is (1 − μ/L)^t times the first gap: a straight line here. "
-        "Convergence is linear, and the larger κ, the slower the bound falls."
+        "Convergence is linear, and the larger κ is, the slower the bound falls."
     )
 
 

@@ -299,11 +299,11 @@ CAPTIONS = [
     (
         "On a log axis, the gap f(x_t) − f* never rises above its dashed bound. The "
         "bound is (1 − μ/L)^t times the first gap: a straight line here. Convergence "
-        "is linear, and the larger κ, the slower the bound falls.",
+        "is linear, and the larger κ is, the slower the bound falls.",
         "On a log axis, the gap f of x t minus f star never rises above its dashed "
         "bound. The bound is the quantity one minus mu over L, to the t times the "
         "first gap: a straight line here. Convergence is linear, and the larger "
-        "kappa, the slower the bound falls.",
+        "kappa is, the slower the bound falls.",
     ),
     (
         "On κ = 100: at η = 1.9/L the run zig-zags across the valley yet converges. "
