@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from lesson.manifest import Manifest
-from mathcore import landscape
+from mathcore import landscape, mlp
 from mathcore.trend import loss_trend
 from mathcore.tuning import stability_probe
 from mathvid.variants.constraints import SceneRuns
@@ -91,10 +91,11 @@ def shown_digest(manifests: dict[str, Manifest]) -> str:
 
 
 def disagreements(
-    scene_id: str, params: Any, manifest: Manifest, runs: SceneRuns
+    scene_id: str, params: Any, manifest: Manifest, runs: SceneRuns | None
 ) -> list[str]:
     """The steps whose recorded ``facts`` differ from those re-derived from mathcore
-    for ``params`` (``runs``: the scene's runs, recomputed), a reason each."""
+    for ``params`` (``runs``: the scene's runs, recomputed; None for a scene without
+    a run), a reason each."""
     derive = FACTS.get(type(params).__name__)
     if derive is None:
         return []
@@ -139,10 +140,19 @@ def _rates(p: Any, runs: SceneRuns) -> dict[str, Any]:
     return {"The stability bound": _trend(probe.trajectory.losses)}
 
 
+def _cost(p: Any, runs: SceneRuns | None) -> dict[str, Any]:
+    # The drawn network's gradient both ways; mathcore.mlp is checked against PyTorch.
+    widths = mlp.hidden_widths(p.inputs, p.width, p.hidden_layers)
+    a = mlp.agreement(mlp.mlp(widths, p.activation, p.seed))
+    gap = {"max_difference": a.max_difference, "expected_error": a.expected_error}
+    return {"Same gradient": gap}
+
+
 FACTS = {
     "RosenbrockMilestoneParams": _milestone,
     "OptimizerRaceParams": _race,
     "LearningRatesParams": _rates,
+    "BackpropCostParams": _cost,
 }
 """How the facts of each scene whose words assert some are re-derived, by step name."""
 

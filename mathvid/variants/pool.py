@@ -112,11 +112,8 @@ def _silent_checks(judged: Judged, drawn: Any, runs: dict[str, Any]) -> None:
                 why := facts.too_large(scene.id, manifest, most)
             ):
                 _refuse(judged, why)
-        if runs[scene.id] is not None:
-            for reason in facts.disagreements(
-                scene.id, entry.params, manifest, runs[scene.id]
-            ):
-                _refuse(judged, reason)
+        for reason in facts.disagreements(scene.id, entry.params, manifest, runs[scene.id]):
+            _refuse(judged, reason)
     if not judged.reasons:
         judged.shown = facts.shown_digest(manifests)
         judged.key = marking_key(drawn, runs)

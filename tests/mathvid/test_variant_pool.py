@@ -5,6 +5,7 @@ line; ``variants/pool.toml`` reads back as written; bad input is one line."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from lesson.file import load_lesson
 from lesson.manifest import Manifest, Step
 from lesson.variants import draw
 from lesson.words.spoken import written
+from mathcore import mlp
 from mathvid.cli import main
 from mathvid.variants.constraints import scene_runs
 from mathvid.variants.facts import disagreements, too_large
@@ -28,6 +30,7 @@ from mathvid.variants.pool_file import (
     variant_lesson,
     write_pool,
 )
+from scenes.cost_plan import BackpropCostParams
 from scenes.rates import LearningRatesParams
 
 VARIANT = Variant(
@@ -262,6 +265,24 @@ def test_the_facts_a_step_asserts_are_checked_against_mathcore() -> None:
         assert disagreements("learning-rates", p, told(true | wrong), runs) == [
             "learning-rates: the facts of step 'The stability bound' disagree with mathcore"
         ]
+
+
+def test_the_gradient_check_of_a_network_is_checked_against_mathcore() -> None:
+    p = BackpropCostParams(seed=3, width=2)
+    other = dataclasses.replace(p, seed=4)
+
+    def facts_of(q: BackpropCostParams) -> dict:
+        a = mlp.agreement(mlp.mlp((4, 2, 2, 1), q.activation, q.seed))  # n₀ 4, 2 × 2
+        return {"max_difference": a.max_difference, "expected_error": a.expected_error}
+
+    def told(facts: dict) -> Manifest:
+        return Manifest("S", {}, steps=[Step("Same gradient", "…", 0.0, facts=facts)])
+
+    assert disagreements("cost", p, told(facts_of(p)), None) == []
+    wrong = "cost: the facts of step 'Same gradient' disagree with mathcore"
+    assert disagreements("cost", p, told(facts_of(other)), None) == [wrong]
+    doubled = facts_of(p) | {"max_difference": 2 * facts_of(p)["max_difference"]}
+    assert disagreements("cost", p, told(doubled), None) == [wrong]
 
 
 def test_shown_within_reads_every_number_a_step_writes() -> None:
