@@ -39,6 +39,10 @@ import uuid
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+CLIP_QUALITY = "l"
+"""The quality of the clips the studio renders to play a scene (480p15, the
+fastest), and of the jobs a preview says a scene's speech ahead for."""
+
 OWNER = ".lesson"
 """The file, in a lesson's media folder, that names the lesson file it belongs to."""
 

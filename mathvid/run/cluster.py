@@ -37,6 +37,7 @@ from mathvid.run.render import (
     Job,
     Rendered,
     RenderError,
+    Task,
     inputs_key,
     one_line,
     render,
@@ -51,7 +52,6 @@ if TYPE_CHECKING:
     from distributed import Client, Future
 
     from lesson.words.said import SpokenCue
-    from mathvid.run.parallel import Task
     from mathvid.sound.voice import Narration, Narrator
 
 Sounds = dict[str, bytes]
@@ -175,14 +175,10 @@ def cue_key(voice: Narration, cue: SpokenCue) -> str:
 
 
 def _cached_sounds(narrator: Narrator, cue: SpokenCue) -> Sounds | None:
-    """The files of ``narrator``'s cache that saying ``cue`` reads (its pace and its
-    speech at that pace); None when the cue was never said."""
-    speed = narrator.known_speed(cue)
-    if speed is None or narrator.cached_frames(cue.said, speed) is None:
-        return None
-    # The cache's own names for them: what a render's narrator looks up.
-    paths = [narrator._paced(cue), narrator._cached(cue.said, speed)]
-    return {path.name: path.read_bytes() for path in paths}
+    """The files of ``narrator``'s cache that saying ``cue`` reads, by the cache's
+    own names (what a render's narrator looks up); None when it was never said."""
+    paths = narrator.cue_files(cue)
+    return None if paths is None else {path.name: path.read_bytes() for path in paths}
 
 
 def say_remote(voice: Narration, cue: SpokenCue) -> Sounds:

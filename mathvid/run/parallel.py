@@ -11,13 +11,13 @@ from __future__ import annotations
 import concurrent.futures as cf
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from mathvid.run.ahead import say_ahead
 from mathvid.run.render import (
     Job,
     Rendered,
+    Task,
     check_latex,
     clean_left_behind,
     inputs_key,
@@ -65,19 +65,6 @@ def render_many(
     tasks = [Task(job.id, job, media) for job in jobs]
     results, errors = render_tasks(tasks, workers, on_done, scheduler)
     return [results[j.id] for j in jobs if j.id in results], errors
-
-
-@dataclass(frozen=True)
-class Task:
-    """A job to render into a media folder, by a name unique among the tasks (a
-    scene's id; ``v01/descent`` for a variant's, :mod:`mathvid.variants.render`),
-    with its speech cache when not the media folder's own (a variant's is its
-    lesson's: :func:`mathvid.run.render.voice_cache`)."""
-
-    name: str
-    job: Job
-    media: Path
-    voices: Path | None = None
 
 
 def render_tasks(

@@ -51,10 +51,10 @@ def preview(
     ``at`` is a time in seconds ("3.5s"); ``step`` a step's number from 1 or its
     name; with neither, the still is the scene's last frame.
     """
+    from mathvid.media import CLIP_QUALITY
     from mathvid.run.ahead import say_ahead
     from mathvid.run.render import Job, voice_cache
     from mathvid.sound.voice import Narrator, narration_of
-    from mathvid.studio.worker import CLIP_QUALITY
 
     seconds = check_moment(at, step)
     import_manim()

@@ -250,6 +250,19 @@ def _source(path: Path) -> _Source | None:
 _SOURCES: dict[Path, _Source] = {}
 
 
+@dataclass(frozen=True)
+class Task:
+    """A job to render into a media folder, by a name unique among the tasks (a
+    scene's id; ``v01/descent`` for a variant's, :mod:`mathvid.variants.render`),
+    with its speech cache when not the media folder's own (a variant's is its
+    lesson's: :func:`mathvid.run.render.voice_cache`)."""
+
+    name: str
+    job: Job
+    media: Path
+    voices: Path | None = None
+
+
 def is_current(folder: Path, key: str) -> bool:
     """Whether the render in ``folder`` was made from the inputs ``key`` digests."""
     key_file = folder / "inputs.key"

@@ -197,6 +197,15 @@ class Narrator:
         except FileNotFoundError:
             return None
 
+    def cue_files(self, cue: SpokenCue) -> list[Path] | None:
+        """The cache's files that saying ``cue`` reads (its pace, then its speech at
+        that pace), None when it was never said: what another machine's cache needs
+        to say it without synthesis (:mod:`mathvid.run.cluster`)."""
+        speed = self.known_speed(cue)
+        if speed is None or self.cached_frames(cue.said, speed) is None:
+            return None
+        return [self._paced(cue), self._cached(cue.said, speed)]
+
     def _paced(self, cue: SpokenCue) -> Path:
         """The cache's file holding the pace ``cue`` is said at."""
         return self._cached([cue.said, cue.shown, PACED], self.narration.speed, ".pace")

@@ -8,9 +8,9 @@ import contextlib
 import sys
 from pathlib import Path
 
+from mathvid.media import CLIP_QUALITY
 from mathvid.studio.errors import StudioError
 from mathvid.studio.state import Studio
-from mathvid.studio.worker import CLIP_QUALITY
 
 
 class Clips:

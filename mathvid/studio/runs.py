@@ -88,13 +88,13 @@ class SceneRun:
         """Run the scene; then, as the run, answer requests until the pipe closes."""
         from manim import tempconfig
 
+        from mathvid.media import CLIP_QUALITY
         from mathvid.run.ahead import say_ahead
         from mathvid.run.manim_setup import manim_config
         from mathvid.run.preview import PREVIEW_SIZE
         from mathvid.run.render import Job, voice_cache
         from mathvid.run.stills import skipping_options
         from mathvid.sound.voice import Narrator, narration_of
-        from mathvid.studio.worker import CLIP_QUALITY
 
         self.inbox = inbox
         if not self.checkpoints:

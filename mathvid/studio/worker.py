@@ -39,7 +39,7 @@ from typing import Any
 
 # Leaves: they import no other project code.
 from lesson.reading import Unreadable, read_file
-from mathvid.media import write_text
+from mathvid.media import CLIP_QUALITY, write_text
 from mathvid.studio.pipes import (
     WATCH,
     WRITE_ENDS,
@@ -59,8 +59,6 @@ KEEP_RUNS = 3
 """Scene runs kept with their checkpoints, the most recently used."""
 PROJECT = ("mathvid", "scenes", "mathcore", "lesson")
 """The packages whose code a generation imports fresh; the zygote never imports them."""
-CLIP_QUALITY = "l"
-"""A clip the studio renders itself to play a scene: 480p15, the fastest."""
 PROJECT_MODULES = (
     "mathvid.run.stills",
     "mathvid.run.capture",

@@ -139,7 +139,7 @@ def plan(media: Path, jobs: dict[str, list[Job]]) -> Plan:
     >>> plan(Path("/nowhere"), {})
     Plan(render=[], share={}, current={})
     """
-    from mathvid.run.parallel import Task
+    from mathvid.run.render import Task
 
     held: dict[str, str | Path] = {}  # key -> where it is, or will be, rendered
     todo: list[tuple[str, Job, Path, str]] = []
