@@ -171,6 +171,7 @@ class Narrator:
             if tries == SLOWER_TRIES or not 0 < n < least:
                 break
             speed *= n / (least * AIM)
+        self.cache.mkdir(parents=True, exist_ok=True)  # whoever said it (a subclass)
         write_text(self._paced(cue), repr(speed))
         return speed
 
