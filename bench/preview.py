@@ -27,6 +27,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from bench.cpu import tree_cpu
 from mathvid.studio.pipes import WATCH
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,10 +58,10 @@ def measure_previews(lesson, repeats: int) -> dict:
                 stop_daemon()
                 runs["cold"].append(_run(command))  # and starts the daemon
                 daemon = _wait_for_daemon()
-                before = _tree_cpu(daemon)
+                before = tree_cpu(daemon)
                 wall, cpu = _run(command)
                 time.sleep(2 * WATCH)  # its preview process reaped: its time counted
-                runs["warm"].append((wall, cpu + _tree_cpu(daemon) - before))
+                runs["warm"].append((wall, cpu + tree_cpu(daemon) - before))
             out[entry.id] = {
                 f"{way}{kind}": round(statistics.median(run[i] for run in runs[way]), 2)
                 for way in WAYS
@@ -114,20 +115,6 @@ def _wait_for_daemon(seconds: float = 120.0) -> int:
             raise SystemExit("bench: the preview daemon did not start")
         time.sleep(0.1)
     return answer["ready"]
-
-
-def _tree_cpu(pid: int) -> float:
-    """CPU seconds of process ``pid`` and of its children, living and reaped (the
-    daemon, its generation and the generation's finished previews)."""
-    ticks = 0
-    pids = [pid]
-    with contextlib.suppress(OSError):
-        pids += Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    for each in pids:
-        with contextlib.suppress(OSError):
-            fields = Path(f"/proc/{each}/stat").read_text().rpartition(")")[2].split()
-            ticks += sum(int(f) for f in fields[11:15])  # utime stime cutime cstime
-    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def _ways(figure: dict) -> dict[str, dict[str, float]]:

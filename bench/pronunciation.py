@@ -11,11 +11,11 @@ prompted with a glossary of them). Also measured: the Piper ``length_scale`` (th
 ``speed`` is its inverse) that makes the lesson's own steps 150 words a minute, and
 whether a pause after a spoken formula lowers the word errors.
 
-    python -m bench.pronunciation            # writes bench/pronunciation.md (about 15 min)
+    python -m bench.pronunciation     # writes bench/notes/pronunciation.md (about 15 min)
     python -m bench.pronunciation --terms eta mu nineteen   # some terms only, printed
 
 The lesson's steps come from bench/intelligibility.json (``python -m bench --only
-intelligibility`` writes it); the table goes to bench/pronunciation.md, which
+intelligibility`` writes it); the table goes to bench/notes/pronunciation.md, which
 bench/RESULTS.md includes.
 """
 
@@ -38,7 +38,7 @@ from mathvid.sound.audio import RATE
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
-OUT = HERE / "pronunciation.md"
+OUT = HERE / "notes" / "pronunciation.md"
 # The study's own voice cache: it says much the lesson never does.
 CACHE = ROOT / "media" / ".bench-voice"
 TARGET_WPM = 150.0
@@ -292,7 +292,7 @@ def _with_pause(voice, formula: str, rest: str, pause: float) -> np.ndarray:
 
 
 def report(rates: dict, scale: float, terms: list[dict], pauses: dict) -> str:
-    """bench/pronunciation.md: the best way to say each term, then every way tried."""
+    """bench/notes/pronunciation.md: the best way to say each term, then every way tried."""
     best = {}
     for row in terms:
         if row["term"] not in best or _better(row, best[row["term"]]):
@@ -401,10 +401,9 @@ def main() -> None:
 
 def rewrite_results() -> None:
     """bench/RESULTS.md again from bench/results.json, now with this study."""
-    from bench.__main__ import write
+    from bench.report import write
 
-    results = json.loads((HERE / "results.json").read_text())
-    write(results, [q for q in ("l", "h") if q in results.get("lesson_parallel", {})])
+    write(json.loads((HERE / "results.json").read_text()))
 
 
 if __name__ == "__main__":

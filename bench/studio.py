@@ -23,7 +23,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.variants import tree_cpu
+from bench.cpu import tree_cpu
 from mathvid.studio.edits import with_params
 from tests.mathvid.studio_site import ROOT, Events, Site
 
@@ -74,7 +74,7 @@ def measure_studio(frames: bool = True) -> dict:
 
 def cpu_summary(cpu: dict) -> dict:
     """The CPU seconds of the studio's processes from each edit to its frame
-    (:func:`bench.variants.tree_cpu`: a process that ends unreaped, or whose parent
+    (:func:`bench.cpu.tree_cpu`: a process that ends unreaped, or whose parent
     ends, takes its seconds with it), as :func:`summary` gives the wall times: a
     busy machine stretches those, hardly these."""
     if not cpu:

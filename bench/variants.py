@@ -17,8 +17,8 @@ is shared, CPU times (this process's tree, living and reaped, from /proc) stretc
 less under load. The load average before and after each is recorded.
 
     .venv/bin/python -m bench --only variants     # all of them (1080p60 too)
-    .venv/bin/python -m bench.variants record pool 20      # one figure alone, kept
-    .venv/bin/python -m bench.variants record marginal h   # in results.json, RESULTS.md
+    .venv/bin/python -m bench --only variants-pool      # one figure alone, the rest kept
+    .venv/bin/python -m bench --only variants-1080p60   # (also variants-480p15)
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from bench.cpu import tree_cpu
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "variants.toml"
@@ -69,19 +71,6 @@ def _in_fresh_process(*what: str, fresh: bool = True) -> dict:
     if done.returncode != 0:
         raise SystemExit(f"bench: variants {' '.join(what)}: {done.stderr.strip()[-800:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def tree_cpu(pid: int) -> float:
-    """CPU seconds of process ``pid`` and all its descendants, living and reaped."""
-    ticks, todo = 0, [str(pid)]
-    while todo:
-        each = todo.pop()
-        with contextlib.suppress(OSError):
-            fields = Path(f"/proc/{each}/stat").read_text().rpartition(")")[2].split()
-            ticks += sum(int(f) for f in fields[11:15])  # utime stime cutime cstime
-            for task in Path(f"/proc/{each}/task").iterdir():
-                todo += (task / "children").read_text().split()
-    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def timed(work, *pids: int) -> tuple[float, float]:
@@ -297,61 +286,23 @@ def _one_process(media: Path, jobs: dict) -> None:
     _ok(render_pool(media, jobs))  # all current now: the shares only
 
 
-def record(what: str, arg: str) -> dict:
-    """Measure one figure again in a fresh process, ``pool COUNT`` or ``marginal
-    QUALITY``, and keep it in ``bench/results.json`` (the other figures kept) and
-    ``bench/RESULTS.md``; the figure."""
-    from bench.__main__ import HERE
-
+def record_variant_figure(results: dict, what: str, arg: str) -> None:
+    """Measure one figure again in a fresh process, ``pool`` of ``arg`` variants or
+    ``marginal`` at quality ``arg``, into ``results``' variants, the rest kept."""
     if what == "pool":
         figure = _in_fresh_process("pool", "l", arg)
     else:
         figure = _in_fresh_process("marginal", arg)
-    results = json.loads((HERE / "results.json").read_text())
     kept = results.setdefault("variants", {"marginal": {}})
     if what == "pool":
         kept["pool"] = figure
     else:
         kept["marginal"].setdefault(arg, {}).update(figure)
     kept["date"] = time.strftime("%Y-%m-%d %H:%M")
-    (HERE / "results.json").write_text(json.dumps(results, indent=2))
-    _reported(results)
-    return figure
-
-
-TARGET_ROWS = ("| one more variant ", "| the same against the lesson with formulas cached")
-"""How RESULTS.md's targets table's rows of :func:`variants_targets` begin."""
-
-
-def _reported(results: dict) -> None:
-    """RESULTS.md's variants section and its rows of the targets table made again
-    from ``results``, the rest of the file as it is: unlike ``python -m bench
-    --only``, which writes the whole file again, dropping what was written into it
-    by hand."""
-    from bench.__main__ import HERE, report
-
-    path, new = HERE / "RESULTS.md", report(results, ["l", "h"])
-    text, head = path.read_text(), "## Variants (issue 27)\n"
-
-    def section(doc: str) -> tuple[int, int]:
-        start = doc.index(head)
-        return start, doc.find("\n## ", start + len(head)) % (len(doc) + 1)
-
-    (a, b), (c, d) = section(text), section(new)
-    text = text[:a] + new[c:d] + text[b:]
-    rows = [line for line in new.splitlines() if line.startswith(TARGET_ROWS)]
-    lines = text.splitlines()
-    at = [n for n, line in enumerate(lines) if line.startswith(TARGET_ROWS)]
-    if at:
-        lines[at[0] : at[-1] + 1] = rows
-    path.write_text("\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":
     what, quality = sys.argv[1], sys.argv[2]  # then, for "pool", how many variants
-    if what == "record":  # record pool COUNT | record marginal QUALITY
-        print(json.dumps(record(quality, sys.argv[3])))
-        sys.exit()
     count = int(sys.argv[3]) if len(sys.argv) > 3 else POOL
     run = {
         "marginal": marginal,
