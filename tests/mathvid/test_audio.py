@@ -280,6 +280,40 @@ def test_true_peak_is_the_same_in_chunks() -> None:
     np.testing.assert_allclose(loudness._peaks(x, chunk=1000), whole, rtol=0, atol=1e-12)
 
 
+def test_the_peaks_near_a_level_are_those_of_the_whole_signal_to_the_bit() -> None:
+    # The limiter computes the oversampled phases only near its threshold: where a
+    # peak is over the level it is the float the whole signal's convolution gives
+    # (the speech cache's bytes depend on it), and nowhere is one under it said over.
+    x = speechlike().astype(np.float64)
+    end = np.random.default_rng(5).standard_normal(3000)
+    end[-20:] *= 30  # loud at its very end, and at its start
+    end[:5] *= 30
+    for signal in (x, 8 * x, x[:50], end, end[:30]):
+        whole = loudness._peaks(signal, chunk=signal.size)
+        for level in np.quantile(whole, [0.0, 0.5, 0.9, 0.99, 1.0]):
+            near = loudness._peaks_over(signal, float(level))
+            over = whole > level
+            assert np.array_equal(near[over], whole[over])
+            assert (near[~over] <= level).all()
+        assert loudness.true_peak(signal) == 20 * np.log10(whole.max())
+
+
+def test_the_limiters_envelope_is_the_whole_signals_to_the_bit() -> None:
+    from scipy.ndimage import maximum_filter1d, uniform_filter1d
+
+    peaks = loudness._peaks(8 * speechlike().astype(np.float64))
+    threshold = -1.1
+    need = np.maximum(20 * np.log10(peaks) - threshold, 0.0)
+    held = maximum_filter1d(need, 2 * loudness.SMOOTH + 1)  # over the whole signal
+    k = np.arange(1, held.size + 1) / loudness.RELEASE
+    with np.errstate(divide="ignore"):  # out[n] = max over m ≤ n of held[m]·decay
+        released = np.exp(np.maximum.accumulate(np.log(held) + k) - k)
+    assert np.array_equal(loudness._released(held), released)
+    ahead = loudness._attacked(released)
+    expected = uniform_filter1d(ahead, 2 * loudness.SMOOTH + 1, mode="nearest")
+    assert np.array_equal(loudness._reduction(peaks, threshold), expected)
+
+
 @pytest.mark.parametrize(
     "signal",
     [
