@@ -162,9 +162,10 @@ def synthesis_report(v: dict) -> list[str]:
         f"cores): the voice says {v['said_seconds'] / v['speech_seconds']:.2f}× the "
         "speech the lesson keeps (the tries at a slower pace), and each second it says "
         f"costs {v['cpu_one_core'] * v['speech_seconds'] / v['said_seconds']:.3f} CPU "
-        "seconds on one core (the model run on one thread, then resampled, trimmed and "
-        "normalised; the session made once a process): on 2 free cores the pool's wall "
-        "figure is about half its CPU figure.",
+        "seconds on one core (the model run on one thread, its front, the encoder and "
+        "the duration predictor, once a cue and its back at each pace tried, then "
+        "resampled, trimmed and normalised; the session made once a process): on 2 free "
+        "cores the pool's wall figure is about half its CPU figure.",
     ]
 
 
