@@ -39,10 +39,14 @@ class Inbox:
 
     def __init__(self, fd: int) -> None:
         self.fd, self.rest = fd, b""
+        self.pending: list[dict] = []  # read, not yet handled: the next read's
 
     def read(self, timeout: float | None) -> list[dict] | None:
         """The messages that came within ``timeout`` seconds ([] if none); None once
         the sender has closed the pipe."""
+        if self.pending:
+            messages, self.pending = self.pending, []
+            return messages
         ready, _, _ = select.select([self.fd], [], [], timeout)
         if not ready:
             return []

@@ -12,7 +12,10 @@ Every process is a fork of the one above it, so nothing is imported twice::
 
 An edit to the code starts a new generation (nothing stale survives a fork); an edit
 to the lesson is read again by the generation, which ends the runs whose inputs
-changed. A moment is drawn by the same code as ``mathvid preview``
+changed. While the studio is idle the zygote keeps a spare generation with the
+project's modules imported (:class:`Spare`); a code edit takes it when none of the
+files it imported has changed since (an edit to a scene's module, say), and so does
+not wait for those imports. A moment is drawn by the same code as ``mathvid preview``
 (:mod:`mathvid.run.capture`), continuing the very scene a preview would run from the
 start: the same pixels, after a fraction of the work.
 
@@ -72,6 +75,10 @@ PROJECT_MODULES = (
 """The project's modules a generation imports before any scene runs (each run, frame
 and preview would import them otherwise), and through which the zygote finds the
 libraries it imports (:func:`preload`)."""
+SPARE_AFTER = 1.0
+"""Seconds of quiet (no request passed on, the generation's CPU time unchanged) after
+which the zygote makes a spare generation: made earlier, its imports would take the
+CPU from the frame a teacher waits for."""
 LESSON_BYTES = 4 << 20
 """The largest lesson file the studio reads (a lesson is a few KB)."""
 
@@ -118,7 +125,8 @@ def main() -> None:
     preload(lesson)
     gc.freeze()  # the libraries' objects stay shared with every fork
     send({"event": "ready"})
-    inbox, generation = Inbox(0), None
+    inbox, generation, spare = Inbox(0), None, None
+    quiet = Quiet()
     while (messages := inbox.read(WATCH)) is not None:
         if generation and (status := died(generation[0])) is not None:
             # Killed, say: what it was asked will not come; a new one reads the lesson.
@@ -130,13 +138,19 @@ def main() -> None:
                 if generation:
                     end(*generation)
                 hot = message.get("hot", [])
-                generation = _start_generation(lesson, media, folder, hot)
+                generation = spare and spare.take(hot)
+                generation = generation or _start_generation(lesson, media, folder, hot)
+                spare = None
             elif generation and not tell(generation[1], message):
                 end(*generation)  # it died (a bug of ours): a new one, asked again
                 generation = _start_generation(lesson, media, folder)
                 tell(generation[1], message)
+        if spare is None and generation and quiet.since(messages, generation[0]):
+            spare = Spare.make(lesson, media, folder)
     if generation:
         end(*generation)
+    if spare:
+        spare.end()
 
 
 def preload(lesson: Path) -> None:
@@ -207,6 +221,113 @@ def _start_generation(
     if pid:
         return pid, channel
     child(lambda: Generation(lesson, media, folder, hot).serve(channel))
+
+
+class Quiet:
+    """Whether the studio has been quiet for SPARE_AFTER seconds: no request passed
+    on to the generation, and the generation's own CPU time unchanged (it is not
+    reading the lesson or working out keys)."""
+
+    def __init__(self) -> None:
+        self.mark: tuple[int, float] = (-1, time.monotonic())  # (CPU ticks, since)
+
+    def since(self, messages: list[dict], pid: int) -> bool:
+        """Whether it is quiet, told of the ``messages`` just passed on to the
+        generation ``pid``."""
+        now, ticks = time.monotonic(), _cpu_ticks(pid)
+        if messages or ticks != self.mark[0]:
+            self.mark = (ticks, now)
+        return now - self.mark[1] >= SPARE_AFTER
+
+
+def _cpu_ticks(pid: int) -> int:
+    """The CPU time of process ``pid`` so far, in clock ticks (-1 if it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            fields = stat.read().rpartition(b")")[2].split()
+    except OSError:
+        return -1
+    return int(fields[11]) + int(fields[12])  # utime, stime
+
+
+SAME_AGE = 1_000_000_000
+"""Nanoseconds: a file modified this close to a spare's making (file times are
+coarse) may or may not be what it imported, and makes it stale."""
+
+
+@dataclasses.dataclass
+class Spare:
+    """A generation forked ahead, the project's modules imported
+    (:data:`PROJECT_MODULES`), waiting for a code edit; the files it imported are
+    listed in ``listing`` once it is ready.
+
+    It is taken when none of those files changed since it was made (an edit to a
+    scene's own module leaves them as they were: the scene is imported by the
+    lesson, read after), and ended otherwise: nothing stale survives.
+    """
+
+    pid: int
+    fd: int
+    made: int  # time.time_ns() as it was made
+    listing: Path
+
+    @classmethod
+    def make(cls, lesson: Path, media: Path, folder: Path) -> Spare:
+        made = time.time_ns()
+        pid, channel = fork()
+        if pid:
+            return cls(pid, channel, made, folder / f"spare-{pid}.json")
+        listing = folder / f"spare-{os.getpid()}.json"
+        child(lambda: _serve_spare(lesson, media, folder, listing, channel))
+
+    def take(self, hot: list[str]) -> tuple[int, int] | None:
+        """The spare as the new generation (told the scenes looked at), if ready
+        and fresh; None after ending it otherwise."""
+        if self.fresh() and tell(self.fd, {"op": "go", "hot": hot}):
+            self.listing.unlink(missing_ok=True)
+            return self.pid, self.fd
+        self.end()
+        return None
+
+    def fresh(self) -> bool:
+        """Whether the spare has imported its modules, none of whose files has
+        changed since it was made."""
+        try:
+            files = json.loads(self.listing.read_text("utf-8"))
+        except (OSError, ValueError):
+            return False  # still importing: what it read is not known
+        for name in files:
+            try:
+                if os.stat(name).st_mtime_ns > self.made - SAME_AGE:
+                    return False
+            except OSError:
+                return False  # gone
+        return True
+
+    def end(self) -> None:
+        end(self.pid, self.fd)
+        self.listing.unlink(missing_ok=True)
+
+
+def _serve_spare(
+    lesson: Path, media: Path, folder: Path, listing: Path, inbox: Inbox
+) -> None:
+    """As a spare: import the project's modules, list their files, wait to be taken
+    (told the scenes looked at), then serve as the generation."""
+    for name in PROJECT_MODULES:
+        importlib.import_module(name)
+    files = {
+        module.__file__
+        for name, module in list(sys.modules.items())
+        if name.partition(".")[0] in PROJECT and getattr(module, "__file__", None)
+    }
+    write_text(listing, json.dumps(sorted(files)))
+    while not (messages := inbox.read(None)):
+        if messages is None:
+            return  # the zygote ended
+    go, *rest = messages
+    inbox.pending = rest  # passed on after the go: the generation's
+    Generation(lesson, media, folder, go.get("hot", [])).serve(inbox)
 
 
 # ---------------------------------------------------------------------------- generation
