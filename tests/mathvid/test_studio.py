@@ -60,6 +60,29 @@ def test_a_frame_is_the_very_picture_mathvid_preview_draws(site, tmp_path, t) ->
     assert np.array_equal(pixels(answer.content), expected)
 
 
+def test_after_an_edit_moments_before_the_first_asked_are_previews_pictures(
+    site, tmp_path
+) -> None:
+    """The run after an edit forks fewer checkpoints while a frame waits for it to
+    reach its moment; moments before that one are drawn from those, the same."""
+    events = Events(site)
+    original = site.lesson.read_text()
+    start = events.mark()
+    site.lesson.write_text(re.sub(r"limit_at = [-\d.]+", "limit_at = 1.25", original))
+    try:
+        events.wait_for(changed({"tangent"}), start)
+        for t in (9.0, 1.234, 4.5, 8.0):  # the first while the run races to it
+            answer = site.client().get("/api/frame", params={"scene": "tangent", "t": t})
+            assert answer.status_code == 200
+            still = preview(site.lesson, "tangent", tmp_path, at=f"{t}s")
+            expected = np.asarray(Image.open(still).convert("RGB"))
+            assert np.array_equal(pixels(answer.content), expected), t
+    finally:
+        start = events.mark()
+        site.lesson.write_text(original)
+        events.wait_for(changed({"tangent"}), start)
+
+
 def test_moments_apart_are_different_pictures(site) -> None:
     client = site.client()
     a, b = (client.get("/api/frame", params={"scene": "table", "t": t}) for t in (0.5, 6.0))
