@@ -58,11 +58,6 @@ class Generation(Protocol):
 
 SPACING = 0.1
 """CPU seconds of scene building between checkpoints: a frame redoes at most this."""
-RACING_SPACING = 0.4
-"""The same while a frame waits for the run to reach its moment (the frame after an
-edit): each checkpoint's fork costs the run about 25 ms (its pages copied as it
-writes them again), which the teacher would wait for; a moment before that one,
-asked later, redoes at most this much."""
 BACKGROUND = 5
 """How much nicer than the others a run just for a manifest is: its scene is not
 the one the teacher looks at, and the CPU goes first (about three to one) to the
@@ -149,10 +144,7 @@ class SceneRun:
             return
         self.plays += 1
         self.now = scene.renderer.time
-        self._route(block=False)  # a frame asked for meanwhile: is it ahead?
-        ahead = any(m["op"] == "frame" for m in self.waiting)
-        spacing = RACING_SPACING if ahead else SPACING
-        due = not self.marks or time.process_time() - self.last >= spacing
+        due = not self.marks or time.process_time() - self.last >= SPACING
         if self.checkpoints and due:
             gc.freeze()  # what is shared with the checkpoint stays shared: the run's
             # collections no longer write to those objects (copying their pages)

@@ -63,8 +63,8 @@ def test_a_frame_is_the_very_picture_mathvid_preview_draws(site, tmp_path, t) ->
 def test_after_an_edit_moments_before_the_first_asked_are_previews_pictures(
     site, tmp_path
 ) -> None:
-    """The run after an edit forks fewer checkpoints while a frame waits for it to
-    reach its moment; moments before that one are drawn from those, the same."""
+    """After an edit, the frame asked first is forked from the run as it reaches
+    the moment; moments before that one, asked next, come from its checkpoints."""
     events = Events(site)
     original = site.lesson.read_text()
     start = events.mark()
