@@ -225,8 +225,9 @@ def _start_generation(
 
 class Quiet:
     """Whether the studio has been quiet for SPARE_AFTER seconds: no request passed
-    on to the generation, and the generation's own CPU time unchanged (it is not
-    reading the lesson or working out keys)."""
+    on to the generation, and no CPU time used by the generation or the processes
+    under it (its runs, checkpoints, frames) but the nicer runs just for a manifest:
+    no one is waiting for a frame."""
 
     def __init__(self) -> None:
         self.mark: tuple[int, float] = (-1, time.monotonic())  # (CPU ticks, since)
@@ -234,20 +235,29 @@ class Quiet:
     def since(self, messages: list[dict], pid: int) -> bool:
         """Whether it is quiet, told of the ``messages`` just passed on to the
         generation ``pid``."""
-        now, ticks = time.monotonic(), _cpu_ticks(pid)
+        now, ticks = time.monotonic(), _waited_ticks(pid, os.getpriority(0, 0))
         if messages or ticks != self.mark[0]:
             self.mark = (ticks, now)
         return now - self.mark[1] >= SPARE_AFTER
 
 
-def _cpu_ticks(pid: int) -> int:
-    """The CPU time of process ``pid`` so far, in clock ticks (-1 if it is gone)."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as stat:
-            fields = stat.read().rpartition(b")")[2].split()
-    except OSError:
-        return -1
-    return int(fields[11]) + int(fields[12])  # utime, stime
+def _waited_ticks(pid: int, nice: int) -> int:
+    """The CPU time so far, in clock ticks, of process ``pid`` and the processes
+    under it, but those nicer than ``nice`` (and those under them)."""
+    ticks, todo = 0, [pid]
+    while todo:
+        each = todo.pop()
+        try:
+            with open(f"/proc/{each}/stat", "rb") as stat:
+                fields = stat.read().rpartition(b")")[2].split()
+            if int(fields[16]) > nice:
+                continue
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+            with open(f"/proc/{each}/task/{each}/children", "rb") as children:
+                todo += [int(c) for c in children.read().split()]
+        except OSError:
+            continue  # ended meanwhile
+    return ticks
 
 
 SAME_AGE = 1_000_000_000
