@@ -125,6 +125,8 @@ def main() -> None:
     preload(lesson)
     gc.freeze()  # the libraries' objects stay shared with every fork
     send({"event": "ready"})
+    for listing in folder.glob("spare-*.json"):  # of a studio killed before
+        listing.unlink(missing_ok=True)
     inbox, generation, spare = Inbox(0), None, None
     quiet = Quiet()
     while (messages := inbox.read(WATCH)) is not None:
