@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -54,6 +55,10 @@ if TYPE_CHECKING:
     from lesson.words.said import SpokenCue
     from mathvid.sound.voice import Narration, Narrator
 
+CONNECT_SECONDS = float(os.environ.get("MATHVID_SCHEDULER_SECONDS", 15.0))
+"""How long a render tries to reach the Dask scheduler before saying it cannot: Dask
+retries a refused connection until then (a test of that waits it out)."""
+
 Sounds = dict[str, bytes]
 """Files of a speech cache, by name: what a cue's saying leaves there."""
 
@@ -70,7 +75,7 @@ def render_on_cluster(
     from distributed import Client, as_completed
 
     try:
-        client = Client(scheduler, timeout="15s")
+        client = Client(scheduler, timeout=f"{CONNECT_SECONDS:g}s")
     except (OSError, TimeoutError) as err:
         raise RenderError(
             f"cannot reach the Dask scheduler at {scheduler}: {err}"

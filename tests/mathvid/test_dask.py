@@ -92,7 +92,12 @@ def test_cluster_render_equals_local_render_byte_for_byte(
         assert ours == theirs
 
 
-def test_an_unreachable_scheduler_is_one_line(tmp_path: Path) -> None:
+def test_an_unreachable_scheduler_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Dask retries a refused connection until the render's time limit: 2 s, not the
+    # 15 s a teacher's render waits (the message is the same).
+    monkeypatch.setenv("MATHVID_SCHEDULER_SECONDS", "2")
     lesson = tmp_path / "lesson.toml"
     lesson.write_text(LESSON)
     done = render(lesson, tmp_path / "m", "--scheduler", "tcp://127.0.0.1:9")
