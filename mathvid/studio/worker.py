@@ -76,9 +76,9 @@ PROJECT_MODULES = (
 and preview would import them otherwise), and through which the zygote finds the
 libraries it imports (:func:`preload`)."""
 SPARE_AFTER = 1.0
-"""Seconds of quiet (no request passed on, the generation's CPU time unchanged) after
-which the zygote makes a spare generation: made earlier, its imports would take the
-CPU from the frame a teacher waits for."""
+"""Seconds of quiet (:class:`Quiet`: no request passed on, no CPU used under the
+generation but by the manifest runs) after which the zygote makes a spare generation:
+made earlier, its imports would take the CPU from the frame a teacher waits for."""
 LESSON_BYTES = 4 << 20
 """The largest lesson file the studio reads (a lesson is a few KB)."""
 
