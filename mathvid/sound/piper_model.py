@@ -253,7 +253,8 @@ def _front(seeded: _Seeded, ids: np.ndarray, scales: np.ndarray) -> dict[str, np
     the whole model draws it, without the sound's."""
     key = (seeded.seed, seeded.runs, ids.tobytes(), float(scales[2]))
     kept = _LOADED.setdefault("fronts", {})
-    if key not in kept:
+    found = kept.get(key)  # kept whole: another thread may clear the dict meanwhile
+    if found is None:
         voice = session()
         feeds = {
             "input": ids,
@@ -262,10 +263,11 @@ def _front(seeded: _Seeded, ids: np.ndarray, scales: np.ndarray) -> dict[str, np
             "noise_0": seeded._noise(ids.shape[1], 0)["noise_0"],
         }
         names = [output.name for output in voice.front.get_outputs()]
-        if any(k[0] != seeded.seed for k in kept):  # other words: theirs are done
+        found = dict(zip(names, voice.front.run(names, feeds), strict=True))
+        if any(k[0] != seeded.seed for k in list(kept)):  # other words: theirs are done
             kept.clear()
-        kept[key] = dict(zip(names, voice.front.run(names, feeds), strict=True))
-    return kept[key]
+        kept[key] = found
+    return found
 
 
 def lengths(words: str) -> list[tuple[list[int], np.ndarray]]:
