@@ -147,6 +147,7 @@ def report(r: dict, qualities: list[str]) -> str:
             # What the one who measured saw (the machine's load, a baseline run by
             # hand): it goes when the figure is measured again, as it should.
             lines += [r[key]["note"], ""] if r[key].get("note") else []
+            lines += note(key)  # a study by hand of what this section measures
     b = r["run_batch"]
     lines += [
         "",
