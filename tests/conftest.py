@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import collections
+import json
 import os
 from pathlib import Path
 
@@ -94,6 +95,12 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 # The seconds each test file took when it last ran (setup, call and teardown of its
 # tests, summed), kept in pytest's cache (.pytest_cache) for the next run's order.
 FILE_SECONDS = "mathvid/file-seconds"
+# The same, kept in the repository from a fresh clone's `make test` (whose cache is
+# empty): without it, a fresh clone hands out the files with the most tests first,
+# and the few long ones (a Dask cluster's, a narrated lesson's) end the run on one
+# worker while the other idles. This checkout's own timings, once it has some, come
+# first. Refreshed by copying `.pytest_cache/v/mathvid/file-seconds` of such a run.
+KEPT_SECONDS = Path(__file__).with_name("file_seconds.json")
 _seconds: collections.Counter[str] = collections.Counter()
 
 
@@ -110,7 +117,8 @@ def pytest_configure(config: pytest.Config) -> None:
     given = getattr(config, "workerinput", {}).get(FILE_SECONDS)
     cache = getattr(config, "cache", None)  # None: run with -p no:cacheprovider
     cached = cache.get(FILE_SECONDS, {}) if cache else {}
-    config.stash[_TIMED] = cached if given is None else given
+    kept = json.loads(KEPT_SECONDS.read_text()) if KEPT_SECONDS.exists() else {}
+    config.stash[_TIMED] = {**kept, **cached} if given is None else given
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -119,19 +127,20 @@ def pytest_configure_node(node) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The longest test files first, as long as they last took, so that the two
-    workers of ``-n 2 --dist loadfile --no-loadscope-reorder`` end about together
-    instead of one running a long file alone at the end. Until every collected file
-    has been timed, the files with the most tests first (xdist's own order). Sorting
-    is stable: a file's tests keep their order."""
+    """The longest test files first, as long as they last took (here, else in the
+    repository's table), so that the two workers of ``-n 2 --dist loadfile
+    --no-loadscope-reorder`` end about together instead of one running a long file
+    alone at the end. A file timed nowhere counts its tests at the mean seconds of a
+    timed test. Sorting is stable: a file's tests keep their order."""
     seconds = config.stash[_TIMED]
     tests = collections.Counter(_file(item.nodeid) for item in items)
-    if not seconds.keys() >= tests.keys():
-        seconds = {}
+    timed = [n for n in tests if n in seconds]
+    # A file not timed yet (new since): its tests at the timed files' mean a test.
+    mean = sum(seconds[n] for n in timed) / max(sum(tests[n] for n in timed), 1)
 
     def longest_first(item: pytest.Item) -> tuple[float, int]:
         name = _file(item.nodeid)
-        return -seconds.get(name, 0.0), -tests[name]
+        return -seconds.get(name, mean * tests[name]), -tests[name]
 
     items.sort(key=longest_first)
 
