@@ -11,7 +11,7 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
-from scipy.signal import butter, correlate, lfilter, sosfilt
+from scipy.signal import butter, correlate, lfilter, resample_poly, sosfilt
 
 from mathvid.sound import audio, loudness, muxing, voice_activity
 from mathvid.sound.audio import RATE
@@ -258,6 +258,41 @@ def test_loudness_of_silence_and_of_short_clips() -> None:
         assert loudness.loudness(sine[:n]) == pytest.approx(-23.01, abs=0.1), n
 
 
+def test_loudness_is_pyloudnorms_meter() -> None:
+    # The meter is pyloudnorm's (its "DeMan" K-weighting, BS.1770-4's own
+    # coefficients; its gating blocks), its blocks summed at once: the same reading.
+    import pyloudnorm
+
+    meter = pyloudnorm.Meter(RATE, filter_class="DeMan")
+    stages = list(meter._filters.values())
+    assert [(tuple(f.b), tuple(f.a)) for f in stages] == [
+        loudness.SHELF,
+        loudness.HIGH_PASS,
+    ]
+    rng = np.random.default_rng(6)
+    t = np.arange(7 * RATE) / RATE
+    quiet_tail = np.concatenate([speechlike(), 1e-3 * speechlike()])  # relative gate
+    under_gate = np.concatenate([speechlike(), 1e-4 * rng.standard_normal(RATE)])
+    for x in (
+        speechlike(),
+        speechlike(total=7.31),  # a length no block count divides
+        0.3 * np.sin(2 * np.pi * 440 * t),
+        quiet_tail,
+        under_gate,
+        8 * speechlike(),
+    ):
+        x = x.astype(np.float64)
+        assert loudness.loudness(x) == pytest.approx(meter.integrated_loudness(x), abs=1e-9)
+    for n in (RATE // 4, 12_345, 19_199):  # shorter than a block: one of its length
+        short = speechlike()[RATE // 2 : RATE // 2 + n].astype(np.float64)
+        block = loudness._gating_block(n)
+        assert block * RATE <= n < block * RATE + 1e-6
+        reading = pyloudnorm.Meter(RATE, "DeMan", block_size=block).integrated_loudness(
+            short
+        )
+        assert loudness.loudness(short) == pytest.approx(reading, abs=1e-9), n
+
+
 def test_true_peak_sees_the_crest_between_samples() -> None:
     n = np.arange(RATE)
     # fs/4 with a 45° phase: every sample is at ±0.707, the crests fall between.
@@ -298,20 +333,79 @@ def test_the_peaks_near_a_level_are_those_of_the_whole_signal_to_the_bit() -> No
         assert loudness.true_peak(signal) == 20 * np.log10(whole.max())
 
 
-def test_the_limiters_envelope_is_the_whole_signals_to_the_bit() -> None:
-    from scipy.ndimage import maximum_filter1d, uniform_filter1d
+def test_the_limiters_ramps_are_their_formulas_across_chunks(monkeypatch) -> None:
+    # Release and attack are running maxima taken in chunks (the carry between
+    # them exercised with short ones): each value is the formula's over the whole.
+    monkeypatch.setattr(loudness, "_CHUNK", 700)
+    held = np.zeros(2000)
+    held[[100, 690, 705, 1500, 1999]] = [3.0, 6.0, 0.5, 12.0, 1.0]
+    n = np.arange(held.size)
+    later = n[None, :] - n[:, None]  # [m, n]: n − m
+    for release, attack in (
+        (loudness.RELEASE, loudness.ATTACK),  # a sample apart
+        (loudness.RELEASE / loudness.HOP, loudness.ATTACK * loudness.HOP),  # hops
+    ):
+        # out[n] = max over m ≤ n of held[m]·exp(−(n − m)/release)
+        decayed = np.where(later >= 0, held[:, None] * np.exp(-later / release), 0.0)
+        released = loudness._released(held, release)
+        np.testing.assert_allclose(released, decayed.max(axis=0), rtol=1e-12, atol=1e-12)
+        # out[n] = max over m ≥ n of released[m] − attack·(m − n)
+        ramped = np.where(later <= 0, released[:, None] + attack * later, -np.inf)
+        np.testing.assert_allclose(
+            loudness._attacked(released, attack), ramped.max(axis=0), rtol=1e-12, atol=1e-12
+        )
 
-    peaks = loudness._peaks(8 * speechlike().astype(np.float64))
+
+def oversampled_peaks(x: np.ndarray) -> np.ndarray:
+    """Each sample's largest magnitude of ``x`` 4× oversampled over [n, n + 1), by
+    SciPy's ``resample_poly`` (the sample itself at n, as the true peak takes it)."""
+    phases = resample_poly(x, 4, 1).reshape(-1, 4)
+    phases[:, 0] = x  # resample_poly's normalised filter reads x 1.0006 times there
+    return np.abs(phases).max(axis=1)
+
+
+@pytest.mark.parametrize(
+    "signal",
+    [
+        pytest.param(8 * speechlike().astype(np.float64), id="speechlike"),
+        pytest.param(np.where(np.arange(RATE) == RATE // 2, 2.0, 0.0), id="click"),
+        pytest.param(
+            np.sin(2 * np.pi * 997 * np.arange(2 * RATE) / RATE)
+            * (np.arange(2 * RATE) > RATE),
+            id="sine",
+        ),
+    ],
+)
+def test_the_limiters_envelope_meets_every_peak_and_ramps_smoothly(signal) -> None:
+    # The envelope is drawn every HOP samples and interpolated: the gain it gives
+    # each sample still brings that sample's oversampled peak under the threshold.
     threshold = -1.1
-    need = np.maximum(20 * np.log10(peaks) - threshold, 0.0)
-    held = maximum_filter1d(need, 2 * loudness.SMOOTH + 1)  # over the whole signal
-    k = np.arange(1, held.size + 1) / loudness.RELEASE
-    with np.errstate(divide="ignore"):  # out[n] = max over m ≤ n of held[m]·decay
-        released = np.exp(np.maximum.accumulate(np.log(held) + k) - k)
-    assert np.array_equal(loudness._released(held), released)
-    ahead = loudness._attacked(released)
-    expected = uniform_filter1d(ahead, 2 * loudness.SMOOTH + 1, mode="nearest")
-    assert np.array_equal(loudness._reduction(peaks, threshold), expected)
+    peaks = oversampled_peaks(signal)
+    with np.errstate(divide="ignore"):
+        hop_db = 20 * np.log10(loudness._hops(peaks, np.maximum))
+    reduction = loudness._reduction(hop_db, threshold)
+    gain = loudness._limited(np.ones(signal.size), 0.0, reduction, np.inf, np.float64)
+    assert (peaks * gain <= 10 ** (threshold / 20) * (1 + 1e-12)).all()
+    assert gain.max() <= 1.0
+    # No click: at most 1 dB/ms either way (give or take the interpolation's 2 %).
+    assert np.abs(np.diff(20 * np.log10(gain))).max() <= loudness.ATTACK * 1.05
+
+
+def test_the_limiter_turns_a_click_down_ahead_and_lets_go_in_50_ms() -> None:
+    # A click on a quiet constant, so the gain can be read at every sample.
+    at, ms = RATE // 2, RATE // 1000
+    signal = np.full(RATE, 0.01)
+    signal[at] = 2.0
+    need = 20 * np.log10(oversampled_peaks(signal).max()) + 1.1  # dB over −1.1 dBTP
+    out = loudness.limit(signal)
+    reduced = -20 * np.log10(out / signal)
+    assert reduced[at] == pytest.approx(need, abs=0.02)
+    assert -1.2 <= loudness.true_peak(out) <= -1.0
+    # Down at 1 dB/ms ahead of it (so a 6 dB dip starts 6 ms ahead), not long before.
+    assert reduced[at - 6 * ms] > 0.5 and not reduced[: at - 12 * ms].any()
+    # Back up with a 50 ms time constant (the reduction in dB falls by e in 50 ms).
+    assert reduced[at + 50 * ms] == pytest.approx(need / np.e, rel=0.1)
+    assert reduced[at + 50 * ms :].max() < need / np.e * 1.1
 
 
 @pytest.mark.parametrize(
@@ -329,6 +423,38 @@ def test_normalise_meets_loudness_and_true_peak(signal) -> None:
     assert out.dtype == np.float32 and out.shape == signal.shape
     assert loudness.loudness(out) == pytest.approx(-16.0, abs=0.5)
     assert loudness.true_peak(out) <= -1.0
+
+
+@pytest.mark.parametrize("gain", [-30.0, 0.0, 6.0, 20.0])
+@pytest.mark.parametrize(
+    ("target", "ceiling"), [(-16.0, -1.0), (-23.0, -2.0), (-12.0, -1.0)]
+)
+def test_normalise_lands_within_its_tolerance(gain, target, ceiling) -> None:
+    # Read by pyloudnorm's meter and SciPy's oversampling, not the module's own.
+    import pyloudnorm
+
+    x = speechlike(total=4.0) * 10 ** (gain / 20)
+    out = loudness.normalise(x, target, ceiling).astype(np.float64)
+    reading = pyloudnorm.Meter(RATE, filter_class="DeMan").integrated_loudness(out)
+    assert abs(reading - target) <= loudness.TOLERANCE
+    assert 20 * np.log10(oversampled_peaks(out).max()) <= ceiling
+
+
+def test_normalise_estimates_the_limited_loudness_closely() -> None:
+    # The gain is found on estimates (the K-weighted energy under the envelope):
+    # they are within a few thousandths of an LU of the limited sound measured.
+    import pyloudnorm
+
+    meter = pyloudnorm.Meter(RATE, filter_class="DeMan")
+    x = speechlike().astype(np.float64)
+    power = np.square(lfilter(*loudness.HIGH_PASS, lfilter(*loudness.SHELF, x)))
+    estimates = loudness._Estimates(x, power, -1.0, 30.0)
+    for gain in (10.0, 15.0, 20.0, 25.0):  # 3 to 18 dB of the plosives limited
+        reduction = estimates.reduction(gain)
+        assert reduction.max() > 2.0
+        limited = loudness._limited(x, gain, reduction, -1.0, np.float64)
+        reading = meter.integrated_loudness(limited)
+        assert estimates.loudness(gain, reduction) == pytest.approx(reading, abs=0.005)
 
 
 def test_normalise_louder_targets_need_the_limiter() -> None:
