@@ -178,8 +178,11 @@ def write_wav(path: str | Path, samples: np.ndarray) -> Path:
     sample to within 1/65536.
     """
     path = Path(path)
-    x = np.asarray(samples, dtype=np.float64)
-    pcm = np.clip(np.round(x * 32768), -32768, 32767).astype("<i2")
+    x = np.asarray(samples)
+    # Scaling float32 by a power of two is exact, and so then is its rounding: the
+    # same integers as in float64, without a copy twice the size.
+    x = x if x.dtype == np.float32 else x.astype(np.float64)
+    pcm = np.clip(np.round(x * np.float32(32768)), -32768, 32767).astype("<i2")
     with replacing(path) as tmp, wave.open(str(tmp), "wb") as out:
         out.setnchannels(1)
         out.setsampwidth(2)

@@ -653,3 +653,14 @@ def test_wav_round_trip(tmp_path) -> None:
     np.testing.assert_allclose(back[:-4], x[:-4], atol=0.5 / 32768 + 1e-7)
     np.testing.assert_allclose(back[-4:], [32767 / 32768, -1.0, 32767 / 32768, -1.0])
     assert [p.name for p in tmp_path.iterdir()] == ["voice.wav"]
+
+
+def test_wav_samples_are_rounded_as_in_float64(tmp_path) -> None:
+    # float32 samples are scaled and rounded in float32: the same integers.
+    rng = np.random.default_rng(7)
+    halves = (np.arange(-40, 40) + 0.5) / 32768  # ties: rounded to even either way
+    x = np.concatenate([rng.uniform(-1.2, 1.2, 10_000), halves]).astype(np.float32)
+    expected = np.clip(np.round(x.astype(np.float64) * 32768), -32768, 32767)
+    with wave.open(str(audio.write_wav(tmp_path / "a.wav", x))) as w:
+        written = np.frombuffer(w.readframes(w.getnframes()), "<i2")
+    assert np.array_equal(written, expected.astype("<i2"))
