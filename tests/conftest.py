@@ -76,12 +76,25 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     no worker sits waiting on one."""
     if session.config.option.collectonly:
         return
-    modules = {getattr(item, "module", None) for item in session.items}
-    starters = {getattr(m, "start_in_background", None) for m in modules} - {None}
+    starters = {
+        start
+        for item in session.items
+        if (start := getattr(getattr(item, "module", None), "start_in_background", None))
+        and _reads_background(item)
+    }
     if starters:
         folder = session_folder(session.config._tmp_path_factory)
         for start in sorted(starters, key=lambda f: f.__module__):
             start(folder)
+
+
+def _reads_background(item: pytest.Item) -> bool:
+    """Whether ``item`` reads its module's background render: it asks for the
+    fixture the module names in ``BACKGROUND_FIXTURE`` (every test does when the
+    module names none). A run of some tests (``-k``, ``file::test``) then starts no
+    render that none of them reads, and does not wait for it at its end."""
+    fixture = getattr(getattr(item, "module", None), "BACKGROUND_FIXTURE", None)
+    return fixture is None or fixture in getattr(item, "fixturenames", ())
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

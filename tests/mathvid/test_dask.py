@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -49,14 +50,24 @@ def files(folder: Path) -> dict[str, bytes]:
 JOINED = {"table": "table", "steps": "step-size"}
 
 
+BACKGROUND_FIXTURE = "joined_scenes"  # the tests that read the render started below
+
+
 def start_in_background(session: Path) -> None:
     """The local render (``test_join.py``'s), started with the session."""
     test_join.start_in_background(session)
 
 
-def seeded(media: Path, lesson: Path, factory: pytest.TempPathFactory) -> None:
-    """``media`` holding copies of the session's local renders of the lesson's scenes."""
-    joined = test_join.joined_media(factory) / "lesson" / "scenes"
+@pytest.fixture
+def joined_scenes(tmp_path_factory: pytest.TempPathFactory) -> Callable[[], Path]:
+    """The scenes folder of the session's local render, once it has ended: asked
+    for when needed, so that the test's cluster render runs meanwhile."""
+    return lambda: test_join.joined_media(tmp_path_factory) / "lesson" / "scenes"
+
+
+def seeded(media: Path, lesson: Path, joined: Path) -> None:
+    """``media`` holding copies of the session's local renders of the lesson's scenes
+    (``joined``: their scenes folder)."""
     for ours, theirs in JOINED.items():
         shutil.copytree(
             joined / theirs / "l", lesson_media(media, lesson) / "scenes" / ours / "l"
@@ -72,7 +83,7 @@ def cluster():
 
 
 def test_cluster_render_equals_local_render_byte_for_byte(
-    cluster, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+    cluster, tmp_path: Path, joined_scenes: Callable[[], Path]
 ) -> None:
     lesson = tmp_path / "lesson.toml"
     lesson.write_text(LESSON)
@@ -81,7 +92,7 @@ def test_cluster_render_equals_local_render_byte_for_byte(
     assert done.returncode == 0, done.stderr
     # Each scene went to a worker: the scheduler saw two render tasks.
     assert len(cluster.scheduler.task_prefixes["render_remote"].states) > 0
-    seeded(local, lesson, tmp_path_factory)
+    seeded(local, lesson, joined_scenes())
     done = render(lesson, local, "-j", "2")
     assert done.returncode == 0, done.stderr
     for scene_id in ("table", "steps"):

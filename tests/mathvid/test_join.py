@@ -69,6 +69,9 @@ def joined_lesson(folder: Path) -> tuple[object, ...]:
     return ("lesson", "-q", "l", "--lesson", lesson, "--media", folder / "media")
 
 
+BACKGROUND_FIXTURE = "joined"  # the tests that read the lesson started below
+
+
 def start_in_background(session: Path) -> None:
     """Rendered with the session's start (``tests/conftest.py``), while other tests
     run; ``test_dask.py`` reads its scenes too."""

@@ -74,6 +74,9 @@ def narrated_lesson(folder: Path) -> tuple[object, ...]:
     return ("lesson", "-q", "l", "--lesson", lesson, "--media", folder / "media")
 
 
+BACKGROUND_FIXTURE = "site"  # the tests that read the lesson started below
+
+
 def start_in_background(session: Path) -> None:
     """The narrated lesson is the suite's longest render: started with the session
     (``tests/conftest.py``), it is rendered while other tests run."""
