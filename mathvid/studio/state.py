@@ -281,10 +281,15 @@ class Studio:
             await self.check(edited)
             if self._lesson_text()[1] != now:  # saved elsewhere meanwhile
                 raise Stale("the lesson file changed while the edit was checked")
+            # The scene's old run is of no use now: ended before the lesson is
+            # written and read again, it no longer takes the CPU from the new one.
+            self._send({"op": "stale", "scene": scene_id})
             try:
                 write_text(self.lesson_path, edited)
                 self._written = version_of(edited.encode("utf-8"))
             except OSError as err:  # a link put in its place, say
+                # What the ended run was drawing will not come: asked again.
+                self._lost(scene_id, f"the edit was not written: {one_line(err)}")
                 raise StudioError(public(one_line(err))) from None
             await self.reload()
             return self.scene(scene_id)

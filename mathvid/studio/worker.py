@@ -360,8 +360,11 @@ class Generation:
     """The project's code, fresh; the lesson; the runs of its scenes.
 
     ``hot``: the scenes the teacher is looking at (the server says which, most
-    recent last). After an edit their runs start at once, before the other scenes'
-    keys are worked out: the frame the page asks for next is on its way.
+    recent last). After an edit the last one's run starts at once, before the other
+    scenes' keys are worked out: the frame the page asks for next is on its way. The
+    others' runs wait for quiet (:class:`Quiet`: ``warm``): started at once, they
+    took the CPU from that frame, and from the next edit's (a code edit's new
+    generation ran two scenes whole, the teacher waiting for one).
     """
 
     def __init__(
@@ -378,6 +381,8 @@ class Generation:
         self.queue: list[str] = []  # scenes waiting for a run just for their manifest
         self.docs: dict[str, dict] = {}  # scene → its summary and parameters
         self.version = ""  # of the lesson file, as last read
+        self.warm: list[str] = []  # hot scenes whose runs start once it is quiet
+        self.quiet = Quiet()
 
     @property
     def keys(self) -> dict[str, str]:
@@ -396,6 +401,7 @@ class Generation:
                     what = {"op": message["op"], "id": message.get("id")}
                     send({"event": "failed", **what, "error": one_line(err)})
             self._tidy()
+            self._warm_up(messages)
 
     def handle(self, message: dict) -> None:
         op, scene = message["op"], message.get("scene")
@@ -407,6 +413,8 @@ class Generation:
             send({"event": "checked", "id": message["id"], "error": error})
         elif op == "typed":
             send({"event": "typed", "id": message["id"], "params": self.typed(message)})
+        elif op == "stale":
+            self._drop(scene)
         elif scene not in self.keys or message.get("key") != self.keys[scene]:
             if op in ("frame", "draft"):
                 gone = (
@@ -447,14 +455,16 @@ class Generation:
         self.version = version
         # The scenes looked at first: each one's run starts as soon as its key is
         # known, while the others' keys are worked out (on the other core).
-        order = sorted(self.lesson.scenes, key=lambda e: e.id not in self.hot)
+        looked_at = self.hot[-1:]
+        order = sorted(self.lesson.scenes, key=lambda e: e.id not in looked_at)
         clips = dict(self.clips)
         for entry in order:
             clips[entry.id] = self._clip(entry)
-            if entry.id in self.hot:
+            if entry.id in looked_at:
                 self.clips = clips
                 self._keep_running(entry.id)
         self.clips = {e.id: clips[e.id] for e in self.lesson.scenes}
+        self.warm = [s for s in self.hot[:-1] if s in self.clips]
         for scene, run in list(self.runs.items()):
             if self.keys.get(scene) != run.key:
                 end(run.pid, run.fd)
@@ -564,6 +574,25 @@ class Generation:
                 write_text(kept, json.dumps(doc))
         self.docs[entry.scene] = doc
         return doc
+
+    def _drop(self, scene: str) -> None:
+        """End the run of ``scene`` and forget its manifest's turn: an edit of it
+        has come (the server says so before the lesson is read again), and its old
+        run would take the CPU from the new one's frame until then."""
+        run = self.runs.pop(scene, None)
+        if run is not None:
+            end(run.pid, run.fd)
+        self.queue = [s for s in self.queue if s != scene]
+
+    def _warm_up(self, messages: list[dict]) -> None:
+        """Start the run of a hot scene not looked at last (``warm``), once no
+        process of this generation but the nicer manifest runs has used CPU for a
+        while: the teacher waits for no frame then."""
+        if not self.quiet.since(messages, os.getpid()) or not self.warm:
+            return
+        scene = self.warm.pop(0)
+        if self.lesson is not None and scene in self.keys:
+            self._keep_running(scene)
 
     def _start(self, scene: str, checkpoints: bool) -> Run:
         old = self.runs.pop(scene, None)
