@@ -79,6 +79,7 @@ class Studio:
         self.drafts = Drafts(self.folder)
         self._asked: dict[Any, dict] = {}  # what is waited for → the request sent
         self._restarted = False  # a new generation is starting: its runs are new
+        self._asked_anew: set = set()  # asked of that new generation already
         self._ids = itertools.count(1)
         self._subscribers: set[asyncio.Queue] = set()
         self._worker: asyncio.subprocess.Process | None = None
@@ -348,6 +349,8 @@ class Studio:
         if what not in self._asked:
             self._asked[what] = message
             self._send(message)
+            if self._restarted:  # after the new generation's start: asked of it
+                self._asked_anew.add(what)
         return future
 
     def _ask_again(self) -> None:
@@ -355,9 +358,10 @@ class Studio:
         for what, message in list(self._asked.items()):
             if keys.get(message["scene"]) != message["key"]:
                 self._settle(what, error="the scene changed; ask again")
-            elif self._restarted:
+            elif self._restarted and what not in self._asked_anew:
                 self._send(message)
         self._restarted = False
+        self._asked_anew.clear()
 
     def _future(self, what: Any) -> asyncio.Future:
         future = asyncio.get_running_loop().create_future()
@@ -423,6 +427,9 @@ class Studio:
         elif event == "lesson":
             self._new_lesson(json.loads(Path(message["path"]).read_text("utf-8")))
             Path(message["path"]).unlink(missing_ok=True)
+        elif event == "scene":
+            self._new_scene(json.loads(Path(message["path"]).read_text("utf-8")))
+            Path(message["path"]).unlink(missing_ok=True)
         elif event == "lesson-error":
             self._lesson_failed(message["error"])
             self._settle("lesson", error=message["error"])
@@ -454,6 +461,23 @@ class Studio:
             self.publish({"type": "changed", "scenes": changed})
         self._ask_again()
         self._settle("lesson", lesson)
+
+    def _new_scene(self, scene: dict) -> None:
+        """The scene looked at, as a new generation read it, before the lesson's
+        other scenes (:meth:`mathvid.studio.worker.Generation.load`): if it changed,
+        the page asks for its frame now. What was asked of it as it was is refused,
+        to be asked again; the rest waits for the lesson."""
+        scenes = self.lesson.get("scenes", [])
+        old = next((s for s in scenes if s["id"] == scene["id"]), None)
+        if old is None or old["key"] == scene["key"]:
+            return
+        new = [scene if s["id"] == scene["id"] else s for s in scenes]
+        self.lesson = {**self.lesson, "scenes": new}
+        self.drafts.end(self.drafts.of(scene["id"]), None)
+        for what, asked in list(self._asked.items()):
+            if asked["scene"] == scene["id"]:
+                self._settle(what, error="the scene changed; ask again")
+        self.publish({"type": "changed", "scenes": [scene["id"]]})
 
     def _new_manifest(self, message: dict) -> None:
         what = (message["scene"], message["key"])

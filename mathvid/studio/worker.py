@@ -383,6 +383,7 @@ class Generation:
         self.version = ""  # of the lesson file, as last read
         self.warm: list[str] = []  # hot scenes whose runs start once it is quiet
         self.quiet = Quiet()
+        self.inbox: Inbox | None = None
 
     @property
     def keys(self) -> dict[str, str]:
@@ -392,16 +393,21 @@ class Generation:
     def serve(self, inbox: Inbox) -> None:
         for name in PROJECT_MODULES:  # once, not in every run
             importlib.import_module(name)
-        self.load()
+        self.inbox = inbox
+        self.load(first=True)
         while (messages := inbox.read(WATCH)) is not None:
             for message in messages:
-                try:
-                    self.handle(message)
-                except Exception as err:  # said, and the generation goes on
-                    what = {"op": message["op"], "id": message.get("id")}
-                    send({"event": "failed", **what, "error": one_line(err)})
+                self._handle_said(message)
             self._tidy()
             self._warm_up(messages)
+
+    def _handle_said(self, message: dict) -> None:
+        """:meth:`handle`, a failure said as the request's answer."""
+        try:
+            self.handle(message)
+        except Exception as err:  # said, and the generation goes on
+            what = {"op": message["op"], "id": message.get("id")}
+            send({"event": "failed", **what, "error": one_line(err)})
 
     def handle(self, message: dict) -> None:
         op, scene = message["op"], message.get("scene")
@@ -438,9 +444,15 @@ class Generation:
                     error = "the scene's run ended"
                     send({"event": "frame-error", "id": message["id"], "error": error})
 
-    def load(self) -> None:
+    def load(self, first: bool = False) -> None:
         """Read the lesson again; end the runs whose inputs changed; say what it is,
-        with the version of the file it was read from."""
+        with the version of the file it was read from.
+
+        A new generation's ``first`` reading (a code edit's) says the scene looked
+        at first, as soon as its key is known: the page asks for its frame, and the
+        frame is passed on to its run, while the other scenes' keys and docs are
+        worked out (about 0.2 to 0.5 s of CPU after a code edit).
+        """
         from lesson.file import load_lesson
 
         try:
@@ -463,6 +475,10 @@ class Generation:
             if entry.id in looked_at:
                 self.clips = clips
                 self._keep_running(entry.id)
+                if first:
+                    self._say_early(entry)
+            elif first and looked_at:
+                self._pass_frames(looked_at)
         self.clips = {e.id: clips[e.id] for e in self.lesson.scenes}
         self.warm = [s for s in self.hot[:-1] if s in self.clips]
         for scene, run in list(self.runs.items()):
@@ -525,24 +541,43 @@ class Generation:
         return self.known[inputs], str(folder / f"scene{job.suffix}")
 
     def _info(self) -> dict:
-        scenes = []
-        for entry in self.lesson.scenes:
-            doc = self._doc(entry)
-            params = [
-                {**p, "value": getattr(entry.params, p["name"])} for p in doc["params"]
-            ]
-            scenes.append(
-                {
-                    "id": entry.id,
-                    "title": entry.title,
-                    "scene": entry.scene,
-                    "summary": doc["summary"],
-                    "key": self.keys[entry.id],
-                    "clip": self.clips[entry.id][1],
-                    "params": params,
-                }
-            )
+        scenes = [self._scene_info(entry) for entry in self.lesson.scenes]
         return {"title": self.lesson.title, "version": self.version, "scenes": scenes}
+
+    def _scene_info(self, entry: Any) -> dict:
+        """The scene as the page sees it (its key once known)."""
+        doc = self._doc(entry)
+        params = [{**p, "value": getattr(entry.params, p["name"])} for p in doc["params"]]
+        return {
+            "id": entry.id,
+            "title": entry.title,
+            "scene": entry.scene,
+            "summary": doc["summary"],
+            "key": self.keys[entry.id],
+            "clip": self.clips[entry.id][1],
+            "params": params,
+        }
+
+    def _say_early(self, entry: Any) -> None:
+        """Say the scene ``entry`` as it now is, before the lesson's other scenes
+        (:meth:`load`): in a file, as the lesson is (its parameters' docs may be
+        longer than an answer)."""
+        path = self.folder / f"scene-{uuid.uuid4().hex[:8]}.json"
+        write_text(path, json.dumps(self._scene_info(entry), default=repr))
+        send({"event": "scene", "path": str(path)})
+
+    def _pass_frames(self, scenes: list[str]) -> None:
+        """While the lesson is read: pass on the frames and drafts of ``scenes``
+        asked for meanwhile (their keys are known, their runs started); every other
+        request waits for the reading's end, in order."""
+        held, self.inbox.pending = self.inbox.pending, []
+        later = []
+        for message in held + (self.inbox.read(0) or []):
+            if message["op"] in ("frame", "draft") and message.get("scene") in scenes:
+                self._handle_said(message)
+            else:
+                later.append(message)
+        self.inbox.pending = later
 
     def _doc(self, entry: Any) -> dict:
         """The summary and parameters (without their values) of the entry's scene

@@ -271,7 +271,18 @@ def test_it_listens_on_the_loopback_address_only(site) -> None:
 
 
 def changed(scenes: set[str]):
-    return lambda e: e["type"] == "changed" and set(e["scenes"]) == scenes
+    """Whether the scenes said changed so far (a code edit says the one looked at
+    first, the others once the lesson is read) are ``scenes``: none missing, none
+    more."""
+    said: set[str] = set()
+
+    def test(event: dict) -> bool:
+        if event["type"] != "changed":
+            return False
+        said.update(event["scenes"])
+        return said == scenes
+
+    return test
 
 
 def test_an_edit_made_outside_reaches_the_event_stream(site) -> None:
@@ -309,6 +320,33 @@ def test_a_code_edit_is_drawn_and_a_scene_that_raises_is_one_line(site) -> None:
     events.wait_for(changed({"tangent", "table"}), start)
     answer = client.get("/api/frame", params={"scene": "table", "t": 1.0})
     assert answer.status_code == 200  # the server kept running
+
+
+def test_a_code_edit_says_the_scene_looked_at_first_and_draws_it_as_preview(
+    site, tmp_path
+) -> None:
+    """The scene looked at is said changed before the lesson's other scenes are
+    read; its frame, asked at once, is the very picture a preview draws."""
+    events = Events(site)
+    client = site.client()
+    assert client.get("/api/frame", params={"scene": "table", "t": 0.5}).status_code == 200
+    module = site.root / "scenes" / "derivatives.py"
+    original = module.read_text()
+    start = events.mark()
+    module.write_text(original + "# studio test: a comment, the same pictures\n")
+    try:
+        first = events.wait_for(lambda e: e["type"] == "changed", start)
+        assert first["scenes"] == ["table"]
+        answer = client.get("/api/frame", params={"scene": "table", "t": 4.5})
+        assert answer.status_code == 200
+        still = preview(site.lesson, "table", tmp_path, at="4.5s")  # in this process
+        expected = np.asarray(Image.open(still).convert("RGB"))
+        assert np.array_equal(pixels(answer.content), expected)
+        events.wait_for(changed({"tangent", "table"}), start)  # then the others
+    finally:
+        start = events.mark()
+        module.write_text(original)
+        events.wait_for(changed({"tangent", "table"}), start)
 
 
 def test_play_renders_a_clip_that_is_not_current_and_then_serves_it(site) -> None:
