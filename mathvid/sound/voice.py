@@ -59,8 +59,10 @@ if TYPE_CHECKING:
 
 PAUSE_IN_SENTENCE = 0.15  # seconds between the cues of one sentence
 PAUSE_AFTER_SENTENCE = 0.35
-CACHED = "48 kHz 16-bit, trimmed, -16 LUFS, noise from the words"
-"""What a cached file holds, and how it was made: in its key."""
+CACHED = "48 kHz 16-bit, trimmed, -16 LUFS by a gain found on estimates, noise from words"
+"""What a cached file holds, and how it was made: in its key. Say here what changes
+the samples a cue is kept as (the loudness's gain, say), or a cache made before is
+read as if it were made now."""
 SLOWER_TRIES = 3  # syntheses at most to bring a cue down to its least length
 PACED = "paced from the predicted lengths, 1"
 """How a cue's pace is chosen (:meth:`Narrator.cue_speed`): in its record's key."""
