@@ -100,24 +100,17 @@ def report(r: dict, qualities: list[str]) -> str:
             f"{total_wall / total_video / m['cores']:.2f}).",
             "",
         ]
-        parallel = r.get("lesson_parallel", {}).get(q)
-        if parallel:
-            lines += [
-                f"`mathvid render -q {q} --no-voice` of the whole lesson from nothing, "
-                f"on all {m['cores']} cores: {parallel['wall']} s for "
-                f"{parallel['video_seconds']:.0f} s of video, "
-                f"RTF {parallel['wall'] / parallel['video_seconds']:.2f}.",
-                "",
-            ]
-        narrated = r.get("lesson_narrated", {}).get(q)
-        if narrated:
-            lines += [
-                f"`mathvid render -q {q}` of the whole lesson narrated, from nothing "
-                f"(its speech synthesised too), on all {m['cores']} cores: "
-                f"{narrated['wall']} s for {narrated['video_seconds']:.0f} s of video, "
-                f"RTF {narrated['wall'] / narrated['video_seconds']:.2f}.",
-                "",
-            ]
+        for key, command, what in (
+            ("lesson_parallel", f"render -q {q} --no-voice", "from nothing"),
+            ("lesson_narrated", f"render -q {q}", "narrated, speech too, from nothing"),
+        ):
+            if row := r.get(key, {}).get(q):
+                lines += [
+                    f"`mathvid {command}` of the whole lesson {what}, on all "
+                    f"{m['cores']} cores: {row['wall']} s for {row['video_seconds']:.0f} s "
+                    f"of video, RTF {row['wall'] / row['video_seconds']:.2f}.",
+                    "",
+                ]
         lines += note(f"lesson_{name}")  # a study of the lesson at this quality
         lines += [
             f"## Stock Manim against mathvid at {name}",
