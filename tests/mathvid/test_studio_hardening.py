@@ -9,6 +9,7 @@ client and thread has its own time limit.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import re
@@ -453,8 +454,14 @@ def test_a_worker_killed_mid_frame_is_a_prompt_one_line_error_then_replaced(
         asking.start()
         time.sleep(1.5)
         assert not answers  # asked, and waiting
+        # A checkpoint listed may have been ended by its run meanwhile (the run goes
+        # on while its checkpoints are held): already gone is as good as killed.
+        alive = 0
         for pid in tree[killed]:
-            os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+                alive += 1
+        assert alive, f"no {killed} process left to kill"
         killed_at = time.monotonic()
         asking.join(30)
         waited = time.monotonic() - killed_at
