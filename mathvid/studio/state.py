@@ -424,12 +424,11 @@ class Studio:
             self._lost(message["scene"], message["error"])
         elif event == "ready":
             self._settle("ready")
-        elif event == "lesson":
-            self._new_lesson(json.loads(Path(message["path"]).read_text("utf-8")))
-            Path(message["path"]).unlink(missing_ok=True)
-        elif event == "scene":
-            self._new_scene(json.loads(Path(message["path"]).read_text("utf-8")))
-            Path(message["path"]).unlink(missing_ok=True)
+        elif event in ("lesson", "scene"):  # told in a file: read, then removed
+            path = Path(message["path"])
+            info = json.loads(path.read_text("utf-8"))
+            path.unlink(missing_ok=True)
+            (self._new_lesson if event == "lesson" else self._new_scene)(info)
         elif event == "lesson-error":
             self._lesson_failed(message["error"])
             self._settle("lesson", error=message["error"])

@@ -486,9 +486,7 @@ class Generation:
                 end(run.pid, run.fd)
                 del self.runs[scene]
         self.queue = [s for s in self.queue if s in self.keys]
-        path = self.folder / f"lesson-{uuid.uuid4().hex[:8]}.json"
-        write_text(path, json.dumps(self._info(), default=repr))  # tuples as lists
-        send({"event": "lesson", "path": str(path)})
+        self._send_in_file("lesson", self._info())
 
     def check(self, text: str) -> str | None:
         """Why ``text`` would not do as the lesson file (one line), or None."""
@@ -562,9 +560,14 @@ class Generation:
         """Say the scene ``entry`` as it now is, before the lesson's other scenes
         (:meth:`load`): in a file, as the lesson is (its parameters' docs may be
         longer than an answer)."""
-        path = self.folder / f"scene-{uuid.uuid4().hex[:8]}.json"
-        write_text(path, json.dumps(self._scene_info(entry), default=repr))
-        send({"event": "scene", "path": str(path)})
+        self._send_in_file("scene", self._scene_info(entry))
+
+    def _send_in_file(self, event: str, info: dict) -> None:
+        """Tell the server ``event`` with ``info``, in a file of its own (longer than
+        a message may be); the server removes it once read."""
+        path = self.folder / f"{event}-{uuid.uuid4().hex[:8]}.json"
+        write_text(path, json.dumps(info, default=repr))  # tuples as lists
+        send({"event": event, "path": str(path)})
 
     def _pass_frames(self, scenes: list[str]) -> None:
         """While the lesson is read: pass on the frames and drafts of ``scenes``

@@ -3,9 +3,11 @@ imported as they were, never by one that changed them (nothing stale is drawn)."
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -89,16 +91,9 @@ def test_a_code_edit_of_a_scene_takes_the_spare_and_draws_the_new_code(site) -> 
     original = module.read_text()
     construct = "    def construct(self) -> None:\n"
     failing = construct + "        raise ValueError('spare test: the new code')\n"
-    try:
-        code_edit(site, module, original.replace(construct, failing))
+    with edited_code(site, module, original.replace(construct, failing)):
         assert alive(listing)  # taken: the spare is the generation now
-        answer = frame(site)
-        assert (answer.status_code, answer.json()["error"]) == (
-            422,
-            "spare test: the new code",
-        )
-    finally:
-        code_edit(site, module, original)
+        assert error_of(frame(site)) == (422, "spare test: the new code")
     assert frame(site).status_code == 200
 
 
@@ -113,14 +108,23 @@ def test_a_code_edit_of_a_file_the_spare_imported_is_not_drawn_by_it(site) -> No
         "    raise ValueError('spare test: base edited')\n\n\n"
         "LessonScene.render = _fail\n"
     )
-    try:
-        code_edit(site, base, edited)
+    with edited_code(site, base, edited):
         assert not alive(listing)  # ended, not taken
-        answer = frame(site)
-        assert (answer.status_code, answer.json()["error"]) == (
-            422,
-            "spare test: base edited",
-        )
-    finally:
-        code_edit(site, base, original)
+        assert error_of(frame(site)) == (422, "spare test: base edited")
     assert frame(site).status_code == 200
+
+
+@contextlib.contextmanager
+def edited_code(site, path: Path, text: str) -> Iterator[None]:
+    """``path`` holding ``text`` (saved as an editor saves it), its own text again after."""
+    original = path.read_text()
+    code_edit(site, path, text)
+    try:
+        yield
+    finally:
+        code_edit(site, path, original)
+
+
+def error_of(answer) -> tuple[int, str]:
+    """A frame's refusal: its status and its one-line error."""
+    return answer.status_code, answer.json()["error"]
