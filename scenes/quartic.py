@@ -186,8 +186,11 @@ class QuarticRates(LessonScene):
             else:
                 slope = float(f.gradient([m.x])[0])
                 group.add(Dot(at, radius=0.09, color=look.SECANT))
+                # A root found numerically leaves f' a rounding error from 0: shown
+                # as a power of ten, never as code's "1.04e-14".
+                slope_text = numbers.readable(slope)
                 label = text.tex(
-                    rf"f'({numbers.fmt(m.x)}) = {numbers.fmt(slope)}", colour=look.SECANT
+                    rf"f'({numbers.fmt(m.x)}) = {slope_text}", colour=look.SECANT
                 )
                 label.next_to(at, DOWN + LEFT, buff=0.15)
             group.add(text.keep_in_frame(label))
