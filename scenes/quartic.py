@@ -14,6 +14,7 @@ from manim import (
     DOWN,
     LEFT,
     RIGHT,
+    UP,
     Axes,
     Create,
     Dot,
@@ -25,6 +26,7 @@ from manim import (
     VGroup,
     VMobject,
     Write,
+    config,
     linear,
 )
 
@@ -35,6 +37,7 @@ from mathcore.functions import Objective
 from mathcore.runs import cursor, graph_points
 from mathcore.trajectory import Trajectory
 from mathcore.tuning import fastest_converged
+from mathcore.windows import Window
 from scenes.base import LessonScene
 from scenes.kit import look, numbers, plots, text
 from scenes.kit.paths import (
@@ -62,6 +65,31 @@ from scenes.quartic_plan import (
 
 PLOT_WIDTH, PLOT_HEIGHT = 6.6, 6.1
 PLOT_CENTRE = np.array([-3.15, -0.05, 0.0])
+
+
+def _keep_in_plot(label: Mobject, axes: Axes, window: Window) -> Mobject:
+    """``label`` shifted just enough to lie inside the plot's box, clear of the
+    ticks along its edges: off the tick labels around it, and in the frame."""
+    (x_lo, x_hi), (y_lo, y_hi) = window
+    return text.keep_in(label, axes.c2p(x_lo, y_lo), axes.c2p(x_hi, y_hi), buff=0.2)
+
+
+def _ahead_in_frame(start: np.ndarray, ahead: np.ndarray, length: float) -> np.ndarray:
+    """The point ``length`` from ``start`` towards ``ahead``, or nearer where the
+    frame's edge (less a margin) comes first: an arrow leaving the plot stays whole.
+
+    >>> _ahead_in_frame(np.array([0.0, 0, 0]), np.array([1.0, 0, 0]), 0.8).tolist()
+    [0.8, 0.0, 0.0]
+    >>> end = _ahead_in_frame(np.array([-6.5, 0, 0]), np.array([-1.0, 0, 0]), 0.8)
+    >>> round(float(end[0]), 3)  # the frame's edge, less the margin
+    -6.961
+    """
+    unit = ahead / np.linalg.norm(ahead)
+    half = np.array([config.frame_width, config.frame_height]) / 2 - 0.15
+    room = [
+        (np.sign(unit[k]) * half[k] - start[k]) / unit[k] for k in (0, 1) if unit[k] != 0
+    ]
+    return start + min(length, *room) * unit
 
 
 def ball_colour(i: int) -> ManimColor:
@@ -143,7 +171,7 @@ class QuarticRates(LessonScene):
             axes.c2p, b.window, lambda x: b.f.value(x[:, None]), samples
         )
         formula = column(text.tex(b.f.latex, colour=look.CURVE, size=look.TITLE_SIZE))
-        marks = self._landmark_marks(b.f, axes, b.landmarks)
+        marks = self._landmark_marks(b.f, axes, b.window, b.landmarks)
         self.play(Create(frame), Create(curve), Write(formula), run_time=1.5)
         self.play(FadeIn(marks))
         self.wait(0.5)
@@ -172,7 +200,10 @@ class QuarticRates(LessonScene):
             self.play(*shown)
         self.wait(4.0)  # the longest caption: the answer to "which rate is best"
 
-    def _landmark_marks(self, f: Objective, axes: Axes, landmarks) -> VGroup:
+    @staticmethod
+    def _landmark_marks(f: Objective, axes: Axes, window: Window, landmarks) -> VGroup:
+        """A star and "minimum x = …" under each minimum; a dot and f′ = 0 by each
+        other point where f′ = 0 (above a maximum, where the curve is not)."""
         group = VGroup()
         for m in landmarks:
             at = axes.c2p(m.x, m.value)
@@ -182,18 +213,17 @@ class QuarticRates(LessonScene):
                     rf"\text{{minimum}}\ x = {numbers.fmt(m.x)}", colour=look.INK
                 )
                 label.next_to(at, DOWN, buff=0.3)
-                text.keep_in_frame(label)
             else:
-                slope = float(f.gradient([m.x])[0])
                 group.add(Dot(at, radius=0.09, color=look.SECANT))
-                # A root found numerically leaves f' a rounding error from 0: shown
-                # as a power of ten, never as code's "1.04e-14".
-                slope_text = numbers.readable(slope)
+                # A root found numerically leaves f' a rounding error from 0, and
+                # f' at the rounded x shown is not 0 either: "≈ 0" unless exact.
+                exact = float(f.gradient([m.x])[0]) == 0.0
+                relation = "=" if exact else r"\approx"
                 label = text.tex(
-                    rf"f'({numbers.fmt(m.x)}) = {slope_text}", colour=look.SECANT
+                    rf"f'({numbers.fmt(m.x)}) {relation} 0", colour=look.SECANT
                 )
-                label.next_to(at, DOWN + LEFT, buff=0.15)
-            group.add(text.keep_in_frame(label))
+                label.next_to(at, UP if m.kind == "maximum" else DOWN + LEFT, buff=0.15)
+            group.add(_keep_in_plot(label, axes, window))
         return group
 
     def _roll(
@@ -271,13 +301,13 @@ class QuarticRates(LessonScene):
             start = to_point(*w.exit_point)
             # Screen direction of the leaving segment (x and y scale differently).
             ahead = to_point(*(w.exit_point + 1e-3 * w.exit_direction)) - start
-            pointer = step_arrow(start, start + 0.8 * ahead / np.linalg.norm(ahead), colour)
+            pointer = step_arrow(start, _ahead_in_frame(start, ahead, 0.8), colour)
             note = VGroup(
                 text.tex(r"\text{left the plot}", colour=colour, size=look.LABEL_SIZE),
                 text.tex(outcome(v), colour=colour, size=look.LABEL_SIZE),
             ).arrange(DOWN, aligned_edge=RIGHT, buff=0.12)
             note.next_to(start, DOWN + LEFT, buff=0.25)
-            text.keep_in_frame(note)
+            _keep_in_plot(note, axes, b.window)
             exits[i] = VGroup(VGroup(pointer, note[0]), note[1])
         return exits
 

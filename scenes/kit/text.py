@@ -50,10 +50,24 @@ def fit_right(mobject: Mobject, buff: float = 0.15) -> Mobject:
 def keep_in_frame(mobject: Mobject, buff: float = 0.1) -> Mobject:
     """Shift ``mobject`` just enough to lie inside the frame (a label placed next to
     a point near the edge would otherwise be cut off)."""
-    half_w, half_h = config.frame_width / 2 - buff, config.frame_height / 2 - buff
-    low, high = mobject.get_corner(DL), mobject.get_corner(UR)
-    dx = max(0.0, -half_w - low[0]) - max(0.0, high[0] - half_w)
-    dy = max(0.0, -half_h - low[1]) - max(0.0, high[1] - half_h)
+    half = np.array([config.frame_width / 2, config.frame_height / 2, 0.0])
+    return keep_in(mobject, -half, half, buff)
+
+
+def keep_in(
+    mobject: Mobject, low: np.ndarray, high: np.ndarray, buff: float = 0.1
+) -> Mobject:
+    """Shift ``mobject`` just enough to lie inside the box from ``low`` (its lower
+    left corner) to ``high`` (upper right), ``buff`` from its edges: a label placed
+    next to a point near a plot's edge stays off the tick labels outside it.
+
+    >>> from manim import Square
+    >>> keep_in(Square(1), np.array([0, 0, 0]), np.array([4, 4, 0]), 0).get_center()
+    array([0.5, 0.5, 0. ])
+    """
+    lo, hi = mobject.get_corner(DL), mobject.get_corner(UR)
+    dx = max(0.0, low[0] + buff - lo[0]) - max(0.0, hi[0] - high[0] + buff)
+    dy = max(0.0, low[1] + buff - lo[1]) - max(0.0, hi[1] - high[1] + buff)
     return mobject.shift(np.array([dx, dy, 0.0]))
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pytest
 import sympy as sp
+from manim import DL, UR
 
 from scenes import descent, quartic, rates
 from tests import notebook
@@ -261,3 +262,48 @@ def test_golden_frames_on_himmelblau(update_goldens: bool) -> None:
     # (−1, −1) at η = 0.01 the run converges to (−3.779, −3.283) in 26 steps.
     params = descent.DescentBowlParams(function="himmelblau", x0=(-1.0, -1.0), lr=0.01)
     assert_goldens(descent.DescentBowl, update_goldens, params, "DescentBowl-himmelblau")
+
+
+# A teacher's double well (x⁴ − 3x² + x from 2): the maximum at 0.17 is found
+# numerically, and the run at η = 0.2 leaves through the plot's left edge.
+DOUBLE_WELL = quartic.QuarticRatesParams(
+    function="x**4 - 3*x**2 + x", x0=2.0, rates=(0.01, 0.05, 0.2), steps=50
+)
+
+
+def test_golden_frames_on_a_double_well(update_goldens: bool) -> None:
+    assert_goldens(
+        quartic.QuarticRates, update_goldens, DOUBLE_WELL, "QuarticRates-double-well"
+    )
+
+
+def landmark_labels(params: quartic.QuarticRatesParams) -> tuple[list, tuple]:
+    """Each point where f′ = 0 of the scene with ``params``: (it, its mark, its label),
+    as the scene places them, and the plot's box (lower left, upper right)."""
+    b = quartic.balls(params)
+    axes = quartic.plots.plot_axes(b.window, quartic.PLOT_WIDTH, quartic.PLOT_HEIGHT)
+    axes.move_to(quartic.PLOT_CENTRE)
+    marks = quartic.QuarticRates._landmark_marks(b.f, axes, b.window, b.landmarks)
+    (x_lo, x_hi), (y_lo, y_hi) = b.window
+    box = axes.c2p(x_lo, y_lo)[:2], axes.c2p(x_hi, y_hi)[:2]
+    return list(zip(b.landmarks, marks[0::2], marks[1::2], strict=True)), box
+
+
+def test_a_double_wells_labels_stay_inside_its_plot_clear_of_the_ticks() -> None:
+    landmarks, (low, high) = landmark_labels(DOUBLE_WELL)
+    for _, _, label in landmarks:  # past the ticks (0.1 inside the box) and their labels
+        assert np.all(label.get_corner(DL)[:2] >= low + 0.1)
+        assert np.all(label.get_corner(UR)[:2] <= high - 0.1)
+    (peak,) = [(m, dot, label) for m, dot, label in landmarks if m.kind == "maximum"]
+    _, dot, label = peak
+    assert label.get_bottom()[1] > dot.get_top()[1]  # above it: the curve is below
+    # f' at the rounded x shown is not 0 (SymPy), so the label may not say "= 0".
+    assert sp.diff(X**4 - 3 * X**2 + X, X).subs(X, sp.Rational("0.17")) != 0
+    assert label.get_tex_string() == r"f'(0.17) \approx 0"
+
+
+def test_the_notebooks_flat_point_says_f_prime_is_zero() -> None:
+    landmarks, _ = landmark_labels(quartic.QuarticRatesParams())
+    (flat,) = [label for m, _, label in landmarks if m.kind != "minimum"]
+    assert sp.diff(QUARTIC, X).subs(X, 0) == 0  # exactly, at the x shown
+    assert flat.get_tex_string() == "f'(0) = 0"
