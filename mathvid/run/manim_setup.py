@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import gzip
 import hashlib
 import json
 import os
@@ -51,7 +52,7 @@ def manim_config(options: dict[str, Any], theme: str = DEFAULT.name) -> Any:
     """Manim's settings from the project's ``manim.cfg`` (wherever the command runs),
     updated with ``options``: for ``tempconfig``. The background is ``theme``'s (the
     scene is handed the theme itself, and draws in it: :class:`scenes.base.LessonScene`)."""
-    from mathvid.run import cairo_paths, encoding, svg_cache  # with Manim: only to render
+    from mathvid.run import encoding, svg_cache  # with Manim: only when rendering
 
     _lock_latex_compiles()
     _sandbox_latex()
@@ -60,7 +61,6 @@ def manim_config(options: dict[str, Any], theme: str = DEFAULT.name) -> Any:
     # file there that is not .svg or .tex).
     svg_cache.install(tex_cache().parent / "TexPaths")
     encoding.install()
-    cairo_paths.install()
     from manim import logger
     from manim._config.utils import ManimConfig, make_config_parser
 
@@ -460,14 +460,36 @@ def _make_format(head: str, compiler: str, cache: Path, record: Path) -> Path | 
             write_text(record, json.dumps({"format": None, "inputs": inputs}))
             return None
         with replacing(fmt) as tmp:
-            os.replace(made, tmp)
+            _unpacked(made, tmp)
         write_text(record, json.dumps({"format": _stamp(fmt), "inputs": inputs}))
         return fmt
-    except (OSError, LatexError):  # a full disk, a stuck run: none this time
+    except (OSError, EOFError, LatexError):  # a full disk, a stuck run: none this time
         return None
     finally:
         for leftover in cache.glob(f"{job.stem}.*"):
             leftover.unlink(missing_ok=True)
+
+
+def _unpacked(made: Path, target: Path) -> None:
+    """The format ``made`` written to ``target`` uncompressed.
+
+    TeX compresses the formats it writes (zlib) and reads them back either way;
+    inflating one is most of the time a run takes to load it.
+
+    Examples
+    --------
+    >>> import gzip, tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "made.fmt").write_bytes(gzip.compress(b"format"))
+    >>> _unpacked(folder / "made.fmt", folder / "x.fmt")
+    >>> (folder / "x.fmt").read_bytes()
+    b'format'
+    """
+    try:
+        with gzip.open(made) as packed, open(target, "wb") as out:
+            shutil.copyfileobj(packed, out)
+    except gzip.BadGzipFile:  # written uncompressed: kept as it is
+        os.replace(made, target)
 
 
 def _inputs(recording: Path, cache: Path, compiler: str) -> list[list]:
