@@ -323,3 +323,16 @@ def test_a_damaged_format_is_never_loaded(cache: Path, noting_latex: Path) -> No
         *("loaded", "plain"),
         *("made", "loaded"),
     ]
+
+
+def test_a_preamble_that_cannot_be_made_a_format_is_tried_once(
+    cache: Path, noting_latex: Path
+) -> None:
+    template = TexTemplate()
+    template.add_to_preamble(r"\usepackage{no-such-package}")
+    for expression in ("x", "y"):
+        # Its formulas fail as they always did, with the usual compile's error.
+        with pytest.raises(ValueError, match=r"^latex error converting to dvi\. "):
+            manim_setup._typeset(expression, "align*", template)
+        manim_setup._FORMATS.clear()  # as a new process: it reads the record
+    assert noting_latex.read_text().split() == ["made", "plain", "plain"]
