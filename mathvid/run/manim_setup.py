@@ -52,7 +52,7 @@ def manim_config(options: dict[str, Any], theme: str = DEFAULT.name) -> Any:
     """Manim's settings from the project's ``manim.cfg`` (wherever the command runs),
     updated with ``options``: for ``tempconfig``. The background is ``theme``'s (the
     scene is handed the theme itself, and draws in it: :class:`scenes.base.LessonScene`)."""
-    from mathvid.run import encoding, svg_cache  # with Manim: only when rendering
+    from mathvid.run import cairo_paths, encoding, svg_cache  # with Manim: only to render
 
     _lock_latex_compiles()
     _sandbox_latex()
@@ -61,6 +61,7 @@ def manim_config(options: dict[str, Any], theme: str = DEFAULT.name) -> Any:
     # file there that is not .svg or .tex).
     svg_cache.install(tex_cache().parent / "TexPaths")
     encoding.install()
+    cairo_paths.install()
     from manim import logger
     from manim._config.utils import ManimConfig, make_config_parser
 
