@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.sharing import made_once, session_folder, stop_started
+from tests.sharing import made_once, session_folder, session_steps, stop_started
 
 # A preview daemon that a test's `mathvid preview` starts outlives the test: let it
 # go soon after the suite instead of staying ten minutes (mathvid.run.preview_client).
@@ -56,16 +56,36 @@ def scene_media(
 
 @pytest.fixture(scope="session")
 def lesson_manifests(tmp_path_factory: pytest.TempPathFactory) -> list:
-    """Every lesson scene's manifest at its defaults, silent (about 25 s to build),
-    built once in the session for the tests that read them (``lesson/test_speech.py``,
-    ``scenes/test_descriptions.py``)."""
-    from mathvid.run.stills import scene_manifest
-    from tests.scenes.checks import lesson_scenes
+    """Every lesson scene's manifest at its defaults, silent, built once in the
+    session for the tests that read them (``lesson/test_speech.py``,
+    ``scenes/test_descriptions.py``).
+
+    Each is the scene's silent run (:func:`mathvid.run.silent.silent_run`: the
+    manifest :func:`mathvid.run.stills.scene_manifest` gives, a second or two a scene
+    once its formulas are typeset), kept in the session's steps
+    (:func:`tests.sharing.session_steps`). The narrated lesson of
+    ``test_narration.py`` makes the same runs there, from the first scene on, to say
+    its speech ahead: taken from the last scene back, each is made once, by
+    whichever comes to it first.
+    """
+    from lesson.file import SceneEntry, load_lesson
+    from mathvid.run.silent import silent_run
+    from tests.scenes.checks import LESSON
+
+    session = session_folder(tmp_path_factory)
+    steps = session_steps(session)
 
     def build() -> list:
-        return [scene_manifest(cls, cls.Params()) for cls in lesson_scenes()]
+        # At the defaults, whatever lesson.toml sets: the same run (its key is the
+        # scene and its parameters) as the lesson's while lesson.toml sets none.
+        entries = [
+            SceneEntry(e.id, e.title, e.scene, e.scene_cls, e.scene_cls.Params())
+            for e in load_lesson(LESSON).scenes
+        ]
+        runs = {e.id: silent_run(e, steps)[0] for e in reversed(entries)}
+        return [runs[e.id] for e in entries]
 
-    return made_once(session_folder(tmp_path_factory) / "lesson-manifests.pickle", build)
+    return made_once(session / "lesson-manifests.pickle", build)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

@@ -89,6 +89,29 @@ def share_speech(source: Path, into: Path) -> None:
         part.replace(into / cue.name)
 
 
+def session_steps(session: Path) -> Path:
+    """The silent runs of the session (:mod:`mathvid.run.silent`: a scene's steps
+    and words, kept by a digest of its scene, parameters and code), in the folder
+    ``steps`` of the session's folder ``session``: the lesson renders of the session
+    keep theirs there (:func:`share_steps`), and ``lesson_manifests``
+    (``tests/conftest.py``) reads the lesson's from there. A run is the same
+    whichever lesson asks for it, so each is made once in the session."""
+    steps = session / "steps"
+    steps.mkdir(parents=True, exist_ok=True)
+    return steps
+
+
+def share_steps(session: Path, media: Path) -> None:
+    """Let the ``mathvid`` command rendering into ``media`` keep its silent runs
+    in the session's (:func:`session_steps`): ``media/steps``, where a render keeps
+    the runs it says its speech ahead from (:func:`mathvid.run.silent.steps_cache`),
+    made a link to them. A render makes a run only when the file of its key is
+    missing, and writes it whole under its key: two processes asking at once make it
+    twice at worst, never half."""
+    media.mkdir(parents=True, exist_ok=True)
+    (media / "steps").symlink_to(session_steps(session), target_is_directory=True)
+
+
 T = TypeVar("T")
 
 

@@ -71,6 +71,7 @@ def narrated_lesson(folder: Path) -> tuple[object, ...]:
     (folder / "narration" / "tangent-line").mkdir(parents=True)
     tone_recording(folder / "narration" / "tangent-line" / "1.wav", RECORDED_SECONDS)
     sharing.share_speech(sharing.SPEECH, folder / "media" / "voice")
+    sharing.share_steps(folder.parent, folder / "media")  # lesson_manifests' runs
     return ("lesson", "-q", "l", "--lesson", lesson, "--media", folder / "media")
 
 
