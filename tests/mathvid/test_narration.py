@@ -26,6 +26,7 @@ from mathvid.publish.vtt import from_srt
 from mathvid.sound import audio, loudness, muxing, voice_activity
 from mathvid.sound.pace import MOST_WORDS_A_MINUTE, WORD
 from mathvid.sound.voice import Narration, Narrator, Recording
+from scenes.derivatives import TangentLine
 from tests import sharing
 from tests.mathvid.command import mathvid
 from tests.scenes.checks import assert_caption_rules
@@ -275,8 +276,14 @@ def test_a_recording_that_is_not_sound_is_one_line_naming_it(tmp_path: Path) -> 
     assert "\n" not in str(caught.value)
 
 
-def test_no_voice_gives_a_silent_video(site: dict, tmp_path: Path) -> None:
+def test_no_voice_gives_a_silent_video(
+    site: dict, tmp_path: Path, scene_media: Path
+) -> None:
+    # The session's silent render of the scene at its defaults, which a render of it
+    # with no voice finds current: a narrated job (its key says its voice) would be
+    # rendered again, and heard.
     media = tmp_path / "media"
+    sharing.seeded(media, site["lesson"], scene_media, {"tangent-line": TangentLine})
     done = mathvid(
         "render",
         "tangent-line",
