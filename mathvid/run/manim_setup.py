@@ -343,9 +343,10 @@ def _compiled_with_format(code: str, job: Path, template: Any) -> Path | None:
     command = writing.make_tex_compilation_command(
         template.tex_compiler, template.output_format, job, job.parent
     )
-    done = _sandboxed_run(
-        [command[0], f"-fmt={fmt.as_posix()}", *command[1:]], stdout=subprocess.DEVNULL
-    )
+    # Without "-no-mktex=fmt" a format removed meanwhile would be looked for with
+    # TeX Live's mktexfmt, slowly and in vain.
+    loading = [f"-fmt={fmt.as_posix()}", "-no-mktex=fmt"]
+    done = _sandboxed_run([command[0], *loading, *command[1:]], stdout=subprocess.DEVNULL)
     dvi = job.with_suffix(template.output_format)
     if done.returncode == 0 and dvi.exists():
         return dvi

@@ -291,7 +291,7 @@ def test_two_processes_at_once_make_the_format_once(
 
 
 def test_a_damaged_format_is_never_loaded(cache: Path, noting_latex: Path) -> None:
-    reference = manims_own(cache.parent / "reference", CASES[:4])
+    reference = manims_own(cache.parent / "reference", CASES[:5])
     noting_latex.unlink()  # the runs of Manim's own
     assert drawing(typeset(0)) == drawing(reference[0][0])  # the format made, then loaded
     [record] = (cache.parent / ".tex.formats").glob("*.json")
@@ -317,11 +317,15 @@ def test_a_damaged_format_is_never_loaded(cache: Path, noting_latex: Path) -> No
     assert drawing(typeset(3)) == drawing(reference[3][0])
     assert manim_setup._recorded(record) == (True, fmt)
     assert not list(cache.glob(f"{record.stem}-*"))
+    # Removed after this process found it: compiled as usual.
+    fmt.unlink()
+    assert drawing(typeset(4)) == drawing(reference[4][0])
     assert noting_latex.read_text().split() == [
         *("made", "loaded"),
         *("made", "loaded"),
         *("loaded", "plain"),
         *("made", "loaded"),
+        *("loaded", "plain"),
     ]
 
 
