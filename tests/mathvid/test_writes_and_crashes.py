@@ -360,7 +360,12 @@ with tempconfig(manim_config({"media_dir": sys.argv[1]})):
 """
 
 
-def test_a_stuck_latex_holds_only_its_formula(site: dict, tmp_path: Path) -> None:
+ONE_SCENE = LESSON[: LESSON.index("[[scene]]", LESSON.index("[[scene]]") + 1)].format(
+    title="The tangent line"
+)  # the tangent alone
+
+
+def test_a_stuck_latex_holds_only_its_formula(tmp_path: Path) -> None:
     bin_ = tmp_path / "bin"
     bin_.mkdir()
     (bin_ / "latex").write_text(FAKE_LATEX.format(latex=shutil.which("latex")))
@@ -392,8 +397,12 @@ def test_a_stuck_latex_holds_only_its_formula(site: dict, tmp_path: Path) -> Non
             time.sleep(0.1)
         stuck.append(typeset(r"\text{stuckformula}", stuck=True))  # waits on the lock
         # A command that typesets other formulas (not rendered, the cache empty: all
-        # of the lesson's).
-        listing = cli_args("list", "--lesson", site["lesson"], "--media", tmp_path)
+        # of a scene's; one scene's 18 show it as well as two scenes' 46, for half
+        # the LaTeX).
+        lesson = tmp_path / "lesson" / "lesson.toml"
+        lesson.parent.mkdir()
+        lesson.write_text(ONE_SCENE)
+        listing = cli_args("list", "--lesson", lesson, "--media", tmp_path)
         done = subprocess.run(
             listing,
             cwd=ROOT,
