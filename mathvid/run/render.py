@@ -155,8 +155,9 @@ def inputs_key(job: Job) -> str:
     quality, theme."""
     sources = scene_sources(scene_names(job.scene)[0])
     sources += [ROOT / "manim.cfg", ROOT / "requirements.lock", Path(__file__)]
-    # How Manim is set up, and how frames become files.
-    sources += [HERE / "manim_setup.py", HERE / "encoding.py", HERE / "svg_cache.py"]
+    # How Manim is set up, how formulas and paths are drawn, how frames become files.
+    setup = ("manim_setup", "latex", "svg_cache", "cairo_paths", "encoding")
+    sources += [HERE / f"{name}.py" for name in setup]
     sources += sorted((ROOT / "mathcore").glob("*.py"))
     if job.narration is not None:  # what the words are and how they become sound
         sources += sorted((HERE.parent / "sound").glob("*.py"))

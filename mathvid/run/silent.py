@@ -109,7 +109,8 @@ def _code_digest() -> str:
     sources = [ROOT / "manim.cfg", ROOT / "requirements.lock"]
     for folder in ("scenes", "lesson", "mathcore"):
         sources += sorted((ROOT / folder).rglob("*.py"))
-    run = ("stills.py", "capture.py", "manim_setup.py", "encoding.py", "svg_cache.py")
+    run = ("stills.py", "capture.py", "manim_setup.py", "latex.py", "svg_cache.py")
+    run += ("cairo_paths.py", "encoding.py")
     sources += [_RUN / name for name in run]
     digest = hashlib.sha256()
     for path in sources:

@@ -18,7 +18,7 @@ from manim import TexTemplate, tempconfig
 from manim.utils import tex_file_writing as writing
 
 from mathvid import media
-from mathvid.run import manim_setup
+from mathvid.run import latex
 from mathvid.run.manim_setup import manim_config
 from tests.mathvid.command import ROOT
 
@@ -146,7 +146,7 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """An empty LaTeX cache that this process's Manim typesets into, with this
     process's verdicts on formats forgotten."""
     monkeypatch.setenv("MATHVID_TEX_CACHE", str(tmp_path / "Tex"))
-    monkeypatch.setattr(manim_setup, "_FORMATS", {})
+    monkeypatch.setattr(latex, "_FORMATS", {})
     with tempconfig(manim_config({"media_dir": str(tmp_path / "media")})):
         yield tmp_path / "Tex"
 
@@ -154,7 +154,7 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 def typeset(i: int) -> bytes:
     """The SVG bytes of ``CASES[i]``, typeset by mathvid's Manim."""
     expression, environment, name = CASES[i]
-    return manim_setup._typeset(expression, environment, template_of(name)).read_bytes()
+    return latex._typeset(expression, environment, template_of(name)).read_bytes()
 
 
 def never_plain(*args: object) -> None:
@@ -187,13 +187,13 @@ def test_formulas_typeset_with_the_format_are_manims_own(
 def test_a_template_compiled_otherwise_gets_no_format() -> None:
     xelatex = TexTemplate(tex_compiler="xelatex", output_format=".xdv")
     code = xelatex.get_texcode_for_expression("x")
-    assert manim_setup._preamble(code, xelatex) is None
+    assert latex._preamble(code, xelatex) is None
     # A template whose preamble holds the formula: no format made of each formula.
     odd = TexTemplate()
     odd.body = (
         r"\documentclass{article}\def\f{YourTextHere}\begin{document}\f\end{document}"
     )
-    assert manim_setup._preamble(odd.get_texcode_for_expression("x"), odd) is None
+    assert latex._preamble(odd.get_texcode_for_expression("x"), odd) is None
 
 
 def test_latex_with_the_format_still_reads_only_its_cache(
@@ -206,12 +206,12 @@ def test_latex_with_the_format_still_reads_only_its_cache(
     reference = manims_own(cache.parent / "reference", [(r"\text{refused}", "align*", "")])
     with monkeypatch.context() as patched:
         patched.setattr(writing, "compile_tex", never_plain)
-        refused = manim_setup._typeset(probe, "align*").read_bytes()
+        refused = latex._typeset(probe, "align*").read_bytes()
         assert drawing(refused) == drawing(reference[0][0])
     # A formula that fails gives the error it always gave: the format's run fails,
     # then the usual compile, which tells it.
     with pytest.raises(ValueError, match=r"^latex error converting to dvi\. ") as err:
-        manim_setup._typeset(r"\input{/etc/passwd}", "align*")
+        latex._typeset(r"\input{/etc/passwd}", "align*")
     log = Path(str(err.value).rpartition(" ")[2])
     assert log.parent == cache
     assert re.search(r"File `/etc/passwd(\.tex)?' not found", log.read_text())
@@ -247,7 +247,8 @@ def noting_latex(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 TYPESET = """
 import sys
 from manim import tempconfig
-from mathvid.run.manim_setup import _typeset, manim_config
+from mathvid.run.latex import _typeset
+from mathvid.run.manim_setup import manim_config
 from tests.mathvid.test_tex_format import CASES, template_of
 with tempconfig(manim_config({"media_dir": sys.argv[1]})):
     for i in sys.argv[2:]:
@@ -298,24 +299,24 @@ def test_a_damaged_format_is_never_loaded(cache: Path, noting_latex: Path) -> No
     fmt = record.with_suffix(".fmt")
     # Cut short: its record no longer stands, and it is made again.
     fmt.write_bytes(fmt.read_bytes()[:100_000])
-    manim_setup._FORMATS.clear()  # as a new process
+    latex._FORMATS.clear()  # as a new process
     assert drawing(typeset(1)) == drawing(reference[1][0])
-    assert manim_setup._recorded(record) == (True, fmt)
+    assert latex._recorded(record) == (True, fmt)
     # Spoilt in place, its size and time kept (no record could tell): LaTeX does not
     # load it, and the formula is compiled as usual.
     status = fmt.stat()
     fmt.write_bytes(bytes(status.st_size))
     os.utime(fmt, ns=(status.st_atime_ns, status.st_mtime_ns))
-    manim_setup._FORMATS.clear()
+    latex._FORMATS.clear()
     assert drawing(typeset(2)) == drawing(reference[2][0])
     # A process killed while making it: a format without its record, the killed
     # process's files in the cache. Made again, and those removed.
     record.unlink()
     fmt.write_bytes(b"half a format")
     (cache / f"{record.stem}-999999999-0123456789ab.fmt").write_bytes(b"half")
-    manim_setup._FORMATS.clear()
+    latex._FORMATS.clear()
     assert drawing(typeset(3)) == drawing(reference[3][0])
-    assert manim_setup._recorded(record) == (True, fmt)
+    assert latex._recorded(record) == (True, fmt)
     assert not list(cache.glob(f"{record.stem}-*"))
     # Removed after this process found it: compiled as usual.
     fmt.unlink()
@@ -337,6 +338,6 @@ def test_a_preamble_that_cannot_be_made_a_format_is_tried_once(
     for expression in ("x", "y"):
         # Its formulas fail as they always did, with the usual compile's error.
         with pytest.raises(ValueError, match=r"^latex error converting to dvi\. "):
-            manim_setup._typeset(expression, "align*", template)
-        manim_setup._FORMATS.clear()  # as a new process: it reads the record
+            latex._typeset(expression, "align*", template)
+        latex._FORMATS.clear()  # as a new process: it reads the record
     assert noting_latex.read_text().split() == ["made", "plain", "plain"]
