@@ -1,4 +1,4 @@
-"""x264 settings compared on lesson scenes' own 1080p60 frames (notes: encoder_settings.md).
+"""x264 settings compared on lesson scenes' 1080p60 frames (bench/notes/encoder_1080p60.md).
 
 ``capture`` renders a lesson scene silently in this process and keeps the YUV420p
 frames exactly as x264 receives them (after :mod:`mathvid.run.encoding`'s swscale

@@ -112,6 +112,7 @@ def report(r: dict, qualities: list[str]) -> str:
                     "",
                 ]
         lines += note(f"lesson_{name}")  # a study of the lesson at this quality
+        lines += note(f"encoder_{name}")  # and of the encoder's settings for it
         lines += [
             f"## Stock Manim against mathvid at {name}",
             "",
