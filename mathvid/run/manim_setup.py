@@ -30,6 +30,14 @@ ROOT = Path(__file__).resolve().parents[2]
 """The repository root: where ``manim.cfg``, ``scenes/`` and ``mathcore/`` live."""
 
 
+SETUP_SOURCES = tuple(
+    Path(__file__).resolve().with_name(f"{name}.py")
+    for name in ("manim_setup", "latex", "svg_cache", "cairo_paths", "encoding")
+)
+"""The code :func:`manim_config` sets Manim up with (this module and what it
+installs): part of every render's inputs key and of the silent runs' code digest."""
+
+
 def tex_cache() -> Path:
     """Where compiled LaTeX is kept between renders: ``media/Tex`` of the project.
 

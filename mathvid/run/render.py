@@ -42,7 +42,7 @@ from mathvid.media import (
     remove_left_behind,
     tag,
 )
-from mathvid.run.manim_setup import ROOT, has_alpha, manim_config
+from mathvid.run.manim_setup import ROOT, SETUP_SOURCES, has_alpha, manim_config
 
 if TYPE_CHECKING:
     from mathvid.sound.voice import Narration
@@ -155,9 +155,7 @@ def inputs_key(job: Job) -> str:
     quality, theme."""
     sources = scene_sources(scene_names(job.scene)[0])
     sources += [ROOT / "manim.cfg", ROOT / "requirements.lock", Path(__file__)]
-    # How Manim is set up, how formulas and paths are drawn, how frames become files.
-    setup = ("manim_setup", "latex", "svg_cache", "cairo_paths", "encoding")
-    sources += [HERE / f"{name}.py" for name in setup]
+    sources += SETUP_SOURCES  # how formulas and paths are drawn, frames become files
     sources += sorted((ROOT / "mathcore").glob("*.py"))
     if job.narration is not None:  # what the words are and how they become sound
         sources += sorted((HERE.parent / "sound").glob("*.py"))

@@ -26,7 +26,7 @@ from pathlib import Path
 from lesson.file import SceneEntry
 from lesson.manifest import Manifest
 from mathvid.media import write_text
-from mathvid.run.manim_setup import ROOT
+from mathvid.run.manim_setup import ROOT, SETUP_SOURCES
 from mathvid.run.render import voice_cache
 
 STEPS = "steps"
@@ -109,9 +109,7 @@ def _code_digest() -> str:
     sources = [ROOT / "manim.cfg", ROOT / "requirements.lock"]
     for folder in ("scenes", "lesson", "mathcore"):
         sources += sorted((ROOT / folder).rglob("*.py"))
-    run = ("stills.py", "capture.py", "manim_setup.py", "latex.py", "svg_cache.py")
-    run += ("cairo_paths.py", "encoding.py")
-    sources += [_RUN / name for name in run]
+    sources += [_RUN / "stills.py", _RUN / "capture.py", *SETUP_SOURCES]
     digest = hashlib.sha256()
     for path in sources:
         digest.update(f"{path.relative_to(ROOT)}\0".encode() + path.read_bytes())
