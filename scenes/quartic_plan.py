@@ -183,13 +183,16 @@ def too_large_caption(b: Balls, diverged: list[int]) -> str:
 
 def best_caption(runs: list[Trajectory], best: int | None) -> str:
     """The caption of the step "Which rate is best": the fastest to converge, and
-    how the others did."""
+    how the others did. Where converged runs end in different minima, each says
+    where (f there too): the fastest is then only the fastest, not the best."""
+    ends = {_end(t) for t in runs if t.status == "converged"}
+    where = (lambda t: f", to {_end(t)}") if len(ends) > 1 else (lambda t: "")
     parts = []
     for i, t in enumerate(runs):
         if i == best:
             continue
         if t.status == "converged":
-            parts.append(f"η = {numbers.fmt(t.lr)} takes {t.n_steps} steps")
+            parts.append(f"η = {numbers.fmt(t.lr)} takes {t.n_steps} steps{where(t)}")
         elif _closing_in(t):
             parts.append(
                 f"η = {numbers.fmt(t.lr)} is still at "
@@ -199,10 +202,17 @@ def best_caption(runs: list[Trajectory], best: int | None) -> str:
     others = "".join(f" {part}." for part in parts)  # "η = …": η stays lower case
     if best is None:  # those still closing in, said: none converged, not none moved
         return f"None of these rates converges within the step limit.{others}"
+    t = runs[best]
+    lead = "Fastest" if len(ends) > 1 else "Best"
     return (
-        f"Best here: η = {numbers.fmt(runs[best].lr)}, converged in "
-        f"{runs[best].n_steps} steps.{others}"
+        f"{lead} here: η = {numbers.fmt(t.lr)}, converged in {t.n_steps} steps"
+        f"{where(t)}.{others}"
     )
+
+
+def _end(t: Trajectory) -> str:
+    """Where a run ended, as the last step's caption writes a minimum."""
+    return f"x = {numbers.fmt(float(t.final[0]))} (f = {numbers.fmt(t.losses[-1], 2)})"
 
 
 def _closing_in(t: Trajectory) -> bool:

@@ -307,3 +307,27 @@ def test_the_notebooks_flat_point_says_f_prime_is_zero() -> None:
     (flat,) = [label for m, _, label in landmarks if m.kind != "minimum"]
     assert sp.diff(QUARTIC, X).subs(X, 0) == 0  # exactly, at the x shown
     assert flat.get_tex_string() == "f'(0) = 0"
+
+
+def test_runs_ending_in_different_wells_are_the_fastest_not_the_best() -> None:
+    # From −2.2 on x⁴ − 4x² + x/2, η = 0.1 jumps into the right-hand well (f −3.3)
+    # and η = 0.02 rolls into the lower left one (f −4.71): neither is simply best.
+    p = quartic.QuarticRatesParams(
+        function="x**4 - 4*x**2 + 0.5*x", x0=-2.2, rates=(0.02, 0.1), steps=60
+    )
+    poly = X**4 - 4 * X**2 + X / 2
+    f, df = sp.lambdify(X, poly), sp.lambdify(X, sp.diff(poly, X))
+    ends = {}
+    for lr in p.rates:  # the notebook's loop, stopped where |f'| < tol
+        x, steps = p.x0, 0
+        while abs(df(x)) >= p.tol:
+            x, steps = x - lr * df(x), steps + 1
+        ends[lr] = (steps, x, f(x))
+    runs = list(quartic.balls(p).runs)
+    caption = quartic.best_caption(runs, quartic.fastest_converged(runs))
+    (n1, x1, f1), (n2, x2, f2) = ends[0.1], ends[0.02]
+    two = lambda v: f"{v:.2f}".rstrip("0")  # noqa: E731  (two decimals, as written)
+    assert caption == (
+        f"Fastest here: η = 0.1, converged in {n1} steps, to x = {x1:.3f} (f = {two(f1)})."
+        f" η = 0.02 takes {n2} steps, to x = {x2:.3f} (f = {two(f2)})."
+    )
