@@ -43,6 +43,10 @@ CLIP_QUALITY = "l"
 """The quality of the clips the studio renders to play a scene (480p15, the
 fastest), and of the jobs a preview says a scene's speech ahead for."""
 
+CLIP_FRAME_RATE = 15
+"""Frames a second of a :data:`CLIP_QUALITY` clip (Manim's ``low_quality``): the
+studio's playhead moves on its frames."""
+
 OWNER = ".lesson"
 """The file, in a lesson's media folder, that names the lesson file it belongs to."""
 

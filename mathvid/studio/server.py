@@ -60,6 +60,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from lesson.manifest import Manifest
+from mathvid.media import CLIP_FRAME_RATE
 from mathvid.publish.export import page
 from mathvid.studio.clips import Clips
 from mathvid.studio.edits import EditError
@@ -93,7 +94,7 @@ def app(studio: Studio, port: int, token: str) -> Starlette:
     # The page is the same for the whole run: drawn once, as the lecture's pages are.
     html = page(
         "mathvid studio",
-        {"token": token, "lesson": studio.lesson_path.name},
+        {"token": token, "lesson": studio.lesson_path.name, "fps": CLIP_FRAME_RATE},
         HERE / "page.html",
     )
 

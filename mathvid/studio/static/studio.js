@@ -3,7 +3,7 @@
 // at a time (the latest playhead position wins) and follows the server's events.
 // Space plays the scene's clip from the playhead, or, while the clip renders, a
 // draft the server draws ahead of the playing; the playhead is always the moment of
-// the picture on screen (the clip's own frame times, the draft's pictures').
+// the picture on screen (the clip's clock on its frames, the draft's pictures').
 "use strict";
 
 const data = JSON.parse(document.getElementById("studio-data").textContent);
@@ -16,6 +16,7 @@ let editing = Promise.resolve(); // edits are sent one after another, each with 
 let asking = false; // a frame request is in flight
 let again = false; // the playhead moved meanwhile: ask once more when it is back
 let draft = null; // the draft playing: its pictures as they come, and its clock
+let following = null; // the clip's playing the playhead follows (followClip)
 const HEADER = 32; // a draft picture's header: its moment, then its length (ASCII)
 
 function scene() {
@@ -224,16 +225,18 @@ function playClip(blob, from) {
 }
 
 function followClip(video) {
-  // The playhead is the moment of the frame on screen, frame by frame (timeupdate
-  // comes only every quarter second or so: where it is all there is).
-  if (!("requestVideoFrameCallback" in video)) return;
-  const step = (now, frame) => {
-    if (state.playing !== true) return;
-    state.t = frame.mediaTime;
+  // The playhead is the moment of the frame on screen: the clip's clock on its frame
+  // grid, read every display frame (timeupdate comes every quarter second or so, and
+  // a held picture is one long frame of the clip: no new frame to be told of).
+  const run = {};
+  following = run;
+  const step = () => {
+    if (following !== run || state.playing !== true) return;
+    state.t = Math.floor(video.currentTime * data.fps + 1e-3) / data.fps;
     drawPlayhead();
-    video.requestVideoFrameCallback(step);
+    requestAnimationFrame(step);
   };
-  video.requestVideoFrameCallback(step);
+  requestAnimationFrame(step);
 }
 
 async function playDraft(id, from) {
@@ -518,13 +521,6 @@ document.addEventListener("keydown", (event) => {
   }
 });
 
-$("clip").addEventListener("timeupdate", () => {
-  // Only where frames cannot be followed one by one (followClip).
-  if (state.playing === true && !("requestVideoFrameCallback" in $("clip"))) {
-    state.t = $("clip").currentTime;
-    drawPlayhead();
-  }
-});
 $("clip").addEventListener("ended", () => togglePlay());
 $("play").addEventListener("click", togglePlay);
 dragOn($("timeline"));
