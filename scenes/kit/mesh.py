@@ -219,7 +219,43 @@ class SurfaceCamera(ThreeDCamera):
     a surface, is keyed by the ``z`` of its centre in the camera's frame; the rest
     come last; ties keep the scene's order (a stable sort). Faces that end up next
     to each other in that order are drawn in one go.
+
+    Its Cairo contexts map the frame about the origin wherever the camera's centre
+    is (:meth:`get_cairo_context`).
     """
+
+    def get_cairo_context(self, pixel_array: np.ndarray) -> cairo.Context:
+        """Manim's Cairo context for ``pixel_array``, its matrix about the origin.
+
+        Manim makes one context per pixel array, its matrix shifted by
+        ``frame_center`` as it is then. That is a 2-D camera's pan; a 3-D camera's
+        projection takes ``frame_center`` off the points already (and leaves
+        mobjects fixed in the frame about the origin), so a context made while the
+        centre was moved drew everything that far off a second time. mathvid draws
+        frames into several buffers (:func:`mathvid.run.encoding.render_frame`), a
+        new one whenever the encoder has not yet handed one back: which frames came
+        out shifted hung on the encoder's timing, and a still of a moment after the
+        centre moved (previews, the studio) was always shifted.
+
+        Examples
+        --------
+        >>> camera = SurfaceCamera(frame_center=[3.0, -1.0, 0.0])
+        >>> matrix = camera.get_cairo_context(camera.pixel_array).get_matrix()
+        >>> (matrix.x0, matrix.y0) == (camera.pixel_width / 2, camera.pixel_height / 2)
+        True
+        """
+        ctx = self.get_cached_cairo_context(pixel_array)
+        if ctx is None:
+            ctx = super().get_cairo_context(pixel_array)
+            scale_x = self.pixel_width / self.frame_width
+            scale_y = self.pixel_height / self.frame_height
+            # Manim's matrix (y flipped), less the shift by the frame's centre.
+            ctx.set_matrix(
+                cairo.Matrix(
+                    scale_x, 0, 0, -scale_y, self.pixel_width / 2, self.pixel_height / 2
+                )
+            )
+        return ctx
 
     def capture_mobjects(self, mobjects: Iterable[Mobject], **kwargs: Any) -> None:
         self.reset_rotation_matrix()
