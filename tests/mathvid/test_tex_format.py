@@ -124,6 +124,18 @@ def manims_own(
     return [(svg.read_bytes(), svg.with_suffix(".dvi").read_bytes()) for svg in svgs]
 
 
+REFUSED = (r"\text{refused}", "align*", "")
+"""What a formula reading a file LaTeX may not open shows (the sandbox's test)."""
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[bytes, bytes]]:
+    """Manim's own SVG and DVI bytes (:func:`manims_own`) of each of ``CASES``, then
+    of ``REFUSED``: compiled once, in one process, for the module's tests (each
+    compares what mathvid typesets against some of them)."""
+    return manims_own(tmp_path_factory.mktemp("reference"), [*CASES, REFUSED])
+
+
 def undated(dvi: bytes) -> bytes:
     """A DVI without the comment of its preamble, which says when it was made."""
     length = dvi[14]  # after the opcode, the DVI version, num, den and mag
@@ -162,9 +174,9 @@ def never_plain(*args: object) -> None:
 
 
 def test_formulas_typeset_with_the_format_are_manims_own(
-    cache: Path, monkeypatch: pytest.MonkeyPatch
+    cache: Path, monkeypatch: pytest.MonkeyPatch, reference: list
 ) -> None:
-    reference = manims_own(cache.parent / "reference", CASES)
+    reference = reference[: len(CASES)]
     dvis = []
     convert = writing.convert_to_svg
 
@@ -197,17 +209,16 @@ def test_a_template_compiled_otherwise_gets_no_format() -> None:
 
 
 def test_latex_with_the_format_still_reads_only_its_cache(
-    cache: Path, monkeypatch: pytest.MonkeyPatch
+    cache: Path, monkeypatch: pytest.MonkeyPatch, reference: list
 ) -> None:
     # \IfFileExists opens the file: "read" if LaTeX may, "refused" if the sandbox
     # (openin_any = p) refuses; typeset by the format, it must come out as the text
     # "refused" does in Manim's own compile.
     probe = r"\text{\IfFileExists{/etc/passwd}{read}{refused}}"
-    reference = manims_own(cache.parent / "reference", [(r"\text{refused}", "align*", "")])
     with monkeypatch.context() as patched:
         patched.setattr(writing, "compile_tex", never_plain)
         refused = latex._typeset(probe, "align*").read_bytes()
-        assert drawing(refused) == drawing(reference[0][0])
+        assert drawing(refused) == drawing(reference[-1][0])  # REFUSED's
     # A formula that fails gives the error it always gave: the format's run fails,
     # then the usual compile, which tells it.
     with pytest.raises(ValueError, match=r"^latex error converting to dvi\. ") as err:
@@ -258,7 +269,7 @@ with tempconfig(manim_config({"media_dir": sys.argv[1]})):
 
 
 def test_two_processes_at_once_make_the_format_once(
-    tmp_path: Path, noting_latex: Path
+    tmp_path: Path, noting_latex: Path, reference: list
 ) -> None:
     env = {
         **os.environ,
@@ -284,16 +295,17 @@ def test_two_processes_at_once_make_the_format_once(
     assert len(list((tmp_path / ".tex.formats").glob("*.fmt"))) == 1
     lines = [line.split(" ", 1)[1] for out, _ in outs for line in out.splitlines()]
     svgs = [Path(line).read_bytes() for line in lines if line]
-    cases = [CASES[i] for half in halves for i in half]
-    reference = manims_own(tmp_path / "reference", cases)
-    assert [drawing(svg) for svg in svgs] == [drawing(svg) for svg, _ in reference]
+    expected = [reference[i] for half in halves for i in half]
+    assert [drawing(svg) for svg in svgs] == [drawing(svg) for svg, _ in expected]
     # Nothing of either process left in the cache.
     assert not [p for p in (tmp_path / "Tex").iterdir() if media.owner(p.name)]
 
 
-def test_a_damaged_format_is_never_loaded(cache: Path, noting_latex: Path) -> None:
-    reference = manims_own(cache.parent / "reference", CASES[:5])
-    noting_latex.unlink()  # the runs of Manim's own
+def test_a_damaged_format_is_never_loaded(
+    reference: list, cache: Path, noting_latex: Path
+) -> None:
+    # Only this test's runs (the reference, Manim's own, may have been noted).
+    noting_latex.unlink(missing_ok=True)
     assert drawing(typeset(0)) == drawing(reference[0][0])  # the format made, then loaded
     [record] = (cache.parent / ".tex.formats").glob("*.json")
     fmt = record.with_suffix(".fmt")
