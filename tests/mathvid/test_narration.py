@@ -116,6 +116,15 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> dict:
     }
 
 
+@pytest.fixture(scope="module")
+def track(site: dict) -> np.ndarray:
+    """The lesson video's sound, decoded once for the tests that listen to it
+    (seconds of decoding each); read-only, as they share it."""
+    sound = muxing.audio_of(site["video"])
+    sound.flags.writeable = False
+    return sound
+
+
 def chapter_starts(site: dict) -> dict[str, float]:
     """Where each scene starts in the lesson video."""
     starts, at = {}, 0.0
@@ -125,7 +134,7 @@ def chapter_starts(site: dict) -> dict[str, float]:
     return starts
 
 
-def test_the_lesson_has_sound_as_long_as_its_picture(site: dict) -> None:
+def test_the_lesson_has_sound_as_long_as_its_picture(site: dict, track: np.ndarray) -> None:
     with av.open(str(site["video"])) as video:
         picture, sound = video.streams.video[0], video.streams.audio[0]
         assert sound.codec_context.name == "aac" and sound.rate == audio.RATE
@@ -134,12 +143,12 @@ def test_the_lesson_has_sound_as_long_as_its_picture(site: dict) -> None:
             < 0.05
         )
         assert len(video.chapters()) == len(site["ids"])
-    sound = muxing.audio_of(site["video"])
-    assert abs(loudness.loudness(sound) + 16.0) <= 1.0 and loudness.true_peak(sound) <= -1.0
+    assert abs(loudness.loudness(track) + 16.0) <= 1.0 and loudness.true_peak(track) <= -1.0
 
 
-def test_speech_fills_each_steps_speech_span_and_nothing_else(site: dict) -> None:
-    track = muxing.audio_of(site["video"])
+def test_speech_fills_each_steps_speech_span_and_nothing_else(
+    site: dict, track: np.ndarray
+) -> None:
     heard = voice_activity.speech_spans(track, min_silence=0.4)
     said = []
     for scene_id, offset in chapter_starts(site).items():
@@ -158,8 +167,7 @@ def test_speech_fills_each_steps_speech_span_and_nothing_else(site: dict) -> Non
         )
 
 
-def test_caption_cues_start_with_their_speech(site: dict) -> None:
-    track = muxing.audio_of(site["video"])
+def test_caption_cues_start_with_their_speech(site: dict, track: np.ndarray) -> None:
     onsets = np.array([s for s, _ in voice_activity.speech_spans(track, min_silence=0.1)])
     cues = from_srt(Path(site["out"] / "lesson.srt").read_text(encoding="utf-8"))
     assert len(cues) > 2 * len(site["ids"])
