@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -75,10 +76,32 @@ def seeded(media: Path, lesson: Path, joined: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def cluster():
-    with LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-    ) as local:
+def hook(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """A folder whose ``sitecustomize.py`` makes every process started with it on its
+    path log each sentence the voice says (:data:`SAID`), and that log."""
+    folder = tmp_path_factory.mktemp("said")
+    (folder / "hook").mkdir()
+    (folder / "hook" / "sitecustomize.py").write_text(SAID)
+    return {"path": folder / "hook", "said": folder / "said.txt"}
+
+
+def hooked(monkeypatch: pytest.MonkeyPatch, hook: dict[str, Path]) -> None:
+    """The processes started from now on log what the voice says (``hook``)."""
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(hook["path"]), str(ROOT)]))
+    monkeypatch.setenv("MATHVID_TEST_SAID", str(hook["said"]))
+
+
+@pytest.fixture(scope="module")
+def cluster(hook: dict[str, Path]):
+    """The module's cluster of 2 workers: its workers, and the renders they start,
+    log what the voice says (``hook``), for the test that counts it. One cluster
+    for the module's tests: a cluster's start is a few CPU seconds a worker."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        hooked(monkeypatch, hook)  # while the workers start: they keep it
+        local = LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        )
+    with local:
         yield local
 
 
@@ -134,37 +157,37 @@ piper_model.say = say
 
 
 def test_a_narrated_pool_says_each_sentence_once_across_the_cluster(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cluster, hook: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Two variants of a narrated descent, a coefficient apart (most of their
     sentences alike), on a cluster of 2 workers: each sentence is synthesised once
     in all its processes (the client's, the workers', their renders'). (That the
-    videos so made are a local render's, byte for byte, the test above shows.)"""
-    hook = tmp_path / "hook"
-    hook.mkdir()
-    (hook / "sitecustomize.py").write_text(SAID)
-    said = tmp_path / "said.txt"
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(hook), str(ROOT)]))
-    monkeypatch.setenv("MATHVID_TEST_SAID", str(said))
+    videos so made are a local render's, byte for byte, the test above shows.)
+
+    The module's cluster, its workers logging what they say since they started
+    (``hook``): what this render said is what the log gained meanwhile."""
+    hooked(monkeypatch, hook)  # the client's process too
+    said = hook["said"]
     lesson = tmp_path / "lesson.toml"
     text = test_variant_render.LESSON.replace('voice = "none"\n', "")
     table = text.index("[[scene]]")  # the descent alone
     lesson.write_text(text[:table] + text[text.index("[[scene]]", table + 1) :])
     write_pool(test_variant_render.pool(), pool_path(lesson))
     remote = tmp_path / "remote"
-    with LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-    ) as cluster:
-        address = cluster.scheduler_address
-        done = render(lesson, remote, "--variants", "--scheduler", address)
-        assert done.returncode == 0, done.stderr
-        computed = [
-            t.key
-            for t in cluster.scheduler.transition_log
-            if str(t.key).startswith("say-")
-            and (t.start, t.finish) == ("processing", "memory")
-        ]
-    lines = said.read_text(encoding="utf-8").splitlines()
+    logged = said.stat().st_size if said.exists() else 0
+    began = time.time()  # the scheduler's clock (it runs in this process)
+    done = render(lesson, remote, "--variants", "--scheduler", cluster.scheduler_address)
+    assert done.returncode == 0, done.stderr
+    computed = [
+        t.key
+        for t in cluster.scheduler.transition_log
+        if t.timestamp >= began
+        and str(t.key).startswith("say-")
+        and (t.start, t.finish) == ("processing", "memory")
+    ]
+    with said.open("rb") as log:
+        log.seek(logged)
+        lines = log.read().decode("utf-8").splitlines()
     assert lines and len(lines) == len(set(lines))  # each (pace, words) said once
     # All of it by a task a cue, each computed once, kept in the client's cache.
     assert (
