@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from lesson.manifest import Manifest, Step
 from mathvid.publish.descriptions import descriptions_vtt
 from mathvid.publish.vtt import JOINER, to_srt, to_webvtt
+from tests import sharing
 from tests.mathvid.command import mathvid
 
 MATHVID = Path(__file__).resolve().parents[2] / "mathvid"
@@ -193,9 +194,16 @@ def test_every_caption_document_is_written_through_the_escaping_writers() -> Non
 HOSTILE_WORDS = "A --> B, and then 00:00:00.000 --> 09:59:59.000 again."
 
 
-def test_a_lesson_s_hostile_words_stay_in_their_cues(tmp_path: Path) -> None:
+def test_a_lesson_s_hostile_words_stay_in_their_cues(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     # Manim writes a scene's captions itself, unescaped (srt.compose): the render
     # writes them again through to_srt, and the lesson's captions follow.
+    # The scene's other cues and its silent run as the session has them, if it does
+    # (the checkout's speech, the session's steps): only the hostile words are new.
+    media = tmp_path / "m"
+    sharing.share_speech(sharing.SPEECH, media / "voice")
+    sharing.share_steps(sharing.session_folder(tmp_path_factory), media)
     lesson = tmp_path / "lesson.toml"
     lesson.write_text(
         'title = "Hostile"\n\n[[scene]]\nid = "tangent"\n'
@@ -203,10 +211,10 @@ def test_a_lesson_s_hostile_words_stay_in_their_cues(tmp_path: Path) -> None:
         f'[scene.narration]\n1 = "{HOSTILE_WORDS}"\n',
         encoding="utf-8",
     )
-    done = mathvid("lesson", "-q", "l", "--lesson", lesson, "--media", tmp_path / "m")
+    done = mathvid("lesson", "-q", "l", "--lesson", lesson, "--media", media)
     assert done.returncode == 0, done.stderr
-    out = next((tmp_path / "m").rglob("lesson.srt")).parent
-    scene = next((tmp_path / "m").rglob("scene.srt"))
+    out = next(media.rglob("lesson.srt")).parent
+    scene = next(media.rglob("scene.srt"))
     for document, read in (
         (scene, read_srt),
         (out / "lesson.srt", read_srt),
