@@ -150,6 +150,7 @@ class LessonScene(Scene):
         self.theme = theme  # what it is drawn in: render() draws inside look.drawing_in
         self._read: list[tuple[list[str], float | None]] = []  # silent: cues, duration
         self._held_until = 0.0  # the step goes on at least until then (its words)
+        self.holding = False  # the play being made is a step's hold (_hold)
         self._shows: list[str] = []  # values recorded before the first step
         self.narrator = narrator
         self.observers = tuple(observers)
@@ -216,7 +217,11 @@ class LessonScene(Scene):
             held = math.ceil(left * config.frame_rate - 1e-6) / config.frame_rate
             # Frozen: the last frame, encoded again, not redrawn (a scene with
             # live updaters would otherwise draw every frame of the hold).
-            self.wait(held, frozen_frame=True)
+            self.holding = True  # the one play narrated and silent runs differ in
+            try:
+                self.wait(held, frozen_frame=True)
+            finally:
+                self.holding = False
             # The step's length less this is its animation's (a script's target).
             self.manifest.steps[-1].held = held
 

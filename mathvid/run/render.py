@@ -7,6 +7,8 @@ Each scene of the lesson renders into its own folder of the lesson's media folde
     media/<lesson>/scenes/<id>/<quality>/
         scene.mp4  scene.srt  scene.json      video, captions, data manifest
         sections/NN.mp4  sections.json        one clip per step, with durations
+        plays.json  pictures.key              where each play is, what it drew from
+                                              (for mathvid.run.reuse)
         inputs.key                            what it was rendered from
 
 The functions here take that media folder as ``media``.
@@ -29,7 +31,7 @@ import os
 import shutil
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -155,6 +157,7 @@ def inputs_key(job: Job) -> str:
     quality, theme."""
     sources = scene_sources(scene_names(job.scene)[0])
     sources += [ROOT / "manim.cfg", ROOT / "requirements.lock", Path(__file__)]
+    sources += [HERE / "reuse.py"]  # the plays' log; a narrated render's reuse
     sources += SETUP_SOURCES  # how formulas and paths are drawn, frames become files
     sources += sorted((ROOT / "mathcore").glob("*.py"))
     if job.narration is not None:  # what the words are and how they become sound
@@ -286,7 +289,9 @@ def render(
             return Rendered(job.id, folder, skipped=True, suffix=job.suffix)
         work = work_folder(media, job)
         try:
-            _render_into(job, work / "manim", voices or voice_cache(media))
+            # The same pictures, said otherwise (or not): their plays are taken.
+            twin = folder if same_pictures(job, folder) else None
+            _render_into(job, work / "manim", voices or voice_cache(media), twin)
             _collect(job, work / "manim", work / "out", key)
             replace_folder(work / "out", folder)
         finally:
@@ -360,14 +365,35 @@ def current_manifest(
     return scene_manifest(entry.scene_cls, entry.params, narrator)
 
 
-def _render_into(job: Job, manim_media: Path, voice_cache: Path) -> None:
+def pictures_key(job: Job) -> str:
+    """A digest of what ``job``'s pictures depend on: its inputs but its narration
+    (which only holds the steps' last frames longer or shorter)."""
+    return inputs_key(replace(job, narration=None))
+
+
+def same_pictures(job: Job, folder: Path) -> bool:
+    """Whether ``folder`` holds a render of ``job``'s pictures, its plays logged
+    (:mod:`mathvid.run.reuse`), narrated otherwise or not at all."""
+    from mathvid.run.reuse import PLAYS
+
+    key = folder / "pictures.key"
+    if job.suffix != ".mp4" or not (folder / PLAYS).exists() or not key.exists():
+        return False
+    return key.read_text() == pictures_key(job)
+
+
+def _render_into(
+    job: Job, manim_media: Path, voice_cache: Path, twin: Path | None = None
+) -> None:
     """Render with Manim, in this process, into ``manim_media``; synthesised speech
-    is cached in ``voice_cache``."""
+    is cached in ``voice_cache``; the plays of the render in ``twin``, when given
+    (:func:`same_pictures`), are taken from it (:mod:`mathvid.run.reuse`)."""
     import importlib
 
     from manim import tempconfig  # Manim is slow to import: only when rendering.
 
     from mathvid.publish.vtt import to_srt
+    from mathvid.run.reuse import FrameClock, PlayLog, Reuse
     from mathvid.sound.voice import Narrator
 
     module, name = scene_names(job.scene)
@@ -382,13 +408,21 @@ def _render_into(job: Job, manim_media: Path, voice_cache: Path) -> None:
     }
     if job.suffix == ".webm":
         options["format"] = "webm"
-    with tempconfig(manim_config(options, job.theme)):
+    log, reuse = PlayLog(), contextlib.nullcontext()
+    observers: list[Any] = [log]
+    if twin is not None:  # Manim's segment cache, answered from the twin's video
+        options["disable_caching"] = False
+        observers.append(FrameClock())
+        reuse = Reuse(twin).installed()
+    with tempconfig(manim_config(options, job.theme)), reuse:
         narrator = None if job.narration is None else Narrator(job.narration, voice_cache)
-        scene = scene_cls(job.params, narrator=narrator, theme=THEMES[job.theme])
+        theme = THEMES[job.theme]
+        scene = scene_cls(job.params, narrator=narrator, observers=observers, theme=theme)
         try:
             scene.render()
         except Exception as err:
             raise RenderError(f"{name}: {one_line(err)}") from err
+    log.write(manim_media / "video" / f"{name}.plays.json")
     # Manim writes its captions unescaped: a lesson's "A --> B" would end a cue.
     srt_file = manim_media / "video" / f"{name}.srt"
     srt_file.write_text(to_srt(scene.renderer.file_writer.subcaptions), encoding="utf-8")
@@ -401,12 +435,16 @@ def _render_into(job: Job, manim_media: Path, voice_cache: Path) -> None:
 
 def _collect(job: Job, manim_media: Path, out: Path, key: str) -> None:
     """Move Manim's outputs to their stable names in ``out``; the key file goes last."""
+    from mathvid.run.reuse import PLAYS
+
     video_dir = manim_media / "video"
     name = scene_names(job.scene)[1]
     (out / "sections").mkdir(parents=True)
     os.replace(video_dir / f"{name}{job.suffix}", out / f"scene{job.suffix}")
     os.replace(video_dir / f"{name}.srt", out / "scene.srt")
     os.replace(video_dir / f"{name}.json", out / "scene.json")
+    os.replace(video_dir / f"{name}.plays.json", out / PLAYS)
+    (out / "pictures.key").write_text(pictures_key(job))
     index = json.loads((video_dir / "sections" / f"{name}.json").read_text())
     sections = []
     for n, item in enumerate(index):

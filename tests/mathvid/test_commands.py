@@ -303,6 +303,8 @@ def test_a_killed_render_leaves_the_previous_output_intact(site: dict) -> None:
     folder = scene_video(site, "tangent").parent
     assert sorted(p.name for p in folder.iterdir()) == [
         "inputs.key",
+        "pictures.key",
+        "plays.json",
         "scene.json",
         "scene.mp4",
         "scene.srt",
