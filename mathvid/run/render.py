@@ -374,10 +374,10 @@ def pictures_key(job: Job) -> str:
 def same_pictures(job: Job, folder: Path) -> bool:
     """Whether ``folder`` holds a render of ``job``'s pictures, its plays logged
     (:mod:`mathvid.run.reuse`), narrated otherwise or not at all."""
-    from mathvid.run.reuse import PLAYS
+    from mathvid.run.reuse import read_log
 
     key = folder / "pictures.key"
-    if job.suffix != ".mp4" or not (folder / PLAYS).exists() or not key.exists():
+    if job.suffix != ".mp4" or not key.exists() or read_log(folder) is None:
         return False
     return key.read_text() == pictures_key(job)
 

@@ -90,12 +90,24 @@ class FrameClock(Observer):
                 renderer.time += tick
 
 
+def read_log(folder: Path) -> dict[str, Any] | None:
+    """The plays logged in the render folder ``folder`` (:class:`PlayLog`); None
+    when it has no readable log (made before plays were logged, or damaged)."""
+    try:
+        log = json.loads((folder / PLAYS).read_text(encoding="utf-8"))
+        plays = [(int(start), bool(hold)) for start, hold in log["plays"]]
+        return {"plays": plays, "end": int(log["end"]), "rate": float(log["rate"])}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 class Reuse:
-    """The plays of the render in ``twin`` (a render folder), given to a render of
-    the same pictures through Manim's segment cache."""
+    """The plays of the render in ``twin`` (a render folder with a readable log),
+    given to a render of the same pictures through Manim's segment cache."""
 
     def __init__(self, twin: Path) -> None:
-        log = json.loads((twin / PLAYS).read_text(encoding="utf-8"))
+        log = read_log(twin)
+        assert log is not None, "mathvid.run.render.same_pictures reads it first"
         ends = [start for start, _ in log["plays"][1:]] + [log["end"]]
         self.spans = [
             (start, end)

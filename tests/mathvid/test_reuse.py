@@ -121,3 +121,6 @@ def test_another_scene_s_render_is_not_taken(tmp_path: Path, scene_media: Path) 
     assert same_pictures(job(TangentLine), copy)
     assert same_pictures(job(TangentLine, None), copy)
     assert not same_pictures(other, copy)
+    for damaged in ('{"plays": [[0, fa', '{"plays": [], "end": 1}', ""):
+        (copy / "plays.json").write_text(damaged)
+        assert not same_pictures(job(TangentLine), copy)  # drawn, as before logs
