@@ -167,9 +167,11 @@ def lecture(tmp_path_factory: pytest.TempPathFactory) -> dict:
     folder = tmp_path_factory.mktemp("explore")
     lesson, media = folder / "lesson.toml", folder / "media"
     lesson.write_text(LESSON)
-    for args in (("render",), ("export", folder / "lecture")):
-        done = mathvid(*args, "-q", "l", "--lesson", lesson, "--media", media)
-        assert done.returncode == 0, done.stderr
+    # The export renders the scene first (as `mathvid render` would), then bundles it.
+    done = mathvid(
+        "export", folder / "lecture", "-q", "l", "--lesson", lesson, "--media", media
+    )
+    assert done.returncode == 0, done.stderr
     manifest = media / "lesson" / "scenes" / "descent" / "l" / "scene.json"
     return {"bundle": folder / "lecture", "manifest": json.loads(manifest.read_text())}
 
