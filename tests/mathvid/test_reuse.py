@@ -38,6 +38,26 @@ def files(folder: Path) -> dict[str, bytes]:
     return {name: (folder / name).read_bytes() for name in sorted(names)}
 
 
+@pytest.fixture(scope="module")
+def voices(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The module's speech cache: each sentence synthesised once."""
+    return tmp_path_factory.mktemp("voice")
+
+
+@pytest.fixture(scope="module")
+def drawn(voices: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Narrated renders that drew every frame, made once: scene → render folder."""
+    made: dict[str, Path] = {}
+
+    def of(scene_cls: type) -> Path:
+        if scene_cls.__name__ not in made:
+            media = tmp_path_factory.mktemp("drawn")
+            made[scene_cls.__name__] = render(job(scene_cls), media, voices=voices).folder
+        return made[scene_cls.__name__]
+
+    return of
+
+
 @pytest.mark.parametrize(
     "scene_cls",
     # TangentLine's first step is held longer narrated; DerivativeTable's last two
@@ -46,9 +66,8 @@ def files(folder: Path) -> dict[str, bytes]:
     ids=lambda c: c.__name__,
 )
 def test_a_narrated_render_after_the_silent_one_is_the_drawn_one_byte_for_byte(
-    scene_cls: type, scene_media: Path, tmp_path: Path, monkeypatch
+    scene_cls: type, scene_media: Path, tmp_path: Path, voices: Path, drawn, monkeypatch
 ) -> None:
-    voices = tmp_path / "voice"
     silent = render_scene(scene_cls, "l", scene_media).parent
     after_silent = scene_folder(tmp_path / "a", scene_cls.__name__, "l")
     shutil.copytree(silent, after_silent)
@@ -60,10 +79,9 @@ def test_a_narrated_render_after_the_silent_one_is_the_drawn_one_byte_for_byte(
     assert not reused.skipped and len(cuts) == sum(not hold for _, hold in plays)
 
     cuts.clear()
-    drawn = render(job(scene_cls), tmp_path / "b", voices=voices)
-    assert not drawn.skipped and cuts == []
-    assert files(reused.folder) == files(drawn.folder)
-    steps = Manifest.read(drawn.manifest_file).steps
+    reference = drawn(scene_cls)
+    assert cuts == [] and files(reused.folder) == files(reference)
+    steps = Manifest.read(reference / "scene.json").steps
     assert any(s.held for s in steps) and all(s.speech for s in steps)
 
 
@@ -95,20 +113,19 @@ def test_a_render_logs_where_each_play_starts_and_which_are_holds(
 
 
 def test_words_edited_for_one_step_draw_only_the_holds(
-    scene_media: Path, tmp_path: Path, monkeypatch
+    tmp_path: Path, voices: Path, drawn, monkeypatch
 ) -> None:
-    voices = tmp_path / "voice"
-    said = render(job(TangentLine), tmp_path / "a", voices=voices)
-    shutil.copytree(said.folder, scene_folder(tmp_path / "b", "TangentLine", "l"))
+    said = drawn(TangentLine)
+    shutil.copytree(said, scene_folder(tmp_path / "b", "TangentLine", "l"))
     edited = Narration(texts=(("1", "A curve, and soon its tangent, said at length."),))
     cuts = []
     monkeypatch.setattr(reuse, "cut", lambda *args: cuts.append(args) or CUT(*args))
 
     reused = render(job(TangentLine, edited), tmp_path / "b", voices=voices)
-    assert cuts and files(reused.folder) != files(said.folder)
+    assert cuts and files(reused.folder) != files(said)
     cuts.clear()
-    drawn = render(job(TangentLine, edited), tmp_path / "c", voices=voices)
-    assert cuts == [] and files(reused.folder) == files(drawn.folder)
+    redrawn = render(job(TangentLine, edited), tmp_path / "c", voices=voices)
+    assert cuts == [] and files(reused.folder) == files(redrawn.folder)
 
 
 def test_another_scene_s_render_is_not_taken(tmp_path: Path, scene_media: Path) -> None:
