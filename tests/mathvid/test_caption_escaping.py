@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from lesson.manifest import Manifest, Step
 from mathvid.publish.descriptions import descriptions_vtt
 from mathvid.publish.vtt import JOINER, to_srt, to_webvtt
+from scenes.derivatives import TangentLine
 from tests import sharing
 from tests.mathvid.command import mathvid
 
@@ -195,7 +196,7 @@ HOSTILE_WORDS = "A --> B, and then 00:00:00.000 --> 09:59:59.000 again."
 
 
 def test_a_lesson_s_hostile_words_stay_in_their_cues(
-    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, scene_media: Path
 ) -> None:
     # Manim writes a scene's captions itself, unescaped (srt.compose): the render
     # writes them again through to_srt, and the lesson's captions follow.
@@ -211,6 +212,9 @@ def test_a_lesson_s_hostile_words_stay_in_their_cues(
         f'[scene.narration]\n1 = "{HOSTILE_WORDS}"\n',
         encoding="utf-8",
     )
+    # The session's silent render of the scene in its folder: the narrated render
+    # takes its pictures from it and draws only its steps' holds (mathvid.run.reuse).
+    sharing.seeded(media, lesson, scene_media, {"tangent": TangentLine})
     done = mathvid("lesson", "-q", "l", "--lesson", lesson, "--media", media)
     assert done.returncode == 0, done.stderr
     out = next(media.rglob("lesson.srt")).parent
