@@ -34,6 +34,7 @@ from bench.report import QUALITY_NAMES, STOCK, write
 from bench.studio import measure_studio
 from bench.synthesis import measure_listing, measure_synthesis
 from bench.variants import measure_variants, record_variant_figure
+from bench.words_edit import measure_words_edit
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
@@ -44,6 +45,7 @@ QUICK = {
     "listing": lambda args, lesson: measure_listing(args.repeats),
     "run_batch": lambda args, lesson: measure_run_batch(args.repeats),
     "rerender": lambda args, lesson: measure_rerender(args.repeats),
+    "words_edit": lambda args, lesson: measure_words_edit(args.repeats),
     "preview": lambda args, lesson: measure_previews(lesson, args.repeats),
     "studio": lambda args, lesson: measure_studio(),
     "intelligibility": lambda args, lesson: measure_intelligibility(),

@@ -148,6 +148,18 @@ def report(r: dict, qualities: list[str]) -> str:
         f"## Re-render of the unchanged lesson: {r['rerender']['wall']} s",
         "",
     ]
+    if w := r.get("words_edit"):
+        lines += [
+            "## Re-render after a step's words are edited",
+            "",
+            f"The descent at -qm after its second step's words change, rendered where "
+            f"its previous render is (its animations taken from it, only the holds "
+            f"drawn): {w['reused']} s, against {w['drawn']} s drawn in a new folder "
+            f"(the new words' speech said first in both; medians of {w['runs']} "
+            f"pairs; ratio {w['ratio']}); the same video byte for byte: "
+            f"{'yes' if w['same_bytes'] else 'NO'}.",
+            "",
+        ]
     lines += note("joining")
     lines += [
         "## run_batch",
