@@ -92,7 +92,20 @@ class FrameClock(Observer):
 
 def read_log(folder: Path) -> dict[str, Any] | None:
     """The plays logged in the render folder ``folder`` (:class:`PlayLog`); None
-    when it has no readable log (made before plays were logged, or damaged)."""
+    when it has no readable log (made before plays were logged, or damaged).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / PLAYS).write_text('{"plays": [[0, false], [23, true]], '
+    ...                                 '"end": 54, "rate": 15}')
+    >>> read_log(folder)["plays"]
+    [(0, False), (23, True)]
+    >>> _ = (folder / PLAYS).write_text('{"plays": [[0, false]]}')  # cut short
+    >>> read_log(folder) is None
+    True
+    """
     try:
         log = json.loads((folder / PLAYS).read_text(encoding="utf-8"))
         plays = [(int(start), bool(hold)) for start, hold in log["plays"]]
