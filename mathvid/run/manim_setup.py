@@ -4,8 +4,9 @@ Renders, stills, previews and tests all build Manim's configuration with
 :func:`manim_config`. It reads the project's ``manim.cfg`` (wherever the command
 runs), points LaTeX at the cache every process shares (:func:`tex_cache`), and
 installs how mathvid runs LaTeX (:mod:`mathvid.run.latex`), the parsed-formula cache
-(:mod:`mathvid.run.svg_cache`), the Cairo paths kept (:mod:`mathvid.run.cairo_paths`)
-and the faster frame encoder (:mod:`mathvid.run.encoding`).
+(:mod:`mathvid.run.svg_cache`), the Cairo paths kept (:mod:`mathvid.run.cairo_paths`),
+the frame's reset limited to what was drawn (:mod:`mathvid.run.frame_reset`) and the
+faster frame encoder (:mod:`mathvid.run.encoding`).
 
 This module imports no other part of ``mathvid`` but those leaves, so rendering
 (:mod:`mathvid.run.render`) and stills (:mod:`mathvid.run.stills`) can both build on it.
@@ -32,7 +33,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 SETUP_SOURCES = tuple(
     Path(__file__).resolve().with_name(f"{name}.py")
-    for name in ("manim_setup", "latex", "svg_cache", "cairo_paths", "encoding")
+    for name in (
+        "manim_setup",
+        "latex",
+        "svg_cache",
+        "cairo_paths",
+        "frame_reset",
+        "encoding",
+    )
 )
 """The code :func:`manim_config` sets Manim up with (this module and what it
 installs): part of every render's inputs key and of the silent runs' code digest."""
@@ -52,7 +60,13 @@ def manim_config(options: dict[str, Any], theme: str = DEFAULT.name) -> Any:
     """Manim's settings from the project's ``manim.cfg`` (wherever the command runs),
     updated with ``options``: for ``tempconfig``. The background is ``theme``'s (the
     scene is handed the theme itself, and draws in it: :class:`scenes.base.LessonScene`)."""
-    from mathvid.run import cairo_paths, encoding, latex, svg_cache  # only to render
+    from mathvid.run import (  # only to render
+        cairo_paths,
+        encoding,
+        frame_reset,
+        latex,
+        svg_cache,
+    )
 
     latex.install()
     _quick_renderer_setter()
@@ -61,6 +75,7 @@ def manim_config(options: dict[str, Any], theme: str = DEFAULT.name) -> Any:
     svg_cache.install(tex_cache().parent / "TexPaths")
     encoding.install()
     cairo_paths.install()
+    frame_reset.install()
     from manim import logger
     from manim._config.utils import ManimConfig, make_config_parser
 
