@@ -5,8 +5,9 @@ Renders, stills, previews and tests all build Manim's configuration with
 runs), points LaTeX at the cache every process shares (:func:`tex_cache`), and
 installs how mathvid runs LaTeX (:mod:`mathvid.run.latex`), the parsed-formula cache
 (:mod:`mathvid.run.svg_cache`), the Cairo paths kept (:mod:`mathvid.run.cairo_paths`),
-the frame's reset limited to what was drawn (:mod:`mathvid.run.frame_reset`) and the
-faster frame encoder (:mod:`mathvid.run.encoding`).
+the frame's reset limited to what was drawn (:mod:`mathvid.run.frame_reset`), the
+faster family walk (:mod:`mathvid.run.family`) and the faster frame encoder
+(:mod:`mathvid.run.encoding`).
 
 This module imports no other part of ``mathvid`` but those leaves, so rendering
 (:mod:`mathvid.run.render`) and stills (:mod:`mathvid.run.stills`) can both build on it.
@@ -39,6 +40,7 @@ SETUP_SOURCES = tuple(
         "svg_cache",
         "cairo_paths",
         "frame_reset",
+        "family",
         "encoding",
     )
 )
@@ -63,6 +65,7 @@ def manim_config(options: dict[str, Any], theme: str = DEFAULT.name) -> Any:
     from mathvid.run import (  # only to render
         cairo_paths,
         encoding,
+        family,
         frame_reset,
         latex,
         svg_cache,
@@ -76,6 +79,7 @@ def manim_config(options: dict[str, Any], theme: str = DEFAULT.name) -> Any:
     encoding.install()
     cairo_paths.install()
     frame_reset.install()
+    family.install()
     from manim import logger
     from manim._config.utils import ManimConfig, make_config_parser
 
