@@ -113,6 +113,7 @@ def report(r: dict, qualities: list[str]) -> str:
                 ]
         lines += note(f"lesson_{name}")  # a study of the lesson at this quality
         lines += note(f"encoder_{name}")  # and of the encoder's settings for it
+        lines += note(f"frame_reset_{name}")  # and of what each frame costs to draw
         lines += [
             f"## Stock Manim against mathvid at {name}",
             "",
@@ -181,6 +182,7 @@ def report(r: dict, qualities: list[str]) -> str:
     # Measured by hand, not by this script: the test suite's figures (made with
     # pytest --durations), and speed figures that once sat in code comments.
     lines += note("test_suite")
+    lines += note("test_diet")
     lines += targets(r)
     for study in ("pronunciation", "bounds", "comment_figures"):
         lines += ["", *note(study)]
