@@ -35,6 +35,8 @@ from typing import Any
 
 import cairo
 
+from mathvid.run.patching import replace
+
 MANIMS: dict[str, Any] = {}
 """Manim's own ``set_cairo_context_path``, once replaced (the tests compare)."""
 
@@ -45,9 +47,7 @@ def install() -> None:
     from manim.camera.camera import Camera
     from manim.camera.three_d_camera import ThreeDCamera
 
-    if Camera.set_cairo_context_path is not set_cairo_context_path:
-        MANIMS["set_cairo_context_path"] = Camera.set_cairo_context_path
-        Camera.set_cairo_context_path = set_cairo_context_path
+    replace(Camera, "set_cairo_context_path", set_cairo_context_path, MANIMS)
     _AS_THEY_ARE[Camera.transform_points_pre_display] = False
     _AS_THEY_ARE[ThreeDCamera.transform_points_pre_display] = True
 

@@ -34,18 +34,16 @@ import av
 import numpy as np
 from av.video.reformatter import VideoReformatter
 
+from mathvid.run.patching import replace
+
 
 def install() -> None:
     """Make Manim's segment encoder use :func:`write_frame`; idempotent."""
     from manim.renderer.cairo_renderer import CairoRenderer
     from manim.scene.video_segment_encoder import VideoSegmentEncoder
 
-    if VideoSegmentEncoder.write_frame is not write_frame:
-        MANIMS["write_frame"] = VideoSegmentEncoder.write_frame
-        VideoSegmentEncoder.write_frame = write_frame
-    if CairoRenderer.render is not render_frame:
-        MANIMS["render"] = CairoRenderer.render
-        CairoRenderer.render = render_frame
+    replace(VideoSegmentEncoder, "write_frame", write_frame, MANIMS)
+    replace(CairoRenderer, "render", render_frame, MANIMS)
 
 
 MANIMS: dict[str, Any] = {}

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from mathvid.run.patching import replace
+
 MANIMS: dict[str, Any] = {}
 """Manim's own ``Mobject.get_family``, once replaced (the tests compare)."""
 
@@ -31,9 +33,7 @@ def install() -> None:
     idempotent."""
     from manim.mobject.mobject import Mobject
 
-    if Mobject.get_family is not get_family:
-        MANIMS["get_family"] = Mobject.get_family
-        Mobject.get_family = get_family
+    replace(Mobject, "get_family", get_family, MANIMS)
 
 
 def get_family(self: Any, recurse: bool = True) -> list[Any]:

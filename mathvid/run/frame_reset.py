@@ -40,6 +40,8 @@ from typing import Any
 import cairo
 import numpy as np
 
+from mathvid.run.patching import replace
+
 PAD = 2.0
 """Pixels added around each path's pen-widened extents: antialiased coverage
 reaches the pixels a shape's edge crosses, and Cairo flattens curves within 0.1
@@ -75,9 +77,7 @@ def install() -> None:
         "display_point_cloud": display_point_cloud,
     }
     for name, method in ours.items():
-        if getattr(Camera, name) is not method:
-            MANIMS[name] = getattr(Camera, name)
-            setattr(Camera, name, method)
+        replace(Camera, name, method, MANIMS)
 
 
 class Ink:

@@ -290,9 +290,10 @@ def render(
         work = work_folder(media, job)
         try:
             # The same pictures, said otherwise (or not): their plays are taken.
-            twin = folder if same_pictures(job, folder) else None
+            pictures = pictures_key(job)
+            twin = folder if same_pictures(job, folder, pictures) else None
             _render_into(job, work / "manim", voices or voice_cache(media), twin)
-            _collect(job, work / "manim", work / "out", key)
+            _collect(job, work / "manim", work / "out", (key, pictures))
             replace_folder(work / "out", folder)
         finally:
             shutil.rmtree(work, ignore_errors=True)
@@ -371,15 +372,16 @@ def pictures_key(job: Job) -> str:
     return inputs_key(replace(job, narration=None))
 
 
-def same_pictures(job: Job, folder: Path) -> bool:
+def same_pictures(job: Job, folder: Path, pictures: str | None = None) -> bool:
     """Whether ``folder`` holds a render of ``job``'s pictures, its plays logged
-    (:mod:`mathvid.run.reuse`), narrated otherwise or not at all."""
+    (:mod:`mathvid.run.reuse`), narrated otherwise or not at all; ``pictures``:
+    ``job``'s :func:`pictures_key`, when the caller has it already."""
     from mathvid.run.reuse import read_log
 
     key = folder / "pictures.key"
     if job.suffix != ".mp4" or not key.exists() or read_log(folder) is None:
         return False
-    return key.read_text() == pictures_key(job)
+    return key.read_text() == (pictures or pictures_key(job))
 
 
 def _render_into(
@@ -433,8 +435,10 @@ def _render_into(
         audio.write_wav(manim_media / "video" / f"{name}.wav", track)
 
 
-def _collect(job: Job, manim_media: Path, out: Path, key: str) -> None:
-    """Move Manim's outputs to their stable names in ``out``; the key file goes last."""
+def _collect(job: Job, manim_media: Path, out: Path, keys: tuple[str, str]) -> None:
+    """Move Manim's outputs to their stable names in ``out``, with ``job``'s inputs
+    key and pictures key; the inputs key goes last."""
+    key, pictures = keys
     from mathvid.run.reuse import PLAYS
 
     video_dir = manim_media / "video"
@@ -444,7 +448,7 @@ def _collect(job: Job, manim_media: Path, out: Path, key: str) -> None:
     os.replace(video_dir / f"{name}.srt", out / "scene.srt")
     os.replace(video_dir / f"{name}.json", out / "scene.json")
     os.replace(video_dir / f"{name}.plays.json", out / PLAYS)
-    (out / "pictures.key").write_text(pictures_key(job))
+    (out / "pictures.key").write_text(pictures)
     index = json.loads((video_dir / "sections" / f"{name}.json").read_text())
     sections = []
     for n, item in enumerate(index):

@@ -128,6 +128,7 @@ class Reuse:
             if not hold
         ]
         self.video, self.rate = twin / "scene.mp4", log["rate"]
+        self.twin: Packets | None = None  # its video's, while installed
         self.taken = 0  # the twin's plays given so far
 
     def name(self, scene: Any) -> str:
@@ -141,37 +142,51 @@ class Reuse:
                 name = f"twin-{start:06d}-{end:06d}"
                 segment = scene.renderer.file_writer.output_plan.segment_path(name)
                 if not segment.exists():
-                    cut(self.video, start / self.rate, end / self.rate, segment)
+                    cut(self.twin, start / self.rate, end / self.rate, segment)
                 return name
             self.taken = len(self.spans)  # out of step: every play after is drawn
         return f"drawn-{scene.renderer.num_plays:05d}"
 
     @contextlib.contextmanager
     def installed(self) -> Iterator[None]:
-        """Manim's segment cache named by :meth:`name` while rendering."""
+        """Manim's segment cache named by :meth:`name` while rendering, the twin's
+        video open (read once, as its plays are cut in order)."""
         from manim.renderer import cairo_renderer
 
         manims = cairo_renderer.get_hash_from_play_call
         cairo_renderer.get_hash_from_play_call = lambda scene, *_, **__: self.name(scene)
         try:
-            yield
+            with av.open(str(self.video)) as source:
+                self.twin = Packets(source)
+                yield
         finally:
             cairo_renderer.get_hash_from_play_call = manims
 
 
-def cut(video: Path, start: float, end: float, segment: Path) -> None:
-    """The frames of ``video`` from ``start`` to ``end`` seconds (excluded), their
-    packets copied, as the segment file Manim would have written for them."""
+class Packets:
+    """The video packets of an open file, read once, in order, by :func:`cut`."""
+
+    def __init__(self, source: Any) -> None:
+        self.stream = source.streams.video[0]
+        self.coming = (p for p in source.demux(self.stream) if p.dts is not None)
+        self.next = next(self.coming, None)  # read, not yet cut or passed
+
+
+def cut(packets: Packets, start: float, end: float, segment: Path) -> None:
+    """The frames from ``start`` to ``end`` seconds (excluded) of the video whose
+    ``packets`` are read on from where the last cut stopped (earlier ones are
+    passed), copied as the segment file Manim would have written for them."""
     segment.parent.mkdir(parents=True, exist_ok=True)
-    with av.open(str(video)) as source:
-        stream = source.streams.video[0]
-        first, last = round(start / stream.time_base), round(end / stream.time_base)
-        with av.open(str(segment), "w") as out:
-            copy = out.add_stream_from_template(template=stream)
-            for packet in source.demux(stream):
-                if packet.dts is None or not first <= packet.pts < last:
-                    continue
+    base = packets.stream.time_base
+    first, last = round(start / base), round(end / base)
+    with av.open(str(segment), "w") as out:
+        copy = out.add_stream_from_template(template=packets.stream)
+        packet = packets.next
+        while packet is not None and packet.pts < last:
+            if packet.pts >= first:
                 packet.pts -= first
                 packet.dts = None
                 packet.stream = copy
                 out.mux(packet)
+            packet = next(packets.coming, None)
+        packets.next = packet
