@@ -294,7 +294,7 @@ class DescentBowl(LessonScene):
             rows.append(
                 text.tex(
                     rf"\text{{minimum }} {numbers.vector(v.minimum.point)}:\ "
-                    rf"{numbers.sci(v.distance)}\ \text{{away}}",
+                    rf"{numbers.readable(v.distance)}\ \text{{away}}",
                     colour=look.MUTED,
                     size=look.LABEL_SIZE,
                 )

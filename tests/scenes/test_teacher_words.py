@@ -114,3 +114,28 @@ def test_a_run_that_ends_nearer_says_nothing_of_where_it_started() -> None:
     caption = DescentBowl._stop_caption(descent(p), p)
     assert caption.startswith("5 steps later the run stops where it is,")
     assert "farther" not in caption
+
+
+def test_the_distance_drawn_is_the_number_said() -> None:
+    # Far from the minimum, the picture writes the distance as the caption says it
+    # (its digits, not 4.0 × 10⁰); near it, in powers of ten (the notebook's bowl).
+    from manim import MathTex
+
+    from mathvid.run.stills import run_skipping_animations
+
+    far = dataclasses.replace(
+        DescentBowl.Params(), function="x**2 + 3*y**2", x0=(2.0, -1.5), lr=0.34, steps=25
+    )
+    end = np.linalg.norm(bowl_run(far.lr, far.x0, far.steps)[-1])
+    for p, shown in (
+        (far, rf"{fmt(end)}\ \text{{away}}"),
+        (DescentBowl.Params(), r"\times 10^{"),
+    ):
+        scene = run_skipping_animations(DescentBowl, p, (64, 36))
+        texts = [
+            m.tex_string
+            for top in scene.mobjects
+            for m in top.get_family()
+            if isinstance(m, MathTex) and "away" in m.tex_string
+        ]
+        assert len(texts) == 1 and shown in texts[0], texts
