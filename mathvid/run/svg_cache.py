@@ -66,6 +66,7 @@ def _pickled(init_svg_mobject: Callable) -> Callable:
             # Parsed without Manim's own cache: it would keep a deep copy that this
             # cache, holding the pickle, never asks for.
             init_svg_mobject(self, False)
+            forget_paths(self)
             _store(key, (self.submobjects, self.id_to_vgroup_dict))
             return self
         # What Manim's own cache does on a hit, with unpickled paths for copies.
@@ -77,10 +78,33 @@ def _pickled(init_svg_mobject: Callable) -> Callable:
     return init
 
 
+def forget_paths(svg: Any) -> None:
+    """Drop the parsed SVG paths that ``svg``'s parts keep (``path_obj``).
+
+    Manim makes a part's points from its path once, at the part's creation, and never
+    reads it again; but every copy of a formula deep-copies those paths, point by
+    point (most of the copy's time: an animation copies its formulas), and every
+    pickle of it holds them.
+
+    Examples
+    --------
+    >>> from manim import MathTex
+    >>> formula = MathTex("x^2")
+    >>> forget_paths(formula)
+    >>> any(hasattr(part, "path_obj") for part in formula.get_family())
+    False
+    """
+    for part in svg.get_family():
+        vars(part).pop("path_obj", None)
+
+
+_FORMAT = "points, no paths"  # what a pickle holds: a new format, a new key
+
+
 def _key(svg: Any) -> str:
     import manim
 
-    digest = hashlib.sha256(repr((manim.__version__, svg.hash_seed)).encode())
+    digest = hashlib.sha256(repr((manim.__version__, _FORMAT, svg.hash_seed)).encode())
     digest.update(Path(svg.get_file_path()).read_bytes())
     return digest.hexdigest()[:32]
 
