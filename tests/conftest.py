@@ -30,10 +30,7 @@ def update_goldens(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-goldens"))
 
 
-@pytest.fixture(scope="session")
-def scene_media(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Path:
+def scene_media_folder(config: pytest.Config) -> Path:
     """The media folder the tests render single scenes into, both workers'
     (:func:`mathvid.run.render.render_scene`: default parameters, silent).
 
@@ -46,12 +43,18 @@ def scene_media(
     current; a changed scene is rendered again. Without the cache (``-p
     no:cacheprovider``), the session's own folder.
     """
-    cache = getattr(request.config, "cache", None)
+    cache = getattr(config, "cache", None)
     if cache is not None:
         return cache.mkdir("scene-media")
-    folder = session_folder(tmp_path_factory) / "scene-media"
+    folder = session_folder(config._tmp_path_factory) / "scene-media"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+@pytest.fixture(scope="session")
+def scene_media(request: pytest.FixtureRequest) -> Path:
+    """:func:`scene_media_folder`."""
+    return scene_media_folder(request.config)
 
 
 @pytest.fixture(scope="session")
@@ -90,8 +93,8 @@ def lesson_manifests(tmp_path_factory: pytest.TempPathFactory) -> list:
 
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Start the long renders that the collected test modules read, in the background
-    (a module's ``start_in_background(session_folder)``): under xdist each worker
-    collects every test, and the first to get here starts them
+    (a module's ``start_in_background(session_folder, scene_media)``): under xdist
+    each worker collects every test, and the first to get here starts them
     (:func:`tests.sharing.start`), so that they run while the tests before them do and
     no worker sits waiting on one."""
     if session.config.option.collectonly:
@@ -105,7 +108,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     if starters:
         folder = session_folder(session.config._tmp_path_factory)
         for start in sorted(starters, key=lambda f: f.__module__):
-            start(folder)
+            start(folder, scene_media_folder(session.config))
 
 
 def _reads_background(item: pytest.Item) -> bool:

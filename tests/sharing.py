@@ -20,6 +20,7 @@ import pickle
 import shutil
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -139,11 +140,17 @@ _RUN = (
 _started: list[subprocess.Popen] = []
 
 
-def start(folder: Path, command: Callable[[Path], Sequence[object]]) -> bool:
+def start(
+    folder: Path, command: Callable[[Path], Sequence[object]], seeds: Path | None = None
+) -> bool:
     """Start ``mathvid`` in the background with the arguments ``command(folder)``
     gives (after writing there what they name), unless a process of the session
     already did: the first to make ``folder`` starts it, the others find it made.
     :func:`finished` waits for its end. True if this process started it.
+
+    With ``seeds`` (the ``scene_media`` fixture's folder), the lesson's media folder
+    first holds the session's silent renders of its scenes (:mod:`tests.seeding`):
+    a narrated render then draws only its holds.
     """
     from tests.mathvid.command import ROOT, cli_args
 
@@ -151,7 +158,10 @@ def start(folder: Path, command: Callable[[Path], Sequence[object]]) -> bool:
         folder.mkdir(parents=True)
     except FileExistsError:
         return False
-    run = ["/bin/sh", "-c", _RUN, "sh", str(folder), *cli_args(*command(folder))]
+    args = cli_args(*command(folder))
+    if seeds is not None:
+        args = [sys.executable, "-m", "tests.seeding", str(seeds), *args]
+    run = ["/bin/sh", "-c", _RUN, "sh", str(folder), *args]
     quiet = subprocess.DEVNULL
     _started.append(
         subprocess.Popen(

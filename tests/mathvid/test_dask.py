@@ -54,16 +54,19 @@ JOINED = {"table": "table", "steps": "step-size"}
 BACKGROUND_FIXTURE = "joined_scenes"  # the tests that read the render started below
 
 
-def start_in_background(session: Path) -> None:
+def start_in_background(session: Path, scene_media: Path) -> None:
     """The local render (``test_join.py``'s), started with the session."""
-    test_join.start_in_background(session)
+    test_join.start_in_background(session, scene_media)
 
 
 @pytest.fixture
-def joined_scenes(tmp_path_factory: pytest.TempPathFactory) -> Callable[[], Path]:
+def joined_scenes(
+    tmp_path_factory: pytest.TempPathFactory, scene_media: Path
+) -> Callable[[], Path]:
     """The scenes folder of the session's local render, once it has ended: asked
     for when needed, so that the test's cluster render runs meanwhile."""
-    return lambda: test_join.joined_media(tmp_path_factory) / "lesson" / "scenes"
+    media = test_join.joined_media
+    return lambda: media(tmp_path_factory, scene_media) / "lesson" / "scenes"
 
 
 def seeded(media: Path, lesson: Path, joined: Path) -> None:

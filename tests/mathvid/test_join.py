@@ -72,16 +72,17 @@ def joined_lesson(folder: Path) -> tuple[object, ...]:
 BACKGROUND_FIXTURE = "joined"  # the tests that read the lesson started below
 
 
-def start_in_background(session: Path) -> None:
+def start_in_background(session: Path, scene_media: Path) -> None:
     """Rendered with the session's start (``tests/conftest.py``), while other tests
-    run; ``test_dask.py`` reads its scenes too."""
-    sharing.start(session / "joined", joined_lesson)
+    run, its pictures taken from the session's silent renders of its scenes;
+    ``test_dask.py`` reads its scenes too."""
+    sharing.start(session / "joined", joined_lesson, seeds=scene_media)
 
 
-def joined_media(factory: pytest.TempPathFactory) -> Path:
+def joined_media(factory: pytest.TempPathFactory, scene_media: Path) -> Path:
     """The media folder of the session's two-scene lesson, once it has been joined."""
     folder = sharing.session_folder(factory) / "joined"
-    sharing.start(folder, joined_lesson)  # unless the session's start has
+    start_in_background(folder.parent, scene_media)  # unless the session's start has
     done = sharing.finished(folder)
     assert done.returncode == 0, done.stderr
     sharing.share_speech(folder / "media" / "voice", sharing.SPEECH)
@@ -89,10 +90,10 @@ def joined_media(factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def joined(tmp_path_factory: pytest.TempPathFactory) -> dict:
+def joined(tmp_path_factory: pytest.TempPathFactory, scene_media: Path) -> dict:
     """The lesson joined, with each scene: its start in the lesson, its sound as
     its own video has it, its manifest, and where its sound is in the lesson."""
-    media = joined_media(tmp_path_factory)
+    media = joined_media(tmp_path_factory, scene_media)
     video = media / "lesson" / "lesson" / "l" / "lesson.mp4"
     sound = muxing.audio_of(video)
     scenes, start = [], 0.0

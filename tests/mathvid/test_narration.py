@@ -79,17 +79,18 @@ def narrated_lesson(folder: Path) -> tuple[object, ...]:
 BACKGROUND_FIXTURE = "site"  # the tests that read the lesson started below
 
 
-def start_in_background(session: Path) -> None:
+def start_in_background(session: Path, scene_media: Path) -> None:
     """The narrated lesson is the suite's longest render: started with the session
-    (``tests/conftest.py``), it is rendered while other tests run."""
-    sharing.start(session / "narrated", narrated_lesson)
+    (``tests/conftest.py``), it is rendered while other tests run, its pictures
+    taken from the session's silent renders of its scenes."""
+    sharing.start(session / "narrated", narrated_lesson, seeds=scene_media)
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> dict:
+def site(tmp_path_factory: pytest.TempPathFactory, scene_media: Path) -> dict:
     """The lesson, rendered narrated (:func:`narrated_lesson`), once in the session."""
     folder = sharing.session_folder(tmp_path_factory) / "narrated"
-    sharing.start(folder, narrated_lesson)  # unless the session's start has
+    start_in_background(folder.parent, scene_media)  # unless the session's start has
     # About 5 minutes on 2 quiet cores; over 15 when other work shares them. The
     # test's own limit (pyproject.toml's timeout, 30 minutes) still holds.
     done = sharing.finished(folder, minutes=28)
