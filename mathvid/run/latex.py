@@ -224,6 +224,10 @@ BEGIN = "\\begin{document}"
 _FORMATS: dict[Path, Path | None] = {}
 """This process's verdict on each format, by its record: the format, or None (no
 format to use: typeset without one)."""
+_UNMADE: set[Path] = set()
+"""The formats this process failed to make (an error, not a preamble that cannot
+be one): not tried again by it, but taken when another process has made them
+meanwhile (until then, formulas are typeset without)."""
 
 
 def _compiled_with_format(code: str, job: Path, template: Any) -> Path | None:
@@ -297,14 +301,18 @@ def _format(head: str, compiler: str, cache: Path) -> Path | None:
     if record in _FORMATS:
         return _FORMATS[record]
     known, fmt = _recorded(record)
-    if not known:
+    if not known and record not in _UNMADE:
         with formula_lock(cache, record.stem, wait=False) as held:
             if not held:
                 return None
             known, fmt = _recorded(record)  # made by the process that held the lock
             if not known:
                 fmt = _make_format(head, compiler, cache, record)
-    _FORMATS[record] = fmt
+                known, _ = _recorded(record)
+                if not known:  # not made, nor found unmakeable: a full disk, a stuck run
+                    _UNMADE.add(record)
+    if known:
+        _FORMATS[record] = fmt
     return fmt
 
 

@@ -353,3 +353,21 @@ def test_a_preamble_that_cannot_be_made_a_format_is_tried_once(
             latex._typeset(expression, "align*", template)
         latex._FORMATS.clear()  # as a new process: it reads the record
     assert noting_latex.read_text().split() == ["made", "plain", "plain"]
+
+
+def test_a_format_this_process_failed_to_make_is_taken_once_another_has(
+    reference: list, cache: Path, noting_latex: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    noting_latex.unlink(missing_ok=True)
+    monkeypatch.setattr(latex, "_UNMADE", set())
+    make = latex._make_format
+    with monkeypatch.context() as failing:  # a full disk, say: no format, no record
+        failing.setattr(latex, "_make_format", lambda *args: None)
+        assert drawing(typeset(0)) == drawing(reference[0][0])
+        assert drawing(typeset(1)) == drawing(reference[1][0])  # not tried again
+    [record] = latex._UNMADE
+    head = latex._preamble(TexTemplate().get_texcode_for_expression("x"), TexTemplate())
+    fmt = make(head, "latex", cache, record)  # made by another process meanwhile
+    assert drawing(typeset(2)) == drawing(reference[2][0])
+    assert latex._FORMATS == {record: fmt}
+    assert noting_latex.read_text().split() == ["plain", "plain", "made", "loaded"]
