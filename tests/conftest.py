@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import collections
+import itertools
 import json
 import os
 from pathlib import Path
@@ -167,18 +168,29 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     repository's table), so that the two workers of ``-n 2 --dist loadfile
     --no-loadscope-reorder`` end about together instead of one running a long file
     alone at the end. A file timed nowhere counts its tests at the mean seconds of a
-    timed test. Sorting is stable: a file's tests keep their order."""
+    timed test. Sorting is stable: a file's tests keep their order.
+
+    A file reading a render started in the background (its module's
+    ``start_in_background``) is handed out once half the run's seconds are: handed
+    out first, its worker would sit waiting for the render (minutes, from nothing)."""
     seconds = config.stash[_TIMED]
     tests = collections.Counter(_file(item.nodeid) for item in items)
     timed = [n for n in tests if n in seconds]
     # A file not timed yet (new since): its tests at the timed files' mean a test.
     mean = sum(seconds[n] for n in timed) / max(sum(tests[n] for n in timed), 1)
-
-    def longest_first(item: pytest.Item) -> tuple[float, int]:
-        name = _file(item.nodeid)
-        return -seconds.get(name, mean * tests[name]), -tests[name]
-
-    items.sort(key=longest_first)
+    took = {name: seconds.get(name, mean * tests[name]) for name in tests}
+    late = {
+        _file(item.nodeid)
+        for item in items
+        if hasattr(getattr(item, "module", None), "start_in_background")
+    }
+    order = sorted(tests, key=lambda name: (name in late, -took[name], -tests[name]))
+    early = len(tests) - len(late)
+    ran = itertools.accumulate(took[name] for name in order[:early])
+    half = next((i + 1 for i, s in enumerate(ran) if s >= sum(took.values()) / 2), early)
+    order = order[:half] + order[early:] + order[half:early]
+    rank = {name: i for i, name in enumerate(order)}
+    items.sort(key=lambda item: rank[_file(item.nodeid)])
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
