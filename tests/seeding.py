@@ -31,7 +31,9 @@ def option(args: list[str], name: str) -> Path:
 
 def seed(scene_media: Path, command: list[str]) -> None:
     """The lesson's scenes that ``command`` renders, copied from their silent renders
-    in ``scene_media`` into the media folder it names."""
+    in ``scene_media`` into the media folder it names. Those renders are at the
+    scenes' defaults: a scene the lesson gives other parameters finds no twin there,
+    and is drawn."""
     from lesson.file import load_lesson
     from tests.sharing import seeded
 
