@@ -221,9 +221,15 @@ def open_explore(browser, bundle: Path, step: int) -> None:
     browser.get((bundle / "index.html").as_uri())
     browser.find_element(By.CSS_SELECTOR, f"nav li[data-step='{step}']").click()
     assert wait_until(browser, lambda s: s["step"] == step)["step"] == step
-    # Paused at the step's end: its finished picture.
-    browser.execute_script(
-        "const v = document.getElementById('video'); v.pause();v.currentTime = v.duration;"
+    # Paused at the step's end: its finished picture (once the step's clip has its
+    # length: until its metadata is loaded, a video's duration is NaN).
+    browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "const v = document.getElementById('video');"
+        "const end = () => { v.pause(); v.currentTime = v.duration; done(); };"
+        "v.pause();"
+        "if (Number.isFinite(v.duration)) end();"
+        "else v.addEventListener('loadedmetadata', end, {once: true});"
     )
     assert not wait_until(browser, lambda s: not s["button"])["button"]
     browser.find_element(By.TAG_NAME, "body").send_keys("e")
