@@ -187,7 +187,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     order = sorted(tests, key=lambda name: (name in late, -took[name], -tests[name]))
     early = len(tests) - len(late)
     ran = itertools.accumulate(took[name] for name in order[:early])
-    half = next((i + 1 for i, s in enumerate(ran) if s >= sum(took.values()) / 2), early)
+    mid = sum(took.values()) / 2
+    half = next((i + 1 for i, s in enumerate(ran) if s >= mid), early)
     order = order[:half] + order[early:] + order[half:early]
     rank = {name: i for i, name in enumerate(order)}
     items.sort(key=lambda item: rank[_file(item.nodeid)])

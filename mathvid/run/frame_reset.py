@@ -219,7 +219,7 @@ def display_multiple_non_background_colored_vmobjects(
     drawn by Manim's ``display_vectorized``, then the box it can have inked noted
     in ``pixel_array``'s :class:`Ink` (:func:`_note`)."""
     ink = ink_of(self, pixel_array)
-    if ink.full or not _drawn_as_noted(type(self)):
+    if ink.full:  # always, for a camera whose drawing is not noted (_inks_kept)
         MANIMS["display_multiple_non_background_colored_vmobjects"](
             self, vmobjects, pixel_array
         )

@@ -293,7 +293,7 @@ def render(
             pictures = pictures_key(job)
             twin = folder if same_pictures(job, folder, pictures) else None
             _render_into(job, work / "manim", voices or voice_cache(media), twin)
-            _collect(job, work / "manim", work / "out", (key, pictures))
+            _collect(job, work / "manim", work / "out", key, pictures)
             replace_folder(work / "out", folder)
         finally:
             shutil.rmtree(work, ignore_errors=True)
@@ -435,10 +435,9 @@ def _render_into(
         audio.write_wav(manim_media / "video" / f"{name}.wav", track)
 
 
-def _collect(job: Job, manim_media: Path, out: Path, keys: tuple[str, str]) -> None:
+def _collect(job: Job, manim_media: Path, out: Path, key: str, pictures: str) -> None:
     """Move Manim's outputs to their stable names in ``out``, with ``job``'s inputs
     key and pictures key; the inputs key goes last."""
-    key, pictures = keys
     from mathvid.run.reuse import PLAYS
 
     video_dir = manim_media / "video"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 import pickle
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -26,13 +25,12 @@ from manim import (
     ThreeDScene,
     Transform,
     ValueTracker,
-    tempconfig,
 )
 from manim.camera.camera import Camera
 
 from mathvid.run import cairo_paths
-from mathvid.run.manim_setup import manim_config
 from scenes.kit.numbers import LightDecimal
+from tests.mathvid.drawn import drawn_frames
 
 
 class UpdatedDot(Scene):
@@ -96,32 +94,6 @@ class Bowl(ThreeDScene):
         self.move_camera(theta=-0.6, run_time=0.5)
 
 
-def frames(scene_class: type[Scene], media: Path) -> list[np.ndarray]:
-    """Every frame ``scene_class`` draws, small and at 10 frames a second (the
-    video goes to ``media``)."""
-    options = {
-        "media_dir": str(media),
-        "pixel_width": 480,
-        "pixel_height": 270,
-        "frame_rate": 10,
-        "progress_bar": "none",
-        "verbosity": "WARNING",
-    }
-    drawn: list[np.ndarray] = []
-    with tempconfig(manim_config(options)):
-        cairo_paths.install()
-        scene = scene_class()
-        encode = scene.renderer.add_frame
-
-        def add_frame(frame: np.ndarray, num_frames: int = 1) -> None:
-            drawn.append(frame.copy())
-            encode(frame, num_frames)
-
-        scene.renderer.add_frame = add_frame
-        scene.render()
-    return drawn
-
-
 # Whether paths are replayed: still mobjects redrawn after moving ones, a 3-D
 # scene's formula fixed in the frame. Numbers and a moving camera change every path
 # on every frame.
@@ -151,11 +123,11 @@ def test_same_frames_as_manims_own_paths(
         lambda *args: calls.append(1) or ours(*args),
     )
     monkeypatch.setattr(cairo_paths, "install", lambda: None)
-    replayed = frames(scene_class, tmp_path)
+    replayed = drawn_frames(scene_class, tmp_path)
     monkeypatch.setattr(
         Camera, "set_cairo_context_path", cairo_paths.MANIMS["set_cairo_context_path"]
     )
-    manims = frames(scene_class, tmp_path)
+    manims = drawn_frames(scene_class, tmp_path)
 
     assert len(replayed) == len(manims) > 3
     for n, (a, b) in enumerate(zip(replayed, manims, strict=True)):

@@ -35,6 +35,7 @@ from manim.camera.camera import Camera
 from mathvid.run import frame_reset
 from mathvid.run.manim_setup import manim_config
 from scenes.kit.mesh import MeshSurface, SurfaceCamera
+from tests.mathvid.drawn import drawn_frames
 
 
 class Leaving(Scene):
@@ -155,29 +156,9 @@ SCENES = [
 
 
 def frames(scene_class: type[Scene], theme: str, media: Path) -> list[np.ndarray]:
-    """Every frame ``scene_class`` draws in ``theme``, small and at 10 frames a
-    second, as the encoder gets them (in its pooled buffers)."""
-    options = {
-        "media_dir": str(media),
-        "pixel_width": 480,
-        "pixel_height": 270,
-        "frame_rate": 10,
-        "progress_bar": "none",
-        "verbosity": "WARNING",
-        "encoder_queue_size": 2,  # few buffers: each comes back soon, to be reset
-    }
-    drawn: list[np.ndarray] = []
-    with tempconfig(manim_config(options, theme)):
-        scene = scene_class()
-        encode = scene.renderer.add_frame
-
-        def add_frame(frame: np.ndarray, num_frames: int = 1) -> None:
-            drawn.append(frame.copy())
-            encode(frame, num_frames)
-
-        scene.renderer.add_frame = add_frame
-        scene.render()
-    return drawn
+    """The frames ``scene_class`` draws in ``theme`` (:func:`drawn_frames`), through
+    few pooled buffers: each comes back soon, to be reset."""
+    return drawn_frames(scene_class, media, theme, encoder_queue_size=2)
 
 
 def manims_frames(
