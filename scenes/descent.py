@@ -180,7 +180,7 @@ def _end_draws(d: Descent) -> str:
     if v.minimum is None:
         return said + " A dot marks where it ends."
     return (
-        f"{said} A dot marks where it ends, {numbers.sci_text(v.distance)} from the "
+        f"{said} A dot marks where it ends, {numbers.readable_text(v.distance)} from the "
         f"minimum {numbers.point_text(v.minimum.point)}."
     )
 
@@ -456,9 +456,10 @@ class DescentBowl(LessonScene):
             return (
                 f"After {n} steps the gradient's length is below {tol}: we stop, at {at}."
             )
-        away = numbers.fmt(v.distance)
+        # Written as the picture writes it (numbers.readable): 3.3 × 10^-4, not 0.0003.
+        away = numbers.readable_text(v.distance)
         start = float(np.linalg.norm(np.subtract(p.x0, v.minimum.point)))
-        began = numbers.fmt(start)
+        began = numbers.readable_text(start)
         # Said only when the numbers shown say so too: 3.999 against 2.5, not 2.5 twice.
         farther = (
             f": farther than it started, {began}"

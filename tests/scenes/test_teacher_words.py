@@ -139,3 +139,32 @@ def test_the_distance_drawn_is_the_number_said() -> None:
             if isinstance(m, MathTex) and "away" in m.tex_string
         ]
         assert len(texts) == 1 and shown in texts[0], texts
+
+
+def test_a_distance_in_powers_of_ten_is_said_as_it_is_drawn() -> None:
+    # A teacher's tilted bowl ends 3.3 × 10⁻⁴ from the minimum: the picture wrote
+    # that, the caption said "0.0003" and the description "3.3 × 10^-4".
+    from manim import MathTex
+
+    from mathvid.run.stills import run_skipping_animations
+    from scenes.descent import _end_draws
+
+    tilted = {"function": "x**2/2 + 3*y**2 + x*y", "x0": (2.5, -1.5), "lr": 0.25}
+    p = dataclasses.replace(DescentBowl.Params(), **tilted, steps=40)
+    xs = [np.array(p.x0)]
+    for _ in range(p.steps):  # ∇f = (x + y, x + 6y), by hand
+        x, y = xs[-1]
+        xs.append(xs[-1] - p.lr * np.array([x + y, x + 6 * y]))
+    end = float(np.linalg.norm(xs[-1]))
+    assert 3.3e-4 < end < 3.35e-4
+    d = descent(p)
+    assert "3.3 × 10^-4 from the minimum" in DescentBowl._stop_caption(d, p)
+    assert "3.3 × 10^-4 from the minimum" in _end_draws(d)
+    scene = run_skipping_animations(DescentBowl, p, (64, 36))
+    [drawn] = [
+        m.tex_string
+        for top in scene.mobjects
+        for m in top.get_family()
+        if isinstance(m, MathTex) and "away" in m.tex_string
+    ]
+    assert r"3.3 \times 10^{-4}\ \text{away}" in drawn
